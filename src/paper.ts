@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/** A calendar day, `YYYY-MM-DD`, with no time zone attached. */
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+
+/**
+ * One paper as paperboy knows it, whatever source it came from.
+ * Fields a source does not carry are null (never an invented 0 or empty string), so that a later,
+ * richer source can fill them in without a guess overwriting a fact.
+ */
+export const paperSchema = z.object({
+  /** The arXiv id without version when known (`2410.17243`); otherwise `title:<hash>` of the normalised title. */
+  id: z.string().min(1),
+  arxivId: z.string().min(1).nullable(),
+  title: z.string().min(1),
+  /** Whitespace collapsed: the sources carry hard line wraps. May be empty when a source has none. */
+  abstract: z.string(),
+  /** Author names; empty when a source only gives a count. */
+  authors: z.array(z.string()),
+  /** Number of authors; null when unknown. */
+  authorCount: z.number().int().nonnegative().nullable(),
+  organization: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** The day the paper was published (arXiv / HF), or null. */
+  publishedAt: isoDate.nullable(),
+  /** The day it entered the Hugging Face daily feed, or null when it was not seen there. */
+  feedDate: isoDate.nullable(),
+  /** Hugging Face upvotes, or null when the source does not carry them. */
+  upvotes: z.number().int().nonnegative().nullable(),
+  comments: z.number().int().nonnegative().nullable(),
+  aiSummary: z.string().nullable().optional(),
+  keywords: z.array(z.string()).optional(),
+  githubRepo: z.string().nullable().optional(),
+  githubStars: z.number().int().nonnegative().nullable().optional(),
+  projectPage: z.string().nullable().optional(),
+  thumbnail: z.string().nullable().optional(),
+});
+
+export type Paper = z.infer<typeof paperSchema>;
+
+/** New-style (`2410.17243`, `2410.17243v2`) and old-style (`hep-ex/0307015v1`) arXiv identifiers. */
+const NEW_ID = /^(\d{4}\.\d{4,5})(v\d+)?$/;
+const OLD_ID = /^([a-z][a-z-]*(?:\.[A-Z]{2})?\/\d{7})(v\d+)?$/;
+
+/**
+ * Returns the versionless arXiv id in `input` (a bare id, `arXiv:` id, or an arxiv.org / huggingface.co
+ * URL), or null when there is none. `2410.17243v2` and `https://arxiv.org/pdf/2410.17243v2.pdf` both give
+ * `2410.17243`.
+ */
+export function normalizeArxivId(input: string): string | null {
+  let s = input.trim();
+  const url = /^(?:https?:\/\/)?(?:www\.|export\.)?(?:arxiv\.org|huggingface\.co)\/(?:abs|pdf|html|papers)\/(.+)$/i.exec(
+    s,
+  );
+  if (url?.[1]) s = url[1];
+  s = s
+    .replace(/^arxiv:/i, '')
+    .replace(/[?#].*$/, '')
+    .replace(/\/+$/, '')
+    .replace(/\.pdf$/i, '');
+  const m = NEW_ID.exec(s) ?? OLD_ID.exec(s);
+  return m?.[1] ?? null;
+}
+
+/** Collapses runs of whitespace (including hard line wraps) into single spaces. */
+export function collapseWhitespace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The title as a comparison key: diacritics folded, case folded, punctuation dropped.
+ * `TÜLU 3: Pushing Frontiers…` and `Tulu 3 - pushing frontiers…` give the same key.
+ */
+export function normalizeTitle(title: string): string {
+  return title
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** The stable id of a paper with no arXiv id, derived from its normalised title. */
+export function titleKeyId(title: string): string {
+  return `title:${createHash('sha256').update(normalizeTitle(title)).digest('hex').slice(0, 16)}`;
+}
+
+/** Links derived from the paper's id; null where the paper has no arXiv id. */
+export function paperLinks(paper: Pick<Paper, 'arxivId' | 'githubRepo' | 'projectPage'>): {
+  abs: string | null;
+  pdf: string | null;
+  hf: string | null;
+  code: string | null;
+  project: string | null;
+} {
+  const a = paper.arxivId;
+  return {
+    abs: a ? `https://arxiv.org/abs/${a}` : null,
+    pdf: a ? `https://arxiv.org/pdf/${a}` : null,
+    hf: a ? `https://huggingface.co/papers/${a}` : null,
+    code: paper.githubRepo ?? null,
+    project: paper.projectPage ?? null,
+  };
+}
+
+/** The result of parsing a source: the papers it held and the items it had to skip, each with a reason. */
+export interface ParseResult {
+  papers: Paper[];
+  skipped: SkippedItem[];
+}
+
+export interface SkippedItem {
+  /** Where in the source: an array index, a line number, or an entry id. */
+  where: string;
+  reason: string;
+}
+
+/** A source that could not be parsed at all (not merely some bad items). */
+export class FeedFormatError extends Error {
+  override name = 'FeedFormatError';
+}
