@@ -1,0 +1,108 @@
+/**
+ * Versioned SQLite schema. Each migration runs once, in order, inside a transaction, and bumps
+ * `PRAGMA user_version`. Never edit a released migration: add a new one.
+ */
+export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'papers, full-text index, posts, reactions, channel settings, roundup ledger',
+    sql: `
+CREATE TABLE papers (
+  rowid        INTEGER PRIMARY KEY,
+  id           TEXT NOT NULL UNIQUE,
+  arxiv_id     TEXT UNIQUE,
+  title_key    TEXT NOT NULL,
+  title        TEXT NOT NULL,
+  abstract     TEXT NOT NULL,
+  authors      TEXT NOT NULL,          -- JSON array of names; the tokenizer skips the punctuation
+  keywords     TEXT NOT NULL DEFAULT '[]',
+  author_count INTEGER,
+  org_id       TEXT,
+  org_name     TEXT,
+  published_at TEXT,
+  feed_date    TEXT,
+  upvotes      INTEGER,
+  comments     INTEGER,
+  extras       TEXT NOT NULL DEFAULT '{}', -- aiSummary, githubRepo, githubStars, projectPage, thumbnail
+  first_seen_at TEXT NOT NULL,
+  updated_at   TEXT NOT NULL
+);
+CREATE INDEX papers_title_key ON papers(title_key);
+CREATE INDEX papers_feed_date ON papers(feed_date);
+
+-- External-content FTS5 index over the papers table: porter stemming so "unlearning" finds
+-- "unlearned", and diacritics folded so "tulu" finds "TÜLU".
+CREATE VIRTUAL TABLE papers_fts USING fts5(
+  title, abstract, authors, keywords,
+  content='papers', content_rowid='rowid',
+  tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
+  INSERT INTO papers_fts(rowid, title, abstract, authors, keywords)
+  VALUES (new.rowid, new.title, new.abstract, new.authors, new.keywords);
+END;
+CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
+  INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors, keywords)
+  VALUES ('delete', old.rowid, old.title, old.abstract, old.authors, old.keywords);
+END;
+-- Only text changes touch the index: upvote refreshes through the day stay cheap.
+CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, abstract, authors, keywords ON papers BEGIN
+  INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors, keywords)
+  VALUES ('delete', old.rowid, old.title, old.abstract, old.authors, old.keywords);
+  INSERT INTO papers_fts(rowid, title, abstract, authors, keywords)
+  VALUES (new.rowid, new.title, new.abstract, new.authors, new.keywords);
+END;
+
+CREATE TABLE posts (
+  message   TEXT PRIMARY KEY,
+  channel   TEXT NOT NULL,
+  paper_id  TEXT,
+  kind      TEXT NOT NULL,
+  posted_by TEXT,
+  posted_at TEXT NOT NULL
+);
+CREATE INDEX posts_paper ON posts(paper_id);
+CREATE INDEX posts_channel_paper ON posts(channel, paper_id);
+
+CREATE TABLE reactions (
+  message TEXT NOT NULL,
+  user_ref TEXT NOT NULL,
+  emoji   TEXT NOT NULL,
+  at      TEXT NOT NULL,
+  PRIMARY KEY (message, user_ref, emoji)
+);
+
+CREATE TABLE channel_settings (
+  channel    TEXT PRIMARY KEY,
+  enabled    INTEGER NOT NULL,
+  time       TEXT NOT NULL,
+  timezone   TEXT NOT NULL,
+  days       TEXT NOT NULL,
+  size       INTEGER NOT NULL,
+  topics     TEXT NOT NULL,
+  min_score  REAL NOT NULL,
+  mode       TEXT NOT NULL,
+  updated_by TEXT,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE roundups (
+  channel    TEXT NOT NULL,
+  local_date TEXT NOT NULL,
+  state      TEXT NOT NULL,
+  claimed_by TEXT NOT NULL,
+  claimed_at TEXT NOT NULL,
+  note       TEXT,
+  PRIMARY KEY (channel, local_date)
+);
+CREATE TABLE roundup_items (
+  channel    TEXT NOT NULL,
+  local_date TEXT NOT NULL,
+  position   INTEGER NOT NULL,
+  paper_id   TEXT NOT NULL,
+  message    TEXT NOT NULL,
+  PRIMARY KEY (channel, local_date, paper_id)
+);
+`,
+  },
+];

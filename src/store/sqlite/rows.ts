@@ -1,0 +1,83 @@
+import { normalizeTitle, type Paper } from '../../paper.ts';
+import type { StoredPaper } from '../port.ts';
+
+/** A `papers` row as SQLite returns it (plus the computed `team_votes` where selected). */
+export interface PaperRow {
+  id: string;
+  arxiv_id: string | null;
+  title_key: string;
+  title: string;
+  abstract: string;
+  authors: string;
+  keywords: string;
+  author_count: number | null;
+  org_id: string | null;
+  org_name: string | null;
+  published_at: string | null;
+  feed_date: string | null;
+  upvotes: number | null;
+  comments: number | null;
+  extras: string;
+  first_seen_at?: string;
+  team_votes?: number;
+}
+
+interface Extras {
+  aiSummary: string | null;
+  githubRepo: string | null;
+  githubStars: number | null;
+  projectPage: string | null;
+  thumbnail: string | null;
+}
+
+export function paperToRow(p: Paper): Omit<PaperRow, 'first_seen_at' | 'team_votes'> {
+  const extras: Extras = {
+    aiSummary: p.aiSummary ?? null,
+    githubRepo: p.githubRepo ?? null,
+    githubStars: p.githubStars ?? null,
+    projectPage: p.projectPage ?? null,
+    thumbnail: p.thumbnail ?? null,
+  };
+  return {
+    id: p.id,
+    arxiv_id: p.arxivId,
+    title_key: normalizeTitle(p.title),
+    title: p.title,
+    abstract: p.abstract,
+    authors: JSON.stringify(p.authors),
+    keywords: JSON.stringify(p.keywords ?? []),
+    author_count: p.authorCount,
+    org_id: p.organization?.id ?? null,
+    org_name: p.organization?.name ?? null,
+    published_at: p.publishedAt,
+    feed_date: p.feedDate,
+    upvotes: p.upvotes,
+    comments: p.comments,
+    extras: JSON.stringify(extras),
+  };
+}
+
+export function rowToPaper(r: PaperRow): StoredPaper {
+  const extras = JSON.parse(r.extras) as Partial<Extras>;
+  return {
+    id: r.id,
+    arxivId: r.arxiv_id,
+    title: r.title,
+    abstract: r.abstract,
+    authors: JSON.parse(r.authors) as string[],
+    authorCount: r.author_count,
+    organization: r.org_id !== null ? { id: r.org_id, name: r.org_name ?? r.org_id } : null,
+    publishedAt: r.published_at,
+    feedDate: r.feed_date,
+    upvotes: r.upvotes,
+    comments: r.comments,
+    aiSummary: extras.aiSummary ?? null,
+    keywords: JSON.parse(r.keywords) as string[],
+    githubRepo: extras.githubRepo ?? null,
+    githubStars: extras.githubStars ?? null,
+    projectPage: extras.projectPage ?? null,
+    thumbnail: extras.thumbnail ?? null,
+    teamVotes: r.team_votes ?? 0,
+    firstSeenAt: r.first_seen_at ?? '',
+  };
+}

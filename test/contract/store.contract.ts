@@ -1,0 +1,328 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Paper } from '../../src/paper.ts';
+import { titleKeyId } from '../../src/paper.ts';
+import { parseSearchQuery, type SearchQuery } from '../../src/search-query.ts';
+import type { ChannelSettings, PaperStore } from '../../src/store/port.ts';
+
+/** A store under test plus a clock the suite can move (for stale roundup claims). */
+export interface StoreUnderTest {
+  store: PaperStore;
+  clock: { now: Date };
+  /** A second handle on the same database, as another process would open it. */
+  reopen(): Promise<PaperStore>;
+}
+
+export function paper(over: Partial<Paper> & { title: string }): Paper {
+  const arxivId = over.arxivId === undefined ? null : over.arxivId;
+  return {
+    id: arxivId ?? titleKeyId(over.title),
+    arxivId,
+    abstract: '',
+    authors: [],
+    authorCount: null,
+    organization: null,
+    publishedAt: null,
+    feedDate: null,
+    upvotes: null,
+    comments: null,
+    ...over,
+  };
+}
+
+function q(text: string): SearchQuery {
+  const parsed = parseSearchQuery(text);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.query;
+}
+
+/**
+ * The behaviour every PaperStore must have. Each implementation's test file calls this with a factory
+ * that opens a fresh, empty database.
+ */
+export function storeContract(name: string, open: () => Promise<StoreUnderTest>): void {
+  describe(`${name} store contract`, () => {
+    let sut: StoreUnderTest;
+    let store: PaperStore;
+    beforeEach(async () => {
+      sut = await open();
+      store = sut.store;
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('papers', () => {
+      it('inserts, then reports the same paper again as unchanged, and updates changed upvotes', async () => {
+        const p = paper({ arxivId: '2410.17243', title: 'Breaking the Memory Barrier', upvotes: 64 });
+        expect(await store.upsertPapers([p])).toEqual({ inserted: 1, updated: 0, unchanged: 0 });
+        expect(await store.upsertPapers([p])).toEqual({ inserted: 0, updated: 0, unchanged: 1 });
+        expect(await store.upsertPapers([{ ...p, upvotes: 74 }])).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+        expect((await store.getPaper('2410.17243'))?.upvotes).toBe(74);
+        expect(await store.countPapers()).toBe(1);
+      });
+
+      it('finds a paper by a versioned id or URL, and returns null for an unknown one', async () => {
+        await store.upsertPapers([paper({ arxivId: '2410.17243', title: 'T' })]);
+        expect((await store.getPaper('2410.17243v2'))?.id).toBe('2410.17243');
+        expect((await store.getPaper('https://arxiv.org/abs/2410.17243'))?.id).toBe('2410.17243');
+        expect(await store.getPaper('2501.00001')).toBeNull();
+      });
+
+      it('round-trips every field', async () => {
+        const p = paper({
+          arxivId: '2602.23229',
+          title: 'Large Multimodal Models as General In-Context Classifiers',
+          abstract: 'Which multimodal model should we use?',
+          authors: ['Marco Garosi', 'Elisa Ricci'],
+          authorCount: 2,
+          organization: { id: 'unitn', name: 'University of Trento' },
+          publishedAt: '2026-02-26',
+          feedDate: '2026-03-06',
+          upvotes: 10,
+          comments: 1,
+          aiSummary: 'LMMs classify in context.',
+          keywords: ['in-context learning'],
+          githubRepo: 'https://github.com/marco-garosi/CIRCLE',
+          githubStars: 12,
+          projectPage: 'https://circle-lmm.github.io/',
+          thumbnail: 'https://example.org/t.png',
+        });
+        await store.upsertPapers([p]);
+        const got = await store.getPaper(p.id);
+        expect(got).toMatchObject(p);
+        expect(got?.teamVotes).toBe(0);
+      });
+
+      it('never erases a known field with a source that lacks it', async () => {
+        const json = paper({ arxivId: '2411.15124', title: 'TÜLU 3', upvotes: 50, authors: ['A', 'B'], authorCount: 2 });
+        await store.upsertPapers([json]);
+        await store.upsertPapers([paper({ arxivId: '2411.15124', title: 'TÜLU 3', comments: 3 })]);
+        const got = await store.getPaper('2411.15124');
+        expect(got).toMatchObject({ upvotes: 50, authors: ['A', 'B'], authorCount: 2, comments: 3 });
+      });
+
+      it('merges a paper first seen without an arXiv id with the same title seen later with one', async () => {
+        const fromPage = paper({ title: 'TÜLU 3: Pushing Frontiers in Open Language Model Post-Training', comments: 3 });
+        await store.upsertPapers([fromPage]);
+        const ch = 'slack:C1';
+        await store.recordPost({
+          message: 'slack:C1:1.1',
+          channel: ch,
+          paperId: fromPage.id,
+          kind: 'share',
+          postedBy: 'slack:U1',
+          postedAt: '2026-01-01T00:00:00.000Z',
+        });
+        await store.addReaction({ message: 'slack:C1:1.1', user: 'slack:U1', emoji: '+1', at: '2026-01-01T00:00:01.000Z' });
+        const fromApi = paper({
+          arxivId: '2411.15124',
+          title: 'Tulu 3: pushing frontiers in open language model post-training',
+          upvotes: 60,
+        });
+        expect(await store.upsertPapers([fromApi])).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+        expect(await store.countPapers()).toBe(1);
+        const got = await store.getPaper('2411.15124');
+        expect(got).toMatchObject({ id: '2411.15124', upvotes: 60, comments: 3, teamVotes: 1 });
+        expect((await store.getPost('slack:C1:1.1'))?.paperId).toBe('2411.15124');
+        expect(await store.papersPostedIn(ch)).toEqual(new Set(['2411.15124']));
+        // Page text seen again later updates the arXiv paper instead of re-creating the title-keyed one.
+        expect(await store.upsertPapers([fromPage])).toEqual({ inserted: 0, updated: 0, unchanged: 1 });
+        expect(await store.countPapers()).toBe(1);
+      });
+
+      it('lists a feed day and finds the latest day with papers', async () => {
+        await store.upsertPapers([
+          paper({ arxivId: '2410.00001', title: 'A', feedDate: '2024-10-24' }),
+          paper({ arxivId: '2410.00002', title: 'B', feedDate: '2024-10-25' }),
+          paper({ arxivId: '2410.00003', title: 'C', feedDate: '2024-10-25' }),
+        ]);
+        expect((await store.papersOnFeedDate('2024-10-25')).map((p) => p.id).sort()).toEqual(['2410.00002', '2410.00003']);
+        expect(await store.latestFeedDate('2024-10-27')).toBe('2024-10-25');
+        expect(await store.latestFeedDate('2024-10-24')).toBe('2024-10-24');
+        expect(await store.latestFeedDate('2024-10-01')).toBeNull();
+      });
+
+      it('keeps a batch atomic: an invalid paper in it leaves nothing half-written', async () => {
+        const good = paper({ arxivId: '2410.00001', title: 'Good' });
+        const bad = { ...paper({ arxivId: '2410.00002', title: 'Bad' }), authors: 'not a list' } as unknown as Paper;
+        await expect(store.upsertPapers([good, bad])).rejects.toThrow();
+        expect(await store.countPapers()).toBe(0);
+      });
+    });
+
+    describe('search', () => {
+      beforeEach(async () => {
+        await store.upsertPapers([
+          paper({ arxivId: '2401.00001', title: 'Practical Unlearning for Large Language Models', abstract: 'We forget.' }),
+          paper({ arxivId: '2401.00002', title: 'Diffusion models', abstract: 'Concepts can be unlearned from a model.' }),
+          paper({ arxivId: '2401.00003', title: 'TÜLU 3: Pushing Frontiers', abstract: 'Post-training recipes.' }),
+          paper({ arxivId: '2401.00004', title: 'Machine Unlearning Survey', abstract: 'A survey of machine unlearning.' }),
+          paper({ arxivId: '2401.00005', title: 'Near-duplicate detection', abstract: 'Finding near duplicates (fast).' }),
+        ]);
+      });
+
+      it('stems: unlearning finds Unlearning, unlearned; title matches rank first', async () => {
+        const hits = await store.search(q('unlearning'), 10);
+        expect(hits.map((h) => h.paper.id).sort()).toEqual(['2401.00001', '2401.00002', '2401.00004']);
+        expect(hits[hits.length - 1]?.paper.id).toBe('2401.00002');
+        expect(hits.find((h) => h.paper.id === '2401.00002')?.titleMatch).toBe(false);
+        expect(hits.find((h) => h.paper.id === '2401.00001')?.titleMatch).toBe(true);
+        for (const h of hits) expect(h.relevance).toBeGreaterThan(0);
+      });
+
+      it('folds diacritics: tulu finds TÜLU', async () => {
+        expect((await store.search(q('tulu'), 10)).map((h) => h.paper.id)).toEqual(['2401.00003']);
+      });
+
+      it('supports phrases and exclusions', async () => {
+        expect((await store.search(q('"machine unlearning"'), 10)).map((h) => h.paper.id)).toEqual(['2401.00004']);
+        const ids = (await store.search(q('unlearning -survey'), 10)).map((h) => h.paper.id).sort();
+        expect(ids).toEqual(['2401.00001', '2401.00002']);
+      });
+
+      it('treats FTS syntax typed by a person as words, never as operators or errors', async () => {
+        for (const text of ['NEAR(a b)', 'near', '"unbalanced', 'a*', '(((', 'title:unlearning', 'AND OR NOT', '^x', "'; DROP TABLE papers; --"]) {
+          const parsed = parseSearchQuery(text);
+          if (!parsed.ok) continue;
+          await expect(store.search(parsed.query, 10)).resolves.toBeInstanceOf(Array);
+        }
+        expect((await store.search(q('near'), 10)).map((h) => h.paper.id)).toEqual(['2401.00005']);
+        expect(await store.countPapers()).toBe(5);
+      });
+
+      it('answers a 10,000-character query', async () => {
+        const parsed = parseSearchQuery('unlearning '.repeat(1000));
+        expect(parsed.ok).toBe(true);
+        if (parsed.ok) expect((await store.search(parsed.query, 10)).length).toBe(3);
+      });
+
+      it('falls back to any-word matching when asked', async () => {
+        const all = q('tulu survey');
+        expect(await store.search(all, 10)).toEqual([]);
+        expect((await store.search({ ...all, mode: 'any' }, 10)).length).toBe(2);
+      });
+
+      it('respects the limit', async () => {
+        expect((await store.search(q('unlearning'), 2)).length).toBe(2);
+      });
+    });
+
+    describe('posts and votes', () => {
+      const post = (message: string, paperId: string | null, channel = 'slack:C1') => ({
+        message,
+        channel,
+        paperId,
+        kind: 'roundup' as const,
+        postedBy: null,
+        postedAt: '2026-01-01T00:00:00.000Z',
+      });
+      beforeEach(async () => {
+        await store.upsertPapers([paper({ arxivId: '2401.00001', title: 'One' }), paper({ arxivId: '2401.00002', title: 'Two' })]);
+      });
+
+      it('records posts idempotently and maps a message back to its paper', async () => {
+        await store.recordPost(post('slack:C1:1', '2401.00001'));
+        await store.recordPost(post('slack:C1:1', '2401.00001'));
+        expect(await store.getPost('slack:C1:1')).toMatchObject({ paperId: '2401.00001', channel: 'slack:C1' });
+        expect(await store.getPost('slack:C1:404')).toBeNull();
+      });
+
+      it('counts one vote per person per paper across emoji and messages; the last removal removes it', async () => {
+        await store.recordPost(post('slack:C1:1', '2401.00001'));
+        await store.recordPost(post('discord:9:2', '2401.00001', 'discord:9'));
+        const at = '2026-01-02T00:00:00.000Z';
+        expect(await store.addReaction({ message: 'slack:C1:1', user: 'slack:U1', emoji: '+1', at })).toBe(1);
+        expect(await store.addReaction({ message: 'slack:C1:1', user: 'slack:U1', emoji: 'fire', at })).toBe(1);
+        expect(await store.addReaction({ message: 'slack:C1:1', user: 'slack:U1', emoji: 'fire', at })).toBe(1);
+        expect(await store.addReaction({ message: 'discord:9:2', user: 'discord:7', emoji: '+1', at })).toBe(2);
+        expect(await store.removeReaction({ message: 'slack:C1:1', user: 'slack:U1', emoji: '+1', at })).toBe(2);
+        expect(await store.removeReaction({ message: 'slack:C1:1', user: 'slack:U1', emoji: 'fire', at })).toBe(1);
+        expect((await store.getPaper('2401.00001'))?.teamVotes).toBe(1);
+      });
+
+      it('ignores reactions on messages that show no paper', async () => {
+        await store.recordPost(post('slack:C1:h', null));
+        const at = '2026-01-02T00:00:00.000Z';
+        expect(await store.addReaction({ message: 'slack:C1:h', user: 'slack:U1', emoji: '+1', at })).toBeNull();
+        expect(await store.addReaction({ message: 'slack:C1:unknown', user: 'slack:U1', emoji: '+1', at })).toBeNull();
+        expect(await store.topVoted(null, 10)).toEqual([]);
+      });
+
+      it('ranks the most voted papers, with voters, within a window', async () => {
+        await store.recordPost(post('slack:C1:1', '2401.00001'));
+        await store.recordPost(post('slack:C1:2', '2401.00002'));
+        await store.addReaction({ message: 'slack:C1:1', user: 'slack:U1', emoji: '+1', at: '2026-01-01T00:00:00.000Z' });
+        await store.addReaction({ message: 'slack:C1:2', user: 'slack:U1', emoji: '+1', at: '2026-01-10T00:00:00.000Z' });
+        await store.addReaction({ message: 'slack:C1:2', user: 'slack:U2', emoji: '+1', at: '2026-01-10T00:00:00.000Z' });
+        const all = await store.topVoted(null, 10);
+        expect(all.map((e) => [e.paper.id, e.votes])).toEqual([
+          ['2401.00002', 2],
+          ['2401.00001', 1],
+        ]);
+        expect(all[0]?.voters.sort()).toEqual(['slack:U1', 'slack:U2']);
+        const recent = await store.topVoted('2026-01-05T00:00:00.000Z', 10);
+        expect(recent.map((e) => e.paper.id)).toEqual(['2401.00002']);
+        expect(await store.topVoted(null, 1)).toHaveLength(1);
+      });
+    });
+
+    describe('channel settings', () => {
+      const settings: ChannelSettings = {
+        channel: 'discord:42',
+        enabled: true,
+        time: '09:30',
+        timezone: 'Europe/Berlin',
+        days: [1, 2, 3, 4, 5],
+        size: 8,
+        topics: ['machine unlearning', '-survey'],
+        minScore: 0,
+        mode: 'messages',
+        updatedBy: 'discord:7',
+        updatedAt: '2026-01-01T00:00:00.000Z',
+      };
+      it('saves, replaces and lists settings', async () => {
+        expect(await store.getChannelSettings('discord:42')).toBeNull();
+        await store.saveChannelSettings(settings);
+        expect(await store.getChannelSettings('discord:42')).toEqual(settings);
+        await store.saveChannelSettings({ ...settings, enabled: false, size: 3 });
+        expect(await store.getChannelSettings('discord:42')).toMatchObject({ enabled: false, size: 3 });
+        expect((await store.listChannelSettings()).map((s) => s.channel)).toEqual(['discord:42']);
+      });
+    });
+
+    describe('roundup ledger', () => {
+      it('gives a claim to exactly one claimant, also across connections', async () => {
+        const other = await sut.reopen();
+        try {
+          const results = await Promise.all([
+            store.claimRoundup('slack:C1', '2026-01-05', 'a', 600_000),
+            other.claimRoundup('slack:C1', '2026-01-05', 'b', 600_000),
+            store.claimRoundup('slack:C1', '2026-01-05', 'c', 600_000),
+          ]);
+          expect(results.filter(Boolean)).toHaveLength(1);
+          expect(await other.claimRoundup('slack:C1', '2026-01-06', 'b', 600_000)).toBe(true);
+        } finally {
+          await other.close();
+        }
+      });
+
+      it('records items in order, never re-opens a finished roundup, and lets a stale claim be retaken once', async () => {
+        expect(await store.claimRoundup('slack:C1', '2026-01-05', 'a', 60_000)).toBe(true);
+        await store.recordRoundupItem('slack:C1', '2026-01-05', '2401.00002', 'slack:C1:2');
+        await store.recordRoundupItem('slack:C1', '2026-01-05', '2401.00001', 'slack:C1:1');
+        await store.recordRoundupItem('slack:C1', '2026-01-05', '2401.00001', 'slack:C1:1');
+        sut.clock.now = new Date(sut.clock.now.getTime() + 120_000);
+        expect(await store.claimRoundup('slack:C1', '2026-01-05', 'b', 60_000)).toBe(true);
+        expect(await store.claimRoundup('slack:C1', '2026-01-05', 'c', 60_000)).toBe(false);
+        const rec = await store.getRoundup('slack:C1', '2026-01-05');
+        expect(rec).toMatchObject({ state: 'claimed', claimedBy: 'b' });
+        expect(rec?.items.map((i) => i.paperId)).toEqual(['2401.00002', '2401.00001']);
+        await store.finishRoundup('slack:C1', '2026-01-05', 'posted');
+        sut.clock.now = new Date(sut.clock.now.getTime() + 3_600_000);
+        expect(await store.claimRoundup('slack:C1', '2026-01-05', 'd', 60_000)).toBe(false);
+        expect((await store.getRoundup('slack:C1', '2026-01-05'))?.state).toBe('posted');
+        expect(await store.getRoundup('slack:C1', '2026-01-06')).toBeNull();
+      });
+    });
+  });
+}
