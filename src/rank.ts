@@ -1,0 +1,169 @@
+import { tokenize } from './search-query.ts';
+import type { SearchHit, StoredPaper } from './store/port.ts';
+
+/** One term of a score, so every ranking can say why a paper is where it is. */
+export interface ScorePart {
+  factor: string;
+  value: number;
+  detail: string;
+}
+
+export interface Ranked {
+  paper: StoredPaper;
+  score: number;
+  explain: ScorePart[];
+}
+
+/** Tunable weights of both rankings; the README documents the formulas with these defaults. */
+export const WEIGHTS = {
+  /** Feed: one team vote is worth this many stranger upvotes at the margin (inside the log). */
+  teamVote: 3,
+  /** Feed: freshness halves every this many days since the paper's feed (or publication) day. */
+  feedHalfLifeDays: 3,
+  /** Feed: multiplier added per topic phrase found in the title (abstract: half). */
+  topicTitle: 0.5,
+  topicAbstract: 0.25,
+  /** Search: bonus when every searched word is in the title. */
+  searchTitle: 0.25,
+  /** Search: weight of popularity, log10(1 + upvotes + teamVote·votes) / 3 capped at 1. */
+  searchPopularity: 0.15,
+  /** Search: weight of freshness, halving every year. */
+  searchFreshness: 0.05,
+} as const;
+
+const DAY_MS = 86_400_000;
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+/** Whole days from a paper's day (feed day, else publication day) to `today`; null when neither is known. */
+export function ageInDays(paper: Pick<StoredPaper, 'feedDate' | 'publishedAt'>, today: string): number | null {
+  const day = paper.feedDate ?? paper.publishedAt;
+  if (!day) return null;
+  return Math.max(0, Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${day}T00:00:00Z`)) / DAY_MS));
+}
+
+/** A crude, deterministic stemmer for topic matching (`unlearning`, `unlearned` → `unlearn`). */
+function stem(token: string): string {
+  const t = token.normalize('NFKD').replace(/\p{M}/gu, '');
+  for (const suffix of ['ing', 'ed', 'es', 's']) {
+    if (t.length > suffix.length + 3 && t.endsWith(suffix)) return t.slice(0, -suffix.length);
+  }
+  return t;
+}
+
+function stems(text: string): string[] {
+  return tokenize(text).map(stem);
+}
+
+function containsPhrase(haystack: string[], phrase: string[]): boolean {
+  if (phrase.length === 0) return false;
+  outer: for (let i = 0; i + phrase.length <= haystack.length; i++) {
+    for (let j = 0; j < phrase.length; j++) if (haystack[i + j] !== phrase[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/** A channel's topics, split into boosting and excluding phrases (entries starting with `-`). */
+export interface Topics {
+  boost: string[][];
+  exclude: string[][];
+}
+
+export function parseTopics(topics: readonly string[]): Topics {
+  const boost: string[][] = [];
+  const exclude: string[][] = [];
+  for (const t of topics) {
+    const negated = t.trim().startsWith('-');
+    const phrase = stems(negated ? t.trim().slice(1) : t);
+    if (phrase.length > 0) (negated ? exclude : boost).push(phrase);
+  }
+  return { boost, exclude };
+}
+
+/**
+ * The feed ranking for today's list and roundups:
+ *   score = freshness × (log2(1 + upvotes) + log2(1 + teamVote × votes)) × (1 + topic boosts)
+ * Papers matching an excluded topic are dropped. Ties keep the input order.
+ */
+export function rankFeed(papers: readonly StoredPaper[], today: string, topics: Topics = { boost: [], exclude: [] }): Ranked[] {
+  const ranked: Ranked[] = [];
+  for (const paper of papers) {
+    const title = stems(paper.title);
+    const abstract = stems(paper.abstract);
+    if (topics.exclude.some((p) => containsPhrase(title, p) || containsPhrase(abstract, p))) continue;
+    const explain: ScorePart[] = [];
+    const hf = Math.log2(1 + (paper.upvotes ?? 0));
+    explain.push({
+      factor: 'hf',
+      value: round(hf),
+      detail: paper.upvotes === null ? 'no Hugging Face upvotes known' : `${paper.upvotes} Hugging Face upvotes`,
+    });
+    const team = Math.log2(1 + WEIGHTS.teamVote * paper.teamVotes);
+    explain.push({ factor: 'team', value: round(team), detail: `${paper.teamVotes} team votes` });
+    let boost = 0;
+    const matched: string[] = [];
+    for (const p of topics.boost) {
+      if (containsPhrase(title, p)) boost += WEIGHTS.topicTitle;
+      else if (containsPhrase(abstract, p)) boost += WEIGHTS.topicAbstract;
+      else continue;
+      matched.push(p.join(' '));
+    }
+    if (topics.boost.length > 0) {
+      explain.push({
+        factor: 'topics',
+        value: round(1 + boost),
+        detail: matched.length ? `matches ${matched.join(', ')}` : 'matches no topic',
+      });
+    }
+    const age = ageInDays(paper, today);
+    const freshness = age === null ? 0.5 : 0.5 ** (age / WEIGHTS.feedHalfLifeDays);
+    explain.push({
+      factor: 'freshness',
+      value: round(freshness),
+      detail: age === null ? 'date unknown' : `${age} days old`,
+    });
+    // +1 inside so a fresh paper with no votes yet still ranks by freshness and topics, not all at zero.
+    const score = freshness * (1 + hf + team) * (1 + boost);
+    ranked.push({ paper, score: round(score), explain });
+  }
+  return stableSortByScore(ranked);
+}
+
+/**
+ * Search re-ranking over the store's candidates:
+ *   score = relevance / best relevance + title bonus + popularity + freshness
+ * Relevance dominates; popularity and freshness (together at most 0.2) only reorder near-equal matches, and
+ * stay below the title bonus, so papers with the words in the title come first.
+ */
+export function rankSearch(hits: readonly SearchHit[], today: string): Ranked[] {
+  const best = Math.max(...hits.map((h) => h.relevance), Number.MIN_VALUE);
+  const ranked = hits.map((h): Ranked => {
+    const rel = h.relevance / best;
+    const title = h.titleMatch ? WEIGHTS.searchTitle : 0;
+    const votes = (h.paper.upvotes ?? 0) + WEIGHTS.teamVote * h.paper.teamVotes;
+    const pop = WEIGHTS.searchPopularity * Math.min(1, Math.log10(1 + votes) / 3);
+    const age = ageInDays(h.paper, today);
+    const fresh = WEIGHTS.searchFreshness * (age === null ? 0 : 0.5 ** (age / 365));
+    return {
+      paper: h.paper,
+      score: round(rel + title + pop + fresh),
+      explain: [
+        { factor: 'relevance', value: round(rel), detail: 'text match, relative to the best match' },
+        { factor: 'title', value: title, detail: h.titleMatch ? 'every word in the title' : 'not all words in the title' },
+        { factor: 'popularity', value: round(pop), detail: `${h.paper.upvotes ?? 0} upvotes, ${h.paper.teamVotes} team votes` },
+        { factor: 'freshness', value: round(fresh), detail: age === null ? 'date unknown' : `${age} days old` },
+      ],
+    };
+  });
+  return stableSortByScore(ranked);
+}
+
+function stableSortByScore(ranked: Ranked[]): Ranked[] {
+  return ranked
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => b.r.score - a.r.score || a.i - b.i)
+    .map(({ r }) => r);
+}
