@@ -23,8 +23,11 @@ export const WEIGHTS = {
   /** Feed: multiplier added per topic phrase found in the title (abstract: half). */
   topicTitle: 0.5,
   topicAbstract: 0.25,
-  /** Search: bonus when every searched word is in the title. */
-  searchTitle: 0.25,
+  /**
+   * Search: bonus when every searched word is in the title. It is larger than all other search factors
+   * together (at most 1.2), so it acts as a tier: title matches first, then the rest.
+   */
+  searchTitle: 2,
   /** Search: weight of popularity, log10(1 + upvotes + teamVote·votes) / 3 capped at 1. */
   searchPopularity: 0.15,
   /** Search: weight of freshness, halving every year. */
@@ -135,8 +138,8 @@ export function rankFeed(papers: readonly StoredPaper[], today: string, topics: 
 /**
  * Search re-ranking over the store's candidates:
  *   score = relevance / best relevance + title bonus + popularity + freshness
- * Relevance dominates; popularity and freshness (together at most 0.2) only reorder near-equal matches, and
- * stay below the title bonus, so papers with the words in the title come first.
+ * The title bonus is a tier: papers with every searched word in the title come first. Inside a tier,
+ * relevance dominates; popularity and freshness (together at most 0.2) only reorder near-equal matches.
  */
 export function rankSearch(hits: readonly SearchHit[], today: string): Ranked[] {
   const best = Math.max(...hits.map((h) => h.relevance), Number.MIN_VALUE);
