@@ -156,7 +156,7 @@ export function rankSearch(hits: readonly SearchHit[], today: string): Ranked[] 
       explain: [
         { factor: 'relevance', value: round(rel), detail: 'text match, relative to the best match' },
         { factor: 'title', value: title, detail: h.titleMatch ? 'every word in the title' : 'not all words in the title' },
-        { factor: 'popularity', value: round(pop), detail: `${h.paper.upvotes ?? 0} upvotes, ${h.paper.teamVotes} team votes` },
+        { factor: 'popularity', value: round(pop), detail: `${h.paper.upvotes === null ? 'upvotes unknown' : `${h.paper.upvotes} upvotes`}, ${h.paper.teamVotes} team votes` },
         { factor: 'freshness', value: round(fresh), detail: age === null ? 'date unknown' : `${age} days old` },
       ],
     };

@@ -1,0 +1,17 @@
+import { ingestPapers } from '../ingest.ts';
+import type { CliIo } from './io.ts';
+import { readAndParse } from './parse-cmd.ts';
+import { withCore } from './core.ts';
+
+/** `paperboy ingest`: parses and stores; prints counts and every skipped item with its reason. */
+export async function ingestCommand(args: string[], io: CliIo): Promise<number> {
+  const parsed = await readAndParse(args, io, 'ingest');
+  return withCore(io, async ({ store }) => {
+    const r = await ingestPapers(store, parsed.papers, parsed.skipped);
+    io.stdout.write(
+      `${parsed.source} (${parsed.format}): ${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged, ${r.skipped.length} skipped\n`,
+    );
+    for (const s of r.skipped) io.stdout.write(`  skipped ${s.where}: ${s.reason}\n`);
+    return 0;
+  });
+}

@@ -1,0 +1,37 @@
+/** What a CLI command may touch: its streams, environment and clock, injected so tests run it in-process. */
+export interface CliIo {
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown; isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  now: () => Date;
+}
+
+/** Wrong arguments: exit code 2 and one sentence on stderr. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** `YYYY-MM-DD` of a date in UTC. */
+export function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** Validates a `YYYY-MM-DD` option value, naming the option in the error. */
+export function dayOption(name: string, value: string | undefined, fallback: string): string {
+  if (value === undefined) return fallback;
+  const d = new Date(`${value}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(d.getTime()) || isoDay(d) !== value) {
+    throw new UsageError(`${name} must be a date as YYYY-MM-DD, not "${value}".`);
+  }
+  return value;
+}
+
+/** Validates a positive integer option value. */
+export function intOption(name: string, value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new UsageError(`${name} must be a whole number from 1 to ${max}, not "${value}".`);
+  }
+  return n;
+}
