@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseHfJson } from '../src/feed/hf-json.ts';
 import { ingestPapers } from '../src/ingest.ts';
-import { parseSearchQuery, tokenize } from '../src/search-query.ts';
 import { searchPapers } from '../src/search.ts';
+import { parseSearchQuery, tokenize } from '../src/search-query.ts';
 import { toFtsMatch } from '../src/store/sqlite/fts-match.ts';
 import { SqliteStore } from '../src/store/sqlite/store.ts';
 import { asHfJson, rng, syntheticPapers } from './synthetic.ts';
@@ -42,27 +42,37 @@ try {
     stored += r.inserted + r.updated;
   }
   const ingestS = (performance.now() - t0) / 1000;
-  console.log(`ingest: ${stored} papers in ${ingestS.toFixed(2)} s = ${Math.round(stored / ingestS)} papers/s (parse + upsert)`);
+  console.log(
+    `ingest: ${stored} papers in ${ingestS.toFixed(2)} s = ${Math.round(stored / ingestS)} papers/s (parse + upsert)`,
+  );
 
   // Re-ingesting the same day (upvotes refresh) goes through the merge path.
   t0 = performance.now();
   const again = await ingestPapers(store, parseHfJson(payloads[0] ?? '[]').papers);
-  console.log(`re-ingest of ${CHUNK} known papers: ${(performance.now() - t0).toFixed(1)} ms (${again.unchanged} unchanged)`);
+  console.log(
+    `re-ingest of ${CHUNK} known papers: ${(performance.now() - t0).toFixed(1)} ms (${again.unchanged} unchanged)`,
+  );
 
   // Query classes by document frequency, measured on the data itself.
   const db = store.rawDatabase;
   const total = (db.prepare('SELECT COUNT(*) AS n FROM papers').get() as { n: number }).n;
   const df = (term: string) =>
-    (db.prepare('SELECT COUNT(*) AS n FROM papers_fts WHERE papers_fts MATCH ?').get(`"${term}"`) as { n: number }).n / total;
-  const vocabulary = [...new Set(papers.slice(0, 3000).flatMap((p) => tokenize(`${p.title} ${p.abstract}`)))].filter(
-    (t) => t.length > 3 && !/^\d+$/.test(t),
-  );
+    (
+      db.prepare('SELECT COUNT(*) AS n FROM papers_fts WHERE papers_fts MATCH ?').get(`"${term}"`) as {
+        n: number;
+      }
+    ).n / total;
+  const vocabulary = [
+    ...new Set(papers.slice(0, 3000).flatMap((p) => tokenize(`${p.title} ${p.abstract}`))),
+  ].filter((t) => t.length > 3 && !/^\d+$/.test(t));
   const random = rng(7);
   const sample = vocabulary.filter(() => random() < 0.5).slice(0, 1500);
   const freq = new Map(sample.map((t) => [t, df(t)]));
   const rare = sample.filter((t) => (freq.get(t) ?? 1) < 0.01 && (freq.get(t) ?? 0) > 0);
   const common = sample.filter((t) => (freq.get(t) ?? 0) > 0.2);
-  console.log(`vocabulary sampled: ${sample.length} terms, ${rare.length} rare (<1% of papers), ${common.length} common (>20%)`);
+  console.log(
+    `vocabulary sampled: ${sample.length} terms, ${rare.length} rare (<1% of papers), ${common.length} common (>20%)`,
+  );
 
   // Multi-word rare queries take words that occur together (as topic searches do): consecutive rare words of
   // one abstract; multi-word common queries combine common words.
@@ -92,7 +102,9 @@ try {
     'SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, 10.0, 1.0, 2.0, 3.0) LIMIT 10',
   );
   const today = '2025-11-12';
-  console.log('\nsearch latency, ms (paperboy = parse + FTS + re-rank + rows; floor = raw FTS5 MATCH ORDER BY bm25 LIMIT 10)');
+  console.log(
+    '\nsearch latency, ms (paperboy = parse + FTS + re-rank + rows; floor = raw FTS5 MATCH ORDER BY bm25 LIMIT 10)',
+  );
   console.log('class             queries  paperboy p50    p99   floor p50    p99   ratio p50  ratio p99');
   for (const [name, queries] of classes) {
     if (queries.length === 0) {
@@ -120,7 +132,12 @@ try {
     }
     ours.sort((a, b) => a - b);
     floor.sort((a, b) => a - b);
-    const [o50, o99, f50, f99] = [percentile(ours, 50), percentile(ours, 99), percentile(floor, 50), percentile(floor, 99)];
+    const [o50, o99, f50, f99] = [
+      percentile(ours, 50),
+      percentile(ours, 99),
+      percentile(floor, 50),
+      percentile(floor, 99),
+    ];
     console.log(
       `${name.padEnd(17)} ${String(ours.length).padStart(7)} ${o50.toFixed(2).padStart(13)} ${o99.toFixed(2).padStart(6)} ${f50.toFixed(2).padStart(11)} ${f99.toFixed(2).padStart(6)} ${(o50 / f50).toFixed(2).padStart(10)} ${(o99 / f99).toFixed(2).padStart(10)}`,
     );

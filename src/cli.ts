@@ -1,10 +1,10 @@
-import { ConfigError } from './config.ts';
-import { FeedFormatError } from './paper.ts';
 import { fetchCommand } from './cli/fetch-cmd.ts';
 import { ingestCommand } from './cli/ingest-cmd.ts';
 import { type CliIo, UsageError } from './cli/io.ts';
 import { parseCommand } from './cli/parse-cmd.ts';
 import { searchCommand } from './cli/search-cmd.ts';
+import { ConfigError } from './config.ts';
+import { FeedFormatError } from './paper.ts';
 
 export const USAGE = `paperboy: machine-learning papers for your team's chat
 
@@ -23,7 +23,12 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   search: searchCommand,
 };
 
-const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => new Date() };
+const processIo: CliIo = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  now: () => new Date(),
+};
 
 /** Runs one CLI command and returns its exit code. Errors become one sentence on stderr, never a stack trace. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -40,7 +45,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   try {
     return await command(args, io);
   } catch (e) {
-    if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (
+      e instanceof UsageError ||
+      (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       io.stderr.write(`${e.message}\n`);
       return 2;
     }

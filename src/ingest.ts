@@ -9,7 +9,11 @@ export interface IngestReport extends UpsertResult {
 const BATCH = 500;
 
 /** Stores parsed papers in batches and reports what happened to each, including what the parser skipped. */
-export async function ingestPapers(store: PaperStore, papers: readonly Paper[], skipped: SkippedItem[] = []): Promise<IngestReport> {
+export async function ingestPapers(
+  store: PaperStore,
+  papers: readonly Paper[],
+  skipped: SkippedItem[] = [],
+): Promise<IngestReport> {
   const report: IngestReport = { inserted: 0, updated: 0, unchanged: 0, skipped: [...skipped] };
   for (let i = 0; i < papers.length; i += BATCH) {
     const r = await store.upsertPapers(papers.slice(i, i + BATCH));

@@ -49,9 +49,10 @@ const OLD_ID = /^([a-z][a-z-]*(?:\.[A-Z]{2})?\/\d{7})(v\d+)?$/;
  */
 export function normalizeArxivId(input: string): string | null {
   let s = input.trim();
-  const url = /^(?:https?:\/\/)?(?:www\.|export\.)?(?:arxiv\.org|huggingface\.co)\/(?:abs|pdf|html|papers)\/(.+)$/i.exec(
-    s,
-  );
+  const url =
+    /^(?:https?:\/\/)?(?:www\.|export\.)?(?:arxiv\.org|huggingface\.co)\/(?:abs|pdf|html|papers)\/(.+)$/i.exec(
+      s,
+    );
   if (url?.[1]) s = url[1];
   s = s
     .replace(/^arxiv:/i, '')

@@ -41,10 +41,16 @@ function round(n: number): number {
 }
 
 /** Whole days from a paper's day (feed day, else publication day) to `today`; null when neither is known. */
-export function ageInDays(paper: Pick<StoredPaper, 'feedDate' | 'publishedAt'>, today: string): number | null {
+export function ageInDays(
+  paper: Pick<StoredPaper, 'feedDate' | 'publishedAt'>,
+  today: string,
+): number | null {
   const day = paper.feedDate ?? paper.publishedAt;
   if (!day) return null;
-  return Math.max(0, Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${day}T00:00:00Z`)) / DAY_MS));
+  return Math.max(
+    0,
+    Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${day}T00:00:00Z`)) / DAY_MS),
+  );
 }
 
 /** A crude, deterministic stemmer for topic matching (`unlearning`, `unlearned` → `unlearn`). */
@@ -91,7 +97,11 @@ export function parseTopics(topics: readonly string[]): Topics {
  *   score = freshness × (log2(1 + upvotes) + log2(1 + teamVote × votes)) × (1 + topic boosts)
  * Papers matching an excluded topic are dropped. Ties keep the input order.
  */
-export function rankFeed(papers: readonly StoredPaper[], today: string, topics: Topics = { boost: [], exclude: [] }): Ranked[] {
+export function rankFeed(
+  papers: readonly StoredPaper[],
+  today: string,
+  topics: Topics = { boost: [], exclude: [] },
+): Ranked[] {
   const ranked: Ranked[] = [];
   for (const paper of papers) {
     const title = stems(paper.title);
@@ -102,7 +112,8 @@ export function rankFeed(papers: readonly StoredPaper[], today: string, topics: 
     explain.push({
       factor: 'hf',
       value: round(hf),
-      detail: paper.upvotes === null ? 'no Hugging Face upvotes known' : `${paper.upvotes} Hugging Face upvotes`,
+      detail:
+        paper.upvotes === null ? 'no Hugging Face upvotes known' : `${paper.upvotes} Hugging Face upvotes`,
     });
     const team = Math.log2(1 + WEIGHTS.teamVote * paper.teamVotes);
     explain.push({ factor: 'team', value: round(team), detail: `${paper.teamVotes} team votes` });
@@ -155,9 +166,21 @@ export function rankSearch(hits: readonly SearchHit[], today: string): Ranked[] 
       score: round(rel + title + pop + fresh),
       explain: [
         { factor: 'relevance', value: round(rel), detail: 'text match, relative to the best match' },
-        { factor: 'title', value: title, detail: h.titleMatch ? 'every word in the title' : 'not all words in the title' },
-        { factor: 'popularity', value: round(pop), detail: `${h.paper.upvotes === null ? 'upvotes unknown' : `${h.paper.upvotes} upvotes`}, ${h.paper.teamVotes} team votes` },
-        { factor: 'freshness', value: round(fresh), detail: age === null ? 'date unknown' : `${age} days old` },
+        {
+          factor: 'title',
+          value: title,
+          detail: h.titleMatch ? 'every word in the title' : 'not all words in the title',
+        },
+        {
+          factor: 'popularity',
+          value: round(pop),
+          detail: `${h.paper.upvotes === null ? 'upvotes unknown' : `${h.paper.upvotes} upvotes`}, ${h.paper.teamVotes} team votes`,
+        },
+        {
+          factor: 'freshness',
+          value: round(fresh),
+          detail: age === null ? 'date unknown' : `${age} days old`,
+        },
       ],
     };
   });

@@ -28,5 +28,9 @@ export async function searchPapers(
     hits = await store.search({ ...query, mode: 'any' }, candidates);
     if (hits.length > 0) notices.push('No paper matches every word, so these match some of them.');
   }
-  return { ok: true, results: rankSearch(hits, options.today).slice(0, options.limit), notice: notices.join(' ') || null };
+  return {
+    ok: true,
+    results: rankSearch(hits, options.today).slice(0, options.limit),
+    notice: notices.join(' ') || null,
+  };
 }

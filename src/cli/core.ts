@@ -1,8 +1,8 @@
+import type { Config } from '../config.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { openStore } from '../store/open.ts';
 import type { PaperStore } from '../store/port.ts';
-import type { Config } from '../config.ts';
 import type { CliIo } from './io.ts';
 
 export interface Core {
@@ -14,7 +14,9 @@ export interface Core {
 /** Opens config, logger (to stderr: stdout is for results) and store around one CLI command, then closes. */
 export async function withCore(io: CliIo, run: (core: Core) => Promise<number>): Promise<number> {
   const config = loadConfig(io.env);
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { write: (s: string) => io.stderr.write(s) });
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, {
+    write: (s: string) => io.stderr.write(s),
+  });
   const store = await openStore(config.databaseUrl);
   try {
     return await run({ config, logger, store });

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { DateNotAvailableError, HfClient } from '../feed/hf-client.ts';
 import { ingestPapers } from '../ingest.ts';
-import { type CliIo, dayOption, isoDay, UsageError } from './io.ts';
 import { withCore } from './core.ts';
+import { type CliIo, dayOption, isoDay, UsageError } from './io.ts';
 
 /** The longest range one `fetch --since` reads: a year of days is already a few hundred requests. */
 const MAX_DAYS = 400;
@@ -34,7 +34,8 @@ export async function fetchCommand(args: string[], io: CliIo): Promise<number> {
   const since = values.since === undefined ? null : dayOption('--since', values.since, today);
   if (since && since > today) throw new UsageError(`--since ${since} is in the future.`);
   const days = since ? daysFrom(since, today) : [date];
-  if (days.length > MAX_DAYS) throw new UsageError(`--since covers ${days.length} days; fetch at most ${MAX_DAYS} at a time.`);
+  if (days.length > MAX_DAYS)
+    throw new UsageError(`--since covers ${days.length} days; fetch at most ${MAX_DAYS} at a time.`);
 
   return withCore(io, async ({ config, logger, store }) => {
     const hf = new HfClient({ baseUrl: config.hfApiUrl, token: config.hfToken, logger });

@@ -1,7 +1,7 @@
 import { ingestPapers } from '../ingest.ts';
+import { withCore } from './core.ts';
 import type { CliIo } from './io.ts';
 import { readAndParse } from './parse-cmd.ts';
-import { withCore } from './core.ts';
 
 /** `paperboy ingest`: parses and stores; prints counts and every skipped item with its reason. */
 export async function ingestCommand(args: string[], io: CliIo): Promise<number> {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type FeedFormat, parseFeed } from '../feed/detect.ts';
-import { dayOption, isoDay, type CliIo, UsageError } from './io.ts';
+import { type CliIo, dayOption, isoDay, UsageError } from './io.ts';
 import { readInput } from './read-input.ts';
 
 export const FORMATS: readonly FeedFormat[] = ['hf-json', 'hf-text', 'arxiv-atom'];
@@ -13,7 +13,10 @@ export async function readAndParse(args: string[], io: CliIo, command: string) {
     options: { format: { type: 'string' }, 'as-of': { type: 'string' } },
   });
   const source = positionals[0];
-  if (!source || positionals.length > 1) throw new UsageError(`Usage: paperboy ${command} <file|url> [--format hf-json|hf-text|arxiv-atom] [--as-of YYYY-MM-DD]`);
+  if (!source || positionals.length > 1)
+    throw new UsageError(
+      `Usage: paperboy ${command} <file|url> [--format hf-json|hf-text|arxiv-atom] [--as-of YYYY-MM-DD]`,
+    );
   const format = values.format as FeedFormat | undefined;
   if (format !== undefined && !FORMATS.includes(format)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}".`);

@@ -1,37 +1,69 @@
-import { parseArgs } from 'node:util';
 import { paperLinks } from '../paper.ts';
 import { searchPapers } from '../search.ts';
-import { type CliIo, intOption, isoDay, UsageError } from './io.ts';
 import { withCore } from './core.ts';
+import { type CliIo, intOption, isoDay, UsageError } from './io.ts';
 
 /** `paperboy search "<query>"`: ranked results, or with --json an array of papers each with its score. */
 export async function searchCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { limit: { type: 'string' }, json: { type: 'boolean' }, explain: { type: 'boolean' } },
-  });
-  if (positionals.length === 0) throw new UsageError('Usage: paperboy search "<query>" [--limit N] [--json] [--explain]');
+  const { values, positionals } = splitSearchArgs(args);
+  if (positionals.length === 0)
+    throw new UsageError('Usage: paperboy search "<query>" [--limit N] [--json] [--explain]');
   const limit = intOption('--limit', values.limit, 10, 100);
   return withCore(io, async ({ store }) => {
     const outcome = await searchPapers(store, positionals.join(' '), { limit, today: isoDay(io.now()) });
     if (!outcome.ok) throw new UsageError(outcome.error);
     if (outcome.notice) io.stderr.write(`${outcome.notice}\n`);
     if (values.json) {
-      const out = outcome.results.map((r) => ({ ...r.paper, score: r.score, ...(values.explain ? { explain: r.explain } : {}) }));
+      const out = outcome.results.map((r) => ({
+        ...r.paper,
+        score: r.score,
+        ...(values.explain ? { explain: r.explain } : {}),
+      }));
       io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       return 0;
     }
     if (outcome.results.length === 0) io.stdout.write('No papers match.\n');
     outcome.results.forEach((r, i) => {
       const p = r.paper;
-      const by = p.organization?.name ?? (p.authors.length ? p.authors.slice(0, 3).join(', ') + (p.authors.length > 3 ? ' et al.' : '') : `${p.authorCount ?? '?'} authors`);
-      const facts = [p.publishedAt ?? p.feedDate, p.upvotes === null ? null : `${p.upvotes} upvotes`, p.teamVotes ? `${p.teamVotes} team votes` : null];
-      io.stdout.write(`${i + 1}. ${p.title}\n   ${by} · ${facts.filter(Boolean).join(' · ')} · score ${r.score}\n`);
+      const by =
+        p.organization?.name ??
+        (p.authors.length
+          ? p.authors.slice(0, 3).join(', ') + (p.authors.length > 3 ? ' et al.' : '')
+          : `${p.authorCount ?? '?'} authors`);
+      const facts = [
+        p.publishedAt ?? p.feedDate,
+        p.upvotes === null ? null : `${p.upvotes} upvotes`,
+        p.teamVotes ? `${p.teamVotes} team votes` : null,
+      ];
+      io.stdout.write(
+        `${i + 1}. ${p.title}\n   ${by} · ${facts.filter(Boolean).join(' · ')} · score ${r.score}\n`,
+      );
       const link = paperLinks(p).abs;
       if (link) io.stdout.write(`   ${link}\n`);
-      if (values.explain) io.stdout.write(`   ${r.explain.map((e) => `${e.factor}=${e.value} (${e.detail})`).join('; ')}\n`);
+      if (values.explain)
+        io.stdout.write(`   ${r.explain.map((e) => `${e.factor}=${e.value} (${e.detail})`).join('; ')}\n`);
     });
     return 0;
   });
+}
+
+/**
+ * Separates the known flags from the query. Anything else, including `-survey` (an excluded word), is
+ * query text: a search must never fail because a person's word starts with a dash.
+ */
+function splitSearchArgs(args: string[]) {
+  const values: { limit?: string; json?: boolean; explain?: boolean } = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--json') values.json = true;
+    else if (a === '--explain') values.explain = true;
+    else if (a === '--limit') values.limit = args[++i] ?? '';
+    else if (a.startsWith('--limit=')) values.limit = a.slice('--limit='.length);
+    else if (a === '--') {
+      positionals.push(...args.slice(i + 1));
+      break;
+    } else positionals.push(a);
+  }
+  return { values, positionals };
 }

@@ -10,5 +10,7 @@ export async function openStore(databaseUrl: string): Promise<PaperStore> {
     return SqliteStore.open(databaseUrl.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, ''));
   }
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(databaseUrl)?.[1] ?? '(none)';
-  throw new Error(`DATABASE_URL uses the scheme "${scheme}", which paperboy does not support; use sqlite:<path>.`);
+  throw new Error(
+    `DATABASE_URL uses the scheme "${scheme}", which paperboy does not support; use sqlite:<path>.`,
+  );
 }

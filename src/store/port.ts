@@ -138,11 +138,26 @@ export interface PaperStore {
    * processes sharing the database; a claim in state `claimed` older than `staleAfterMs` may be re-taken
    * (its holder crashed) and then returns true to exactly one caller.
    */
-  claimRoundup(channel: ChannelRef, localDate: string, claimant: string, staleAfterMs: number): Promise<boolean>;
+  claimRoundup(
+    channel: ChannelRef,
+    localDate: string,
+    claimant: string,
+    staleAfterMs: number,
+  ): Promise<boolean>;
   /** Appends one posted item to a claimed roundup, so a resumed run skips it. */
-  recordRoundupItem(channel: ChannelRef, localDate: string, paperId: string, message: MessageRef): Promise<void>;
+  recordRoundupItem(
+    channel: ChannelRef,
+    localDate: string,
+    paperId: string,
+    message: MessageRef,
+  ): Promise<void>;
   /** Marks the roundup finished (`posted`, `empty`) or `failed`, with an optional note. */
-  finishRoundup(channel: ChannelRef, localDate: string, state: Exclude<RoundupState, 'claimed'>, note?: string): Promise<void>;
+  finishRoundup(
+    channel: ChannelRef,
+    localDate: string,
+    state: Exclude<RoundupState, 'claimed'>,
+    note?: string,
+  ): Promise<void>;
   getRoundup(channel: ChannelRef, localDate: string): Promise<RoundupRecord | null>;
 
   close(): Promise<void>;

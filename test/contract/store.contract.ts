@@ -56,7 +56,11 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         const p = paper({ arxivId: '2410.17243', title: 'Breaking the Memory Barrier', upvotes: 64 });
         expect(await store.upsertPapers([p])).toEqual({ inserted: 1, updated: 0, unchanged: 0 });
         expect(await store.upsertPapers([p])).toEqual({ inserted: 0, updated: 0, unchanged: 1 });
-        expect(await store.upsertPapers([{ ...p, upvotes: 74 }])).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+        expect(await store.upsertPapers([{ ...p, upvotes: 74 }])).toEqual({
+          inserted: 0,
+          updated: 1,
+          unchanged: 0,
+        });
         expect((await store.getPaper('2410.17243'))?.upvotes).toBe(74);
         expect(await store.countPapers()).toBe(1);
       });
@@ -94,7 +98,13 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
       });
 
       it('never erases a known field with a source that lacks it', async () => {
-        const json = paper({ arxivId: '2411.15124', title: 'TÜLU 3', upvotes: 50, authors: ['A', 'B'], authorCount: 2 });
+        const json = paper({
+          arxivId: '2411.15124',
+          title: 'TÜLU 3',
+          upvotes: 50,
+          authors: ['A', 'B'],
+          authorCount: 2,
+        });
         await store.upsertPapers([json]);
         await store.upsertPapers([paper({ arxivId: '2411.15124', title: 'TÜLU 3', comments: 3 })]);
         const got = await store.getPaper('2411.15124');
@@ -102,7 +112,10 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
       });
 
       it('merges a paper first seen without an arXiv id with the same title seen later with one', async () => {
-        const fromPage = paper({ title: 'TÜLU 3: Pushing Frontiers in Open Language Model Post-Training', comments: 3 });
+        const fromPage = paper({
+          title: 'TÜLU 3: Pushing Frontiers in Open Language Model Post-Training',
+          comments: 3,
+        });
         await store.upsertPapers([fromPage]);
         const ch = 'slack:C1';
         await store.recordPost({
@@ -113,7 +126,12 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
           postedBy: 'slack:U1',
           postedAt: '2026-01-01T00:00:00.000Z',
         });
-        await store.addReaction({ message: 'slack:C1:1.1', user: 'slack:U1', emoji: '+1', at: '2026-01-01T00:00:01.000Z' });
+        await store.addReaction({
+          message: 'slack:C1:1.1',
+          user: 'slack:U1',
+          emoji: '+1',
+          at: '2026-01-01T00:00:01.000Z',
+        });
         const fromApi = paper({
           arxivId: '2411.15124',
           title: 'Tulu 3: pushing frontiers in open language model post-training',
@@ -136,7 +154,10 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
           paper({ arxivId: '2410.00002', title: 'B', feedDate: '2024-10-25' }),
           paper({ arxivId: '2410.00003', title: 'C', feedDate: '2024-10-25' }),
         ]);
-        expect((await store.papersOnFeedDate('2024-10-25')).map((p) => p.id).sort()).toEqual(['2410.00002', '2410.00003']);
+        expect((await store.papersOnFeedDate('2024-10-25')).map((p) => p.id).sort()).toEqual([
+          '2410.00002',
+          '2410.00003',
+        ]);
         expect(await store.latestFeedDate('2024-10-27')).toBe('2024-10-25');
         expect(await store.latestFeedDate('2024-10-24')).toBe('2024-10-24');
         expect(await store.latestFeedDate('2024-10-01')).toBeNull();
@@ -144,7 +165,10 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
 
       it('keeps a batch atomic: an invalid paper in it leaves nothing half-written', async () => {
         const good = paper({ arxivId: '2410.00001', title: 'Good' });
-        const bad = { ...paper({ arxivId: '2410.00002', title: 'Bad' }), authors: 'not a list' } as unknown as Paper;
+        const bad = {
+          ...paper({ arxivId: '2410.00002', title: 'Bad' }),
+          authors: 'not a list',
+        } as unknown as Paper;
         await expect(store.upsertPapers([good, bad])).rejects.toThrow();
         expect(await store.countPapers()).toBe(0);
       });
@@ -153,11 +177,31 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
     describe('search', () => {
       beforeEach(async () => {
         await store.upsertPapers([
-          paper({ arxivId: '2401.00001', title: 'Practical Unlearning for Large Language Models', abstract: 'We forget.' }),
-          paper({ arxivId: '2401.00002', title: 'Diffusion models', abstract: 'Concepts can be unlearned from a model.' }),
-          paper({ arxivId: '2401.00003', title: 'TÜLU 3: Pushing Frontiers', abstract: 'Post-training recipes.' }),
-          paper({ arxivId: '2401.00004', title: 'Machine Unlearning Survey', abstract: 'A survey of machine unlearning.' }),
-          paper({ arxivId: '2401.00005', title: 'Near-duplicate detection', abstract: 'Finding near duplicates (fast).' }),
+          paper({
+            arxivId: '2401.00001',
+            title: 'Practical Unlearning for Large Language Models',
+            abstract: 'We forget.',
+          }),
+          paper({
+            arxivId: '2401.00002',
+            title: 'Diffusion models',
+            abstract: 'Concepts can be unlearned from a model.',
+          }),
+          paper({
+            arxivId: '2401.00003',
+            title: 'TÜLU 3: Pushing Frontiers',
+            abstract: 'Post-training recipes.',
+          }),
+          paper({
+            arxivId: '2401.00004',
+            title: 'Machine Unlearning Survey',
+            abstract: 'A survey of machine unlearning.',
+          }),
+          paper({
+            arxivId: '2401.00005',
+            title: 'Near-duplicate detection',
+            abstract: 'Finding near duplicates (fast).',
+          }),
         ]);
       });
 
@@ -175,13 +219,25 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
       });
 
       it('supports phrases and exclusions', async () => {
-        expect((await store.search(q('"machine unlearning"'), 10)).map((h) => h.paper.id)).toEqual(['2401.00004']);
+        expect((await store.search(q('"machine unlearning"'), 10)).map((h) => h.paper.id)).toEqual([
+          '2401.00004',
+        ]);
         const ids = (await store.search(q('unlearning -survey'), 10)).map((h) => h.paper.id).sort();
         expect(ids).toEqual(['2401.00001', '2401.00002']);
       });
 
       it('treats FTS syntax typed by a person as words, never as operators or errors', async () => {
-        for (const text of ['NEAR(a b)', 'near', '"unbalanced', 'a*', '(((', 'title:unlearning', 'AND OR NOT', '^x', "'; DROP TABLE papers; --"]) {
+        for (const text of [
+          'NEAR(a b)',
+          'near',
+          '"unbalanced',
+          'a*',
+          '(((',
+          'title:unlearning',
+          'AND OR NOT',
+          '^x',
+          "'; DROP TABLE papers; --",
+        ]) {
           const parsed = parseSearchQuery(text);
           if (!parsed.ok) continue;
           await expect(store.search(parsed.query, 10)).resolves.toBeInstanceOf(Array);
@@ -217,13 +273,19 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         postedAt: '2026-01-01T00:00:00.000Z',
       });
       beforeEach(async () => {
-        await store.upsertPapers([paper({ arxivId: '2401.00001', title: 'One' }), paper({ arxivId: '2401.00002', title: 'Two' })]);
+        await store.upsertPapers([
+          paper({ arxivId: '2401.00001', title: 'One' }),
+          paper({ arxivId: '2401.00002', title: 'Two' }),
+        ]);
       });
 
       it('records posts idempotently and maps a message back to its paper', async () => {
         await store.recordPost(post('slack:C1:1', '2401.00001'));
         await store.recordPost(post('slack:C1:1', '2401.00001'));
-        expect(await store.getPost('slack:C1:1')).toMatchObject({ paperId: '2401.00001', channel: 'slack:C1' });
+        expect(await store.getPost('slack:C1:1')).toMatchObject({
+          paperId: '2401.00001',
+          channel: 'slack:C1',
+        });
         expect(await store.getPost('slack:C1:404')).toBeNull();
       });
 
@@ -232,28 +294,57 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         await store.recordPost(post('discord:9:2', '2401.00001', 'discord:9'));
         const at = '2026-01-02T00:00:00.000Z';
         expect(await store.addReaction({ message: 'slack:C1:1', user: 'slack:U1', emoji: '+1', at })).toBe(1);
-        expect(await store.addReaction({ message: 'slack:C1:1', user: 'slack:U1', emoji: 'fire', at })).toBe(1);
-        expect(await store.addReaction({ message: 'slack:C1:1', user: 'slack:U1', emoji: 'fire', at })).toBe(1);
-        expect(await store.addReaction({ message: 'discord:9:2', user: 'discord:7', emoji: '+1', at })).toBe(2);
-        expect(await store.removeReaction({ message: 'slack:C1:1', user: 'slack:U1', emoji: '+1', at })).toBe(2);
-        expect(await store.removeReaction({ message: 'slack:C1:1', user: 'slack:U1', emoji: 'fire', at })).toBe(1);
+        expect(await store.addReaction({ message: 'slack:C1:1', user: 'slack:U1', emoji: 'fire', at })).toBe(
+          1,
+        );
+        expect(await store.addReaction({ message: 'slack:C1:1', user: 'slack:U1', emoji: 'fire', at })).toBe(
+          1,
+        );
+        expect(await store.addReaction({ message: 'discord:9:2', user: 'discord:7', emoji: '+1', at })).toBe(
+          2,
+        );
+        expect(await store.removeReaction({ message: 'slack:C1:1', user: 'slack:U1', emoji: '+1', at })).toBe(
+          2,
+        );
+        expect(
+          await store.removeReaction({ message: 'slack:C1:1', user: 'slack:U1', emoji: 'fire', at }),
+        ).toBe(1);
         expect((await store.getPaper('2401.00001'))?.teamVotes).toBe(1);
       });
 
       it('ignores reactions on messages that show no paper', async () => {
         await store.recordPost(post('slack:C1:h', null));
         const at = '2026-01-02T00:00:00.000Z';
-        expect(await store.addReaction({ message: 'slack:C1:h', user: 'slack:U1', emoji: '+1', at })).toBeNull();
-        expect(await store.addReaction({ message: 'slack:C1:unknown', user: 'slack:U1', emoji: '+1', at })).toBeNull();
+        expect(
+          await store.addReaction({ message: 'slack:C1:h', user: 'slack:U1', emoji: '+1', at }),
+        ).toBeNull();
+        expect(
+          await store.addReaction({ message: 'slack:C1:unknown', user: 'slack:U1', emoji: '+1', at }),
+        ).toBeNull();
         expect(await store.topVoted(null, 10)).toEqual([]);
       });
 
       it('ranks the most voted papers, with voters, within a window', async () => {
         await store.recordPost(post('slack:C1:1', '2401.00001'));
         await store.recordPost(post('slack:C1:2', '2401.00002'));
-        await store.addReaction({ message: 'slack:C1:1', user: 'slack:U1', emoji: '+1', at: '2026-01-01T00:00:00.000Z' });
-        await store.addReaction({ message: 'slack:C1:2', user: 'slack:U1', emoji: '+1', at: '2026-01-10T00:00:00.000Z' });
-        await store.addReaction({ message: 'slack:C1:2', user: 'slack:U2', emoji: '+1', at: '2026-01-10T00:00:00.000Z' });
+        await store.addReaction({
+          message: 'slack:C1:1',
+          user: 'slack:U1',
+          emoji: '+1',
+          at: '2026-01-01T00:00:00.000Z',
+        });
+        await store.addReaction({
+          message: 'slack:C1:2',
+          user: 'slack:U1',
+          emoji: '+1',
+          at: '2026-01-10T00:00:00.000Z',
+        });
+        await store.addReaction({
+          message: 'slack:C1:2',
+          user: 'slack:U2',
+          emoji: '+1',
+          at: '2026-01-10T00:00:00.000Z',
+        });
         const all = await store.topVoted(null, 10);
         expect(all.map((e) => [e.paper.id, e.votes])).toEqual([
           ['2401.00002', 2],

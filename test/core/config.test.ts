@@ -20,7 +20,10 @@ describe('loadConfig', () => {
       ARXIV_API_URL: '',
       LOG_LEVEL: 'debug',
     });
-    expect(c).toMatchObject({ databaseUrl: 'sqlite:/var/lib/paperboy/archive.db', hfApiUrl: 'http://127.0.0.1:8080' });
+    expect(c).toMatchObject({
+      databaseUrl: 'sqlite:/var/lib/paperboy/archive.db',
+      hfApiUrl: 'http://127.0.0.1:8080',
+    });
     expect(c.hfToken).toBe('hf_secret');
     expect(c.arxivApiUrl).toBe('https://export.arxiv.org/api/query');
   });

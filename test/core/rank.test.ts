@@ -28,11 +28,9 @@ const order = (ranked: { paper: StoredPaper }[]) => ranked.map((r) => r.paper.ti
 
 describe('rankFeed', () => {
   it('GIVEN more HF upvotes THEN higher', () => {
-    expect(order(rankFeed([sp('few', { upvotes: 3 }), sp('many', { upvotes: 80 }), sp('none')], TODAY))).toEqual([
-      'many',
-      'few',
-      'none',
-    ]);
+    expect(
+      order(rankFeed([sp('few', { upvotes: 3 }), sp('many', { upvotes: 80 }), sp('none')], TODAY)),
+    ).toEqual(['many', 'few', 'none']);
   });
 
   it('GIVEN a team vote THEN it outweighs a stranger upvote', () => {
@@ -43,7 +41,10 @@ describe('rankFeed', () => {
   });
 
   it('GIVEN equal votes THEN the fresher paper first; a week-old paper needs many more upvotes', () => {
-    const ranked = rankFeed([sp('old', { upvotes: 20, feedDate: '2026-02-27' }), sp('new', { upvotes: 20 })], TODAY);
+    const ranked = rankFeed(
+      [sp('old', { upvotes: 20, feedDate: '2026-02-27' }), sp('new', { upvotes: 20 })],
+      TODAY,
+    );
     expect(order(ranked)).toEqual(['new', 'old']);
   });
 

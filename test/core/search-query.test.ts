@@ -30,11 +30,14 @@ describe('parseSearchQuery', () => {
     expect(q.mode).toBe('all');
   });
 
-  it.each(['', '   ', '!!! ??? ...', '***', '""', '🦄🔥', '-survey', '- - -'])('GIVEN %j THEN a clear error', (text) => {
-    const r = parseSearchQuery(text);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatch(/search|word/i);
-  });
+  it.each(['', '   ', '!!! ??? ...', '***', '""', '🦄🔥', '-survey', '- - -'])(
+    'GIVEN %j THEN a clear error',
+    (text) => {
+      const r = parseSearchQuery(text);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error).toMatch(/search|word/i);
+    },
+  );
 
   it('shortens a 10,000-character query at a word boundary and says so', () => {
     const q = ok('unlearning diffusion '.repeat(500));
@@ -50,7 +53,9 @@ describe('parseSearchQuery', () => {
   });
 
   it('reads back the query as a person typed it', () => {
-    expect(describeQuery(ok('"machine unlearning" diffusion -survey'))).toBe('"machine unlearning" diffusion -survey');
+    expect(describeQuery(ok('"machine unlearning" diffusion -survey'))).toBe(
+      '"machine unlearning" diffusion -survey',
+    );
   });
 
   it('passes mention syntax through as plain words', () => {

@@ -13,7 +13,11 @@ storeContract('SQLite', async () => {
   const file = join(dir, `store-${n++}.db`);
   const clock = { now: new Date('2026-01-05T08:00:00.000Z') };
   const now = () => clock.now;
-  return { store: SqliteStore.open(file, { now }), clock, reopen: async () => SqliteStore.open(file, { now }) };
+  return {
+    store: SqliteStore.open(file, { now }),
+    clock,
+    reopen: async () => SqliteStore.open(file, { now }),
+  };
 });
 
 describe('SQLite file', () => {
@@ -21,8 +25,19 @@ describe('SQLite file', () => {
     const file = join(dir, 'nested', 'deeper', 'archive.db');
     const a = SqliteStore.open(file);
     await a.upsertPapers([
-      { id: '2410.17243', arxivId: '2410.17243', title: 'T', abstract: '', authors: [], authorCount: null,
-        organization: null, publishedAt: null, feedDate: null, upvotes: 1, comments: null },
+      {
+        id: '2410.17243',
+        arxivId: '2410.17243',
+        title: 'T',
+        abstract: '',
+        authors: [],
+        authorCount: null,
+        organization: null,
+        publishedAt: null,
+        feedDate: null,
+        upvotes: 1,
+        comments: null,
+      },
     ]);
     await a.close();
     const b = SqliteStore.open(file);

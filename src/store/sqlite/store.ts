@@ -95,7 +95,9 @@ export class SqliteStore implements PaperStore {
       row.abstract !== known.abstract ||
       row.authors !== known.authors ||
       row.keywords !== known.keywords;
-    const textSet = textChanged ? 'title = @title, abstract = @abstract, authors = @authors, keywords = @keywords,' : '';
+    const textSet = textChanged
+      ? 'title = @title, abstract = @abstract, authors = @authors, keywords = @keywords,'
+      : '';
     this.stmt(
       `UPDATE papers SET id = @id, arxiv_id = @arxiv_id, title_key = @title_key, ${textSet}
         author_count = @author_count, org_id = @org_id, org_name = @org_name, published_at = @published_at,
@@ -147,12 +149,16 @@ export class SqliteStore implements PaperStore {
     const byRowid = new Map(rows.map((r) => [r.rid, r]));
     return ranked.flatMap((r) => {
       const row = byRowid.get(r.rowid);
-      return row ? [{ paper: rowToPaper(row), relevance: r.relevance, titleMatch: titleRows.has(r.rowid) }] : [];
+      return row
+        ? [{ paper: rowToPaper(row), relevance: r.relevance, titleMatch: titleRows.has(r.rowid) }]
+        : [];
     });
   }
 
   async papersOnFeedDate(date: string): Promise<StoredPaper[]> {
-    const rows = this.stmt(`SELECT ${PAPER_COLUMNS} FROM papers WHERE feed_date = ? ORDER BY rowid`).all(date);
+    const rows = this.stmt(`SELECT ${PAPER_COLUMNS} FROM papers WHERE feed_date = ? ORDER BY rowid`).all(
+      date,
+    );
     return (rows as PaperRow[]).map(rowToPaper);
   }
 
@@ -183,9 +189,9 @@ export class SqliteStore implements PaperStore {
   }
 
   async papersPostedIn(channel: ChannelRef): Promise<Set<string>> {
-    const rows = this.stmt('SELECT DISTINCT paper_id FROM posts WHERE channel = ? AND paper_id IS NOT NULL').all(
-      channel,
-    ) as { paper_id: string }[];
+    const rows = this.stmt(
+      'SELECT DISTINCT paper_id FROM posts WHERE channel = ? AND paper_id IS NOT NULL',
+    ).all(channel) as { paper_id: string }[];
     return new Set(rows.map((r) => r.paper_id));
   }
 
@@ -266,10 +272,17 @@ export class SqliteStore implements PaperStore {
   }
 
   async listChannelSettings(): Promise<ChannelSettings[]> {
-    return (this.stmt('SELECT * FROM channel_settings ORDER BY channel').all() as SettingsRow[]).map(rowToSettings);
+    return (this.stmt('SELECT * FROM channel_settings ORDER BY channel').all() as SettingsRow[]).map(
+      rowToSettings,
+    );
   }
 
-  async claimRoundup(channel: ChannelRef, localDate: string, claimant: string, staleAfterMs: number): Promise<boolean> {
+  async claimRoundup(
+    channel: ChannelRef,
+    localDate: string,
+    claimant: string,
+    staleAfterMs: number,
+  ): Promise<boolean> {
     const now = this.now();
     const staleBefore = new Date(now.getTime() - staleAfterMs).toISOString();
     const info = this.stmt(
@@ -305,9 +318,10 @@ export class SqliteStore implements PaperStore {
   }
 
   async getRoundup(channel: ChannelRef, localDate: string): Promise<RoundupRecord | null> {
-    const row = this.stmt('SELECT * FROM roundups WHERE channel = ? AND local_date = ?').get(channel, localDate) as
-      | { state: RoundupState; claimed_by: string; claimed_at: string; note: string | null }
-      | undefined;
+    const row = this.stmt('SELECT * FROM roundups WHERE channel = ? AND local_date = ?').get(
+      channel,
+      localDate,
+    ) as { state: RoundupState; claimed_by: string; claimed_at: string; note: string | null } | undefined;
     if (!row) return null;
     const items = this.stmt(
       `SELECT paper_id AS paperId, message FROM roundup_items WHERE channel = ? AND local_date = ?

@@ -1,0 +1,167 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { paperSchema } from '../../src/paper.ts';
+import { startFakeHf } from '../fakes/hf-server.ts';
+import { runCli } from './run-cli.ts';
+
+const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url).pathname;
+const SEED = fixture('hf-papers-page.txt');
+const DAILY = fixture('hf-daily-papers-2024-10-25.json');
+
+const dir = mkdtempSync(join(tmpdir(), 'paperboy-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+let env: Record<string, string>;
+beforeEach(() => {
+  env = { DATABASE_URL: `sqlite:${join(dir, `archive-${n++}.db`)}`, LOG_LEVEL: 'silent' };
+});
+
+function file(name: string, content: string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+describe('paperboy parse', () => {
+  it('prints the 91 papers of the seed page as valid JSON papers, storing nothing', async () => {
+    const r = await runCli(['parse', SEED, '--as-of', '2025-11-12'], env);
+    expect(r.code).toBe(0);
+    const papers = JSON.parse(r.stdout) as unknown[];
+    expect(papers).toHaveLength(91);
+    for (const p of papers) paperSchema.parse(p);
+    expect(papers[0]).toMatchObject({
+      title: expect.stringMatching(/^NitroFusion/),
+      authorCount: 4,
+      publishedAt: '2024-12-02',
+    });
+    const count = await runCli(['search', 'diffusion'], env);
+    expect(count.stdout).toBe('No papers match.\n');
+  });
+
+  it('detects the format: the JSON fixture parses completely', async () => {
+    const r = await runCli(['parse', DAILY], env);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveLength(29);
+  });
+
+  it.each([
+    [['parse'], /Usage: paperboy parse/],
+    [['parse', SEED, '--format', 'rss'], /--format must be one of/],
+    [['parse', SEED, '--as-of', '2025-13-45'], /--as-of must be a date/],
+    [['parse', join(dir, 'missing.json')], /no such file/],
+    [['parse', SEED, '--bogus'], /bogus/],
+    [['frobnicate'], /Unknown command "frobnicate"/],
+  ])('GIVEN %j THEN exit 2 and one clear sentence', async (argv, message) => {
+    const r = await runCli(argv, env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('paperboy ingest and search', () => {
+  it('ingests the page and the JSON, then finds unlearning papers first', async () => {
+    const a = await runCli(['ingest', SEED, '--as-of', '2025-11-12'], env);
+    expect(a).toMatchObject({ code: 0 });
+    expect(a.stdout).toMatch(/91 new, 0 updated, 0 unchanged, 0 skipped/);
+    const b = await runCli(['ingest', DAILY], env);
+    expect(b.stdout).toMatch(/29 new/);
+    const again = await runCli(['ingest', DAILY], env);
+    expect(again.stdout).toMatch(/0 new, 0 updated, 29 unchanged/);
+
+    const r = await runCli(['search', 'unlearning', '--json', '--limit', '10'], env);
+    expect(r.code).toBe(0);
+    const hits = JSON.parse(r.stdout) as { title: string; score: number }[];
+    expect(hits).toHaveLength(10);
+    for (const h of hits) expect(h.title).toMatch(/unlearn/i);
+    for (let i = 1; i < hits.length; i++) expect(hits[i - 1]!.score).toBeGreaterThanOrEqual(hits[i]!.score);
+
+    const text = await runCli(['search', 'tulu'], env);
+    expect(text.stdout).toMatch(/^1\. TÜLU 3: Pushing Frontiers/);
+  });
+
+  it('answers hostile queries with results or a clear message, never a crash', async () => {
+    await runCli(['ingest', SEED, '--as-of', '2025-11-12'], env);
+    for (const q of [
+      'NEAR(unlearning',
+      '"',
+      '*',
+      'unlearning -',
+      `${'x'.repeat(10_000)}`,
+      '<!channel>',
+      'a OR b AND c',
+    ]) {
+      const r = await runCli(['search', q], env);
+      expect([0, 2]).toContain(r.code);
+      if (r.code === 2) expect(r.stderr).toMatch(/word|search/i);
+    }
+    const onlyExcluded = await runCli(['search', '-survey'], env);
+    expect(onlyExcluded).toMatchObject({ code: 2 });
+    expect(onlyExcluded.stderr).toMatch(/at least one word/);
+  });
+
+  it.each([
+    ['truncated JSON', () => readFileSync(DAILY, 'utf8').slice(0, 5000)],
+    ['an HTML page', () => '<!DOCTYPE html><html><body>Rate limited</body></html>'],
+    ['an empty file', () => ''],
+    ['a binary file', () => Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 37) % 256))],
+  ])('GIVEN %s THEN exit 1 with one sentence, and the archive is untouched', async (name, content) => {
+    await runCli(['ingest', DAILY], env);
+    const bad = file(`bad-${name.replace(/\W/g, '')}`, content());
+    const r = await runCli(['ingest', bad], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^paperboy ingest failed: .+/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    const after = await runCli(['search', 'contrastive', '--json'], env);
+    expect(JSON.parse(after.stdout).length).toBeGreaterThan(0);
+  });
+
+  it('GIVEN a 50 MB file THEN ingests it without crashing', async () => {
+    const daily = readFileSync(DAILY, 'utf8');
+    const copies = Math.ceil((50 * 1024 * 1024) / daily.length);
+    const big = `[${Array.from({ length: copies }, () => daily.slice(1, -1)).join(',')}]`;
+    expect(big.length).toBeGreaterThanOrEqual(50 * 1024 * 1024);
+    const r = await runCli(['ingest', file('big.json', big)], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/29 new/);
+  });
+});
+
+describe('paperboy fetch', () => {
+  it('pulls a day from the Hugging Face API, reports an empty weekend, and names a day not yet available', async () => {
+    const hf = await startFakeHf({ today: '2024-10-28' });
+    try {
+      const hfEnv = { ...env, HF_API_URL: hf.url };
+      const day = await runCli(['fetch', '--date', '2024-10-25'], hfEnv);
+      expect(day).toMatchObject({ code: 0 });
+      expect(day.stdout).toMatch(/2024-10-25: 29 papers: 29 new/);
+      const range = await runCli(['fetch', '--since', '2024-10-25'], hfEnv, '2024-10-27T10:00:00Z');
+      expect(range.stdout).toMatch(/2\/3 2024-10-26: no papers listed/);
+      expect(range.stdout).toMatch(/total: 0 new, 0 updated, 29 unchanged, 0 skipped, 0 days failed/);
+      const future = await runCli(['fetch', '--date', '2024-10-29'], hfEnv, '2024-10-29T10:00:00Z');
+      expect(future.code).toBe(1);
+      expect(future.stdout).toMatch(/2024-10-29: failed: .*not available yet/);
+      const papers = await runCli(['search', 'contrastive', '--json'], hfEnv);
+      expect(JSON.parse(papers.stdout)[0]).toMatchObject({
+        feedDate: '2024-10-25',
+        upvotes: expect.any(Number),
+      });
+    } finally {
+      await hf.close();
+    }
+  });
+});
+
+describe('the installed bin', () => {
+  it('runs `paperboy parse` as a real process', async () => {
+    const bin = new URL('../../bin/paperboy.js', import.meta.url).pathname;
+    const { stdout } = await promisify(execFile)('node', [bin, 'parse', DAILY], {
+      env: { ...process.env, ...env },
+    });
+    expect(JSON.parse(stdout)).toHaveLength(29);
+  });
+});
