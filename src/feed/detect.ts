@@ -1,0 +1,72 @@
+import { FeedFormatError, type ParseResult } from '../paper.ts';
+import { parseArxivAtom } from './arxiv-atom.ts';
+import { parseHfJson } from './hf-json.ts';
+import { parseHfPageText } from './hf-page-text.ts';
+
+/** The sources paperboy can parse: HF API JSON, the text of an HF papers page, and arXiv API Atom. */
+export type FeedFormat = 'hf-json' | 'hf-text' | 'arxiv-atom';
+
+/**
+ * Guesses the format from the first characters: JSON opens with `[` or `{`, Atom with `<?xml` or `<feed`,
+ * anything else is page text. Throws FeedFormatError for empty input, binary data and HTML pages (an HTML
+ * body usually means a login, error or rate-limit page came back instead of a feed).
+ */
+export function detectFormat(text: string): FeedFormat {
+  const head = text.replace(/^\uFEFF/, '').trimStart();
+  if (head === '') throw new FeedFormatError('The input is empty: it holds no feed.');
+  if (looksBinary(text)) throw new FeedFormatError('The input is binary data, not a feed.');
+  if (looksLikeHtml(head)) throw new FeedFormatError('The input is an HTML page, not a feed.');
+  if (head.startsWith('[') || head.startsWith('{')) return 'hf-json';
+  if (head.startsWith('<')) return 'arxiv-atom';
+  return 'hf-text';
+}
+
+/**
+ * Parses `text` in `format`, or in the detected format when `format` is undefined. `asOf` (YYYY-MM-DD) dates
+ * page text whose card dates omit the year. Binary input is refused whatever the format, so that bytes never
+ * turn into papers.
+ */
+export function parseFeed(
+  text: string,
+  format: FeedFormat | undefined,
+  opts: { asOf: string },
+): ParseResult & { format: FeedFormat } {
+  if (looksBinary(text)) throw new FeedFormatError('The input is binary data, not a feed.');
+  const chosen = format ?? detectFormat(text);
+  switch (chosen) {
+    case 'hf-json':
+      return { ...parseHfJson(text), format: chosen };
+    case 'hf-text':
+      return { ...parseHfPageText(text, opts), format: chosen };
+    case 'arxiv-atom':
+      return { ...parseArxivAtom(text), format: chosen };
+  }
+}
+
+/** Share of control characters (other than tab and line breaks) or U+FFFD above which text is binary. */
+const BINARY_SHARE = 0.05;
+const SAMPLE = 8192;
+
+/**
+ * A NUL anywhere, or many control characters or U+FFFD in the first 8 KiB: the signature of bytes that were
+ * not UTF-8 text (an image, a gzip body read as text, a PDF).
+ */
+function looksBinary(text: string): boolean {
+  if (text.includes('\0')) return true;
+  const sample = text.slice(0, SAMPLE);
+  if (sample.length === 0) return false;
+  let odd = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) || c === 0x7f || c === 0xfffd)
+      odd++;
+  }
+  return odd / sample.length > BINARY_SHARE;
+}
+
+/** An HTML document: a doctype or `<html>` at the top, possibly after an XML declaration or a comment. */
+function looksLikeHtml(head: string): boolean {
+  return /^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b/i.test(
+    head.slice(0, 4096),
+  );
+}

@@ -1,0 +1,220 @@
+import { z } from 'zod';
+import {
+  collapseWhitespace,
+  FeedFormatError,
+  normalizeArxivId,
+  type Paper,
+  type ParseResult,
+  paperSchema,
+  type SkippedItem,
+  titleKeyId,
+} from '../paper.ts';
+
+/*
+ * Schemas for the parts of the Hugging Face papers API we read. Objects are loose because HF adds keys over
+ * time; every field is optional or nullish because the 2024 and 2026 shapes differ and the flat
+ * `/api/papers/{id}` object lacks the outer fields. A field that is present with the wrong type fails the item.
+ */
+
+/** An ISO 8601 timestamp or date; `Date.parse` alone would also accept strings such as `"1"`. */
+const timestamp = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/, 'expected an ISO timestamp')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'expected a real date');
+const count = z.number().int().nonnegative();
+const organization = z.looseObject({ name: z.string().min(1), fullname: z.string().nullish() });
+
+const hfPaper = z.looseObject({
+  id: z.string().nullish(),
+  title: z.string().nullish(),
+  summary: z.string().nullish(),
+  // `hidden: true` only hides the author's HF profile link on the page; the name is still the author's.
+  authors: z.array(z.looseObject({ name: z.string() })).nullish(),
+  publishedAt: timestamp.nullish(),
+  submittedOnDailyAt: timestamp.nullish(),
+  upvotes: count.nullish(),
+  ai_summary: z.string().nullish(),
+  ai_keywords: z.array(z.string()).nullish(),
+  githubRepo: z.string().nullish(),
+  githubStars: count.nullish(),
+  projectPage: z.string().nullish(),
+  organization: organization.nullish(),
+});
+
+/** An item of `/api/daily_papers` and `/api/papers/search`: the paper plus feed-level fields. */
+const hfItem = z.looseObject({
+  paper: hfPaper,
+  title: z.string().nullish(),
+  summary: z.string().nullish(),
+  /** In the 2024 shape this is the Daily Papers submission time; in the 2026 shape it is not. */
+  publishedAt: timestamp.nullish(),
+  numComments: count.nullish(),
+  thumbnail: z.string().nullish(),
+  organization: organization.nullish(),
+});
+
+type HfItem = z.infer<typeof hfItem>;
+
+/**
+ * Parses the body of `GET /api/daily_papers`, `GET /api/papers/search?q=` (arrays of items) or
+ * `GET /api/papers/{id}` (one flat paper). Bad or withdrawn items land in `skipped`; the rest still parse.
+ * Throws FeedFormatError when the text is not JSON, is an HF error object, or is not an array or object.
+ */
+export function parseHfJson(text: string): ParseResult {
+  const value = parseJson(text);
+  if (Array.isArray(value)) {
+    const papers: Paper[] = [];
+    const skipped: SkippedItem[] = [];
+    value.forEach((raw: unknown, i) => {
+      const out = convertItem(raw);
+      if ('paper' in out) papers.push(out.paper);
+      else skipped.push({ where: `item ${i}`, reason: out.reason });
+    });
+    return { papers, skipped };
+  }
+  if (isRecord(value)) {
+    if (typeof value.error === 'string' && value.title === undefined && value.paper === undefined) {
+      throw new FeedFormatError(`Hugging Face answered with an error: "${value.error}"`);
+    }
+    const out = convertItem(value);
+    if ('paper' in out) return { papers: [out.paper], skipped: [] };
+    // A lone object has no other items to fall back on, so a broken one means the input is not a paper.
+    if (out.reason !== 'withdrawn') {
+      throw new FeedFormatError(`The JSON object is not a Hugging Face paper: ${out.reason}.`);
+    }
+    return { papers: [], skipped: [{ where: 'item 0', reason: out.reason }] };
+  }
+  throw new FeedFormatError(
+    `The JSON holds ${value === null ? 'null' : `a ${typeof value}`}, not a list of papers or a paper object.`,
+  );
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new FeedFormatError(explainNotJson(text, error));
+  }
+}
+
+/** One sentence saying why `text` failed JSON.parse, in terms of what the text looks like. */
+function explainNotJson(text: string, error: unknown): string {
+  const head = text.replace(/^\uFEFF/, '').trimStart();
+  if (head === '') return 'The input is empty: expected JSON from the Hugging Face API.';
+  if (/[\0\uFFFD]/.test(head.slice(0, 4096))) return 'The input is binary data, not JSON.';
+  if (/^<(?:!doctype html|html|head|body)\b/i.test(head)) {
+    return 'The input is not JSON: it looks like an HTML page (an error or login page?).';
+  }
+  if (head.startsWith('<')) return 'The input is not JSON: it looks like XML.';
+  if (!/^[[{"\d-]|^(?:true|false|null)\b/.test(head)) {
+    return `The input is not valid JSON: it starts with "${head.slice(0, 24).split('\n')[0]}".`;
+  }
+  if (endsEarly(head)) return 'The JSON ends early (truncated?).';
+  return `The input is not valid JSON: ${error instanceof Error ? error.message : String(error)}.`;
+}
+
+/** True when `text` ends inside a string or with brackets still open, the signature of a cut-off body. */
+function endsEarly(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) depth++;
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return inString || depth > 0;
+}
+
+type Converted = { paper: Paper } | { reason: string };
+
+/** Turns one raw item (daily shape or flat paper) into a Paper, or a reason it was skipped. */
+function convertItem(raw: unknown): Converted {
+  if (!isRecord(raw)) return { reason: `expected an object, got ${raw === null ? 'null' : typeof raw}` };
+  if (isWithdrawn(raw) || (isRecord(raw.paper) && isWithdrawn(raw.paper))) return { reason: 'withdrawn' };
+  // The daily and search shapes wrap the paper in `paper`; `/api/papers/{id}` returns it flat.
+  const flat = !('paper' in raw);
+  let item: HfItem;
+  if (flat) {
+    const parsed = hfPaper.safeParse(raw);
+    if (!parsed.success) return { reason: describeIssues(parsed.error) };
+    item = { paper: parsed.data };
+  } else {
+    const parsed = hfItem.safeParse(raw);
+    if (!parsed.success) return { reason: describeIssues(parsed.error) };
+    item = parsed.data;
+  }
+  const candidate = toPaper(item, flat);
+  if (typeof candidate === 'string') return { reason: candidate };
+  // The Paper contract is checked here so that a bad value is reported per item, not thrown later.
+  const checked = paperSchema.safeParse(candidate);
+  return checked.success ? { paper: checked.data } : { reason: describeIssues(checked.error) };
+}
+
+/**
+ * No HF API documentation or client describes how a withdrawn paper is marked, so this accepts the two
+ * plausible spellings: a non-empty `withdrawnAt` or `withdrawn: true`.
+ */
+function isWithdrawn(o: Record<string, unknown>): boolean {
+  return (o.withdrawnAt != null && o.withdrawnAt !== '' && o.withdrawnAt !== false) || o.withdrawn === true;
+}
+
+function toPaper(item: HfItem, flat: boolean): Paper | string {
+  const p = item.paper;
+  const prefix = flat ? '' : 'paper.';
+  // paper.title keeps arXiv hard wraps; the outer title (when present) is the same text unwrapped.
+  const title = collapseWhitespace(p.title ?? item.title ?? '');
+  if (title === '') return `${prefix}title is missing or empty`;
+  const arxivId = p.id ? normalizeArxivId(p.id) : null;
+  const authors = (p.authors ?? []).map((a) => collapseWhitespace(a.name)).filter((n) => n !== '');
+  const org = p.organization ?? item.organization;
+  // Which day's feed the item belongs to: paper.submittedOnDailyAt; older daily items only carry the
+  // submission time as the outer publishedAt. A flat paper without submittedOnDailyAt was never in a feed we saw.
+  const feedStamp = p.submittedOnDailyAt ?? (flat ? null : item.publishedAt);
+  return {
+    id: arxivId ?? titleKeyId(title),
+    arxivId,
+    title,
+    abstract: collapseWhitespace(p.summary ?? item.summary ?? ''),
+    authors,
+    authorCount: p.authors ? authors.length : null,
+    organization: org ? { id: org.name, name: org.fullname || org.name } : null,
+    publishedAt: p.publishedAt ? utcDay(p.publishedAt) : null,
+    feedDate: feedStamp ? utcDay(feedStamp) : null,
+    upvotes: p.upvotes ?? null,
+    comments: item.numComments ?? null,
+    aiSummary: nonEmpty(p.ai_summary),
+    ...(p.ai_keywords ? { keywords: p.ai_keywords } : {}),
+    githubRepo: nonEmpty(p.githubRepo),
+    githubStars: p.githubStars ?? null,
+    projectPage: nonEmpty(p.projectPage),
+    thumbnail: nonEmpty(item.thumbnail),
+  };
+}
+
+/** The UTC calendar day of an ISO timestamp (HF timestamps are `Z`, but an offset must not shift the day wrongly). */
+function utcDay(stamp: string): string {
+  return new Date(stamp).toISOString().slice(0, 10);
+}
+
+function nonEmpty(s: string | null | undefined): string | null {
+  const t = s?.trim();
+  return t ? t : null;
+}
+
+/** `paper.upvotes: expected number, received string`, naming the first bad field and counting the rest. */
+function describeIssues(error: z.ZodError): string {
+  const [first, ...rest] = error.issues;
+  if (!first) return 'invalid item';
+  const path = first.path.length > 0 ? first.path.join('.') : 'item';
+  const what = /received undefined$/.test(first.message) ? `${path} is missing` : `${path}: ${first.message}`;
+  return rest.length > 0 ? `${what} (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : what;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseHfPageText } from '../../src/feed/hf-page-text.ts';
+import { FeedFormatError, paperSchema, titleKeyId } from '../../src/paper.ts';
+
+const page = readFileSync(new URL('../fixtures/hf-papers-page.txt', import.meta.url), 'utf8');
+/** The page's own date is Nov 12; its dated-with-year cards run to Dec 2024, so it was captured in 2025. */
+const asOf = '2025-11-12';
+const baseline = parseHfPageText(page, { asOf });
+const find = (papers: typeof baseline.papers, prefix: string) =>
+  papers.find((p) => p.title.startsWith(prefix));
+
+const NO_META = [
+  'Towards a Unified View of Large Language Model Post-Training',
+  'Bridging Supervised Learning and Reinforcement Learning in Math Reasoning',
+  'Skill-Targeted Adaptive Training',
+];
+
+/** A small page in the same form as the fixture, for cases the fixture does not hold. */
+const card = (title: string, meta: string) =>
+  `${title}\n\nWe study a problem at length and report results that improve on prior work across many benchmarks.\n\n${meta}\n\n`;
+
+describe('parseHfPageText on the recorded papers page', () => {
+  it('finds exactly 91 cards and skips none', () => {
+    expect(baseline.papers).toHaveLength(91);
+    expect(baseline.skipped).toEqual([]);
+  });
+
+  it('maps the first card, NitroFusion', () => {
+    const title = 'NitroFusion: High-Fidelity Single-Step Diffusion through Dynamic Adversarial Training';
+    expect(baseline.papers[0]).toEqual({
+      id: titleKeyId(title),
+      arxivId: null,
+      title,
+      abstract: expect.stringMatching(/^We introduce NitroFusion, a fundamentally different approach/),
+      authors: [],
+      authorCount: 4,
+      organization: null,
+      publishedAt: '2024-12-02',
+      feedDate: null,
+      upvotes: null,
+      comments: 2,
+    });
+  });
+
+  it.each([
+    // [title prefix, authorCount, organization, publishedAt, comments]
+    ['Verifier-free Test-Time Sampling', null, { id: 'kaist-ai', name: 'KAIST AI' }, '2025-10-07', 3],
+    ['LinEAS: End-to-end Learning', null, { id: 'apple', name: 'Apple' }, '2025-03-11', 1],
+    ['TÜLU 3: Pushing Frontiers', 23, null, '2024-11-22', 3],
+    ['LLM Unlearning Should Be Form-Independent', 3, null, '2025-06-09', 2],
+    ['Improved Immiscible Diffusion', 6, null, '2025-05-24', null],
+    ['Enhanced Distribution Alignment', 4, null, '2024-01-09', null],
+    ['Similarity-Distance-Magnitude Universal Verification', 1, null, '2025-02-27', null],
+    ['Treasure Hunt', 5, null, '2025-06-17', 4],
+    ['Efficient Switchable Safety Control', 4, null, '2025-08-11', null],
+  ])(
+    'GIVEN the card "%s" THEN its meta block is read',
+    (prefix, authorCount, organization, publishedAt, comments) => {
+      expect(find(baseline.papers, prefix)).toMatchObject({
+        authorCount,
+        organization,
+        publishedAt,
+        comments,
+      });
+    },
+  );
+
+  it.each(NO_META)('GIVEN "%s", a card without a meta block, THEN its meta fields are null', (title) => {
+    const p = find(baseline.papers, title);
+    expect(p?.title).toBe(title);
+    expect(p?.abstract.length).toBeGreaterThan(500);
+    expect(p).toMatchObject({ authorCount: null, organization: null, publishedAt: null, comments: null });
+  });
+
+  it('gives every card an abstract and passes the Paper schema', () => {
+    for (const p of baseline.papers) {
+      expect(p.abstract.length).toBeGreaterThan(300);
+      expect(paperSchema.parse(p)).toEqual(p);
+    }
+  });
+});
+
+describe('parseHfPageText resolves dates shown without a year', () => {
+  it.each([
+    // [asOf, page date's year, so "Jun 9" is in]
+    ['2025-11-12', '2025-06-09'],
+    ['2025-12-31', '2025-06-09'],
+    // Nov 12 would be after Jan 5, so the page is from the year before, and so is Jun 9.
+    ['2026-01-05', '2025-06-09'],
+    ['2026-11-12', '2026-06-09'],
+  ])('GIVEN asOf %s THEN "Jun 9" is %s', (day, expected) => {
+    const { papers } = parseHfPageText(page, { asOf: day });
+    expect(find(papers, 'LLM Unlearning Should Be Form-Independent')?.publishedAt).toBe(expected);
+    // Dates written with a year never move.
+    expect(papers[0]?.publishedAt).toBe('2024-12-02');
+  });
+
+  it('puts a yearless date after the page date in the year before', () => {
+    const text = `Daily Papers\n\nFeb 3\n\n${card('Winter Paper', '  • 2 authors\n·\nDec 20')}${card('Spring Paper', '  • 2 authors\n·\nJan 30 5')}`;
+    const { papers } = parseHfPageText(text, { asOf: '2026-02-10' });
+    expect(papers.map((p) => [p.title, p.publishedAt, p.comments])).toEqual([
+      ['Winter Paper', '2025-12-20', null],
+      ['Spring Paper', '2026-01-30', 5],
+    ]);
+  });
+
+  it('uses asOf as the reference when the page date is missing', () => {
+    const text = card('Some Paper', '  • 2 authors\n·\nMar 3');
+    expect(parseHfPageText(text, { asOf: '2026-03-01' }).papers[0]?.publishedAt).toBe('2025-03-03');
+  });
+
+  it('rejects an asOf that is not YYYY-MM-DD', () => {
+    expect(() => parseHfPageText(page, { asOf: '12/11/2025' })).toThrow(RangeError);
+  });
+});
+
+describe('parseHfPageText tolerates formatting drift', () => {
+  it.each([
+    ['CRLF line endings', page.replace(/\n/g, '\r\n')],
+    ['stray leading and trailing spaces', page.replace(/^(.*)$/gm, '  $1 \t')],
+    ['runs of blank lines', page.replace(/\n\n/g, '\n\n\n\n')],
+    ['no header lines', page.split('\n').slice(10).join('\n')],
+    ['no header and no page date', page.split('\n').slice(12).join('\n')],
+    ['a byte order mark', `\uFEFF${page}`],
+  ])('GIVEN %s THEN the cards are the same', (_what, text) => {
+    const { papers, skipped } = parseHfPageText(text, { asOf });
+    expect(skipped).toEqual([]);
+    expect(papers).toEqual(baseline.papers);
+  });
+
+  it.each([
+    ['after the "·"', '  • 4 authors\n·\nAug 11', '  • 4 authors\n·'],
+    ['after the author count', '  • 4 authors\n·\nAug 11', '  • 4 authors'],
+    ['before the meta block', '\n\n  • 4 authors\n·\nAug 11', ''],
+  ])('GIVEN the page cut short %s THEN the last card keeps what remains', (_what, ending, replacement) => {
+    expect(page.endsWith(ending)).toBe(true);
+    const { papers } = parseHfPageText(page.slice(0, -ending.length) + replacement, { asOf });
+    expect(papers).toHaveLength(91);
+    expect(papers[90]).toMatchObject({
+      title: 'Efficient Switchable Safety Control in LLMs via Magic-Token-Guided Co-Training',
+      authorCount: replacement === '' ? null : 4,
+      publishedAt: null,
+      comments: null,
+    });
+  });
+
+  it('keeps a card whose abstract paragraph is missing', () => {
+    const lines = page.split('\n');
+    expect(lines[14]).toMatch(/^We introduce NitroFusion/);
+    lines.splice(14, 2);
+    const { papers, skipped } = parseHfPageText(lines.join('\n'), { asOf });
+    expect(skipped).toEqual([]);
+    expect(papers[0]).toMatchObject({
+      title: expect.stringMatching(/^NitroFusion/),
+      abstract: '',
+      comments: 2,
+    });
+    expect(papers[1]?.title).toMatch(/^Improved Immiscible Diffusion/);
+  });
+
+  it('skips a title that has neither abstract nor meta block, naming its line', () => {
+    const lines = page.split('\n');
+    expect(lines[12]).toMatch(/^NitroFusion/);
+    lines.splice(12, 0, 'A Lonely Title', '');
+    const { papers, skipped } = parseHfPageText(lines.join('\n'), { asOf });
+    expect(papers).toHaveLength(91);
+    expect(skipped).toEqual([{ where: 'line 13', reason: 'a title with no abstract and no meta block' }]);
+  });
+
+  it('reads multi-word organisation names, and titles that look like dates or numbers', () => {
+    const text = [
+      'Daily Papers\n\nMar 4\n\n',
+      card('May 2024', 'allenai Allen Institute for AI\n·\nMar 2, 2026 7'),
+      card('2048', '  • 1 author\n·\nFeb 1'),
+      card('Sep 3', 'org-only\n·\nJan 9'),
+    ].join('');
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2026-03-04' });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.title, p.organization, p.authorCount, p.publishedAt, p.comments])).toEqual([
+      ['May 2024', { id: 'allenai', name: 'Allen Institute for AI' }, null, '2026-03-02', 7],
+      ['2048', null, 1, '2026-02-01', null],
+      ['Sep 3', { id: 'org-only', name: 'org-only' }, null, '2026-01-09', null],
+    ]);
+  });
+
+  it('takes a date-like first title for a title, not the page date, when its abstract follows', () => {
+    const { papers } = parseHfPageText(card('Nov 12', '  • 3 authors\n·\nOct 1'), { asOf: '2025-11-12' });
+    expect(papers[0]).toMatchObject({ title: 'Nov 12', authorCount: 3, publishedAt: '2025-10-01' });
+  });
+
+  it('reports a meta block with no title before it', () => {
+    const text = `${card('Real Paper', '  • 2 authors\n·\nMar 3')}  • 5 authors\n·\nMar 2\n`;
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2026-03-04' });
+    expect(papers).toHaveLength(1);
+    expect(skipped).toEqual([{ where: 'line 9', reason: 'a meta block with no title before it' }]);
+  });
+});
+
+describe('parseHfPageText refuses text without cards', () => {
+  it.each([
+    ['empty', ''],
+    ['only the header', 'new\n\nSubscribe\n\nDaily Papers\n\nNov 12\n'],
+    ['prose', 'Dear team,\n\nplease find the papers attached.\n\nBest'],
+    ['JSON', '[{"paper":{"id":"2410.17243"}}]'],
+  ])('GIVEN %s THEN FeedFormatError "no paper cards found"', (_what, text) => {
+    expect(() => parseHfPageText(text, { asOf })).toThrow(FeedFormatError);
+    expect(() => parseHfPageText(text, { asOf })).toThrow(/no paper cards found/);
+  });
+});
