@@ -9,6 +9,10 @@ describe('loadConfig', () => {
       hfToken: undefined,
       arxivApiUrl: 'https://export.arxiv.org/api/query',
       logLevel: 'info',
+      port: 3000,
+      upvoteEmoji: ['+1', 'arrow_up', 'fire', 'heart'],
+      slack: undefined,
+      discord: undefined,
     });
   });
 
@@ -42,5 +46,33 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/HF_API_URL/);
     expect(problems.join('\n')).toMatch(/LOG_LEVEL/);
     expect((err as Error).message).not.toContain('hunter2');
+  });
+
+  it('GIVEN Slack and Discord credentials THEN both platforms are configured', () => {
+    const c = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 's',
+      SLACK_API_URL: 'http://127.0.0.1:9/api',
+      SLACK_ADMINS: 'U1, U2',
+      DISCORD_TOKEN: 't',
+      DISCORD_APPLICATION_ID: '123456789012345678',
+      UPVOTE_EMOJI: '👍, rocket',
+    });
+    expect(c.slack).toMatchObject({
+      botToken: 'xoxb-1',
+      apiUrl: 'http://127.0.0.1:9/api/',
+      admins: ['U1', 'U2'],
+    });
+    expect(c.discord).toMatchObject({ applicationId: '123456789012345678' });
+    expect(c.upvoteEmoji).toEqual(['+1', 'rocket']);
+  });
+
+  it('GIVEN half-configured platforms THEN names the missing variables', () => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', DISCORD_TOKEN: 't' })).toThrow(
+      /SLACK_SIGNING_SECRET[\s\S]*DISCORD_APPLICATION_ID|DISCORD_APPLICATION_ID[\s\S]*SLACK_SIGNING_SECRET/,
+    );
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'not-a-token', SLACK_SIGNING_SECRET: 's' })).toThrow(
+      /SLACK_BOT_TOKEN must be a bot token/,
+    );
   });
 });
