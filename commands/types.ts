@@ -1,0 +1,47 @@
+import type { ArxivClient } from '../src/feed/arxiv-client.ts';
+import type { HfClient } from '../src/feed/hf-client.ts';
+import type { Logger } from '../src/log.ts';
+import type { ChannelRef, PlatformName, Reply, UserRef } from '../src/platform.ts';
+import type { PaperStore } from '../src/store/port.ts';
+
+/** One typed argument of a subcommand. Discord shows these as slash-command options; Slack parses text. */
+export interface OptionDefinition {
+  name: string;
+  description: string;
+  type: 'string' | 'integer';
+  required: boolean;
+  /** Fixed choices (e.g. week | month | all). */
+  choices?: readonly string[];
+  /** Takes the rest of the text (Slack/console), e.g. a search query or a share note. */
+  rest?: boolean;
+  /** Offer autocomplete on Discord. */
+  autocomplete?: boolean;
+}
+
+/** Arguments as parsed, by option name. */
+export type CommandArgs = Record<string, string | number | undefined>;
+
+/** What a command may use: the store and feed clients, who asked and where. It never posts or acks. */
+export interface CommandContext {
+  store: PaperStore;
+  hf: HfClient;
+  arxiv: ArxivClient;
+  logger: Logger;
+  now: () => Date;
+  platform: PlatformName;
+  channel: ChannelRef;
+  user: UserRef;
+  userName: string | null;
+  canManageChannel: boolean;
+}
+
+/**
+ * A `/papers` subcommand, defined once for every platform. `run` returns the reply value; a reply with
+ * `visibility: 'channel'` is posted for everyone by the core, anything else goes only to the invoker.
+ */
+export interface CommandDefinition {
+  name: string;
+  description: string;
+  options: readonly OptionDefinition[];
+  run(ctx: CommandContext, args: CommandArgs): Promise<Reply>;
+}
