@@ -144,6 +144,8 @@ export class SqliteStore implements PaperStore {
     const rows = this.stmt(
       `SELECT papers.rowid AS rid, ${PAPER_COLUMNS} FROM papers WHERE rowid IN (SELECT value FROM json_each(?))`,
     ).all(ids) as (PaperRow & { rid: number })[];
+    // Title matches among the candidates. (Not `MATCH ? AND rowid = ?` per row: FTS5 then answers the
+    // rowid lookup without applying the MATCH, so every row would look like a title match.)
     const inTitle = this.stmt(
       'SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))',
     ).all(toFtsMatch({ ...query, exclude: [] }, 'title'), ids) as { rowid: number }[];
