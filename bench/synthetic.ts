@@ -33,6 +33,11 @@ export function realPapers(): Paper[] {
  * frequencies roughly: topic words stay rare, "model" and "language" stay common.
  */
 export function syntheticPapers(n: number, seed = 42): Paper[] {
+  return [...syntheticChunks(n, n, seed)].flat();
+}
+
+/** The same papers as {@link syntheticPapers}, `size` at a time, so a large archive never sits in memory. */
+export function* syntheticChunks(n: number, size: number, seed = 42): Generator<Paper[]> {
   const real = realPapers();
   const sentences = real.flatMap((p) => p.abstract.split(/(?<=\.)\s+/).filter((s) => s.length > 30));
   const titleParts = real.flatMap((p) => p.title.split(/:\s+|\s+-\s+/));
@@ -40,7 +45,7 @@ export function syntheticPapers(n: number, seed = 42): Paper[] {
   const random = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
   const start = Date.parse('2023-05-01T00:00:00Z');
-  const papers: Paper[] = [];
+  let papers: Paper[] = [];
   for (let i = 0; i < n; i++) {
     const month = 2300 + Math.floor(i / 20000);
     const arxivId = `${month}.${String(i % 100000).padStart(5, '0')}`;
@@ -61,8 +66,12 @@ export function syntheticPapers(n: number, seed = 42): Paper[] {
       upvotes: Math.floor(random() ** 3 * 300),
       comments: null,
     });
+    if (papers.length === size) {
+      yield papers;
+      papers = [];
+    }
   }
-  return papers;
+  if (papers.length > 0) yield papers;
 }
 
 /** Serialises papers as a Hugging Face daily_papers response, so ingest measures the real parse path. */

@@ -1,5 +1,5 @@
-import { tokenize } from './search-query.ts';
 import type { SearchHit, StoredPaper } from './store/port.ts';
+import { containsPhrase, stemTokens } from './text-match.ts';
 
 /** One term of a score, so every ranking can say why a paper is where it is. */
 export interface ScorePart {
@@ -53,41 +53,26 @@ export function ageInDays(
   );
 }
 
-/** A crude, deterministic stemmer for topic matching (`unlearning`, `unlearned` → `unlearn`). */
-function stem(token: string): string {
-  const t = token.normalize('NFKD').replace(/\p{M}/gu, '');
-  for (const suffix of ['ing', 'ed', 'es', 's']) {
-    if (t.length > suffix.length + 3 && t.endsWith(suffix)) return t.slice(0, -suffix.length);
-  }
-  return t;
-}
-
-function stems(text: string): string[] {
-  return tokenize(text).map(stem);
-}
-
-function containsPhrase(haystack: string[], phrase: string[]): boolean {
-  if (phrase.length === 0) return false;
-  outer: for (let i = 0; i + phrase.length <= haystack.length; i++) {
-    for (let j = 0; j < phrase.length; j++) if (haystack[i + j] !== phrase[j]) continue outer;
-    return true;
-  }
-  return false;
-}
-
 /** A channel's topics, split into boosting and excluding phrases (entries starting with `-`). */
 export interface Topics {
-  boost: string[][];
-  exclude: string[][];
+  boost: Topic[];
+  exclude: Topic[];
+}
+
+/** A topic as the channel wrote it, and its stemmed tokens for matching. */
+export interface Topic {
+  label: string;
+  stems: string[];
 }
 
 export function parseTopics(topics: readonly string[]): Topics {
-  const boost: string[][] = [];
-  const exclude: string[][] = [];
+  const boost: Topic[] = [];
+  const exclude: Topic[] = [];
   for (const t of topics) {
     const negated = t.trim().startsWith('-');
-    const phrase = stems(negated ? t.trim().slice(1) : t);
-    if (phrase.length > 0) (negated ? exclude : boost).push(phrase);
+    const label = (negated ? t.trim().slice(1) : t).trim();
+    const stems = stemTokens(label);
+    if (stems.length > 0) (negated ? exclude : boost).push({ label, stems });
   }
   return { boost, exclude };
 }
@@ -104,9 +89,10 @@ export function rankFeed(
 ): Ranked[] {
   const ranked: Ranked[] = [];
   for (const paper of papers) {
-    const title = stems(paper.title);
-    const abstract = stems(paper.abstract);
-    if (topics.exclude.some((p) => containsPhrase(title, p) || containsPhrase(abstract, p))) continue;
+    const title = stemTokens(paper.title);
+    const abstract = stemTokens(paper.abstract);
+    if (topics.exclude.some((t) => containsPhrase(title, t.stems) || containsPhrase(abstract, t.stems)))
+      continue;
     const explain: ScorePart[] = [];
     const hf = Math.log2(1 + (paper.upvotes ?? 0));
     explain.push({
@@ -119,11 +105,11 @@ export function rankFeed(
     explain.push({ factor: 'team', value: round(team), detail: `${paper.teamVotes} team votes` });
     let boost = 0;
     const matched: string[] = [];
-    for (const p of topics.boost) {
-      if (containsPhrase(title, p)) boost += WEIGHTS.topicTitle;
-      else if (containsPhrase(abstract, p)) boost += WEIGHTS.topicAbstract;
+    for (const t of topics.boost) {
+      if (containsPhrase(title, t.stems)) boost += WEIGHTS.topicTitle;
+      else if (containsPhrase(abstract, t.stems)) boost += WEIGHTS.topicAbstract;
       else continue;
-      matched.push(p.join(' '));
+      matched.push(t.label);
     }
     if (topics.boost.length > 0) {
       explain.push({
