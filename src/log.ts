@@ -2,36 +2,50 @@ import { type DestinationStream, type Logger, pino } from 'pino';
 
 export type { Logger } from 'pino';
 
-/**
- * Paths pino blanks out wherever they appear in a log record, so a token or a database password
- * never reaches a log file even when a whole config or request object is logged.
- */
-export const REDACTED_PATHS = [
-  'token',
-  '*.token',
-  'hfToken',
-  '*.hfToken',
-  'HF_TOKEN',
-  '*.HF_TOKEN',
-  'authorization',
-  '*.authorization',
-  'headers.authorization',
-  '*.headers.authorization',
-  'password',
-  '*.password',
-  'databaseUrl',
-  '*.databaseUrl',
-  'signingSecret',
-  '*.signingSecret',
-  'botToken',
-  '*.botToken',
-  'appToken',
-  '*.appToken',
-];
+/** Keys whose values never reach a log line, at any depth: tokens, secrets, passwords, auth headers. */
+const SECRET_KEY = /token|secret|password|passwd|authorization|cookie|api[-_]?key/i;
+/** Credentials inside a URL (`postgres://user:pass@host`). */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/\s@]+:)[^@\s]+@/gi;
 
-/** Creates the process logger. `destination` lets tests capture the output instead of stdout. */
+/** A copy of `value` with secret-named keys blanked and URL passwords removed; cycles and depth bounded. */
+export function redact(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'string') return value.replace(URL_PASSWORD, '$1[redacted]@');
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) {
+    return { type: value.name, message: redact(value.message) as string, stack: redact(value.stack) };
+  }
+  if (seen.has(value) || depth > 8) return '[…]';
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1, seen));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null ? '[redacted]' : redact(v, depth + 1, seen);
+  }
+  return out;
+}
+
+/**
+ * Creates the process logger. Every record passes through {@link redact}, so a token or a database
+ * password never reaches a log even when a whole config or request object is logged.
+ * `destination` lets tests capture the output instead of stdout.
+ */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+  return pino(
+    {
+      level,
+      formatters: { log: (record) => redact(record) as Record<string, unknown> },
+      hooks: {
+        // The message string is not part of the record `formatters.log` sees; redact it too.
+        logMethod(args, method) {
+          method.apply(
+            this,
+            args.map((a) => (typeof a === 'string' ? (redact(a) as string) : a)) as Parameters<typeof method>,
+          );
+        },
+      },
+    },
+    destination,
+  );
 }
 
 /** A logger that writes nothing: the default for library code whose caller passes none. */
