@@ -1,0 +1,46 @@
+import { searchPapers } from '../src/search.ts';
+import { isoDay } from './dates.ts';
+import { echo } from './parse.ts';
+import type { CommandDefinition } from './types.ts';
+
+/** Results shown for one search: enough to choose from, few enough to read in a chat. */
+export const SEARCH_LIMIT = 5;
+
+/**
+ * `/papers <query>`: the archive's best matches, shown only to the person who asked, each shareable.
+ * Search errors (nothing searchable typed) and empty results are friendly sentences, never failures.
+ */
+export const searchCommand: CommandDefinition = {
+  name: 'search',
+  description: 'Search the archive: words, "quoted phrases", -excluded words',
+  options: [
+    {
+      name: 'query',
+      description: 'Words to search for, e.g. machine unlearning',
+      type: 'string',
+      required: true,
+      rest: true,
+    },
+  ],
+  async run(ctx, args) {
+    const query = String(args.query ?? '');
+    const outcome = await searchPapers(ctx.store, query, { limit: SEARCH_LIMIT, today: isoDay(ctx.now()) });
+    if (!outcome.ok) return { visibility: 'ephemeral', text: outcome.error };
+    const shown = echo(query);
+    if (outcome.results.length === 0) {
+      const empty = (await ctx.store.countPapers()) === 0;
+      return {
+        visibility: 'ephemeral',
+        text: empty
+          ? 'The archive is empty, so nothing matches yet. Fill it with npx paperboy fetch, then search again.'
+          : `No papers match "${shown}". Try other or fewer words, or a broader term.`,
+      };
+    }
+    return {
+      visibility: 'ephemeral',
+      title: `Papers matching "${shown}"`,
+      ...(outcome.notice ? { text: outcome.notice } : {}),
+      papers: outcome.results.map((r, i) => ({ paper: r.paper, rank: i + 1, shareable: true })),
+    };
+  },
+};
