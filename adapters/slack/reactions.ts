@@ -1,0 +1,50 @@
+import type { ReactionEvent } from '../../src/platform.ts';
+
+/** The fields of a `reaction_added` / `reaction_removed` event that paperboy reads. */
+export interface SlackReactionPayload {
+  type: string;
+  user: string;
+  /** The emoji's short name without colons, e.g. `+1` or `thumbsup::skin-tone-2`. */
+  reaction: string;
+  /** What was reacted to: a message (`channel`, `ts`), or a file / file comment (no message ref). */
+  item: { type: string; channel?: string; ts?: string };
+  /** Seconds since the epoch with microseconds, e.g. `1712345678.000200`. */
+  event_ts: string;
+}
+
+/** A platform-qualified message ref for a Slack message: `slack:C123:1712345678.000100`. */
+export function slackMessageRef(channel: string, ts: string): string {
+  return `slack:${channel}:${ts}`;
+}
+
+/**
+ * Maps a Slack reaction event to the neutral {@link ReactionEvent}. Returns null for reactions on things that
+ * are not messages (files, file comments), which can never be paper posts. `botUserId` is the bot's own user
+ * id (from auth.test): its reactions are marked `byBot` so the core never counts them as votes.
+ */
+export function toReactionEvent(
+  event: SlackReactionPayload,
+  botUserId: string | undefined,
+): ReactionEvent | null {
+  const { item } = event;
+  if (item.type !== 'message' || !item.channel || !item.ts) return null;
+  const seconds = Number(event.event_ts);
+  return {
+    message: slackMessageRef(item.channel, item.ts),
+    channel: `slack:${item.channel}`,
+    user: `slack:${event.user}`,
+    emoji: event.reaction,
+    added: event.type === 'reaction_added',
+    byBot: botUserId !== undefined && event.user === botUserId,
+    at: new Date(Number.isFinite(seconds) ? seconds * 1000 : Date.now()).toISOString(),
+  };
+}
+
+/**
+ * Splits a Slack message ref into channel id and ts; null when `ref` is not one (another platform's ref,
+ * or malformed).
+ */
+export function parseSlackMessageRef(ref: string): { channel: string; ts: string } | null {
+  const m = /^slack:([A-Z0-9]+):(\d+\.\d+)$/.exec(ref);
+  return m?.[1] && m[2] ? { channel: m[1], ts: m[2] } : null;
+}

@@ -1,0 +1,167 @@
+import type { types } from '@slack/bolt';
+import { paperLinks } from '../../src/paper.ts';
+import type { PaperItem, Reply, UserRef } from '../../src/platform.ts';
+import { escapeText, firstSentence, fitText, link, mention, neutralizeFormatting } from './mrkdwn.ts';
+
+type KnownBlock = types.KnownBlock;
+
+/** The `action_id` of the Share button; its `value` is the paper id. */
+export const SHARE_ACTION_ID = 'share_paper';
+
+/** Slack's Block Kit limits this renderer stays within. */
+export const SLACK_LIMITS = {
+  /** Blocks in one message. */
+  blocks: 50,
+  /** Characters in a section's text (and in a context element). */
+  sectionText: 3000,
+} as const;
+
+/** Per-field budgets (characters after escaping), chosen so a paper's section stays far below 3000. */
+const BUDGET = { title: 300, byline: 300, summary: 400, note: 500, fallback: 3000 } as const;
+const MAX_AUTHORS = 3;
+const MAX_VOTERS = 5;
+
+/** A rendered message: Block Kit blocks plus the plain fallback Slack shows in notifications. */
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+export interface RenderOptions {
+  /** Display names of voters, by user ref; voters without a name are counted, never mentioned. */
+  names?: ReadonlyMap<UserRef, string>;
+}
+
+/**
+ * Renders a reply as Block Kit within Slack's limits: at most 50 blocks (papers that do not fit are counted
+ * in a closing note), at most 3000 characters a section. Every piece of paper or user text is escaped; the
+ * only mention generated is the sharer's, from a validated user id. Pure.
+ */
+export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMessage {
+  const blocks: KnownBlock[] = [];
+  if (reply.title) blocks.push(section(`*${neutralizeFormatting(fitText(reply.title, BUDGET.title))}*`));
+  for (const chunk of splitText(reply.text ?? '', SLACK_LIMITS.sectionText)) blocks.push(section(chunk));
+
+  const papers = reply.papers ?? [];
+  let shown = 0;
+  for (const item of papers) {
+    const paperBlocks = renderPaper(item, options);
+    // Keep one block free for the "more not shown" note when papers remain after this one.
+    const reserve = shown + 1 < papers.length ? 1 : 0;
+    if (blocks.length + paperBlocks.length + reserve > SLACK_LIMITS.blocks) break;
+    blocks.push(...paperBlocks);
+    shown++;
+  }
+  if (shown < papers.length) {
+    blocks.push(context(`…and ${papers.length - shown} more not shown.`));
+  }
+  if (blocks.length === 0) blocks.push(section('Nothing to show.'));
+  return { text: fallbackText(reply), blocks };
+}
+
+/** The blocks of one paper: a section (title, byline, summary, links, Share button) and a credit line. */
+export function renderPaper(item: PaperItem, options: RenderOptions = {}): KnownBlock[] {
+  const { paper } = item;
+  const links = paperLinks(paper);
+  const rank = item.rank !== undefined ? `${item.rank}. ` : '';
+  const label = neutralizeFormatting(fitText(paper.title, BUDGET.title));
+  const title = `*${rank}${link(links.hf ?? links.abs, label)}*`;
+  const lines = [title, fitText(byline(item), BUDGET.byline)];
+  const summary = paper.aiSummary?.trim() || firstSentence(paper.abstract);
+  if (summary) lines.push(fitText(summary, BUDGET.summary));
+  const linkLine = [
+    links.abs && link(links.abs, 'arXiv'),
+    links.pdf && link(links.pdf, 'PDF'),
+    links.hf && link(links.hf, 'Hugging Face'),
+    links.code && link(links.code, 'Code'),
+    links.project && link(links.project, 'Project page'),
+  ].filter((l): l is string => Boolean(l));
+  if (linkLine.length > 0) lines.push(linkLine.join(' · '));
+
+  const main = section(lines.join('\n'));
+  if (item.shareable) {
+    main.accessory = {
+      type: 'button',
+      action_id: SHARE_ACTION_ID,
+      text: { type: 'plain_text', text: 'Share', emoji: false },
+      value: paper.id,
+    };
+  }
+  const blocks: KnownBlock[] = [main];
+  const credit = creditLine(item, options);
+  if (credit) blocks.push(context(credit));
+  return blocks;
+}
+
+/** Authors or organisation, date, HF upvotes (when known), team votes: plain text, escaped by the caller. */
+function byline(item: PaperItem): string {
+  const p = item.paper;
+  const parts: string[] = [];
+  if (p.organization) parts.push(p.organization.name);
+  else if (p.authors.length > 0) {
+    const more = p.authors.length > MAX_AUTHORS ? ' et al.' : '';
+    parts.push(`${p.authors.slice(0, MAX_AUTHORS).join(', ')}${more}`);
+  }
+  const date = p.publishedAt ?? p.feedDate;
+  if (date) parts.push(date);
+  if (p.upvotes !== null) parts.push(`${p.upvotes} HF upvote${p.upvotes === 1 ? '' : 's'}`);
+  parts.push(`${p.teamVotes} team vote${p.teamVotes === 1 ? '' : 's'}`);
+  return parts.join(' · ');
+}
+
+/** "Shared by <@U1>: note" and/or "Voted by Ada, Alan and 2 others"; null when there is neither. */
+function creditLine(item: PaperItem, options: RenderOptions): string | null {
+  const parts: string[] = [];
+  if (item.sharedBy || item.sharedByName) {
+    const who = mention(item.sharedBy) ?? (item.sharedByName ? escapeText(item.sharedByName) : 'someone');
+    const note = item.note?.trim() ? `: ${fitText(item.note.trim(), BUDGET.note)}` : '';
+    parts.push(`Shared by ${who}${note}`);
+  }
+  if (item.voters && item.voters.length > 0) parts.push(voterLine(item.voters, options.names));
+  return parts.length > 0 ? parts.join('\n') : null;
+}
+
+function voterLine(voters: readonly UserRef[], names: ReadonlyMap<UserRef, string> | undefined): string {
+  const named = voters
+    .map((v) => names?.get(v))
+    .filter((n): n is string => Boolean(n))
+    .slice(0, MAX_VOTERS)
+    .map((n) => fitText(n, 80));
+  const others = voters.length - named.length;
+  if (named.length === 0) return `Voted by ${voters.length} ${voters.length === 1 ? 'person' : 'people'}`;
+  const tail = others > 0 ? ` and ${others} other${others === 1 ? '' : 's'}` : '';
+  return `Voted by ${named.join(', ')}${tail}`;
+}
+
+/** The notification text: the heading, the body's start, or the paper titles; escaped, at most 3000. */
+function fallbackText(reply: Reply): string {
+  const parts = [reply.title, reply.text, ...(reply.papers ?? []).map((p) => p.paper.title)];
+  const raw = parts.filter((p): p is string => Boolean(p?.trim())).join('\n');
+  return raw ? fitText(raw, BUDGET.fallback) : 'paperboy';
+}
+
+/** Splits plain text into escaped chunks of at most `max` characters, preferring line breaks. */
+function splitText(raw: string, max: number): string[] {
+  const chunks: string[] = [];
+  let current = '';
+  for (const line of raw.split('\n')) {
+    const escaped = escapeText(line);
+    const candidate = current ? `${current}\n${escaped}` : escaped;
+    if (candidate.length <= max) {
+      current = candidate;
+      continue;
+    }
+    if (current) chunks.push(current);
+    current = escaped.length <= max ? escaped : fitText(line, max);
+  }
+  if (current.trim()) chunks.push(current);
+  return chunks;
+}
+
+function section(text: string): types.SectionBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: text.slice(0, SLACK_LIMITS.sectionText) } };
+}
+
+function context(text: string): types.ContextBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: text.slice(0, SLACK_LIMITS.sectionText) }] };
+}
