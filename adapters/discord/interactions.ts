@@ -1,0 +1,127 @@
+import {
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  GuildMember,
+  type Interaction,
+  MessageFlags,
+  PermissionFlagsBits,
+} from 'discord.js';
+import type { Logger } from '../../src/log.ts';
+import type { CommandInvocation, InboundHandlers, Reply } from '../../src/platform.ts';
+import type { Suggest } from './autocomplete.ts';
+import { ROOT_COMMAND } from './commands.ts';
+import { channelRef, userRef } from './refs.ts';
+import { parseShareCustomId, renderReply } from './render.ts';
+
+export interface InteractionContext {
+  handlers: InboundHandlers;
+  logger: Logger;
+  /** Autocomplete source; without one, autocomplete answers with no choices. */
+  suggest: Suggest | undefined;
+  /** Subcommands deferred publicly (everyone sees the answer); all others are ephemeral. */
+  publicSubcommands: ReadonlySet<string>;
+}
+
+const FAILED: Reply = {
+  visibility: 'ephemeral',
+  text: 'Something went wrong while answering. Please try again in a moment.',
+};
+
+/**
+ * Handles one interaction: `/papers` commands, their autocomplete, and Share buttons. Never rejects:
+ * failures are logged, and the person gets a one-sentence error instead of "The application did not
+ * respond".
+ */
+export async function handleInteraction(interaction: Interaction, ctx: InteractionContext): Promise<void> {
+  try {
+    if (interaction.isChatInputCommand() && interaction.commandName === ROOT_COMMAND) {
+      await command(interaction, ctx);
+    } else if (interaction.isAutocomplete() && interaction.commandName === ROOT_COMMAND) {
+      await autocomplete(interaction, ctx);
+    } else if (interaction.isButton()) {
+      await button(interaction, ctx);
+    }
+  } catch (error) {
+    ctx.logger.error({ err: error, interaction: interaction.id }, 'Discord interaction failed');
+  }
+}
+
+async function command(interaction: ChatInputCommandInteraction, ctx: InteractionContext): Promise<void> {
+  const subcommand = interaction.options.getSubcommand(true);
+  // Discord drops an interaction not answered within 3 s; deferring first buys 15 minutes for the
+  // command. Ephemerality is fixed by the deferral, so it is decided from the subcommand alone.
+  const ephemeral = !ctx.publicSubcommands.has(subcommand);
+  await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+  const options: Record<string, string | number | boolean> = {};
+  for (const option of interaction.options.data[0]?.options ?? []) {
+    if (option.value !== undefined) options[option.name] = option.value;
+  }
+  const invocation: CommandInvocation = {
+    platform: 'discord',
+    channel: channelRef(interaction.channelId),
+    user: userRef(interaction.user.id),
+    userName: displayName(interaction),
+    input: { kind: 'options', subcommand, options },
+    canManageChannel: interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels) ?? false,
+  };
+  const reply = await run(() => ctx.handlers.onCommand(invocation), ctx, `/papers ${subcommand}`);
+  await interaction.editReply(renderReply(reply));
+}
+
+async function autocomplete(interaction: AutocompleteInteraction, ctx: InteractionContext): Promise<void> {
+  const focused = interaction.options.getFocused(true);
+  let choices: { name: string; value: string }[] = [];
+  if (ctx.suggest) {
+    try {
+      choices = await ctx.suggest({
+        channel: channelRef(interaction.channelId),
+        subcommand: interaction.options.getSubcommand(false) ?? '',
+        option: focused.name,
+        value: String(focused.value),
+      });
+    } catch (error) {
+      // An empty list still answers the interaction; the person can type the value by hand.
+      ctx.logger.warn({ err: error }, 'Discord autocomplete suggestions failed');
+    }
+  }
+  await interaction.respond(choices);
+}
+
+async function button(interaction: ButtonInteraction, ctx: InteractionContext): Promise<void> {
+  const paperId = parseShareCustomId(interaction.customId);
+  if (!paperId) {
+    await interaction.reply({
+      content: 'This button is no longer supported.',
+      flags: MessageFlags.Ephemeral,
+      allowedMentions: { parse: [] },
+    });
+    return;
+  }
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const action = {
+    platform: 'discord' as const,
+    channel: channelRef(interaction.channelId),
+    user: userRef(interaction.user.id),
+    userName: displayName(interaction),
+    paperId,
+  };
+  const reply = await run(() => ctx.handlers.onShare(action), ctx, 'Share button');
+  await interaction.editReply(renderReply(reply));
+}
+
+async function run(fn: () => Promise<Reply>, ctx: InteractionContext, what: string): Promise<Reply> {
+  try {
+    return await fn();
+  } catch (error) {
+    ctx.logger.error({ err: error }, `${what} failed`);
+    return FAILED;
+  }
+}
+
+/** The name people see in the server: nickname, else global display name, else username. */
+function displayName(interaction: ChatInputCommandInteraction | ButtonInteraction): string {
+  const member = interaction.member;
+  if (member instanceof GuildMember) return member.displayName;
+  return member?.nick ?? interaction.user.globalName ?? interaction.user.username;
+}

@@ -1,0 +1,172 @@
+import {
+  Client,
+  type CloseEvent,
+  Events,
+  GatewayIntentBits,
+  type MessageReaction,
+  type PartialMessageReaction,
+  Partials,
+  type PartialUser,
+  Routes,
+  type User,
+} from 'discord.js';
+import type { DiscordConfig } from '../../src/config.ts';
+import { type Logger, silentLogger } from '../../src/log.ts';
+import type { ChannelRef, ChatPlatform, InboundHandlers, MessageRef, Reply } from '../../src/platform.ts';
+import type { PaperStore } from '../../src/store/port.ts';
+import { archiveSuggestions } from './autocomplete.ts';
+import { reactionPathEmoji } from './emoji.ts';
+import { handleInteraction } from './interactions.ts';
+import { toReactionEvent } from './reactions.ts';
+import { messageRef, parseChannelRef, parseMessageRef } from './refs.ts';
+import { renderReply } from './render.ts';
+
+export interface DiscordDeps {
+  logger?: Logger;
+  /** The archive, for autocomplete (paper titles, a channel's topics). Without it, no suggestions. */
+  store?: PaperStore;
+  /** Clock for reaction timestamps and "recent" suggestions. */
+  now?: () => Date;
+  /** Subcommands whose answer everyone in the channel sees. Default: none (all answers are private). */
+  publicSubcommands?: readonly string[];
+}
+
+/**
+ * The discord.js client paperboy needs: guild events (channels for command and reaction context) and
+ * reactions. The Message, Reaction and User partials make discord.js emit reactions on messages it has
+ * not cached (posted before a restart) instead of dropping them. `rest.api` also moves the gateway: the
+ * client asks that API's `GET /gateway/bot` for the WebSocket URL.
+ */
+export function createDiscordClient(config: DiscordConfig): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
+    partials: [Partials.Message, Partials.Reaction, Partials.User],
+    allowedMentions: { parse: [] },
+    ...(config.apiUrl ? { rest: { api: config.apiUrl } } : {}),
+  });
+}
+
+/**
+ * paperboy on Discord over the gateway. The constructor only stores its arguments; `start()` logs in.
+ * discord.js resumes the session after a dropped connection and waits out REST 429s by itself.
+ */
+export class DiscordPlatform implements ChatPlatform {
+  readonly name = 'discord' as const;
+  private readonly logger: Logger;
+  private readonly now: () => Date;
+  private started = false;
+  private stopped = false;
+
+  constructor(
+    private readonly config: DiscordConfig,
+    private readonly deps: DiscordDeps = {},
+    private readonly client: Client = createDiscordClient(config),
+  ) {
+    this.logger = deps.logger ?? silentLogger;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /**
+   * Logs in and resolves once the client is ready (guilds received). Rejects when Discord refuses the
+   * token (401 on REST, or the gateway closing with a non-resumable code such as 4004).
+   */
+  async start(handlers: InboundHandlers): Promise<void> {
+    if (this.started) throw new Error('DiscordPlatform.start() called twice');
+    this.started = true;
+    const ctx = {
+      handlers,
+      logger: this.logger,
+      suggest: this.deps.store ? archiveSuggestions(this.deps.store, this.now) : undefined,
+      publicSubcommands: new Set(this.deps.publicSubcommands ?? []),
+    };
+    const client = this.client;
+    client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, ctx));
+    client.on(Events.MessageReactionAdd, (r, u) => void this.reaction(handlers, r, u, true));
+    client.on(Events.MessageReactionRemove, (r, u) => void this.reaction(handlers, r, u, false));
+    // Without an 'error' listener an EventEmitter error would crash the process.
+    client.on(Events.Error, (error) => this.logger.error({ err: error }, 'Discord client error'));
+    client.on(Events.ShardError, (error) => this.logger.warn({ err: error }, 'Discord gateway error'));
+    client.on(Events.ShardReconnecting, () => this.logger.info('Discord gateway reconnecting'));
+    client.on(Events.ShardResume, (_id, replayed) =>
+      this.logger.info({ replayed }, 'Discord gateway session resumed'),
+    );
+    await new Promise<void>((resolve, reject) => {
+      const ready = () => {
+        cleanup();
+        resolve();
+      };
+      const refused = (event: CloseEvent) => {
+        cleanup();
+        reject(
+          new Error(`Discord closed the gateway with code ${event.code}; check DISCORD_TOKEN and intents`),
+        );
+      };
+      const cleanup = () => {
+        client.off(Events.ClientReady, ready);
+        client.off(Events.ShardDisconnect, refused);
+      };
+      client.once(Events.ClientReady, ready);
+      client.once(Events.ShardDisconnect, refused);
+      client.login(this.config.token).catch((error: unknown) => {
+        cleanup();
+        reject(new Error(`Discord login failed: ${error instanceof Error ? error.message : String(error)}`));
+      });
+    });
+    this.logger.info({ user: client.user?.tag }, 'Discord connected');
+  }
+
+  /** Closes the gateway connection; idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped || !this.started) return;
+    this.stopped = true;
+    await this.client.destroy();
+  }
+
+  /** Sends the reply to the channel (fetched by REST when not cached). 429s are waited out by discord.js. */
+  async post(channel: ChannelRef, reply: Reply): Promise<MessageRef> {
+    const channelId = parseChannelRef(channel);
+    const target = await this.client.channels.fetch(channelId);
+    if (!target?.isSendable())
+      throw new Error(`Discord channel ${channelId} is not a channel the bot can post in`);
+    const message = await target.send(renderReply(reply));
+    return messageRef(channelId, message.id);
+  }
+
+  /**
+   * Adds the bot's reaction by REST without fetching the message (it may not be cached). Best effort:
+   * an emoji that cannot be expressed or a refused call is logged, not thrown.
+   */
+  async react(message: MessageRef, emoji: string): Promise<void> {
+    const { channelId, messageId } = parseMessageRef(message);
+    const path = reactionPathEmoji(emoji);
+    if (!path) {
+      this.logger.warn({ emoji }, 'No Discord emoji for this name; reaction skipped');
+      return;
+    }
+    try {
+      await this.client.rest.put(Routes.channelMessageOwnReaction(channelId, messageId, path));
+    } catch (error) {
+      this.logger.warn({ err: error, message, emoji }, 'Discord reaction failed');
+    }
+  }
+
+  private async reaction(
+    handlers: InboundHandlers,
+    reaction: MessageReaction | PartialMessageReaction,
+    user: User | PartialUser,
+    added: boolean,
+  ): Promise<void> {
+    const event = toReactionEvent(reaction, user, added, this.client.user?.id, this.now());
+    if (!event) return;
+    try {
+      await handlers.onReaction(event);
+    } catch (error) {
+      this.logger.error({ err: error, message: event.message }, 'Reaction handling failed');
+    }
+  }
+}
+
+/** The Discord platform for the composition root, with a real discord.js client. */
+export function createDiscordPlatform(config: DiscordConfig, deps: DiscordDeps = {}): ChatPlatform {
+  return new DiscordPlatform(config, deps);
+}

@@ -1,0 +1,267 @@
+import {
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIButtonComponentWithCustomId,
+  type APIButtonComponentWithURL,
+  type APIEmbed,
+  ButtonStyle,
+  ComponentType,
+} from 'discord.js';
+import { paperLinks } from '../../src/paper.ts';
+import type { PaperItem, Reply } from '../../src/platform.ts';
+import { markdownUrl, neutralizeMentions, safeMarkdown, truncate } from './text.ts';
+
+/** Discord's documented message limits. */
+export const LIMITS = {
+  embeds: 10,
+  /** Title + description + field names/values + footer text + author name, over all embeds. */
+  totalChars: 6000,
+  title: 256,
+  description: 4096,
+  footer: 2048,
+  author: 256,
+  rows: 5,
+  buttonsPerRow: 5,
+  label: 80,
+  customId: 100,
+  buttonUrl: 512,
+  /** Message text. */
+  content: 2000,
+} as const;
+
+/** A message as discord.js sends it (`channel.send`, `interaction.editReply`). */
+export interface DiscordMessage {
+  /** The heading when there are papers; '' otherwise (an edit then clears the "thinking…" text). */
+  content: string;
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIButtonComponent>[];
+  /** Always `{ parse: [] }`: nothing the bot sends can ping `@everyone`, `@here`, a role or a user. */
+  allowedMentions: { parse: [] };
+}
+
+const COLOR = 0xff9d00;
+const SHARE_PREFIX = 'share:';
+/** Row-per-paper buttons fit while there are at most this many papers (5 rows). */
+const ROWS_FOR_PAPERS = LIMITS.rows;
+
+/** The custom id of the Share button for a paper (`share:<paperId>`, within Discord's 100 characters). */
+export function shareCustomId(paperId: string): string {
+  return `${SHARE_PREFIX}${paperId}`.slice(0, LIMITS.customId);
+}
+
+/** The paper id in a Share button's custom id, or null when the id is not one of ours. */
+export function parseShareCustomId(customId: string): string | null {
+  return customId.startsWith(SHARE_PREFIX) && customId.length > SHARE_PREFIX.length
+    ? customId.slice(SHARE_PREFIX.length)
+    : null;
+}
+
+/**
+ * Renders a reply as embeds and buttons within Discord's limits. Pure. A reply without papers is one
+ * embed; with papers, the heading and text are the message text and each paper is an embed (beyond 10
+ * they are dropped and counted). Up to 5 papers get a row of
+ * buttons each (Share, arXiv, PDF, Hugging Face, code); longer lists carry their links inline and pack
+ * their Share buttons into rows.
+ */
+export function renderReply(reply: Reply): DiscordMessage {
+  const papers = reply.papers ?? [];
+  if (papers.length === 0) {
+    return { content: '', embeds: [headerEmbed(reply)], components: [], allowedMentions: { parse: [] } };
+  }
+  // With papers, the heading goes in the message text so that all 10 embeds are left for papers.
+  const shown = papers.slice(0, LIMITS.embeds);
+  const dropped = papers.length - shown.length;
+  const lines = [
+    reply.title ? `**${safeMarkdown(reply.title)}**` : '',
+    reply.text ? safeMarkdown(reply.text) : '',
+    dropped > 0 ? `…and ${dropped} more.` : '',
+  ].filter(Boolean);
+  const content = truncate(lines.join('\n'), LIMITS.content);
+  const compact = shown.length > ROWS_FOR_PAPERS;
+  const embeds: APIEmbed[] = [];
+  let budget = LIMITS.totalChars;
+  shown.forEach((item, i) => {
+    const share = Math.floor(budget / (shown.length - i));
+    const embed = paperEmbed(item, i, shown.length, compact, share);
+    budget -= embedChars(embed);
+    embeds.push(embed);
+  });
+  return {
+    content,
+    embeds: fitTotal(embeds),
+    components: buttons(shown, compact),
+    allowedMentions: { parse: [] },
+  };
+}
+
+function headerEmbed(reply: Reply): APIEmbed {
+  const embed: APIEmbed = { color: COLOR };
+  if (reply.title) embed.title = truncate(safeMarkdown(reply.title), LIMITS.title);
+  if (reply.text || !reply.title) {
+    embed.description = truncate(
+      reply.text ? safeMarkdown(reply.text) : 'Nothing to show.',
+      LIMITS.description,
+    );
+  }
+  return embed;
+}
+
+function paperEmbed(
+  item: PaperItem,
+  index: number,
+  count: number,
+  compact: boolean,
+  budget: number,
+): APIEmbed {
+  const { paper } = item;
+  const links = paperLinks(paper);
+  const number = item.rank ?? (count > 1 ? index + 1 : undefined);
+  const embed: APIEmbed = {
+    color: COLOR,
+    title: truncate(`${number !== undefined ? `${number}. ` : ''}${safeMarkdown(paper.title)}`, LIMITS.title),
+    footer: { text: truncate(footerText(item), LIMITS.footer) },
+  };
+  const url = links.abs ?? links.hf ?? links.project;
+  if (url && markdownUrl(url)) embed.url = url;
+  if (item.sharedBy) {
+    // Author names are not markdown-rendered, so only mentions are neutralised (escapes would show).
+    const who = neutralizeMentions(item.sharedByName ?? 'a teammate');
+    embed.author = { name: truncate(`Shared by ${who}`, LIMITS.author) };
+  }
+  const head: string[] = [];
+  if (item.note) {
+    head.push(
+      truncate(safeMarkdown(item.note), 1000)
+        .split('\n')
+        .map((line) => `> ${line}`)
+        .join('\n'),
+    );
+  }
+  if (paper.authors.length > 0) head.push(`*${safeMarkdown(authorLine(paper.authors))}*`);
+  const tail = compact ? inlineLinks(links) : '';
+  const fixed = [...head, tail].filter(Boolean).join('\n\n');
+  const others = embedChars(embed) + fixed.length + 4;
+  const summaryMax = Math.min(
+    count === 1 ? 1000 : 350,
+    LIMITS.description - fixed.length - 4,
+    budget - others,
+  );
+  const summary = truncate(safeMarkdown(paper.aiSummary || paper.abstract), Math.max(0, summaryMax));
+  const description = [...head, summary, tail].filter(Boolean).join('\n\n');
+  if (description) embed.description = truncate(description, LIMITS.description);
+  return embed;
+}
+
+function authorLine(authors: readonly string[]): string {
+  return authors.length > 3 ? `${authors.slice(0, 3).join(', ')} et al.` : authors.join(', ');
+}
+
+function footerText(item: PaperItem): string {
+  const p = item.paper;
+  const parts: string[] = [];
+  if (p.upvotes !== null) parts.push(`▲ ${p.upvotes} on Hugging Face`);
+  const votes = item.voters?.length ?? p.teamVotes;
+  if (votes > 0) parts.push(`${votes} team vote${votes === 1 ? '' : 's'}`);
+  const day = p.feedDate ?? p.publishedAt;
+  if (day) parts.push(day);
+  if (p.arxivId) parts.push(`arXiv:${p.arxivId}`);
+  return neutralizeMentions(parts.join(' · ') || 'paper');
+}
+
+type Links = ReturnType<typeof paperLinks>;
+
+function linkList(links: Links): { label: string; url: string }[] {
+  const list = [
+    { label: 'arXiv', url: links.abs },
+    { label: 'PDF', url: links.pdf },
+    { label: 'Hugging Face', url: links.hf },
+    { label: 'Code', url: links.code ?? links.project },
+  ];
+  return list.filter(
+    (l): l is { label: string; url: string } =>
+      l.url !== null && l.url.length <= LIMITS.buttonUrl && markdownUrl(l.url) !== null,
+  );
+}
+
+function inlineLinks(links: Links): string {
+  return linkList(links)
+    .map((l) => `[${l.label}](${markdownUrl(l.url)})`)
+    .join(' · ');
+}
+
+function buttons(items: readonly PaperItem[], compact: boolean): DiscordMessage['components'] {
+  const numberOf = (item: PaperItem, i: number) => item.rank ?? i + 1;
+  if (compact) {
+    const shares = items
+      .map((item, i) => ({ item, n: numberOf(item, i) }))
+      .filter(({ item }) => item.shareable)
+      .map(({ item, n }) => shareButton(item, `Share #${n}`));
+    return chunk(shares, LIMITS.buttonsPerRow).slice(0, LIMITS.rows).map(row);
+  }
+  return items
+    .map((item, i) => {
+      const prefix = items.length > 1 ? `#${numberOf(item, i)} ` : '';
+      const list: (APIButtonComponentWithURL | APIButtonComponentWithCustomId)[] = [];
+      if (item.shareable) list.push(shareButton(item, 'Share'));
+      for (const l of linkList(paperLinks(item.paper))) {
+        list.push({ type: ComponentType.Button, style: ButtonStyle.Link, label: l.label, url: l.url });
+      }
+      const first = list[0];
+      if (first) first.label = truncate(`${prefix}${first.label ?? ''}`, LIMITS.label);
+      return list.slice(0, LIMITS.buttonsPerRow);
+    })
+    .filter((list) => list.length > 0)
+    .map(row);
+}
+
+function shareButton(item: PaperItem, label: string): APIButtonComponentWithCustomId {
+  return {
+    type: ComponentType.Button,
+    style: ButtonStyle.Primary,
+    label,
+    custom_id: shareCustomId(item.paper.id),
+  };
+}
+
+function row(components: APIButtonComponent[]): APIActionRowComponent<APIButtonComponent> {
+  return { type: ComponentType.ActionRow, components };
+}
+
+function chunk<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/** The characters Discord counts towards the 6,000 total of a message's embeds. */
+export function embedChars(e: APIEmbed): number {
+  const fields = (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+  return (
+    (e.title?.length ?? 0) +
+    (e.description?.length ?? 0) +
+    (e.footer?.text.length ?? 0) +
+    (e.author?.name.length ?? 0) +
+    fields
+  );
+}
+
+/** A last guard: shortens the longest descriptions, then drops trailing embeds, until the total fits. */
+function fitTotal(embeds: APIEmbed[]): APIEmbed[] {
+  const total = () => embeds.reduce((n, e) => n + embedChars(e), 0);
+  let excess = total() - LIMITS.totalChars;
+  while (excess > 0) {
+    const longest = embeds.reduce<APIEmbed | undefined>(
+      (best, e) => ((e.description?.length ?? 0) > (best?.description?.length ?? 0) ? e : best),
+      undefined,
+    );
+    const length = longest?.description?.length ?? 0;
+    if (!longest || length <= 200) {
+      if (embeds.length <= 1) break;
+      embeds.pop();
+    } else {
+      longest.description = truncate(longest.description ?? '', Math.max(200, length - excess));
+    }
+    excess = total() - LIMITS.totalChars;
+  }
+  return embeds;
+}

@@ -1,0 +1,43 @@
+import { escapeMarkdown } from 'discord.js';
+
+/**
+ * Text safety for Discord. Everything the core hands over is plain text, and titles and notes come from
+ * outside (arXiv, the person sharing), so they are escaped before Discord's markdown renderer sees them.
+ */
+
+const ZWSP = '\u200b';
+
+/**
+ * Breaks every mention syntax with a zero-width space: `@everyone`, `@here`, `<@123>`, `<@!123>`,
+ * `<@&123>` and `<#123>` then show as text. `allowedMentions` already stops the ping; this also stops
+ * Discord from rendering a hostile title as a highlighted role or user mention.
+ */
+export function neutralizeMentions(text: string): string {
+  return text.replace(/@(everyone|here)/gi, `@${ZWSP}$1`).replace(/<(@[!&]?|#)(\d+)>/g, `<${ZWSP}$1$2>`);
+}
+
+/** Escapes markdown (including masked links) and neutralises mentions, for text Discord renders. */
+export function safeMarkdown(text: string): string {
+  return neutralizeMentions(escapeMarkdown(text, { maskedLink: true, heading: true, bulletedList: true }));
+}
+
+/**
+ * Cuts `text` to at most `max` UTF-16 units (Discord's limits are at least that generous), ending in `…`.
+ * Never splits a surrogate pair or leaves a dangling markdown escape backslash.
+ */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 0) return '';
+  let cut = max - 1;
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+  let head = text.slice(0, cut).trimEnd();
+  while (head.endsWith('\\')) head = head.slice(0, -1);
+  return `${head}…`;
+}
+
+/** A URL safe to put inside a markdown link `[label](url)`: only http(s), parentheses and spaces encoded. */
+export function markdownUrl(url: string): string | null {
+  if (!/^https?:\/\/\S+$/i.test(url)) return null;
+  return url.replace(/\(/g, '%28').replace(/\)/g, '%29');
+}

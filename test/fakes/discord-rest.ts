@@ -1,0 +1,204 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { APIGuildTextChannel, APIMessage, APIUser, ChannelType } from 'discord.js';
+import { message, snowflake } from './discord-payloads.ts';
+
+/** One REST request the fake received, with what it answered. */
+export interface RestCall {
+  method: string;
+  /** The path after `/api/v10`, e.g. `/channels/123/messages` (percent-encoding kept). */
+  route: string;
+  query: Record<string, string>;
+  /** Header names are lowercase. */
+  headers: Record<string, string | string[] | undefined>;
+  /** The parsed JSON body, or the raw text when it is not JSON, or null when empty. */
+  body: unknown;
+  status: number;
+  /** `Date.now()` on arrival. */
+  at: number;
+}
+
+/** A scripted rate limit: the next `times` requests matching answer 429 with `retryAfter` seconds. */
+export interface RateLimitScript {
+  method: string;
+  route: RegExp;
+  retryAfter: number;
+  times: number;
+}
+
+/** What the REST routes read and change: the fake's world. */
+export interface RestWorld {
+  token: string;
+  applicationId: string;
+  botUser: APIUser;
+  channels: Map<string, APIGuildTextChannel<ChannelType.GuildText>>;
+  /** Messages by id, as created through REST (channel messages and interaction replies). */
+  messages: Map<string, APIMessage>;
+  /** The channel each interaction token was created in, so its webhook messages land there. */
+  interactionChannels: Map<string, string>;
+  /** The message id of each interaction token's original response, once edited. */
+  originals: Map<string, string>;
+  gatewayUrl: () => string;
+  rateLimits: RateLimitScript[];
+}
+
+interface Answer {
+  status: number;
+  body?: unknown;
+}
+
+const API_PREFIX = /^\/api\/v10(?=\/)/;
+
+/**
+ * Handles one REST request: records it, applies a scripted 429 (with the headers Discord sends, so
+ * @discordjs/rest waits it out), checks the bot token (interaction callbacks and webhooks are
+ * token-in-path and unauthenticated, as on Discord), then routes it.
+ */
+export async function handleRest(
+  world: RestWorld,
+  req: IncomingMessage,
+  res: ServerResponse,
+  record: (call: RestCall) => void,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://fake');
+  const route = url.pathname.replace(API_PREFIX, '');
+  const text = await readBody(req);
+  let body: unknown = null;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text; // kept raw: a test can assert on a non-JSON body
+    }
+  }
+  const method = req.method ?? 'GET';
+  const call: RestCall = {
+    method,
+    route,
+    query: Object.fromEntries(url.searchParams),
+    headers: req.headers,
+    body,
+    status: 0,
+    at: Date.now(),
+  };
+  const limit = world.rateLimits.find((r) => r.method === method && r.route.test(route) && r.times > 0);
+  if (limit) {
+    limit.times -= 1;
+    call.status = 429;
+    record(call);
+    res.writeHead(429, {
+      'content-type': 'application/json',
+      'retry-after': String(limit.retryAfter),
+      'x-ratelimit-limit': '5',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(Date.now() / 1000 + limit.retryAfter),
+      'x-ratelimit-reset-after': String(limit.retryAfter),
+      'x-ratelimit-bucket': 'fake-bucket',
+      'x-ratelimit-scope': 'user',
+      // No x-ratelimit-global header: Discord sends it only for global limits, and its presence means true.
+    });
+    res.end(
+      JSON.stringify({
+        message: 'You are being rate limited.',
+        retry_after: limit.retryAfter,
+        global: false,
+      }),
+    );
+    return;
+  }
+  const open = route.startsWith('/interactions/') || route.startsWith('/webhooks/');
+  const answer =
+    open || req.headers.authorization === `Bot ${world.token}`
+      ? route_(world, method, route, body)
+      : { status: 401, body: { message: '401: Unauthorized', code: 0 } };
+  call.status = answer.status;
+  record(call);
+  res.writeHead(answer.status, {
+    ...(answer.body === undefined ? {} : { 'content-type': 'application/json' }),
+    'x-ratelimit-limit': '5',
+    'x-ratelimit-remaining': '4',
+    'x-ratelimit-reset': String(Date.now() / 1000 + 1),
+    'x-ratelimit-reset-after': '1',
+    'x-ratelimit-bucket': 'fake-bucket',
+  });
+  res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+}
+
+function route_(world: RestWorld, method: string, route: string, body: unknown): Answer {
+  const parts = route.split('/').slice(1).map(decodeURIComponent);
+  const [root, a, b, c, d] = parts;
+  const json = (body ?? {}) as Record<string, unknown>;
+  const notFound = (code: number, what: string): Answer => ({ status: 404, body: { message: what, code } });
+
+  if (method === 'GET' && route === '/gateway/bot') {
+    return {
+      status: 200,
+      body: {
+        url: world.gatewayUrl(),
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+      },
+    };
+  }
+  if (method === 'GET' && route === '/users/@me') return { status: 200, body: world.botUser };
+  if (root === 'interactions' && method === 'POST' && c === 'callback') return { status: 204 };
+  if (root === 'webhooks' && a === world.applicationId && b) {
+    const channelId = world.interactionChannels.get(b);
+    if (!channelId) return notFound(10015, 'Unknown Webhook');
+    const flags = typeof json.flags === 'number' ? json.flags : 0;
+    if (method === 'PATCH' && c === 'messages' && d === '@original') {
+      // The original response keeps one id however often it is edited.
+      const id = world.originals.get(b) ?? snowflake();
+      world.originals.set(b, id);
+      return { status: 200, body: remember(world, message(id, channelId, world.botUser, json, flags)) };
+    }
+    if (method === 'POST' && parts.length === 3) {
+      return {
+        status: 200,
+        body: remember(world, message(snowflake(), channelId, world.botUser, json, flags)),
+      };
+    }
+    if (method === 'DELETE' && c === 'messages') return { status: 204 };
+  }
+  if (root === 'channels' && a) {
+    const channel = world.channels.get(a);
+    if (!channel) return notFound(10003, 'Unknown Channel');
+    if (method === 'GET' && parts.length === 2) return { status: 200, body: channel };
+    if (method === 'POST' && b === 'messages' && parts.length === 3) {
+      return { status: 200, body: remember(world, message(snowflake(), a, world.botUser, json)) };
+    }
+    if (b === 'messages' && c) {
+      const found = world.messages.get(c);
+      if (!found || found.channel_id !== a) return notFound(10008, 'Unknown Message');
+      if (method === 'GET' && parts.length === 4) return { status: 200, body: found };
+      if (method === 'PUT' && d === 'reactions' && parts[5] === '@me') return { status: 204 };
+    }
+  }
+  if (root === 'applications' && a === world.applicationId && method === 'PUT') {
+    const isCommands = b === 'commands' || (b === 'guilds' && d === 'commands');
+    if (isCommands && Array.isArray(body)) {
+      const list = (body as Record<string, unknown>[]).map((cmd) => ({
+        ...cmd,
+        id: snowflake(),
+        application_id: world.applicationId,
+        version: snowflake(),
+        ...(b === 'guilds' ? { guild_id: c } : {}),
+      }));
+      return { status: 200, body: list };
+    }
+  }
+  return notFound(0, '404: Not Found');
+}
+
+function remember(world: RestWorld, msg: APIMessage): APIMessage {
+  world.messages.set(msg.id, msg);
+  return msg;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
