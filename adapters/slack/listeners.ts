@@ -1,0 +1,126 @@
+import type { App, RespondFn } from '@slack/bolt';
+import type { SlackConfig } from '../../src/config.ts';
+import type { Logger } from '../../src/log.ts';
+import type { CommandInvocation, InboundHandlers, Reply, ShareAction } from '../../src/platform.ts';
+import type { UserNames } from './names.ts';
+import { toReactionEvent } from './reactions.ts';
+import { renderReply, SHARE_ACTION_ID } from './render.ts';
+
+/** What the listeners need besides the Bolt app. */
+export interface ListenerContext {
+  handlers: InboundHandlers;
+  config: SlackConfig;
+  logger: Logger;
+  /** The bot's own user id (auth.test), to mark its reactions. */
+  botUserId: string;
+  names: UserNames;
+}
+
+/** Shown to the person when a command or the Share button fails unexpectedly (the details go to the log). */
+const FAILURE_REPLY: Reply = {
+  visibility: 'ephemeral',
+  text: 'Sorry, something went wrong on our side. Please try again in a moment.',
+};
+
+/**
+ * Registers paperboy's Slack listeners on `app`: the team filter, the `/papers` slash command, the Share
+ * button and reaction events. Commands and button presses are acked before any work (Slack's 3 s deadline);
+ * replies then go through `respond()` (the response_url stays valid for 30 minutes).
+ */
+export function registerListeners(app: App, ctx: ListenerContext): void {
+  const { handlers, config, logger } = ctx;
+
+  app.use(async (args) => {
+    const team = teamIdOf(args.body);
+    if (!config.teamId || team === config.teamId) return args.next();
+    logger.warn({ team, expected: config.teamId }, 'Ignored a Slack request from another workspace');
+    // Ack anyway so Slack does not retry or show the person a timeout; nothing else happens.
+    if ('ack' in args && typeof args.ack === 'function') await args.ack();
+  });
+
+  // Any command starting with /papers, so a second install can name its command /papers-staging.
+  app.command(/^\/papers/, async ({ command, ack, respond }) => {
+    await ack();
+    const invocation: CommandInvocation = {
+      platform: 'slack',
+      channel: `slack:${command.channel_id}`,
+      user: `slack:${command.user_id}`,
+      userName: command.user_name || null,
+      input: { kind: 'text', text: command.text ?? '' },
+      canManageChannel: config.admins.includes(command.user_id),
+    };
+    ctx.names.remember(invocation.user, invocation.userName);
+    const reply = await guarded(ctx, () => handlers.onCommand(invocation), { command: command.text });
+    await deliver(ctx, respond, reply);
+  });
+
+  app.action(
+    { type: 'block_actions', action_id: SHARE_ACTION_ID },
+    async ({ ack, body, action, respond }) => {
+      await ack();
+      const channel = body.channel?.id ?? body.container?.channel_id;
+      if (action.type !== 'button' || !action.value || !channel) {
+        logger.warn({ channel, actionType: action.type }, 'Share button press without a paper or channel');
+        return;
+      }
+      const share: ShareAction = {
+        platform: 'slack',
+        channel: `slack:${channel}`,
+        user: `slack:${body.user.id}`,
+        userName: body.user.username || body.user.name || null,
+        paperId: action.value,
+      };
+      const reply = await guarded(ctx, () => handlers.onShare(share), { share: share.paperId });
+      await deliver(ctx, respond, reply);
+    },
+  );
+
+  for (const type of ['reaction_added', 'reaction_removed'] as const) {
+    app.event(type, async ({ event }) => {
+      const reaction = toReactionEvent(event, ctx.botUserId);
+      if (reaction) await handlers.onReaction(reaction);
+    });
+  }
+}
+
+/** Runs a handler; a failure is logged with its context and turned into a short apology for the person. */
+async function guarded(ctx: ListenerContext, run: () => Promise<Reply>, what: object): Promise<Reply> {
+  try {
+    return await run();
+  } catch (error) {
+    ctx.logger.error({ err: error, ...what }, 'Slack command failed');
+    return FAILURE_REPLY;
+  }
+}
+
+/**
+ * Sends a reply through the response_url: ephemeral unless the reply is for the channel, never replacing the
+ * message the button was on (the search results stay). Unfurls are off: a reply with ten arXiv links would
+ * otherwise grow ten previews.
+ */
+async function deliver(ctx: ListenerContext, respond: RespondFn, reply: Reply): Promise<void> {
+  const voters = (reply.papers ?? []).flatMap((p) => (p.voters ?? []).slice(0, 5));
+  const names = voters.length > 0 ? await ctx.names.resolve(voters) : new Map<string, string>();
+  const message = renderReply(reply, { names });
+  try {
+    await respond({
+      ...message,
+      response_type: reply.visibility === 'channel' ? 'in_channel' : 'ephemeral',
+      replace_original: false,
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+  } catch (error) {
+    // Log the message only: an HTTP client error carries the request, response_url included.
+    const reason = error instanceof Error ? error.message : String(error);
+    ctx.logger.error({ reason }, 'Slack respond() failed; the reply was not delivered');
+  }
+}
+
+/** The workspace a request comes from: `team_id` (commands, events) or `team.id` (interactions). */
+function teamIdOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as { team_id?: unknown; team?: { id?: unknown } | null };
+  if (typeof b.team_id === 'string') return b.team_id;
+  return typeof b.team?.id === 'string' ? b.team.id : undefined;
+}

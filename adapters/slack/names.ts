@@ -1,0 +1,55 @@
+import type { webApi } from '@slack/bolt';
+import type { Logger } from '../../src/log.ts';
+import type { UserRef } from '../../src/platform.ts';
+import { slackUserId } from './mrkdwn.ts';
+
+/**
+ * Display names of Slack users, for showing voters without mentioning (and so pinging) them. Looked up with
+ * users.info and cached for the life of the process. Best effort: a failed lookup leaves the user unnamed,
+ * and once Slack answers `missing_scope` (an app installed without users:read) no more lookups are tried.
+ */
+export class UserNames {
+  readonly #client: webApi.WebClient;
+  readonly #logger: Logger;
+  readonly #cache = new Map<string, string>();
+  #disabled = false;
+
+  constructor(client: webApi.WebClient, logger: Logger) {
+    this.#client = client;
+    this.#logger = logger;
+  }
+
+  /** Records a name Slack already gave us (e.g. in a slash command), sparing a lookup. */
+  remember(user: UserRef, name: string | null | undefined): void {
+    if (name) this.#cache.set(user, name);
+  }
+
+  /** Names for those of `users` that are Slack users and can be named; never rejects. */
+  async resolve(users: Iterable<UserRef>): Promise<Map<UserRef, string>> {
+    const names = new Map<UserRef, string>();
+    for (const user of new Set(users)) {
+      const name = await this.#lookup(user);
+      if (name) names.set(user, name);
+    }
+    return names;
+  }
+
+  async #lookup(user: UserRef): Promise<string | null> {
+    const cached = this.#cache.get(user);
+    if (cached) return cached;
+    const id = slackUserId(user);
+    if (!id || this.#disabled) return null;
+    try {
+      const res = await this.#client.users.info({ user: id });
+      const u = res.user;
+      const name = u?.profile?.display_name || u?.real_name || u?.name || null;
+      if (name) this.#cache.set(user, name);
+      return name;
+    } catch (error) {
+      const code = (error as { data?: { error?: string } }).data?.error;
+      if (code === 'missing_scope') this.#disabled = true;
+      this.#logger.warn({ err: error, user: id }, 'Slack users.info failed; the voter stays unnamed');
+      return null;
+    }
+  }
+}

@@ -1,0 +1,198 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, type Receiver, SocketModeReceiver, webApi } from '@slack/bolt';
+import type { SlackConfig } from '../../src/config.ts';
+import { type Logger, silentLogger } from '../../src/log.ts';
+import type { ChannelRef, ChatPlatform, InboundHandlers, MessageRef, Reply } from '../../src/platform.ts';
+import { boltLogger } from './bolt-logger.ts';
+import { registerListeners } from './listeners.ts';
+import { UserNames } from './names.ts';
+import { KeyedPacer } from './pacer.ts';
+import { parseSlackMessageRef, slackMessageRef } from './reactions.ts';
+import { renderReply } from './render.ts';
+
+/** Where Slack sends events, commands and interactions in HTTP mode (the manifest's request URLs). */
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface SlackPlatformDeps {
+  /** HTTP port for {@link SLACK_EVENTS_PATH} (HTTP mode only); 0 picks a free port, readable as `port`. */
+  port: number;
+  /** Interface to listen on; all interfaces when absent. */
+  host?: string;
+  logger?: Logger;
+  /** Minimum spacing between posts into one channel, in ms. Default 1000 (Slack allows ~1 message/s). */
+  postIntervalMs?: number;
+  /**
+   * Web API retry policy (p-retry options) for 5xx answers and 429s. A 429 is always waited out for its
+   * Retry-After first. Default: 6 retries, backoff from 250 ms doubling to at most 30 s.
+   */
+  retryConfig?: webApi.RetryOptions;
+}
+
+const DEFAULT_RETRY: webApi.RetryOptions = { retries: 6, factor: 2, minTimeout: 250, maxTimeout: 30_000 };
+
+/** Slack through Bolt: HTTP (signed requests at /slack/events) or Socket Mode when an app token is set. */
+export function createSlackPlatform(config: SlackConfig, deps: SlackPlatformDeps): SlackPlatform {
+  return new SlackPlatform(config, deps);
+}
+
+interface Running {
+  app: App;
+  client: webApi.WebClient;
+  server: Server | undefined;
+  botUserId: string;
+}
+
+/**
+ * The Slack {@link ChatPlatform}. The constructor only stores its arguments; start() checks the token with
+ * auth.test, then listens (HTTP) or connects (Socket Mode).
+ */
+export class SlackPlatform implements ChatPlatform {
+  readonly name = 'slack' as const;
+  readonly #config: SlackConfig;
+  readonly #deps: SlackPlatformDeps;
+  readonly #logger: Logger;
+  readonly #pacer: KeyedPacer;
+  #running: Running | undefined;
+
+  constructor(config: SlackConfig, deps: SlackPlatformDeps) {
+    this.#config = config;
+    this.#deps = deps;
+    this.#logger = (deps.logger ?? silentLogger).child({ platform: 'slack' });
+    this.#pacer = new KeyedPacer(deps.postIntervalMs ?? 1000);
+  }
+
+  /** The bound HTTP port once started in HTTP mode; undefined before start() and in Socket Mode. */
+  get port(): number | undefined {
+    return (this.#running?.server?.address() as AddressInfo | null)?.port;
+  }
+
+  /** The bot's own user id (from auth.test) once started. */
+  get botUserId(): string | undefined {
+    return this.#running?.botUserId;
+  }
+
+  /**
+   * Verifies the bot token (auth.test), registers the listeners and starts the transport. Rejects when the
+   * token is refused, belongs to another workspace than `teamId`, or HTTP mode lacks a signing secret.
+   */
+  async start(handlers: InboundHandlers): Promise<void> {
+    if (this.#running) throw new Error('The Slack platform is already started');
+    const config = this.#config;
+    const logger = boltLogger(this.#logger);
+    const clientOptions: webApi.WebClientOptions = {
+      retryConfig: this.#deps.retryConfig ?? DEFAULT_RETRY,
+      logger,
+      ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    };
+    const probe = new webApi.WebClient(config.botToken, clientOptions);
+    const auth = await probe.auth.test().catch((error: unknown) => {
+      const code = (error as { data?: { error?: string } }).data?.error;
+      throw new Error(`Slack refused the bot token (auth.test: ${code ?? String(error)})`);
+    });
+    if (!auth.user_id || !auth.bot_id) throw new Error('Slack auth.test gave no bot user; use a bot token');
+    if (config.teamId && auth.team_id !== config.teamId) {
+      throw new Error(`The Slack bot token belongs to workspace ${auth.team_id}, not SLACK_TEAM_ID`);
+    }
+
+    const app = new App({
+      token: config.botToken,
+      botId: auth.bot_id,
+      botUserId: auth.user_id,
+      receiver: this.#receiver(logger, clientOptions),
+      clientOptions,
+      logger,
+      // The bot's own reactions reach the core marked byBot (the port promises every reaction).
+      ignoreSelf: false,
+    });
+    const names = new UserNames(app.client, this.#logger);
+    registerListeners(app, { handlers, config, logger: this.#logger, botUserId: auth.user_id, names });
+    app.error(async (error) => {
+      this.#logger.error({ err: error }, 'Slack listener failed');
+    });
+
+    let server: Server | undefined;
+    if (config.appToken) {
+      await app.start();
+    } else {
+      const { port, host } = this.#deps;
+      server = (await app.start(host ? { port, host } : port)) as Server;
+    }
+    this.#running = { app, client: app.client, server, botUserId: auth.user_id };
+    this.#logger.info(
+      { team: auth.team_id, bot: auth.user_id, mode: config.appToken ? 'socket' : 'http', port: this.port },
+      'Slack connected',
+    );
+  }
+
+  /** Stops listening or disconnects; idempotent. */
+  async stop(): Promise<void> {
+    const running = this.#running;
+    this.#running = undefined;
+    if (running) await running.app.stop();
+  }
+
+  /**
+   * chat.postMessage with Block Kit and a text fallback, paced to one message a second per channel. A 429 is
+   * waited out (Retry-After) and retried by the Web API client; other Slack errors reject.
+   */
+  async post(channel: ChannelRef, reply: Reply): Promise<MessageRef> {
+    const client = this.#client();
+    const id = /^slack:([A-Z0-9]+)$/.exec(channel)?.[1];
+    if (!id) throw new Error(`Not a Slack channel: ${channel}`);
+    const message = renderReply(reply);
+    const res = await this.#pacer.run(id, () =>
+      client.chat.postMessage({ channel: id, ...message, unfurl_links: false, unfurl_media: false }),
+    );
+    if (!res.ts) throw new Error('Slack chat.postMessage returned no ts');
+    return slackMessageRef(res.channel ?? id, res.ts);
+  }
+
+  /** reactions.add; `already_reacted` counts as success, other failures are logged (best effort). */
+  async react(message: MessageRef, emoji: string): Promise<void> {
+    const client = this.#client();
+    const ref = parseSlackMessageRef(message);
+    if (!ref) throw new Error(`Not a Slack message: ${message}`);
+    const name = emoji.replace(/^:|:$/g, '');
+    try {
+      await client.reactions.add({ channel: ref.channel, timestamp: ref.ts, name });
+    } catch (error) {
+      const code = (error as { data?: { error?: string } }).data?.error;
+      if (code === 'already_reacted') return;
+      this.#logger.warn({ message, emoji: name, code }, 'Slack reactions.add failed');
+    }
+  }
+
+  #client(): webApi.WebClient {
+    if (!this.#running) throw new Error('The Slack platform is not started');
+    return this.#running.client;
+  }
+
+  #receiver(logger: ReturnType<typeof boltLogger>, clientOptions: webApi.WebClientOptions): Receiver {
+    const config = this.#config;
+    if (config.appToken) {
+      // The Socket Mode client opens its connection with apps.connections.open on the same Web API.
+      return new SocketModeReceiver({
+        appToken: config.appToken,
+        logger,
+        installerOptions: { clientOptions },
+      });
+    }
+    if (!config.signingSecret) throw new Error('Slack HTTP mode needs SLACK_SIGNING_SECRET');
+    return new HTTPReceiver({
+      signingSecret: config.signingSecret,
+      endpoints: SLACK_EVENTS_PATH,
+      logger,
+      customRoutes: [
+        {
+          path: '/healthz',
+          method: ['GET'],
+          handler: (_req, res) => {
+            res.writeHead(200, { 'content-type': 'text/plain' });
+            res.end('ok');
+          },
+        },
+      ],
+    });
+  }
+}

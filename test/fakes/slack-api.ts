@@ -1,0 +1,226 @@
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A fake Slack Web API on 127.0.0.1, speaking Slack's wire format: POST `/api/<method>` with a form-encoded
+ * or JSON body and a `Bearer` token, answered `{ ok: true, … }` or `{ ok: false, error }` with status 200.
+ * It also serves response URLs (`POST /respond/<id>`, what `respond()` posts to).
+ *
+ * State, not expectations: it keeps the messages posted and the reactions added, records every call with its
+ * decoded body, and can be scripted to answer the next calls of a method with 429 + Retry-After or a 5xx.
+ *
+ * Methods: auth.test, chat.postMessage, reactions.add (already_reacted on a repeat), users.info,
+ * apps.connections.open (the URL set by {@link FakeSlackApi.socketUrl}, app token required). Anything else
+ * answers `unknown_method`.
+ */
+export interface FakeSlackApi {
+  /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
+  url: string;
+  /** The Web API base to configure as `slackApiUrl`: `${url}/api/`. */
+  apiUrl: string;
+  /** Every request received, in arrival order, including those answered with a scripted error. */
+  calls: SlackCall[];
+  /** Messages posted with chat.postMessage, in order. */
+  messages: PostedMessage[];
+  /** A fresh response URL on this fake; bodies posted to it are recorded as method `respond`. */
+  responseUrl(): string;
+  /** Queues answers for the next calls of `method` (e.g. `chat.postMessage`, or `respond`), one each. */
+  script(method: string, responses: ScriptedResponse[]): void;
+  /** Resolves with the first call (already recorded or still to come) matching `predicate`. */
+  waitFor(predicate: (call: SlackCall) => boolean, timeoutMs?: number): Promise<SlackCall>;
+  /** The ws:// URL apps.connections.open hands out (set by the fake Socket Mode server). */
+  socketUrl: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface SlackCall {
+  /** The Web API method (`chat.postMessage`), or `respond` for a response URL. */
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** Decoded body: JSON, or form fields with JSON-looking values (blocks) parsed. */
+  body: Record<string, unknown>;
+  /** The HTTP status the fake answered with. */
+  status: number;
+  at: number;
+}
+
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown;
+}
+
+export interface ScriptedResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export interface FakeSlackOptions {
+  /** The bot token the fake accepts; anything else gets `invalid_auth`. */
+  botToken?: string;
+  /** The app-level token accepted by apps.connections.open. */
+  appToken?: string;
+  teamId?: string;
+  botUserId?: string;
+  /** Display names users.info answers with, by user id (users not listed get their id as a name). */
+  users?: Record<string, string>;
+}
+
+export const FAKE_TEAM_ID = 'T0PAPERS';
+export const FAKE_BOT_USER_ID = 'UBOT0001';
+export const FAKE_BOT_ID = 'BBOT0001';
+
+/** Starts the fake on a free port. */
+export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise<FakeSlackApi> {
+  const botToken = options.botToken ?? 'xoxb-test-token';
+  const appToken = options.appToken ?? 'xapp-test-token';
+  const teamId = options.teamId ?? FAKE_TEAM_ID;
+  const botUserId = options.botUserId ?? FAKE_BOT_USER_ID;
+  const calls: SlackCall[] = [];
+  const messages: PostedMessage[] = [];
+  const reactions = new Set<string>();
+  const scripts = new Map<string, ScriptedResponse[]>();
+  const waiters = new Set<{ predicate: (c: SlackCall) => boolean; resolve: (c: SlackCall) => void }>();
+  let tsCounter = 100;
+  let responseCounter = 0;
+
+  const answer = (method: string, body: Record<string, unknown>, auth: string): unknown => {
+    const token = auth.replace(/^Bearer\s+/i, '') || String(body.token ?? '');
+    if (method === 'apps.connections.open') {
+      if (token !== appToken) return { ok: false, error: 'invalid_auth' };
+      return fake.socketUrl ? { ok: true, url: fake.socketUrl } : { ok: false, error: 'no_socket_server' };
+    }
+    if (token !== botToken) return { ok: false, error: 'invalid_auth' };
+    switch (method) {
+      case 'auth.test':
+        return {
+          ok: true,
+          url: 'https://papers.slack.com/',
+          team: 'Papers',
+          user: 'paperboy',
+          team_id: teamId,
+          user_id: botUserId,
+          bot_id: FAKE_BOT_ID,
+        };
+      case 'chat.postMessage': {
+        const channel = String(body.channel ?? '');
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        const ts = `1712345678.${String(tsCounter++).padStart(6, '0')}`;
+        const text = String(body.text ?? '');
+        messages.push({ channel, ts, text, blocks: body.blocks });
+        return { ok: true, channel, ts, message: { type: 'message', text, ts, user: botUserId } };
+      }
+      case 'reactions.add': {
+        const key = `${body.channel}:${body.timestamp}:${body.name}`;
+        if (reactions.has(key)) return { ok: false, error: 'already_reacted' };
+        reactions.add(key);
+        return { ok: true };
+      }
+      case 'users.info': {
+        const id = String(body.user ?? '');
+        const name = options.users?.[id] ?? id;
+        return { ok: true, user: { id, name, real_name: name, profile: { display_name: name } } };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  };
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const method = path.startsWith('/respond/') ? 'respond' : path.replace(/^\/api\//, '');
+      const body = decodeBody(raw, req.headers['content-type']);
+      const scripted = scripts.get(method)?.shift();
+      const status = scripted?.status ?? 200;
+      const call: SlackCall = { method, path, headers: req.headers, body, status, at: Date.now() };
+      calls.push(call);
+      if (scripted) {
+        send(res, scripted.status, scripted.body ?? { ok: false, error: 'scripted' }, scripted.headers);
+      } else if (method === 'respond') {
+        send(res, 200, { ok: true });
+      } else {
+        send(res, 200, answer(method, body, String(req.headers.authorization ?? '')));
+      }
+      for (const w of waiters) {
+        if (w.predicate(call)) {
+          waiters.delete(w);
+          w.resolve(call);
+        }
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const fake: FakeSlackApi = {
+    url,
+    apiUrl: `${url}/api/`,
+    calls,
+    messages,
+    socketUrl: undefined,
+    responseUrl: () => `${url}/respond/${++responseCounter}`,
+    script(method, responses) {
+      scripts.set(method, [...(scripts.get(method) ?? []), ...responses]);
+    },
+    waitFor(predicate, timeoutMs = 5000) {
+      const seen = calls.find(predicate);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const waiter = {
+          predicate,
+          resolve: (c: SlackCall) => {
+            clearTimeout(timer);
+            resolve(c);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`No matching Slack API call within ${timeoutMs} ms; saw ${describe(calls)}`));
+        }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+  return fake;
+}
+
+function decodeBody(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (!raw) return {};
+  if (contentType?.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    // The Web API client JSON-encodes arrays and objects (blocks) into form fields.
+    out[key] = /^[[{]/.test(value) ? parseOr(value) : value;
+  }
+  return out;
+}
+
+function parseOr(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch (error) {
+    if (error instanceof SyntaxError) return value; // text that merely starts with a bracket
+    throw error;
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function describe(calls: readonly SlackCall[]): string {
+  return calls.map((c) => `${c.method}(${c.status})`).join(', ') || 'no calls';
+}
