@@ -7,7 +7,7 @@ export type SearchOutcome =
   | { ok: false; error: string };
 
 /** Candidates read from the store for re-ranking: enough that popularity can reorder near-ties. */
-const CANDIDATES = 30;
+const CANDIDATES = 20;
 
 /**
  * Searches the archive for what a person typed. Every word must match; when nothing matches them all,
