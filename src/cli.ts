@@ -3,6 +3,7 @@ import { ingestCommand } from './cli/ingest-cmd.ts';
 import { type CliIo, UsageError } from './cli/io.ts';
 import { parseCommand } from './cli/parse-cmd.ts';
 import { searchCommand } from './cli/search-cmd.ts';
+import { consoleCommand, startCommand } from './cli/start-cmd.ts';
 import { ConfigError } from './config.ts';
 import { FeedFormatError } from './paper.ts';
 
@@ -13,6 +14,8 @@ Usage:
   paperboy ingest <file|url> [--format ...] [--as-of YYYY-MM-DD]
   paperboy fetch [--date YYYY-MM-DD | --since YYYY-MM-DD]
   paperboy search "<query>" [--limit N] [--json] [--explain]
+  paperboy console      try the bot in this terminal
+  paperboy start        run the bot on every configured platform (the console when none is)
 
 Exit codes: 0 success, 1 failure, 2 bad usage.`;
 
@@ -21,6 +24,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   ingest: ingestCommand,
   fetch: fetchCommand,
   search: searchCommand,
+  console: consoleCommand,
+  start: startCommand,
 };
 
 const processIo: CliIo = {

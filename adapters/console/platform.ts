@@ -1,0 +1,228 @@
+import { createInterface, type Interface } from 'node:readline';
+import type {
+  ChannelRef,
+  ChatPlatform,
+  InboundHandlers,
+  MessageRef,
+  PaperItem,
+  Reply,
+} from '../../src/platform.ts';
+import { type ConsoleLine, parseConsoleLine } from './input.ts';
+import { plain, renderReply } from './render.ts';
+
+/** Where the console writes: a stream, or anything with `write` (a test's buffer). */
+export interface ConsoleOutput {
+  write(chunk: string): unknown;
+  /** Prompts are shown only on a terminal; a pipe gets just the replies. */
+  isTTY?: boolean;
+}
+
+export interface ConsoleOptions {
+  input: NodeJS.ReadableStream;
+  output: ConsoleOutput;
+  /** The person at the keyboard, platform-qualified. Default `console:you`. */
+  user?: string;
+  /** Their display name, used in "shared by" credits. Default `you`. */
+  userName?: string;
+  now?: () => Date;
+}
+
+/** The console's one channel: everything the person shares lands here. */
+export const CONSOLE_CHANNEL: ChannelRef = 'console:local';
+
+const WELCOME = `paperboy console: you are in ${CONSOLE_CHANNEL}.
+Type /papers help, /papers <words> to search, :+1: N to upvote paper N of the last reply, quit to leave.
+`;
+
+const HELP = `Console keys:
+  /papers <words>        search (or just type the words)
+  /papers today | top [week|month|all] | share <arXiv id> [note] | help
+  :+1: N                 upvote paper N of the last reply (other upvote emoji work too)
+  -:+1: N                take that upvote back
+  quit                   leave
+`;
+
+/** A paper shown in the last reply, and the channel message it lives on once posted. */
+interface Shown {
+  item: PaperItem;
+  message: MessageRef | null;
+}
+
+/**
+ * A terminal chat over injected streams: one person (`console:you`) in one channel (`console:local`).
+ * Lines are handled one at a time, in order, so a reaction always refers to the reply printed before it.
+ * Reacting to a private search result first shares it in the channel, so the vote has a message to live
+ * on, exactly as a vote in Slack or Discord lives on a posted message.
+ */
+export class ConsolePlatform implements ChatPlatform {
+  readonly name = 'console' as const;
+  /** Settles when the person quits, the input ends, or stop() is called. */
+  readonly closed: Promise<void>;
+  readonly #opts: ConsoleOptions;
+  readonly #user: string;
+  #rl: Interface | null = null;
+  #ended = false;
+  #queue: Promise<void> = Promise.resolve();
+  #resolveClosed: () => void = () => {};
+  #posts = 0;
+  #shown: Shown[] = [];
+  /** The latest message in the channel showing each paper, so a second vote reuses it. */
+  readonly #messageOf = new Map<string, MessageRef>();
+  /** True while a reaction shares a paper: that post must not replace the list the person is reading. */
+  #sharingForVote = false;
+
+  constructor(options: ConsoleOptions) {
+    this.#opts = options;
+    this.#user = options.user ?? 'console:you';
+    this.closed = new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+  }
+
+  /** Starts reading lines. Resolves once the welcome is printed; lines are handled as they arrive. */
+  async start(handlers: InboundHandlers): Promise<void> {
+    if (this.#rl) return;
+    const rl = createInterface({
+      input: this.#opts.input,
+      terminal: false,
+      crlfDelay: Number.POSITIVE_INFINITY,
+    });
+    this.#rl = rl;
+    rl.on('line', (line) => {
+      this.#queue = this.#queue.then(() => this.#handle(handlers, line));
+    });
+    rl.on('close', () => {
+      this.#ended = true;
+      void this.#queue.then(() => this.#resolveClosed());
+    });
+    this.#write(WELCOME);
+    this.#prompt();
+  }
+
+  /** Stops reading; idempotent. Lines already read are still answered before `closed` settles. */
+  async stop(): Promise<void> {
+    if (this.#rl) this.#rl.close();
+    else this.#resolveClosed();
+    await this.closed;
+  }
+
+  /** Prints a message in the channel and returns its ref, `console:local:<n>`. */
+  async post(channel: ChannelRef, reply: Reply): Promise<MessageRef> {
+    this.#posts += 1;
+    const message = `${channel}:${this.#posts}`;
+    const items = reply.papers ?? [];
+    const [only] = items;
+    if (items.length === 1 && only) this.#messageOf.set(only.paper.id, message);
+    if (!this.#sharingForVote && items.length > 0) {
+      this.#shown = items.map((item) => ({ item, message: items.length === 1 ? message : null }));
+    }
+    this.#write(`[${channel}] paperboy posted:\n${renderReply({ ...reply, papers: items })}`);
+    return message;
+  }
+
+  /** The bot's own seed reactions are not shown: in a terminal they would only be noise. */
+  async react(): Promise<void> {}
+
+  async #handle(handlers: InboundHandlers, raw: string): Promise<void> {
+    const line = parseConsoleLine(raw);
+    try {
+      await this.#dispatch(handlers, line);
+    } catch (error) {
+      // The handlers never reject by contract; this guards the terminal against a broken one.
+      this.#write(`Something went wrong: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+    this.#prompt();
+  }
+
+  async #dispatch(handlers: InboundHandlers, line: ConsoleLine): Promise<void> {
+    switch (line.kind) {
+      case 'empty':
+        return;
+      case 'quit':
+        this.#rl?.close();
+        return;
+      case 'help':
+        this.#write(HELP);
+        return;
+      case 'unknown':
+        this.#write(`"${plain(line.text)}" is not something I know. Type help.\n`);
+        return;
+      case 'command':
+        return this.#command(handlers, line.text);
+      case 'react':
+        return this.#react(handlers, line.emoji, line.index, line.added);
+    }
+  }
+
+  async #command(handlers: InboundHandlers, text: string): Promise<void> {
+    const reply = await handlers.onCommand({
+      platform: 'console',
+      channel: CONSOLE_CHANNEL,
+      user: this.#user,
+      userName: this.#opts.userName ?? 'you',
+      input: { kind: 'text', text },
+      canManageChannel: true,
+    });
+    if (reply.papers?.length) {
+      this.#shown = reply.papers.map((item) => ({
+        item,
+        message: this.#messageOf.get(item.paper.id) ?? null,
+      }));
+    }
+    this.#write(renderReply(reply));
+  }
+
+  async #react(handlers: InboundHandlers, emoji: string, index: number, added: boolean): Promise<void> {
+    const shown = this.#shown[index - 1];
+    if (!shown) {
+      this.#write(
+        this.#shown.length === 0
+          ? 'There are no papers to react to yet: search or type /papers today first.\n'
+          : `The last reply shows papers 1 to ${this.#shown.length}; there is no paper ${index}.\n`,
+      );
+      return;
+    }
+    const { paper } = shown.item;
+    let message = shown.message ?? this.#messageOf.get(paper.id) ?? null;
+    if (!message && !added) {
+      this.#write(`You have not reacted to “${plain(paper.title)}”.\n`);
+      return;
+    }
+    if (!message) {
+      this.#sharingForVote = true;
+      try {
+        const reply = await handlers.onShare({
+          platform: 'console',
+          channel: CONSOLE_CHANNEL,
+          user: this.#user,
+          userName: this.#opts.userName ?? 'you',
+          paperId: paper.id,
+        });
+        this.#write(renderReply(reply));
+      } finally {
+        this.#sharingForVote = false;
+      }
+      message = this.#messageOf.get(paper.id) ?? null;
+      if (!message) return;
+    }
+    shown.message = message;
+    await handlers.onReaction({
+      message,
+      channel: CONSOLE_CHANNEL,
+      user: this.#user,
+      emoji,
+      added,
+      byBot: false,
+      at: (this.#opts.now ?? (() => new Date()))().toISOString(),
+    });
+    this.#write(`${added ? 'You reacted' : 'You took back'} ${emoji} on “${plain(paper.title)}”.\n`);
+  }
+
+  #prompt(): void {
+    if (this.#opts.output.isTTY && this.#rl && !this.#ended) this.#write('> ');
+  }
+
+  #write(text: string): void {
+    this.#opts.output.write(text);
+  }
+}

@@ -1,0 +1,88 @@
+import { paperLinks } from '../../src/paper.ts';
+import type { PaperItem, Reply } from '../../src/platform.ts';
+
+/** The longest one-line summary shown under a title. */
+const SUMMARY_CHARS = 160;
+
+/** Cuts text at a word boundary to at most `max` characters, marking the cut with `…`. */
+export function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
+}
+
+/**
+ * Terminal text can carry escape sequences that move the cursor or recolour the screen: a title from a
+ * feed must not. Control characters other than newlines are dropped.
+ */
+export function plain(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');
+}
+
+function byline(item: PaperItem): string {
+  const p = item.paper;
+  if (p.organization) return p.organization.name;
+  if (p.authors.length > 0) return p.authors.slice(0, 3).join(', ') + (p.authors.length > 3 ? ' et al.' : '');
+  return p.authorCount ? `${p.authorCount} authors` : 'authors unknown';
+}
+
+function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
+}
+
+/** The first sentence of the abstract, or Hugging Face's AI summary when there is one. */
+function summary(item: PaperItem): string | null {
+  const text = item.paper.aiSummary || item.paper.abstract;
+  if (!text) return null;
+  const sentence = /^(.+?[.!?])(\s|$)/.exec(text.replace(/\s+/g, ' ').trim())?.[1] ?? text;
+  return clip(sentence, SUMMARY_CHARS);
+}
+
+/** One paper as a numbered block of indented lines. */
+export function renderItem(item: PaperItem, n: number): string[] {
+  const p = item.paper;
+  const facts = [
+    byline(item),
+    p.feedDate ?? p.publishedAt,
+    p.upvotes === null ? null : plural(p.upvotes, 'HF upvote'),
+    plural(p.teamVotes, 'team vote'),
+  ].filter(Boolean);
+  const lines = [`${String(n).padStart(2)}. ${p.title}`, `    ${facts.join(' · ')}`];
+  const s = summary(item);
+  if (s) lines.push(`    ${s}`);
+  const l = paperLinks(p);
+  const links = [
+    l.abs && `arXiv ${l.abs}`,
+    l.pdf && `PDF ${l.pdf}`,
+    l.hf && `HF ${l.hf}`,
+    l.code && `code ${l.code}`,
+  ].filter(Boolean);
+  if (links.length) lines.push(`    ${links.join(' · ')}`);
+  if (item.sharedBy) {
+    const who = item.sharedByName ?? item.sharedBy;
+    lines.push(`    Shared by ${who}${item.note ? `: “${clip(item.note, 500)}”` : ''}`);
+  }
+  if (item.voters?.length) lines.push(`    Voted by ${item.voters.join(', ')}`);
+  return lines.map(plain);
+}
+
+/**
+ * A reply as terminal text: title, body, then the papers numbered from 1 (the numbers `:+1: N` refers
+ * to). Ends with a newline. Pure.
+ */
+export function renderReply(reply: Reply): string {
+  const out: string[] = [];
+  if (reply.title) out.push(`== ${plain(reply.title)} ==`);
+  if (reply.text) out.push(plain(reply.text));
+  const papers = reply.papers ?? [];
+  papers.forEach((item, i) => {
+    out.push(...renderItem(item, i + 1));
+  });
+  if (papers.some((p) => p.shareable)) {
+    out.push('(Type :+1: N to upvote paper N: it is shared in the channel first.)');
+  }
+  return `${out.join('\n')}\n`;
+}

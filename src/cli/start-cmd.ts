@@ -1,0 +1,69 @@
+import { loadConfig } from '../config.ts';
+import { createLogger } from '../log.ts';
+import { configuredPlatforms, startBot } from '../main.ts';
+import type { PlatformName } from '../platform.ts';
+import { type CliIo, UsageError } from './io.ts';
+
+/** The CLI's streams plus a keyboard for the console; tests pass a PassThrough, the CLI process.stdin. */
+export interface ConsoleIo extends CliIo {
+  stdin?: NodeJS.ReadableStream;
+  /** Receives the stop function for SIGINT/SIGTERM; default: the process's signals. */
+  onSignal?: (stop: () => void) => () => void;
+}
+
+/** Stops on SIGINT/SIGTERM; returns the function that removes the listeners. */
+function processSignals(stop: () => void): () => void {
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
+}
+
+/** Runs the bot on `platforms` until the console is quit or a signal arrives, then stops it cleanly. */
+async function run(io: ConsoleIo, platforms: PlatformName[] | null): Promise<number> {
+  const config = loadConfig(io.env);
+  // Logs go to stderr at warn by default: stdout is the console's screen.
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, {
+    write: (s: string) => io.stderr.write(s),
+  });
+  const names = platforms ?? configuredPlatforms(config);
+  if (platforms === null && names.length === 1 && names[0] === 'console') {
+    io.stderr.write(
+      'No Slack or Discord credentials are configured, so paperboy starts the terminal console.\n',
+    );
+  }
+  const bot = await startBot(config, {
+    platforms: names,
+    input: io.stdin ?? process.stdin,
+    output: io.stdout,
+    logger,
+    now: io.now,
+  });
+  const unlisten = (io.onSignal ?? processSignals)(() => {
+    void bot.stop();
+  });
+  try {
+    await bot.closed;
+  } finally {
+    unlisten();
+    await bot.stop();
+  }
+  return 0;
+}
+
+/** `paperboy console`: the terminal chat, over this process's stdin and stdout. */
+export async function consoleCommand(args: string[], io: CliIo): Promise<number> {
+  if (args.length > 0) throw new UsageError('Usage: paperboy console');
+  return run(io, ['console']);
+}
+
+/**
+ * `paperboy start`: every platform whose credentials are configured, or the console (saying so on
+ * stderr) when there are none.
+ */
+export async function startCommand(args: string[], io: CliIo): Promise<number> {
+  if (args.length > 0) throw new UsageError('Usage: paperboy start');
+  return run(io, null);
+}

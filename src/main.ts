@@ -1,0 +1,115 @@
+import { ConsolePlatform } from '../adapters/console/platform.ts';
+import { Bot } from './bot.ts';
+import type { Config } from './config.ts';
+import { ArxivClient } from './feed/arxiv-client.ts';
+import { HfClient } from './feed/hf-client.ts';
+import { createLogger, type Logger } from './log.ts';
+import type { ChatPlatform, PlatformName } from './platform.ts';
+import { openStore } from './store/open.ts';
+import type { PaperStore } from './store/port.ts';
+
+export interface StartOptions {
+  /** Platforms to run; default {@link configuredPlatforms}. */
+  platforms?: PlatformName[];
+  /** The console's keyboard; default process.stdin. */
+  input?: NodeJS.ReadableStream;
+  /** The console's screen; default process.stdout. */
+  output?: { write(chunk: string): unknown; isTTY?: boolean };
+  logger?: Logger;
+  now?: () => Date;
+}
+
+export interface RunningBot {
+  /** The platforms that were started, in order. */
+  platforms: PlatformName[];
+  /** Settles when the console is quit (or its input ends), or after stop(). Server platforms never end it. */
+  closed: Promise<void>;
+  /** Stops every platform, then closes the store. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** The platforms whose credentials are configured; the console when there are none. */
+export function configuredPlatforms(config: Config): PlatformName[] {
+  const names: PlatformName[] = [];
+  if (config.slack) names.push('slack');
+  if (config.discord) names.push('discord');
+  return names.length > 0 ? names : ['console'];
+}
+
+interface PlatformDeps {
+  config: Config;
+  options: StartOptions;
+  logger: Logger;
+}
+
+/**
+ * Builds one platform. The chat platforms are added here, next to the console:
+ * `createSlackPlatform(config.slack, …)` and `createDiscordPlatform(config.discord, …)`.
+ */
+function createPlatform(name: PlatformName, { options }: PlatformDeps): ChatPlatform {
+  switch (name) {
+    case 'console':
+      return new ConsolePlatform({
+        input: options.input ?? process.stdin,
+        output: options.output ?? process.stdout,
+        ...(options.now ? { now: options.now } : {}),
+      });
+    case 'slack':
+    case 'discord':
+      throw new Error(`The ${name} platform is not available in this build yet; use the console.`);
+  }
+}
+
+/**
+ * The composition root: config → store → feed clients → bot → platforms. Resolves once every platform
+ * has started; when one fails to start, those already started are stopped, the store is closed, and the
+ * error is rethrown. Signals are the caller's business (the CLI stops the bot on SIGINT/SIGTERM).
+ */
+export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const names = options.platforms ?? configuredPlatforms(config);
+  const store: PaperStore = await openStore(config.databaseUrl);
+  const hf = new HfClient({ baseUrl: config.hfApiUrl, token: config.hfToken, logger });
+  const arxiv = new ArxivClient({ baseUrl: config.arxivApiUrl, logger });
+  const bot = new Bot({
+    store,
+    hf,
+    arxiv,
+    upvoteEmoji: config.upvoteEmoji,
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+  });
+
+  const started: ChatPlatform[] = [];
+  let stopping: Promise<void> | null = null;
+  let markStopped: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    markStopped = resolve;
+  });
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      const results = await Promise.allSettled(started.map((p) => p.stop()));
+      for (const r of results)
+        if (r.status === 'rejected') logger.error({ err: r.reason }, 'stopping a platform failed');
+      await store.close();
+      markStopped();
+    })();
+    return stopping;
+  };
+
+  try {
+    for (const name of names) {
+      const platform = createPlatform(name, { config, options, logger });
+      await platform.start(bot.handlersFor(platform));
+      started.push(platform);
+      logger.info({ platform: name }, 'platform started');
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  const consoles = started.filter((p): p is ConsolePlatform => p instanceof ConsolePlatform);
+  const closed = consoles.length > 0 ? Promise.race([stopped, ...consoles.map((c) => c.closed)]) : stopped;
+  return { platforms: started.map((p) => p.name), closed, stop };
+}
