@@ -13,6 +13,7 @@ import type { InboundHandlers, ReactionEvent } from '../../src/platform.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
 import { FAKE_TEAM_ID, type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
+import { type FakeSocketMode, startFakeSocketMode } from '../fakes/slack-socket.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const BOT_TOKEN = 'xoxb-test-token';
@@ -51,6 +52,8 @@ export interface SlackHarness {
   hf: FakeHf;
   store: SqliteStore;
   platform: SlackPlatform;
+  /** The fake Socket Mode server, when started with `socketMode`. */
+  socket: FakeSocketMode | undefined;
   /** `http://127.0.0.1:<port>/slack/events` */
   endpoint: string;
   /** Resolves after the core has handled `n` reaction events in all. */
@@ -83,6 +86,8 @@ export interface HarnessOptions {
   config?: Partial<SlackConfig>;
   postIntervalMs?: number;
   hfTimeoutMs?: number;
+  /** Connect over a fake Socket Mode server instead of listening for HTTP. */
+  socketMode?: boolean;
 }
 
 /** The real Bot on a temporary SQLite archive, behind the real Slack adapter, against the fakes. */
@@ -90,6 +95,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-slack-'));
   const api = await startFakeSlackApi({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
   const hf = await startFakeHf();
+  const socket = options.socketMode ? await startFakeSocketMode(api) : undefined;
   const store = SqliteStore.open(join(dir, 'archive.db'));
   await store.upsertPapers(SEED_PAPERS);
   const bot = new Bot({
@@ -105,6 +111,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     apiUrl: api.apiUrl,
     admins: ['U0ADMIN'],
     teamId: undefined,
+    ...(socket ? { appToken: APP_TOKEN, signingSecret: undefined } : {}),
     ...options.config,
   };
   const platform = createSlackPlatform(config, {
@@ -146,6 +153,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     hf,
     store,
     platform,
+    socket,
     endpoint,
     reactionsHandled: (n) =>
       new Promise((resolve, reject) => {
@@ -244,7 +252,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     async close() {
       await platform.stop();
       await store.close();
-      await Promise.all([api.close(), hf.close()]);
+      await Promise.all([api.close(), hf.close(), socket?.close()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
