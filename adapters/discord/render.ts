@@ -71,12 +71,12 @@ export function renderReply(reply: Reply): DiscordMessage {
   // With papers, the heading goes in the message text so that all 10 embeds are left for papers.
   const shown = papers.slice(0, LIMITS.embeds);
   const dropped = papers.length - shown.length;
-  const lines = [
-    reply.title ? `**${safeMarkdown(reply.title)}**` : '',
-    reply.text ? safeMarkdown(reply.text) : '',
-    dropped > 0 ? `…and ${dropped} more.` : '',
+  const more = dropped > 0 ? `\n…and ${dropped} more.` : '';
+  const head = [
+    reply.title ? `**${md(reply.title, LIMITS.title)}**` : '',
+    reply.text ? md(reply.text, LIMITS.content) : '',
   ].filter(Boolean);
-  const content = truncate(lines.join('\n'), LIMITS.content);
+  const content = (truncate(head.join('\n'), LIMITS.content - more.length) + more).trim();
   const compact = shown.length > ROWS_FOR_PAPERS;
   const embeds: APIEmbed[] = [];
   let budget = LIMITS.totalChars;
@@ -96,7 +96,7 @@ export function renderReply(reply: Reply): DiscordMessage {
 
 function headerEmbed(reply: Reply): APIEmbed {
   const embed: APIEmbed = { color: COLOR };
-  if (reply.title) embed.title = truncate(safeMarkdown(reply.title), LIMITS.title);
+  if (reply.title) embed.title = md(reply.title, LIMITS.title);
   if (reply.text || !reply.title) {
     embed.description = truncate(
       reply.text ? safeMarkdown(reply.text) : 'Nothing to show.',
@@ -116,9 +116,11 @@ function paperEmbed(
   const { paper } = item;
   const links = paperLinks(paper);
   const number = item.rank ?? (count > 1 ? index + 1 : undefined);
+  // A tight share of the 6,000 characters (many papers) shortens the title and credit too.
+  const titleMax = Math.min(LIMITS.title, Math.max(60, Math.floor(budget / 3)));
   const embed: APIEmbed = {
     color: COLOR,
-    title: truncate(`${number !== undefined ? `${number}. ` : ''}${safeMarkdown(paper.title)}`, LIMITS.title),
+    title: truncate(`${number !== undefined ? `${number}. ` : ''}${md(paper.title, titleMax)}`, titleMax),
     footer: { text: truncate(footerText(item), LIMITS.footer) },
   };
   const url = links.abs ?? links.hf ?? links.project;
@@ -126,30 +128,52 @@ function paperEmbed(
   if (item.sharedBy) {
     // Author names are not markdown-rendered, so only mentions are neutralised (escapes would show).
     const who = neutralizeMentions(item.sharedByName ?? 'a teammate');
-    embed.author = { name: truncate(`Shared by ${who}`, LIMITS.author) };
+    const max = Math.min(LIMITS.author, Math.max(40, Math.floor(budget / 6)));
+    embed.author = { name: truncate(`Shared by ${who}`, max) };
   }
-  const head: string[] = [];
+  const tail = [item.voters?.length ? voterLine(item.voters) : '', compact ? inlineLinks(links) : '']
+    .filter(Boolean)
+    .join('\n');
+  const authors = paper.authors.length > 0 ? `*${md(authorLine(paper.authors), 200)}*` : '';
+  // What is left of this embed's share goes to the note (up to half), then the summary.
+  let room = budget - embedChars(embed) - tail.length - authors.length - 6;
+  let note = '';
   if (item.note) {
-    head.push(
-      truncate(safeMarkdown(item.note), 1000)
-        .split('\n')
-        .map((line) => `> ${line}`)
-        .join('\n'),
-    );
+    const max = Math.min(1000, Math.max(60, Math.floor(room / 2)));
+    note = md(item.note, max)
+      .split('\n')
+      .map((line) => `> ${line}`)
+      .join('\n');
+    room -= note.length + 2;
   }
-  if (paper.authors.length > 0) head.push(`*${safeMarkdown(authorLine(paper.authors))}*`);
-  const tail = compact ? inlineLinks(links) : '';
-  const fixed = [...head, tail].filter(Boolean).join('\n\n');
-  const others = embedChars(embed) + fixed.length + 4;
-  const summaryMax = Math.min(
-    count === 1 ? 1000 : 350,
-    LIMITS.description - fixed.length - 4,
-    budget - others,
-  );
-  const summary = truncate(safeMarkdown(paper.aiSummary || paper.abstract), Math.max(0, summaryMax));
-  const description = [...head, summary, tail].filter(Boolean).join('\n\n');
+  const summaryMax = Math.min(count === 1 ? 1000 : 350, Math.max(0, room));
+  const summary = md(paper.aiSummary || paper.abstract, summaryMax);
+  const description = [note, authors, summary, tail].filter(Boolean).join('\n\n');
   if (description) embed.description = truncate(description, LIMITS.description);
   return embed;
+}
+
+/** Plain text made safe for markdown, at most `max` characters (cut before escaping to bound the work). */
+function md(text: string, max: number): string {
+  return truncate(safeMarkdown(truncate(text, max)), max);
+}
+
+/**
+ * "Voted by <@1>, <@2>, 1 on Slack". Discord voters are user mentions, which the client shows as names;
+ * mentions in embeds never notify, and `allowedMentions` is empty anyway. Only refs whose id is a bare
+ * snowflake become mentions.
+ */
+function voterLine(voters: readonly string[]): string {
+  const shown = 10;
+  const discord = voters.flatMap((v) => /^discord:(\d+)$/.exec(v)?.[1] ?? []).map((id) => `<@${id}>`);
+  const slack = voters.filter((v) => v.startsWith('slack:')).length;
+  const others = voters.length - discord.length - slack;
+  const parts = discord.slice(0, shown);
+  const rest = discord.length - parts.length;
+  if (rest > 0) parts.push(`${rest} more`);
+  if (slack > 0) parts.push(`${slack} on Slack`);
+  if (others > 0) parts.push(`${others} elsewhere`);
+  return `Voted by ${parts.join(', ')}`;
 }
 
 function authorLine(authors: readonly string[]): string {
@@ -255,11 +279,12 @@ function fitTotal(embeds: APIEmbed[]): APIEmbed[] {
       undefined,
     );
     const length = longest?.description?.length ?? 0;
-    if (!longest || length <= 200) {
+    if (!longest || length === 0) {
       if (embeds.length <= 1) break;
       embeds.pop();
     } else {
-      longest.description = truncate(longest.description ?? '', Math.max(200, length - excess));
+      longest.description = truncate(longest.description ?? '', Math.max(0, length - excess));
+      if (!longest.description) delete longest.description;
     }
     excess = total() - LIMITS.totalChars;
   }
