@@ -7,7 +7,8 @@ export function boltLogger(logger: Logger): BoltLogger {
   const log =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (...msg: unknown[]) => {
-      logger[level]({ component: name }, msg.map((m) => (typeof m === 'string' ? m : String(m))).join(' '));
+      const text = msg.map((m) => (m instanceof Error ? (m.stack ?? m.message) : String(m))).join(' ');
+      logger[level]({ component: name }, text);
     };
   return {
     debug: log('debug'),

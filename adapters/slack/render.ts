@@ -113,7 +113,7 @@ function byline(item: PaperItem): string {
 function creditLine(item: PaperItem, options: RenderOptions): string | null {
   const parts: string[] = [];
   if (item.sharedBy || item.sharedByName) {
-    const who = mention(item.sharedBy) ?? (item.sharedByName ? escapeText(item.sharedByName) : 'someone');
+    const who = mention(item.sharedBy) ?? (item.sharedByName ? fitText(item.sharedByName, 80) : 'someone');
     const note = item.note?.trim() ? `: ${fitText(item.note.trim(), BUDGET.note)}` : '';
     parts.push(`Shared by ${who}${note}`);
   }
