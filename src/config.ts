@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_UPVOTE_EMOJI, parseEmojiList } from './emoji.ts';
+import { isValidTimeZone } from './schedule.ts';
 
 /**
  * Every setting paperboy reads, parsed once from an injected environment. This is the only module that
@@ -51,6 +52,32 @@ const schema = z
         .optional(),
     ),
     DISCORD_API_URL: z.preprocess(emptyAsUndefined, url('the Discord REST API').optional()),
+    ROUNDUP_CHANNELS: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .refine(
+          (s) =>
+            s
+              .split(/[\s,]+/)
+              .filter(Boolean)
+              .every((c) => /^(slack|discord|console):[\w-]+$/.test(c)),
+          'must list platform-qualified channel ids, e.g. slack:C0123ABCD,discord:987654321098765432',
+        )
+        .optional(),
+    ),
+    ROUNDUP_TIME: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time as HH:MM (24-hour)')
+        .default('09:00'),
+    ),
+    ROUNDUP_TIMEZONE: z.preprocess(
+      emptyAsUndefined,
+      z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
+    ),
+    ROUNDUP_CATCH_UP_HOURS: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(48).default(6)),
   })
   .superRefine((c, ctx) => {
     if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
@@ -114,6 +141,17 @@ export interface Config {
   slack: SlackConfig | undefined;
   /** Present when Discord credentials are configured. */
   discord: DiscordConfig | undefined;
+  roundup: RoundupDefaults;
+}
+
+/** Roundup defaults for deployments that configure channels in files rather than with /papers roundup. */
+export interface RoundupDefaults {
+  /** Channels that get a roundup with these defaults unless their own settings say otherwise. */
+  channels: string[];
+  time: string;
+  timezone: string;
+  /** A roundup missed while the bot was down is posted up to this long after its time (ms), else skipped. */
+  catchUpMs: number;
 }
 
 /** Thrown with every problem at once, one line per variable, so a deployer fixes them in one go. */
@@ -159,5 +197,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             apiUrl: c.DISCORD_API_URL?.replace(/\/+$/, ''),
           }
         : undefined,
+    roundup: {
+      channels: [...new Set((c.ROUNDUP_CHANNELS ?? '').split(/[\s,]+/).filter(Boolean))],
+      time: c.ROUNDUP_TIME,
+      timezone: c.ROUNDUP_TIMEZONE,
+      catchUpMs: c.ROUNDUP_CATCH_UP_HOURS * 3_600_000,
+    },
   };
 }

@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       upvoteEmoji: ['+1', 'arrow_up', 'fire', 'heart'],
       slack: undefined,
       discord: undefined,
+      roundup: { channels: [], time: '09:00', timezone: 'UTC', catchUpMs: 6 * 3_600_000 },
     });
   });
 
@@ -65,6 +66,22 @@ describe('loadConfig', () => {
     });
     expect(c.discord).toMatchObject({ applicationId: '123456789012345678' });
     expect(c.upvoteEmoji).toEqual(['+1', 'rocket']);
+  });
+
+  it('GIVEN roundup defaults THEN parses them, and names bad ones', () => {
+    const c = loadConfig({
+      ROUNDUP_CHANNELS: 'slack:C1, discord:42',
+      ROUNDUP_TIME: '07:45',
+      ROUNDUP_TIMEZONE: 'Asia/Tokyo',
+    });
+    expect(c.roundup).toMatchObject({
+      channels: ['slack:C1', 'discord:42'],
+      time: '07:45',
+      timezone: 'Asia/Tokyo',
+    });
+    expect(() =>
+      loadConfig({ ROUNDUP_CHANNELS: 'C1', ROUNDUP_TIME: '25:00', ROUNDUP_TIMEZONE: 'Mars/Base' }),
+    ).toThrow(/ROUNDUP_CHANNELS[\s\S]*ROUNDUP_TIME[\s\S]*ROUNDUP_TIMEZONE/);
   });
 
   it('GIVEN half-configured platforms THEN names the missing variables', () => {
