@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../commands/index.ts';
+import { parseCommandText } from '../../commands/parse.ts';
+import { type Archive, context, openArchive } from './archive.ts';
+
+async function run(text: string): Promise<{ title?: string; text?: string; visibility: string }> {
+  const parsed = parseCommandText(text, COMMANDS);
+  if ('error' in parsed) throw new Error(parsed.error);
+  const archive: Archive = await openArchive([]);
+  try {
+    return await parsed.command.run(context(archive.store), parsed.args);
+  } finally {
+    await archive.close();
+  }
+}
+
+describe('/papers help', () => {
+  it('lists every public subcommand with its usage, privately', async () => {
+    const reply = await run('help');
+    expect(reply.visibility).toBe('ephemeral');
+    expect(reply.text?.split('\n')).toEqual([
+      expect.stringMatching(/^\/papers <words> {2}Search the archive/),
+      expect.stringMatching(/^\/papers today {2}/),
+      expect.stringMatching(/^\/papers top \[week\|month\|all\] {2}/),
+      expect.stringMatching(/^\/papers share <paper> \[note\] {2}/),
+      expect.stringMatching(/^\/papers help \[subcommand\] {2}/),
+      expect.stringMatching(/React 👍/),
+    ]);
+  });
+
+  it('explains one subcommand', async () => {
+    expect(await run('help top')).toMatchObject({ title: '/papers top [week|month|all]' });
+  });
+
+  it('answers an empty command with help', async () => {
+    expect((await run('')).text).toMatch(/\/papers today/);
+  });
+});
+
+describe('/papers roundup', () => {
+  it('says roundups are not available yet, whatever follows', async () => {
+    expect(await run('roundup daily 09:00 Europe/Berlin')).toEqual({
+      visibility: 'ephemeral',
+      text: 'Channel roundups are not set up in this version yet.',
+    });
+  });
+});
