@@ -5,7 +5,7 @@ import {
   ApplicationCommandType,
   ApplicationIntegrationType,
   InteractionContextType,
-  type RESTPutAPIApplicationCommandsJSONBody,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { CommandDefinition, OptionDefinition } from '../../commands/types.ts';
 
@@ -24,7 +24,9 @@ const MAX_CHOICES = 25;
  * reject (bad name, long description, too many options or choices), naming it, so a mistake surfaces in
  * tests rather than as a 400 at registration. Guild-only: votes and shares need a channel of a server.
  */
-export function buildCommandsJson(defs: readonly CommandDefinition[]): RESTPutAPIApplicationCommandsJSONBody {
+export function buildCommandsJson(
+  defs: readonly CommandDefinition[],
+): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   if (defs.length === 0 || defs.length > MAX_OPTIONS) {
     throw new Error(`/${ROOT_COMMAND} needs 1 to ${MAX_OPTIONS} subcommands, got ${defs.length}`);
   }

@@ -151,7 +151,8 @@ describe('Discord platform over the fake gateway', () => {
     await fake.waitForCall(
       (c) =>
         c.method === 'PUT' &&
-        c.route === `/channels/${fake.channelId}/messages/${id}/reactions/%F0%9F%91%8D/@me`,
+        c.route === `/channels/${fake.channelId}/messages/${id}/reactions/%F0%9F%91%8D/@me` &&
+        c.status === 204,
       'the seed reaction',
     );
   });

@@ -13,6 +13,8 @@ export interface RestCall {
   /** The parsed JSON body, or the raw text when it is not JSON, or null when empty. */
   body: unknown;
   status: number;
+  /** The JSON the fake answered with (undefined for an empty answer). */
+  response: unknown;
   /** `Date.now()` on arrival. */
   at: number;
 }
@@ -78,6 +80,7 @@ export async function handleRest(
     headers: req.headers,
     body,
     status: 0,
+    response: undefined,
     at: Date.now(),
   };
   const limit = world.rateLimits.find((r) => r.method === method && r.route.test(route) && r.times > 0);
@@ -111,6 +114,7 @@ export async function handleRest(
       ? route_(world, method, route, body)
       : { status: 401, body: { message: '401: Unauthorized', code: 0 } };
   call.status = answer.status;
+  call.response = answer.body;
   record(call);
   res.writeHead(answer.status, {
     ...(answer.body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -170,7 +174,7 @@ function route_(world: RestWorld, method: string, route: string, body: unknown):
       const found = world.messages.get(c);
       if (!found || found.channel_id !== a) return notFound(10008, 'Unknown Message');
       if (method === 'GET' && parts.length === 4) return { status: 200, body: found };
-      if (method === 'PUT' && d === 'reactions' && parts[5] === '@me') return { status: 204 };
+      if (method === 'PUT' && d === 'reactions' && parts[6] === '@me') return { status: 204 };
     }
   }
   if (root === 'applications' && a === world.applicationId && method === 'PUT') {
