@@ -53,6 +53,8 @@ export class SlackPlatform implements ChatPlatform {
   readonly #deps: SlackPlatformDeps;
   readonly #logger: Logger;
   readonly #pacer: KeyedPacer;
+  /** Channels joined (or found unjoinable) in this process, so conversations.join runs once per channel. */
+  readonly #joined = new Map<string, Promise<void>>();
   #running: Running | undefined;
 
   constructor(config: SlackConfig, deps: SlackPlatformDeps) {
@@ -141,6 +143,7 @@ export class SlackPlatform implements ChatPlatform {
     const id = /^slack:([A-Z0-9]+)$/.exec(channel)?.[1];
     if (!id) throw new Error(`Not a Slack channel: ${channel}`);
     const message = renderReply(reply);
+    await this.#join(client, id);
     const res = await this.#pacer.run(id, () =>
       client.chat.postMessage({ channel: id, ...message, unfurl_links: false, unfurl_media: false }),
     );
@@ -161,6 +164,30 @@ export class SlackPlatform implements ChatPlatform {
       if (code === 'already_reacted') return;
       this.#logger.warn({ message, emoji: name, code }, 'Slack reactions.add failed');
     }
+  }
+
+  /**
+   * Joins a public channel before the first post there: Slack sends reaction events only from channels the
+   * bot is a member of, so without this, upvotes on a paper shared in an uninvited channel would never
+   * arrive. Private channels and DMs cannot be joined (the bot must be invited); that is logged, not fatal,
+   * and the post itself then reports the problem if the bot cannot write there.
+   */
+  #join(client: webApi.WebClient, channel: string): Promise<void> {
+    let joined = this.#joined.get(channel);
+    if (!joined) {
+      joined = client.conversations.join({ channel }).then(
+        () => undefined,
+        (error: unknown) => {
+          const code = (error as { data?: { error?: string } }).data?.error ?? String(error);
+          this.#logger.warn(
+            { channel, code },
+            'Could not join the Slack channel; reactions there may not count',
+          );
+        },
+      );
+      this.#joined.set(channel, joined);
+    }
+    return joined;
   }
 
   #client(): webApi.WebClient {

@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
  * State, not expectations: it keeps the messages posted and the reactions added, records every call with its
  * decoded body, and can be scripted to answer the next calls of a method with 429 + Retry-After or a 5xx.
  *
- * Methods: auth.test, chat.postMessage, reactions.add (already_reacted on a repeat), users.info,
+ * Methods: auth.test, chat.postMessage, conversations.join (refused for G… and D… channels), reactions.add
+ * (already_reacted on a repeat), users.info,
  * apps.connections.open (the URL set by {@link FakeSlackApi.socketUrl}, app token required). Anything else
  * answers `unknown_method`.
  */
@@ -118,6 +119,12 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
         if (reactions.has(key)) return { ok: false, error: 'already_reacted' };
         reactions.add(key);
         return { ok: true };
+      }
+      case 'conversations.join': {
+        const channel = String(body.channel ?? '');
+        // Private channels (G…) and DMs (D…) cannot be joined, as in Slack.
+        if (/^[GD]/.test(channel)) return { ok: false, error: 'method_not_supported_for_channel_type' };
+        return { ok: true, channel: { id: channel, is_channel: true, is_member: true } };
       }
       case 'users.info': {
         const id = String(body.user ?? '');

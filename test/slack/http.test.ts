@@ -51,6 +51,12 @@ describe('Slack over HTTP, end to end through Bolt and the real bot', () => {
     expect(post.body.channel).toBe('C0GENERAL');
     expect(blocksOf(post)).toContain('Shared by <@U0ALICE>');
     expect(post.body).not.toHaveProperty('link_names');
+    // Joined first, so Slack will send the reactions (votes) on this post.
+    const join = h.api.calls.findIndex(
+      (c) => c.method === 'conversations.join' && c.body.channel === 'C0GENERAL',
+    );
+    expect(join).toBeGreaterThanOrEqual(0);
+    expect(join).toBeLessThan(h.api.calls.indexOf(post));
     const confirm = await respondedTo(h, responseUrl);
     expect(confirm.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(JSON.stringify(confirm.body)).toContain('Shared');

@@ -152,13 +152,23 @@ describe('start, post and react', () => {
       h.platform.post('slack:C0OTHER', reply),
     ]);
     expect(refs[0]).toMatch(/^slack:C0BURST:\d+\.\d{6}$/);
-    const at = (ch: string) => h.api.calls.filter((c) => c.body.channel === ch).map((c) => c.at);
+    const at = (ch: string) =>
+      h.api.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === ch).map((c) => c.at);
     const burst = at('C0BURST');
     expect(burst).toHaveLength(3);
     // Spacing is enforced where requests start; arrival at the fake jitters by a few milliseconds.
     expect(burst[1]! - burst[0]!).toBeGreaterThanOrEqual(170);
     expect(burst[2]! - burst[1]!).toBeGreaterThanOrEqual(170);
     expect(at('C0OTHER')[0]! - burst[0]!).toBeLessThan(100);
+    const joins = h.api.calls.filter((c) => c.method === 'conversations.join').map((c) => c.body.channel);
+    expect(joins.sort()).toEqual(['C0BURST', 'C0OTHER']);
+  });
+
+  it('posts in a private channel it cannot join (the join failure is not fatal)', async () => {
+    const h = await harness();
+    const ref = await h.platform.post('slack:G0PRIVATE', { visibility: 'channel', text: 'hi' });
+    expect(ref).toMatch(/^slack:G0PRIVATE:/);
+    expect(h.api.calls.map((c) => [c.method, c.status])).toContainEqual(['conversations.join', 200]);
   });
 
   it('retries a 5xx, and react() treats already_reacted as done', async () => {
