@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { RoundupDefaults } from './config.ts';
+import type { HfClient } from './feed/hf-client.ts';
+import { ingestPapers } from './ingest.ts';
+import type { Logger } from './log.ts';
+import type { ChatPlatform, PlatformName } from './platform.ts';
+import { postRoundup, type RoundupOutcome } from './roundup.ts';
+import { dueLocalDate, localParts } from './schedule.ts';
+import type { ChannelSettings, PaperStore } from './store/port.ts';
+
+/** Weekdays, the default roundup days: the Hugging Face feed is empty at weekends. */
+export const WEEKDAYS = [1, 2, 3, 4, 5];
+
+/** Settings a channel gets before anyone changes them. */
+export function defaultSettings(
+  channel: string,
+  defaults: Pick<RoundupDefaults, 'time' | 'timezone'>,
+): ChannelSettings {
+  return {
+    channel,
+    enabled: true,
+    time: defaults.time,
+    timezone: defaults.timezone,
+    days: WEEKDAYS,
+    size: 5,
+    topics: [],
+    minScore: 0,
+    mode: 'messages',
+    updatedBy: null,
+    updatedAt: new Date(0).toISOString(),
+  };
+}
+
+export interface SchedulerDeps {
+  store: PaperStore;
+  hf: HfClient;
+  /** Platforms by name; a channel whose platform is absent is skipped (logged once per tick). */
+  platforms: ReadonlyMap<PlatformName, ChatPlatform>;
+  defaults: RoundupDefaults;
+  logger: Logger;
+  now?: () => Date;
+  /** This process's name in the ledger. Default: a random id. */
+  instanceId?: string;
+  /** How long a claim may stay unfinished before another run resumes it. Default 10 minutes. */
+  staleClaimMs?: number;
+  /** Emoji the bot seeds on roundup papers; null for none. Default `+1`. */
+  seedEmoji?: string | null;
+}
+
+export interface TickResult {
+  channel: string;
+  localDate: string;
+  outcome: RoundupOutcome | 'failed';
+}
+
+/**
+ * Runs the roundups and feed ingestion on node-cron. One task evaluates every channel each minute in its
+ * own time zone (not one task per channel), so thousands of channels and settings changed at run time both
+ * work; the ledger claim makes each roundup exactly-once across restarts and instances.
+ */
+export class Scheduler {
+  private readonly deps: SchedulerDeps;
+  private readonly now: () => Date;
+  private readonly instanceId: string;
+  private tasks: ScheduledTask[] = [];
+  private ticking: Promise<TickResult[]> | null = null;
+  /** The last ingestion's result, for the empty-day message and health checks. */
+  lastIngestion: { at: Date; ok: boolean; error: string | null } | null = null;
+
+  constructor(deps: SchedulerDeps) {
+    this.deps = deps;
+    this.now = deps.now ?? (() => new Date());
+    this.instanceId = deps.instanceId ?? `paperboy-${randomUUID()}`;
+  }
+
+  /** Starts the cron tasks and ingests once right away. */
+  async start(): Promise<void> {
+    this.tasks.push(
+      cron.schedule('* * * * *', () => void this.tick(), { name: 'roundups', noOverlap: true }),
+      cron.schedule('*/30 * * * 1-5', () => void this.ingest(), {
+        name: 'ingest',
+        noOverlap: true,
+        timezone: 'UTC',
+      }),
+    );
+    await this.ingest();
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.tasks) await t.stop();
+    this.tasks = [];
+    await this.ticking;
+  }
+
+  /** Every channel with a roundup: saved settings, plus configured channels that have none saved. */
+  async channels(): Promise<ChannelSettings[]> {
+    const saved = await this.deps.store.listChannelSettings();
+    const known = new Set(saved.map((s) => s.channel));
+    const configured = this.deps.defaults.channels
+      .filter((c) => !known.has(c))
+      .map((c) => defaultSettings(c, this.deps.defaults));
+    return [...saved, ...configured];
+  }
+
+  /**
+   * Posts every roundup due now. Safe to call concurrently and from several processes: a tick already
+   * running in this process is joined, and the ledger decides between processes.
+   */
+  async tick(): Promise<TickResult[]> {
+    if (this.ticking) return this.ticking;
+    this.ticking = this.runTick().finally(() => {
+      this.ticking = null;
+    });
+    return this.ticking;
+  }
+
+  private async runTick(): Promise<TickResult[]> {
+    const now = this.now();
+    const results: TickResult[] = [];
+    for (const settings of await this.channels()) {
+      if (!settings.enabled) continue;
+      const localDate = dueLocalDate(settings, now, this.deps.defaults.catchUpMs);
+      if (!localDate) continue;
+      const platform = this.deps.platforms.get(settings.channel.split(':')[0] as PlatformName);
+      if (!platform) {
+        this.deps.logger.warn(
+          { channel: settings.channel },
+          'roundup due for a platform that is not running',
+        );
+        continue;
+      }
+      const record = await this.deps.store.getRoundup(settings.channel, localDate);
+      if (record && record.state !== 'claimed') continue;
+      try {
+        const outcome = await postRoundup(
+          {
+            store: this.deps.store,
+            platform,
+            logger: this.deps.logger,
+            seedEmoji: this.deps.seedEmoji === undefined ? '+1' : this.deps.seedEmoji,
+            staleClaimMs: this.deps.staleClaimMs ?? 600_000,
+            feedUnreachable: () => this.lastIngestion?.ok === false,
+          },
+          settings,
+          localDate,
+          this.instanceId,
+        );
+        results.push({ channel: settings.channel, localDate, outcome });
+      } catch (error) {
+        // The claim stays; once stale, a later tick (here or in another instance) resumes the roundup.
+        this.deps.logger.error(
+          { err: error, channel: settings.channel, localDate },
+          'roundup failed; will resume',
+        );
+        results.push({ channel: settings.channel, localDate, outcome: 'failed' });
+      }
+    }
+    return results;
+  }
+
+  /**
+   * Refreshes today's and yesterday's Hugging Face lists (UTC days) so upvotes settle. A failure is logged
+   * with its reason and retried at the next run; roundups use what the archive has meanwhile.
+   */
+  async ingest(): Promise<void> {
+    const today = localParts(this.now(), 'UTC').date;
+    const yesterday = new Date(Date.parse(`${today}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    try {
+      for (const day of [yesterday, today]) {
+        const feed = await this.deps.hf.dailyPapers(day);
+        const r = await ingestPapers(this.deps.store, feed.papers, feed.skipped);
+        this.deps.logger.info({ day, ...r, skipped: r.skipped.length, empty: feed.empty }, 'feed ingested');
+      }
+      this.lastIngestion = { at: this.now(), ok: true, error: null };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.deps.logger.warn({ err: error }, `feed ingestion failed; retrying at the next run: ${message}`);
+      this.lastIngestion = { at: this.now(), ok: false, error: message };
+    }
+  }
+}
