@@ -10,9 +10,10 @@ import {
 import type { Logger } from '../../src/log.ts';
 import type { CommandInvocation, InboundHandlers, Reply } from '../../src/platform.ts';
 import type { Suggest } from './autocomplete.ts';
+import { parseShareCustomId } from './buttons.ts';
 import { ROOT_COMMAND } from './commands.ts';
 import { channelRef, userRef } from './refs.ts';
-import { parseShareCustomId, renderReply } from './render.ts';
+import { renderReply } from './render.ts';
 
 export interface InteractionContext {
   handlers: InboundHandlers;

@@ -1,33 +1,12 @@
-import {
-  type APIActionRowComponent,
-  type APIButtonComponent,
-  type APIButtonComponentWithCustomId,
-  type APIButtonComponentWithURL,
-  type APIEmbed,
-  ButtonStyle,
-  ComponentType,
-} from 'discord.js';
+import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
 import { paperLinks } from '../../src/paper.ts';
 import type { PaperItem, Reply } from '../../src/platform.ts';
+import { buttonRows, inlineLinks } from './buttons.ts';
+import { LIMITS } from './limits.ts';
 import { markdownUrl, neutralizeMentions, safeMarkdown, truncate } from './text.ts';
 
-/** Discord's documented message limits. */
-export const LIMITS = {
-  embeds: 10,
-  /** Title + description + field names/values + footer text + author name, over all embeds. */
-  totalChars: 6000,
-  title: 256,
-  description: 4096,
-  footer: 2048,
-  author: 256,
-  rows: 5,
-  buttonsPerRow: 5,
-  label: 80,
-  customId: 100,
-  buttonUrl: 512,
-  /** Message text. */
-  content: 2000,
-} as const;
+export { parseShareCustomId, shareCustomId } from './buttons.ts';
+export { LIMITS } from './limits.ts';
 
 /** A message as discord.js sends it (`channel.send`, `interaction.editReply`). */
 export interface DiscordMessage {
@@ -40,22 +19,6 @@ export interface DiscordMessage {
 }
 
 const COLOR = 0xff9d00;
-const SHARE_PREFIX = 'share:';
-/** Row-per-paper buttons fit while there are at most this many papers (5 rows). */
-const ROWS_FOR_PAPERS = LIMITS.rows;
-
-/** The custom id of the Share button for a paper (`share:<paperId>`, within Discord's 100 characters). */
-export function shareCustomId(paperId: string): string {
-  return `${SHARE_PREFIX}${paperId}`.slice(0, LIMITS.customId);
-}
-
-/** The paper id in a Share button's custom id, or null when the id is not one of ours. */
-export function parseShareCustomId(customId: string): string | null {
-  return customId.startsWith(SHARE_PREFIX) && customId.length > SHARE_PREFIX.length
-    ? customId.slice(SHARE_PREFIX.length)
-    : null;
-}
-
 /**
  * Renders a reply as embeds and buttons within Discord's limits. Pure. A reply without papers is one
  * embed; with papers, the heading and text are the message text and each paper is an embed (beyond 10
@@ -77,7 +40,8 @@ export function renderReply(reply: Reply): DiscordMessage {
     reply.text ? md(reply.text, LIMITS.content) : '',
   ].filter(Boolean);
   const content = (truncate(head.join('\n'), LIMITS.content - more.length) + more).trim();
-  const compact = shown.length > ROWS_FOR_PAPERS;
+  // Row-per-paper buttons fit while there are at most 5 papers (5 rows).
+  const compact = shown.length > LIMITS.rows;
   const embeds: APIEmbed[] = [];
   let budget = LIMITS.totalChars;
   shown.forEach((item, i) => {
@@ -89,7 +53,7 @@ export function renderReply(reply: Reply): DiscordMessage {
   return {
     content,
     embeds: fitTotal(embeds),
-    components: buttons(shown, compact),
+    components: buttonRows(shown, compact),
     allowedMentions: { parse: [] },
   };
 }
@@ -190,71 +154,6 @@ function footerText(item: PaperItem): string {
   if (day) parts.push(day);
   if (p.arxivId) parts.push(`arXiv:${p.arxivId}`);
   return neutralizeMentions(parts.join(' · ') || 'paper');
-}
-
-type Links = ReturnType<typeof paperLinks>;
-
-function linkList(links: Links): { label: string; url: string }[] {
-  const list = [
-    { label: 'arXiv', url: links.abs },
-    { label: 'PDF', url: links.pdf },
-    { label: 'Hugging Face', url: links.hf },
-    { label: 'Code', url: links.code ?? links.project },
-  ];
-  return list.filter(
-    (l): l is { label: string; url: string } =>
-      l.url !== null && l.url.length <= LIMITS.buttonUrl && markdownUrl(l.url) !== null,
-  );
-}
-
-function inlineLinks(links: Links): string {
-  return linkList(links)
-    .map((l) => `[${l.label}](${markdownUrl(l.url)})`)
-    .join(' · ');
-}
-
-function buttons(items: readonly PaperItem[], compact: boolean): DiscordMessage['components'] {
-  const numberOf = (item: PaperItem, i: number) => item.rank ?? i + 1;
-  if (compact) {
-    const shares = items
-      .map((item, i) => ({ item, n: numberOf(item, i) }))
-      .filter(({ item }) => item.shareable)
-      .map(({ item, n }) => shareButton(item, `Share #${n}`));
-    return chunk(shares, LIMITS.buttonsPerRow).slice(0, LIMITS.rows).map(row);
-  }
-  return items
-    .map((item, i) => {
-      const prefix = items.length > 1 ? `#${numberOf(item, i)} ` : '';
-      const list: (APIButtonComponentWithURL | APIButtonComponentWithCustomId)[] = [];
-      if (item.shareable) list.push(shareButton(item, 'Share'));
-      for (const l of linkList(paperLinks(item.paper))) {
-        list.push({ type: ComponentType.Button, style: ButtonStyle.Link, label: l.label, url: l.url });
-      }
-      const first = list[0];
-      if (first) first.label = truncate(`${prefix}${first.label ?? ''}`, LIMITS.label);
-      return list.slice(0, LIMITS.buttonsPerRow);
-    })
-    .filter((list) => list.length > 0)
-    .map(row);
-}
-
-function shareButton(item: PaperItem, label: string): APIButtonComponentWithCustomId {
-  return {
-    type: ComponentType.Button,
-    style: ButtonStyle.Primary,
-    label,
-    custom_id: shareCustomId(item.paper.id),
-  };
-}
-
-function row(components: APIButtonComponent[]): APIActionRowComponent<APIButtonComponent> {
-  return { type: ComponentType.ActionRow, components };
-}
-
-function chunk<T>(list: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
 }
 
 /** The characters Discord counts towards the 6,000 total of a message's embeds. */
