@@ -62,6 +62,8 @@ export class ConsolePlatform implements ChatPlatform {
   readonly #user: string;
   #rl: Interface | null = null;
   #ended = false;
+  /** Set by `quit`: lines typed after it (already buffered in a pipe) are not run. */
+  #quitting = false;
   #queue: Promise<void> = Promise.resolve();
   #resolveClosed: () => void = () => {};
   #posts = 0;
@@ -124,6 +126,7 @@ export class ConsolePlatform implements ChatPlatform {
   async react(): Promise<void> {}
 
   async #handle(handlers: InboundHandlers, raw: string): Promise<void> {
+    if (this.#quitting) return;
     const line = parseConsoleLine(raw);
     try {
       await this.#dispatch(handlers, line);
@@ -139,6 +142,7 @@ export class ConsolePlatform implements ChatPlatform {
       case 'empty':
         return;
       case 'quit':
+        this.#quitting = true;
         this.#rl?.close();
         return;
       case 'help':

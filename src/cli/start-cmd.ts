@@ -1,6 +1,6 @@
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
-import { configuredPlatforms, startBot } from '../main.ts';
+import { configuredPlatforms, type RunningBot, startBot } from '../main.ts';
 import type { PlatformName } from '../platform.ts';
 import { type CliIo, UsageError } from './io.ts';
 
@@ -34,21 +34,26 @@ async function run(io: ConsoleIo, platforms: PlatformName[] | null): Promise<num
       'No Slack or Discord credentials are configured, so paperboy starts the terminal console.\n',
     );
   }
-  const bot = await startBot(config, {
-    platforms: names,
-    input: io.stdin ?? process.stdin,
-    output: io.stdout,
-    logger,
-    now: io.now,
-  });
+  // Listen before starting, so a Ctrl-C during start-up still stops everything that did start.
+  let bot: RunningBot | null = null;
+  let stopRequested = false;
   const unlisten = (io.onSignal ?? processSignals)(() => {
-    void bot.stop();
+    stopRequested = true;
+    void bot?.stop();
   });
   try {
+    bot = await startBot(config, {
+      platforms: names,
+      input: io.stdin ?? process.stdin,
+      output: io.stdout,
+      logger,
+      now: io.now,
+    });
+    if (stopRequested) await bot.stop();
     await bot.closed;
   } finally {
     unlisten();
-    await bot.stop();
+    await bot?.stop();
   }
   return 0;
 }
