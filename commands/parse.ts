@@ -128,15 +128,16 @@ export function parseCommandText(text: string, commands: readonly CommandDefinit
     const help = byName(HELP_COMMAND);
     return help ? { command: help, args: {} } : { error: 'Type a subcommand or some words to search for.' };
   }
-  const first = nextWord(trimmed, 0);
-  const named = first ? byName(first.value.toLowerCase()) : undefined;
-  if (!named || !first) {
+  // Only a bare first word names a subcommand: `"top k" sampling` is a phrase search.
+  const first = /^[^\s"“”]+/.exec(trimmed)?.[0] ?? '';
+  const named = byName(first.toLowerCase());
+  if (!named) {
     const search = byName(SEARCH_COMMAND);
     const query = search?.options[0];
-    if (!search || !query) return { error: `There is no /papers ${echo(trimmed.split(/\s/)[0] ?? '')}.` };
+    if (!search || !query) return { error: `There is no /papers ${echo(first || trimmed)}.` };
     return { command: search, args: { [query.name]: trimmed } };
   }
-  return parseOptions(named, trimmed, first.end);
+  return parseOptions(named, trimmed, first.length);
 }
 
 function parseOptions(command: CommandDefinition, text: string, from: number): ParsedCommand {

@@ -42,6 +42,7 @@ export const topCommand: CommandDefinition = {
     return {
       visibility: 'ephemeral',
       title: `Top papers ${period.label}`,
+      // The paper's team votes shown are those of the window, so they agree with the voters listed.
       papers: top.map((t, i) => ({
         paper: { ...t.paper, teamVotes: t.votes },
         rank: i + 1,

@@ -30,6 +30,8 @@ describe('parseCommandText', () => {
     ['unlearning', 'search {"query":"unlearning"}'],
     ['machine "in context" -survey', 'search {"query":"machine \\"in context\\" -survey"}'],
     ['todays news', 'search {"query":"todays news"}'],
+    ['"top k" sampling', 'search {"query":"\\"top k\\" sampling"}'],
+    ["today's papers", 'search {"query":"today\'s papers"}'],
     ['Topology of loss landscapes', 'search {"query":"Topology of loss landscapes"}'],
   ])('GIVEN %j THEN %s', (text, expected) => {
     expect(parse(text)).toBe(expected);
