@@ -83,7 +83,7 @@ export class Bot {
       store: this.#deps.store,
       hf: this.#deps.hf,
       arxiv: this.#deps.arxiv,
-      logger: this.#logger,
+      logger: this.#logger.child({ command: command.name, platform: invocation.platform }),
       now: this.#now,
       platform: invocation.platform,
       channel: invocation.channel,
