@@ -15,7 +15,10 @@ const schema = z
   .object({
     DATABASE_URL: z
       .preprocess(emptyAsUndefined, z.string().default('sqlite:./data/paperboy.db'))
-      .refine((s) => /^sqlite:.+/.test(s), 'must be sqlite:<path> (e.g. sqlite:./data/paperboy.db)'),
+      .refine(
+        (s) => /^sqlite:.+/.test(s) || /^postgres(ql)?:\/\/.+/.test(s),
+        'must be sqlite:<path> (e.g. sqlite:./data/paperboy.db) or postgres://user:password@host:5432/database',
+      ),
     HF_API_URL: z.preprocess(
       emptyAsUndefined,
       url('the Hugging Face site').default('https://huggingface.co'),

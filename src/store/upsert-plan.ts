@@ -27,16 +27,28 @@ export function planUpsert(known: readonly KnownPaper[], batch: readonly Paper[]
   const plan: UpsertPlan = { inserts: [], updates: [], renames: [], inserted: 0, updated: 0, unchanged: 0 };
   // Working state: stored rows (key >= 0) and rows this batch inserts (key < 0), by id and by title.
   type Row = { key: number; paper: Paper; original: Paper | null; originalId: string };
-  const rows: Row[] = known.map((k) => ({ key: k.key, paper: completePaper(k.paper), original: completePaper(k.paper), originalId: k.paper.id }));
+  const rows: Row[] = known.map((k) => ({
+    key: k.key,
+    paper: completePaper(k.paper),
+    original: completePaper(k.paper),
+    originalId: k.paper.id,
+  }));
   const byId = new Map(rows.map((r) => [r.paper.id, r]));
+  const byTitle = new Map<string, Row[]>();
+  const indexTitle = (r: Row) => {
+    const key = normalizeTitle(r.paper.title);
+    byTitle.set(key, [...(byTitle.get(key) ?? []), r]);
+  };
+  for (const r of rows) indexTitle(r);
   let nextNew = -1;
   const outcome = new Map<Row, 'inserted' | 'updated'>();
 
   const findMatch = (p: Paper): Row | undefined => {
     const same = byId.get(p.id);
     if (same) return same;
-    const key = normalizeTitle(p.title);
-    const titled = rows.filter((r) => normalizeTitle(r.paper.title) === key);
+    const titled = (byTitle.get(normalizeTitle(p.title)) ?? []).filter(
+      (r) => normalizeTitle(r.paper.title) === normalizeTitle(p.title),
+    );
     if (p.arxivId) return titled.find((r) => r.paper.arxivId === null);
     return titled.find((r) => r.paper.arxivId !== null) ?? titled[0];
   };
@@ -48,6 +60,7 @@ export function planUpsert(known: readonly KnownPaper[], batch: readonly Paper[]
       const fresh: Row = { key: nextNew--, paper: incoming, original: null, originalId: incoming.id };
       rows.push(fresh);
       byId.set(incoming.id, fresh);
+      indexTitle(fresh);
       outcome.set(fresh, 'inserted');
       continue;
     }
@@ -60,7 +73,9 @@ export function planUpsert(known: readonly KnownPaper[], batch: readonly Paper[]
       byId.delete(row.paper.id);
       byId.set(merged.id, row);
     }
+    const retitled = normalizeTitle(merged.title) !== normalizeTitle(row.paper.title);
     row.paper = merged;
+    if (retitled) indexTitle(row);
     if (!outcome.has(row)) outcome.set(row, 'updated');
   }
 

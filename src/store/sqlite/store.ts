@@ -4,7 +4,6 @@ import Database from 'better-sqlite3';
 import { normalizeArxivId, normalizeTitle, type Paper, paperSchema } from '../../paper.ts';
 import type { SearchQuery } from '../../search-query.ts';
 import { containsAll } from '../../text-match.ts';
-import { completePaper, mergePaper, samePaper } from '../merge.ts';
 import type {
   ChannelRef,
   ChannelSettings,
@@ -19,9 +18,10 @@ import type {
   TopEntry,
   UpsertResult,
 } from '../port.ts';
+import { type PaperRow, paperToRow, rowToPaper } from '../rows.ts';
+import { planUpsert } from '../upsert-plan.ts';
 import { toFtsMatch } from './fts-match.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
-import { type PaperRow, paperToRow, rowToPaper } from './rows.ts';
 
 type Db = Database.Database;
 
@@ -66,66 +66,50 @@ export class SqliteStore implements PaperStore {
   }
 
   async upsertPapers(papers: readonly Paper[]): Promise<UpsertResult> {
-    const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
-    const now = this.now().toISOString();
     // Validate the whole batch before writing any of it: a bad paper must not leave half a batch behind.
     const valid = papers.map((p) => paperSchema.parse(p));
-    const run = this.db.transaction(() => {
-      for (const paper of valid) result[this.upsertOne(completePaper(paper), now)]++;
-    });
-    run.immediate();
-    return result;
-  }
-
-  private upsertOne(incoming: Paper, now: string): 'inserted' | 'updated' | 'unchanged' {
-    const known = this.findMatch(incoming);
-    if (!known) {
-      this.stmt(
+    const now = this.now().toISOString();
+    const run = this.db.transaction((): UpsertResult => {
+      const known = this.stmt(
+        `SELECT rowid, * FROM papers WHERE id IN (SELECT value FROM json_each(?))
+           OR title_key IN (SELECT value FROM json_each(?))`,
+      ).all(
+        JSON.stringify(valid.map((p) => p.id)),
+        JSON.stringify(valid.map((p) => normalizeTitle(p.title))),
+      ) as (PaperRow & {
+        rowid: number;
+      })[];
+      const plan = planUpsert(
+        known.map((r) => ({ key: r.rowid, paper: rowToPaper(r) })),
+        valid,
+      );
+      const insert = this.stmt(
         `INSERT INTO papers (id, arxiv_id, title_key, title, abstract, authors, keywords, author_count, org_id,
           org_name, published_at, feed_date, upvotes, comments, extras, first_seen_at, updated_at)
          VALUES (@id, @arxiv_id, @title_key, @title, @abstract, @authors, @keywords, @author_count, @org_id,
           @org_name, @published_at, @feed_date, @upvotes, @comments, @extras, @now, @now)`,
-      ).run({ ...paperToRow(incoming), now });
-      return 'inserted';
-    }
-    const before = rowToPaper(known);
-    const merged = mergePaper(before, incoming);
-    if (samePaper(before, merged)) return 'unchanged';
-    const row = paperToRow(merged);
-    // Only assign text columns when they changed, so the FTS update trigger fires only then.
-    const textChanged =
-      row.title !== known.title ||
-      row.abstract !== known.abstract ||
-      row.authors !== known.authors ||
-      row.keywords !== known.keywords;
-    const textSet = textChanged
-      ? 'title = @title, abstract = @abstract, authors = @authors, keywords = @keywords,'
-      : '';
-    this.stmt(
-      `UPDATE papers SET id = @id, arxiv_id = @arxiv_id, title_key = @title_key, ${textSet}
-        author_count = @author_count, org_id = @org_id, org_name = @org_name, published_at = @published_at,
-        feed_date = @feed_date, upvotes = @upvotes, comments = @comments, extras = @extras, updated_at = @now
-       WHERE rowid = @rowid`,
-    ).run({ ...row, now, rowid: known.rowid });
-    if (merged.id !== before.id) {
-      // A title-keyed paper just learned its arXiv id: everything that pointed at the old id follows.
-      this.stmt('UPDATE posts SET paper_id = ? WHERE paper_id = ?').run(merged.id, before.id);
-      this.stmt('UPDATE roundup_items SET paper_id = ? WHERE paper_id = ?').run(merged.id, before.id);
-    }
-    return 'updated';
-  }
-
-  /** The stored row that is the same paper: same id, else same normalised title (see the port's contract). */
-  private findMatch(p: Paper): (PaperRow & { rowid: number }) | undefined {
-    const byId = this.stmt('SELECT rowid, * FROM papers WHERE id = ?').get(p.id) as
-      | (PaperRow & { rowid: number })
-      | undefined;
-    if (byId) return byId;
-    const key = normalizeTitle(p.title);
-    const sql = p.arxivId
-      ? 'SELECT rowid, * FROM papers WHERE title_key = ? AND arxiv_id IS NULL LIMIT 1'
-      : 'SELECT rowid, * FROM papers WHERE title_key = ? ORDER BY arxiv_id IS NULL LIMIT 1';
-    return this.stmt(sql).get(key) as (PaperRow & { rowid: number }) | undefined;
+      );
+      for (const p of plan.inserts) insert.run({ ...paperToRow(p), now });
+      for (const u of plan.updates) {
+        // Text columns are assigned only when they changed, so the FTS update trigger fires only then.
+        const textSet = u.textChanged
+          ? 'title = @title, abstract = @abstract, authors = @authors, keywords = @keywords,'
+          : '';
+        this.stmt(
+          `UPDATE papers SET id = @id, arxiv_id = @arxiv_id, title_key = @title_key, ${textSet}
+            author_count = @author_count, org_id = @org_id, org_name = @org_name, published_at = @published_at,
+            feed_date = @feed_date, upvotes = @upvotes, comments = @comments, extras = @extras, updated_at = @now
+           WHERE rowid = @rowid`,
+        ).run({ ...paperToRow(u.paper), now, rowid: u.key });
+      }
+      for (const r of plan.renames) {
+        // A title-keyed paper learned its arXiv id: everything that pointed at the old id follows.
+        this.stmt('UPDATE posts SET paper_id = ? WHERE paper_id = ?').run(r.to, r.from);
+        this.stmt('UPDATE roundup_items SET paper_id = ? WHERE paper_id = ?').run(r.to, r.from);
+      }
+      return { inserted: plan.inserted, updated: plan.updated, unchanged: plan.unchanged };
+    });
+    return run.immediate();
   }
 
   async getPaper(id: string): Promise<StoredPaper | null> {

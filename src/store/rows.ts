@@ -1,5 +1,5 @@
-import { normalizeTitle, type Paper } from '../../paper.ts';
-import type { StoredPaper } from '../port.ts';
+import { normalizeTitle, type Paper } from '../paper.ts';
+import type { StoredPaper } from './port.ts';
 
 /** A `papers` row as SQLite returns it (plus the computed `team_votes` where selected). */
 export interface PaperRow {

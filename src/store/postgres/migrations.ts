@@ -1,0 +1,103 @@
+/**
+ * Versioned PostgreSQL schema, applied at start-up under an advisory lock so that several instances
+ * starting at once apply each migration exactly once. Never edit a released migration: add a new one.
+ */
+export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'papers with weighted full-text search, posts, reactions, channel settings, roundup ledger',
+    sql: `
+CREATE EXTENSION IF NOT EXISTS unaccent;
+-- English stemming with accents folded, so "tulu" finds "TÜLU" and "unlearning" finds "unlearned".
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'paperboy_en') THEN
+    CREATE TEXT SEARCH CONFIGURATION paperboy_en (COPY = english);
+    ALTER TEXT SEARCH CONFIGURATION paperboy_en
+      ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem;
+  END IF;
+END $$;
+
+CREATE TABLE papers (
+  rowid        BIGSERIAL PRIMARY KEY,
+  id           TEXT NOT NULL UNIQUE,
+  arxiv_id     TEXT UNIQUE,
+  title_key    TEXT NOT NULL,
+  title        TEXT NOT NULL,
+  abstract     TEXT NOT NULL,
+  authors      TEXT NOT NULL,
+  keywords     TEXT NOT NULL DEFAULT '[]',
+  author_count INTEGER,
+  org_id       TEXT,
+  org_name     TEXT,
+  published_at TEXT,
+  feed_date    TEXT,
+  upvotes      INTEGER,
+  comments     INTEGER,
+  extras       TEXT NOT NULL DEFAULT '{}',
+  first_seen_at TEXT NOT NULL,
+  updated_at   TEXT NOT NULL,
+  -- Weights: title A, keywords B, authors C, abstract D (ranked 1.0 / 0.4 / 0.2 / 0.1).
+  search tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('paperboy_en'::regconfig, title), 'A') ||
+    setweight(to_tsvector('paperboy_en'::regconfig, keywords), 'B') ||
+    setweight(to_tsvector('paperboy_en'::regconfig, authors), 'C') ||
+    setweight(to_tsvector('paperboy_en'::regconfig, abstract), 'D')
+  ) STORED
+);
+CREATE INDEX papers_title_key ON papers(title_key);
+CREATE INDEX papers_feed_date ON papers(feed_date);
+CREATE INDEX papers_search ON papers USING GIN (search);
+
+CREATE TABLE posts (
+  message   TEXT PRIMARY KEY,
+  channel   TEXT NOT NULL,
+  paper_id  TEXT,
+  kind      TEXT NOT NULL,
+  posted_by TEXT,
+  posted_at TEXT NOT NULL
+);
+CREATE INDEX posts_paper ON posts(paper_id);
+CREATE INDEX posts_channel_paper ON posts(channel, paper_id);
+
+CREATE TABLE reactions (
+  message  TEXT NOT NULL,
+  user_ref TEXT NOT NULL,
+  emoji    TEXT NOT NULL,
+  at       TEXT NOT NULL,
+  PRIMARY KEY (message, user_ref, emoji)
+);
+
+CREATE TABLE channel_settings (
+  channel    TEXT PRIMARY KEY,
+  enabled    BOOLEAN NOT NULL,
+  time       TEXT NOT NULL,
+  timezone   TEXT NOT NULL,
+  days       TEXT NOT NULL,
+  size       INTEGER NOT NULL,
+  topics     TEXT NOT NULL,
+  min_score  DOUBLE PRECISION NOT NULL,
+  mode       TEXT NOT NULL,
+  updated_by TEXT,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE roundups (
+  channel    TEXT NOT NULL,
+  local_date TEXT NOT NULL,
+  state      TEXT NOT NULL,
+  claimed_by TEXT NOT NULL,
+  claimed_at TEXT NOT NULL,
+  note       TEXT,
+  PRIMARY KEY (channel, local_date)
+);
+CREATE TABLE roundup_items (
+  channel    TEXT NOT NULL,
+  local_date TEXT NOT NULL,
+  position   INTEGER NOT NULL,
+  paper_id   TEXT NOT NULL,
+  message    TEXT NOT NULL,
+  PRIMARY KEY (channel, local_date, paper_id)
+);
+`,
+  },
+];

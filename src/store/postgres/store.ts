@@ -1,0 +1,466 @@
+import pg from 'pg';
+import { normalizeArxivId, normalizeTitle, type Paper, paperSchema } from '../../paper.ts';
+import type { SearchQuery } from '../../search-query.ts';
+import { containsAll } from '../../text-match.ts';
+import type {
+  ChannelRef,
+  ChannelSettings,
+  MessageRef,
+  PaperStore,
+  PostRecord,
+  ReactionChange,
+  RoundupRecord,
+  RoundupState,
+  SearchHit,
+  StoredPaper,
+  TopEntry,
+  UpsertResult,
+} from '../port.ts';
+import { type PaperRow, paperToRow, rowToPaper } from '../rows.ts';
+import { planUpsert } from '../upsert-plan.ts';
+import { POSTGRES_MIGRATIONS } from './migrations.ts';
+import { toTsQuery } from './tsquery.ts';
+
+const TEAM_VOTES = `(SELECT COUNT(DISTINCT r.user_ref)::int FROM posts p JOIN reactions r ON r.message = p.message
+  WHERE p.paper_id = papers.id) AS team_votes`;
+const PAPER_COLUMNS = `papers.*, ${TEAM_VOTES}`;
+/** ts_rank_cd weights for D (abstract), C (authors), B (keywords), A (title): title 10× the abstract. */
+const WEIGHTS = `'{0.1, 0.2, 0.3, 1.0}'`;
+/** Arbitrary keys for the advisory locks that serialise migrations and batch upserts across instances. */
+const MIGRATION_LOCK = 7_203_114_001;
+const UPSERT_LOCK = 7_203_114_002;
+
+export interface PostgresStoreOptions {
+  now?: () => Date;
+  /** Connections in the pool. Default 10. */
+  poolSize?: number;
+  /** Server-side limit on one statement, in ms. Default 15 s. */
+  statementTimeoutMs?: number;
+}
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+/**
+ * The archive on PostgreSQL: the same port as SQLite, for deployments that run several instances.
+ * Full-text search is a weighted, stored tsvector (English stemming, accents folded) under a GIN index.
+ */
+export class PostgresStore implements PaperStore {
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly now: () => Date,
+  ) {}
+
+  /**
+   * Connects, checks the database answers, and applies migrations under an advisory lock. Fails with
+   * one sentence naming the host (never the password) when the database cannot be reached.
+   */
+  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 10_000,
+      statement_timeout: options.statementTimeoutMs ?? 15_000,
+      application_name: 'paperboy',
+    });
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+    pool.on('error', () => {});
+    try {
+      await migrate(pool);
+    } catch (error) {
+      await pool.end();
+      const where = describeTarget(url);
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`Cannot use the PostgreSQL database at ${where}: ${reason}`, { cause: error });
+    }
+    return new PostgresStore(pool, options.now ?? (() => new Date()));
+  }
+
+  async upsertPapers(papers: readonly Paper[]): Promise<UpsertResult> {
+    const valid = papers.map((p) => paperSchema.parse(p));
+    if (valid.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+    return this.transaction(async (c) => {
+      // One writer at a time: two instances ingesting the same feed must not both insert a paper.
+      await c.query('SELECT pg_advisory_xact_lock($1)', [UPSERT_LOCK]);
+      const ids = valid.map((p) => p.id);
+      const keys = valid.map((p) => normalizeTitle(p.title));
+      const known = await c.query<PaperRow & { rowid: string }>(
+        'SELECT * FROM papers WHERE id = ANY($1) OR title_key = ANY($2)',
+        [ids, keys],
+      );
+      const plan = planUpsert(
+        known.rows.map((r) => ({ key: Number(r.rowid), paper: rowToPaper(r) })),
+        valid,
+      );
+      const now = this.now().toISOString();
+      if (plan.inserts.length > 0) {
+        await c.query(
+          `INSERT INTO papers (id, arxiv_id, title_key, title, abstract, authors, keywords, author_count, org_id,
+             org_name, published_at, feed_date, upvotes, comments, extras, first_seen_at, updated_at)
+           SELECT id, arxiv_id, title_key, title, abstract, authors, keywords, author_count, org_id, org_name,
+             published_at, feed_date, upvotes, comments, extras, $2, $2
+           FROM jsonb_to_recordset($1::jsonb) AS x(id text, arxiv_id text, title_key text, title text,
+             abstract text, authors text, keywords text, author_count int, org_id text, org_name text,
+             published_at text, feed_date text, upvotes int, comments int, extras text)`,
+          [JSON.stringify(plan.inserts.map(paperToRow)), now],
+        );
+      }
+      if (plan.updates.length > 0) {
+        await c.query(
+          `UPDATE papers p SET id = x.id, arxiv_id = x.arxiv_id, title_key = x.title_key, title = x.title,
+             abstract = x.abstract, authors = x.authors, keywords = x.keywords, author_count = x.author_count,
+             org_id = x.org_id, org_name = x.org_name, published_at = x.published_at, feed_date = x.feed_date,
+             upvotes = x.upvotes, comments = x.comments, extras = x.extras, updated_at = $2
+           FROM jsonb_to_recordset($1::jsonb) AS x(rowid bigint, id text, arxiv_id text, title_key text,
+             title text, abstract text, authors text, keywords text, author_count int, org_id text,
+             org_name text, published_at text, feed_date text, upvotes int, comments int, extras text)
+           WHERE p.rowid = x.rowid`,
+          [JSON.stringify(plan.updates.map((u) => ({ rowid: u.key, ...paperToRow(u.paper) }))), now],
+        );
+      }
+      for (const r of plan.renames) {
+        await c.query('UPDATE posts SET paper_id = $1 WHERE paper_id = $2', [r.to, r.from]);
+        await c.query('UPDATE roundup_items SET paper_id = $1 WHERE paper_id = $2', [r.to, r.from]);
+      }
+      return { inserted: plan.inserted, updated: plan.updated, unchanged: plan.unchanged };
+    });
+  }
+
+  async getPaper(id: string): Promise<StoredPaper | null> {
+    const key = normalizeArxivId(id) ?? id;
+    const r = await this.pool.query<PaperRow>(
+      `SELECT ${PAPER_COLUMNS} FROM papers WHERE id = $1 OR arxiv_id = $1`,
+      [key],
+    );
+    return r.rows[0] ? rowToPaper(r.rows[0]) : null;
+  }
+
+  async search(query: SearchQuery, limit: number): Promise<SearchHit[]> {
+    const tsq = toTsQuery(query, 1);
+    const r = await this.pool.query<PaperRow & { relevance: number }>(
+      `WITH q AS (SELECT ${tsq.sql} AS query)
+       SELECT ${PAPER_COLUMNS}, ts_rank_cd(${WEIGHTS}, papers.search, q.query, 1)::float8 AS relevance
+       FROM papers, q WHERE papers.search @@ q.query
+       ORDER BY relevance DESC, papers.rowid LIMIT $${tsq.params.length + 1}`,
+      [...tsq.params, limit],
+    );
+    return r.rows.map((row) => ({
+      paper: rowToPaper(row),
+      // ts_rank_cd can be 0 for a match (e.g. only a stop-word phrase); keep the port's "> 0".
+      relevance: Math.max(row.relevance, 1e-9),
+      titleMatch: containsAll(row.title, query.must),
+    }));
+  }
+
+  async papersOnFeedDate(date: string): Promise<StoredPaper[]> {
+    const r = await this.pool.query<PaperRow>(
+      `SELECT ${PAPER_COLUMNS} FROM papers WHERE feed_date = $1 ORDER BY rowid`,
+      [date],
+    );
+    return r.rows.map(rowToPaper);
+  }
+
+  async latestFeedDate(onOrBefore: string): Promise<string | null> {
+    const r = await this.pool.query<{ d: string | null }>(
+      'SELECT MAX(feed_date) AS d FROM papers WHERE feed_date <= $1',
+      [onOrBefore],
+    );
+    return r.rows[0]?.d ?? null;
+  }
+
+  async countPapers(): Promise<number> {
+    const r = await this.pool.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM papers');
+    return r.rows[0]?.n ?? 0;
+  }
+
+  async recordPost(post: PostRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO posts (message, channel, paper_id, kind, posted_by, posted_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (message) DO NOTHING`,
+      [post.message, post.channel, post.paperId, post.kind, post.postedBy, post.postedAt],
+    );
+  }
+
+  async getPost(message: MessageRef): Promise<PostRecord | null> {
+    const r = await this.pool.query<PostRecord>(
+      `SELECT message, channel, paper_id AS "paperId", kind, posted_by AS "postedBy", posted_at AS "postedAt"
+       FROM posts WHERE message = $1`,
+      [message],
+    );
+    return r.rows[0] ?? null;
+  }
+
+  async papersPostedIn(channel: ChannelRef): Promise<Set<string>> {
+    const r = await this.pool.query<{ paper_id: string }>(
+      'SELECT DISTINCT paper_id FROM posts WHERE channel = $1 AND paper_id IS NOT NULL',
+      [channel],
+    );
+    return new Set(r.rows.map((x) => x.paper_id));
+  }
+
+  async addReaction(change: ReactionChange): Promise<number | null> {
+    return this.changeReaction(change, true);
+  }
+
+  async removeReaction(change: ReactionChange): Promise<number | null> {
+    return this.changeReaction(change, false);
+  }
+
+  private async changeReaction(c: ReactionChange, add: boolean): Promise<number | null> {
+    return this.transaction(async (q) => {
+      const post = await q.query<{ paper_id: string | null }>(
+        'SELECT paper_id FROM posts WHERE message = $1',
+        [c.message],
+      );
+      const paperId = post.rows[0]?.paper_id;
+      if (!paperId) return null;
+      if (add) {
+        await q.query(
+          'INSERT INTO reactions (message, user_ref, emoji, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+          [c.message, c.user, c.emoji, c.at],
+        );
+      } else {
+        await q.query('DELETE FROM reactions WHERE message = $1 AND user_ref = $2 AND emoji = $3', [
+          c.message,
+          c.user,
+          c.emoji,
+        ]);
+      }
+      const n = await q.query<{ n: number }>(
+        `SELECT COUNT(DISTINCT r.user_ref)::int AS n FROM posts p JOIN reactions r ON r.message = p.message
+         WHERE p.paper_id = $1`,
+        [paperId],
+      );
+      return n.rows[0]?.n ?? 0;
+    });
+  }
+
+  async topVoted(since: string | null, limit: number): Promise<TopEntry[]> {
+    const r = await this.pool.query<{ paper_id: string; voters: string[] }>(
+      `SELECT paper_id, array_agg(user_ref ORDER BY first_at) AS voters FROM (
+         SELECT p.paper_id, r.user_ref, MIN(r.at) AS first_at FROM reactions r
+         JOIN posts p ON p.message = r.message WHERE p.paper_id IS NOT NULL
+         GROUP BY p.paper_id, r.user_ref) v
+       WHERE $1::text IS NULL OR first_at >= $1
+       GROUP BY paper_id ORDER BY COUNT(*) DESC, MIN(first_at) LIMIT $2`,
+      [since, limit],
+    );
+    const out: TopEntry[] = [];
+    for (const row of r.rows) {
+      const paper = await this.getPaper(row.paper_id);
+      if (paper) out.push({ paper, votes: row.voters.length, voters: row.voters });
+    }
+    return out;
+  }
+
+  async getChannelSettings(channel: ChannelRef): Promise<ChannelSettings | null> {
+    const r = await this.pool.query<SettingsRow>('SELECT * FROM channel_settings WHERE channel = $1', [
+      channel,
+    ]);
+    return r.rows[0] ? rowToSettings(r.rows[0]) : null;
+  }
+
+  async saveChannelSettings(s: ChannelSettings): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO channel_settings (channel, enabled, time, timezone, days, size, topics, min_score, mode,
+         updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (channel) DO UPDATE SET enabled = excluded.enabled, time = excluded.time,
+         timezone = excluded.timezone, days = excluded.days, size = excluded.size, topics = excluded.topics,
+         min_score = excluded.min_score, mode = excluded.mode, updated_by = excluded.updated_by,
+         updated_at = excluded.updated_at`,
+      [
+        s.channel,
+        s.enabled,
+        s.time,
+        s.timezone,
+        JSON.stringify(s.days),
+        s.size,
+        JSON.stringify(s.topics),
+        s.minScore,
+        s.mode,
+        s.updatedBy,
+        s.updatedAt,
+      ],
+    );
+  }
+
+  async listChannelSettings(): Promise<ChannelSettings[]> {
+    const r = await this.pool.query<SettingsRow>('SELECT * FROM channel_settings ORDER BY channel');
+    return r.rows.map(rowToSettings);
+  }
+
+  async claimRoundup(
+    channel: ChannelRef,
+    localDate: string,
+    claimant: string,
+    staleAfterMs: number,
+  ): Promise<boolean> {
+    const now = this.now();
+    const r = await this.pool.query(
+      `INSERT INTO roundups (channel, local_date, state, claimed_by, claimed_at) VALUES ($1, $2, 'claimed', $3, $4)
+       ON CONFLICT (channel, local_date) DO UPDATE SET claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at
+       WHERE roundups.state = 'claimed' AND roundups.claimed_at < $5`,
+      [channel, localDate, claimant, now.toISOString(), new Date(now.getTime() - staleAfterMs).toISOString()],
+    );
+    return r.rowCount === 1;
+  }
+
+  async recordRoundupItem(
+    channel: ChannelRef,
+    localDate: string,
+    paperId: string,
+    message: MessageRef,
+  ): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO roundup_items (channel, local_date, position, paper_id, message)
+       VALUES ($1, $2, (SELECT COUNT(*) FROM roundup_items WHERE channel = $1 AND local_date = $2), $3, $4)
+       ON CONFLICT DO NOTHING`,
+      [channel, localDate, paperId, message],
+    );
+  }
+
+  async finishRoundup(
+    channel: ChannelRef,
+    localDate: string,
+    state: Exclude<RoundupState, 'claimed'>,
+    note?: string,
+  ) {
+    await this.pool.query(
+      'UPDATE roundups SET state = $1, note = $2 WHERE channel = $3 AND local_date = $4',
+      [state, note ?? null, channel, localDate],
+    );
+  }
+
+  async getRoundup(channel: ChannelRef, localDate: string): Promise<RoundupRecord | null> {
+    const r = await this.pool.query<{
+      state: RoundupState;
+      claimed_by: string;
+      claimed_at: string;
+      note: string | null;
+    }>('SELECT * FROM roundups WHERE channel = $1 AND local_date = $2', [channel, localDate]);
+    const row = r.rows[0];
+    if (!row) return null;
+    const items = await this.pool.query<{ paperId: string; message: string }>(
+      `SELECT paper_id AS "paperId", message FROM roundup_items WHERE channel = $1 AND local_date = $2 ORDER BY position`,
+      [channel, localDate],
+    );
+    return {
+      channel,
+      localDate,
+      state: row.state,
+      claimedBy: row.claimed_by,
+      claimedAt: row.claimed_at,
+      items: items.rows,
+      note: row.note,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+
+  /** Whether the database answers now (for health checks). */
+  async ping(): Promise<boolean> {
+    try {
+      await this.pool.query('SELECT 1');
+      return true;
+    } catch {
+      // Unreachable is the answer a health check wants, not an error to raise.
+      return false;
+    }
+  }
+
+  private async transaction<T>(run: (client: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await run(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The pool, for benchmarks that measure the raw full-text floor on the same data. */
+  get rawPool(): pg.Pool {
+    return this.pool;
+  }
+}
+
+async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    // Session-level lock: instances starting together wait here, then find the migrations applied.
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS paperboy_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+      );
+      const done = await client.query<{ version: number }>('SELECT version FROM paperboy_migrations');
+      const applied = new Set(done.rows.map((r) => r.version));
+      for (const m of POSTGRES_MIGRATIONS) {
+        if (applied.has(m.version)) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(m.sql);
+          await client.query('INSERT INTO paperboy_migrations (version, name) VALUES ($1, $2)', [
+            m.version,
+            m.name,
+          ]);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        }
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** `host:port/database` of a connection URL, without user or password. */
+export function describeTarget(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    // Not a URL (a libpq key/value string): say nothing that could hold a password.
+    return 'the configured DATABASE_URL';
+  }
+}
+
+interface SettingsRow {
+  channel: string;
+  enabled: boolean;
+  time: string;
+  timezone: string;
+  days: string;
+  size: number;
+  topics: string;
+  min_score: number;
+  mode: 'messages' | 'digest';
+  updated_by: string | null;
+  updated_at: string;
+}
+
+function rowToSettings(r: SettingsRow): ChannelSettings {
+  return {
+    channel: r.channel,
+    enabled: r.enabled,
+    time: r.time,
+    timezone: r.timezone,
+    days: JSON.parse(r.days) as number[],
+    size: r.size,
+    topics: JSON.parse(r.topics) as string[],
+    minScore: r.min_score,
+    mode: r.mode,
+    updatedBy: r.updated_by,
+    updatedAt: r.updated_at,
+  };
+}

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/**
+ * The PostgreSQL server tests run against: PAPERBOY_TEST_PG_URL (set by .ci/run), else the local default.
+ * Each test database is created fresh and dropped at the end.
+ */
+export const ADMIN_URL = process.env.PAPERBOY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const created: string[] = [];
+
+export async function postgresAvailable(): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: `no PostgreSQL at ${new URL(ADMIN_URL).host} (${(error as Error).message})` };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Creates an empty database and returns its URL. */
+export async function throwawayDatabase(): Promise<string> {
+  const name = `paperboy_test_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  created.push(name);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Drops the databases this process created (connections closed first by their stores). */
+export async function dropThrowawayDatabases(): Promise<void> {
+  if (created.length === 0) return;
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  for (const name of created.splice(0)) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await client.end();
+}

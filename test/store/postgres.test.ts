@@ -1,0 +1,54 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresStore } from '../../src/store/postgres/store.ts';
+import { storeContract } from '../contract/store.contract.ts';
+import { postgresAvailable, throwawayDatabase } from './postgres-db.ts';
+
+const available = await postgresAvailable();
+
+const suite = available.ok ? describe : describe.skip;
+
+// Without a reachable server the suite is reported as skipped, with the reason in its name.
+suite(available.ok ? 'PostgreSQL' : `PostgreSQL: skipped, ${available.reason}`, () => {
+  storeContract('PostgreSQL', async () => {
+    const url = await throwawayDatabase();
+    const clock = { now: new Date('2026-01-05T08:00:00.000Z') };
+    const now = () => clock.now;
+    return {
+      store: await PostgresStore.open(url, { now }),
+      clock,
+      reopen: () => PostgresStore.open(url, { now }),
+    };
+  });
+
+  describe('start-up', () => {
+    let url: string;
+    beforeAll(async () => {
+      url = await throwawayDatabase();
+    });
+
+    it('applies migrations once when several instances start at the same moment', async () => {
+      const stores = await Promise.all([1, 2, 3, 4].map(() => PostgresStore.open(url)));
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      const r = await client.query('SELECT version FROM paperboy_migrations');
+      await client.end();
+      expect(r.rows).toEqual([{ version: 1 }]);
+      for (const s of stores) await s.close();
+    });
+
+    it('names the host, never the password, when the database cannot be reached', async () => {
+      const err = await PostgresStore.open('postgres://paperboy:hunter2@127.0.0.1:9/none').catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(Error);
+      expect((err as Error).message).toMatch(/^Cannot use the PostgreSQL database at 127\.0\.0\.1:9\/none: /);
+      expect((err as Error).message).not.toContain('hunter2');
+    });
+  });
+});
+
+afterAll(async () => {
+  const { dropThrowawayDatabases } = await import('./postgres-db.ts');
+  await dropThrowawayDatabases();
+});
