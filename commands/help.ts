@@ -33,7 +33,7 @@ export function createHelpCommand(commands: () => readonly CommandDefinition[]):
         visibility: 'ephemeral',
         title: 'paperboy: machine-learning papers for your team',
         text: [
-          ...all.filter((c) => c.name !== 'roundup').map(line),
+          ...all.map(line),
           'React 👍 on a paper the bot posted to vote for it; votes feed /papers top.',
         ].join('\n'),
       };

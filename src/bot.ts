@@ -1,7 +1,7 @@
 import { COMMANDS } from '../commands/index.ts';
 import { type ParsedCommand, parseCommandText, resolveOptions } from '../commands/parse.ts';
 import type { CommandContext, CommandDefinition } from '../commands/types.ts';
-import { normalizeEmoji } from './emoji.ts';
+import { KEYCAPS, normalizeEmoji } from './emoji.ts';
 import type { ArxivClient } from './feed/arxiv-client.ts';
 import type { HfClient } from './feed/hf-client.ts';
 import { type Logger, silentLogger } from './log.ts';
@@ -27,6 +27,8 @@ export interface BotDeps {
   now?: () => Date;
   /** The subcommands; default {@link COMMANDS}. */
   commands?: readonly CommandDefinition[];
+  /** Time and zone a channel's roundup starts with; default 09:00 UTC. */
+  roundupDefaults?: { time: string; timezone: string };
 }
 
 function ephemeral(text: string): Reply {
@@ -90,6 +92,7 @@ export class Bot {
       user: invocation.user,
       userName: invocation.userName,
       canManageChannel: invocation.canManageChannel,
+      roundupDefaults: this.#deps.roundupDefaults ?? { time: '09:00', timezone: 'UTC' },
     };
     let reply: Reply;
     try {
@@ -171,13 +174,16 @@ export class Bot {
     try {
       if (event.byBot) return;
       const emoji = normalizeEmoji(event.emoji);
-      if (!this.#upvotes.has(emoji)) return;
-      const change = { message: event.message, user: event.user, emoji, at: event.at };
+      // On a digest roundup, keycap n votes for the paper at place n (recorded as `<message>#<n>`).
+      const place = KEYCAPS.indexOf(emoji as (typeof KEYCAPS)[number]);
+      if (place < 0 && !this.#upvotes.has(emoji)) return;
+      const message = place < 0 ? event.message : `${event.message}#${place + 1}`;
+      const change = { message, user: event.user, emoji, at: event.at };
       const votes = event.added
         ? await this.#deps.store.addReaction(change)
         : await this.#deps.store.removeReaction(change);
       if (votes === null) {
-        this.#logger.debug({ message: event.message }, 'reaction on a message that shows no paper; ignored');
+        this.#logger.debug({ message }, 'reaction on a message that shows no paper; ignored');
         return;
       }
       this.#logger.info(

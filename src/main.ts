@@ -1,10 +1,13 @@
 import { ConsolePlatform } from '../adapters/console/platform.ts';
+import { createDiscordPlatform } from '../adapters/discord/platform.ts';
+import { createSlackPlatform } from '../adapters/slack/platform.ts';
 import { Bot } from './bot.ts';
 import type { Config } from './config.ts';
 import { ArxivClient } from './feed/arxiv-client.ts';
 import { HfClient } from './feed/hf-client.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { ChatPlatform, PlatformName } from './platform.ts';
+import { Scheduler } from './scheduler.ts';
 import { openStore } from './store/open.ts';
 import type { PaperStore } from './store/port.ts';
 
@@ -17,6 +20,8 @@ export interface StartOptions {
   output?: { write(chunk: string): unknown; isTTY?: boolean };
   logger?: Logger;
   now?: () => Date;
+  /** Run the roundup scheduler and feed ingestion (default true; the bare console turns it off). */
+  schedule?: boolean;
 }
 
 export interface RunningBot {
@@ -40,13 +45,11 @@ interface PlatformDeps {
   config: Config;
   options: StartOptions;
   logger: Logger;
+  store: PaperStore;
 }
 
-/**
- * Builds one platform. The chat platforms are added here, next to the console:
- * `createSlackPlatform(config.slack, …)` and `createDiscordPlatform(config.discord, …)`.
- */
-function createPlatform(name: PlatformName, { options }: PlatformDeps): ChatPlatform {
+/** Builds one platform from its configuration. */
+function createPlatform(name: PlatformName, { config, options, logger, store }: PlatformDeps): ChatPlatform {
   switch (name) {
     case 'console':
       return new ConsolePlatform({
@@ -55,8 +58,17 @@ function createPlatform(name: PlatformName, { options }: PlatformDeps): ChatPlat
         ...(options.now ? { now: options.now } : {}),
       });
     case 'slack':
+      if (!config.slack)
+        throw new Error('Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.');
+      return createSlackPlatform(config.slack, { port: config.port, logger });
     case 'discord':
-      throw new Error(`The ${name} platform is not available in this build yet; use the console.`);
+      if (!config.discord)
+        throw new Error('Discord is not configured: set DISCORD_TOKEN and DISCORD_APPLICATION_ID.');
+      return createDiscordPlatform(config.discord, {
+        logger,
+        store,
+        ...(options.now ? { now: options.now } : {}),
+      });
   }
 }
 
@@ -81,6 +93,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   });
 
   const started: ChatPlatform[] = [];
+  let scheduler: Scheduler | null = null;
   let stopping: Promise<void> | null = null;
   let markStopped: () => void = () => {};
   const stopped = new Promise<void>((resolve) => {
@@ -88,6 +101,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   });
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      await scheduler?.stop();
       const results = await Promise.allSettled(started.map((p) => p.stop()));
       for (const r of results)
         if (r.status === 'rejected') logger.error({ err: r.reason }, 'stopping a platform failed');
@@ -99,10 +113,21 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
 
   try {
     for (const name of names) {
-      const platform = createPlatform(name, { config, options, logger });
+      const platform = createPlatform(name, { config, options, logger, store });
       await platform.start(bot.handlersFor(platform));
       started.push(platform);
       logger.info({ platform: name }, 'platform started');
+    }
+    if (options.schedule ?? true) {
+      scheduler = new Scheduler({
+        store,
+        hf,
+        platforms: new Map(started.map((p) => [p.name, p])),
+        defaults: config.roundup,
+        logger,
+        ...(options.now ? { now: options.now } : {}),
+      });
+      scheduler.start();
     }
   } catch (error) {
     await stop();

@@ -1,8 +1,32 @@
+import type { RoundupDefaults } from './config.ts';
 import { KEYCAPS } from './emoji.ts';
 import type { Logger } from './log.ts';
 import type { ChatPlatform, Reply } from './platform.ts';
 import { parseTopics, type Ranked, rankFeed } from './rank.ts';
 import type { ChannelSettings, PaperStore, StoredPaper } from './store/port.ts';
+
+/** Weekdays, the default roundup days: the Hugging Face feed is empty at weekends. */
+export const WEEKDAYS = [1, 2, 3, 4, 5];
+
+/** Settings a channel gets before anyone changes them. */
+export function defaultSettings(
+  channel: string,
+  defaults: Pick<RoundupDefaults, 'time' | 'timezone'>,
+): ChannelSettings {
+  return {
+    channel,
+    enabled: true,
+    time: defaults.time,
+    timezone: defaults.timezone,
+    days: WEEKDAYS,
+    size: 5,
+    topics: [],
+    minScore: 0,
+    mode: 'messages',
+    updatedBy: null,
+    updatedAt: new Date(0).toISOString(),
+  };
+}
 
 /** How many feed days back a roundup looks for papers the channel has not seen yet. */
 export const LOOKBACK_DAYS = 3;

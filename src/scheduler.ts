@@ -5,32 +5,9 @@ import type { HfClient } from './feed/hf-client.ts';
 import { ingestPapers } from './ingest.ts';
 import type { Logger } from './log.ts';
 import type { ChatPlatform, PlatformName } from './platform.ts';
-import { postRoundup, type RoundupOutcome } from './roundup.ts';
+import { defaultSettings, postRoundup, type RoundupOutcome } from './roundup.ts';
 import { dueLocalDate, localParts } from './schedule.ts';
 import type { ChannelSettings, PaperStore } from './store/port.ts';
-
-/** Weekdays, the default roundup days: the Hugging Face feed is empty at weekends. */
-export const WEEKDAYS = [1, 2, 3, 4, 5];
-
-/** Settings a channel gets before anyone changes them. */
-export function defaultSettings(
-  channel: string,
-  defaults: Pick<RoundupDefaults, 'time' | 'timezone'>,
-): ChannelSettings {
-  return {
-    channel,
-    enabled: true,
-    time: defaults.time,
-    timezone: defaults.timezone,
-    days: WEEKDAYS,
-    size: 5,
-    topics: [],
-    minScore: 0,
-    mode: 'messages',
-    updatedBy: null,
-    updatedAt: new Date(0).toISOString(),
-  };
-}
 
 export interface SchedulerDeps {
   store: PaperStore;
@@ -65,6 +42,7 @@ export class Scheduler {
   private readonly instanceId: string;
   private tasks: ScheduledTask[] = [];
   private ticking: Promise<TickResult[]> | null = null;
+  private stopped = false;
   /** The last ingestion's result, for the empty-day message and health checks. */
   lastIngestion: { at: Date; ok: boolean; error: string | null } | null = null;
 
@@ -108,6 +86,7 @@ export class Scheduler {
    * running in this process is joined, and the ledger decides between processes.
    */
   async tick(): Promise<TickResult[]> {
+    if (this.stopped) return [];
     if (this.ticking) return this.ticking;
     this.ticking = this.runTick().finally(() => {
       this.ticking = null;
@@ -174,6 +153,7 @@ export class Scheduler {
       }
       this.lastIngestion = { at: this.now(), ok: true, error: null };
     } catch (error) {
+      if (this.stopped) return;
       const message = error instanceof Error ? error.message : String(error);
       this.deps.logger.warn({ err: error }, `feed ingestion failed; retrying at the next run: ${message}`);
       this.lastIngestion = { at: this.now(), ok: false, error: message };

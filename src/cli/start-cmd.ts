@@ -22,7 +22,7 @@ function processSignals(stop: () => void): () => void {
 }
 
 /** Runs the bot on `platforms` until the console is quit or a signal arrives, then stops it cleanly. */
-async function run(io: ConsoleIo, platforms: PlatformName[] | null): Promise<number> {
+async function run(io: ConsoleIo, platforms: PlatformName[] | null, schedule: boolean): Promise<number> {
   const config = loadConfig(io.env);
   // Logs go to stderr at warn by default: stdout is the console's screen.
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, {
@@ -48,6 +48,7 @@ async function run(io: ConsoleIo, platforms: PlatformName[] | null): Promise<num
       output: io.stdout,
       logger,
       now: io.now,
+      schedule,
     });
     if (stopRequested) await bot.stop();
     await bot.closed;
@@ -61,7 +62,7 @@ async function run(io: ConsoleIo, platforms: PlatformName[] | null): Promise<num
 /** `paperboy console`: the terminal chat, over this process's stdin and stdout. */
 export async function consoleCommand(args: string[], io: CliIo): Promise<number> {
   if (args.length > 0) throw new UsageError('Usage: paperboy console');
-  return run(io, ['console']);
+  return run(io, ['console'], false);
 }
 
 /**
@@ -70,5 +71,5 @@ export async function consoleCommand(args: string[], io: CliIo): Promise<number>
  */
 export async function startCommand(args: string[], io: CliIo): Promise<number> {
   if (args.length > 0) throw new UsageError('Usage: paperboy start');
-  return run(io, null);
+  return run(io, null, true);
 }

@@ -70,6 +70,7 @@ export function context(store: SqliteStore, over: Partial<CommandContext> = {}):
     user: 'slack:U1',
     userName: 'Ada',
     canManageChannel: false,
+    roundupDefaults: { time: '09:00', timezone: 'UTC' },
     ...over,
-  };
+  } as CommandContext;
 }

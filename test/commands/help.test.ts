@@ -23,6 +23,9 @@ describe('/papers help', () => {
       expect.stringMatching(/^\/papers today {2}/),
       expect.stringMatching(/^\/papers top \[week\|month\|all\] {2}/),
       expect.stringMatching(/^\/papers share <paper> \[note\] {2}/),
+      expect.stringMatching(
+        /^\/papers roundup \[show\|on\|off\|at\|size\|topics\|days\|mode\|min-score\] \[value\] {2}/,
+      ),
       expect.stringMatching(/^\/papers help \[subcommand\] {2}/),
       expect.stringMatching(/React 👍/),
     ]);
@@ -34,14 +37,5 @@ describe('/papers help', () => {
 
   it('answers an empty command with help', async () => {
     expect((await run('')).text).toMatch(/\/papers today/);
-  });
-});
-
-describe('/papers roundup', () => {
-  it('says roundups are not available yet, whatever follows', async () => {
-    expect(await run('roundup daily 09:00 Europe/Berlin')).toEqual({
-      visibility: 'ephemeral',
-      text: 'Channel roundups are not set up in this version yet.',
-    });
   });
 });

@@ -26,7 +26,8 @@ describe('parseCommandText', () => {
     ],
     ['share "2410.17243" "quoted" note', 'share {"paper":"2410.17243","note":"\\"quoted\\" note"}'],
     ['search unlearning', 'search {"query":"unlearning"}'],
-    ['roundup daily at 9', 'roundup {"settings":"daily at 9"}'],
+    ['roundup at 09:30 Europe/Berlin', 'roundup {"action":"at","value":"09:30 Europe/Berlin"}'],
+    ['roundup', 'roundup {}'],
     ['unlearning', 'search {"query":"unlearning"}'],
     ['machine "in context" -survey', 'search {"query":"machine \\"in context\\" -survey"}'],
     ['todays news', 'search {"query":"todays news"}'],
@@ -119,7 +120,7 @@ describe('usageOf', () => {
       '/papers today',
       '/papers top [week|month|all]',
       '/papers share <paper> [note]',
-      '/papers roundup [settings]',
+      '/papers roundup [show|on|off|at|size|topics|days|mode|min-score] [value]',
       '/papers help [subcommand]',
     ]);
   });

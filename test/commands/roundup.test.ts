@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../commands/index.ts';
+import { parseCommandText } from '../../commands/parse.ts';
+import { parseDays, parseTopicsText } from '../../commands/roundup.ts';
+import type { CommandContext } from '../../commands/types.ts';
+import { type Archive, context, openArchive } from './archive.ts';
+
+let archive: Archive;
+beforeEach(async () => {
+  archive = await openArchive([]);
+});
+afterEach(async () => {
+  await archive.close();
+});
+
+async function run(text: string, over: Partial<CommandContext> = {}) {
+  const parsed = parseCommandText(text, COMMANDS);
+  if ('error' in parsed) return { visibility: 'ephemeral', text: parsed.error };
+  return parsed.command.run(context(archive.store, over), parsed.args);
+}
+const admin = { canManageChannel: true };
+
+describe('/papers roundup', () => {
+  it('shows the settings to anyone, off until someone turns it on, with the defaults', async () => {
+    const reply = await run('roundup');
+    expect(reply.visibility).toBe('ephemeral');
+    expect(reply.text).toMatch(/^Roundup in this channel: off/);
+    expect(reply.text).toMatch(/time: 09:00 UTC, weekdays/);
+    expect(reply.text).toMatch(/Turn it on with \/papers roundup on/);
+  });
+
+  it('lets a channel manager turn it on, set time and zone, size, topics, days and mode', async () => {
+    expect((await run('roundup on', admin)).text).toMatch(/^Saved\.\nRoundup in this channel: on/);
+    expect((await run('roundup at 9:30 Europe/Berlin', admin)).text).toMatch(/time: 09:30 Europe\/Berlin/);
+    expect((await run('roundup size 8', admin)).text).toMatch(/size: 8 papers/);
+    expect((await run('roundup topics "machine unlearning" diffusion -survey', admin)).text).toMatch(
+      /topics: machine unlearning, diffusion, -survey/,
+    );
+    expect((await run('roundup days mon,wed,fri', admin)).text).toMatch(/mon, wed, fri/);
+    expect((await run('roundup mode digest', admin)).text).toMatch(/one digest message/);
+    const saved = await archive.store.getChannelSettings('slack:C1');
+    expect(saved).toMatchObject({
+      enabled: true,
+      time: '09:30',
+      timezone: 'Europe/Berlin',
+      size: 8,
+      topics: ['machine unlearning', 'diffusion', '-survey'],
+      days: [1, 3, 5],
+      mode: 'digest',
+      updatedBy: 'slack:U1',
+    });
+    // The next run is a Friday 09:30 in Berlin: the test clock is Wednesday 2025-11-12 09:00 UTC.
+    expect((await run('roundup')).text).toMatch(/Next roundup: 2025-11-14 08:30 UTC/);
+  });
+
+  it('refuses changes from people who may not manage the channel, and changes nothing', async () => {
+    const slack = await run('roundup on');
+    expect(slack.text).toMatch(/Only the workspace admins and the people listed in SLACK_ADMINS/);
+    const discord = await run('roundup size 3', { platform: 'discord', channel: 'discord:42' });
+    expect(discord.text).toMatch(/Manage Channels permission/);
+    expect(await archive.store.getChannelSettings('slack:C1')).toBeNull();
+    expect(await archive.store.getChannelSettings('discord:42')).toBeNull();
+  });
+
+  it.each([
+    ['roundup at 25:00', /HH:MM/],
+    ['roundup at 09:00 Mars/Olympus', /not a time zone I know/],
+    ['roundup size 50', /from 1 to 10/],
+    ['roundup size many', /from 1 to 10/],
+    ['roundup days someday', /weekdays, daily/],
+    ['roundup mode loud', /messages .* or digest/],
+    ['roundup topics', /List topics/],
+    ['roundup sometimes', /is not a action I know|choose/],
+  ])('GIVEN %s THEN a clear error and nothing saved', async (text, message) => {
+    expect((await run(text, admin)).text).toMatch(message);
+    expect(await archive.store.getChannelSettings('slack:C1')).toBeNull();
+  });
+
+  it('clears topics', async () => {
+    await run('roundup topics diffusion', admin);
+    expect((await run('roundup topics none', admin)).text).toMatch(/topics: none/);
+  });
+});
+
+describe('roundup text parsers', () => {
+  it.each([
+    ['"machine unlearning" diffusion -survey', ['machine unlearning', 'diffusion', '-survey']],
+    ['-"red teaming" llm llm', ['-red teaming', 'llm']],
+    ['"unbalanced topic', ['unbalanced topic']],
+  ])('topics %j', (text, topics) => {
+    expect(parseTopicsText(text)).toEqual(topics);
+  });
+
+  it.each([
+    ['weekdays', [1, 2, 3, 4, 5]],
+    ['daily', [1, 2, 3, 4, 5, 6, 7]],
+    ['mon,wed,fri', [1, 3, 5]],
+    ['Monday Tuesday', [1, 2]],
+    ['mon-thu', [1, 2, 3, 4]],
+    ['fri-mon', null],
+    ['blursday', null],
+  ])('days %j', (text, days) => {
+    expect(parseDays(text)).toEqual(days);
+  });
+});
