@@ -20,6 +20,8 @@ export const searchCommand: CommandDefinition = {
       type: 'string',
       required: true,
       rest: true,
+      // Discord suggests matching titles (share) or the channel's topics (search) as people type.
+      autocomplete: true,
     },
   ],
   async run(ctx, args) {

@@ -84,6 +84,8 @@ export const shareCommand: CommandDefinition = {
       description: 'arXiv id or URL, or a huggingface.co/papers URL',
       type: 'string',
       required: true,
+      // Discord suggests matching titles (share) or the channel's topics (search) as people type.
+      autocomplete: true,
     },
     { name: 'note', description: 'Why the team should read it', type: 'string', required: false, rest: true },
   ],

@@ -1,7 +1,9 @@
+import { discordCommand } from './cli/discord-cmd.ts';
 import { fetchCommand } from './cli/fetch-cmd.ts';
 import { ingestCommand } from './cli/ingest-cmd.ts';
 import { type CliIo, UsageError } from './cli/io.ts';
 import { parseCommand } from './cli/parse-cmd.ts';
+import { roundupCommand } from './cli/roundup-cmd.ts';
 import { searchCommand } from './cli/search-cmd.ts';
 import { consoleCommand, startCommand } from './cli/start-cmd.ts';
 import { ConfigError } from './config.ts';
@@ -16,6 +18,8 @@ Usage:
   paperboy search "<query>" [--limit N] [--json] [--explain]
   paperboy console      try the bot in this terminal
   paperboy start        run the bot on every configured platform (the console when none is)
+  paperboy roundup [--channel slack:C123] [--date YYYY-MM-DD] [--dry-run] [--json]
+  paperboy discord register [--guild ID] [--force]
 
 Exit codes: 0 success, 1 failure, 2 bad usage.`;
 
@@ -26,6 +30,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   search: searchCommand,
   console: consoleCommand,
   start: startCommand,
+  roundup: roundupCommand,
+  discord: discordCommand,
 };
 
 const processIo: CliIo = {

@@ -41,7 +41,7 @@ export function configuredPlatforms(config: Config): PlatformName[] {
   return names.length > 0 ? names : ['console'];
 }
 
-interface PlatformDeps {
+export interface PlatformDeps {
   config: Config;
   options: StartOptions;
   logger: Logger;
@@ -49,7 +49,10 @@ interface PlatformDeps {
 }
 
 /** Builds one platform from its configuration. */
-function createPlatform(name: PlatformName, { config, options, logger, store }: PlatformDeps): ChatPlatform {
+export function createPlatform(
+  name: PlatformName,
+  { config, options, logger, store }: PlatformDeps,
+): ChatPlatform {
   switch (name) {
     case 'console':
       return new ConsolePlatform({

@@ -47,7 +47,10 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
       user: `slack:${command.user_id}`,
       userName: command.user_name || null,
       input: { kind: 'text', text: command.text ?? '' },
-      canManageChannel: config.admins.includes(command.user_id),
+      // Channel settings may be changed by the configured admins and by workspace admins and owners.
+      canManageChannel:
+        config.admins.includes(command.user_id) ||
+        (await ctx.names.isWorkspaceAdmin(`slack:${command.user_id}`)),
     };
     ctx.names.remember(invocation.user, invocation.userName);
     const reply = await guarded(ctx, () => handlers.onCommand(invocation), { command: command.text });

@@ -12,6 +12,7 @@ export class UserNames {
   readonly #client: webApi.WebClient;
   readonly #logger: Logger;
   readonly #cache = new Map<string, string>();
+  readonly #admins = new Map<string, { admin: boolean; at: number }>();
   #disabled = false;
 
   constructor(client: webApi.WebClient, logger: Logger) {
@@ -32,6 +33,30 @@ export class UserNames {
       if (name) names.set(user, name);
     }
     return names;
+  }
+
+  /**
+   * Whether the user is a workspace admin or owner (users.info), cached for ten minutes so a demotion takes
+   * effect soon; false when Slack cannot say (a failed lookup, or no users:read scope).
+   */
+  async isWorkspaceAdmin(user: UserRef): Promise<boolean> {
+    const id = slackUserId(user);
+    if (!id || this.#disabled) return false;
+    const cached = this.#admins.get(id);
+    if (cached && Date.now() - cached.at < 600_000) return cached.admin;
+    try {
+      const res = await this.#client.users.info({ user: id });
+      const admin = Boolean(res.user?.is_admin || res.user?.is_owner || res.user?.is_primary_owner);
+      this.#admins.set(id, { admin, at: Date.now() });
+      const name = res.user?.profile?.display_name || res.user?.real_name || res.user?.name;
+      if (name) this.#cache.set(user, name);
+      return admin;
+    } catch (error) {
+      const code = (error as { data?: { error?: string } }).data?.error;
+      if (code === 'missing_scope') this.#disabled = true;
+      this.#logger.warn({ err: error, user: id }, 'Slack users.info failed; treating the user as no admin');
+      return false;
+    }
   }
 
   async #lookup(user: UserRef): Promise<string | null> {

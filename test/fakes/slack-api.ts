@@ -68,6 +68,8 @@ export interface FakeSlackOptions {
   botUserId?: string;
   /** Display names users.info answers with, by user id (users not listed get their id as a name). */
   users?: Record<string, string>;
+  /** User ids users.info reports as workspace admins. */
+  workspaceAdmins?: string[];
 }
 
 export const FAKE_TEAM_ID = 'T0PAPERS';
@@ -129,7 +131,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       case 'users.info': {
         const id = String(body.user ?? '');
         const name = options.users?.[id] ?? id;
-        return { ok: true, user: { id, name, real_name: name, profile: { display_name: name } } };
+        const is_admin = options.workspaceAdmins?.includes(id) ?? false;
+        return { ok: true, user: { id, name, real_name: name, is_admin, profile: { display_name: name } } };
       }
       default:
         return { ok: false, error: 'unknown_method' };

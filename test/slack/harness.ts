@@ -93,7 +93,11 @@ export interface HarnessOptions {
 /** The real Bot on a temporary SQLite archive, behind the real Slack adapter, against the fakes. */
 export async function startSlackHarness(options: HarnessOptions = {}): Promise<SlackHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-slack-'));
-  const api = await startFakeSlackApi({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
+  const api = await startFakeSlackApi({
+    botToken: BOT_TOKEN,
+    appToken: APP_TOKEN,
+    workspaceAdmins: ['UWSADMIN'],
+  });
   const hf = await startFakeHf();
   const socket = options.socketMode ? await startFakeSocketMode(api) : undefined;
   const store = SqliteStore.open(join(dir, 'archive.db'));
