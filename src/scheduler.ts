@@ -23,6 +23,8 @@ export interface SchedulerDeps {
   staleClaimMs?: number;
   /** Emoji the bot seeds on roundup papers; null for none. Default `+1`. */
   seedEmoji?: string | null;
+  /** Roundups posted side by side in one tick. Default 32. */
+  concurrency?: number;
 }
 
 export interface TickResult {
@@ -96,7 +98,7 @@ export class Scheduler {
 
   private async runTick(): Promise<TickResult[]> {
     const now = this.now();
-    const results: TickResult[] = [];
+    const due: { settings: ChannelSettings; localDate: string; platform: ChatPlatform }[] = [];
     for (const settings of await this.channels()) {
       if (!settings.enabled) continue;
       const localDate = dueLocalDate(settings, now, this.deps.defaults.catchUpMs);
@@ -110,32 +112,48 @@ export class Scheduler {
         continue;
       }
       const record = await this.deps.store.getRoundup(settings.channel, localDate);
-      if (record && record.state !== 'claimed') continue;
-      try {
-        const outcome = await postRoundup(
-          {
-            store: this.deps.store,
-            platform,
-            logger: this.deps.logger,
-            seedEmoji: this.deps.seedEmoji === undefined ? '+1' : this.deps.seedEmoji,
-            staleClaimMs: this.deps.staleClaimMs ?? 600_000,
-            feedUnreachable: () => this.lastIngestion?.ok === false,
-          },
-          settings,
-          localDate,
-          this.instanceId,
-        );
-        results.push({ channel: settings.channel, localDate, outcome });
-      } catch (error) {
-        // The claim stays; once stale, a later tick (here or in another instance) resumes the roundup.
-        this.deps.logger.error(
-          { err: error, channel: settings.channel, localDate },
-          'roundup failed; will resume',
-        );
-        results.push({ channel: settings.channel, localDate, outcome: 'failed' });
-      }
+      if (!record || record.state === 'claimed') due.push({ settings, localDate, platform });
     }
+    // Channels run side by side: each one's posts are paced by its platform (about one a second per
+    // channel on Slack), so a thousand channels due at 09:00 must not wait for each other in turn.
+    const results: TickResult[] = [];
+    const queue = [...due];
+    const worker = async () => {
+      for (let job = queue.shift(); job; job = queue.shift())
+        results.push(await this.runOne(job.settings, job.localDate, job.platform));
+    };
+    await Promise.all(Array.from({ length: Math.min(this.deps.concurrency ?? 32, queue.length) }, worker));
     return results;
+  }
+
+  private async runOne(
+    settings: ChannelSettings,
+    localDate: string,
+    platform: ChatPlatform,
+  ): Promise<TickResult> {
+    try {
+      const outcome = await postRoundup(
+        {
+          store: this.deps.store,
+          platform,
+          logger: this.deps.logger,
+          seedEmoji: this.deps.seedEmoji === undefined ? '+1' : this.deps.seedEmoji,
+          staleClaimMs: this.deps.staleClaimMs ?? 600_000,
+          feedUnreachable: () => this.lastIngestion?.ok === false,
+        },
+        settings,
+        localDate,
+        this.instanceId,
+      );
+      return { channel: settings.channel, localDate, outcome };
+    } catch (error) {
+      // The claim stays; once stale, a later tick (here or in another instance) resumes the roundup.
+      this.deps.logger.error(
+        { err: error, channel: settings.channel, localDate },
+        'roundup failed; will resume',
+      );
+      return { channel: settings.channel, localDate, outcome: 'failed' };
+    }
   }
 
   /**
