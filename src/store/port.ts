@@ -160,5 +160,13 @@ export interface PaperStore {
   ): Promise<void>;
   getRoundup(channel: ChannelRef, localDate: string): Promise<RoundupRecord | null>;
 
+  /**
+   * Takes or renews the named lease for `holder` until `ttlMs` from now. True when `holder` holds it
+   * afterwards: it was free, expired, or already `holder`'s. Exactly one holder at a time across processes.
+   */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up if `holder` holds it, so another instance need not wait for it to expire. */
+  releaseLease(name: string, holder: string): Promise<void>;
+
   close(): Promise<void>;
 }

@@ -381,6 +381,32 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
       });
     });
 
+    describe('leases', () => {
+      it('has one holder at a time, renews for its holder, and passes on when expired or released', async () => {
+        const other = await sut.reopen();
+        try {
+          const got = await Promise.all([
+            store.acquireLease('discord', 'a', 30_000),
+            other.acquireLease('discord', 'b', 30_000),
+          ]);
+          expect(got.filter(Boolean)).toHaveLength(1);
+          const [holder, waiting] = got[0] ? ['a', 'b'] : ['b', 'a'];
+          expect(await store.acquireLease('discord', holder, 30_000)).toBe(true);
+          expect(await store.acquireLease('discord', waiting, 30_000)).toBe(false);
+          expect(await store.acquireLease('ingest', waiting, 30_000)).toBe(true);
+          sut.clock.now = new Date(sut.clock.now.getTime() + 31_000);
+          expect(await other.acquireLease('discord', waiting, 30_000)).toBe(true);
+          expect(await store.acquireLease('discord', holder, 30_000)).toBe(false);
+          await store.releaseLease('discord', holder); // not the holder any more: nothing happens
+          expect(await store.acquireLease('discord', holder, 30_000)).toBe(false);
+          await store.releaseLease('discord', waiting);
+          expect(await store.acquireLease('discord', holder, 30_000)).toBe(true);
+        } finally {
+          await other.close();
+        }
+      });
+    });
+
     describe('roundup ledger', () => {
       it('gives a claim to exactly one claimant, also across connections', async () => {
         const other = await sut.reopen();

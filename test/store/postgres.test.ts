@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { storeContract } from '../contract/store.contract.ts';
 import { postgresAvailable, throwawayDatabase } from './postgres-db.ts';
@@ -31,9 +32,9 @@ suite(available.ok ? 'PostgreSQL' : `PostgreSQL: skipped, ${available.reason}`, 
       const stores = await Promise.all([1, 2, 3, 4].map(() => PostgresStore.open(url)));
       const client = new pg.Client({ connectionString: url });
       await client.connect();
-      const r = await client.query('SELECT version FROM paperboy_migrations');
+      const r = await client.query('SELECT version FROM paperboy_migrations ORDER BY version');
       await client.end();
-      expect(r.rows).toEqual([{ version: 1 }]);
+      expect(r.rows).toEqual(POSTGRES_MIGRATIONS.map((m) => ({ version: m.version })));
       for (const s of stores) await s.close();
     });
 

@@ -100,4 +100,15 @@ CREATE TABLE roundup_items (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'leases: one holder at a time for the Discord gateway and feed ingestion',
+    sql: `
+CREATE TABLE leases (
+  name       TEXT PRIMARY KEY,
+  holder     TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+`,
+  },
 ];

@@ -324,6 +324,20 @@ export class SqliteStore implements PaperStore {
     };
   }
 
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    const now = this.now();
+    const info = this.stmt(
+      `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+       WHERE leases.holder = excluded.holder OR leases.expires_at < ?`,
+    ).run(name, holder, new Date(now.getTime() + ttlMs).toISOString(), now.toISOString());
+    return info.changes === 1;
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    this.stmt('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
