@@ -80,6 +80,7 @@ const schema = z
       emptyAsUndefined,
       z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
     ),
+    DISCORD_LEASE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().min(1).max(600).default(30)),
     ROUNDUP_CATCH_UP_HOURS: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(48).default(6)),
   })
   .superRefine((c, ctx) => {
@@ -128,6 +129,8 @@ export interface DiscordConfig {
   applicationId: string;
   /** REST base URL override (and with it the gateway URL), e.g. `http://127.0.0.1:PORT/api`. */
   apiUrl: string | undefined;
+  /** With several instances, one holds the gateway; another takes over this long (ms) after it dies. */
+  leaseMs: number;
 }
 
 export interface Config {
@@ -198,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             token: c.DISCORD_TOKEN,
             applicationId: c.DISCORD_APPLICATION_ID,
             apiUrl: c.DISCORD_API_URL?.replace(/\/+$/, ''),
+            leaseMs: c.DISCORD_LEASE_SECONDS * 1000,
           }
         : undefined,
     roundup: {

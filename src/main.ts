@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { hostname } from 'node:os';
 import { ConsolePlatform } from '../adapters/console/platform.ts';
 import { createDiscordPlatform } from '../adapters/discord/platform.ts';
 import { createSlackPlatform } from '../adapters/slack/platform.ts';
@@ -5,6 +8,8 @@ import { Bot } from './bot.ts';
 import type { Config } from './config.ts';
 import { ArxivClient } from './feed/arxiv-client.ts';
 import { HfClient } from './feed/hf-client.ts';
+import { answerHealth, type HealthSources, startHealthServer } from './health.ts';
+import { LeasedPlatform } from './leased-platform.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { ChatPlatform, PlatformName } from './platform.ts';
 import { Scheduler } from './scheduler.ts';
@@ -46,12 +51,14 @@ export interface PlatformDeps {
   options: StartOptions;
   logger: Logger;
   store: PaperStore;
+  /** Answers `GET /healthz` where the platform serves HTTP (Slack's receiver). */
+  health?: HealthSources;
 }
 
 /** Builds one platform from its configuration. */
 export function createPlatform(
   name: PlatformName,
-  { config, options, logger, store }: PlatformDeps,
+  { config, options, logger, store, health }: PlatformDeps,
 ): ChatPlatform {
   switch (name) {
     case 'console':
@@ -63,7 +70,11 @@ export function createPlatform(
     case 'slack':
       if (!config.slack)
         throw new Error('Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.');
-      return createSlackPlatform(config.slack, { port: config.port, logger });
+      return createSlackPlatform(config.slack, {
+        port: config.port,
+        logger,
+        ...(health ? { healthz: (res) => void answerHealth(health, res) } : {}),
+      });
     case 'discord':
       if (!config.discord)
         throw new Error('Discord is not configured: set DISCORD_TOKEN and DISCORD_APPLICATION_ID.');
@@ -97,6 +108,13 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
 
   const started: ChatPlatform[] = [];
   let scheduler: Scheduler | null = null;
+  let healthServer: Server | null = null;
+  const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const health: HealthSources = {
+    store,
+    platforms: () => started,
+    lastIngestion: () => scheduler?.lastIngestion ?? null,
+  };
   let stopping: Promise<void> | null = null;
   let markStopped: () => void = () => {};
   const stopped = new Promise<void>((resolve) => {
@@ -105,6 +123,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       await scheduler?.stop();
+      if (healthServer) await new Promise((resolve) => healthServer?.close(resolve));
       const results = await Promise.allSettled(started.map((p) => p.stop()));
       for (const r of results)
         if (r.status === 'rejected') logger.error({ err: r.reason }, 'stopping a platform failed');
@@ -116,10 +135,25 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
 
   try {
     for (const name of names) {
-      const platform = createPlatform(name, { config, options, logger, store });
+      const deps = { config, options, logger, store, health };
+      // Discord's gateway is held by one instance at a time (a lease in the database); the others stand by.
+      const platform =
+        name === 'discord' && config.discord
+          ? new LeasedPlatform('discord', () => createPlatform(name, deps), {
+              store,
+              holder: instanceId,
+              ttlMs: config.discord.leaseMs,
+              logger,
+            })
+          : createPlatform(name, deps);
       await platform.start(bot.handlersFor(platform));
       started.push(platform);
-      logger.info({ platform: name }, 'platform started');
+      logger.info({ platform: name, active: platform.active ?? true }, 'platform started');
+    }
+    // Slack over HTTP serves /healthz on PORT; otherwise a small server does, for the load balancer.
+    const slackServesHttp = names.includes('slack') && !config.slack?.appToken;
+    if (!slackServesHttp && names.some((n) => n !== 'console')) {
+      healthServer = await startHealthServer(config.port, health);
     }
     if (options.schedule ?? true) {
       scheduler = new Scheduler({
@@ -128,6 +162,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         platforms: new Map(started.map((p) => [p.name, p])),
         defaults: config.roundup,
         logger,
+        instanceId,
         ...(options.now ? { now: options.now } : {}),
       });
       scheduler.start();

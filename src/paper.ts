@@ -43,12 +43,19 @@ const NEW_ID = /^(\d{4}\.\d{4,5})(v\d+)?$/;
 const OLD_ID = /^([a-z][a-z-]*(?:\.[A-Z]{2})?\/\d{7})(v\d+)?$/;
 
 /**
+ * Longer input holds no arXiv id: ids are at most ~25 characters and their URLs a few dozen. The cap also
+ * bounds the unanchored replaces below, which take quadratic time on long runs of `/` or `?`.
+ */
+const MAX_ID_INPUT = 2048;
+
+/**
  * Returns the versionless arXiv id in `input` (a bare id, `arXiv:` id, or an arxiv.org / huggingface.co
  * URL), or null when there is none. `2410.17243v2` and `https://arxiv.org/pdf/2410.17243v2.pdf` both give
  * `2410.17243`.
  */
 export function normalizeArxivId(input: string): string | null {
   let s = input.trim();
+  if (s.length > MAX_ID_INPUT) return null;
   const url =
     /^(?:https?:\/\/)?(?:www\.|export\.)?(?:arxiv\.org|huggingface\.co)\/(?:abs|pdf|html|papers)\/(.+)$/i.exec(
       s,

@@ -85,6 +85,11 @@ export interface InboundHandlers {
 /** A chat platform the bot lives on. start() connects; inbound events arrive through the handlers. */
 export interface ChatPlatform {
   readonly name: PlatformName;
+  /**
+   * False while this instance may not use the platform (another instance holds its connection, see
+   * LeasedPlatform); absent means always usable.
+   */
+  readonly active?: boolean;
   /** Connects and starts delivering events. Rejects with a clear error when credentials are refused. */
   start(handlers: InboundHandlers): Promise<void>;
   /** Disconnects; idempotent. */

@@ -54,8 +54,12 @@ export class Scheduler {
     this.instanceId = deps.instanceId ?? `paperboy-${randomUUID()}`;
   }
 
-  /** Starts the cron tasks and ingests once right away. */
-  async start(): Promise<void> {
+  /**
+   * Starts the cron tasks, then ingests once and ticks once right away, in the background: start-up never
+   * waits on Hugging Face, and a roundup that came due while the bot was down goes out without waiting for
+   * the next minute.
+   */
+  start(): void {
     this.tasks.push(
       cron.schedule('* * * * *', () => void this.tick(), { name: 'roundups', noOverlap: true }),
       cron.schedule('*/30 * * * 1-5', () => void this.ingest(), {
@@ -64,10 +68,12 @@ export class Scheduler {
         timezone: 'UTC',
       }),
     );
-    await this.ingest();
+    void this.ingest().then(() => this.tick());
   }
 
+  /** Stops the cron tasks and waits for a running tick; an ingestion in flight is left to fail quietly. */
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const t of this.tasks) await t.stop();
     this.tasks = [];
     await this.ticking;
@@ -161,6 +167,14 @@ export class Scheduler {
    * with its reason and retried at the next run; roundups use what the archive has meanwhile.
    */
   async ingest(): Promise<void> {
+    // One instance ingests at a time: the lease outlives the 30-minute interval, so its holder keeps it.
+    const leased = await this.deps.store
+      .acquireLease('feed-ingest', this.instanceId, 35 * 60_000)
+      .catch((error: unknown) => {
+        this.deps.logger.warn({ err: error }, 'could not take the ingestion lease; skipping this run');
+        return false;
+      });
+    if (!leased) return;
     const today = localParts(this.now(), 'UTC').date;
     const yesterday = new Date(Date.parse(`${today}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
     try {

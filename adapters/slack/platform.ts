@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { SlackConfig } from '../../src/config.ts';
@@ -27,6 +27,8 @@ export interface SlackPlatformDeps {
    * Retry-After first. Default: 6 retries, backoff from 250 ms doubling to at most 30 s.
    */
   retryConfig?: webApi.RetryOptions;
+  /** Answers `GET /healthz` on the HTTP port; default a plain `ok`. */
+  healthz?: (res: ServerResponse) => void;
 }
 
 const DEFAULT_RETRY: webApi.RetryOptions = { retries: 6, factor: 2, minTimeout: 250, maxTimeout: 30_000 };
@@ -215,6 +217,7 @@ export class SlackPlatform implements ChatPlatform {
           path: '/healthz',
           method: ['GET'],
           handler: (_req, res) => {
+            if (this.#deps.healthz) return this.#deps.healthz(res);
             res.writeHead(200, { 'content-type': 'text/plain' });
             res.end('ok');
           },

@@ -91,7 +91,8 @@ export function parseHfJson(text: string): ParseResult {
 
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    // A byte order mark (editors on Windows add one) is not JSON, but detectFormat accepts it.
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new FeedFormatError(explainNotJson(text, error));
   }

@@ -41,7 +41,7 @@ beforeAll(async () => {
   hf = await startFakeHf({ today: '2024-10-25' });
   fake = await startFakeDiscord();
   platform = new DiscordPlatform(
-    { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl },
+    { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, leaseMs: 30_000 },
     { store, now: () => NOW },
   );
   const bot = new Bot({

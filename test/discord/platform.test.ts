@@ -35,7 +35,7 @@ beforeAll(async () => {
   await store.upsertPapers(parseHfJson(DAILY_2024_10_25).papers);
   fake = await startFakeDiscord();
   platform = new DiscordPlatform(
-    { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl },
+    { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, leaseMs: 30_000 },
     { store, now: () => new Date('2024-10-25T12:00:00Z') },
   );
   await platform.start(rec.handlers);
@@ -230,6 +230,7 @@ describe('Discord platform start', () => {
       token: 'wrong',
       applicationId: fake.applicationId,
       apiUrl: fake.apiUrl,
+      leaseMs: 30_000,
     });
     await expect(other.start(recordingHandlers().handlers)).rejects.toThrow(/Discord login failed/);
     await other.stop();

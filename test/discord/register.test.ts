@@ -20,7 +20,7 @@ let config: DiscordConfig;
 beforeAll(async () => {
   fake = await startFakeDiscord();
   dir = mkdtempSync(join(tmpdir(), 'paperboy-register-'));
-  config = { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl };
+  config = { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, leaseMs: 30_000 };
 });
 afterAll(async () => {
   await fake?.close();
