@@ -1,72 +1,134 @@
 /**
- * Archive benchmark: ingest throughput, search latency per query class against the raw FTS5 floor, and
- * peak RSS, on a synthetic archive of real recombined abstracts. Prints its figures; asserts nothing.
+ * Archive benchmark: ingest throughput, search latency per query class against the raw full-text floor,
+ * and peak RSS, on a synthetic archive of real recombined abstracts; SQLite, and PostgreSQL beside it when
+ * one answers. Prints its figures; asserts nothing.
  *
- *   npm run bench              (100,000 papers)
- *   PAPERS=20000 npm run bench
+ *   npm run bench                                  (100,000 papers)
+ *   PAPERS=20000 BACKENDS=sqlite npm run bench
+ *   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test  (the server to create a throw-away database on)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import { parseHfJson } from '../src/feed/hf-json.ts';
 import { ingestPapers } from '../src/ingest.ts';
 import type { Paper } from '../src/paper.ts';
 import { searchPapers } from '../src/search.ts';
 import { parseSearchQuery, tokenize } from '../src/search-query.ts';
+import type { PaperStore } from '../src/store/port.ts';
+import { PostgresStore } from '../src/store/postgres/store.ts';
+import { toTsQuery } from '../src/store/postgres/tsquery.ts';
 import { toFtsMatch } from '../src/store/sqlite/fts-match.ts';
 import { SqliteStore } from '../src/store/sqlite/store.ts';
 import { asHfJson, rng, syntheticChunks } from './synthetic.ts';
 
 const N = Number(process.env.PAPERS ?? 100_000);
 const QUERIES_PER_CLASS = Number(process.env.QUERIES ?? 200);
+const BACKENDS = (process.env.BACKENDS ?? 'sqlite,postgres').split(',');
+const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CHUNK = 1000;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+interface Backend {
+  name: string;
+  store: PaperStore;
+  /** The raw full-text query alone, top 10 by the engine's own ranking. */
+  floor(text: string): Promise<void>;
+  close(): Promise<void>;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-'));
-const store = SqliteStore.open(join(dir, 'bench.db'));
-try {
-  console.log(`paperboy archive benchmark: ${N.toLocaleString('en')} papers, node ${process.version}`);
-  // Ingest: parse the HF JSON and upsert, as `paperboy ingest` does, one day-sized payload at a time.
-  // Generating and serialising the synthetic payloads is not part of the measured time.
-  const papers: Paper[] = []; // the first few thousand, kept to pick queries from
-  let firstPayload = '';
-  let ingestMs = 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+
+async function openSqlite(): Promise<Backend> {
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-'));
+  const store = SqliteStore.open(join(dir, 'bench.db'));
+  const floor = store.rawDatabase.prepare(
+    'SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, 10.0, 1.0, 2.0, 3.0) LIMIT 10',
+  );
+  return {
+    name: 'SQLite',
+    store,
+    async floor(text) {
+      const parsed = parseSearchQuery(text);
+      if (parsed.ok) floor.all(toFtsMatch(parsed.query));
+    },
+    async close() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function openPostgres(): Promise<Backend | null> {
+  const name = `paperboy_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } catch (error) {
+    console.log(`PostgreSQL skipped: ${(error as Error).message}`);
+    await admin.end().catch(() => undefined);
+    return null;
+  }
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${name}`;
+  const store = await PostgresStore.open(url.toString());
+  return {
+    name: 'PostgreSQL',
+    store,
+    async floor(text) {
+      const parsed = parseSearchQuery(text);
+      if (!parsed.ok) return;
+      const q = toTsQuery(parsed.query, 1);
+      await store.rawPool.query(
+        `SELECT rowid FROM papers WHERE search @@ ${q.sql} ORDER BY ts_rank_cd('{0.1, 0.2, 0.3, 1.0}', search, ${q.sql}, 1) DESC LIMIT 10`,
+        q.params,
+      );
+    },
+    async close() {
+      await store.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+/** Parses and upserts the synthetic archive as `paperboy ingest` would, one day-sized payload at a time. */
+async function ingest(b: Backend): Promise<Paper[]> {
+  const kept: Paper[] = [];
+  let ms = 0;
   let stored = 0;
+  let first = '';
   for (const chunk of syntheticChunks(N, CHUNK)) {
-    if (papers.length < 5000) papers.push(...chunk);
-    const payload = asHfJson(chunk);
-    firstPayload ||= payload;
+    if (kept.length < 5000) kept.push(...chunk);
+    const payload = asHfJson(chunk); // generating the payload is not measured
+    first ||= payload;
     const t = performance.now();
     const parsed = parseHfJson(payload);
-    const r = await ingestPapers(store, parsed.papers, parsed.skipped);
-    ingestMs += performance.now() - t;
+    const r = await ingestPapers(b.store, parsed.papers, parsed.skipped);
+    ms += performance.now() - t;
     stored += r.inserted + r.updated;
   }
-  const ingestS = ingestMs / 1000;
   console.log(
-    `ingest: ${stored} papers in ${ingestS.toFixed(2)} s = ${Math.round(stored / ingestS)} papers/s (parse + upsert)`,
+    `${b.name} ingest: ${stored} papers in ${(ms / 1000).toFixed(2)} s = ${Math.round(stored / (ms / 1000))} papers/s (parse + upsert)`,
   );
-
-  // Re-ingesting the same day (upvotes refresh) goes through the merge path.
   const t0 = performance.now();
-  const again = await ingestPapers(store, parseHfJson(firstPayload).papers);
+  const again = await ingestPapers(b.store, parseHfJson(first).papers);
   console.log(
-    `re-ingest of ${CHUNK} known papers: ${(performance.now() - t0).toFixed(1)} ms (${again.unchanged} unchanged)`,
+    `${b.name} re-ingest of ${CHUNK} known papers: ${(performance.now() - t0).toFixed(1)} ms (${again.unchanged} unchanged)`,
   );
+  return kept;
+}
 
-  // Query classes by document frequency, measured on the data itself.
-  const db = store.rawDatabase;
-  const total = (db.prepare('SELECT COUNT(*) AS n FROM papers').get() as { n: number }).n;
-  const df = (term: string) =>
-    (
-      db.prepare('SELECT COUNT(*) AS n FROM papers_fts WHERE papers_fts MATCH ?').get(`"${term}"`) as {
-        n: number;
-      }
-    ).n / total;
+/** Query classes by document frequency, measured on the SQLite copy of the data. */
+function queryClasses(db: SqliteStore, papers: Paper[]): [string, string[]][] {
+  const raw = db.rawDatabase;
+  const total = (raw.prepare('SELECT COUNT(*) AS n FROM papers').get() as { n: number }).n;
+  const count = raw.prepare('SELECT COUNT(*) AS n FROM papers_fts WHERE papers_fts MATCH ?');
+  const df = (term: string) => (count.get(`"${term}"`) as { n: number }).n / total;
   const vocabulary = [
     ...new Set(papers.slice(0, 3000).flatMap((p) => tokenize(`${p.title} ${p.abstract}`))),
   ].filter((t) => t.length > 3 && !/^\d+$/.test(t));
@@ -78,10 +140,8 @@ try {
   console.log(
     `vocabulary sampled: ${sample.length} terms, ${rare.length} rare (<1% of papers), ${common.length} common (>20%)`,
   );
-
-  // Multi-word rare queries take words that occur together (as topic searches do): consecutive rare words of
-  // one abstract; multi-word common queries combine common words.
-  const rareQueries = (words: number): string[] => {
+  // Multi-word rare queries take words that occur together, as topic searches do.
+  const rareQueries = (words: number) => {
     const out: string[] = [];
     for (const p of papers) {
       const ws = [...new Set(tokenize(p.abstract))].filter((t) => rare.includes(t));
@@ -90,11 +150,11 @@ try {
     }
     return out;
   };
-  const commonQueries = (words: number): string[] =>
+  const commonQueries = (words: number) =>
     Array.from({ length: QUERIES_PER_CLASS }, () =>
       Array.from({ length: words }, () => common[Math.floor(random() * common.length)]).join(' '),
     );
-  const classes: [string, string[]][] = [
+  return [
     ['rare, 1 word', rare.slice(0, QUERIES_PER_CLASS)],
     ['rare, 2 words', rareQueries(2)],
     ['rare, 3 words', rareQueries(3)],
@@ -102,32 +162,23 @@ try {
     ['common, 2 words', commonQueries(2)],
     ['common, 3 words', commonQueries(3)],
   ];
+}
 
-  const floorStmt = db.prepare(
-    'SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, 10.0, 1.0, 2.0, 3.0) LIMIT 10',
-  );
-  const today = '2025-11-12';
+async function measure(b: Backend, classes: [string, string[]][]): Promise<void> {
   console.log(
-    '\nsearch latency, ms (paperboy = parse + FTS + re-rank + rows; floor = raw FTS5 MATCH ORDER BY bm25 LIMIT 10)',
+    `\n${b.name} search latency, ms (paperboy = parse + full-text + re-rank + rows; floor = the raw full-text query, top 10)`,
   );
   console.log('class             queries  paperboy p50    p99   floor p50    p99   ratio p50  ratio p99');
   for (const [name, queries] of classes) {
-    if (queries.length === 0) {
-      console.log(`${name.padEnd(17)} (no queries of this class in the data)`);
-      continue;
-    }
     const ours: number[] = [];
     const floor: number[] = [];
     for (const pass of [0, 1]) {
       for (const text of queries) {
-        const parsed = parseSearchQuery(text);
-        if (!parsed.ok) continue;
-        const match = toFtsMatch(parsed.query);
         let s = performance.now();
-        floorStmt.all(match);
+        await b.floor(text);
         const f = performance.now() - s;
         s = performance.now();
-        await searchPapers(store, text, { limit: 10, today });
+        await searchPapers(b.store, text, { limit: 10, today: '2025-11-12' });
         const o = performance.now() - s;
         if (pass === 1) {
           floor.push(f);
@@ -135,8 +186,8 @@ try {
         }
       }
     }
-    ours.sort((a, b) => a - b);
-    floor.sort((a, b) => a - b);
+    ours.sort((x, y) => x - y);
+    floor.sort((x, y) => x - y);
     const [o50, o99, f50, f99] = [
       percentile(ours, 50),
       percentile(ours, 99),
@@ -147,9 +198,27 @@ try {
       `${name.padEnd(17)} ${String(ours.length).padStart(7)} ${o50.toFixed(2).padStart(13)} ${o99.toFixed(2).padStart(6)} ${f50.toFixed(2).padStart(11)} ${f99.toFixed(2).padStart(6)} ${(o50 / f50).toFixed(2).padStart(10)} ${(o99 / f99).toFixed(2).padStart(10)}`,
     );
   }
-  const rssMb = process.resourceUsage().maxRSS / 1024;
-  console.log(`\npeak RSS: ${rssMb.toFixed(0)} MB`);
+}
+
+console.log(`paperboy archive benchmark: ${N.toLocaleString('en')} papers, node ${process.version}`);
+const sqlite = await openSqlite();
+try {
+  const papers = await ingest(sqlite);
+  const classes = queryClasses(sqlite.store as SqliteStore, papers);
+  await measure(sqlite, classes);
+  console.log(`\npeak RSS after SQLite: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  if (BACKENDS.includes('postgres')) {
+    const postgres = await openPostgres();
+    if (postgres) {
+      try {
+        console.log('');
+        await ingest(postgres);
+        await measure(postgres, classes);
+      } finally {
+        await postgres.close();
+      }
+    }
+  }
 } finally {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await sqlite.close();
 }
