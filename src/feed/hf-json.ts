@@ -135,7 +135,10 @@ type Converted = { paper: Paper } | { reason: string };
 
 /** Turns one raw item (daily shape or flat paper) into a Paper, or a reason it was skipped. */
 function convertItem(raw: unknown): Converted {
-  if (!isRecord(raw)) return { reason: `expected an object, got ${raw === null ? 'null' : typeof raw}` };
+  if (!isRecord(raw)) {
+    const kind = raw === null ? 'null' : Array.isArray(raw) ? 'array' : typeof raw;
+    return { reason: `expected an object, got ${kind}` };
+  }
   if (isWithdrawn(raw) || (isRecord(raw.paper) && isWithdrawn(raw.paper))) return { reason: 'withdrawn' };
   // The daily and search shapes wrap the paper in `paper`; `/api/papers/{id}` returns it flat.
   const flat = !('paper' in raw);

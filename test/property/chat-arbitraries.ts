@@ -150,8 +150,11 @@ export function renderedStrings(value: unknown, keys: ReadonlySet<string>): stri
   const walk = (v: unknown, key: string | null) => {
     if (typeof v === 'string') {
       if (key !== null && keys.has(key)) out.push(v);
-    } else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
-    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+    } else if (Array.isArray(v)) {
+      for (const x of v) walk(x, key);
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) walk(x, k);
+    }
   };
   walk(value, null);
   return out;

@@ -45,10 +45,27 @@ function expectWellFormed(parsed: ParsedCommand): void {
 /** Text built from subcommand names (any case), choices, quotes and arbitrary words, with odd spacing. */
 const commandLike: fc.Arbitrary<string> = fc
   .tuple(
-    fc.oneof(fc.constantFrom(...NAMES), fc.constantFrom(...NAMES).map((n) => n.toUpperCase()), anyText),
+    fc.oneof(
+      fc.constantFrom(...NAMES),
+      fc.constantFrom(...NAMES).map((n) => n.toUpperCase()),
+      anyText,
+    ),
     fc.array(
       fc.oneof(
-        fc.constantFrom(...CHOICES, ...NAMES, '"', '“', '”', '""', '"a b"', '“x y”', '-', '0', '-1', '2410.17243'),
+        fc.constantFrom(
+          ...CHOICES,
+          ...NAMES,
+          '"',
+          '“',
+          '”',
+          '""',
+          '"a b"',
+          '“x y”',
+          '-',
+          '0',
+          '-1',
+          '2410.17243',
+        ),
         anyText,
       ),
       { maxLength: 6 },
@@ -71,7 +88,9 @@ describe('parseCommandText', () => {
     'never throws, and gives a command with valid arguments or one sentence',
     () => {
       fc.assert(
-        fc.property(fc.oneof(anyText, commandLike), (text) => expectWellFormed(parseCommandText(text, COMMANDS))),
+        fc.property(fc.oneof(anyText, commandLike), (text) =>
+          expectWellFormed(parseCommandText(text, COMMANDS)),
+        ),
         { numRuns: 1000 },
       );
     },

@@ -129,7 +129,7 @@ export function huge(unit: string, length: number): string {
 export function deepJson(depth: number, kind: 'array' | 'object'): string {
   return kind === 'array'
     ? '['.repeat(depth) + ']'.repeat(depth)
-    : '{"a":'.repeat(depth) + '{}' + '}'.repeat(depth);
+    : `${'{"a":'.repeat(depth)}{}${'}'.repeat(depth)}`;
 }
 
 /** Arbitrary text of every kind: ASCII, any code point, lone surrogates, graphemes, control characters. */

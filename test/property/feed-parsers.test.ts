@@ -75,7 +75,7 @@ describe('feed parsers on arbitrary text', () => {
   it(
     'never throw anything but FeedFormatError, and return only whole papers',
     () => {
-      fc.assert(fc.property(sourceLike, parseEverywhere), { numRuns: 400 });
+      fc.assert(fc.property(sourceLike, parseEverywhere), { numRuns: 800 });
     },
     TIMEOUT,
   );
@@ -88,8 +88,8 @@ describe('feed parsers on arbitrary text', () => {
         fc.string({ maxLength: 12 }),
         fc
           .tuple(fc.nat({ max: 9999 }), fc.nat({ max: 99 }), fc.nat({ max: 99 }))
-          .map(
-            ([y, m, d]) => `${y}`.padStart(4, '0') + `-${`${m}`.padStart(2, '0')}-${`${d}`.padStart(2, '0')}`,
+          .map(([y, m, d]) =>
+            [String(y).padStart(4, '0'), String(m).padStart(2, '0'), String(d).padStart(2, '0')].join('-'),
           ),
       );
       fc.assert(
@@ -114,9 +114,9 @@ describe('feed parsers on arbitrary text', () => {
 describe('feed parsers on damaged captures', () => {
   // Truncation, invalid UTF-8 bytes, line-ending changes, blank lines, inserted and deleted text.
   it.each([
-    ['HF JSON 2024', FIXTURES.daily2024, parseHfJson, 60],
+    ['HF JSON 2024', FIXTURES.daily2024, parseHfJson, 100],
     ['HF JSON 2026', FIXTURES.daily2026, parseHfJson, 150],
-    ['HF page text', FIXTURES.page, (t: string) => parseHfPageText(t, AS_OF), 60],
+    ['HF page text', FIXTURES.page, (t: string) => parseHfPageText(t, AS_OF), 100],
     ['arXiv Atom', FIXTURES.atom, parseArxivAtom, 200],
   ] as const)(
     '%s: never throws past the boundary, and every paper is whole',
@@ -252,6 +252,31 @@ describe('feed parsers on deep nesting', () => {
   );
 });
 
+describe('what is skipped', () => {
+  it(
+    'HF JSON: every item that is not an object is skipped, saying what it is instead',
+    () => {
+      const notObject = fc
+        .jsonValue({ maxDepth: 2 })
+        .filter((v) => v === null || typeof v !== 'object' || Array.isArray(v));
+      fc.assert(
+        fc.property(fc.array(notObject, { minLength: 1, maxLength: 5 }), (items) => {
+          const { papers, skipped } = parseHfJson(JSON.stringify(items));
+          expect(papers).toEqual([]);
+          expect(skipped).toEqual(
+            items.map((v, i) => ({
+              where: `item ${i}`,
+              reason: `expected an object, got ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}`,
+            })),
+          );
+        }),
+        { numRuns: 200 },
+      );
+    },
+    TIMEOUT,
+  );
+});
+
 describe('what must not change the papers', () => {
   it.each([
     ['HF JSON 2024', FIXTURES.daily2024, 25],
@@ -297,7 +322,7 @@ describe('what must not change the papers', () => {
             const inserted = extras
               .map((e) => `<${e.prefix}${e.name}>${e.content}</${e.prefix}${e.name}>`)
               .join('');
-            const text = FIXTURES.atom.replace(/(<entry[^>]*>)/, `$1${inserted}`);
+            const text = FIXTURES.atom.replace(/<entry[^>]*>/, (open) => open + inserted);
             expect(parseArxivAtom(text)).toEqual(expected);
           },
         ),

@@ -37,8 +37,11 @@ const KNOWN_FIELDS = new Set([
 /** Every path in `value`, the root included. */
 export function allPaths(value: Json, prefix: Path = []): Path[] {
   const out: Path[] = [prefix];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...allPaths(v, [...prefix, i])));
-  else if (value !== null && typeof value === 'object') {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      out.push(...allPaths(v, [...prefix, i]));
+    });
+  } else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) out.push(...allPaths(v, [...prefix, k]));
   }
   return out;

@@ -46,7 +46,9 @@ function expectNoSlackInjection(text: string, allowed: ReadonlySet<string>): voi
 
 function expectSlackSafe(reply: Reply): void {
   const message = renderSlack(reply, {
-    names: new Map((reply.papers ?? []).flatMap((p) => (p.voters ?? []).map((v) => [v, p.sharedByName ?? v]))),
+    names: new Map(
+      (reply.papers ?? []).flatMap((p) => (p.voters ?? []).map((v) => [v, p.sharedByName ?? v])),
+    ),
   });
   const allowed = slackAllowed(reply);
   const texts = renderedStrings(message, SLACK_TEXT_KEYS);
@@ -91,7 +93,7 @@ describe('mention syntax in replies', () => {
   it(
     'Slack: Block Kit text holds no mention, broadcast or link that came from input',
     () => {
-      fc.assert(fc.property(hostileReply, expectSlackSafe), { numRuns: 300 });
+      fc.assert(fc.property(hostileReply, expectSlackSafe), { numRuns: 500 });
     },
     TIMEOUT,
   );
@@ -99,7 +101,7 @@ describe('mention syntax in replies', () => {
   it(
     'Discord: allowedMentions parses nothing, and no text holds a raw mention that came from input',
     () => {
-      fc.assert(fc.property(hostileReply, expectDiscordSafe), { numRuns: 300 });
+      fc.assert(fc.property(hostileReply, expectDiscordSafe), { numRuns: 500 });
     },
     TIMEOUT,
   );
@@ -107,7 +109,7 @@ describe('mention syntax in replies', () => {
   it(
     'console: no terminal control sequence survives',
     () => {
-      fc.assert(fc.property(hostileReply, expectConsoleSafe), { numRuns: 300 });
+      fc.assert(fc.property(hostileReply, expectConsoleSafe), { numRuns: 500 });
     },
     TIMEOUT,
   );

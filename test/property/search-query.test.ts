@@ -224,7 +224,7 @@ describe('SQLite search on arbitrary text', () => {
           const parsed = parseSearchQuery(text);
           if (parsed.ok) await expectSafeSearch(store, parsed.query);
         }),
-        { numRuns: 400 },
+        { numRuns: 1000 },
       );
     },
     TIMEOUT,
@@ -301,7 +301,7 @@ pgSuite(
             const parsed = parseSearchQuery(text);
             if (parsed.ok) await expectSafeSearch(store, parsed.query);
           }),
-          { numRuns: 80 },
+          { numRuns: 200 },
         );
       },
       TIMEOUT,
