@@ -134,9 +134,10 @@ async function run(ctx: CommandContext, action: string | undefined, value: strin
   const chosen = (action ?? 'show').toLowerCase() as Action;
   if (!ACTIONS.includes(chosen))
     return ephemeral(`I don't know "roundup ${String(action).slice(0, 40)}". Try:\n${USAGE}`);
+  // A channel with nothing saved has the configured defaults: on when ROUNDUP_CHANNELS lists it.
   const current = (await ctx.store.getChannelSettings(ctx.channel)) ?? {
     ...defaultSettings(ctx.channel, ctx.roundupDefaults),
-    enabled: false,
+    enabled: ctx.roundupDefaults.channels.includes(ctx.channel),
   };
   if (chosen === 'show') return ephemeral(describe(current, ctx.now()));
   if (!ctx.canManageChannel) {

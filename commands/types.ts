@@ -33,8 +33,8 @@ export interface CommandContext {
   user: UserRef;
   userName: string | null;
   canManageChannel: boolean;
-  /** Time and zone a channel's roundup starts with before anyone changes them. */
-  roundupDefaults: { time: string; timezone: string };
+  /** Time and zone a channel's roundup starts with, and the channels configured to have one. */
+  roundupDefaults: { time: string; timezone: string; channels: readonly string[] };
 }
 
 /**

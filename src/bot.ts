@@ -27,8 +27,8 @@ export interface BotDeps {
   now?: () => Date;
   /** The subcommands; default {@link COMMANDS}. */
   commands?: readonly CommandDefinition[];
-  /** Time and zone a channel's roundup starts with; default 09:00 UTC. */
-  roundupDefaults?: { time: string; timezone: string };
+  /** Time and zone a channel's roundup starts with, and configured channels; default 09:00 UTC, none. */
+  roundupDefaults?: { time: string; timezone: string; channels: readonly string[] };
 }
 
 function ephemeral(text: string): Reply {
@@ -92,7 +92,7 @@ export class Bot {
       user: invocation.user,
       userName: invocation.userName,
       canManageChannel: invocation.canManageChannel,
-      roundupDefaults: this.#deps.roundupDefaults ?? { time: '09:00', timezone: 'UTC' },
+      roundupDefaults: this.#deps.roundupDefaults ?? { time: '09:00', timezone: 'UTC', channels: [] },
     };
     let reply: Reply;
     try {

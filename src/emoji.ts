@@ -74,3 +74,12 @@ export function parseEmojiList(list: string): string[] {
     ),
   ];
 }
+
+/** An emoji name as a person sees it in any chat: the Unicode character when known, else `:name:`. */
+export function emojiGlyph(name: string): string {
+  const found = Object.entries(UNICODE_TO_NAME).find(([, n]) => n === name)?.[0];
+  if (!found) return `:${name}:`;
+  // The table holds bare characters; text-default ones (⬆ ❤ keycaps) need the emoji variation selector.
+  if (found.endsWith('\u20E3')) return `${found.slice(0, -1)}\uFE0F\u20E3`;
+  return (found.codePointAt(0) ?? 0) < 0x10000 ? `${found}\uFE0F` : found;
+}

@@ -60,7 +60,12 @@ export class Leased {
 
   /** One round: checks run one after another, never overlapping. */
   private check(): Promise<void> {
-    this.busy = this.busy.then(() => this.round());
+    // A failed round (a platform that would not stop) is logged; the chain must go on renewing.
+    this.busy = this.busy
+      .then(() => this.round())
+      .catch((error: unknown) =>
+        this.o.logger.error({ err: error, lease: this.o.name }, 'lease round failed'),
+      );
     return this.busy;
   }
 
@@ -90,6 +95,8 @@ export class Leased {
           { err: error, lease: this.o.name },
           'starting under the lease failed; releasing it',
         );
+        // Undo a half-started connection before the next attempt builds a new one.
+        await this.o.onLost().catch(() => undefined);
         await this.o.store.releaseLease(this.o.name, this.o.holder).catch(() => undefined);
       }
     } else if (!held && this.holding) {

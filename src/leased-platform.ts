@@ -18,6 +18,8 @@ import type { PaperStore } from './store/port.ts';
  */
 export class LeasedPlatform implements ChatPlatform {
   private inner: ChatPlatform | null = null;
+  /** A platform whose start() has not finished (or failed), to stop if the attempt is abandoned. */
+  private starting: ChatPlatform | null = null;
   private readonly lease: Leased;
   private handlers: InboundHandlers | null = null;
 
@@ -31,12 +33,15 @@ export class LeasedPlatform implements ChatPlatform {
       name: `${name}-gateway`,
       onAcquired: async () => {
         const platform = create();
+        this.starting = platform;
         await platform.start(this.handlers!);
+        this.starting = null;
         this.inner = platform;
       },
       onLost: async () => {
-        const platform = this.inner;
+        const platform = this.inner ?? this.starting;
         this.inner = null;
+        this.starting = null;
         await platform?.stop();
       },
     });

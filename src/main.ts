@@ -3,9 +3,11 @@ import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { ConsolePlatform } from '../adapters/console/platform.ts';
 import { createDiscordPlatform } from '../adapters/discord/platform.ts';
+import { type RegisterOptions, registerCommands } from '../adapters/discord/register.ts';
 import { createSlackPlatform } from '../adapters/slack/platform.ts';
+import { COMMANDS } from '../commands/index.ts';
 import { Bot } from './bot.ts';
-import type { Config } from './config.ts';
+import type { Config, DiscordConfig } from './config.ts';
 import { ArxivClient } from './feed/arxiv-client.ts';
 import { HfClient } from './feed/hf-client.ts';
 import { answerHealth, type HealthSources, startHealthServer } from './health.ts';
@@ -94,7 +96,7 @@ export function createPlatform(
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const names = options.platforms ?? configuredPlatforms(config);
-  const store: PaperStore = await openStore(config.databaseUrl);
+  const store: PaperStore = await openStore(config.databaseUrl, logger);
   const hf = new HfClient({ baseUrl: config.hfApiUrl, token: config.hfToken, logger });
   const arxiv = new ArxivClient({ baseUrl: config.arxivApiUrl, logger });
   const bot = new Bot({
@@ -102,6 +104,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     hf,
     arxiv,
     upvoteEmoji: config.upvoteEmoji,
+    roundupDefaults: config.roundup,
     logger,
     ...(options.now ? { now: options.now } : {}),
   });
@@ -163,6 +166,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         defaults: config.roundup,
         logger,
         instanceId,
+        seedEmoji: config.upvoteEmoji[0] ?? null,
         ...(options.now ? { now: options.now } : {}),
       });
       scheduler.start();
@@ -175,4 +179,12 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const consoles = started.filter((p): p is ConsolePlatform => p instanceof ConsolePlatform);
   const closed = consoles.length > 0 ? Promise.race([stopped, ...consoles.map((c) => c.closed)]) : stopped;
   return { platforms: started.map((p) => p.name), closed, stop };
+}
+
+/** Registers the `/papers` slash command with Discord (the CLI's `discord register`). */
+export function registerDiscordCommands(
+  config: DiscordConfig,
+  options: Omit<RegisterOptions, 'commands'>,
+): ReturnType<typeof registerCommands> {
+  return registerCommands(config, { ...options, commands: COMMANDS });
 }

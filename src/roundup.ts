@@ -1,5 +1,5 @@
 import type { RoundupDefaults } from './config.ts';
-import { KEYCAPS } from './emoji.ts';
+import { emojiGlyph, KEYCAPS } from './emoji.ts';
 import type { Logger } from './log.ts';
 import type { ChatPlatform, Reply } from './platform.ts';
 import { parseTopics, type Ranked, rankFeed } from './rank.ts';
@@ -28,8 +28,10 @@ export function defaultSettings(
   };
 }
 
-/** How many feed days back a roundup looks for papers the channel has not seen yet. */
+/** How many feed days (days with papers) back a roundup looks for papers the channel has not seen yet. */
 export const LOOKBACK_DAYS = 3;
+/** …within this many calendar days: an archive idle for a month does not make a stale roundup. */
+const LOOKBACK_WINDOW_DAYS = 7;
 /** The ledger marks the header message with this pseudo paper id, so a resumed roundup never reposts it. */
 const HEADER = '#header';
 
@@ -91,8 +93,15 @@ export function emptyMessage(reason: EmptyReason, localDate: string): string {
 /** Reads the candidates of a roundup from the store: papers of the last few feed days. */
 export async function roundupCandidates(store: PaperStore, localDate: string): Promise<StoredPaper[]> {
   const out: StoredPaper[] = [];
-  for (let i = 0; i < LOOKBACK_DAYS; i++)
-    out.push(...(await store.papersOnFeedDate(daysBefore(localDate, i))));
+  // The last few feed days that have papers, not calendar days: Monday's roundup still sees Friday's
+  // papers across the empty weekend, and a holiday does not hide the day before it.
+  let before = localDate;
+  for (let i = 0; i < LOOKBACK_DAYS; i++) {
+    const day = await store.latestFeedDate(before);
+    if (!day || day < daysBefore(localDate, LOOKBACK_WINDOW_DAYS)) break;
+    out.push(...(await store.papersOnFeedDate(day)));
+    before = daysBefore(day, 1);
+  }
   return out;
 }
 
@@ -161,7 +170,7 @@ export async function postRoundup(
       const header: Reply = {
         visibility: 'channel',
         title: `Paper roundup for ${localDate}`,
-        text: `${papers.length} paper${papers.length === 1 ? '' : 's'} picked for this channel. React with 👍 on the ones you like: votes shape tomorrow's picks and /papers top.`,
+        text: `${papers.length} paper${papers.length === 1 ? '' : 's'} picked for this channel. React with ${emojiGlyph(deps.seedEmoji ?? '+1')} on the ones you like: votes shape tomorrow's picks and /papers top.`,
       };
       const message = await platform.post(channel, header);
       await store.recordPost({
@@ -223,7 +232,6 @@ async function postDigest(
     postedBy: null,
     postedAt: new Date().toISOString(),
   });
-  await store.recordRoundupItem(settings.channel, localDate, HEADER, message);
   for (const [i, r] of list.entries()) {
     // Each place in the digest is its own vote target: `<message>#<n>` maps keycap n to its paper.
     await store.recordPost({
@@ -235,8 +243,11 @@ async function postDigest(
       postedAt: new Date().toISOString(),
     });
     await store.recordRoundupItem(settings.channel, localDate, r.paper.id, message);
-    if (deps.seedEmoji) await seed(deps, message, KEYCAPS[i]!);
   }
+  // The header item last: a run that crashed before it reposts the digest rather than leaving its places
+  // without vote targets.
+  await store.recordRoundupItem(settings.channel, localDate, HEADER, message);
+  if (deps.seedEmoji) for (const [i] of list.entries()) await seed(deps, message, KEYCAPS[i]!);
 }
 
 async function seed(deps: RoundupDeps, message: string, emoji: string): Promise<void> {

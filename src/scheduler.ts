@@ -9,6 +9,9 @@ import { defaultSettings, postRoundup, type RoundupOutcome } from './roundup.ts'
 import { dueLocalDate, localParts } from './schedule.ts';
 import type { ChannelSettings, PaperStore } from './store/port.ts';
 
+/** The lease that makes one instance at a time ingest the feed. */
+const INGEST_LEASE = 'feed-ingest';
+
 export interface SchedulerDeps {
   store: PaperStore;
   hf: HfClient;
@@ -45,6 +48,7 @@ export class Scheduler {
   private tasks: ScheduledTask[] = [];
   private ticking: Promise<TickResult[]> | null = null;
   private stopped = false;
+  private ingesting: Promise<void> | null = null;
   /** The last ingestion's result, for the empty-day message and health checks. */
   lastIngestion: { at: Date; ok: boolean; error: string | null } | null = null;
 
@@ -62,7 +66,7 @@ export class Scheduler {
   start(): void {
     this.tasks.push(
       cron.schedule('* * * * *', () => void this.tick(), { name: 'roundups', noOverlap: true }),
-      cron.schedule('*/30 * * * 1-5', () => void this.ingest(), {
+      cron.schedule('*/30 * * * *', () => void this.ingest(), {
         name: 'ingest',
         noOverlap: true,
         timezone: 'UTC',
@@ -71,12 +75,20 @@ export class Scheduler {
     void this.ingest().then(() => this.tick());
   }
 
+  /** The upvote emoji seeded on roundup papers (and named in the header). */
+  private get seed(): string | null {
+    return this.deps.seedEmoji === undefined ? '+1' : this.deps.seedEmoji;
+  }
+
   /** Stops the cron tasks and waits for a running tick; an ingestion in flight is left to fail quietly. */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.tasks) await t.stop();
     this.tasks = [];
     await this.ticking;
+    await this.ingesting;
+    // Hand ingestion over at once: a restarted instance has a new id and would otherwise wait for it.
+    await this.deps.store.releaseLease(INGEST_LEASE, this.instanceId).catch(() => undefined);
   }
 
   /** Every channel with a roundup: saved settings, plus configured channels that have none saved. */
@@ -96,9 +108,15 @@ export class Scheduler {
   async tick(): Promise<TickResult[]> {
     if (this.stopped) return [];
     if (this.ticking) return this.ticking;
-    this.ticking = this.runTick().finally(() => {
-      this.ticking = null;
-    });
+    this.ticking = this.runTick()
+      .catch((error: unknown) => {
+        // The store could not be read (locked, or the connection dropped): the next minute tries again.
+        this.deps.logger.error({ err: error }, 'roundup tick failed; retrying at the next minute');
+        return [];
+      })
+      .finally(() => {
+        this.ticking = null;
+      });
     return this.ticking;
   }
 
@@ -117,6 +135,8 @@ export class Scheduler {
         );
         continue;
       }
+      // Another instance holds this platform's connection and posts its roundups.
+      if (platform.active === false) continue;
       const record = await this.deps.store.getRoundup(settings.channel, localDate);
       if (!record || record.state === 'claimed') due.push({ settings, localDate, platform });
     }
@@ -143,7 +163,7 @@ export class Scheduler {
           store: this.deps.store,
           platform,
           logger: this.deps.logger,
-          seedEmoji: this.deps.seedEmoji === undefined ? '+1' : this.deps.seedEmoji,
+          seedEmoji: this.seed,
           staleClaimMs: this.deps.staleClaimMs ?? 600_000,
           feedUnreachable: () => this.lastIngestion?.ok === false,
         },
@@ -163,22 +183,36 @@ export class Scheduler {
   }
 
   /**
-   * Refreshes today's and yesterday's Hugging Face lists (UTC days) so upvotes settle. A failure is logged
-   * with its reason and retried at the next run; roundups use what the archive has meanwhile.
+   * Refreshes the last three days' Hugging Face lists (UTC days) so late additions and upvotes settle, also
+   * at weekends (Friday's list keeps filling after Friday). One instance ingests at a time. A failure is
+   * logged with its reason and retried at the next run; roundups use what the archive has meanwhile.
    */
-  async ingest(): Promise<void> {
-    // One instance ingests at a time: the lease outlives the 30-minute interval, so its holder keeps it.
+  ingest(): Promise<void> {
+    this.ingesting ??= this.runIngest().finally(() => {
+      this.ingesting = null;
+    });
+    return this.ingesting;
+  }
+
+  private async runIngest(): Promise<void> {
+    if (this.stopped) return;
+    // The lease outlives the 30-minute interval, so its holder keeps it until it stops or dies.
     const leased = await this.deps.store
-      .acquireLease('feed-ingest', this.instanceId, 35 * 60_000)
+      .acquireLease(INGEST_LEASE, this.instanceId, 35 * 60_000)
       .catch((error: unknown) => {
         this.deps.logger.warn({ err: error }, 'could not take the ingestion lease; skipping this run');
         return false;
       });
-    if (!leased) return;
+    if (!leased) {
+      this.deps.logger.debug('another instance ingests the feed');
+      return;
+    }
     const today = localParts(this.now(), 'UTC').date;
-    const yesterday = new Date(Date.parse(`${today}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const days = [2, 1, 0].map((n) =>
+      new Date(Date.parse(`${today}T12:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10),
+    );
     try {
-      for (const day of [yesterday, today]) {
+      for (const day of days) {
         const feed = await this.deps.hf.dailyPapers(day);
         const r = await ingestPapers(this.deps.store, feed.papers, feed.skipped);
         this.deps.logger.info({ day, ...r, skipped: r.skipped.length, empty: feed.empty }, 'feed ingested');

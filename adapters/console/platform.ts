@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createInterface, type Interface } from 'node:readline';
 import type {
   ChannelRef,
@@ -67,6 +68,7 @@ export class ConsolePlatform implements ChatPlatform {
   #queue: Promise<void> = Promise.resolve();
   #resolveClosed: () => void = () => {};
   #posts = 0;
+  readonly #session = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   #shown: Shown[] = [];
   /** The latest message in the channel showing each paper, so a second vote reuses it. */
   readonly #messageOf = new Map<string, MessageRef>();
@@ -108,10 +110,13 @@ export class ConsolePlatform implements ChatPlatform {
     await this.closed;
   }
 
-  /** Prints a message in the channel and returns its ref, `console:local:<n>`. */
+  /**
+   * Prints a message in the channel and returns its ref, `console:local:<session>-<n>`: unique across
+   * sessions, since the archive (and the votes on these refs) outlives the terminal.
+   */
   async post(channel: ChannelRef, reply: Reply): Promise<MessageRef> {
     this.#posts += 1;
-    const message = `${channel}:${this.#posts}`;
+    const message = `${channel}:${this.#session}-${this.#posts}`;
     const items = reply.papers ?? [];
     const [only] = items;
     if (items.length === 1 && only) this.#messageOf.set(only.paper.id, message);

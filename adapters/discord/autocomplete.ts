@@ -47,8 +47,9 @@ export function archiveSuggestions(store: PaperStore, now: () => Date = () => ne
       const id = normalizeArxivId(typed);
       const exact = id ? await store.getPaper(id) : null;
       const papers = exact ? [exact] : typed ? await matching(typed) : await recent();
+      // Only papers with an arXiv id: share looks papers up by it (page-text papers have none yet).
       return unique(
-        papers.map((p) => ({ name: label(p), value: p.id })),
+        papers.filter((p) => p.arxivId !== null).map((p) => ({ name: label(p), value: p.arxivId! })),
         (s) => s.value,
       );
     }

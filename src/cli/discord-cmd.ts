@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { registerCommands } from '../../adapters/discord/register.ts';
-import { COMMANDS } from '../../commands/index.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
+import { registerDiscordCommands } from '../main.ts';
 import { type CliIo, UsageError } from './io.ts';
 
 /** Where the hash of the last registered command set is kept, beside the default archive. */
@@ -32,8 +31,7 @@ export async function discordCommand(args: string[], io: CliIo): Promise<number>
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, {
     write: (s: string) => io.stderr.write(s),
   });
-  const result = await registerCommands(config.discord, {
-    commands: COMMANDS,
+  const result = await registerDiscordCommands(config.discord, {
     statePath: REGISTRATION_STATE,
     logger,
     ...(values.guild ? { guildId: values.guild } : {}),

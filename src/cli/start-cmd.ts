@@ -24,11 +24,11 @@ function processSignals(stop: () => void): () => void {
 /** Runs the bot on `platforms` until the console is quit or a signal arrives, then stops it cleanly. */
 async function run(io: ConsoleIo, platforms: PlatformName[] | null, schedule: boolean): Promise<number> {
   const config = loadConfig(io.env);
-  // Logs go to stderr at warn by default: stdout is the console's screen.
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, {
-    write: (s: string) => io.stderr.write(s),
-  });
   const names = platforms ?? configuredPlatforms(config);
+  // Logs go to stderr. Beside the console (whose screen is the terminal) only warnings by default; a
+  // server keeps the configured level, so "roundup posted" and "feed ingested" reach its log.
+  const quiet = names.includes('console') && config.logLevel === 'info';
+  const logger = createLogger(quiet ? 'warn' : config.logLevel, { write: (s: string) => io.stderr.write(s) });
   if (platforms === null && names.length === 1 && names[0] === 'console') {
     io.stderr.write(
       'No Slack or Discord credentials are configured, so paperboy starts the terminal console.\n',

@@ -1,3 +1,4 @@
+import type { Logger } from '../log.ts';
 import type { PaperStore } from './port.ts';
 import { PostgresStore } from './postgres/store.ts';
 import { SqliteStore } from './sqlite/store.ts';
@@ -7,11 +8,12 @@ import { SqliteStore } from './sqlite/store.ts';
  * `postgres://…` / `postgresql://…`. An unknown scheme is a configuration error, reported with the URL's
  * scheme (never its password).
  */
-export async function openStore(databaseUrl: string): Promise<PaperStore> {
+export async function openStore(databaseUrl: string, logger?: Logger): Promise<PaperStore> {
   if (databaseUrl.startsWith('sqlite:')) {
     return SqliteStore.open(databaseUrl.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, ''));
   }
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return PostgresStore.open(databaseUrl);
+  if (/^postgres(ql)?:\/\//.test(databaseUrl))
+    return PostgresStore.open(databaseUrl, logger ? { logger } : {});
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(databaseUrl)?.[1] ?? '(none)';
   throw new Error(
     `DATABASE_URL uses the scheme "${scheme}", which paperboy does not support; use sqlite:<path> or postgres://.`,

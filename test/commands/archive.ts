@@ -70,7 +70,7 @@ export function context(store: SqliteStore, over: Partial<CommandContext> = {}):
     user: 'slack:U1',
     userName: 'Ada',
     canManageChannel: false,
-    roundupDefaults: { time: '09:00', timezone: 'UTC' },
+    roundupDefaults: { time: '09:00', timezone: 'UTC', channels: [] },
     ...over,
   } as CommandContext;
 }

@@ -76,6 +76,21 @@ describe('/papers roundup', () => {
     expect(await archive.store.getChannelSettings('slack:C1')).toBeNull();
   });
 
+  it('starts a configured channel from its configured defaults, on, and keeps them when one setting changes', async () => {
+    const configured = {
+      ...admin,
+      roundupDefaults: { time: '08:15', timezone: 'Asia/Tokyo', channels: ['slack:C1'] },
+    };
+    expect((await run('roundup', configured)).text).toMatch(/on\n• time: 08:15 Asia\/Tokyo/);
+    await run('roundup size 8', configured);
+    expect(await archive.store.getChannelSettings('slack:C1')).toMatchObject({
+      enabled: true,
+      time: '08:15',
+      timezone: 'Asia/Tokyo',
+      size: 8,
+    });
+  });
+
   it('clears topics', async () => {
     await run('roundup topics diffusion', admin);
     expect((await run('roundup topics none', admin)).text).toMatch(/topics: none/);

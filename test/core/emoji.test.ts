@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeEmoji, parseEmojiList } from '../../src/emoji.ts';
+import { emojiGlyph, normalizeEmoji, parseEmojiList } from '../../src/emoji.ts';
 
 describe('normalizeEmoji', () => {
   it.each([
@@ -24,5 +24,19 @@ describe('normalizeEmoji', () => {
 
   it('parses a configured list, dropping duplicates', () => {
     expect(parseEmojiList('+1, thumbsup 👍 🔥,,')).toEqual(['+1', 'fire']);
+  });
+});
+
+describe('emojiGlyph', () => {
+  it.each([
+    ['+1', '👍'],
+    ['fire', '🔥'],
+    ['heart', '❤️'],
+    ['arrow_up', '⬆️'],
+    ['one', '1️⃣'],
+    ['rocket', ':rocket:'],
+  ])('GIVEN %s THEN %s, which normalises back', (name, glyph) => {
+    expect(emojiGlyph(name)).toBe(glyph);
+    if (!glyph.startsWith(':')) expect(normalizeEmoji(glyph)).toBe(name);
   });
 });

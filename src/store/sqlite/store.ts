@@ -287,6 +287,11 @@ export class SqliteStore implements PaperStore {
          AND local_date = @localDate), @paperId, @message)
        ON CONFLICT DO NOTHING`,
     ).run({ channel, localDate, paperId, message });
+    // Each posted item renews the claim, so a long (paced, rate-limited) roundup is never taken for a
+    // crashed one while it is still making progress.
+    this.stmt(
+      "UPDATE roundups SET claimed_at = ? WHERE channel = ? AND local_date = ? AND state = 'claimed'",
+    ).run(this.now().toISOString(), channel, localDate);
   }
 
   async finishRoundup(
