@@ -71,8 +71,9 @@ export class SqliteStore implements PaperStore {
     const now = this.now().toISOString();
     const run = this.db.transaction((): UpsertResult => {
       const known = this.stmt(
+        // Two indexed lookups: with OR, SQLite scans the whole table for every batch.
         `SELECT rowid, * FROM papers WHERE id IN (SELECT value FROM json_each(?))
-           OR title_key IN (SELECT value FROM json_each(?))`,
+         UNION SELECT rowid, * FROM papers WHERE title_key IN (SELECT value FROM json_each(?))`,
       ).all(
         JSON.stringify(valid.map((p) => p.id)),
         JSON.stringify(valid.map((p) => normalizeTitle(p.title))),
