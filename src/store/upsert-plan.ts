@@ -26,41 +26,50 @@ export interface UpsertPlan {
 export function planUpsert(known: readonly KnownPaper[], batch: readonly Paper[]): UpsertPlan {
   const plan: UpsertPlan = { inserts: [], updates: [], renames: [], inserted: 0, updated: 0, unchanged: 0 };
   // Working state: stored rows (key >= 0) and rows this batch inserts (key < 0), by id and by title.
-  type Row = { key: number; paper: Paper; original: Paper | null; originalId: string };
+  type Row = { key: number; paper: Paper; original: Paper | null; originalId: string; titleKey: string };
   const rows: Row[] = known.map((k) => ({
     key: k.key,
     paper: completePaper(k.paper),
     original: completePaper(k.paper),
     originalId: k.paper.id,
+    titleKey: '',
   }));
   const byId = new Map(rows.map((r) => [r.paper.id, r]));
   const byTitle = new Map<string, Row[]>();
-  const indexTitle = (r: Row) => {
-    const key = normalizeTitle(r.paper.title);
-    byTitle.set(key, [...(byTitle.get(key) ?? []), r]);
+  const indexTitle = (r: Row, key = normalizeTitle(r.paper.title)) => {
+    r.titleKey = key;
+    const list = byTitle.get(key);
+    if (list) list.push(r);
+    else byTitle.set(key, [r]);
   };
   for (const r of rows) indexTitle(r);
   let nextNew = -1;
   const outcome = new Map<Row, 'inserted' | 'updated'>();
 
-  const findMatch = (p: Paper): Row | undefined => {
+  const findMatch = (p: Paper, key: string): Row | undefined => {
     const same = byId.get(p.id);
     if (same) return same;
-    const titled = (byTitle.get(normalizeTitle(p.title)) ?? []).filter(
-      (r) => normalizeTitle(r.paper.title) === normalizeTitle(p.title),
-    );
+    // A row retitled by a merge stays listed under its old key too; its current key decides.
+    const titled = (byTitle.get(key) ?? []).filter((r) => r.titleKey === key);
     if (p.arxivId) return titled.find((r) => r.paper.arxivId === null);
     return titled.find((r) => r.paper.arxivId !== null) ?? titled[0];
   };
 
   for (const raw of batch) {
     const incoming = completePaper(raw);
-    const row = findMatch(incoming);
+    const key = normalizeTitle(incoming.title);
+    const row = findMatch(incoming, key);
     if (!row) {
-      const fresh: Row = { key: nextNew--, paper: incoming, original: null, originalId: incoming.id };
+      const fresh: Row = {
+        key: nextNew--,
+        paper: incoming,
+        original: null,
+        originalId: incoming.id,
+        titleKey: '',
+      };
       rows.push(fresh);
       byId.set(incoming.id, fresh);
-      indexTitle(fresh);
+      indexTitle(fresh, key);
       outcome.set(fresh, 'inserted');
       continue;
     }
@@ -73,9 +82,9 @@ export function planUpsert(known: readonly KnownPaper[], batch: readonly Paper[]
       byId.delete(row.paper.id);
       byId.set(merged.id, row);
     }
-    const retitled = normalizeTitle(merged.title) !== normalizeTitle(row.paper.title);
     row.paper = merged;
-    if (retitled) indexTitle(row);
+    const retitled = normalizeTitle(merged.title);
+    if (retitled !== row.titleKey) indexTitle(row, retitled);
     if (!outcome.has(row)) outcome.set(row, 'updated');
   }
 
