@@ -3,6 +3,7 @@ import { Bot } from '../bot.ts';
 import { loadConfig } from '../config.ts';
 import { ArxivClient } from '../feed/arxiv-client.ts';
 import { HfClient } from '../feed/hf-client.ts';
+import { LeasedPlatform } from '../leased-platform.ts';
 import { createLogger } from '../log.ts';
 import { createPlatform } from '../main.ts';
 import type { ChatPlatform, PlatformName } from '../platform.ts';
@@ -100,10 +101,27 @@ export async function roundupCommand(args: string[], io: CliIo): Promise<number>
       let platform = platforms.get(name);
       if (!platform) {
         // A one-off run: Slack's HTTP receiver listens on any free port, not on the running bot's.
-        platform = createPlatform(name, { config: { ...config, port: 0 }, options: {}, logger, store });
+        const deps = { config: { ...config, port: 0 }, options: {}, logger, store };
+        // Discord's gateway takes the same lease as the bot: a second connection would answer commands twice.
+        platform =
+          name === 'discord' && config.discord
+            ? new LeasedPlatform('discord', () => createPlatform(name, deps), {
+                store,
+                holder: `cli-${process.pid}`,
+                ttlMs: config.discord.leaseMs,
+                logger,
+              })
+            : createPlatform(name, deps);
         await platform.start(bot.handlersFor(platform));
         started.push(platform);
         platforms.set(name, platform);
+      }
+      if (platform.active === false) {
+        failed++;
+        const reason = `${name} is connected from the running bot, whose scheduler posts this roundup`;
+        results.push({ channel: settings.channel, localDate, outcome: 'failed', reason });
+        if (!values.json) io.stdout.write(`${settings.channel} ${localDate}: skipped: ${reason}\n`);
+        continue;
       }
       try {
         const outcome = await postRoundup(
