@@ -138,11 +138,12 @@ export async function postRoundup(
   }
   const record = await store.getRoundup(channel, localDate);
   const done = new Map((record?.items ?? []).map((i) => [i.paperId, i.message]));
-  // A resumed roundup keeps the papers it started with, so the header's count stays true.
+  // A resumed roundup keeps the papers it already posted (even if fresh votes reranked them) and fills
+  // only the remaining places, so it never grows past its size.
   const shown = await store.papersPostedIn(channel);
   for (const id of done.keys()) shown.delete(id);
   const plan = planRoundup({
-    settings,
+    settings: { ...settings, size: Number.POSITIVE_INFINITY },
     localDate,
     candidates: await roundupCandidates(store, localDate),
     alreadyShown: shown,
@@ -162,7 +163,10 @@ export async function postRoundup(
     return 'empty';
   }
 
-  const papers = plan.ranked;
+  const posted = plan.ranked.filter((r) => done.has(r.paper.id));
+  const open = Math.max(0, settings.size - posted.length);
+  const keep = new Set([...posted, ...plan.ranked.filter((r) => !done.has(r.paper.id)).slice(0, open)]);
+  const papers = plan.ranked.filter((r) => keep.has(r));
   if (settings.mode === 'digest') {
     await postDigest(deps, settings, localDate, papers, done);
   } else {

@@ -175,6 +175,10 @@ describe('exactly once', () => {
     clock.now = new Date('2024-10-25T09:00:00Z');
     expect((await scheduler(flaky).tick()).map((r) => r.outcome)).toEqual(['failed']);
     expect(flaky.posts).toHaveLength(3); // the header and two papers
+    // Meanwhile the feed moves: four papers that were not picked become the most upvoted.
+    const picked = new Set(titles(flaky));
+    const others = (await archive.store.papersOnFeedDate('2024-10-25')).filter((p) => !picked.has(p.title));
+    await archive.store.upsertPapers(others.slice(-4).map((p) => ({ ...p, upvotes: 10_000 })));
     const healthy = new RecordingPlatform();
     clock.now = new Date('2024-10-25T09:05:00Z');
     // The claim is not stale yet: its holder may still be posting.
