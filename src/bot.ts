@@ -178,7 +178,9 @@ export class Bot {
       const place = KEYCAPS.indexOf(emoji as (typeof KEYCAPS)[number]);
       if (place < 0 && !this.#upvotes.has(emoji)) return;
       const message = place < 0 ? event.message : `${event.message}#${place + 1}`;
-      const change = { message, user: event.user, emoji, at: event.at };
+      // The reaction row keeps the platform's own emoji (👍 and 👍🏽 are two reactions on Discord): removing
+      // one of them must not drop the vote while the other is still there.
+      const change = { message, user: event.user, emoji: event.emoji.trim(), at: event.at };
       const votes = event.added
         ? await this.#deps.store.addReaction(change)
         : await this.#deps.store.removeReaction(change);

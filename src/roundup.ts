@@ -3,6 +3,7 @@ import { emojiGlyph, KEYCAPS } from './emoji.ts';
 import type { Logger } from './log.ts';
 import type { ChatPlatform, Reply } from './platform.ts';
 import { parseTopics, type Ranked, rankFeed } from './rank.ts';
+import { addDays, isoWeekday } from './schedule.ts';
 import type { ChannelSettings, PaperStore, StoredPaper } from './store/port.ts';
 
 /** Weekdays, the default roundup days: the Hugging Face feed is empty at weekends. */
@@ -42,10 +43,6 @@ export type RoundupPlan =
   | { kind: 'papers'; localDate: string; ranked: Ranked[] }
   | { kind: 'empty'; localDate: string; reason: EmptyReason };
 
-function daysBefore(date: string, n: number): string {
-  return new Date(Date.parse(`${date}T12:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
-}
-
 /**
  * Chooses a channel's roundup for its local date (pure): the latest feed days' papers the channel has not
  * been shown, ranked by the feed ranking with the channel's topics, above its minimum score, at most `size`.
@@ -60,10 +57,10 @@ export function planRoundup(input: {
 }): RoundupPlan {
   const { settings, localDate, candidates, alreadyShown } = input;
   if (candidates.length === 0) {
-    const weekday = new Date(`${localDate}T00:00:00Z`).getUTCDay();
+    const weekday = isoWeekday(localDate);
     const reason: EmptyReason = input.feedUnreachable
       ? 'feed-unreachable'
-      : weekday === 0 || weekday === 6
+      : weekday >= 6
         ? 'weekend'
         : 'no-papers';
     return { kind: 'empty', localDate, reason };
@@ -98,9 +95,9 @@ export async function roundupCandidates(store: PaperStore, localDate: string): P
   let before = localDate;
   for (let i = 0; i < LOOKBACK_DAYS; i++) {
     const day = await store.latestFeedDate(before);
-    if (!day || day < daysBefore(localDate, LOOKBACK_WINDOW_DAYS)) break;
+    if (!day || day < addDays(localDate, -LOOKBACK_WINDOW_DAYS)) break;
     out.push(...(await store.papersOnFeedDate(day)));
-    before = daysBefore(day, 1);
+    before = addDays(day, -1);
   }
   return out;
 }

@@ -3,6 +3,16 @@
  * the instant it reasons about, so tests drive it with a fake clock across DST changes.
  */
 
+/** The calendar day `n` days after `date` (negative: before), both `YYYY-MM-DD`. */
+export function addDays(date: string, n: number): string {
+  return new Date(Date.parse(`${date}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The ISO weekday of a calendar day: 1 = Monday … 7 = Sunday. */
+export function isoWeekday(date: string): number {
+  return ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+}
+
 export interface LocalParts {
   /** `YYYY-MM-DD` in the zone. */
   date: string;
@@ -53,8 +63,7 @@ function parts(instant: Date, timeZone: string): Record<string, string> {
 export function localParts(instant: Date, timeZone: string): LocalParts {
   const p = parts(instant, timeZone);
   const date = `${p.year}-${p.month}-${p.day}`;
-  const weekday = ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
-  return { date, time: `${p.hour}:${p.minute}`, weekday };
+  return { date, time: `${p.hour}:${p.minute}`, weekday: isoWeekday(date) };
 }
 
 /** The zone's offset from UTC at `instant`, in milliseconds. */
@@ -109,10 +118,9 @@ export interface Schedule {
  */
 export function dueLocalDate(schedule: Schedule, now: Date, catchUpMs: number): string | null {
   const today = localParts(now, schedule.timezone).date;
-  const yesterday = new Date(Date.parse(`${today}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const yesterday = addDays(today, -1);
   for (const date of [today, yesterday]) {
-    const weekday = ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
-    if (!schedule.days.includes(weekday)) continue;
+    if (!schedule.days.includes(isoWeekday(date))) continue;
     const at = zonedInstant(date, schedule.time, schedule.timezone).getTime();
     if (now.getTime() >= at && now.getTime() - at <= catchUpMs) return date;
   }
@@ -124,9 +132,8 @@ export function nextRun(schedule: Schedule, now: Date): Date | null {
   if (schedule.days.length === 0) return null;
   const today = localParts(now, schedule.timezone).date;
   for (let i = 0; i <= 8; i++) {
-    const date = new Date(Date.parse(`${today}T12:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10);
-    const weekday = ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
-    if (!schedule.days.includes(weekday)) continue;
+    const date = addDays(today, i);
+    if (!schedule.days.includes(isoWeekday(date))) continue;
     const at = zonedInstant(date, schedule.time, schedule.timezone);
     if (at.getTime() > now.getTime()) return at;
   }

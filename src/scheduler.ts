@@ -6,7 +6,7 @@ import { ingestPapers } from './ingest.ts';
 import type { Logger } from './log.ts';
 import type { ChatPlatform, PlatformName } from './platform.ts';
 import { defaultSettings, postRoundup, type RoundupOutcome } from './roundup.ts';
-import { dueLocalDate, localParts } from './schedule.ts';
+import { addDays, dueLocalDate, localParts } from './schedule.ts';
 import type { ChannelSettings, PaperStore } from './store/port.ts';
 
 /** The lease that makes one instance at a time ingest the feed. */
@@ -208,9 +208,7 @@ export class Scheduler {
       return;
     }
     const today = localParts(this.now(), 'UTC').date;
-    const days = [2, 1, 0].map((n) =>
-      new Date(Date.parse(`${today}T12:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10),
-    );
+    const days = [-2, -1, 0].map((n) => addDays(today, n));
     try {
       for (const day of days) {
         const feed = await this.deps.hf.dailyPapers(day);

@@ -45,6 +45,15 @@ describe('votes: upvote reactions on papers the bot posted', () => {
     expect(await votes()).toBe(1);
   });
 
+  it('GIVEN 👍 and 👍🏽 (two reactions on Discord) and one removed THEN still one vote', async () => {
+    await h.react(message, '👍', 'discord:7');
+    await h.react(message, '👍🏽', 'discord:7');
+    await h.react(message, '👍🏽', 'discord:7', { added: false });
+    expect(await votes()).toBe(1);
+    await h.react(message, '👍', 'discord:7', { added: false });
+    expect(await votes()).toBe(0);
+  });
+
   it("GIVEN the bot's own reaction THEN no vote", async () => {
     await h.react(message, '+1', 'slack:UBOT', { byBot: true });
     expect(await votes()).toBe(0);
