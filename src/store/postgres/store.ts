@@ -381,17 +381,6 @@ export class PostgresStore implements PaperStore {
     if (!this.pool.ended) await this.pool.end();
   }
 
-  /** Whether the database answers now (for health checks). */
-  async ping(): Promise<boolean> {
-    try {
-      await this.pool.query('SELECT 1');
-      return true;
-    } catch {
-      // Unreachable is the answer a health check wants, not an error to raise.
-      return false;
-    }
-  }
-
   private async transaction<T>(run: (client: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
