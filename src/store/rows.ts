@@ -1,5 +1,5 @@
 import { normalizeTitle, type Paper } from '../paper.ts';
-import type { StoredPaper } from './port.ts';
+import type { ChannelSettings, StoredPaper } from './port.ts';
 
 /** A `papers` row as SQLite returns it (plus the computed `team_votes` where selected). */
 export interface PaperRow {
@@ -79,5 +79,36 @@ export function rowToPaper(r: PaperRow): StoredPaper {
     thumbnail: extras.thumbnail ?? null,
     teamVotes: r.team_votes ?? 0,
     firstSeenAt: r.first_seen_at ?? '',
+  };
+}
+
+/** A `channel_settings` row: `enabled` is an integer in SQLite and a boolean in PostgreSQL. */
+export interface SettingsRow {
+  channel: string;
+  enabled: number | boolean;
+  time: string;
+  timezone: string;
+  days: string;
+  size: number;
+  topics: string;
+  min_score: number;
+  mode: 'messages' | 'digest';
+  updated_by: string | null;
+  updated_at: string;
+}
+
+export function rowToSettings(r: SettingsRow): ChannelSettings {
+  return {
+    channel: r.channel,
+    enabled: r.enabled === 1 || r.enabled === true,
+    time: r.time,
+    timezone: r.timezone,
+    days: JSON.parse(r.days) as number[],
+    size: r.size,
+    topics: JSON.parse(r.topics) as string[],
+    minScore: r.min_score,
+    mode: r.mode,
+    updatedBy: r.updated_by,
+    updatedAt: r.updated_at,
   };
 }

@@ -17,7 +17,7 @@ import type {
   TopEntry,
   UpsertResult,
 } from '../port.ts';
-import { type PaperRow, paperToRow, rowToPaper } from '../rows.ts';
+import { type PaperRow, paperToRow, rowToPaper, rowToSettings, type SettingsRow } from '../rows.ts';
 import { planUpsert } from '../upsert-plan.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 import { toTsQuery } from './tsquery.ts';
@@ -445,34 +445,4 @@ export function describeTarget(url: string): string {
     // Not a URL (a libpq key/value string): say nothing that could hold a password.
     return 'the configured DATABASE_URL';
   }
-}
-
-interface SettingsRow {
-  channel: string;
-  enabled: boolean;
-  time: string;
-  timezone: string;
-  days: string;
-  size: number;
-  topics: string;
-  min_score: number;
-  mode: 'messages' | 'digest';
-  updated_by: string | null;
-  updated_at: string;
-}
-
-function rowToSettings(r: SettingsRow): ChannelSettings {
-  return {
-    channel: r.channel,
-    enabled: r.enabled,
-    time: r.time,
-    timezone: r.timezone,
-    days: JSON.parse(r.days) as number[],
-    size: r.size,
-    topics: JSON.parse(r.topics) as string[],
-    minScore: r.min_score,
-    mode: r.mode,
-    updatedBy: r.updated_by,
-    updatedAt: r.updated_at,
-  };
 }

@@ -18,7 +18,7 @@ import type {
   TopEntry,
   UpsertResult,
 } from '../port.ts';
-import { type PaperRow, paperToRow, rowToPaper } from '../rows.ts';
+import { type PaperRow, paperToRow, rowToPaper, rowToSettings, type SettingsRow } from '../rows.ts';
 import { planUpsert } from '../upsert-plan.ts';
 import { toFtsMatch } from './fts-match.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
@@ -376,34 +376,4 @@ function migrate(db: Db): void {
       db.pragma(`user_version = ${m.version}`);
     }).immediate();
   }
-}
-
-interface SettingsRow {
-  channel: string;
-  enabled: number;
-  time: string;
-  timezone: string;
-  days: string;
-  size: number;
-  topics: string;
-  min_score: number;
-  mode: 'messages' | 'digest';
-  updated_by: string | null;
-  updated_at: string;
-}
-
-function rowToSettings(r: SettingsRow): ChannelSettings {
-  return {
-    channel: r.channel,
-    enabled: r.enabled === 1,
-    time: r.time,
-    timezone: r.timezone,
-    days: JSON.parse(r.days) as number[],
-    size: r.size,
-    topics: JSON.parse(r.topics) as string[],
-    minScore: r.min_score,
-    mode: r.mode,
-    updatedBy: r.updated_by,
-    updatedAt: r.updated_at,
-  };
 }
