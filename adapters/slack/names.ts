@@ -41,39 +41,37 @@ export class UserNames {
    */
   async isWorkspaceAdmin(user: UserRef): Promise<boolean> {
     const id = slackUserId(user);
-    if (!id || this.#disabled) return false;
+    if (!id) return false;
     const cached = this.#admins.get(id);
     if (cached && Date.now() - cached.at < 600_000) return cached.admin;
-    try {
-      const res = await this.#client.users.info({ user: id });
-      const admin = Boolean(res.user?.is_admin || res.user?.is_owner || res.user?.is_primary_owner);
-      this.#admins.set(id, { admin, at: Date.now() });
-      const name = res.user?.profile?.display_name || res.user?.real_name || res.user?.name;
-      if (name) this.#cache.set(user, name);
-      return admin;
-    } catch (error) {
-      const code = (error as { data?: { error?: string } }).data?.error;
-      if (code === 'missing_scope') this.#disabled = true;
-      this.#logger.warn({ err: error, user: id }, 'Slack users.info failed; treating the user as no admin');
-      return false;
-    }
+    const info = await this.#info(user, id);
+    return info?.admin ?? false;
   }
 
   async #lookup(user: UserRef): Promise<string | null> {
     const cached = this.#cache.get(user);
     if (cached) return cached;
     const id = slackUserId(user);
-    if (!id || this.#disabled) return null;
+    return id ? ((await this.#info(user, id))?.name ?? null) : null;
+  }
+
+  /** One users.info call, feeding both caches; null when Slack cannot say. */
+  async #info(user: UserRef, id: string): Promise<{ name: string | null; admin: boolean } | null> {
+    if (this.#disabled) return null;
     try {
-      const res = await this.#client.users.info({ user: id });
-      const u = res.user;
+      const u = (await this.#client.users.info({ user: id })).user;
       const name = u?.profile?.display_name || u?.real_name || u?.name || null;
+      const admin = Boolean(u?.is_admin || u?.is_owner || u?.is_primary_owner);
       if (name) this.#cache.set(user, name);
-      return name;
+      this.#admins.set(id, { admin, at: Date.now() });
+      return { name, admin };
     } catch (error) {
       const code = (error as { data?: { error?: string } }).data?.error;
       if (code === 'missing_scope') this.#disabled = true;
-      this.#logger.warn({ err: error, user: id }, 'Slack users.info failed; the voter stays unnamed');
+      this.#logger.warn(
+        { err: error, user: id },
+        'Slack users.info failed; the user stays unnamed and no admin',
+      );
       return null;
     }
   }
