@@ -28,6 +28,10 @@ export const WEIGHTS = {
    * together (at most 1.2), so it acts as a tier: title matches first, then the rest.
    */
   searchTitle: 2,
+  /** Search: weight of the paper-text match computed here, the same on every store. */
+  searchText: 0.6,
+  /** Search: weight of the store's own relevance score. */
+  searchRelevance: 0.01,
   /** Search: weight of popularity, log10(1 + upvotes + teamVote·votes) / 3 capped at 1. */
   searchPopularity: 0.15,
   /** Search: weight of freshness, halving every year. */
@@ -133,15 +137,70 @@ export function rankFeed(
 }
 
 /**
- * Search re-ranking over the store's candidates:
- *   score = relevance / best relevance + title bonus + popularity + freshness
- * The title bonus is a tier: papers with every searched word in the title come first. Inside a tier,
- * relevance dominates; popularity and freshness (together at most 0.2) only reorder near-equal matches.
+ * How well the paper's own text matches the query, computed here the same way whatever store found it
+ * (BM25-shaped: saturating term counts, shorter fields count more, the title weighted 3× the abstract).
+ * Words match by their Porter stem as a prefix (`unlearn` matches unlearning, unlearned), phrases as
+ * consecutive words. This keeps rankings the same on SQLite and PostgreSQL, whose own scores differ.
  */
-export function rankSearch(hits: readonly SearchHit[], today: string): Ranked[] {
+export function textMatch(
+  paper: Pick<StoredPaper, 'title' | 'abstract'>,
+  must: readonly (readonly string[])[],
+): number {
+  const bm = (tf: number, len: number, avg: number) => (tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * len) / avg));
+  const title = fold(paper.title);
+  const abstract = fold(paper.abstract);
+  let score = 0;
+  for (const phrase of must) {
+    const pattern = phraseRegex(phrase);
+    const tfTitle = title.match(pattern)?.length ?? 0;
+    const tfAbstract = abstract.match(pattern)?.length ?? 0;
+    score += 3 * bm(tfTitle, title.length / 6, 12) + bm(tfAbstract, abstract.length / 6, 180);
+  }
+  return score / Math.max(1, must.length);
+}
+
+const phraseCache = new Map<string, RegExp>();
+function phraseRegex(phrase: readonly string[]): RegExp {
+  const key = phrase.join(' ');
+  let re = phraseCache.get(key);
+  if (!re) {
+    // Each word as its stem or as typed (Porter's `librari` is no prefix of "library"), then any ending.
+    const words = phrase.map((token) => {
+      const forms = [...new Set([fold(token), ...stemTokens(token)])].map((t) =>
+        t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+      );
+      return `(?:${forms.join('|')})[\\p{L}\\p{N}]*`;
+    });
+    re = new RegExp(`(?<![\\p{L}\\p{N}])${words.join('[^\\p{L}\\p{N}]+')}`, 'gu');
+    if (phraseCache.size > 500) phraseCache.clear();
+    phraseCache.set(key, re);
+  }
+  return re;
+}
+
+/** Lowercase with diacritics folded, as the full-text indexes see text. */
+function fold(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/**
+ * Search re-ranking over the store's candidates:
+ *   score = 2 if every searched word is in the title (a tier: title matches come first)
+ *         + 0.6 × text match / best text match      (the paper's own text, computed the same on every store)
+ *         + 0.01 × store relevance / best relevance (BM25 on SQLite, ts_rank_cd on PostgreSQL: a tie-break)
+ *         + popularity (≤ 0.15) + freshness (≤ 0.05)
+ */
+export function rankSearch(
+  hits: readonly SearchHit[],
+  today: string,
+  must: readonly (readonly string[])[] = [],
+): Ranked[] {
   const best = Math.max(...hits.map((h) => h.relevance), Number.MIN_VALUE);
-  const ranked = hits.map((h): Ranked => {
-    const rel = h.relevance / best;
+  const texts = hits.map((h) => (must.length > 0 ? textMatch(h.paper, must) : 0));
+  const bestText = Math.max(...texts, Number.MIN_VALUE);
+  const ranked = hits.map((h, i): Ranked => {
+    const rel = WEIGHTS.searchRelevance * (h.relevance / best);
+    const text = must.length > 0 ? WEIGHTS.searchText * ((texts[i] ?? 0) / bestText) : 0;
     const title = h.titleMatch ? WEIGHTS.searchTitle : 0;
     const votes = (h.paper.upvotes ?? 0) + WEIGHTS.teamVote * h.paper.teamVotes;
     const pop = WEIGHTS.searchPopularity * Math.min(1, Math.log10(1 + votes) / 3);
@@ -149,14 +208,15 @@ export function rankSearch(hits: readonly SearchHit[], today: string): Ranked[] 
     const fresh = WEIGHTS.searchFreshness * (age === null ? 0 : 0.5 ** (age / 365));
     return {
       paper: h.paper,
-      score: round(rel + title + pop + fresh),
+      score: round(title + text + rel + pop + fresh),
       explain: [
-        { factor: 'relevance', value: round(rel), detail: 'text match, relative to the best match' },
         {
           factor: 'title',
           value: title,
           detail: h.titleMatch ? 'every word in the title' : 'not all words in the title',
         },
+        { factor: 'text', value: round(text), detail: 'words in title and abstract, relative to the best' },
+        { factor: 'relevance', value: round(rel), detail: "the store's own score, relative to the best" },
         {
           factor: 'popularity',
           value: round(pop),

@@ -30,7 +30,7 @@ export async function searchPapers(
   }
   return {
     ok: true,
-    results: rankSearch(hits, options.today).slice(0, options.limit),
+    results: rankSearch(hits, options.today, query.must).slice(0, options.limit),
     notice: notices.join(' ') || null,
   };
 }

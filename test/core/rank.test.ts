@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { titleKeyId } from '../../src/paper.ts';
-import { ageInDays, parseTopics, rankFeed, rankSearch } from '../../src/rank.ts';
+import { ageInDays, parseTopics, rankFeed, rankSearch, textMatch } from '../../src/rank.ts';
 import type { StoredPaper } from '../../src/store/port.ts';
 
 const TODAY = '2026-03-06';
@@ -93,6 +93,36 @@ describe('rankSearch', () => {
       TODAY,
     );
     expect(order(ranked)).toEqual(['loved', 'quiet']);
+  });
+
+  it('GIVEN two title matches THEN the one whose own text matches more comes first, whatever the store scored', () => {
+    const must = [['unlearning']];
+    const ranked = rankSearch(
+      [
+        { paper: sp('Unlearning', { abstract: 'We study other things.' }), relevance: 9, titleMatch: true },
+        {
+          paper: sp('Machine Unlearning', { abstract: 'Unlearning removes data; unlearned models forget.' }),
+          relevance: 5,
+          titleMatch: true,
+        },
+      ],
+      TODAY,
+      must,
+    );
+    expect(order(ranked)).toEqual(['Machine Unlearning', 'Unlearning']);
+    expect(ranked[0]?.explain.map((e) => e.factor)).toEqual([
+      'title',
+      'text',
+      'relevance',
+      'popularity',
+      'freshness',
+    ]);
+  });
+
+  it('matches words by stem or as typed, folding accents: tulu finds TÜLU, library finds libraries', () => {
+    expect(textMatch({ title: 'TÜLU 3', abstract: '' }, [['tulu']])).toBeGreaterThan(0);
+    expect(textMatch({ title: 'A library of libraries', abstract: '' }, [['library']])).toBeGreaterThan(0);
+    expect(textMatch({ title: 'Nothing here', abstract: 'at all' }, [['unlearning']])).toBe(0);
   });
 
   it('GIVEN no hits THEN no results', () => {
