@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HfClient } from '../../src/feed/hf-client.ts';
+import { silentLogger } from '../../src/log.ts';
+import { Scheduler } from '../../src/scheduler.ts';
+import { PostgresStore } from '../../src/store/postgres/store.ts';
+import { RecordingPlatform } from '../fakes/recording-platform.ts';
+import { SEED_PAPERS } from '../slack/harness.ts';
+import {
+  ADMIN_URL,
+  dropThrowawayDatabases,
+  postgresAvailable,
+  throwawayDatabase,
+} from '../store/postgres-db.ts';
+import { type FaultBot, startFaultBot } from './slack-bot.ts';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
+
+const available = await postgresAvailable();
+const suite = available.ok ? describe : describe.skip;
+
+suite(
+  available.ok
+    ? 'PostgreSQL unreachable for a while'
+    : `PostgreSQL outage: skipped, ${available.ok || available.reason}`,
+  () => {
+    let proxy: TcpProxy;
+    let bot: FaultBot;
+    beforeAll(async () => {
+      const direct = new URL(await throwawayDatabase());
+      const server = new URL(ADMIN_URL);
+      proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+      const viaProxy = new URL(direct);
+      viaProxy.hostname = '127.0.0.1';
+      viaProxy.port = String(proxy.port);
+      bot = await startFaultBot({
+        openStore: async () => {
+          const store = await PostgresStore.open(viaProxy.toString(), { logger: silentLogger });
+          await store.upsertPapers(SEED_PAPERS);
+          return store;
+        },
+      });
+    });
+    afterAll(async () => {
+      await bot?.close();
+      await proxy?.close();
+      await dropThrowawayDatabases();
+    });
+
+    it('answers commands clearly while the database is cut off, and works again once it is back', async () => {
+      expect((await bot.ask('search unlearning')).text).toContain('Machine Unlearning at Scale');
+
+      await proxy.cut();
+      const search = await bot.ask('search unlearning');
+      expect(search.public).toBe(false);
+      expect(search.text).toMatch(/try again/i);
+      expect(search.text).not.toMatch(/ECONNREFUSED|Connection terminated|\n\s+at /);
+      const share = await bot.ask('share 2501.00001');
+      expect(share.text).toMatch(/try again/i);
+      expect(bot.channelPosts()).toHaveLength(0);
+      // The scheduler meets the same outage at its next minute and survives it.
+      const scheduler = new Scheduler({
+        store: bot.store,
+        hf: new HfClient({ baseUrl: bot.hf.url, retries: 0 }),
+        platforms: new Map([['slack', new RecordingPlatform()]]),
+        defaults: { channels: ['slack:C0GENERAL'], time: '00:00', timezone: 'UTC', catchUpMs: 86_400_000 },
+        logger: silentLogger,
+      });
+      await expect(scheduler.tick()).resolves.toEqual([]);
+      await scheduler.ingest();
+      expect(scheduler.lastIngestion).toBeNull(); // it could not even take the ingestion lease
+
+      await proxy.restore();
+      expect((await bot.ask('search unlearning')).text).toContain('Machine Unlearning at Scale');
+      const shared = await bot.ask('share 2501.00001');
+      expect(shared.text).toBe('Shared “Machine Unlearning at Scale” in this channel.');
+      expect(bot.channelPosts()).toHaveLength(1);
+    }, 30_000);
+  },
+);
