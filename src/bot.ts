@@ -31,6 +31,31 @@ export interface BotDeps {
   roundupDefaults?: { time: string; timezone: string; channels: readonly string[] };
 }
 
+/**
+ * Whether an error means the database could not be used just now (SQLite busy or locked past its timeout,
+ * PostgreSQL unreachable or timing out), which a person can fix by waiting.
+ */
+function archiveUnavailable(error: unknown): boolean {
+  const code = String((error as { code?: unknown })?.code ?? '');
+  return (
+    /^SQLITE_(BUSY|LOCKED)/.test(code) ||
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      '57P01',
+      '57P03',
+      '57014',
+      '08006',
+      '08001',
+    ].includes(code) ||
+    /Connection terminated|connection timeout|Cannot use a pool after calling end/i.test(
+      String((error as Error)?.message),
+    )
+  );
+}
+
 function ephemeral(text: string): Reply {
   return { visibility: 'ephemeral', text };
 }
@@ -103,7 +128,9 @@ export class Bot {
         'command failed',
       );
       return ephemeral(
-        `Something went wrong while running /papers ${command.name}. It has been logged; try again in a moment.`,
+        archiveUnavailable(error)
+          ? `The paper archive is busy or unreachable right now, so /papers ${command.name} could not run. Try again in a minute.`
+          : `Something went wrong while running /papers ${command.name}. It has been logged; try again in a moment.`,
       );
     }
     if (reply.visibility !== 'channel' || !reply.papers?.length) return reply;

@@ -11,7 +11,7 @@ import { DAILY_2024_10_25 } from '../fakes/hf-server.ts';
 import { checkArchive } from './archive-check.ts';
 import { assertCleanExit, runChild, tally } from './child-process.ts';
 
-const KILLS = Number(process.env.VOTE_KILLS ?? 17);
+const KILLS = 17;
 const EVENTS = 3000;
 const SEED = Number(process.env.CRASH_SEED ?? 20251112) + 1;
 const CHILD = new URL('./vote-child.ts', import.meta.url).pathname;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_PAPERS } from '../slack/harness.ts';
 import { type FaultBot, startFaultBot } from './slack-bot.ts';
 
-const [FIRST, SECOND, THIRD] = SEED_PAPERS.map((p) => p.id) as [string, string, string?];
+const [FIRST, SECOND] = SEED_PAPERS.map((p) => p.id) as [string, string];
 
 describe("Slack's Web API refusing chat.postMessage", () => {
   let bot: FaultBot;
@@ -67,7 +67,6 @@ describe("Slack's Web API refusing chat.postMessage", () => {
     // The one message that shows this paper is still the first share: nothing new was recorded for it.
     const ids = [...(await bot.store.papersPostedIn('slack:C0GENERAL'))].sort();
     expect(ids).toEqual([FIRST, SECOND].sort());
-    expect(THIRD).toBeUndefined();
     // Slack is healthy again (one scripted 503 is left over and retried away): the next share works.
     const again = await bot.ask(`share ${SECOND}`);
     expect(again.text).toBe('Shared “Certified Unlearning for LLMs” in this channel.');

@@ -85,7 +85,7 @@ describe('the SQLite archive locked by another writer', () => {
     const releasedAt = await lock.release();
     expect(answer.call.at).toBeLessThanOrEqual(releasedAt);
     expect(answer.public).toBe(false);
-    expect(answer.text).toMatch(/try again/i);
+    expect(answer.text).toMatch(/archive is busy or unreachable.*Try again/);
     expect(answer.text).not.toMatch(/SQLITE_BUSY|database is locked|\n\s+at /);
     expect(await bot.store.getPaper('2410.16251')).toBeNull();
     // Released: the same command now works.
