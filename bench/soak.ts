@@ -8,7 +8,7 @@
  *
  *   node --import tsx bench/soak.ts                 SOAK_SECONDS=30 node --import tsx bench/soak.ts
  *
- * Full runs (>= 600 s) draw the charts into docs/, shorter ones into bench/out/.
+ * Full runs (>= 600 s) draw the charts into bench/results/, shorter ones into bench/out/.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,7 +51,7 @@ const FEED_NOW = new Date('2024-10-27T12:00:00Z');
 
 const MB = 1024 * 1024;
 const out = new URL('./out/', import.meta.url);
-const chartDir = SECONDS >= 600 ? new URL('../docs/', import.meta.url) : out;
+const chartDir = SECONDS >= 600 ? new URL('./results/', import.meta.url) : out;
 mkdirSync(out, { recursive: true });
 mkdirSync(chartDir, { recursive: true });
 
