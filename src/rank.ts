@@ -181,7 +181,7 @@ function phraseRegex(phrase: readonly string[]): RegExp {
 /** Lowercase with diacritics folded, as the full-text indexes see text. */
 function fold(text: string): string {
   // Most abstracts are plain ASCII: skip the Unicode decomposition for them (it dominates the cost).
-  if (!/[^\x00-\x7f]/.test(text)) return text.toLowerCase();
+  if (!/[\u0080-\uffff]/.test(text)) return text.toLowerCase();
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }
 

@@ -217,21 +217,20 @@ export class SqliteStore implements PaperStore {
   }
 
   async topVoted(since: string | null, limit: number): Promise<TopEntry[]> {
-    // A vote's time is the person's first upvote reaction on any post of the paper.
-    const votes = this.stmt(
-      `SELECT paper_id, user_ref FROM (
+    // A vote's time is the person's first upvote reaction on any post of the paper. Counted and ranked in
+    // SQL, so only the top `limit` papers and their voters reach JavaScript.
+    const rows = this.stmt(
+      `SELECT paper_id, COUNT(*) AS n, json_group_array(user_ref) AS voters FROM (
          SELECT p.paper_id, r.user_ref, MIN(r.at) AS first_at FROM reactions r
          JOIN posts p ON p.message = r.message WHERE p.paper_id IS NOT NULL
-         GROUP BY p.paper_id, r.user_ref)
-       WHERE @since IS NULL OR first_at >= @since ORDER BY first_at`,
-    ).all({ since }) as { paper_id: string; user_ref: string }[];
-    const byPaper = new Map<string, string[]>();
-    for (const v of votes) byPaper.set(v.paper_id, [...(byPaper.get(v.paper_id) ?? []), v.user_ref]);
-    const ranked = [...byPaper.entries()].sort((a, b) => b[1].length - a[1].length).slice(0, limit);
+         GROUP BY p.paper_id, r.user_ref ORDER BY first_at)
+       WHERE @since IS NULL OR first_at >= @since
+       GROUP BY paper_id ORDER BY n DESC, MIN(first_at) LIMIT @limit`,
+    ).all({ since, limit }) as { paper_id: string; n: number; voters: string }[];
     const out: TopEntry[] = [];
-    for (const [paperId, voters] of ranked) {
-      const paper = await this.getPaper(paperId);
-      if (paper) out.push({ paper, votes: voters.length, voters });
+    for (const row of rows) {
+      const paper = await this.getPaper(row.paper_id);
+      if (paper) out.push({ paper, votes: row.n, voters: JSON.parse(row.voters) as string[] });
     }
     return out;
   }
