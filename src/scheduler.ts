@@ -86,7 +86,6 @@ export class Scheduler {
     for (const t of this.tasks) await t.stop();
     this.tasks = [];
     await this.ticking;
-    await this.ingesting;
     // Hand ingestion over at once: a restarted instance has a new id and would otherwise wait for it.
     await this.deps.store.releaseLease(INGEST_LEASE, this.instanceId).catch(() => undefined);
   }

@@ -201,7 +201,7 @@ export async function fetchText(url: string, opts: FetchTextOptions = {}): Promi
     // The server's wait is a floor: retrying earlier would only earn another refusal.
     const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)) * (0.5 + random() * 0.5);
     const delayMs = Math.round(Math.max(waitAsked ?? 0, backoff));
-    logger.warn({ url: safeUrl, attempt, status, failure: outcome.failure, delayMs }, 'retrying');
+    logger.info({ url: safeUrl, attempt, status, failure: outcome.failure, delayMs }, 'retrying');
     await sleep(delayMs);
   }
 }
