@@ -1,5 +1,5 @@
 import { normalizeTitle, type Paper } from '../paper.ts';
-import type { ChannelSettings, StoredPaper } from './port.ts';
+import type { ChannelSettings, RoundupRecord, RoundupState, StoredPaper } from './port.ts';
 
 /** A `papers` row as SQLite returns it (plus the computed `team_votes` where selected). */
 export interface PaperRow {
@@ -110,5 +110,30 @@ export function rowToSettings(r: SettingsRow): ChannelSettings {
     mode: r.mode,
     updatedBy: r.updated_by,
     updatedAt: r.updated_at,
+  };
+}
+
+/** A `roundups` row. */
+export interface RoundupRow {
+  state: RoundupState;
+  claimed_by: string;
+  claimed_at: string;
+  note: string | null;
+}
+
+export function toRoundupRecord(
+  channel: string,
+  localDate: string,
+  row: RoundupRow,
+  items: RoundupRecord['items'],
+): RoundupRecord {
+  return {
+    channel,
+    localDate,
+    state: row.state,
+    claimedBy: row.claimed_by,
+    claimedAt: row.claimed_at,
+    items,
+    note: row.note,
   };
 }

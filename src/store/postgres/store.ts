@@ -17,7 +17,14 @@ import type {
   TopEntry,
   UpsertResult,
 } from '../port.ts';
-import { type PaperRow, paperToRow, rowToPaper, rowToSettings, type SettingsRow } from '../rows.ts';
+import {
+  type PaperRow,
+  paperToRow,
+  rowToPaper,
+  rowToSettings,
+  type SettingsRow,
+  toRoundupRecord,
+} from '../rows.ts';
 import { planUpsert } from '../upsert-plan.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 import { toTsQuery } from './tsquery.ts';
@@ -351,15 +358,7 @@ export class PostgresStore implements PaperStore {
       `SELECT paper_id AS "paperId", message FROM roundup_items WHERE channel = $1 AND local_date = $2 ORDER BY position`,
       [channel, localDate],
     );
-    return {
-      channel,
-      localDate,
-      state: row.state,
-      claimedBy: row.claimed_by,
-      claimedAt: row.claimed_at,
-      items: items.rows,
-      note: row.note,
-    };
+    return toRoundupRecord(channel, localDate, row, items.rows);
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {

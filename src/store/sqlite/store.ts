@@ -18,7 +18,14 @@ import type {
   TopEntry,
   UpsertResult,
 } from '../port.ts';
-import { type PaperRow, paperToRow, rowToPaper, rowToSettings, type SettingsRow } from '../rows.ts';
+import {
+  type PaperRow,
+  paperToRow,
+  rowToPaper,
+  rowToSettings,
+  type SettingsRow,
+  toRoundupRecord,
+} from '../rows.ts';
 import { planUpsert } from '../upsert-plan.ts';
 import { toFtsMatch } from './fts-match.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
@@ -318,15 +325,7 @@ export class SqliteStore implements PaperStore {
       `SELECT paper_id AS paperId, message FROM roundup_items WHERE channel = ? AND local_date = ?
        ORDER BY position`,
     ).all(channel, localDate) as { paperId: string; message: string }[];
-    return {
-      channel,
-      localDate,
-      state: row.state,
-      claimedBy: row.claimed_by,
-      claimedAt: row.claimed_at,
-      items,
-      note: row.note,
-    };
+    return toRoundupRecord(channel, localDate, row, items);
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
