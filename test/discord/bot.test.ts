@@ -1,18 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DiscordPlatform } from '../../adapters/discord/platform.ts';
 import { shareCustomId } from '../../adapters/discord/render.ts';
-import { Bot } from '../../src/bot.ts';
-import { ArxivClient } from '../../src/feed/arxiv-client.ts';
-import { HfClient } from '../../src/feed/hf-client.ts';
-import { parseHfJson } from '../../src/feed/hf-json.ts';
-import type { InboundHandlers, ReactionEvent } from '../../src/platform.ts';
-import { SqliteStore } from '../../src/store/sqlite/store.ts';
-import { type FakeDiscord, type RestCall, startFakeDiscord } from '../fakes/discord-gateway.ts';
+import type { ReactionEvent } from '../../src/platform.ts';
+import type { SqliteStore } from '../../src/store/sqlite/store.ts';
+import type { FakeDiscord, RestCall } from '../fakes/discord-gateway.ts';
 import type { SentInteraction } from '../fakes/discord-interactions.ts';
-import { DAILY_2024_10_25, type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
+import { type DiscordBot, NOW, startDiscordBot } from './harness.ts';
 import { Recorder } from './recorder.ts';
 
 /**
@@ -20,12 +12,9 @@ import { Recorder } from './recorder.ts';
  * fake Discord: what a person in a Discord server sees for each subcommand, the Share button and votes.
  */
 let fake: FakeDiscord;
-let hf: FakeHf;
-let platform: DiscordPlatform;
 let store: SqliteStore;
-let dir: string;
+let harness: DiscordBot;
 const handled = new Recorder<ReactionEvent>();
-const NOW = new Date('2024-10-25T12:00:00Z');
 
 interface Body {
   content?: string;
@@ -35,41 +24,11 @@ interface Body {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'paperboy-discord-bot-'));
-  store = SqliteStore.open(join(dir, 'archive.db'), { now: () => NOW });
-  await store.upsertPapers(parseHfJson(DAILY_2024_10_25).papers);
-  hf = await startFakeHf({ today: '2024-10-25' });
-  fake = await startFakeDiscord();
-  platform = new DiscordPlatform(
-    { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, leaseMs: 30_000 },
-    { store, now: () => NOW },
-  );
-  const bot = new Bot({
-    store,
-    hf: new HfClient({ baseUrl: hf.url, retries: 0, timeoutMs: 5000 }),
-    arxiv: new ArxivClient({ baseUrl: hf.arxivUrl, retries: 0, minIntervalMs: 0 }),
-    upvoteEmoji: ['+1', 'fire'],
-    now: () => NOW,
-  });
-  const core = bot.handlersFor(platform);
-  // Records each reaction once the bot has handled it, so tests wait for the vote, not a clock.
-  const handlers: InboundHandlers = {
-    ...core,
-    onReaction: async (event) => {
-      await core.onReaction(event);
-      handled.push(event);
-    },
-  };
-  await platform.start(handlers);
+  harness = await startDiscordBot({ upvoteEmoji: ['+1', 'fire'], onReactionHandled: (e) => handled.push(e) });
+  ({ fake, store } = harness);
 });
 
-afterAll(async () => {
-  await platform?.stop();
-  await fake?.close();
-  await hf?.close();
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => harness?.close());
 
 /** The private answer to an interaction (the edit of its deferred reply). */
 async function answer(sent: SentInteraction): Promise<Body> {

@@ -1,52 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GatewayOpcodes } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DiscordPlatform } from '../../adapters/discord/platform.ts';
-import { Bot } from '../../src/bot.ts';
-import { ArxivClient } from '../../src/feed/arxiv-client.ts';
-import { HfClient } from '../../src/feed/hf-client.ts';
-import { parseHfJson } from '../../src/feed/hf-json.ts';
-import { SqliteStore } from '../../src/store/sqlite/store.ts';
-import { type FakeDiscord, startFakeDiscord } from '../fakes/discord-gateway.ts';
+import { type DiscordBot, startDiscordBot } from '../discord/harness.ts';
+import type { FakeDiscord } from '../fakes/discord-gateway.ts';
 import type { SentInteraction } from '../fakes/discord-interactions.ts';
-import { DAILY_2024_10_25, type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
 
 let fake: FakeDiscord;
-let hf: FakeHf;
-let platform: DiscordPlatform;
-let store: SqliteStore;
-let dir: string;
-const NOW = new Date('2024-10-25T12:00:00Z');
+let harness: DiscordBot;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'paperboy-faults-discord-'));
-  store = SqliteStore.open(join(dir, 'archive.db'), { now: () => NOW });
-  await store.upsertPapers(parseHfJson(DAILY_2024_10_25).papers);
-  hf = await startFakeHf({ today: '2024-10-25' });
-  fake = await startFakeDiscord();
-  platform = new DiscordPlatform(
-    { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, leaseMs: 30_000 },
-    { store, now: () => NOW },
-  );
-  const bot = new Bot({
-    store,
-    hf: new HfClient({ baseUrl: hf.url, retries: 0, timeoutMs: 5000 }),
-    arxiv: new ArxivClient({ baseUrl: hf.arxivUrl, retries: 0, minIntervalMs: 0 }),
-    upvoteEmoji: ['+1'],
-    now: () => NOW,
-  });
-  await platform.start(bot.handlersFor(platform));
+  harness = await startDiscordBot({ upvoteEmoji: ['+1'] });
+  fake = harness.fake;
 });
 
-afterAll(async () => {
-  await platform?.stop();
-  await fake?.close();
-  await hf?.close();
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => harness?.close());
 
 const answerTo = (sent: SentInteraction, what: string) =>
   fake.waitForCall(

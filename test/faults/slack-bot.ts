@@ -11,7 +11,7 @@ import type { PaperStore } from '../../src/store/port.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
 import { FAKE_TEAM_ID, type FakeSlackApi, type SlackCall, startFakeSlackApi } from '../fakes/slack-api.ts';
-import { BOT_TOKEN, SEED_PAPERS, SIGNING_SECRET, sign } from '../slack/harness.ts';
+import { BOT_TOKEN, postSigned, SEED_PAPERS, SIGNING_SECRET } from '../slack/harness.ts';
 
 export interface FaultBotOptions {
   /** Web API retry policy; default: the production count (6 retries) with short backoffs. */
@@ -95,16 +95,7 @@ export async function startFaultBot(options: FaultBotOptions = {}): Promise<Faul
         response_url: responseUrl,
         trigger_id: '13345224609.738474920.8088930838d88f008e0',
       }).toString();
-      const ts = Math.floor(Date.now() / 1000);
-      const res = await fetch(endpoint, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-slack-request-timestamp': String(ts),
-          'x-slack-signature': sign(SIGNING_SECRET, ts, body),
-        },
-        body,
-      });
+      const res = await postSigned(endpoint, SIGNING_SECRET, body);
       if (res.status !== 200) throw new Error(`the slash command was answered ${res.status}`);
       // The answer arrives on the response_url once the command has run (after waits and retries).
       const call = await api.waitFor((c) => c.method === 'respond' && c.path === path, 15_000);

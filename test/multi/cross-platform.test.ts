@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +11,8 @@ import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord-gateway.ts';
 import { type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
+import { postSigned } from '../slack/harness.ts';
+import { until } from './until.ts';
 
 const SECRET = 'cross-secret';
 
@@ -22,15 +23,6 @@ async function freePort(): Promise<number> {
   const port = (server.address() as { port: number }).port;
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-/** Re-checks a condition held in the database (which has no change events) until it holds. */
-async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 describe('one process serving Slack and Discord from one archive', () => {
@@ -105,16 +97,7 @@ describe('one process serving Slack and Discord from one archive', () => {
       response_url: responseUrl,
       trigger_id: '1.2.3',
     }).toString();
-    const ts = Math.floor(Date.now() / 1000);
-    const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-slack-request-timestamp': String(ts),
-        'x-slack-signature': `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`,
-      },
-      body,
-    });
+    const res = await postSigned(`http://127.0.0.1:${port}/slack/events`, SECRET, body);
     expect(res.status).toBe(200);
     const reply = await slack.waitFor((c) => c.method === 'respond' && responseUrl.endsWith(c.path));
     const text = JSON.stringify(reply.body);

@@ -8,6 +8,7 @@ import { type FakeDiscord, startFakeDiscord } from '../fakes/discord-gateway.ts'
 import { type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { dropThrowawayDatabases, postgresAvailable, throwawayDatabase } from '../store/postgres-db.ts';
+import { until } from './until.ts';
 
 const available = await postgresAvailable();
 const suite = available.ok ? describe : describe.skip;
@@ -29,15 +30,6 @@ function startInstance(env: Record<string, string>): ChildProcess {
   );
   child.stderr?.resume();
   return child;
-}
-
-/** Re-checks a condition held in the database (which has no change events) until it holds. */
-async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const exited = (child: ChildProcess) =>

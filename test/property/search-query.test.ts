@@ -150,6 +150,38 @@ async function expectSafeSearch(store: PaperStore, q: SearchQuery): Promise<void
   }
 }
 
+/** Property: any text either fails to parse with a message, or searches safely (see expectSafeSearch). */
+function searchNeverThrows(store: () => PaperStore, numRuns: number): Promise<void> {
+  return fc.assert(
+    fc.asyncProperty(queryText, async (text) => {
+      const parsed = parseSearchQuery(text);
+      if (parsed.ok) await expectSafeSearch(store(), parsed.query);
+    }),
+    { numRuns },
+  );
+}
+
+/** Property: a stored title wrapped in the engine's own syntax characters still finds its paper. */
+function titleWithSyntaxFindsPaper(
+  store: () => PaperStore,
+  before: string[],
+  after: string[],
+  numRuns: number,
+): Promise<void> {
+  return fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(...STORED),
+      fc.constantFrom(...before),
+      fc.constantFrom(...after),
+      async (paper, b, a) => {
+        const out = await searchPapers(store(), `${b}${paper.title}${a}`, { limit: 5, today: '2025-11-12' });
+        expect(out.ok && out.results.map((r) => r.paper.id)).toContain(paper.id);
+      },
+    ),
+    { numRuns },
+  );
+}
+
 describe('parseSearchQuery on arbitrary text', () => {
   it(
     'returns a well-formed query or a one-sentence error, and never throws',
@@ -218,15 +250,7 @@ describe('SQLite search on arbitrary text', () => {
 
   it(
     'store.search never throws and returns only stored papers',
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(queryText, async (text) => {
-          const parsed = parseSearchQuery(text);
-          if (parsed.ok) await expectSafeSearch(store, parsed.query);
-        }),
-        { numRuns: 1000 },
-      );
-    },
+    () => searchNeverThrows(() => store, 1000),
     TIMEOUT,
   );
 
@@ -255,23 +279,13 @@ describe('SQLite search on arbitrary text', () => {
 
   it(
     'a stored title, typed with syntax around it, still finds its paper',
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(
-          fc.constantFrom(...STORED),
-          fc.constantFrom('', '"', '(', '*', 'NEAR(', '^', '-- ', '“'),
-          fc.constantFrom('', '"', ')', '*', ':', ')^', '”'),
-          async (paper, before, after) => {
-            const out = await searchPapers(store, `${before}${paper.title}${after}`, {
-              limit: 5,
-              today: '2025-11-12',
-            });
-            expect(out.ok && out.results.map((r) => r.paper.id)).toContain(paper.id);
-          },
-        ),
-        { numRuns: 60 },
-      );
-    },
+    () =>
+      titleWithSyntaxFindsPaper(
+        () => store,
+        ['', '"', '(', '*', 'NEAR(', '^', '-- ', '“'],
+        ['', '"', ')', '*', ':', ')^', '”'],
+        60,
+      ),
     TIMEOUT,
   );
 });
@@ -295,37 +309,19 @@ pgSuite(
 
     it(
       'store.search never throws and returns only stored papers',
-      async () => {
-        await fc.assert(
-          fc.asyncProperty(queryText, async (text) => {
-            const parsed = parseSearchQuery(text);
-            if (parsed.ok) await expectSafeSearch(store, parsed.query);
-          }),
-          { numRuns: 200 },
-        );
-      },
+      () => searchNeverThrows(() => store, 200),
       TIMEOUT,
     );
 
     it(
       'a stored title, typed with syntax around it, still finds its paper',
-      async () => {
-        await fc.assert(
-          fc.asyncProperty(
-            fc.constantFrom(...STORED),
-            fc.constantFrom('', '"', '(', '!', '&', ':*', "'"),
-            fc.constantFrom('', '"', ')', ':*', '|', '<->'),
-            async (paper, before, after) => {
-              const out = await searchPapers(store, `${before}${paper.title}${after}`, {
-                limit: 5,
-                today: '2025-11-12',
-              });
-              expect(out.ok && out.results.map((r) => r.paper.id)).toContain(paper.id);
-            },
-          ),
-          { numRuns: 20 },
-        );
-      },
+      () =>
+        titleWithSyntaxFindsPaper(
+          () => store,
+          ['', '"', '(', '!', '&', ':*', "'"],
+          ['', '"', ')', ':*', '|', '<->'],
+          20,
+        ),
       TIMEOUT,
     );
   },

@@ -41,6 +41,20 @@ export function sign(secret: string, timestamp: number, body: string): string {
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
 
+/** POSTs a form-encoded body to a Slack endpoint, signed now with `secret` exactly as Slack signs it. */
+export function postSigned(url: string, secret: string, body: string): Promise<Response> {
+  const ts = Math.floor(Date.now() / 1000);
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': sign(secret, ts, body),
+    },
+    body,
+  });
+}
+
 export interface SendOptions {
   /** Override the signature headers: omit one, forge it or age the timestamp. */
   signature?: string | null;

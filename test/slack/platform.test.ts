@@ -6,9 +6,9 @@ import { FAKE_TEAM_ID, type FakeSlackApi, startFakeSlackApi } from '../fakes/sla
 import {
   APP_TOKEN,
   BOT_TOKEN,
+  postSigned,
   SIGNING_SECRET,
   type SlackHarness,
-  sign,
   startSlackHarness,
 } from './harness.ts';
 
@@ -200,15 +200,6 @@ function signedSender(platform: SlackPlatform, api: FakeSlackApi) {
       trigger_id: '1.2.3',
       ...fields,
     }).toString();
-    const ts = Math.floor(Date.now() / 1000);
-    return fetch(`http://127.0.0.1:${platform.port}/slack/events`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-slack-request-timestamp': String(ts),
-        'x-slack-signature': sign(SIGNING_SECRET, ts, body),
-      },
-      body,
-    });
+    return postSigned(`http://127.0.0.1:${platform.port}/slack/events`, SIGNING_SECRET, body);
   };
 }
