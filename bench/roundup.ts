@@ -12,10 +12,10 @@ import { performance } from 'node:perf_hooks';
 import { createSlackPlatform } from '../adapters/slack/platform.ts';
 import { HfClient } from '../src/feed/hf-client.ts';
 import { parseHfJson } from '../src/feed/hf-json.ts';
-import { ingestPapers } from '../src/ingest.ts';
 import { createLogger } from '../src/log.ts';
-import { defaultSettings } from '../src/roundup.ts';
-import { Scheduler } from '../src/scheduler.ts';
+import { ingestPapers } from '../src/papers/ingest.ts';
+import { defaultSettings } from '../src/roundup/roundup.ts';
+import { Scheduler } from '../src/roundup/scheduler.ts';
 import { SqliteStore } from '../src/store/sqlite/store.ts';
 import { startFakeSlackApi } from '../test/fakes/slack-api.ts';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArxivAtom } from '../src/feed/arxiv-atom.ts';
 import { parseHfJson } from '../src/feed/hf-json.ts';
 import { parseHfPageText } from '../src/feed/hf-page-text.ts';
-import type { Paper } from '../src/paper.ts';
+import type { Paper } from '../src/papers/paper.ts';
 
 /** Deterministic PRNG (mulberry32), so every run builds the same archive. */
 export function rng(seed: number): () => number {

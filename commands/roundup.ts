@@ -1,6 +1,6 @@
-import type { Reply } from '../src/platform.ts';
-import { defaultSettings } from '../src/roundup.ts';
-import { isValidTimeZone, nextRun } from '../src/schedule.ts';
+import type { Reply } from '../src/chat/platform.ts';
+import { defaultSettings } from '../src/roundup/roundup.ts';
+import { isValidTimeZone, nextRun } from '../src/roundup/schedule.ts';
 import type { ChannelSettings } from '../src/store/port.ts';
 import type { CommandContext, CommandDefinition } from './types.ts';
 

@@ -1,4 +1,4 @@
-import { searchPapers } from '../src/search.ts';
+import { searchPapers } from '../src/papers/search.ts';
 import { isoDay } from './dates.ts';
 import { echo } from './parse.ts';
 import type { CommandDefinition } from './types.ts';

@@ -1,5 +1,5 @@
 import { HttpError } from '../src/feed/http.ts';
-import { normalizeArxivId, type Paper } from '../src/paper.ts';
+import { normalizeArxivId, type Paper } from '../src/papers/paper.ts';
 import type { StoredPaper } from '../src/store/port.ts';
 import { echo } from './parse.ts';
 import type { CommandContext, CommandDefinition } from './types.ts';

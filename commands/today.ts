@@ -1,4 +1,4 @@
-import { rankFeed } from '../src/rank.ts';
+import { rankFeed } from '../src/papers/rank.ts';
 import { isoDay, longDay } from './dates.ts';
 import type { CommandDefinition } from './types.ts';
 

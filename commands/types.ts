@@ -1,7 +1,7 @@
+import type { ChannelRef, PlatformName, Reply, UserRef } from '../src/chat/platform.ts';
 import type { ArxivClient } from '../src/feed/arxiv-client.ts';
 import type { HfClient } from '../src/feed/hf-client.ts';
 import type { Logger } from '../src/log.ts';
-import type { ChannelRef, PlatformName, Reply, UserRef } from '../src/platform.ts';
 import type { PaperStore } from '../src/store/port.ts';
 
 /** One typed argument of a subcommand. Discord shows these as slash-command options; Slack parses text. */

@@ -7,7 +7,7 @@ import type {
   MessageRef,
   PaperItem,
   Reply,
-} from '../../src/platform.ts';
+} from '../../src/chat/platform.ts';
 import { type ConsoleLine, parseConsoleLine } from './input.ts';
 import { plain, renderReply } from './render.ts';
 

@@ -1,5 +1,5 @@
-import { paperLinks } from '../../src/paper.ts';
-import type { PaperItem, Reply } from '../../src/platform.ts';
+import type { PaperItem, Reply } from '../../src/chat/platform.ts';
+import { paperLinks } from '../../src/papers/paper.ts';
 
 /** The longest one-line summary shown under a title. */
 const SUMMARY_CHARS = 160;

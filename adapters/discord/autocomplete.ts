@@ -1,6 +1,6 @@
-import { normalizeArxivId, normalizeTitle } from '../../src/paper.ts';
-import type { ChannelRef } from '../../src/platform.ts';
-import { parseSearchQuery } from '../../src/search-query.ts';
+import type { ChannelRef } from '../../src/chat/platform.ts';
+import { normalizeArxivId, normalizeTitle } from '../../src/papers/paper.ts';
+import { parseSearchQuery } from '../../src/papers/search-query.ts';
 import type { PaperStore, StoredPaper } from '../../src/store/port.ts';
 import { truncate } from './text.ts';
 

@@ -6,8 +6,8 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
-import { paperLinks } from '../../src/paper.ts';
-import type { PaperItem } from '../../src/platform.ts';
+import type { PaperItem } from '../../src/chat/platform.ts';
+import { paperLinks } from '../../src/papers/paper.ts';
 import { LIMITS } from './limits.ts';
 import { markdownUrl, truncate } from './text.ts';
 

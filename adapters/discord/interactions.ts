@@ -7,8 +7,8 @@ import {
   MessageFlags,
   PermissionFlagsBits,
 } from 'discord.js';
+import type { CommandInvocation, InboundHandlers, Reply } from '../../src/chat/platform.ts';
 import type { Logger } from '../../src/log.ts';
-import type { CommandInvocation, InboundHandlers, Reply } from '../../src/platform.ts';
 import type { Suggest } from './autocomplete.ts';
 import { parseShareCustomId } from './buttons.ts';
 import { ROOT_COMMAND } from './commands.ts';

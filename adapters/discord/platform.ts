@@ -10,9 +10,15 @@ import {
   Routes,
   type User,
 } from 'discord.js';
-import type { DiscordConfig } from '../../src/config.ts';
+import type { DiscordConfig } from '../../src/app/config.ts';
+import type {
+  ChannelRef,
+  ChatPlatform,
+  InboundHandlers,
+  MessageRef,
+  Reply,
+} from '../../src/chat/platform.ts';
 import { type Logger, silentLogger } from '../../src/log.ts';
-import type { ChannelRef, ChatPlatform, InboundHandlers, MessageRef, Reply } from '../../src/platform.ts';
 import type { PaperStore } from '../../src/store/port.ts';
 import { archiveSuggestions } from './autocomplete.ts';
 import { reactionPathEmoji } from './emoji.ts';

@@ -1,5 +1,5 @@
 import type { MessageReaction, PartialMessageReaction, PartialUser, User } from 'discord.js';
-import type { ReactionEvent } from '../../src/platform.ts';
+import type { ReactionEvent } from '../../src/chat/platform.ts';
 import { channelRef, messageRef, userRef } from './refs.ts';
 
 /**

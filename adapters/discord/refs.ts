@@ -1,4 +1,4 @@
-import type { ChannelRef, MessageRef, UserRef } from '../../src/platform.ts';
+import type { ChannelRef, MessageRef, UserRef } from '../../src/chat/platform.ts';
 
 /**
  * Platform-qualified ids for Discord: `discord:<channelId>`, `discord:<channelId>:<messageId>`,

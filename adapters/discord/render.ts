@@ -1,6 +1,6 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
-import { paperLinks } from '../../src/paper.ts';
-import type { PaperItem, Reply } from '../../src/platform.ts';
+import type { PaperItem, Reply } from '../../src/chat/platform.ts';
+import { paperLinks } from '../../src/papers/paper.ts';
 import { buttonRows, inlineLinks } from './buttons.ts';
 import { LIMITS } from './limits.ts';
 import { markdownUrl, neutralizeMentions, safeMarkdown, truncate } from './text.ts';

@@ -1,4 +1,4 @@
-import type { UserRef } from '../../src/platform.ts';
+import type { UserRef } from '../../src/chat/platform.ts';
 
 /**
  * Slack mrkdwn text helpers. Slack parses `<…>` as links and mentions (`<!channel>`, `<@U123>`) and `&` starts

@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
+import type { UserRef } from '../../src/chat/platform.ts';
 import type { Logger } from '../../src/log.ts';
-import type { UserRef } from '../../src/platform.ts';
 import { slackUserId } from './mrkdwn.ts';
 
 /**

@@ -1,9 +1,15 @@
 import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver, webApi } from '@slack/bolt';
-import type { SlackConfig } from '../../src/config.ts';
+import type { SlackConfig } from '../../src/app/config.ts';
+import type {
+  ChannelRef,
+  ChatPlatform,
+  InboundHandlers,
+  MessageRef,
+  Reply,
+} from '../../src/chat/platform.ts';
 import { type Logger, silentLogger } from '../../src/log.ts';
-import type { ChannelRef, ChatPlatform, InboundHandlers, MessageRef, Reply } from '../../src/platform.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { registerListeners } from './listeners.ts';
 import { UserNames } from './names.ts';

@@ -1,4 +1,4 @@
-import type { ReactionEvent } from '../../src/platform.ts';
+import type { ReactionEvent } from '../../src/chat/platform.ts';
 
 /** The fields of a `reaction_added` / `reaction_removed` event that paperboy reads. */
 export interface SlackReactionPayload {

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
-import { paperLinks } from '../../src/paper.ts';
-import type { PaperItem, Reply, UserRef } from '../../src/platform.ts';
+import type { PaperItem, Reply, UserRef } from '../../src/chat/platform.ts';
+import { paperLinks } from '../../src/papers/paper.ts';
 import { escapeText, firstSentence, fitText, link, mention, neutralizeFormatting } from './mrkdwn.ts';
 
 type KnownBlock = types.KnownBlock;

@@ -1,5 +1,5 @@
-import type { Config } from '../config.ts';
-import { loadConfig } from '../config.ts';
+import type { Config } from '../app/config.ts';
+import { loadConfig } from '../app/config.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { openStore } from '../store/open.ts';
 import type { PaperStore } from '../store/port.ts';

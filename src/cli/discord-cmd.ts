@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../app/config.ts';
+import { registerDiscordCommands } from '../app/main.ts';
 import { createLogger } from '../log.ts';
-import { registerDiscordCommands } from '../main.ts';
 import { type CliIo, UsageError } from './io.ts';
 
 /** Where the hash of the last registered command set is kept, beside the default archive. */

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DateNotAvailableError, HfClient } from '../feed/hf-client.ts';
-import { ingestPapers } from '../ingest.ts';
+import { ingestPapers } from '../papers/ingest.ts';
 import { withCore } from './core.ts';
 import { type CliIo, dayOption, isoDay, UsageError } from './io.ts';
 

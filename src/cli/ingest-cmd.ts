@@ -1,4 +1,4 @@
-import { ingestPapers } from '../ingest.ts';
+import { ingestPapers } from '../papers/ingest.ts';
 import { withCore } from './core.ts';
 import type { CliIo } from './io.ts';
 import { readAndParse } from './parse-cmd.ts';

@@ -1,5 +1,5 @@
-import { paperLinks } from '../paper.ts';
-import { searchPapers } from '../search.ts';
+import { paperLinks } from '../papers/paper.ts';
+import { searchPapers } from '../papers/search.ts';
 import { withCore } from './core.ts';
 import { type CliIo, intOption, isoDay, UsageError } from './io.ts';
 

@@ -1,7 +1,7 @@
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../app/config.ts';
+import { configuredPlatforms, type RunningBot, startBot } from '../app/main.ts';
+import type { PlatformName } from '../chat/platform.ts';
 import { createLogger } from '../log.ts';
-import { configuredPlatforms, type RunningBot, startBot } from '../main.ts';
-import type { PlatformName } from '../platform.ts';
 import { type CliIo, UsageError } from './io.ts';
 
 /** The CLI's streams plus a keyboard for the console; tests pass a PassThrough, the CLI process.stdin. */

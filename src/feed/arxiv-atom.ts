@@ -8,7 +8,7 @@ import {
   type ParseResult,
   paperSchema,
   type SkippedItem,
-} from '../paper.ts';
+} from '../papers/paper.ts';
 
 const xml = new XMLParser({
   // arXiv repeats xmlns on most elements and prefixes its own (`arxiv:comment`); names are read bare.

@@ -5,7 +5,7 @@ import {
   type Paper,
   type ParseResult,
   type SkippedItem,
-} from '../paper.ts';
+} from '../papers/paper.ts';
 import { parseArxivAtom } from './arxiv-atom.ts';
 import { fetchText, HttpError, USER_AGENT } from './http.ts';
 

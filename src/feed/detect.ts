@@ -1,4 +1,4 @@
-import { FeedFormatError, type ParseResult } from '../paper.ts';
+import { FeedFormatError, type ParseResult } from '../papers/paper.ts';
 import { parseArxivAtom } from './arxiv-atom.ts';
 import { parseHfJson } from './hf-json.ts';
 import { parseHfPageText } from './hf-page-text.ts';

@@ -6,7 +6,7 @@ import {
   type Paper,
   type ParseResult,
   type SkippedItem,
-} from '../paper.ts';
+} from '../papers/paper.ts';
 import { parseHfJson } from './hf-json.ts';
 import { fetchText, HttpError, USER_AGENT } from './http.ts';
 

@@ -8,7 +8,7 @@ import {
   paperSchema,
   type SkippedItem,
   titleKeyId,
-} from '../paper.ts';
+} from '../papers/paper.ts';
 
 /*
  * Schemas for the parts of the Hugging Face papers API we read. Objects are loose because HF adds keys over

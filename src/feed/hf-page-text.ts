@@ -6,7 +6,7 @@ import {
   paperSchema,
   type SkippedItem,
   titleKeyId,
-} from '../paper.ts';
+} from '../papers/paper.ts';
 
 /*
  * Grammar of a text rendering of a huggingface.co papers listing:

@@ -1,4 +1,4 @@
-import type { Paper } from '../paper.ts';
+import type { Paper } from '../papers/paper.ts';
 
 /**
  * Combines what the archive knows with what a source just said. The incoming source wins where it says

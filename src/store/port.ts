@@ -1,5 +1,5 @@
-import type { Paper } from '../paper.ts';
-import type { SearchQuery } from '../search-query.ts';
+import type { Paper } from '../papers/paper.ts';
+import type { SearchQuery } from '../papers/search-query.ts';
 
 /** A platform-qualified channel id, e.g. `slack:C123` or `discord:987654321`. */
 export type ChannelRef = string;

@@ -1,4 +1,4 @@
-import { normalizeTitle, type Paper } from '../paper.ts';
+import { normalizeTitle, type Paper } from '../papers/paper.ts';
 import type { ChannelSettings, RoundupRecord, RoundupState, StoredPaper } from './port.ts';
 
 /** A `papers` row as SQLite returns it (plus the computed `team_votes` where selected). */

@@ -1,4 +1,4 @@
-import { normalizeTitle, type Paper } from '../paper.ts';
+import { normalizeTitle, type Paper } from '../papers/paper.ts';
 import { completePaper, mergePaper, samePaper } from './merge.ts';
 
 /** A stored paper as a batch upsert sees it: the paper and its row key. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { paperSchema } from '../../src/paper.ts';
+import { paperSchema } from '../../src/papers/paper.ts';
 import { startFakeHf } from '../fakes/hf-server.ts';
 import { runCli } from './run-cli.ts';
 

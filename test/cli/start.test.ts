@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { main, USAGE } from '../../src/cli/main.ts';
 import type { ConsoleIo } from '../../src/cli/start-cmd.ts';
-import { main, USAGE } from '../../src/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-start-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

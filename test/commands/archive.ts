@@ -5,8 +5,8 @@ import type { CommandContext } from '../../commands/types.ts';
 import { ArxivClient } from '../../src/feed/arxiv-client.ts';
 import { parseFeed } from '../../src/feed/detect.ts';
 import { HfClient } from '../../src/feed/hf-client.ts';
-import { ingestPapers } from '../../src/ingest.ts';
 import { silentLogger } from '../../src/log.ts';
+import { ingestPapers } from '../../src/papers/ingest.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 
 /** The recorded feeds a test archive can hold. */

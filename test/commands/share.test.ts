@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { shareCommand } from '../../commands/share.ts';
-import type { Reply } from '../../src/platform.ts';
+import type { Reply } from '../../src/chat/platform.ts';
 import { paper } from '../contract/store.contract.ts';
 import { type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
 import { type Archive, clients, context, openArchive } from './archive.ts';

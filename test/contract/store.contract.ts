@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Paper } from '../../src/paper.ts';
-import { titleKeyId } from '../../src/paper.ts';
-import { parseSearchQuery, type SearchQuery } from '../../src/search-query.ts';
+import type { Paper } from '../../src/papers/paper.ts';
+import { titleKeyId } from '../../src/papers/paper.ts';
+import { parseSearchQuery, type SearchQuery } from '../../src/papers/search-query.ts';
 import type { ChannelSettings, PaperStore } from '../../src/store/port.ts';
 
 /** A store under test plus a clock the suite can move (for stale roundup claims). */

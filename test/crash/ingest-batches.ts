@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { syntheticChunks } from '../../bench/synthetic.ts';
 import { parseFeed } from '../../src/feed/detect.ts';
-import type { Paper } from '../../src/paper.ts';
+import type { Paper } from '../../src/papers/paper.ts';
 
 const FIXTURES = [
   'hf-daily-papers-2024-10-25.json',

@@ -1,4 +1,4 @@
-import { ingestPapers } from '../../src/ingest.ts';
+import { ingestPapers } from '../../src/papers/ingest.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { progress } from './child-process.ts';
 import { ingestBatches } from './ingest-batches.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rng } from '../../bench/synthetic.ts';
-import { ingestPapers } from '../../src/ingest.ts';
+import { ingestPapers } from '../../src/papers/ingest.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { checkArchive } from './archive-check.ts';
 import { assertCleanExit, runChild, tally } from './child-process.ts';

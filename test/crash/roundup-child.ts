@@ -1,8 +1,14 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import type {
+  ChannelRef,
+  ChatPlatform,
+  InboundHandlers,
+  MessageRef,
+  Reply,
+} from '../../src/chat/platform.ts';
 import { HfClient } from '../../src/feed/hf-client.ts';
 import { createLogger } from '../../src/log.ts';
-import type { ChannelRef, ChatPlatform, InboundHandlers, MessageRef, Reply } from '../../src/platform.ts';
-import { Scheduler } from '../../src/scheduler.ts';
+import { Scheduler } from '../../src/roundup/scheduler.ts';
 import type { PaperStore } from '../../src/store/port.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { progress } from './child-process.ts';

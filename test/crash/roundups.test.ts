@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rng } from '../../bench/synthetic.ts';
 import { parseHfJson } from '../../src/feed/hf-json.ts';
-import { defaultSettings } from '../../src/roundup.ts';
+import { defaultSettings } from '../../src/roundup/roundup.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { DAILY_2024_10_25 } from '../fakes/hf-server.ts';
 import { checkArchive } from './archive-check.ts';

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { Bot } from '../../src/bot.ts';
-import { DEFAULT_UPVOTE_EMOJI } from '../../src/emoji.ts';
+import { Bot } from '../../src/chat/bot.ts';
+import { DEFAULT_UPVOTE_EMOJI } from '../../src/chat/emoji.ts';
+import type { ReactionEvent } from '../../src/chat/platform.ts';
 import { ArxivClient } from '../../src/feed/arxiv-client.ts';
 import { HfClient } from '../../src/feed/hf-client.ts';
 import { createLogger } from '../../src/log.ts';
-import type { ReactionEvent } from '../../src/platform.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { RecordingPlatform } from '../fakes/recording-platform.ts';
 import { progress } from './child-process.ts';

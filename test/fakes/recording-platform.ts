@@ -5,7 +5,7 @@ import type {
   MessageRef,
   PlatformName,
   Reply,
-} from '../../src/platform.ts';
+} from '../../src/chat/platform.ts';
 
 /** A message the fake platform was asked to post. */
 export interface RecordedPost {

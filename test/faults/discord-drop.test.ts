@@ -1,6 +1,6 @@
 import { GatewayOpcodes } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DiscordBot, startDiscordBot } from '../discord/harness.ts';
+import { type DiscordBot, startDiscordBot } from '../adapters/discord/harness.ts';
 import type { FakeDiscord } from '../fakes/discord-gateway.ts';
 import type { SentInteraction } from '../fakes/discord-interactions.ts';
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HfClient } from '../../src/feed/hf-client.ts';
 import { silentLogger } from '../../src/log.ts';
-import { Scheduler } from '../../src/scheduler.ts';
+import { Scheduler } from '../../src/roundup/scheduler.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
+import { SEED_PAPERS } from '../adapters/slack/harness.ts';
 import { RecordingPlatform } from '../fakes/recording-platform.ts';
-import { SEED_PAPERS } from '../slack/harness.ts';
 import {
   ADMIN_URL,
   dropThrowawayDatabases,

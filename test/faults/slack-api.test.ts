@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED_PAPERS } from '../slack/harness.ts';
+import { SEED_PAPERS } from '../adapters/slack/harness.ts';
 import { type FaultBot, startFaultBot } from './slack-bot.ts';
 
 const [FIRST, SECOND] = SEED_PAPERS.map((p) => p.id) as [string, string];

@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { webApi } from '@slack/bolt';
 import { createSlackPlatform, type SlackPlatform } from '../../adapters/slack/platform.ts';
-import { Bot } from '../../src/bot.ts';
-import { DEFAULT_UPVOTE_EMOJI } from '../../src/emoji.ts';
+import { Bot } from '../../src/chat/bot.ts';
+import { DEFAULT_UPVOTE_EMOJI } from '../../src/chat/emoji.ts';
 import { ArxivClient } from '../../src/feed/arxiv-client.ts';
 import { HfClient } from '../../src/feed/hf-client.ts';
 import type { PaperStore } from '../../src/store/port.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
+import { BOT_TOKEN, postSigned, SEED_PAPERS, SIGNING_SECRET } from '../adapters/slack/harness.ts';
 import { type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
 import { FAKE_TEAM_ID, type FakeSlackApi, type SlackCall, startFakeSlackApi } from '../fakes/slack-api.ts';
-import { BOT_TOKEN, postSigned, SEED_PAPERS, SIGNING_SECRET } from '../slack/harness.ts';
 
 export interface FaultBotOptions {
   /** Web API retry policy; default: the production count (6 retries) with short backoffs. */

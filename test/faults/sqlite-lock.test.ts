@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
-import { SEED_PAPERS } from '../slack/harness.ts';
+import { SEED_PAPERS } from '../adapters/slack/harness.ts';
 import { type FaultBot, startFaultBot } from './slack-bot.ts';
 
 const BUSY_TIMEOUT_MS = 1000;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseArxivAtom } from '../../src/feed/arxiv-atom.ts';
-import { FeedFormatError, paperSchema } from '../../src/paper.ts';
+import { FeedFormatError, paperSchema } from '../../src/papers/paper.ts';
 
 const sample = readFileSync(new URL('../fixtures/arxiv-api-sample.xml', import.meta.url), 'utf8');
 

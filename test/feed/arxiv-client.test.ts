@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ArxivClient, type ArxivClientOptions } from '../../src/feed/arxiv-client.ts';
 import { HttpError } from '../../src/feed/http.ts';
-import { FeedFormatError } from '../../src/paper.ts';
+import { FeedFormatError } from '../../src/papers/paper.ts';
 import { arxivErrorFeed, type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
 
 /** A clock that only moves when the code under test sleeps; the fake server stamps requests with it. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { detectFormat, type FeedFormat, parseFeed } from '../../src/feed/detect.ts';
-import { FeedFormatError } from '../../src/paper.ts';
+import { FeedFormatError } from '../../src/papers/paper.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 const asOf = '2025-11-12';

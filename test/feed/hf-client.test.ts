@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DateNotAvailableError, HfClient, type HfClientOptions } from '../../src/feed/hf-client.ts';
 import { HttpError } from '../../src/feed/http.ts';
-import { FeedFormatError } from '../../src/paper.ts';
+import { FeedFormatError } from '../../src/papers/paper.ts';
 import { DAILY_2024_10_25, type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
 
 let fake: FakeHf;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseHfJson } from '../../src/feed/hf-json.ts';
-import { FeedFormatError, paperSchema, titleKeyId } from '../../src/paper.ts';
+import { FeedFormatError, paperSchema, titleKeyId } from '../../src/papers/paper.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 const capture2024 = fixture('hf-daily-papers-2024-10-25.json');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseHfPageText } from '../../src/feed/hf-page-text.ts';
-import { FeedFormatError, paperSchema, titleKeyId } from '../../src/paper.ts';
+import { FeedFormatError, paperSchema, titleKeyId } from '../../src/papers/paper.ts';
 
 const page = readFileSync(new URL('../fixtures/hf-papers-page.txt', import.meta.url), 'utf8');
 /** The page's own date is Nov 12; its dated-with-year cards run to Dec 2024, so it was captured in 2025. */

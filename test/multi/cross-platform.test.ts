@@ -3,15 +3,15 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/app/config.ts';
+import { type RunningBot, startBot } from '../../src/app/main.ts';
 import { parseHfJson } from '../../src/feed/hf-json.ts';
 import { silentLogger } from '../../src/log.ts';
-import { type RunningBot, startBot } from '../../src/main.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
+import { postSigned } from '../adapters/slack/harness.ts';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord-gateway.ts';
 import { type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
-import { postSigned } from '../slack/harness.ts';
 import { until } from './until.ts';
 
 const SECRET = 'cross-secret';

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHfJson } from '../../src/feed/hf-json.ts';
-import { defaultSettings } from '../../src/roundup.ts';
+import { defaultSettings } from '../../src/roundup/roundup.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord-gateway.ts';
 import { type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
@@ -12,7 +12,7 @@ import { until } from './until.ts';
 
 const available = await postgresAvailable();
 const suite = available.ok ? describe : describe.skip;
-const CLI = new URL('../../src/cli.ts', import.meta.url).pathname;
+const CLI = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 const CHANNELS = ['CALPHA', 'CBRAVO', 'CCHARLIE', 'CDELTA'];
 
 /** One paperboy instance in its own process, as a process manager would run it. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { PaperItem, Reply } from '../../src/platform.ts';
+import type { PaperItem, Reply } from '../../src/chat/platform.ts';
 import type { StoredPaper } from '../../src/store/port.ts';
 import { anyText } from './feed-arbitraries.ts';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { FeedFormatError, type ParseResult, paperSchema } from '../../src/paper.ts';
+import { FeedFormatError, type ParseResult, paperSchema } from '../../src/papers/paper.ts';
 
 /** The recorded sources, read once. */
 export const fixture = (name: string): string =>

@@ -8,8 +8,8 @@ import { embedChars, LIMITS, renderReply as renderDiscord } from '../../adapters
 import { renderReply as renderSlack, SLACK_LIMITS } from '../../adapters/slack/render.ts';
 import { COMMANDS, parseCommandText } from '../../commands/index.ts';
 import { MAX_NOTE_CHARS } from '../../commands/share.ts';
-import type { Reply } from '../../src/platform.ts';
-import { searchPapers } from '../../src/search.ts';
+import type { Reply } from '../../src/chat/platform.ts';
+import { searchPapers } from '../../src/papers/search.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { context } from '../commands/archive.ts';
 import { paper } from '../contract/store.contract.ts';

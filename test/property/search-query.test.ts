@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Paper, titleKeyId } from '../../src/paper.ts';
-import { searchPapers } from '../../src/search.ts';
+import { type Paper, titleKeyId } from '../../src/papers/paper.ts';
+import { searchPapers } from '../../src/papers/search.ts';
 import {
   MAX_PHRASE_TOKENS,
   MAX_PHRASES,
   parseSearchQuery,
   type SearchQuery,
-} from '../../src/search-query.ts';
+} from '../../src/papers/search-query.ts';
 import type { PaperStore } from '../../src/store/port.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { toTsQuery } from '../../src/store/postgres/tsquery.ts';

@@ -1,8 +1,8 @@
 import pg from 'pg';
 import type { Logger } from '../../log.ts';
-import { normalizeArxivId, normalizeTitle, type Paper, paperSchema } from '../../paper.ts';
-import type { SearchQuery } from '../../search-query.ts';
-import { containsAll } from '../../text-match.ts';
+import { normalizeArxivId, normalizeTitle, type Paper, paperSchema } from '../../papers/paper.ts';
+import type { SearchQuery } from '../../papers/search-query.ts';
+import { containsAll } from '../../papers/text-match.ts';
 import type {
   ChannelRef,
   ChannelSettings,

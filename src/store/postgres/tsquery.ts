@@ -1,4 +1,4 @@
-import type { SearchQuery } from '../../search-query.ts';
+import type { SearchQuery } from '../../papers/search-query.ts';
 
 /**
  * Builds a tsquery expression from a parsed query, with every phrase passed as a bound parameter to

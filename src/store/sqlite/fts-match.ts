@@ -1,4 +1,4 @@
-import type { SearchQuery } from '../../search-query.ts';
+import type { SearchQuery } from '../../papers/search-query.ts';
 
 /**
  * Builds an FTS5 MATCH expression from a parsed query. Every token is double-quoted (tokens hold only

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { normalizeArxivId, normalizeTitle, type Paper, paperSchema } from '../../paper.ts';
-import type { SearchQuery } from '../../search-query.ts';
-import { containsAll } from '../../text-match.ts';
+import { normalizeArxivId, normalizeTitle, type Paper, paperSchema } from '../../papers/paper.ts';
+import type { SearchQuery } from '../../papers/search-query.ts';
+import { containsAll } from '../../papers/text-match.ts';
 import type {
   ChannelRef,
   ChannelSettings,

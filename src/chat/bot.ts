@@ -1,0 +1,226 @@
+import { COMMANDS } from '../../commands/index.ts';
+import { type ParsedCommand, parseCommandText, resolveOptions } from '../../commands/parse.ts';
+import type { CommandContext, CommandDefinition } from '../../commands/types.ts';
+import type { ArxivClient } from '../feed/arxiv-client.ts';
+import type { HfClient } from '../feed/hf-client.ts';
+import { type Logger, silentLogger } from '../log.ts';
+import type { PaperStore, PostKind, UserRef } from '../store/port.ts';
+import { KEYCAPS, normalizeEmoji } from './emoji.ts';
+import type {
+  ChatPlatform,
+  CommandInvocation,
+  InboundHandlers,
+  PaperItem,
+  ReactionEvent,
+  Reply,
+  ShareAction,
+} from './platform.ts';
+
+/** What the bot runs on. Everything is injected so tests pass a real store and clients aimed at fakes. */
+export interface BotDeps {
+  store: PaperStore;
+  hf: HfClient;
+  arxiv: ArxivClient;
+  /** Emoji that count as an upvote, in any form {@link normalizeEmoji} accepts. The first is seeded. */
+  upvoteEmoji: readonly string[];
+  logger?: Logger;
+  now?: () => Date;
+  /** The subcommands; default {@link COMMANDS}. */
+  commands?: readonly CommandDefinition[];
+  /** Time and zone a channel's roundup starts with, and configured channels; default 09:00 UTC, none. */
+  roundupDefaults?: { time: string; timezone: string; channels: readonly string[] };
+}
+
+/**
+ * Whether an error means the database could not be used just now (SQLite busy or locked past its timeout,
+ * PostgreSQL unreachable or timing out), which a person can fix by waiting.
+ */
+function archiveUnavailable(error: unknown): boolean {
+  const code = String((error as { code?: unknown })?.code ?? '');
+  return (
+    /^SQLITE_(BUSY|LOCKED)/.test(code) ||
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      '57P01',
+      '57P03',
+      '57014',
+      '08006',
+      '08001',
+    ].includes(code) ||
+    /Connection terminated|connection timeout|Cannot use a pool after calling end/i.test(
+      String((error as Error)?.message),
+    )
+  );
+}
+
+function ephemeral(text: string): Reply {
+  return { visibility: 'ephemeral', text };
+}
+
+/** A title for a confirmation: one paper's title in quotes, or a count. */
+function describe(items: readonly PaperItem[]): string {
+  const [only] = items;
+  return items.length === 1 && only ? `“${only.paper.title}”` : `${items.length} papers`;
+}
+
+/**
+ * The use cases behind every platform: runs commands, posts what should be public, and turns reactions
+ * into votes. It knows platforms only through the {@link ChatPlatform} port. No handler ever rejects:
+ * failures are logged and answered with a sentence for the person.
+ */
+export class Bot {
+  readonly #deps: BotDeps;
+  readonly #commands: readonly CommandDefinition[];
+  readonly #upvotes: ReadonlySet<string>;
+  readonly #logger: Logger;
+  readonly #now: () => Date;
+
+  constructor(deps: BotDeps) {
+    this.#deps = deps;
+    this.#commands = deps.commands ?? COMMANDS;
+    this.#upvotes = new Set(deps.upvoteEmoji.map(normalizeEmoji));
+    this.#logger = deps.logger ?? silentLogger;
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  /** The handlers a platform calls with its events; posts go back out through that same platform. */
+  handlersFor(platform: ChatPlatform): InboundHandlers {
+    return {
+      onCommand: (invocation) => this.#onCommand(platform, invocation),
+      onShare: (action) => this.#onShare(platform, action),
+      onReaction: (event) => this.#onReaction(event),
+    };
+  }
+
+  #resolve(invocation: CommandInvocation): ParsedCommand {
+    const { input } = invocation;
+    return input.kind === 'text'
+      ? parseCommandText(input.text, this.#commands)
+      : resolveOptions(input.subcommand, input.options, this.#commands);
+  }
+
+  async #onCommand(platform: ChatPlatform, invocation: CommandInvocation): Promise<Reply> {
+    const parsed = this.#resolve(invocation);
+    if ('error' in parsed) return ephemeral(parsed.error);
+    const { command, args } = parsed;
+    const ctx: CommandContext = {
+      store: this.#deps.store,
+      hf: this.#deps.hf,
+      arxiv: this.#deps.arxiv,
+      logger: this.#logger.child({ command: command.name, platform: invocation.platform }),
+      now: this.#now,
+      platform: invocation.platform,
+      channel: invocation.channel,
+      user: invocation.user,
+      userName: invocation.userName,
+      canManageChannel: invocation.canManageChannel,
+      roundupDefaults: this.#deps.roundupDefaults ?? { time: '09:00', timezone: 'UTC', channels: [] },
+    };
+    let reply: Reply;
+    try {
+      reply = await command.run(ctx, args);
+    } catch (error) {
+      this.#logger.error(
+        { err: error, command: command.name, channel: invocation.channel, user: invocation.user },
+        'command failed',
+      );
+      return ephemeral(
+        archiveUnavailable(error)
+          ? `The paper archive is busy or unreachable right now, so /papers ${command.name} could not run. Try again in a minute.`
+          : `Something went wrong while running /papers ${command.name}. It has been logged; try again in a moment.`,
+      );
+    }
+    if (reply.visibility !== 'channel' || !reply.papers?.length) return reply;
+    return this.#publish(platform, invocation.channel, reply, 'share', invocation.user);
+  }
+
+  async #onShare(platform: ChatPlatform, action: ShareAction): Promise<Reply> {
+    try {
+      const paper = await this.#deps.store.getPaper(action.paperId);
+      if (!paper) return ephemeral('That paper is no longer in the archive, so it cannot be shared.');
+      const reply: Reply = {
+        visibility: 'channel',
+        papers: [{ paper, sharedBy: action.user, sharedByName: action.userName }],
+      };
+      return await this.#publish(platform, action.channel, reply, 'search-share', action.user);
+    } catch (error) {
+      this.#logger.error({ err: error, paperId: action.paperId, channel: action.channel }, 'share failed');
+      return ephemeral('Something went wrong while sharing that paper. It has been logged; try again.');
+    }
+  }
+
+  /**
+   * Posts a public reply, records the message against its paper (so reactions on it become votes), seeds
+   * the first upvote emoji, and returns the invoker's confirmation. A reply showing several papers is
+   * recorded without a paper: a reaction on it could not say which one it is for.
+   */
+  async #publish(
+    platform: ChatPlatform,
+    channel: string,
+    reply: Reply,
+    kind: PostKind,
+    postedBy: UserRef,
+  ): Promise<Reply> {
+    const items = reply.papers ?? [];
+    let message: string;
+    try {
+      message = await platform.post(channel, reply);
+    } catch (error) {
+      this.#logger.error({ err: error, channel, platform: platform.name }, 'post failed');
+      return ephemeral(
+        `I could not post in this channel (${error instanceof Error ? error.message : String(error)}). Is the bot a member of it?`,
+      );
+    }
+    const [only] = items;
+    try {
+      await this.#deps.store.recordPost({
+        message,
+        channel,
+        paperId: items.length === 1 && only ? only.paper.id : null,
+        kind,
+        postedBy,
+        postedAt: this.#now().toISOString(),
+      });
+    } catch (error) {
+      // The message is out; only its votes will be missed, so the person still hears it was shared.
+      this.#logger.error({ err: error, message }, 'recording a post failed; its reactions will not count');
+    }
+    const seed = this.#deps.upvoteEmoji[0];
+    if (seed !== undefined && items.length === 1) {
+      platform.react(message, seed).catch((error: unknown) => {
+        this.#logger.warn({ err: error, message }, 'seeding the upvote reaction failed');
+      });
+    }
+    return ephemeral(`Shared ${describe(items)} in this channel.`);
+  }
+
+  async #onReaction(event: ReactionEvent): Promise<void> {
+    try {
+      if (event.byBot) return;
+      const emoji = normalizeEmoji(event.emoji);
+      // On a digest roundup, keycap n votes for the paper at place n (recorded as `<message>#<n>`).
+      const place = KEYCAPS.indexOf(emoji as (typeof KEYCAPS)[number]);
+      if (place < 0 && !this.#upvotes.has(emoji)) return;
+      const message = place < 0 ? event.message : `${event.message}#${place + 1}`;
+      // The reaction row keeps the platform's own emoji (👍 and 👍🏽 are two reactions on Discord): removing
+      // one of them must not drop the vote while the other is still there.
+      const change = { message, user: event.user, emoji: event.emoji.trim(), at: event.at };
+      const votes = event.added
+        ? await this.#deps.store.addReaction(change)
+        : await this.#deps.store.removeReaction(change);
+      if (votes === null) {
+        this.#logger.debug({ message }, 'reaction on a message that shows no paper; ignored');
+        return;
+      }
+      this.#logger.info(
+        { message: event.message, user: event.user, emoji, added: event.added, votes },
+        event.added ? 'upvote added' : 'upvote removed',
+      );
+    } catch (error) {
+      this.#logger.error({ err: error, message: event.message }, 'recording a reaction failed');
+    }
+  }
+}

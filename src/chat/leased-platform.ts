@@ -1,0 +1,74 @@
+import type { Logger } from '../log.ts';
+import { Leased } from '../store/lease.ts';
+import type { PaperStore } from '../store/port.ts';
+import type {
+  ChannelRef,
+  ChatPlatform,
+  InboundHandlers,
+  MessageRef,
+  PlatformName,
+  Reply,
+} from './platform.ts';
+
+/**
+ * A platform that may be connected from one instance only (Discord's gateway: two connections would
+ * answer every command twice). It connects while this instance holds the platform's lease in the store,
+ * building a fresh inner platform each time, and reports `active` so the scheduler leaves its channels to
+ * the instance that is connected.
+ */
+export class LeasedPlatform implements ChatPlatform {
+  private inner: ChatPlatform | null = null;
+  /** A platform whose start() has not finished (or failed), to stop if the attempt is abandoned. */
+  private starting: ChatPlatform | null = null;
+  private readonly lease: Leased;
+  private handlers: InboundHandlers | null = null;
+
+  constructor(
+    readonly name: PlatformName,
+    create: () => ChatPlatform,
+    options: { store: PaperStore; holder: string; ttlMs: number; logger: Logger },
+  ) {
+    this.lease = new Leased({
+      ...options,
+      name: `${name}-gateway`,
+      onAcquired: async () => {
+        const platform = create();
+        this.starting = platform;
+        await platform.start(this.handlers!);
+        this.starting = null;
+        this.inner = platform;
+      },
+      onLost: async () => {
+        const platform = this.inner ?? this.starting;
+        this.inner = null;
+        this.starting = null;
+        await platform?.stop();
+      },
+    });
+  }
+
+  /** Whether this instance is the one connected. */
+  get active(): boolean {
+    return this.inner !== null;
+  }
+
+  /** Starts competing for the lease; resolves after the first attempt (connected or not). */
+  async start(handlers: InboundHandlers): Promise<void> {
+    this.handlers = handlers;
+    await this.lease.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.lease.stop();
+  }
+
+  async post(channel: ChannelRef, reply: Reply): Promise<MessageRef> {
+    if (!this.inner) throw new Error(`${this.name} is connected from another instance`);
+    return this.inner.post(channel, reply);
+  }
+
+  async react(message: MessageRef, emoji: string): Promise<void> {
+    if (!this.inner) throw new Error(`${this.name} is connected from another instance`);
+    return this.inner.react(message, emoji);
+  }
+}

@@ -1,0 +1,104 @@
+import type { ChannelRef, MessageRef, StoredPaper, UserRef } from '../store/port.ts';
+
+export type { ChannelRef, MessageRef, UserRef } from '../store/port.ts';
+
+export type PlatformName = 'slack' | 'discord' | 'console';
+
+/**
+ * A `/papers` invocation as every platform delivers it. Slack and the console deliver free text; Discord
+ * delivers the subcommand and typed options it parsed itself. Both end in the same command definitions.
+ */
+export interface CommandInvocation {
+  platform: PlatformName;
+  channel: ChannelRef;
+  user: UserRef;
+  /** The person's display name when the platform gives one (for credits such as "shared by"). */
+  userName: string | null;
+  input:
+    | { kind: 'text'; text: string }
+    | { kind: 'options'; subcommand: string; options: Record<string, string | number | boolean> };
+  /** May this person change the channel's settings (Discord: Manage Channels; Slack: a configured admin)? */
+  canManageChannel: boolean;
+}
+
+/** The Share button on a private search result, pressed. */
+export interface ShareAction {
+  platform: PlatformName;
+  channel: ChannelRef;
+  user: UserRef;
+  userName: string | null;
+  paperId: string;
+}
+
+/** A reaction added to or removed from a message, as seen by the bot. */
+export interface ReactionEvent {
+  message: MessageRef;
+  channel: ChannelRef;
+  user: UserRef;
+  /** The emoji as the platform names it (`+1`, `👍`, `thumbsup::skin-tone-2`, a custom `<:upvote:123>` …). */
+  emoji: string;
+  added: boolean;
+  /** True when the bot itself reacted (its seed reactions never count as votes). */
+  byBot: boolean;
+  at: string;
+}
+
+/** One paper in a reply, with what the reply should say about it. */
+export interface PaperItem {
+  paper: StoredPaper;
+  /** The 1-based position to show, when the reply is a ranking. */
+  rank?: number;
+  /** Offer a Share button (private search results). */
+  shareable?: boolean;
+  /** Who shared it into the channel, and their note. */
+  sharedBy?: UserRef;
+  sharedByName?: string | null;
+  note?: string;
+  /** Team voters to show (the leaderboard). */
+  voters?: UserRef[];
+}
+
+/**
+ * What a command answers, platform-neutral. Adapters render it (Block Kit, embeds, terminal text) within
+ * their own limits. All text here is plain: adapters escape it, so nothing in it can ping anyone.
+ */
+export interface Reply {
+  /** Only the person who asked sees it, or everyone in the channel. */
+  visibility: 'ephemeral' | 'channel';
+  /** A heading line, e.g. "Top papers this week". */
+  title?: string;
+  /** Body text: help, a notice, an error in one sentence. */
+  text?: string;
+  papers?: PaperItem[];
+}
+
+/** What the core does with platform events. The adapter acks/defers first, then calls these. */
+export interface InboundHandlers {
+  /** Runs a `/papers` command; the returned reply goes back to the invoker (public posts are made via post()). */
+  onCommand(invocation: CommandInvocation): Promise<Reply>;
+  /** The Share button: posts the paper in the channel; the returned reply goes to the person who pressed it. */
+  onShare(action: ShareAction): Promise<Reply>;
+  /** Called for every reaction added or removed on any message the bot can see. Never throws. */
+  onReaction(event: ReactionEvent): Promise<void>;
+}
+
+/** A chat platform the bot lives on. start() connects; inbound events arrive through the handlers. */
+export interface ChatPlatform {
+  readonly name: PlatformName;
+  /**
+   * False while this instance may not use the platform (another instance holds its connection, see
+   * LeasedPlatform); absent means always usable.
+   */
+  readonly active?: boolean;
+  /** Connects and starts delivering events. Rejects with a clear error when credentials are refused. */
+  start(handlers: InboundHandlers): Promise<void>;
+  /** Disconnects; idempotent. */
+  stop(): Promise<void>;
+  /**
+   * Posts a reply in a channel for everyone, waiting out rate limits (429 Retry-After) rather than failing.
+   * Returns the platform-qualified ref of the message it created.
+   */
+  post(channel: ChannelRef, reply: Reply): Promise<MessageRef>;
+  /** Adds the bot's own reaction to a message (seed upvote emoji); best effort. */
+  react(message: MessageRef, emoji: string): Promise<void>;
+}

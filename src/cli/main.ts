@@ -1,0 +1,74 @@
+import { ConfigError } from '../app/config.ts';
+import { FeedFormatError } from '../papers/paper.ts';
+import { discordCommand } from './discord-cmd.ts';
+import { fetchCommand } from './fetch-cmd.ts';
+import { ingestCommand } from './ingest-cmd.ts';
+import { type CliIo, UsageError } from './io.ts';
+import { parseCommand } from './parse-cmd.ts';
+import { roundupCommand } from './roundup-cmd.ts';
+import { searchCommand } from './search-cmd.ts';
+import { consoleCommand, startCommand } from './start-cmd.ts';
+
+export const USAGE = `paperboy: machine-learning papers for your team's chat
+
+Usage:
+  paperboy parse <file|url> [--format hf-json|hf-text|arxiv-atom] [--as-of YYYY-MM-DD]
+  paperboy ingest <file|url> [--format ...] [--as-of YYYY-MM-DD]
+  paperboy fetch [--date YYYY-MM-DD | --since YYYY-MM-DD]
+  paperboy search "<query>" [--limit N] [--json] [--explain]
+  paperboy console      try the bot in this terminal
+  paperboy start        run the bot on every configured platform (the console when none is)
+  paperboy roundup [--channel slack:C123] [--date YYYY-MM-DD] [--dry-run] [--json]
+  paperboy discord register [--guild ID] [--force]
+
+Exit codes: 0 success, 1 failure, 2 bad usage.`;
+
+const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  parse: parseCommand,
+  ingest: ingestCommand,
+  fetch: fetchCommand,
+  search: searchCommand,
+  console: consoleCommand,
+  start: startCommand,
+  roundup: roundupCommand,
+  discord: discordCommand,
+};
+
+const processIo: CliIo = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  now: () => new Date(),
+};
+
+/** Runs one CLI command and returns its exit code. Errors become one sentence on stderr, never a stack trace. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout.write(`${USAGE}\n`);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`Unknown command "${name}". Run "paperboy help" for the list.\n`);
+    return 2;
+  }
+  try {
+    return await command(args, io);
+  } catch (e) {
+    if (
+      e instanceof UsageError ||
+      (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
+      io.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof ConfigError) {
+      io.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    const message = e instanceof FeedFormatError || e instanceof Error ? e.message : String(e);
+    io.stderr.write(`paperboy ${name} failed: ${message}\n`);
+    return 1;
+  }
+}

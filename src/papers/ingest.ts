@@ -1,0 +1,25 @@
+import type { PaperStore, UpsertResult } from '../store/port.ts';
+import type { Paper, SkippedItem } from './paper.ts';
+
+export interface IngestReport extends UpsertResult {
+  skipped: SkippedItem[];
+}
+
+/** Rows per transaction: large enough to amortise commits, small enough to keep write locks short. */
+const BATCH = 500;
+
+/** Stores parsed papers in batches and reports what happened to each, including what the parser skipped. */
+export async function ingestPapers(
+  store: PaperStore,
+  papers: readonly Paper[],
+  skipped: SkippedItem[] = [],
+): Promise<IngestReport> {
+  const report: IngestReport = { inserted: 0, updated: 0, unchanged: 0, skipped: [...skipped] };
+  for (let i = 0; i < papers.length; i += BATCH) {
+    const r = await store.upsertPapers(papers.slice(i, i + BATCH));
+    report.inserted += r.inserted;
+    report.updated += r.updated;
+    report.unchanged += r.unchanged;
+  }
+  return report;
+}

@@ -1,0 +1,36 @@
+import type { PaperStore } from '../store/port.ts';
+import { type Ranked, rankSearch } from './rank.ts';
+import { parseSearchQuery } from './search-query.ts';
+
+export type SearchOutcome =
+  | { ok: true; results: Ranked[]; notice: string | null }
+  | { ok: false; error: string };
+
+/** Candidates read from the store for re-ranking: enough that popularity can reorder near-ties. */
+const CANDIDATES = 20;
+
+/**
+ * Searches the archive for what a person typed. Every word must match; when nothing matches them all,
+ * papers matching any word are shown instead, and the notice says so. Never throws on user text.
+ */
+export async function searchPapers(
+  store: PaperStore,
+  text: string,
+  options: { limit: number; today: string },
+): Promise<SearchOutcome> {
+  const parsed = parseSearchQuery(text);
+  if (!parsed.ok) return parsed;
+  const query = parsed.query;
+  const notices = query.notice ? [query.notice] : [];
+  const candidates = Math.max(CANDIDATES, options.limit);
+  let hits = await store.search(query, candidates);
+  if (hits.length === 0 && query.must.length > 1) {
+    hits = await store.search({ ...query, mode: 'any' }, candidates);
+    if (hits.length > 0) notices.push('No paper matches every word, so these match some of them.');
+  }
+  return {
+    ok: true,
+    results: rankSearch(hits, options.today, query.must).slice(0, options.limit),
+    notice: notices.join(' ') || null,
+  };
+}

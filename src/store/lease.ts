@@ -1,0 +1,108 @@
+import type { Logger } from '../log.ts';
+import type { PaperStore } from './port.ts';
+
+export interface LeasedOptions {
+  store: PaperStore;
+  /** The lease's name, e.g. `discord-gateway`. */
+  name: string;
+  /** This instance's name. */
+  holder: string;
+  /** How long a taken lease lasts without renewal; another instance takes over within about this long. */
+  ttlMs: number;
+  logger: Logger;
+  /** Runs when the lease is won: connect. */
+  onAcquired: () => Promise<void>;
+  /** Runs when the lease is lost or on stop: disconnect. */
+  onLost: () => Promise<void>;
+}
+
+/**
+ * Runs something on exactly one instance at a time: tries the lease every third of its TTL, starts the work
+ * when won, renews it while running, and stops the work if a renewal fails (the database says another
+ * instance holds it, or cannot be reached long enough for the lease to expire). When the holder dies, its
+ * lease expires and another instance takes over within `ttlMs` plus one check interval.
+ */
+export class Leased {
+  private readonly o: LeasedOptions;
+  private timer: NodeJS.Timeout | null = null;
+  private holding = false;
+  private busy: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private renewedAt = 0;
+
+  constructor(options: LeasedOptions) {
+    this.o = options;
+  }
+
+  /** Whether this instance currently holds the lease and runs the work. */
+  get active(): boolean {
+    return this.holding;
+  }
+
+  /** Makes the first attempt now (resolving after it), then keeps checking in the background. */
+  async start(): Promise<void> {
+    await this.check();
+    this.timer = setInterval(() => void this.check(), Math.max(200, Math.floor(this.o.ttlMs / 3)));
+    this.timer.unref();
+  }
+
+  /** Stops checking, stops the work if running, and releases the lease for a quick takeover. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.busy;
+    if (this.holding) {
+      this.holding = false;
+      await this.o.onLost();
+      await this.o.store.releaseLease(this.o.name, this.o.holder);
+    }
+  }
+
+  /** One round: checks run one after another, never overlapping. */
+  private check(): Promise<void> {
+    // A failed round (a platform that would not stop) is logged; the chain must go on renewing.
+    this.busy = this.busy
+      .then(() => this.round())
+      .catch((error: unknown) =>
+        this.o.logger.error({ err: error, lease: this.o.name }, 'lease round failed'),
+      );
+    return this.busy;
+  }
+
+  private async round(): Promise<void> {
+    if (this.stopped) return;
+    let held: boolean;
+    try {
+      held = await this.o.store.acquireLease(this.o.name, this.o.holder, this.o.ttlMs);
+    } catch (error) {
+      // Cannot reach the database: keep running until the lease would have expired, then let go, since
+      // another instance may have taken it by then.
+      this.o.logger.warn({ err: error, lease: this.o.name }, 'could not renew the lease; will retry');
+      if (this.holding && Date.now() - this.renewedAt > this.o.ttlMs) {
+        this.holding = false;
+        await this.o.onLost();
+      }
+      return;
+    }
+    if (held) this.renewedAt = Date.now();
+    if (held && !this.holding) {
+      this.o.logger.info({ lease: this.o.name, holder: this.o.holder }, 'lease acquired; starting');
+      try {
+        await this.o.onAcquired();
+        this.holding = true;
+      } catch (error) {
+        this.o.logger.error(
+          { err: error, lease: this.o.name },
+          'starting under the lease failed; releasing it',
+        );
+        // Undo a half-started connection before the next attempt builds a new one.
+        await this.o.onLost().catch(() => undefined);
+        await this.o.store.releaseLease(this.o.name, this.o.holder).catch(() => undefined);
+      }
+    } else if (!held && this.holding) {
+      this.o.logger.warn({ lease: this.o.name }, 'lease lost to another instance; stopping');
+      this.holding = false;
+      await this.o.onLost();
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DiscordPlatform } from '../../../adapters/discord/platform.ts';
+import { Bot } from '../../../src/chat/bot.ts';
+import type { InboundHandlers, ReactionEvent } from '../../../src/chat/platform.ts';
+import { ArxivClient } from '../../../src/feed/arxiv-client.ts';
+import { HfClient } from '../../../src/feed/hf-client.ts';
+import { parseHfJson } from '../../../src/feed/hf-json.ts';
+import { SqliteStore } from '../../../src/store/sqlite/store.ts';
+import { type FakeDiscord, startFakeDiscord } from '../../fakes/discord-gateway.ts';
+import { DAILY_2024_10_25, type FakeHf, startFakeHf } from '../../fakes/hf-server.ts';
+
+/** The clock of every Discord end-to-end test: the day of the recorded feed. */
+export const NOW = new Date('2024-10-25T12:00:00Z');
+
+export interface DiscordBot {
+  fake: FakeDiscord;
+  hf: FakeHf;
+  platform: DiscordPlatform;
+  store: SqliteStore;
+  close(): Promise<void>;
+}
+
+/**
+ * The real Bot (commands, store, votes) behind the Discord adapter, over discord.js's real client and the
+ * fake Discord, with the 2024-10-25 feed archived. `onReactionHandled` sees each reaction after the bot
+ * handled it, so tests wait for the vote rather than a clock.
+ */
+export async function startDiscordBot(options: {
+  upvoteEmoji: string[];
+  onReactionHandled?: (event: ReactionEvent) => void;
+}): Promise<DiscordBot> {
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-discord-'));
+  const store = SqliteStore.open(join(dir, 'archive.db'), { now: () => NOW });
+  await store.upsertPapers(parseHfJson(DAILY_2024_10_25).papers);
+  const hf = await startFakeHf({ today: '2024-10-25' });
+  const fake = await startFakeDiscord();
+  const platform = new DiscordPlatform(
+    { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, leaseMs: 30_000 },
+    { store, now: () => NOW },
+  );
+  const bot = new Bot({
+    store,
+    hf: new HfClient({ baseUrl: hf.url, retries: 0, timeoutMs: 5000 }),
+    arxiv: new ArxivClient({ baseUrl: hf.arxivUrl, retries: 0, minIntervalMs: 0 }),
+    upvoteEmoji: options.upvoteEmoji,
+    now: () => NOW,
+  });
+  const core = bot.handlersFor(platform);
+  const handlers: InboundHandlers = {
+    ...core,
+    onReaction: async (event) => {
+      await core.onReaction(event);
+      options.onReactionHandled?.(event);
+    },
+  };
+  await platform.start(handlers);
+  return {
+    fake,
+    hf,
+    platform,
+    store,
+    async close() {
+      await platform.stop();
+      await fake.close();
+      await hf.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

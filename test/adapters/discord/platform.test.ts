@@ -1,0 +1,238 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GatewayIntentBits, GatewayOpcodes, InteractionResponseType, MessageFlags } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DiscordPlatform } from '../../../adapters/discord/platform.ts';
+import { shareCustomId } from '../../../adapters/discord/render.ts';
+import { parseHfJson } from '../../../src/feed/hf-json.ts';
+import { SqliteStore } from '../../../src/store/sqlite/store.ts';
+import { type FakeDiscord, type RestCall, startFakeDiscord } from '../../fakes/discord-gateway.ts';
+import { DAILY_2024_10_25 } from '../../fakes/hf-server.ts';
+import { recordingHandlers } from './recorder.ts';
+
+/**
+ * The adapter end to end: discord.js's real client over a real WebSocket to the fake Discord, with
+ * handlers that record what the adapter delivers. Waits are on recorded calls and events, never sleeps.
+ */
+let fake: FakeDiscord;
+let platform: DiscordPlatform;
+let store: SqliteStore;
+let dir: string;
+const rec = recordingHandlers((i) => ({
+  visibility: 'ephemeral',
+  text: `ran ${i.input.kind === 'options' ? i.input.subcommand : ''}`,
+}));
+
+const callback = (token: string) => (c: RestCall) =>
+  c.method === 'POST' && c.route.includes(`/${token}/callback`);
+const edit = (token: string) => (c: RestCall) =>
+  c.method === 'PATCH' && c.route.includes(`/${token}/messages/`);
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'paperboy-discord-'));
+  store = SqliteStore.open(join(dir, 'archive.db'));
+  await store.upsertPapers(parseHfJson(DAILY_2024_10_25).papers);
+  fake = await startFakeDiscord();
+  platform = new DiscordPlatform(
+    { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, leaseMs: 30_000 },
+    { store, now: () => new Date('2024-10-25T12:00:00Z') },
+  );
+  await platform.start(rec.handlers);
+});
+
+afterAll(async () => {
+  await platform?.stop();
+  await fake?.close();
+  await store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Discord platform over the fake gateway', () => {
+  it('identifies with the Guilds and GuildMessageReactions intents and keeps heartbeating', async () => {
+    const identify = await fake.waitForFrame(
+      (f) => f.kind === 'recv' && f.op === GatewayOpcodes.Identify,
+      'IDENTIFY',
+    );
+    expect((identify.d as { intents: number }).intents).toBe(
+      GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessageReactions,
+    );
+    await fake.waitForFrame(
+      (f) => f.kind === 'send' && f.op === GatewayOpcodes.HeartbeatAck,
+      'a heartbeat ACK',
+    );
+  });
+
+  it('defers a command ephemerally before running it, then edits the reply without pings', async () => {
+    const sent = fake.command('search', { query: 'diffusion models' });
+    const invocation = await rec.commands.waitFor(
+      (i) => i.channel === `discord:${fake.channelId}`,
+      'the command',
+    );
+    const deferred = fake.calls.find(callback(sent.token));
+    expect(deferred?.body).toEqual({
+      type: InteractionResponseType.DeferredChannelMessageWithSource,
+      data: { flags: MessageFlags.Ephemeral },
+    });
+    expect(invocation).toEqual({
+      platform: 'discord',
+      channel: `discord:${fake.channelId}`,
+      user: `discord:${fake.users.alice.user.id}`,
+      userName: 'alice',
+      input: { kind: 'options', subcommand: 'search', options: { query: 'diffusion models' } },
+      canManageChannel: false,
+    });
+    const edited = await fake.waitForCall(edit(sent.token), 'the edited reply');
+    expect(fake.calls.indexOf(deferred as RestCall)).toBeLessThan(fake.calls.indexOf(edited));
+    expect(edited.body).toMatchObject({
+      allowed_mentions: { parse: [] },
+      embeds: [{ description: 'ran search' }],
+    });
+  });
+
+  it('passes Manage Channels as canManageChannel', async () => {
+    const before = rec.commands.items.length;
+    fake.command('help', {}, fake.users.admin);
+    const invocation = await rec.commands.waitFor(
+      (i) => rec.commands.items.indexOf(i) >= before,
+      'admin command',
+    );
+    expect(invocation.canManageChannel).toBe(true);
+    expect(invocation.userName).toBe('admin');
+  });
+
+  it('autocompletes share paper with archive titles matching what is typed', async () => {
+    const sent = fake.autocomplete('share', 'paper', { paper: 'hallucin' });
+    const answer = await fake.waitForCall(callback(sent.token), 'the autocomplete answer');
+    const body = answer.body as { type: number; data: { choices: { name: string; value: string }[] } };
+    expect(body.type).toBe(InteractionResponseType.ApplicationCommandAutocompleteResult);
+    // Titles containing the typed text come first (recent feed day), then full-text matches.
+    expect(
+      body.data.choices
+        .slice(0, 2)
+        .map((c) => c.value)
+        .sort(),
+    ).toEqual(['2410.16251', '2410.18860']);
+    expect(body.data.choices[0]?.name).toMatch(/Hallucinations\? \(2410\.\d+\)$/);
+    for (const c of body.data.choices) expect(c.name.length).toBeLessThanOrEqual(100);
+  });
+
+  it('turns the Share button into onShare and answers privately', async () => {
+    const sent = fake.button(shareCustomId('2410.17243'), fake.users.bob);
+    const action = await rec.shares.waitFor((s) => s.paperId === '2410.17243', 'the share');
+    expect(action).toEqual({
+      platform: 'discord',
+      channel: `discord:${fake.channelId}`,
+      user: `discord:${fake.users.bob.user.id}`,
+      userName: 'bob',
+      paperId: '2410.17243',
+    });
+    expect(fake.calls.find(callback(sent.token))?.body).toMatchObject({
+      data: { flags: MessageFlags.Ephemeral },
+    });
+    const edited = await fake.waitForCall(edit(sent.token), 'the share confirmation');
+    expect(edited.body).toMatchObject({ embeds: [{ description: 'Shared 2410.17243' }] });
+  });
+
+  it('posts to a channel with allowedMentions parse [] and reacts by REST', async () => {
+    const ref = await platform.post(`discord:${fake.channelId}`, {
+      visibility: 'channel',
+      text: '@everyone look',
+    });
+    const posted = await fake.waitForCall(
+      (c) => c.method === 'POST' && c.route.endsWith('/messages'),
+      'the post',
+    );
+    const id = ref.split(':')[2] ?? '';
+    expect(fake.messages.get(id)?.channel_id).toBe(fake.channelId);
+    expect(posted.body).toMatchObject({ allowed_mentions: { parse: [] } });
+    expect(JSON.stringify(posted.body)).not.toMatch(/@everyone/);
+    await platform.react(ref, '+1');
+    await fake.waitForCall(
+      (c) =>
+        c.method === 'PUT' &&
+        c.route === `/channels/${fake.channelId}/messages/${id}/reactions/%F0%9F%91%8D/@me` &&
+        c.status === 204,
+      'the seed reaction',
+    );
+  });
+
+  it('delivers reactions: add, a second emoji, removal, the bot’s own, a custom emoji, an uncached message', async () => {
+    const ref = await platform.post(`discord:${fake.channelId}`, { visibility: 'channel', text: 'a paper' });
+    const id = ref.split(':')[2] ?? '';
+    const alice = fake.users.alice.user;
+    fake.reactionAdd(id, { id: null, name: '👍' }, alice);
+    fake.reactionAdd(id, { id: null, name: '🔥' }, alice);
+    fake.reactionRemove(id, { id: null, name: '👍' }, alice);
+    fake.reactionAdd(id, { id: null, name: '👍' }, fake.botUser);
+    fake.reactionAdd(id, { id: '777000111', name: 'upvote' }, fake.users.bob.user);
+    fake.reactionAdd('1299999999999999999', { id: null, name: '❤️' }, alice);
+    const last = await rec.reactions.waitFor(
+      (r) => r.message.endsWith(':1299999999999999999'),
+      'the uncached one',
+    );
+    const mine = rec.reactions.items.filter((r) => r.message === ref);
+    expect(mine.map((r) => [r.emoji, r.added, r.byBot, r.user])).toEqual([
+      ['👍', true, false, `discord:${alice.id}`],
+      ['🔥', true, false, `discord:${alice.id}`],
+      ['👍', false, false, `discord:${alice.id}`],
+      ['👍', true, true, `discord:${fake.botUser.id}`],
+      ['<:upvote:777000111>', true, false, `discord:${fake.users.bob.user.id}`],
+    ]);
+    expect(last).toMatchObject({
+      channel: `discord:${fake.channelId}`,
+      emoji: '❤️',
+      added: true,
+      at: '2024-10-25T12:00:00.000Z',
+    });
+  });
+
+  it('waits out a REST 429 (Retry-After) and then posts', async () => {
+    fake.rateLimit('POST', /^\/channels\/\d+\/messages$/, 1);
+    const before = fake.calls.length;
+    const ref = await platform.post(`discord:${fake.channelId}`, {
+      visibility: 'channel',
+      text: 'after the limit',
+    });
+    const posts = fake.calls.slice(before).filter((c) => c.method === 'POST');
+    expect(posts.map((c) => c.status)).toEqual([429, 200]);
+    expect((posts[1]?.at ?? 0) - (posts[0]?.at ?? 0)).toBeGreaterThanOrEqual(950);
+    expect(ref).toMatch(/^discord:\d+:\d+$/);
+  });
+
+  for (const mode of ['close-4000', 'destroy'] as const) {
+    it(`resumes after the gateway drops (${mode}), replays missed events and answers commands`, async () => {
+      const resumesBefore = fake.frames.filter((f) => f.op === GatewayOpcodes.Resume).length;
+      fake.drop(mode);
+      // Dispatched while disconnected: the fake keeps it for the RESUME replay.
+      const missed = mode === 'close-4000' ? '1299999999999999998' : '1299999999999999997';
+      fake.reactionAdd(missed, { id: null, name: '👍' }, fake.users.bob.user);
+      await fake.waitForFrame(
+        (f) =>
+          f.kind === 'recv' &&
+          f.op === GatewayOpcodes.Resume &&
+          fake.frames.filter((x) => x.op === GatewayOpcodes.Resume).length > resumesBefore,
+        'RESUME',
+      );
+      await rec.reactions.waitFor((r) => r.message.endsWith(`:${missed}`), 'the replayed reaction');
+      const identifies = fake.frames.filter((f) => f.kind === 'recv' && f.op === GatewayOpcodes.Identify);
+      expect(identifies).toHaveLength(1);
+      const sent = fake.command('today');
+      const edited = await fake.waitForCall(edit(sent.token), 'a reply after the resume');
+      expect(edited.body).toMatchObject({ embeds: [{ description: 'ran today' }] });
+    });
+  }
+});
+
+describe('Discord platform start', () => {
+  it('rejects with a clear error when Discord refuses the token', async () => {
+    const other = new DiscordPlatform({
+      token: 'wrong',
+      applicationId: fake.applicationId,
+      apiUrl: fake.apiUrl,
+      leaseMs: 30_000,
+    });
+    await expect(other.start(recordingHandlers().handlers)).rejects.toThrow(/Discord login failed/);
+    await other.stop();
+  });
+});

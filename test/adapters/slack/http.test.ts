@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SlackCall } from '../../fakes/slack-api.ts';
+import { SEED_PAPERS, type SlackHarness, startSlackHarness } from './harness.ts';
+
+/** The recorded respond() call made to one response URL. */
+const respondedTo = (h: SlackHarness, url: string) =>
+  h.api.waitFor((c) => c.method === 'respond' && url.endsWith(c.path));
+
+const blocksOf = (call: SlackCall) => JSON.stringify(call.body.blocks);
+
+describe('Slack over HTTP, end to end through Bolt and the real bot', () => {
+  let h: SlackHarness;
+  beforeAll(async () => {
+    h = await startSlackHarness({ hfTimeoutMs: 1000 });
+  });
+  afterAll(() => h.close());
+
+  it('answers the url_verification challenge', async () => {
+    const res = await h.send(
+      JSON.stringify({ token: 't', challenge: 'c0ffee', type: 'url_verification' }),
+      'application/json',
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ challenge: 'c0ffee' });
+  });
+
+  it('/papers unlearning: acks at once, then responds privately with results and Share buttons', async () => {
+    const { res, responseUrl } = await h.command('unlearning');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+
+    const call = await respondedTo(h, responseUrl);
+    expect(call.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    for (const p of SEED_PAPERS) expect(blocksOf(call)).toContain(p.title);
+    const buttons = (call.body.blocks as { accessory?: { action_id: string; value: string } }[])
+      .map((b) => b.accessory)
+      .filter((a) => a?.action_id === 'share_paper');
+    expect(buttons.map((b) => b?.value)).toEqual(SEED_PAPERS.map((p) => p.id));
+  });
+
+  it('lets workspace admins and configured admins change the roundup, and nobody else', async () => {
+    const by = async (user: string, text: string) => {
+      const { responseUrl } = await h.command(text, { user, channel: 'CROUND' });
+      return String(
+        (await respondedTo(h, responseUrl)).body.text ??
+          JSON.stringify((await respondedTo(h, responseUrl)).body),
+      );
+    };
+    expect(await by('U0MEMBER', 'roundup on')).toMatch(/Only the workspace admins/);
+    expect(await h.store.getChannelSettings('slack:CROUND')).toBeNull();
+    expect(await by('UWSADMIN', 'roundup on')).toMatch(/Saved/);
+    expect(await by('U0ADMIN', 'roundup at 08:15 Europe/Paris')).toMatch(/08:15 Europe\/Paris/);
+    expect(await h.store.getChannelSettings('slack:CROUND')).toMatchObject({
+      enabled: true,
+      time: '08:15',
+      timezone: 'Europe/Paris',
+      updatedBy: 'slack:U0ADMIN',
+    });
+    expect(await by('U0MEMBER', 'roundup')).toMatch(/Roundup in this channel: on/);
+  });
+
+  it('the Share button posts the paper in the channel, credited, and confirms privately', async () => {
+    const paper = SEED_PAPERS[0]!;
+    const { res, responseUrl } = await h.pressShare(paper.id, { user: 'U0ALICE', channel: 'C0GENERAL' });
+    expect(res.status).toBe(200);
+    const post = await h.api.waitFor(
+      (c) => c.method === 'chat.postMessage' && blocksOf(c).includes(paper.title),
+    );
+    expect(post.body.channel).toBe('C0GENERAL');
+    expect(blocksOf(post)).toContain('Shared by <@U0ALICE>');
+    expect(post.body).not.toHaveProperty('link_names');
+    // Joined first, so Slack will send the reactions (votes) on this post.
+    const join = h.api.calls.findIndex(
+      (c) => c.method === 'conversations.join' && c.body.channel === 'C0GENERAL',
+    );
+    expect(join).toBeGreaterThanOrEqual(0);
+    expect(join).toBeLessThan(h.api.calls.indexOf(post));
+    const confirm = await respondedTo(h, responseUrl);
+    expect(confirm.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(JSON.stringify(confirm.body)).toContain('Shared');
+    // The bot seeds the first upvote emoji on its own post.
+    await h.api.waitFor((c) => c.method === 'reactions.add' && c.body.name === '+1');
+  });
+
+  describe('a shared paper with a hostile note, and votes on it', () => {
+    let message: { channel: string; ts: string };
+    let reactions = 0;
+    const votes = async () => (await h.store.topVoted(null, 10)).find((e) => e.paper.id === '2410.17243');
+    const react = async (type: 'reaction_added' | 'reaction_removed', user: string, emoji: string) => {
+      const res = await h.reaction(type, message, user, emoji);
+      expect(res.status).toBe(200);
+      await h.reactionsHandled(++reactions);
+    };
+
+    beforeAll(async () => {
+      reactions = (await h.reactionsHandled(0)).length;
+      const { responseUrl } = await h.command('share 2410.17243 great read <!channel>', { user: 'U0BOB' });
+      const post = await h.api.waitFor(
+        (c) => c.method === 'chat.postMessage' && blocksOf(c).includes('Breaking the Memory Barrier'),
+      );
+      const answer = h.api.messages.find((m) => JSON.stringify(m.blocks) === blocksOf(post))!;
+      message = { channel: answer.channel, ts: answer.ts };
+      await respondedTo(h, responseUrl);
+    });
+
+    it('posts it credited to the sharer, the note escaped so it pings nobody', () => {
+      const post = h.api.calls.find(
+        (c) => c.method === 'chat.postMessage' && blocksOf(c).includes('great read'),
+      )!;
+      const raw = JSON.stringify(post.body);
+      expect(raw).toContain('Shared by <@U0BOB>: great read &lt;!channel&gt;');
+      expect(raw).not.toContain('<!channel>');
+    });
+
+    it('counts a person once however many upvote emoji, never the bot, and counts down on removal', async () => {
+      await react('reaction_added', 'U0CAROL', '+1');
+      expect((await votes())?.votes).toBe(1);
+      await react('reaction_added', 'U0CAROL', 'fire');
+      expect((await votes())?.votes).toBe(1);
+      await react('reaction_added', 'UBOT0001', 'heart');
+      expect((await votes())?.voters).toEqual(['slack:U0CAROL']);
+      await react('reaction_added', 'U0DAVE', 'thumbsup::skin-tone-3');
+      expect((await votes())?.votes).toBe(2);
+      await react('reaction_added', 'U0ERIN', 'eyes');
+      expect((await votes())?.votes).toBe(2);
+
+      const { responseUrl } = await h.command('top all');
+      const top = await respondedTo(h, responseUrl);
+      expect(blocksOf(top)).toContain('Breaking the Memory Barrier');
+      expect(blocksOf(top)).toContain('2 team votes');
+      expect(blocksOf(top)).toMatch(/Voted by U0CAROL, U0DAVE/);
+
+      await react('reaction_removed', 'U0DAVE', 'thumbsup::skin-tone-3');
+      expect((await votes())?.votes).toBe(1);
+      await react('reaction_removed', 'U0CAROL', '+1');
+      expect((await votes())?.votes).toBe(1);
+      await react('reaction_removed', 'U0CAROL', 'fire');
+      expect(await votes()).toBeUndefined();
+    });
+
+    it.each([
+      [
+        'a forged signature',
+        { signature: 'v0=0000000000000000000000000000000000000000000000000000000000000000' },
+      ],
+      ['a missing signature', { signature: null }],
+      ['a stale timestamp (6 minutes old)', { timestamp: Math.floor(Date.now() / 1000) - 360 }],
+    ])('refuses %s with 401 and changes nothing', async (_what, forge) => {
+      const before = h.api.calls.length;
+      const votesBefore = (await votes())?.votes;
+      const cmd = await h.command('share 2410.16251 sneaky', {}, forge);
+      const evt = await h.reaction('reaction_added', message, 'U0MALLORY', '+1', forge);
+      expect([cmd.res.status, evt.status]).toEqual([401, 401]);
+      // A 401 is sent before any dispatch, so nothing can still be in flight.
+      expect(h.api.calls.length).toBe(before);
+      expect((await votes())?.votes).toBe(votesBefore);
+    });
+  });
+
+  it('acks before slow work: the HTTP answer comes while the HF lookup still hangs', async () => {
+    h.hf.script('/api/papers/2410.18533', [{ hang: true }]);
+    const { res, responseUrl } = await h.command('share 2410.18533');
+    expect(res.status).toBe(200);
+    expect(h.api.calls.some((c) => c.method === 'respond' && responseUrl.endsWith(c.path))).toBe(false);
+    await respondedTo(h, responseUrl);
+  });
+
+  it('waits out a 429 with Retry-After and the post lands', async () => {
+    h.api.script('chat.postMessage', [
+      { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } },
+    ]);
+    const paper = SEED_PAPERS[1]!;
+    const { responseUrl } = await h.pressShare(paper.id, { channel: 'C0RANDOM' });
+    const limited = await h.api.waitFor((c) => c.method === 'chat.postMessage' && c.status === 429);
+    const landed = await h.api.waitFor(
+      (c) => c.method === 'chat.postMessage' && c.status === 200 && c.body.channel === 'C0RANDOM',
+      10_000,
+    );
+    expect(landed.at - limited.at).toBeGreaterThanOrEqual(1000);
+    expect(JSON.stringify((await respondedTo(h, responseUrl)).body)).toContain('Shared');
+  });
+});

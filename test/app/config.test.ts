@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/app/config.ts';
+
+describe('loadConfig', () => {
+  it('GIVEN an empty environment THEN the embedded defaults', () => {
+    expect(loadConfig({})).toEqual({
+      databaseUrl: 'sqlite:./data/paperboy.db',
+      hfApiUrl: 'https://huggingface.co',
+      hfToken: undefined,
+      arxivApiUrl: 'https://export.arxiv.org/api/query',
+      logLevel: 'info',
+      port: 3000,
+      upvoteEmoji: ['+1', 'arrow_up', 'fire', 'heart'],
+      slack: undefined,
+      discord: undefined,
+      roundup: { channels: [], time: '09:00', timezone: 'UTC', catchUpMs: 6 * 3_600_000 },
+    });
+  });
+
+  it('GIVEN values THEN uses them, trimming a trailing slash and treating blanks as unset', () => {
+    const c = loadConfig({
+      DATABASE_URL: 'sqlite:/var/lib/paperboy/archive.db',
+      HF_API_URL: 'http://127.0.0.1:8080/',
+      HF_TOKEN: 'hf_secret',
+      ARXIV_API_URL: '',
+      LOG_LEVEL: 'debug',
+    });
+    expect(c).toMatchObject({
+      databaseUrl: 'sqlite:/var/lib/paperboy/archive.db',
+      hfApiUrl: 'http://127.0.0.1:8080',
+    });
+    expect(c.hfToken).toBe('hf_secret');
+    expect(c.arxivApiUrl).toBe('https://export.arxiv.org/api/query');
+  });
+
+  it('GIVEN several bad variables THEN reports every one at once, each by name, without their values', () => {
+    let err: unknown;
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://root:hunter2@db/x', HF_API_URL: 'ftp://x', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/DATABASE_URL/);
+    expect(problems.join('\n')).toMatch(/HF_API_URL/);
+    expect(problems.join('\n')).toMatch(/LOG_LEVEL/);
+    expect((err as Error).message).not.toContain('hunter2');
+  });
+
+  it('GIVEN Slack and Discord credentials THEN both platforms are configured', () => {
+    const c = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 's',
+      SLACK_API_URL: 'http://127.0.0.1:9/api',
+      SLACK_ADMINS: 'U1, U2',
+      DISCORD_TOKEN: 't',
+      DISCORD_APPLICATION_ID: '123456789012345678',
+      UPVOTE_EMOJI: '👍, rocket',
+    });
+    expect(c.slack).toMatchObject({
+      botToken: 'xoxb-1',
+      apiUrl: 'http://127.0.0.1:9/api/',
+      admins: ['U1', 'U2'],
+    });
+    expect(c.discord).toMatchObject({ applicationId: '123456789012345678' });
+    expect(c.upvoteEmoji).toEqual(['+1', 'rocket']);
+  });
+
+  it('GIVEN roundup defaults THEN parses them, and names bad ones', () => {
+    const c = loadConfig({
+      ROUNDUP_CHANNELS: 'slack:C1, discord:42',
+      ROUNDUP_TIME: '07:45',
+      ROUNDUP_TIMEZONE: 'Asia/Tokyo',
+    });
+    expect(c.roundup).toMatchObject({
+      channels: ['slack:C1', 'discord:42'],
+      time: '07:45',
+      timezone: 'Asia/Tokyo',
+    });
+    expect(() =>
+      loadConfig({ ROUNDUP_CHANNELS: 'C1', ROUNDUP_TIME: '25:00', ROUNDUP_TIMEZONE: 'Mars/Base' }),
+    ).toThrow(/ROUNDUP_CHANNELS[\s\S]*ROUNDUP_TIME[\s\S]*ROUNDUP_TIMEZONE/);
+  });
+
+  it('GIVEN half-configured platforms THEN names the missing variables', () => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', DISCORD_TOKEN: 't' })).toThrow(
+      /SLACK_SIGNING_SECRET[\s\S]*DISCORD_APPLICATION_ID|DISCORD_APPLICATION_ID[\s\S]*SLACK_SIGNING_SECRET/,
+    );
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'not-a-token', SLACK_SIGNING_SECRET: 's' })).toThrow(
+      /SLACK_BOT_TOKEN must be a bot token/,
+    );
+  });
+});

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { describeQuery, MAX_PHRASES, parseSearchQuery } from '../../src/papers/search-query.ts';
+
+function ok(text: string) {
+  const r = parseSearchQuery(text);
+  if (!r.ok) throw new Error(`expected a query from ${JSON.stringify(text)}, got: ${r.error}`);
+  return r.query;
+}
+
+describe('parseSearchQuery', () => {
+  it.each([
+    ['unlearning', [['unlearning']], []],
+    ['Machine  UNLEARNING', [['machine'], ['unlearning']], []],
+    ['"machine unlearning" diffusion', [['machine', 'unlearning'], ['diffusion']], []],
+    ['unlearning -survey', [['unlearning']], [['survey']]],
+    ['llm -"red teaming"', [['llm']], [['red', 'teaming']]],
+    ['in-context', [['in', 'context']], []],
+    ['“curly quotes”', [['curly', 'quotes']], []],
+    ['"unbalanced phrase', [['unbalanced', 'phrase']], []],
+    ['NEAR(a b)', [['near', 'a'], ['b']], []],
+    ['a* OR b', [['a'], ['or'], ['b']], []],
+    ['title:unlearning', [['title', 'unlearning']], []],
+    ['TÜLU', [['tülu']], []],
+    ['unlearning unlearning', [['unlearning']], []],
+    ['תרגום מכונה', [['תרגום'], ['מכונה']], []],
+  ])('GIVEN %j THEN must %j and exclude %j', (text, must, exclude) => {
+    const q = ok(text);
+    expect(q.must).toEqual(must);
+    expect(q.exclude).toEqual(exclude);
+    expect(q.mode).toBe('all');
+  });
+
+  it.each(['', '   ', '!!! ??? ...', '***', '""', '🦄🔥', '-survey', '- - -'])(
+    'GIVEN %j THEN a clear error',
+    (text) => {
+      const r = parseSearchQuery(text);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error).toMatch(/search|word/i);
+    },
+  );
+
+  it('shortens a 10,000-character query at a word boundary and says so', () => {
+    const q = ok('unlearning diffusion '.repeat(500));
+    expect(q.must).toEqual([['unlearning'], ['diffusion']]);
+    expect(q.notice).toMatch(/first 500 characters/);
+  });
+
+  it(`keeps at most ${MAX_PHRASES} phrases and says so`, () => {
+    const words = Array.from({ length: 30 }, (_, i) => `w${i}`).join(' ');
+    const q = ok(words);
+    expect(q.must).toHaveLength(MAX_PHRASES);
+    expect(q.notice).toMatch(/first 12/);
+  });
+
+  it('reads back the query as a person typed it', () => {
+    expect(describeQuery(ok('"machine unlearning" diffusion -survey'))).toBe(
+      '"machine unlearning" diffusion -survey',
+    );
+  });
+
+  it('passes mention syntax through as plain words', () => {
+    expect(ok('<!channel> <@U123>').must).toEqual([['channel'], ['u123']]);
+  });
+});
