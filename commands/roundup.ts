@@ -140,13 +140,6 @@ async function run(ctx: CommandContext, action: string | undefined, value: strin
     enabled: ctx.roundupDefaults.channels.includes(ctx.channel),
   };
   if (chosen === 'show') return ephemeral(describe(current, ctx.now()));
-  if (!ctx.canManageChannel) {
-    return ephemeral(
-      ctx.platform === 'discord'
-        ? "Only people with the Manage Channels permission can change this channel's roundup."
-        : "Only the workspace admins and the people listed in SLACK_ADMINS can change this channel's roundup.",
-    );
-  }
   const changed = apply(current, chosen, value);
   if (typeof changed === 'string') return ephemeral(changed);
   const saved: ChannelSettings = { ...changed, updatedBy: ctx.user, updatedAt: ctx.now().toISOString() };
@@ -172,6 +165,8 @@ export const roundupCommand: CommandDefinition = {
       rest: true,
     },
   ],
+  // Anyone may look; a change needs the platform's channel-manager rights, checked by the core.
+  needs: (args) => (args.action === undefined || args.action === 'show' ? [] : ['manage-channel']),
   async run(ctx, args) {
     return run(ctx, args.action === undefined ? undefined : String(args.action), String(args.value ?? ''));
   },

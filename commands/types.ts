@@ -38,6 +38,13 @@ export interface CommandContext {
 }
 
 /**
+ * What a command may require of the person running it, checked by the core before `run` with the
+ * platform's own rule (Slack: workspace admins and SLACK_ADMINS; Discord: Manage Channels).
+ * `manage-channel`: may change the channel's settings.
+ */
+export type CommandNeed = 'manage-channel';
+
+/**
  * A `/papers` subcommand, defined once for every platform. `run` returns the reply value; a reply with
  * `visibility: 'channel'` is posted for everyone by the core, anything else goes only to the invoker.
  */
@@ -45,5 +52,7 @@ export interface CommandDefinition {
   name: string;
   description: string;
   options: readonly OptionDefinition[];
+  /** What these arguments require of the person; absent or empty: anyone may run it. */
+  needs?(args: CommandArgs): readonly CommandNeed[];
   run(ctx: CommandContext, args: CommandArgs): Promise<Reply>;
 }

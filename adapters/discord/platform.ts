@@ -10,7 +10,6 @@ import {
   Routes,
   type User,
 } from 'discord.js';
-import type { DiscordConfig } from '../../src/app/config.ts';
 import type {
   ChannelRef,
   ChatPlatform,
@@ -26,6 +25,7 @@ import { handleInteraction } from './interactions.ts';
 import { toReactionEvent } from './reactions.ts';
 import { messageRef, parseChannelRef, parseMessageRef } from './refs.ts';
 import { renderReply } from './render.ts';
+import type { DiscordConfig } from './settings.ts';
 
 export interface DiscordDeps {
   logger?: Logger;
@@ -58,6 +58,7 @@ export function createDiscordClient(config: DiscordConfig): Client {
  */
 export class DiscordPlatform implements ChatPlatform {
   readonly name = 'discord' as const;
+  readonly channelManagers = 'people with the Manage Channels permission';
   private readonly logger: Logger;
   private readonly now: () => Date;
   private started = false;

@@ -3,9 +3,9 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { REST, Routes } from 'discord.js';
 import type { CommandDefinition } from '../../commands/types.ts';
-import type { DiscordConfig } from '../../src/app/config.ts';
 import { type Logger, silentLogger } from '../../src/log.ts';
 import { buildCommandsJson } from './commands.ts';
+import type { DiscordConfig } from './settings.ts';
 
 export interface RegisterOptions {
   /** The definitions to register (the command registry, `COMMANDS`). */

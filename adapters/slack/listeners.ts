@@ -1,10 +1,10 @@
 import type { App, RespondFn } from '@slack/bolt';
-import type { SlackConfig } from '../../src/app/config.ts';
 import type { CommandInvocation, InboundHandlers, Reply, ShareAction } from '../../src/chat/platform.ts';
 import type { Logger } from '../../src/log.ts';
 import type { UserNames } from './names.ts';
 import { toReactionEvent } from './reactions.ts';
 import { renderReply, SHARE_ACTION_ID } from './render.ts';
+import type { SlackConfig } from './settings.ts';
 
 /** What the listeners need besides the Bolt app. */
 export interface ListenerContext {

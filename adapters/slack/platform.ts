@@ -1,7 +1,4 @@
-import type { Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver, webApi } from '@slack/bolt';
-import type { SlackConfig } from '../../src/app/config.ts';
 import type {
   ChannelRef,
   ChatPlatform,
@@ -9,21 +6,29 @@ import type {
   MessageRef,
   Reply,
 } from '../../src/chat/platform.ts';
+import { type HttpRoutes, HttpServer } from '../../src/http/server.ts';
 import { type Logger, silentLogger } from '../../src/log.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { slackEventsRoute } from './http-route.ts';
 import { registerListeners } from './listeners.ts';
 import { UserNames } from './names.ts';
 import { KeyedPacer } from './pacer.ts';
 import { parseSlackMessageRef, slackMessageRef } from './reactions.ts';
 import { renderReply } from './render.ts';
+import type { SlackConfig } from './settings.ts';
 
 /** Where Slack sends events, commands and interactions in HTTP mode (the manifest's request URLs). */
 export const SLACK_EVENTS_PATH = '/slack/events';
 
 export interface SlackPlatformDeps {
-  /** HTTP port for {@link SLACK_EVENTS_PATH} (HTTP mode only); 0 picks a free port, readable as `port`. */
-  port: number;
-  /** Interface to listen on; all interfaces when absent. */
+  /**
+   * The application's HTTP server: HTTP mode mounts {@link SLACK_EVENTS_PATH} on it. Without it, `port`
+   * gives the platform a server of its own; with neither, it posts but receives nothing (a one-off CLI run).
+   */
+  http?: HttpRoutes;
+  /** A port of its own for {@link SLACK_EVENTS_PATH} when no `http` is given; 0 picks a free one. */
+  port?: number;
+  /** Interface its own server listens on; all interfaces when absent. */
   host?: string;
   logger?: Logger;
   /** Minimum spacing between posts into one channel, in ms. Default 1000 (Slack allows ~1 message/s). */
@@ -33,8 +38,6 @@ export interface SlackPlatformDeps {
    * Retry-After first. Default: 6 retries, backoff from 250 ms doubling to at most 30 s.
    */
   retryConfig?: webApi.RetryOptions;
-  /** Answers `GET /healthz` on the HTTP port; default a plain `ok`. */
-  healthz?: (res: ServerResponse) => void;
 }
 
 const DEFAULT_RETRY: webApi.RetryOptions = { retries: 6, factor: 2, minTimeout: 250, maxTimeout: 30_000 };
@@ -47,7 +50,8 @@ export function createSlackPlatform(config: SlackConfig, deps: SlackPlatformDeps
 interface Running {
   app: App;
   client: webApi.WebClient;
-  server: Server | undefined;
+  /** The server of its own (standalone HTTP mode), closed on stop. */
+  server: HttpServer | undefined;
   botUserId: string;
 }
 
@@ -57,6 +61,7 @@ interface Running {
  */
 export class SlackPlatform implements ChatPlatform {
   readonly name = 'slack' as const;
+  readonly channelManagers = 'the workspace admins and the people listed in SLACK_ADMINS';
   readonly #config: SlackConfig;
   readonly #deps: SlackPlatformDeps;
   readonly #logger: Logger;
@@ -74,7 +79,7 @@ export class SlackPlatform implements ChatPlatform {
 
   /** The bound HTTP port once started in HTTP mode; undefined before start() and in Socket Mode. */
   get port(): number | undefined {
-    return (this.#running?.server?.address() as AddressInfo | null)?.port;
+    return this.#running?.server?.port;
   }
 
   /** The bot's own user id (from auth.test) once started. */
@@ -105,11 +110,12 @@ export class SlackPlatform implements ChatPlatform {
       throw new Error(`The Slack bot token belongs to workspace ${auth.team_id}, not SLACK_TEAM_ID`);
     }
 
+    const receiver = this.#receiver(logger, clientOptions);
     const app = new App({
       token: config.botToken,
       botId: auth.bot_id,
       botUserId: auth.user_id,
-      receiver: this.#receiver(logger, clientOptions),
+      receiver,
       clientOptions,
       logger,
       // The bot's own reactions reach the core marked byBot (the port promises every reaction).
@@ -121,12 +127,20 @@ export class SlackPlatform implements ChatPlatform {
       this.#logger.error({ err: error }, 'Slack listener failed');
     });
 
-    let server: Server | undefined;
+    let server: HttpServer | undefined;
     if (config.appToken) {
       await app.start();
-    } else {
-      const { port, host } = this.#deps;
-      server = (await app.start(host ? { port, host } : port)) as Server;
+    } else if (receiver instanceof HTTPReceiver) {
+      // HTTP mode: Bolt's receiver answers behind our route (size limit, signature, payload shape), on
+      // the application's server, or on one of its own when run standalone.
+      const route = slackEventsRoute(receiver, config.signingSecret ?? '', this.#logger);
+      const { http, port, host } = this.#deps;
+      if (http) http.route('POST', SLACK_EVENTS_PATH, route);
+      else if (port !== undefined) {
+        server = new HttpServer({ logger: this.#logger });
+        server.route('POST', SLACK_EVENTS_PATH, route);
+        await server.listen(port, host);
+      }
     }
     this.#running = { app, client: app.client, server, botUserId: auth.user_id };
     this.#logger.info(
@@ -139,7 +153,9 @@ export class SlackPlatform implements ChatPlatform {
   async stop(): Promise<void> {
     const running = this.#running;
     this.#running = undefined;
-    if (running) await running.app.stop();
+    if (!running) return;
+    if (this.#config.appToken) await running.app.stop();
+    await running.server?.close();
   }
 
   /**
@@ -214,21 +230,7 @@ export class SlackPlatform implements ChatPlatform {
       });
     }
     if (!config.signingSecret) throw new Error('Slack HTTP mode needs SLACK_SIGNING_SECRET');
-    return new HTTPReceiver({
-      signingSecret: config.signingSecret,
-      endpoints: SLACK_EVENTS_PATH,
-      logger,
-      customRoutes: [
-        {
-          path: '/healthz',
-          method: ['GET'],
-          handler: (_req, res) => {
-            if (this.#deps.healthz) return this.#deps.healthz(res);
-            res.writeHead(200, { 'content-type': 'text/plain' });
-            res.end('ok');
-          },
-        },
-      ],
-    });
+    // Never started itself: its request listener is mounted behind slackEventsRoute.
+    return new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: SLACK_EVENTS_PATH, logger });
   }
 }

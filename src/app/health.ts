@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import type { ChatPlatform } from '../chat/platform.ts';
+import type { HttpRoutes } from '../http/server.ts';
 import type { PaperStore } from '../store/port.ts';
 
 /** What `GET /healthz` reports, for a load balancer and for people. */
@@ -46,24 +46,7 @@ export async function answerHealth(sources: HealthSources, res: ServerResponse):
   res.end(JSON.stringify(report));
 }
 
-/** A server for `/healthz` alone, for instances whose port no Slack receiver serves. */
-export async function startHealthServer(port: number, sources: HealthSources): Promise<Server> {
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    if (req.method === 'GET' && req.url?.split('?')[0] === '/healthz') {
-      void answerHealth(sources, res);
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'text/plain' });
-    res.end('not found');
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, () => resolve());
-  });
-  return server;
-}
-
-/** The port a started server listens on. */
-export function serverPort(server: Server): number {
-  return (server.address() as AddressInfo).port;
+/** Mounts `GET /healthz` on the application's server. */
+export function mountHealth(http: HttpRoutes, sources: HealthSources): void {
+  http.route('GET', '/healthz', (_req, res) => answerHealth(sources, res));
 }

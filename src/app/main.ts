@@ -1,29 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
 import { hostname } from 'node:os';
-import { ConsolePlatform } from '../../adapters/console/platform.ts';
-import { createDiscordPlatform } from '../../adapters/discord/platform.ts';
-import { type RegisterOptions, registerCommands } from '../../adapters/discord/register.ts';
-import { createSlackPlatform } from '../../adapters/slack/platform.ts';
-import { COMMANDS } from '../../commands/index.ts';
+import { type AnyPlatformEntry, platformEntry } from '../../adapters/index.ts';
 import { Bot } from '../chat/bot.ts';
-import { LeasedPlatform } from '../chat/leased-platform.ts';
 import type { ChatPlatform, PlatformName } from '../chat/platform.ts';
 import { ArxivClient } from '../feed/arxiv-client.ts';
 import { HfClient } from '../feed/hf-client.ts';
+import { HttpServer } from '../http/server.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { Scheduler } from '../roundup/scheduler.ts';
 import { openStore } from '../store/open.ts';
 import type { PaperStore } from '../store/port.ts';
-import type { Config, DiscordConfig } from './config.ts';
-import { answerHealth, type HealthSources, startHealthServer } from './health.ts';
+import { type Config, configuredPlatforms } from './config.ts';
+import { type HealthSources, mountHealth } from './health.ts';
+import { createPlatform } from './platforms.ts';
+
+export { configuredPlatforms } from './config.ts';
 
 export interface StartOptions {
-  /** Platforms to run; default {@link configuredPlatforms}. */
+  /** Platforms to run, by name; default {@link configuredPlatforms}. */
   platforms?: PlatformName[];
-  /** The console's keyboard; default process.stdin. */
+  /** A terminal platform's keyboard; default process.stdin. */
   input?: NodeJS.ReadableStream;
-  /** The console's screen; default process.stdout. */
+  /** A terminal platform's screen; default process.stdout. */
   output?: { write(chunk: string): unknown; isTTY?: boolean };
   logger?: Logger;
   now?: () => Date;
@@ -34,68 +32,30 @@ export interface StartOptions {
 export interface RunningBot {
   /** The platforms that were started, in order. */
   platforms: PlatformName[];
-  /** Settles when the console is quit (or its input ends), or after stop(). Server platforms never end it. */
+  /** Settles when a terminal platform's session ends, or after stop(). Server platforms never end it. */
   closed: Promise<void>;
   /** Stops every platform, then closes the store. Idempotent. */
   stop(): Promise<void>;
 }
 
-/** The platforms whose credentials are configured; the console when there are none. */
-export function configuredPlatforms(config: Config): PlatformName[] {
-  const names: PlatformName[] = [];
-  if (config.slack) names.push('slack');
-  if (config.discord) names.push('discord');
-  return names.length > 0 ? names : ['console'];
-}
-
-export interface PlatformDeps {
-  config: Config;
-  options: StartOptions;
-  logger: Logger;
-  store: PaperStore;
-  /** Answers `GET /healthz` where the platform serves HTTP (Slack's receiver). */
-  health?: HealthSources;
-}
-
-/** Builds one platform from its configuration. */
-export function createPlatform(
-  name: PlatformName,
-  { config, options, logger, store, health }: PlatformDeps,
-): ChatPlatform {
-  switch (name) {
-    case 'console':
-      return new ConsolePlatform({
-        input: options.input ?? process.stdin,
-        output: options.output ?? process.stdout,
-        ...(options.now ? { now: options.now } : {}),
-      });
-    case 'slack':
-      if (!config.slack)
-        throw new Error('Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.');
-      return createSlackPlatform(config.slack, {
-        port: config.port,
-        logger,
-        ...(health ? { healthz: (res) => void answerHealth(health, res) } : {}),
-      });
-    case 'discord':
-      if (!config.discord)
-        throw new Error('Discord is not configured: set DISCORD_TOKEN and DISCORD_APPLICATION_ID.');
-      return createDiscordPlatform(config.discord, {
-        logger,
-        store,
-        ...(options.now ? { now: options.now } : {}),
-      });
-  }
+/** The entries named `names`, failing with one sentence on a name no platform has. */
+function entriesNamed(names: readonly PlatformName[]): AnyPlatformEntry[] {
+  return names.map((name) => {
+    const entry = platformEntry(name);
+    if (!entry) throw new Error(`There is no platform named "${name}".`);
+    return entry;
+  });
 }
 
 /**
- * The composition root: config → store → feed clients → bot → platforms. Resolves once every platform
- * has started; when one fails to start, those already started are stopped, the store is closed, and the
- * error is rethrown. Signals are the caller's business (the CLI stops the bot on SIGINT/SIGTERM).
+ * The composition root: config → store → feed clients → bot → platforms → HTTP server → scheduler.
+ * Resolves once every platform has started; when one fails to start, those already started are stopped,
+ * the store is closed, and the error is rethrown. Signals are the caller's business (the CLI stops the
+ * bot on SIGINT/SIGTERM).
  */
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const names = options.platforms ?? configuredPlatforms(config);
+  const entries = options.platforms ? entriesNamed(options.platforms) : configuredPlatforms(config);
   const store: PaperStore = await openStore(config.databaseUrl, logger);
   const hf = new HfClient({ baseUrl: config.hfApiUrl, token: config.hfToken, logger });
   const arxiv = new ArxivClient({ baseUrl: config.arxivApiUrl, logger });
@@ -111,13 +71,15 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
 
   const started: ChatPlatform[] = [];
   let scheduler: Scheduler | null = null;
-  let healthServer: Server | null = null;
+  // One server on PORT for the application: /healthz here, and whatever routes platforms mount.
+  const http = new HttpServer({ logger });
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const health: HealthSources = {
     store,
     platforms: () => started,
     lastIngestion: () => scheduler?.lastIngestion ?? null,
   };
+  mountHealth(http, health);
   let stopping: Promise<void> | null = null;
   let markStopped: () => void = () => {};
   const stopped = new Promise<void>((resolve) => {
@@ -126,7 +88,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       await scheduler?.stop();
-      if (healthServer) await new Promise((resolve) => healthServer?.close(resolve));
+      await http.close();
       const results = await Promise.allSettled(started.map((p) => p.stop()));
       for (const r of results)
         if (r.status === 'rejected') logger.error({ err: r.reason }, 'stopping a platform failed');
@@ -137,27 +99,22 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   };
 
   try {
-    for (const name of names) {
-      const deps = { config, options, logger, store, health };
-      // Discord's gateway is held by one instance at a time (a lease in the database); the others stand by.
-      const platform =
-        name === 'discord' && config.discord
-          ? new LeasedPlatform('discord', () => createPlatform(name, deps), {
-              store,
-              holder: instanceId,
-              ttlMs: config.discord.leaseMs,
-              logger,
-            })
-          : createPlatform(name, deps);
+    for (const entry of entries) {
+      const platform = await createPlatform(entry, config, {
+        logger,
+        store,
+        holder: instanceId,
+        http,
+        ...(options.now ? { now: options.now } : {}),
+        terminal: { input: options.input ?? process.stdin, output: options.output ?? process.stdout },
+      });
       await platform.start(bot.handlersFor(platform));
       started.push(platform);
-      logger.info({ platform: name, active: platform.active ?? true }, 'platform started');
+      logger.info({ platform: entry.name, active: platform.active ?? true }, 'platform started');
     }
-    // Slack over HTTP serves /healthz on PORT; otherwise a small server does, for the load balancer.
-    const slackServesHttp = names.includes('slack') && !config.slack?.appToken;
-    if (!slackServesHttp && names.some((n) => n !== 'console')) {
-      healthServer = await startHealthServer(config.port, health);
-    }
+    // A server platform means a deployment: it gets /healthz for its load balancer even when no platform
+    // receives HTTP (Socket Mode, Discord's gateway). A terminal session alone listens on nothing.
+    if (entries.some((e) => !e.terminal)) await http.listen(config.port, config.host);
     if (options.schedule ?? true) {
       scheduler = new Scheduler({
         store,
@@ -176,15 +133,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     throw error;
   }
 
-  const consoles = started.filter((p): p is ConsolePlatform => p instanceof ConsolePlatform);
-  const closed = consoles.length > 0 ? Promise.race([stopped, ...consoles.map((c) => c.closed)]) : stopped;
+  const sessions = started.flatMap((p) => (p.closed ? [p.closed] : []));
+  const closed = sessions.length > 0 ? Promise.race([stopped, ...sessions]) : stopped;
   return { platforms: started.map((p) => p.name), closed, stop };
-}
-
-/** Registers the `/papers` slash command with Discord (the CLI's `discord register`). */
-export function registerDiscordCommands(
-  config: DiscordConfig,
-  options: Omit<RegisterOptions, 'commands'>,
-): ReturnType<typeof registerCommands> {
-  return registerCommands(config, { ...options, commands: COMMANDS });
 }

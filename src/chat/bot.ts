@@ -106,6 +106,10 @@ export class Bot {
     const parsed = this.#resolve(invocation);
     if ('error' in parsed) return ephemeral(parsed.error);
     const { command, args } = parsed;
+    if (command.needs?.(args).includes('manage-channel') && !invocation.canManageChannel) {
+      const who = platform.channelManagers ?? 'the people who manage this channel';
+      return ephemeral(`Only ${who} can change this channel's ${command.name}.`);
+    }
     const ctx: CommandContext = {
       store: this.#deps.store,
       hf: this.#deps.hf,

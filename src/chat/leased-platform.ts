@@ -22,17 +22,22 @@ export class LeasedPlatform implements ChatPlatform {
   private starting: ChatPlatform | null = null;
   private readonly lease: Leased;
   private handlers: InboundHandlers | null = null;
+  /** A platform built ahead of winning the lease (see start()). */
+  private next: ChatPlatform | null = null;
+  private readonly create: () => Promise<ChatPlatform>;
 
   constructor(
     readonly name: PlatformName,
-    create: () => ChatPlatform,
+    create: () => Promise<ChatPlatform>,
     options: { store: PaperStore; holder: string; ttlMs: number; logger: Logger },
   ) {
+    this.create = create;
     this.lease = new Leased({
       ...options,
       name: `${name}-gateway`,
       onAcquired: async () => {
-        const platform = create();
+        const platform = this.next ?? (await create());
+        this.next = null;
         this.starting = platform;
         await platform.start(this.handlers!);
         this.starting = null;
@@ -47,6 +52,11 @@ export class LeasedPlatform implements ChatPlatform {
     });
   }
 
+  /** The inner platform's rule, once one has been created. */
+  get channelManagers(): string | undefined {
+    return this.inner?.channelManagers;
+  }
+
   /** Whether this instance is the one connected. */
   get active(): boolean {
     return this.inner !== null;
@@ -55,6 +65,9 @@ export class LeasedPlatform implements ChatPlatform {
   /** Starts competing for the lease; resolves after the first attempt (connected or not). */
   async start(handlers: InboundHandlers): Promise<void> {
     this.handlers = handlers;
+    // Built before competing, so loading the client library (seconds on a busy host, blocking the event
+    // loop) never happens while the lease is held and cannot be renewed.
+    this.next = await this.create();
     await this.lease.start();
   }
 

@@ -2,7 +2,11 @@ import type { ChannelRef, MessageRef, StoredPaper, UserRef } from '../store/port
 
 export type { ChannelRef, MessageRef, UserRef } from '../store/port.ts';
 
-export type PlatformName = 'slack' | 'discord' | 'console';
+/**
+ * A platform's name, as its entry in adapters/index.ts gives it: the prefix of its channel, user and
+ * message refs (`slack:C123`). The core treats it as opaque; no code outside an adapter names one.
+ */
+export type PlatformName = string;
 
 /**
  * A `/papers` invocation as every platform delivers it. Slack and the console deliver free text; Discord
@@ -90,6 +94,17 @@ export interface ChatPlatform {
    * LeasedPlatform); absent means always usable.
    */
   readonly active?: boolean;
+  /**
+   * Who may change a channel's settings here, in words that complete "Only … can change this channel's
+   * roundup" (e.g. "people with the Manage Channels permission"). Each invocation carries whether its
+   * person qualifies (`canManageChannel`); absent: "the people who manage this channel".
+   */
+  readonly channelManagers?: string;
+  /**
+   * For a platform that talks through this process's terminal: settles when the person ends the session.
+   * Server platforms leave it absent: they run until stopped.
+   */
+  readonly closed?: Promise<void>;
   /** Connects and starts delivering events. Rejects with a clear error when credentials are refused. */
   start(handlers: InboundHandlers): Promise<void>;
   /** Disconnects; idempotent. */

@@ -6,10 +6,9 @@ export interface CliIo {
   now: () => Date;
 }
 
-/** Wrong arguments: exit code 2 and one sentence on stderr. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+import { UsageError } from '../usage-error.ts';
+
+export { UsageError };
 
 /** `YYYY-MM-DD` of a date in UTC. */
 export function isoDay(d: Date): string {

@@ -1,6 +1,7 @@
-import { ConfigError } from '../app/config.ts';
+import { type AnyPlatformEntry, PLATFORMS } from '../../adapters/index.ts';
+import { ConfigError, loadConfig, settingsFor } from '../app/config.ts';
+import { createLogger } from '../log.ts';
 import { FeedFormatError } from '../papers/paper.ts';
-import { discordCommand } from './discord-cmd.ts';
 import { fetchCommand } from './fetch-cmd.ts';
 import { ingestCommand } from './ingest-cmd.ts';
 import { type CliIo, UsageError } from './io.ts';
@@ -8,6 +9,23 @@ import { parseCommand } from './parse-cmd.ts';
 import { roundupCommand } from './roundup-cmd.ts';
 import { searchCommand } from './search-cmd.ts';
 import { consoleCommand, startCommand } from './start-cmd.ts';
+
+/** The usage lines of every platform's own actions (`paperboy discord register …`). */
+function platformUsage(): string {
+  return (PLATFORMS as readonly AnyPlatformEntry[])
+    .flatMap((entry) => entry.cli?.usage ?? [])
+    .map((line) => `  paperboy ${line}`)
+    .join('\n');
+}
+
+/** Runs `paperboy NAME ARGS…` for a platform's own actions, with its settings and a logger on stderr. */
+async function platformCommand(entry: AnyPlatformEntry, args: string[], io: CliIo): Promise<number> {
+  const config = loadConfig(io.env);
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, {
+    write: (s: string) => io.stderr.write(s),
+  });
+  return entry.cli!.run(args, { settings: settingsFor(config, entry), stdout: io.stdout, logger });
+}
 
 export const USAGE = `paperboy: machine-learning papers for your team's chat
 
@@ -19,7 +37,7 @@ Usage:
   paperboy console      try the bot in this terminal
   paperboy start        run the bot on every configured platform (the console when none is)
   paperboy roundup [--channel slack:C123] [--date YYYY-MM-DD] [--dry-run] [--json]
-  paperboy discord register [--guild ID] [--force]
+${platformUsage()}
 
 Exit codes: 0 success, 1 failure, 2 bad usage.`;
 
@@ -31,7 +49,11 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   console: consoleCommand,
   start: startCommand,
   roundup: roundupCommand,
-  discord: discordCommand,
+  ...Object.fromEntries(
+    (PLATFORMS as readonly AnyPlatformEntry[]).flatMap((entry) =>
+      entry.cli ? [[entry.name, (args: string[], io: CliIo) => platformCommand(entry, args, io)]] : [],
+    ),
+  ),
 };
 
 const processIo: CliIo = {

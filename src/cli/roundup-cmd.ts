@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../app/config.ts';
-import { createPlatform } from '../app/main.ts';
+import { platformEntry } from '../../adapters/index.ts';
+import { isChannelRef, loadConfig } from '../app/config.ts';
+import { createPlatform } from '../app/platforms.ts';
 import { Bot } from '../chat/bot.ts';
-import { LeasedPlatform } from '../chat/leased-platform.ts';
 import type { ChatPlatform, PlatformName } from '../chat/platform.ts';
 import { ArxivClient } from '../feed/arxiv-client.ts';
 import { HfClient } from '../feed/hf-client.ts';
@@ -32,7 +32,7 @@ export async function roundupCommand(args: string[], io: CliIo): Promise<number>
     },
   });
   if (positionals.length > 0) throw new UsageError(USAGE);
-  if (values.channel !== undefined && !/^(slack|discord|console):[\w-]+$/.test(values.channel)) {
+  if (values.channel !== undefined && !isChannelRef(values.channel)) {
     throw new UsageError(
       `--channel must be a platform-qualified channel id such as slack:C0123ABCD, not "${values.channel}".`,
     );
@@ -100,18 +100,11 @@ export async function roundupCommand(args: string[], io: CliIo): Promise<number>
       const name = settings.channel.split(':')[0] as PlatformName;
       let platform = platforms.get(name);
       if (!platform) {
-        // A one-off run: Slack's HTTP receiver listens on any free port, not on the running bot's.
-        const deps = { config: { ...config, port: 0 }, options: {}, logger, store };
-        // Discord's gateway takes the same lease as the bot: a second connection would answer commands twice.
-        platform =
-          name === 'discord' && config.discord
-            ? new LeasedPlatform('discord', () => createPlatform(name, deps), {
-                store,
-                holder: `cli-${process.pid}`,
-                ttlMs: config.discord.leaseMs,
-                logger,
-              })
-            : createPlatform(name, deps);
+        const entry = platformEntry(name);
+        if (!entry) throw new UsageError(`There is no platform named "${name}".`);
+        // A one-off run posts only: no HTTP server. A platform with one connection across instances
+        // takes the same lease as the bot: a second connection would answer commands twice.
+        platform = await createPlatform(entry, config, { logger, store, holder: `cli-${process.pid}` });
         await platform.start(bot.handlersFor(platform));
         started.push(platform);
         platforms.set(name, platform);

@@ -1,6 +1,6 @@
-import { loadConfig } from '../app/config.ts';
-import { configuredPlatforms, type RunningBot, startBot } from '../app/main.ts';
-import type { PlatformName } from '../chat/platform.ts';
+import { type AnyPlatformEntry, PLATFORMS } from '../../adapters/index.ts';
+import { configuredPlatforms, loadConfig } from '../app/config.ts';
+import { type RunningBot, startBot } from '../app/main.ts';
 import { createLogger } from '../log.ts';
 import { type CliIo, UsageError } from './io.ts';
 
@@ -22,16 +22,17 @@ function processSignals(stop: () => void): () => void {
 }
 
 /** Runs the bot on `platforms` until the console is quit or a signal arrives, then stops it cleanly. */
-async function run(io: ConsoleIo, platforms: PlatformName[] | null, schedule: boolean): Promise<number> {
+async function run(io: ConsoleIo, platforms: AnyPlatformEntry[] | null, schedule: boolean): Promise<number> {
   const config = loadConfig(io.env);
-  const names = platforms ?? configuredPlatforms(config);
-  // Logs go to stderr. Beside the console (whose screen is the terminal) only warnings by default; a
-  // server keeps the configured level, so "roundup posted" and "feed ingested" reach its log.
-  const quiet = names.includes('console') && config.logLevel === 'info';
+  const entries = platforms ?? configuredPlatforms(config);
+  // Logs go to stderr. Beside a terminal platform (whose screen is the terminal) only warnings by default;
+  // a server keeps the configured level, so "roundup posted" and "feed ingested" reach its log.
+  const quiet = entries.some((e) => e.terminal) && config.logLevel === 'info';
   const logger = createLogger(quiet ? 'warn' : config.logLevel, { write: (s: string) => io.stderr.write(s) });
-  if (platforms === null && names.length === 1 && names[0] === 'console') {
+  if (platforms === null && entries.every((e) => e.terminal)) {
+    const servers = PLATFORMS.filter((e) => !('terminal' in e && e.terminal)).map((e) => e.title);
     io.stderr.write(
-      'No Slack or Discord credentials are configured, so paperboy starts the terminal console.\n',
+      `No ${servers.join(' or ')} credentials are configured, so paperboy starts ${entries.map((e) => e.title).join(' and ')}.\n`,
     );
   }
   // Listen before starting, so a Ctrl-C during start-up still stops everything that did start.
@@ -43,7 +44,7 @@ async function run(io: ConsoleIo, platforms: PlatformName[] | null, schedule: bo
   });
   try {
     bot = await startBot(config, {
-      platforms: names,
+      platforms: entries.map((e) => e.name),
       input: io.stdin ?? process.stdin,
       output: io.stdout,
       logger,
@@ -62,7 +63,11 @@ async function run(io: ConsoleIo, platforms: PlatformName[] | null, schedule: bo
 /** `paperboy console`: the terminal chat, over this process's stdin and stdout. */
 export async function consoleCommand(args: string[], io: CliIo): Promise<number> {
   if (args.length > 0) throw new UsageError('Usage: paperboy console');
-  return run(io, ['console'], false);
+  return run(
+    io,
+    PLATFORMS.filter((e) => 'terminal' in e && e.terminal),
+    false,
+  );
 }
 
 /**

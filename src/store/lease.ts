@@ -27,6 +27,8 @@ export class Leased {
   private timer: NodeJS.Timeout | null = null;
   private holding = false;
   private busy: Promise<void> = Promise.resolve();
+  /** The work being started (onAcquired), while renewals go on beside it. */
+  private starting: Promise<void> | null = null;
   private stopped = false;
   private renewedAt = 0;
 
@@ -39,11 +41,16 @@ export class Leased {
     return this.holding;
   }
 
-  /** Makes the first attempt now (resolving after it), then keeps checking in the background. */
+  /**
+   * Makes the first attempt now (resolving after it, and after the work it started, connected or not),
+   * then keeps checking in the background.
+   */
   async start(): Promise<void> {
     await this.check();
+    // Renewals begin before the first start finishes, so a slow connection keeps its lease.
     this.timer = setInterval(() => void this.check(), Math.max(200, Math.floor(this.o.ttlMs / 3)));
     this.timer.unref();
+    await this.starting;
   }
 
   /** Stops checking, stops the work if running, and releases the lease for a quick takeover. */
@@ -51,6 +58,7 @@ export class Leased {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.busy;
+    await this.starting;
     if (this.holding) {
       this.holding = false;
       await this.o.onLost();
@@ -85,21 +93,36 @@ export class Leased {
       return;
     }
     if (held) this.renewedAt = Date.now();
-    if (held && !this.holding) {
+    if (held && !this.holding && !this.starting) {
       this.o.logger.info({ lease: this.o.name, holder: this.o.holder }, 'lease acquired; starting');
-      try {
-        await this.o.onAcquired();
-        this.holding = true;
-      } catch (error) {
-        this.o.logger.error(
-          { err: error, lease: this.o.name },
-          'starting under the lease failed; releasing it',
-        );
-        // Undo a half-started connection before the next attempt builds a new one.
-        await this.o.onLost().catch(() => undefined);
-        await this.o.store.releaseLease(this.o.name, this.o.holder).catch(() => undefined);
-      }
-    } else if (!held && this.holding) {
+      // Started beside the renewal rounds, not inside one: connecting can take longer than the lease
+      // (loading a client library, a slow login), and an unrenewed lease would let a second instance in.
+      this.starting = this.o
+        .onAcquired()
+        .then(
+          () => {
+            this.holding = true;
+          },
+          async (error: unknown) => {
+            this.o.logger.error(
+              { err: error, lease: this.o.name },
+              'starting under the lease failed; releasing it',
+            );
+            // Undo a half-started connection before the next attempt builds a new one.
+            await this.o.onLost().catch(() => undefined);
+            await this.o.store.releaseLease(this.o.name, this.o.holder).catch(() => undefined);
+          },
+        )
+        .finally(() => {
+          this.starting = null;
+        });
+      return;
+    }
+    if (!held && this.starting) {
+      // Lost while still connecting: let the start finish, then undo it.
+      await this.starting;
+    }
+    if (!held && this.holding) {
       this.o.logger.warn({ lease: this.o.name }, 'lease lost to another instance; stopping');
       this.holding = false;
       await this.o.onLost();

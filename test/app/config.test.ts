@@ -84,6 +84,12 @@ describe('loadConfig', () => {
     ).toThrow(/ROUNDUP_CHANNELS[\s\S]*ROUNDUP_TIME[\s\S]*ROUNDUP_TIMEZONE/);
   });
 
+  it('GIVEN HOST THEN the HTTP server binds that interface; a malformed one is named', () => {
+    expect(loadConfig({ HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+    expect(loadConfig({}).host).toBeUndefined();
+    expect(() => loadConfig({ HOST: 'http://0.0.0.0/' })).toThrow(/HOST must be an interface address/);
+  });
+
   it('GIVEN half-configured platforms THEN names the missing variables', () => {
     expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', DISCORD_TOKEN: 't' })).toThrow(
       /SLACK_SIGNING_SECRET[\s\S]*DISCORD_APPLICATION_ID|DISCORD_APPLICATION_ID[\s\S]*SLACK_SIGNING_SECRET/,

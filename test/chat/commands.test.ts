@@ -20,6 +20,18 @@ describe('Bot.onCommand', () => {
   });
   afterEach(() => h.close());
 
+  it('GIVEN a change that needs channel-manager rights from someone without them THEN the platform rule is named and nothing changes', async () => {
+    // The recording platform states no rule of its own, so the core's neutral wording is used.
+    const refused = await h.command('roundup on');
+    expect(refused).toEqual({
+      visibility: 'ephemeral',
+      text: "Only the people who manage this channel can change this channel's roundup.",
+    });
+    expect(await h.archive.store.getChannelSettings('slack:C1')).toBeNull();
+    // Looking needs no rights.
+    expect((await h.command('roundup')).text).toMatch(/^Roundup in this channel: off/);
+  });
+
   it('GIVEN a search THEN the private results come back and nothing is posted', async () => {
     const reply = await h.command('unlearning');
     expect(reply.visibility).toBe('ephemeral');

@@ -79,6 +79,16 @@ describe('/papers on Discord with the real bot', () => {
     expect(body.embeds?.[0]?.description).toMatch(/Search the archive/);
   });
 
+  it('roundup: a member without Manage Channels may look but not change it', async () => {
+    const refused = await answer(fake.command('roundup', { action: 'on' }));
+    expect(refused.embeds?.[0]?.description).toMatch(
+      /Only people with the Manage Channels permission can change this channel's roundup/,
+    );
+    expect(await store.getChannelSettings(`discord:${fake.channelId}`)).toBeNull();
+    const saved = await answer(fake.command('roundup', { action: 'size', value: '3' }, fake.users.admin));
+    expect(saved.embeds?.[0]?.description).toMatch(/Saved\.[\s\S]*size: 3 papers/);
+  });
+
   it('top before any vote: a friendly sentence', async () => {
     const body = await answer(fake.command('top', { period: 'week' }));
     expect(body.embeds?.[0]?.description).toMatch(/No votes this week/);

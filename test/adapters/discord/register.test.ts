@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerCommands } from '../../../adapters/discord/register.ts';
+import type { DiscordConfig } from '../../../adapters/discord/settings.ts';
 import type { CommandDefinition } from '../../../commands/types.ts';
-import type { DiscordConfig } from '../../../src/app/config.ts';
 import { type FakeDiscord, startFakeDiscord } from '../../fakes/discord-gateway.ts';
 
 const def = (name: string, description = `The ${name} command`): CommandDefinition => ({

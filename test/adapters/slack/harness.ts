@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSlackPlatform, type SlackPlatform } from '../../../adapters/slack/platform.ts';
-import type { SlackConfig } from '../../../src/app/config.ts';
+import type { SlackConfig } from '../../../adapters/slack/settings.ts';
 import { Bot } from '../../../src/chat/bot.ts';
 import { DEFAULT_UPVOTE_EMOJI } from '../../../src/chat/emoji.ts';
 import type { InboundHandlers, ReactionEvent } from '../../../src/chat/platform.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackPlatform, type SlackPlatform } from '../../../adapters/slack/platform.ts';
-import type { SlackConfig } from '../../../src/app/config.ts';
+import type { SlackConfig } from '../../../adapters/slack/settings.ts';
 import type { CommandInvocation, InboundHandlers, Reply } from '../../../src/chat/platform.ts';
 import { FAKE_TEAM_ID, type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';
 import {

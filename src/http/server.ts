@@ -1,0 +1,176 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Logger, silentLogger } from '../log.ts';
+
+/** Answers one request. A rejection is logged and answered 500 (if nothing was sent yet). */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/**
+ * Where the application and each platform mount HTTP routes: `/healthz`, Slack's `/slack/events`, and
+ * whatever comes next, all on the one `PORT`.
+ */
+export interface HttpRoutes {
+  /** Serves `method` on exactly `path` (the query string is ignored). Mounting a route twice throws. */
+  route(method: 'GET' | 'POST', path: string, handler: RouteHandler): void;
+}
+
+/**
+ * The largest request body any route reads. Slack's payloads are a few kilobytes; a megabyte leaves room
+ * for a long slash command or a big interaction payload and keeps a flood of large bodies cheap to refuse.
+ */
+export const MAX_BODY_BYTES = 1_048_576;
+
+export interface HttpServerOptions {
+  logger?: Logger;
+  /** Longest time to receive the request headers (ms); slow-header clients are cut off. Default 10 s. */
+  headersTimeoutMs?: number;
+  /** Longest time to receive a whole request (ms). Default 30 s. */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * The application's one HTTP server. Routes are matched exactly by method and path; anything else is a 404
+ * (405 for a known path with another method). Request timeouts live here once for every route; bodies are
+ * read with {@link readBody}, which enforces {@link MAX_BODY_BYTES}.
+ */
+export class HttpServer implements HttpRoutes {
+  readonly #routes = new Map<string, Map<string, RouteHandler>>();
+  readonly #logger: Logger;
+  readonly #options: HttpServerOptions;
+  #server: Server | null = null;
+
+  constructor(options: HttpServerOptions = {}) {
+    this.#options = options;
+    this.#logger = options.logger ?? silentLogger;
+  }
+
+  route(method: 'GET' | 'POST', path: string, handler: RouteHandler): void {
+    const byMethod = this.#routes.get(path) ?? new Map<string, RouteHandler>();
+    if (byMethod.has(method)) throw new Error(`HTTP route ${method} ${path} is mounted twice`);
+    byMethod.set(method, handler);
+    this.#routes.set(path, byMethod);
+  }
+
+  /** Whether any route is mounted (a server without routes need not listen). */
+  get hasRoutes(): boolean {
+    return this.#routes.size > 0;
+  }
+
+  /** Listens on `port` (0: any free port) and `host` (absent: every interface). */
+  async listen(port: number, host?: string): Promise<void> {
+    if (this.#server) throw new Error('The HTTP server is already listening');
+    const server = createServer((req, res) => this.#dispatch(req, res));
+    server.headersTimeout = this.#options.headersTimeoutMs ?? 10_000;
+    server.requestTimeout = this.#options.requestTimeoutMs ?? 30_000;
+    // A client that resets its connection mid-request must not surface as an unhandled error.
+    server.on('clientError', (error, socket) => {
+      this.#logger.debug({ err: error }, 'HTTP client error');
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port, ...(host ? { host } : {}) }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.#server = server;
+  }
+
+  /** The bound port once listening. */
+  get port(): number | undefined {
+    return (this.#server?.address() as AddressInfo | null)?.port;
+  }
+
+  /** Stops accepting connections, closes idle ones, and resolves when the server is closed. Idempotent. */
+  async close(): Promise<void> {
+    const server = this.#server;
+    this.#server = null;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+  }
+
+  #dispatch(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const byMethod = this.#routes.get(path);
+    const handler = byMethod?.get((req.method ?? '').toUpperCase());
+    if (!handler) {
+      req.resume();
+      res.writeHead(byMethod ? 405 : 404, { 'content-type': 'text/plain' });
+      res.end(byMethod ? 'method not allowed' : 'not found');
+      return;
+    }
+    Promise.resolve()
+      .then(() => handler(req, res))
+      .catch((error: unknown) => {
+        this.#logger.error({ err: error, path }, 'HTTP route failed');
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end();
+      });
+  }
+}
+
+/**
+ * Reads a request body of at most `limit` bytes. A larger body is refused with 413 as soon as its
+ * `content-length` or the bytes received so far pass the limit, before it is buffered, and the
+ * connection is closed; the function then resolves null (the response is already sent).
+ */
+export function readBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit = MAX_BODY_BYTES,
+): Promise<Buffer | null> {
+  const refuse = (): null => {
+    if (!res.headersSent) {
+      res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' });
+      res.end('request body too large');
+    }
+    // Stop reading: the rest of the upload is never buffered.
+    req.unpipe();
+    req.pause();
+    res.once('finish', () => req.socket.destroy());
+    return null;
+  };
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(refuse());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        chunks.length = 0;
+        resolve(refuse());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onAborted = () => {
+      cleanup();
+      resolve(null);
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onAborted);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onAborted);
+  });
+}
