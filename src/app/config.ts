@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { type AnyPlatformEntry, PLATFORMS } from '../../adapters/index.ts';
 import { DEFAULT_UPVOTE_EMOJI, parseEmojiList } from '../chat/emoji.ts';
 import { emptyAsUndefined, httpUrl, optionalString, splitList } from '../env.ts';
+import type { RoundupDefaults } from '../roundup/roundup.ts';
 import { isValidTimeZone } from '../roundup/schedule.ts';
+
+export type { RoundupDefaults } from '../roundup/roundup.ts';
 
 /**
  * Every setting paperboy reads, parsed once from an injected environment: the core's variables here, and
@@ -85,16 +88,6 @@ export interface CoreConfig {
 
 /** Core settings, plus one key per platform: its settings, or undefined when it is not configured. */
 export type Config = CoreConfig & PlatformSettings;
-
-/** Roundup defaults for deployments that configure channels in files rather than with /papers roundup. */
-export interface RoundupDefaults {
-  /** Channels that get a roundup with these defaults unless their own settings say otherwise. */
-  channels: string[];
-  time: string;
-  timezone: string;
-  /** A roundup missed while the bot was down is posted up to this long after its time (ms), else skipped. */
-  catchUpMs: number;
-}
 
 /** Thrown with every problem at once, one line per variable, so a deployer fixes them in one go. */
 export class ConfigError extends Error {

@@ -1,10 +1,19 @@
-import type { RoundupDefaults } from '../app/config.ts';
 import { emojiGlyph, KEYCAPS } from '../chat/emoji.ts';
 import type { ChatPlatform, Reply } from '../chat/platform.ts';
 import type { Logger } from '../log.ts';
 import { parseTopics, type Ranked, rankFeed } from '../papers/rank.ts';
 import type { ChannelSettings, PaperStore, StoredPaper } from '../store/port.ts';
 import { addDays, isoWeekday } from './schedule.ts';
+
+/** Roundup defaults for deployments that configure channels in files rather than with /papers roundup. */
+export interface RoundupDefaults {
+  /** Channels that get a roundup with these defaults unless their own settings say otherwise. */
+  channels: string[];
+  time: string;
+  timezone: string;
+  /** A roundup missed while the bot was down is posted up to this long after its time (ms), else skipped. */
+  catchUpMs: number;
+}
 
 /** Weekdays, the default roundup days: the Hugging Face feed is empty at weekends. */
 export const WEEKDAYS = [1, 2, 3, 4, 5];

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
-import type { RoundupDefaults } from '../app/config.ts';
 import type { ChatPlatform, PlatformName } from '../chat/platform.ts';
 import type { HfClient } from '../feed/hf-client.ts';
 import type { Logger } from '../log.ts';
 import { ingestPapers } from '../papers/ingest.ts';
 import type { ChannelSettings, PaperStore } from '../store/port.ts';
+import type { RoundupDefaults } from './roundup.ts';
 import { defaultSettings, postRoundup, type RoundupOutcome } from './roundup.ts';
 import { addDays, dueLocalDate, localParts } from './schedule.ts';
 
