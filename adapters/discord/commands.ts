@@ -62,8 +62,9 @@ function option(sub: string, o: OptionDefinition): APIApplicationCommandBasicOpt
   check(o.name, o.description, where);
   const choices = o.choices ?? [];
   if (choices.length > MAX_CHOICES) throw new Error(`${where} has more than ${MAX_CHOICES} choices`);
-  // Discord rejects autocomplete together with fixed choices; fixed choices win.
-  const autocomplete = choices.length === 0 && o.autocomplete === true;
+  // Options with suggestions autocomplete. Discord rejects autocomplete together with fixed choices;
+  // fixed choices win.
+  const autocomplete = choices.length === 0 && o.suggest !== undefined;
   const base = { name: o.name, description: o.description, required: o.required };
   if (o.type === 'integer') {
     if (choices.length > 0) {

@@ -60,7 +60,7 @@ export interface PlatformDeps {
 /** Builds one platform from its configuration. */
 export function createPlatform(
   name: PlatformName,
-  { config, options, logger, store, health }: PlatformDeps,
+  { config, options, logger, health }: PlatformDeps,
 ): ChatPlatform {
   switch (name) {
     case 'console':
@@ -82,7 +82,6 @@ export function createPlatform(
         throw new Error('Discord is not configured: set DISCORD_TOKEN and DISCORD_APPLICATION_ID.');
       return createDiscordPlatform(config.discord, {
         logger,
-        store,
         ...(options.now ? { now: options.now } : {}),
       });
   }

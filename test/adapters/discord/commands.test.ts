@@ -14,6 +14,8 @@ const def = (
   options,
   run: async () => ({ visibility: 'ephemeral', text: name }),
 });
+/** An option with suggestions, which Discord registers as autocomplete. */
+const suggest: OptionDefinition['suggest'] = async () => [];
 const opt = (o: Partial<OptionDefinition> & { name: string }): OptionDefinition => ({
   description: `The ${o.name}`,
   type: 'string',
@@ -24,12 +26,9 @@ const opt = (o: Partial<OptionDefinition> & { name: string }): OptionDefinition 
 describe('buildCommandsJson', () => {
   it('GIVEN definitions THEN one /papers command with a typed subcommand each', () => {
     const [papers, ...rest] = buildCommandsJson([
-      def('search', [opt({ name: 'query', required: true, rest: true, autocomplete: true })]),
+      def('search', [opt({ name: 'query', required: true, rest: true, suggest })]),
       def('top', [opt({ name: 'period', choices: ['week', 'month', 'all'] })]),
-      def('share', [
-        opt({ name: 'note', rest: true }),
-        opt({ name: 'paper', required: true, autocomplete: true }),
-      ]),
+      def('share', [opt({ name: 'note', rest: true }), opt({ name: 'paper', required: true, suggest })]),
       def('size', [opt({ name: 'n', type: 'integer', required: true, choices: ['5', '10'] })]),
       def('help'),
     ]);
