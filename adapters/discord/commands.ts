@@ -49,12 +49,26 @@ export function buildCommandsJson(
     {
       type: ApplicationCommandType.ChatInput,
       name: ROOT_COMMAND,
-      description: 'Machine-learning papers: search, today, top, share',
+      description: rootDescription(defs),
       contexts: [InteractionContextType.Guild],
       integration_types: [ApplicationIntegrationType.GuildInstall],
       options: subcommands,
     },
   ];
+}
+
+/**
+ * The description of `/papers` in Discord's command picker, from the subcommand names in registry order:
+ * `Machine-learning papers: search, today, …`. Names that would pass Discord's 100 characters give way
+ * to `…`; the first always fits, being at most 32 characters.
+ */
+export function rootDescription(defs: readonly CommandDefinition[]): string {
+  const names = defs.map((d) => d.name);
+  for (let n = names.length; n > 1; n--) {
+    const text = `Machine-learning papers: ${names.slice(0, n).join(', ')}${n < names.length ? ', …' : ''}`;
+    if (text.length <= MAX_DESCRIPTION) return text;
+  }
+  return `Machine-learning papers: ${names[0] ?? ''}${names.length > 1 ? ', …' : ''}`;
 }
 
 function option(sub: string, o: OptionDefinition): APIApplicationCommandBasicOption {
