@@ -9,15 +9,6 @@ import type { CommandContext, CommandDefinition, SuggestContext } from './types.
 /** The longest note kept with a share; a longer one is cut at a word boundary. */
 export const MAX_NOTE_CHARS = 500;
 
-/**
- * Slack may deliver a pasted URL as `<https://arxiv.org/abs/2410.17243>` or `<url|label>`; the id is in
- * the URL part either way.
- */
-function unwrapLink(text: string): string {
-  const m = /^<([^|>]+)(?:\|[^>]*)?>$/.exec(text.trim());
-  return (m?.[1] ?? text).trim();
-}
-
 function trimNote(note: string): string {
   const flat = note.trim();
   if (flat.length <= MAX_NOTE_CHARS) return flat;
@@ -107,7 +98,7 @@ export const shareCommand: CommandDefinition = {
     { name: 'note', description: 'Why the team should read it', type: 'string', required: false, rest: true },
   ],
   async run(ctx, args) {
-    const input = unwrapLink(String(args.paper ?? ''));
+    const input = String(args.paper ?? '').trim();
     const id = normalizeArxivId(input);
     if (!id) {
       return {
