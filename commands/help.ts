@@ -8,6 +8,14 @@ function line(command: CommandDefinition): string {
 }
 
 /**
+ * One line per subcommand, `usage  description`, in registry order: the list `/papers help` shows, for
+ * any other help (the console's) to show the same commands.
+ */
+export function commandLines(commands: readonly CommandDefinition[]): string[] {
+  return commands.map(line);
+}
+
+/**
  * `/papers help [subcommand]`: a short usage text, shown only to the person. `commands` is read when
  * help runs, so the registry can include help itself.
  */
@@ -33,7 +41,7 @@ export function createHelpCommand(commands: () => readonly CommandDefinition[]):
         visibility: 'ephemeral',
         title: 'paperboy: machine-learning papers for your team',
         text: [
-          ...all.map(line),
+          ...commandLines(all),
           'React 👍 on a paper the bot posted to vote for it; votes feed /papers top.',
         ].join('\n'),
       };

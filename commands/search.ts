@@ -1,10 +1,29 @@
+import type { Suggestion } from '../src/chat/platform.ts';
 import { searchPapers } from '../src/papers/search.ts';
 import { isoDay } from './dates.ts';
 import { echo } from './parse.ts';
-import type { CommandDefinition } from './types.ts';
+import { distinct, papersMatching } from './suggestions.ts';
+import type { CommandDefinition, SuggestContext } from './types.ts';
 
 /** Results shown for one search: enough to choose from, few enough to read in a chat. */
 export const SEARCH_LIMIT = 5;
+
+/**
+ * Queries for the `query` option: the channel's roundup topics that start with the typed text (its
+ * excluded `-topics` are not queries), then titles of papers matching it.
+ */
+async function suggestQueries(ctx: SuggestContext, typed: string): Promise<Suggestion[]> {
+  const text = typed.trim();
+  const lower = text.toLowerCase();
+  const settings = await ctx.store.getChannelSettings(ctx.channel);
+  const topics = (settings?.topics ?? [])
+    .filter((t) => !t.startsWith('-') && t.toLowerCase().startsWith(lower))
+    .map((t) => ({ name: t, value: t }));
+  const titles = text
+    ? (await papersMatching(ctx, text)).map((p) => ({ name: p.title, value: p.title }))
+    : [];
+  return distinct([...topics, ...titles], (s) => s.value.toLowerCase());
+}
 
 /**
  * `/papers <query>`: the archive's best matches, shown only to the person who asked, each shareable.
@@ -20,8 +39,7 @@ export const searchCommand: CommandDefinition = {
       type: 'string',
       required: true,
       rest: true,
-      // Discord suggests matching titles (share) or the channel's topics (search) as people type.
-      autocomplete: true,
+      suggest: suggestQueries,
     },
   ],
   async run(ctx, args) {

@@ -1,20 +1,13 @@
+import type { Suggestion } from '../src/chat/platform.ts';
 import { HttpError } from '../src/feed/http.ts';
 import { normalizeArxivId, type Paper } from '../src/papers/paper.ts';
 import type { StoredPaper } from '../src/store/port.ts';
 import { echo } from './parse.ts';
-import type { CommandContext, CommandDefinition } from './types.ts';
+import { distinct, papersMatching, recentPapers } from './suggestions.ts';
+import type { CommandContext, CommandDefinition, SuggestContext } from './types.ts';
 
 /** The longest note kept with a share; a longer one is cut at a word boundary. */
 export const MAX_NOTE_CHARS = 500;
-
-/**
- * Slack may deliver a pasted URL as `<https://arxiv.org/abs/2410.17243>` or `<url|label>`; the id is in
- * the URL part either way.
- */
-function unwrapLink(text: string): string {
-  const m = /^<([^|>]+)(?:\|[^>]*)?>$/.exec(text.trim());
-  return (m?.[1] ?? text).trim();
-}
 
 function trimNote(note: string): string {
   const flat = note.trim();
@@ -71,6 +64,22 @@ async function lookUp(ctx: CommandContext, id: string): Promise<Lookup> {
 }
 
 /**
+ * Papers to share, for the `paper` option: the one a typed id or URL names, else papers whose title
+ * contains the typed text, else the latest feed day's. Only papers with an arXiv id, which is the value:
+ * share looks papers up by it (a paper known only from page text has none yet).
+ */
+async function suggestPapers(ctx: SuggestContext, typed: string): Promise<Suggestion[]> {
+  const text = typed.trim();
+  const id = normalizeArxivId(text);
+  const exact = id ? await ctx.store.getPaper(id) : null;
+  const papers = exact ? [exact] : text ? await papersMatching(ctx, text) : await recentPapers(ctx);
+  const choices = papers.flatMap((p) =>
+    p.arxivId === null ? [] : [{ name: p.title, value: p.arxivId, tag: p.arxivId }],
+  );
+  return distinct(choices, (s) => s.value);
+}
+
+/**
  * `/papers share <paper> [note]`: posts one paper in the channel for everyone, credited to the person
  * with their note. The paper is an arXiv id, an arxiv.org URL or a huggingface.co/papers URL. Problems
  * (no id in the text, an unknown paper, services down) answer only the person, in one sentence.
@@ -84,13 +93,12 @@ export const shareCommand: CommandDefinition = {
       description: 'arXiv id or URL, or a huggingface.co/papers URL',
       type: 'string',
       required: true,
-      // Discord suggests matching titles (share) or the channel's topics (search) as people type.
-      autocomplete: true,
+      suggest: suggestPapers,
     },
     { name: 'note', description: 'Why the team should read it', type: 'string', required: false, rest: true },
   ],
   async run(ctx, args) {
-    const input = unwrapLink(String(args.paper ?? ''));
+    const input = String(args.paper ?? '').trim();
     const id = normalizeArxivId(input);
     if (!id) {
       return {

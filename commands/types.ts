@@ -1,4 +1,4 @@
-import type { ChannelRef, PlatformName, Reply, UserRef } from '../src/chat/platform.ts';
+import type { ChannelRef, PlatformName, Reply, Suggestion, UserRef } from '../src/chat/platform.ts';
 import type { ArxivClient } from '../src/feed/arxiv-client.ts';
 import type { HfClient } from '../src/feed/hf-client.ts';
 import type { Logger } from '../src/log.ts';
@@ -14,8 +14,11 @@ export interface OptionDefinition {
   choices?: readonly string[];
   /** Takes the rest of the text (Slack/console), e.g. a search query or a share note. */
   rest?: boolean;
-  /** Offer autocomplete on Discord. */
-  autocomplete?: boolean;
+  /**
+   * Values to offer while the option is typed (Discord's autocomplete), best first, at most 25. Must be
+   * quick and read only the archive. Absent: the option offers nothing.
+   */
+  suggest?(ctx: SuggestContext, typed: string): Promise<Suggestion[]>;
 }
 
 /** Arguments as parsed, by option name. */
@@ -43,6 +46,15 @@ export interface CommandContext {
  * `manage-channel`: may change the channel's settings.
  */
 export type CommandNeed = 'manage-channel';
+
+/**
+ * What an option's suggestions may use: the archive and who is typing where. No feed clients: an answer
+ * is wanted within a keystroke, so suggestions never wait on Hugging Face or arXiv.
+ */
+export type SuggestContext = Pick<
+  CommandContext,
+  'store' | 'logger' | 'now' | 'platform' | 'channel' | 'user'
+>;
 
 /**
  * A `/papers` subcommand, defined once for every platform. `run` returns the reply value; a reply with

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createInterface, type Interface } from 'node:readline';
+import { commandLines } from '../../commands/help.ts';
+import { COMMANDS } from '../../commands/index.ts';
+import type { CommandDefinition } from '../../commands/types.ts';
 import type {
   ChannelRef,
   ChatPlatform,
@@ -26,6 +29,8 @@ export interface ConsoleOptions {
   /** Their display name, used in "shared by" credits. Default `you`. */
   userName?: string;
   now?: () => Date;
+  /** The subcommands the console's help lists: those the bot runs. Default {@link COMMANDS}. */
+  commands?: readonly CommandDefinition[];
 }
 
 /** The console's one channel: everything the person shares lands here. */
@@ -35,13 +40,17 @@ const WELCOME = `paperboy console: you are in ${CONSOLE_CHANNEL}.
 Type /papers help, /papers <words> to search, :+1: N to upvote paper N of the last reply, quit to leave.
 `;
 
-const HELP = `Console keys:
-  /papers <words>        search (or just type the words)
-  /papers today | top [week|month|all] | share <arXiv id> [note] | help
-  :+1: N                 upvote paper N of the last reply (other upvote emoji work too)
-  -:+1: N                take that upvote back
-  quit                   leave
-`;
+/** The console's help: every subcommand as `/papers help` lists it, then the keys only the console has. */
+function helpText(commands: readonly CommandDefinition[]): string {
+  const lines = [
+    ...commandLines(commands),
+    '<words>  Search without typing /papers',
+    ':+1: N  Upvote paper N of the last reply (other upvote emoji work too)',
+    '-:+1: N  Take that upvote back',
+    'quit  Leave',
+  ];
+  return `Console keys:\n${lines.map((line) => `  ${line}\n`).join('')}`;
+}
 
 /** A paper shown in the last reply, and the channel message it lives on once posted. */
 interface Shown {
@@ -151,7 +160,7 @@ export class ConsolePlatform implements ChatPlatform {
         this.#rl?.close();
         return;
       case 'help':
-        this.#write(HELP);
+        this.#write(helpText(this.#opts.commands ?? COMMANDS));
         return;
       case 'unknown':
         this.#write(`"${plain(line.text)}" is not something I know. Type help.\n`);

@@ -49,7 +49,7 @@ export function buildCommandsJson(
     {
       type: ApplicationCommandType.ChatInput,
       name: ROOT_COMMAND,
-      description: 'Machine-learning papers: search, today, top, share',
+      description: rootDescription(defs),
       contexts: [InteractionContextType.Guild],
       integration_types: [ApplicationIntegrationType.GuildInstall],
       options: subcommands,
@@ -57,13 +57,28 @@ export function buildCommandsJson(
   ];
 }
 
+/**
+ * The description of `/papers` in Discord's command picker, from the subcommand names in registry order:
+ * `Machine-learning papers: search, today, …`. Names that would pass Discord's 100 characters give way
+ * to `…`; the first always fits, being at most 32 characters.
+ */
+export function rootDescription(defs: readonly CommandDefinition[]): string {
+  const names = defs.map((d) => d.name);
+  for (let n = names.length; n > 1; n--) {
+    const text = `Machine-learning papers: ${names.slice(0, n).join(', ')}${n < names.length ? ', …' : ''}`;
+    if (text.length <= MAX_DESCRIPTION) return text;
+  }
+  return `Machine-learning papers: ${names[0] ?? ''}${names.length > 1 ? ', …' : ''}`;
+}
+
 function option(sub: string, o: OptionDefinition): APIApplicationCommandBasicOption {
   const where = `option ${o.name} of ${sub}`;
   check(o.name, o.description, where);
   const choices = o.choices ?? [];
   if (choices.length > MAX_CHOICES) throw new Error(`${where} has more than ${MAX_CHOICES} choices`);
-  // Discord rejects autocomplete together with fixed choices; fixed choices win.
-  const autocomplete = choices.length === 0 && o.autocomplete === true;
+  // Options with suggestions autocomplete. Discord rejects autocomplete together with fixed choices;
+  // fixed choices win.
+  const autocomplete = choices.length === 0 && o.suggest !== undefined;
   const base = { name: o.name, description: o.description, required: o.required };
   if (o.type === 'integer') {
     if (choices.length > 0) {

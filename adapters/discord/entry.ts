@@ -16,7 +16,6 @@ export const discordEntry = {
     const { createDiscordPlatform } = await import('./platform.ts');
     return createDiscordPlatform(settings, {
       logger: deps.logger,
-      ...(deps.store ? { store: deps.store } : {}),
       ...(deps.now ? { now: deps.now } : {}),
     });
   },

@@ -9,7 +9,7 @@ import {
 } from 'discord.js';
 import type { CommandInvocation, InboundHandlers, Reply } from '../../src/chat/platform.ts';
 import type { Logger } from '../../src/log.ts';
-import type { Suggest } from './autocomplete.ts';
+import { type Choice, toChoices } from './autocomplete.ts';
 import { parseShareCustomId } from './buttons.ts';
 import { ROOT_COMMAND } from './commands.ts';
 import { channelRef, userRef } from './refs.ts';
@@ -18,8 +18,6 @@ import { renderReply } from './render.ts';
 export interface InteractionContext {
   handlers: InboundHandlers;
   logger: Logger;
-  /** Autocomplete source; without one, autocomplete answers with no choices. */
-  suggest: Suggest | undefined;
   /** Subcommands deferred publicly (everyone sees the answer); all others are ephemeral. */
   publicSubcommands: ReadonlySet<string>;
 }
@@ -72,19 +70,19 @@ async function command(interaction: ChatInputCommandInteraction, ctx: Interactio
 
 async function autocomplete(interaction: AutocompleteInteraction, ctx: InteractionContext): Promise<void> {
   const focused = interaction.options.getFocused(true);
-  let choices: { name: string; value: string }[] = [];
-  if (ctx.suggest) {
-    try {
-      choices = await ctx.suggest({
-        channel: channelRef(interaction.channelId),
-        subcommand: interaction.options.getSubcommand(false) ?? '',
-        option: focused.name,
-        value: String(focused.value),
-      });
-    } catch (error) {
-      // An empty list still answers the interaction; the person can type the value by hand.
-      ctx.logger.warn({ err: error }, 'Discord autocomplete suggestions failed');
-    }
+  let choices: Choice[] = [];
+  try {
+    const suggestions = await ctx.handlers.onSuggest({
+      channel: channelRef(interaction.channelId),
+      user: userRef(interaction.user.id),
+      subcommand: interaction.options.getSubcommand(false) ?? '',
+      option: focused.name,
+      value: String(focused.value),
+    });
+    choices = toChoices(suggestions);
+  } catch (error) {
+    // An empty list still answers the interaction; the person can type the value by hand.
+    ctx.logger.warn({ err: error }, 'Discord autocomplete suggestions failed');
   }
   await interaction.respond(choices);
 }

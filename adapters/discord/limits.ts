@@ -1,4 +1,4 @@
-/** Discord's documented message limits. */
+/** Discord's documented limits on messages and autocomplete answers. */
 export const LIMITS = {
   embeds: 10,
   /** Title + description + field names/values + footer text + author name, over all embeds. */
@@ -14,4 +14,8 @@ export const LIMITS = {
   buttonUrl: 512,
   /** Message text. */
   content: 2000,
+  /** Choices in one autocomplete answer. */
+  choices: 25,
+  /** Characters in an autocomplete choice's name, and in its value. */
+  choiceChars: 100,
 } as const;

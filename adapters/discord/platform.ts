@@ -18,8 +18,6 @@ import type {
   Reply,
 } from '../../src/chat/platform.ts';
 import { type Logger, silentLogger } from '../../src/log.ts';
-import type { PaperStore } from '../../src/store/port.ts';
-import { archiveSuggestions } from './autocomplete.ts';
 import { reactionPathEmoji } from './emoji.ts';
 import { handleInteraction } from './interactions.ts';
 import { toReactionEvent } from './reactions.ts';
@@ -29,9 +27,7 @@ import type { DiscordConfig } from './settings.ts';
 
 export interface DiscordDeps {
   logger?: Logger;
-  /** The archive, for autocomplete (paper titles, a channel's topics). Without it, no suggestions. */
-  store?: PaperStore;
-  /** Clock for reaction timestamps and "recent" suggestions. */
+  /** Clock for reaction timestamps. */
   now?: () => Date;
   /** Subcommands whose answer everyone in the channel sees. Default: none (all answers are private). */
   publicSubcommands?: readonly string[];
@@ -83,7 +79,6 @@ export class DiscordPlatform implements ChatPlatform {
     const ctx = {
       handlers,
       logger: this.logger,
-      suggest: this.deps.store ? archiveSuggestions(this.deps.store, this.now) : undefined,
       publicSubcommands: new Set(this.deps.publicSubcommands ?? []),
     };
     const client = this.client;

@@ -1,6 +1,7 @@
 import { COMMANDS } from '../../commands/index.ts';
 import { type ParsedCommand, parseCommandText, resolveOptions } from '../../commands/parse.ts';
-import type { CommandContext, CommandDefinition } from '../../commands/types.ts';
+import { MAX_SUGGESTIONS } from '../../commands/suggestions.ts';
+import type { CommandContext, CommandDefinition, SuggestContext } from '../../commands/types.ts';
 import type { ArxivClient } from '../feed/arxiv-client.ts';
 import type { HfClient } from '../feed/hf-client.ts';
 import { type Logger, silentLogger } from '../log.ts';
@@ -14,6 +15,8 @@ import type {
   ReactionEvent,
   Reply,
   ShareAction,
+  Suggestion,
+  SuggestQuery,
 } from './platform.ts';
 
 /** What the bot runs on. Everything is injected so tests pass a real store and clients aimed at fakes. */
@@ -92,6 +95,7 @@ export class Bot {
       onCommand: (invocation) => this.#onCommand(platform, invocation),
       onShare: (action) => this.#onShare(platform, action),
       onReaction: (event) => this.#onReaction(event),
+      onSuggest: (query) => this.#onSuggest(platform, query),
     };
   }
 
@@ -153,6 +157,31 @@ export class Bot {
     } catch (error) {
       this.#logger.error({ err: error, paperId: action.paperId, channel: action.channel }, 'share failed');
       return ephemeral('Something went wrong while sharing that paper. It has been logged; try again.');
+    }
+  }
+
+  /** Asks the typed option of the named subcommand for suggestions; see InboundHandlers.onSuggest. */
+  async #onSuggest(platform: ChatPlatform, query: SuggestQuery): Promise<Suggestion[]> {
+    const command = this.#commands.find((c) => c.name === query.subcommand.trim().toLowerCase());
+    const option = command?.options.find((o) => o.name === query.option);
+    if (!command || !option?.suggest) return [];
+    const ctx: SuggestContext = {
+      store: this.#deps.store,
+      logger: this.#logger.child({ command: command.name, option: option.name, platform: platform.name }),
+      now: this.#now,
+      platform: platform.name,
+      channel: query.channel,
+      user: query.user,
+    };
+    try {
+      return (await option.suggest(ctx, query.value)).slice(0, MAX_SUGGESTIONS);
+    } catch (error) {
+      // No suggestions still leaves the person free to type the value in full.
+      this.#logger.warn(
+        { err: error, command: command.name, option: option.name, channel: query.channel },
+        'suggestions failed',
+      );
+      return [];
     }
   }
 

@@ -1,14 +1,11 @@
 import type { EnvShape, ReportProblem } from '../env.ts';
 import type { HttpRoutes } from '../http/server.ts';
 import type { Logger } from '../log.ts';
-import type { PaperStore } from '../store/port.ts';
 import type { ChatPlatform } from './platform.ts';
 
 /** What the application hands a platform when it creates one. */
 export interface PlatformDeps {
   logger: Logger;
-  /** The archive, for platforms that answer from it directly (Discord's autocomplete). */
-  store?: PaperStore;
   now?: () => Date;
   /**
    * The application's HTTP server (on PORT), for platforms that receive requests. Absent for one-off CLI

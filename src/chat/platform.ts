@@ -76,6 +76,28 @@ export interface Reply {
   papers?: PaperItem[];
 }
 
+/** An option being typed: which option of which subcommand, by whom, where, and its text so far. */
+export interface SuggestQuery {
+  channel: ChannelRef;
+  user: UserRef;
+  subcommand: string;
+  option: string;
+  value: string;
+}
+
+/**
+ * One value offered for an option being typed, platform-neutral: adapters fit it to their own limits
+ * (Discord: 100 characters a name or value).
+ */
+export interface Suggestion {
+  /** What the person sees, e.g. a paper's title. */
+  name: string;
+  /** What the option receives when it is picked, e.g. the paper's arXiv id. */
+  value: string;
+  /** A short qualifier shown after the name, e.g. the arXiv id; a platform shortening the name keeps it whole. */
+  tag?: string;
+}
+
 /** What the core does with platform events. The adapter acks/defers first, then calls these. */
 export interface InboundHandlers {
   /** Runs a `/papers` command; the returned reply goes back to the invoker (public posts are made via post()). */
@@ -84,6 +106,13 @@ export interface InboundHandlers {
   onShare(action: ShareAction): Promise<Reply>;
   /** Called for every reaction added or removed on any message the bot can see. Never throws. */
   onReaction(event: ReactionEvent): Promise<void>;
+  /**
+   * Values to offer for an option as it is typed (Discord's autocomplete). Never rejects (a failure is
+   * logged and answered with none), returns at most 25, best first, and is quick: it reads only the
+   * archive, since the platform drops an answer after a few seconds. None for an option without
+   * suggestions or a subcommand that does not exist.
+   */
+  onSuggest(query: SuggestQuery): Promise<Suggestion[]>;
 }
 
 /** A chat platform the bot lives on. start() connects; inbound events arrive through the handlers. */

@@ -47,7 +47,6 @@ describe('/papers share', () => {
     ['an arXiv URL with a version', 'https://arxiv.org/abs/2410.17243v2'],
     ['a PDF URL', 'https://arxiv.org/pdf/2410.17243v1.pdf'],
     ['a Hugging Face URL', 'https://huggingface.co/papers/2410.17243'],
-    ["Slack's wrapped link", '<https://huggingface.co/papers/2410.17243|huggingface.co/papers/2410.17243>'],
   ])('GIVEN %s not archived THEN fetched from Hugging Face and archived', async (_what, input) => {
     const reply = await share(input);
     expect(reply.visibility).toBe('channel');

@@ -1,3 +1,4 @@
+import { InteractionResponseType } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shareCustomId } from '../../../adapters/discord/render.ts';
 import type { ReactionEvent } from '../../../src/chat/platform.ts';
@@ -87,6 +88,25 @@ describe('/papers on Discord with the real bot', () => {
     expect(await store.getChannelSettings(`discord:${fake.channelId}`)).toBeNull();
     const saved = await answer(fake.command('roundup', { action: 'size', value: '3' }, fake.users.admin));
     expect(saved.embeds?.[0]?.description).toMatch(/Saved\.[\s\S]*size: 3 papers/);
+  });
+
+  it('autocompletes share paper with archive titles matching what is typed', async () => {
+    const sent = fake.autocomplete('share', 'paper', { paper: 'hallucin' });
+    const call = await fake.waitForCall(
+      (c) => c.method === 'POST' && c.route.includes(`/${sent.token}/callback`),
+      'the autocomplete answer',
+    );
+    const body = call.body as { type: number; data: { choices: { name: string; value: string }[] } };
+    expect(body.type).toBe(InteractionResponseType.ApplicationCommandAutocompleteResult);
+    // Titles containing the typed text come first (recent feed day), then full-text matches.
+    expect(
+      body.data.choices
+        .slice(0, 2)
+        .map((c) => c.value)
+        .sort(),
+    ).toEqual(['2410.16251', '2410.18860']);
+    expect(body.data.choices[0]?.name).toMatch(/Hallucinations\? \(2410\.\d+\)$/);
+    for (const c of body.data.choices) expect(c.name.length).toBeLessThanOrEqual(100);
   });
 
   it('top before any vote: a friendly sentence', async () => {

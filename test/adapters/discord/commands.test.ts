@@ -1,6 +1,6 @@
 import { ApplicationCommandOptionType } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { buildCommandsJson } from '../../../adapters/discord/commands.ts';
+import { buildCommandsJson, rootDescription } from '../../../adapters/discord/commands.ts';
 import { COMMANDS } from '../../../commands/index.ts';
 import type { CommandDefinition, OptionDefinition } from '../../../commands/types.ts';
 
@@ -14,6 +14,8 @@ const def = (
   options,
   run: async () => ({ visibility: 'ephemeral', text: name }),
 });
+/** An option with suggestions, which Discord registers as autocomplete. */
+const suggest: OptionDefinition['suggest'] = async () => [];
 const opt = (o: Partial<OptionDefinition> & { name: string }): OptionDefinition => ({
   description: `The ${o.name}`,
   type: 'string',
@@ -24,12 +26,9 @@ const opt = (o: Partial<OptionDefinition> & { name: string }): OptionDefinition 
 describe('buildCommandsJson', () => {
   it('GIVEN definitions THEN one /papers command with a typed subcommand each', () => {
     const [papers, ...rest] = buildCommandsJson([
-      def('search', [opt({ name: 'query', required: true, rest: true, autocomplete: true })]),
+      def('search', [opt({ name: 'query', required: true, rest: true, suggest })]),
       def('top', [opt({ name: 'period', choices: ['week', 'month', 'all'] })]),
-      def('share', [
-        opt({ name: 'note', rest: true }),
-        opt({ name: 'paper', required: true, autocomplete: true }),
-      ]),
+      def('share', [opt({ name: 'note', rest: true }), opt({ name: 'paper', required: true, suggest })]),
       def('size', [opt({ name: 'n', type: 'integer', required: true, choices: ['5', '10'] })]),
       def('help'),
     ]);
@@ -109,6 +108,22 @@ describe('buildCommandsJson', () => {
     ],
   ])('GIVEN %s THEN it throws', (_, defs, error) => {
     expect(() => buildCommandsJson(defs)).toThrow(error);
+  });
+
+  it('GIVEN the real registry THEN /papers is described by its subcommand names', () => {
+    expect(buildCommandsJson(COMMANDS)[0]?.description).toBe(
+      'Machine-learning papers: search, today, top, share, roundup, help',
+    );
+  });
+
+  it('GIVEN names too many for 100 characters THEN as many as fit, then …', () => {
+    const names = ['search', ...Array.from({ length: 5 }, (_, i) => `${'x'.repeat(20)}${i}`)];
+    const description = rootDescription(names.map((n) => def(n)));
+    expect(description.length).toBeLessThanOrEqual(100);
+    expect(description).toBe(`Machine-learning papers: search, ${'x'.repeat(20)}0, ${'x'.repeat(20)}1, …`);
+    expect(rootDescription([def('a'.repeat(32)), def('b')])).toBe(
+      `Machine-learning papers: ${'a'.repeat(32)}, b`,
+    );
   });
 
   it('GIVEN the real registry THEN it builds, with search, today, top, share and help', () => {

@@ -38,7 +38,7 @@ export async function startDiscordBot(options: {
   const fake = await startFakeDiscord();
   const platform = new DiscordPlatform(
     { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, leaseMs: 30_000 },
-    { store, now: () => NOW },
+    { now: () => NOW },
   );
   const bot = new Bot({
     store,

@@ -1,14 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GatewayIntentBits, GatewayOpcodes, InteractionResponseType, MessageFlags } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordPlatform } from '../../../adapters/discord/platform.ts';
 import { shareCustomId } from '../../../adapters/discord/render.ts';
-import { parseHfJson } from '../../../src/feed/hf-json.ts';
-import { SqliteStore } from '../../../src/store/sqlite/store.ts';
 import { type FakeDiscord, type RestCall, startFakeDiscord } from '../../fakes/discord-gateway.ts';
-import { DAILY_2024_10_25 } from '../../fakes/hf-server.ts';
 import { recordingHandlers } from './recorder.ts';
 
 /**
@@ -17,12 +11,16 @@ import { recordingHandlers } from './recorder.ts';
  */
 let fake: FakeDiscord;
 let platform: DiscordPlatform;
-let store: SqliteStore;
-let dir: string;
-const rec = recordingHandlers((i) => ({
-  visibility: 'ephemeral',
-  text: `ran ${i.input.kind === 'options' ? i.input.subcommand : ''}`,
-}));
+const rec = recordingHandlers(
+  (i) => ({
+    visibility: 'ephemeral',
+    text: `ran ${i.input.kind === 'options' ? i.input.subcommand : ''}`,
+  }),
+  (q) => [
+    { name: `${'A long title '.repeat(10)}about ${q.value}`, value: '2410.00001', tag: '2410.00001' },
+    { name: 'A short one', value: 'short' },
+  ],
+);
 
 const callback = (token: string) => (c: RestCall) =>
   c.method === 'POST' && c.route.includes(`/${token}/callback`);
@@ -30,13 +28,10 @@ const edit = (token: string) => (c: RestCall) =>
   c.method === 'PATCH' && c.route.includes(`/${token}/messages/`);
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'paperboy-discord-'));
-  store = SqliteStore.open(join(dir, 'archive.db'));
-  await store.upsertPapers(parseHfJson(DAILY_2024_10_25).papers);
   fake = await startFakeDiscord();
   platform = new DiscordPlatform(
     { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, leaseMs: 30_000 },
-    { store, now: () => new Date('2024-10-25T12:00:00Z') },
+    { now: () => new Date('2024-10-25T12:00:00Z') },
   );
   await platform.start(rec.handlers);
 });
@@ -44,8 +39,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await platform?.stop();
   await fake?.close();
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('Discord platform over the fake gateway', () => {
@@ -101,20 +94,23 @@ describe('Discord platform over the fake gateway', () => {
     expect(invocation.userName).toBe('admin');
   });
 
-  it('autocompletes share paper with archive titles matching what is typed', async () => {
-    const sent = fake.autocomplete('share', 'paper', { paper: 'hallucin' });
+  it('answers autocomplete with onSuggest, fitted to Discord: names of 100 characters keep their tag', async () => {
+    const sent = fake.autocomplete('share', 'paper', { paper: 'hallucin' }, fake.users.bob);
     const answer = await fake.waitForCall(callback(sent.token), 'the autocomplete answer');
+    expect(rec.suggestions.items.at(-1)).toEqual({
+      channel: `discord:${fake.channelId}`,
+      user: `discord:${fake.users.bob.user.id}`,
+      subcommand: 'share',
+      option: 'paper',
+      value: 'hallucin',
+    });
     const body = answer.body as { type: number; data: { choices: { name: string; value: string }[] } };
     expect(body.type).toBe(InteractionResponseType.ApplicationCommandAutocompleteResult);
-    // Titles containing the typed text come first (recent feed day), then full-text matches.
-    expect(
-      body.data.choices
-        .slice(0, 2)
-        .map((c) => c.value)
-        .sort(),
-    ).toEqual(['2410.16251', '2410.18860']);
-    expect(body.data.choices[0]?.name).toMatch(/Hallucinations\? \(2410\.\d+\)$/);
-    for (const c of body.data.choices) expect(c.name.length).toBeLessThanOrEqual(100);
+    const [long, short] = body.data.choices;
+    expect(long?.name).toHaveLength(100);
+    expect(long?.name).toMatch(/^A long title .*… \(2410\.00001\)$/);
+    expect(long?.value).toBe('2410.00001');
+    expect(short).toEqual({ name: 'A short one', value: 'short' });
   });
 
   it('turns the Share button into onShare and answers privately', async () => {

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { archiveSuggestions } from '../../../adapters/discord/autocomplete.ts';
+import { toChoices } from '../../../adapters/discord/autocomplete.ts';
 import { reactionPathEmoji } from '../../../adapters/discord/emoji.ts';
 import { parseChannelRef, parseMessageRef } from '../../../adapters/discord/refs.ts';
-import { parseHfJson } from '../../../src/feed/hf-json.ts';
-import { SqliteStore } from '../../../src/store/sqlite/store.ts';
-import { DAILY_2024_10_25 } from '../../fakes/hf-server.ts';
 
 describe('reactionPathEmoji', () => {
   it.each([
@@ -29,56 +26,33 @@ describe('Discord refs', () => {
   });
 });
 
-describe('archiveSuggestions', () => {
-  const setup = async () => {
-    const store = SqliteStore.open(':memory:');
-    await store.upsertPapers(parseHfJson(DAILY_2024_10_25).papers);
-    return { store, suggest: archiveSuggestions(store, () => new Date('2024-10-26T09:00:00Z')) };
-  };
-
-  it('GIVEN nothing typed for paper THEN the latest feed day, most upvoted first, at most 25', async () => {
-    const { store, suggest } = await setup();
-    const list = await suggest({ channel: 'discord:1', subcommand: 'share', option: 'paper', value: '' });
-    expect(list).toHaveLength(25);
-    for (const s of list) expect(s.name.length).toBeLessThanOrEqual(100);
-    await store.close();
+describe('toChoices', () => {
+  it('GIVEN short suggestions THEN the name with its tag, and the value, as they are', () => {
+    expect(
+      toChoices([
+        { name: 'Framer', value: '2410.18978', tag: '2410.18978' },
+        { name: 'x', value: 'y' },
+      ]),
+    ).toEqual([
+      { name: 'Framer (2410.18978)', value: '2410.18978' },
+      { name: 'x', value: 'y' },
+    ]);
   });
 
-  it('GIVEN an arXiv URL THEN exactly that paper', async () => {
-    const { store, suggest } = await setup();
-    const list = await suggest({
-      channel: 'discord:1',
-      subcommand: 'share',
-      option: 'paper',
-      value: 'https://arxiv.org/abs/2410.18978v1',
-    });
-    expect(list).toEqual([
-      { name: 'Framer: Interactive Frame Interpolation (2410.18978)', value: '2410.18978' },
+  it('GIVEN long names and values THEN 100 characters each, the tag kept whole', () => {
+    const [tagged, plain] = toChoices([
+      { name: 'n'.repeat(300), value: '2410.18978', tag: '2410.18978' },
+      { name: 'n'.repeat(300), value: 'v'.repeat(300) },
     ]);
-    await store.close();
+    expect(tagged?.name).toBe(`${'n'.repeat(86)}… (2410.18978)`);
+    expect(plain?.name).toHaveLength(100);
+    expect(plain?.value).toHaveLength(100);
   });
 
-  it('GIVEN a query being typed THEN the channel topics starting with it come first', async () => {
-    const { store, suggest } = await setup();
-    await store.saveChannelSettings({
-      channel: 'discord:1',
-      enabled: true,
-      time: '09:00',
-      timezone: 'UTC',
-      days: [1, 2, 3, 4, 5],
-      size: 5,
-      topics: ['long context', 'language models', '-crypto'],
-      minScore: 0,
-      mode: 'messages',
-      updatedBy: null,
-      updatedAt: '2024-10-25T00:00:00Z',
-    });
-    const list = await suggest({ channel: 'discord:1', subcommand: 'search', option: 'query', value: 'l' });
-    expect(list.slice(0, 2)).toEqual([
-      { name: 'long context', value: 'long context' },
-      { name: 'language models', value: 'language models' },
-    ]);
-    expect(await suggest({ channel: 'discord:1', subcommand: 'x', option: 'other', value: 'a' })).toEqual([]);
-    await store.close();
+  it('GIVEN more than 25, or nameless ones THEN the first 25 with a name', () => {
+    const many = Array.from({ length: 30 }, (_, i) => ({ name: i === 0 ? ' ' : `p${i}`, value: `${i}` }));
+    const choices = toChoices(many);
+    expect(choices).toHaveLength(25);
+    expect(choices[0]).toEqual({ name: 'p1', value: '1' });
   });
 });

@@ -5,6 +5,8 @@ import type {
   ReactionEvent,
   Reply,
   ShareAction,
+  Suggestion,
+  SuggestQuery,
 } from '../../../src/chat/platform.ts';
 
 /** A list that can be awaited: `waitFor` resolves with the first item (present or future) that matches. */
@@ -40,8 +42,10 @@ export class Recorder<T> {
 /** Inbound handlers that record what the adapter delivered and answer with fixed replies. */
 export function recordingHandlers(
   answer: (i: CommandInvocation) => Reply = () => ({ visibility: 'ephemeral', text: 'ok' }),
+  suggest: (q: SuggestQuery) => Suggestion[] = () => [],
 ) {
   const commands = new Recorder<CommandInvocation>();
+  const suggestions = new Recorder<SuggestQuery>();
   const shares = new Recorder<ShareAction>();
   const reactions = new Recorder<ReactionEvent>();
   const handlers: InboundHandlers = {
@@ -56,6 +60,10 @@ export function recordingHandlers(
     async onReaction(event) {
       reactions.push(event);
     },
+    async onSuggest(query) {
+      suggestions.push(query);
+      return suggest(query);
+    },
   };
-  return { handlers, commands, shares, reactions };
+  return { handlers, commands, shares, reactions, suggestions };
 }

@@ -165,6 +165,17 @@ describe('Slack over HTTP, end to end through Bolt and the real bot', () => {
     await respondedTo(h, responseUrl);
   });
 
+  it("share with a pasted link: Slack's <url|label> markup is unwrapped before the command sees it", async () => {
+    const text =
+      'share <https://arxiv.org/abs/2410.17243|arxiv.org/abs/2410.17243> see <https://example.org/notes>';
+    const { res, responseUrl } = await h.command(text, { user: 'U0FRANK', channel: 'C0LINKS' });
+    expect(res.status).toBe(200);
+    const post = await h.api.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0LINKS');
+    expect(blocksOf(post)).toContain('Breaking the Memory Barrier');
+    expect(blocksOf(post)).toContain('Shared by <@U0FRANK>: see https://example.org/notes');
+    expect(JSON.stringify((await respondedTo(h, responseUrl)).body)).toContain('Shared “Breaking the Memory');
+  });
+
   it('waits out a 429 with Retry-After and the post lands', async () => {
     h.api.script('chat.postMessage', [
       { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } },
