@@ -48,5 +48,38 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   );
 }
 
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
+
+/** One log record as a person reads it: time, level, message, and the reason of an error (no stack). */
+export function humanLine(json: string): string {
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return json.endsWith('\n') ? json : `${json}\n`;
+  }
+  const time = typeof record.time === 'number' ? new Date(record.time).toISOString().slice(11, 19) : '';
+  const level = LEVEL_NAMES[Number(record.level)] ?? 'log';
+  const msg = String(record.msg ?? '');
+  const err = record.err as { message?: unknown } | undefined;
+  const reason = typeof err?.message === 'string' && !msg.includes(err.message) ? ` (${err.message})` : '';
+  return `${time} ${level}: ${msg}${reason}\n`;
+}
+
+/**
+ * A destination that writes each record as one readable line ({@link humanLine}) instead of JSON: for a
+ * terminal, where the log shares the screen with the console chat.
+ */
+export function humanReadable(write: (line: string) => unknown): DestinationStream {
+  return { write: (chunk: string) => void write(humanLine(chunk.trimEnd())) };
+}
+
 /** A logger that writes nothing: the default for library code whose caller passes none. */
 export const silentLogger: Logger = pino({ level: 'silent' });

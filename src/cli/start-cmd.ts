@@ -1,7 +1,7 @@
 import { type AnyPlatformEntry, PLATFORMS } from '../../adapters/index.ts';
 import { configuredPlatforms, loadConfig } from '../app/config.ts';
 import { type RunningBot, startBot } from '../app/main.ts';
-import { createLogger } from '../log.ts';
+import { createLogger, humanReadable } from '../log.ts';
 import { type CliIo, UsageError } from './io.ts';
 
 /** The CLI's streams plus a keyboard for the console; tests pass a PassThrough, the CLI process.stdin. */
@@ -28,7 +28,11 @@ async function run(io: ConsoleIo, platforms: AnyPlatformEntry[] | null, schedule
   // Logs go to stderr. Beside a terminal platform (whose screen is the terminal) only warnings by default;
   // a server keeps the configured level, so "roundup posted" and "feed ingested" reach its log.
   const quiet = entries.some((e) => e.terminal) && config.logLevel === 'info';
-  const logger = createLogger(quiet ? 'warn' : config.logLevel, { write: (s: string) => io.stderr.write(s) });
+  // On a terminal (the console's screen, or a person running a server by hand) records are readable lines;
+  // a server's piped log stays JSON for its collector.
+  const write = (s: string) => io.stderr.write(s);
+  const human = entries.some((e) => e.terminal) || io.stderr.isTTY === true;
+  const logger = createLogger(quiet ? 'warn' : config.logLevel, human ? humanReadable(write) : { write });
   if (platforms === null && entries.every((e) => e.terminal)) {
     const servers = PLATFORMS.filter((e) => !('terminal' in e && e.terminal)).map((e) => e.title);
     io.stderr.write(

@@ -218,7 +218,15 @@ export class Scheduler {
     } catch (error) {
       if (this.stopped) return;
       const message = error instanceof Error ? error.message : String(error);
-      this.deps.logger.warn({ err: error }, `feed ingestion failed; retrying at the next run: ${message}`);
+      // Said once per outage, as a sentence a person can act on; the runs that fail after it stay quiet.
+      if (this.lastIngestion?.ok === false) {
+        this.deps.logger.debug({ err: error }, 'feed ingestion still failing');
+      } else {
+        this.deps.logger.warn(
+          { err: error },
+          `The Hugging Face feed could not be reached (${message.replace(/\.$/, '')}); paperboy retries every 30 minutes. To load papers now, run: npx paperboy ingest <saved feed file>`,
+        );
+      }
       this.lastIngestion = { at: this.now(), ok: false, error: message };
     }
   }

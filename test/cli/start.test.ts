@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -73,6 +75,51 @@ describe('paperboy console and start', () => {
       'No Slack or Discord credentials are configured, so paperboy starts the terminal console.\n',
     );
     expect(run.out()).toContain('Console keys:');
+  });
+
+  it('start: with the feed unreachable, says so once in a readable sentence with what to do, never as JSON', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const stdin = new PassThrough();
+    let stderr = '';
+    let seen: () => void = () => {};
+    const sentence = new Promise<void>((resolve) => (seen = resolve));
+    let stop: () => void = () => {};
+    const code = main(['start'], {
+      stdout: { write: () => true },
+      stderr: {
+        write: (s: string) => {
+          stderr += s;
+          if (/could not be reached/.test(stderr)) seen();
+          return true;
+        },
+      },
+      env: {
+        DATABASE_URL: `sqlite:${join(dir, `archive-${n++}.db`)}`,
+        HF_API_URL: `http://127.0.0.1:${port}`,
+      },
+      now: () => new Date(),
+      stdin,
+      onSignal: (s) => {
+        stop = s;
+        return () => {};
+      },
+    } as ConsoleIo);
+    await sentence;
+    stop();
+    expect(await code).toBe(0);
+    const lines = stderr.trim().split('\n');
+    expect(lines[0]).toBe(
+      'No Slack or Discord credentials are configured, so paperboy starts the terminal console.',
+    );
+    const said = lines.filter((l) => /could not be reached/.test(l));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(
+      /^\d\d:\d\d:\d\d warn: The Hugging Face feed could not be reached \(.+\); .*npx paperboy ingest/,
+    );
+    expect(stderr).not.toMatch(/"level"|^\s+at /m);
   });
 
   it('stops cleanly on a signal while waiting for input', async () => {

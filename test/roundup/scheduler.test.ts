@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RoundupDefaults } from '../../src/app/config.ts';
 import type { ChannelRef, MessageRef, Reply } from '../../src/chat/platform.ts';
 import { HfClient } from '../../src/feed/hf-client.ts';
-import { silentLogger } from '../../src/log.ts';
+import { createLogger, silentLogger } from '../../src/log.ts';
 import { defaultSettings } from '../../src/roundup/roundup.ts';
 import { Scheduler } from '../../src/roundup/scheduler.ts';
 import type { ChannelSettings } from '../../src/store/port.ts';
@@ -219,6 +219,26 @@ describe('what a roundup holds', () => {
     expect(picked).toHaveLength(3);
     for (const p of picked) expect(`${p?.title} ${p?.abstract}`).not.toMatch(/memory/i);
     expect(`${picked[0]?.title} ${picked[0]?.abstract}`).toMatch(/video|contrastive/i);
+  });
+
+  it('logs an unreachable feed once per outage, as a sentence saying what to do', async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const logger = createLogger('info', { write: (s: string) => void lines.push(JSON.parse(s)) });
+    const s = new Scheduler({
+      store: openStore(),
+      hf: new HfClient({ baseUrl: NOWHERE, retries: 0, timeoutMs: 500 }),
+      platforms: new Map(),
+      defaults: DEFAULTS,
+      logger,
+      now: () => clock.now,
+    });
+    await s.ingest();
+    await s.ingest();
+    await s.ingest();
+    const warnings = lines.filter((l) => l.level >= 40);
+    expect(warnings.map((l) => l.msg)).toEqual([
+      expect.stringMatching(/^The Hugging Face feed could not be reached \(.+\); .*npx paperboy ingest/),
+    ]);
   });
 
   it('says in one line why a day is empty: a weekend, or an unreachable feed', async () => {
