@@ -1,6 +1,8 @@
 import type { Paper } from '../papers/paper.ts';
 import type { SearchQuery } from '../papers/search-query.ts';
 
+export { StoreUnavailableError } from './errors.ts';
+
 /** A platform-qualified channel id, e.g. `slack:C123` or `discord:987654321`. */
 export type ChannelRef = string;
 /** A platform-qualified message id, e.g. `slack:C123:1712345678.000100` or `discord:987:1234`. */
@@ -93,7 +95,10 @@ export interface RoundupRecord {
 
 /**
  * The archive and the team's state. Every method is async so SQLite and PostgreSQL implement the same
- * port; every write is atomic. One contract suite (test/contract/store.contract.ts) runs against each.
+ * port; every write is atomic. A method that fails because the database cannot be used just now (locked,
+ * unreachable, restarting) rejects with StoreUnavailableError, the driver's error as its `cause`; other
+ * failures reject with what the driver threw. One contract suite (test/contract/store.contract.ts) runs
+ * against each.
  */
 export interface PaperStore {
   /**

@@ -3,22 +3,43 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { storeContract } from '../contract/store.contract.ts';
-import { postgresAvailable, throwawayDatabase } from './postgres-db.ts';
+import { startTcpProxy, type TcpProxy } from '../faults/tcp-proxy.ts';
+import { ADMIN_URL, postgresAvailable, throwawayDatabase } from './postgres-db.ts';
 
 const available = await postgresAvailable();
+/** Every contract store talks to the server through this proxy, so that a test can cut the network. */
+let proxy: TcpProxy | undefined;
+async function throughProxy(url: string): Promise<string> {
+  if (!proxy) {
+    const server = new URL(ADMIN_URL);
+    proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+  }
+  const via = new URL(url);
+  via.hostname = '127.0.0.1';
+  via.port = String(proxy.port);
+  return via.toString();
+}
 
 const suite = available.ok ? describe : describe.skip;
 
 // Without a reachable server the suite is reported as skipped, with the reason in its name.
 suite(available.ok ? 'PostgreSQL' : `PostgreSQL: skipped, ${available.reason}`, () => {
   storeContract('PostgreSQL', async () => {
-    const url = await throwawayDatabase();
+    const url = await throughProxy(await throwawayDatabase());
     const clock = { now: new Date('2026-01-05T08:00:00.000Z') };
     const now = () => clock.now;
     return {
       store: await PostgresStore.open(url, { now }),
-      clock,
       reopen: () => PostgresStore.open(url, { now }),
+      elapse: async (ms) => {
+        clock.now = new Date(clock.now.getTime() + ms);
+      },
+      outage: async () => {
+        await proxy?.cut();
+        return async () => {
+          await proxy?.restore();
+        };
+      },
     };
   });
 
@@ -50,6 +71,7 @@ suite(available.ok ? 'PostgreSQL' : `PostgreSQL: skipped, ${available.reason}`, 
 });
 
 afterAll(async () => {
+  await proxy?.close();
   const { dropThrowawayDatabases } = await import('./postgres-db.ts');
   await dropThrowawayDatabases();
 });

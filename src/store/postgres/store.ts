@@ -3,6 +3,7 @@ import type { Logger } from '../../log.ts';
 import { normalizeArxivId, normalizeTitle, type Paper, paperSchema } from '../../papers/paper.ts';
 import type { SearchQuery } from '../../papers/search-query.ts';
 import { containsAll } from '../../papers/text-match.ts';
+import { translateUnavailable } from '../errors.ts';
 import type {
   ChannelRef,
   ChannelSettings,
@@ -28,6 +29,7 @@ import {
 import { planUpsert } from '../upsert-plan.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 import { toTsQuery } from './tsquery.ts';
+import { isPostgresUnavailable } from './unavailable.ts';
 
 const TEAM_VOTES = `(SELECT COUNT(DISTINCT r.user_ref)::int FROM posts p JOIN reactions r ON r.message = p.message
   WHERE p.paper_id = papers.id) AS team_votes`;
@@ -52,6 +54,7 @@ type Queryable = Pick<pg.PoolClient, 'query'>;
 /**
  * The archive on PostgreSQL: the same port as SQLite, for deployments that run several instances.
  * Full-text search is a weighted, stored tsvector (English stemming, accents folded) under a GIN index.
+ * Every method rejects with StoreUnavailableError when the server cannot be used just now.
  */
 export class PostgresStore implements PaperStore {
   private constructor(
@@ -82,7 +85,8 @@ export class PostgresStore implements PaperStore {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`Cannot use the PostgreSQL database at ${where}: ${reason}`, { cause: error });
     }
-    return new PostgresStore(pool, options.now ?? (() => new Date()));
+    const store = new PostgresStore(pool, options.now ?? (() => new Date()));
+    return translateUnavailable(store, 'postgres', isPostgresUnavailable);
   }
 
   async upsertPapers(papers: readonly Paper[]): Promise<UpsertResult> {
