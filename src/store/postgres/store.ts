@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from '../../log.ts';
 import { normalizeArxivId, normalizeTitle, type Paper, paperSchema } from '../../papers/paper.ts';
 import type { SearchQuery } from '../../papers/search-query.ts';
@@ -28,6 +28,7 @@ import {
 } from '../rows.ts';
 import { planUpsert } from '../upsert-plan.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
+import { createPool, inTransaction, type Queryable, withClient } from './pool.ts';
 import { toTsQuery } from './tsquery.ts';
 import { isPostgresUnavailable } from './unavailable.ts';
 
@@ -49,8 +50,6 @@ export interface PostgresStoreOptions {
   logger?: Logger;
 }
 
-type Queryable = Pick<pg.PoolClient, 'query'>;
-
 /**
  * The archive on PostgreSQL: the same port as SQLite, for deployments that run several instances.
  * Full-text search is a weighted, stored tsvector (English stemming, accents folded) under a GIN index.
@@ -60,6 +59,7 @@ export class PostgresStore implements PaperStore {
   private constructor(
     private readonly pool: pg.Pool,
     private readonly now: () => Date,
+    private readonly logger: Logger | undefined,
   ) {}
 
   /**
@@ -67,25 +67,22 @@ export class PostgresStore implements PaperStore {
    * one sentence naming the host (never the password) when the database cannot be reached.
    */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: options.poolSize ?? 10,
-      connectionTimeoutMillis: 10_000,
-      statement_timeout: options.statementTimeoutMs ?? 15_000,
-      application_name: 'paperboy',
+    const { logger } = options;
+    const pool = createPool({
+      url,
+      size: options.poolSize ?? 10,
+      statementTimeoutMs: options.statementTimeoutMs ?? 15_000,
+      logger,
     });
-    // An idle client losing its connection must not crash the process; the pool replaces it, and the
-    // next query that needs the server reports the failure where it happened.
-    pool.on('error', (error) => options.logger?.warn({ err: error }, 'an idle PostgreSQL connection failed'));
     try {
-      await migrate(pool);
+      await migrate(pool, logger);
     } catch (error) {
       await pool.end();
       const where = describeTarget(url);
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`Cannot use the PostgreSQL database at ${where}: ${reason}`, { cause: error });
     }
-    const store = new PostgresStore(pool, options.now ?? (() => new Date()));
+    const store = new PostgresStore(pool, options.now ?? (() => new Date()), logger);
     return translateUnavailable(store, 'postgres', isPostgresUnavailable);
   }
 
@@ -384,19 +381,8 @@ export class PostgresStore implements PaperStore {
     if (!this.pool.ended) await this.pool.end();
   }
 
-  private async transaction<T>(run: (client: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await run(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private transaction<T>(run: (client: Queryable) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, this.logger, run);
   }
 
   /** The pool, for benchmarks that measure the raw full-text floor on the same data. */
@@ -405,9 +391,8 @@ export class PostgresStore implements PaperStore {
   }
 }
 
-async function migrate(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
+function migrate(pool: pg.Pool, logger: Logger | undefined): Promise<void> {
+  return withClient(pool, logger, async (client) => {
     // Session-level lock: instances starting together wait here, then find the migrations applied.
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
@@ -434,9 +419,7 @@ async function migrate(pool: pg.Pool): Promise<void> {
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
     }
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** `host:port/database` of a connection URL, without user or password. */
