@@ -141,7 +141,8 @@ export interface PaperStore {
   /**
    * Claims the roundup of `channel` for `localDate`. Exactly one caller ever gets true for a pair, across
    * processes sharing the database; a claim in state `claimed` older than `staleAfterMs` may be re-taken
-   * (its holder crashed) and then returns true to exactly one caller.
+   * (its holder crashed) and then returns true to exactly one caller. Age is measured on the store's
+   * clock: the database server's where several hosts share it (PostgreSQL), so hosts' clocks may differ.
    */
   claimRoundup(
     channel: ChannelRef,
@@ -168,6 +169,8 @@ export interface PaperStore {
   /**
    * Takes or renews the named lease for `holder` until `ttlMs` from now. True when `holder` holds it
    * afterwards: it was free, expired, or already `holder`'s. Exactly one holder at a time across processes.
+   * "Now" is the store's clock (the database server's on PostgreSQL) as the call reaches it, never earlier
+   * than when the caller made the call.
    */
   acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
   /** Gives the lease up if `holder` holds it, so another instance need not wait for it to expire. */

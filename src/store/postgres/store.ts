@@ -40,8 +40,21 @@ const WEIGHTS = `'{0.1, 0.2, 0.3, 1.0}'`;
 /** Arbitrary keys for the advisory locks that serialise migrations and batch upserts across instances. */
 const MIGRATION_LOCK = 7_203_114_001;
 const UPSERT_LOCK = 7_203_114_002;
+/**
+ * Leases and roundup claims are timed by the database's clock, never a host's: instances on several hosts
+ * compare times written by each other, so a host whose clock runs ahead would take a live claim for a
+ * stale one, and a lease written by a host running behind would look expired to the others while its
+ * holder still uses it. now() is when the statement's transaction started: at or after the moment the
+ * caller sent it, so a holder that counts its lease from the moment it asked never overestimates it.
+ */
+const DB_NOW = 'now()';
+/** A timestamptz expression as the ISO text stored in the ledger (`2026-01-05T08:00:00.000Z`). */
+const isoText = (expr: string) => `to_char((${expr}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/** A duration in milliseconds, passed as the parameter `param`, as an interval. */
+const millis = (param: string) => `(${param}::float8 * interval '1 millisecond')`;
 
 export interface PostgresStoreOptions {
+  /** When papers were first seen and updated. Leases and roundup claims use the database's clock. */
   now?: () => Date;
   /** Connections in the pool. Default 10. */
   poolSize?: number;
@@ -305,12 +318,13 @@ export class PostgresStore implements PaperStore {
     claimant: string,
     staleAfterMs: number,
   ): Promise<boolean> {
-    const now = this.now();
+    // Stored times are ISO text; compared as timestamptz, so the text's collation plays no part.
     const r = await this.pool.query(
-      `INSERT INTO roundups (channel, local_date, state, claimed_by, claimed_at) VALUES ($1, $2, 'claimed', $3, $4)
+      `INSERT INTO roundups (channel, local_date, state, claimed_by, claimed_at)
+       VALUES ($1, $2, 'claimed', $3, ${isoText(DB_NOW)})
        ON CONFLICT (channel, local_date) DO UPDATE SET claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at
-       WHERE roundups.state = 'claimed' AND roundups.claimed_at < $5`,
-      [channel, localDate, claimant, now.toISOString(), new Date(now.getTime() - staleAfterMs).toISOString()],
+       WHERE roundups.state = 'claimed' AND roundups.claimed_at::timestamptz < ${DB_NOW} - ${millis('$4')}`,
+      [channel, localDate, claimant, staleAfterMs],
     );
     return r.rowCount === 1;
   }
@@ -329,8 +343,9 @@ export class PostgresStore implements PaperStore {
     );
     // Each posted item renews the claim, so a long roundup is never taken for a crashed one.
     await this.pool.query(
-      "UPDATE roundups SET claimed_at = $1 WHERE channel = $2 AND local_date = $3 AND state = 'claimed'",
-      [this.now().toISOString(), channel, localDate],
+      `UPDATE roundups SET claimed_at = ${isoText(DB_NOW)}
+       WHERE channel = $1 AND local_date = $2 AND state = 'claimed'`,
+      [channel, localDate],
     );
   }
 
@@ -363,12 +378,11 @@ export class PostgresStore implements PaperStore {
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
-    const now = this.now();
     const r = await this.pool.query(
-      `INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3)
+      `INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, ${isoText(`${DB_NOW} + ${millis('$3')}`)})
        ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-       WHERE leases.holder = excluded.holder OR leases.expires_at < $4`,
-      [name, holder, new Date(now.getTime() + ttlMs).toISOString(), now.toISOString()],
+       WHERE leases.holder = excluded.holder OR leases.expires_at::timestamptz < ${DB_NOW}`,
+      [name, holder, ttlMs],
     );
     return r.rowCount === 1;
   }

@@ -44,6 +44,10 @@ const BM25 = 'bm25(papers_fts, 10.0, 1.0, 2.0, 3.0)';
 export interface SqliteStoreOptions {
   /** How long a write waits for another process's lock before failing, in ms. */
   busyTimeoutMs?: number;
+  /**
+   * The clock for everything the store stamps, leases and roundup claims included. A host clock is safe
+   * for those here: the file lives on one host, so every process comparing the times reads the same clock.
+   */
   now?: () => Date;
 }
 
