@@ -99,8 +99,10 @@ suite(available.ok ? 'PostgreSQL' : `PostgreSQL: skipped, ${available.reason}`, 
   });
 });
 
+// Every DROP DATABASE waits for a checkpoint: on a busy disk the suite's ~25 drops can outlast the
+// default hook timeout, failing a run whose tests all passed.
 afterAll(async () => {
   await proxy?.close();
   const { dropThrowawayDatabases } = await import('./postgres-db.ts');
   await dropThrowawayDatabases();
-});
+}, 120_000);
