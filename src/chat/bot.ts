@@ -5,7 +5,7 @@ import type { CommandContext, CommandDefinition, SuggestContext } from '../../co
 import type { ArxivClient } from '../feed/arxiv-client.ts';
 import type { HfClient } from '../feed/hf-client.ts';
 import { type Logger, silentLogger } from '../log.ts';
-import type { PaperStore, PostKind, UserRef } from '../store/port.ts';
+import { type PaperStore, type PostKind, StoreUnavailableError, type UserRef } from '../store/port.ts';
 import { KEYCAPS, normalizeEmoji } from './emoji.ts';
 import type {
   ChatPlatform,
@@ -32,31 +32,6 @@ export interface BotDeps {
   commands?: readonly CommandDefinition[];
   /** Time and zone a channel's roundup starts with, and configured channels; default 09:00 UTC, none. */
   roundupDefaults?: { time: string; timezone: string; channels: readonly string[] };
-}
-
-/**
- * Whether an error means the database could not be used just now (SQLite busy or locked past its timeout,
- * PostgreSQL unreachable or timing out), which a person can fix by waiting.
- */
-function archiveUnavailable(error: unknown): boolean {
-  const code = String((error as { code?: unknown })?.code ?? '');
-  return (
-    /^SQLITE_(BUSY|LOCKED)/.test(code) ||
-    [
-      'ECONNREFUSED',
-      'ECONNRESET',
-      'ETIMEDOUT',
-      'EPIPE',
-      '57P01',
-      '57P03',
-      '57014',
-      '08006',
-      '08001',
-    ].includes(code) ||
-    /Connection terminated|connection timeout|Cannot use a pool after calling end/i.test(
-      String((error as Error)?.message),
-    )
-  );
 }
 
 function ephemeral(text: string): Reply {
@@ -135,8 +110,9 @@ export class Bot {
         { err: error, command: command.name, channel: invocation.channel, user: invocation.user },
         'command failed',
       );
+      // Both stores report "locked, unreachable or restarting" as one error: the person can wait it out.
       return ephemeral(
-        archiveUnavailable(error)
+        error instanceof StoreUnavailableError
           ? `The paper archive is busy or unreachable right now, so /papers ${command.name} could not run. Try again in a minute.`
           : `Something went wrong while running /papers ${command.name}. It has been logged; try again in a moment.`,
       );

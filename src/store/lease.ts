@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger } from '../log.ts';
 import type { PaperStore } from './port.ts';
 
@@ -30,6 +31,7 @@ export class Leased {
   /** The work being started (onAcquired), while renewals go on beside it. */
   private starting: Promise<void> | null = null;
   private stopped = false;
+  /** When the last successful renewal was asked for, on this process's monotonic clock (ms). */
   private renewedAt = 0;
 
   constructor(options: LeasedOptions) {
@@ -80,19 +82,23 @@ export class Leased {
   private async round(): Promise<void> {
     if (this.stopped) return;
     let held: boolean;
+    // The store stamps the expiry when the request reaches it, never before it was sent: counting from
+    // here means this instance never believes in its lease longer than the store does. The monotonic
+    // clock, because the wall clock can jump (NTP) and the store's clock is not this host's anyway.
+    const askedAt = performance.now();
     try {
       held = await this.o.store.acquireLease(this.o.name, this.o.holder, this.o.ttlMs);
     } catch (error) {
       // Cannot reach the database: keep running until the lease would have expired, then let go, since
       // another instance may have taken it by then.
       this.o.logger.warn({ err: error, lease: this.o.name }, 'could not renew the lease; will retry');
-      if (this.holding && Date.now() - this.renewedAt > this.o.ttlMs) {
+      if (this.holding && performance.now() - this.renewedAt > this.o.ttlMs) {
         this.holding = false;
         await this.o.onLost();
       }
       return;
     }
-    if (held) this.renewedAt = Date.now();
+    if (held) this.renewedAt = askedAt;
     if (held && !this.holding && !this.starting) {
       this.o.logger.info({ lease: this.o.name, holder: this.o.holder }, 'lease acquired; starting');
       // Started beside the renewal rounds, not inside one: connecting can take longer than the lease

@@ -1,6 +1,8 @@
 import type { Paper } from '../papers/paper.ts';
 import type { SearchQuery } from '../papers/search-query.ts';
 
+export { StoreUnavailableError } from './errors.ts';
+
 /** A platform-qualified channel id, e.g. `slack:C123` or `discord:987654321`. */
 export type ChannelRef = string;
 /** A platform-qualified message id, e.g. `slack:C123:1712345678.000100` or `discord:987:1234`. */
@@ -93,7 +95,10 @@ export interface RoundupRecord {
 
 /**
  * The archive and the team's state. Every method is async so SQLite and PostgreSQL implement the same
- * port; every write is atomic. One contract suite (test/contract/store.contract.ts) runs against each.
+ * port; every write is atomic. A method that fails because the database cannot be used just now (locked,
+ * unreachable, restarting) rejects with StoreUnavailableError, the driver's error as its `cause`; other
+ * failures reject with what the driver threw. One contract suite (test/contract/store.contract.ts) runs
+ * against each.
  */
 export interface PaperStore {
   /**
@@ -136,7 +141,8 @@ export interface PaperStore {
   /**
    * Claims the roundup of `channel` for `localDate`. Exactly one caller ever gets true for a pair, across
    * processes sharing the database; a claim in state `claimed` older than `staleAfterMs` may be re-taken
-   * (its holder crashed) and then returns true to exactly one caller.
+   * (its holder crashed) and then returns true to exactly one caller. Age is measured on the store's
+   * clock: the database server's where several hosts share it (PostgreSQL), so hosts' clocks may differ.
    */
   claimRoundup(
     channel: ChannelRef,
@@ -163,6 +169,8 @@ export interface PaperStore {
   /**
    * Takes or renews the named lease for `holder` until `ttlMs` from now. True when `holder` holds it
    * afterwards: it was free, expired, or already `holder`'s. Exactly one holder at a time across processes.
+   * "Now" is the store's clock (the database server's on PostgreSQL) as the call reaches it, never earlier
+   * than when the caller made the call.
    */
   acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
   /** Gives the lease up if `holder` holds it, so another instance need not wait for it to expire. */

@@ -2,14 +2,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/papers/paper.ts';
 import { titleKeyId } from '../../src/papers/paper.ts';
 import { parseSearchQuery, type SearchQuery } from '../../src/papers/search-query.ts';
-import type { ChannelSettings, PaperStore } from '../../src/store/port.ts';
+import { type ChannelSettings, type PaperStore, StoreUnavailableError } from '../../src/store/port.ts';
 
-/** A store under test plus a clock the suite can move (for stale roundup claims). */
+/** A store under test, with ways to let time pass and to take its database away. */
 export interface StoreUnderTest {
   store: PaperStore;
-  clock: { now: Date };
   /** A second handle on the same database, as another process would open it. */
   reopen(): Promise<PaperStore>;
+  /** Lets `ms` pass as the store measures time for leases and roundup claims (expiry, staleness). */
+  elapse(ms: number): Promise<void>;
+  /**
+   * Makes the database unusable for the store (SQLite: another connection holds the write lock;
+   * PostgreSQL: the network to the server is cut) and resolves with the function that ends the outage.
+   */
+  outage(): Promise<() => Promise<void>>;
 }
 
 export function paper(over: Partial<Paper> & { title: string }): Paper {
@@ -169,7 +175,10 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
           ...paper({ arxivId: '2410.00002', title: 'Bad' }),
           authors: 'not a list',
         } as unknown as Paper;
-        await expect(store.upsertPapers([good, bad])).rejects.toThrow();
+        const error = await store.upsertPapers([good, bad]).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(Error);
+        // A bad paper is a fault to report, not the database being busy: it is not StoreUnavailableError.
+        expect(error).not.toBeInstanceOf(StoreUnavailableError);
         expect(await store.countPapers()).toBe(0);
       });
     });
@@ -394,7 +403,7 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
           expect(await store.acquireLease('discord', holder, 30_000)).toBe(true);
           expect(await store.acquireLease('discord', waiting, 30_000)).toBe(false);
           expect(await store.acquireLease('ingest', waiting, 30_000)).toBe(true);
-          sut.clock.now = new Date(sut.clock.now.getTime() + 31_000);
+          await sut.elapse(31_000);
           expect(await other.acquireLease('discord', waiting, 30_000)).toBe(true);
           expect(await store.acquireLease('discord', holder, 30_000)).toBe(false);
           await store.releaseLease('discord', holder); // not the holder any more: nothing happens
@@ -428,17 +437,62 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         await store.recordRoundupItem('slack:C1', '2026-01-05', '2401.00002', 'slack:C1:2');
         await store.recordRoundupItem('slack:C1', '2026-01-05', '2401.00001', 'slack:C1:1');
         await store.recordRoundupItem('slack:C1', '2026-01-05', '2401.00001', 'slack:C1:1');
-        sut.clock.now = new Date(sut.clock.now.getTime() + 120_000);
+        await sut.elapse(120_000);
         expect(await store.claimRoundup('slack:C1', '2026-01-05', 'b', 60_000)).toBe(true);
         expect(await store.claimRoundup('slack:C1', '2026-01-05', 'c', 60_000)).toBe(false);
         const rec = await store.getRoundup('slack:C1', '2026-01-05');
         expect(rec).toMatchObject({ state: 'claimed', claimedBy: 'b' });
         expect(rec?.items.map((i) => i.paperId)).toEqual(['2401.00002', '2401.00001']);
         await store.finishRoundup('slack:C1', '2026-01-05', 'posted');
-        sut.clock.now = new Date(sut.clock.now.getTime() + 3_600_000);
+        await sut.elapse(3_600_000);
         expect(await store.claimRoundup('slack:C1', '2026-01-05', 'd', 60_000)).toBe(false);
         expect((await store.getRoundup('slack:C1', '2026-01-05'))?.state).toBe('posted');
         expect(await store.getRoundup('slack:C1', '2026-01-06')).toBeNull();
+      });
+    });
+
+    describe('a database that cannot be used just now', () => {
+      const vote = {
+        message: 'slack:C1:1',
+        user: 'slack:U1',
+        emoji: '+1',
+        at: '2026-01-02T00:00:00.000Z',
+      };
+      beforeEach(async () => {
+        await store.upsertPapers([paper({ arxivId: '2401.00001', title: 'One' })]);
+        await store.recordPost({
+          message: vote.message,
+          channel: 'slack:C1',
+          paperId: '2401.00001',
+          kind: 'share',
+          postedBy: null,
+          postedAt: '2026-01-01T00:00:00.000Z',
+        });
+      });
+
+      it('rejects writes with StoreUnavailableError, the driver error as cause, and works once it is back', async () => {
+        const end = await sut.outage();
+        try {
+          for (const attempt of [
+            () => store.addReaction(vote),
+            () => store.acquireLease('ingest', 'a', 30_000),
+            () => store.claimRoundup('slack:C1', '2026-01-05', 'a', 60_000),
+          ]) {
+            const error = await attempt().then(
+              () => null,
+              (e: unknown) => e,
+            );
+            expect(error).toBeInstanceOf(StoreUnavailableError);
+            expect((error as StoreUnavailableError).cause).toBeInstanceOf(Error);
+          }
+        } finally {
+          await end();
+        }
+        // Nothing of the failed writes landed, and the same writes work now.
+        expect((await store.getPaper('2401.00001'))?.teamVotes).toBe(0);
+        expect(await store.addReaction(vote)).toBe(1);
+        expect(await store.acquireLease('ingest', 'a', 30_000)).toBe(true);
+        expect(await store.claimRoundup('slack:C1', '2026-01-05', 'a', 60_000)).toBe(true);
       });
     });
   });

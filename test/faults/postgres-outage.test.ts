@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { healthReport } from '../../src/app/health.ts';
 import { HfClient } from '../../src/feed/hf-client.ts';
 import { silentLogger } from '../../src/log.ts';
 import { Scheduler } from '../../src/roundup/scheduler.ts';
+import { StoreUnavailableError } from '../../src/store/port.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { SEED_PAPERS } from '../adapters/slack/harness.ts';
 import { RecordingPlatform } from '../fakes/recording-platform.ts';
+import { until } from '../multi/until.ts';
 import {
   ADMIN_URL,
   dropThrowawayDatabases,
@@ -73,6 +76,40 @@ suite(
       const shared = await bot.ask('share 2501.00001');
       expect(shared.text).toBe('Shared “Machine Unlearning at Scale” in this channel.');
       expect(bot.channelPosts()).toHaveLength(1);
+    }, 30_000);
+
+    it('refuses a vote whose connection is cut mid-transaction, and takes it once the database is back', async () => {
+      const message = 'slack:C0GENERAL:1712345600.000100';
+      await bot.store.recordPost({
+        message,
+        channel: 'slack:C0GENERAL',
+        paperId: '2501.00002',
+        kind: 'share',
+        postedBy: 'slack:U0ALICE',
+        postedAt: '2026-01-05T08:00:00.000Z',
+      });
+      const vote = { message, user: 'slack:U0CAROL', emoji: '+1', at: '2026-01-05T08:01:00.000Z' };
+      const sources = { store: bot.store, platforms: () => [], lastIngestion: () => null };
+      const health = async () => (await healthReport(sources)).status;
+      expect(await health()).toBe('ok');
+
+      proxy.freeze();
+      const swallowed = proxy.swallowed();
+      const voting = bot.store.addReaction(vote).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      await swallowed; // the transaction's first statement is on its way, and never arrives
+      await proxy.cut();
+      const error = await voting;
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect((error as Error).cause).toMatchObject({ message: 'Connection terminated unexpectedly' });
+      expect(await health()).toBe('unavailable');
+
+      await proxy.restore();
+      // Re-checked until the pool has let go of every connection the cut broke; bounded by until().
+      await until(async () => (await health()) === 'ok');
+      expect(await bot.store.addReaction(vote)).toBe(1);
     }, 30_000);
   },
 );

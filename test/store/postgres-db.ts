@@ -42,3 +42,22 @@ export async function dropThrowawayDatabases(): Promise<void> {
   for (const name of created.splice(0)) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await client.end();
 }
+
+/**
+ * Makes every lease expiry and roundup claim time in the database at `url` `ms` older. PostgreSQL times
+ * those by the server's clock, which a test cannot move; ageing what was written is the same as `ms`
+ * passing, as far as any comparison the store makes can tell.
+ */
+export async function ageLeasesAndClaims(url: string, ms: number): Promise<void> {
+  const older = (column: string) =>
+    `to_char((${column}::timestamptz - $1::float8 * interval '1 millisecond') AT TIME ZONE 'UTC',
+       'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`UPDATE leases SET expires_at = ${older('expires_at')}`, [ms]);
+    await client.query(`UPDATE roundups SET claimed_at = ${older('claimed_at')}`, [ms]);
+  } finally {
+    await client.end();
+  }
+}

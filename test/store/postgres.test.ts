@@ -3,23 +3,73 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { storeContract } from '../contract/store.contract.ts';
-import { postgresAvailable, throwawayDatabase } from './postgres-db.ts';
+import { startTcpProxy, type TcpProxy } from '../faults/tcp-proxy.ts';
+import { ADMIN_URL, ageLeasesAndClaims, postgresAvailable, throwawayDatabase } from './postgres-db.ts';
 
 const available = await postgresAvailable();
+/** Every contract store talks to the server through this proxy, so that a test can cut the network. */
+let proxy: TcpProxy | undefined;
+async function throughProxy(url: string): Promise<string> {
+  if (!proxy) {
+    const server = new URL(ADMIN_URL);
+    proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+  }
+  const via = new URL(url);
+  via.hostname = '127.0.0.1';
+  via.port = String(proxy.port);
+  return via.toString();
+}
 
 const suite = available.ok ? describe : describe.skip;
 
 // Without a reachable server the suite is reported as skipped, with the reason in its name.
 suite(available.ok ? 'PostgreSQL' : `PostgreSQL: skipped, ${available.reason}`, () => {
   storeContract('PostgreSQL', async () => {
-    const url = await throwawayDatabase();
-    const clock = { now: new Date('2026-01-05T08:00:00.000Z') };
-    const now = () => clock.now;
+    const direct = await throwawayDatabase();
+    const url = await throughProxy(direct);
+    const now = () => new Date('2026-01-05T08:00:00.000Z');
     return {
       store: await PostgresStore.open(url, { now }),
-      clock,
       reopen: () => PostgresStore.open(url, { now }),
+      elapse: (ms) => ageLeasesAndClaims(direct, ms),
+      outage: async () => {
+        await proxy?.cut();
+        return async () => {
+          await proxy?.restore();
+        };
+      },
     };
+  });
+
+  describe('hosts whose clocks disagree', () => {
+    const HOUR = 3_600_000;
+    let behind: PostgresStore;
+    let ahead: PostgresStore;
+    beforeAll(async () => {
+      const url = await throwawayDatabase();
+      behind = await PostgresStore.open(url, { now: () => new Date(Date.now() - HOUR) });
+      ahead = await PostgresStore.open(url, { now: () => new Date(Date.now() + HOUR) });
+    });
+    afterAll(async () => {
+      await behind?.close();
+      await ahead?.close();
+    });
+
+    it('do not take a lease from each other: expiry is on the database clock', async () => {
+      expect(await behind.acquireLease('discord-gateway', 'behind', 30_000)).toBe(true);
+      expect(await ahead.acquireLease('discord-gateway', 'ahead', 30_000)).toBe(false);
+      expect(await ahead.acquireLease('ingest', 'ahead', 30_000)).toBe(true);
+      expect(await behind.acquireLease('ingest', 'behind', 30_000)).toBe(false);
+    });
+
+    it('do not take a fresh roundup claim for a stale one', async () => {
+      expect(await behind.claimRoundup('slack:C1', '2026-01-05', 'behind', 600_000)).toBe(true);
+      expect(await ahead.claimRoundup('slack:C1', '2026-01-05', 'ahead', 600_000)).toBe(false);
+      // Renewing the claim (a posted item) stamps it with the database's time too.
+      await behind.recordRoundupItem('slack:C1', '2026-01-05', '2401.00001', 'slack:C1:1');
+      expect(await ahead.claimRoundup('slack:C1', '2026-01-05', 'ahead', 600_000)).toBe(false);
+      expect((await ahead.getRoundup('slack:C1', '2026-01-05'))?.claimedBy).toBe('behind');
+    });
   });
 
   describe('start-up', () => {
@@ -49,7 +99,10 @@ suite(available.ok ? 'PostgreSQL' : `PostgreSQL: skipped, ${available.reason}`, 
   });
 });
 
+// Every DROP DATABASE waits for a checkpoint: on a busy disk the suite's ~25 drops can outlast the
+// default hook timeout, failing a run whose tests all passed.
 afterAll(async () => {
+  await proxy?.close();
   const { dropThrowawayDatabases } = await import('./postgres-db.ts');
   await dropThrowawayDatabases();
-});
+}, 120_000);

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { storeContract } from '../contract/store.contract.ts';
@@ -9,14 +10,32 @@ const dir = mkdtempSync(join(tmpdir(), 'paperboy-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
+/**
+ * A write blocked by another connection waits this long before failing. Short, because the outage test
+ * waits it out on every write it tries; a store's connections in one thread never wait for each other.
+ */
+const busyTimeoutMs = 100;
+
 storeContract('SQLite', async () => {
   const file = join(dir, `store-${n++}.db`);
+  // One file on one host: leases and claims are timed by the host's clock, which the suite moves.
   const clock = { now: new Date('2026-01-05T08:00:00.000Z') };
   const now = () => clock.now;
   return {
-    store: SqliteStore.open(file, { now }),
-    clock,
-    reopen: async () => SqliteStore.open(file, { now }),
+    store: SqliteStore.open(file, { now, busyTimeoutMs }),
+    reopen: async () => SqliteStore.open(file, { now, busyTimeoutMs }),
+    elapse: async (ms) => {
+      clock.now = new Date(clock.now.getTime() + ms);
+    },
+    outage: async () => {
+      // Another process in the middle of a long write: it holds the write lock until it is done.
+      const writer = new Database(file);
+      writer.exec('BEGIN IMMEDIATE');
+      return async () => {
+        writer.exec('ROLLBACK');
+        writer.close();
+      };
+    },
   };
 });
 

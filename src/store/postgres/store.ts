@@ -1,8 +1,9 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from '../../log.ts';
 import { normalizeArxivId, normalizeTitle, type Paper, paperSchema } from '../../papers/paper.ts';
 import type { SearchQuery } from '../../papers/search-query.ts';
 import { containsAll } from '../../papers/text-match.ts';
+import { translateUnavailable } from '../errors.ts';
 import type {
   ChannelRef,
   ChannelSettings,
@@ -27,7 +28,9 @@ import {
 } from '../rows.ts';
 import { planUpsert } from '../upsert-plan.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
+import { createPool, inTransaction, type Queryable, withClient } from './pool.ts';
 import { toTsQuery } from './tsquery.ts';
+import { isPostgresUnavailable } from './unavailable.ts';
 
 const TEAM_VOTES = `(SELECT COUNT(DISTINCT r.user_ref)::int FROM posts p JOIN reactions r ON r.message = p.message
   WHERE p.paper_id = papers.id) AS team_votes`;
@@ -37,8 +40,21 @@ const WEIGHTS = `'{0.1, 0.2, 0.3, 1.0}'`;
 /** Arbitrary keys for the advisory locks that serialise migrations and batch upserts across instances. */
 const MIGRATION_LOCK = 7_203_114_001;
 const UPSERT_LOCK = 7_203_114_002;
+/**
+ * Leases and roundup claims are timed by the database's clock, never a host's: instances on several hosts
+ * compare times written by each other, so a host whose clock runs ahead would take a live claim for a
+ * stale one, and a lease written by a host running behind would look expired to the others while its
+ * holder still uses it. now() is when the statement's transaction started: at or after the moment the
+ * caller sent it, so a holder that counts its lease from the moment it asked never overestimates it.
+ */
+const DB_NOW = 'now()';
+/** A timestamptz expression as the ISO text stored in the ledger (`2026-01-05T08:00:00.000Z`). */
+const isoText = (expr: string) => `to_char((${expr}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/** A duration in milliseconds, passed as the parameter `param`, as an interval. */
+const millis = (param: string) => `(${param}::float8 * interval '1 millisecond')`;
 
 export interface PostgresStoreOptions {
+  /** When papers were first seen and updated. Leases and roundup claims use the database's clock. */
   now?: () => Date;
   /** Connections in the pool. Default 10. */
   poolSize?: number;
@@ -47,16 +63,16 @@ export interface PostgresStoreOptions {
   logger?: Logger;
 }
 
-type Queryable = Pick<pg.PoolClient, 'query'>;
-
 /**
  * The archive on PostgreSQL: the same port as SQLite, for deployments that run several instances.
  * Full-text search is a weighted, stored tsvector (English stemming, accents folded) under a GIN index.
+ * Every method rejects with StoreUnavailableError when the server cannot be used just now.
  */
 export class PostgresStore implements PaperStore {
   private constructor(
     private readonly pool: pg.Pool,
     private readonly now: () => Date,
+    private readonly logger: Logger | undefined,
   ) {}
 
   /**
@@ -64,25 +80,23 @@ export class PostgresStore implements PaperStore {
    * one sentence naming the host (never the password) when the database cannot be reached.
    */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: options.poolSize ?? 10,
-      connectionTimeoutMillis: 10_000,
-      statement_timeout: options.statementTimeoutMs ?? 15_000,
-      application_name: 'paperboy',
+    const { logger } = options;
+    const pool = createPool({
+      url,
+      size: options.poolSize ?? 10,
+      statementTimeoutMs: options.statementTimeoutMs ?? 15_000,
+      logger,
     });
-    // An idle client losing its connection must not crash the process; the pool replaces it, and the
-    // next query that needs the server reports the failure where it happened.
-    pool.on('error', (error) => options.logger?.warn({ err: error }, 'an idle PostgreSQL connection failed'));
     try {
-      await migrate(pool);
+      await migrate(pool, logger);
     } catch (error) {
       await pool.end();
       const where = describeTarget(url);
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`Cannot use the PostgreSQL database at ${where}: ${reason}`, { cause: error });
     }
-    return new PostgresStore(pool, options.now ?? (() => new Date()));
+    const store = new PostgresStore(pool, options.now ?? (() => new Date()), logger);
+    return translateUnavailable(store, 'postgres', isPostgresUnavailable);
   }
 
   async upsertPapers(papers: readonly Paper[]): Promise<UpsertResult> {
@@ -304,12 +318,13 @@ export class PostgresStore implements PaperStore {
     claimant: string,
     staleAfterMs: number,
   ): Promise<boolean> {
-    const now = this.now();
+    // Stored times are ISO text; compared as timestamptz, so the text's collation plays no part.
     const r = await this.pool.query(
-      `INSERT INTO roundups (channel, local_date, state, claimed_by, claimed_at) VALUES ($1, $2, 'claimed', $3, $4)
+      `INSERT INTO roundups (channel, local_date, state, claimed_by, claimed_at)
+       VALUES ($1, $2, 'claimed', $3, ${isoText(DB_NOW)})
        ON CONFLICT (channel, local_date) DO UPDATE SET claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at
-       WHERE roundups.state = 'claimed' AND roundups.claimed_at < $5`,
-      [channel, localDate, claimant, now.toISOString(), new Date(now.getTime() - staleAfterMs).toISOString()],
+       WHERE roundups.state = 'claimed' AND roundups.claimed_at::timestamptz < ${DB_NOW} - ${millis('$4')}`,
+      [channel, localDate, claimant, staleAfterMs],
     );
     return r.rowCount === 1;
   }
@@ -328,8 +343,9 @@ export class PostgresStore implements PaperStore {
     );
     // Each posted item renews the claim, so a long roundup is never taken for a crashed one.
     await this.pool.query(
-      "UPDATE roundups SET claimed_at = $1 WHERE channel = $2 AND local_date = $3 AND state = 'claimed'",
-      [this.now().toISOString(), channel, localDate],
+      `UPDATE roundups SET claimed_at = ${isoText(DB_NOW)}
+       WHERE channel = $1 AND local_date = $2 AND state = 'claimed'`,
+      [channel, localDate],
     );
   }
 
@@ -362,12 +378,11 @@ export class PostgresStore implements PaperStore {
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
-    const now = this.now();
     const r = await this.pool.query(
-      `INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3)
+      `INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, ${isoText(`${DB_NOW} + ${millis('$3')}`)})
        ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-       WHERE leases.holder = excluded.holder OR leases.expires_at < $4`,
-      [name, holder, new Date(now.getTime() + ttlMs).toISOString(), now.toISOString()],
+       WHERE leases.holder = excluded.holder OR leases.expires_at::timestamptz < ${DB_NOW}`,
+      [name, holder, ttlMs],
     );
     return r.rowCount === 1;
   }
@@ -380,19 +395,8 @@ export class PostgresStore implements PaperStore {
     if (!this.pool.ended) await this.pool.end();
   }
 
-  private async transaction<T>(run: (client: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await run(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private transaction<T>(run: (client: Queryable) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, this.logger, run);
   }
 
   /** The pool, for benchmarks that measure the raw full-text floor on the same data. */
@@ -401,9 +405,8 @@ export class PostgresStore implements PaperStore {
   }
 }
 
-async function migrate(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
+function migrate(pool: pg.Pool, logger: Logger | undefined): Promise<void> {
+  return withClient(pool, logger, async (client) => {
     // Session-level lock: instances starting together wait here, then find the migrations applied.
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
@@ -430,9 +433,7 @@ async function migrate(pool: pg.Pool): Promise<void> {
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
     }
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** `host:port/database` of a connection URL, without user or password. */

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { normalizeArxivId, normalizeTitle, type Paper, paperSchema } from '../../papers/paper.ts';
 import type { SearchQuery } from '../../papers/search-query.ts';
 import { containsAll } from '../../papers/text-match.ts';
+import { translateUnavailable } from '../errors.ts';
 import type {
   ChannelRef,
   ChannelSettings,
@@ -29,6 +30,7 @@ import {
 import { planUpsert } from '../upsert-plan.ts';
 import { toFtsMatch } from './fts-match.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
+import { isSqliteUnavailable } from './unavailable.ts';
 
 type Db = Database.Database;
 
@@ -42,12 +44,17 @@ const BM25 = 'bm25(papers_fts, 10.0, 1.0, 2.0, 3.0)';
 export interface SqliteStoreOptions {
   /** How long a write waits for another process's lock before failing, in ms. */
   busyTimeoutMs?: number;
+  /**
+   * The clock for everything the store stamps, leases and roundup claims included. A host clock is safe
+   * for those here: the file lives on one host, so every process comparing the times reads the same clock.
+   */
   now?: () => Date;
 }
 
 /**
  * The embedded archive: one SQLite file (WAL, so readers never block the writer), migrated on open.
- * better-sqlite3 is synchronous; the async port lets PostgreSQL implement the same interface.
+ * better-sqlite3 is synchronous; the async port lets PostgreSQL implement the same interface. A write
+ * that waits out the busy timeout behind another writer rejects with StoreUnavailableError.
  */
 export class SqliteStore implements PaperStore {
   private readonly db: Db;
@@ -69,7 +76,11 @@ export class SqliteStore implements PaperStore {
     db.pragma('cache_size = -32768');
     db.pragma('foreign_keys = ON');
     migrate(db);
-    return new SqliteStore(db, options.now ?? (() => new Date()));
+    return translateUnavailable(
+      new SqliteStore(db, options.now ?? (() => new Date())),
+      'sqlite',
+      isSqliteUnavailable,
+    );
   }
 
   async upsertPapers(papers: readonly Paper[]): Promise<UpsertResult> {

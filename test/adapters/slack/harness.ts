@@ -41,17 +41,55 @@ export function sign(secret: string, timestamp: number, body: string): string {
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
 
-/** POSTs a form-encoded body to a Slack endpoint, signed now with `secret` exactly as Slack signs it. */
-export function postSigned(url: string, secret: string, body: string): Promise<Response> {
+/**
+ * POSTs a body to a Slack endpoint, signed now with `secret` exactly as Slack signs it: form-encoded
+ * (commands, interactions) unless `contentType` says otherwise (JSON for event callbacks).
+ */
+export function postSigned(
+  url: string,
+  secret: string,
+  body: string,
+  contentType = 'application/x-www-form-urlencoded',
+): Promise<Response> {
   const ts = Math.floor(Date.now() / 1000);
   return fetch(url, {
     method: 'POST',
     headers: {
-      'content-type': 'application/x-www-form-urlencoded',
+      'content-type': contentType,
       'x-slack-request-timestamp': String(ts),
       'x-slack-signature': sign(secret, ts, body),
     },
     body,
+  });
+}
+
+/** The JSON body of a `reaction_added` / `reaction_removed` event callback, as Slack sends it. */
+export function reactionEventBody(
+  type: 'reaction_added' | 'reaction_removed',
+  ref: { channel: string; ts: string },
+  user: string,
+  emoji: string,
+): string {
+  const eventTs = `${Math.floor(Date.now() / 1000)}.000200`;
+  return JSON.stringify({
+    token: 'deprecated-verification-token',
+    team_id: FAKE_TEAM_ID,
+    api_app_id: 'A0PAPERS',
+    event: {
+      type,
+      user,
+      reaction: emoji,
+      item: { type: 'message', channel: ref.channel, ts: ref.ts },
+      item_user: 'UBOT0001',
+      event_ts: eventTs,
+    },
+    type: 'event_callback',
+    event_id: `Ev${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [
+      { team_id: FAKE_TEAM_ID, user_id: 'UBOT0001', is_bot: true, is_enterprise_install: false },
+    ],
+    is_ext_shared_channel: false,
   });
 }
 
@@ -244,28 +282,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
       return { res: await send(body, form), responseUrl };
     },
     reaction(type, ref, user, emoji, opts) {
-      const eventTs = `${Math.floor(Date.now() / 1000)}.000200`;
-      const body = JSON.stringify({
-        token: 'deprecated-verification-token',
-        team_id: FAKE_TEAM_ID,
-        api_app_id: 'A0PAPERS',
-        event: {
-          type,
-          user,
-          reaction: emoji,
-          item: { type: 'message', channel: ref.channel, ts: ref.ts },
-          item_user: 'UBOT0001',
-          event_ts: eventTs,
-        },
-        type: 'event_callback',
-        event_id: `Ev${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
-        event_time: Math.floor(Date.now() / 1000),
-        authorizations: [
-          { team_id: FAKE_TEAM_ID, user_id: 'UBOT0001', is_bot: true, is_enterprise_install: false },
-        ],
-        is_ext_shared_channel: false,
-      });
-      return send(body, 'application/json', opts);
+      return send(reactionEventBody(type, ref, user, emoji), 'application/json', opts);
     },
     async close() {
       await platform.stop();
