@@ -1,6 +1,8 @@
 import type { Suggestion } from '../src/chat/platform.ts';
+import { normalizeArxivId } from '../src/papers/paper.ts';
 import { searchPapers } from '../src/papers/search.ts';
 import { isoDay } from './dates.ts';
+import { lookUpPaper } from './lookup.ts';
 import { echo } from './parse.ts';
 import { distinct, papersMatching } from './suggestions.ts';
 import type { CommandDefinition, SuggestContext } from './types.ts';
@@ -44,6 +46,18 @@ export const searchCommand: CommandDefinition = {
   ],
   async run(ctx, args) {
     const query = String(args.query ?? '');
+    // An arXiv id or a paper link typed alone means that paper, not a word search: shown from the
+    // archive, or fetched (and archived) from Hugging Face or arXiv as share does.
+    const id = /^\S+$/.test(query.trim()) ? normalizeArxivId(query) : null;
+    if (id) {
+      const found = await lookUpPaper(ctx, id);
+      if ('error' in found) return { visibility: 'ephemeral', text: found.error };
+      return {
+        visibility: 'ephemeral',
+        title: `arXiv ${id}`,
+        papers: [{ paper: found.paper, rank: 1, shareable: true }],
+      };
+    }
     const outcome = await searchPapers(ctx.store, query, { limit: SEARCH_LIMIT, today: isoDay(ctx.now()) });
     if (!outcome.ok) return { visibility: 'ephemeral', text: outcome.error };
     const shown = echo(query);

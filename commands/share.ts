@@ -1,10 +1,9 @@
 import type { Suggestion } from '../src/chat/platform.ts';
-import { HttpError } from '../src/feed/http.ts';
-import { normalizeArxivId, type Paper } from '../src/papers/paper.ts';
-import type { StoredPaper } from '../src/store/port.ts';
+import { normalizeArxivId } from '../src/papers/paper.ts';
+import { lookUpPaper } from './lookup.ts';
 import { echo } from './parse.ts';
 import { distinct, papersMatching, recentPapers } from './suggestions.ts';
-import type { CommandContext, CommandDefinition, SuggestContext } from './types.ts';
+import type { CommandDefinition, SuggestContext } from './types.ts';
 
 /** The longest note kept with a share; a longer one is cut at a word boundary. */
 export const MAX_NOTE_CHARS = 500;
@@ -15,52 +14,6 @@ function trimNote(note: string): string {
   const cut = flat.slice(0, MAX_NOTE_CHARS);
   const space = cut.lastIndexOf(' ');
   return `${space > MAX_NOTE_CHARS / 2 ? cut.slice(0, space) : cut}…`;
-}
-
-/** Why a lookup failed, for a person: the service's own sentence when it is an HTTP failure. */
-function reason(error: unknown): string {
-  if (error instanceof HttpError) return error.message.replace(/\.$/, '');
-  return error instanceof Error ? error.message.replace(/\.$/, '') : String(error);
-}
-
-type Lookup = { paper: StoredPaper } | { error: string };
-
-/**
- * Finds a paper by arXiv id: the archive first, then Hugging Face, then arXiv. A paper fetched from a
- * service is stored, so it can be searched, voted on and ranked like any other. Service failures become a
- * sentence (and a log line), never an exception.
- */
-async function lookUp(ctx: CommandContext, id: string): Promise<Lookup> {
-  const known = await ctx.store.getPaper(id);
-  if (known) return { paper: known };
-  let fetched: Paper | null = null;
-  let hfFailure: string | null = null;
-  try {
-    fetched = await ctx.hf.paper(id);
-  } catch (error) {
-    ctx.logger.warn({ err: error, id }, 'Hugging Face lookup failed; trying arXiv');
-    hfFailure = reason(error);
-  }
-  let arxivFailure: string | null = null;
-  if (!fetched) {
-    try {
-      fetched = await ctx.arxiv.paper(id);
-    } catch (error) {
-      ctx.logger.warn({ err: error, id }, 'arXiv lookup failed');
-      arxivFailure = reason(error);
-    }
-  }
-  if (fetched) {
-    await ctx.store.upsertPapers([fetched]);
-    const stored = await ctx.store.getPaper(fetched.id);
-    if (stored) return { paper: stored };
-    return { error: `I found ${id} but could not store it. Try again in a moment.` };
-  }
-  if (!hfFailure && !arxivFailure)
-    return { error: `Neither Hugging Face nor arXiv know ${id}. Check the id.` };
-  const hf = hfFailure ? `Hugging Face could not be reached (${hfFailure})` : 'Hugging Face does not know it';
-  const arxiv = arxivFailure ? `arXiv could not be reached (${arxivFailure})` : 'arXiv does not know it';
-  return { error: `I could not look up ${id}: ${hf}, and ${arxiv}. Try again in a minute.` };
 }
 
 /**
@@ -106,7 +59,7 @@ export const shareCommand: CommandDefinition = {
         text: `I could not find an arXiv id in "${echo(input)}". Give an id like 2410.17243, or an arxiv.org or huggingface.co/papers link.`,
       };
     }
-    const found = await lookUp(ctx, id);
+    const found = await lookUpPaper(ctx, id);
     if ('error' in found) return { visibility: 'ephemeral', text: found.error };
     const note = typeof args.note === 'string' ? trimNote(args.note) : '';
     return {

@@ -1,6 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { searchCommand } from '../../commands/search.ts';
-import { type Archive, context, openArchive } from './archive.ts';
+import { paper } from '../contract/store.contract.ts';
+import { type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
+import { type Archive, clients, context, openArchive } from './archive.ts';
 
 describe('/papers <query>', () => {
   let archive: Archive;
@@ -62,5 +64,62 @@ describe('/papers <query>', () => {
     const reply = await search(`<!channel> unlearning ${'x'.repeat(5000)}`);
     expect(reply.title?.length).toBeLessThan(100);
     expect(reply.text ?? '').toMatch(/long|No papers/);
+  });
+});
+
+describe('/papers <id or link>', () => {
+  let fake: FakeHf;
+  let archive: Archive;
+  beforeAll(async () => {
+    fake = await startFakeHf({ today: '2025-11-12' });
+  });
+  afterAll(() => fake.close());
+  beforeEach(async () => {
+    fake.requests.length = 0;
+    archive = await openArchive(['page']);
+  });
+  afterEach(() => archive.close());
+
+  const search = (query: string) =>
+    searchCommand.run(context(archive.store, clients(fake.url, fake.arxivUrl)), { query });
+
+  it.each([
+    ['a bare id', '2410.17243'],
+    ['an id with a version', '2410.17243v3'],
+    ['an arXiv abs URL', 'https://arxiv.org/abs/2410.17243v2'],
+    ['an arXiv PDF URL', 'https://arxiv.org/pdf/2410.17243v1.pdf'],
+    ['a Hugging Face papers URL', 'https://huggingface.co/papers/2410.17243'],
+  ])('GIVEN %s not yet archived THEN that paper, fetched, archived and shareable', async (_what, query) => {
+    const reply = await search(query);
+    expect(reply.visibility).toBe('ephemeral');
+    expect(reply.papers).toEqual([
+      expect.objectContaining({
+        rank: 1,
+        shareable: true,
+        paper: expect.objectContaining({ id: '2410.17243' }),
+      }),
+    ]);
+    expect(fake.requests.map((r) => r.path)).toEqual(['/api/papers/2410.17243']);
+    expect(await archive.store.getPaper('2410.17243')).not.toBeNull();
+  });
+
+  it('GIVEN an archived paper id THEN it is shown without asking anyone', async () => {
+    await archive.store.upsertPapers([
+      paper({ arxivId: '2506.07795', title: 'LLM Unlearning Should Be Form-Independent' }),
+    ]);
+    const reply = await search('arxiv.org/abs/2506.07795');
+    expect(reply.papers?.[0]?.paper.title).toBe('LLM Unlearning Should Be Form-Independent');
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('GIVEN an id nobody knows THEN one sentence saying so, not an empty word search', async () => {
+    const reply = await search('2401.99999');
+    expect(reply.papers).toBeUndefined();
+    expect(reply.text).toMatch(/2401\.99999/);
+  });
+
+  it('GIVEN an id among other words THEN it is a word search', async () => {
+    const reply = await search('unlearning 2410.17243');
+    expect(reply.title).toMatch(/^Papers matching/);
   });
 });
