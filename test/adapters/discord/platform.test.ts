@@ -9,7 +9,7 @@ import { parseHfJson } from '../../../src/feed/hf-json.ts';
 import { SqliteStore } from '../../../src/store/sqlite/store.ts';
 import { type FakeDiscord, type RestCall, startFakeDiscord } from '../../fakes/discord-gateway.ts';
 import { DAILY_2024_10_25 } from '../../fakes/hf-server.ts';
-import { recordingHandlers } from './recorder.ts';
+import { recordingHandlers } from '../../fakes/recording-handlers.ts';
 
 /**
  * The adapter end to end: discord.js's real client over a real WebSocket to the fake Discord, with

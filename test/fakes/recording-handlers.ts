@@ -5,7 +5,7 @@ import type {
   ReactionEvent,
   Reply,
   ShareAction,
-} from '../../../src/chat/platform.ts';
+} from '../../src/chat/platform.ts';
 
 /** A list that can be awaited: `waitFor` resolves with the first item (present or future) that matches. */
 export class Recorder<T> {
