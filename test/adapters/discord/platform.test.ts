@@ -7,9 +7,13 @@ import { DiscordPlatform } from '../../../adapters/discord/platform.ts';
 import { shareCustomId } from '../../../adapters/discord/render.ts';
 import { parseHfJson } from '../../../src/feed/hf-json.ts';
 import { SqliteStore } from '../../../src/store/sqlite/store.ts';
+import { platformContract } from '../../contract/platform.contract.ts';
 import { type FakeDiscord, type RestCall, startFakeDiscord } from '../../fakes/discord-gateway.ts';
 import { DAILY_2024_10_25 } from '../../fakes/hf-server.ts';
 import { recordingHandlers } from '../../fakes/recording-handlers.ts';
+import { discordUnderContract } from './contract-harness.ts';
+
+platformContract(discordUnderContract);
 
 /**
  * The adapter end to end: discord.js's real client over a real WebSocket to the fake Discord, with
