@@ -136,16 +136,17 @@ export class DiscordPlatform implements ChatPlatform {
 
   /**
    * Adds the bot's reaction by REST without fetching the message (it may not be cached). Best effort:
-   * an emoji that cannot be expressed or a refused call is logged, not thrown.
+   * an emoji that cannot be expressed, a ref that is not a Discord message or a refused call is logged,
+   * not thrown.
    */
   async react(message: MessageRef, emoji: string): Promise<void> {
-    const { channelId, messageId } = parseMessageRef(message);
     const path = reactionPathEmoji(emoji);
     if (!path) {
       this.logger.warn({ emoji }, 'No Discord emoji for this name; reaction skipped');
       return;
     }
     try {
+      const { channelId, messageId } = parseMessageRef(message);
       await this.client.rest.put(Routes.channelMessageOwnReaction(channelId, messageId, path));
     } catch (error) {
       this.logger.warn({ err: error, message, emoji }, 'Discord reaction failed');

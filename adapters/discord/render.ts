@@ -62,10 +62,8 @@ function headerEmbed(reply: Reply): APIEmbed {
   const embed: APIEmbed = { color: COLOR };
   if (reply.title) embed.title = md(reply.title, LIMITS.title);
   if (reply.text || !reply.title) {
-    embed.description = truncate(
-      reply.text ? safeMarkdown(reply.text) : 'Nothing to show.',
-      LIMITS.description,
-    );
+    // Cut before escaping, as everywhere else: discord.js's escapeMarkdown is quadratic in the length.
+    embed.description = reply.text ? md(reply.text, LIMITS.description) : 'Nothing to show.';
   }
   return embed;
 }

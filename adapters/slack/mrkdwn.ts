@@ -7,9 +7,20 @@ import type { UserRef } from '../../src/chat/platform.ts';
  * sharer mention built by {@link mention}.
  */
 
-/** Escapes `&`, `<` and `>`, the three characters Slack asks senders to escape; nothing else changes. */
+/** With the `u` flag a surrogate pair is one code point outside this range, so only lone halves match. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/gu;
+
+/**
+ * Escapes `&`, `<` and `>`, the three characters Slack asks senders to escape, and replaces a lone UTF-16
+ * surrogate (a feed's JSON can carry `\ud800`) with U+FFFD: the Web API form-encodes a message's text, and
+ * encoding a lone surrogate throws, so one such title would make every post showing it fail.
+ */
 export function escapeText(raw: string): string {
-  return raw.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return raw
+    .replace(LONE_SURROGATE, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 /**

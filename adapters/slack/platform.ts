@@ -175,11 +175,17 @@ export class SlackPlatform implements ChatPlatform {
     return slackMessageRef(res.channel ?? id, res.ts);
   }
 
-  /** reactions.add; `already_reacted` counts as success, other failures are logged (best effort). */
+  /**
+   * reactions.add; `already_reacted` counts as success. Best effort once started: a ref that is not a Slack
+   * message and every refusal are logged, never thrown.
+   */
   async react(message: MessageRef, emoji: string): Promise<void> {
     const client = this.#client();
     const ref = parseSlackMessageRef(message);
-    if (!ref) throw new Error(`Not a Slack message: ${message}`);
+    if (!ref) {
+      this.#logger.warn({ message, emoji }, 'Not a Slack message; reaction skipped');
+      return;
+    }
     const name = emoji.replace(/^:|:$/g, '');
     try {
       await client.reactions.add({ channel: ref.channel, timestamp: ref.ts, name });

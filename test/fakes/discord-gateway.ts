@@ -13,7 +13,13 @@ import {
   textChannel,
   user,
 } from './discord-payloads.ts';
-import { handleRest, type RateLimitScript, type RestCall, type RestWorld } from './discord-rest.ts';
+import {
+  handleRest,
+  type RateLimitScript,
+  type RefusalScript,
+  type RestCall,
+  type RestWorld,
+} from './discord-rest.ts';
 
 export type { RestCall } from './discord-rest.ts';
 
@@ -45,6 +51,8 @@ export interface FakeDiscord extends FakeInteractions {
   messages: Map<string, APIMessage>;
   /** The next `times` requests of `method` whose route matches answer 429 with `retryAfter` seconds. */
   rateLimit(method: string, route: RegExp, retryAfter?: number, times?: number): void;
+  /** The next `times` requests of `method` whose route matches answer `status` with Discord's error `code`. */
+  refuse(method: string, route: RegExp, status: number, code: number, message: string, times?: number): void;
   /** Dispatches a gateway event to the session (queued for replay on RESUME when disconnected). */
   dispatch(t: string, d: unknown): void;
   /** Drops the gateway connection: a close frame with code 4000 (unknown error) or a raw socket destroy. */
@@ -99,6 +107,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const calls: RestCall[] = [];
   const frames: GatewayFrame[] = [];
   const rateLimits: RateLimitScript[] = [];
+  const refusals: RefusalScript[] = [];
   let port = 0;
   const world: RestWorld = {
     token,
@@ -110,6 +119,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     originals: new Map(),
     gatewayUrl: () => `ws://127.0.0.1:${port}/gateway`,
     rateLimits,
+    refusals,
   };
   const recordFrame = (frame: Omit<GatewayFrame, 'at'>) => {
     frames.push({ ...frame, at: Date.now() });
@@ -240,6 +250,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     messages: world.messages,
     rateLimit: (method, route, retryAfter = 1, times = 1) => {
       rateLimits.push({ method, route, retryAfter, times });
+    },
+    refuse: (method, route, status, code, message, times = 1) => {
+      refusals.push({ method, route, status, code, message, times });
     },
     dispatch,
     drop: (mode) => {

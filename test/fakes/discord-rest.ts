@@ -27,6 +27,17 @@ export interface RateLimitScript {
   times: number;
 }
 
+/** A scripted refusal: the next `times` requests matching answer `status` with a Discord error body. */
+export interface RefusalScript {
+  method: string;
+  route: RegExp;
+  status: number;
+  /** Discord's JSON error code, e.g. 50013 (Missing Permissions). */
+  code: number;
+  message: string;
+  times: number;
+}
+
 /** What the REST routes read and change: the fake's world. */
 export interface RestWorld {
   token: string;
@@ -41,6 +52,7 @@ export interface RestWorld {
   originals: Map<string, string>;
   gatewayUrl: () => string;
   rateLimits: RateLimitScript[];
+  refusals: RefusalScript[];
 }
 
 interface Answer {
@@ -52,7 +64,7 @@ const API_PREFIX = /^\/api\/v10(?=\/)/;
 
 /**
  * Handles one REST request: records it, applies a scripted 429 (with the headers Discord sends, so
- * @discordjs/rest waits it out), checks the bot token (interaction callbacks and webhooks are
+ * @discordjs/rest waits it out) or a scripted refusal, checks the bot token (interaction callbacks and webhooks are
  * token-in-path and unauthenticated, as on Discord), then routes it.
  */
 export async function handleRest(
@@ -106,6 +118,17 @@ export async function handleRest(
         global: false,
       }),
     );
+    return;
+  }
+  const refusal = world.refusals.find((r) => r.method === method && r.route.test(route) && r.times > 0);
+  if (refusal) {
+    refusal.times -= 1;
+    const answer = { message: refusal.message, code: refusal.code };
+    call.status = refusal.status;
+    call.response = answer;
+    record(call);
+    res.writeHead(refusal.status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(answer));
     return;
   }
   const open = route.startsWith('/interactions/') || route.startsWith('/webhooks/');

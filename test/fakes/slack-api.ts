@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
  * decoded body, and can be scripted to answer the next calls of a method with 429 + Retry-After or a 5xx.
  *
  * Methods: auth.test, chat.postMessage, conversations.join (refused for G… and D… channels), reactions.add
- * (already_reacted on a repeat), users.info,
+ * (message_not_found for a message not posted here, already_reacted on a repeat), users.info,
  * apps.connections.open (the URL set by {@link FakeSlackApi.socketUrl}, app token required). Anything else
  * answers `unknown_method`.
  */
@@ -117,6 +117,10 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
         return { ok: true, channel, ts, message: { type: 'message', text, ts, user: botUserId } };
       }
       case 'reactions.add': {
+        // Slack refuses a reaction on a message it does not have, as for a deleted or mistyped one.
+        if (!messages.some((m) => m.channel === body.channel && m.ts === body.timestamp)) {
+          return { ok: false, error: 'message_not_found' };
+        }
         const key = `${body.channel}:${body.timestamp}:${body.name}`;
         if (reactions.has(key)) return { ok: false, error: 'already_reacted' };
         reactions.add(key);

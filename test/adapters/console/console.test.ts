@@ -3,7 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/app/config.ts';
 import { type RunningBot, startBot } from '../../../src/app/main.ts';
 import { type Archive, NOW, openArchive } from '../../commands/archive.ts';
+import { platformContract } from '../../contract/platform.contract.ts';
 import { type FakeHf, startFakeHf } from '../../fakes/hf-server.ts';
+import { consoleUnderContract } from './contract-harness.ts';
+
+platformContract(consoleUnderContract);
 
 /** A screen that remembers everything written and lets a test wait for a pattern to appear. */
 class Screen {

@@ -5,8 +5,8 @@ import type { ReactionEvent } from '../../../src/chat/platform.ts';
 import type { SqliteStore } from '../../../src/store/sqlite/store.ts';
 import type { FakeDiscord, RestCall } from '../../fakes/discord-gateway.ts';
 import type { SentInteraction } from '../../fakes/discord-interactions.ts';
+import { Recorder } from '../../fakes/recording-handlers.ts';
 import { type DiscordBot, NOW, startDiscordBot } from './harness.ts';
-import { Recorder } from './recorder.ts';
 
 /**
  * The real Bot (commands, store, votes) behind the Discord adapter, over discord.js's real client and the

@@ -2,8 +2,12 @@ import { GatewayIntentBits, GatewayOpcodes, InteractionResponseType, MessageFlag
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordPlatform } from '../../../adapters/discord/platform.ts';
 import { shareCustomId } from '../../../adapters/discord/render.ts';
+import { platformContract } from '../../contract/platform.contract.ts';
 import { type FakeDiscord, type RestCall, startFakeDiscord } from '../../fakes/discord-gateway.ts';
-import { recordingHandlers } from './recorder.ts';
+import { recordingHandlers } from '../../fakes/recording-handlers.ts';
+import { discordUnderContract } from './contract-harness.ts';
+
+platformContract(discordUnderContract);
 
 /**
  * The adapter end to end: discord.js's real client over a real WebSocket to the fake Discord, with

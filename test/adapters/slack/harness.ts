@@ -12,7 +12,12 @@ import { HfClient } from '../../../src/feed/hf-client.ts';
 import type { Paper } from '../../../src/papers/paper.ts';
 import { SqliteStore } from '../../../src/store/sqlite/store.ts';
 import { type FakeHf, startFakeHf } from '../../fakes/hf-server.ts';
-import { FAKE_TEAM_ID, type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';
+import {
+  FAKE_BOT_USER_ID,
+  FAKE_TEAM_ID,
+  type FakeSlackApi,
+  startFakeSlackApi,
+} from '../../fakes/slack-api.ts';
 import { type FakeSocketMode, startFakeSocketMode } from '../../fakes/slack-socket.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -42,8 +47,8 @@ export function sign(secret: string, timestamp: number, body: string): string {
 }
 
 /**
- * POSTs a body to a Slack endpoint, signed now with `secret` exactly as Slack signs it: form-encoded
- * (commands, interactions) unless `contentType` says otherwise (JSON for event callbacks).
+ * POSTs a body to a Slack endpoint, signed now with `secret` exactly as Slack signs it. Commands and
+ * interactions are form-encoded; event callbacks are JSON.
  */
 export function postSigned(
   url: string,
@@ -80,17 +85,40 @@ export function reactionEventBody(
       user,
       reaction: emoji,
       item: { type: 'message', channel: ref.channel, ts: ref.ts },
-      item_user: 'UBOT0001',
+      item_user: FAKE_BOT_USER_ID,
       event_ts: eventTs,
     },
     type: 'event_callback',
     event_id: `Ev${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
     event_time: Math.floor(Date.now() / 1000),
     authorizations: [
-      { team_id: FAKE_TEAM_ID, user_id: 'UBOT0001', is_bot: true, is_enterprise_install: false },
+      { team_id: FAKE_TEAM_ID, user_id: FAKE_BOT_USER_ID, is_bot: true, is_enterprise_install: false },
     ],
     is_ext_shared_channel: false,
   });
+}
+
+/** A `/papers` slash command, form-encoded exactly as Slack sends it; the answer goes to `responseUrl`. */
+export function slashCommandBody(
+  text: string,
+  responseUrl: string,
+  who: { user?: string; channel?: string; team?: string } = {},
+): string {
+  return new URLSearchParams({
+    token: 'deprecated-verification-token',
+    team_id: who.team ?? FAKE_TEAM_ID,
+    team_domain: 'papers',
+    channel_id: who.channel ?? 'C0GENERAL',
+    channel_name: 'general',
+    user_id: who.user ?? 'U0ALICE',
+    user_name: 'alice',
+    command: '/papers',
+    text,
+    api_app_id: 'A0PAPERS',
+    is_enterprise_install: 'false',
+    response_url: responseUrl,
+    trigger_id: '13345224609.738474920.8088930838d88f008e0',
+  }).toString();
 }
 
 export interface SendOptions {
@@ -229,21 +257,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     send,
     async command(text, who = {}, opts) {
       const responseUrl = api.responseUrl();
-      const body = new URLSearchParams({
-        token: 'deprecated-verification-token',
-        team_id: who.team ?? FAKE_TEAM_ID,
-        team_domain: 'papers',
-        channel_id: who.channel ?? 'C0GENERAL',
-        channel_name: 'general',
-        user_id: who.user ?? 'U0ALICE',
-        user_name: 'alice',
-        command: '/papers',
-        text,
-        api_app_id: 'A0PAPERS',
-        is_enterprise_install: 'false',
-        response_url: responseUrl,
-        trigger_id: '13345224609.738474920.8088930838d88f008e0',
-      }).toString();
+      const body = slashCommandBody(text, responseUrl, who);
       return { res: await send(body, form, opts), responseUrl };
     },
     async pressShare(paperId, who = {}) {

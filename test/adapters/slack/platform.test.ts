@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackPlatform, type SlackPlatform } from '../../../adapters/slack/platform.ts';
 import type { SlackConfig } from '../../../adapters/slack/settings.ts';
 import type { CommandInvocation, InboundHandlers, Reply } from '../../../src/chat/platform.ts';
+import { platformContract } from '../../contract/platform.contract.ts';
 import { FAKE_TEAM_ID, type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';
+import { slackUnderContract } from './contract-harness.ts';
 import {
   APP_TOKEN,
   BOT_TOKEN,
@@ -53,6 +55,8 @@ async function fakeApi(): Promise<FakeSlackApi> {
   cleanups.push(() => api.close());
   return api;
 }
+
+platformContract(slackUnderContract);
 
 describe('Socket Mode', () => {
   it('connects through apps.connections.open and runs /papers help over the WebSocket', async () => {

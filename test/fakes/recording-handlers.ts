@@ -7,7 +7,7 @@ import type {
   ShareAction,
   Suggestion,
   SuggestQuery,
-} from '../../../src/chat/platform.ts';
+} from '../../src/chat/platform.ts';
 
 /** A list that can be awaited: `waitFor` resolves with the first item (present or future) that matches. */
 export class Recorder<T> {
