@@ -36,8 +36,12 @@ export function truncate(text: string, max: number): string {
   return `${head}…`;
 }
 
-/** A URL safe to put inside a markdown link `[label](url)`: only http(s), parentheses and spaces encoded. */
+/**
+ * A URL safe to put inside a markdown link `[label](url)`: only http(s). Parentheses are encoded so the
+ * link ends where it should; `<`, `>` and `@` so that none of it reads as a mention when a description
+ * cut to Discord's limits ends inside the link and leaves its target as plain text.
+ */
 export function markdownUrl(url: string): string | null {
   if (!/^https?:\/\/\S+$/i.test(url)) return null;
-  return url.replace(/\(/g, '%28').replace(/\)/g, '%29');
+  return url.replace(/[()<>@]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }

@@ -167,6 +167,23 @@ describe('renderReply', () => {
     ]);
   });
 
+  it('GIVEN more than 5 papers with mention syntax in their URLs THEN the inline link targets are encoded', () => {
+    const papers: PaperItem[] = Array.from({ length: 6 }, (_, i) => ({
+      paper: paper({
+        id: `2410.${10000 + i}`,
+        arxivId: `2410.${10000 + i}`,
+        githubRepo: null,
+        projectPage: 'https://example.org/(a)/@everyone/<@123>/<#789>',
+      }),
+    }));
+    const m = renderReply({ visibility: 'channel', papers });
+    expectWithinLimits(m);
+    // A description cut inside a link would otherwise show its target, mentions and all, as text.
+    expect(m.embeds[0]?.description).toContain(
+      '[Code](https://example.org/%28a%29/%40everyone/%3C%40123%3E/%3C#789%3E)',
+    );
+  });
+
   it('GIVEN a paper without an arXiv id THEN no arXiv links and no embed url', () => {
     const m = renderReply({
       visibility: 'channel',

@@ -1,5 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { expect } from 'vitest';
 import { createSlackPlatform } from '../../../adapters/slack/platform.ts';
 import { parseSlackMessageRef } from '../../../adapters/slack/reactions.ts';
@@ -30,12 +29,8 @@ const PERSON = 'U0ALICE';
  * Display names users.info gives the well-formed voters of generated replies: every kind of hostile
  * syntax, so that "Voted by …" lines on command replies show names that try to ping.
  */
-const HOSTILE_NAMES = Object.fromEntries(
-  SLACK_USER_IDS.map((id, i) => [
-    id,
-    [...SLACK_SYNTAX, ...DISCORD_SYNTAX, ...TERMINAL_SYNTAX, `#${i}`].join(' '),
-  ]),
-);
+const HOSTILE_NAME = [...SLACK_SYNTAX, ...DISCORD_SYNTAX, ...TERMINAL_SYNTAX].join(' ');
+const HOSTILE_NAMES = Object.fromEntries(SLACK_USER_IDS.map((id) => [id, HOSTILE_NAME]));
 
 /** Slack's documented Block Kit limits that a message must respect or be refused (`invalid_blocks`). */
 const BLOCK_KIT = { contextElements: 10, buttonText: 75, buttonValue: 2000, actionId: 255 } as const;
