@@ -2,6 +2,7 @@ import { FeedFormatError, type ParseResult } from '../papers/paper.ts';
 import { parseArxivAtom } from './arxiv-atom.ts';
 import { parseHfJson } from './hf-json.ts';
 import { parseHfPageText } from './hf-page-text.ts';
+import { firstKept } from './limits.ts';
 
 /** The sources paperboy can parse: HF API JSON, the text of an HF papers page, and arXiv API Atom. */
 export type FeedFormat = 'hf-json' | 'hf-text' | 'arxiv-atom';
@@ -12,7 +13,10 @@ export type FeedFormat = 'hf-json' | 'hf-text' | 'arxiv-atom';
  * body usually means a login, error or rate-limit page came back instead of a feed).
  */
 export function detectFormat(text: string): FeedFormat {
-  const head = text.replace(/^\uFEFF/, '').trimStart();
+  // Only the first 4 KiB after any leading whitespace are looked at: trimming or copying the whole text would
+  // cost as much memory again for an input of blank lines.
+  const start = firstKept(text);
+  const head = text.slice(start, start + 4096);
   if (head === '') throw new FeedFormatError('The input is empty: it holds no feed.');
   if (looksBinary(text)) throw new FeedFormatError('The input is binary data, not a feed.');
   if (looksLikeHtml(head)) throw new FeedFormatError('The input is an HTML page, not a feed.');
@@ -64,9 +68,22 @@ function looksBinary(text: string): boolean {
   return odd / sample.length > BINARY_SHARE;
 }
 
-/** An HTML document: a doctype or `<html>` at the top, possibly after an XML declaration or a comment. */
+/**
+ * An HTML document: a doctype or `<html>` at the top, possibly after an XML declaration and comments. Walked
+ * with indexOf rather than one regex: `(?:<!--[\s\S]*?-->\s*)*` backtracks exponentially over a run of
+ * comments that is not followed by HTML.
+ */
 function looksLikeHtml(head: string): boolean {
-  return /^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b/i.test(
-    head.slice(0, 4096),
-  );
+  let i = 0;
+  if (head.startsWith('<?xml')) {
+    const end = head.indexOf('>');
+    if (end < 0) return false;
+    i = firstKept(head, end + 1);
+  }
+  while (head.startsWith('<!--', i)) {
+    const end = head.indexOf('-->', i + 4);
+    if (end < 0) return false;
+    i = firstKept(head, end + 3);
+  }
+  return /^<(?:!doctype\s+html|html|head|body)\b/i.test(head.slice(i, i + 64));
 }

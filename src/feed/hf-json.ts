@@ -9,6 +9,8 @@ import {
   type SkippedItem,
   titleKeyId,
 } from '../papers/paper.ts';
+import { scanJsonValue, skipJsonWhitespace } from './json-scan.ts';
+import { firstKept, MAX_ITEMS, tooManyItems } from './limits.ts';
 
 /*
  * Schemas for the parts of the Hugging Face papers API we read. Objects are loose because HF adds keys over
@@ -56,22 +58,30 @@ const hfItem = z.looseObject({
 type HfItem = z.infer<typeof hfItem>;
 
 /**
+ * The most values one item (or a lone paper object) may hold. A paper with a few thousand authors holds tens
+ * of thousands; more is not a paper, and JSON.parse would spend tens of bytes on each.
+ */
+export const MAX_ITEM_VALUES = 250_000;
+
+/**
  * Parses the body of `GET /api/daily_papers`, `GET /api/papers/search?q=` (arrays of items) or
  * `GET /api/papers/{id}` (one flat paper). Bad or withdrawn items land in `skipped`; the rest still parse.
- * Throws FeedFormatError when the text is not JSON, is an HF error object, or is not an array or object.
+ * Throws FeedFormatError when the text is not JSON, is an HF error object, or is not an array or object, and
+ * when an array holds more than MAX_ITEMS items.
  */
 export function parseHfJson(text: string): ParseResult {
-  const value = parseJson(text);
-  if (Array.isArray(value)) {
-    const papers: Paper[] = [];
-    const skipped: SkippedItem[] = [];
-    value.forEach((raw: unknown, i) => {
-      const out = convertItem(raw);
-      if ('paper' in out) papers.push(out.paper);
-      else skipped.push({ where: `item ${i}`, reason: out.reason });
-    });
-    return { papers, skipped };
+  // A byte order mark (editors on Windows add one) is not JSON, but detectFormat accepts it.
+  const start = skipJsonWhitespace(text, text.charCodeAt(0) === 0xfeff ? 1 : 0);
+  if (text.charCodeAt(start) === 0x5b) return parseItems(text, start);
+  const span = start < text.length ? scanJsonValue(text, start) : null;
+  // Refused before JSON.parse, which would build everything up to the cut or the last value first.
+  if (!span) throw notJson(text, 'Unexpected end of JSON input');
+  if (span.values > MAX_ITEM_VALUES) {
+    throw new FeedFormatError(
+      `The JSON holds more than ${MAX_ITEM_VALUES} values in one object, far more than any paper.`,
+    );
   }
+  const value = parseJson(text);
   if (isRecord(value)) {
     if (typeof value.error === 'string' && value.title === undefined && value.paper === undefined) {
       throw new FeedFormatError(`Hugging Face answered with an error: "${value.error}"`);
@@ -89,9 +99,67 @@ export function parseHfJson(text: string): ParseResult {
   );
 }
 
+/**
+ * Parses the array whose `[` is at `open` one item at a time: memory holds the papers so far and one item,
+ * never the whole document. Any syntax error fails the whole input, as JSON.parse of the whole would.
+ */
+function parseItems(text: string, open: number): ParseResult {
+  const papers: Paper[] = [];
+  const skipped: SkippedItem[] = [];
+  let i = skipJsonWhitespace(text, open + 1);
+  if (text.charCodeAt(i) === 0x5d) return endOfArray(text, i, { papers, skipped });
+  for (let index = 0; ; index++) {
+    const span = i < text.length ? scanJsonValue(text, i) : null;
+    if (!span) throw notJson(text, 'Unexpected end of JSON input');
+    if (index >= MAX_ITEMS) throw tooManyItems('items');
+    if (span.values > MAX_ITEM_VALUES) {
+      // Skipped unread: parsing it is the cost this guards against.
+      skipped.push({
+        where: `item ${index}`,
+        reason: `holds more than ${MAX_ITEM_VALUES} values, far more than any paper`,
+      });
+    } else {
+      const out = convertItem(parseJsonSlice(text, span.start, span.end));
+      if ('paper' in out) papers.push(out.paper);
+      else skipped.push({ where: `item ${index}`, reason: out.reason });
+    }
+    i = skipJsonWhitespace(text, span.end);
+    const c = text.charCodeAt(i);
+    if (c === 0x5d) return endOfArray(text, i, { papers, skipped });
+    if (c !== 0x2c) {
+      throw notJson(
+        text,
+        i >= text.length
+          ? 'Unexpected end of JSON input'
+          : `Expected ',' or ']' after array element in JSON at position ${i}`,
+      );
+    }
+    i = skipJsonWhitespace(text, i + 1);
+  }
+}
+
+/** Checks that only whitespace follows the array's closing `]` at `close`, then returns `result`. */
+function endOfArray(text: string, close: number, result: ParseResult): ParseResult {
+  const rest = skipJsonWhitespace(text, close + 1);
+  if (rest < text.length)
+    throw notJson(text, `Unexpected non-whitespace character after JSON at position ${rest}`);
+  return result;
+}
+
+function parseJsonSlice(text: string, start: number, end: number): unknown {
+  try {
+    return JSON.parse(text.slice(start, end));
+  } catch (error) {
+    throw new FeedFormatError(explainNotJson(text, error));
+  }
+}
+
+function notJson(text: string, message: string): FeedFormatError {
+  return new FeedFormatError(explainNotJson(text, new SyntaxError(message)));
+}
+
 function parseJson(text: string): unknown {
   try {
-    // A byte order mark (editors on Windows add one) is not JSON, but detectFormat accepts it.
     return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new FeedFormatError(explainNotJson(text, error));
@@ -100,14 +168,16 @@ function parseJson(text: string): unknown {
 
 /** One sentence saying why `text` failed JSON.parse, in terms of what the text looks like. */
 function explainNotJson(text: string, error: unknown): string {
-  const head = text.replace(/^\uFEFF/, '').trimStart();
+  // A slice, not a trimmed copy: the text may be hundreds of megabytes of whitespace.
+  const head = text.slice(firstKept(text));
+  const start = head.slice(0, 4096);
   if (head === '') return 'The input is empty: expected JSON from the Hugging Face API.';
-  if (/[\0\uFFFD]/.test(head.slice(0, 4096))) return 'The input is binary data, not JSON.';
-  if (/^<(?:!doctype html|html|head|body)\b/i.test(head)) {
+  if (/[\0\uFFFD]/.test(start)) return 'The input is binary data, not JSON.';
+  if (/^<(?:!doctype html|html|head|body)\b/i.test(start)) {
     return 'The input is not JSON: it looks like an HTML page (an error or login page?).';
   }
   if (head.startsWith('<')) return 'The input is not JSON: it looks like XML.';
-  if (!/^[[{"\d-]|^(?:true|false|null)\b/.test(head)) {
+  if (!/^[[{"\d-]|^(?:true|false|null)\b/.test(start)) {
     return `The input is not valid JSON: it starts with "${head.slice(0, 24).split('\n')[0]}".`;
   }
   if (endsEarly(head)) return 'The JSON ends early (truncated?).';

@@ -7,6 +7,7 @@ import {
   type SkippedItem,
   titleKeyId,
 } from '../papers/paper.ts';
+import { isTrimmable, MAX_ITEMS, tooManyItems } from './limits.ts';
 
 /*
  * Grammar of a text rendering of a huggingface.co papers listing:
@@ -21,12 +22,28 @@ import {
  * meta blocks are the title (and abstract) of the card the second one closes, plus any earlier cards that
  * had no meta block. Nothing depends on fixed positions, so missing header lines, a missing abstract, a
  * card without meta or a title that looks like a date or a number still parse.
+ *
+ * The text is read in one pass, a paragraph at a time, holding a window of at most three paragraphs plus
+ * the cards found: blank lines cost nothing, and no paragraph holds more than MAX_PARA_CHARS characters.
  */
+
+/**
+ * The most characters (of trimmed lines) a paragraph keeps. A title or abstract is at most a few thousand
+ * characters (arXiv caps abstracts at 1,920) and a whole page run together without blank lines a few hundred
+ * thousand; a longer paragraph is kept only as its size, so that a file of one enormous line or millions of
+ * short lines costs a few megabytes, not gigabytes.
+ */
+export const MAX_PARA_CHARS = 1_000_000;
 
 interface Para {
   lines: string[];
   /** 1-based line number of the first line, for `skipped`. */
   line: number;
+  /**
+   * Set, with `lines` empty, when the paragraph is longer than MAX_PARA_CHARS: it can be no card's part.
+   * `anchored` records a lone `·` line in it, so that the text still counts as a papers page.
+   */
+  oversized?: { lines: number; chars: number; anchored: boolean };
 }
 
 interface MonthDay {
@@ -81,18 +98,19 @@ const MONTH_NAMES = [
  */
 export function parseHfPageText(text: string, opts: { asOf: string }): ParseResult {
   const asOf = parseAsOf(opts.asOf);
-  const paras = paragraphs(text);
+  const paras = new Lookahead(paragraphs(text));
   const headerSeen = stripHeader(paras);
   const pageDate = takePageDate(paras, headerSeen);
   // The page date is in asOf's year unless that would put it after asOf (a page from late last year).
   const ref = pageDate ? resolveYear(pageDate, asOf) : asOf;
-  const blocks = paras.flatMap(toBlocks);
-  if (!blocks.some((b) => b.kind === 'meta')) {
+  const cards = new CardAssembler(ref);
+  for (let p = paras.shift(); p; p = paras.shift()) for (const block of toBlocks(p)) cards.add(block);
+  const result = cards.finish();
+  if (!cards.sawMeta) {
     throw new FeedFormatError(
       'no paper cards found: no paragraph holds the lone "·" line that separates a card\'s authors from its date.',
     );
   }
-  const result = assembleCards(blocks, ref);
   if (result.papers.length === 0) {
     throw new FeedFormatError(
       `no paper cards found: all ${result.skipped.length} candidate cards were unreadable.`,
@@ -107,36 +125,79 @@ function parseAsOf(asOf: string): Ymd {
   return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
 }
 
-/** Splits into paragraphs of trimmed, non-blank lines; accepts `\r\n`, `\r` and runs of blank lines. */
-function paragraphs(text: string): Para[] {
-  const out: Para[] = [];
+/**
+ * Yields the paragraphs: runs of trimmed, non-blank lines, numbered as `split(/\r\n|\r|\n/)` numbers them.
+ * Works on indices, so blank lines and the text of oversized paragraphs are never copied.
+ */
+function* paragraphs(text: string): Generator<Para> {
   let current: Para | null = null;
-  text
-    .replace(/^\uFEFF/, '')
-    .split(/\r\n|\r|\n/)
-    .forEach((raw, i) => {
-      const line = raw.trim();
-      if (line === '') current = null;
-      else if (current) current.lines.push(line);
-      else {
-        current = { lines: [line], line: i + 1 };
-        out.push(current);
+  let chars = 0;
+  let lineNo = 0;
+  let i = 0;
+  while (i <= text.length) {
+    lineNo++;
+    let end = i;
+    while (end < text.length && text.charCodeAt(end) !== 0x0a && text.charCodeAt(end) !== 0x0d) end++;
+    let s = i;
+    let e = end;
+    while (s < e && isTrimmable(text.charCodeAt(s))) s++;
+    while (e > s && isTrimmable(text.charCodeAt(e - 1))) e--;
+    if (s === e) {
+      if (current) yield current;
+      current = null;
+    } else {
+      if (!current) {
+        current = { lines: [], line: lineNo };
+        chars = 0;
       }
-    });
-  return out;
+      chars += e - s;
+      if (current.oversized) {
+        current.oversized.lines++;
+        current.oversized.chars = chars;
+        if (e - s === 1 && text.charCodeAt(s) === 0xb7) current.oversized.anchored = true;
+      } else if (chars > MAX_PARA_CHARS) {
+        const anchored = current.lines.includes('·') || (e - s === 1 && text.charCodeAt(s) === 0xb7);
+        current.oversized = { lines: current.lines.length + 1, chars, anchored };
+        current.lines = [];
+      } else current.lines.push(text.slice(s, e));
+    }
+    // `\r\n` ends one line, as a lone `\r` or `\n` does.
+    i = text.charCodeAt(end) === 0x0d && text.charCodeAt(end + 1) === 0x0a ? end + 2 : end + 1;
+  }
+  if (current) yield current;
 }
 
-/** Removes the known header lines at the top, in place; returns whether any were there. */
-function stripHeader(paras: Para[]): boolean {
+/** Paragraphs pulled one at a time, with a look at the next few: the page head needs three at most. */
+class Lookahead {
+  private readonly ahead: Para[] = [];
+  constructor(private readonly source: Iterator<Para>) {}
+
+  /** The paragraph `n` places ahead (0 is the next one), or undefined past the end. */
+  peek(n: number): Para | undefined {
+    while (this.ahead.length <= n) {
+      const next = this.source.next();
+      if (next.done) return undefined;
+      this.ahead.push(next.value);
+    }
+    return this.ahead[n];
+  }
+
+  /** Removes and returns the next paragraph. */
+  shift(): Para | undefined {
+    return this.peek(0) && this.ahead.shift();
+  }
+}
+
+/** Removes the known header lines at the top; returns whether any were there. */
+function stripHeader(paras: Lookahead): boolean {
   let seen = false;
-  while (paras[0]) {
-    const p = paras[0];
+  for (let p = paras.peek(0); p; p = paras.peek(0)) {
     while (p.lines[0] !== undefined && HEADER_LINES.has(p.lines[0].toLowerCase())) {
       p.lines.shift();
       p.line++;
       seen = true;
     }
-    if (p.lines.length > 0) break;
+    if (p.lines.length > 0 || p.oversized) break;
     paras.shift();
   }
   return seen;
@@ -148,15 +209,18 @@ function stripHeader(paras: Para[]): boolean {
  * first meta block (two paragraphs, or one that reads like a title rather than an abstract), or, when
  * nothing follows it, when the header was there.
  */
-function takePageDate(paras: Para[], headerSeen: boolean): MonthDay | null {
-  const first = paras[0];
+function takePageDate(paras: Lookahead, headerSeen: boolean): MonthDay | null {
+  const first = paras.peek(0);
   const date = first?.lines[0] !== undefined ? parseDateLine(first.lines[0]) : null;
   if (!first || !date || date.comments !== null) return null;
-  const metaAt = paras.findIndex(isMetaPara);
+  // Where the first meta block is, looking no further than three paragraphs: the rule below only tells
+  // none, one, and two or more apart.
+  let metaAt = 0;
+  for (let p = paras.peek(0); p && metaAt < 3 && !isMetaPara(p); p = paras.peek(metaAt)) metaAt++;
   const glued = first.lines.length > 1;
   // Paragraphs between the date line and the first meta block, and the first of them.
-  const after = (metaAt === -1 ? paras.length : metaAt) - (glued ? 0 : 1);
-  const next = glued ? { lines: first.lines.slice(1), line: first.line + 1 } : paras[1];
+  const after = metaAt - (glued ? 0 : 1);
+  const next = glued ? { lines: first.lines.slice(1), line: first.line + 1 } : paras.peek(1);
   // One paragraph after it: a title means this is the page date; an abstract means this is a date-like title.
   const isPageDate = after >= 2 || (after === 1 && next ? !isAbstractLike(next) : headerSeen);
   if (!isPageDate) return null;
@@ -175,6 +239,7 @@ function isMetaPara(p: Para): boolean {
  * short, a leading `• N authors` line). Text glued to the meta block without a blank line is split off.
  */
 function toBlocks(p: Para): Block[] {
+  if (p.oversized) return [{ kind: 'text', para: p }];
   const dot = p.lines.indexOf('·');
   let whoEnd: number;
   if (dot >= 0) whoEnd = dot;
@@ -272,64 +337,110 @@ function isoDay(d: Ymd): string | null {
  * with a period. Used only to tell a missing abstract from a missing title.
  */
 function isAbstractLike(p: Para): boolean {
+  if (p.oversized) return true;
   const text = collapseWhitespace(p.lines.join(' '));
   return text.length > 300 || (text.endsWith('.') && !text.endsWith('...') && text.split(' ').length >= 12);
 }
 
-/** Walks the blocks, closing a run of text paragraphs at each meta block. */
-function assembleCards(blocks: Block[], ref: Ymd): ParseResult {
-  const papers: Paper[] = [];
-  const skipped: SkippedItem[] = [];
-  let run: Para[] = [];
-  const flush = (meta: Meta | null) => {
-    if (run.length === 0 && meta) {
-      skipped.push({ where: `line ${meta.line}`, reason: 'a meta block with no title before it' });
-    }
-    cardsOf(run, meta, ref, papers, skipped);
-    run = [];
-  };
-  for (const b of blocks) {
-    if (b.kind === 'text') run.push(b.para);
-    else flush(b.meta);
-  }
-  flush(null);
-  return { papers, skipped };
-}
-
 /**
- * Splits a run of text paragraphs into cards; the last card gets `meta`. A paragraph after a title is its
- * abstract when it reads like one, or when it is the last before the meta block (the usual title-abstract
- * pair, whatever the abstract's length).
+ * Takes the blocks in order, closing a run of text paragraphs at each meta block. Cards are taken off the
+ * front of a run as soon as three paragraphs wait (see takeCard), so a run never holds more than three.
  */
-function cardsOf(run: Para[], meta: Meta | null, ref: Ymd, papers: Paper[], skipped: SkippedItem[]): void {
-  let i = 0;
-  while (i < run.length) {
+class CardAssembler {
+  readonly papers: Paper[] = [];
+  readonly skipped: SkippedItem[] = [];
+  /** Whether any meta block was seen: without one the text is not a papers page at all. */
+  sawMeta = false;
+  private run: Para[] = [];
+
+  constructor(private readonly ref: Ymd) {}
+
+  add(block: Block): void {
+    if (block.kind === 'meta') {
+      this.sawMeta = true;
+      this.close(block.meta);
+      return;
+    }
+    if (block.para.oversized?.anchored) this.sawMeta = true;
+    this.run.push(block.para);
+    let i = 0;
+    while (this.run.length - i >= 3) i = this.takeCard(i, null);
+    if (i > 0) this.run.splice(0, i);
+  }
+
+  finish(): ParseResult {
+    this.close(null);
+    return { papers: this.papers, skipped: this.skipped };
+  }
+
+  /** Splits the run into cards; the last card gets `meta`. */
+  private close(meta: Meta | null): void {
+    if (this.run.length === 0 && meta) {
+      this.skip({ where: `line ${meta.line}`, reason: 'a meta block with no title before it' });
+    }
+    let i = 0;
+    while (i < this.run.length) i = this.takeCard(i, meta);
+    this.run = [];
+  }
+
+  /**
+   * Reads the card whose title is run[i] and returns where the next one starts. A paragraph after a title is
+   * its abstract when it reads like one, or when it is the last before the meta block (the usual
+   * title-abstract pair, whatever the abstract's length). With three or more paragraphs from i on, neither
+   * the end of the run nor `meta` can matter, which is what lets `add` take cards before the run closes.
+   */
+  private takeCard(i: number, meta: Meta | null): number {
+    const run = this.run;
     const title = run[i] as Para;
+    if (title.oversized) {
+      this.skip({ where: `line ${title.line}`, reason: tooLong(title.oversized) });
+      return i + 1;
+    }
     if (isAbstractLike(title)) {
-      skipped.push({
+      this.skip({
         where: `line ${title.line}`,
         reason: 'a paragraph that reads like an abstract, with no title',
       });
-      i++;
-      continue;
+      return i + 1;
     }
     const next = run[i + 1];
     const abstract = next && (isAbstractLike(next) || i + 2 === run.length) ? next : null;
-    i += abstract ? 2 : 1;
-    const cardMeta = i >= run.length ? meta : null;
-    if (!abstract && !cardMeta) {
-      skipped.push({ where: `line ${title.line}`, reason: 'a title with no abstract and no meta block' });
-      continue;
+    const end = abstract ? i + 2 : i + 1;
+    const cardMeta = end >= run.length ? meta : null;
+    if (abstract?.oversized) {
+      this.skip({ where: `line ${title.line}`, reason: `its abstract is ${tooLong(abstract.oversized)}` });
+    } else if (!abstract && !cardMeta) {
+      this.skip({ where: `line ${title.line}`, reason: 'a title with no abstract and no meta block' });
+    } else {
+      const checked = paperSchema.safeParse(toPaper(title, abstract, cardMeta, this.ref));
+      if (checked.success) this.keep(checked.data);
+      else
+        this.skip({
+          where: `line ${title.line}`,
+          reason: checked.error.issues[0]?.message ?? 'invalid card',
+        });
     }
-    const card = toPaper(title, abstract, cardMeta, ref);
-    const checked = paperSchema.safeParse(card);
-    if (checked.success) papers.push(checked.data);
-    else
-      skipped.push({
-        where: `line ${title.line}`,
-        reason: checked.error.issues[0]?.message ?? 'invalid card',
-      });
+    return end;
   }
+
+  private keep(paper: Paper): void {
+    this.count();
+    this.papers.push(paper);
+  }
+
+  private skip(item: SkippedItem): void {
+    this.count();
+    this.skipped.push(item);
+  }
+
+  private count(): void {
+    if (this.papers.length + this.skipped.length >= MAX_ITEMS) throw tooManyItems('candidate cards');
+  }
+}
+
+/** The skip reason for an oversized paragraph. */
+function tooLong(size: { lines: number; chars: number }): string {
+  return `a paragraph of ${size.lines} lines and ${size.chars} characters, longer than any title or abstract`;
 }
 
 function toPaper(title: Para, abstract: Para | null, meta: Meta | null, ref: Ymd): Paper {

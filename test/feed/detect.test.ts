@@ -57,6 +57,20 @@ describe('detectFormat', () => {
   });
 });
 
+describe('detectFormat on a run of comments', () => {
+  // The HTML check once used one regex whose `(?:<!--[\s\S]*?-->\s*)*` backtracked exponentially: forty
+  // empty comments not followed by HTML took longer than anyone waits.
+  it('GIVEN hundreds of comments before a feed THEN detects Atom', () => {
+    expect(detectFormat(`${'<!---->'.repeat(600)}<feed/>`)).toBe('arxiv-atom');
+    expect(detectFormat(`<?xml version="1.0"?>${'<!-- x -->\n'.repeat(300)}<feed/>`)).toBe('arxiv-atom');
+  });
+
+  it('GIVEN comments before an HTML element THEN still says HTML page', () => {
+    expect(() => detectFormat(`${'<!-- a --> '.repeat(100)}<html>`)).toThrow(/HTML page/);
+    expect(() => detectFormat('<!-- unclosed <html>')).not.toThrow();
+  });
+});
+
 describe('parseFeed', () => {
   it.each([
     ['hf-daily-papers-2024-10-25.json', 'hf-json', 29],
