@@ -7,8 +7,9 @@ import {
   type ParseResult,
   type SkippedItem,
 } from '../papers/paper.ts';
+import { UnreachableBreaker } from './breaker.ts';
 import { parseHfJson } from './hf-json.ts';
-import { fetchText, HttpError, USER_AGENT } from './http.ts';
+import { fetchText, HttpError, type LookupOptions, USER_AGENT } from './http.ts';
 
 /** One day of the Hugging Face Daily Papers feed. */
 export interface DailyFeed {
@@ -40,6 +41,13 @@ export interface HfClientOptions {
   pageSize?: number;
   /** Most Daily Papers pages read for one day; a day has never come near this. Default 10. */
   maxPages?: number;
+  /**
+   * After Hugging Face could not be reached at all (connection refused, unknown host), calls fail at once
+   * for this many milliseconds rather than each trying again. Default 10 s; 0 turns it off.
+   */
+  unreachableCooldownMs?: number;
+  /** The current time in epoch milliseconds. */
+  now?: () => number;
 }
 
 /** Hugging Face answered that a day's Daily Papers do not exist yet (HTTP 400 for a future date). */
@@ -66,12 +74,20 @@ export class HfClient {
   readonly #token: string | undefined;
   readonly #opts: HfClientOptions;
   readonly #logger: Logger;
+  readonly #now: () => number;
+  readonly #breaker: UnreachableBreaker;
 
   constructor(options: HfClientOptions = {}) {
     this.#baseUrl = (options.baseUrl ?? 'https://huggingface.co').replace(/\/+$/, '');
     this.#token = options.token || undefined;
     this.#opts = options;
     this.#logger = options.logger ?? silentLogger;
+    this.#now = options.now ?? Date.now;
+    this.#breaker = new UnreachableBreaker(
+      'Hugging Face',
+      options.unreachableCooldownMs ?? 10_000,
+      this.#now,
+    );
   }
 
   /**
@@ -123,15 +139,16 @@ export class HfClient {
 
   /**
    * One paper by arXiv id (any form {@link normalizeArxivId} accepts), or null when Hugging Face does
-   * not know it (404) or it was withdrawn. Throws RangeError for a string holding no arXiv id.
+   * not know it (404) or it was withdrawn. Throws RangeError for a string holding no arXiv id. With
+   * `withinMs`, settles within that time (see {@link LookupOptions}).
    */
-  async paper(arxivId: string): Promise<Paper | null> {
+  async paper(arxivId: string, lookup: LookupOptions = {}): Promise<Paper | null> {
     const id = normalizeArxivId(arxivId);
     if (!id) throw new RangeError(`"${arxivId}" is not an arXiv id`);
     const path = `/api/papers/${id}`;
     let result: ParseResult;
     try {
-      result = await this.#getJson(path);
+      result = await this.#getJson(path, lookup);
     } catch (error) {
       if (error instanceof HttpError && error.status === 404) return null;
       throw error;
@@ -153,19 +170,31 @@ export class HfClient {
     return this.#getJson(`/api/papers/search?q=${encodeURIComponent(q)}`);
   }
 
-  async #getJson(path: string): Promise<ParseResult> {
+  async #getJson(path: string, lookup: LookupOptions = {}): Promise<ParseResult> {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': USER_AGENT };
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;
-    const { text } = await fetchText(this.#baseUrl + path, {
-      service: 'Hugging Face',
-      headers,
-      timeoutMs: this.#opts.timeoutMs,
-      retries: this.#opts.retries,
-      maxWaitMs: this.#opts.maxWaitMs,
-      sleep: this.#opts.sleep,
-      random: this.#opts.random,
-      logger: this.#logger,
-    });
+    this.#breaker.check();
+    let text: string;
+    try {
+      ({ text } = await fetchText(this.#baseUrl + path, {
+        service: 'Hugging Face',
+        headers,
+        timeoutMs: this.#opts.timeoutMs,
+        retries: this.#opts.retries,
+        maxWaitMs: this.#opts.maxWaitMs,
+        sleep: this.#opts.sleep,
+        random: this.#opts.random,
+        now: this.#now,
+        logger: this.#logger,
+        ...(lookup.withinMs === undefined
+          ? {}
+          : { deadline: this.#now() + lookup.withinMs, retryUnreachable: false }),
+      }));
+    } catch (error) {
+      this.#breaker.record(error);
+      throw error;
+    }
+    this.#breaker.record();
     try {
       return parseHfJson(text);
     } catch (error) {

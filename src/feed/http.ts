@@ -27,9 +27,29 @@ export interface FetchTextOptions {
   sleep?: (ms: number) => Promise<void>;
   /** A number in [0, 1) for jitter; injected so tests are deterministic. */
   random?: () => number;
-  /** The current time in epoch milliseconds, for Retry-After given as an HTTP date. */
+  /** The current time in epoch milliseconds, for Retry-After given as an HTTP date and for `deadline`. */
   now?: () => number;
   logger?: Logger;
+  /**
+   * When set (epoch milliseconds on `now`), the call settles by then: each attempt's timeout is cut to the
+   * time left, and a retry whose backoff would end past it is not made. For callers a person is waiting on.
+   */
+  deadline?: number;
+  /**
+   * Whether to retry when the service could not be reached at all (connection refused, DNS failure, no
+   * route: see {@link unreachableCode}). Default true, for background work where a service may be
+   * restarting; interactive callers pass false, as a second try seconds later rarely finds it back.
+   */
+  retryUnreachable?: boolean;
+}
+
+/** Options of a lookup a person is waiting on (`HfClient.paper`, `ArxivClient.paper`). */
+export interface LookupOptions {
+  /**
+   * Settle within this many milliseconds, with the answer or the reason it failed. A service that cannot be
+   * reached is not retried, and no retry or turn is taken that could not end within the limit.
+   */
+  withinMs?: number;
 }
 
 /** A successful (2xx) response, body read in full. */
@@ -134,6 +154,38 @@ export function serverWaitMs(headers: Headers, now: number): number | null {
 const WORDS = ['zero', 'once', 'twice', 'three times', 'four times', 'five times', 'six times'];
 const times = (n: number): string => WORDS[n] ?? `${n} times`;
 
+/**
+ * System error codes that mean the service could not be reached at all: nothing listens, the name does not
+ * resolve, or there is no route. A timeout or a reset connection is not among them: those servers exist.
+ */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_NONAME',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+]);
+
+/**
+ * The system error code (`ECONNREFUSED`, `ENOTFOUND`, …) when `error`, or an error in its `cause` chain,
+ * says the service could not be reached at all; otherwise null.
+ */
+export function unreachableCode(error: unknown): string | null {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = 'code' in e ? String(e.code) : null;
+    if (code && UNREACHABLE.has(code)) return code;
+    // Connecting to a name with several addresses fails with one error per address.
+    if (e instanceof AggregateError) {
+      const inner = e.errors.map(unreachableCode).find((c) => c !== null);
+      if (inner) return inner;
+    }
+  }
+  return null;
+}
+
 interface Attempt {
   failure: Exclude<HttpFailure, 'rate-limited'>;
   status: number | null;
@@ -164,12 +216,16 @@ export async function fetchText(url: string, opts: FetchTextOptions = {}): Promi
   const random = opts.random ?? Math.random;
   const now = opts.now ?? Date.now;
   const logger = opts.logger ?? silentLogger;
+  const deadline = opts.deadline ?? Number.POSITIVE_INFINITY;
   const safeUrl = redactUrl(url);
   const where = shortUrl(safeUrl);
   const history: Attempt[] = [];
 
   for (let attempt = 1; ; attempt++) {
-    const outcome = await attemptOnce(url, opts.headers, timeoutMs);
+    // Whole milliseconds (AbortSignal.timeout refuses fractions), at least 1: a deadline already passed
+    // still gets an answer, a timeout, rather than a hang.
+    const attemptMs = Math.max(1, Math.floor(Math.min(timeoutMs, deadline - now())));
+    const outcome = await attemptOnce(url, opts.headers, attemptMs);
     if ('text' in outcome) return outcome;
     const { status } = outcome;
     if (outcome.failure === 'status' && status !== null && status !== 429 && status < 500) {
@@ -197,10 +253,15 @@ export async function fetchText(url: string, opts: FetchTextOptions = {}): Promi
       );
     }
     if (attempt > retries) throw givenUp(service, where, safeUrl, history);
+    if (opts.retryUnreachable === false && unreachableCode(outcome.cause) !== null) {
+      throw givenUp(service, where, safeUrl, history);
+    }
 
     // The server's wait is a floor: retrying earlier would only earn another refusal.
     const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)) * (0.5 + random() * 0.5);
     const delayMs = Math.round(Math.max(waitAsked ?? 0, backoff));
+    // A retry that could only start at the deadline would have no time to answer.
+    if (now() + delayMs >= deadline) throw givenUp(service, where, safeUrl, history);
     logger.info({ url: safeUrl, attempt, status, failure: outcome.failure, delayMs }, 'retrying');
     await sleep(delayMs);
   }

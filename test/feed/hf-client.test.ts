@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DateNotAvailableError, HfClient, type HfClientOptions } from '../../src/feed/hf-client.ts';
 import { HttpError } from '../../src/feed/http.ts';
 import { FeedFormatError } from '../../src/papers/paper.ts';
+import { closedPort, countConnectAttempts } from '../fakes/closed-port.ts';
 import { DAILY_2024_10_25, type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
 
 let fake: FakeHf;
@@ -212,5 +213,52 @@ describe('HfClient.search', () => {
   it('answers a blank query with nothing and sends no request', async () => {
     expect(await client().search('   ')).toEqual({ papers: [], skipped: [] });
     expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('HfClient when Hugging Face cannot be reached', () => {
+  it('tries a lookup with a time limit once, then fails every call at once for the cooldown', async () => {
+    const port = await closedPort();
+    let clock = 1_000_000;
+    const down = client({
+      baseUrl: `http://127.0.0.1:${port}`,
+      now: () => clock,
+      unreachableCooldownMs: 10_000,
+    });
+    const attempts = countConnectAttempts();
+    try {
+      await expect(down.paper('2410.17243', { withinMs: 4000 })).rejects.toThrow(
+        /^Hugging Face could not be reached \(ECONNREFUSED\) for \/api\/papers\/2410\.17243; giving up$/,
+      );
+      expect(attempts.count(port)).toBe(1);
+      expect(sleeps).toEqual([]);
+
+      clock += 3000;
+      const fast = await down.dailyPapers('2024-10-25').catch((e: unknown) => e);
+      expect(fast).toBeInstanceOf(HttpError);
+      expect((fast as HttpError).attempts).toBe(0);
+      expect((fast as HttpError).message).toBe(
+        'Hugging Face was unreachable (ECONNREFUSED) 3 s ago; not trying again for 7 s',
+      );
+      expect(attempts.count(port)).toBe(1);
+
+      clock += 7000;
+      await expect(down.paper('2410.17243', { withinMs: 4000 })).rejects.toThrow(/ECONNREFUSED\) for/);
+      expect(attempts.count(port)).toBe(2);
+    } finally {
+      attempts.stop();
+    }
+  });
+
+  it('retries a refused connection without a time limit, as background fetches do', async () => {
+    const port = await closedPort();
+    const attempts = countConnectAttempts();
+    try {
+      const down = client({ baseUrl: `http://127.0.0.1:${port}`, retries: 2 });
+      await expect(down.dailyPapers('2024-10-25')).rejects.toThrow(/ECONNREFUSED\) three times/);
+      expect(attempts.count(port)).toBe(3);
+    } finally {
+      attempts.stop();
+    }
   });
 });

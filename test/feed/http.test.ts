@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fetchText, HttpError, redactUrl, serverWaitMs } from '../../src/feed/http.ts';
+import { fetchText, HttpError, redactUrl, serverWaitMs, unreachableCode } from '../../src/feed/http.ts';
+import { closedPort, countConnectAttempts } from '../fakes/closed-port.ts';
 import { type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
 
 /** A clock that only moves when the code under test sleeps, so nothing really waits. */
@@ -126,6 +127,58 @@ describe('fetchText', () => {
     expect((error as HttpError).message).toMatch(
       /could not be reached \(ECONNREFUSED\) twice for \/x; giving up/,
     );
+  });
+
+  it('with retryUnreachable false, tries a refused connection once, whatever the retries', async () => {
+    const port = await closedPort();
+    const attempts = countConnectAttempts();
+    try {
+      const error = await fetchText(`http://127.0.0.1:${port}/x`, {
+        ...opts(),
+        retries: 2,
+        retryUnreachable: false,
+      }).catch((e: unknown) => e);
+      expect((error as HttpError).message).toMatch(
+        /could not be reached \(ECONNREFUSED\) for \/x; giving up/,
+      );
+      expect(unreachableCode(error)).toBe('ECONNREFUSED');
+      expect(attempts.count(port)).toBe(1);
+      expect(time.sleeps).toEqual([]);
+    } finally {
+      attempts.stop();
+    }
+  });
+
+  it('with retryUnreachable false, still retries a 500: the service is there', async () => {
+    fake.script(DAILY, [{ status: 500 }]);
+    const res = await fetchText(url(), { ...opts(), retries: 1, retryUnreachable: false });
+    expect(res.status).toBe(200);
+    expect(unreachableCode(new HttpError('x', 500, 'u', 'status', 1, null))).toBeNull();
+  });
+
+  it('with a deadline, makes no retry whose backoff would end past it', async () => {
+    fake.script(DAILY, [{ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }]);
+    // Backoffs at random 0.5: 750 ms, then 1500 ms, then 3000 ms, which would pass the deadline.
+    const error = await fetchText(url(), { ...opts(), retries: 5, deadline: time.now() + 2500 }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as HttpError).message).toMatch(/answered 500 three times/);
+    expect(time.sleeps).toEqual([750, 1500]);
+    expect(fake.requests).toHaveLength(3);
+  });
+
+  it('with a deadline, cuts the attempt to the time left', async () => {
+    fake.script(DAILY, [{ hang: true }]);
+    const error = await fetchText(url(), {
+      service: 'Hugging Face',
+      timeoutMs: 60_000,
+      retries: 2,
+      deadline: Date.now() + 300,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect((error as HttpError).failure).toBe('timeout');
+    expect((error as HttpError).message).toMatch(/^Hugging Face did not answer within [1-3]?\d{1,2} ms for /);
+    expect(fake.requests).toHaveLength(1);
   });
 
   it('keeps tokens out of errors', async () => {
