@@ -15,7 +15,8 @@ const items2024 = (): Loose[] => JSON.parse(capture2024);
 const items2026 = (): Loose[] => JSON.parse(capture2026);
 
 describe('parseHfJson on the 2024-10-25 capture (old shape)', () => {
-  const { papers, skipped } = parseHfJson(capture2024);
+  // A no-date capture made on 2024-10-25, so that is the day its feed listed the papers.
+  const { papers, skipped } = parseHfJson(capture2024, { feedDate: '2024-10-25' });
   const byId = (id: string) => papers.find((p) => p.id === id);
 
   it('parses all 29 items, in feed order, skipping none', () => {
@@ -43,7 +44,7 @@ describe('parseHfJson on the 2024-10-25 capture (old shape)', () => {
       authorCount: 9,
       organization: null,
       publishedAt: '2024-10-22',
-      // The old shape has no submittedOnDailyAt; the outer publishedAt is the submission time.
+      // The old shape has no submittedOnDailyAt: the feed day is the one the response was asked for.
       feedDate: '2024-10-25',
       upvotes: 64,
       comments: 3,
@@ -92,6 +93,84 @@ describe('parseHfJson on the 2024-10-25 capture (old shape)', () => {
       expect(paperSchema.parse(p)).toEqual(p);
     }
   });
+});
+
+/** Sets every item's outer publishedAt, as the shapes below carry it, from the item's index. */
+function withOuterPublishedAt(items: Loose[], stamp: (i: number) => string): Loose[] {
+  for (const [i, item] of items.entries()) item.publishedAt = stamp(i);
+  return items;
+}
+
+describe('parseHfJson: the feed day of each shape', () => {
+  it('GIVEN the old shape and no feed date THEN feedDate is null: the outer publishedAt is not used', () => {
+    const { papers } = parseHfJson(capture2024);
+    expect(papers).toHaveLength(29);
+    expect(papers.every((p) => p.feedDate === null)).toBe(true);
+  });
+
+  it('GIVEN the late-2024 shape with evening submissions THEN every paper is on the requested day', () => {
+    // As in a real date=2024-12-06 response: papers submitted after about 20:00 UTC on the 5th are listed
+    // in the 6th's feed, so the UTC day of the outer publishedAt would put them on the 5th.
+    const items = withOuterPublishedAt(items2024(), (i) =>
+      i % 2 === 0 ? `2024-12-05T2${i % 4}:1${i % 10}:00.000Z` : `2024-12-06T0${i % 10}:30:00.000Z`,
+    );
+    const text = JSON.stringify(items);
+    const { papers, skipped } = parseHfJson(text, { feedDate: '2024-12-06' });
+    expect(skipped).toEqual([]);
+    expect(papers).toHaveLength(29);
+    expect(new Set(papers.map((p) => p.feedDate))).toEqual(new Set(['2024-12-06']));
+    expect(parseHfJson(text).papers.every((p) => p.feedDate === null)).toBe(true);
+  });
+
+  it('GIVEN the March 2025 transitional shape THEN every paper is on the requested day, not near its arXiv day', () => {
+    // Outer summary and ai_keywords are present, submittedOnDailyAt is not, and the outer publishedAt is
+    // paper.publishedAt minus 5 hours: an arXiv time, days or weeks before the feed that listed the paper.
+    const items = items2024().map((item: Loose, i: number) => {
+      const arxiv = new Date(Date.parse('2025-02-26T17:00:00.000Z') + i * 12 * 3_600_000);
+      item.paper.publishedAt = arxiv.toISOString();
+      item.paper.ai_keywords = ['keyword'];
+      item.paper.ai_summary = `Summary ${i}.`;
+      item.summary = item.paper.summary;
+      item.publishedAt = new Date(arxiv.getTime() - 5 * 3_600_000).toISOString();
+      return item;
+    });
+    const text = JSON.stringify(items);
+    expect(text).not.toContain('submittedOnDailyAt');
+    const { papers } = parseHfJson(text, { feedDate: '2025-03-12' });
+    expect(papers).toHaveLength(29);
+    expect(papers.every((p) => p.feedDate === '2025-03-12')).toBe(true);
+    expect(papers[0]).toMatchObject({
+      publishedAt: '2025-02-26',
+      keywords: ['keyword'],
+      aiSummary: 'Summary 0.',
+    });
+    expect(parseHfJson(text).papers.every((p) => p.feedDate === null)).toBe(true);
+  });
+
+  it('GIVEN the 2026 shape and a feed date THEN the requested day wins over submittedOnDailyAt', () => {
+    // Hugging Face listed it on the day asked for; a submission stamp on another day cannot overrule that.
+    expect(parseHfJson(capture2026, { feedDate: '2026-03-07' }).papers[0]?.feedDate).toBe('2026-03-07');
+    expect(parseHfJson(capture2026).papers[0]?.feedDate).toBe('2026-03-06');
+  });
+
+  it('GIVEN search hits never listed in a daily feed THEN their feedDate is null', () => {
+    // /api/papers/search also returns old papers (2020-2022) with an outer publishedAt but no feed day.
+    const hits = withOuterPublishedAt(items2024().slice(0, 3), (i) => `202${i}-06-1${i}T04:00:00.000Z`);
+    for (const [i, hit] of hits.entries()) hit.paper.publishedAt = `202${i}-06-1${i}T09:00:00.000Z`;
+    const { papers } = parseHfJson(JSON.stringify(hits));
+    expect(papers.map((p) => [p.publishedAt, p.feedDate])).toEqual([
+      ['2020-06-10', null],
+      ['2021-06-11', null],
+      ['2022-06-12', null],
+    ]);
+  });
+
+  it.each(['2024-13-01', '2024-02-30', '20241206', '', '2024-12-06T00:00:00Z'])(
+    'GIVEN the feed date %j THEN RangeError',
+    (feedDate) => {
+      expect(() => parseHfJson('[]', { feedDate })).toThrow(RangeError);
+    },
+  );
 });
 
 describe('parseHfJson on the 2026-03-06 item (new shape)', () => {
