@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseHfJson } from '../../src/feed/hf-json.ts';
 import { FeedFormatError, paperSchema, titleKeyId } from '../../src/papers/paper.ts';
+import { LATE_2024_DATE, late2024Response, MARCH_2025_DATE, march2025Response } from '../fakes/hf-shapes.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 const capture2024 = fixture('hf-daily-papers-2024-10-25.json');
@@ -109,41 +110,28 @@ describe('parseHfJson: the feed day of each shape', () => {
   });
 
   it('GIVEN the late-2024 shape with evening submissions THEN every paper is on the requested day', () => {
-    // As in a real date=2024-12-06 response: papers submitted after about 20:00 UTC on the 5th are listed
-    // in the 6th's feed, so the UTC day of the outer publishedAt would put them on the 5th.
-    const items = withOuterPublishedAt(items2024(), (i) =>
-      i % 2 === 0 ? `2024-12-05T2${i % 4}:1${i % 10}:00.000Z` : `2024-12-06T0${i % 10}:30:00.000Z`,
-    );
-    const text = JSON.stringify(items);
-    const { papers, skipped } = parseHfJson(text, { feedDate: '2024-12-06' });
+    const text = late2024Response();
+    // The trap: 16 of 27 outer publishedAt stamps fall on the evening before the requested day.
+    const outerDays = (JSON.parse(text) as Loose[]).map((i) => i.publishedAt.slice(0, 10));
+    expect(outerDays.filter((d) => d === '2024-12-05')).toHaveLength(16);
+    const { papers, skipped } = parseHfJson(text, { feedDate: LATE_2024_DATE });
     expect(skipped).toEqual([]);
-    expect(papers).toHaveLength(29);
-    expect(new Set(papers.map((p) => p.feedDate))).toEqual(new Set(['2024-12-06']));
+    expect(papers).toHaveLength(27);
+    expect(papers.every((p) => p.feedDate === LATE_2024_DATE)).toBe(true);
     expect(parseHfJson(text).papers.every((p) => p.feedDate === null)).toBe(true);
   });
 
   it('GIVEN the March 2025 transitional shape THEN every paper is on the requested day, not near its arXiv day', () => {
-    // Outer summary and ai_keywords are present, submittedOnDailyAt is not, and the outer publishedAt is
-    // paper.publishedAt minus 5 hours: an arXiv time, days or weeks before the feed that listed the paper.
-    const items = items2024().map((item: Loose, i: number) => {
-      const arxiv = new Date(Date.parse('2025-02-26T17:00:00.000Z') + i * 12 * 3_600_000);
-      item.paper.publishedAt = arxiv.toISOString();
-      item.paper.ai_keywords = ['keyword'];
-      item.paper.ai_summary = `Summary ${i}.`;
-      item.summary = item.paper.summary;
-      item.publishedAt = new Date(arxiv.getTime() - 5 * 3_600_000).toISOString();
-      return item;
-    });
-    const text = JSON.stringify(items);
+    const text = march2025Response();
     expect(text).not.toContain('submittedOnDailyAt');
-    const { papers } = parseHfJson(text, { feedDate: '2025-03-12' });
-    expect(papers).toHaveLength(29);
-    expect(papers.every((p) => p.feedDate === '2025-03-12')).toBe(true);
-    expect(papers[0]).toMatchObject({
-      publishedAt: '2025-02-26',
-      keywords: ['keyword'],
-      aiSummary: 'Summary 0.',
-    });
+    const { papers, skipped } = parseHfJson(text, { feedDate: MARCH_2025_DATE });
+    expect(skipped).toEqual([]);
+    expect(papers).toHaveLength(23);
+    expect(papers.every((p) => p.feedDate === MARCH_2025_DATE)).toBe(true);
+    const arxivDays = papers.map((p) => p.publishedAt).sort();
+    expect([arxivDays[0], arxivDays.at(-1)]).toEqual(['2025-02-26', '2025-03-11']);
+    expect(papers[0]).toMatchObject({ keywords: ['large language models', 'benchmark'] });
+    expect(papers[0]?.aiSummary).toMatch(/^A one-sentence summary of /);
     expect(parseHfJson(text).papers.every((p) => p.feedDate === null)).toBe(true);
   });
 
