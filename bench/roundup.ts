@@ -43,7 +43,7 @@ try {
     new URL('../test/fixtures/hf-daily-papers-2024-10-25.json', import.meta.url),
     'utf8',
   );
-  await ingestPapers(store, parseHfJson(feed).papers);
+  await ingestPapers(store, parseHfJson(feed, { feedDate: '2024-10-25' }).papers);
   for (let i = 0; i < CHANNELS; i++) {
     await store.saveChannelSettings({
       ...defaultSettings(`slack:C${String(i).padStart(6, '0')}`, { time: '09:00', timezone: 'UTC' }),

@@ -21,7 +21,7 @@ const fixture = (name: string) => readFileSync(new URL(`../test/fixtures/${name}
 /** The real papers the synthetic archive is recombined from. */
 export function realPapers(): Paper[] {
   return [
-    ...parseHfJson(fixture('hf-daily-papers-2024-10-25.json')).papers,
+    ...parseHfJson(fixture('hf-daily-papers-2024-10-25.json'), { feedDate: '2024-10-25' }).papers,
     ...parseHfJson(fixture('hf-daily-papers-2026-03-06.json')).papers,
     ...parseHfPageText(fixture('hf-papers-page.txt'), { asOf: '2025-11-12' }).papers,
     ...parseArxivAtom(fixture('arxiv-api-sample.xml')).papers,

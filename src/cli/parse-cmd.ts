@@ -5,25 +5,45 @@ import { readInput } from './read-input.ts';
 
 export const FORMATS: readonly FeedFormat[] = ['hf-json', 'hf-text', 'arxiv-atom'];
 
-/** Shared by `parse` and `ingest`: reads the input and parses it in the given or detected format. */
+/** The options line shared by `parse` and `ingest` usage messages. */
+export const PARSE_OPTIONS =
+  '[--format hf-json|hf-text|arxiv-atom] [--as-of YYYY-MM-DD] [--feed-date YYYY-MM-DD]';
+
+/**
+ * Shared by `parse` and `ingest`: reads the input and parses it in the given or detected format.
+ * `--feed-date` is the day a saved `/api/daily_papers?date=` response was requested for: every paper in it
+ * was listed in that day's feed. Without it a paper's feed day is its `submittedOnDailyAt` day, or none.
+ */
 export async function readAndParse(args: string[], io: CliIo, command: string) {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { format: { type: 'string' }, 'as-of': { type: 'string' } },
+    options: { format: { type: 'string' }, 'as-of': { type: 'string' }, 'feed-date': { type: 'string' } },
   });
   const source = positionals[0];
   if (!source || positionals.length > 1)
-    throw new UsageError(
-      `Usage: paperboy ${command} <file|url> [--format hf-json|hf-text|arxiv-atom] [--as-of YYYY-MM-DD]`,
-    );
+    throw new UsageError(`Usage: paperboy ${command} <file|url> ${PARSE_OPTIONS}`);
   const format = values.format as FeedFormat | undefined;
   if (format !== undefined && !FORMATS.includes(format)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}".`);
   }
   const asOf = dayOption('--as-of', values['as-of'], isoDay(io.now()));
+  const feedDate =
+    values['feed-date'] === undefined ? undefined : dayOption('--feed-date', values['feed-date'], '');
+  if (feedDate !== undefined && format !== undefined && format !== 'hf-json') {
+    throw new UsageError(
+      `--feed-date applies to Hugging Face JSON (a daily_papers response), not ${format}.`,
+    );
+  }
   const text = await readInput(source);
-  return { source, ...parseFeed(text, format, { asOf }) };
+  const parsed = parseFeed(text, format, { asOf, feedDate });
+  // Checked again after detection: a feed day given for page text or Atom would be silently ignored.
+  if (feedDate !== undefined && parsed.format !== 'hf-json') {
+    throw new UsageError(
+      `--feed-date applies to Hugging Face JSON (a daily_papers response), but ${source} is ${parsed.format}.`,
+    );
+  }
+  return { source, ...parsed };
 }
 
 /** `paperboy parse`: prints the parsed papers as a JSON array; stores nothing. Skipped items go to stderr. */

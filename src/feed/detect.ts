@@ -27,21 +27,22 @@ export function detectFormat(text: string): FeedFormat {
 
 /**
  * Parses `text` in `format`, or in the detected format when `format` is undefined. `asOf` (YYYY-MM-DD) dates
- * page text whose card dates omit the year. Binary input is refused whatever the format, so that bytes never
- * turn into papers.
+ * page text whose card dates omit the year. `feedDate` (YYYY-MM-DD), for HF JSON only, is the day a saved
+ * `/api/daily_papers?date=` response was requested for; every paper of it gets that feed day. Binary input
+ * is refused whatever the format, so that bytes never turn into papers.
  */
 export function parseFeed(
   text: string,
   format: FeedFormat | undefined,
-  opts: { asOf: string },
+  opts: { asOf: string; feedDate?: string | undefined },
 ): ParseResult & { format: FeedFormat } {
   if (looksBinary(text)) throw new FeedFormatError('The input is binary data, not a feed.');
   const chosen = format ?? detectFormat(text);
   switch (chosen) {
     case 'hf-json':
-      return { ...parseHfJson(text), format: chosen };
+      return { ...parseHfJson(text, { feedDate: opts.feedDate }), format: chosen };
     case 'hf-text':
-      return { ...parseHfPageText(text, opts), format: chosen };
+      return { ...parseHfPageText(text, { asOf: opts.asOf }), format: chosen };
     case 'arxiv-atom':
       return { ...parseArxivAtom(text), format: chosen };
   }

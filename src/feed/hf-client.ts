@@ -15,7 +15,7 @@ import { fetchText, HttpError, type LookupOptions, USER_AGENT } from './http.ts'
 export interface DailyFeed {
   /** The day asked for, `YYYY-MM-DD`. */
   date: string;
-  /** Papers in feed order, each id once. */
+  /** Papers in feed order, each id once, each with `feedDate` = `date`: the feed they were listed in. */
   papers: Paper[];
   /** Items that could not be read, and a note when paging stopped at the page cap. */
   skipped: SkippedItem[];
@@ -117,7 +117,7 @@ export class HfClient {
       const path = `/api/daily_papers?date=${date}&limit=${limit}&p=${page}`;
       let result: ParseResult;
       try {
-        result = await this.#getJson(path);
+        result = await this.#getJson(path, {}, date);
       } catch (error) {
         if (error instanceof HttpError && error.status === 400)
           throw new DateNotAvailableError(date, { cause: error });
@@ -163,14 +163,19 @@ export class HfClient {
 
   /**
    * Hugging Face's paper search for `q`, sent URL-encoded as given. A blank query is answered with no
-   * results and no request.
+   * results and no request. A hit's feedDate is its `submittedOnDailyAt` day, or null: search also finds
+   * papers no daily feed ever listed.
    */
   async search(q: string): Promise<ParseResult> {
     if (q.trim() === '') return { papers: [], skipped: [] };
     return this.#getJson(`/api/papers/search?q=${encodeURIComponent(q)}`);
   }
 
-  async #getJson(path: string, lookup: LookupOptions = {}): Promise<ParseResult> {
+  /**
+   * GETs `path` and parses it. `feedDate` is the day a Daily Papers request asked for, given to every
+   * paper; `lookup` bounds an interactive lookup in time.
+   */
+  async #getJson(path: string, lookup: LookupOptions = {}, feedDate?: string): Promise<ParseResult> {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': USER_AGENT };
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;
     this.#breaker.check();
@@ -196,7 +201,7 @@ export class HfClient {
     }
     this.#breaker.record();
     try {
-      return parseHfJson(text);
+      return parseHfJson(text, { feedDate });
     } catch (error) {
       if (error instanceof FeedFormatError) {
         throw new FeedFormatError(`Unusable answer from Hugging Face for ${path}: ${error.message}`, {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   collapseWhitespace,
   FeedFormatError,
+  isoDate,
   normalizeArxivId,
   type Paper,
   type ParseResult,
@@ -48,7 +49,10 @@ const hfItem = z.looseObject({
   paper: hfPaper,
   title: z.string().nullish(),
   summary: z.string().nullish(),
-  /** In the 2024 shape this is the Daily Papers submission time; in the 2026 shape it is not. */
+  /**
+   * Never used for the feed day: in late-2024 captures it is the submission time, but an evening (UTC)
+   * submission is listed in the next day's feed; from March 2025 on it is the arXiv time minus a few hours.
+   */
   publishedAt: timestamp.nullish(),
   numComments: count.nullish(),
   thumbnail: z.string().nullish(),
@@ -63,16 +67,30 @@ type HfItem = z.infer<typeof hfItem>;
  */
 export const MAX_ITEM_VALUES = 250_000;
 
+export interface HfJsonOptions {
+  /**
+   * The day (`YYYY-MM-DD`) a `GET /api/daily_papers?date=D` response was requested for. Every paper gets it
+   * as its feed day: Hugging Face listed them on that day, whatever their timestamps say.
+   */
+  feedDate?: string | undefined;
+}
+
 /**
  * Parses the body of `GET /api/daily_papers`, `GET /api/papers/search?q=` (arrays of items) or
  * `GET /api/papers/{id}` (one flat paper). Bad or withdrawn items land in `skipped`; the rest still parse.
+ * A paper's `feedDate` is `options.feedDate` when given, else the UTC day of `paper.submittedOnDailyAt`,
+ * else null (older shapes carry no field that says which day's feed listed the paper).
  * Throws FeedFormatError when the text is not JSON, is an HF error object, or is not an array or object, and
- * when an array holds more than MAX_ITEMS items.
+ * when an array holds more than MAX_ITEMS items; RangeError when `options.feedDate` is not `YYYY-MM-DD`.
  */
-export function parseHfJson(text: string): ParseResult {
+export function parseHfJson(text: string, options: HfJsonOptions = {}): ParseResult {
+  const feedDate = options.feedDate;
+  if (feedDate !== undefined && !isCalendarDay(feedDate)) {
+    throw new RangeError(`"${feedDate}" is not a date as YYYY-MM-DD`);
+  }
   // A byte order mark (editors on Windows add one) is not JSON, but detectFormat accepts it.
   const start = skipJsonWhitespace(text, text.charCodeAt(0) === 0xfeff ? 1 : 0);
-  if (text.charCodeAt(start) === 0x5b) return parseItems(text, start);
+  if (text.charCodeAt(start) === 0x5b) return parseItems(text, start, feedDate);
   const span = start < text.length ? scanJsonValue(text, start) : null;
   // Refused before JSON.parse, which would build everything up to the cut or the last value first.
   if (!span) throw notJson(text, 'Unexpected end of JSON input');
@@ -86,7 +104,7 @@ export function parseHfJson(text: string): ParseResult {
     if (typeof value.error === 'string' && value.title === undefined && value.paper === undefined) {
       throw new FeedFormatError(`Hugging Face answered with an error: "${value.error}"`);
     }
-    const out = convertItem(value);
+    const out = convertItem(value, feedDate);
     if ('paper' in out) return { papers: [out.paper], skipped: [] };
     // A lone object has no other items to fall back on, so a broken one means the input is not a paper.
     if (out.reason !== 'withdrawn') {
@@ -103,7 +121,7 @@ export function parseHfJson(text: string): ParseResult {
  * Parses the array whose `[` is at `open` one item at a time: memory holds the papers so far and one item,
  * never the whole document. Any syntax error fails the whole input, as JSON.parse of the whole would.
  */
-function parseItems(text: string, open: number): ParseResult {
+function parseItems(text: string, open: number, feedDate: string | undefined): ParseResult {
   const papers: Paper[] = [];
   const skipped: SkippedItem[] = [];
   let i = skipJsonWhitespace(text, open + 1);
@@ -119,7 +137,7 @@ function parseItems(text: string, open: number): ParseResult {
         reason: `holds more than ${MAX_ITEM_VALUES} values, far more than any paper`,
       });
     } else {
-      const out = convertItem(parseJsonSlice(text, span.start, span.end));
+      const out = convertItem(parseJsonSlice(text, span.start, span.end), feedDate);
       if ('paper' in out) papers.push(out.paper);
       else skipped.push({ where: `item ${index}`, reason: out.reason });
     }
@@ -203,8 +221,11 @@ function endsEarly(text: string): boolean {
 
 type Converted = { paper: Paper } | { reason: string };
 
-/** Turns one raw item (daily shape or flat paper) into a Paper, or a reason it was skipped. */
-function convertItem(raw: unknown): Converted {
+/**
+ * Turns one raw item (daily shape or flat paper) into a Paper, or a reason it was skipped. `feedDate`, when
+ * given, is the day whose feed listed the item.
+ */
+function convertItem(raw: unknown, feedDate: string | undefined): Converted {
   if (!isRecord(raw)) {
     const kind = raw === null ? 'null' : Array.isArray(raw) ? 'array' : typeof raw;
     return { reason: `expected an object, got ${kind}` };
@@ -222,7 +243,7 @@ function convertItem(raw: unknown): Converted {
     if (!parsed.success) return { reason: describeIssues(parsed.error) };
     item = parsed.data;
   }
-  const candidate = toPaper(item, flat);
+  const candidate = toPaper(item, flat, feedDate);
   if (typeof candidate === 'string') return { reason: candidate };
   // The Paper contract is checked here so that a bad value is reported per item, not thrown later.
   const checked = paperSchema.safeParse(candidate);
@@ -237,7 +258,7 @@ function isWithdrawn(o: Record<string, unknown>): boolean {
   return (o.withdrawnAt != null && o.withdrawnAt !== '' && o.withdrawnAt !== false) || o.withdrawn === true;
 }
 
-function toPaper(item: HfItem, flat: boolean): Paper | string {
+function toPaper(item: HfItem, flat: boolean, feedDate: string | undefined): Paper | string {
   const p = item.paper;
   const prefix = flat ? '' : 'paper.';
   // paper.title keeps arXiv hard wraps; the outer title (when present) is the same text unwrapped.
@@ -246,9 +267,10 @@ function toPaper(item: HfItem, flat: boolean): Paper | string {
   const arxivId = p.id ? normalizeArxivId(p.id) : null;
   const authors = (p.authors ?? []).map((a) => collapseWhitespace(a.name)).filter((n) => n !== '');
   const org = p.organization ?? item.organization;
-  // Which day's feed the item belongs to: paper.submittedOnDailyAt; older daily items only carry the
-  // submission time as the outer publishedAt. A flat paper without submittedOnDailyAt was never in a feed we saw.
-  const feedStamp = p.submittedOnDailyAt ?? (flat ? null : item.publishedAt);
+  // Which day's feed listed the item: the day the response was requested for, when known; otherwise
+  // paper.submittedOnDailyAt, the one field that says it. The outer publishedAt is not used: its UTC day
+  // is off by one for evening submissions (2024) or is not a submission time at all (2025 on).
+  const feedStamp = p.submittedOnDailyAt ?? null;
   return {
     id: arxivId ?? titleKeyId(title),
     arxivId,
@@ -258,7 +280,7 @@ function toPaper(item: HfItem, flat: boolean): Paper | string {
     authorCount: p.authors ? authors.length : null,
     organization: org ? { id: org.name, name: org.fullname || org.name } : null,
     publishedAt: p.publishedAt ? utcDay(p.publishedAt) : null,
-    feedDate: feedStamp ? utcDay(feedStamp) : null,
+    feedDate: feedDate ?? (feedStamp ? utcDay(feedStamp) : null),
     upvotes: p.upvotes ?? null,
     comments: item.numComments ?? null,
     aiSummary: nonEmpty(p.ai_summary),
@@ -268,6 +290,13 @@ function toPaper(item: HfItem, flat: boolean): Paper | string {
     projectPage: nonEmpty(p.projectPage),
     thumbnail: nonEmpty(item.thumbnail),
   };
+}
+
+/** True for a `YYYY-MM-DD` that names a real day (not `2024-13-01` or `2024-02-30`). */
+function isCalendarDay(s: string): boolean {
+  if (!isoDate.safeParse(s).success) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
 /** The UTC calendar day of an ISO timestamp (HF timestamps are `Z`, but an offset must not shift the day wrongly). */

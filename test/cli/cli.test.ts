@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { paperSchema } from '../../src/papers/paper.ts';
+import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { startFakeHf } from '../fakes/hf-server.ts';
+import { LATE_2024_DATE, MARCH_2025_DATE } from '../fakes/hf-shapes.ts';
 import { runCli } from './run-cli.ts';
 
 const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url).pathname;
@@ -48,8 +50,22 @@ describe('paperboy parse', () => {
     expect(JSON.parse(r.stdout)).toHaveLength(29);
   });
 
+  it('--feed-date puts every paper of a saved daily response on that day; without it none gets a day', async () => {
+    const dated = await runCli(['parse', DAILY, '--feed-date', '2024-10-25'], env);
+    expect(dated.code).toBe(0);
+    const papers = JSON.parse(dated.stdout) as { feedDate: string | null }[];
+    expect(papers).toHaveLength(29);
+    expect(papers.every((p) => p.feedDate === '2024-10-25')).toBe(true);
+    // The capture has no submittedOnDailyAt, and its outer publishedAt is not a listing day.
+    const undated = JSON.parse((await runCli(['parse', DAILY], env)).stdout) as { feedDate: string | null }[];
+    expect(undated.every((p) => p.feedDate === null)).toBe(true);
+  });
+
   it.each([
     [['parse'], /Usage: paperboy parse/],
+    [['parse', DAILY, '--feed-date', '2024-02-30'], /--feed-date must be a date/],
+    [['parse', SEED, '--feed-date', '2024-10-25'], /--feed-date applies to Hugging Face JSON.*hf-text/],
+    [['parse', SEED, '--format', 'hf-text', '--feed-date', '2024-10-25'], /--feed-date applies to/],
     [['parse', SEED, '--format', 'rss'], /--format must be one of/],
     [['parse', SEED, '--as-of', '2025-13-45'], /--as-of must be a date/],
     [['parse', join(dir, 'missing.json')], /no such file/],
@@ -153,6 +169,39 @@ describe('paperboy fetch', () => {
     } finally {
       await hf.close();
     }
+  });
+});
+
+describe('the feed day of stored papers', () => {
+  const onDay = async (date: string) => {
+    const store = SqliteStore.open(env.DATABASE_URL!.slice('sqlite:'.length));
+    try {
+      return (await store.papersOnFeedDate(date)).length;
+    } finally {
+      await store.close();
+    }
+  };
+
+  it.each([
+    [LATE_2024_DATE, 27],
+    [MARCH_2025_DATE, 23],
+    ['2024-10-25', 29],
+  ])('fetch --date %s stores all %i papers of the response on that day', async (date, count) => {
+    // The fake serves each older shape on its day: none of them carries submittedOnDailyAt.
+    const hf = await startFakeHf({ today: '2026-03-10' });
+    try {
+      const r = await runCli(['fetch', '--date', date], { ...env, HF_API_URL: hf.url });
+      expect(r).toMatchObject({ code: 0 });
+      expect(r.stdout).toContain(`${date}: ${count} papers: ${count} new`);
+      expect(await onDay(date)).toBe(count);
+    } finally {
+      await hf.close();
+    }
+  });
+
+  it('ingest --feed-date stores a saved daily response on that day', async () => {
+    expect((await runCli(['ingest', DAILY, '--feed-date', '2024-10-25'], env)).code).toBe(0);
+    expect(await onDay('2024-10-25')).toBe(29);
   });
 });
 

@@ -20,7 +20,8 @@ beforeAll(async () => {
     SLACK_API_URL: slack.apiUrl,
     ROUNDUP_CHANNELS: 'slack:CROUND',
   };
-  expect((await runCli(['ingest', DAILY], env)).code).toBe(0);
+  // The fixture is 2024-10-25's feed; a saved response carries no day of its own, so the day is given.
+  expect((await runCli(['ingest', DAILY, '--feed-date', '2024-10-25'], env)).code).toBe(0);
 });
 afterAll(async () => {
   await slack.close();

@@ -9,6 +9,12 @@ import { silentLogger } from '../../src/log.ts';
 import { ingestPapers } from '../../src/papers/ingest.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 
+/**
+ * The day the daily fixture lists its papers for. It is a no-date `GET /api/daily_papers` capture made on
+ * that day, so it is given as the feed day, as `fetch --date` would give it.
+ */
+export const DAILY_FEED_DATE = '2024-10-25';
+
 /** The recorded feeds a test archive can hold. */
 export const FEEDS = {
   /** 29 papers on the 2024-10-25 Daily Papers feed, with HF upvotes. */
@@ -36,7 +42,8 @@ export async function openArchive(feeds: (keyof typeof FEEDS)[] = ['daily', 'pag
   const store = SqliteStore.open(path);
   for (const feed of feeds) {
     const text = readFileSync(new URL(`../fixtures/${FEEDS[feed]}`, import.meta.url), 'utf8');
-    const parsed = parseFeed(text, undefined, { asOf: '2025-11-12' });
+    const feedDate = feed === 'daily' ? DAILY_FEED_DATE : undefined;
+    const parsed = parseFeed(text, undefined, { asOf: '2025-11-12', feedDate });
     await ingestPapers(store, parsed.papers, parsed.skipped);
   }
   return {

@@ -31,7 +31,7 @@ describe('kill -9 during roundups (SQLite)', () => {
     const path = join(dir, 'archive.db');
     const postsPath = join(dir, 'posts.jsonl');
     const setup = SqliteStore.open(path);
-    await setup.upsertPapers(parseHfJson(DAILY_2024_10_25).papers);
+    await setup.upsertPapers(parseHfJson(DAILY_2024_10_25, { feedDate: '2024-10-25' }).papers);
     for (const { channel, mode } of CHANNELS) {
       await setup.saveChannelSettings({
         ...defaultSettings(channel, { time: '09:00', timezone: 'UTC' }),

@@ -107,7 +107,7 @@ function expected(all: Post[], list: ReactionEvent[]): { tally: Map<string, numb
 describe('kill -9 while votes come in (SQLite)', () => {
   it(`loses and doubles no vote over ${KILLS} kills, replaying from the last event reported done`, async () => {
     const path = join(dir, 'archive.db');
-    const papers = parseHfJson(DAILY_2024_10_25).papers.slice(0, 9);
+    const papers = parseHfJson(DAILY_2024_10_25, { feedDate: '2024-10-25' }).papers.slice(0, 9);
     const all = posts(papers.map((p) => p.id));
     const store = SqliteStore.open(path);
     await store.upsertPapers(papers);

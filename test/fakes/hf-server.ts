@@ -1,14 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LATE_2024_DATE, late2024Response, MARCH_2025_DATE, march2025Response } from './hf-shapes.ts';
 
 /**
  * A fake Hugging Face API and arXiv API on 127.0.0.1, serving the recorded fixtures over real HTTP.
  *
  * Routes (by path; query parameters as the real services take them):
  * - `GET /api/daily_papers?date=D&limit=L&p=N`: 2024-10-25 serves the 29-item fixture, sliced into pages of
- *   `limit` (all when absent); 2026-03-06 the one-item 2026 fixture; a date after `today` answers 400 as
- *   Hugging Face does; any other day `[]` (a weekend or holiday). No date serves the 2024 fixture.
+ *   `limit` (all when absent); 2024-12-06 and 2025-03-12 the older shapes built in `hf-shapes.ts` (27 and
+ *   23 items, none with `submittedOnDailyAt`); 2026-03-06 the one-item 2026 fixture; a date after `today`
+ *   answers 400 as Hugging Face does; any other day `[]` (a weekend or holiday). No date serves the 2024
+ *   fixture.
  * - `GET /api/papers/{id}`: the paper of that id from either fixture, flat, or 404.
  * - `GET /api/papers/search?q=`: fixture items whose title or summary contains `q` (case-insensitive).
  * - `GET /api/query?id_list=a,b`: arXiv. The sample feed when `hep-ex/0307015` is asked for, else an
@@ -104,6 +107,12 @@ interface DailyItem {
 
 const ITEMS: DailyItem[] = [...JSON.parse(DAILY_2024_10_25), ...JSON.parse(DAILY_2026_03_06)];
 
+/** The built older-shape days, by date. Search and `/api/papers/{id}` keep serving the recorded items only. */
+const SHAPED_DAYS: Record<string, unknown[]> = {
+  [LATE_2024_DATE]: JSON.parse(late2024Response()),
+  [MARCH_2025_DATE]: JSON.parse(march2025Response()),
+};
+
 interface Answer {
   status: number;
   body: string;
@@ -125,7 +134,7 @@ function defaultAnswer(path: string, query: URLSearchParams, today: string): Ans
         ? JSON.parse(DAILY_2026_03_06)
         : !date || date === '2024-10-25'
           ? ITEMS.slice(0, 29)
-          : [];
+          : (SHAPED_DAYS[date] ?? []);
     const limit = Number(query.get('limit') ?? all.length);
     const page = Number(query.get('p') ?? 0);
     return json(200, limit > 0 ? all.slice(page * limit, (page + 1) * limit) : all);

@@ -4,6 +4,7 @@ import { HttpError } from '../../src/feed/http.ts';
 import { FeedFormatError } from '../../src/papers/paper.ts';
 import { closedPort, countConnectAttempts } from '../fakes/closed-port.ts';
 import { DAILY_2024_10_25, type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
+import { LATE_2024_DATE, MARCH_2025_DATE } from '../fakes/hf-shapes.ts';
 
 let fake: FakeHf;
 let sleeps: number[];
@@ -196,7 +197,32 @@ describe('HfClient.paper', () => {
   });
 });
 
+describe('HfClient.dailyPapers puts every paper on the day asked for, in every shape', () => {
+  // None of the older shapes says which day listed a paper; the fake serves each shape on its day.
+  it.each([
+    ['2024-10-25', 'the October 2024 capture', 29],
+    [LATE_2024_DATE, 'the late-2024 shape with evening submissions', 27],
+    [MARCH_2025_DATE, 'the March 2025 transitional shape', 23],
+    ['2026-03-06', 'the 2026 shape', 1],
+  ])('GIVEN %s (%s) THEN all %i papers have it as feedDate, across pages', async (date, _shape, count) => {
+    const feed = await client({ pageSize: 10 }).dailyPapers(date);
+    expect(feed.skipped).toEqual([]);
+    expect(feed.papers).toHaveLength(count);
+    expect(feed.papers.filter((p) => p.feedDate !== date)).toEqual([]);
+  });
+});
+
 describe('HfClient.search', () => {
+  it('gives hits their submittedOnDailyAt day, or null when they carry none', async () => {
+    // "in-context" matches the 2026 item (submittedOnDailyAt 2026-03-06) and 2024 items (no such field).
+    const result = await client().search('in-context');
+    const days = new Map(result.papers.map((p) => [p.arxivId, p.feedDate]));
+    expect(days.get('2602.23229')).toBe('2026-03-06');
+    const old = result.papers.filter((p) => p.arxivId?.startsWith('2410.'));
+    expect(old.length).toBeGreaterThan(0);
+    expect(old.every((p) => p.feedDate === null)).toBe(true);
+  });
+
   it('finds papers by title', async () => {
     const result = await client().search('memory barrier');
     expect(result.papers.map((p) => p.arxivId)).toEqual(['2410.17243']);

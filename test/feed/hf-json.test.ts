@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseHfJson } from '../../src/feed/hf-json.ts';
 import { FeedFormatError, paperSchema, titleKeyId } from '../../src/papers/paper.ts';
+import { LATE_2024_DATE, late2024Response, MARCH_2025_DATE, march2025Response } from '../fakes/hf-shapes.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 const capture2024 = fixture('hf-daily-papers-2024-10-25.json');
@@ -15,7 +16,8 @@ const items2024 = (): Loose[] => JSON.parse(capture2024);
 const items2026 = (): Loose[] => JSON.parse(capture2026);
 
 describe('parseHfJson on the 2024-10-25 capture (old shape)', () => {
-  const { papers, skipped } = parseHfJson(capture2024);
+  // A no-date capture made on 2024-10-25, so that is the day its feed listed the papers.
+  const { papers, skipped } = parseHfJson(capture2024, { feedDate: '2024-10-25' });
   const byId = (id: string) => papers.find((p) => p.id === id);
 
   it('parses all 29 items, in feed order, skipping none', () => {
@@ -43,7 +45,7 @@ describe('parseHfJson on the 2024-10-25 capture (old shape)', () => {
       authorCount: 9,
       organization: null,
       publishedAt: '2024-10-22',
-      // The old shape has no submittedOnDailyAt; the outer publishedAt is the submission time.
+      // The old shape has no submittedOnDailyAt: the feed day is the one the response was asked for.
       feedDate: '2024-10-25',
       upvotes: 64,
       comments: 3,
@@ -92,6 +94,71 @@ describe('parseHfJson on the 2024-10-25 capture (old shape)', () => {
       expect(paperSchema.parse(p)).toEqual(p);
     }
   });
+});
+
+/** Sets every item's outer publishedAt, as the shapes below carry it, from the item's index. */
+function withOuterPublishedAt(items: Loose[], stamp: (i: number) => string): Loose[] {
+  for (const [i, item] of items.entries()) item.publishedAt = stamp(i);
+  return items;
+}
+
+describe('parseHfJson: the feed day of each shape', () => {
+  it('GIVEN the old shape and no feed date THEN feedDate is null: the outer publishedAt is not used', () => {
+    const { papers } = parseHfJson(capture2024);
+    expect(papers).toHaveLength(29);
+    expect(papers.every((p) => p.feedDate === null)).toBe(true);
+  });
+
+  it('GIVEN the late-2024 shape with evening submissions THEN every paper is on the requested day', () => {
+    const text = late2024Response();
+    // The trap: 16 of 27 outer publishedAt stamps fall on the evening before the requested day.
+    const outerDays = (JSON.parse(text) as Loose[]).map((i) => i.publishedAt.slice(0, 10));
+    expect(outerDays.filter((d) => d === '2024-12-05')).toHaveLength(16);
+    const { papers, skipped } = parseHfJson(text, { feedDate: LATE_2024_DATE });
+    expect(skipped).toEqual([]);
+    expect(papers).toHaveLength(27);
+    expect(papers.every((p) => p.feedDate === LATE_2024_DATE)).toBe(true);
+    expect(parseHfJson(text).papers.every((p) => p.feedDate === null)).toBe(true);
+  });
+
+  it('GIVEN the March 2025 transitional shape THEN every paper is on the requested day, not near its arXiv day', () => {
+    const text = march2025Response();
+    expect(text).not.toContain('submittedOnDailyAt');
+    const { papers, skipped } = parseHfJson(text, { feedDate: MARCH_2025_DATE });
+    expect(skipped).toEqual([]);
+    expect(papers).toHaveLength(23);
+    expect(papers.every((p) => p.feedDate === MARCH_2025_DATE)).toBe(true);
+    const arxivDays = papers.map((p) => p.publishedAt).sort();
+    expect([arxivDays[0], arxivDays.at(-1)]).toEqual(['2025-02-26', '2025-03-11']);
+    expect(papers[0]).toMatchObject({ keywords: ['large language models', 'benchmark'] });
+    expect(papers[0]?.aiSummary).toMatch(/^A one-sentence summary of /);
+    expect(parseHfJson(text).papers.every((p) => p.feedDate === null)).toBe(true);
+  });
+
+  it('GIVEN the 2026 shape and a feed date THEN the requested day wins over submittedOnDailyAt', () => {
+    // Hugging Face listed it on the day asked for; a submission stamp on another day cannot overrule that.
+    expect(parseHfJson(capture2026, { feedDate: '2026-03-07' }).papers[0]?.feedDate).toBe('2026-03-07');
+    expect(parseHfJson(capture2026).papers[0]?.feedDate).toBe('2026-03-06');
+  });
+
+  it('GIVEN search hits never listed in a daily feed THEN their feedDate is null', () => {
+    // /api/papers/search also returns old papers (2020-2022) with an outer publishedAt but no feed day.
+    const hits = withOuterPublishedAt(items2024().slice(0, 3), (i) => `202${i}-06-1${i}T04:00:00.000Z`);
+    for (const [i, hit] of hits.entries()) hit.paper.publishedAt = `202${i}-06-1${i}T09:00:00.000Z`;
+    const { papers } = parseHfJson(JSON.stringify(hits));
+    expect(papers.map((p) => [p.publishedAt, p.feedDate])).toEqual([
+      ['2020-06-10', null],
+      ['2021-06-11', null],
+      ['2022-06-12', null],
+    ]);
+  });
+
+  it.each(['2024-13-01', '2024-02-30', '20241206', '', '2024-12-06T00:00:00Z'])(
+    'GIVEN the feed date %j THEN RangeError',
+    (feedDate) => {
+      expect(() => parseHfJson('[]', { feedDate })).toThrow(RangeError);
+    },
+  );
 });
 
 describe('parseHfJson on the 2026-03-06 item (new shape)', () => {

@@ -42,7 +42,7 @@ describe('one process serving Slack and Discord from one archive', () => {
       new URL('../fixtures/hf-daily-papers-2024-10-25.json', import.meta.url),
       'utf8',
     );
-    await archive.upsertPapers(parseHfJson(feed).papers);
+    await archive.upsertPapers(parseHfJson(feed, { feedDate: '2024-10-25' }).papers);
     slack = await startFakeSlackApi({ botToken: 'xoxb-cross' });
     discord = await startFakeDiscord();
     hf = await startFakeHf();

@@ -33,7 +33,7 @@ export async function startDiscordBot(options: {
 }): Promise<DiscordBot> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-discord-'));
   const store = SqliteStore.open(join(dir, 'archive.db'), { now: () => NOW });
-  await store.upsertPapers(parseHfJson(DAILY_2024_10_25).papers);
+  await store.upsertPapers(parseHfJson(DAILY_2024_10_25, { feedDate: '2024-10-25' }).papers);
   const hf = await startFakeHf({ today: '2024-10-25' });
   const fake = await startFakeDiscord();
   const platform = new DiscordPlatform(

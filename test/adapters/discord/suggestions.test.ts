@@ -17,7 +17,7 @@ describe('archive suggestions on Discord', () => {
   let suggest: (query: Omit<SuggestQuery, 'user'>) => Promise<{ name: string; value: string }[]>;
   beforeEach(async () => {
     store = SqliteStore.open(':memory:');
-    await store.upsertPapers(parseHfJson(DAILY_2024_10_25).papers);
+    await store.upsertPapers(parseHfJson(DAILY_2024_10_25, { feedDate: '2024-10-25' }).papers);
     const bot = new Bot({
       store,
       ...clients(),
