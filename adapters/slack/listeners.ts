@@ -1,7 +1,7 @@
 import type { App, RespondFn } from '@slack/bolt';
 import type { CommandInvocation, InboundHandlers, Reply, ShareAction } from '../../src/chat/platform.ts';
 import type { Logger } from '../../src/log.ts';
-import { unwrapLinks } from './command-text.ts';
+import { commandText } from './command-text.ts';
 import type { UserNames } from './names.ts';
 import { toReactionEvent } from './reactions.ts';
 import { renderReply, SHARE_ACTION_ID } from './render.ts';
@@ -47,7 +47,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
       channel: `slack:${command.channel_id}`,
       user: `slack:${command.user_id}`,
       userName: command.user_name || null,
-      input: { kind: 'text', text: unwrapLinks(command.text ?? '') },
+      input: { kind: 'text', text: commandText(command.text ?? '') },
       // Channel settings may be changed by the configured admins and by workspace admins and owners.
       canManageChannel:
         config.admins.includes(command.user_id) ||

@@ -1,3 +1,4 @@
+import { displayText, percentEncodeControls } from '../../src/chat/display-text.ts';
 import type { UserRef } from '../../src/chat/platform.ts';
 
 /**
@@ -7,9 +8,14 @@ import type { UserRef } from '../../src/chat/platform.ts';
  * sharer mention built by {@link mention}.
  */
 
-/** Escapes `&`, `<` and `>`, the three characters Slack asks senders to escape; nothing else changes. */
+/**
+ * Escapes `&`, `<` and `>`, the three characters Slack asks senders to escape, and drops control and bidi
+ * formatting characters ({@link displayText}). Escaping happens here exactly once, on the way out: the text
+ * given is plain (the Slack edge decodes the entities Slack put into command text, see command-text.ts),
+ * so `&lt;` in it is four characters a person typed and shows as such.
+ */
 export function escapeText(raw: string): string {
-  return raw.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return displayText(raw).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /**
@@ -60,12 +66,12 @@ export function firstSentence(text: string): string {
 
 /**
  * A URL made safe inside `<url|label>`: only http(s) URLs are kept (anything else gives null), and the
- * characters that would end the link or start a label are percent-encoded.
+ * characters that would end the link or start a label are percent-encoded, as are control and bidi
+ * formatting characters.
  */
 export function safeUrl(url: string | null | undefined): string | null {
   if (!url || !/^https?:\/\/[^\s/]+/i.test(url.trim())) return null;
-  return url
-    .trim()
+  return percentEncodeControls(url.trim())
     .replace(/[<>|\s"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
     .replace(/&/g, '&amp;');
 }

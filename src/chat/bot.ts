@@ -6,6 +6,7 @@ import type { ArxivClient } from '../feed/arxiv-client.ts';
 import type { HfClient } from '../feed/hf-client.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { PaperStore, PostKind, UserRef } from '../store/port.ts';
+import { displayText } from './display-text.ts';
 import { KEYCAPS, normalizeEmoji } from './emoji.ts';
 import type {
   ChatPlatform,
@@ -99,11 +100,17 @@ export class Bot {
     };
   }
 
+  /**
+   * The command and its arguments. Typed text is cleaned of control and bidi formatting characters first
+   * ({@link displayText}): nothing a person means to type, and a NUL would make PostgreSQL refuse a query.
+   */
   #resolve(invocation: CommandInvocation): ParsedCommand {
     const { input } = invocation;
-    return input.kind === 'text'
-      ? parseCommandText(input.text, this.#commands)
-      : resolveOptions(input.subcommand, input.options, this.#commands);
+    if (input.kind === 'text') return parseCommandText(displayText(input.text), this.#commands);
+    const options = Object.fromEntries(
+      Object.entries(input.options).map(([k, v]) => [k, typeof v === 'string' ? displayText(v) : v]),
+    );
+    return resolveOptions(input.subcommand, options, this.#commands);
   }
 
   async #onCommand(platform: ChatPlatform, invocation: CommandInvocation): Promise<Reply> {
