@@ -158,8 +158,13 @@ export class DiscordPlatform implements ChatPlatform {
     user: User | PartialUser,
     added: boolean,
   ): Promise<void> {
-    const event = toReactionEvent(reaction, user, added, this.client.user?.id, this.now());
-    if (!event) return;
+    const parsed = toReactionEvent(reaction, user, added, this.client.user?.id, this.now());
+    if (!parsed) return;
+    if ('problems' in parsed) {
+      this.logger.warn({ problems: parsed.problems }, 'Dropped an invalid Discord reaction event');
+      return;
+    }
+    const { event } = parsed;
     try {
       await handlers.onReaction(event);
     } catch (error) {

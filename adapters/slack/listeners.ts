@@ -1,8 +1,10 @@
 import type { App, RespondFn } from '@slack/bolt';
+import type { z } from 'zod';
 import type { CommandInvocation, InboundHandlers, Reply, ShareAction } from '../../src/chat/platform.ts';
 import type { Logger } from '../../src/log.ts';
 import { commandText } from './command-text.ts';
 import type { UserNames } from './names.ts';
+import { describeIssues, reactionCallback, shareButtonPress, slashCommand } from './payloads.ts';
 import { toReactionEvent } from './reactions.ts';
 import { renderReply, SHARE_ACTION_ID } from './render.ts';
 import type { SlackConfig } from './settings.ts';
@@ -26,7 +28,8 @@ const FAILURE_REPLY: Reply = {
 /**
  * Registers paperboy's Slack listeners on `app`: the team filter, the `/papers` slash command, the Share
  * button and reaction events. Commands and button presses are acked before any work (Slack's 3 s deadline);
- * replies then go through `respond()` (the response_url stays valid for 30 minutes).
+ * replies then go through `respond()` (the response_url stays valid for 30 minutes). Every payload is
+ * validated first (payloads.ts); an invalid one is acked, logged and dropped.
  */
 export function registerListeners(app: App, ctx: ListenerContext): void {
   const { handlers, config, logger } = ctx;
@@ -40,14 +43,17 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   });
 
   // Any command starting with /papers, so a second install can name its command /papers-staging.
-  app.command(/^\/papers/, async ({ command, ack, respond }) => {
+  app.command(/^\/papers/, async ({ command: raw, ack, respond }) => {
     await ack();
+    const parsed = slashCommand.safeParse(raw);
+    if (!parsed.success) return dropInvalid(ctx, 'slash command', parsed.error);
+    const command = parsed.data;
     const invocation: CommandInvocation = {
       platform: 'slack',
       channel: `slack:${command.channel_id}`,
       user: `slack:${command.user_id}`,
       userName: command.user_name || null,
-      input: { kind: 'text', text: commandText(command.text ?? '') },
+      input: { kind: 'text', text: commandText(command.text) },
       // Channel settings may be changed by the configured admins and by workspace admins and owners.
       canManageChannel:
         config.admins.includes(command.user_id) ||
@@ -58,33 +64,44 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     await deliver(ctx, respond, reply);
   });
 
-  app.action(
-    { type: 'block_actions', action_id: SHARE_ACTION_ID },
-    async ({ ack, body, action, respond }) => {
-      await ack();
-      const channel = body.channel?.id ?? body.container?.channel_id;
-      if (action.type !== 'button' || !action.value || !channel) {
-        logger.warn({ channel, actionType: action.type }, 'Share button press without a paper or channel');
-        return;
-      }
-      const share: ShareAction = {
-        platform: 'slack',
-        channel: `slack:${channel}`,
-        user: `slack:${body.user.id}`,
-        userName: body.user.username || body.user.name || null,
-        paperId: action.value,
-      };
-      const reply = await guarded(ctx, () => handlers.onShare(share), { share: share.paperId });
-      await deliver(ctx, respond, reply);
-    },
-  );
+  app.action({ type: 'block_actions', action_id: SHARE_ACTION_ID }, async ({ ack, body, respond }) => {
+    await ack();
+    const parsed = shareButtonPress.safeParse(body);
+    if (!parsed.success) return dropInvalid(ctx, 'Share button press', parsed.error);
+    const press = parsed.data;
+    const channel = press.channel?.id ?? press.container?.channel_id;
+    if (!channel) {
+      logger.warn('Dropped a Share button press that names no channel');
+      return;
+    }
+    const share: ShareAction = {
+      platform: 'slack',
+      channel: `slack:${channel}`,
+      user: `slack:${press.user.id}`,
+      userName: press.user.username || press.user.name || null,
+      paperId: press.actions[0].value,
+    };
+    const reply = await guarded(ctx, () => handlers.onShare(share), { share: share.paperId });
+    await deliver(ctx, respond, reply);
+  });
 
   for (const type of ['reaction_added', 'reaction_removed'] as const) {
-    app.event(type, async ({ event }) => {
-      const reaction = toReactionEvent(event, ctx.botUserId);
+    app.event(type, async ({ body }) => {
+      const parsed = reactionCallback.safeParse(body);
+      if (!parsed.success) return dropInvalid(ctx, type, parsed.error);
+      const reaction = toReactionEvent(parsed.data.event, ctx.botUserId);
       if (reaction) await handlers.onReaction(reaction);
     });
   }
+}
+
+/**
+ * Logs a payload that failed validation, once, at warn: what it was and which fields were wrong, never
+ * their values (an emoji name of 10,000 characters does not belong in the log either). It has been acked,
+ * so Slack will not send it again, and nothing else happens.
+ */
+function dropInvalid(ctx: ListenerContext, what: string, error: z.ZodError): void {
+  ctx.logger.warn({ what, problems: describeIssues(error) }, 'Dropped an invalid Slack payload');
 }
 
 /** Runs a handler; a failure is logged with its context and turned into a short apology for the person. */

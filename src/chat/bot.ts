@@ -7,7 +7,7 @@ import type { HfClient } from '../feed/hf-client.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { PaperStore, PostKind, UserRef } from '../store/port.ts';
 import { displayText } from './display-text.ts';
-import { KEYCAPS, normalizeEmoji } from './emoji.ts';
+import { KEYCAPS, MAX_EMOJI_NAME_LENGTH, normalizeEmoji } from './emoji.ts';
 import type {
   ChatPlatform,
   CommandInvocation,
@@ -240,6 +240,14 @@ export class Bot {
   async #onReaction(event: ReactionEvent): Promise<void> {
     try {
       if (event.byBot) return;
+      // Adapters validate their events; this keeps the stored row bounded whichever platform forgot to.
+      if (event.emoji.length > MAX_EMOJI_NAME_LENGTH) {
+        this.#logger.warn(
+          { message: event.message, length: event.emoji.length },
+          'emoji name too long; ignored',
+        );
+        return;
+      }
       const emoji = normalizeEmoji(event.emoji);
       // On a digest roundup, keycap n votes for the paper at place n (recorded as `<message>#<n>`).
       const place = KEYCAPS.indexOf(emoji as (typeof KEYCAPS)[number]);

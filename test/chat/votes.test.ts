@@ -54,6 +54,12 @@ describe('votes: upvote reactions on papers the bot posted', () => {
     expect(await votes()).toBe(0);
   });
 
+  it('GIVEN an upvote emoji padded past 100 characters THEN no vote and nothing stored', async () => {
+    await h.react(message, `+1${'\ufe0f'.repeat(10_000)}`, 'discord:7');
+    expect(await votes()).toBe(0);
+    expect(h.logs.some((l) => l.msg === 'emoji name too long; ignored')).toBe(true);
+  });
+
   it("GIVEN the bot's own reaction THEN no vote", async () => {
     await h.react(message, '+1', 'slack:UBOT', { byBot: true });
     expect(await votes()).toBe(0);

@@ -9,6 +9,7 @@ import { DEFAULT_UPVOTE_EMOJI } from '../../../src/chat/emoji.ts';
 import type { InboundHandlers, ReactionEvent } from '../../../src/chat/platform.ts';
 import { ArxivClient } from '../../../src/feed/arxiv-client.ts';
 import { HfClient } from '../../../src/feed/hf-client.ts';
+import type { Logger } from '../../../src/log.ts';
 import type { Paper } from '../../../src/papers/paper.ts';
 import { SqliteStore } from '../../../src/store/sqlite/store.ts';
 import { type FakeHf, startFakeHf } from '../../fakes/hf-server.ts';
@@ -65,6 +66,8 @@ export interface SlackHarness {
   api: FakeSlackApi;
   hf: FakeHf;
   store: SqliteStore;
+  /** The archive's file, for a second connection (another writer holding the lock). */
+  dbPath: string;
   platform: SlackPlatform;
   /** The fake Socket Mode server, when started with `socketMode`. */
   socket: FakeSocketMode | undefined;
@@ -102,6 +105,10 @@ export interface HarnessOptions {
   hfTimeoutMs?: number;
   /** Connect over a fake Socket Mode server instead of listening for HTTP. */
   socketMode?: boolean;
+  /** Logger for the platform and the bot; silent when absent. */
+  logger?: Logger;
+  /** How long an archive write waits for another writer's lock (SqliteStore's default when absent). */
+  busyTimeoutMs?: number;
 }
 
 /** The real Bot on a temporary SQLite archive, behind the real Slack adapter, against the fakes. */
@@ -114,13 +121,15 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
   });
   const hf = await startFakeHf();
   const socket = options.socketMode ? await startFakeSocketMode(api) : undefined;
-  const store = SqliteStore.open(join(dir, 'archive.db'));
+  const dbPath = join(dir, 'archive.db');
+  const store = SqliteStore.open(dbPath, { busyTimeoutMs: options.busyTimeoutMs });
   await store.upsertPapers(SEED_PAPERS);
   const bot = new Bot({
     store,
     hf: new HfClient({ baseUrl: hf.url, retries: 0, timeoutMs: options.hfTimeoutMs ?? 5000 }),
     arxiv: new ArxivClient({ baseUrl: hf.arxivUrl, retries: 0, minIntervalMs: 0 }),
     upvoteEmoji: DEFAULT_UPVOTE_EMOJI,
+    logger: options.logger,
   });
   const config: SlackConfig = {
     botToken: BOT_TOKEN,
@@ -137,6 +146,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     host: '127.0.0.1',
     postIntervalMs: options.postIntervalMs ?? 0,
     retryConfig: { retries: 3, minTimeout: 10, maxTimeout: 50 },
+    logger: options.logger,
   });
 
   // Observe the core's reaction handling so tests wait on its completion instead of sleeping.
@@ -170,6 +180,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     api,
     hf,
     store,
+    dbPath,
     platform,
     socket,
     endpoint,
