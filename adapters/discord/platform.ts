@@ -167,8 +167,9 @@ export class DiscordPlatform implements ChatPlatform {
     const { event } = parsed;
     try {
       await handlers.onReaction(event);
-    } catch (error) {
-      this.logger.error({ err: error, message: event.message }, 'Reaction handling failed');
+    } catch {
+      // The core logged why. Discord never sends a gateway event twice, so nothing can ask for it again.
+      this.logger.warn({ message: event.message }, 'A Discord reaction was not recorded and is lost');
     }
   }
 }

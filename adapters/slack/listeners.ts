@@ -4,8 +4,15 @@ import type { CommandInvocation, InboundHandlers, Reply, ShareAction } from '../
 import type { Logger } from '../../src/log.ts';
 import { commandText } from './command-text.ts';
 import type { UserNames } from './names.ts';
-import { describeIssues, reactionCallback, shareButtonPress, slashCommand } from './payloads.ts';
+import {
+  describeIssues,
+  reactionCallback,
+  type SlashCommand,
+  shareButtonPress,
+  slashCommand,
+} from './payloads.ts';
 import { toReactionEvent } from './reactions.ts';
+import { RedeliveryWanted } from './redelivery.ts';
 import { renderReply, SHARE_ACTION_ID } from './render.ts';
 import type { SlackConfig } from './settings.ts';
 
@@ -47,21 +54,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     await ack();
     const parsed = slashCommand.safeParse(raw);
     if (!parsed.success) return dropInvalid(ctx, 'slash command', parsed.error);
-    const command = parsed.data;
-    const invocation: CommandInvocation = {
-      platform: 'slack',
-      channel: `slack:${command.channel_id}`,
-      user: `slack:${command.user_id}`,
-      userName: command.user_name || null,
-      input: { kind: 'text', text: commandText(command.text) },
-      // Channel settings may be changed by the configured admins and by workspace admins and owners.
-      canManageChannel:
-        config.admins.includes(command.user_id) ||
-        (await ctx.names.isWorkspaceAdmin(`slack:${command.user_id}`)),
-    };
-    ctx.names.remember(invocation.user, invocation.userName);
-    const reply = await guarded(ctx, () => handlers.onCommand(invocation), { command: command.text });
-    await deliver(ctx, respond, reply);
+    afterAck(ctx, () => runCommand(ctx, parsed.data, respond));
   });
 
   app.action({ type: 'block_actions', action_id: SHARE_ACTION_ID }, async ({ ack, body, respond }) => {
@@ -70,10 +63,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     if (!parsed.success) return dropInvalid(ctx, 'Share button press', parsed.error);
     const press = parsed.data;
     const channel = press.channel?.id ?? press.container?.channel_id;
-    if (!channel) {
-      logger.warn('Dropped a Share button press that names no channel');
-      return;
-    }
+    if (!channel) return logger.warn('Dropped a Share button press that names no channel');
     const share: ShareAction = {
       platform: 'slack',
       channel: `slack:${channel}`,
@@ -81,18 +71,54 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
       userName: press.user.username || press.user.name || null,
       paperId: press.actions[0].value,
     };
-    const reply = await guarded(ctx, () => handlers.onShare(share), { share: share.paperId });
-    await deliver(ctx, respond, reply);
+    afterAck(ctx, async () => {
+      const reply = await guarded(ctx, () => handlers.onShare(share), { share: share.paperId });
+      await deliver(ctx, respond, reply);
+    });
   });
 
+  // Bolt acks events itself; over HTTP that answer waits for this listener (processBeforeResponse), so
+  // Slack hears of a reaction only once its vote is written, and is asked to retry when it was not.
   for (const type of ['reaction_added', 'reaction_removed'] as const) {
     app.event(type, async ({ body }) => {
       const parsed = reactionCallback.safeParse(body);
       if (!parsed.success) return dropInvalid(ctx, type, parsed.error);
       const reaction = toReactionEvent(parsed.data.event, ctx.botUserId);
-      if (reaction) await handlers.onReaction(reaction);
+      if (!reaction) return;
+      try {
+        await handlers.onReaction(reaction);
+      } catch (error) {
+        throw new RedeliveryWanted(error);
+      }
     });
   }
+}
+
+/**
+ * Runs `work` after the listener returns. Over HTTP, Slack's answer is sent when the listeners are done
+ * (processBeforeResponse, for the events' sake), so a command or button press that did its work inside
+ * the listener would miss Slack's 3 s deadline; its ack is sent as soon as the listener returns instead.
+ * The work reports its own failures to the person; anything else is logged here.
+ */
+function afterAck(ctx: ListenerContext, work: () => Promise<void>): void {
+  work().catch((error: unknown) => ctx.logger.error({ err: error }, 'Slack command failed after its ack'));
+}
+
+async function runCommand(ctx: ListenerContext, command: SlashCommand, respond: RespondFn): Promise<void> {
+  const invocation: CommandInvocation = {
+    platform: 'slack',
+    channel: `slack:${command.channel_id}`,
+    user: `slack:${command.user_id}`,
+    userName: command.user_name || null,
+    input: { kind: 'text', text: commandText(command.text) },
+    // Channel settings may be changed by the configured admins and by workspace admins and owners.
+    canManageChannel:
+      ctx.config.admins.includes(command.user_id) ||
+      (await ctx.names.isWorkspaceAdmin(`slack:${command.user_id}`)),
+  };
+  ctx.names.remember(invocation.user, invocation.userName);
+  const reply = await guarded(ctx, () => ctx.handlers.onCommand(invocation), { command: command.text });
+  await deliver(ctx, respond, reply);
 }
 
 /**

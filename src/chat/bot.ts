@@ -72,8 +72,9 @@ function describe(items: readonly PaperItem[]): string {
 
 /**
  * The use cases behind every platform: runs commands, posts what should be public, and turns reactions
- * into votes. It knows platforms only through the {@link ChatPlatform} port. No handler ever rejects:
- * failures are logged and answered with a sentence for the person.
+ * into votes. It knows platforms only through the {@link ChatPlatform} port. No command handler ever
+ * rejects: failures are logged and answered with a sentence for the person. A reaction that could not be
+ * recorded rejects after logging, so the platform can have it redelivered.
  */
 export class Bot {
   readonly #deps: BotDeps;
@@ -269,6 +270,8 @@ export class Bot {
       );
     } catch (error) {
       this.#logger.error({ err: error, message: event.message }, 'recording a reaction failed');
+      // The platform may be able to have it sent again (Slack retries a failed event).
+      throw error;
     }
   }
 }

@@ -98,13 +98,21 @@ export interface Suggestion {
   tag?: string;
 }
 
-/** What the core does with platform events. The adapter acks/defers first, then calls these. */
+/**
+ * What the core does with platform events. The adapter acks/defers commands first, then calls these;
+ * reactions are acked after onReaction, where the platform allows it.
+ */
 export interface InboundHandlers {
   /** Runs a `/papers` command; the returned reply goes back to the invoker (public posts are made via post()). */
   onCommand(invocation: CommandInvocation): Promise<Reply>;
   /** The Share button: posts the paper in the channel; the returned reply goes to the person who pressed it. */
   onShare(action: ShareAction): Promise<Reply>;
-  /** Called for every reaction added or removed on any message the bot can see. Never throws. */
+  /**
+   * Called for every reaction added or removed on any message the bot can see. Resolves once the vote is
+   * written (or the reaction is found not to be one). Rejects, after logging, when it could not be written
+   * (the archive unavailable), so that a platform which redelivers events (Slack) can ask for it again.
+   * Idempotent: the same event twice changes nothing more.
+   */
   onReaction(event: ReactionEvent): Promise<void>;
   /**
    * Values to offer for an option as it is typed (Discord's autocomplete). Never rejects (a failure is

@@ -119,9 +119,9 @@ describe('votes: upvote reactions on papers the bot posted', () => {
     expect(await votes()).toBe(0);
   });
 
-  it('GIVEN the store failing THEN the reaction is logged, never thrown', async () => {
+  it('GIVEN the store failing THEN the reaction is logged and rejected, so the platform can redeliver it', async () => {
     await h.archive.store.close();
-    await expect(h.react(message, '+1', 'slack:U2')).resolves.toBeUndefined();
+    await expect(h.react(message, '+1', 'slack:U2')).rejects.toThrow();
     expect(h.logs.some((l) => l.msg === 'recording a reaction failed' && l.err)).toBe(true);
   });
 });
