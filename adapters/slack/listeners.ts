@@ -3,8 +3,10 @@ import type { z } from 'zod';
 import type { CommandInvocation, InboundHandlers, Reply, ShareAction } from '../../src/chat/platform.ts';
 import type { Logger } from '../../src/log.ts';
 import { commandText } from './command-text.ts';
+import type { DeliveryLog } from './deliveries.ts';
 import type { UserNames } from './names.ts';
 import {
+  deliveryId,
   describeIssues,
   reactionCallback,
   type SlashCommand,
@@ -24,6 +26,8 @@ export interface ListenerContext {
   /** The bot's own user id (auth.test), to mark its reactions. */
   botUserId: string;
   names: UserNames;
+  /** The deliveries already handled, so that a retried or replayed one is ignored. */
+  deliveries: DeliveryLog;
 }
 
 /** Shown to the person when a command or the Share button fails unexpectedly (the details go to the log). */
@@ -46,6 +50,17 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     if (!config.teamId || team === config.teamId) return args.next();
     logger.warn({ team, expected: config.teamId }, 'Ignored a Slack request from another workspace');
     // Ack anyway so Slack does not retry or show the person a timeout; nothing else happens.
+    if ('ack' in args && typeof args.ack === 'function') await args.ack();
+  });
+
+  // Each delivery once: a retry of an event already handled, or a replayed request, is acked and ignored.
+  // The id is remembered only when the listeners succeeded, so a retry of a failed event is handled.
+  app.use(async (args) => {
+    const id = deliveryId(args.body);
+    if (!id) return args.next();
+    if ((await ctx.deliveries.once(id, () => args.next())) === 'handled') return;
+    logger.debug({ id, retry: args.context.retryNum }, 'Ignored a Slack delivery already handled');
+    // Events were acked by Bolt already; commands and interactions are acked here.
     if ('ack' in args && typeof args.ack === 'function') await args.ack();
   });
 

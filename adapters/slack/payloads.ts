@@ -66,6 +66,21 @@ export const shareButtonPress = z.object({
 });
 export type ShareButtonPress = z.infer<typeof shareButtonPress>;
 
+const eventDelivery = z.object({ type: z.literal('event_callback'), event_id: eventId });
+const interaction = z.object({ trigger_id: triggerId });
+
+/**
+ * The id of a delivery, for handling each once (deliveries.ts): `event:<event_id>` for an event callback
+ * (Slack keeps it across retries), `trigger:<trigger_id>` for a slash command or an interaction. Undefined
+ * for a body without a well-formed one (validation then drops it, or it is not paperboy's to handle).
+ */
+export function deliveryId(body: unknown): string | undefined {
+  const event = eventDelivery.safeParse(body);
+  if (event.success) return `event:${event.data.event_id}`;
+  const trigger = interaction.safeParse(body);
+  return trigger.success ? `trigger:${trigger.data.trigger_id}` : undefined;
+}
+
 /** A validation failure in a few words for the log: where and what, never the offending value. */
 export function describeIssues(error: z.ZodError): string[] {
   return error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);

@@ -9,6 +9,7 @@ import type {
 import { type HttpRoutes, HttpServer } from '../../src/http/server.ts';
 import { type Logger, silentLogger } from '../../src/log.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { DeliveryLog } from './deliveries.ts';
 import { slackEventsRoute } from './http-route.ts';
 import { registerListeners } from './listeners.ts';
 import { UserNames } from './names.ts';
@@ -123,7 +124,14 @@ export class SlackPlatform implements ChatPlatform {
       ignoreSelf: false,
     });
     const names = new UserNames(app.client, this.#logger);
-    registerListeners(app, { handlers, config, logger: this.#logger, botUserId: auth.user_id, names });
+    registerListeners(app, {
+      handlers,
+      config,
+      logger: this.#logger,
+      botUserId: auth.user_id,
+      names,
+      deliveries: new DeliveryLog(),
+    });
     app.error(async (error) => {
       // Let it through to the receiver, which answers Slack so that it sends the event again.
       if (error instanceof RedeliveryWanted) throw error;

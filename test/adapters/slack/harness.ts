@@ -37,6 +37,13 @@ export const SEED_PAPERS: Paper[] = ['Machine Unlearning at Scale', 'Certified U
   }),
 );
 
+let triggers = 0;
+/** A fresh trigger id: Slack gives every command and interaction its own (paperboy handles each once). */
+export function triggerId(): string {
+  triggers += 1;
+  return `13345224609.${738474920 + triggers}.8088930838d88f008e0`;
+}
+
 /** The `v0=` signature Slack puts in `x-slack-signature`: HMAC-SHA256 of `v0:<ts>:<raw body>`. */
 export function sign(secret: string, timestamp: number, body: string): string {
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
@@ -215,7 +222,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
         api_app_id: 'A0PAPERS',
         is_enterprise_install: 'false',
         response_url: responseUrl,
-        trigger_id: '13345224609.738474920.8088930838d88f008e0',
+        trigger_id: triggerId(),
       }).toString();
       return { res: await send(body, form, opts), responseUrl };
     },
@@ -233,7 +240,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
           channel_id: channel,
           is_ephemeral: true,
         },
-        trigger_id: '13345224609.738474920.8088930838d88f008e0',
+        trigger_id: triggerId(),
         team: { id: FAKE_TEAM_ID, domain: 'papers' },
         enterprise: null,
         is_enterprise_install: false,
