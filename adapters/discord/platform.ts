@@ -3,7 +3,9 @@ import {
   type CloseEvent,
   Events,
   GatewayIntentBits,
+  type Message,
   type MessageReaction,
+  type PartialMessage,
   type PartialMessageReaction,
   Partials,
   type PartialUser,
@@ -20,7 +22,7 @@ import type {
 import { type Logger, silentLogger } from '../../src/log.ts';
 import { reactionPathEmoji } from './emoji.ts';
 import { handleInteraction } from './interactions.ts';
-import { toReactionEvent } from './reactions.ts';
+import { toReactionEvent, toReactionsCleared } from './reactions.ts';
 import { messageRef, parseChannelRef, parseMessageRef } from './refs.ts';
 import { renderReply } from './render.ts';
 import type { DiscordConfig } from './settings.ts';
@@ -85,6 +87,8 @@ export class DiscordPlatform implements ChatPlatform {
     client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, ctx));
     client.on(Events.MessageReactionAdd, (r, u) => void this.reaction(handlers, r, u, true));
     client.on(Events.MessageReactionRemove, (r, u) => void this.reaction(handlers, r, u, false));
+    client.on(Events.MessageReactionRemoveAll, (message) => void this.cleared(handlers, message, null));
+    client.on(Events.MessageReactionRemoveEmoji, (r) => void this.cleared(handlers, r.message, r.emoji));
     // Without an 'error' listener an EventEmitter error would crash the process.
     client.on(Events.Error, (error) => this.logger.error({ err: error }, 'Discord client error'));
     client.on(Events.ShardError, (error) => this.logger.warn({ err: error }, 'Discord gateway error'));
@@ -149,6 +153,26 @@ export class DiscordPlatform implements ChatPlatform {
       await this.client.rest.put(Routes.channelMessageOwnReaction(channelId, messageId, path));
     } catch (error) {
       this.logger.warn({ err: error, message, emoji }, 'Discord reaction failed');
+    }
+  }
+
+  /** "Remove all reactions" (emoji null) and "remove all of one emoji": their votes go too. */
+  private async cleared(
+    handlers: InboundHandlers,
+    message: Message | PartialMessage,
+    emoji: MessageReaction['emoji'] | null,
+  ): Promise<void> {
+    const parsed = toReactionsCleared(message, emoji);
+    if (!parsed) return;
+    if ('problems' in parsed) {
+      this.logger.warn({ problems: parsed.problems }, 'Dropped an invalid Discord reaction removal');
+      return;
+    }
+    try {
+      await handlers.onReactionsCleared(parsed.clear);
+    } catch {
+      // The core logged why; Discord never sends a gateway event twice.
+      this.logger.warn({ message: parsed.clear.message }, 'Cleared Discord reactions still count as votes');
     }
   }
 

@@ -1,7 +1,14 @@
-import type { MessageReaction, PartialMessageReaction, PartialUser, User } from 'discord.js';
+import type {
+  Message,
+  MessageReaction,
+  PartialMessage,
+  PartialMessageReaction,
+  PartialUser,
+  User,
+} from 'discord.js';
 import { z } from 'zod';
 import { MAX_EMOJI_NAME_LENGTH } from '../../src/chat/emoji.ts';
-import type { ReactionEvent } from '../../src/chat/platform.ts';
+import type { ReactionEvent, ReactionsCleared } from '../../src/chat/platform.ts';
 import { channelRef, messageRef, userRef } from './refs.ts';
 
 /** A Discord id: an unsigned 64-bit integer in decimal. */
@@ -27,6 +34,8 @@ const reactionEmoji = z.union([
   }),
 ]);
 type ReactionEmoji = z.infer<typeof reactionEmoji>;
+/** The emoji fields of a discord.js reaction (`reaction.emoji`). */
+type ReactionEmojiFields = MessageReaction['emoji'];
 
 const reactionFields = z.object({
   userId: snowflake,
@@ -71,6 +80,38 @@ export function toReactionEvent(
       added,
       byBot: botUserId !== undefined && userId === botUserId,
       at: at.toISOString(),
+    },
+  };
+}
+
+const clearFields = z.object({ channelId: snowflake, messageId: snowflake, emoji: reactionEmoji.nullable() });
+
+/** What became of a discord.js "remove all" or "remove emoji" event: the core's clear, or a reason to drop it. */
+export type ClearParse = { clear: ReactionsCleared } | { problems: string[] } | null;
+
+/**
+ * The core's clear for discord.js's "remove all reactions" (`emoji` null) or "remove all of one emoji"
+ * event, validated. Discord says which message and emoji, never whose reactions they were, and discord.js
+ * knows them only for a message it cached (and not even then after a restart), so the core clears the
+ * votes by message. Null for a nameless emoji (a custom one deleted from the server): its votes were stored
+ * under a name that can no longer be rebuilt.
+ */
+export function toReactionsCleared(
+  message: Message | PartialMessage,
+  emoji: ReactionEmojiFields | null,
+): ClearParse {
+  if (emoji && !emoji.name) return null;
+  const parsed = clearFields.safeParse({
+    channelId: message.channelId,
+    messageId: message.id,
+    emoji: emoji && { id: emoji.id, name: emoji.name, animated: emoji.animated },
+  });
+  if (!parsed.success) return { problems: describeIssues(parsed.error) };
+  const { channelId, messageId } = parsed.data;
+  return {
+    clear: {
+      message: messageRef(channelId, messageId),
+      emoji: parsed.data.emoji && emojiText(parsed.data.emoji),
     },
   };
 }

@@ -14,6 +14,7 @@ import type {
   InboundHandlers,
   PaperItem,
   ReactionEvent,
+  ReactionsCleared,
   Reply,
   ShareAction,
   Suggestion,
@@ -97,6 +98,7 @@ export class Bot {
       onCommand: (invocation) => this.#onCommand(platform, invocation),
       onShare: (action) => this.#onShare(platform, action),
       onReaction: (event) => this.#onReaction(event),
+      onReactionsCleared: (clear) => this.#onReactionsCleared(clear),
       onSuggest: (query) => this.#onSuggest(platform, query),
     };
   }
@@ -236,6 +238,21 @@ export class Bot {
       });
     }
     return ephemeral(`Shared ${describe(items)} in this channel.`);
+  }
+
+  async #onReactionsCleared(clear: ReactionsCleared): Promise<void> {
+    const emoji = clear.emoji?.trim() ?? null;
+    // Nothing longer was ever stored (see #onReaction).
+    if (emoji !== null && emoji.length > MAX_EMOJI_NAME_LENGTH) return;
+    // A digest's votes are recorded per place (`<message>#<n>`), so its places are cleared with it.
+    const messages = [clear.message, ...KEYCAPS.map((_, i) => `${clear.message}#${i + 1}`)];
+    try {
+      const removed = await this.#deps.store.clearReactions(messages, emoji);
+      if (removed > 0) this.#logger.info({ message: clear.message, emoji, removed }, 'reactions cleared');
+    } catch (error) {
+      this.#logger.error({ err: error, message: clear.message }, 'clearing reactions failed');
+      throw error;
+    }
   }
 
   async #onReaction(event: ReactionEvent): Promise<void> {

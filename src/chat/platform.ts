@@ -47,6 +47,16 @@ export interface ReactionEvent {
   at: string;
 }
 
+/**
+ * Reactions removed from a message all at once, by a moderator or a bot, without the platform saying whose
+ * they were (Discord's "remove all reactions" and "remove all of one emoji").
+ */
+export interface ReactionsCleared {
+  message: MessageRef;
+  /** The emoji removed, as {@link ReactionEvent.emoji} names it; null when every reaction went. */
+  emoji: string | null;
+}
+
 /** One paper in a reply, with what the reply should say about it. */
 export interface PaperItem {
   paper: StoredPaper;
@@ -114,6 +124,11 @@ export interface InboundHandlers {
    * Idempotent: the same event twice changes nothing more.
    */
   onReaction(event: ReactionEvent): Promise<void>;
+  /**
+   * Removes the votes the cleared reactions carried, whoever made them. Resolves once written; rejects,
+   * after logging, when it could not be. Idempotent.
+   */
+  onReactionsCleared(clear: ReactionsCleared): Promise<void>;
   /**
    * Values to offer for an option as it is typed (Discord's autocomplete). Never rejects (a failure is
    * logged and answered with none), returns at most 25, best first, and is quick: it reads only the

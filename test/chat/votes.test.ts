@@ -60,6 +60,15 @@ describe('votes: upvote reactions on papers the bot posted', () => {
     expect(h.logs.some((l) => l.msg === 'emoji name too long; ignored')).toBe(true);
   });
 
+  it('GIVEN reactions cleared (one emoji, then all) THEN the votes they carried go, whoever made them', async () => {
+    await h.react(message, '+1', 'slack:U2');
+    await h.react(message, 'fire', 'slack:U3');
+    await h.handlers.onReactionsCleared({ message, emoji: 'fire' });
+    expect(await votes()).toBe(1);
+    await h.handlers.onReactionsCleared({ message, emoji: null });
+    expect(await votes()).toBe(0);
+  });
+
   it("GIVEN the bot's own reaction THEN no vote", async () => {
     await h.react(message, '+1', 'slack:UBOT', { byBot: true });
     expect(await votes()).toBe(0);
