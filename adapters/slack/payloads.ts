@@ -15,7 +15,7 @@ const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,30}$/, 'not a Slack channel
 /** A message timestamp, the message's id within its channel: `1712345678.000100`. */
 const ts = z.string().regex(/^\d{1,12}\.\d{1,9}$/, 'not a Slack timestamp');
 /** An Events API delivery's id, the same on every retry of it: `Ev0123ABCD`. */
-const eventId = z.string().regex(/^Ev[A-Za-z0-9]{4,40}$/, 'not a Slack event id');
+const eventId = z.string().regex(/^Ev[A-Za-z0-9]{1,40}$/, 'not a Slack event id');
 /** One interaction (a command, a button press): `13345224609.738474920.8088930838d88f008e0`. */
 const triggerId = z.string().regex(/^\d{1,20}\.\d{1,20}\.[0-9a-f]{1,64}$/, 'not a Slack trigger id');
 /** A short name without colons: `+1`, `thumbsup::skin-tone-2`, a custom `party-parrot`. */
