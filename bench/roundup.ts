@@ -53,6 +53,7 @@ try {
     onCommand: async () => ({ visibility: 'ephemeral' }),
     onShare: async () => ({ visibility: 'ephemeral' }),
     onReaction: async () => {},
+    onReactionsCleared: async () => {},
     onSuggest: async () => [],
   });
   // A burst of rate-limit answers at the start, as Slack gives a workspace that posts too fast.

@@ -72,12 +72,13 @@ try {
     const body = new URLSearchParams({
       team_id: 'T0PAPERS',
       channel_id: 'C0BENCH',
-      user_id: `U${counter++}`,
+      user_id: `U${String(counter).padStart(6, '0')}`,
       user_name: 'bench',
       command: '/papers',
       text,
       response_url: responseUrl,
-      trigger_id: '1.2.3',
+      // Slack gives every command its own trigger id; paperboy handles each id once.
+      trigger_id: `1.${counter++}.0`,
     }).toString();
     const ts = Math.floor(Date.now() / 1000);
     const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;

@@ -145,7 +145,7 @@ export class ConsolePlatform implements ChatPlatform {
     try {
       await this.#dispatch(handlers, line);
     } catch (error) {
-      // The handlers never reject by contract; this guards the terminal against a broken one.
+      // A reaction the archive could not record rejects (the only handler that may); say so and go on.
       this.#write(`Something went wrong: ${error instanceof Error ? error.message : String(error)}\n`);
     }
     this.#prompt();

@@ -1,3 +1,4 @@
+import { displayText } from '../../src/chat/display-text.ts';
 import type { PaperItem, Reply } from '../../src/chat/platform.ts';
 import { paperLinks } from '../../src/papers/paper.ts';
 
@@ -15,11 +16,11 @@ export function clip(text: string, max: number): string {
 
 /**
  * Terminal text can carry escape sequences that move the cursor or recolour the screen: a title from a
- * feed must not. Control characters other than newlines are dropped.
+ * feed must not. Control characters other than newlines are dropped (tabs too: they would break the
+ * indentation), and so are bidi overrides (see {@link displayText}).
  */
 export function plain(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');
+  return displayText(text).replace(/\t/g, ' ');
 }
 
 function byline(item: PaperItem): string {

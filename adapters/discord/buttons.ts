@@ -26,6 +26,7 @@ export function parseShareCustomId(customId: string): string | null {
 
 type Links = ReturnType<typeof paperLinks>;
 
+/** The paper's usable links, each URL already made safe by {@link markdownUrl}. */
 function linkList(links: Links): { label: string; url: string }[] {
   const list = [
     { label: 'arXiv', url: links.abs },
@@ -33,16 +34,15 @@ function linkList(links: Links): { label: string; url: string }[] {
     { label: 'Hugging Face', url: links.hf },
     { label: 'Code', url: links.code ?? links.project },
   ];
-  return list.filter(
-    (l): l is { label: string; url: string } =>
-      l.url !== null && l.url.length <= LIMITS.buttonUrl && markdownUrl(l.url) !== null,
-  );
+  return list
+    .map((l) => ({ label: l.label, url: l.url === null ? null : markdownUrl(l.url) }))
+    .filter((l): l is { label: string; url: string } => l.url !== null && l.url.length <= LIMITS.buttonUrl);
 }
 
 /** The paper's links as markdown, for lists too long for a row of buttons each. */
 export function inlineLinks(links: Links): string {
   return linkList(links)
-    .map((l) => `[${l.label}](${markdownUrl(l.url)})`)
+    .map((l) => `[${l.label}](${l.url})`)
     .join(' · ');
 }
 

@@ -3,7 +3,9 @@ import {
   type CloseEvent,
   Events,
   GatewayIntentBits,
+  type Message,
   type MessageReaction,
+  type PartialMessage,
   type PartialMessageReaction,
   Partials,
   type PartialUser,
@@ -20,7 +22,7 @@ import type {
 import { type Logger, silentLogger } from '../../src/log.ts';
 import { reactionPathEmoji } from './emoji.ts';
 import { handleInteraction } from './interactions.ts';
-import { toReactionEvent } from './reactions.ts';
+import { toReactionEvent, toReactionsCleared } from './reactions.ts';
 import { messageRef, parseChannelRef, parseMessageRef } from './refs.ts';
 import { renderReply } from './render.ts';
 import type { DiscordConfig } from './settings.ts';
@@ -85,6 +87,8 @@ export class DiscordPlatform implements ChatPlatform {
     client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, ctx));
     client.on(Events.MessageReactionAdd, (r, u) => void this.reaction(handlers, r, u, true));
     client.on(Events.MessageReactionRemove, (r, u) => void this.reaction(handlers, r, u, false));
+    client.on(Events.MessageReactionRemoveAll, (message) => void this.cleared(handlers, message, null));
+    client.on(Events.MessageReactionRemoveEmoji, (r) => void this.cleared(handlers, r.message, r.emoji));
     // Without an 'error' listener an EventEmitter error would crash the process.
     client.on(Events.Error, (error) => this.logger.error({ err: error }, 'Discord client error'));
     client.on(Events.ShardError, (error) => this.logger.warn({ err: error }, 'Discord gateway error'));
@@ -153,18 +157,44 @@ export class DiscordPlatform implements ChatPlatform {
     }
   }
 
+  /** "Remove all reactions" (emoji null) and "remove all of one emoji": their votes go too. */
+  private async cleared(
+    handlers: InboundHandlers,
+    message: Message | PartialMessage,
+    emoji: MessageReaction['emoji'] | null,
+  ): Promise<void> {
+    const parsed = toReactionsCleared(message, emoji);
+    if (!parsed) return;
+    if ('problems' in parsed) {
+      this.logger.warn({ problems: parsed.problems }, 'Dropped an invalid Discord reaction removal');
+      return;
+    }
+    try {
+      await handlers.onReactionsCleared(parsed.clear);
+    } catch {
+      // The core logged why; Discord never sends a gateway event twice.
+      this.logger.warn({ message: parsed.clear.message }, 'Cleared Discord reactions still count as votes');
+    }
+  }
+
   private async reaction(
     handlers: InboundHandlers,
     reaction: MessageReaction | PartialMessageReaction,
     user: User | PartialUser,
     added: boolean,
   ): Promise<void> {
-    const event = toReactionEvent(reaction, user, added, this.client.user?.id, this.now());
-    if (!event) return;
+    const parsed = toReactionEvent(reaction, user, added, this.client.user?.id, this.now());
+    if (!parsed) return;
+    if ('problems' in parsed) {
+      this.logger.warn({ problems: parsed.problems }, 'Dropped an invalid Discord reaction event');
+      return;
+    }
+    const { event } = parsed;
     try {
       await handlers.onReaction(event);
-    } catch (error) {
-      this.logger.error({ err: error, message: event.message }, 'Reaction handling failed');
+    } catch {
+      // The core logged why. Discord never sends a gateway event twice, so nothing can ask for it again.
+      this.logger.warn({ message: event.message }, 'A Discord reaction was not recorded and is lost');
     }
   }
 }

@@ -3,7 +3,7 @@ import type { PaperItem, Reply } from '../../src/chat/platform.ts';
 import { paperLinks } from '../../src/papers/paper.ts';
 import { buttonRows, inlineLinks } from './buttons.ts';
 import { LIMITS } from './limits.ts';
-import { markdownUrl, neutralizeMentions, safeMarkdown, truncate } from './text.ts';
+import { markdownUrl, safeMarkdown, safePlain, truncate } from './text.ts';
 
 export { parseShareCustomId, shareCustomId } from './buttons.ts';
 export { LIMITS } from './limits.ts';
@@ -86,10 +86,11 @@ function paperEmbed(
     footer: { text: truncate(footerText(item), LIMITS.footer) },
   };
   const url = links.abs ?? links.hf ?? links.project;
-  if (url && markdownUrl(url)) embed.url = url;
+  const safeUrl = url ? markdownUrl(url) : null;
+  if (safeUrl) embed.url = safeUrl;
   if (item.sharedBy) {
-    // Author names are not markdown-rendered, so only mentions are neutralised (escapes would show).
-    const who = neutralizeMentions(item.sharedByName ?? 'a teammate');
+    // Author names are not markdown-rendered, so nothing is escaped (escapes would show).
+    const who = safePlain(item.sharedByName ?? 'a teammate');
     const max = Math.min(LIMITS.author, Math.max(40, Math.floor(budget / 6)));
     embed.author = { name: truncate(`Shared by ${who}`, max) };
   }
@@ -151,7 +152,7 @@ function footerText(item: PaperItem): string {
   const day = p.feedDate ?? p.publishedAt;
   if (day) parts.push(day);
   if (p.arxivId) parts.push(`arXiv:${p.arxivId}`);
-  return neutralizeMentions(parts.join(' · ') || 'paper');
+  return safePlain(parts.join(' · ') || 'paper');
 }
 
 /** The characters Discord counts towards the 6,000 total of a message's embeds. */

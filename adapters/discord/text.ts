@@ -1,4 +1,5 @@
 import { escapeMarkdown } from 'discord.js';
+import { displayText, percentEncodeControls } from '../../src/chat/display-text.ts';
 
 /**
  * Text safety for Discord. Everything the core hands over is plain text, and titles and notes come from
@@ -16,9 +17,22 @@ export function neutralizeMentions(text: string): string {
   return text.replace(/@(everyone|here)/gi, `@${ZWSP}$1`).replace(/<(@[!&]?|#)(\d+)>/g, `<${ZWSP}$1$2>`);
 }
 
-/** Escapes markdown (including masked links) and neutralises mentions, for text Discord renders. */
+/**
+ * Escapes markdown (including masked links) and neutralises mentions, for text Discord renders; control and
+ * bidi formatting characters are dropped first ({@link displayText}).
+ */
 export function safeMarkdown(text: string): string {
-  return neutralizeMentions(escapeMarkdown(text, { maskedLink: true, heading: true, bulletedList: true }));
+  return neutralizeMentions(
+    escapeMarkdown(displayText(text), { maskedLink: true, heading: true, bulletedList: true }),
+  );
+}
+
+/**
+ * For text Discord shows without rendering markdown (embed author names, footers):
+ * control and bidi formatting characters dropped and mentions neutralised, nothing escaped (escapes would show).
+ */
+export function safePlain(text: string): string {
+  return neutralizeMentions(displayText(text));
 }
 
 /**
@@ -39,9 +53,13 @@ export function truncate(text: string, max: number): string {
 /**
  * A URL safe to put inside a markdown link `[label](url)`: only http(s). Parentheses are encoded so the
  * link ends where it should; `<`, `>` and `@` so that none of it reads as a mention when a description
- * cut to Discord's limits ends inside the link and leaves its target as plain text.
+ * cut to Discord's limits ends inside the link and leaves its target as plain text; control and bidi
+ * formatting characters are percent-encoded.
  */
 export function markdownUrl(url: string): string | null {
   if (!/^https?:\/\/\S+$/i.test(url)) return null;
-  return url.replace(/[()<>@]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return percentEncodeControls(url).replace(
+    /[()<>@]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }

@@ -12,3 +12,23 @@ const LINK = /<([a-z][a-z0-9+.-]*:[^|>\s]*)(?:\|[^>]*)?>/gi;
 export function unwrapLinks(text: string): string {
   return text.replace(LINK, '$1');
 }
+
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>' };
+
+/**
+ * Slack delivers `&`, `<` and `>` typed into a slash command as `&amp;`, `&lt;` and `&gt;` (its markup
+ * owns the raw characters). Decoding them in one pass gives back exactly what was typed: `&amp;lt;` (a
+ * person typing `&lt;`) becomes `&lt;`, never `<`. The renderer escapes once on the way out, so text is
+ * neither shown with visible entities (`&amp;lt;`) nor able to turn into live markup.
+ */
+export function decodeEntities(text: string): string {
+  return text.replace(/&(?:amp|lt|gt);/g, (entity) => ENTITIES[entity] ?? entity);
+}
+
+/**
+ * A slash command's `text` as the person typed it: Slack's links unwrapped (they are real markup, so this
+ * comes first), then the entities decoded.
+ */
+export function commandText(raw: string): string {
+  return decodeEntities(unwrapLinks(raw));
+}

@@ -12,7 +12,8 @@ const FORM = 'application/x-www-form-urlencoded';
 /**
  * Whether `rawBody` carries a valid Slack signature: `v0=` HMAC-SHA256 of `v0:timestamp:body` with the
  * signing secret, and a timestamp within five minutes of now in either direction (Slack's rule; Bolt
- * itself only refuses old ones).
+ * itself only refuses old ones). This bounds a replay of a captured request to five minutes after it was
+ * signed; within them, deliveries.ts handles each event or command once.
  */
 export function verifySlackSignature(
   signingSecret: string,

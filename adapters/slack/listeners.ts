@@ -1,9 +1,20 @@
 import type { App, RespondFn } from '@slack/bolt';
+import type { z } from 'zod';
 import type { CommandInvocation, InboundHandlers, Reply, ShareAction } from '../../src/chat/platform.ts';
 import type { Logger } from '../../src/log.ts';
-import { unwrapLinks } from './command-text.ts';
+import { commandText } from './command-text.ts';
+import type { DeliveryLog } from './deliveries.ts';
 import type { UserNames } from './names.ts';
+import {
+  deliveryId,
+  describeIssues,
+  reactionCallback,
+  type SlashCommand,
+  shareButtonPress,
+  slashCommand,
+} from './payloads.ts';
 import { toReactionEvent } from './reactions.ts';
+import { RedeliveryWanted } from './redelivery.ts';
 import { renderReply, SHARE_ACTION_ID } from './render.ts';
 import type { SlackConfig } from './settings.ts';
 
@@ -15,6 +26,8 @@ export interface ListenerContext {
   /** The bot's own user id (auth.test), to mark its reactions. */
   botUserId: string;
   names: UserNames;
+  /** The deliveries already handled, so that a retried or replayed one is ignored. */
+  deliveries: DeliveryLog;
 }
 
 /** Shown to the person when a command or the Share button fails unexpectedly (the details go to the log). */
@@ -26,7 +39,8 @@ const FAILURE_REPLY: Reply = {
 /**
  * Registers paperboy's Slack listeners on `app`: the team filter, the `/papers` slash command, the Share
  * button and reaction events. Commands and button presses are acked before any work (Slack's 3 s deadline);
- * replies then go through `respond()` (the response_url stays valid for 30 minutes).
+ * replies then go through `respond()` (the response_url stays valid for 30 minutes). Every payload is
+ * validated first (payloads.ts); an invalid one is acked, logged and dropped.
  */
 export function registerListeners(app: App, ctx: ListenerContext): void {
   const { handlers, config, logger } = ctx;
@@ -39,52 +53,96 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     if ('ack' in args && typeof args.ack === 'function') await args.ack();
   });
 
-  // Any command starting with /papers, so a second install can name its command /papers-staging.
-  app.command(/^\/papers/, async ({ command, ack, respond }) => {
-    await ack();
-    const invocation: CommandInvocation = {
-      platform: 'slack',
-      channel: `slack:${command.channel_id}`,
-      user: `slack:${command.user_id}`,
-      userName: command.user_name || null,
-      input: { kind: 'text', text: unwrapLinks(command.text ?? '') },
-      // Channel settings may be changed by the configured admins and by workspace admins and owners.
-      canManageChannel:
-        config.admins.includes(command.user_id) ||
-        (await ctx.names.isWorkspaceAdmin(`slack:${command.user_id}`)),
-    };
-    ctx.names.remember(invocation.user, invocation.userName);
-    const reply = await guarded(ctx, () => handlers.onCommand(invocation), { command: command.text });
-    await deliver(ctx, respond, reply);
+  // Each delivery once: a retry of an event already handled, or a replayed request, is acked and ignored.
+  // The id is remembered only when the listeners succeeded, so a retry of a failed event is handled.
+  app.use(async (args) => {
+    const id = deliveryId(args.body);
+    if (!id) return args.next();
+    if ((await ctx.deliveries.once(id, () => args.next())) === 'handled') return;
+    logger.debug({ id, retry: args.context.retryNum }, 'Ignored a Slack delivery already handled');
+    // Events were acked by Bolt already; commands and interactions are acked here.
+    if ('ack' in args && typeof args.ack === 'function') await args.ack();
   });
 
-  app.action(
-    { type: 'block_actions', action_id: SHARE_ACTION_ID },
-    async ({ ack, body, action, respond }) => {
-      await ack();
-      const channel = body.channel?.id ?? body.container?.channel_id;
-      if (action.type !== 'button' || !action.value || !channel) {
-        logger.warn({ channel, actionType: action.type }, 'Share button press without a paper or channel');
-        return;
-      }
-      const share: ShareAction = {
-        platform: 'slack',
-        channel: `slack:${channel}`,
-        user: `slack:${body.user.id}`,
-        userName: body.user.username || body.user.name || null,
-        paperId: action.value,
-      };
+  // Any command starting with /papers, so a second install can name its command /papers-staging.
+  app.command(/^\/papers/, async ({ command: raw, ack, respond }) => {
+    await ack();
+    const parsed = slashCommand.safeParse(raw);
+    if (!parsed.success) return dropInvalid(ctx, 'slash command', parsed.error);
+    afterAck(ctx, () => runCommand(ctx, parsed.data, respond));
+  });
+
+  app.action({ type: 'block_actions', action_id: SHARE_ACTION_ID }, async ({ ack, body, respond }) => {
+    await ack();
+    const parsed = shareButtonPress.safeParse(body);
+    if (!parsed.success) return dropInvalid(ctx, 'Share button press', parsed.error);
+    const press = parsed.data;
+    const channel = press.channel?.id ?? press.container?.channel_id;
+    if (!channel) return logger.warn('Dropped a Share button press that names no channel');
+    const share: ShareAction = {
+      platform: 'slack',
+      channel: `slack:${channel}`,
+      user: `slack:${press.user.id}`,
+      userName: press.user.username || press.user.name || null,
+      paperId: press.actions[0].value,
+    };
+    afterAck(ctx, async () => {
       const reply = await guarded(ctx, () => handlers.onShare(share), { share: share.paperId });
       await deliver(ctx, respond, reply);
-    },
-  );
+    });
+  });
 
+  // Bolt acks events itself; over HTTP that answer waits for this listener (processBeforeResponse), so
+  // Slack hears of a reaction only once its vote is written, and is asked to retry when it was not.
   for (const type of ['reaction_added', 'reaction_removed'] as const) {
-    app.event(type, async ({ event }) => {
-      const reaction = toReactionEvent(event, ctx.botUserId);
-      if (reaction) await handlers.onReaction(reaction);
+    app.event(type, async ({ body }) => {
+      const parsed = reactionCallback.safeParse(body);
+      if (!parsed.success) return dropInvalid(ctx, type, parsed.error);
+      const reaction = toReactionEvent(parsed.data.event, ctx.botUserId);
+      if (!reaction) return;
+      try {
+        await handlers.onReaction(reaction);
+      } catch (error) {
+        throw new RedeliveryWanted(error);
+      }
     });
   }
+}
+
+/**
+ * Runs `work` after the listener returns. Over HTTP, Slack's answer is sent when the listeners are done
+ * (processBeforeResponse, for the events' sake), so a command or button press that did its work inside
+ * the listener would miss Slack's 3 s deadline; its ack is sent as soon as the listener returns instead.
+ * The work reports its own failures to the person; anything else is logged here.
+ */
+function afterAck(ctx: ListenerContext, work: () => Promise<void>): void {
+  work().catch((error: unknown) => ctx.logger.error({ err: error }, 'Slack command failed after its ack'));
+}
+
+async function runCommand(ctx: ListenerContext, command: SlashCommand, respond: RespondFn): Promise<void> {
+  const invocation: CommandInvocation = {
+    platform: 'slack',
+    channel: `slack:${command.channel_id}`,
+    user: `slack:${command.user_id}`,
+    userName: command.user_name || null,
+    input: { kind: 'text', text: commandText(command.text) },
+    // Channel settings may be changed by the configured admins and by workspace admins and owners.
+    canManageChannel:
+      ctx.config.admins.includes(command.user_id) ||
+      (await ctx.names.isWorkspaceAdmin(`slack:${command.user_id}`)),
+  };
+  ctx.names.remember(invocation.user, invocation.userName);
+  const reply = await guarded(ctx, () => ctx.handlers.onCommand(invocation), { command: command.text });
+  await deliver(ctx, respond, reply);
+}
+
+/**
+ * Logs a payload that failed validation, once, at warn: what it was and which fields were wrong, never
+ * their values (an emoji name of 10,000 characters does not belong in the log either). It has been acked,
+ * so Slack will not send it again, and nothing else happens.
+ */
+function dropInvalid(ctx: ListenerContext, what: string, error: z.ZodError): void {
+  ctx.logger.warn({ what, problems: describeIssues(error) }, 'Dropped an invalid Slack payload');
 }
 
 /** Runs a handler; a failure is logged with its context and turned into a short apology for the person. */

@@ -1,3 +1,4 @@
+import { displayText, percentEncodeControls } from '../../src/chat/display-text.ts';
 import type { UserRef } from '../../src/chat/platform.ts';
 
 /**
@@ -11,12 +12,15 @@ import type { UserRef } from '../../src/chat/platform.ts';
 const LONE_SURROGATE = /[\uD800-\uDFFF]/gu;
 
 /**
- * Escapes `&`, `<` and `>`, the three characters Slack asks senders to escape, and replaces a lone UTF-16
- * surrogate (a feed's JSON can carry `\ud800`) with U+FFFD: the Web API form-encodes a message's text, and
- * encoding a lone surrogate throws, so one such title would make every post showing it fail.
+ * Escapes `&`, `<` and `>`, the three characters Slack asks senders to escape, and drops control and bidi
+ * formatting characters ({@link displayText}). Escaping happens here exactly once, on the way out: the text
+ * given is plain (the Slack edge decodes the entities Slack put into command text, see command-text.ts),
+ * so `&lt;` in it is four characters a person typed and shows as such. A lone UTF-16 surrogate (a feed's
+ * JSON can carry `\ud800`) becomes U+FFFD: the Web API form-encodes a message's text, and encoding a lone
+ * surrogate throws, so one such title would make every post showing it fail.
  */
 export function escapeText(raw: string): string {
-  return raw
+  return displayText(raw)
     .replace(LONE_SURROGATE, '\uFFFD')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -71,12 +75,12 @@ export function firstSentence(text: string): string {
 
 /**
  * A URL made safe inside `<url|label>`: only http(s) URLs are kept (anything else gives null), and the
- * characters that would end the link or start a label are percent-encoded.
+ * characters that would end the link or start a label are percent-encoded, as are control and bidi
+ * formatting characters.
  */
 export function safeUrl(url: string | null | undefined): string | null {
   if (!url || !/^https?:\/\/[^\s/]+/i.test(url.trim())) return null;
-  return url
-    .trim()
+  return percentEncodeControls(url.trim())
     .replace(/[<>|\s"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
     .replace(/&/g, '&amp;');
 }

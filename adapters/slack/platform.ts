@@ -9,11 +9,13 @@ import type {
 import { type HttpRoutes, HttpServer } from '../../src/http/server.ts';
 import { type Logger, silentLogger } from '../../src/log.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { DeliveryLog } from './deliveries.ts';
 import { slackEventsRoute } from './http-route.ts';
 import { registerListeners } from './listeners.ts';
 import { UserNames } from './names.ts';
 import { KeyedPacer } from './pacer.ts';
 import { parseSlackMessageRef, slackMessageRef } from './reactions.ts';
+import { answerForRedelivery, logUnredeliverable, RedeliveryWanted } from './redelivery.ts';
 import { renderReply } from './render.ts';
 import type { SlackConfig } from './settings.ts';
 
@@ -122,8 +124,17 @@ export class SlackPlatform implements ChatPlatform {
       ignoreSelf: false,
     });
     const names = new UserNames(app.client, this.#logger);
-    registerListeners(app, { handlers, config, logger: this.#logger, botUserId: auth.user_id, names });
+    registerListeners(app, {
+      handlers,
+      config,
+      logger: this.#logger,
+      botUserId: auth.user_id,
+      names,
+      deliveries: new DeliveryLog(),
+    });
     app.error(async (error) => {
+      // Let it through to the receiver, which answers Slack so that it sends the event again.
+      if (error instanceof RedeliveryWanted) throw error;
       this.#logger.error({ err: error }, 'Slack listener failed');
     });
 
@@ -233,10 +244,21 @@ export class SlackPlatform implements ChatPlatform {
         appToken: config.appToken,
         logger,
         installerOptions: { clientOptions },
+        processEventErrorHandler: logUnredeliverable(this.#logger),
       });
     }
     if (!config.signingSecret) throw new Error('Slack HTTP mode needs SLACK_SIGNING_SECRET');
     // Never started itself: its request listener is mounted behind slackEventsRoute.
-    return new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: SLACK_EVENTS_PATH, logger });
+    return new HTTPReceiver({
+      signingSecret: config.signingSecret,
+      endpoints: SLACK_EVENTS_PATH,
+      logger,
+      // Slack's answer waits until the listeners are done, so a reaction is acked only once its vote is
+      // written, and a vote that could not be written is answered with a 500 (redelivery.ts) for Slack to
+      // retry. Commands and button presses still ack at once: their listeners ack, start the work and
+      // return (listeners.ts).
+      processBeforeResponse: true,
+      processEventErrorHandler: answerForRedelivery(this.#logger),
+    });
   }
 }

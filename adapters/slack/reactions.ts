@@ -1,16 +1,8 @@
 import type { ReactionEvent } from '../../src/chat/platform.ts';
+import type { ReactionCallback } from './payloads.ts';
 
-/** The fields of a `reaction_added` / `reaction_removed` event that paperboy reads. */
-export interface SlackReactionPayload {
-  type: string;
-  user: string;
-  /** The emoji's short name without colons, e.g. `+1` or `thumbsup::skin-tone-2`. */
-  reaction: string;
-  /** What was reacted to: a message (`channel`, `ts`), or a file / file comment (no message ref). */
-  item: { type: string; channel?: string; ts?: string };
-  /** Seconds since the epoch with microseconds, e.g. `1712345678.000200`. */
-  event_ts: string;
-}
+/** The fields of a validated `reaction_added` / `reaction_removed` event that paperboy reads. */
+export type SlackReactionPayload = ReactionCallback['event'];
 
 /** A platform-qualified message ref for a Slack message: `slack:C123:1712345678.000100`. */
 export function slackMessageRef(channel: string, ts: string): string {

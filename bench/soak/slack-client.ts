@@ -8,6 +8,7 @@ export class SignedSlackClient {
   readonly #endpoint: string;
   readonly #secret: string;
   #events = 0;
+  #commands = 0;
 
   constructor(endpoint: string, secret: string) {
     this.#endpoint = endpoint;
@@ -24,7 +25,8 @@ export class SignedSlackClient {
       command: '/papers',
       text: fields.text,
       response_url: fields.responseUrl,
-      trigger_id: '1.2.3',
+      // Slack gives every command its own trigger id; paperboy handles each id once.
+      trigger_id: `1.${++this.#commands}.0`,
     }).toString();
     return this.#post(body, 'application/x-www-form-urlencoded');
   }

@@ -6,13 +6,15 @@ import type { ArxivClient } from '../feed/arxiv-client.ts';
 import type { HfClient } from '../feed/hf-client.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { type PaperStore, type PostKind, StoreUnavailableError, type UserRef } from '../store/port.ts';
-import { KEYCAPS, normalizeEmoji } from './emoji.ts';
+import { displayText } from './display-text.ts';
+import { KEYCAPS, MAX_EMOJI_NAME_LENGTH, normalizeEmoji } from './emoji.ts';
 import type {
   ChatPlatform,
   CommandInvocation,
   InboundHandlers,
   PaperItem,
   ReactionEvent,
+  ReactionsCleared,
   Reply,
   ShareAction,
   Suggestion,
@@ -46,8 +48,9 @@ function describe(items: readonly PaperItem[]): string {
 
 /**
  * The use cases behind every platform: runs commands, posts what should be public, and turns reactions
- * into votes. It knows platforms only through the {@link ChatPlatform} port. No handler ever rejects:
- * failures are logged and answered with a sentence for the person.
+ * into votes. It knows platforms only through the {@link ChatPlatform} port. No command handler ever
+ * rejects: failures are logged and answered with a sentence for the person. A reaction that could not be
+ * recorded rejects after logging, so the platform can have it redelivered.
  */
 export class Bot {
   readonly #deps: BotDeps;
@@ -70,15 +73,22 @@ export class Bot {
       onCommand: (invocation) => this.#onCommand(platform, invocation),
       onShare: (action) => this.#onShare(platform, action),
       onReaction: (event) => this.#onReaction(event),
+      onReactionsCleared: (clear) => this.#onReactionsCleared(clear),
       onSuggest: (query) => this.#onSuggest(platform, query),
     };
   }
 
+  /**
+   * The command and its arguments. Typed text is cleaned of control and bidi formatting characters first
+   * ({@link displayText}): nothing a person means to type, and a NUL would make PostgreSQL refuse a query.
+   */
   #resolve(invocation: CommandInvocation): ParsedCommand {
     const { input } = invocation;
-    return input.kind === 'text'
-      ? parseCommandText(input.text, this.#commands)
-      : resolveOptions(input.subcommand, input.options, this.#commands);
+    if (input.kind === 'text') return parseCommandText(displayText(input.text), this.#commands);
+    const options = Object.fromEntries(
+      Object.entries(input.options).map(([k, v]) => [k, typeof v === 'string' ? displayText(v) : v]),
+    );
+    return resolveOptions(input.subcommand, options, this.#commands);
   }
 
   async #onCommand(platform: ChatPlatform, invocation: CommandInvocation): Promise<Reply> {
@@ -206,9 +216,32 @@ export class Bot {
     return ephemeral(`Shared ${describe(items)} in this channel.`);
   }
 
+  async #onReactionsCleared(clear: ReactionsCleared): Promise<void> {
+    const emoji = clear.emoji?.trim() ?? null;
+    // Nothing longer was ever stored (see #onReaction).
+    if (emoji !== null && emoji.length > MAX_EMOJI_NAME_LENGTH) return;
+    // A digest's votes are recorded per place (`<message>#<n>`), so its places are cleared with it.
+    const messages = [clear.message, ...KEYCAPS.map((_, i) => `${clear.message}#${i + 1}`)];
+    try {
+      const removed = await this.#deps.store.clearReactions(messages, emoji);
+      if (removed > 0) this.#logger.info({ message: clear.message, emoji, removed }, 'reactions cleared');
+    } catch (error) {
+      this.#logger.error({ err: error, message: clear.message }, 'clearing reactions failed');
+      throw error;
+    }
+  }
+
   async #onReaction(event: ReactionEvent): Promise<void> {
     try {
       if (event.byBot) return;
+      // Adapters validate their events; this keeps the stored row bounded whichever platform forgot to.
+      if (event.emoji.length > MAX_EMOJI_NAME_LENGTH) {
+        this.#logger.warn(
+          { message: event.message, length: event.emoji.length },
+          'emoji name too long; ignored',
+        );
+        return;
+      }
       const emoji = normalizeEmoji(event.emoji);
       // On a digest roundup, keycap n votes for the paper at place n (recorded as `<message>#<n>`).
       const place = KEYCAPS.indexOf(emoji as (typeof KEYCAPS)[number]);
@@ -230,6 +263,8 @@ export class Bot {
       );
     } catch (error) {
       this.#logger.error({ err: error, message: event.message }, 'recording a reaction failed');
+      // The platform may be able to have it sent again (Slack retries a failed event).
+      throw error;
     }
   }
 }

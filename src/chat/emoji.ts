@@ -46,6 +46,14 @@ export const KEYCAPS = [
   'keycap_ten',
 ] as const;
 
+/**
+ * The longest emoji name a platform event may carry, in UTF-16 units. Real names are far shorter (Slack's
+ * `thumbsup::skin-tone-2`, a family emoji of 11 units, Discord's 32-character custom names); the bound keeps
+ * a name padded with thousands of variation selectors, which still normalises to an upvote, out of the
+ * archive.
+ */
+export const MAX_EMOJI_NAME_LENGTH = 100;
+
 /** The default upvote set: 👍 ⬆️ 🔥 ❤️. */
 export const DEFAULT_UPVOTE_EMOJI = ['+1', 'arrow_up', 'fire', 'heart'];
 

@@ -47,6 +47,16 @@ export interface ReactionEvent {
   at: string;
 }
 
+/**
+ * Reactions removed from a message all at once, by a moderator or a bot, without the platform saying whose
+ * they were (Discord's "remove all reactions" and "remove all of one emoji").
+ */
+export interface ReactionsCleared {
+  message: MessageRef;
+  /** The emoji removed, as {@link ReactionEvent.emoji} names it; null when every reaction went. */
+  emoji: string | null;
+}
+
 /** One paper in a reply, with what the reply should say about it. */
 export interface PaperItem {
   paper: StoredPaper;
@@ -98,14 +108,27 @@ export interface Suggestion {
   tag?: string;
 }
 
-/** What the core does with platform events. The adapter acks/defers first, then calls these. */
+/**
+ * What the core does with platform events. The adapter acks/defers commands first, then calls these;
+ * reactions are acked after onReaction, where the platform allows it.
+ */
 export interface InboundHandlers {
   /** Runs a `/papers` command; the returned reply goes back to the invoker (public posts are made via post()). */
   onCommand(invocation: CommandInvocation): Promise<Reply>;
   /** The Share button: posts the paper in the channel; the returned reply goes to the person who pressed it. */
   onShare(action: ShareAction): Promise<Reply>;
-  /** Called for every reaction added or removed on any message the bot can see. Never throws. */
+  /**
+   * Called for every reaction added or removed on any message the bot can see. Resolves once the vote is
+   * written (or the reaction is found not to be one). Rejects, after logging, when it could not be written
+   * (the archive unavailable), so that a platform which redelivers events (Slack) can ask for it again.
+   * Idempotent: the same event twice changes nothing more.
+   */
   onReaction(event: ReactionEvent): Promise<void>;
+  /**
+   * Removes the votes the cleared reactions carried, whoever made them. Resolves once written; rejects,
+   * after logging, when it could not be. Idempotent.
+   */
+  onReactionsCleared(clear: ReactionsCleared): Promise<void>;
   /**
    * Values to offer for an option as it is typed (Discord's autocomplete). Never rejects (a failure is
    * logged and answered with none), returns at most 25, best first, and is quick: it reads only the

@@ -130,6 +130,12 @@ export interface PaperStore {
    */
   addReaction(change: ReactionChange): Promise<number | null>;
   removeReaction(change: ReactionChange): Promise<number | null>;
+  /**
+   * Removes every reaction on any of `messages`, or only those with `emoji` (exactly as stored), whoever
+   * made them: for a platform event that clears reactions without saying whose they were. Idempotent.
+   * Returns how many reactions were removed.
+   */
+  clearReactions(messages: readonly MessageRef[], emoji: string | null): Promise<number>;
   /** Papers ranked by distinct voters whose first vote is at or after `since` (ISO; null = all time). */
   topVoted(since: string | null, limit: number): Promise<TopEntry[]>;
 

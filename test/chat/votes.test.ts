@@ -54,6 +54,21 @@ describe('votes: upvote reactions on papers the bot posted', () => {
     expect(await votes()).toBe(0);
   });
 
+  it('GIVEN an upvote emoji padded past 100 characters THEN no vote and nothing stored', async () => {
+    await h.react(message, `+1${'\ufe0f'.repeat(10_000)}`, 'discord:7');
+    expect(await votes()).toBe(0);
+    expect(h.logs.some((l) => l.msg === 'emoji name too long; ignored')).toBe(true);
+  });
+
+  it('GIVEN reactions cleared (one emoji, then all) THEN the votes they carried go, whoever made them', async () => {
+    await h.react(message, '+1', 'slack:U2');
+    await h.react(message, 'fire', 'slack:U3');
+    await h.handlers.onReactionsCleared({ message, emoji: 'fire' });
+    expect(await votes()).toBe(1);
+    await h.handlers.onReactionsCleared({ message, emoji: null });
+    expect(await votes()).toBe(0);
+  });
+
   it("GIVEN the bot's own reaction THEN no vote", async () => {
     await h.react(message, '+1', 'slack:UBOT', { byBot: true });
     expect(await votes()).toBe(0);
@@ -113,9 +128,9 @@ describe('votes: upvote reactions on papers the bot posted', () => {
     expect(await votes()).toBe(0);
   });
 
-  it('GIVEN the store failing THEN the reaction is logged, never thrown', async () => {
+  it('GIVEN the store failing THEN the reaction is logged and rejected, so the platform can redeliver it', async () => {
     await h.archive.store.close();
-    await expect(h.react(message, '+1', 'slack:U2')).resolves.toBeUndefined();
+    await expect(h.react(message, '+1', 'slack:U2')).rejects.toThrow();
     expect(h.logs.some((l) => l.msg === 'recording a reaction failed' && l.err)).toBe(true);
   });
 });

@@ -321,6 +321,36 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         expect((await store.getPaper('2401.00001'))?.teamVotes).toBe(1);
       });
 
+      it('clears the reactions on messages, of one emoji or all, whoever made them; idempotent', async () => {
+        await store.recordPost(post('discord:9:1', '2401.00001', 'discord:9'));
+        await store.recordPost(post('discord:9:2#1', '2401.00001', 'discord:9'));
+        await store.recordPost(post('discord:9:2#2', '2401.00002', 'discord:9'));
+        await store.recordPost(post('discord:9:3', '2401.00002', 'discord:9'));
+        const at = '2026-01-02T00:00:00.000Z';
+        const react = (message: string, user: string, emoji: string) =>
+          store.addReaction({ message, user, emoji, at });
+        await react('discord:9:1', 'discord:1', '👍');
+        await react('discord:9:1', 'discord:1', '🔥');
+        await react('discord:9:1', 'discord:2', '👍');
+        await react('discord:9:2#1', 'discord:3', '1️⃣');
+        await react('discord:9:2#2', 'discord:4', '2️⃣');
+        await react('discord:9:3', 'discord:5', '👍');
+        const votes = async (id: string) => (await store.getPaper(id))?.teamVotes;
+
+        expect(await store.clearReactions(['discord:9:1'], '👍')).toBe(2);
+        expect(await votes('2401.00001')).toBe(2);
+        expect(await store.clearReactions(['discord:9:2', 'discord:9:2#1', 'discord:9:2#2'], null)).toBe(2);
+        expect(await votes('2401.00001')).toBe(1);
+        expect(await votes('2401.00002')).toBe(1);
+        expect(await store.clearReactions(['discord:9:2', 'discord:9:2#1', 'discord:9:2#2'], null)).toBe(0);
+        expect(await store.clearReactions(['discord:9:1'], null)).toBe(1);
+        expect(await votes('2401.00001')).toBe(0);
+        expect(await store.clearReactions([], null)).toBe(0);
+        expect((await store.topVoted(null, 10)).map((e) => [e.paper.id, e.voters])).toEqual([
+          ['2401.00002', ['discord:5']],
+        ]);
+      });
+
       it('ignores reactions on messages that show no paper', async () => {
         await store.recordPost(post('slack:C1:h', null));
         const at = '2026-01-02T00:00:00.000Z';

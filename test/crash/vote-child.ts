@@ -24,7 +24,7 @@ const bot = new Bot({
   hf: new HfClient({ baseUrl: nowhere, retries: 0 }),
   arxiv: new ArxivClient({ baseUrl: nowhere, retries: 0 }),
   upvoteEmoji: DEFAULT_UPVOTE_EMOJI,
-  // Errors reach the parent on stderr: onReaction logs a failed vote instead of throwing.
+  // Errors reach the parent on stderr: onReaction logs a failed vote, then rejects and ends this child.
   logger: createLogger('error', process.stderr),
 });
 const { onReaction } = bot.handlersFor(new RecordingPlatform('slack'));

@@ -3,6 +3,7 @@ import type {
   CommandInvocation,
   InboundHandlers,
   ReactionEvent,
+  ReactionsCleared,
   Reply,
   ShareAction,
   Suggestion,
@@ -48,6 +49,7 @@ export function recordingHandlers(
   const suggestions = new Recorder<SuggestQuery>();
   const shares = new Recorder<ShareAction>();
   const reactions = new Recorder<ReactionEvent>();
+  const clears = new Recorder<ReactionsCleared>();
   const handlers: InboundHandlers = {
     async onCommand(invocation) {
       commands.push(invocation);
@@ -60,10 +62,13 @@ export function recordingHandlers(
     async onReaction(event) {
       reactions.push(event);
     },
+    async onReactionsCleared(clear) {
+      clears.push(clear);
+    },
     async onSuggest(query) {
       suggestions.push(query);
       return suggest(query);
     },
   };
-  return { handlers, commands, shares, reactions, suggestions };
+  return { handlers, commands, shares, reactions, clears, suggestions };
 }

@@ -9,7 +9,7 @@ import { ArxivClient } from '../../src/feed/arxiv-client.ts';
 import { HfClient } from '../../src/feed/hf-client.ts';
 import type { PaperStore } from '../../src/store/port.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
-import { BOT_TOKEN, postSigned, SEED_PAPERS, SIGNING_SECRET } from '../adapters/slack/harness.ts';
+import { BOT_TOKEN, postSigned, SEED_PAPERS, SIGNING_SECRET, triggerId } from '../adapters/slack/harness.ts';
 import { type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
 import { FAKE_TEAM_ID, type FakeSlackApi, type SlackCall, startFakeSlackApi } from '../fakes/slack-api.ts';
 
@@ -93,7 +93,7 @@ export async function startFaultBot(options: FaultBotOptions = {}): Promise<Faul
         text,
         api_app_id: 'A0PAPERS',
         response_url: responseUrl,
-        trigger_id: '13345224609.738474920.8088930838d88f008e0',
+        trigger_id: triggerId(),
       }).toString();
       const res = await postSigned(endpoint, SIGNING_SECRET, body);
       if (res.status !== 200) throw new Error(`the slash command was answered ${res.status}`);

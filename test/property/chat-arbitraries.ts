@@ -69,12 +69,33 @@ export const TERMINAL_SYNTAX = [
   '\u0000',
 ];
 
+/** Bidi embeddings, overrides and isolates, which reorder the rest of a line, and a NUL. */
+export const BIDI_SYNTAX = [
+  '\u202e',
+  '\u202d',
+  '\u202a',
+  '\u202b',
+  '\u202c',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+  '\u202egnp.exe',
+  '\u0000',
+];
+
 /** Text that mixes every kind of hostile syntax with arbitrary strings. */
 export const hostileText: fc.Arbitrary<string> = fc
-  .array(fc.oneof(fc.constantFrom(...SLACK_SYNTAX, ...DISCORD_SYNTAX, ...TERMINAL_SYNTAX), anyText), {
-    minLength: 1,
-    maxLength: 8,
-  })
+  .array(
+    fc.oneof(
+      fc.constantFrom(...SLACK_SYNTAX, ...DISCORD_SYNTAX, ...TERMINAL_SYNTAX, ...BIDI_SYNTAX),
+      anyText,
+    ),
+    {
+      minLength: 1,
+      maxLength: 8,
+    },
+  )
   .map((parts) => parts.join(''));
 
 const nonEmptyHostile = hostileText.filter((s) => s.trim() !== '');

@@ -229,6 +229,17 @@ export class PostgresStore implements PaperStore {
     return this.changeReaction(change, false);
   }
 
+  async clearReactions(messages: readonly MessageRef[], emoji: string | null): Promise<number> {
+    const r =
+      emoji === null
+        ? await this.pool.query('DELETE FROM reactions WHERE message = ANY($1::text[])', [messages])
+        : await this.pool.query('DELETE FROM reactions WHERE message = ANY($1::text[]) AND emoji = $2', [
+            messages,
+            emoji,
+          ]);
+    return r.rowCount ?? 0;
+  }
+
   private async changeReaction(c: ReactionChange, add: boolean): Promise<number | null> {
     return this.transaction(async (q) => {
       const post = await q.query<{ paper_id: string | null }>(

@@ -208,6 +208,16 @@ export class SqliteStore implements PaperStore {
     return this.changeReaction(change, false);
   }
 
+  async clearReactions(messages: readonly MessageRef[], emoji: string | null): Promise<number> {
+    const inMessages = 'message IN (SELECT value FROM json_each(?))';
+    const list = JSON.stringify(messages);
+    const result =
+      emoji === null
+        ? this.stmt(`DELETE FROM reactions WHERE ${inMessages}`).run(list)
+        : this.stmt(`DELETE FROM reactions WHERE ${inMessages} AND emoji = ?`).run(list, emoji);
+    return result.changes;
+  }
+
   private changeReaction(c: ReactionChange, add: boolean): number | null {
     const run = this.db.transaction((): number | null => {
       const post = this.stmt('SELECT paper_id FROM posts WHERE message = ?').get(c.message) as

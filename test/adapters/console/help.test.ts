@@ -11,6 +11,7 @@ const unused: InboundHandlers = {
   onCommand: async () => ({ visibility: 'ephemeral', text: 'not expected' }),
   onShare: async () => ({ visibility: 'ephemeral', text: 'not expected' }),
   onReaction: async () => undefined,
+  onReactionsCleared: async () => undefined,
   onSuggest: async () => [],
 };
 

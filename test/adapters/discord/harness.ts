@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DiscordPlatform } from '../../../adapters/discord/platform.ts';
 import { Bot } from '../../../src/chat/bot.ts';
-import type { InboundHandlers, ReactionEvent } from '../../../src/chat/platform.ts';
+import type { InboundHandlers, ReactionEvent, ReactionsCleared } from '../../../src/chat/platform.ts';
 import { ArxivClient } from '../../../src/feed/arxiv-client.ts';
 import { HfClient } from '../../../src/feed/hf-client.ts';
 import { parseHfJson } from '../../../src/feed/hf-json.ts';
@@ -24,12 +24,13 @@ export interface DiscordBot {
 
 /**
  * The real Bot (commands, store, votes) behind the Discord adapter, over discord.js's real client and the
- * fake Discord, with the 2024-10-25 feed archived. `onReactionHandled` sees each reaction after the bot
- * handled it, so tests wait for the vote rather than a clock.
+ * fake Discord, with the 2024-10-25 feed archived. `onReactionHandled` (and `onReactionsClearedHandled`)
+ * see each reaction (clear) after the bot handled it, so tests wait for the vote rather than a clock.
  */
 export async function startDiscordBot(options: {
   upvoteEmoji: string[];
   onReactionHandled?: (event: ReactionEvent) => void;
+  onReactionsClearedHandled?: (clear: ReactionsCleared) => void;
 }): Promise<DiscordBot> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-discord-'));
   const store = SqliteStore.open(join(dir, 'archive.db'), { now: () => NOW });
@@ -53,6 +54,10 @@ export async function startDiscordBot(options: {
     onReaction: async (event) => {
       await core.onReaction(event);
       options.onReactionHandled?.(event);
+    },
+    onReactionsCleared: async (clear) => {
+      await core.onReactionsCleared(clear);
+      options.onReactionsClearedHandled?.(clear);
     },
   };
   await platform.start(handlers);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unwrapLinks } from '../../../adapters/slack/command-text.ts';
+import { commandText, unwrapLinks } from '../../../adapters/slack/command-text.ts';
 
 describe('unwrapLinks', () => {
   it.each([
@@ -24,5 +24,22 @@ describe('unwrapLinks', () => {
     ['an unclosed bracket', 'a < b and <https://x', 'a < b and <https://x'],
   ])('GIVEN %s THEN %j', (_what, text, expected) => {
     expect(unwrapLinks(text)).toBe(expected);
+  });
+});
+
+describe('commandText: what the person typed, from what Slack delivers', () => {
+  it.each([
+    ['a typed broadcast, which Slack escapes', 'great read &lt;!here&gt;', 'great read <!here>'],
+    ['a typed ampersand', 'R&amp;D', 'R&D'],
+    ['a typed entity, decoded once only', 'say &amp;lt;', 'say &lt;'],
+    [
+      'a pasted link whose URL Slack escaped',
+      '<https://x.example/?a=1&amp;b=2|x.example>',
+      'https://x.example/?a=1&b=2',
+    ],
+    ['a typed link, left as text', '&lt;https://x.example&gt;', '<https://x.example>'],
+    ['entities Slack never sends, left alone', '&quot; &#60; &nbsp;', '&quot; &#60; &nbsp;'],
+  ])('GIVEN %s THEN %j', (_what, text, expected) => {
+    expect(commandText(text)).toBe(expected);
   });
 });

@@ -9,6 +9,7 @@ import { DEFAULT_UPVOTE_EMOJI } from '../../../src/chat/emoji.ts';
 import type { InboundHandlers, ReactionEvent } from '../../../src/chat/platform.ts';
 import { ArxivClient } from '../../../src/feed/arxiv-client.ts';
 import { HfClient } from '../../../src/feed/hf-client.ts';
+import type { Logger } from '../../../src/log.ts';
 import type { Paper } from '../../../src/papers/paper.ts';
 import { SqliteStore } from '../../../src/store/sqlite/store.ts';
 import { type FakeHf, startFakeHf } from '../../fakes/hf-server.ts';
@@ -40,6 +41,13 @@ export const SEED_PAPERS: Paper[] = ['Machine Unlearning at Scale', 'Certified U
     comments: 0,
   }),
 );
+
+let triggers = 0;
+/** A fresh trigger id: Slack gives every command and interaction its own (paperboy handles each once). */
+export function triggerId(): string {
+  triggers += 1;
+  return `13345224609.${738474920 + triggers}.8088930838d88f008e0`;
+}
 
 /** The `v0=` signature Slack puts in `x-slack-signature`: HMAC-SHA256 of `v0:<ts>:<raw body>`. */
 export function sign(secret: string, timestamp: number, body: string): string {
@@ -117,7 +125,7 @@ export function slashCommandBody(
     api_app_id: 'A0PAPERS',
     is_enterprise_install: 'false',
     response_url: responseUrl,
-    trigger_id: '13345224609.738474920.8088930838d88f008e0',
+    trigger_id: triggerId(),
   }).toString();
 }
 
@@ -131,6 +139,8 @@ export interface SlackHarness {
   api: FakeSlackApi;
   hf: FakeHf;
   store: SqliteStore;
+  /** The archive's file, for a second connection (another writer holding the lock). */
+  dbPath: string;
   platform: SlackPlatform;
   /** The fake Socket Mode server, when started with `socketMode`. */
   socket: FakeSocketMode | undefined;
@@ -168,6 +178,10 @@ export interface HarnessOptions {
   hfTimeoutMs?: number;
   /** Connect over a fake Socket Mode server instead of listening for HTTP. */
   socketMode?: boolean;
+  /** Logger for the platform and the bot; silent when absent. */
+  logger?: Logger;
+  /** How long an archive write waits for another writer's lock (SqliteStore's default when absent). */
+  busyTimeoutMs?: number;
 }
 
 /** The real Bot on a temporary SQLite archive, behind the real Slack adapter, against the fakes. */
@@ -180,13 +194,15 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
   });
   const hf = await startFakeHf();
   const socket = options.socketMode ? await startFakeSocketMode(api) : undefined;
-  const store = SqliteStore.open(join(dir, 'archive.db'));
+  const dbPath = join(dir, 'archive.db');
+  const store = SqliteStore.open(dbPath, { busyTimeoutMs: options.busyTimeoutMs });
   await store.upsertPapers(SEED_PAPERS);
   const bot = new Bot({
     store,
     hf: new HfClient({ baseUrl: hf.url, retries: 0, timeoutMs: options.hfTimeoutMs ?? 5000 }),
     arxiv: new ArxivClient({ baseUrl: hf.arxivUrl, retries: 0, minIntervalMs: 0 }),
     upvoteEmoji: DEFAULT_UPVOTE_EMOJI,
+    logger: options.logger,
   });
   const config: SlackConfig = {
     botToken: BOT_TOKEN,
@@ -203,6 +219,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     host: '127.0.0.1',
     postIntervalMs: options.postIntervalMs ?? 0,
     retryConfig: { retries: 3, minTimeout: 10, maxTimeout: 50 },
+    logger: options.logger,
   });
 
   // Observe the core's reaction handling so tests wait on its completion instead of sleeping.
@@ -236,6 +253,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     api,
     hf,
     store,
+    dbPath,
     platform,
     socket,
     endpoint,
@@ -274,7 +292,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
           channel_id: channel,
           is_ephemeral: true,
         },
-        trigger_id: '13345224609.738474920.8088930838d88f008e0',
+        trigger_id: triggerId(),
         team: { id: FAKE_TEAM_ID, domain: 'papers' },
         enterprise: null,
         is_enterprise_install: false,

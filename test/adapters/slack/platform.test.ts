@@ -40,6 +40,7 @@ function echoHandlers(seen: CommandInvocation[]): InboundHandlers {
     },
     onShare: async () => ({ visibility: 'ephemeral', text: 'shared' }),
     onReaction: async () => undefined,
+    onReactionsCleared: async () => undefined,
     onSuggest: async () => [],
   };
 }

@@ -1,0 +1,66 @@
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventCallback, reactionEvent } from './event-bodies.ts';
+import { SIGNING_SECRET, type SlackHarness, sign, startSlackHarness } from './harness.ts';
+
+/**
+ * A reaction is acked only once its vote is written: when the archive cannot take the write, Slack is
+ * answered with a 500 and its retry (same event, `x-slack-retry-num`) records the vote. (Commands are
+ * still acked before their work: http.test.ts, "acks before slow work".)
+ */
+let h: SlackHarness;
+let message: { channel: string; ts: string };
+const PAPER = '2410.17243';
+
+beforeAll(async () => {
+  // A write waiting for another writer's lock gives up after 50 ms (SQLITE_BUSY), as after 5 s in production.
+  h = await startSlackHarness({ busyTimeoutMs: 50 });
+  const { responseUrl } = await h.command(`share ${PAPER}`, { user: 'U0BOB', channel: 'C0ACK' });
+  await h.api.waitFor((c) => c.method === 'respond' && responseUrl.endsWith(c.path));
+  const posted = h.api.messages.find((m) => m.channel === 'C0ACK');
+  if (!posted) throw new Error('the share was not posted');
+  message = { channel: posted.channel, ts: posted.ts };
+});
+afterAll(() => h?.close());
+
+/** POSTs an event callback signed now, as Slack sends a delivery; `retry` adds Slack's retry headers. */
+function deliver(body: string, retry?: number): Promise<Response> {
+  const ts = Math.floor(Date.now() / 1000);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-slack-request-timestamp': String(ts),
+    'x-slack-signature': sign(SIGNING_SECRET, ts, body),
+  };
+  if (retry !== undefined) {
+    headers['x-slack-retry-num'] = String(retry);
+    headers['x-slack-retry-reason'] = 'http_error';
+  }
+  return fetch(h.endpoint, { method: 'POST', headers, body });
+}
+
+const votes = async () => (await h.store.getPaper(PAPER))?.teamVotes;
+
+describe('reaction events are acked after the vote is written', () => {
+  it('GIVEN a reaction THEN by the time Slack has its answer, the vote is in the archive', async () => {
+    const res = await deliver(eventCallback(reactionEvent('reaction_added', message, 'U0CAROL', '+1')));
+    expect(res.status).toBe(200);
+    expect(await votes()).toBe(1);
+  });
+
+  it('GIVEN the archive locked by another writer THEN a 500, and Slack’s retry after the lock is gone records the vote', async () => {
+    const body = eventCallback(reactionEvent('reaction_added', message, 'U0DAVE', '+1'));
+    const other = new Database(h.dbPath);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const refused = await deliver(body);
+      expect(refused.status).toBe(500);
+      expect(await votes()).toBe(1);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    const retried = await deliver(body, 1);
+    expect(retried.status).toBe(200);
+    expect(await votes()).toBe(2);
+  });
+});
