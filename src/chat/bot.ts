@@ -7,16 +7,17 @@ import type { HfClient } from '../feed/hf-client.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { type PaperStore, type PostKind, StoreUnavailableError, type UserRef } from '../store/port.ts';
 import { KEYCAPS, normalizeEmoji } from './emoji.ts';
-import type {
-  ChatPlatform,
-  CommandInvocation,
-  InboundHandlers,
-  PaperItem,
-  ReactionEvent,
-  Reply,
-  ShareAction,
-  Suggestion,
-  SuggestQuery,
+import {
+  type ChatPlatform,
+  type CommandInvocation,
+  type InboundHandlers,
+  newPostKey,
+  type PaperItem,
+  type ReactionEvent,
+  type Reply,
+  type ShareAction,
+  type Suggestion,
+  type SuggestQuery,
 } from './platform.ts';
 
 /** What the bot runs on. Everything is injected so tests pass a real store and clients aimed at fakes. */
@@ -176,7 +177,9 @@ export class Bot {
     const items = reply.papers ?? [];
     let message: string;
     try {
-      message = await platform.post(channel, reply);
+      // A key of its own: a request the platform client retries (a timeout, a 5xx after the message was
+      // made) then returns the one message rather than sharing the paper twice.
+      message = await platform.post(channel, reply, { idempotencyKey: newPostKey() });
     } catch (error) {
       this.#logger.error({ err: error, channel, platform: platform.name }, 'post failed');
       return ephemeral(

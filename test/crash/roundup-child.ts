@@ -90,7 +90,7 @@ const scheduler = new Scheduler({
   logger: createLogger('error', process.stderr),
   now: () => now,
   instanceId: instance,
-  staleClaimMs: 10 * 60_000,
+  leaseMs: 10 * 60_000,
   // One channel at a time: at most one message is ever between its post and its ledger entry.
   concurrency: 1,
 });
