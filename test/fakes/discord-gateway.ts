@@ -45,6 +45,15 @@ export interface FakeDiscord extends FakeInteractions {
   messages: Map<string, APIMessage>;
   /** The next `times` requests of `method` whose route matches answer 429 with `retryAfter` seconds. */
   rateLimit(method: string, route: RegExp, retryAfter?: number, times?: number): void;
+  /**
+   * The next `times` requests of `method` whose route matches answer `status` (a 5xx), having taken effect
+   * first when `effect` is set: the message exists, and the client never heard of it.
+   */
+  serverError(
+    method: string,
+    route: RegExp,
+    options: { status?: number; times?: number; effect?: boolean },
+  ): void;
   /** Dispatches a gateway event to the session (queued for replay on RESUME when disconnected). */
   dispatch(t: string, d: unknown): void;
   /** Drops the gateway connection: a close frame with code 4000 (unknown error) or a raw socket destroy. */
@@ -110,6 +119,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     originals: new Map(),
     gatewayUrl: () => `ws://127.0.0.1:${port}/gateway`,
     rateLimits,
+    serverErrors: [],
+    nonces: new Map(),
+    // Discord documents "the past few minutes"; two is the conservative reading.
+    nonceWindowMs: 2 * 60_000,
   };
   const recordFrame = (frame: Omit<GatewayFrame, 'at'>) => {
     frames.push({ ...frame, at: Date.now() });
@@ -240,6 +253,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     messages: world.messages,
     rateLimit: (method, route, retryAfter = 1, times = 1) => {
       rateLimits.push({ method, route, retryAfter, times });
+    },
+    serverError: (method, route, { status = 500, times = 1, effect = false }) => {
+      world.serverErrors.push({ method, route, status, times, effect });
     },
     dispatch,
     drop: (mode) => {
