@@ -262,7 +262,8 @@ describe('the lease on a running roundup', () => {
       defaults: DEFAULTS,
       logger: silentLogger,
       now: () => clock.now,
-      leaseMs: 300,
+      // Long enough that a busy machine's event-loop stalls do not let it run out between renewals.
+      leaseMs: 1000,
     });
     clock.now = new Date('2024-10-25T09:00:00Z');
     const localDate = '2024-10-25';
@@ -272,10 +273,10 @@ describe('the lease on a running roundup', () => {
     // Wait until a renewal came more than a whole lease after the claim: the run is still waiting...
     await until(async () => {
       const r = await store.getRoundup('slack:SLOW', localDate);
-      return Date.parse(r?.leaseUntil ?? '') - Date.parse(r?.claimedAt ?? '') > 2 * 300;
+      return Date.parse(r?.leaseUntil ?? '') - Date.parse(r?.claimedAt ?? '') > 2 * 1000;
     });
     // ...and still holds the roundup: another instance cannot take it.
-    expect(await store.claimRoundup('slack:SLOW', localDate, 'other', 300)).toBe(false);
+    expect(await store.claimRoundup('slack:SLOW', localDate, 'other', 1000)).toBe(false);
     release();
     expect((await ticking).map((r) => r.outcome)).toEqual(['posted']);
     expect((await store.getRoundup('slack:SLOW', localDate))?.leaseUntil).toBeNull();
