@@ -78,7 +78,19 @@ export async function findKeyed(
   const oldest = Math.max(0, (fromMs - CLOCK_ALLOWANCE_MS) / 1000).toFixed(6);
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const res = await historyPage(ctx, channel, oldest, cursor);
+    let res: webApi.ConversationsHistoryResponse;
+    try {
+      res = await historyPage(ctx, channel, oldest, cursor);
+    } catch (error) {
+      // An app installed before the history scopes were added cannot look: posting (and perhaps
+      // repeating one message) beats failing every roundup until someone reinstalls it.
+      if ((error as { data?: { error?: string } }).data?.error !== 'missing_scope') throw error;
+      ctx.logger.warn(
+        { channel },
+        'Slack refused to show the channel history (missing_scope): add channels:history and groups:history from adapters/slack/manifest.yml and reinstall the app, or a post repeated after a crash may show twice',
+      );
+      return null;
+    }
     for (const m of res.messages ?? []) {
       const payload = m.metadata?.event_payload as { key?: unknown } | undefined;
       if (m.metadata?.event_type === POST_METADATA_EVENT && payload?.key === key && m.bot_id === ctx.botId)

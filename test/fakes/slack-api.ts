@@ -26,10 +26,11 @@ export interface FakeSlackApi {
   /** Messages posted with chat.postMessage, in order. */
   messages: PostedMessage[];
   /**
-   * Makes chat.postMessage and conversations.history in `channel` answer `{ ok: false, error }`, as Slack
-   * does once the bot was removed (`not_in_channel`) or the channel archived (`is_archived`); null undoes it.
+   * Makes chat.postMessage and conversations.history in `channel` (or only the method `only`) answer
+   * `{ ok: false, error }`, as Slack does once the bot was removed (`not_in_channel`), the channel archived
+   * (`is_archived`), or a scope is missing (`missing_scope`); null undoes it.
    */
-  refuse(channel: string, error: string | null): void;
+  refuse(channel: string, error: string | null, only?: string): void;
   /**
    * Called with each message as soon as it is kept, before Slack's answer is sent: a test can end the
    * poster there, between the message existing and the poster learning of it.
@@ -110,7 +111,10 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   const reactions = new Set<string>();
   const scripts = new Map<string, ScriptedResponse[]>();
   const waiters = new Set<{ predicate: (c: SlackCall) => boolean; resolve: (c: SlackCall) => void }>();
+  /** Refusals by `<method> <channel>`, the method `*` for every method. */
   const refused = new Map<string, string>();
+  const refusal = (method: string, channel: string) =>
+    refused.get(`${method} ${channel}`) ?? refused.get(`* ${channel}`);
   const now = options.now ?? Date.now;
   /** The last ts handed out, in microseconds: each new one is later, as Slack's are within a channel. */
   let lastTs = 0;
@@ -141,8 +145,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       case 'chat.postMessage': {
         const channel = String(body.channel ?? '');
         if (!channel) return { ok: false, error: 'channel_not_found' };
-        const refusal = refused.get(channel);
-        if (refusal) return { ok: false, error: refusal };
+        const refusedWith = refusal(method, channel);
+        if (refusedWith) return { ok: false, error: refusedWith };
         const ts = nextTs();
         const text = String(body.text ?? '');
         const metadata = isMetadata(body.metadata) ? body.metadata : null;
@@ -153,8 +157,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       }
       case 'conversations.history': {
         const channel = String(body.channel ?? '');
-        const refusal = refused.get(channel);
-        if (refusal) return { ok: false, error: refusal };
+        const refusedWith = refusal(method, channel);
+        if (refusedWith) return { ok: false, error: refusedWith };
         return history(
           messages.filter((m) => m.channel === channel),
           body,
@@ -231,9 +235,9 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     messages,
     socketUrl: undefined,
     afterPost: null,
-    refuse(channel, error) {
-      if (error === null) refused.delete(channel);
-      else refused.set(channel, error);
+    refuse(channel, error, only = '*') {
+      if (error === null) refused.delete(`${only} ${channel}`);
+      else refused.set(`${only} ${channel}`, error);
     },
     quiet: () =>
       sockets.size === 0

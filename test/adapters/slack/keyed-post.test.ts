@@ -131,4 +131,18 @@ describe('Slack posts with an idempotency key', () => {
       /^slack:C0GONE:/,
     );
   });
+
+  it('posts anyway, with a warning, when the app lacks the history scopes (installed before they were added)', async () => {
+    const { api, platform } = await slack();
+    api.refuse('C0OLD', 'missing_scope', 'conversations.history');
+    const ref = await platform.post('slack:C0OLD', reply, {
+      idempotencyKey: 'k-old-app',
+      since: new Date(Date.parse('2026-01-05T09:00:00Z')).toISOString(),
+    });
+    expect(ref).toBe(`slack:C0OLD:${api.messages[0]?.ts}`);
+    expect(calls(api).filter((c) => !/^(auth|conversations\.join)/.test(c))).toEqual([
+      'conversations.history 200',
+      'chat.postMessage 200',
+    ]);
+  });
 });
