@@ -29,13 +29,14 @@ export interface KeyedPostContext {
  * posting. Retries are made here, not by the Web API client: a 429 is waited out and retried (Slack made
  * no message), a Slack error such as `not_in_channel` is final, and after an answer that leaves it unknown
  * whether the message was made (a 5xx, a dropped connection) the history is searched before trying again.
- * Returns the message's ts.
+ * An aborted `signal` stops before the next attempt. Returns the message's ts.
  */
 export async function keyedPost(
   ctx: KeyedPostContext,
   args: webApi.ChatPostMessageArguments & { channel: string },
   key: string,
   since: string | undefined,
+  signal?: AbortSignal,
 ): Promise<string> {
   if (since !== undefined) {
     const found = await findKeyed(ctx, args.channel, key, Date.parse(since));
@@ -44,6 +45,8 @@ export async function keyedPost(
   const { retries, minTimeout, factor, maxTimeout } = ctx.retry;
   const metadata = { event_type: POST_METADATA_EVENT, event_payload: { key } };
   for (let attempt = 0; ; attempt++) {
+    // Whoever asked no longer may post (a roundup run that lost its lease): no further attempt.
+    signal?.throwIfAborted();
     const startedAt = Date.now();
     try {
       const res = await ctx.client.chat.postMessage({ ...args, metadata });
@@ -54,10 +57,10 @@ export async function keyedPost(
       if (code === 'slack_webapi_platform_error' || attempt >= retries) throw error;
       if (code === 'slack_webapi_rate_limited_error') {
         // A 429 makes no message: wait as long as Slack asked, then try again.
-        await delay(((error as { retryAfter?: number }).retryAfter ?? 1) * 1000);
+        await delay(((error as { retryAfter?: number }).retryAfter ?? 1) * 1000, undefined, { signal });
         continue;
       }
-      await delay(Math.min(maxTimeout, minTimeout * factor ** attempt));
+      await delay(Math.min(maxTimeout, minTimeout * factor ** attempt), undefined, { signal });
       // The message may have been made before the answer was lost.
       const found = await findKeyed(ctx, args.channel, key, startedAt);
       if (found) return found;

@@ -182,7 +182,8 @@ export class SlackPlatform implements ChatPlatform {
    * chat.postMessage with Block Kit and a text fallback, paced to one message a second per channel. A 429 is
    * waited out (Retry-After) and retried; other Slack errors reject. With an idempotency key the message
    * carries it as metadata (`paperboy_post`), is looked up in the channel's history before a retry that
-   * might repeat it and, given `since`, before the first try (see keyedPost).
+   * might repeat it and, given `since`, before the first try; an aborted `signal` stops its retries (see
+   * keyedPost).
    */
   async post(channel: ChannelRef, reply: Reply, options: PostOptions = {}): Promise<MessageRef> {
     const running = this.#started();
@@ -193,7 +194,9 @@ export class SlackPlatform implements ChatPlatform {
     await this.#join(client, id);
     const key = options.idempotencyKey;
     if (key !== undefined) {
-      const ts = await this.#pacer.run(id, () => keyedPost(running.keyed, message, key, options.since));
+      const ts = await this.#pacer.run(id, () =>
+        keyedPost(running.keyed, message, key, options.since, options.signal),
+      );
       return slackMessageRef(id, ts);
     }
     const res = await this.#pacer.run(id, () => client.chat.postMessage(message));

@@ -132,6 +132,11 @@ export interface PostOptions {
    * few minutes). The platform looks for that message before posting. Absent: the key has not been used.
    */
   since?: string;
+  /**
+   * Once aborted, the platform makes no further attempt at this post (a retry after a 429 or a 5xx) and
+   * rejects; a request already sent may still land. A roundup run aborts when it loses its lease.
+   */
+  signal?: AbortSignal;
 }
 
 /** A fresh idempotency key for one post: 22 random characters, well within every platform's limit. */

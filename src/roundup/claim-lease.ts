@@ -31,6 +31,7 @@ export class ClaimLease {
   #lost = false;
   #timer: NodeJS.Timeout | null = null;
   #renewing: Promise<void> | null = null;
+  readonly #abort = new AbortController();
 
   constructor(options: ClaimLeaseOptions) {
     this.#o = options;
@@ -43,11 +44,22 @@ export class ClaimLease {
     this.#timer.unref();
   }
 
-  /** Throws {@link LeaseLostError} unless the lease is certainly still this run's. */
-  assertHeld(): void {
+  /** Aborted once the lease is lost: posts still retrying inside a platform give up. */
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  /** Whether the lease is certainly still this run's. */
+  get held(): boolean {
     // The monotonic clock, since the wall clock can jump; counted from when the renewal was asked, so this
     // run never believes in its lease longer than the store does.
-    if (this.#lost || performance.now() - this.#renewedAt >= this.#o.leaseMs) {
+    return !this.#lost && performance.now() - this.#renewedAt < this.#o.leaseMs;
+  }
+
+  /** Throws {@link LeaseLostError} unless the lease is certainly still this run's. */
+  assertHeld(): void {
+    if (!this.held) {
+      this.#abort.abort();
       throw new LeaseLostError(
         `The lease on the roundup of ${this.#o.channel} for ${this.#o.localDate} ran out before this run could renew it`,
       );
@@ -76,8 +88,9 @@ export class ClaimLease {
       if (await store.renewRoundup(channel, localDate, claimant, leaseMs)) this.#renewedAt = askedAt;
       else this.#lost = true;
     } catch (error) {
-      // The database may be back before the lease runs out; assertHeld() decides when it is too late.
+      // The database may be back before the lease runs out.
       logger.warn({ err: error, channel, localDate }, 'could not renew the roundup lease; will retry');
     }
+    if (!this.held) this.#abort.abort();
   }
 }

@@ -27,10 +27,17 @@ export async function postPlanned(
   const post = async (item: RoundupItem, reply: Reply): Promise<MessageRef> => {
     // Checked before every post: a run whose lease ran out may have been taken over.
     lease.assertHeld();
-    const options: PostOptions = {};
+    const options: PostOptions = { signal: lease.signal };
     if (item.key) options.idempotencyKey = item.key;
     if (mayBeOut && record.plannedAt) options.since = record.plannedAt;
-    const message = await deps.platform.post(record.channel, reply, options);
+    let message: MessageRef;
+    try {
+      message = await deps.platform.post(record.channel, reply, options);
+    } catch (error) {
+      // A post the platform gave up because the lease was lost is no failed try: the new holder goes on.
+      lease.assertHeld();
+      throw error;
+    }
     mayBeOut = false;
     posted++;
     return message;

@@ -145,4 +145,21 @@ describe('Slack posts with an idempotency key', () => {
       'chat.postMessage 200',
     ]);
   });
+
+  it('makes no further attempt once its signal is aborted (a roundup run that lost its lease)', async () => {
+    const { api, platform } = await slack();
+    api.script('chat.postMessage', [
+      { status: 429, headers: { 'retry-after': '30' }, body: { ok: false, error: 'ratelimited' } },
+    ]);
+    const lease = new AbortController();
+    const posting = platform.post('slack:C0LOST', reply, {
+      idempotencyKey: 'k-lost-lease',
+      signal: lease.signal,
+    });
+    await api.waitFor((c) => c.method === 'chat.postMessage' && c.status === 429);
+    lease.abort();
+    await expect(posting).rejects.toThrow(/abort/i);
+    expect(api.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
+    expect(api.messages).toHaveLength(0);
+  });
 });
