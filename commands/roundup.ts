@@ -1,7 +1,7 @@
 import type { Reply } from '../src/chat/platform.ts';
 import { defaultSettings } from '../src/roundup/roundup.ts';
-import { isValidTimeZone, nextRun } from '../src/roundup/schedule.ts';
-import type { ChannelSettings } from '../src/store/port.ts';
+import { addDays, isValidTimeZone, localParts, nextRun } from '../src/roundup/schedule.ts';
+import type { ChannelSettings, RoundupSummary } from '../src/store/port.ts';
 import type { CommandContext, CommandDefinition } from './types.ts';
 
 const ACTIONS = ['show', 'on', 'off', 'at', 'size', 'topics', 'days', 'mode', 'min-score'] as const;
@@ -67,9 +67,20 @@ function describeDays(days: readonly number[]): string {
   return days.map((d) => DAY_NAMES[d - 1]).join(', ');
 }
 
-/** The settings as a person reads them, with when the next roundup is due. */
-function describe(s: ChannelSettings, now: Date): string {
+/** How far back a failed roundup is still worth a line in the channel's settings. */
+const FAILURE_LOOKBACK_DAYS = 30;
+
+/** The line about the channel's last roundup that was given up, or null when none failed lately. */
+function failureLine(failed: RoundupSummary | undefined): string | null {
+  if (!failed) return null;
+  const tries = `${failed.failures} tr${failed.failures === 1 ? 'y' : 'ies'}`;
+  return `⚠ Last failure: the roundup for ${failed.localDate} was given up after ${tries} (${failed.lastError ?? 'no reason recorded'}). Is the bot still in this channel? Once fixed, the next roundup goes out as usual.`;
+}
+
+/** The settings as a person reads them, with when the next roundup is due and the last one that failed. */
+function describe(s: ChannelSettings, now: Date, failed?: RoundupSummary): string {
   const next = s.enabled ? nextRun(s, now) : null;
+  const failure = failureLine(failed);
   return [
     `Roundup in this channel: ${s.enabled ? 'on' : 'off'}`,
     `• time: ${s.time} ${s.timezone}, ${describeDays(s.days)}`,
@@ -79,6 +90,7 @@ function describe(s: ChannelSettings, now: Date): string {
     s.enabled
       ? `Next roundup: ${next ? `${next.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'never (no days set)'}`
       : 'Turn it on with /papers roundup on',
+    ...(failure ? [failure] : []),
   ].join('\n');
 }
 
@@ -139,13 +151,15 @@ async function run(ctx: CommandContext, action: string | undefined, value: strin
     ...defaultSettings(ctx.channel, ctx.roundupDefaults),
     enabled: ctx.roundupDefaults.channels.includes(ctx.channel),
   };
-  if (chosen === 'show') return ephemeral(describe(current, ctx.now()));
+  const since = addDays(localParts(ctx.now(), current.timezone).date, -FAILURE_LOOKBACK_DAYS);
+  const [failed] = await ctx.store.failedRoundups({ channel: ctx.channel, sinceLocalDate: since, limit: 1 });
+  if (chosen === 'show') return ephemeral(describe(current, ctx.now(), failed));
   const changed = apply(current, chosen, value);
   if (typeof changed === 'string') return ephemeral(changed);
   const saved: ChannelSettings = { ...changed, updatedBy: ctx.user, updatedAt: ctx.now().toISOString() };
   await ctx.store.saveChannelSettings(saved);
   ctx.logger.info({ channel: ctx.channel, user: ctx.user, action: chosen }, 'roundup settings changed');
-  return ephemeral(`Saved.\n${describe(saved, ctx.now())}`);
+  return ephemeral(`Saved.\n${describe(saved, ctx.now(), failed)}`);
 }
 
 /**

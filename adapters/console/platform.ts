@@ -9,6 +9,7 @@ import type {
   InboundHandlers,
   MessageRef,
   PaperItem,
+  PostOptions,
   Reply,
 } from '../../src/chat/platform.ts';
 import { type ConsoleLine, parseConsoleLine } from './input.ts';
@@ -83,6 +84,8 @@ export class ConsolePlatform implements ChatPlatform {
   readonly #messageOf = new Map<string, MessageRef>();
   /** True while a reaction shares a paper: that post must not replace the list the person is reading. */
   #sharingForVote = false;
+  /** Messages by idempotency key: the terminal is this process's, so a repeat can only come from it. */
+  readonly #keys = new Map<string, MessageRef>();
 
   constructor(options: ConsoleOptions) {
     this.#opts = options;
@@ -121,11 +124,16 @@ export class ConsolePlatform implements ChatPlatform {
 
   /**
    * Prints a message in the channel and returns its ref, `console:local:<session>-<n>`: unique across
-   * sessions, since the archive (and the votes on these refs) outlives the terminal.
+   * sessions, since the archive (and the votes on these refs) outlives the terminal. A repeated
+   * idempotency key prints nothing and returns the first message.
    */
-  async post(channel: ChannelRef, reply: Reply): Promise<MessageRef> {
+  async post(channel: ChannelRef, reply: Reply, options: PostOptions = {}): Promise<MessageRef> {
+    const key = options.idempotencyKey;
+    const earlier = key === undefined ? undefined : this.#keys.get(key);
+    if (earlier) return earlier;
     this.#posts += 1;
     const message = `${channel}:${this.#session}-${this.#posts}`;
+    if (key !== undefined) this.#keys.set(key, message);
     const items = reply.papers ?? [];
     const [only] = items;
     if (items.length === 1 && only) this.#messageOf.set(only.paper.id, message);

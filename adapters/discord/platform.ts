@@ -17,11 +17,13 @@ import type {
   ChatPlatform,
   InboundHandlers,
   MessageRef,
+  PostOptions,
   Reply,
 } from '../../src/chat/platform.ts';
 import { type Logger, silentLogger } from '../../src/log.ts';
 import { reactionPathEmoji } from './emoji.ts';
 import { handleInteraction } from './interactions.ts';
+import { discordNonce } from './nonce.ts';
 import { toReactionEvent, toReactionsCleared } from './reactions.ts';
 import { messageRef, parseChannelRef, parseMessageRef } from './refs.ts';
 import { renderReply } from './render.ts';
@@ -128,13 +130,23 @@ export class DiscordPlatform implements ChatPlatform {
     await this.client.destroy();
   }
 
-  /** Sends the reply to the channel (fetched by REST when not cached). 429s are waited out by discord.js. */
-  async post(channel: ChannelRef, reply: Reply): Promise<MessageRef> {
+  /**
+   * Sends the reply to the channel (fetched by REST when not cached). 429s are waited out by discord.js.
+   * An idempotency key goes as the message's nonce with `enforce_nonce`: Discord then answers a repeat
+   * within a few minutes (discord.js retrying a 5xx, or a run resumed after a crash) with the message the
+   * nonce made rather than a new one. Discord keeps no nonce longer, and cannot look one up, so `since`
+   * adds nothing here.
+   */
+  async post(channel: ChannelRef, reply: Reply, options: PostOptions = {}): Promise<MessageRef> {
     const channelId = parseChannelRef(channel);
     const target = await this.client.channels.fetch(channelId);
     if (!target?.isSendable())
       throw new Error(`Discord channel ${channelId} is not a channel the bot can post in`);
-    const message = await target.send(renderReply(reply));
+    const key = options.idempotencyKey;
+    const message = await target.send({
+      ...renderReply(reply),
+      ...(key === undefined ? {} : { nonce: discordNonce(key), enforceNonce: true }),
+    });
     return messageRef(channelId, message.id);
   }
 

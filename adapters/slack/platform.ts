@@ -4,6 +4,7 @@ import type {
   ChatPlatform,
   InboundHandlers,
   MessageRef,
+  PostOptions,
   Reply,
 } from '../../src/chat/platform.ts';
 import { type HttpRoutes, HttpServer } from '../../src/http/server.ts';
@@ -11,6 +12,7 @@ import { type Logger, silentLogger } from '../../src/log.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { DeliveryLog } from './deliveries.ts';
 import { slackEventsRoute } from './http-route.ts';
+import { type KeyedPostContext, keyedPost } from './keyed-post.ts';
 import { registerListeners } from './listeners.ts';
 import { UserNames } from './names.ts';
 import { KeyedPacer } from './pacer.ts';
@@ -52,6 +54,8 @@ export function createSlackPlatform(config: SlackConfig, deps: SlackPlatformDeps
 interface Running {
   app: App;
   client: webApi.WebClient;
+  /** Keyed posts: a client that leaves every retry to {@link keyedPost}. */
+  keyed: KeyedPostContext;
   /** The server of its own (standalone HTTP mode), closed on stop. */
   server: HttpServer | undefined;
   botUserId: string;
@@ -153,7 +157,23 @@ export class SlackPlatform implements ChatPlatform {
         await server.listen(port, host);
       }
     }
-    this.#running = { app, client: app.client, server, botUserId: auth.user_id };
+    const retry = { ...DEFAULT_RETRY, ...this.#deps.retryConfig };
+    const keyed: KeyedPostContext = {
+      client: new webApi.WebClient(config.botToken, {
+        ...clientOptions,
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+      }),
+      botId: auth.bot_id,
+      retry: {
+        retries: retry.retries ?? 6,
+        minTimeout: retry.minTimeout ?? 250,
+        factor: retry.factor ?? 2,
+        maxTimeout: retry.maxTimeout ?? 30_000,
+      },
+      logger: this.#logger,
+    };
+    this.#running = { app, client: app.client, keyed, server, botUserId: auth.user_id };
     this.#logger.info(
       { team: auth.team_id, bot: auth.user_id, mode: config.appToken ? 'socket' : 'http', port: this.port },
       'Slack connected',
@@ -171,17 +191,26 @@ export class SlackPlatform implements ChatPlatform {
 
   /**
    * chat.postMessage with Block Kit and a text fallback, paced to one message a second per channel. A 429 is
-   * waited out (Retry-After) and retried by the Web API client; other Slack errors reject.
+   * waited out (Retry-After) and retried; other Slack errors reject. With an idempotency key the message
+   * carries it as metadata (`paperboy_post`), is looked up in the channel's history before a retry that
+   * might repeat it and, given `since`, before the first try; an aborted `signal` stops its retries (see
+   * keyedPost).
    */
-  async post(channel: ChannelRef, reply: Reply): Promise<MessageRef> {
-    const client = this.#client();
+  async post(channel: ChannelRef, reply: Reply, options: PostOptions = {}): Promise<MessageRef> {
+    const running = this.#started();
+    const client = running.client;
     const id = /^slack:([A-Z0-9]+)$/.exec(channel)?.[1];
     if (!id) throw new Error(`Not a Slack channel: ${channel}`);
-    const message = renderReply(reply);
+    const message = { channel: id, ...renderReply(reply), unfurl_links: false, unfurl_media: false };
     await this.#join(client, id);
-    const res = await this.#pacer.run(id, () =>
-      client.chat.postMessage({ channel: id, ...message, unfurl_links: false, unfurl_media: false }),
-    );
+    const key = options.idempotencyKey;
+    if (key !== undefined) {
+      const ts = await this.#pacer.run(id, () =>
+        keyedPost(running.keyed, message, key, options.since, options.signal),
+      );
+      return slackMessageRef(id, ts);
+    }
+    const res = await this.#pacer.run(id, () => client.chat.postMessage(message));
     if (!res.ts) throw new Error('Slack chat.postMessage returned no ts');
     return slackMessageRef(res.channel ?? id, res.ts);
   }
@@ -232,8 +261,12 @@ export class SlackPlatform implements ChatPlatform {
   }
 
   #client(): webApi.WebClient {
+    return this.#started().client;
+  }
+
+  #started(): Running {
     if (!this.#running) throw new Error('The Slack platform is not started');
-    return this.#running.client;
+    return this.#running;
   }
 
   #receiver(logger: ReturnType<typeof boltLogger>, clientOptions: webApi.WebClientOptions): Receiver {

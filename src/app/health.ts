@@ -11,23 +11,52 @@ export interface HealthReport {
   /** Each platform: connected here, or held by another instance (`standby`). */
   platforms: Record<string, 'connected' | 'standby'>;
   lastIngestion: { at: string; ok: boolean; error: string | null } | null;
+  /**
+   * Roundups given up after their tries failed, for local dates in the last week, newest first: a channel
+   * the bot was removed from, or that was archived, shows here until a roundup there works again.
+   */
+  failedRoundups: {
+    channel: string;
+    localDate: string;
+    failures: number;
+    error: string | null;
+    at: string | null;
+  }[];
 }
+
+/** How many days back /healthz lists failed roundups, and at most how many. */
+const FAILED_DAYS = 7;
+const FAILED_LIMIT = 50;
 
 export interface HealthSources {
   store: PaperStore;
   platforms: () => readonly ChatPlatform[];
   lastIngestion: () => { at: Date; ok: boolean; error: string | null } | null;
+  now?: () => Date;
 }
 
-/** Builds the report; a database check that fails or takes over 2 s counts as unreachable. */
-export async function healthReport(sources: HealthSources): Promise<HealthReport> {
-  const database = await Promise.race([
-    sources.store.countPapers().then(
-      () => true,
-      () => false,
-    ),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000).unref()),
+/** `work`'s result, or `fallback` when it fails or takes over 2 s. */
+function within2s<T>(work: Promise<T>, fallback: T): Promise<T> {
+  return Promise.race([
+    work.catch(() => fallback),
+    new Promise<T>((resolve) => setTimeout(() => resolve(fallback), 2000).unref()),
   ]);
+}
+
+/**
+ * Builds the report; a database check that fails or takes over 2 s counts as unreachable. Failed roundups
+ * are a matter for people, not the load balancer: they never turn the status to `unavailable`.
+ */
+export async function healthReport(sources: HealthSources): Promise<HealthReport> {
+  const database = await within2s(
+    sources.store.countPapers().then(() => true),
+    false,
+  );
+  const now = (sources.now ?? (() => new Date()))();
+  const since = new Date(now.getTime() - FAILED_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const failed = database
+    ? await within2s(sources.store.failedRoundups({ sinceLocalDate: since, limit: FAILED_LIMIT }), [])
+    : [];
   const platforms: HealthReport['platforms'] = {};
   for (const p of sources.platforms()) platforms[p.name] = p.active === false ? 'standby' : 'connected';
   const last = sources.lastIngestion();
@@ -36,6 +65,13 @@ export async function healthReport(sources: HealthSources): Promise<HealthReport
     database,
     platforms,
     lastIngestion: last ? { at: last.at.toISOString(), ok: last.ok, error: last.error } : null,
+    failedRoundups: failed.map((r) => ({
+      channel: r.channel,
+      localDate: r.localDate,
+      failures: r.failures,
+      error: r.lastError,
+      at: r.finishedAt,
+    })),
   };
 }
 

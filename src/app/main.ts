@@ -78,6 +78,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     store,
     platforms: () => started,
     lastIngestion: () => scheduler?.lastIngestion ?? null,
+    ...(options.now ? { now: options.now } : {}),
   };
   mountHealth(http, health);
   let stopping: Promise<void> | null = null;

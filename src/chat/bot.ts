@@ -8,17 +8,18 @@ import { type Logger, silentLogger } from '../log.ts';
 import { type PaperStore, type PostKind, StoreUnavailableError, type UserRef } from '../store/port.ts';
 import { displayText } from './display-text.ts';
 import { KEYCAPS, MAX_EMOJI_NAME_LENGTH, normalizeEmoji } from './emoji.ts';
-import type {
-  ChatPlatform,
-  CommandInvocation,
-  InboundHandlers,
-  PaperItem,
-  ReactionEvent,
-  ReactionsCleared,
-  Reply,
-  ShareAction,
-  Suggestion,
-  SuggestQuery,
+import {
+  type ChatPlatform,
+  type CommandInvocation,
+  type InboundHandlers,
+  newPostKey,
+  type PaperItem,
+  type ReactionEvent,
+  type ReactionsCleared,
+  type Reply,
+  type ShareAction,
+  type Suggestion,
+  type SuggestQuery,
 } from './platform.ts';
 
 /** What the bot runs on. Everything is injected so tests pass a real store and clients aimed at fakes. */
@@ -186,7 +187,9 @@ export class Bot {
     const items = reply.papers ?? [];
     let message: string;
     try {
-      message = await platform.post(channel, reply);
+      // A key of its own: a request the platform client retries (a timeout, a 5xx after the message was
+      // made) then returns the one message rather than sharing the paper twice.
+      message = await platform.post(channel, reply, { idempotencyKey: newPostKey() });
     } catch (error) {
       this.#logger.error({ err: error, channel, platform: platform.name }, 'post failed');
       return ephemeral(

@@ -7,6 +7,7 @@ import type {
   InboundHandlers,
   MessageRef,
   PlatformName,
+  PostOptions,
   Reply,
 } from './platform.ts';
 
@@ -75,9 +76,9 @@ export class LeasedPlatform implements ChatPlatform {
     await this.lease.stop();
   }
 
-  async post(channel: ChannelRef, reply: Reply): Promise<MessageRef> {
+  async post(channel: ChannelRef, reply: Reply, options?: PostOptions): Promise<MessageRef> {
     if (!this.inner) throw new Error(`${this.name} is connected from another instance`);
-    return this.inner.post(channel, reply);
+    return this.inner.post(channel, reply, options);
   }
 
   async react(message: MessageRef, emoji: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ChannelRef, MessageRef, StoredPaper, UserRef } from '../store/port.ts';
 
 export type { ChannelRef, MessageRef, UserRef } from '../store/port.ts';
@@ -138,6 +139,34 @@ export interface InboundHandlers {
   onSuggest(query: SuggestQuery): Promise<Suggestion[]>;
 }
 
+/** Makes a post safe to repeat. */
+export interface PostOptions {
+  /**
+   * Posting twice with the same key creates one message: the second call returns the first message's ref.
+   * Within this process always (a retried request never doubles a message); across processes within the
+   * platform's deduplication window (Discord: a few minutes), and beyond it on a platform that can look
+   * messages up (Slack) when `since` is given. At most 25 characters of `A-Z a-z 0-9 _ -` (Discord's limit
+   * for a nonce); see {@link newPostKey}.
+   */
+  idempotencyKey?: string;
+  /**
+   * A post with this key may already have been made, by a process that died before learning its outcome,
+   * no earlier than this time (ISO, from the store's clock; platforms allow for clocks that disagree by a
+   * few minutes). The platform looks for that message before posting. Absent: the key has not been used.
+   */
+  since?: string;
+  /**
+   * Once aborted, the platform makes no further attempt at this post (a retry after a 429 or a 5xx) and
+   * rejects; a request already sent may still land. A roundup run aborts when it loses its lease.
+   */
+  signal?: AbortSignal;
+}
+
+/** A fresh idempotency key for one post: 22 random characters, well within every platform's limit. */
+export function newPostKey(): string {
+  return randomBytes(16).toString('base64url').slice(0, 22);
+}
+
 /** A chat platform the bot lives on. start() connects; inbound events arrive through the handlers. */
 export interface ChatPlatform {
   readonly name: PlatformName;
@@ -163,9 +192,10 @@ export interface ChatPlatform {
   stop(): Promise<void>;
   /**
    * Posts a reply in a channel for everyone, waiting out rate limits (429 Retry-After) rather than failing.
-   * Returns the platform-qualified ref of the message it created.
+   * Returns the platform-qualified ref of the message it created, or, for a repeated idempotency key, of
+   * the message the key created before (see {@link PostOptions}).
    */
-  post(channel: ChannelRef, reply: Reply): Promise<MessageRef>;
+  post(channel: ChannelRef, reply: Reply, options?: PostOptions): Promise<MessageRef>;
   /** Adds the bot's own reaction to a message (seed upvote emoji); best effort. */
   react(message: MessageRef, emoji: string): Promise<void>;
 }

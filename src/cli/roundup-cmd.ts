@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { platformEntry } from '../../adapters/index.ts';
 import { isChannelRef, loadConfig } from '../app/config.ts';
@@ -7,18 +8,23 @@ import type { ChatPlatform, PlatformName } from '../chat/platform.ts';
 import { ArxivClient } from '../feed/arxiv-client.ts';
 import { HfClient } from '../feed/hf-client.ts';
 import { createLogger } from '../log.ts';
-import { defaultSettings, planRoundup, postRoundup, roundupCandidates } from '../roundup/roundup.ts';
+import { postRoundup } from '../roundup/post-roundup.ts';
+import { defaultSettings, planRoundup, roundupCandidates } from '../roundup/roundup.ts';
 import { localParts } from '../roundup/schedule.ts';
 import { openStore } from '../store/open.ts';
-import type { ChannelSettings } from '../store/port.ts';
+import type { ChannelSettings, RoundupSummary } from '../store/port.ts';
 import { type CliIo, dayOption, UsageError } from './io.ts';
+import { outcomeSentence } from './roundup-outcome.ts';
 
-const USAGE = 'Usage: paperboy roundup [--channel slack:C123] [--date YYYY-MM-DD] [--dry-run] [--json]';
+const USAGE =
+  'Usage: paperboy roundup [--channel slack:C123] [--date YYYY-MM-DD] [--dry-run] [--retry] [--json]';
 
 /**
  * `paperboy roundup`: builds, and without --dry-run posts, a channel's roundup now, through the configured
  * platform and under the same exactly-once ledger as the scheduler (a roundup already posted for that
- * channel and date is not posted again). Without --channel: every channel with a roundup.
+ * channel and date is not posted again; one a run left unfinished is resumed once that run's lease runs
+ * out). `--retry` tries a roundup waiting for its next try now, and one given up as failed again. Without
+ * --channel: every channel with a roundup. Each outcome is said in a sentence: who holds it, what to do.
  */
 export async function roundupCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -28,6 +34,7 @@ export async function roundupCommand(args: string[], io: CliIo): Promise<number>
       channel: { type: 'string' },
       date: { type: 'string' },
       'dry-run': { type: 'boolean' },
+      retry: { type: 'boolean' },
       json: { type: 'boolean' },
     },
   });
@@ -42,6 +49,8 @@ export async function roundupCommand(args: string[], io: CliIo): Promise<number>
     write: (s: string) => io.stderr.write(s),
   });
   const store = await openStore(config.databaseUrl);
+  // Named so a person reading "who holds it" can find the process.
+  const claimant = `cli-${hostname()}-${process.pid}`;
   const started: ChatPlatform[] = [];
   try {
     const saved = await store.listChannelSettings();
@@ -104,7 +113,7 @@ export async function roundupCommand(args: string[], io: CliIo): Promise<number>
         if (!entry) throw new UsageError(`There is no platform named "${name}".`);
         // A one-off run posts only: no HTTP server. A platform with one connection across instances
         // takes the same lease as the bot: a second connection would answer commands twice.
-        platform = await createPlatform(entry, config, { logger, store, holder: `cli-${process.pid}` });
+        platform = await createPlatform(entry, config, { logger, store, holder: claimant });
         await platform.start(bot.handlersFor(platform));
         started.push(platform);
         platforms.set(name, platform);
@@ -117,26 +126,40 @@ export async function roundupCommand(args: string[], io: CliIo): Promise<number>
         continue;
       }
       try {
-        const outcome = await postRoundup(
+        const result = await postRoundup(
           {
             store,
             platform,
             logger,
             seedEmoji: config.upvoteEmoji[0] ?? null,
-            staleClaimMs: 600_000,
+            leaseMs: 30_000,
             feedUnreachable: () => false,
           },
           settings,
           localDate,
-          `cli-${process.pid}`,
+          claimant,
+          { retryNow: values.retry ?? false },
         );
-        results.push({ channel: settings.channel, localDate, outcome });
-        if (!values.json) io.stdout.write(`${settings.channel} ${localDate}: ${outcome}\n`);
+        const sentence = outcomeSentence(result, settings.channel, localDate);
+        if (result.outcome === 'will-retry' || result.outcome === 'failed') failed++;
+        results.push({
+          channel: settings.channel,
+          localDate,
+          outcome: result.outcome,
+          sentence,
+          ...(result.error ? { error: result.error } : {}),
+          ...(result.record ? { ledger: summary(result.record) } : {}),
+        });
+        if (!values.json) io.stdout.write(`${settings.channel} ${localDate}: ${sentence}\n`);
       } catch (error) {
         failed++;
         const reason = error instanceof Error ? error.message : String(error);
         results.push({ channel: settings.channel, localDate, outcome: 'failed', reason });
-        if (!values.json) io.stdout.write(`${settings.channel} ${localDate}: failed: ${reason}\n`);
+        if (!values.json) {
+          io.stdout.write(
+            `${settings.channel} ${localDate}: could not start: ${reason}. Nothing was posted; run this again once that is fixed.\n`,
+          );
+        }
       }
     }
     if (values.json) io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
@@ -145,4 +168,18 @@ export async function roundupCommand(args: string[], io: CliIo): Promise<number>
     for (const p of started) await p.stop();
     await store.close();
   }
+}
+
+/** The ledger fields `--json` shows: who holds the roundup, since when, its tries. */
+function summary(r: RoundupSummary) {
+  return {
+    state: r.state,
+    claimedBy: r.claimedBy,
+    claimedAt: r.claimedAt,
+    leaseUntil: r.leaseUntil,
+    retryAt: r.retryAt,
+    failures: r.failures,
+    lastError: r.lastError,
+    finishedAt: r.finishedAt,
+  };
 }

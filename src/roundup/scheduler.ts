@@ -5,8 +5,10 @@ import type { HfClient } from '../feed/hf-client.ts';
 import type { Logger } from '../log.ts';
 import { ingestPapers } from '../papers/ingest.ts';
 import type { ChannelSettings, PaperStore } from '../store/port.ts';
+import { postRoundup, type RoundupOutcome } from './post-roundup.ts';
+import type { RetryPolicy } from './retry-policy.ts';
 import type { RoundupDefaults } from './roundup.ts';
-import { defaultSettings, postRoundup, type RoundupOutcome } from './roundup.ts';
+import { defaultSettings } from './roundup.ts';
 import { addDays, dueLocalDate, localParts } from './schedule.ts';
 
 /** The lease that makes one instance at a time ingest the feed. */
@@ -22,8 +24,13 @@ export interface SchedulerDeps {
   now?: () => Date;
   /** This process's name in the ledger. Default: a random id. */
   instanceId?: string;
-  /** How long a claim may stay unfinished before another run resumes it. Default 10 minutes. */
-  staleClaimMs?: number;
+  /**
+   * How long a roundup's claim lasts unless its run renews it (every third of this while alive): another
+   * instance, or this one after a restart, resumes a run that died about this long after. Default 30 s.
+   */
+  leaseMs?: number;
+  /** How failed roundup tries are retried and when one is given up; default DEFAULT_RETRY. */
+  retry?: RetryPolicy;
   /** Emoji the bot seeds on roundup papers; null for none. Default `+1`. */
   seedEmoji?: string | null;
   /** Roundups posted side by side in one tick. Default 32. */
@@ -33,13 +40,17 @@ export interface SchedulerDeps {
 export interface TickResult {
   channel: string;
   localDate: string;
-  outcome: RoundupOutcome | 'failed';
+  outcome: RoundupOutcome;
 }
 
+/** Roundup checks run this often: with 30 s leases, a run that died is resumed within about 45 s. */
+const ROUNDUP_CHECKS = '*/15 * * * * *';
+
 /**
- * Runs the roundups and feed ingestion on node-cron. One task evaluates every channel each minute in its
- * own time zone (not one task per channel), so thousands of channels and settings changed at run time both
- * work; the ledger claim makes each roundup exactly-once across restarts and instances.
+ * Runs the roundups and feed ingestion on node-cron. One task evaluates every channel every 15 seconds in
+ * its own time zone (not one task per channel), so thousands of channels and settings changed at run time
+ * both work; the ledger claim makes each roundup exactly-once across restarts and instances, and a claim
+ * whose run died is resumed soon after its lease runs out.
  */
 export class Scheduler {
   private readonly deps: SchedulerDeps;
@@ -61,11 +72,11 @@ export class Scheduler {
   /**
    * Starts the cron tasks, then ingests once and ticks once right away, in the background: start-up never
    * waits on Hugging Face, and a roundup that came due while the bot was down goes out without waiting for
-   * the next minute.
+   * the next check.
    */
   start(): void {
     this.tasks.push(
-      cron.schedule('* * * * *', () => void this.tick(), { name: 'roundups', noOverlap: true }),
+      cron.schedule(ROUNDUP_CHECKS, () => void this.tick(), { name: 'roundups', noOverlap: true }),
       cron.schedule('*/30 * * * *', () => void this.ingest(), {
         name: 'ingest',
         noOverlap: true,
@@ -109,8 +120,8 @@ export class Scheduler {
     if (this.ticking) return this.ticking;
     this.ticking = this.runTick()
       .catch((error: unknown) => {
-        // The store could not be read (locked, or the connection dropped): the next minute tries again.
-        this.deps.logger.error({ err: error }, 'roundup tick failed; retrying at the next minute');
+        // The store could not be read (locked, or the connection dropped): the next check tries again.
+        this.deps.logger.error({ err: error }, 'roundup tick failed; retrying at the next check');
         return [];
       })
       .finally(() => {
@@ -137,7 +148,10 @@ export class Scheduler {
       // Another instance holds this platform's connection and posts its roundups.
       if (platform.active === false) continue;
       const record = await this.deps.store.getRoundup(settings.channel, localDate);
-      if (!record || record.state === 'claimed') due.push({ settings, localDate, platform });
+      // A failed try waits for its retry time (the store checks it too, on its own clock).
+      const retryLater = record?.state === 'waiting' && Date.parse(record.retryAt ?? '') > now.getTime();
+      if (!record || record.state === 'claimed' || (record.state === 'waiting' && !retryLater))
+        due.push({ settings, localDate, platform });
     }
     // Channels run side by side: each one's posts are paced by its platform (about one a second per
     // channel on Slack), so a thousand channels due at 09:00 must not wait for each other in turn.
@@ -157,14 +171,15 @@ export class Scheduler {
     platform: ChatPlatform,
   ): Promise<TickResult> {
     try {
-      const outcome = await postRoundup(
+      const { outcome } = await postRoundup(
         {
           store: this.deps.store,
           platform,
           logger: this.deps.logger,
           seedEmoji: this.seed,
-          staleClaimMs: this.deps.staleClaimMs ?? 600_000,
+          leaseMs: this.deps.leaseMs ?? 30_000,
           feedUnreachable: () => this.lastIngestion?.ok === false,
+          ...(this.deps.retry ? { retry: this.deps.retry } : {}),
         },
         settings,
         localDate,
@@ -172,12 +187,12 @@ export class Scheduler {
       );
       return { channel: settings.channel, localDate, outcome };
     } catch (error) {
-      // The claim stays; once stale, a later tick (here or in another instance) resumes the roundup.
+      // The ledger could not be read or claimed (the database is away): a later tick tries again.
       this.deps.logger.error(
         { err: error, channel: settings.channel, localDate },
-        'roundup failed; will resume',
+        'roundup could not start; will try again',
       );
-      return { channel: settings.channel, localDate, outcome: 'failed' };
+      return { channel: settings.channel, localDate, outcome: 'will-retry' };
     }
   }
 

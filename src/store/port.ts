@@ -79,18 +79,60 @@ export interface ChannelSettings {
   updatedAt: string;
 }
 
-export type RoundupState = 'claimed' | 'posted' | 'empty' | 'failed';
+/**
+ * Where a roundup stands. `claimed`: a run holds it under a lease (or held it and died: the lease then runs
+ * out). `waiting`: a try failed and the next may start at `retryAt`. `posted`, `empty`: done. `failed`:
+ * given up after its tries failed; only an explicit retry takes it again.
+ */
+export type RoundupState = 'claimed' | 'waiting' | 'posted' | 'empty' | 'failed';
 
-export interface RoundupRecord {
+/**
+ * How a roundup's messages were laid out when it was planned: a header and one message per paper, one
+ * digest message listing the papers, or one line saying why the day is empty.
+ */
+export type RoundupLayout = 'messages' | 'digest' | 'empty';
+
+/** One planned message of a roundup, or one place in its digest. */
+export interface RoundupItem {
+  /** The paper it shows, or `#header` for the header, the digest or the empty-day line. */
+  paperId: string;
+  /** The idempotency key its post carries; null for a digest's places, which live in the digest message. */
+  key: string | null;
+  /** The message once its post is recorded; null before (not posted yet, or posted and not yet recorded). */
+  message: MessageRef | null;
+}
+
+/** A roundup's ledger entry without its items. Times are ISO text on the store's clock. */
+export interface RoundupSummary {
   channel: ChannelRef;
   /** The channel's local date the roundup is for. */
   localDate: string;
   state: RoundupState;
+  /** The run that holds it, or held it last. */
   claimedBy: string;
+  /** When that run took it. */
   claimedAt: string;
-  /** Papers already posted, in order, with their messages: what a resumed roundup skips. */
-  items: { paperId: string; message: MessageRef }[];
+  /** While `claimed`: when the lease runs out unless its holder renews it (null: already run out). */
+  leaseUntil: string | null;
+  /** While `waiting`: when the next try may start. */
+  retryAt: string | null;
+  /** Tries that failed with an error (a run that crashed is no failed try); reset by an explicit retry. */
+  failures: number;
+  /** The error of the last failed try, kept after a later success for the record. */
+  lastError: string | null;
+  /** How its messages were planned; null until the first run planned them. */
+  layout: RoundupLayout | null;
+  /** When they were planned: no message of this roundup is older. */
+  plannedAt: string | null;
+  /** When it was posted, found empty, or given up. */
+  finishedAt: string | null;
+  /** Why it is empty (an empty roundup), or a note given when it was finished. */
   note: string | null;
+}
+
+export interface RoundupRecord extends RoundupSummary {
+  /** The planned messages in posting order, each with its message once recorded: what a resumed run skips. */
+  items: RoundupItem[];
 }
 
 /**
@@ -145,32 +187,71 @@ export interface PaperStore {
   listChannelSettings(): Promise<ChannelSettings[]>;
 
   /**
-   * Claims the roundup of `channel` for `localDate`. Exactly one caller ever gets true for a pair, across
-   * processes sharing the database; a claim in state `claimed` older than `staleAfterMs` may be re-taken
-   * (its holder crashed) and then returns true to exactly one caller. Age is measured on the store's
-   * clock: the database server's where several hosts share it (PostgreSQL), so hosts' clocks may differ.
+   * Claims the roundup of `channel` for `localDate` under a lease of `leaseMs`. Exactly one caller gets true
+   * for a roundup at a time, across processes sharing the database: it was new; or `claimed` with its lease
+   * run out (its holder died; it is resumed); or `waiting` with its `retryAt` come. `retryNow` also takes a
+   * `waiting` roundup early and a `failed` one (its failures then start again from 0). Claiming counts
+   * no failure. Times are the store's clock: the database server's where several hosts share it.
    */
   claimRoundup(
     channel: ChannelRef,
     localDate: string,
     claimant: string,
-    staleAfterMs: number,
+    leaseMs: number,
+    options?: { retryNow?: boolean },
   ): Promise<boolean>;
-  /** Appends one posted item to a claimed roundup, so a resumed run skips it. */
+  /** Extends `claimant`'s lease to `leaseMs` from now. False when it holds the roundup no longer. */
+  renewRoundup(channel: ChannelRef, localDate: string, claimant: string, leaseMs: number): Promise<boolean>;
+  /**
+   * Saves the messages a roundup will post, in order, before any is posted, with its layout and a note
+   * (why it is empty). Only `claimant`, holding the claim, can save, and only the first plan is kept: true
+   * when this one was saved. A resumed run reads the plan instead of choosing papers again.
+   */
+  saveRoundupPlan(
+    channel: ChannelRef,
+    localDate: string,
+    claimant: string,
+    plan: { layout: RoundupLayout; note: string | null; items: { paperId: string; key: string | null }[] },
+  ): Promise<boolean>;
+  /**
+   * Records the message of an item (appending the item if it was not planned). Idempotent: an item keeps
+   * the first message recorded for it.
+   */
   recordRoundupItem(
     channel: ChannelRef,
     localDate: string,
     paperId: string,
     message: MessageRef,
   ): Promise<void>;
+  /**
+   * Records that `claimant`'s try failed with `error` and lets the claim go: the roundup is `waiting` until
+   * `retryAfterMs` from now, or `failed` for good when that is null. False (nothing changed) when
+   * `claimant` no longer holds it.
+   */
+  recordRoundupFailure(
+    channel: ChannelRef,
+    localDate: string,
+    claimant: string,
+    error: string,
+    retryAfterMs: number | null,
+  ): Promise<boolean>;
   /** Marks the roundup finished (`posted`, `empty`) or `failed`, with an optional note. */
   finishRoundup(
     channel: ChannelRef,
     localDate: string,
-    state: Exclude<RoundupState, 'claimed'>,
+    state: Exclude<RoundupState, 'claimed' | 'waiting'>,
     note?: string,
   ): Promise<void>;
   getRoundup(channel: ChannelRef, localDate: string): Promise<RoundupRecord | null>;
+  /**
+   * Roundups given up as `failed`, newest local date first, at most `limit`: of one channel or all, on or
+   * after a local date or ever.
+   */
+  failedRoundups(filter: {
+    channel?: ChannelRef;
+    sinceLocalDate?: string;
+    limit: number;
+  }): Promise<RoundupSummary[]>;
 
   /**
    * Takes or renews the named lease for `holder` until `ttlMs` from now. True when `holder` holds it

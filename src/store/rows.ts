@@ -1,5 +1,12 @@
 import { normalizeTitle, type Paper } from '../papers/paper.ts';
-import type { ChannelSettings, RoundupRecord, RoundupState, StoredPaper } from './port.ts';
+import type {
+  ChannelSettings,
+  RoundupLayout,
+  RoundupRecord,
+  RoundupState,
+  RoundupSummary,
+  StoredPaper,
+} from './port.ts';
 
 /** A `papers` row as SQLite returns it (plus the computed `team_votes` where selected). */
 export interface PaperRow {
@@ -113,27 +120,51 @@ export function rowToSettings(r: SettingsRow): ChannelSettings {
   };
 }
 
-/** A `roundups` row. */
+/** A `roundups` row, the same in both stores (times are ISO text). */
 export interface RoundupRow {
+  channel: string;
+  local_date: string;
   state: RoundupState;
   claimed_by: string;
   claimed_at: string;
+  lease_until: string | null;
+  retry_at: string | null;
+  failures: number;
+  last_error: string | null;
+  layout: RoundupLayout | null;
+  planned_at: string | null;
+  finished_at: string | null;
   note: string | null;
 }
 
-export function toRoundupRecord(
-  channel: string,
-  localDate: string,
-  row: RoundupRow,
-  items: RoundupRecord['items'],
-): RoundupRecord {
+/** A `roundup_items` row as both stores select it. */
+export interface RoundupItemRow {
+  paper_id: string;
+  idem_key: string | null;
+  message: string | null;
+}
+
+export function toRoundupSummary(row: RoundupRow): RoundupSummary {
   return {
-    channel,
-    localDate,
+    channel: row.channel,
+    localDate: row.local_date,
     state: row.state,
     claimedBy: row.claimed_by,
     claimedAt: row.claimed_at,
-    items,
+    leaseUntil: row.lease_until,
+    retryAt: row.retry_at,
+    failures: Number(row.failures),
+    lastError: row.last_error,
+    layout: row.layout,
+    plannedAt: row.planned_at,
+    finishedAt: row.finished_at,
     note: row.note,
+  };
+}
+
+export function toRoundupRecord(row: RoundupRow, items: readonly RoundupItemRow[]): RoundupRecord {
+  return {
+    ...toRoundupSummary(row),
+    items: items.map((i) => ({ paperId: i.paper_id, key: i.idem_key, message: i.message })),
   };
 }

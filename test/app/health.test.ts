@@ -35,6 +35,7 @@ describe('GET /healthz', () => {
         database: true,
         platforms: { slack: 'connected', discord: 'standby' },
         lastIngestion: { at: '2026-03-06T08:00:00.000Z', ok: false, error: 'Hugging Face answered 503' },
+        failedRoundups: [],
       });
       expect((await fetch(`http://127.0.0.1:${server.port}/other`)).status).toBe(404);
       await store.close();
@@ -43,6 +44,45 @@ describe('GET /healthz', () => {
       expect(await down.json()).toMatchObject({ status: 'unavailable', database: false });
     } finally {
       await server.close();
+    }
+  });
+
+  it('lists the roundups of the last week that were given up, newest first, and stays 200', async () => {
+    const store = SqliteStore.open(join(dir, 'b.db'), { now: () => new Date('2026-03-06T09:20:00Z') });
+    for (const [channel, day] of [
+      ['slack:CGONE', '2026-03-06'],
+      ['discord:42', '2026-03-04'],
+      ['slack:COLD', '2026-02-20'],
+    ] as const) {
+      await store.claimRoundup(channel, day, 'bot', 30_000);
+      await store.recordRoundupFailure(channel, day, 'bot', `not_in_channel ${channel}`, null);
+    }
+    await store.claimRoundup('slack:CFINE', '2026-03-06', 'bot', 30_000);
+    const server = new HttpServer();
+    mountHealth(server, {
+      store,
+      platforms: () => [],
+      lastIngestion: () => null,
+      now: () => new Date('2026-03-06T09:30:00Z'),
+    });
+    await server.listen(0, '127.0.0.1');
+    try {
+      const res = await fetch(`http://127.0.0.1:${server.port}/healthz`);
+      expect(res.status).toBe(200);
+      const report = (await res.json()) as { failedRoundups: unknown[] };
+      expect(report.failedRoundups).toEqual([
+        {
+          channel: 'slack:CGONE',
+          localDate: '2026-03-06',
+          failures: 1,
+          error: 'not_in_channel slack:CGONE',
+          at: '2026-03-06T09:20:00.000Z',
+        },
+        expect.objectContaining({ channel: 'discord:42', localDate: '2026-03-04' }),
+      ]);
+    } finally {
+      await server.close();
+      await store.close();
     }
   });
 });

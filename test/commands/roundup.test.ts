@@ -82,6 +82,30 @@ describe('/papers roundup', () => {
     });
   });
 
+  it('shows the last roundup that was given up in the last 30 days, with its tries and error', async () => {
+    const giveUp = async (day: string, tries: number, error: string) => {
+      for (let i = 1; i <= tries; i++) {
+        expect(await archive.store.claimRoundup('slack:C1', day, 'bot', 30_000, { retryNow: true })).toBe(
+          true,
+        );
+        await archive.store.recordRoundupFailure('slack:C1', day, 'bot', error, i < tries ? 60_000 : null);
+      }
+    };
+    await giveUp('2025-09-01', 1, 'channel_not_found'); // too long ago to mention
+    expect((await run('roundup')).text).not.toMatch(/failure/);
+    await giveUp('2025-11-10', 5, 'An API error occurred: not_in_channel');
+    expect((await run('roundup')).text).toMatch(
+      /\n⚠ Last failure: the roundup for 2025-11-10 was given up after 5 tries \(An API error occurred: not_in_channel\)\./,
+    );
+    await giveUp('2025-11-11', 1, 'is_archived');
+    const text = (await run('roundup')).text ?? '';
+    expect(text.split('\n').at(-1)).toBe(
+      '⚠ Last failure: the roundup for 2025-11-11 was given up after 1 try (is_archived). Is the bot still in this channel? Once fixed, the next roundup goes out as usual.',
+    );
+    // Another channel's failures are not this one's.
+    expect((await run('roundup', { channel: 'slack:C2' })).text).not.toMatch(/failure/);
+  });
+
   it('clears topics', async () => {
     await run('roundup topics diffusion', admin);
     expect((await run('roundup topics none', admin)).text).toMatch(/topics: none/);

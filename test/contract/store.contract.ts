@@ -447,37 +447,153 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
     });
 
     describe('roundup ledger', () => {
+      const C = 'slack:C1';
+      const D = '2026-01-05';
+      const plan = {
+        layout: 'messages' as const,
+        note: null,
+        items: [
+          { paperId: '#header', key: 'k-header' },
+          { paperId: '2401.00002', key: 'k-2' },
+          { paperId: '2401.00001', key: 'k-1' },
+        ],
+      };
+
       it('gives a claim to exactly one claimant, also across connections', async () => {
         const other = await sut.reopen();
         try {
           const results = await Promise.all([
-            store.claimRoundup('slack:C1', '2026-01-05', 'a', 600_000),
-            other.claimRoundup('slack:C1', '2026-01-05', 'b', 600_000),
-            store.claimRoundup('slack:C1', '2026-01-05', 'c', 600_000),
+            store.claimRoundup(C, D, 'a', 30_000),
+            other.claimRoundup(C, D, 'b', 30_000),
+            store.claimRoundup(C, D, 'c', 30_000),
           ]);
           expect(results.filter(Boolean)).toHaveLength(1);
-          expect(await other.claimRoundup('slack:C1', '2026-01-06', 'b', 600_000)).toBe(true);
+          expect(await other.claimRoundup(C, '2026-01-06', 'b', 30_000)).toBe(true);
         } finally {
           await other.close();
         }
       });
 
-      it('records items in order, never re-opens a finished roundup, and lets a stale claim be retaken once', async () => {
-        expect(await store.claimRoundup('slack:C1', '2026-01-05', 'a', 60_000)).toBe(true);
-        await store.recordRoundupItem('slack:C1', '2026-01-05', '2401.00002', 'slack:C1:2');
-        await store.recordRoundupItem('slack:C1', '2026-01-05', '2401.00001', 'slack:C1:1');
-        await store.recordRoundupItem('slack:C1', '2026-01-05', '2401.00001', 'slack:C1:1');
-        await sut.elapse(120_000);
-        expect(await store.claimRoundup('slack:C1', '2026-01-05', 'b', 60_000)).toBe(true);
-        expect(await store.claimRoundup('slack:C1', '2026-01-05', 'c', 60_000)).toBe(false);
-        const rec = await store.getRoundup('slack:C1', '2026-01-05');
-        expect(rec).toMatchObject({ state: 'claimed', claimedBy: 'b' });
-        expect(rec?.items.map((i) => i.paperId)).toEqual(['2401.00002', '2401.00001']);
-        await store.finishRoundup('slack:C1', '2026-01-05', 'posted');
+      it('keeps a lease while its holder renews it, and passes it on once when it runs out', async () => {
+        expect(await store.claimRoundup(C, D, 'a', 30_000)).toBe(true);
+        const first = await store.getRoundup(C, D);
+        expect(first).toMatchObject({ state: 'claimed', claimedBy: 'a', failures: 0, layout: null });
+        expect(Date.parse(first?.leaseUntil ?? '') - Date.parse(first?.claimedAt ?? '')).toBe(30_000);
+        for (let i = 0; i < 4; i++) {
+          await sut.elapse(20_000);
+          expect(await store.renewRoundup(C, D, 'a', 30_000)).toBe(true);
+          expect(await store.claimRoundup(C, D, 'b', 30_000)).toBe(false);
+        }
+        await sut.elapse(31_000); // the holder died: no renewal for longer than the lease
+        expect(await store.claimRoundup(C, D, 'b', 30_000)).toBe(true);
+        expect(await store.claimRoundup(C, D, 'c', 30_000)).toBe(false);
+        expect(await store.renewRoundup(C, D, 'a', 30_000)).toBe(false);
+        expect(await store.getRoundup(C, D)).toMatchObject({ state: 'claimed', claimedBy: 'b' });
+      });
+
+      it('keeps the first plan, saved by the holder only, and records each message once', async () => {
+        expect(await store.claimRoundup(C, D, 'a', 30_000)).toBe(true);
+        expect(await store.saveRoundupPlan(C, D, 'b', plan)).toBe(false); // not the holder
+        expect(await store.saveRoundupPlan(C, D, 'a', plan)).toBe(true);
+        const other = { layout: 'digest' as const, note: null, items: [{ paperId: '2401.00009', key: 'x' }] };
+        expect(await store.saveRoundupPlan(C, D, 'a', other)).toBe(false); // a plan stands
+        await store.recordRoundupItem(C, D, '#header', 'slack:C1:1');
+        await store.recordRoundupItem(C, D, '2401.00002', 'slack:C1:2');
+        await store.recordRoundupItem(C, D, '2401.00002', 'slack:C1:other'); // the first message stays
+        const rec = await store.getRoundup(C, D);
+        expect(rec).toMatchObject({ layout: 'messages', note: null });
+        expect(rec?.plannedAt).not.toBeNull();
+        expect(rec?.items).toEqual([
+          { paperId: '#header', key: 'k-header', message: 'slack:C1:1' },
+          { paperId: '2401.00002', key: 'k-2', message: 'slack:C1:2' },
+          { paperId: '2401.00001', key: 'k-1', message: null },
+        ]);
+        // A resumed run finds the plan and what is left of it.
+        await sut.elapse(31_000);
+        expect(await store.claimRoundup(C, D, 'b', 30_000)).toBe(true);
+        expect((await store.getRoundup(C, D))?.items.map((i) => i.message)).toEqual([
+          'slack:C1:1',
+          'slack:C1:2',
+          null,
+        ]);
+        // An item recorded without a plan (a digest place) is appended.
+        await store.recordRoundupItem(C, D, '2401.00007', 'slack:C1:3');
+        expect((await store.getRoundup(C, D))?.items.at(-1)).toEqual({
+          paperId: '2401.00007',
+          key: null,
+          message: 'slack:C1:3',
+        });
+      });
+
+      it('never re-opens a finished roundup', async () => {
+        expect(await store.claimRoundup(C, D, 'a', 30_000)).toBe(true);
+        expect(await store.saveRoundupPlan(C, D, 'a', { layout: 'empty', note: 'weekend', items: [] })).toBe(
+          true,
+        );
+        await store.finishRoundup(C, D, 'empty');
         await sut.elapse(3_600_000);
-        expect(await store.claimRoundup('slack:C1', '2026-01-05', 'd', 60_000)).toBe(false);
-        expect((await store.getRoundup('slack:C1', '2026-01-05'))?.state).toBe('posted');
-        expect(await store.getRoundup('slack:C1', '2026-01-06')).toBeNull();
+        expect(await store.claimRoundup(C, D, 'd', 30_000)).toBe(false);
+        expect(await store.claimRoundup(C, D, 'd', 30_000, { retryNow: true })).toBe(false);
+        const rec = await store.getRoundup(C, D);
+        expect(rec).toMatchObject({ state: 'empty', note: 'weekend', leaseUntil: null });
+        expect(rec?.finishedAt).not.toBeNull();
+        expect(await store.getRoundup(C, '2026-01-06')).toBeNull();
+      });
+
+      it('waits after a failed try, gives up when told, and takes a failed roundup again only on request', async () => {
+        expect(await store.claimRoundup(C, D, 'a', 30_000)).toBe(true);
+        expect(await store.recordRoundupFailure(C, D, 'b', 'not the holder', 60_000)).toBe(false);
+        expect(await store.recordRoundupFailure(C, D, 'a', 'not_in_channel', 60_000)).toBe(true);
+        const waiting = await store.getRoundup(C, D);
+        expect(waiting).toMatchObject({ state: 'waiting', failures: 1, lastError: 'not_in_channel' });
+        expect(Date.parse(waiting?.retryAt ?? '')).toBeGreaterThan(Date.parse(waiting?.claimedAt ?? ''));
+        expect(await store.claimRoundup(C, D, 'b', 30_000)).toBe(false); // not before its retry time
+        await sut.elapse(61_000);
+        expect(await store.claimRoundup(C, D, 'b', 30_000)).toBe(true);
+        expect(await store.recordRoundupFailure(C, D, 'b', 'not_in_channel', 600_000)).toBe(true);
+        expect(await store.claimRoundup(C, D, 'c', 30_000, { retryNow: true })).toBe(true); // an operator
+        expect(await store.recordRoundupFailure(C, D, 'c', 'is_archived', null)).toBe(true);
+        const failed = await store.getRoundup(C, D);
+        expect(failed).toMatchObject({
+          state: 'failed',
+          failures: 3,
+          lastError: 'is_archived',
+          retryAt: null,
+        });
+        expect(failed?.finishedAt).not.toBeNull();
+        await sut.elapse(3_600_000);
+        expect(await store.claimRoundup(C, D, 'd', 30_000)).toBe(false);
+        expect(await store.claimRoundup(C, D, 'd', 30_000, { retryNow: true })).toBe(true);
+        expect(await store.getRoundup(C, D)).toMatchObject({
+          state: 'claimed',
+          claimedBy: 'd',
+          failures: 0,
+          lastError: 'is_archived',
+          finishedAt: null,
+        });
+      });
+
+      it('lists failed roundups, newest first, by channel and since a date', async () => {
+        const fail = async (channel: string, day: string) => {
+          expect(await store.claimRoundup(channel, day, 'a', 30_000)).toBe(true);
+          expect(await store.recordRoundupFailure(channel, day, 'a', `gone ${channel}`, null)).toBe(true);
+        };
+        await fail('slack:C1', '2026-01-05');
+        await fail('slack:C2', '2026-01-06');
+        await fail('slack:C1', '2026-01-07');
+        expect(await store.claimRoundup('slack:C3', '2026-01-07', 'a', 30_000)).toBe(true);
+        const key = (r: { channel: string; localDate: string }) => `${r.channel} ${r.localDate}`;
+        expect((await store.failedRoundups({ limit: 10 })).map(key)).toEqual([
+          'slack:C1 2026-01-07',
+          'slack:C2 2026-01-06',
+          'slack:C1 2026-01-05',
+        ]);
+        expect((await store.failedRoundups({ channel: 'slack:C1', limit: 1 })).map(key)).toEqual([
+          'slack:C1 2026-01-07',
+        ]);
+        const recent = await store.failedRoundups({ sinceLocalDate: '2026-01-06', limit: 10 });
+        expect(recent.map(key)).toEqual(['slack:C1 2026-01-07', 'slack:C2 2026-01-06']);
+        expect(recent[0]).toMatchObject({ failures: 1, lastError: 'gone slack:C1', state: 'failed' });
       });
     });
 
@@ -506,7 +622,7 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
           for (const attempt of [
             () => store.addReaction(vote),
             () => store.acquireLease('ingest', 'a', 30_000),
-            () => store.claimRoundup('slack:C1', '2026-01-05', 'a', 60_000),
+            () => store.claimRoundup('slack:C1', '2026-01-05', 'a', 30_000),
           ]) {
             const error = await attempt().then(
               () => null,
@@ -522,7 +638,7 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         expect((await store.getPaper('2401.00001'))?.teamVotes).toBe(0);
         expect(await store.addReaction(vote)).toBe(1);
         expect(await store.acquireLease('ingest', 'a', 30_000)).toBe(true);
-        expect(await store.claimRoundup('slack:C1', '2026-01-05', 'a', 60_000)).toBe(true);
+        expect(await store.claimRoundup('slack:C1', '2026-01-05', 'a', 30_000)).toBe(true);
       });
     });
   });

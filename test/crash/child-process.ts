@@ -19,15 +19,17 @@ export interface ChildOutcome {
 
 /**
  * Runs `script` (a TypeScript file, through tsx) with `args` and SIGKILLs it as soon as the parent has read
- * `killAfterLines` progress lines from its stdout; with null the child runs to its end. Resolves when the
- * child has exited. A child that stops making progress for `stallMs` is killed and reported as an error,
- * so a hung child fails the test instead of hanging it.
+ * `killAfterLines` progress lines from its stdout; with null the child runs to its end. `onSpawn` receives a
+ * function that SIGKILLs the child at once, for a test that decides elsewhere (a fake service in the parent,
+ * the moment a request reaches it). Resolves when the child has exited. A child that stops making progress
+ * for `stallMs` is killed and reported as an error, so a hung child fails the test instead of hanging it.
  */
 export function runChild(
   script: string,
   args: string[],
   killAfterLines: number | null,
   stallMs = 30_000,
+  onSpawn?: (kill: () => void) => void,
 ): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
@@ -48,16 +50,19 @@ export function runChild(
     child.stderr.on('data', (chunk: string) => {
       stderr += chunk;
     });
+    const kill = () => {
+      if (killed) return;
+      killed = true;
+      lastLine = lines.at(-1);
+      child.kill('SIGKILL');
+    };
+    onSpawn?.(kill);
     createInterface({ input: child.stdout }).on('line', (line) => {
       if (killed) return;
       lines.push(line);
       clearTimeout(guard);
       guard = setTimeout(onStall, stallMs);
-      if (killAfterLines !== null && lines.length >= killAfterLines) {
-        killed = true;
-        lastLine = line;
-        child.kill('SIGKILL');
-      }
+      if (killAfterLines !== null && lines.length >= killAfterLines) kill();
     });
     child.on('error', reject);
     child.on('close', (code, signal) => {

@@ -1,60 +1,11 @@
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import type {
-  ChannelRef,
-  ChatPlatform,
-  InboundHandlers,
-  MessageRef,
-  Reply,
-} from '../../src/chat/platform.ts';
+import { createSlackPlatform } from '../../adapters/slack/platform.ts';
+import type { InboundHandlers } from '../../src/chat/platform.ts';
 import { HfClient } from '../../src/feed/hf-client.ts';
 import { createLogger } from '../../src/log.ts';
 import { Scheduler } from '../../src/roundup/scheduler.ts';
 import type { PaperStore } from '../../src/store/port.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { progress } from './child-process.ts';
-
-/** One line of the posts file: a message the platform accepted, written before its ref is returned. */
-export interface PostLine {
-  instance: string;
-  channel: ChannelRef;
-  message: MessageRef;
-  /** Paper ids the message shows (one, or a digest's list). */
-  papers: string[];
-  /** A roundup header or digest title, or an empty-day line. */
-  title: string | null;
-  text: string | null;
-}
-
-/**
- * A platform that makes each post durable (append + fsync to a file) before returning its ref, as a chat
- * service has the message once it answers: whatever the process does next, the post happened.
- */
-class FilePlatform implements ChatPlatform {
-  readonly name = 'slack' as const;
-  #next = 1;
-  constructor(
-    private readonly fd: number,
-    private readonly instance: string,
-  ) {}
-  async start(_handlers: InboundHandlers): Promise<void> {}
-  async stop(): Promise<void> {}
-  async post(channel: ChannelRef, reply: Reply): Promise<MessageRef> {
-    const message = `${channel}:${this.instance}.${this.#next++}`;
-    const line: PostLine = {
-      instance: this.instance,
-      channel,
-      message,
-      papers: (reply.papers ?? []).map((p) => p.paper.id),
-      title: reply.title ?? null,
-      text: reply.text ?? null,
-    };
-    writeSync(this.fd, `${JSON.stringify(line)}\n`);
-    fsyncSync(this.fd);
-    progress(`posted ${channel} ${message}`);
-    return message;
-  }
-  async react(): Promise<void> {}
-}
 
 /** Reports the ledger writes the roundup makes, around the real store. */
 function reporting(store: SqliteStore): PaperStore {
@@ -65,6 +16,7 @@ function reporting(store: SqliteStore): PaperStore {
       return async (...args: unknown[]) => {
         const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
         if (key === 'claimRoundup' && result === true) progress(`claimed ${String(args[0])}`);
+        if (key === 'saveRoundupPlan' && result === true) progress(`planned ${String(args[0])}`);
         if (key === 'recordRoundupItem') progress(`recorded ${String(args[0])} ${String(args[2])}`);
         if (key === 'finishRoundup') progress(`finished ${String(args[0])}`);
         return result;
@@ -73,29 +25,51 @@ function reporting(store: SqliteStore): PaperStore {
   });
 }
 
+const NO_HANDLERS: InboundHandlers = {
+  onCommand: async () => ({ visibility: 'ephemeral', text: '' }),
+  onShare: async () => ({ visibility: 'ephemeral', text: '' }),
+  onReaction: async () => undefined,
+  onSuggest: async () => [],
+  onReactionsCleared: async () => undefined,
+};
+
 /**
- * A process that runs one scheduler tick on a fixed clock, posting roundups through {@link FilePlatform}.
- * Usage: roundup-child.ts <db path> <posts file> <now ISO> <instance id>
+ * A process that runs one scheduler tick on a fixed clock, posting roundups through the real Slack
+ * adapter to the fake Slack Web API the parent runs (which outlives every child, as Slack does).
+ * Usage: roundup-child.ts <db path> <Slack API URL> <now ISO> <instance id> <lease ms>
  */
-const [path, postsPath, nowIso, instance] = process.argv.slice(2);
-if (!path || !postsPath || !nowIso || !instance) throw new Error('usage: <db> <posts> <now> <instance>');
+const [path, apiUrl, nowIso, instance, lease] = process.argv.slice(2);
+if (!path || !apiUrl || !nowIso || !instance || !lease)
+  throw new Error('usage: <db> <slack api url> <now> <instance> <lease ms>');
 const now = new Date(nowIso);
 const store = SqliteStore.open(path, { now: () => now });
-const fd = openSync(postsPath, 'a');
+const logger = createLogger('error', process.stderr);
+const slack = createSlackPlatform(
+  {
+    botToken: 'xoxb-crash',
+    signingSecret: 'unused: this process only posts',
+    appToken: undefined,
+    apiUrl,
+    admins: [],
+    teamId: undefined,
+  },
+  { logger, postIntervalMs: 0, retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 50 } },
+);
+await slack.start(NO_HANDLERS);
 const scheduler = new Scheduler({
   store: reporting(store),
   hf: new HfClient({ baseUrl: 'http://127.0.0.1:9', retries: 0 }),
-  platforms: new Map([['slack', new FilePlatform(fd, instance)]]),
+  platforms: new Map([['slack', slack]]),
   defaults: { channels: [], time: '09:00', timezone: 'UTC', catchUpMs: 6 * 3_600_000 },
-  logger: createLogger('error', process.stderr),
+  logger,
   now: () => now,
   instanceId: instance,
-  staleClaimMs: 10 * 60_000,
-  // One channel at a time: at most one message is ever between its post and its ledger entry.
-  concurrency: 1,
+  leaseMs: Number(lease),
+  // Several channels at once: a kill leaves several messages in flight, each to be found by its key.
+  concurrency: 4,
 });
 progress('ready');
 const results = await scheduler.tick();
-closeSync(fd);
+await slack.stop();
 await store.close();
 progress(`complete ${JSON.stringify(results.map((r) => r.outcome))}`);

@@ -53,6 +53,15 @@ export interface FakeDiscord extends FakeInteractions {
   rateLimit(method: string, route: RegExp, retryAfter?: number, times?: number): void;
   /** The next `times` requests of `method` whose route matches answer `status` with Discord's error `code`. */
   refuse(method: string, route: RegExp, status: number, code: number, message: string, times?: number): void;
+  /**
+   * The next `times` requests of `method` whose route matches answer `status` (a 5xx), having taken effect
+   * first when `effect` is set: the message exists, and the client never heard of it.
+   */
+  serverError(
+    method: string,
+    route: RegExp,
+    options: { status?: number; times?: number; effect?: boolean },
+  ): void;
   /** Dispatches a gateway event to the session (queued for replay on RESUME when disconnected). */
   dispatch(t: string, d: unknown): void;
   /** Drops the gateway connection: a close frame with code 4000 (unknown error) or a raw socket destroy. */
@@ -120,6 +129,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     gatewayUrl: () => `ws://127.0.0.1:${port}/gateway`,
     rateLimits,
     refusals,
+    serverErrors: [],
+    nonces: new Map(),
+    // Discord documents "the past few minutes"; two is the conservative reading.
+    nonceWindowMs: 2 * 60_000,
   };
   const recordFrame = (frame: Omit<GatewayFrame, 'at'>) => {
     frames.push({ ...frame, at: Date.now() });
@@ -253,6 +266,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
     refuse: (method, route, status, code, message, times = 1) => {
       refusals.push({ method, route, status, code, message, times });
+    },
+    serverError: (method, route, { status = 500, times = 1, effect = false }) => {
+      world.serverErrors.push({ method, route, status, times, effect });
     },
     dispatch,
     drop: (mode) => {

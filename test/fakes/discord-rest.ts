@@ -38,6 +38,18 @@ export interface RefusalScript {
   times: number;
 }
 
+/**
+ * A scripted server error: the next `times` requests matching answer `status`, after taking effect when
+ * `effect` is set (a message is created, and the answer that would have told the client is lost).
+ */
+export interface ServerErrorScript {
+  method: string;
+  route: RegExp;
+  status: number;
+  times: number;
+  effect: boolean;
+}
+
 /** What the REST routes read and change: the fake's world. */
 export interface RestWorld {
   token: string;
@@ -53,6 +65,13 @@ export interface RestWorld {
   gatewayUrl: () => string;
   rateLimits: RateLimitScript[];
   refusals: RefusalScript[];
+  serverErrors: ServerErrorScript[];
+  /**
+   * Messages by the nonce they were created with under `enforce_nonce`, with when: a repeat inside
+   * `nonceWindowMs` gets the same message back, as Discord does for "the past few minutes".
+   */
+  nonces: Map<string, { id: string; at: number }>;
+  nonceWindowMs: number;
 }
 
 interface Answer {
@@ -132,10 +151,16 @@ export async function handleRest(
     return;
   }
   const open = route.startsWith('/interactions/') || route.startsWith('/webhooks/');
-  const answer =
-    open || req.headers.authorization === `Bot ${world.token}`
-      ? route_(world, method, route, body)
-      : { status: 401, body: { message: '401: Unauthorized', code: 0 } };
+  const failure = world.serverErrors.find((f) => f.method === method && f.route.test(route) && f.times > 0);
+  if (failure) failure.times -= 1;
+  const authorized = open || req.headers.authorization === `Bot ${world.token}`;
+  let answer: Answer = { status: 500, body: { message: '500: Internal Server Error', code: 0 } };
+  if (!authorized) answer = { status: 401, body: { message: '401: Unauthorized', code: 0 } };
+  else if (!failure || failure.effect) {
+    const made = route_(world, method, route, body);
+    if (!failure) answer = made;
+  }
+  if (failure) answer = { status: failure.status, body: { message: `${failure.status}: scripted`, code: 0 } };
   call.status = answer.status;
   call.response = answer.body;
   record(call);
@@ -191,7 +216,21 @@ function route_(world: RestWorld, method: string, route: string, body: unknown):
     if (!channel) return notFound(10003, 'Unknown Channel');
     if (method === 'GET' && parts.length === 2) return { status: 200, body: channel };
     if (method === 'POST' && b === 'messages' && parts.length === 3) {
-      return { status: 200, body: remember(world, message(snowflake(), a, world.botUser, json)) };
+      const nonce =
+        typeof json.nonce === 'string' || typeof json.nonce === 'number' ? String(json.nonce) : null;
+      if (nonce && nonce.length > 25) {
+        return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
+      }
+      const earlier = nonce && json.enforce_nonce === true ? world.nonces.get(nonce) : undefined;
+      const found =
+        earlier && Date.now() - earlier.at < world.nonceWindowMs && world.messages.get(earlier.id);
+      if (found) return { status: 200, body: found };
+      const created = remember(world, {
+        ...message(snowflake(), a, world.botUser, json),
+        ...(nonce ? { nonce } : {}),
+      });
+      if (nonce && json.enforce_nonce === true) world.nonces.set(nonce, { id: created.id, at: Date.now() });
+      return { status: 200, body: created };
     }
     if (b === 'messages' && c) {
       const found = world.messages.get(c);

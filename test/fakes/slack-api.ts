@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /**
  * A fake Slack Web API on 127.0.0.1, speaking Slack's wire format: POST `/api/<method>` with a form-encoded
@@ -9,10 +9,13 @@ import type { AddressInfo } from 'node:net';
  * State, not expectations: it keeps the messages posted and the reactions added, records every call with its
  * decoded body, and can be scripted to answer the next calls of a method with 429 + Retry-After or a 5xx.
  *
- * Methods: auth.test, chat.postMessage, conversations.join (refused for G… and D… channels), reactions.add
- * (message_not_found for a message not posted here, already_reacted on a repeat), users.info,
- * apps.connections.open (the URL set by {@link FakeSlackApi.socketUrl}, app token required). Anything else
- * answers `unknown_method`.
+ * Methods: auth.test, chat.postMessage (keeping `metadata`), conversations.history (newest first, `oldest`,
+ * `latest`, `inclusive`, `limit`, cursor pages, metadata only with `include_all_metadata`, as Slack does),
+ * conversations.join (refused for G… and D… channels), reactions.add (message_not_found for a message not posted here,
+ * already_reacted on a repeat),
+ * users.info, apps.connections.open (the URL set by {@link FakeSlackApi.socketUrl}, app token required).
+ * Anything else answers `unknown_method`. Message timestamps come from the fake's clock (`now`), strictly
+ * increasing.
  */
 export interface FakeSlackApi {
   /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
@@ -23,6 +26,19 @@ export interface FakeSlackApi {
   calls: SlackCall[];
   /** Messages posted with chat.postMessage, in order. */
   messages: PostedMessage[];
+  /**
+   * Makes chat.postMessage and conversations.history in `channel` (or only the method `only`) answer
+   * `{ ok: false, error }`, as Slack does once the bot was removed (`not_in_channel`), the channel archived
+   * (`is_archived`), or a scope is missing (`missing_scope`); null undoes it.
+   */
+  refuse(channel: string, error: string | null, only?: string): void;
+  /**
+   * Called with each message as soon as it is kept, before Slack's answer is sent: a test can end the
+   * poster there, between the message existing and the poster learning of it.
+   */
+  afterPost: ((message: PostedMessage) => void) | null;
+  /** Resolves once no connection is open (every request answered, every client gone). */
+  quiet(): Promise<void>;
   /** A fresh response URL on this fake; bodies posted to it are recorded as method `respond`. */
   responseUrl(): string;
   /** Queues answers for the next calls of `method` (e.g. `chat.postMessage`, or `respond`), one each. */
@@ -51,12 +67,19 @@ export interface PostedMessage {
   ts: string;
   text: string;
   blocks: unknown;
+  /** The message metadata it was posted with (`{ event_type, event_payload }`), if any. */
+  metadata: { event_type: string; event_payload: Record<string, unknown> } | null;
 }
 
 export interface ScriptedResponse {
   status: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /**
+   * The call takes effect before this answer is sent (a message is kept): Slack made the message, and the
+   * answer the client saw was a 5xx or a dropped connection. Default false: nothing happens, as with a 429.
+   */
+  effect?: boolean;
 }
 
 export interface FakeSlackOptions {
@@ -70,6 +93,8 @@ export interface FakeSlackOptions {
   users?: Record<string, string>;
   /** User ids users.info reports as workspace admins. */
   workspaceAdmins?: string[];
+  /** The clock message timestamps come from, in ms; default Date.now. */
+  now?: () => number;
 }
 
 export const FAKE_TEAM_ID = 'T0PAPERS';
@@ -87,7 +112,17 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   const reactions = new Set<string>();
   const scripts = new Map<string, ScriptedResponse[]>();
   const waiters = new Set<{ predicate: (c: SlackCall) => boolean; resolve: (c: SlackCall) => void }>();
-  let tsCounter = 100;
+  /** Refusals by `<method> <channel>`, the method `*` for every method. */
+  const refused = new Map<string, string>();
+  const refusal = (method: string, channel: string) =>
+    refused.get(`${method} ${channel}`) ?? refused.get(`* ${channel}`);
+  const now = options.now ?? Date.now;
+  /** The last ts handed out, in microseconds: each new one is later, as Slack's are within a channel. */
+  let lastTs = 0;
+  const nextTs = () => {
+    lastTs = Math.max(lastTs + 1, Math.floor(now()) * 1000);
+    return `${Math.floor(lastTs / 1e6)}.${String(lastTs % 1e6).padStart(6, '0')}`;
+  };
   let responseCounter = 0;
 
   const answer = (method: string, body: Record<string, unknown>, auth: string): unknown => {
@@ -111,10 +146,24 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       case 'chat.postMessage': {
         const channel = String(body.channel ?? '');
         if (!channel) return { ok: false, error: 'channel_not_found' };
-        const ts = `1712345678.${String(tsCounter++).padStart(6, '0')}`;
+        const refusedWith = refusal(method, channel);
+        if (refusedWith) return { ok: false, error: refusedWith };
+        const ts = nextTs();
         const text = String(body.text ?? '');
-        messages.push({ channel, ts, text, blocks: body.blocks });
-        return { ok: true, channel, ts, message: { type: 'message', text, ts, user: botUserId } };
+        const metadata = isMetadata(body.metadata) ? body.metadata : null;
+        const posted: PostedMessage = { channel, ts, text, blocks: body.blocks, metadata };
+        messages.push(posted);
+        fake.afterPost?.(posted);
+        return { ok: true, channel, ts, message: { ...wire(posted, true), team: teamId } };
+      }
+      case 'conversations.history': {
+        const channel = String(body.channel ?? '');
+        const refusedWith = refusal(method, channel);
+        if (refusedWith) return { ok: false, error: refusedWith };
+        return history(
+          messages.filter((m) => m.channel === channel),
+          body,
+        );
       }
       case 'reactions.add': {
         // Slack refuses a reaction on a message it does not have, as for a deleted or mistyped one.
@@ -156,6 +205,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       const call: SlackCall = { method, path, headers: req.headers, body, status, at: Date.now() };
       calls.push(call);
       if (scripted) {
+        if (scripted.effect) answer(method, body, String(req.headers.authorization ?? ''));
         send(res, scripted.status, scripted.body ?? { ok: false, error: 'scripted' }, scripted.headers);
       } else if (method === 'respond') {
         send(res, 200, { ok: true });
@@ -173,12 +223,33 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  const sockets = new Set<Socket>();
+  const onQuiet: (() => void)[] = [];
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      if (sockets.size === 0) for (const resolve of onQuiet.splice(0)) resolve();
+    });
+  });
+
   const fake: FakeSlackApi = {
     url,
     apiUrl: `${url}/api/`,
     calls,
     messages,
     socketUrl: undefined,
+    afterPost: null,
+    refuse(channel, error, only = '*') {
+      if (error === null) refused.delete(`${only} ${channel}`);
+      else refused.set(`${only} ${channel}`, error);
+    },
+    quiet: () =>
+      sockets.size === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            onQuiet.push(resolve);
+          }),
     responseUrl: () => `${url}/respond/${++responseCounter}`,
     script(method, responses) {
       scripts.set(method, [...(scripts.get(method) ?? []), ...responses]);
@@ -208,6 +279,66 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       }),
   };
   return fake;
+}
+
+function isMetadata(value: unknown): value is PostedMessage['metadata'] & object {
+  const m = value as { event_type?: unknown; event_payload?: unknown } | null;
+  return typeof m?.event_type === 'string' && typeof m.event_payload === 'object' && m.event_payload !== null;
+}
+
+/** A kept message as Slack's API shows it: a bot message, with its metadata only when asked for. */
+function wire(m: PostedMessage, withMetadata: boolean): Record<string, unknown> {
+  return {
+    type: 'message',
+    subtype: 'bot_message',
+    text: m.text,
+    ts: m.ts,
+    user: FAKE_BOT_USER_ID,
+    bot_id: FAKE_BOT_ID,
+    app_id: 'A0PAPERBOY',
+    ...(m.blocks === undefined ? {} : { blocks: m.blocks }),
+    ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+  };
+}
+
+/**
+ * conversations.history over one channel's messages: newest first, within `oldest`/`latest` (exclusive
+ * unless `inclusive`), `limit` a page (default 100, at most 999), the next page's cursor in
+ * `response_metadata.next_cursor` (Slack's `next_ts:<ts>`, base64), metadata only with `include_all_metadata`.
+ */
+function history(channel: PostedMessage[], body: Record<string, unknown>): unknown {
+  const flag = (v: unknown) => v === true || v === 'true' || v === '1' || v === 1;
+  const num = (v: unknown) => (v === undefined || v === '' ? undefined : Number(v));
+  const inclusive = flag(body.inclusive);
+  const oldest = num(body.oldest) ?? 0;
+  const cursor = typeof body.cursor === 'string' && body.cursor ? body.cursor : undefined;
+  const latest = cursor
+    ? Number(
+        Buffer.from(cursor, 'base64')
+          .toString('utf8')
+          .replace(/^next_ts:/, ''),
+      )
+    : (num(body.latest) ?? Number.POSITIVE_INFINITY);
+  const limit = Math.min(999, Math.max(1, num(body.limit) ?? 100));
+  const within = channel
+    .filter((m) => {
+      const ts = Number(m.ts);
+      const afterOldest = inclusive ? ts >= oldest : ts > oldest;
+      const beforeLatest = inclusive || cursor ? ts <= latest : ts < latest;
+      return afterOldest && beforeLatest;
+    })
+    .reverse();
+  const page = within.slice(0, limit);
+  const next = within[limit];
+  return {
+    ok: true,
+    messages: page.map((m) => wire(m, flag(body.include_all_metadata))),
+    has_more: next !== undefined,
+    pin_count: 0,
+    channel_actions_ts: null,
+    channel_actions_count: 0,
+    response_metadata: { next_cursor: next ? Buffer.from(`next_ts:${next.ts}`).toString('base64') : '' },
+  };
 }
 
 function decodeBody(raw: string, contentType: string | undefined): Record<string, unknown> {

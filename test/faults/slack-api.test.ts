@@ -71,4 +71,18 @@ describe("Slack's Web API refusing chat.postMessage", () => {
     const again = await bot.ask(`share ${SECOND}`);
     expect(again.text).toBe('Shared “Certified Unlearning for LLMs” in this channel.');
   });
+
+  it('finds a share Slack made before its answer was lost (a 500), and shows the paper once', async () => {
+    const from = bot.api.calls.length;
+    const before = bot.api.messages.length;
+    bot.api.script('chat.postMessage', [{ status: 500, effect: true }]);
+    const answer = await bot.ask(`share ${FIRST}`);
+    expect(answer.text).toBe('Shared “Machine Unlearning at Scale” in this channel.');
+    // One attempt: the lookup before the retry found the message the share's key made.
+    expect(attempts(from)).toEqual([500]);
+    expect(bot.api.calls.slice(from).map((c) => c.method)).toContain('conversations.history');
+    expect(bot.api.messages).toHaveLength(before + 1);
+    const made = bot.api.messages.at(-1);
+    expect(await bot.store.getPost(`slack:${made?.channel}:${made?.ts}`)).toMatchObject({ paperId: FIRST });
+  });
 });

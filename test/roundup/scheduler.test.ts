@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RoundupDefaults } from '../../src/app/config.ts';
-import type { ChannelRef, MessageRef, Reply } from '../../src/chat/platform.ts';
+import type { ChannelRef, MessageRef, PostOptions, Reply } from '../../src/chat/platform.ts';
 import { HfClient } from '../../src/feed/hf-client.ts';
 import { createLogger, silentLogger } from '../../src/log.ts';
 import { defaultSettings } from '../../src/roundup/roundup.ts';
@@ -9,6 +9,7 @@ import type { ChannelSettings } from '../../src/store/port.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { type Archive, NOWHERE, openArchive } from '../commands/archive.ts';
 import { RecordingPlatform } from '../fakes/recording-platform.ts';
+import { until } from '../multi/until.ts';
 
 const H = 3_600_000;
 // The recorded feed is Friday 2024-10-25's; the clock starts that morning.
@@ -46,7 +47,7 @@ function scheduler(
     defaults: { ...DEFAULTS, ...defaults },
     logger: silentLogger,
     now: () => clock.now,
-    staleClaimMs: 10 * 60_000,
+    leaseMs: 30_000,
   });
 }
 
@@ -162,35 +163,167 @@ describe('exactly once', () => {
     }
   });
 
-  it('resumes a roundup that crashed part-way without reposting what was posted', async () => {
+  it('resumes a roundup whose try failed part-way, following its plan, without reposting', async () => {
     await configure({ channel: 'slack:C1', size: 5 });
     class Flaky extends RecordingPlatform {
       left = 3;
-      override async post(channel: ChannelRef, reply: Reply): Promise<MessageRef> {
+      override async post(channel: ChannelRef, reply: Reply, options?: PostOptions): Promise<MessageRef> {
         if (this.left-- <= 0) throw new Error('socket hang up');
-        return super.post(channel, reply);
+        return super.post(channel, reply, options);
       }
     }
     const flaky = new Flaky();
     clock.now = new Date('2024-10-25T09:00:00Z');
-    expect((await scheduler(flaky).tick()).map((r) => r.outcome)).toEqual(['failed']);
+    expect((await scheduler(flaky).tick()).map((r) => r.outcome)).toEqual(['will-retry']);
     expect(flaky.posts).toHaveLength(3); // the header and two papers
+    const planned = (await archive.store.getRoundup('slack:C1', '2024-10-25'))?.items ?? [];
+    expect(planned.map((i) => i.message !== null)).toEqual([true, true, true, false, false, false]);
     // Meanwhile the feed moves: four papers that were not picked become the most upvoted.
-    const picked = new Set(titles(flaky));
-    const others = (await archive.store.papersOnFeedDate('2024-10-25')).filter((p) => !picked.has(p.title));
+    const picked = new Set(planned.map((i) => i.paperId));
+    const others = (await archive.store.papersOnFeedDate('2024-10-25')).filter((p) => !picked.has(p.id));
     await archive.store.upsertPapers(others.slice(-4).map((p) => ({ ...p, upvotes: 10_000 })));
     const healthy = new RecordingPlatform();
-    clock.now = new Date('2024-10-25T09:05:00Z');
-    // The claim is not stale yet: its holder may still be posting.
-    expect((await scheduler(healthy).tick()).map((r) => r.outcome)).toEqual(['claimed-elsewhere']);
-    expect(healthy.posts).toHaveLength(0);
-    clock.now = new Date('2024-10-25T09:11:00Z');
+    clock.now = new Date('2024-10-25T09:00:45Z');
+    // The failed try waits a minute before the next.
+    expect(await scheduler(healthy).tick()).toEqual([]);
+    clock.now = new Date('2024-10-25T09:01:00Z');
     expect((await scheduler(healthy).tick()).map((r) => r.outcome)).toEqual(['posted']);
     expect(healthy.posts.every((p) => !p.reply.title)).toBe(true); // no second header
+    // The plan stands: the three papers it had left, not the newly upvoted ones.
+    expect(healthy.posts.map((p) => p.reply.papers?.[0]?.paper.id)).toEqual(
+      planned.slice(3).map((i) => i.paperId),
+    );
     const all = [...titles(flaky), ...titles(healthy)];
     expect(all).toHaveLength(5);
     expect(new Set(all).size).toBe(5);
-    expect((await archive.store.getRoundup('slack:C1', '2024-10-25'))?.state).toBe('posted');
+    expect(await archive.store.getRoundup('slack:C1', '2024-10-25')).toMatchObject({
+      state: 'posted',
+      failures: 1,
+      lastError: 'socket hang up',
+    });
+  });
+
+  it('finds the message a failed try may have posted, by its key, instead of posting it again', async () => {
+    await configure({ channel: 'slack:C1', size: 3 });
+    // The platform made the message but its answer never arrived (a timeout after the post).
+    class Unanswered extends RecordingPlatform {
+      lose = 2;
+      override async post(channel: ChannelRef, reply: Reply, options?: PostOptions): Promise<MessageRef> {
+        const message = await super.post(channel, reply, options);
+        if (--this.lose === 0) throw new Error('ETIMEDOUT');
+        return message;
+      }
+    }
+    const keys: RecordingPlatform['keys'] = new Map();
+    const first = new Unanswered('slack', keys);
+    clock.now = new Date('2024-10-25T09:00:00Z');
+    expect((await scheduler(first).tick()).map((r) => r.outcome)).toEqual(['will-retry']);
+    expect(first.posts).toHaveLength(2);
+    const second = new RecordingPlatform('slack', keys); // the same chat service, another process
+    clock.now = new Date('2024-10-25T09:01:00Z');
+    expect((await scheduler(second).tick()).map((r) => r.outcome)).toEqual(['posted']);
+    // The first unrecorded item alone may have been out: it was posted with the plan's time and found...
+    const record = await archive.store.getRoundup('slack:C1', '2024-10-25');
+    expect(second.repeats.map((p) => p.options.since)).toEqual([record?.plannedAt]);
+    expect(record?.items[1]?.message).toBe(first.posts[1]?.message);
+    // ...and the items after it were posted as new, without a lookup.
+    expect(second.posts.map((p) => p.options.since)).toEqual([undefined, undefined]);
+    expect([...titles(first), ...titles(second)]).toHaveLength(3);
+  });
+});
+
+describe('the lease on a running roundup', () => {
+  it('is renewed while a post waits (a long Retry-After), so no other run takes the roundup meanwhile', async () => {
+    await configure({ channel: 'slack:SLOW', size: 2 });
+    let release: () => void = () => {};
+    let reached: () => void = () => {};
+    const waiting = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    class Slow extends RecordingPlatform {
+      override async post(channel: ChannelRef, reply: Reply, options?: PostOptions): Promise<MessageRef> {
+        if (this.posts.length === 1) {
+          reached();
+          await new Promise<void>((resolve) => {
+            release = resolve;
+          });
+        }
+        return super.post(channel, reply, options);
+      }
+    }
+    // The store on the real clock, since renewals are timers; the lease is short so that several renewals
+    // fall in one wait. The schedule stays on the test clock: the roundup is due at 09:00 that Friday.
+    const store = SqliteStore.open(archive.path);
+    stores.push(store);
+    const s = new Scheduler({
+      store,
+      hf: new HfClient({ baseUrl: NOWHERE, retries: 0, timeoutMs: 500 }),
+      platforms: new Map([['slack', new Slow()]]),
+      defaults: DEFAULTS,
+      logger: silentLogger,
+      now: () => clock.now,
+      // Long enough that a busy machine's event-loop stalls do not let it run out between renewals.
+      leaseMs: 1000,
+    });
+    clock.now = new Date('2024-10-25T09:00:00Z');
+    const localDate = '2024-10-25';
+    const ticking = s.tick();
+    await waiting;
+    expect((await store.getRoundup('slack:SLOW', localDate))?.state).toBe('claimed');
+    // Wait until a renewal came more than a whole lease after the claim: the run is still waiting...
+    await until(async () => {
+      const r = await store.getRoundup('slack:SLOW', localDate);
+      return Date.parse(r?.leaseUntil ?? '') - Date.parse(r?.claimedAt ?? '') > 2 * 1000;
+    });
+    // ...and still holds the roundup: another instance cannot take it.
+    expect(await store.claimRoundup('slack:SLOW', localDate, 'other', 1000)).toBe(false);
+    release();
+    expect((await ticking).map((r) => r.outcome)).toEqual(['posted']);
+    expect((await store.getRoundup('slack:SLOW', localDate))?.leaseUntil).toBeNull();
+  });
+});
+
+describe('a roundup that keeps failing', () => {
+  it('is retried with backoff, given up after five tries, logged once, and never tried again', async () => {
+    await configure({ channel: 'slack:GONE' });
+    const lines: { level: number; msg: string; channel?: string }[] = [];
+    const logger = createLogger('info', { write: (s: string) => void lines.push(JSON.parse(s)) });
+    const removed = new RecordingPlatform();
+    removed.failPosts = new Error('An API error occurred: not_in_channel');
+    const s = new Scheduler({
+      store: openStore(),
+      hf: new HfClient({ baseUrl: NOWHERE, retries: 0, timeoutMs: 500 }),
+      platforms: new Map([['slack', removed]]),
+      defaults: DEFAULTS,
+      logger,
+      now: () => clock.now,
+    });
+    const outcomes: string[] = [];
+    let at = Date.parse('2024-10-25T09:00:00Z');
+    // Checks every 15 s for an hour: the tries come 1, 2, 4 and 8 minutes apart, then stop.
+    for (let i = 0; i < 240; i++, at += 15_000) {
+      clock.now = new Date(at);
+      for (const r of await s.tick()) outcomes.push(`${clock.now.toISOString().slice(11, 16)} ${r.outcome}`);
+    }
+    expect(outcomes).toEqual([
+      '09:00 will-retry',
+      '09:01 will-retry',
+      '09:03 will-retry',
+      '09:07 will-retry',
+      '09:15 failed',
+    ]);
+    expect(await archive.store.getRoundup('slack:GONE', '2024-10-25')).toMatchObject({
+      state: 'failed',
+      failures: 5,
+      lastError: 'An API error occurred: not_in_channel',
+    });
+    const errors = lines.filter((l) => l.level >= 50);
+    expect(errors.map((l) => l.msg)).toEqual([
+      expect.stringMatching(
+        /^The roundup of slack:GONE for 2024-10-25 failed 5 times and will not be tried again: .*not_in_channel.*--retry$/,
+      ),
+    ]);
+    expect(lines.filter((l) => l.level === 40)).toHaveLength(4);
   });
 });
 

@@ -44,7 +44,7 @@ export async function dropThrowawayDatabases(): Promise<void> {
 }
 
 /**
- * Makes every lease expiry and roundup claim time in the database at `url` `ms` older. PostgreSQL times
+ * Makes every lease expiry and roundup time (claims, leases, retries, plans) in the database at `url` `ms` older. PostgreSQL times
  * those by the server's clock, which a test cannot move; ageing what was written is the same as `ms`
  * passing, as far as any comparison the store makes can tell.
  */
@@ -56,7 +56,11 @@ export async function ageLeasesAndClaims(url: string, ms: number): Promise<void>
   await client.connect();
   try {
     await client.query(`UPDATE leases SET expires_at = ${older('expires_at')}`, [ms]);
-    await client.query(`UPDATE roundups SET claimed_at = ${older('claimed_at')}`, [ms]);
+    for (const column of ['claimed_at', 'lease_until', 'retry_at', 'planned_at', 'finished_at']) {
+      await client.query(`UPDATE roundups SET ${column} = ${older(column)} WHERE ${column} IS NOT NULL`, [
+        ms,
+      ]);
+    }
   } finally {
     await client.end();
   }

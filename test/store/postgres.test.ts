@@ -62,13 +62,16 @@ suite(available.ok ? 'PostgreSQL' : `PostgreSQL: skipped, ${available.reason}`, 
       expect(await behind.acquireLease('ingest', 'behind', 30_000)).toBe(false);
     });
 
-    it('do not take a fresh roundup claim for a stale one', async () => {
-      expect(await behind.claimRoundup('slack:C1', '2026-01-05', 'behind', 600_000)).toBe(true);
-      expect(await ahead.claimRoundup('slack:C1', '2026-01-05', 'ahead', 600_000)).toBe(false);
-      // Renewing the claim (a posted item) stamps it with the database's time too.
-      await behind.recordRoundupItem('slack:C1', '2026-01-05', '2401.00001', 'slack:C1:1');
-      expect(await ahead.claimRoundup('slack:C1', '2026-01-05', 'ahead', 600_000)).toBe(false);
+    it('do not take a live roundup lease for one that ran out', async () => {
+      expect(await behind.claimRoundup('slack:C1', '2026-01-05', 'behind', 30_000)).toBe(true);
+      expect(await ahead.claimRoundup('slack:C1', '2026-01-05', 'ahead', 30_000)).toBe(false);
+      // Renewing the lease stamps it with the database's time too.
+      expect(await behind.renewRoundup('slack:C1', '2026-01-05', 'behind', 30_000)).toBe(true);
+      expect(await ahead.claimRoundup('slack:C1', '2026-01-05', 'ahead', 30_000)).toBe(false);
       expect((await ahead.getRoundup('slack:C1', '2026-01-05'))?.claimedBy).toBe('behind');
+      // …and so is a failed try's retry time.
+      expect(await behind.recordRoundupFailure('slack:C1', '2026-01-05', 'behind', 'x', 60_000)).toBe(true);
+      expect(await ahead.claimRoundup('slack:C1', '2026-01-05', 'ahead', 30_000)).toBe(false);
     });
   });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { storeContract } from '../contract/store.contract.ts';
 
@@ -63,5 +64,26 @@ describe('SQLite file', () => {
     expect(await b.countPapers()).toBe(1);
     expect(b.rawDatabase.pragma('journal_mode', { simple: true })).toBe('wal');
     await b.close();
+  });
+
+  it('keeps the roundup ledger of an older archive, and lets its unfinished claim be resumed', async () => {
+    const file = join(dir, 'v2.db');
+    const old = new Database(file);
+    for (const m of SQLITE_MIGRATIONS.filter((x) => x.version <= 2)) old.exec(m.sql);
+    old.pragma('user_version = 2');
+    old.exec(`INSERT INTO roundups VALUES ('slack:C1', '2026-01-05', 'claimed', 'old', '2026-01-05T09:00:00.000Z', NULL);
+      INSERT INTO roundup_items VALUES ('slack:C1', '2026-01-05', 0, '#header', 'slack:C1:1');`);
+    old.close();
+    const store = SqliteStore.open(file, { now: () => new Date('2026-01-05T09:00:30.000Z') });
+    expect(await store.getRoundup('slack:C1', '2026-01-05')).toMatchObject({
+      state: 'claimed',
+      leaseUntil: null,
+      failures: 0,
+      layout: null,
+      items: [{ paperId: '#header', key: null, message: 'slack:C1:1' }],
+    });
+    // A claim from before leases has no lease left: the next run takes it at once.
+    expect(await store.claimRoundup('slack:C1', '2026-01-05', 'new', 30_000)).toBe(true);
+    await store.close();
   });
 });

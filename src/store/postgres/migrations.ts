@@ -111,4 +111,24 @@ CREATE TABLE leases (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'roundups: leases, planned items with idempotency keys, bounded retries',
+    sql: `
+-- A claim is a lease its run renews; NULL (every claim made before this migration) has run out.
+ALTER TABLE roundups ADD COLUMN lease_until TEXT;
+ALTER TABLE roundups ADD COLUMN retry_at TEXT;
+ALTER TABLE roundups ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE roundups ADD COLUMN last_error TEXT;
+ALTER TABLE roundups ADD COLUMN layout TEXT;
+ALTER TABLE roundups ADD COLUMN planned_at TEXT;
+ALTER TABLE roundups ADD COLUMN finished_at TEXT;
+CREATE INDEX roundups_state ON roundups(state, local_date);
+
+-- Items are planned before they are posted: the message is NULL until recorded, and each item carries
+-- the idempotency key its post uses.
+ALTER TABLE roundup_items ALTER COLUMN message DROP NOT NULL;
+ALTER TABLE roundup_items ADD COLUMN idem_key TEXT;
+`,
+  },
 ];

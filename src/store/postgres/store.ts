@@ -11,8 +11,10 @@ import type {
   PaperStore,
   PostRecord,
   ReactionChange,
+  RoundupLayout,
   RoundupRecord,
   RoundupState,
+  RoundupSummary,
   SearchHit,
   StoredPaper,
   TopEntry,
@@ -21,10 +23,13 @@ import type {
 import {
   type PaperRow,
   paperToRow,
+  type RoundupItemRow,
+  type RoundupRow,
   rowToPaper,
   rowToSettings,
   type SettingsRow,
   toRoundupRecord,
+  toRoundupSummary,
 } from '../rows.ts';
 import { planUpsert } from '../upsert-plan.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
@@ -327,17 +332,65 @@ export class PostgresStore implements PaperStore {
     channel: ChannelRef,
     localDate: string,
     claimant: string,
-    staleAfterMs: number,
+    leaseMs: number,
+    options: { retryNow?: boolean } = {},
   ): Promise<boolean> {
     // Stored times are ISO text; compared as timestamptz, so the text's collation plays no part.
     const r = await this.pool.query(
-      `INSERT INTO roundups (channel, local_date, state, claimed_by, claimed_at)
-       VALUES ($1, $2, 'claimed', $3, ${isoText(DB_NOW)})
-       ON CONFLICT (channel, local_date) DO UPDATE SET claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at
-       WHERE roundups.state = 'claimed' AND roundups.claimed_at::timestamptz < ${DB_NOW} - ${millis('$4')}`,
-      [channel, localDate, claimant, staleAfterMs],
+      `INSERT INTO roundups (channel, local_date, state, claimed_by, claimed_at, lease_until)
+       VALUES ($1, $2, 'claimed', $3, ${isoText(DB_NOW)}, ${isoText(`${DB_NOW} + ${millis('$4')}`)})
+       ON CONFLICT (channel, local_date) DO UPDATE SET state = 'claimed', claimed_by = excluded.claimed_by,
+         claimed_at = excluded.claimed_at, lease_until = excluded.lease_until, retry_at = NULL,
+         finished_at = NULL, failures = CASE roundups.state WHEN 'failed' THEN 0 ELSE roundups.failures END
+       WHERE (roundups.state = 'claimed'
+           AND (roundups.lease_until IS NULL OR roundups.lease_until::timestamptz < ${DB_NOW}))
+         OR (roundups.state = 'waiting' AND ($5::boolean OR roundups.retry_at::timestamptz <= ${DB_NOW}))
+         OR (roundups.state = 'failed' AND $5::boolean)`,
+      [channel, localDate, claimant, leaseMs, options.retryNow ?? false],
     );
     return r.rowCount === 1;
+  }
+
+  async renewRoundup(
+    channel: ChannelRef,
+    localDate: string,
+    claimant: string,
+    leaseMs: number,
+  ): Promise<boolean> {
+    const r = await this.pool.query(
+      `UPDATE roundups SET lease_until = ${isoText(`${DB_NOW} + ${millis('$4')}`)}
+       WHERE channel = $1 AND local_date = $2 AND state = 'claimed' AND claimed_by = $3`,
+      [channel, localDate, claimant, leaseMs],
+    );
+    return r.rowCount === 1;
+  }
+
+  async saveRoundupPlan(
+    channel: ChannelRef,
+    localDate: string,
+    claimant: string,
+    plan: { layout: RoundupLayout; note: string | null; items: { paperId: string; key: string | null }[] },
+  ): Promise<boolean> {
+    return this.transaction(async (c) => {
+      const planned = await c.query(
+        `UPDATE roundups SET layout = $4, note = $5, planned_at = ${isoText(DB_NOW)}
+         WHERE channel = $1 AND local_date = $2 AND state = 'claimed' AND claimed_by = $3 AND layout IS NULL`,
+        [channel, localDate, claimant, plan.layout, plan.note],
+      );
+      if (planned.rowCount !== 1) return false;
+      // Positions follow any items recorded before plans existed; the roundup row's lock (taken by the
+      // UPDATE above) keeps two writers from numbering at once.
+      await c.query(
+        `INSERT INTO roundup_items (channel, local_date, position, paper_id, idem_key)
+         SELECT $1, $2, base.n + x.ord - 1, x.paper_id, x.idem_key
+         FROM (SELECT COALESCE(MAX(position) + 1, 0) AS n FROM roundup_items
+               WHERE channel = $1 AND local_date = $2) base,
+              unnest($3::text[], $4::text[]) WITH ORDINALITY AS x(paper_id, idem_key, ord)
+         ON CONFLICT DO NOTHING`,
+        [channel, localDate, plan.items.map((i) => i.paperId), plan.items.map((i) => i.key)],
+      );
+      return true;
+    });
   }
 
   async recordRoundupItem(
@@ -348,44 +401,73 @@ export class PostgresStore implements PaperStore {
   ): Promise<void> {
     await this.pool.query(
       `INSERT INTO roundup_items (channel, local_date, position, paper_id, message)
-       VALUES ($1, $2, (SELECT COUNT(*) FROM roundup_items WHERE channel = $1 AND local_date = $2), $3, $4)
-       ON CONFLICT DO NOTHING`,
+       VALUES ($1, $2, (SELECT COALESCE(MAX(position) + 1, 0) FROM roundup_items
+         WHERE channel = $1 AND local_date = $2), $3, $4)
+       ON CONFLICT (channel, local_date, paper_id) DO UPDATE SET message = excluded.message
+       WHERE roundup_items.message IS NULL`,
       [channel, localDate, paperId, message],
     );
-    // Each posted item renews the claim, so a long roundup is never taken for a crashed one.
-    await this.pool.query(
-      `UPDATE roundups SET claimed_at = ${isoText(DB_NOW)}
-       WHERE channel = $1 AND local_date = $2 AND state = 'claimed'`,
-      [channel, localDate],
+  }
+
+  async recordRoundupFailure(
+    channel: ChannelRef,
+    localDate: string,
+    claimant: string,
+    error: string,
+    retryAfterMs: number | null,
+  ): Promise<boolean> {
+    const r = await this.pool.query(
+      `UPDATE roundups SET failures = failures + 1, last_error = $4, lease_until = NULL,
+         state = CASE WHEN $5::float8 IS NULL THEN 'failed' ELSE 'waiting' END,
+         retry_at = CASE WHEN $5::float8 IS NULL THEN NULL ELSE ${isoText(`${DB_NOW} + ${millis('$5')}`)} END,
+         finished_at = CASE WHEN $5::float8 IS NULL THEN ${isoText(DB_NOW)} ELSE NULL END
+       WHERE channel = $1 AND local_date = $2 AND state = 'claimed' AND claimed_by = $3`,
+      [channel, localDate, claimant, error, retryAfterMs],
     );
+    return r.rowCount === 1;
   }
 
   async finishRoundup(
     channel: ChannelRef,
     localDate: string,
-    state: Exclude<RoundupState, 'claimed'>,
+    state: Exclude<RoundupState, 'claimed' | 'waiting'>,
     note?: string,
   ) {
     await this.pool.query(
-      'UPDATE roundups SET state = $1, note = $2 WHERE channel = $3 AND local_date = $4',
+      `UPDATE roundups SET state = $1, note = COALESCE($2, note), lease_until = NULL,
+         finished_at = ${isoText(DB_NOW)}
+       WHERE channel = $3 AND local_date = $4`,
       [state, note ?? null, channel, localDate],
     );
   }
 
   async getRoundup(channel: ChannelRef, localDate: string): Promise<RoundupRecord | null> {
-    const r = await this.pool.query<{
-      state: RoundupState;
-      claimed_by: string;
-      claimed_at: string;
-      note: string | null;
-    }>('SELECT * FROM roundups WHERE channel = $1 AND local_date = $2', [channel, localDate]);
-    const row = r.rows[0];
-    if (!row) return null;
-    const items = await this.pool.query<{ paperId: string; message: string }>(
-      `SELECT paper_id AS "paperId", message FROM roundup_items WHERE channel = $1 AND local_date = $2 ORDER BY position`,
+    const r = await this.pool.query<RoundupRow>(
+      'SELECT * FROM roundups WHERE channel = $1 AND local_date = $2',
       [channel, localDate],
     );
-    return toRoundupRecord(channel, localDate, row, items.rows);
+    const row = r.rows[0];
+    if (!row) return null;
+    const items = await this.pool.query<RoundupItemRow>(
+      `SELECT paper_id, idem_key, message FROM roundup_items WHERE channel = $1 AND local_date = $2
+       ORDER BY position`,
+      [channel, localDate],
+    );
+    return toRoundupRecord(row, items.rows);
+  }
+
+  async failedRoundups(filter: {
+    channel?: ChannelRef;
+    sinceLocalDate?: string;
+    limit: number;
+  }): Promise<RoundupSummary[]> {
+    const r = await this.pool.query<RoundupRow>(
+      `SELECT * FROM roundups WHERE state = 'failed' AND ($1::text IS NULL OR channel = $1)
+         AND ($2::text IS NULL OR local_date >= $2)
+       ORDER BY local_date DESC, channel LIMIT $3`,
+      [filter.channel ?? null, filter.sinceLocalDate ?? null, filter.limit],
+    );
+    return r.rows.map(toRoundupSummary);
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {

@@ -116,4 +116,35 @@ CREATE TABLE leases (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'roundups: leases, planned items with idempotency keys, bounded retries',
+    sql: `
+-- A claim is a lease its run renews; NULL (every claim made before this migration) has run out.
+ALTER TABLE roundups ADD COLUMN lease_until TEXT;
+ALTER TABLE roundups ADD COLUMN retry_at TEXT;
+ALTER TABLE roundups ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE roundups ADD COLUMN last_error TEXT;
+ALTER TABLE roundups ADD COLUMN layout TEXT;
+ALTER TABLE roundups ADD COLUMN planned_at TEXT;
+ALTER TABLE roundups ADD COLUMN finished_at TEXT;
+CREATE INDEX roundups_state ON roundups(state, local_date);
+
+-- Items are planned before they are posted: the message is NULL until recorded, and each item carries
+-- the idempotency key its post uses. SQLite cannot drop NOT NULL in place, so the table is rebuilt.
+CREATE TABLE roundup_items_v3 (
+  channel    TEXT NOT NULL,
+  local_date TEXT NOT NULL,
+  position   INTEGER NOT NULL,
+  paper_id   TEXT NOT NULL,
+  idem_key   TEXT,
+  message    TEXT,
+  PRIMARY KEY (channel, local_date, paper_id)
+);
+INSERT INTO roundup_items_v3 (channel, local_date, position, paper_id, message)
+  SELECT channel, local_date, position, paper_id, message FROM roundup_items;
+DROP TABLE roundup_items;
+ALTER TABLE roundup_items_v3 RENAME TO roundup_items;
+`,
+  },
 ];

@@ -12,8 +12,10 @@ import type {
   PaperStore,
   PostRecord,
   ReactionChange,
+  RoundupLayout,
   RoundupRecord,
   RoundupState,
+  RoundupSummary,
   SearchHit,
   StoredPaper,
   TopEntry,
@@ -22,10 +24,13 @@ import type {
 import {
   type PaperRow,
   paperToRow,
+  type RoundupItemRow,
+  type RoundupRow,
   rowToPaper,
   rowToSettings,
   type SettingsRow,
   toRoundupRecord,
+  toRoundupSummary,
 } from '../rows.ts';
 import { planUpsert } from '../upsert-plan.ts';
 import { toFtsMatch } from './fts-match.ts';
@@ -295,58 +300,141 @@ export class SqliteStore implements PaperStore {
     channel: ChannelRef,
     localDate: string,
     claimant: string,
-    staleAfterMs: number,
+    leaseMs: number,
+    options: { retryNow?: boolean } = {},
   ): Promise<boolean> {
     const now = this.now();
-    const staleBefore = new Date(now.getTime() - staleAfterMs).toISOString();
     const info = this.stmt(
-      `INSERT INTO roundups (channel, local_date, state, claimed_by, claimed_at) VALUES (?, ?, 'claimed', ?, ?)
-       ON CONFLICT(channel, local_date) DO UPDATE SET claimed_by = excluded.claimed_by,
-         claimed_at = excluded.claimed_at
-       WHERE roundups.state = 'claimed' AND roundups.claimed_at < ?`,
-    ).run(channel, localDate, claimant, now.toISOString(), staleBefore);
+      `INSERT INTO roundups (channel, local_date, state, claimed_by, claimed_at, lease_until)
+       VALUES (@channel, @localDate, 'claimed', @claimant, @now, @until)
+       ON CONFLICT(channel, local_date) DO UPDATE SET state = 'claimed', claimed_by = excluded.claimed_by,
+         claimed_at = excluded.claimed_at, lease_until = excluded.lease_until, retry_at = NULL,
+         finished_at = NULL, failures = CASE roundups.state WHEN 'failed' THEN 0 ELSE roundups.failures END
+       WHERE (roundups.state = 'claimed' AND (roundups.lease_until IS NULL OR roundups.lease_until < @now))
+         OR (roundups.state = 'waiting' AND (@retryNow OR roundups.retry_at <= @now))
+         OR (roundups.state = 'failed' AND @retryNow)`,
+    ).run({
+      channel,
+      localDate,
+      claimant,
+      now: now.toISOString(),
+      until: new Date(now.getTime() + leaseMs).toISOString(),
+      retryNow: options.retryNow ? 1 : 0,
+    });
     return info.changes === 1;
+  }
+
+  async renewRoundup(
+    channel: ChannelRef,
+    localDate: string,
+    claimant: string,
+    leaseMs: number,
+  ): Promise<boolean> {
+    const info = this.stmt(
+      `UPDATE roundups SET lease_until = ? WHERE channel = ? AND local_date = ? AND state = 'claimed'
+         AND claimed_by = ?`,
+    ).run(new Date(this.now().getTime() + leaseMs).toISOString(), channel, localDate, claimant);
+    return info.changes === 1;
+  }
+
+  async saveRoundupPlan(
+    channel: ChannelRef,
+    localDate: string,
+    claimant: string,
+    plan: { layout: RoundupLayout; note: string | null; items: { paperId: string; key: string | null }[] },
+  ): Promise<boolean> {
+    const run = this.db.transaction((): boolean => {
+      const planned = this.stmt(
+        `UPDATE roundups SET layout = ?, note = ?, planned_at = ? WHERE channel = ? AND local_date = ?
+           AND state = 'claimed' AND claimed_by = ? AND layout IS NULL`,
+      ).run(plan.layout, plan.note, this.now().toISOString(), channel, localDate, claimant);
+      if (planned.changes !== 1) return false;
+      const insert = this.stmt(
+        `INSERT INTO roundup_items (channel, local_date, position, paper_id, idem_key)
+         VALUES (@channel, @localDate, (SELECT COALESCE(MAX(position) + 1, 0) FROM roundup_items
+           WHERE channel = @channel AND local_date = @localDate), @paperId, @key)
+         ON CONFLICT DO NOTHING`,
+      );
+      for (const item of plan.items) insert.run({ channel, localDate, paperId: item.paperId, key: item.key });
+      return true;
+    });
+    return run.immediate();
   }
 
   async recordRoundupItem(channel: ChannelRef, localDate: string, paperId: string, message: MessageRef) {
     this.stmt(
       `INSERT INTO roundup_items (channel, local_date, position, paper_id, message)
-       VALUES (@channel, @localDate, (SELECT COUNT(*) FROM roundup_items WHERE channel = @channel
-         AND local_date = @localDate), @paperId, @message)
-       ON CONFLICT DO NOTHING`,
+       VALUES (@channel, @localDate, (SELECT COALESCE(MAX(position) + 1, 0) FROM roundup_items
+         WHERE channel = @channel AND local_date = @localDate), @paperId, @message)
+       ON CONFLICT(channel, local_date, paper_id) DO UPDATE SET message = excluded.message
+       WHERE roundup_items.message IS NULL`,
     ).run({ channel, localDate, paperId, message });
-    // Each posted item renews the claim, so a long (paced, rate-limited) roundup is never taken for a
-    // crashed one while it is still making progress.
-    this.stmt(
-      "UPDATE roundups SET claimed_at = ? WHERE channel = ? AND local_date = ? AND state = 'claimed'",
-    ).run(this.now().toISOString(), channel, localDate);
+  }
+
+  async recordRoundupFailure(
+    channel: ChannelRef,
+    localDate: string,
+    claimant: string,
+    error: string,
+    retryAfterMs: number | null,
+  ): Promise<boolean> {
+    const now = this.now();
+    const info = this.stmt(
+      `UPDATE roundups SET failures = failures + 1, last_error = @error, lease_until = NULL,
+         state = CASE WHEN @retryAt IS NULL THEN 'failed' ELSE 'waiting' END, retry_at = @retryAt,
+         finished_at = CASE WHEN @retryAt IS NULL THEN @now ELSE NULL END
+       WHERE channel = @channel AND local_date = @localDate AND state = 'claimed' AND claimed_by = @claimant`,
+    ).run({
+      channel,
+      localDate,
+      claimant,
+      error,
+      now: now.toISOString(),
+      retryAt: retryAfterMs === null ? null : new Date(now.getTime() + retryAfterMs).toISOString(),
+    });
+    return info.changes === 1;
   }
 
   async finishRoundup(
     channel: ChannelRef,
     localDate: string,
-    state: Exclude<RoundupState, 'claimed'>,
+    state: Exclude<RoundupState, 'claimed' | 'waiting'>,
     note?: string,
   ): Promise<void> {
-    this.stmt('UPDATE roundups SET state = ?, note = ? WHERE channel = ? AND local_date = ?').run(
-      state,
-      note ?? null,
-      channel,
-      localDate,
-    );
+    this.stmt(
+      `UPDATE roundups SET state = ?, note = COALESCE(?, note), lease_until = NULL, finished_at = ?
+       WHERE channel = ? AND local_date = ?`,
+    ).run(state, note ?? null, this.now().toISOString(), channel, localDate);
   }
 
   async getRoundup(channel: ChannelRef, localDate: string): Promise<RoundupRecord | null> {
     const row = this.stmt('SELECT * FROM roundups WHERE channel = ? AND local_date = ?').get(
       channel,
       localDate,
-    ) as { state: RoundupState; claimed_by: string; claimed_at: string; note: string | null } | undefined;
+    ) as RoundupRow | undefined;
     if (!row) return null;
     const items = this.stmt(
-      `SELECT paper_id AS paperId, message FROM roundup_items WHERE channel = ? AND local_date = ?
+      `SELECT paper_id, idem_key, message FROM roundup_items WHERE channel = ? AND local_date = ?
        ORDER BY position`,
-    ).all(channel, localDate) as { paperId: string; message: string }[];
-    return toRoundupRecord(channel, localDate, row, items);
+    ).all(channel, localDate) as RoundupItemRow[];
+    return toRoundupRecord(row, items);
+  }
+
+  async failedRoundups(filter: {
+    channel?: ChannelRef;
+    sinceLocalDate?: string;
+    limit: number;
+  }): Promise<RoundupSummary[]> {
+    const rows = this.stmt(
+      `SELECT * FROM roundups WHERE state = 'failed' AND (@channel IS NULL OR channel = @channel)
+         AND (@since IS NULL OR local_date >= @since)
+       ORDER BY local_date DESC, channel LIMIT @limit`,
+    ).all({
+      channel: filter.channel ?? null,
+      since: filter.sinceLocalDate ?? null,
+      limit: filter.limit,
+    }) as RoundupRow[];
+    return rows.map(toRoundupSummary);
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {

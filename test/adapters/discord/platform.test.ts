@@ -200,6 +200,55 @@ describe('Discord platform over the fake gateway', () => {
     expect(ref).toMatch(/^discord:\d+:\d+$/);
   });
 
+  it('sends an idempotency key as an enforced nonce: a repeat returns the first message, a new key posts', async () => {
+    const channel = `discord:${fake.channelId}`;
+    const before = fake.calls.length;
+    const first = await platform.post(
+      channel,
+      { visibility: 'channel', text: 'once' },
+      { idempotencyKey: 'k1' },
+    );
+    const again = await platform.post(
+      channel,
+      { visibility: 'channel', text: 'once' },
+      { idempotencyKey: 'k1', since: new Date().toISOString() },
+    );
+    const other = await platform.post(
+      channel,
+      { visibility: 'channel', text: 'once' },
+      { idempotencyKey: 'k2' },
+    );
+    expect(again).toBe(first);
+    expect(other).not.toBe(first);
+    const posts = fake.calls.slice(before).filter((c) => c.method === 'POST');
+    expect(posts.map((c) => c.body)).toEqual([
+      expect.objectContaining({ nonce: 'k1', enforce_nonce: true }),
+      expect.objectContaining({ nonce: 'k1', enforce_nonce: true }),
+      expect.objectContaining({ nonce: 'k2', enforce_nonce: true }),
+    ]);
+    // A key longer than Discord's 25 characters maps to one nonce that fits.
+    const long = 'k'.repeat(40);
+    const a = await platform.post(channel, { visibility: 'channel', text: 'x' }, { idempotencyKey: long });
+    expect(await platform.post(channel, { visibility: 'channel', text: 'x' }, { idempotencyKey: long })).toBe(
+      a,
+    );
+  });
+
+  it('returns the message a 500 hid, when discord.js retries with the same nonce', async () => {
+    fake.serverError('POST', /^\/channels\/\d+\/messages$/, { status: 500, effect: true });
+    const before = fake.messages.size;
+    const from = fake.calls.length;
+    const ref = await platform.post(
+      `discord:${fake.channelId}`,
+      { visibility: 'channel', text: 'answer lost' },
+      { idempotencyKey: 'k-lost' },
+    );
+    const posts = fake.calls.slice(from).filter((c) => c.method === 'POST');
+    expect(posts.map((c) => c.status)).toEqual([500, 200]);
+    expect(fake.messages.size).toBe(before + 1);
+    expect(fake.messages.has(ref.split(':')[2] ?? '')).toBe(true);
+  });
+
   for (const mode of ['close-4000', 'destroy'] as const) {
     it(`resumes after the gateway drops (${mode}), replays missed events and answers commands`, async () => {
       const resumesBefore = fake.frames.filter((f) => f.op === GatewayOpcodes.Resume).length;

@@ -20,7 +20,16 @@ function list(key: string): string[] {
 describe('Slack app manifest', () => {
   it('declares exactly the scopes behind the Web API methods and events the adapter uses', () => {
     expect(list('bot').sort()).toEqual(
-      ['chat:write', 'channels:join', 'commands', 'reactions:read', 'reactions:write', 'users:read'].sort(),
+      [
+        'chat:write',
+        'channels:join',
+        'channels:history',
+        'groups:history',
+        'commands',
+        'reactions:read',
+        'reactions:write',
+        'users:read',
+      ].sort(),
     );
   });
 
