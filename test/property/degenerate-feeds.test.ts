@@ -109,7 +109,7 @@ describe('feed parsers on long runs of one unit', () => {
             );
           }
         }),
-        { numRuns: 100 },
+        { numRuns: 60 },
       );
     },
     TIMEOUT,
