@@ -7,7 +7,8 @@ import {
   type SkippedItem,
   titleKeyId,
 } from '../papers/paper.ts';
-import { isTrimmable, MAX_ITEMS, tooManyItems } from './limits.ts';
+import { MAX_ITEMS, tooManyItems } from './limits.ts';
+import { Lookahead, type Para, paragraphs } from './page-paragraphs.ts';
 
 /*
  * Grammar of a text rendering of a huggingface.co papers listing:
@@ -26,25 +27,6 @@ import { isTrimmable, MAX_ITEMS, tooManyItems } from './limits.ts';
  * The text is read in one pass, a paragraph at a time, holding a window of at most three paragraphs plus
  * the cards found: blank lines cost nothing, and no paragraph holds more than MAX_PARA_CHARS characters.
  */
-
-/**
- * The most characters (of trimmed lines) a paragraph keeps. A title or abstract is at most a few thousand
- * characters (arXiv caps abstracts at 1,920) and a whole page run together without blank lines a few hundred
- * thousand; a longer paragraph is kept only as its size, so that a file of one enormous line or millions of
- * short lines costs a few megabytes, not gigabytes.
- */
-export const MAX_PARA_CHARS = 1_000_000;
-
-interface Para {
-  lines: string[];
-  /** 1-based line number of the first line, for `skipped`. */
-  line: number;
-  /**
-   * Set, with `lines` empty, when the paragraph is longer than MAX_PARA_CHARS: it can be no card's part.
-   * `anchored` records a lone `·` line in it, so that the text still counts as a papers page.
-   */
-  oversized?: { lines: number; chars: number; anchored: boolean };
-}
 
 interface MonthDay {
   month: number;
@@ -123,69 +105,6 @@ function parseAsOf(asOf: string): Ymd {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(asOf);
   if (!m) throw new RangeError(`asOf must be a date as YYYY-MM-DD, got "${asOf}"`);
   return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
-}
-
-/**
- * Yields the paragraphs: runs of trimmed, non-blank lines, numbered as `split(/\r\n|\r|\n/)` numbers them.
- * Works on indices, so blank lines and the text of oversized paragraphs are never copied.
- */
-function* paragraphs(text: string): Generator<Para> {
-  let current: Para | null = null;
-  let chars = 0;
-  let lineNo = 0;
-  let i = 0;
-  while (i <= text.length) {
-    lineNo++;
-    let end = i;
-    while (end < text.length && text.charCodeAt(end) !== 0x0a && text.charCodeAt(end) !== 0x0d) end++;
-    let s = i;
-    let e = end;
-    while (s < e && isTrimmable(text.charCodeAt(s))) s++;
-    while (e > s && isTrimmable(text.charCodeAt(e - 1))) e--;
-    if (s === e) {
-      if (current) yield current;
-      current = null;
-    } else {
-      if (!current) {
-        current = { lines: [], line: lineNo };
-        chars = 0;
-      }
-      chars += e - s;
-      if (current.oversized) {
-        current.oversized.lines++;
-        current.oversized.chars = chars;
-        if (e - s === 1 && text.charCodeAt(s) === 0xb7) current.oversized.anchored = true;
-      } else if (chars > MAX_PARA_CHARS) {
-        const anchored = current.lines.includes('·') || (e - s === 1 && text.charCodeAt(s) === 0xb7);
-        current.oversized = { lines: current.lines.length + 1, chars, anchored };
-        current.lines = [];
-      } else current.lines.push(text.slice(s, e));
-    }
-    // `\r\n` ends one line, as a lone `\r` or `\n` does.
-    i = text.charCodeAt(end) === 0x0d && text.charCodeAt(end + 1) === 0x0a ? end + 2 : end + 1;
-  }
-  if (current) yield current;
-}
-
-/** Paragraphs pulled one at a time, with a look at the next few: the page head needs three at most. */
-class Lookahead {
-  private readonly ahead: Para[] = [];
-  constructor(private readonly source: Iterator<Para>) {}
-
-  /** The paragraph `n` places ahead (0 is the next one), or undefined past the end. */
-  peek(n: number): Para | undefined {
-    while (this.ahead.length <= n) {
-      const next = this.source.next();
-      if (next.done) return undefined;
-      this.ahead.push(next.value);
-    }
-    return this.ahead[n];
-  }
-
-  /** Removes and returns the next paragraph. */
-  shift(): Para | undefined {
-    return this.peek(0) && this.ahead.shift();
-  }
 }
 
 /** Removes the known header lines at the top; returns whether any were there. */

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { MAX_XML_RUN, MAX_XML_TAGS, parseArxivAtom } from '../../src/feed/arxiv-atom.ts';
 import { detectFormat } from '../../src/feed/detect.ts';
 import { MAX_ITEM_VALUES, parseHfJson } from '../../src/feed/hf-json.ts';
-import { MAX_PARA_CHARS, parseHfPageText } from '../../src/feed/hf-page-text.ts';
+import { parseHfPageText } from '../../src/feed/hf-page-text.ts';
 import { firstKept, isTrimmable, MAX_ITEMS } from '../../src/feed/limits.ts';
+import { MAX_PARA_CHARS } from '../../src/feed/page-paragraphs.ts';
 
 /*
  * Each parser at the edges of its bounds: inputs a little inside are parsed as before, inputs past them are

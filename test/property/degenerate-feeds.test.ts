@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { parseArxivAtom } from '../../src/feed/arxiv-atom.ts';
 import { type FeedFormat, parseFeed } from '../../src/feed/detect.ts';
 import { parseHfJson } from '../../src/feed/hf-json.ts';
-import { MAX_PARA_CHARS, parseHfPageText } from '../../src/feed/hf-page-text.ts';
+import { parseHfPageText } from '../../src/feed/hf-page-text.ts';
 import { MAX_ITEMS } from '../../src/feed/limits.ts';
+import { MAX_PARA_CHARS } from '../../src/feed/page-paragraphs.ts';
 import type { ParseResult } from '../../src/papers/paper.ts';
 import { expectSafeParse } from './feed-arbitraries.ts';
 
@@ -109,7 +110,7 @@ describe('feed parsers on long runs of one unit', () => {
             );
           }
         }),
-        { numRuns: 100 },
+        { numRuns: 60 },
       );
     },
     TIMEOUT,
