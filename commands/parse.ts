@@ -110,6 +110,8 @@ export function resolveOptions(
     if (raw === undefined || raw === '') continue;
     const checked = checkOption(command, option, raw);
     if ('error' in checked) return checked;
+    // Only spaces is no value, as an empty option is (Discord lets a person send either).
+    if (checked.value === '') continue;
     args[option.name] = checked.value;
   }
   return missingRequired(command, args) ?? { command, args };

@@ -125,3 +125,13 @@ describe('usageOf', () => {
     ]);
   });
 });
+
+describe('resolveOptions with blank values', () => {
+  it('GIVEN an option of only spaces THEN it counts as not given', () => {
+    const parsed = resolveOptions('roundup', { value: ' '.repeat(3000) }, COMMANDS);
+    expect(parsed).toMatchObject({ args: {} });
+    expect(resolveOptions('share', { paper: '   ' }, COMMANDS)).toEqual({
+      error: expect.stringMatching(/^Tell me the paper\./),
+    });
+  });
+});
