@@ -14,7 +14,10 @@ export const PLATFORMS = [slackEntry, discordEntry, consoleEntry] as const;
 // biome-ignore lint/suspicious/noExplicitAny: the list holds entries of different settings types.
 export type AnyPlatformEntry = PlatformEntry<string, any>;
 
+/** {@link PLATFORMS} as entries of any settings type, for code that loops over them. */
+export const PLATFORM_ENTRIES: readonly AnyPlatformEntry[] = PLATFORMS;
+
 /** The entry named `name`, or undefined. */
 export function platformEntry(name: string): AnyPlatformEntry | undefined {
-  return (PLATFORMS as readonly AnyPlatformEntry[]).find((e) => e.name === name);
+  return PLATFORM_ENTRIES.find((e) => e.name === name);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type AnyPlatformEntry, PLATFORMS } from '../../adapters/index.ts';
+import { type AnyPlatformEntry, PLATFORM_ENTRIES, PLATFORMS } from '../../adapters/index.ts';
 import { DEFAULT_UPVOTE_EMOJI, parseEmojiList } from '../chat/emoji.ts';
 import { emptyAsUndefined, httpUrl, optionalString, splitList } from '../env.ts';
 import type { RoundupDefaults } from '../roundup/roundup.ts';
@@ -128,7 +128,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const c = parsed.data as CoreEnv & Record<string, unknown>;
   const platformSettings: Record<string, unknown> = {};
-  for (const p of PLATFORMS as readonly AnyPlatformEntry[]) {
+  for (const p of PLATFORM_ENTRIES) {
     if (p.settings) platformSettings[p.name] = p.settings(c);
   }
   return {
@@ -157,7 +157,6 @@ export function settingsFor(config: Config, entry: AnyPlatformEntry): unknown {
 
 /** The entries whose platform is configured, or the terminal ones when none is. */
 export function configuredPlatforms(config: Config): AnyPlatformEntry[] {
-  const all = PLATFORMS as readonly AnyPlatformEntry[];
-  const servers = all.filter((p) => !p.terminal && settingsFor(config, p) !== undefined);
-  return servers.length > 0 ? servers : all.filter((p) => p.terminal);
+  const servers = PLATFORM_ENTRIES.filter((p) => !p.terminal && settingsFor(config, p) !== undefined);
+  return servers.length > 0 ? servers : PLATFORM_ENTRIES.filter((p) => p.terminal);
 }

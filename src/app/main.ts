@@ -14,8 +14,6 @@ import { type Config, configuredPlatforms } from './config.ts';
 import { type HealthSources, mountHealth } from './health.ts';
 import { createPlatform } from './platforms.ts';
 
-export { configuredPlatforms } from './config.ts';
-
 export interface StartOptions {
   /** Platforms to run, by name; default {@link configuredPlatforms}. */
   platforms?: PlatformName[];

@@ -1,4 +1,4 @@
-import { type AnyPlatformEntry, PLATFORMS } from '../../adapters/index.ts';
+import { type AnyPlatformEntry, PLATFORM_ENTRIES } from '../../adapters/index.ts';
 import { ConfigError, loadConfig, settingsFor } from '../app/config.ts';
 import { createLogger } from '../log.ts';
 import { FeedFormatError } from '../papers/paper.ts';
@@ -12,8 +12,7 @@ import { consoleCommand, startCommand } from './start-cmd.ts';
 
 /** The usage lines of every platform's own actions (`paperboy discord register …`). */
 function platformUsage(): string {
-  return (PLATFORMS as readonly AnyPlatformEntry[])
-    .flatMap((entry) => entry.cli?.usage ?? [])
+  return PLATFORM_ENTRIES.flatMap((entry) => entry.cli?.usage ?? [])
     .map((line) => `  paperboy ${line}`)
     .join('\n');
 }
@@ -51,7 +50,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   start: startCommand,
   roundup: roundupCommand,
   ...Object.fromEntries(
-    (PLATFORMS as readonly AnyPlatformEntry[]).flatMap((entry) =>
+    PLATFORM_ENTRIES.flatMap((entry) =>
       entry.cli ? [[entry.name, (args: string[], io: CliIo) => platformCommand(entry, args, io)]] : [],
     ),
   ),

@@ -1,4 +1,4 @@
-import { type AnyPlatformEntry, PLATFORMS } from '../../adapters/index.ts';
+import { type AnyPlatformEntry, PLATFORM_ENTRIES } from '../../adapters/index.ts';
 import { configuredPlatforms, loadConfig } from '../app/config.ts';
 import { type RunningBot, startBot } from '../app/main.ts';
 import { createLogger, humanReadable } from '../log.ts';
@@ -34,7 +34,7 @@ async function run(io: ConsoleIo, platforms: AnyPlatformEntry[] | null, schedule
   const human = entries.some((e) => e.terminal) || io.stderr.isTTY === true;
   const logger = createLogger(quiet ? 'warn' : config.logLevel, human ? humanReadable(write) : { write });
   if (platforms === null && entries.every((e) => e.terminal)) {
-    const servers = PLATFORMS.filter((e) => !('terminal' in e && e.terminal)).map((e) => e.title);
+    const servers = PLATFORM_ENTRIES.filter((e) => !e.terminal).map((e) => e.title);
     io.stderr.write(
       `No ${servers.join(' or ')} credentials are configured, so paperboy starts ${entries.map((e) => e.title).join(' and ')}.\n`,
     );
@@ -69,7 +69,7 @@ export async function consoleCommand(args: string[], io: CliIo): Promise<number>
   if (args.length > 0) throw new UsageError('Usage: paperboy console');
   return run(
     io,
-    PLATFORMS.filter((e) => 'terminal' in e && e.terminal),
+    PLATFORM_ENTRIES.filter((e) => e.terminal),
     false,
   );
 }

@@ -51,11 +51,6 @@ export class HttpServer implements HttpRoutes {
     this.#routes.set(path, byMethod);
   }
 
-  /** Whether any route is mounted (a server without routes need not listen). */
-  get hasRoutes(): boolean {
-    return this.#routes.size > 0;
-  }
-
   /** Listens on `port` (0: any free port) and `host` (absent: every interface). */
   async listen(port: number, host?: string): Promise<void> {
     if (this.#server) throw new Error('The HTTP server is already listening');

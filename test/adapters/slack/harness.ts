@@ -324,3 +324,19 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     },
   };
 }
+
+/**
+ * Has U0BOB share `paper` into `channel` and returns the bot's message there (once it is posted), the
+ * message later reactions and replays land on.
+ */
+export async function sharedMessage(
+  h: SlackHarness,
+  paper: string,
+  channel: string,
+): Promise<{ channel: string; ts: string }> {
+  const { responseUrl } = await h.command(`share ${paper}`, { user: 'U0BOB', channel });
+  await h.api.waitFor((c) => c.method === 'respond' && responseUrl.endsWith(c.path));
+  const posted = h.api.messages.find((m) => m.channel === channel);
+  if (!posted) throw new Error('the share was not posted');
+  return { channel: posted.channel, ts: posted.ts };
+}

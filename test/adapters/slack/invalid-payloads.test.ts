@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/log.ts';
 import { Recorder } from '../../fakes/recording-handlers.ts';
 import { eventCallback, reactionEvent } from './event-bodies.ts';
-import { type SlackHarness, startSlackHarness } from './harness.ts';
+import { type SlackHarness, sharedMessage, startSlackHarness } from './harness.ts';
 
 /**
  * Signed payloads whose fields are not what Slack sends: each is acked (so Slack does not retry it),
@@ -26,11 +26,7 @@ beforeAll(async () => {
   logs = new Recorder<LogLine>();
   const logger = createLogger('debug', { write: (s: string) => logs.push(JSON.parse(s) as LogLine) });
   h = await startSlackHarness({ logger });
-  const { responseUrl } = await h.command(`share ${PAPER}`, { user: 'U0BOB', channel: 'C0VOTES' });
-  await h.api.waitFor((c) => c.method === 'respond' && responseUrl.endsWith(c.path));
-  const posted = h.api.messages.find((m) => m.channel === 'C0VOTES');
-  if (!posted) throw new Error('the share was not posted');
-  message = { channel: posted.channel, ts: posted.ts };
+  message = await sharedMessage(h, PAPER, 'C0VOTES');
 });
 afterAll(() => h?.close());
 

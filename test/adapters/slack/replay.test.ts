@@ -3,7 +3,14 @@ import { createLogger } from '../../../src/log.ts';
 import { Recorder } from '../../fakes/recording-handlers.ts';
 import { FAKE_TEAM_ID } from '../../fakes/slack-api.ts';
 import { eventCallback, eventId, reactionEvent } from './event-bodies.ts';
-import { SIGNING_SECRET, type SlackHarness, sign, startSlackHarness, triggerId } from './harness.ts';
+import {
+  SIGNING_SECRET,
+  type SlackHarness,
+  sharedMessage,
+  sign,
+  startSlackHarness,
+  triggerId,
+} from './harness.ts';
 
 /**
  * Each Slack delivery is handled once: a replayed signed request (within the five minutes its signature
@@ -25,11 +32,7 @@ beforeAll(async () => {
   logs = new Recorder<LogLine>();
   const logger = createLogger('debug', { write: (s: string) => logs.push(JSON.parse(s) as LogLine) });
   h = await startSlackHarness({ logger });
-  const { responseUrl } = await h.command(`share ${PAPER}`, { user: 'U0BOB', channel: 'C0REPLAY' });
-  await h.api.waitFor((c) => c.method === 'respond' && responseUrl.endsWith(c.path));
-  const posted = h.api.messages.find((m) => m.channel === 'C0REPLAY');
-  if (!posted) throw new Error('the share was not posted');
-  message = { channel: posted.channel, ts: posted.ts };
+  message = await sharedMessage(h, PAPER, 'C0REPLAY');
 });
 afterAll(() => h?.close());
 

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventCallback, reactionEvent } from './event-bodies.ts';
-import { SIGNING_SECRET, type SlackHarness, sign, startSlackHarness } from './harness.ts';
+import { SIGNING_SECRET, type SlackHarness, sharedMessage, sign, startSlackHarness } from './harness.ts';
 
 /**
  * A reaction is acked only once its vote is written: when the archive cannot take the write, Slack is
@@ -15,11 +15,7 @@ const PAPER = '2410.17243';
 beforeAll(async () => {
   // A write waiting for another writer's lock gives up after 50 ms (SQLITE_BUSY), as after 5 s in production.
   h = await startSlackHarness({ busyTimeoutMs: 50 });
-  const { responseUrl } = await h.command(`share ${PAPER}`, { user: 'U0BOB', channel: 'C0ACK' });
-  await h.api.waitFor((c) => c.method === 'respond' && responseUrl.endsWith(c.path));
-  const posted = h.api.messages.find((m) => m.channel === 'C0ACK');
-  if (!posted) throw new Error('the share was not posted');
-  message = { channel: posted.channel, ts: posted.ts };
+  message = await sharedMessage(h, PAPER, 'C0ACK');
 });
 afterAll(() => h?.close());
 
