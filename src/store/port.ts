@@ -32,8 +32,11 @@ export interface SearchHit {
   titleMatch: boolean;
 }
 
-/** Why a message was posted: votes count on all of them. */
-export type PostKind = 'share' | 'search-share' | 'roundup' | 'roundup-header' | 'feed';
+/**
+ * Why a message shows a paper: votes count on all of them. `link` is a person's own message linking to a
+ * paper (a link paperboy unfurled or saw), recorded as that person's share.
+ */
+export type PostKind = 'share' | 'search-share' | 'roundup' | 'roundup-header' | 'feed' | 'link';
 
 export interface PostRecord {
   message: MessageRef;
@@ -51,6 +54,16 @@ export interface ReactionChange {
   user: UserRef;
   /** Normalised emoji name, e.g. `+1`. The caller decides which emoji are upvotes. */
   emoji: string;
+  at: string;
+}
+
+/** A reply in the thread under a message, as counted: who and when, never what it says. */
+export interface ReplyRecord {
+  /** The reply itself. */
+  message: MessageRef;
+  /** The message whose thread it is in. */
+  thread: MessageRef;
+  user: UserRef;
   at: string;
 }
 
@@ -178,6 +191,16 @@ export interface PaperStore {
    * Returns how many reactions were removed.
    */
   clearReactions(messages: readonly MessageRef[], emoji: string | null): Promise<number>;
+  /**
+   * Counts a reply in the thread under a message that shows a paper. Idempotent on the reply's message.
+   * Returns the paper's reply count afterwards, or null (nothing stored) when the thread's message shows
+   * no paper.
+   */
+  recordReply(reply: ReplyRecord): Promise<number | null>;
+  /** Forgets a reply that was deleted. Idempotent; a reply never counted is ignored. */
+  removeReply(message: MessageRef): Promise<void>;
+  /** Replies under every message that shows each paper, by paper id; papers without any are absent. */
+  replyCounts(paperIds: readonly string[]): Promise<Map<string, number>>;
   /** Papers ranked by distinct voters whose first vote is at or after `since` (ISO; null = all time). */
   topVoted(since: string | null, limit: number): Promise<TopEntry[]>;
 

@@ -11,6 +11,7 @@ import type {
   PaperStore,
   PostRecord,
   ReactionChange,
+  ReplyRecord,
   RoundupLayout,
   RoundupRecord,
   RoundupState,
@@ -272,6 +273,39 @@ export class PostgresStore implements PaperStore {
       );
       return n.rows[0]?.n ?? 0;
     });
+  }
+
+  async recordReply(reply: ReplyRecord): Promise<number | null> {
+    return this.transaction(async (q) => {
+      const post = await q.query<{ paper_id: string | null }>(
+        'SELECT paper_id FROM posts WHERE message = $1',
+        [reply.thread],
+      );
+      const paperId = post.rows[0]?.paper_id;
+      if (!paperId) return null;
+      await q.query(
+        'INSERT INTO replies (message, thread, user_ref, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+        [reply.message, reply.thread, reply.user, reply.at],
+      );
+      const n = await q.query<{ n: number }>(
+        `SELECT COUNT(*)::int AS n FROM replies r JOIN posts p ON p.message = r.thread WHERE p.paper_id = $1`,
+        [paperId],
+      );
+      return n.rows[0]?.n ?? 0;
+    });
+  }
+
+  async removeReply(message: MessageRef): Promise<void> {
+    await this.pool.query('DELETE FROM replies WHERE message = $1', [message]);
+  }
+
+  async replyCounts(paperIds: readonly string[]): Promise<Map<string, number>> {
+    const r = await this.pool.query<{ id: string; n: number }>(
+      `SELECT p.paper_id AS id, COUNT(*)::int AS n FROM replies r JOIN posts p ON p.message = r.thread
+       WHERE p.paper_id = ANY($1::text[]) GROUP BY p.paper_id`,
+      [paperIds],
+    );
+    return new Map(r.rows.map((x) => [x.id, x.n]));
   }
 
   async topVoted(since: string | null, limit: number): Promise<TopEntry[]> {

@@ -12,6 +12,7 @@ import type {
   PaperStore,
   PostRecord,
   ReactionChange,
+  ReplyRecord,
   RoundupLayout,
   RoundupRecord,
   RoundupState,
@@ -42,6 +43,9 @@ type Db = Database.Database;
 /** Team votes: distinct people with a reaction on any post of the paper. */
 const TEAM_VOTES = `(SELECT COUNT(DISTINCT r.user_ref) FROM posts p JOIN reactions r ON r.message = p.message
   WHERE p.paper_id = papers.id) AS team_votes`;
+/** Replies under every post of one paper. */
+const REPLIES_OF_PAPER = `SELECT COUNT(*) AS n FROM replies r JOIN posts p ON p.message = r.thread
+  WHERE p.paper_id = ?`;
 const PAPER_COLUMNS = `papers.*, ${TEAM_VOTES}`;
 /** bm25 column weights: title, abstract, authors, keywords. A title hit outweighs many abstract hits. */
 const BM25 = 'bm25(papers_fts, 10.0, 1.0, 2.0, 3.0)';
@@ -247,6 +251,32 @@ export class SqliteStore implements PaperStore {
       return n.n;
     });
     return run.immediate();
+  }
+
+  async recordReply(reply: ReplyRecord): Promise<number | null> {
+    const run = this.db.transaction((): number | null => {
+      const post = this.stmt('SELECT paper_id FROM posts WHERE message = ?').get(reply.thread) as
+        | { paper_id: string | null }
+        | undefined;
+      if (!post?.paper_id) return null;
+      this.stmt(
+        'INSERT INTO replies (message, thread, user_ref, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ).run(reply.message, reply.thread, reply.user, reply.at);
+      return (this.stmt(REPLIES_OF_PAPER).get(post.paper_id) as { n: number }).n;
+    });
+    return run.immediate();
+  }
+
+  async removeReply(message: MessageRef): Promise<void> {
+    this.stmt('DELETE FROM replies WHERE message = ?').run(message);
+  }
+
+  async replyCounts(paperIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = this.stmt(
+      `SELECT p.paper_id AS id, COUNT(*) AS n FROM replies r JOIN posts p ON p.message = r.thread
+       WHERE p.paper_id IN (SELECT value FROM json_each(?)) GROUP BY p.paper_id`,
+    ).all(JSON.stringify(paperIds)) as { id: string; n: number }[];
+    return new Map(rows.map((r) => [r.id, r.n]));
   }
 
   async topVoted(since: string | null, limit: number): Promise<TopEntry[]> {
