@@ -1,10 +1,12 @@
 import { COMMANDS } from '../../commands/index.ts';
+import { lookUpPaper } from '../../commands/lookup.ts';
 import { type ParsedCommand, parseCommandText, resolveOptions } from '../../commands/parse.ts';
 import { MAX_SUGGESTIONS } from '../../commands/suggestions.ts';
 import type { CommandContext, CommandDefinition, SuggestContext } from '../../commands/types.ts';
 import type { ArxivClient } from '../feed/arxiv-client.ts';
 import type { HfClient } from '../feed/hf-client.ts';
 import { type Logger, silentLogger } from '../log.ts';
+import { MAX_LINKS_PER_MESSAGE, paperIdOfLink } from '../papers/paper-links.ts';
 import { type PaperStore, type PostKind, StoreUnavailableError, type UserRef } from '../store/port.ts';
 import { displayText } from './display-text.ts';
 import { KEYCAPS, MAX_EMOJI_NAME_LENGTH, normalizeEmoji } from './emoji.ts';
@@ -12,6 +14,8 @@ import {
   type ChatPlatform,
   type CommandInvocation,
   type InboundHandlers,
+  type LinkedPaper,
+  type LinksPosted,
   newPostKey,
   type PaperItem,
   type ReactionEvent,
@@ -20,6 +24,7 @@ import {
   type ShareAction,
   type Suggestion,
   type SuggestQuery,
+  type ThreadReplyEvent,
 } from './platform.ts';
 
 /** What the bot runs on. Everything is injected so tests pass a real store and clients aimed at fakes. */
@@ -76,6 +81,8 @@ export class Bot {
       onReaction: (event) => this.#onReaction(event),
       onReactionsCleared: (clear) => this.#onReactionsCleared(clear),
       onSuggest: (query) => this.#onSuggest(platform, query),
+      onLinks: (event) => this.#onLinks(event),
+      onThreadReply: (event) => this.#onThreadReply(event),
     };
   }
 
@@ -217,6 +224,61 @@ export class Bot {
       });
     }
     return ephemeral(`Shared ${describe(items)} in this channel.`);
+  }
+
+  async #onLinks(event: LinksPosted): Promise<LinkedPaper[]> {
+    const ids = new Map<string, string>();
+    for (const url of event.urls.slice(0, MAX_LINKS_PER_MESSAGE)) {
+      const id = paperIdOfLink(url);
+      if (id !== null && ![...ids.values()].includes(id)) ids.set(url, id);
+    }
+    const logger = this.#logger.child({ platform: event.platform, channel: event.channel });
+    const found: LinkedPaper[] = [];
+    for (const [url, id] of ids) {
+      // The same lookup as share: a link to a paper the archive lacks brings it in, so it can be voted on.
+      const lookup = await lookUpPaper({ ...this.#deps, logger }, id).catch((error: unknown) => {
+        logger.warn({ err: error, id }, 'looking up a linked paper failed');
+        return { error: 'failed' };
+      });
+      if ('paper' in lookup) found.push({ url, paper: lookup.paper });
+      else logger.info({ id, reason: lookup.error }, 'a linked paper could not be found');
+    }
+    const distinct = new Set(found.map((f) => f.paper.id));
+    const [only] = found;
+    if (event.message === null || distinct.size !== 1 || !only) return found;
+    try {
+      await this.#deps.store.recordPost({
+        message: event.message,
+        channel: event.channel,
+        paperId: only.paper.id,
+        kind: 'link',
+        postedBy: event.user,
+        postedAt: event.at,
+      });
+      logger.info(
+        { message: event.message, paperId: only.paper.id, user: event.user },
+        'link recorded as a share',
+      );
+    } catch (error) {
+      logger.error({ err: error, message: event.message }, 'recording a linked paper failed');
+      throw error;
+    }
+    return found;
+  }
+
+  async #onThreadReply(event: ThreadReplyEvent): Promise<void> {
+    try {
+      if (!event.added) {
+        await this.#deps.store.removeReply(event.message);
+        return;
+      }
+      const { message, thread, user, at } = event;
+      const replies = await this.#deps.store.recordReply({ message, thread, user, at });
+      if (replies !== null) this.#logger.info({ thread, replies }, 'thread reply counted');
+    } catch (error) {
+      this.#logger.error({ err: error, message: event.message }, 'recording a thread reply failed');
+      throw error;
+    }
   }
 
   async #onReactionsCleared(clear: ReactionsCleared): Promise<void> {
