@@ -273,6 +273,7 @@ export class Bot {
         return;
       }
       const { message, thread, user, at } = event;
+      if (user === null) return;
       const replies = await this.#deps.store.recordReply({ message, thread, user, at });
       if (replies !== null) this.#logger.info({ thread, replies }, 'thread reply counted');
     } catch (error) {

@@ -89,7 +89,8 @@ export interface ThreadReplyEvent {
   message: MessageRef;
   /** The message whose thread it is in. */
   thread: MessageRef;
-  user: UserRef;
+  /** Who wrote it; null when the platform does not say (Discord's deletions). */
+  user: UserRef | null;
   added: boolean;
   at: string;
 }
