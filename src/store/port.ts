@@ -14,6 +14,8 @@ export type UserRef = string;
 export interface StoredPaper extends Paper {
   /** Distinct team members with an upvote reaction on any message that posted this paper. */
   teamVotes: number;
+  /** Replies in the threads under every message that shows this paper: the team's discussion of it. */
+  teamReplies: number;
   /** When the archive first saw the paper (ISO timestamp). */
   firstSeenAt: string;
 }

@@ -8,7 +8,7 @@ import type {
   StoredPaper,
 } from './port.ts';
 
-/** A `papers` row as SQLite returns it (plus the computed `team_votes` where selected). */
+/** A `papers` row as SQLite returns it (plus the computed `team_votes` and `team_replies` where selected). */
 export interface PaperRow {
   id: string;
   arxiv_id: string | null;
@@ -27,6 +27,7 @@ export interface PaperRow {
   extras: string;
   first_seen_at?: string;
   team_votes?: number;
+  team_replies?: number;
 }
 
 interface Extras {
@@ -37,7 +38,7 @@ interface Extras {
   thumbnail: string | null;
 }
 
-export function paperToRow(p: Paper): Omit<PaperRow, 'first_seen_at' | 'team_votes'> {
+export function paperToRow(p: Paper): Omit<PaperRow, 'first_seen_at' | 'team_votes' | 'team_replies'> {
   const extras: Extras = {
     aiSummary: p.aiSummary ?? null,
     githubRepo: p.githubRepo ?? null,
@@ -85,6 +86,7 @@ export function rowToPaper(r: PaperRow): StoredPaper {
     projectPage: extras.projectPage ?? null,
     thumbnail: extras.thumbnail ?? null,
     teamVotes: r.team_votes ?? 0,
+    teamReplies: r.team_replies ?? 0,
     firstSeenAt: r.first_seen_at ?? '',
   };
 }

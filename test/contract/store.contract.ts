@@ -412,6 +412,8 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         expect(await store.recordReply(reply('slack:C1:10', 'slack:C1:9'))).toBeNull();
         expect(await store.recordReply(reply('slack:C1:11', 'slack:C1:404'))).toBeNull();
         expect(await store.replyCounts(['2401.00001', '2401.00002'])).toEqual(new Map([['2401.00001', 2]]));
+        expect((await store.getPaper('2401.00001'))?.teamReplies).toBe(2);
+        expect((await store.getPaper('2401.00002'))?.teamReplies).toBe(0);
         await store.removeReply('slack:C1:2');
         await store.removeReply('slack:C1:2');
         expect(await store.replyCounts(['2401.00001'])).toEqual(new Map([['2401.00001', 1]]));

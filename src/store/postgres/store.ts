@@ -40,7 +40,10 @@ import { isPostgresUnavailable } from './unavailable.ts';
 
 const TEAM_VOTES = `(SELECT COUNT(DISTINCT r.user_ref)::int FROM posts p JOIN reactions r ON r.message = p.message
   WHERE p.paper_id = papers.id) AS team_votes`;
-const PAPER_COLUMNS = `papers.*, ${TEAM_VOTES}`;
+/** The team's discussion: replies in the threads under any post of the paper. */
+const TEAM_REPLIES = `(SELECT COUNT(*)::int FROM replies r JOIN posts p ON p.message = r.thread
+  WHERE p.paper_id = papers.id) AS team_replies`;
+const PAPER_COLUMNS = `papers.*, ${TEAM_VOTES}, ${TEAM_REPLIES}`;
 /** ts_rank_cd weights for D (abstract), C (authors), B (keywords), A (title): title 10× the abstract. */
 const WEIGHTS = `'{0.1, 0.2, 0.3, 1.0}'`;
 /** Arbitrary keys for the advisory locks that serialise migrations and batch upserts across instances. */

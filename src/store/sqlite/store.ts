@@ -46,7 +46,10 @@ const TEAM_VOTES = `(SELECT COUNT(DISTINCT r.user_ref) FROM posts p JOIN reactio
 /** Replies under every post of one paper. */
 const REPLIES_OF_PAPER = `SELECT COUNT(*) AS n FROM replies r JOIN posts p ON p.message = r.thread
   WHERE p.paper_id = ?`;
-const PAPER_COLUMNS = `papers.*, ${TEAM_VOTES}`;
+/** The team's discussion: replies in the threads under any post of the paper. */
+const TEAM_REPLIES = `(SELECT COUNT(*) FROM replies r JOIN posts p ON p.message = r.thread
+  WHERE p.paper_id = papers.id) AS team_replies`;
+const PAPER_COLUMNS = `papers.*, ${TEAM_VOTES}, ${TEAM_REPLIES}`;
 /** bm25 column weights: title, abstract, authors, keywords. A title hit outweighs many abstract hits. */
 const BM25 = 'bm25(papers_fts, 10.0, 1.0, 2.0, 3.0)';
 
