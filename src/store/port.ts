@@ -69,6 +69,26 @@ export interface ReplyRecord {
   at: string;
 }
 
+/** One person's act on a paper, where and when. */
+export interface PaperAct {
+  user: UserRef;
+  channel: ChannelRef;
+  at: string;
+}
+
+/**
+ * What the team did with a paper, everywhere: the raw material of the team line shown beside it. What a
+ * viewer may see of it is decided elsewhere (src/chat/team-line.ts).
+ */
+export interface PaperActivity {
+  /** People's shares (a share, a shared search result, a recorded link), oldest first. */
+  shares: PaperAct[];
+  /** Upvotes: one per person and channel, at that person's first vote there; oldest first. */
+  votes: PaperAct[];
+  /** Thread replies under the paper's messages, counted per channel. */
+  replies: { channel: ChannelRef; count: number }[];
+}
+
 export interface TopEntry {
   paper: StoredPaper;
   votes: number;
@@ -203,6 +223,8 @@ export interface PaperStore {
   removeReply(message: MessageRef): Promise<void>;
   /** Replies under every message that shows each paper, by paper id; papers without any are absent. */
   replyCounts(paperIds: readonly string[]): Promise<Map<string, number>>;
+  /** The team's activity on each paper, by paper id; papers nobody shared, voted on or discussed are absent. */
+  activityOf(paperIds: readonly string[]): Promise<Map<string, PaperActivity>>;
   /** Papers ranked by distinct voters whose first vote is at or after `since` (ISO; null = all time). */
   topVoted(since: string | null, limit: number): Promise<TopEntry[]>;
 

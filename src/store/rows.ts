@@ -1,6 +1,7 @@
 import { normalizeTitle, type Paper } from '../papers/paper.ts';
 import type {
   ChannelSettings,
+  PaperActivity,
   RoundupLayout,
   RoundupRecord,
   RoundupState,
@@ -169,4 +170,36 @@ export function toRoundupRecord(row: RoundupRow, items: readonly RoundupItemRow[
     ...toRoundupSummary(row),
     items: items.map((i) => ({ paperId: i.paper_id, key: i.idem_key, message: i.message })),
   };
+}
+
+/** The post kinds that are a person sharing a paper (not the bot's own roundups and feed posts). */
+export const PERSON_SHARES = "'share', 'search-share', 'link'";
+
+/** One act row of {@link PaperStore.activityOf}'s queries: a paper id, who, where, when. */
+export interface ActRow {
+  id: string;
+  user: string;
+  channel: string;
+  at: string;
+}
+
+/** Groups the rows of {@link PaperStore.activityOf}'s three queries by paper, keeping their order. */
+export function groupActivity(
+  shares: readonly ActRow[],
+  votes: readonly ActRow[],
+  replies: readonly { id: string; channel: string; count: number }[],
+): Map<string, PaperActivity> {
+  const out = new Map<string, PaperActivity>();
+  const of = (id: string): PaperActivity => {
+    let activity = out.get(id);
+    if (!activity) {
+      activity = { shares: [], votes: [], replies: [] };
+      out.set(id, activity);
+    }
+    return activity;
+  };
+  for (const r of shares) of(r.id).shares.push({ user: r.user, channel: r.channel, at: r.at });
+  for (const r of votes) of(r.id).votes.push({ user: r.user, channel: r.channel, at: r.at });
+  for (const r of replies) of(r.id).replies.push({ channel: r.channel, count: r.count });
+  return out;
 }

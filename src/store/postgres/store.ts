@@ -8,6 +8,7 @@ import type {
   ChannelRef,
   ChannelSettings,
   MessageRef,
+  PaperActivity,
   PaperStore,
   PostRecord,
   ReactionChange,
@@ -22,7 +23,10 @@ import type {
   UpsertResult,
 } from '../port.ts';
 import {
+  type ActRow,
+  groupActivity,
   type PaperRow,
+  PERSON_SHARES,
   paperToRow,
   type RoundupItemRow,
   type RoundupRow,
@@ -309,6 +313,28 @@ export class PostgresStore implements PaperStore {
       [paperIds],
     );
     return new Map(r.rows.map((x) => [x.id, x.n]));
+  }
+
+  async activityOf(paperIds: readonly string[]): Promise<Map<string, PaperActivity>> {
+    const shares = await this.pool.query<ActRow>(
+      `SELECT p.paper_id AS id, p.posted_by AS user, p.channel, p.posted_at AS at FROM posts p
+       WHERE p.paper_id = ANY($1::text[]) AND p.posted_by IS NOT NULL AND p.kind IN (${PERSON_SHARES})
+       ORDER BY p.posted_at, p.message`,
+      [paperIds],
+    );
+    const votes = await this.pool.query<ActRow>(
+      `SELECT p.paper_id AS id, r.user_ref AS user, p.channel, MIN(r.at) AS at FROM reactions r
+       JOIN posts p ON p.message = r.message WHERE p.paper_id = ANY($1::text[])
+       GROUP BY p.paper_id, r.user_ref, p.channel ORDER BY at, "user"`,
+      [paperIds],
+    );
+    const replies = await this.pool.query<{ id: string; channel: string; count: number }>(
+      `SELECT p.paper_id AS id, p.channel, COUNT(*)::int AS count FROM replies r
+       JOIN posts p ON p.message = r.thread WHERE p.paper_id = ANY($1::text[])
+       GROUP BY p.paper_id, p.channel ORDER BY p.channel`,
+      [paperIds],
+    );
+    return groupActivity(shares.rows, votes.rows, replies.rows);
   }
 
   async topVoted(since: string | null, limit: number): Promise<TopEntry[]> {

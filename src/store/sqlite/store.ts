@@ -9,6 +9,7 @@ import type {
   ChannelRef,
   ChannelSettings,
   MessageRef,
+  PaperActivity,
   PaperStore,
   PostRecord,
   ReactionChange,
@@ -23,7 +24,10 @@ import type {
   UpsertResult,
 } from '../port.ts';
 import {
+  type ActRow,
+  groupActivity,
   type PaperRow,
+  PERSON_SHARES,
   paperToRow,
   type RoundupItemRow,
   type RoundupRow,
@@ -280,6 +284,26 @@ export class SqliteStore implements PaperStore {
        WHERE p.paper_id IN (SELECT value FROM json_each(?)) GROUP BY p.paper_id`,
     ).all(JSON.stringify(paperIds)) as { id: string; n: number }[];
     return new Map(rows.map((r) => [r.id, r.n]));
+  }
+
+  async activityOf(paperIds: readonly string[]): Promise<Map<string, PaperActivity>> {
+    const ids = JSON.stringify(paperIds);
+    const inPapers = 'p.paper_id IN (SELECT value FROM json_each(?))';
+    const shares = this.stmt(
+      `SELECT p.paper_id AS id, p.posted_by AS user, p.channel, p.posted_at AS at FROM posts p
+       WHERE ${inPapers} AND p.posted_by IS NOT NULL AND p.kind IN (${PERSON_SHARES})
+       ORDER BY p.posted_at, p.message`,
+    ).all(ids) as ActRow[];
+    const votes = this.stmt(
+      `SELECT p.paper_id AS id, r.user_ref AS user, p.channel, MIN(r.at) AS at FROM reactions r
+       JOIN posts p ON p.message = r.message WHERE ${inPapers}
+       GROUP BY p.paper_id, r.user_ref, p.channel ORDER BY at, user`,
+    ).all(ids) as ActRow[];
+    const replies = this.stmt(
+      `SELECT p.paper_id AS id, p.channel, COUNT(*) AS count FROM replies r
+       JOIN posts p ON p.message = r.thread WHERE ${inPapers} GROUP BY p.paper_id, p.channel ORDER BY p.channel`,
+    ).all(ids) as { id: string; channel: string; count: number }[];
+    return groupActivity(shares, votes, replies);
   }
 
   async topVoted(since: string | null, limit: number): Promise<TopEntry[]> {
