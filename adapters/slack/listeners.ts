@@ -18,7 +18,7 @@ import {
 } from './payloads.ts';
 import { toReactionEvent } from './reactions.ts';
 import { RedeliveryWanted } from './redelivery.ts';
-import { renderPaper, renderReply, SHARE_ACTION_ID } from './render.ts';
+import { peopleToName, renderPaper, renderReply, SHARE_ACTION_ID } from './render.ts';
 import type { SlackConfig } from './settings.ts';
 
 /** What the listeners need besides the Bolt app. */
@@ -124,8 +124,9 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
       throw new RedeliveryWanted(error);
     }
     if (papers.length === 0) return;
+    const names = await ctx.names.resolve(peopleToName({ visibility: 'channel', papers }));
     const unfurls = Object.fromEntries(
-      papers.map(({ url, paper }) => [url, { blocks: renderPaper({ paper }) }]),
+      papers.map(({ url, paper, team }) => [url, { blocks: renderPaper({ paper, team }, { names }) }]),
     );
     // The card is a courtesy: the share is recorded whether or not Slack takes it.
     try {
@@ -206,8 +207,8 @@ async function guarded(ctx: ListenerContext, run: () => Promise<Reply>, what: ob
  * otherwise grow ten previews.
  */
 async function deliver(ctx: ListenerContext, respond: RespondFn, reply: Reply): Promise<void> {
-  const voters = (reply.papers ?? []).flatMap((p) => (p.voters ?? []).slice(0, 5));
-  const names = voters.length > 0 ? await ctx.names.resolve(voters) : new Map<string, string>();
+  const people = peopleToName(reply);
+  const names = people.length > 0 ? await ctx.names.resolve(people) : new Map<string, string>();
   const message = renderReply(reply, { names });
   try {
     await respond({

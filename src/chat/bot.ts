@@ -7,6 +7,7 @@ import type { ArxivClient } from '../feed/arxiv-client.ts';
 import type { HfClient } from '../feed/hf-client.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { MAX_LINKS_PER_MESSAGE, paperIdOfLink } from '../papers/paper-links.ts';
+import { teamLinesFor } from '../papers/team-line.ts';
 import { type PaperStore, type PostKind, StoreUnavailableError, type UserRef } from '../store/port.ts';
 import { displayText } from './display-text.ts';
 import { KEYCAPS, MAX_EMOJI_NAME_LENGTH, normalizeEmoji } from './emoji.ts';
@@ -135,6 +136,7 @@ export class Bot {
           : `Something went wrong while running /papers ${command.name}. It has been logged; try again in a moment.`,
       );
     }
+    reply = await this.#withTeamLines(reply, invocation.channel);
     if (reply.visibility !== 'channel' || !reply.papers?.length) return reply;
     return this.#publish(platform, invocation.channel, reply, 'share', invocation.user);
   }
@@ -143,14 +145,31 @@ export class Bot {
     try {
       const paper = await this.#deps.store.getPaper(action.paperId);
       if (!paper) return ephemeral('That paper is no longer in the archive, so it cannot be shared.');
-      const reply: Reply = {
-        visibility: 'channel',
-        papers: [{ paper, sharedBy: action.user, sharedByName: action.userName }],
-      };
+      const reply = await this.#withTeamLines(
+        { visibility: 'channel', papers: [{ paper, sharedBy: action.user, sharedByName: action.userName }] },
+        action.channel,
+      );
       return await this.#publish(platform, action.channel, reply, 'search-share', action.user);
     } catch (error) {
       this.#logger.error({ err: error, paperId: action.paperId, channel: action.channel }, 'share failed');
       return ephemeral('Something went wrong while sharing that paper. It has been logged; try again.');
+    }
+  }
+
+  /**
+   * The reply with each paper's team line as people in `channel` may see it. The line is a courtesy: when
+   * the archive cannot give it, the reply goes without (logged).
+   */
+  async #withTeamLines(reply: Reply, channel: string): Promise<Reply> {
+    const papers = reply.papers ?? [];
+    if (papers.length === 0) return reply;
+    try {
+      const ids = papers.map((p) => p.paper.id);
+      const lines = await teamLinesFor(this.#deps.store, ids, channel, this.#now());
+      return { ...reply, papers: papers.map((p) => ({ ...p, team: lines.get(p.paper.id) ?? p.team })) };
+    } catch (error) {
+      this.#logger.warn({ err: error, channel }, 'team lines could not be read; shown without');
+      return reply;
     }
   }
 
@@ -245,7 +264,8 @@ export class Bot {
     }
     const distinct = new Set(found.map((f) => f.paper.id));
     const [only] = found;
-    if (event.message === null || distinct.size !== 1 || !only) return found;
+    if (event.message === null || distinct.size !== 1 || !only)
+      return this.#linkedWithTeam(found, event.channel);
     try {
       await this.#deps.store.recordPost({
         message: event.message,
@@ -263,7 +283,12 @@ export class Bot {
       logger.error({ err: error, message: event.message }, 'recording a linked paper failed');
       throw error;
     }
-    return found;
+    return this.#linkedWithTeam(found, event.channel);
+  }
+
+  async #linkedWithTeam(found: LinkedPaper[], channel: string): Promise<LinkedPaper[]> {
+    const reply = await this.#withTeamLines({ visibility: 'channel', papers: found }, channel);
+    return found.map((f, i) => ({ ...f, team: reply.papers?.[i]?.team }));
   }
 
   async #onThreadReply(event: ThreadReplyEvent): Promise<void> {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { TeamLine } from '../papers/team-line.ts';
 import type { ChannelRef, MessageRef, StoredPaper, UserRef } from '../store/port.ts';
 
 export type { ChannelRef, MessageRef, UserRef } from '../store/port.ts';
@@ -81,6 +82,8 @@ export interface LinksPosted {
 export interface LinkedPaper {
   url: string;
   paper: StoredPaper;
+  /** The team's trace on it, as people in the message's channel may see it. */
+  team?: TeamLine;
 }
 
 /** A reply posted in, or deleted from, the thread under a message. Only who and when: never its text. */
@@ -108,6 +111,8 @@ export interface PaperItem {
   note?: string;
   /** Team voters to show (the leaderboard). */
   voters?: UserRef[];
+  /** What the team did with the paper, as the people where it is shown may see it (filled in by the bot). */
+  team?: TeamLine;
 }
 
 /**
