@@ -167,7 +167,7 @@ async function seed(deps: RoundupDeps, message: string, emoji: string): Promise<
 async function withTeam(deps: RoundupDeps, channel: string, items: PaperItem[]): Promise<PaperItem[]> {
   try {
     const ids = items.map((i) => i.paper.id);
-    const lines = await teamLinesFor(deps.store, ids, channel, new Date());
+    const lines = await teamLinesFor(deps.store, ids, channel, deps.now?.() ?? new Date());
     return items.map((i) => ({ ...i, team: lines.get(i.paper.id) }));
   } catch (error) {
     deps.logger.warn({ err: error, channel }, 'team lines could not be read; the roundup goes without');
