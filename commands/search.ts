@@ -1,4 +1,5 @@
 import type { Suggestion } from '../src/chat/platform.ts';
+import { latexToText } from '../src/papers/latex-text.ts';
 import { normalizeArxivId } from '../src/papers/paper.ts';
 import { searchPapers } from '../src/papers/search.ts';
 import { isoDay } from './dates.ts';
@@ -22,9 +23,21 @@ async function suggestQueries(ctx: SuggestContext, typed: string): Promise<Sugge
     .filter((t) => !t.startsWith('-') && t.toLowerCase().startsWith(lower))
     .map((t) => ({ name: t, value: t }));
   const titles = text
-    ? (await papersMatching(ctx, text)).map((p) => ({ name: p.title, value: p.title }))
+    ? (await papersMatching(ctx, text)).map((p) => ({
+        name: latexToText(p.title),
+        value: latexToText(p.title),
+      }))
     : [];
   return distinct([...topics, ...titles], (s) => s.value.toLowerCase());
+}
+
+/**
+ * A math symbol joining two words (`LLM×MapReduce`, copied from a title as shown) separates two words to
+ * search for, not a phrase: the archive may hold the title as `LLM$\times$MapReduce` (words `llm times
+ * mapreduce`) or in Unicode, and both hold both words.
+ */
+function splitAtMathSymbols(query: string): string {
+  return query.replace(/(?<=[\p{L}\p{N}])\p{Sm}+(?=[\p{L}\p{N}])/gu, ' ');
 }
 
 /**
@@ -58,7 +71,10 @@ export const searchCommand: CommandDefinition = {
         papers: [{ paper: found.paper, rank: 1, shareable: true }],
       };
     }
-    const outcome = await searchPapers(ctx.store, query, { limit: SEARCH_LIMIT, today: isoDay(ctx.now()) });
+    const outcome = await searchPapers(ctx.store, splitAtMathSymbols(query), {
+      limit: SEARCH_LIMIT,
+      today: isoDay(ctx.now()),
+    });
     if (!outcome.ok) return { visibility: 'ephemeral', text: outcome.error };
     const shown = echo(query);
     if (outcome.results.length === 0) {

@@ -1,4 +1,5 @@
 import type { Suggestion } from '../src/chat/platform.ts';
+import { latexToText } from '../src/papers/latex-text.ts';
 import { normalizeArxivId } from '../src/papers/paper.ts';
 import { lookUpPaper } from './lookup.ts';
 import { echo } from './parse.ts';
@@ -27,7 +28,7 @@ async function suggestPapers(ctx: SuggestContext, typed: string): Promise<Sugges
   const exact = id ? await ctx.store.getPaper(id) : null;
   const papers = exact ? [exact] : text ? await papersMatching(ctx, text) : await recentPapers(ctx);
   const choices = papers.flatMap((p) =>
-    p.arxivId === null ? [] : [{ name: p.title, value: p.arxivId, tag: p.arxivId }],
+    p.arxivId === null ? [] : [{ name: latexToText(p.title), value: p.arxivId, tag: p.arxivId }],
   );
   return distinct(choices, (s) => s.value);
 }

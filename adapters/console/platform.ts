@@ -12,6 +12,7 @@ import type {
   PostOptions,
   Reply,
 } from '../../src/chat/platform.ts';
+import { latexToText } from '../../src/papers/latex-text.ts';
 import { type ConsoleLine, parseConsoleLine } from './input.ts';
 import { plain, renderReply } from './render.ts';
 
@@ -211,7 +212,7 @@ export class ConsolePlatform implements ChatPlatform {
     const { paper } = shown.item;
     let message = shown.message ?? this.#messageOf.get(paper.id) ?? null;
     if (!message && !added) {
-      this.#write(`You have not reacted to “${plain(paper.title)}”.\n`);
+      this.#write(`You have not reacted to “${plain(latexToText(paper.title))}”.\n`);
       return;
     }
     if (!message) {
@@ -241,7 +242,9 @@ export class ConsolePlatform implements ChatPlatform {
       byBot: false,
       at: (this.#opts.now ?? (() => new Date()))().toISOString(),
     });
-    this.#write(`${added ? 'You reacted' : 'You took back'} ${emoji} on “${plain(paper.title)}”.\n`);
+    this.#write(
+      `${added ? 'You reacted' : 'You took back'} ${emoji} on “${plain(latexToText(paper.title))}”.\n`,
+    );
   }
 
   #prompt(): void {

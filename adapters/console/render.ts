@@ -1,5 +1,6 @@
 import { displayText } from '../../src/chat/display-text.ts';
 import type { PaperItem, Reply } from '../../src/chat/platform.ts';
+import { latexToText } from '../../src/papers/latex-text.ts';
 import { paperLinks } from '../../src/papers/paper.ts';
 
 /** The longest one-line summary shown under a title. */
@@ -36,7 +37,7 @@ function plural(n: number, one: string): string {
 
 /** The first sentence of the abstract, or Hugging Face's AI summary when there is one. */
 function summary(item: PaperItem): string | null {
-  const text = item.paper.aiSummary || item.paper.abstract;
+  const text = latexToText(item.paper.aiSummary || item.paper.abstract);
   if (!text) return null;
   const sentence = /^(.+?[.!?])(\s|$)/.exec(text.replace(/\s+/g, ' ').trim())?.[1] ?? text;
   return clip(sentence, SUMMARY_CHARS);
@@ -51,7 +52,7 @@ export function renderItem(item: PaperItem, n: number): string[] {
     p.upvotes === null ? null : plural(p.upvotes, 'HF upvote'),
     plural(p.teamVotes, 'team vote'),
   ].filter(Boolean);
-  const lines = [`${String(n).padStart(2)}. ${p.title}`, `    ${facts.join(' · ')}`];
+  const lines = [`${String(n).padStart(2)}. ${latexToText(p.title)}`, `    ${facts.join(' · ')}`];
   const s = summary(item);
   if (s) lines.push(`    ${s}`);
   const l = paperLinks(p);

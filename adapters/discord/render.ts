@@ -1,5 +1,6 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
 import type { PaperItem, Reply } from '../../src/chat/platform.ts';
+import { latexToText } from '../../src/papers/latex-text.ts';
 import { paperLinks } from '../../src/papers/paper.ts';
 import { buttonRows, inlineLinks } from './buttons.ts';
 import { LIMITS } from './limits.ts';
@@ -82,7 +83,10 @@ function paperEmbed(
   const titleMax = Math.min(LIMITS.title, Math.max(60, Math.floor(budget / 3)));
   const embed: APIEmbed = {
     color: COLOR,
-    title: truncate(`${number !== undefined ? `${number}. ` : ''}${md(paper.title, titleMax)}`, titleMax),
+    title: truncate(
+      `${number !== undefined ? `${number}. ` : ''}${md(latexToText(paper.title), titleMax)}`,
+      titleMax,
+    ),
     footer: { text: truncate(footerText(item), LIMITS.footer) },
   };
   const url = links.abs ?? links.hf ?? links.project;
@@ -110,7 +114,7 @@ function paperEmbed(
     room -= note.length + 2;
   }
   const summaryMax = Math.min(count === 1 ? 1000 : 350, Math.max(0, room));
-  const summary = md(paper.aiSummary || paper.abstract, summaryMax);
+  const summary = md(latexToText(paper.aiSummary || paper.abstract), summaryMax);
   const description = [note, authors, summary, tail].filter(Boolean).join('\n\n');
   if (description) embed.description = truncate(description, LIMITS.description);
   return embed;

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { PaperItem, Reply, UserRef } from '../../src/chat/platform.ts';
+import { latexToText } from '../../src/papers/latex-text.ts';
 import { paperLinks } from '../../src/papers/paper.ts';
 import { escapeText, firstSentence, fitText, link, mention, neutralizeFormatting } from './mrkdwn.ts';
 
@@ -64,10 +65,12 @@ export function renderPaper(item: PaperItem, options: RenderOptions = {}): Known
   const { paper } = item;
   const links = paperLinks(paper);
   const rank = item.rank !== undefined ? `${item.rank}. ` : '';
-  const label = neutralizeFormatting(fitText(paper.title, BUDGET.title));
+  const label = neutralizeFormatting(fitText(latexToText(paper.title), BUDGET.title));
   const title = `*${rank}${link(links.hf ?? links.abs, label)}*`;
   const lines = [title, fitText(byline(item), BUDGET.byline)];
-  const summary = paper.aiSummary?.trim() || firstSentence(paper.abstract);
+  const summary = paper.aiSummary?.trim()
+    ? latexToText(paper.aiSummary.trim())
+    : firstSentence(latexToText(paper.abstract));
   if (summary) lines.push(fitText(summary, BUDGET.summary));
   const linkLine = [
     links.abs && link(links.abs, 'arXiv'),
@@ -135,7 +138,7 @@ function voterLine(voters: readonly UserRef[], names: ReadonlyMap<UserRef, strin
 
 /** The notification text: the heading, the body's start, or the paper titles; escaped, at most 3000. */
 function fallbackText(reply: Reply): string {
-  const parts = [reply.title, reply.text, ...(reply.papers ?? []).map((p) => p.paper.title)];
+  const parts = [reply.title, reply.text, ...(reply.papers ?? []).map((p) => latexToText(p.paper.title))];
   const raw = parts.filter((p): p is string => Boolean(p?.trim())).join('\n');
   return raw ? fitText(raw, BUDGET.fallback) : 'paperboy';
 }

@@ -5,6 +5,7 @@ import type { CommandContext, CommandDefinition, SuggestContext } from '../../co
 import type { ArxivClient } from '../feed/arxiv-client.ts';
 import type { HfClient } from '../feed/hf-client.ts';
 import { type Logger, silentLogger } from '../log.ts';
+import { latexToText } from '../papers/latex-text.ts';
 import { type PaperStore, type PostKind, StoreUnavailableError, type UserRef } from '../store/port.ts';
 import { displayText } from './display-text.ts';
 import { KEYCAPS, MAX_EMOJI_NAME_LENGTH, normalizeEmoji } from './emoji.ts';
@@ -44,7 +45,7 @@ function ephemeral(text: string): Reply {
 /** A title for a confirmation: one paper's title in quotes, or a count. */
 function describe(items: readonly PaperItem[]): string {
   const [only] = items;
-  return items.length === 1 && only ? `“${only.paper.title}”` : `${items.length} papers`;
+  return items.length === 1 && only ? `“${latexToText(only.paper.title)}”` : `${items.length} papers`;
 }
 
 /**
