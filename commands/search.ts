@@ -5,6 +5,7 @@ import { searchPapers } from '../src/papers/search.ts';
 import { isoDay } from './dates.ts';
 import { lookUpPaper } from './lookup.ts';
 import { echo } from './parse.ts';
+import { archiveAnswerIsThin, remoteSection } from './remote-search.ts';
 import { distinct, papersMatching } from './suggestions.ts';
 import type { CommandDefinition, SuggestContext } from './types.ts';
 
@@ -71,26 +72,36 @@ export const searchCommand: CommandDefinition = {
         papers: [{ paper: found.paper, rank: 1, shareable: true }],
       };
     }
-    const outcome = await searchPapers(ctx.store, splitAtMathSymbols(query), {
+    const words = splitAtMathSymbols(query);
+    const outcome = await searchPapers(ctx.store, words, {
       limit: SEARCH_LIMIT,
       today: isoDay(ctx.now()),
     });
     if (!outcome.ok) return { visibility: 'ephemeral', text: outcome.error };
     const shown = echo(query);
-    if (outcome.results.length === 0) {
+    // A thin answer from the archive is topped up from Hugging Face's search, under its own heading.
+    const remote =
+      ctx.remoteSearch && archiveAnswerIsThin(words, outcome.results)
+        ? await remoteSection(ctx, words)
+        : null;
+    const section = remote && 'section' in remote ? remote.section : null;
+    const notices = [outcome.notice, remote && 'notice' in remote ? remote.notice : null].filter(Boolean);
+    if (outcome.results.length === 0 && !section) {
       const empty = (await ctx.store.countPapers()) === 0;
-      return {
-        visibility: 'ephemeral',
-        text: empty
-          ? 'The archive is empty, so nothing matches yet. Fill it with npx paperboy fetch, then search again.'
-          : `No papers match "${shown}". Try other or fewer words, or a broader term.`,
-      };
+      const text = empty
+        ? 'The archive is empty, so nothing matches yet. Fill it with npx paperboy fetch, then search again.'
+        : `No papers match "${shown}". Try other or fewer words, or a broader term.`;
+      return { visibility: 'ephemeral', text: [text, ...notices].join('\n') };
     }
+    if (outcome.results.length === 0) notices.unshift(`No papers in the archive match "${shown}".`);
     return {
       visibility: 'ephemeral',
       title: `Papers matching "${shown}"`,
-      ...(outcome.notice ? { text: outcome.notice } : {}),
-      papers: outcome.results.map((r, i) => ({ paper: r.paper, rank: i + 1, shareable: true })),
+      ...(notices.length > 0 ? { text: notices.join('\n') } : {}),
+      ...(outcome.results.length > 0
+        ? { papers: outcome.results.map((r, i) => ({ paper: r.paper, rank: i + 1, shareable: true })) }
+        : {}),
+      ...(section ? { sections: [section] } : {}),
     };
   },
 };

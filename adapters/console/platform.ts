@@ -3,14 +3,15 @@ import { createInterface, type Interface } from 'node:readline';
 import { commandLines } from '../../commands/help.ts';
 import { COMMANDS } from '../../commands/index.ts';
 import type { CommandDefinition } from '../../commands/types.ts';
-import type {
-  ChannelRef,
-  ChatPlatform,
-  InboundHandlers,
-  MessageRef,
-  PaperItem,
-  PostOptions,
-  Reply,
+import {
+  type ChannelRef,
+  type ChatPlatform,
+  type InboundHandlers,
+  type MessageRef,
+  type PaperItem,
+  type PostOptions,
+  type Reply,
+  replyItems,
 } from '../../src/chat/platform.ts';
 import { latexToText } from '../../src/papers/latex-text.ts';
 import { type ConsoleLine, parseConsoleLine } from './input.ts';
@@ -190,8 +191,9 @@ export class ConsolePlatform implements ChatPlatform {
       input: { kind: 'text', text },
       canManageChannel: true,
     });
-    if (reply.papers?.length) {
-      this.#shown = reply.papers.map((item) => ({
+    const items = replyItems(reply);
+    if (items.length > 0) {
+      this.#shown = items.map((item) => ({
         item,
         message: this.#messageOf.get(item.paper.id) ?? null,
       }));

@@ -1,5 +1,5 @@
 import { displayText } from '../../src/chat/display-text.ts';
-import type { PaperItem, Reply } from '../../src/chat/platform.ts';
+import { type PaperItem, type Reply, replyItems } from '../../src/chat/platform.ts';
 import { latexToText } from '../../src/papers/latex-text.ts';
 import { paperLinks } from '../../src/papers/paper.ts';
 
@@ -83,7 +83,13 @@ export function renderReply(reply: Reply): string {
   papers.forEach((item, i) => {
     out.push(...renderItem(item, i + 1));
   });
-  if (papers.some((p) => p.shareable)) {
+  // Sections continue the numbering, so `:+1: N` names one paper of the whole reply.
+  let n = papers.length;
+  for (const section of reply.sections ?? []) {
+    out.push(`== ${plain(section.title)} ==`);
+    for (const item of section.papers) out.push(...renderItem(item, ++n));
+  }
+  if (replyItems(reply).some((p) => p.shareable)) {
     out.push('(Type :+1: N to upvote paper N: it is shared in the channel first.)');
   }
   return `${out.join('\n')}\n`;

@@ -28,7 +28,16 @@ const COLOR = 0xff9d00;
  * their Share buttons into rows.
  */
 export function renderReply(reply: Reply): DiscordMessage {
-  const papers = reply.papers ?? [];
+  // Sections follow the reply's own papers, numbered on from them (their Share buttons carry the number
+  // when packed), each embed headed by its section's title.
+  const own = reply.papers ?? [];
+  let n = own.length;
+  const papers: Headed[] = [
+    ...own,
+    ...(reply.sections ?? []).flatMap((s) =>
+      s.papers.map((item) => ({ ...item, rank: ++n, heading: s.title })),
+    ),
+  ];
   if (papers.length === 0) {
     return { content: '', embeds: [headerEmbed(reply)], components: [], allowedMentions: { parse: [] } };
   }
@@ -69,13 +78,10 @@ function headerEmbed(reply: Reply): APIEmbed {
   return embed;
 }
 
-function paperEmbed(
-  item: PaperItem,
-  index: number,
-  count: number,
-  compact: boolean,
-  budget: number,
-): APIEmbed {
+/** An item of a reply section, carrying the section's title to its embed. */
+type Headed = PaperItem & { heading?: string };
+
+function paperEmbed(item: Headed, index: number, count: number, compact: boolean, budget: number): APIEmbed {
   const { paper } = item;
   const links = paperLinks(paper);
   const number = item.rank ?? (count > 1 ? index + 1 : undefined);
@@ -92,11 +98,14 @@ function paperEmbed(
   const url = links.abs ?? links.hf ?? links.project;
   const safeUrl = url ? markdownUrl(url) : null;
   if (safeUrl) embed.url = safeUrl;
+  const heading = item.heading;
   if (item.sharedBy) {
     // Author names are not markdown-rendered, so nothing is escaped (escapes would show).
     const who = safePlain(item.sharedByName ?? 'a teammate');
     const max = Math.min(LIMITS.author, Math.max(40, Math.floor(budget / 6)));
     embed.author = { name: truncate(`Shared by ${who}`, max) };
+  } else if (heading) {
+    embed.author = { name: truncate(safePlain(heading), LIMITS.author) };
   }
   const tail = [item.voters?.length ? voterLine(item.voters) : '', compact ? inlineLinks(links) : '']
     .filter(Boolean)

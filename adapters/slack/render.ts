@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { PaperItem, Reply, UserRef } from '../../src/chat/platform.ts';
+import { type PaperItem, type Reply, replyItems, type UserRef } from '../../src/chat/platform.ts';
 import { latexToText } from '../../src/papers/latex-text.ts';
 import { paperLinks } from '../../src/papers/paper.ts';
 import { escapeText, firstSentence, fitText, link, mention, neutralizeFormatting } from './mrkdwn.ts';
@@ -43,10 +43,17 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMes
   if (reply.title) blocks.push(section(`*${neutralizeFormatting(fitText(reply.title, BUDGET.title))}*`));
   for (const chunk of splitText(reply.text ?? '', SLACK_LIMITS.sectionText)) blocks.push(section(chunk));
 
-  const papers = reply.papers ?? [];
+  // The reply's own papers, then each section's under its heading (a heading block before its first paper).
+  const papers = [
+    ...(reply.papers ?? []).map((item) => ({ item, heading: null as string | null })),
+    ...(reply.sections ?? []).flatMap((s) =>
+      s.papers.map((item, i) => ({ item, heading: i === 0 ? s.title : null })),
+    ),
+  ];
   let shown = 0;
-  for (const item of papers) {
+  for (const { item, heading } of papers) {
     const paperBlocks = renderPaper(item, options);
+    if (heading) paperBlocks.unshift(section(`*${neutralizeFormatting(fitText(heading, BUDGET.title))}*`));
     // Keep one block free for the "more not shown" note when papers remain after this one.
     const reserve = shown + 1 < papers.length ? 1 : 0;
     if (blocks.length + paperBlocks.length + reserve > SLACK_LIMITS.blocks) break;
@@ -138,7 +145,7 @@ function voterLine(voters: readonly UserRef[], names: ReadonlyMap<UserRef, strin
 
 /** The notification text: the heading, the body's start, or the paper titles; escaped, at most 3000. */
 function fallbackText(reply: Reply): string {
-  const parts = [reply.title, reply.text, ...(reply.papers ?? []).map((p) => latexToText(p.paper.title))];
+  const parts = [reply.title, reply.text, ...replyItems(reply).map((p) => latexToText(p.paper.title))];
   const raw = parts.filter((p): p is string => Boolean(p?.trim())).join('\n');
   return raw ? fitText(raw, BUDGET.fallback) : 'paperboy';
 }

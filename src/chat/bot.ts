@@ -1,4 +1,5 @@
 import { COMMANDS } from '../../commands/index.ts';
+import { lookUpPaper } from '../../commands/lookup.ts';
 import { type ParsedCommand, parseCommandText, resolveOptions } from '../../commands/parse.ts';
 import { MAX_SUGGESTIONS } from '../../commands/suggestions.ts';
 import type { CommandContext, CommandDefinition, SuggestContext } from '../../commands/types.ts';
@@ -6,6 +7,7 @@ import type { ArxivClient } from '../feed/arxiv-client.ts';
 import type { HfClient } from '../feed/hf-client.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { latexToText } from '../papers/latex-text.ts';
+import { normalizeArxivId } from '../papers/paper.ts';
 import { type PaperStore, type PostKind, StoreUnavailableError, type UserRef } from '../store/port.ts';
 import { displayText } from './display-text.ts';
 import { KEYCAPS, MAX_EMOJI_NAME_LENGTH, normalizeEmoji } from './emoji.ts';
@@ -36,6 +38,8 @@ export interface BotDeps {
   commands?: readonly CommandDefinition[];
   /** Time and zone a channel's roundup starts with, and configured channels; default 09:00 UTC, none. */
   roundupDefaults?: { time: string; timezone: string; channels: readonly string[] };
+  /** Searches with few good matches also ask Hugging Face (`SEARCH_REMOTE`); default off. */
+  remoteSearch?: boolean;
 }
 
 function ephemeral(text: string): Reply {
@@ -113,6 +117,7 @@ export class Bot {
       userName: invocation.userName,
       canManageChannel: invocation.canManageChannel,
       roundupDefaults: this.#deps.roundupDefaults ?? { time: '09:00', timezone: 'UTC', channels: [] },
+      remoteSearch: this.#deps.remoteSearch ?? false,
     };
     let reply: Reply;
     try {
@@ -135,8 +140,18 @@ export class Bot {
 
   async #onShare(platform: ChatPlatform, action: ShareAction): Promise<Reply> {
     try {
-      const paper = await this.#deps.store.getPaper(action.paperId);
-      if (!paper) return ephemeral('That paper is no longer in the archive, so it cannot be shared.');
+      // A result from Hugging Face's search is not in the archive yet: sharing it fetches and archives it,
+      // as /papers share does, so its votes have a paper to count on.
+      const id = (await this.#deps.store.getPaper(action.paperId))
+        ? action.paperId
+        : normalizeArxivId(action.paperId);
+      if (!id) return ephemeral('That paper is no longer in the archive, so it cannot be shared.');
+      const found = await lookUpPaper(
+        { store: this.#deps.store, hf: this.#deps.hf, arxiv: this.#deps.arxiv, logger: this.#logger },
+        id,
+      );
+      if ('error' in found) return ephemeral(found.error);
+      const paper = found.paper;
       const reply: Reply = {
         visibility: 'channel',
         papers: [{ paper, sharedBy: action.user, sharedByName: action.userName }],
