@@ -22,7 +22,7 @@ function trimNote(note: string): string {
  * contains the typed text, else the latest feed day's. Only papers with an arXiv id, which is the value:
  * share looks papers up by it (a paper known only from page text has none yet).
  */
-async function suggestPapers(ctx: SuggestContext, typed: string): Promise<Suggestion[]> {
+export async function suggestPapers(ctx: SuggestContext, typed: string): Promise<Suggestion[]> {
   const text = typed.trim();
   const id = normalizeArxivId(text);
   const exact = id ? await ctx.store.getPaper(id) : null;

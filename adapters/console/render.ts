@@ -55,6 +55,7 @@ export function renderItem(item: PaperItem, n: number): string[] {
   const lines = [`${String(n).padStart(2)}. ${latexToText(p.title)}`, `    ${facts.join(' · ')}`];
   const s = summary(item);
   if (s) lines.push(`    ${s}`);
+  if (item.reason) lines.push(`    Why: ${clip(item.reason, 300)}`);
   const l = paperLinks(p);
   const links = [
     l.abs && `arXiv ${l.abs}`,

@@ -107,7 +107,11 @@ function paperEmbed(item: Headed, index: number, count: number, compact: boolean
   } else if (heading) {
     embed.author = { name: truncate(safePlain(heading), LIMITS.author) };
   }
-  const tail = [item.voters?.length ? voterLine(item.voters) : '', compact ? inlineLinks(links) : '']
+  const tail = [
+    item.reason ? `*Why: ${md(item.reason, 300)}*` : '',
+    item.voters?.length ? voterLine(item.voters) : '',
+    compact ? inlineLinks(links) : '',
+  ]
     .filter(Boolean)
     .join('\n');
   const authors = paper.authors.length > 0 ? `*${md(authorLine(paper.authors), 200)}*` : '';

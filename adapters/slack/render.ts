@@ -122,6 +122,7 @@ function byline(item: PaperItem): string {
 /** "Shared by <@U1>: note" and/or "Voted by Ada, Alan and 2 others"; null when there is neither. */
 function creditLine(item: PaperItem, options: RenderOptions): string | null {
   const parts: string[] = [];
+  if (item.reason) parts.push(`Why: ${fitText(item.reason, 300)}`);
   if (item.sharedBy || item.sharedByName) {
     const who = mention(item.sharedBy) ?? (item.sharedByName ? fitText(item.sharedByName, 80) : 'someone');
     const note = item.note?.trim() ? `: ${fitText(item.note.trim(), BUDGET.note)}` : '';

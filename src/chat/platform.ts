@@ -71,6 +71,8 @@ export interface PaperItem {
   note?: string;
   /** Team voters to show (the leaderboard). */
   voters?: UserRef[];
+  /** Why the paper is listed, in one line (e.g. "shares: diffusion, distillation · 2 of the same voters"). */
+  reason?: string;
 }
 
 /**
