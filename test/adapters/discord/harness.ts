@@ -31,6 +31,8 @@ export async function startDiscordBot(options: {
   upvoteEmoji: string[];
   onReactionHandled?: (event: ReactionEvent) => void;
   onReactionsClearedHandled?: (clear: ReactionsCleared) => void;
+  /** Let thin searches ask the fake Hugging Face's search too (`SEARCH_REMOTE`); off when absent. */
+  remoteSearch?: boolean;
 }): Promise<DiscordBot> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-discord-'));
   const store = SqliteStore.open(join(dir, 'archive.db'), { now: () => NOW });
@@ -47,6 +49,7 @@ export async function startDiscordBot(options: {
     arxiv: new ArxivClient({ baseUrl: hf.arxivUrl, retries: 0, minIntervalMs: 0 }),
     upvoteEmoji: options.upvoteEmoji,
     now: () => NOW,
+    remoteSearch: options.remoteSearch ?? false,
   });
   const core = bot.handlersFor(platform);
   const handlers: InboundHandlers = {
