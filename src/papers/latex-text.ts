@@ -380,6 +380,9 @@ function letterStyle(text: string, own: Record<string, string>, capitalA: number
 /** A quick test: text without any of these characters has no LaTeX to convert. */
 const MAYBE_LATEX = /[\\$^_~{}]|--/;
 
+/** How deep groups may nest before the rest of a group is copied as it is. */
+const MAX_DEPTH = 32;
+
 /** The longest span a `$…$` math run may cover; a `$` with no partner that close is a dollar sign. */
 const MAX_MATH_CHARS = 400;
 
@@ -396,19 +399,47 @@ export function latexToText(text: string): string {
   return new Reader(text).run().normalize('NFC');
 }
 
+/** The spans of the words holding `://` (links), in order: found from each `://`, never by backtracking. */
+function linkSpans(s: string): [number, number][] {
+  const spans: [number, number][] = [];
+  let at = s.indexOf('://');
+  while (at >= 0) {
+    let start = at;
+    while (start > 0 && !/\s/.test(s[start - 1] as string)) start--;
+    let end = at + 3;
+    while (end < s.length && !/\s/.test(s[end] as string)) end++;
+    if (start >= (spans.at(-1)?.[1] ?? 0)) spans.push([start, end]);
+    at = s.indexOf('://', end);
+  }
+  return spans;
+}
+
 class Reader {
   #i = 0;
   #math = false;
+  #depth = 0;
+  #links: [number, number][] | undefined;
+  #linkAt = 0;
   constructor(readonly s: string) {}
 
   run(): string {
     return this.#until(() => false);
   }
 
-  /** Converts text until `stop()` is true at the current position (or the end). */
+  /**
+   * Converts text until `stop()` is true at the current position (or the end). Groups nest by recursion;
+   * past {@link MAX_DEPTH} levels (no paper nests that deep, a hostile feed might) the rest of the group is
+   * copied as it is, so the stack stays bounded.
+   */
   #until(stop: () => boolean): string {
     let out = '';
-    while (this.#i < this.s.length && !stop()) out += this.#next();
+    this.#depth++;
+    if (this.#depth > MAX_DEPTH) {
+      while (this.#i < this.s.length && !stop()) out += this.s[this.#i++];
+    } else {
+      while (this.#i < this.s.length && !stop()) out += this.#next();
+    }
+    this.#depth--;
     return out;
   }
 
@@ -430,7 +461,7 @@ class Reader {
       // (`~5% faster`, `~x~`), and so is one in a link.
       /[^\s/]/.test(s[this.#i - 1] ?? ' ') &&
       /\S/.test(s[this.#i + 1] ?? ' ') &&
-      !/\S*:\/\/\S*$/.test(s.slice(Math.max(0, this.#i - 200), this.#i))
+      !this.#inLink()
     ) {
       this.#i++;
       return ' ';
@@ -438,6 +469,16 @@ class Reader {
     if (c === '-' && !this.#math) return this.#dashes();
     this.#i++;
     return c;
+  }
+
+  /** Whether the current position is inside a link (`https://host/~user`): a word holding `://`. */
+  #inLink(): boolean {
+    // The links' spans, found once per text on the first tilde; tildes come in order, so one pointer.
+    this.#links ??= linkSpans(this.s);
+    while (this.#linkAt < this.#links.length && (this.#links[this.#linkAt]?.[1] ?? 0) <= this.#i)
+      this.#linkAt++;
+    const link = this.#links[this.#linkAt];
+    return link !== undefined && link[0] <= this.#i;
   }
 
   /**
@@ -485,8 +526,8 @@ class Reader {
       this.#i += width;
       return '';
     }
-    const close = this.s.indexOf(double ? '$$' : '$', this.#i + width);
-    if (close < 0 || close - this.#i > MAX_MATH_CHARS) {
+    const close = this.s.slice(this.#i + width, this.#i + MAX_MATH_CHARS).indexOf(double ? '$$' : '$');
+    if (close < 0) {
       this.#i += width;
       return double ? '$$' : '$';
     }
@@ -500,9 +541,10 @@ class Reader {
    * protection); other braces in prose are kept as typed.
    */
   #braces(): string {
-    const close = this.s.indexOf('}', this.#i);
-    const inner = close < 0 ? '' : this.s.slice(this.#i + 1, close);
-    if (this.#math || (close > 0 && /^[\p{L}\p{N}\\ -]*$/u.test(inner) && inner.length < 80)) {
+    // Looked for within a word's length only, so a run of unclosed braces costs linear time.
+    const near = this.s.slice(this.#i, this.#i + 82).indexOf('}');
+    const inner = near < 0 ? '' : this.s.slice(this.#i + 1, this.#i + near);
+    if (this.#math || (near > 0 && /^[\p{L}\p{N}\\ -]*$/u.test(inner))) {
       this.#i++;
       const body = this.#until(() => this.s[this.#i] === '}');
       this.#i++;

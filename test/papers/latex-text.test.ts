@@ -62,6 +62,10 @@ describe('latexToText', () => {
       expect(() => latexToText(text)).not.toThrow();
     }
     expect(latexToText('\\textsc{open')).toBe('open');
+    // Long runs of unclosed delimiters (a hostile feed) are read once, not once per character.
+    for (const c of ['{', '$', '\\textsc{', '^{', '~']) {
+      expect(latexToText(`a ${c.repeat(100_000)} b`).length).toBeGreaterThan(0);
+    }
     expect(latexToText('a $\\unknowncommand{x}$ b')).toBe('a unknowncommandx b');
   });
 });
