@@ -142,16 +142,15 @@ export class Bot {
     try {
       // A result from Hugging Face's search is not in the archive yet: sharing it fetches and archives it,
       // as /papers share does, so its votes have a paper to count on.
-      const id = (await this.#deps.store.getPaper(action.paperId))
-        ? action.paperId
-        : normalizeArxivId(action.paperId);
-      if (!id) return ephemeral('That paper is no longer in the archive, so it cannot be shared.');
-      const found = await lookUpPaper(
-        { store: this.#deps.store, hf: this.#deps.hf, arxiv: this.#deps.arxiv, logger: this.#logger },
-        id,
-      );
-      if ('error' in found) return ephemeral(found.error);
-      const paper = found.paper;
+      let paper = await this.#deps.store.getPaper(action.paperId);
+      if (!paper) {
+        const id = normalizeArxivId(action.paperId);
+        if (!id) return ephemeral('That paper is no longer in the archive, so it cannot be shared.');
+        const { store, hf, arxiv } = this.#deps;
+        const found = await lookUpPaper({ store, hf, arxiv, logger: this.#logger }, id);
+        if ('error' in found) return ephemeral(found.error);
+        paper = found.paper;
+      }
       const reply: Reply = {
         visibility: 'channel',
         papers: [{ paper, sharedBy: action.user, sharedByName: action.userName }],
