@@ -1,4 +1,5 @@
 import { createHelpCommand } from './help.ts';
+import { likeCommand } from './like.ts';
 import { roundupCommand } from './roundup.ts';
 import { searchCommand } from './search.ts';
 import { shareCommand } from './share.ts';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   todayCommand,
   topCommand,
   shareCommand,
+  likeCommand,
   roundupCommand,
   createHelpCommand(() => COMMANDS),
 ];

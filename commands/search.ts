@@ -1,9 +1,11 @@
 import type { Suggestion } from '../src/chat/platform.ts';
+import { latexToText } from '../src/papers/latex-text.ts';
 import { normalizeArxivId } from '../src/papers/paper.ts';
 import { searchPapers } from '../src/papers/search.ts';
 import { isoDay } from './dates.ts';
 import { lookUpPaper } from './lookup.ts';
 import { echo } from './parse.ts';
+import { archiveAnswerIsThin, remoteSection } from './remote-search.ts';
 import { distinct, papersMatching } from './suggestions.ts';
 import type { CommandDefinition, SuggestContext } from './types.ts';
 
@@ -22,9 +24,21 @@ async function suggestQueries(ctx: SuggestContext, typed: string): Promise<Sugge
     .filter((t) => !t.startsWith('-') && t.toLowerCase().startsWith(lower))
     .map((t) => ({ name: t, value: t }));
   const titles = text
-    ? (await papersMatching(ctx, text)).map((p) => ({ name: p.title, value: p.title }))
+    ? (await papersMatching(ctx, text)).map((p) => ({
+        name: latexToText(p.title),
+        value: latexToText(p.title),
+      }))
     : [];
   return distinct([...topics, ...titles], (s) => s.value.toLowerCase());
+}
+
+/**
+ * A math symbol joining two words (`LLM×MapReduce`, copied from a title as shown) separates two words to
+ * search for, not a phrase: the archive may hold the title as `LLM$\times$MapReduce` (words `llm times
+ * mapreduce`) or in Unicode, and both hold both words.
+ */
+function splitAtMathSymbols(query: string): string {
+  return query.replace(/(?<=[\p{L}\p{N}])\p{Sm}+(?=[\p{L}\p{N}])/gu, ' ');
 }
 
 /**
@@ -58,23 +72,36 @@ export const searchCommand: CommandDefinition = {
         papers: [{ paper: found.paper, rank: 1, shareable: true }],
       };
     }
-    const outcome = await searchPapers(ctx.store, query, { limit: SEARCH_LIMIT, today: isoDay(ctx.now()) });
+    const words = splitAtMathSymbols(query);
+    const outcome = await searchPapers(ctx.store, words, {
+      limit: SEARCH_LIMIT,
+      today: isoDay(ctx.now()),
+    });
     if (!outcome.ok) return { visibility: 'ephemeral', text: outcome.error };
     const shown = echo(query);
-    if (outcome.results.length === 0) {
+    // A thin answer from the archive is topped up from Hugging Face's search, under its own heading.
+    const remote =
+      ctx.remoteSearch && archiveAnswerIsThin(words, outcome.results)
+        ? await remoteSection(ctx, words)
+        : null;
+    const section = remote && 'section' in remote ? remote.section : null;
+    const notices = [outcome.notice, remote && 'notice' in remote ? remote.notice : null].filter(Boolean);
+    if (outcome.results.length === 0 && !section) {
       const empty = (await ctx.store.countPapers()) === 0;
-      return {
-        visibility: 'ephemeral',
-        text: empty
-          ? 'The archive is empty, so nothing matches yet. Fill it with npx paperboy fetch, then search again.'
-          : `No papers match "${shown}". Try other or fewer words, or a broader term.`,
-      };
+      const text = empty
+        ? 'The archive is empty, so nothing matches yet. Fill it with npx paperboy fetch, then search again.'
+        : `No papers match "${shown}". Try other or fewer words, or a broader term.`;
+      return { visibility: 'ephemeral', text: [text, ...notices].join('\n') };
     }
+    if (outcome.results.length === 0) notices.unshift(`No papers in the archive match "${shown}".`);
     return {
       visibility: 'ephemeral',
       title: `Papers matching "${shown}"`,
-      ...(outcome.notice ? { text: outcome.notice } : {}),
-      papers: outcome.results.map((r, i) => ({ paper: r.paper, rank: i + 1, shareable: true })),
+      ...(notices.length > 0 ? { text: notices.join('\n') } : {}),
+      ...(outcome.results.length > 0
+        ? { papers: outcome.results.map((r, i) => ({ paper: r.paper, rank: i + 1, shareable: true })) }
+        : {}),
+      ...(section ? { sections: [section] } : {}),
     };
   },
 };

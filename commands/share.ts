@@ -1,4 +1,5 @@
 import type { Suggestion } from '../src/chat/platform.ts';
+import { latexToText } from '../src/papers/latex-text.ts';
 import { normalizeArxivId } from '../src/papers/paper.ts';
 import { lookUpPaper } from './lookup.ts';
 import { echo } from './parse.ts';
@@ -21,13 +22,13 @@ function trimNote(note: string): string {
  * contains the typed text, else the latest feed day's. Only papers with an arXiv id, which is the value:
  * share looks papers up by it (a paper known only from page text has none yet).
  */
-async function suggestPapers(ctx: SuggestContext, typed: string): Promise<Suggestion[]> {
+export async function suggestPapers(ctx: SuggestContext, typed: string): Promise<Suggestion[]> {
   const text = typed.trim();
   const id = normalizeArxivId(text);
   const exact = id ? await ctx.store.getPaper(id) : null;
   const papers = exact ? [exact] : text ? await papersMatching(ctx, text) : await recentPapers(ctx);
   const choices = papers.flatMap((p) =>
-    p.arxivId === null ? [] : [{ name: p.title, value: p.arxivId, tag: p.arxivId }],
+    p.arxivId === null ? [] : [{ name: latexToText(p.title), value: p.arxivId, tag: p.arxivId }],
   );
   return distinct(choices, (s) => s.value);
 }

@@ -3,15 +3,17 @@ import { createInterface, type Interface } from 'node:readline';
 import { commandLines } from '../../commands/help.ts';
 import { COMMANDS } from '../../commands/index.ts';
 import type { CommandDefinition } from '../../commands/types.ts';
-import type {
-  ChannelRef,
-  ChatPlatform,
-  InboundHandlers,
-  MessageRef,
-  PaperItem,
-  PostOptions,
-  Reply,
+import {
+  type ChannelRef,
+  type ChatPlatform,
+  type InboundHandlers,
+  type MessageRef,
+  type PaperItem,
+  type PostOptions,
+  type Reply,
+  replyItems,
 } from '../../src/chat/platform.ts';
+import { latexToText } from '../../src/papers/latex-text.ts';
 import { type ConsoleLine, parseConsoleLine } from './input.ts';
 import { plain, renderReply } from './render.ts';
 
@@ -189,8 +191,9 @@ export class ConsolePlatform implements ChatPlatform {
       input: { kind: 'text', text },
       canManageChannel: true,
     });
-    if (reply.papers?.length) {
-      this.#shown = reply.papers.map((item) => ({
+    const items = replyItems(reply);
+    if (items.length > 0) {
+      this.#shown = items.map((item) => ({
         item,
         message: this.#messageOf.get(item.paper.id) ?? null,
       }));
@@ -211,7 +214,7 @@ export class ConsolePlatform implements ChatPlatform {
     const { paper } = shown.item;
     let message = shown.message ?? this.#messageOf.get(paper.id) ?? null;
     if (!message && !added) {
-      this.#write(`You have not reacted to “${plain(paper.title)}”.\n`);
+      this.#write(`You have not reacted to “${plain(latexToText(paper.title))}”.\n`);
       return;
     }
     if (!message) {
@@ -241,7 +244,9 @@ export class ConsolePlatform implements ChatPlatform {
       byBot: false,
       at: (this.#opts.now ?? (() => new Date()))().toISOString(),
     });
-    this.#write(`${added ? 'You reacted' : 'You took back'} ${emoji} on “${plain(paper.title)}”.\n`);
+    this.#write(
+      `${added ? 'You reacted' : 'You took back'} ${emoji} on “${plain(latexToText(paper.title))}”.\n`,
+    );
   }
 
   #prompt(): void {

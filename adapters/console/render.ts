@@ -1,5 +1,6 @@
 import { displayText } from '../../src/chat/display-text.ts';
-import type { PaperItem, Reply } from '../../src/chat/platform.ts';
+import { type PaperItem, type Reply, replyItems } from '../../src/chat/platform.ts';
+import { latexToText } from '../../src/papers/latex-text.ts';
 import { paperLinks } from '../../src/papers/paper.ts';
 import type { TeamLine } from '../../src/papers/team-line.ts';
 
@@ -37,7 +38,7 @@ function plural(n: number, one: string): string {
 
 /** The first sentence of the abstract, or Hugging Face's AI summary when there is one. */
 function summary(item: PaperItem): string | null {
-  const text = item.paper.aiSummary || item.paper.abstract;
+  const text = latexToText(item.paper.aiSummary || item.paper.abstract);
   if (!text) return null;
   const sentence = /^(.+?[.!?])(\s|$)/.exec(text.replace(/\s+/g, ' ').trim())?.[1] ?? text;
   return clip(sentence, SUMMARY_CHARS);
@@ -52,9 +53,10 @@ export function renderItem(item: PaperItem, n: number): string[] {
     p.upvotes === null ? null : plural(p.upvotes, 'HF upvote'),
     plural(p.teamVotes, 'team vote'),
   ].filter(Boolean);
-  const lines = [`${String(n).padStart(2)}. ${p.title}`, `    ${facts.join(' · ')}`];
+  const lines = [`${String(n).padStart(2)}. ${latexToText(p.title)}`, `    ${facts.join(' · ')}`];
   const s = summary(item);
   if (s) lines.push(`    ${s}`);
+  if (item.reason) lines.push(`    Why: ${clip(item.reason, 300)}`);
   const l = paperLinks(p);
   const links = [
     l.abs && `arXiv ${l.abs}`,
@@ -101,7 +103,13 @@ export function renderReply(reply: Reply): string {
   papers.forEach((item, i) => {
     out.push(...renderItem(item, i + 1));
   });
-  if (papers.some((p) => p.shareable)) {
+  // Sections continue the numbering, so `:+1: N` names one paper of the whole reply.
+  let n = papers.length;
+  for (const section of reply.sections ?? []) {
+    out.push(`== ${plain(section.title)} ==`);
+    for (const item of section.papers) out.push(...renderItem(item, ++n));
+  }
+  if (replyItems(reply).some((p) => p.shareable)) {
     out.push('(Type :+1: N to upvote paper N: it is shared in the channel first.)');
   }
   return `${out.join('\n')}\n`;

@@ -1,5 +1,6 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
 import type { PaperItem, Reply } from '../../src/chat/platform.ts';
+import { latexToText } from '../../src/papers/latex-text.ts';
 import { paperLinks } from '../../src/papers/paper.ts';
 import type { TeamLine } from '../../src/papers/team-line.ts';
 import { buttonRows, inlineLinks } from './buttons.ts';
@@ -28,7 +29,16 @@ const COLOR = 0xff9d00;
  * their Share buttons into rows.
  */
 export function renderReply(reply: Reply): DiscordMessage {
-  const papers = reply.papers ?? [];
+  // Sections follow the reply's own papers, numbered on from them (their Share buttons carry the number
+  // when packed), each embed headed by its section's title.
+  const own = reply.papers ?? [];
+  let n = own.length;
+  const papers: Headed[] = [
+    ...own,
+    ...(reply.sections ?? []).flatMap((s) =>
+      s.papers.map((item) => ({ ...item, rank: ++n, heading: s.title })),
+    ),
+  ];
   if (papers.length === 0) {
     return { content: '', embeds: [headerEmbed(reply)], components: [], allowedMentions: { parse: [] } };
   }
@@ -69,13 +79,10 @@ function headerEmbed(reply: Reply): APIEmbed {
   return embed;
 }
 
-function paperEmbed(
-  item: PaperItem,
-  index: number,
-  count: number,
-  compact: boolean,
-  budget: number,
-): APIEmbed {
+/** An item of a reply section, carrying the section's title to its embed. */
+type Headed = PaperItem & { heading?: string };
+
+function paperEmbed(item: Headed, index: number, count: number, compact: boolean, budget: number): APIEmbed {
   const { paper } = item;
   const links = paperLinks(paper);
   const number = item.rank ?? (count > 1 ? index + 1 : undefined);
@@ -83,19 +90,26 @@ function paperEmbed(
   const titleMax = Math.min(LIMITS.title, Math.max(60, Math.floor(budget / 3)));
   const embed: APIEmbed = {
     color: COLOR,
-    title: truncate(`${number !== undefined ? `${number}. ` : ''}${md(paper.title, titleMax)}`, titleMax),
+    title: truncate(
+      `${number !== undefined ? `${number}. ` : ''}${md(latexToText(paper.title), titleMax)}`,
+      titleMax,
+    ),
     footer: { text: truncate(footerText(item), LIMITS.footer) },
   };
   const url = links.abs ?? links.hf ?? links.project;
   const safeUrl = url ? markdownUrl(url) : null;
   if (safeUrl) embed.url = safeUrl;
+  const heading = item.heading;
   if (item.sharedBy) {
     // Author names are not markdown-rendered, so nothing is escaped (escapes would show).
     const who = safePlain(item.sharedByName ?? 'a teammate');
     const max = Math.min(LIMITS.author, Math.max(40, Math.floor(budget / 6)));
     embed.author = { name: truncate(`Shared by ${who}`, max) };
+  } else if (heading) {
+    embed.author = { name: truncate(safePlain(heading), LIMITS.author) };
   }
   const tail = [
+    item.reason ? `*Why: ${md(item.reason, 300)}*` : '',
     item.voters?.length ? voterLine(item.voters) : '',
     item.team ? teamLineText(item.team, { votes: !item.voters?.length }) : '',
     compact ? inlineLinks(links) : '',
@@ -115,7 +129,7 @@ function paperEmbed(
     room -= note.length + 2;
   }
   const summaryMax = Math.min(count === 1 ? 1000 : 350, Math.max(0, room));
-  const summary = md(paper.aiSummary || paper.abstract, summaryMax);
+  const summary = md(latexToText(paper.aiSummary || paper.abstract), summaryMax);
   const description = [note, authors, summary, tail].filter(Boolean).join('\n\n');
   if (description) embed.description = truncate(description, LIMITS.description);
   return embed;

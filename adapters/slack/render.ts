@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
-import type { PaperItem, Reply, UserRef } from '../../src/chat/platform.ts';
+import { type PaperItem, type Reply, replyItems, type UserRef } from '../../src/chat/platform.ts';
+import { latexToText } from '../../src/papers/latex-text.ts';
 import { paperLinks } from '../../src/papers/paper.ts';
 import type { TeamLine } from '../../src/papers/team-line.ts';
 import { escapeText, firstSentence, fitText, link, mention, neutralizeFormatting } from './mrkdwn.ts';
@@ -43,10 +44,17 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMes
   if (reply.title) blocks.push(section(`*${neutralizeFormatting(fitText(reply.title, BUDGET.title))}*`));
   for (const chunk of splitText(reply.text ?? '', SLACK_LIMITS.sectionText)) blocks.push(section(chunk));
 
-  const papers = reply.papers ?? [];
+  // The reply's own papers, then each section's under its heading (a heading block before its first paper).
+  const papers = [
+    ...(reply.papers ?? []).map((item) => ({ item, heading: null as string | null })),
+    ...(reply.sections ?? []).flatMap((s) =>
+      s.papers.map((item, i) => ({ item, heading: i === 0 ? s.title : null })),
+    ),
+  ];
   let shown = 0;
-  for (const item of papers) {
+  for (const { item, heading } of papers) {
     const paperBlocks = renderPaper(item, options);
+    if (heading) paperBlocks.unshift(section(`*${neutralizeFormatting(fitText(heading, BUDGET.title))}*`));
     // Keep one block free for the "more not shown" note when papers remain after this one.
     const reserve = shown + 1 < papers.length ? 1 : 0;
     if (blocks.length + paperBlocks.length + reserve > SLACK_LIMITS.blocks) break;
@@ -65,10 +73,12 @@ export function renderPaper(item: PaperItem, options: RenderOptions = {}): Known
   const { paper } = item;
   const links = paperLinks(paper);
   const rank = item.rank !== undefined ? `${item.rank}. ` : '';
-  const label = neutralizeFormatting(fitText(paper.title, BUDGET.title));
+  const label = neutralizeFormatting(fitText(latexToText(paper.title), BUDGET.title));
   const title = `*${rank}${link(links.hf ?? links.abs, label)}*`;
   const lines = [title, fitText(byline(item), BUDGET.byline)];
-  const summary = paper.aiSummary?.trim() || firstSentence(paper.abstract);
+  const summary = paper.aiSummary?.trim()
+    ? latexToText(paper.aiSummary.trim())
+    : firstSentence(latexToText(paper.abstract));
   if (summary) lines.push(fitText(summary, BUDGET.summary));
   const linkLine = [
     links.abs && link(links.abs, 'arXiv'),
@@ -115,6 +125,7 @@ function byline(item: PaperItem): string {
 /** "Shared by <@U1>: note" and/or "Voted by Ada, Alan and 2 others"; null when there is neither. */
 function creditLine(item: PaperItem, options: RenderOptions): string | null {
   const parts: string[] = [];
+  if (item.reason) parts.push(`Why: ${fitText(item.reason, 300)}`);
   if (item.sharedBy || item.sharedByName) {
     const who = mention(item.sharedBy) ?? (item.sharedByName ? fitText(item.sharedByName, 80) : 'someone');
     const note = item.note?.trim() ? `: ${fitText(item.note.trim(), BUDGET.note)}` : '';
@@ -178,7 +189,7 @@ function voterLine(voters: readonly UserRef[], names: ReadonlyMap<UserRef, strin
 
 /** The notification text: the heading, the body's start, or the paper titles; escaped, at most 3000. */
 function fallbackText(reply: Reply): string {
-  const parts = [reply.title, reply.text, ...(reply.papers ?? []).map((p) => p.paper.title)];
+  const parts = [reply.title, reply.text, ...replyItems(reply).map((p) => latexToText(p.paper.title))];
   const raw = parts.filter((p): p is string => Boolean(p?.trim())).join('\n');
   return raw ? fitText(raw, BUDGET.fallback) : 'paperboy';
 }

@@ -53,6 +53,10 @@ const CORE_ENV = {
     z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
   ),
   ROUNDUP_CATCH_UP_HOURS: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(48).default(6)),
+  SEARCH_REMOTE: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
+    z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
+  ),
 };
 
 type CoreEnv = { [K in keyof typeof CORE_ENV]: z.output<(typeof CORE_ENV)[K]> } & {
@@ -84,6 +88,8 @@ export interface CoreConfig {
   /** Normalised emoji names that count as an upvote. */
   upvoteEmoji: string[];
   roundup: RoundupDefaults;
+  /** Searches with few good matches in the archive also ask Hugging Face's paper search. */
+  remoteSearch: boolean;
 }
 
 /** Core settings, plus one key per platform: its settings, or undefined when it is not configured. */
@@ -140,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: c.PORT,
     ...(c.HOST ? { host: c.HOST } : {}),
     upvoteEmoji: parseEmojiList(c.UPVOTE_EMOJI),
+    remoteSearch: c.SEARCH_REMOTE === 'on',
     ...(platformSettings as PlatformSettings),
     roundup: {
       channels: [...new Set(splitList(c.ROUNDUP_CHANNELS))],

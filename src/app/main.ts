@@ -63,6 +63,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     arxiv,
     upvoteEmoji: config.upvoteEmoji,
     roundupDefaults: config.roundup,
+    remoteSearch: config.remoteSearch,
     logger,
     ...(options.now ? { now: options.now } : {}),
   });

@@ -6,6 +6,8 @@ import type { CommandContext, CommandDefinition, SuggestContext } from '../../co
 import type { ArxivClient } from '../feed/arxiv-client.ts';
 import type { HfClient } from '../feed/hf-client.ts';
 import { type Logger, silentLogger } from '../log.ts';
+import { latexToText } from '../papers/latex-text.ts';
+import { normalizeArxivId } from '../papers/paper.ts';
 import { MAX_LINKS_PER_MESSAGE, paperIdOfLink } from '../papers/paper-links.ts';
 import { teamLinesFor } from '../papers/team-line.ts';
 import { type PaperStore, type PostKind, StoreUnavailableError, type UserRef } from '../store/port.ts';
@@ -41,6 +43,8 @@ export interface BotDeps {
   commands?: readonly CommandDefinition[];
   /** Time and zone a channel's roundup starts with, and configured channels; default 09:00 UTC, none. */
   roundupDefaults?: { time: string; timezone: string; channels: readonly string[] };
+  /** Searches with few good matches also ask Hugging Face (`SEARCH_REMOTE`); default off. */
+  remoteSearch?: boolean;
 }
 
 function ephemeral(text: string): Reply {
@@ -50,7 +54,7 @@ function ephemeral(text: string): Reply {
 /** A title for a confirmation: one paper's title in quotes, or a count. */
 function describe(items: readonly PaperItem[]): string {
   const [only] = items;
-  return items.length === 1 && only ? `“${only.paper.title}”` : `${items.length} papers`;
+  return items.length === 1 && only ? `“${latexToText(only.paper.title)}”` : `${items.length} papers`;
 }
 
 /**
@@ -120,6 +124,7 @@ export class Bot {
       userName: invocation.userName,
       canManageChannel: invocation.canManageChannel,
       roundupDefaults: this.#deps.roundupDefaults ?? { time: '09:00', timezone: 'UTC', channels: [] },
+      remoteSearch: this.#deps.remoteSearch ?? false,
     };
     let reply: Reply;
     try {
@@ -143,8 +148,17 @@ export class Bot {
 
   async #onShare(platform: ChatPlatform, action: ShareAction): Promise<Reply> {
     try {
-      const paper = await this.#deps.store.getPaper(action.paperId);
-      if (!paper) return ephemeral('That paper is no longer in the archive, so it cannot be shared.');
+      // A result from Hugging Face's search is not in the archive yet: sharing it fetches and archives it,
+      // as /papers share does, so its votes have a paper to count on.
+      let paper = await this.#deps.store.getPaper(action.paperId);
+      if (!paper) {
+        const id = normalizeArxivId(action.paperId);
+        if (!id) return ephemeral('That paper is no longer in the archive, so it cannot be shared.');
+        const { store, hf, arxiv } = this.#deps;
+        const found = await lookUpPaper({ store, hf, arxiv, logger: this.#logger }, id);
+        if ('error' in found) return ephemeral(found.error);
+        paper = found.paper;
+      }
       const reply = await this.#withTeamLines(
         { visibility: 'channel', papers: [{ paper, sharedBy: action.user, sharedByName: action.userName }] },
         action.channel,

@@ -113,6 +113,8 @@ export interface PaperItem {
   voters?: UserRef[];
   /** What the team did with the paper, as the people where it is shown may see it (filled in by the bot). */
   team?: TeamLine;
+  /** Why the paper is listed, in one line (e.g. "shares: diffusion, distillation · 2 of the same voters"). */
+  reason?: string;
 }
 
 /**
@@ -127,6 +129,19 @@ export interface Reply {
   /** Body text: help, a notice, an error in one sentence. */
   text?: string;
   papers?: PaperItem[];
+  /** Further lists, each under its own heading, shown after `papers` (e.g. hits from outside the archive). */
+  sections?: ReplySection[];
+}
+
+/** A list of papers under its own heading within a reply; numbering continues from the papers before it. */
+export interface ReplySection {
+  title: string;
+  papers: PaperItem[];
+}
+
+/** Every paper a reply shows, in the order shown: its own papers, then each section's. */
+export function replyItems(reply: Reply): PaperItem[] {
+  return [...(reply.papers ?? []), ...(reply.sections ?? []).flatMap((s) => s.papers)];
 }
 
 /** An option being typed: which option of which subcommand, by whom, where, and its text so far. */

@@ -9,6 +9,7 @@ import {
 } from '../papers/paper.ts';
 import { UnreachableBreaker } from './breaker.ts';
 import { parseHfJson } from './hf-json.ts';
+import { parseHfSearch } from './hf-search.ts';
 import { fetchText, HttpError, type LookupOptions, USER_AGENT } from './http.ts';
 
 /** One day of the Hugging Face Daily Papers feed. */
@@ -162,20 +163,33 @@ export class HfClient {
   }
 
   /**
-   * Hugging Face's paper search for `q`, sent URL-encoded as given. A blank query is answered with no
-   * results and no request. A hit's feedDate is its `submittedOnDailyAt` day, or null: search also finds
-   * papers no daily feed ever listed.
+   * Hugging Face's paper search for `q` (its semantic search, the one behind huggingface.co/papers), sent
+   * URL-encoded as given, best first. `limit` caps the hits asked for and kept; `withinMs` bounds the call
+   * as for a lookup (see {@link LookupOptions}). A blank query is answered with no results and no request.
+   * A hit's feedDate is its `submittedOnDailyAt` day, or null: search also finds papers no daily feed
+   * ever listed (see {@link parseHfSearch}).
    */
-  async search(q: string): Promise<ParseResult> {
+  async search(q: string, options: LookupOptions & { limit?: number } = {}): Promise<ParseResult> {
     if (q.trim() === '') return { papers: [], skipped: [] };
-    return this.#getJson(`/api/papers/search?q=${encodeURIComponent(q)}`);
+    const limit = options.limit === undefined ? '' : `&limit=${Math.max(1, Math.floor(options.limit))}`;
+    return this.#getJson(
+      `/api/papers/search?q=${encodeURIComponent(q)}${limit}`,
+      options,
+      undefined,
+      (text) => parseHfSearch(text, options.limit),
+    );
   }
 
   /**
-   * GETs `path` and parses it. `feedDate` is the day a Daily Papers request asked for, given to every
-   * paper; `lookup` bounds an interactive lookup in time.
+   * GETs `path` and parses it (with `parse`, default {@link parseHfJson}). `feedDate` is the day a Daily
+   * Papers request asked for, given to every paper; `lookup` bounds an interactive lookup in time.
    */
-  async #getJson(path: string, lookup: LookupOptions = {}, feedDate?: string): Promise<ParseResult> {
+  async #getJson(
+    path: string,
+    lookup: LookupOptions = {},
+    feedDate?: string,
+    parse: (text: string) => ParseResult = (text) => parseHfJson(text, { feedDate }),
+  ): Promise<ParseResult> {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': USER_AGENT };
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;
     this.#breaker.check();
@@ -201,7 +215,7 @@ export class HfClient {
     }
     this.#breaker.record();
     try {
-      return parseHfJson(text, { feedDate });
+      return parse(text);
     } catch (error) {
       if (error instanceof FeedFormatError) {
         throw new FeedFormatError(`Unusable answer from Hugging Face for ${path}: ${error.message}`, {

@@ -261,8 +261,10 @@ function isWithdrawn(o: Record<string, unknown>): boolean {
 function toPaper(item: HfItem, flat: boolean, feedDate: string | undefined): Paper | string {
   const p = item.paper;
   const prefix = flat ? '' : 'paper.';
-  // paper.title keeps arXiv hard wraps; the outer title (when present) is the same text unwrapped.
-  const title = collapseWhitespace(p.title ?? item.title ?? '');
+  // The outer title (daily and search items) is the arXiv title as written, LaTeX included
+  // (`LLM$\times$MapReduce`); paper.title has the LaTeX stripped and garbled (`LLMtimesMapReduce`) and keeps
+  // arXiv's hard wraps. The flat `/api/papers/{id}` object has only paper.title.
+  const title = collapseWhitespace(nonEmpty(item.title) ?? p.title ?? '');
   if (title === '') return `${prefix}title is missing or empty`;
   const arxivId = p.id ? normalizeArxivId(p.id) : null;
   const authors = (p.authors ?? []).map((a) => collapseWhitespace(a.name)).filter((n) => n !== '');

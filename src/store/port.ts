@@ -1,6 +1,16 @@
 import type { Paper } from '../papers/paper.ts';
 import type { SearchQuery } from '../papers/search-query.ts';
 
+/** The most terms one {@link PaperStore.documentFrequencies} call may ask about. */
+export const MAX_DF_TERMS = 64;
+
+/** Throws the RangeError {@link PaperStore.documentFrequencies} promises for too many terms. */
+export function checkTermCount(terms: readonly string[]): void {
+  if (terms.length > MAX_DF_TERMS) {
+    throw new RangeError(`At most ${MAX_DF_TERMS} terms at a time, not ${terms.length}`);
+  }
+}
+
 export { StoreUnavailableError } from './errors.ts';
 
 /** A platform-qualified channel id, e.g. `slack:C123` or `discord:987654321`. */
@@ -78,7 +88,7 @@ export interface PaperAct {
 
 /**
  * What the team did with a paper, everywhere: the raw material of the team line shown beside it. What a
- * viewer may see of it is decided elsewhere (src/chat/team-line.ts).
+ * viewer may see of it is decided elsewhere (src/papers/team-line.ts).
  */
 export interface PaperActivity {
   /** People's shares (a share, a shared search result, a recorded link), oldest first. */
@@ -87,6 +97,13 @@ export interface PaperActivity {
   votes: PaperAct[];
   /** Thread replies under the paper's messages, counted per channel. */
   replies: { channel: ChannelRef; count: number }[];
+}
+
+/** A paper some of the same people voted for, and how many of them. */
+export interface CoVote {
+  paper: StoredPaper;
+  /** People who voted for both papers. */
+  sharedVoters: number;
 }
 
 export interface TopEntry {
@@ -188,6 +205,17 @@ export interface PaperStore {
   getPaper(id: string): Promise<StoredPaper | null>;
   /** Full-text candidates ordered by relevance, at most `limit`. Never throws on user text. */
   search(query: SearchQuery, limit: number): Promise<SearchHit[]>;
+  /**
+   * How many papers each term occurs in, counted as search matches a one-word query (any indexed field,
+   * the engine's stemming), for terms as {@link tokenize} cuts them. A term the index does not hold (a stop
+   * word, a word no paper has) counts 0. At most {@link MAX_DF_TERMS} terms; more is a RangeError.
+   */
+  documentFrequencies(terms: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * Papers voted for by people who also voted for `paperId` (not that paper itself), most shared voters
+   * first (then by id), at most `limit`. Empty when nobody voted for it.
+   */
+  coVoted(paperId: string, limit: number): Promise<CoVote[]>;
   /** Papers whose feed date is `date`. */
   papersOnFeedDate(date: string): Promise<StoredPaper[]>;
   /** The latest feed date on or before `date` that has papers, or null. */

@@ -14,7 +14,21 @@ describe('loadConfig', () => {
       slack: undefined,
       discord: undefined,
       roundup: { channels: [], time: '09:00', timezone: 'UTC', catchUpMs: 6 * 3_600_000 },
+      remoteSearch: true,
     });
+  });
+
+  it.each([
+    ['off', false],
+    ['OFF', false],
+    [' on ', true],
+    ['', true],
+  ])('GIVEN SEARCH_REMOTE=%j THEN remote search is %s', (value, on) => {
+    expect(loadConfig({ SEARCH_REMOTE: value }).remoteSearch).toBe(on);
+  });
+
+  it('GIVEN SEARCH_REMOTE=maybe THEN an error naming the variable', () => {
+    expect(() => loadConfig({ SEARCH_REMOTE: 'maybe' })).toThrow(/SEARCH_REMOTE must be on or off/);
   });
 
   it('GIVEN values THEN uses them, trimming a trailing slash and treating blanks as unset', () => {

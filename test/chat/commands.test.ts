@@ -127,8 +127,14 @@ describe('Bot.onShare (the Share button)', () => {
     });
   });
 
-  it('GIVEN a paper no longer archived THEN says so, privately', async () => {
-    expect((await press('2501.99999')).text).toMatch(/no longer in the archive/);
+  it('GIVEN a paper without an arXiv id no longer archived THEN says so, privately', async () => {
+    expect((await press('title:no-such-paper')).text).toMatch(/no longer in the archive/);
+    expect(h.platform.posts).toEqual([]);
+  });
+
+  it('GIVEN an arXiv id the archive lacks and no service answers THEN says it could not be looked up', async () => {
+    // A Share button on a Hugging Face search result: the paper is fetched as /papers share would.
+    expect((await press('2501.99999')).text).toMatch(/could not look up 2501\.99999/);
     expect(h.platform.posts).toEqual([]);
   });
 

@@ -23,6 +23,7 @@ describe('/papers help', () => {
       expect.stringMatching(/^\/papers today {2}/),
       expect.stringMatching(/^\/papers top \[week\|month\|all\] {2}/),
       expect.stringMatching(/^\/papers share <paper> \[note\] {2}/),
+      expect.stringMatching(/^\/papers like <paper> {2}Papers in the archive most like one paper, and why$/),
       expect.stringMatching(
         /^\/papers roundup \[show\|on\|off\|at\|size\|topics\|days\|mode\|min-score\] \[value\] {2}/,
       ),

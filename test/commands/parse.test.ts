@@ -120,6 +120,7 @@ describe('usageOf', () => {
       '/papers today',
       '/papers top [week|month|all]',
       '/papers share <paper> [note]',
+      '/papers like <paper>',
       '/papers roundup [show|on|off|at|size|topics|days|mode|min-score] [value]',
       '/papers help [subcommand]',
     ]);

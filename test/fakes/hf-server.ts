@@ -12,8 +12,9 @@ import { LATE_2024_DATE, late2024Response, MARCH_2025_DATE, march2025Response } 
  *   23 items, none with `submittedOnDailyAt`); 2026-03-06 the one-item 2026 fixture; a date after `today`
  *   answers 400 as Hugging Face does; any other day `[]` (a weekend or holiday). No date serves the 2024
  *   fixture.
- * - `GET /api/papers/{id}`: the paper of that id from either fixture, flat, or 404.
- * - `GET /api/papers/search?q=`: fixture items whose title or summary contains `q` (case-insensitive).
+ * - `GET /api/papers/{id}`: the paper of that id from any fixture (the search one too), flat, or 404.
+ * - `GET /api/papers/search?q=&limit=`: items of every fixture whose title or summary contains `q`
+ *   (case-insensitive), at most `limit`: the daily captures' items and the real `q=kazakh` response's.
  * - `GET /api/query?id_list=a,b`: arXiv. The sample feed when `hep-ex/0307015` is asked for, else an
  *   Atom feed with no entries.
  *
@@ -73,6 +74,8 @@ const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, im
 export const DAILY_2024_10_25 = fixture('hf-daily-papers-2024-10-25.json');
 /** One item in the 2026 shape, submitted to Daily Papers on 2026-03-06. */
 export const DAILY_2026_03_06 = fixture('hf-daily-papers-2026-03-06.json');
+/** A real `/api/papers/search?q=kazakh` response: 9 papers, none of them in a daily fixture. */
+export const SEARCH_KAZAKH = fixture('hf-papers-search.json');
 /** The arXiv API's example Atom response, one entry (`hep-ex/0307015`). */
 export const ARXIV_SAMPLE = fixture('arxiv-api-sample.xml');
 
@@ -106,6 +109,8 @@ interface DailyItem {
 }
 
 const ITEMS: DailyItem[] = [...JSON.parse(DAILY_2024_10_25), ...JSON.parse(DAILY_2026_03_06)];
+/** What search and `/api/papers/{id}` know: the daily items, then the recorded search's hits. */
+const KNOWN: DailyItem[] = [...ITEMS, ...JSON.parse(SEARCH_KAZAKH)];
 
 /** The built older-shape days, by date. Search and `/api/papers/{id}` keep serving the recorded items only. */
 const SHAPED_DAYS: Record<string, unknown[]> = {
@@ -141,14 +146,15 @@ function defaultAnswer(path: string, query: URLSearchParams, today: string): Ans
   }
   if (path === '/api/papers/search') {
     const q = (query.get('q') ?? '').toLowerCase();
-    return json(
-      200,
-      ITEMS.filter((i) => `${i.paper.title ?? ''} ${i.paper.summary ?? ''}`.toLowerCase().includes(q)),
+    const limit = Number(query.get('limit') ?? KNOWN.length);
+    const hits = KNOWN.filter((i) =>
+      `${i.paper.title ?? ''} ${i.paper.summary ?? ''}`.toLowerCase().includes(q),
     );
+    return json(200, hits.slice(0, limit > 0 ? limit : hits.length));
   }
   if (path.startsWith('/api/papers/')) {
     const id = decodeURIComponent(path.slice('/api/papers/'.length));
-    const item = ITEMS.find((i) => i.paper.id === id);
+    const item = KNOWN.find((i) => i.paper.id === id);
     return item ? json(200, item.paper) : json(404, { error: 'Paper not found' });
   }
   if (path === '/api/query') {

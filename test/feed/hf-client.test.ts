@@ -240,6 +240,28 @@ describe('HfClient.search', () => {
     expect(await client().search('   ')).toEqual({ papers: [], skipped: [] });
     expect(fake.requests).toHaveLength(0);
   });
+
+  it('asks for at most `limit` hits and keeps no more, from the recorded search response', async () => {
+    const result = await client().search('kazakh', { limit: 2 });
+    expect(fake.requests[0]?.query).toEqual({ q: 'kazakh', limit: '2' });
+    expect(result.papers.map((p) => p.arxivId)).toEqual(['2404.04487', '2403.19399']);
+  });
+
+  it('gives up within `withinMs` on a search that never answers', async () => {
+    fake.script('/api/papers/search', [{ hang: true }]);
+    const error = await client({ retries: 2 })
+      .search('kazakh', { withinMs: 300 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('surfaces an error object as a FeedFormatError naming the URL', async () => {
+    fake.script('/api/papers/search', [{ body: '{"error":"Invalid query"}' }]);
+    await expect(client().search('kazakh')).rejects.toThrow(
+      /Unusable answer from Hugging Face for \/api\/papers\/search\?q=kazakh: .*Invalid query/,
+    );
+  });
 });
 
 describe('HfClient when Hugging Face cannot be reached', () => {

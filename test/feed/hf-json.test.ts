@@ -395,3 +395,29 @@ describe('parseHfJson on a large input', () => {
     expect(skipped).toEqual([]);
   });
 });
+
+describe('parseHfJson keeps the title as arXiv writes it', () => {
+  // As in real responses for 2410.09342: paper.title has the LaTeX stripped (`LLMtimesMapReduce`) and
+  // arXiv's hard wrap; the outer title keeps `$\times$`.
+  const garbled = (): Loose[] => {
+    const items = items2024().slice(0, 1);
+    items[0].paper.title =
+      'LLMtimesMapReduce: Simplified Long-Sequence Processing using Large\n  Language Models';
+    items[0].title = 'LLM$\\times$MapReduce: Simplified Long-Sequence Processing using Large Language Models';
+    return items;
+  };
+
+  it('GIVEN both titles THEN the outer one, LaTeX and all', () => {
+    expect(parseHfJson(JSON.stringify(garbled())).papers[0]?.title).toBe(
+      'LLM$\\times$MapReduce: Simplified Long-Sequence Processing using Large Language Models',
+    );
+  });
+
+  it('GIVEN a blank outer title THEN paper.title, unwrapped', () => {
+    const items = garbled();
+    items[0].title = '  ';
+    expect(parseHfJson(JSON.stringify(items)).papers[0]?.title).toBe(
+      'LLMtimesMapReduce: Simplified Long-Sequence Processing using Large Language Models',
+    );
+  });
+});

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { storeContract } from '../contract/store.contract.ts';
+import { similarityContract } from '../contract/store-similarity.contract.ts';
 import { startTcpProxy, type TcpProxy } from '../faults/tcp-proxy.ts';
 import { ADMIN_URL, ageLeasesAndClaims, postgresAvailable, throwawayDatabase } from './postgres-db.ts';
 
@@ -24,6 +25,8 @@ const suite = available.ok ? describe : describe.skip;
 
 // Without a reachable server the suite is reported as skipped, with the reason in its name.
 suite(available.ok ? 'PostgreSQL' : `PostgreSQL: skipped, ${available.reason}`, () => {
+  similarityContract('PostgreSQL', async () => PostgresStore.open(await throwawayDatabase()));
+
   storeContract('PostgreSQL', async () => {
     const direct = await throwawayDatabase();
     const url = await throughProxy(direct);

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { storeContract } from '../contract/store.contract.ts';
+import { similarityContract } from '../contract/store-similarity.contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,6 +17,8 @@ let n = 0;
  * waits it out on every write it tries; a store's connections in one thread never wait for each other.
  */
 const busyTimeoutMs = 100;
+
+similarityContract('SQLite', async () => SqliteStore.open(join(dir, `similar-${n++}.db`)));
 
 storeContract('SQLite', async () => {
   const file = join(dir, `store-${n++}.db`);

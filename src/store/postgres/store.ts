@@ -4,23 +4,25 @@ import { normalizeArxivId, normalizeTitle, type Paper, paperSchema } from '../..
 import type { SearchQuery } from '../../papers/search-query.ts';
 import { containsAll } from '../../papers/text-match.ts';
 import { translateUnavailable } from '../errors.ts';
-import type {
-  ChannelRef,
-  ChannelSettings,
-  MessageRef,
-  PaperActivity,
-  PaperStore,
-  PostRecord,
-  ReactionChange,
-  ReplyRecord,
-  RoundupLayout,
-  RoundupRecord,
-  RoundupState,
-  RoundupSummary,
-  SearchHit,
-  StoredPaper,
-  TopEntry,
-  UpsertResult,
+import {
+  type ChannelRef,
+  type ChannelSettings,
+  type CoVote,
+  checkTermCount,
+  type MessageRef,
+  type PaperActivity,
+  type PaperStore,
+  type PostRecord,
+  type ReactionChange,
+  type ReplyRecord,
+  type RoundupLayout,
+  type RoundupRecord,
+  type RoundupState,
+  type RoundupSummary,
+  type SearchHit,
+  type StoredPaper,
+  type TopEntry,
+  type UpsertResult,
 } from '../port.ts';
 import {
   type ActRow,
@@ -186,6 +188,36 @@ export class PostgresStore implements PaperStore {
       relevance: Math.max(row.relevance, 1e-9),
       titleMatch: containsAll(row.title, query.must),
     }));
+  }
+
+  async documentFrequencies(terms: readonly string[]): Promise<Map<string, number>> {
+    checkTermCount(terms);
+    const unique = [...new Set(terms)];
+    // plainto_tsquery reads each term as plain words; a stop word becomes an empty query, matching nothing.
+    const r = await this.pool.query<{ term: string; n: number }>(
+      `SELECT t.term, (SELECT COUNT(*) FROM papers WHERE papers.search @@ plainto_tsquery('paperboy_en', t.term))::int AS n
+       FROM unnest($1::text[]) AS t(term)`,
+      [unique],
+    );
+    return new Map(r.rows.map((row) => [row.term, row.n]));
+  }
+
+  async coVoted(paperId: string, limit: number): Promise<CoVote[]> {
+    const r = await this.pool.query<{ paper_id: string; n: number }>(
+      `WITH votes AS (SELECT DISTINCT p.paper_id, r.user_ref FROM reactions r
+         JOIN posts p ON p.message = r.message WHERE p.paper_id IS NOT NULL)
+       SELECT o.paper_id, COUNT(*)::int AS n FROM votes t
+       JOIN votes o ON o.user_ref = t.user_ref AND o.paper_id <> t.paper_id
+       WHERE t.paper_id = (SELECT id FROM papers WHERE id = $1 OR arxiv_id = $1 LIMIT 1)
+       GROUP BY o.paper_id ORDER BY n DESC, o.paper_id LIMIT $2`,
+      [normalizeArxivId(paperId) ?? paperId, limit],
+    );
+    const out: CoVote[] = [];
+    for (const row of r.rows) {
+      const paper = await this.getPaper(row.paper_id);
+      if (paper) out.push({ paper, sharedVoters: row.n });
+    }
+    return out;
   }
 
   async papersOnFeedDate(date: string): Promise<StoredPaper[]> {

@@ -5,23 +5,25 @@ import { normalizeArxivId, normalizeTitle, type Paper, paperSchema } from '../..
 import type { SearchQuery } from '../../papers/search-query.ts';
 import { containsAll } from '../../papers/text-match.ts';
 import { translateUnavailable } from '../errors.ts';
-import type {
-  ChannelRef,
-  ChannelSettings,
-  MessageRef,
-  PaperActivity,
-  PaperStore,
-  PostRecord,
-  ReactionChange,
-  ReplyRecord,
-  RoundupLayout,
-  RoundupRecord,
-  RoundupState,
-  RoundupSummary,
-  SearchHit,
-  StoredPaper,
-  TopEntry,
-  UpsertResult,
+import {
+  type ChannelRef,
+  type ChannelSettings,
+  type CoVote,
+  checkTermCount,
+  type MessageRef,
+  type PaperActivity,
+  type PaperStore,
+  type PostRecord,
+  type ReactionChange,
+  type ReplyRecord,
+  type RoundupLayout,
+  type RoundupRecord,
+  type RoundupState,
+  type RoundupSummary,
+  type SearchHit,
+  type StoredPaper,
+  type TopEntry,
+  type UpsertResult,
 } from '../port.ts';
 import {
   type ActRow,
@@ -174,6 +176,35 @@ export class SqliteStore implements PaperStore {
         ? [{ paper: rowToPaper(row), relevance: r.relevance, titleMatch: containsAll(row.title, query.must) }]
         : [];
     });
+  }
+
+  async documentFrequencies(terms: readonly string[]): Promise<Map<string, number>> {
+    checkTermCount(terms);
+    const count = this.stmt('SELECT COUNT(*) AS n FROM papers_fts WHERE papers_fts MATCH ?');
+    const out = new Map<string, number>();
+    for (const term of new Set(terms)) {
+      // Quoted as search quotes a typed word, so the term is a word to FTS5 whatever it holds.
+      const match = toFtsMatch({ must: [[term]], exclude: [], mode: 'all', notice: null });
+      out.set(term, /[\p{L}\p{N}]/u.test(term) ? (count.get(match) as { n: number }).n : 0);
+    }
+    return out;
+  }
+
+  async coVoted(paperId: string, limit: number): Promise<CoVote[]> {
+    const rows = this.stmt(
+      `WITH votes AS (SELECT DISTINCT p.paper_id, r.user_ref FROM reactions r
+         JOIN posts p ON p.message = r.message WHERE p.paper_id IS NOT NULL)
+       SELECT o.paper_id, COUNT(*) AS n FROM votes t
+       JOIN votes o ON o.user_ref = t.user_ref AND o.paper_id <> t.paper_id
+       WHERE t.paper_id = (SELECT id FROM papers WHERE id = @key OR arxiv_id = @key)
+       GROUP BY o.paper_id ORDER BY n DESC, o.paper_id LIMIT @limit`,
+    ).all({ key: normalizeArxivId(paperId) ?? paperId, limit }) as { paper_id: string; n: number }[];
+    const out: CoVote[] = [];
+    for (const row of rows) {
+      const paper = await this.getPaper(row.paper_id);
+      if (paper) out.push({ paper, sharedVoters: row.n });
+    }
+    return out;
   }
 
   async papersOnFeedDate(date: string): Promise<StoredPaper[]> {

@@ -41,6 +41,8 @@ export async function startDiscordBot(options: {
   onThreadReplyHandled?: (event: ThreadReplyEvent) => void;
   /** DISCORD_MESSAGE_CONTENT: read messages for paper links. */
   messageContent?: boolean;
+  /** Let thin searches ask the fake Hugging Face's search too (`SEARCH_REMOTE`); off when absent. */
+  remoteSearch?: boolean;
 }): Promise<DiscordBot> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-discord-'));
   const store = SqliteStore.open(join(dir, 'archive.db'), { now: () => NOW });
@@ -63,6 +65,7 @@ export async function startDiscordBot(options: {
     arxiv: new ArxivClient({ baseUrl: hf.arxivUrl, retries: 0, minIntervalMs: 0 }),
     upvoteEmoji: options.upvoteEmoji,
     now: () => NOW,
+    remoteSearch: options.remoteSearch ?? false,
   });
   const core = bot.handlersFor(platform);
   const handlers: InboundHandlers = {

@@ -182,6 +182,8 @@ export interface HarnessOptions {
   logger?: Logger;
   /** How long an archive write waits for another writer's lock (SqliteStore's default when absent). */
   busyTimeoutMs?: number;
+  /** Let thin searches ask the fake Hugging Face's search too (`SEARCH_REMOTE`); off when absent. */
+  remoteSearch?: boolean;
 }
 
 /** The real Bot on a temporary SQLite archive, behind the real Slack adapter, against the fakes. */
@@ -203,6 +205,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     arxiv: new ArxivClient({ baseUrl: hf.arxivUrl, retries: 0, minIntervalMs: 0 }),
     upvoteEmoji: DEFAULT_UPVOTE_EMOJI,
     logger: options.logger,
+    remoteSearch: options.remoteSearch ?? false,
   });
   const config: SlackConfig = {
     botToken: BOT_TOKEN,

@@ -1,0 +1,45 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderReply as renderConsole } from '../../adapters/console/render.ts';
+import { renderReply as renderSlack } from '../../adapters/slack/render.ts';
+import { searchCommand } from '../../commands/search.ts';
+import { type Archive, context, openArchive } from '../commands/archive.ts';
+import { paper } from '../contract/store.contract.ts';
+
+/**
+ * The archive keeps a paper's LaTeX as it came (so its words stay searchable); what a person reads is
+ * rendered from it. Real store, real command, real renderers.
+ */
+describe('a paper with LaTeX in its title and abstract', () => {
+  let archive: Archive;
+  beforeEach(async () => {
+    archive = await openArchive([]);
+    await archive.store.upsertPapers([
+      paper({
+        arxivId: '2410.09342',
+        title: 'LLM$\\times$MapReduce: Simplified Long-Sequence Processing using Large Language Models',
+        abstract:
+          'We propose \\textsc{LLM$\\times$MapReduce}, which costs \\$0.0007 a query and is $10\\times$ faster.',
+      }),
+    ]);
+  });
+  afterEach(() => archive.close());
+
+  it.each([['LLM MapReduce'], ['LLM×MapReduce'], ['mapreduce'], ['times mapreduce']])(
+    'GIVEN the query %j THEN the paper is found',
+    async (query) => {
+      const reply = await searchCommand.run(context(archive.store), { query });
+      expect(reply.papers?.map((p) => p.paper.arxivId)).toEqual(['2410.09342']);
+    },
+  );
+
+  it('THEN the console and Slack show × and plain text, never the LaTeX', async () => {
+    const reply = await searchCommand.run(context(archive.store), { query: 'mapreduce' });
+    const text = renderConsole(reply);
+    expect(text).toContain('LLM×MapReduce: Simplified Long-Sequence Processing');
+    expect(text).toContain('We propose LLM×MapReduce, which costs $0.0007 a query and is 10× faster.');
+    expect(text).not.toMatch(/\\times|\\textsc|\\\$/);
+    const slack = JSON.stringify(renderSlack(reply));
+    expect(slack).toContain('LLM×MapReduce: Simplified');
+    expect(slack).not.toContain('\\\\times');
+  });
+});
