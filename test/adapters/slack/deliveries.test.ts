@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryLog } from '../../../adapters/slack/deliveries.ts';
 import { SqliteStore } from '../../../src/store/sqlite/store.ts';
 
@@ -93,19 +93,25 @@ describe('DeliveryLog', () => {
   });
 
   describe('with a ledger shared by two instances', () => {
+    let runs = 0;
+    const count = async () => {
+      runs += 1;
+    };
+    beforeEach(() => {
+      runs = 0;
+    });
     it('GIVEN the same id at both THEN the work runs once; the other is told it is handled or in hand', async () => {
       const store = SqliteStore.open(':memory:');
       const [a, b] = [new DeliveryLog({ ledger: store }), new DeliveryLog({ ledger: store })];
       const first = deferred();
-      let runs = 0;
       const original = a.once('event:Ev1', () => {
         runs += 1;
         return first.promise;
       });
-      expect(await b.once('event:Ev1', async () => void (runs += 1))).toBe('elsewhere');
+      expect(await b.once('event:Ev1', count)).toBe('elsewhere');
       first.resolve();
       expect(await original).toBe('handled');
-      expect(await b.once('event:Ev1', async () => void (runs += 1))).toBe('duplicate');
+      expect(await b.once('event:Ev1', count)).toBe('duplicate');
       expect(runs).toBe(1);
       await store.close();
     });
@@ -116,10 +122,9 @@ describe('DeliveryLog', () => {
       await expect(
         a.once('event:Ev1', async () => Promise.reject(new Error('archive busy'))),
       ).rejects.toThrow();
-      let runs = 0;
-      expect(await b.once('event:Ev1', async () => void (runs += 1))).toBe('handled');
+      expect(await b.once('event:Ev1', count)).toBe('handled');
       expect(runs).toBe(1);
-      expect(await a.once('event:Ev1', async () => void (runs += 1))).toBe('duplicate');
+      expect(await a.once('event:Ev1', count)).toBe('duplicate');
       expect(runs).toBe(1);
       await store.close();
     });
@@ -129,9 +134,8 @@ describe('DeliveryLog', () => {
       await store.close();
       const problems: unknown[] = [];
       const log = new DeliveryLog({ ledger: store, onLedgerError: (e) => problems.push(e) });
-      let runs = 0;
-      expect(await log.once('event:Ev1', async () => void (runs += 1))).toBe('handled');
-      expect(await log.once('event:Ev1', async () => void (runs += 1))).toBe('duplicate');
+      expect(await log.once('event:Ev1', count)).toBe('handled');
+      expect(await log.once('event:Ev1', count)).toBe('duplicate');
       expect(runs).toBe(1);
       expect(problems.length).toBeGreaterThan(0);
     });
