@@ -134,6 +134,7 @@ export class SlackPlatform implements ChatPlatform {
       ignoreSelf: false,
     });
     const names = new UserNames(app.client, this.#logger);
+    let ledgerWarnedAt = Number.NEGATIVE_INFINITY;
     registerListeners(app, {
       handlers,
       config,
@@ -142,11 +143,16 @@ export class SlackPlatform implements ChatPlatform {
       names,
       deliveries: new DeliveryLog({
         ...(this.#deps.deliveries ? { ledger: this.#deps.deliveries } : {}),
-        onLedgerError: (error) =>
+        onLedgerError: (error) => {
+          // Once a minute at most: during a database outage every delivery would say it again.
+          const now = Date.now();
+          if (now - ledgerWarnedAt < 60_000) return;
+          ledgerWarnedAt = now;
           this.#logger.warn(
             { err: error },
             'The shared delivery ledger could not be used; this process decides alone',
-          ),
+          );
+        },
       }),
     });
     app.error(async (error) => {
