@@ -102,7 +102,8 @@ suite(
       // A health check leaves a connected client idle in the pool: the vote's transaction takes that one.
       expect(await health()).toBe(200);
 
-      proxy.freeze();
+      // Frozen as the vote's transaction begins (after the delivery was claimed in the store).
+      proxy.freezeWhen('BEGIN');
       const swallowed = proxy.swallowed();
       // The event is acked only once its vote is written, so its answer is still to come.
       const answered = react('U0CAROL');
