@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,5 +8,8 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Integration tests open sockets and SQLite files; forks isolate native modules cleanly.
     pool: 'forks',
+    // At least two files at once: most of a file's time is spent waiting on its child processes, sockets and
+    // PostgreSQL, so on a 2-core machine vitest's default (cores - 1 = one file at a time) leaves a core idle.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });

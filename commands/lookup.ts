@@ -10,6 +10,20 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message.replace(/\.$/, '') : String(error);
 }
 
+/**
+ * What went wrong with `service`, as a clause of the person's sentence. The feed clients' errors already
+ * name the service and what happened ("arXiv could not be reached (ECONNREFUSED) for /api/query?id_list=…;
+ * giving up"): the clause is that, without the request the sentence names already and the "giving up".
+ * Anything else is said to be the service's failure.
+ */
+function failureOf(service: string, error: unknown): string {
+  const said = reason(error).replace(/(?: for \S+)?; giving up$/, '');
+  const unusable = new RegExp(`^Unusable answer from ${service} for \\S+: (.+)$`).exec(said)?.[1];
+  if (unusable)
+    return `${service} sent an unusable answer: ${unusable.charAt(0).toLowerCase()}${unusable.slice(1)}`;
+  return said.startsWith(service) ? said : `${service} failed (${said})`;
+}
+
 export type Lookup = { paper: StoredPaper } | { error: string };
 
 /**
@@ -38,7 +52,7 @@ export async function lookUpPaper(
     fetched = await ctx.hf.paper(id, { withinMs: HF_LOOKUP_MS });
   } catch (error) {
     ctx.logger.warn({ err: error, id }, 'Hugging Face lookup failed; trying arXiv');
-    hfFailure = reason(error);
+    hfFailure = failureOf('Hugging Face', error);
   }
   let arxivFailure: string | null = null;
   if (!fetched) {
@@ -46,8 +60,7 @@ export async function lookUpPaper(
       fetched = await ctx.arxiv.paper(id, { withinMs: LOOKUP_MS - (performance.now() - started) });
     } catch (error) {
       ctx.logger.warn({ err: error, id }, 'arXiv lookup failed');
-      arxivFailure =
-        error instanceof ArxivBusyError ? error.message : `arXiv could not be reached (${reason(error)})`;
+      arxivFailure = error instanceof ArxivBusyError ? error.message : failureOf('arXiv', error);
     }
   }
   if (fetched) {
@@ -58,7 +71,7 @@ export async function lookUpPaper(
   }
   if (!hfFailure && !arxivFailure)
     return { error: `Neither Hugging Face nor arXiv know ${id}. Check the id.` };
-  const hf = hfFailure ? `Hugging Face could not be reached (${hfFailure})` : 'Hugging Face does not know it';
+  const hf = hfFailure ?? 'Hugging Face does not know it';
   const arxiv = arxivFailure ?? 'arXiv does not know it';
   return { error: `I could not look up ${id}: ${hf}, and ${arxiv}. Try again in a minute.` };
 }

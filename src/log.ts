@@ -12,7 +12,16 @@ export function redact(value: unknown, depth = 0, seen = new WeakSet<object>()):
   if (typeof value === 'string') return value.replace(URL_PASSWORD, '$1[redacted]@');
   if (value === null || typeof value !== 'object') return value;
   if (value instanceof Error) {
-    return { type: value.name, message: redact(value.message) as string, stack: redact(value.stack) };
+    // The class (StoreUnavailableError), also for a subclass that left `name` as "Error"; and the cause,
+    // which for a wrapped driver error is what actually happened.
+    const ctor = value.constructor?.name;
+    const out: Record<string, unknown> = {
+      type: ctor && ctor !== 'Error' && ctor !== 'Object' ? ctor : value.name,
+      message: redact(value.message) as string,
+      stack: redact(value.stack),
+    };
+    if (value.cause !== undefined && depth < 4) out.cause = redact(value.cause, depth + 1, seen);
+    return out;
   }
   if (seen.has(value) || depth > 8) return '[…]';
   seen.add(value);
@@ -22,6 +31,10 @@ export function redact(value: unknown, depth = 0, seen = new WeakSet<object>()):
     out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null ? '[redacted]' : redact(v, depth + 1, seen);
   }
   return out;
+}
+
+function keepSerialized(value: unknown): unknown {
+  return value instanceof Error ? redact(value) : value;
 }
 
 /**
@@ -34,6 +47,9 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     {
       level,
       formatters: { log: (record) => redact(record) as Record<string, unknown> },
+      // pino's own error serializer would run after `formatters.log` on the already redacted plain object
+      // and name its type "Object"; redact() has serialized errors (their class included) by then.
+      serializers: { err: keepSerialized, error: keepSerialized },
       hooks: {
         // The message string is not part of the record `formatters.log` sees; redact it too.
         logMethod(args, method) {

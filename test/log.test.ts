@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/app/config.ts';
 import { createLogger } from '../src/log.ts';
+import { StoreUnavailableError } from '../src/store/port.ts';
 
 describe('createLogger', () => {
   it('redacts tokens, secrets and database passwords wherever they sit in a logged object', () => {
@@ -35,5 +36,23 @@ describe('redaction of URLs and errors', () => {
     const out = lines.join('');
     expect(out).not.toContain('S3CRET');
     expect(out).toContain('postgres://paperboy:[redacted]@db.internal:5432/paperboy');
+  });
+});
+
+describe('logged errors', () => {
+  it('name the error class and carry the cause, with its password removed too', () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (s: string) => lines.push(s) });
+    const cause = new Error('connect ECONNREFUSED postgres://paperboy:S3CRET@db:5432/paperboy');
+    logger.error({ err: new StoreUnavailableError('postgres', cause) }, 'recording a reaction failed');
+    logger.error({ err: new TypeError('boom') }, 'failed');
+    const [store, plain] = lines.map((l) => JSON.parse(l) as { err: Record<string, unknown> });
+    expect(store?.err.type).toBe('StoreUnavailableError');
+    expect(store?.err.cause).toMatchObject({
+      type: 'Error',
+      message: expect.stringContaining('ECONNREFUSED'),
+    });
+    expect(plain?.err.type).toBe('TypeError');
+    expect(lines.join('')).not.toContain('S3CRET');
   });
 });

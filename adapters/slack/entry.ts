@@ -18,6 +18,7 @@ export const slackEntry = {
     return createSlackPlatform(settings, {
       logger: deps.logger,
       ...(deps.http ? { http: deps.http } : {}),
+      ...(deps.deliveries ? { deliveries: deps.deliveries } : {}),
     });
   },
 } as const satisfies PlatformEntry<'slack', SlackConfig>;

@@ -61,8 +61,14 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   app.use(async (args) => {
     const id = deliveryId(args.body);
     if (!id) return args.next();
-    if ((await ctx.deliveries.once(id, () => args.next())) === 'handled') return;
-    logger.debug({ id, retry: args.context.retryNum }, 'Ignored a Slack delivery already handled');
+    const outcome = await ctx.deliveries.once(id, () => args.next());
+    if (outcome === 'handled') return;
+    if (outcome === 'elsewhere' && id.startsWith('event:')) {
+      // Another instance is handling it now: its outcome is unknown, so Slack is asked to try again later
+      // (a 500); by then it is recorded as handled, or released because it failed.
+      throw new RedeliveryWanted(new Error('another instance is handling this event'));
+    }
+    logger.debug({ id, retry: args.context.retryNum, outcome }, 'Ignored a Slack delivery already handled');
     // Events were acked by Bolt already; commands and interactions are acked here.
     if ('ack' in args && typeof args.ack === 'function') await args.ack();
   });

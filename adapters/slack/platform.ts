@@ -9,6 +9,7 @@ import type {
 } from '../../src/chat/platform.ts';
 import { type HttpRoutes, HttpServer } from '../../src/http/server.ts';
 import { type Logger, silentLogger } from '../../src/log.ts';
+import type { DeliveryLedger } from '../../src/store/port.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { DeliveryLog } from './deliveries.ts';
 import { slackEventsRoute } from './http-route.ts';
@@ -35,6 +36,11 @@ export interface SlackPlatformDeps {
   /** Interface its own server listens on; all interfaces when absent. */
   host?: string;
   logger?: Logger;
+  /**
+   * Deliveries shared with the other instances (the store), so that an event or command Slack sends
+   * again, to any instance, is handled once; absent: this process's memory alone (deliveries.ts).
+   */
+  deliveries?: DeliveryLedger;
   /** Minimum spacing between posts into one channel, in ms. Default 1000 (Slack allows ~1 message/s). */
   postIntervalMs?: number;
   /**
@@ -130,13 +136,26 @@ export class SlackPlatform implements ChatPlatform {
       ignoreSelf: false,
     });
     const names = new UserNames(app.client, this.#logger);
+    let ledgerWarnedAt = Number.NEGATIVE_INFINITY;
     registerListeners(app, {
       handlers,
       config,
       logger: this.#logger,
       botUserId: auth.user_id,
       names,
-      deliveries: new DeliveryLog(),
+      deliveries: new DeliveryLog({
+        ...(this.#deps.deliveries ? { ledger: this.#deps.deliveries } : {}),
+        onLedgerError: (error) => {
+          // Once a minute at most: during a database outage every delivery would say it again.
+          const now = Date.now();
+          if (now - ledgerWarnedAt < 60_000) return;
+          ledgerWarnedAt = now;
+          this.#logger.warn(
+            { err: error },
+            'The shared delivery ledger could not be used; this process decides alone',
+          );
+        },
+      }),
     });
     app.error(async (error) => {
       // Let it through to the receiver, which answers Slack so that it sends the event again.

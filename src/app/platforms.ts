@@ -20,8 +20,10 @@ export function createPlatform(
     throw new Error(`${entry.title} is not configured: set ${(entry.requires ?? []).join(' and ')}.`);
   }
   const single = entry.singleConnection?.(settings);
-  if (!single) return entry.create(settings, deps);
-  return new LeasedPlatform(entry.name, () => entry.create(settings, deps), {
+  // Deliveries are handled once across the instances sharing the store.
+  const withDeliveries = { ...deps, deliveries: deps.store };
+  if (!single) return entry.create(settings, withDeliveries);
+  return new LeasedPlatform(entry.name, () => entry.create(settings, withDeliveries), {
     store: deps.store,
     holder: deps.holder,
     ttlMs: single.leaseMs,

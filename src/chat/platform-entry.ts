@@ -1,6 +1,7 @@
 import type { EnvShape, ReportProblem } from '../env.ts';
 import type { HttpRoutes } from '../http/server.ts';
 import type { Logger } from '../log.ts';
+import type { DeliveryLedger } from '../store/port.ts';
 import type { ChatPlatform } from './platform.ts';
 
 /** What the application hands a platform when it creates one. */
@@ -12,6 +13,11 @@ export interface PlatformDeps {
    * runs that only post: such a platform then listens for nothing.
    */
   http?: HttpRoutes;
+  /**
+   * Deliveries shared by every instance on the same database (the store), so that a platform that may
+   * send an event or command to any instance handles each once. Absent: each process on its own.
+   */
+  deliveries?: DeliveryLedger;
   /** This process's keyboard and screen, for a platform that talks through the terminal. */
   terminal?: {
     input: NodeJS.ReadableStream;

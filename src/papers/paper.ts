@@ -4,6 +4,23 @@ import { z } from 'zod';
 /** A calendar day, `YYYY-MM-DD`, with no time zone attached. */
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const UNSTORABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Feed text as it is kept: without C0 controls but tab and line feed, DEL, the C1 controls, and the bidi
+ * embeddings, overrides and isolates (a carriage return becomes a line feed). PostgreSQL refuses NUL in
+ * text, so one NUL in one title would fail the whole batch it came in; the others are never wanted in a
+ * title or abstract either (see src/chat/display-text.ts, which applies the same rule to everything shown).
+ * Applied by the schema, so every source and every store gets clean text.
+ */
+export function storableText(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(UNSTORABLE, '');
+}
+
+/** A string field of feed text, cleaned by {@link storableText}. */
+const feedText = z.string().transform(storableText);
+
 /**
  * One paper as paperboy knows it, whatever source it came from.
  * Fields a source does not carry are null (never an invented 0 or empty string), so that a later,
@@ -13,14 +30,14 @@ export const paperSchema = z.object({
   /** The arXiv id without version when known (`2410.17243`); otherwise `title:<hash>` of the normalised title. */
   id: z.string().min(1),
   arxivId: z.string().min(1).nullable(),
-  title: z.string().min(1),
+  title: feedText.pipe(z.string().min(1)),
   /** Whitespace collapsed: the sources carry hard line wraps. May be empty when a source has none. */
-  abstract: z.string(),
+  abstract: feedText,
   /** Author names; empty when a source only gives a count. */
-  authors: z.array(z.string()),
+  authors: z.array(feedText),
   /** Number of authors; null when unknown. */
   authorCount: z.number().int().nonnegative().nullable(),
-  organization: z.object({ id: z.string(), name: z.string() }).nullable(),
+  organization: z.object({ id: feedText, name: feedText }).nullable(),
   /** The day the paper was published (arXiv / HF), or null. */
   publishedAt: isoDate.nullable(),
   /** The day it entered the Hugging Face daily feed, or null when it was not seen there. */
@@ -28,12 +45,12 @@ export const paperSchema = z.object({
   /** Hugging Face upvotes, or null when the source does not carry them. */
   upvotes: z.number().int().nonnegative().nullable(),
   comments: z.number().int().nonnegative().nullable(),
-  aiSummary: z.string().nullable().optional(),
-  keywords: z.array(z.string()).optional(),
-  githubRepo: z.string().nullable().optional(),
+  aiSummary: feedText.nullable().optional(),
+  keywords: z.array(feedText).optional(),
+  githubRepo: feedText.nullable().optional(),
   githubStars: z.number().int().nonnegative().nullable().optional(),
-  projectPage: z.string().nullable().optional(),
-  thumbnail: z.string().nullable().optional(),
+  projectPage: feedText.nullable().optional(),
+  thumbnail: feedText.nullable().optional(),
 });
 
 export type Paper = z.infer<typeof paperSchema>;

@@ -188,13 +188,37 @@ export interface RoundupRecord extends RoundupSummary {
 }
 
 /**
+ * Where a platform delivery stands: `claimed` by this caller now; being `handling` under another caller's
+ * claim; or `handled` already.
+ */
+export type DeliveryClaim = 'claimed' | 'handling' | 'handled';
+
+/**
+ * Platform deliveries (a Slack event or command, by its id) handled once across every instance sharing the
+ * database: a delivery is claimed before it is handled, recorded once handled, and released when handling
+ * failed so that the platform's retry is handled. Times are the store's clock.
+ */
+export interface DeliveryLedger {
+  /**
+   * Claims delivery `id` of `platform` for `holder` for `holdMs` (a claim whose holder died runs out then).
+   * `claimed` for exactly one caller at a time across processes: the id is new, was released, or its claim
+   * or record ran out; else `handling` or `handled`. Removes entries that ran out.
+   */
+  claimDelivery(platform: string, id: string, holder: string, holdMs: number): Promise<DeliveryClaim>;
+  /** Records `holder`'s claimed delivery as handled, remembered for `keepMs` from now. */
+  finishDelivery(platform: string, id: string, holder: string, keepMs: number): Promise<void>;
+  /** Drops `holder`'s claim on a delivery not handled, so that the next delivery of `id` is claimed. */
+  releaseDelivery(platform: string, id: string, holder: string): Promise<void>;
+}
+
+/**
  * The archive and the team's state. Every method is async so SQLite and PostgreSQL implement the same
  * port; every write is atomic. A method that fails because the database cannot be used just now (locked,
  * unreachable, restarting) rejects with StoreUnavailableError, the driver's error as its `cause`; other
  * failures reject with what the driver threw. One contract suite (test/contract/store.contract.ts) runs
  * against each.
  */
-export interface PaperStore {
+export interface PaperStore extends DeliveryLedger {
   /**
    * Inserts or updates papers. Idempotent: the same paper again is `unchanged`. A known field is never
    * erased by a source that lacks it (null / empty), and a paper first seen without an arXiv id is merged

@@ -525,6 +525,59 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
       });
     });
 
+    describe('platform deliveries', () => {
+      const HOLD = 30_000;
+      const KEEP = 3_600_000;
+
+      it('lets exactly one caller claim a delivery, also across connections, and tells the others', async () => {
+        const other = await sut.reopen();
+        try {
+          const got = await Promise.all([
+            store.claimDelivery('slack', 'event:Ev1', 'a', HOLD),
+            other.claimDelivery('slack', 'event:Ev1', 'b', HOLD),
+            store.claimDelivery('slack', 'event:Ev1', 'c', HOLD),
+          ]);
+          expect(got.filter((c) => c === 'claimed')).toHaveLength(1);
+          expect(got.filter((c) => c === 'handling')).toHaveLength(2);
+          // Another id, or the same id on another platform, is a delivery of its own.
+          expect(await other.claimDelivery('slack', 'event:Ev2', 'b', HOLD)).toBe('claimed');
+          expect(await other.claimDelivery('discord', 'event:Ev1', 'b', HOLD)).toBe('claimed');
+        } finally {
+          await other.close();
+        }
+      });
+
+      it('remembers a handled delivery until it is forgotten, and hands a released one to the next caller', async () => {
+        expect(await store.claimDelivery('slack', 'event:Ev1', 'a', HOLD)).toBe('claimed');
+        await store.finishDelivery('slack', 'event:Ev1', 'a', KEEP);
+        expect(await store.claimDelivery('slack', 'event:Ev1', 'b', HOLD)).toBe('handled');
+        // Handling failed: the claim is released and the platform's retry is handled.
+        expect(await store.claimDelivery('slack', 'trigger:1.2', 'a', HOLD)).toBe('claimed');
+        await store.releaseDelivery('slack', 'trigger:1.2', 'b'); // not the holder: nothing happens
+        expect(await store.claimDelivery('slack', 'trigger:1.2', 'b', HOLD)).toBe('handling');
+        await store.releaseDelivery('slack', 'trigger:1.2', 'a');
+        expect(await store.claimDelivery('slack', 'trigger:1.2', 'b', HOLD)).toBe('claimed');
+        // A handled delivery is never released by a late failure report.
+        await store.releaseDelivery('slack', 'event:Ev1', 'a');
+        expect(await store.claimDelivery('slack', 'event:Ev1', 'c', HOLD)).toBe('handled');
+        await sut.elapse(KEEP + 1_000);
+        expect(await store.claimDelivery('slack', 'event:Ev1', 'c', HOLD)).toBe('claimed');
+      });
+
+      it('passes on the claim of a holder that died once its hold runs out', async () => {
+        expect(await store.claimDelivery('slack', 'event:Ev1', 'a', HOLD)).toBe('claimed');
+        await sut.elapse(HOLD - 5_000);
+        expect(await store.claimDelivery('slack', 'event:Ev1', 'b', HOLD)).toBe('handling');
+        await sut.elapse(6_000);
+        expect(await store.claimDelivery('slack', 'event:Ev1', 'b', HOLD)).toBe('claimed');
+        // The dead holder's late report changes nothing; the new holder's counts.
+        await store.finishDelivery('slack', 'event:Ev1', 'a', KEEP);
+        expect(await store.claimDelivery('slack', 'event:Ev1', 'c', HOLD)).toBe('handling');
+        await store.finishDelivery('slack', 'event:Ev1', 'b', KEEP);
+        expect(await store.claimDelivery('slack', 'event:Ev1', 'c', HOLD)).toBe('handled');
+      });
+    });
+
     describe('roundup ledger', () => {
       const C = 'slack:C1';
       const D = '2026-01-05';

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { compiledChild } from './compiled-child.ts';
 
-/** The repository root: children run from here so `--import tsx` resolves. */
+/** The repository root: children run from here, as the bot does. */
 const ROOT = new URL('../../', import.meta.url).pathname;
 
 /** What became of one child process. */
@@ -18,21 +19,22 @@ export interface ChildOutcome {
 }
 
 /**
- * Runs `script` (a TypeScript file, through tsx) with `args` and SIGKILLs it as soon as the parent has read
+ * Runs `script` (a TypeScript file, compiled once per test process: compiled-child.ts) with `args` and SIGKILLs it as soon as the parent has read
  * `killAfterLines` progress lines from its stdout; with null the child runs to its end. `onSpawn` receives a
  * function that SIGKILLs the child at once, for a test that decides elsewhere (a fake service in the parent,
  * the moment a request reaches it). Resolves when the child has exited. A child that stops making progress
  * for `stallMs` is killed and reported as an error, so a hung child fails the test instead of hanging it.
  */
-export function runChild(
+export async function runChild(
   script: string,
   args: string[],
   killAfterLines: number | null,
   stallMs = 30_000,
   onSpawn?: (kill: () => void) => void,
 ): Promise<ChildOutcome> {
+  const compiled = await compiledChild(script);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    const child = spawn(process.execPath, [compiled, ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,16 +1,18 @@
+import { readFileSync } from 'node:fs';
 import { ingestPapers } from '../../src/papers/ingest.ts';
+import type { Paper } from '../../src/papers/paper.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { progress } from './child-process.ts';
-import { ingestBatches } from './ingest-batches.ts';
 
 /**
- * A process that ingests one pass of batches into a SQLite archive through the real ingestion path,
- * starting at batch `from`, and reports `begin i` / `done i` around each batch so the parent can kill it
- * at a chosen point. Usage: ingest-child.ts <db path> <pass> <from>
+ * A process that ingests one pass of batches (a JSON file the parent wrote from ingest-batches.ts) into a
+ * SQLite archive through the real ingestion path, starting at batch `from`, and reports `begin i` /
+ * `done i` around each batch so the parent can kill it at a chosen point.
+ * Usage: ingest-child.ts <db path> <batches.json> <from>
  */
-const [path, passArg, fromArg] = process.argv.slice(2);
-if (!path || passArg === undefined || fromArg === undefined) throw new Error('usage: <db> <pass> <from>');
-const batches = ingestBatches(Number(passArg));
+const [path, batchesPath, fromArg] = process.argv.slice(2);
+if (!path || !batchesPath || fromArg === undefined) throw new Error('usage: <db> <batches.json> <from>');
+const batches = JSON.parse(readFileSync(batchesPath, 'utf8')) as Paper[][];
 const store = SqliteStore.open(path);
 progress('ready');
 for (let i = Number(fromArg); i < batches.length; i++) {

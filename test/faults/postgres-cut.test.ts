@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { postSigned, reactionEventBody, SEED_PAPERS } from '../adapters/slack/harness.ts';
@@ -13,80 +11,15 @@ import {
   postgresAvailable,
   throwawayDatabase,
 } from '../store/postgres-db.ts';
+import { freePort, spawnBot, stopBot, watchLogs } from './bot-process.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 
 const available = await postgresAvailable();
 const suite = available.ok ? describe : describe.skip;
-const ROOT = new URL('../../', import.meta.url).pathname;
-const CHILD = new URL('./bot-child.ts', import.meta.url).pathname;
 const SECRET = 'cut-secret';
 const TOKEN = 'xoxb-cut';
 /** A paper post in #general that reactions turn into votes. */
 const POST = { channel: 'C0GENERAL', ts: '1712345600.000100' };
-
-type LogRecord = { msg?: string; err?: { type?: string; message?: string }; [key: string]: unknown };
-
-/** A port free right now, for the child's Slack receiver (which also serves /healthz). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/**
- * The child's JSON log lines as they arrive. `waitFor` resolves with the first matching record, and
- * rejects as soon as the child exits without one: a crash fails the test at once, with its stderr.
- */
-function watchLogs(child: ChildProcess) {
-  const records: LogRecord[] = [];
-  const waiters: { match: (r: LogRecord) => boolean; resolve: (r: LogRecord) => void }[] = [];
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    let record: LogRecord;
-    try {
-      record = JSON.parse(line) as LogRecord;
-    } catch {
-      return; // not a log record (nothing else writes to stdout, but a stray line must not break the test)
-    }
-    records.push(record);
-    for (const w of waiters.filter((x) => x.match(record))) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(record);
-    }
-  });
-  const exited = new Promise<string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(`the bot exited (${code ?? signal}); stderr:\n${stderr}`)),
-  );
-  return {
-    records,
-    waitFor(match: (r: LogRecord) => boolean, what: string, timeoutMs = 20_000): Promise<LogRecord> {
-      const seen = records.find(match);
-      if (seen) return Promise.resolve(seen);
-      return new Promise<LogRecord>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`no log line "${what}" within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-        waiters.push({
-          match,
-          resolve: (r) => {
-            clearTimeout(timer);
-            resolve(r);
-          },
-        });
-        void exited.then((why) => {
-          clearTimeout(timer);
-          reject(new Error(`waiting for "${what}": ${why}`));
-        });
-      });
-    },
-  };
-}
 
 suite(
   available.ok
@@ -122,29 +55,20 @@ suite(
       hf = await startFakeHf();
       const port = await freePort();
       base = `http://127.0.0.1:${port}`;
-      child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          DATABASE_URL: viaProxy.toString(),
-          HF_API_URL: hf.url,
-          PORT: String(port),
-          SLACK_BOT_TOKEN: TOKEN,
-          SLACK_SIGNING_SECRET: SECRET,
-          SLACK_API_URL: slack.apiUrl,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      child = await spawnBot({
+        DATABASE_URL: viaProxy.toString(),
+        HF_API_URL: hf.url,
+        PORT: String(port),
+        SLACK_BOT_TOKEN: TOKEN,
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: slack.apiUrl,
       });
       logs = watchLogs(child);
       await logs.waitFor((r) => r.msg === 'platform started', 'platform started');
     });
 
     afterAll(async () => {
-      if (child && child.exitCode === null && child.signalCode === null) {
-        const gone = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await gone;
-      }
+      await stopBot(child);
       await archive?.close();
       await Promise.all([proxy?.close(), slack?.close(), hf?.close()]);
       await dropThrowawayDatabases();
@@ -178,7 +102,8 @@ suite(
       // A health check leaves a connected client idle in the pool: the vote's transaction takes that one.
       expect(await health()).toBe(200);
 
-      proxy.freeze();
+      // Frozen as the vote's transaction begins (after the delivery was claimed in the store).
+      proxy.freezeWhen('BEGIN');
       const swallowed = proxy.swallowed();
       // The event is acked only once its vote is written, so its answer is still to come.
       const answered = react('U0CAROL');

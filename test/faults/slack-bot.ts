@@ -69,6 +69,8 @@ export async function startFaultBot(options: FaultBotOptions = {}): Promise<Faul
       port: 0,
       host: '127.0.0.1',
       postIntervalMs: 0,
+      // As the application does: deliveries are handled once across instances sharing the store.
+      deliveries: store,
       retryConfig: options.retryConfig ?? { retries: 6, factor: 2, minTimeout: 10, maxTimeout: 50 },
     },
   );

@@ -8,6 +8,11 @@ export interface TcpProxy {
    * silently drops packets does: what is sent meanwhile is lost. New connections are accepted but frozen too.
    */
   freeze(): void;
+  /**
+   * Freezes the proxy as soon as a client sends bytes containing `text` (e.g. `BEGIN`: the first statement
+   * of a transaction), swallowing those bytes: the moment a client checked out for that work is left waiting.
+   */
+  freezeWhen(text: string): void;
   /** Resolves once a client has sent bytes into the frozen proxy (e.g. a query that will never arrive). */
   swallowed(): Promise<void>;
   /** Drops every open connection and refuses new ones until {@link restore}. */
@@ -20,6 +25,7 @@ export interface TcpProxy {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let frozen = false;
+  let freezeOn: Buffer | null = null;
   let onSwallowed: (() => void)[] = [];
   const track = (s: Socket) => {
     sockets.add(s);
@@ -30,6 +36,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   // Bytes are forwarded by hand rather than piped, so that freezing can swallow them mid-stream.
   const forward = (from: Socket, to: Socket, fromClient: boolean) =>
     from.on('data', (chunk: Buffer) => {
+      if (fromClient && freezeOn && chunk.includes(freezeOn)) {
+        freezeOn = null;
+        frozen = true;
+      }
       if (!frozen) {
         to.write(chunk);
         return;
@@ -69,11 +79,15 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     freeze() {
       frozen = true;
     },
+    freezeWhen(text) {
+      freezeOn = Buffer.from(text);
+    },
     swallowed: () => new Promise<void>((resolve) => onSwallowed.push(resolve)),
     cut: stop,
     async restore() {
       // Streams cut while frozen are gone; connections made from now on start clean.
       frozen = false;
+      freezeOn = null;
       onSwallowed = [];
       if (server) return;
       server = makeServer();

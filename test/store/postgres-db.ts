@@ -56,6 +56,10 @@ export async function ageLeasesAndClaims(url: string, ms: number): Promise<void>
   await client.connect();
   try {
     await client.query(`UPDATE leases SET expires_at = ${older('expires_at')}`, [ms]);
+    await client.query(
+      `UPDATE deliveries SET expires_at = expires_at - $1::float8 * interval '1 millisecond'`,
+      [ms],
+    );
     for (const column of ['claimed_at', 'lease_until', 'retry_at', 'planned_at', 'finished_at']) {
       await client.query(`UPDATE roundups SET ${column} = ${older(column)} WHERE ${column} IS NOT NULL`, [
         ms,

@@ -132,6 +132,23 @@ ALTER TABLE roundup_items ADD COLUMN idem_key TEXT;
 `,
   },
   {
+    version: 6,
+    name: 'deliveries: platform events and commands handled once across instances',
+    sql: `
+-- A delivery is 'handling' while claimed (expires_at: when the claim runs out) and 'done' once handled
+-- (expires_at: when it may be forgotten, beyond the platform's retry and replay windows).
+CREATE TABLE deliveries (
+  platform   TEXT NOT NULL,
+  id         TEXT NOT NULL,
+  holder     TEXT NOT NULL,
+  state      TEXT NOT NULL CHECK (state IN ('handling', 'done')),
+  expires_at TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (platform, id)
+);
+CREATE INDEX deliveries_expiry ON deliveries(expires_at);
+`,
+  },
+  {
     version: 9,
     name: 'replies: thread replies under messages that show a paper (who and when, never what)',
     sql: `

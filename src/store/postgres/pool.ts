@@ -6,6 +6,11 @@ export type Queryable = Pick<pg.PoolClient, 'query'>;
 export interface PoolSettings {
   url: string;
   size: number;
+  /**
+   * The server cancels a statement running longer (statement_timeout); the client gives up waiting for an
+   * answer 5 s after that (query_timeout), which also covers a network that silently drops every packet,
+   * where no cancellation can arrive.
+   */
   statementTimeoutMs: number;
   logger: Logger | undefined;
 }
@@ -21,6 +26,10 @@ export function createPool(settings: PoolSettings): pg.Pool {
     max: settings.size,
     connectionTimeoutMillis: 10_000,
     statement_timeout: settings.statementTimeoutMs,
+    // A query that timed out on the client fails its pool client, which the pool then destroys.
+    query_timeout: settings.statementTimeoutMs + 5_000,
+    // Dead peers are noticed by the operating system too, not only when a query is sent.
+    keepAlive: true,
     application_name: 'paperboy',
   });
   pool.on('error', (error) =>
@@ -55,6 +64,11 @@ export async function withClient<T>(
     return await work(client, (reason) => {
       broken ??= reason;
     });
+  } catch (error) {
+    // A query that timed out may still be running on a connection nobody can trust (a frozen network):
+    // never hand that connection to the next caller.
+    if (error instanceof Error && /^Query read timeout/.test(error.message)) broken ??= error;
+    throw error;
   } finally {
     // Released first: the pool puts its own idle listener back on before ours comes off, so no error
     // event can find the client without one.

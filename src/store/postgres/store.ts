@@ -9,6 +9,7 @@ import {
   type ChannelSettings,
   type CoVote,
   checkTermCount,
+  type DeliveryClaim,
   type MessageRef,
   type PaperActivity,
   type PaperStore,
@@ -577,6 +578,49 @@ export class PostgresStore implements PaperStore {
 
   async releaseLease(name: string, holder: string): Promise<void> {
     await this.pool.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
+  }
+
+  async claimDelivery(platform: string, id: string, holder: string, holdMs: number): Promise<DeliveryClaim> {
+    await this.pruneDeliveries();
+    // One statement: the outer SELECT sees the row as it was before the INSERT, i.e. the claim in the way.
+    const r = await this.pool.query<{ claimed: boolean; state: string | null }>(
+      `WITH claim AS (
+         INSERT INTO deliveries (platform, id, holder, state, expires_at)
+         VALUES ($1, $2, $3, 'handling', ${DB_NOW} + ${millis('$4')})
+         ON CONFLICT (platform, id) DO UPDATE
+           SET holder = excluded.holder, state = 'handling', expires_at = excluded.expires_at
+           WHERE deliveries.expires_at < ${DB_NOW}
+         RETURNING 1)
+       SELECT EXISTS (SELECT 1 FROM claim) AS claimed,
+              (SELECT state FROM deliveries WHERE platform = $1 AND id = $2) AS state`,
+      [platform, id, holder, holdMs],
+    );
+    const row = r.rows[0];
+    if (row?.claimed) return 'claimed';
+    return row?.state === 'done' ? 'handled' : 'handling';
+  }
+
+  async finishDelivery(platform: string, id: string, holder: string, keepMs: number): Promise<void> {
+    await this.pool.query(
+      `UPDATE deliveries SET state = 'done', expires_at = ${DB_NOW} + ${millis('$4')}
+       WHERE platform = $1 AND id = $2 AND holder = $3`,
+      [platform, id, holder, keepMs],
+    );
+  }
+
+  async releaseDelivery(platform: string, id: string, holder: string): Promise<void> {
+    await this.pool.query(
+      `DELETE FROM deliveries WHERE platform = $1 AND id = $2 AND holder = $3 AND state = 'handling'`,
+      [platform, id, holder],
+    );
+  }
+
+  /** When expired deliveries were last removed: at most once a minute, so a claim is one round trip. */
+  private prunedAt = 0;
+  private async pruneDeliveries(): Promise<void> {
+    if (Date.now() - this.prunedAt < 60_000) return;
+    this.prunedAt = Date.now();
+    await this.pool.query(`DELETE FROM deliveries WHERE expires_at < ${DB_NOW}`);
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import {
   type ChannelSettings,
   type CoVote,
   checkTermCount,
+  type DeliveryClaim,
   type MessageRef,
   type PaperActivity,
   type PaperStore,
@@ -537,6 +538,39 @@ export class SqliteStore implements PaperStore {
 
   async releaseLease(name: string, holder: string): Promise<void> {
     this.stmt('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
+  }
+
+  async claimDelivery(platform: string, id: string, holder: string, holdMs: number): Promise<DeliveryClaim> {
+    const now = this.now();
+    const nowIso = now.toISOString();
+    return this.db
+      .transaction((): DeliveryClaim => {
+        this.stmt('DELETE FROM deliveries WHERE expires_at < ?').run(nowIso);
+        const info = this.stmt(
+          `INSERT INTO deliveries (platform, id, holder, state, expires_at) VALUES (?, ?, ?, 'handling', ?)
+         ON CONFLICT(platform, id) DO NOTHING`,
+        ).run(platform, id, holder, new Date(now.getTime() + holdMs).toISOString());
+        if (info.changes === 1) return 'claimed';
+        const row = this.stmt('SELECT state FROM deliveries WHERE platform = ? AND id = ?').get(
+          platform,
+          id,
+        ) as { state: string } | undefined;
+        return row?.state === 'done' ? 'handled' : 'handling';
+      })
+      .immediate();
+  }
+
+  async finishDelivery(platform: string, id: string, holder: string, keepMs: number): Promise<void> {
+    const until = new Date(this.now().getTime() + keepMs).toISOString();
+    this.stmt(
+      `UPDATE deliveries SET state = 'done', expires_at = ? WHERE platform = ? AND id = ? AND holder = ?`,
+    ).run(until, platform, id, holder);
+  }
+
+  async releaseDelivery(platform: string, id: string, holder: string): Promise<void> {
+    this.stmt(
+      `DELETE FROM deliveries WHERE platform = ? AND id = ? AND holder = ? AND state = 'handling'`,
+    ).run(platform, id, holder);
   }
 
   async close(): Promise<void> {

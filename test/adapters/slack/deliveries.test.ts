@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryLog } from '../../../adapters/slack/deliveries.ts';
+import { SqliteStore } from '../../../src/store/sqlite/store.ts';
 
 /** A promise with its settle functions, to hold work in flight for as long as a test needs. */
 function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } {
@@ -89,5 +90,54 @@ describe('DeliveryLog', () => {
     expect(log.size).toBe(3);
     expect(await log.once('b', async () => undefined)).toBe('duplicate');
     expect(await log.once('a', async () => undefined)).toBe('handled');
+  });
+
+  describe('with a ledger shared by two instances', () => {
+    let runs = 0;
+    const count = async () => {
+      runs += 1;
+    };
+    beforeEach(() => {
+      runs = 0;
+    });
+    it('GIVEN the same id at both THEN the work runs once; the other is told it is handled or in hand', async () => {
+      const store = SqliteStore.open(':memory:');
+      const [a, b] = [new DeliveryLog({ ledger: store }), new DeliveryLog({ ledger: store })];
+      const first = deferred();
+      const original = a.once('event:Ev1', () => {
+        runs += 1;
+        return first.promise;
+      });
+      expect(await b.once('event:Ev1', count)).toBe('elsewhere');
+      first.resolve();
+      expect(await original).toBe('handled');
+      expect(await b.once('event:Ev1', count)).toBe('duplicate');
+      expect(runs).toBe(1);
+      await store.close();
+    });
+
+    it('GIVEN the work failing at one THEN the retry at the other runs it', async () => {
+      const store = SqliteStore.open(':memory:');
+      const [a, b] = [new DeliveryLog({ ledger: store }), new DeliveryLog({ ledger: store })];
+      await expect(
+        a.once('event:Ev1', async () => Promise.reject(new Error('archive busy'))),
+      ).rejects.toThrow();
+      expect(await b.once('event:Ev1', count)).toBe('handled');
+      expect(runs).toBe(1);
+      expect(await a.once('event:Ev1', count)).toBe('duplicate');
+      expect(runs).toBe(1);
+      await store.close();
+    });
+
+    it('GIVEN the ledger unusable THEN it handles the delivery on its own memory and says so', async () => {
+      const store = SqliteStore.open(':memory:');
+      await store.close();
+      const problems: unknown[] = [];
+      const log = new DeliveryLog({ ledger: store, onLedgerError: (e) => problems.push(e) });
+      expect(await log.once('event:Ev1', count)).toBe('handled');
+      expect(await log.once('event:Ev1', count)).toBe('duplicate');
+      expect(runs).toBe(1);
+      expect(problems.length).toBeGreaterThan(0);
+    });
   });
 });
