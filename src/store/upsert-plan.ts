@@ -9,6 +9,7 @@ export interface KnownPaper {
 
 export interface UpsertPlan {
   inserts: Paper[];
+  /** `textChanged`: a searchable field changed (title, abstract, authors, keywords, organization, id). */
   updates: { key: number; paper: Paper; textChanged: boolean }[];
   /** Title-keyed papers that learned their arXiv id: references to `from` must move to `to`. */
   renames: { from: string; to: string }[];
@@ -103,7 +104,9 @@ export function planUpsert(known: readonly KnownPaper[], batch: readonly Paper[]
       before.title !== row.paper.title ||
       before.abstract !== row.paper.abstract ||
       JSON.stringify(before.authors) !== JSON.stringify(row.paper.authors) ||
-      JSON.stringify(before.keywords ?? []) !== JSON.stringify(row.paper.keywords ?? []);
+      JSON.stringify(before.keywords ?? []) !== JSON.stringify(row.paper.keywords ?? []) ||
+      JSON.stringify(before.organization) !== JSON.stringify(row.paper.organization) ||
+      before.arxivId !== row.paper.arxivId;
     plan.updates.push({ key: row.key, paper: row.paper, textChanged });
     if (row.paper.id !== row.originalId) plan.renames.push({ from: row.originalId, to: row.paper.id });
     plan.updated++;

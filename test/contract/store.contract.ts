@@ -3,6 +3,7 @@ import type { Paper } from '../../src/papers/paper.ts';
 import { titleKeyId } from '../../src/papers/paper.ts';
 import { parseSearchQuery, type SearchQuery } from '../../src/papers/search-query.ts';
 import { type ChannelSettings, type PaperStore, StoreUnavailableError } from '../../src/store/port.ts';
+import { searchFieldsContract } from './search.contract.ts';
 
 /** A store under test, with ways to let time pass and to take its database away. */
 export interface StoreUnderTest {
@@ -271,6 +272,8 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         expect((await store.search(q('unlearning'), 2)).length).toBe(2);
       });
     });
+
+    searchFieldsContract(() => store);
 
     describe('posts and votes', () => {
       const post = (message: string, paperId: string | null, channel = 'slack:C1') => ({

@@ -131,4 +131,25 @@ ALTER TABLE roundup_items ALTER COLUMN message DROP NOT NULL;
 ALTER TABLE roundup_items ADD COLUMN idem_key TEXT;
 `,
   },
+  {
+    version: 4,
+    name: 'full-text search over everything a paper shows: organization and arXiv id added',
+    sql: `
+-- The generated column is replaced (PostgreSQL cannot alter a generation expression in place); adding it
+-- back computes it for every stored paper. The arXiv id is split at its punctuation so that 2410.17243 is
+-- the words 2410 and 17243, as the query parser and SQLite's tokenizer cut it.
+-- Weights: title and arXiv id A, keywords and organization B, authors C, abstract D.
+ALTER TABLE papers DROP COLUMN search;
+ALTER TABLE papers ADD COLUMN search tsvector GENERATED ALWAYS AS (
+  setweight(to_tsvector('paperboy_en'::regconfig, title), 'A') ||
+  setweight(to_tsvector('paperboy_en'::regconfig,
+    regexp_replace(coalesce(arxiv_id, ''), '[^[:alnum:]]+', ' ', 'g')), 'A') ||
+  setweight(to_tsvector('paperboy_en'::regconfig, keywords), 'B') ||
+  setweight(to_tsvector('paperboy_en'::regconfig, coalesce(org_name, '') || ' ' || coalesce(org_id, '')), 'B') ||
+  setweight(to_tsvector('paperboy_en'::regconfig, authors), 'C') ||
+  setweight(to_tsvector('paperboy_en'::regconfig, abstract), 'D')
+) STORED;
+CREATE INDEX papers_search ON papers USING GIN (search);
+`,
+  },
 ];

@@ -147,4 +147,40 @@ DROP TABLE roundup_items;
 ALTER TABLE roundup_items_v3 RENAME TO roundup_items;
 `,
   },
+  {
+    version: 4,
+    name: 'full-text index over everything a paper shows: organization and arXiv id added',
+    sql: `
+-- The index is rebuilt with the organization (name and Hugging Face handle) and the arXiv id as columns
+-- of their own, so a lab name or an id typed as words finds the paper and bm25 weighs each field.
+DROP TRIGGER papers_fts_insert;
+DROP TRIGGER papers_fts_delete;
+DROP TRIGGER papers_fts_update;
+DROP TABLE papers_fts;
+CREATE VIRTUAL TABLE papers_fts USING fts5(
+  title, abstract, authors, keywords, org_name, org_id, arxiv_id,
+  content='papers', content_rowid='rowid',
+  tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
+  INSERT INTO papers_fts(rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id)
+  VALUES (new.rowid, new.title, new.abstract, new.authors, new.keywords, new.org_name, new.org_id, new.arxiv_id);
+END;
+CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
+  INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id)
+  VALUES ('delete', old.rowid, old.title, old.abstract, old.authors, old.keywords, old.org_name, old.org_id,
+    old.arxiv_id);
+END;
+-- Only text changes touch the index: upvote refreshes through the day stay cheap.
+CREATE TRIGGER papers_fts_update
+AFTER UPDATE OF title, abstract, authors, keywords, org_name, org_id, arxiv_id ON papers BEGIN
+  INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id)
+  VALUES ('delete', old.rowid, old.title, old.abstract, old.authors, old.keywords, old.org_name, old.org_id,
+    old.arxiv_id);
+  INSERT INTO papers_fts(rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id)
+  VALUES (new.rowid, new.title, new.abstract, new.authors, new.keywords, new.org_name, new.org_id, new.arxiv_id);
+END;
+INSERT INTO papers_fts(papers_fts) VALUES ('rebuild');
+`,
+  },
 ];

@@ -43,8 +43,11 @@ type Db = Database.Database;
 const TEAM_VOTES = `(SELECT COUNT(DISTINCT r.user_ref) FROM posts p JOIN reactions r ON r.message = p.message
   WHERE p.paper_id = papers.id) AS team_votes`;
 const PAPER_COLUMNS = `papers.*, ${TEAM_VOTES}`;
-/** bm25 column weights: title, abstract, authors, keywords. A title hit outweighs many abstract hits. */
-const BM25 = 'bm25(papers_fts, 10.0, 1.0, 2.0, 3.0)';
+/**
+ * bm25 column weights: title, abstract, authors, keywords, organization name, organization handle, arXiv
+ * id. A title hit outweighs many abstract hits; the short fields count like keywords.
+ */
+const BM25 = 'bm25(papers_fts, 10.0, 1.0, 2.0, 3.0, 3.0, 3.0, 10.0)';
 
 export interface SqliteStoreOptions {
   /** How long a write waits for another process's lock before failing, in ms. */
@@ -117,11 +120,12 @@ export class SqliteStore implements PaperStore {
       for (const u of plan.updates) {
         // Text columns are assigned only when they changed, so the FTS update trigger fires only then.
         const textSet = u.textChanged
-          ? 'title = @title, abstract = @abstract, authors = @authors, keywords = @keywords,'
+          ? `title = @title, abstract = @abstract, authors = @authors, keywords = @keywords, org_id = @org_id,
+             org_name = @org_name, arxiv_id = @arxiv_id,`
           : '';
         this.stmt(
-          `UPDATE papers SET id = @id, arxiv_id = @arxiv_id, title_key = @title_key, ${textSet}
-            author_count = @author_count, org_id = @org_id, org_name = @org_name, published_at = @published_at,
+          `UPDATE papers SET id = @id, title_key = @title_key, ${textSet}
+            author_count = @author_count, published_at = @published_at,
             feed_date = @feed_date, upvotes = @upvotes, comments = @comments, extras = @extras, updated_at = @now
            WHERE rowid = @rowid`,
         ).run({ ...paperToRow(u.paper), now, rowid: u.key });
