@@ -24,6 +24,14 @@ export interface UpsertResult {
   unchanged: number;
 }
 
+export interface UpsertOptions {
+  /**
+   * The day (`YYYY-MM-DD`) whose daily feed was requested and answered with these papers. It is the one
+   * authoritative feed day; papers from any other source never change a stored feed day.
+   */
+  listedOn?: string;
+}
+
 export interface SearchHit {
   paper: StoredPaper;
   /** The store's text relevance: higher is better, > 0. (FTS5 bm25 negated, or ts_rank.) */
@@ -147,8 +155,10 @@ export interface PaperStore {
    * Inserts or updates papers. Idempotent: the same paper again is `unchanged`. A known field is never
    * erased by a source that lacks it (null / empty), and a paper first seen without an arXiv id is merged
    * with the same title later seen with one (its id then becomes the arXiv id; posts and votes follow).
+   * A stored feed day is kept, unless `options.listedOn` says the papers are a day's feed as requested
+   * from Hugging Face: that day then becomes every paper's feed day, replacing a wrong one.
    */
-  upsertPapers(papers: readonly Paper[]): Promise<UpsertResult>;
+  upsertPapers(papers: readonly Paper[], options?: UpsertOptions): Promise<UpsertResult>;
   /** A paper by id or arXiv id (versionless); null when absent. */
   getPaper(id: string): Promise<StoredPaper | null>;
   /** Full-text candidates ordered by relevance, at most `limit`. Never throws on user text. */

@@ -18,6 +18,7 @@ import type {
   SearchHit,
   StoredPaper,
   TopEntry,
+  UpsertOptions,
   UpsertResult,
 } from '../port.ts';
 import {
@@ -104,7 +105,7 @@ export class PostgresStore implements PaperStore {
     return translateUnavailable(store, 'postgres', isPostgresUnavailable);
   }
 
-  async upsertPapers(papers: readonly Paper[]): Promise<UpsertResult> {
+  async upsertPapers(papers: readonly Paper[], options: UpsertOptions = {}): Promise<UpsertResult> {
     const valid = papers.map((p) => paperSchema.parse(p));
     if (valid.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
     return this.transaction(async (c) => {
@@ -119,6 +120,7 @@ export class PostgresStore implements PaperStore {
       const plan = planUpsert(
         known.rows.map((r) => ({ key: Number(r.rowid), paper: rowToPaper(r) })),
         valid,
+        options.listedOn,
       );
       const now = this.now().toISOString();
       if (plan.inserts.length > 0) {

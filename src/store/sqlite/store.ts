@@ -19,6 +19,7 @@ import type {
   SearchHit,
   StoredPaper,
   TopEntry,
+  UpsertOptions,
   UpsertResult,
 } from '../port.ts';
 import {
@@ -91,7 +92,7 @@ export class SqliteStore implements PaperStore {
     );
   }
 
-  async upsertPapers(papers: readonly Paper[]): Promise<UpsertResult> {
+  async upsertPapers(papers: readonly Paper[], options: UpsertOptions = {}): Promise<UpsertResult> {
     // Validate the whole batch before writing any of it: a bad paper must not leave half a batch behind.
     const valid = papers.map((p) => paperSchema.parse(p));
     const now = this.now().toISOString();
@@ -109,6 +110,7 @@ export class SqliteStore implements PaperStore {
       const plan = planUpsert(
         known.map((r) => ({ key: r.rowid, paper: rowToPaper(r) })),
         valid,
+        options.listedOn,
       );
       const insert = this.stmt(
         `INSERT INTO papers (id, arxiv_id, title_key, title, abstract, authors, keywords, author_count, org_id,
