@@ -1,9 +1,16 @@
 import type { PaperStore } from '../store/port.ts';
+import { abbreviationLookups, expandAbbreviations, MIN_DEFINING_PAPERS } from './expand-abbreviations.ts';
 import { type Ranked, rankSearch } from './rank.ts';
 import { parseSearchQuery } from './search-query.ts';
 
 export type SearchOutcome =
-  | { ok: true; results: Ranked[]; notice: string | null }
+  | {
+      ok: true;
+      results: Ranked[];
+      notice: string | null;
+      /** Abbreviation expansions used, e.g. `llm → "large language models"`; shown by `--explain`. */
+      expansions: string[];
+    }
   | { ok: false; error: string };
 
 /** Candidates read from the store for re-ranking: enough that popularity can reorder near-ties. */
@@ -11,16 +18,24 @@ const CANDIDATES = 20;
 
 /**
  * Searches the archive for what a person typed. Every word must match; when nothing matches them all,
- * papers matching any word are shown instead, and the notice says so. Never throws on user text.
+ * papers matching any word are shown instead, and the notice says so. A known abbreviation also finds
+ * its long form and the other way round (learned from the archive; `abbreviations: false` turns it off, for
+ * measuring). Never throws on user text.
  */
 export async function searchPapers(
   store: PaperStore,
   text: string,
-  options: { limit: number; today: string },
+  options: { limit: number; today: string; abbreviations?: boolean },
 ): Promise<SearchOutcome> {
   const parsed = parseSearchQuery(text);
   if (!parsed.ok) return parsed;
-  const query = parsed.query;
+  let query = parsed.query;
+  let expansions: string[] = [];
+  if (options.abbreviations !== false) {
+    const lookups = abbreviationLookups(query);
+    const pairs = await store.abbreviations(lookups.shorts, lookups.longKeys, MIN_DEFINING_PAPERS);
+    ({ query, expansions } = expandAbbreviations(query, pairs));
+  }
   const notices = query.notice ? [query.notice] : [];
   const candidates = Math.max(CANDIDATES, options.limit);
   let hits = await store.search(query, candidates);
@@ -30,7 +45,8 @@ export async function searchPapers(
   }
   return {
     ok: true,
-    results: rankSearch(hits, options.today, query.must).slice(0, options.limit),
+    results: rankSearch(hits, options.today, query.must, query.alternatives).slice(0, options.limit),
     notice: notices.join(' ') || null,
+    expansions,
   };
 }

@@ -32,6 +32,17 @@ export interface UpsertOptions {
   listedOn?: string;
 }
 
+/** An abbreviation pair and how many stored papers define it. */
+export interface AbbreviationCount {
+  /** Lowercase, singular (`llm`). */
+  short: string;
+  /** The long form as one of the papers wrote it, lowercased (`large language models`). */
+  long: string;
+  /** The long form's Porter stems joined by spaces (`larg languag model`). */
+  longKey: string;
+  papers: number;
+}
+
 export interface SearchHit {
   paper: StoredPaper;
   /** The store's text relevance: higher is better, > 0. (FTS5 bm25 negated, or ts_rank.) */
@@ -161,6 +172,16 @@ export interface PaperStore {
   upsertPapers(papers: readonly Paper[], options?: UpsertOptions): Promise<UpsertResult>;
   /** A paper by id or arXiv id (versionless); null when absent. */
   getPaper(id: string): Promise<StoredPaper | null>;
+  /**
+   * The abbreviations papers in the archive define (`large language models (LLMs)`), counted by the papers
+   * that define each pair: every pair whose short form is in `shorts` or whose long-form key (stems joined
+   * by spaces) is in `longKeys`, defined by at least `minPapers` papers. Order unspecified.
+   */
+  abbreviations(
+    shorts: readonly string[],
+    longKeys: readonly string[],
+    minPapers: number,
+  ): Promise<AbbreviationCount[]>;
   /** Full-text candidates ordered by relevance, at most `limit`. Never throws on user text. */
   search(query: SearchQuery, limit: number): Promise<SearchHit[]>;
   /** Papers whose feed date is `date`. */

@@ -101,6 +101,19 @@ describe('paperboy ingest and search', () => {
     expect(text.stdout).toMatch(/^1\. TÜLU 3: Pushing Frontiers/);
   });
 
+  it('search --explain names the abbreviation expanded and the field each word was found in', async () => {
+    await runCli(['ingest', SEED, '--as-of', '2025-11-12'], env);
+    await runCli(['ingest', DAILY], env);
+    const r = await runCli(['search', 'RL', '--explain', '--limit', '20'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^expanded: rl → "reinforcement learning"\n/);
+    // A paper that never writes "RL" is found through its long form, and the explanation says so.
+    expect(r.stdout).toMatch(/text=[\d.]+ \("rl" as "reinforcement learning" in (title|abstract)/);
+    const json = await runCli(['search', 'RL', '--explain', '--json'], env);
+    expect(json.stderr).toContain('expanded: rl → "reinforcement learning"');
+    expect(JSON.parse(json.stdout).length).toBeGreaterThan(0);
+  });
+
   it('answers hostile queries with results or a clear message, never a crash', async () => {
     await runCli(['ingest', SEED, '--as-of', '2025-11-12'], env);
     for (const q of [

@@ -1,8 +1,17 @@
+import type pg from 'pg';
+import { abbreviationRows } from '../abbreviation-rows.ts';
+
 /**
  * Versioned PostgreSQL schema, applied at start-up under an advisory lock so that several instances
  * starting at once apply each migration exactly once. Never edit a released migration: add a new one.
  */
-export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+export const POSTGRES_MIGRATIONS: readonly {
+  version: number;
+  name: string;
+  sql: string;
+  /** Fills what SQL alone cannot compute, in the migration's transaction, after its SQL. */
+  backfill?: (client: pg.PoolClient) => Promise<void>;
+}[] = [
   {
     version: 1,
     name: 'papers with weighted full-text search, posts, reactions, channel settings, roundup ledger',
@@ -138,18 +147,46 @@ ALTER TABLE roundup_items ADD COLUMN idem_key TEXT;
 -- The generated column is replaced (PostgreSQL cannot alter a generation expression in place); adding it
 -- back computes it for every stored paper. The arXiv id is split at its punctuation so that 2410.17243 is
 -- the words 2410 and 17243, as the query parser and SQLite's tokenizer cut it.
+-- Title and abstract are cut at '/', ':', '@' and '.' first: PostgreSQL's parser keeps a URL, a host or a
+-- decimal whole, where SQLite's tokenizer (and the query parser) see the words in it, so a word found only
+-- inside a link (github.com/…/Diffusion-MU-Attack) would match on one store and not the other.
 -- Weights: title and arXiv id A, keywords and organization B, authors C, abstract D.
 ALTER TABLE papers DROP COLUMN search;
 ALTER TABLE papers ADD COLUMN search tsvector GENERATED ALWAYS AS (
-  setweight(to_tsvector('paperboy_en'::regconfig, title), 'A') ||
+  setweight(to_tsvector('paperboy_en'::regconfig, regexp_replace(title, '[/:@.]+', ' ', 'g')), 'A') ||
   setweight(to_tsvector('paperboy_en'::regconfig,
     regexp_replace(coalesce(arxiv_id, ''), '[^[:alnum:]]+', ' ', 'g')), 'A') ||
   setweight(to_tsvector('paperboy_en'::regconfig, keywords), 'B') ||
   setweight(to_tsvector('paperboy_en'::regconfig, coalesce(org_name, '') || ' ' || coalesce(org_id, '')), 'B') ||
   setweight(to_tsvector('paperboy_en'::regconfig, authors), 'C') ||
-  setweight(to_tsvector('paperboy_en'::regconfig, abstract), 'D')
+  setweight(to_tsvector('paperboy_en'::regconfig, regexp_replace(abstract, '[/:@.]+', ' ', 'g')), 'D')
 ) STORED;
 CREATE INDEX papers_search ON papers USING GIN (search);
+
+-- Abbreviations each paper defines ("large language models (LLMs)"), learned at ingest so that a search
+-- for one form also finds the other; filled for stored papers by the backfill below.
+CREATE TABLE abbreviations (
+  paper_rowid BIGINT NOT NULL,
+  short       TEXT NOT NULL,
+  long_key    TEXT NOT NULL,
+  long        TEXT NOT NULL,
+  PRIMARY KEY (paper_rowid, short, long_key)
+);
+CREATE INDEX abbreviations_short ON abbreviations(short);
+CREATE INDEX abbreviations_long_key ON abbreviations(long_key);
 `,
+    backfill: async (client) => {
+      const papers = await client.query<{ id: string; title: string; abstract: string }>(
+        'SELECT id, title, abstract FROM papers',
+      );
+      await client.query(INSERT_ABBREVIATIONS, [JSON.stringify(abbreviationRows(papers.rows))]);
+    },
   },
 ];
+
+/** Inserts abbreviation rows given as a JSON array (`$1`) of AbbreviationRow, keyed by paper id. */
+export const INSERT_ABBREVIATIONS = `INSERT INTO abbreviations (paper_rowid, short, long_key, long)
+  SELECT p.rowid, x.short, x.long_key, x.long
+  FROM jsonb_to_recordset($1::jsonb) AS x(paper_id text, short text, long_key text, long text)
+  JOIN papers p ON p.id = x.paper_id
+  ON CONFLICT DO NOTHING`;

@@ -3,8 +3,10 @@ import type { Logger } from '../../log.ts';
 import { normalizeArxivId, normalizeTitle, type Paper, paperSchema } from '../../papers/paper.ts';
 import type { SearchQuery } from '../../papers/search-query.ts';
 import { containsAll } from '../../papers/text-match.ts';
+import { abbreviationRows } from '../abbreviation-rows.ts';
 import { translateUnavailable } from '../errors.ts';
 import type {
+  AbbreviationCount,
   ChannelRef,
   ChannelSettings,
   MessageRef,
@@ -33,7 +35,7 @@ import {
   toRoundupSummary,
 } from '../rows.ts';
 import { planUpsert } from '../upsert-plan.ts';
-import { POSTGRES_MIGRATIONS } from './migrations.ts';
+import { INSERT_ABBREVIATIONS, POSTGRES_MIGRATIONS } from './migrations.ts';
 import { createPool, inTransaction, type Queryable, withClient } from './pool.ts';
 import { toTsQuery } from './tsquery.ts';
 import { isPostgresUnavailable } from './unavailable.ts';
@@ -148,6 +150,15 @@ export class PostgresStore implements PaperStore {
           [JSON.stringify(plan.updates.map((u) => ({ rowid: u.key, ...paperToRow(u.paper) }))), now],
         );
       }
+      // Abbreviations are re-learned from every paper whose text is new or changed.
+      const learned = [...plan.inserts, ...plan.updates.filter((u) => u.textChanged).map((u) => u.paper)];
+      if (learned.length > 0) {
+        await c.query(
+          'DELETE FROM abbreviations WHERE paper_rowid IN (SELECT rowid FROM papers WHERE id = ANY($1))',
+          [learned.map((p) => p.id)],
+        );
+        await c.query(INSERT_ABBREVIATIONS, [JSON.stringify(abbreviationRows(learned))]);
+      }
       for (const r of plan.renames) {
         await c.query('UPDATE posts SET paper_id = $1 WHERE paper_id = $2', [r.to, r.from]);
         await c.query('UPDATE roundup_items SET paper_id = $1 WHERE paper_id = $2', [r.to, r.from]);
@@ -178,8 +189,24 @@ export class PostgresStore implements PaperStore {
       paper: rowToPaper(row),
       // ts_rank_cd can be 0 for a match (e.g. only a stop-word phrase); keep the port's "> 0".
       relevance: Math.max(row.relevance, 1e-9),
-      titleMatch: containsAll(row.title, query.must),
+      titleMatch: containsAll(row.title, query.must, query.alternatives),
     }));
+  }
+
+  async abbreviations(
+    shorts: readonly string[],
+    longKeys: readonly string[],
+    minPapers: number,
+  ): Promise<AbbreviationCount[]> {
+    if (shorts.length === 0 && longKeys.length === 0) return [];
+    // MIN in byte order, as SQLite's: both stores show the same long form.
+    const r = await this.pool.query<AbbreviationCount>(
+      `SELECT short, long_key AS "longKey", MIN(long COLLATE "C") AS long, COUNT(*)::int AS papers
+       FROM abbreviations WHERE short = ANY($1) OR long_key = ANY($2)
+       GROUP BY short, long_key HAVING COUNT(*) >= $3`,
+      [shorts, longKeys, minPapers],
+    );
+    return r.rows;
   }
 
   async papersOnFeedDate(date: string): Promise<StoredPaper[]> {
@@ -515,6 +542,7 @@ function migrate(pool: pg.Pool, logger: Logger | undefined): Promise<void> {
         await client.query('BEGIN');
         try {
           await client.query(m.sql);
+          await m.backfill?.(client);
           await client.query('INSERT INTO paperboy_migrations (version, name) VALUES ($1, $2)', [
             m.version,
             m.name,

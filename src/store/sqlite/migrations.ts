@@ -1,8 +1,17 @@
+import type Database from 'better-sqlite3';
+import { abbreviationRows } from '../abbreviation-rows.ts';
+
 /**
  * Versioned SQLite schema. Each migration runs once, in order, inside a transaction, and bumps
  * `PRAGMA user_version`. Never edit a released migration: add a new one.
  */
-export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+export const SQLITE_MIGRATIONS: readonly {
+  version: number;
+  name: string;
+  sql: string;
+  /** Fills what SQL alone cannot compute, in the migration's transaction, after its SQL. */
+  backfill?: (db: Database.Database) => void;
+}[] = [
   {
     version: 1,
     name: 'papers, full-text index, posts, reactions, channel settings, roundup ledger',
@@ -181,6 +190,32 @@ AFTER UPDATE OF title, abstract, authors, keywords, org_name, org_id, arxiv_id O
   VALUES (new.rowid, new.title, new.abstract, new.authors, new.keywords, new.org_name, new.org_id, new.arxiv_id);
 END;
 INSERT INTO papers_fts(papers_fts) VALUES ('rebuild');
+
+-- Abbreviations each paper defines ("large language models (LLMs)"), learned at ingest so that a search
+-- for one form also finds the other; filled for stored papers by the backfill below.
+CREATE TABLE abbreviations (
+  paper_rowid INTEGER NOT NULL,
+  short       TEXT NOT NULL,
+  long_key    TEXT NOT NULL,
+  long        TEXT NOT NULL,
+  PRIMARY KEY (paper_rowid, short, long_key)
+);
+CREATE INDEX abbreviations_short ON abbreviations(short);
+CREATE INDEX abbreviations_long_key ON abbreviations(long_key);
 `,
+    backfill: (db) => {
+      const papers = db.prepare('SELECT rowid, id, title, abstract FROM papers').all() as {
+        rowid: number;
+        id: string;
+        title: string;
+        abstract: string;
+      }[];
+      const insert = db.prepare(
+        'INSERT OR IGNORE INTO abbreviations (paper_rowid, short, long_key, long) VALUES (?, ?, ?, ?)',
+      );
+      const rowids = new Map(papers.map((p) => [p.id, p.rowid]));
+      for (const r of abbreviationRows(papers))
+        insert.run(rowids.get(r.paper_id), r.short, r.long_key, r.long);
+    },
   },
 ];

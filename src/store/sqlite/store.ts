@@ -4,8 +4,10 @@ import Database from 'better-sqlite3';
 import { normalizeArxivId, normalizeTitle, type Paper, paperSchema } from '../../papers/paper.ts';
 import type { SearchQuery } from '../../papers/search-query.ts';
 import { containsAll } from '../../papers/text-match.ts';
+import { abbreviationRows } from '../abbreviation-rows.ts';
 import { translateUnavailable } from '../errors.ts';
 import type {
+  AbbreviationCount,
   ChannelRef,
   ChannelSettings,
   MessageRef,
@@ -132,6 +134,15 @@ export class SqliteStore implements PaperStore {
            WHERE rowid = @rowid`,
         ).run({ ...paperToRow(u.paper), now, rowid: u.key });
       }
+      // Abbreviations are re-learned from every paper whose text is new or changed.
+      const learned = [...plan.inserts, ...plan.updates.filter((u) => u.textChanged).map((u) => u.paper)];
+      const paperRowid = '(SELECT rowid FROM papers WHERE id = ?)';
+      const forget = this.stmt(`DELETE FROM abbreviations WHERE paper_rowid = ${paperRowid}`);
+      for (const p of learned) forget.run(p.id);
+      const learn = this.stmt(
+        `INSERT OR IGNORE INTO abbreviations (paper_rowid, short, long_key, long) VALUES (${paperRowid}, ?, ?, ?)`,
+      );
+      for (const a of abbreviationRows(learned)) learn.run(a.paper_id, a.short, a.long_key, a.long);
       for (const r of plan.renames) {
         // A title-keyed paper learned its arXiv id: everything that pointed at the old id follows.
         this.stmt('UPDATE posts SET paper_id = ? WHERE paper_id = ?').run(r.to, r.from);
@@ -166,9 +177,28 @@ export class SqliteStore implements PaperStore {
     return ranked.flatMap((r) => {
       const row = byRowid.get(r.rowid);
       return row
-        ? [{ paper: rowToPaper(row), relevance: r.relevance, titleMatch: containsAll(row.title, query.must) }]
+        ? [
+            {
+              paper: rowToPaper(row),
+              relevance: r.relevance,
+              titleMatch: containsAll(row.title, query.must, query.alternatives),
+            },
+          ]
         : [];
     });
+  }
+
+  async abbreviations(
+    shorts: readonly string[],
+    longKeys: readonly string[],
+    minPapers: number,
+  ): Promise<AbbreviationCount[]> {
+    if (shorts.length === 0 && longKeys.length === 0) return [];
+    return this.stmt(
+      `SELECT short, long_key AS longKey, MIN(long) AS long, COUNT(*) AS papers FROM abbreviations
+       WHERE short IN (SELECT value FROM json_each(?)) OR long_key IN (SELECT value FROM json_each(?))
+       GROUP BY short, long_key HAVING COUNT(*) >= ?`,
+    ).all(JSON.stringify(shorts), JSON.stringify(longKeys), minPapers) as AbbreviationCount[];
   }
 
   async papersOnFeedDate(date: string): Promise<StoredPaper[]> {
@@ -486,6 +516,7 @@ function migrate(db: Db): void {
     db.transaction(() => {
       if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return;
       db.exec(m.sql);
+      m.backfill?.(db);
       db.pragma(`user_version = ${m.version}`);
     }).immediate();
   }
