@@ -5,6 +5,9 @@ import { abbreviationRows } from '../abbreviation-rows.ts';
  * Versioned PostgreSQL schema, applied at start-up under an advisory lock so that several instances
  * starting at once apply each migration exactly once. Never edit a released migration: add a new one.
  */
+/** A text expression cut into words at the punctuation SQLite's tokenizer cuts at (`2410.17243` → 2410 17243). */
+const words = (expr: string) => `regexp_replace(${expr}, '[-/:@.]+', ' ', 'g')`;
+
 export const POSTGRES_MIGRATIONS: readonly {
   version: number;
   name: string;
@@ -145,21 +148,20 @@ ALTER TABLE roundup_items ADD COLUMN idem_key TEXT;
     name: 'full-text search over everything a paper shows: organization and arXiv id added',
     sql: `
 -- The generated column is replaced (PostgreSQL cannot alter a generation expression in place); adding it
--- back computes it for every stored paper. The arXiv id is split at its punctuation so that 2410.17243 is
--- the words 2410 and 17243, as the query parser and SQLite's tokenizer cut it.
--- Title and abstract are cut at '/', ':', '@' and '.' first: PostgreSQL's parser keeps a URL, a host or a
--- decimal whole, where SQLite's tokenizer (and the query parser) see the words in it, so a word found only
--- inside a link (github.com/…/Diffusion-MU-Attack) would match on one store and not the other.
+-- back computes it for every stored paper.
+-- Every field is cut at '-', '/', ':', '@' and '.' first, as SQLite's tokenizer and the query parser cut
+-- text: PostgreSQL's parser keeps a URL, a host or a decimal whole (a word found only inside a link such as
+-- github.com/…/Diffusion-MU-Attack would match on one store only), and gives a hyphenated word extra
+-- positions for its parts, so a phrase across it ("critical re-examination") would not match.
 -- Weights: title and arXiv id A, keywords and organization B, authors C, abstract D.
 ALTER TABLE papers DROP COLUMN search;
 ALTER TABLE papers ADD COLUMN search tsvector GENERATED ALWAYS AS (
-  setweight(to_tsvector('paperboy_en'::regconfig, regexp_replace(title, '[/:@.]+', ' ', 'g')), 'A') ||
-  setweight(to_tsvector('paperboy_en'::regconfig,
-    regexp_replace(coalesce(arxiv_id, ''), '[^[:alnum:]]+', ' ', 'g')), 'A') ||
-  setweight(to_tsvector('paperboy_en'::regconfig, keywords), 'B') ||
-  setweight(to_tsvector('paperboy_en'::regconfig, coalesce(org_name, '') || ' ' || coalesce(org_id, '')), 'B') ||
-  setweight(to_tsvector('paperboy_en'::regconfig, authors), 'C') ||
-  setweight(to_tsvector('paperboy_en'::regconfig, regexp_replace(abstract, '[/:@.]+', ' ', 'g')), 'D')
+  setweight(to_tsvector('paperboy_en'::regconfig, ${words('title')}), 'A') ||
+  setweight(to_tsvector('paperboy_en'::regconfig, ${words("coalesce(arxiv_id, '')")}), 'A') ||
+  setweight(to_tsvector('paperboy_en'::regconfig, ${words('keywords')}), 'B') ||
+  setweight(to_tsvector('paperboy_en'::regconfig, ${words("coalesce(org_name, '') || ' ' || coalesce(org_id, '')")}), 'B') ||
+  setweight(to_tsvector('paperboy_en'::regconfig, ${words('authors')}), 'C') ||
+  setweight(to_tsvector('paperboy_en'::regconfig, ${words('abstract')}), 'D')
 ) STORED;
 CREATE INDEX papers_search ON papers USING GIN (search);
 
