@@ -84,8 +84,9 @@ export function textMatch(
 }
 
 /**
- * Where each searched term was found, for `--explain`: `"mhuglab" in organization; "llm" as "large
- * language model" in title, abstract`. A term found nowhere (a store matched it some other way) says so.
+ * Where each searched term was found, in each of its forms, for `--explain`: `"mhuglab" in organization;
+ * "llm" in title, as "large language model" in abstract`. A term found nowhere (a store matched it some
+ * other way) says so.
  */
 export function describeMatches(
   paper: SearchablePaper,
@@ -96,14 +97,20 @@ export function describeMatches(
   return must
     .map((phrase, i) => {
       const shown = `"${phrase.join(' ')}"`;
+      const found: string[] = [];
       for (const form of forms(must, alternatives, i)) {
         const pattern = phraseRegex(form);
-        const where = texts.filter(([, text]) => text !== '' && pattern.test(text)).map(([f]) => f);
-        pattern.lastIndex = 0;
+        const where = texts
+          .filter(([, text]) => {
+            pattern.lastIndex = 0; // a global regex: test() resumes where the last match ended
+            return text !== '' && pattern.test(text);
+          })
+          .map(([f]) => f);
         if (where.length === 0) continue;
-        const as = form === phrase ? '' : ` as "${form.join(' ')}"`;
-        return `${shown}${as} in ${where.join(', ')}`;
+        const as = form === phrase ? '' : `as "${form.join(' ')}" `;
+        found.push(`${as}in ${where.join(', ')}`);
       }
+      if (found.length > 0) return `${shown} ${found.join(', ')}`;
       return `${shown} in no shown field`;
     })
     .join('; ');

@@ -108,7 +108,7 @@ describe('paperboy ingest and search', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^expanded: rl → "reinforcement learning"\n/);
     // A paper that never writes "RL" is found through its long form, and the explanation says so.
-    expect(r.stdout).toMatch(/text=[\d.]+ \("rl" as "reinforcement learning" in (title|abstract)/);
+    expect(r.stdout).toMatch(/text=[\d.]+ \("rl" [^;]*as "reinforcement learning" in (title|abstract)/);
     const json = await runCli(['search', 'RL', '--explain', '--json'], env);
     expect(json.stderr).toContain('expanded: rl → "reinforcement learning"');
     expect(JSON.parse(json.stdout).length).toBeGreaterThan(0);
