@@ -1,5 +1,6 @@
 import type { Paper } from '../papers/paper.ts';
 import type { SearchQuery } from '../papers/search-query.ts';
+import type { VocabularyWord } from '../papers/spelling.ts';
 
 export { StoreUnavailableError } from './errors.ts';
 
@@ -182,6 +183,12 @@ export interface PaperStore {
     longKeys: readonly string[],
     minPapers: number,
   ): Promise<AbbreviationCount[]>;
+  /**
+   * Words of stored titles and keywords (see `vocabularyWords`) that start with the letter `first` and
+   * have `minLength` to `maxLength` letters, each with how many papers hold it: what a misspelt search
+   * word is corrected against. Order unspecified.
+   */
+  vocabulary(first: string, minLength: number, maxLength: number): Promise<VocabularyWord[]>;
   /** Full-text candidates ordered by relevance, at most `limit`. Never throws on user text. */
   search(query: SearchQuery, limit: number): Promise<SearchHit[]>;
   /** Papers whose feed date is `date`. */

@@ -175,4 +175,47 @@ export function searchFieldsContract(current: () => PaperStore): void {
       expect((await search('representation learning')).expansions).toEqual([]);
     });
   });
+
+  describe('misspelt words', () => {
+    beforeEach(async () => {
+      await current().upsertPapers([
+        paper({
+          arxivId: '2502.00001',
+          title: 'Machine Unlearning for Diffusion Models',
+          abstract: 'We remove concepts.',
+        }),
+        paper({ arxivId: '2502.00002', title: 'Unlearning at scale', abstract: 'Forgetting data.' }),
+        paper({ arxivId: '2502.00003', title: 'Robust Watermarking', abstract: 'Marks survive edits.' }),
+      ]);
+    });
+    const search = async (text: string) => {
+      const r = await searchPapers(current(), text, { limit: 10, today: '2026-01-05' });
+      if (!r.ok) throw new Error(r.error);
+      return r;
+    };
+
+    it('keeps a vocabulary of title words with the papers that hold them', async () => {
+      const words = await current().vocabulary('u', 8, 12);
+      expect(words).toEqual([{ word: 'unlearning', papers: 2 }]);
+    });
+
+    it('a word no paper has finds the closest title word, and says so', async () => {
+      const r = await search('unlerning');
+      expect(r.results.map((x) => x.paper.id).sort()).toEqual(['2502.00001', '2502.00002']);
+      expect(r.notice).toBe('No paper has "unlerning", so these are for "unlearning".');
+      expect(r.expansions).toEqual(['unlerning → unlearning (spelling)']);
+      expect((await search('watermaking robust')).results.map((x) => x.paper.id)).toEqual(['2502.00003']);
+    });
+
+    it('never corrects a word some paper has, nor a word far from every other', async () => {
+      expect((await search('forgetting')).expansions).toEqual([]);
+      expect((await search('proteins')).results).toEqual([]);
+      const off = await searchPapers(current(), 'unlerning', {
+        limit: 10,
+        today: '2026-01-05',
+        spelling: false,
+      });
+      expect(off.ok && off.results).toEqual([]);
+    });
+  });
 }

@@ -63,11 +63,11 @@ export function scoreRanking(got: readonly string[], judged: Pick<JudgedQuery, '
 
 /**
  * Runs every labelled query through the real search (`searchPapers` on `store`) and scores it.
- * `abbreviations: false` measures search without the learned abbreviations.
+ * `abbreviations: false` and `spelling: false` measure search without abbreviations or spelling correction.
  */
 export async function measureQuality(
   store: PaperStore,
-  options: { abbreviations?: boolean } = {},
+  options: { abbreviations?: boolean; spelling?: boolean } = {},
 ): Promise<Report> {
   const perQuery: Report['perQuery'] = [];
   for (const judged of loadQualitySet()) {

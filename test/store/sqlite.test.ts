@@ -84,6 +84,7 @@ describe('SQLite file', () => {
     if (!q.ok) throw new Error(q.error);
     expect((await store.search(q.query, 10)).map((h) => h.paper.id)).toEqual(['2501.00002']);
     expect(await store.abbreviations(['llm'], [], 2)).toMatchObject([{ short: 'llm', papers: 2 }]);
+    expect(await store.vocabulary('p', 5, 5)).toEqual([{ word: 'paper', papers: 2 }]);
     await store.close();
   });
 

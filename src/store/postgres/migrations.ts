@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { vocabularyWords } from '../../papers/spelling.ts';
 import { abbreviationRows } from '../abbreviation-rows.ts';
 
 /**
@@ -176,12 +177,23 @@ CREATE TABLE abbreviations (
 );
 CREATE INDEX abbreviations_short ON abbreviations(short);
 CREATE INDEX abbreviations_long_key ON abbreviations(long_key);
+
+-- The words of titles and keywords, with how many papers hold each: the vocabulary a misspelt search word
+-- is corrected against.
+CREATE TABLE words (
+  word   TEXT PRIMARY KEY,
+  papers INTEGER NOT NULL
+);
 `,
     backfill: async (client) => {
-      const papers = await client.query<{ id: string; title: string; abstract: string }>(
-        'SELECT id, title, abstract FROM papers',
+      const papers = await client.query<{ id: string; title: string; abstract: string; keywords: string }>(
+        'SELECT id, title, abstract, keywords FROM papers',
       );
       await client.query(INSERT_ABBREVIATIONS, [JSON.stringify(abbreviationRows(papers.rows))]);
+      const words = papers.rows.flatMap((p) =>
+        vocabularyWords({ title: p.title, keywords: JSON.parse(p.keywords) as string[] }),
+      );
+      await client.query(COUNT_WORDS, [words]);
     },
   },
 ];
@@ -192,3 +204,8 @@ export const INSERT_ABBREVIATIONS = `INSERT INTO abbreviations (paper_rowid, sho
   FROM jsonb_to_recordset($1::jsonb) AS x(paper_id text, short text, long_key text, long text)
   JOIN papers p ON p.id = x.paper_id
   ON CONFLICT DO NOTHING`;
+
+/** Counts each paper's vocabulary words (`$1`, a text array with one entry per paper and word). */
+export const COUNT_WORDS = `INSERT INTO words (word, papers)
+  SELECT w, COUNT(*) FROM unnest($1::text[]) AS w GROUP BY w
+  ON CONFLICT (word) DO UPDATE SET papers = words.papers + excluded.papers`;

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Logger } from '../../log.ts';
 import { normalizeArxivId, normalizeTitle, type Paper, paperSchema } from '../../papers/paper.ts';
 import type { SearchQuery } from '../../papers/search-query.ts';
+import { type VocabularyWord, vocabularyWords } from '../../papers/spelling.ts';
 import { containsAll } from '../../papers/text-match.ts';
 import { abbreviationRows } from '../abbreviation-rows.ts';
 import { translateUnavailable } from '../errors.ts';
@@ -35,7 +36,7 @@ import {
   toRoundupSummary,
 } from '../rows.ts';
 import { planUpsert } from '../upsert-plan.ts';
-import { INSERT_ABBREVIATIONS, POSTGRES_MIGRATIONS } from './migrations.ts';
+import { COUNT_WORDS, INSERT_ABBREVIATIONS, POSTGRES_MIGRATIONS } from './migrations.ts';
 import { createPool, inTransaction, type Queryable, withClient } from './pool.ts';
 import { toTsQuery } from './tsquery.ts';
 import { isPostgresUnavailable } from './unavailable.ts';
@@ -159,6 +160,16 @@ export class PostgresStore implements PaperStore {
         );
         await c.query(INSERT_ABBREVIATIONS, [JSON.stringify(abbreviationRows(learned))]);
       }
+      // The spelling vocabulary counts a paper's words once, when it arrives; changed text adds new words.
+      const arrived = plan.inserts.flatMap((p) => vocabularyWords(p));
+      if (arrived.length > 0) await c.query(COUNT_WORDS, [arrived]);
+      const changed = plan.updates.filter((u) => u.textChanged).flatMap((u) => vocabularyWords(u.paper));
+      if (changed.length > 0) {
+        await c.query(
+          'INSERT INTO words (word, papers) SELECT DISTINCT w, 1 FROM unnest($1::text[]) AS w ON CONFLICT (word) DO NOTHING',
+          [changed],
+        );
+      }
       for (const r of plan.renames) {
         await c.query('UPDATE posts SET paper_id = $1 WHERE paper_id = $2', [r.to, r.from]);
         await c.query('UPDATE roundup_items SET paper_id = $1 WHERE paper_id = $2', [r.to, r.from]);
@@ -205,6 +216,14 @@ export class PostgresStore implements PaperStore {
        FROM abbreviations WHERE short = ANY($1) OR long_key = ANY($2)
        GROUP BY short, long_key HAVING COUNT(*) >= $3`,
       [shorts, longKeys, minPapers],
+    );
+    return r.rows;
+  }
+
+  async vocabulary(first: string, minLength: number, maxLength: number): Promise<VocabularyWord[]> {
+    const r = await this.pool.query<VocabularyWord>(
+      'SELECT word, papers FROM words WHERE left(word, 1) = $1 AND length(word) BETWEEN $2 AND $3',
+      [first, minLength, maxLength],
     );
     return r.rows;
   }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { vocabularyWords } from '../../papers/spelling.ts';
 import { abbreviationRows } from '../abbreviation-rows.ts';
 
 /**
@@ -202,14 +203,30 @@ CREATE TABLE abbreviations (
 );
 CREATE INDEX abbreviations_short ON abbreviations(short);
 CREATE INDEX abbreviations_long_key ON abbreviations(long_key);
+
+-- The words of titles and keywords, with how many papers hold each: the vocabulary a misspelt search word
+-- is corrected against.
+CREATE TABLE words (
+  word   TEXT PRIMARY KEY,
+  papers INTEGER NOT NULL
+);
 `,
     backfill: (db) => {
-      const papers = db.prepare('SELECT rowid, id, title, abstract FROM papers').all() as {
+      const papers = db.prepare('SELECT rowid, id, title, abstract, keywords FROM papers').all() as {
         rowid: number;
         id: string;
         title: string;
         abstract: string;
+        keywords: string;
       }[];
+      const count = db.prepare(
+        'INSERT INTO words (word, papers) VALUES (?, 1) ON CONFLICT(word) DO UPDATE SET papers = papers + 1',
+      );
+      for (const p of papers) {
+        for (const w of vocabularyWords({ title: p.title, keywords: JSON.parse(p.keywords) as string[] })) {
+          count.run(w);
+        }
+      }
       const insert = db.prepare(
         'INSERT OR IGNORE INTO abbreviations (paper_rowid, short, long_key, long) VALUES (?, ?, ?, ?)',
       );

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { normalizeArxivId, normalizeTitle, type Paper, paperSchema } from '../../papers/paper.ts';
 import type { SearchQuery } from '../../papers/search-query.ts';
+import { type VocabularyWord, vocabularyWords } from '../../papers/spelling.ts';
 import { containsAll } from '../../papers/text-match.ts';
 import { abbreviationRows } from '../abbreviation-rows.ts';
 import { translateUnavailable } from '../errors.ts';
@@ -143,6 +144,13 @@ export class SqliteStore implements PaperStore {
         `INSERT OR IGNORE INTO abbreviations (paper_rowid, short, long_key, long) VALUES (${paperRowid}, ?, ?, ?)`,
       );
       for (const a of abbreviationRows(learned)) learn.run(a.paper_id, a.short, a.long_key, a.long);
+      // The spelling vocabulary counts a paper's words once, when it arrives; changed text adds new words.
+      const count = this.stmt(
+        'INSERT INTO words (word, papers) VALUES (?, 1) ON CONFLICT(word) DO UPDATE SET papers = papers + 1',
+      );
+      for (const p of plan.inserts) for (const w of vocabularyWords(p)) count.run(w);
+      const add = this.stmt('INSERT INTO words (word, papers) VALUES (?, 1) ON CONFLICT(word) DO NOTHING');
+      for (const u of plan.updates) if (u.textChanged) for (const w of vocabularyWords(u.paper)) add.run(w);
       for (const r of plan.renames) {
         // A title-keyed paper learned its arXiv id: everything that pointed at the old id follows.
         this.stmt('UPDATE posts SET paper_id = ? WHERE paper_id = ?').run(r.to, r.from);
@@ -199,6 +207,12 @@ export class SqliteStore implements PaperStore {
        WHERE short IN (SELECT value FROM json_each(?)) OR long_key IN (SELECT value FROM json_each(?))
        GROUP BY short, long_key HAVING COUNT(*) >= ?`,
     ).all(JSON.stringify(shorts), JSON.stringify(longKeys), minPapers) as AbbreviationCount[];
+  }
+
+  async vocabulary(first: string, minLength: number, maxLength: number): Promise<VocabularyWord[]> {
+    return this.stmt(
+      'SELECT word, papers FROM words WHERE substr(word, 1, 1) = ? AND length(word) BETWEEN ? AND ?',
+    ).all(first, minLength, maxLength) as VocabularyWord[];
   }
 
   async papersOnFeedDate(date: string): Promise<StoredPaper[]> {
