@@ -44,7 +44,7 @@ export async function fetchCommand(args: string[], io: CliIo): Promise<number> {
       const progress = days.length > 1 ? `[${bar(i + 1, days.length)}] ${i + 1}/${days.length} ` : '';
       try {
         const feed = await hf.dailyPapers(day);
-        const r = await ingestPapers(store, feed.papers, feed.skipped);
+        const r = await ingestPapers(store, feed.papers, feed.skipped, { listedOn: feed.date });
         total.inserted += r.inserted;
         total.updated += r.updated;
         total.unchanged += r.unchanged;

@@ -43,7 +43,7 @@ export async function readAndParse(args: string[], io: CliIo, command: string) {
       `--feed-date applies to Hugging Face JSON (a daily_papers response), but ${source} is ${parsed.format}.`,
     );
   }
-  return { source, ...parsed };
+  return { source, feedDate, ...parsed };
 }
 
 /** `paperboy parse`: prints the parsed papers as a JSON array; stores nothing. Skipped items go to stderr. */

@@ -13,6 +13,9 @@ export async function searchCommand(args: string[], io: CliIo): Promise<number> 
     const outcome = await searchPapers(store, positionals.join(' '), { limit, today: isoDay(io.now()) });
     if (!outcome.ok) throw new UsageError(outcome.error);
     if (outcome.notice) io.stderr.write(`${outcome.notice}\n`);
+    // Which abbreviations were expanded: on stderr with --json, which keeps stdout a JSON array.
+    if (values.explain && outcome.expansions.length > 0)
+      (values.json ? io.stderr : io.stdout).write(`expanded: ${outcome.expansions.join('; ')}\n`);
     if (values.json) {
       const out = outcome.results.map((r) => ({
         ...r.paper,

@@ -1,4 +1,5 @@
 import type { SearchHit, StoredPaper } from '../store/port.ts';
+import { type Alternatives, describeMatches, textMatch } from './field-match.ts';
 import { containsPhrase, stemTokens } from './text-match.ts';
 
 /** One term of a score, so every ranking can say why a paper is where it is. */
@@ -139,58 +140,9 @@ export function rankFeed(
 }
 
 /**
- * How well the paper's own text matches the query, computed here the same way whatever store found it
- * (BM25-shaped: saturating term counts, shorter fields count more, the title weighted 3× the abstract).
- * Words match by their Porter stem as a prefix (`unlearn` matches unlearning, unlearned), phrases as
- * consecutive words. This keeps rankings the same on SQLite and PostgreSQL, whose own scores differ.
- */
-export function textMatch(
-  paper: Pick<StoredPaper, 'title' | 'abstract'>,
-  must: readonly (readonly string[])[],
-): number {
-  const bm = (tf: number, len: number, avg: number) => (tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * len) / avg));
-  const title = fold(paper.title);
-  const abstract = fold(paper.abstract);
-  let score = 0;
-  for (const phrase of must) {
-    const pattern = phraseRegex(phrase);
-    const tfTitle = title.match(pattern)?.length ?? 0;
-    const tfAbstract = abstract.match(pattern)?.length ?? 0;
-    score += 3 * bm(tfTitle, title.length / 6, 12) + bm(tfAbstract, abstract.length / 6, 180);
-  }
-  return score / Math.max(1, must.length);
-}
-
-const phraseCache = new Map<string, RegExp>();
-function phraseRegex(phrase: readonly string[]): RegExp {
-  const key = phrase.join(' ');
-  let re = phraseCache.get(key);
-  if (!re) {
-    // Each word as its stem or as typed (Porter's `librari` is no prefix of "library"), then any ending.
-    const words = phrase.map((token) => {
-      const forms = [...new Set([fold(token), ...stemTokens(token)])].map((t) =>
-        t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
-      );
-      return `(?:${forms.join('|')})[\\p{L}\\p{N}]*`;
-    });
-    re = new RegExp(`(?<![\\p{L}\\p{N}])${words.join('[^\\p{L}\\p{N}]+')}`, 'gu');
-    if (phraseCache.size > 500) phraseCache.clear();
-    phraseCache.set(key, re);
-  }
-  return re;
-}
-
-/** Lowercase with diacritics folded, as the full-text indexes see text. */
-function fold(text: string): string {
-  // Most abstracts are plain ASCII: skip the Unicode decomposition for them (it dominates the cost).
-  if (!/[\u0080-\uffff]/.test(text)) return text.toLowerCase();
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-}
-
-/**
  * Search re-ranking over the store's candidates:
  *   score = 2 if every searched word is in the title (a tier: title matches come first)
- *         + 0.6 × text match / best text match      (the paper's own text, computed the same on every store)
+ *         + 0.6 × text match / best text match      (the paper's own fields, computed the same on every store)
  *         + 0.01 × store relevance / best relevance (BM25 on SQLite, ts_rank_cd on PostgreSQL: a tie-break)
  *         + popularity (≤ 0.15) + freshness (≤ 0.05)
  */
@@ -198,9 +150,10 @@ export function rankSearch(
   hits: readonly SearchHit[],
   today: string,
   must: readonly (readonly string[])[] = [],
+  alternatives: Alternatives = [],
 ): Ranked[] {
   const best = Math.max(...hits.map((h) => h.relevance), Number.MIN_VALUE);
-  const texts = hits.map((h) => (must.length > 0 ? textMatch(h.paper, must) : 0));
+  const texts = hits.map((h) => (must.length > 0 ? textMatch(h.paper, must, alternatives) : 0));
   const bestText = Math.max(...texts, Number.MIN_VALUE);
   const ranked = hits.map((h, i): Ranked => {
     const rel = WEIGHTS.searchRelevance * (h.relevance / best);
@@ -220,7 +173,14 @@ export function rankSearch(
           value: title,
           detail: h.titleMatch ? 'every word in the title' : 'not all words in the title',
         },
-        { factor: 'text', value: round(text), detail: 'words in title and abstract, relative to the best' },
+        {
+          factor: 'text',
+          value: round(text),
+          detail:
+            must.length > 0
+              ? `${describeMatches(h.paper, must, alternatives)}; relative to the best`
+              : 'no words searched',
+        },
         { factor: 'relevance', value: round(rel), detail: "the store's own score, relative to the best" },
         {
           factor: 'popularity',

@@ -8,6 +8,11 @@
 export interface SearchQuery {
   /** Required phrases; a single word is a one-token phrase. Tokens are lowercase letters/digits only. */
   must: string[][];
+  /**
+   * Further phrases that satisfy `must[i]`, index by index (an abbreviation's long form, a long form's
+   * abbreviation); absent or empty: none.
+   */
+  alternatives?: string[][][];
   /** Phrases that must not occur. */
   exclude: string[][];
   /** `all`: every phrase must match; `any`: at least one (the fallback when `all` finds nothing). */

@@ -19,13 +19,22 @@ export function containsPhrase(haystack: readonly string[], phrase: readonly str
   return false;
 }
 
-/** Whether every phrase (unstemmed query tokens) occurs in `text`. */
-export function containsAll(text: string, phrases: readonly (readonly string[])[]): boolean {
+/**
+ * Whether every term occurs in `text`: `phrases[i]` (unstemmed query tokens) or one of `alternatives[i]`
+ * (further phrases that satisfy it, such as an abbreviation's long form).
+ */
+export function containsAll(
+  text: string,
+  phrases: readonly (readonly string[])[],
+  alternatives: readonly (readonly (readonly string[])[] | undefined)[] = [],
+): boolean {
   const tokens = stemTokens(text);
-  return phrases.every((p) =>
-    containsPhrase(
-      tokens,
-      p.map((t) => stemmer(t)),
+  return phrases.every((p, i) =>
+    [p, ...(alternatives[i] ?? [])].some((form) =>
+      containsPhrase(
+        tokens,
+        form.map((t) => stemmer(t)),
+      ),
     ),
   );
 }

@@ -227,7 +227,9 @@ export class Scheduler {
     try {
       for (const day of days) {
         const feed = await this.deps.hf.dailyPapers(day);
-        const r = await ingestPapers(this.deps.store, feed.papers, feed.skipped);
+        const r = await ingestPapers(this.deps.store, feed.papers, feed.skipped, {
+          listedOn: feed.date,
+        });
         this.deps.logger.info({ day, ...r, skipped: r.skipped.length, empty: feed.empty }, 'feed ingested');
       }
       this.lastIngestion = { at: this.now(), ok: true, error: null };

@@ -4,10 +4,11 @@ import type { Paper } from '../papers/paper.ts';
  * Combines what the archive knows with what a source just said. The incoming source wins where it says
  * something; where it is silent (null, empty list, empty abstract) the known value stays, so page text
  * without upvotes never erases the upvotes the JSON API gave. The feed date is the day the paper *entered*
- * the feed, so a known one is kept.
+ * the feed, so a known one is kept, unless the incoming paper comes from the daily feed requested for the
+ * day `listedOn`: that day is authoritative (timestamps in older feed shapes put many papers on wrong days).
  * A title-keyed source also keeps the arXiv-backed title.
  */
-export function mergePaper(known: Paper, incoming: Paper): Paper {
+export function mergePaper(known: Paper, incoming: Paper, listedOn?: string): Paper {
   const arxivId = known.arxivId ?? incoming.arxivId;
   return {
     id: arxivId ?? known.id,
@@ -19,7 +20,8 @@ export function mergePaper(known: Paper, incoming: Paper): Paper {
     authorCount: incoming.authorCount ?? known.authorCount,
     organization: incoming.organization ?? known.organization,
     publishedAt: incoming.publishedAt ?? known.publishedAt,
-    feedDate: known.feedDate ?? incoming.feedDate,
+    // The day a feed was requested for is the listing day itself; any other source only fills a gap.
+    feedDate: listedOn ?? known.feedDate ?? incoming.feedDate,
     upvotes: incoming.upvotes ?? known.upvotes,
     comments: incoming.comments ?? known.comments,
     aiSummary: incoming.aiSummary ?? known.aiSummary ?? null,

@@ -1,5 +1,6 @@
 import type { Paper } from '../papers/paper.ts';
 import type { SearchQuery } from '../papers/search-query.ts';
+import type { VocabularyWord } from '../papers/spelling.ts';
 
 /** The most terms one {@link PaperStore.documentFrequencies} call may ask about. */
 export const MAX_DF_TERMS = 64;
@@ -34,6 +35,25 @@ export interface UpsertResult {
   inserted: number;
   updated: number;
   unchanged: number;
+}
+
+export interface UpsertOptions {
+  /**
+   * The day (`YYYY-MM-DD`) whose daily feed was requested and answered with these papers. It is the one
+   * authoritative feed day; papers from any other source never change a stored feed day.
+   */
+  listedOn?: string;
+}
+
+/** An abbreviation pair and how many stored papers define it. */
+export interface AbbreviationCount {
+  /** Lowercase, singular (`llm`). */
+  short: string;
+  /** The long form as one of the papers wrote it, lowercased (`large language models`). */
+  long: string;
+  /** The long form's Porter stems joined by spaces (`larg languag model`). */
+  longKey: string;
+  papers: number;
 }
 
 export interface SearchHit {
@@ -223,10 +243,28 @@ export interface PaperStore extends DeliveryLedger {
    * Inserts or updates papers. Idempotent: the same paper again is `unchanged`. A known field is never
    * erased by a source that lacks it (null / empty), and a paper first seen without an arXiv id is merged
    * with the same title later seen with one (its id then becomes the arXiv id; posts and votes follow).
+   * A stored feed day is kept, unless `options.listedOn` says the papers are a day's feed as requested
+   * from Hugging Face: that day then becomes every paper's feed day, replacing a wrong one.
    */
-  upsertPapers(papers: readonly Paper[]): Promise<UpsertResult>;
+  upsertPapers(papers: readonly Paper[], options?: UpsertOptions): Promise<UpsertResult>;
   /** A paper by id or arXiv id (versionless); null when absent. */
   getPaper(id: string): Promise<StoredPaper | null>;
+  /**
+   * The abbreviations papers in the archive define (`large language models (LLMs)`), counted by the papers
+   * that define each pair: every pair whose short form is in `shorts` or whose long-form key (stems joined
+   * by spaces) is in `longKeys`, defined by at least `minPapers` papers. Order unspecified.
+   */
+  abbreviations(
+    shorts: readonly string[],
+    longKeys: readonly string[],
+    minPapers: number,
+  ): Promise<AbbreviationCount[]>;
+  /**
+   * Words of stored titles and keywords (see `vocabularyWords`) that start with the letter `first` and
+   * have `minLength` to `maxLength` letters, each with how many papers hold it: what a misspelt search
+   * word is corrected against. Order unspecified.
+   */
+  vocabulary(first: string, minLength: number, maxLength: number): Promise<VocabularyWord[]>;
   /** Full-text candidates ordered by relevance, at most `limit`. Never throws on user text. */
   search(query: SearchQuery, limit: number): Promise<SearchHit[]>;
   /**

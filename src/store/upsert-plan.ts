@@ -1,4 +1,4 @@
-import { normalizeTitle, type Paper } from '../papers/paper.ts';
+import { isoDate, normalizeTitle, type Paper } from '../papers/paper.ts';
 import { completePaper, mergePaper, samePaper } from './merge.ts';
 
 /** A stored paper as a batch upsert sees it: the paper and its row key. */
@@ -9,6 +9,7 @@ export interface KnownPaper {
 
 export interface UpsertPlan {
   inserts: Paper[];
+  /** `textChanged`: a searchable field changed (title, abstract, authors, keywords, organization, id). */
   updates: { key: number; paper: Paper; textChanged: boolean }[];
   /** Title-keyed papers that learned their arXiv id: references to `from` must move to `to`. */
   renames: { from: string; to: string }[];
@@ -22,8 +23,16 @@ export interface UpsertPlan {
  * `known` must hold every stored paper whose id or normalised title matches one in the batch. Matching
  * follows the store port's contract: same id, else same normalised title (an arXiv paper only takes over a
  * title-keyed one; a title-keyed paper prefers an arXiv one). Duplicates inside the batch merge in order.
+ * `listedOn`, the day whose requested feed the batch is, becomes every paper's feed day.
  */
-export function planUpsert(known: readonly KnownPaper[], batch: readonly Paper[]): UpsertPlan {
+export function planUpsert(
+  known: readonly KnownPaper[],
+  batch: readonly Paper[],
+  listedOn?: string,
+): UpsertPlan {
+  if (listedOn !== undefined && !isoDate.safeParse(listedOn).success) {
+    throw new RangeError(`listedOn "${listedOn}" is not a date as YYYY-MM-DD`);
+  }
   const plan: UpsertPlan = { inserts: [], updates: [], renames: [], inserted: 0, updated: 0, unchanged: 0 };
   // Working state: stored rows (key >= 0) and rows this batch inserts (key < 0), by id and by title.
   type Row = { key: number; paper: Paper; original: Paper | null; originalId: string; titleKey: string };
@@ -56,7 +65,7 @@ export function planUpsert(known: readonly KnownPaper[], batch: readonly Paper[]
   };
 
   for (const raw of batch) {
-    const incoming = completePaper(raw);
+    const incoming = completePaper(listedOn ? { ...raw, feedDate: listedOn } : raw);
     const key = normalizeTitle(incoming.title);
     const row = findMatch(incoming, key);
     if (!row) {
@@ -73,7 +82,7 @@ export function planUpsert(known: readonly KnownPaper[], batch: readonly Paper[]
       outcome.set(fresh, 'inserted');
       continue;
     }
-    const merged = mergePaper(row.paper, incoming);
+    const merged = mergePaper(row.paper, incoming, listedOn);
     if (samePaper(row.paper, merged)) {
       if (!outcome.has(row)) plan.unchanged++;
       continue;
@@ -103,7 +112,9 @@ export function planUpsert(known: readonly KnownPaper[], batch: readonly Paper[]
       before.title !== row.paper.title ||
       before.abstract !== row.paper.abstract ||
       JSON.stringify(before.authors) !== JSON.stringify(row.paper.authors) ||
-      JSON.stringify(before.keywords ?? []) !== JSON.stringify(row.paper.keywords ?? []);
+      JSON.stringify(before.keywords ?? []) !== JSON.stringify(row.paper.keywords ?? []) ||
+      JSON.stringify(before.organization) !== JSON.stringify(row.paper.organization) ||
+      before.arxivId !== row.paper.arxivId;
     plan.updates.push({ key: row.key, paper: row.paper, textChanged });
     if (row.paper.id !== row.originalId) plan.renames.push({ from: row.originalId, to: row.paper.id });
     plan.updated++;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseHfJson } from '../../src/feed/hf-json.ts';
 import { paperSchema } from '../../src/papers/paper.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { startFakeHf } from '../fakes/hf-server.ts';
@@ -98,6 +99,19 @@ describe('paperboy ingest and search', () => {
 
     const text = await runCli(['search', 'tulu'], env);
     expect(text.stdout).toMatch(/^1\. TÜLU 3: Pushing Frontiers/);
+  });
+
+  it('search --explain names the abbreviation expanded and the field each word was found in', async () => {
+    await runCli(['ingest', SEED, '--as-of', '2025-11-12'], env);
+    await runCli(['ingest', DAILY], env);
+    const r = await runCli(['search', 'RL', '--explain', '--limit', '20'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^expanded: rl → "reinforcement learning"\n/);
+    // A paper that never writes "RL" is found through its long form, and the explanation says so.
+    expect(r.stdout).toMatch(/text=[\d.]+ \("rl" [^;]*as "reinforcement learning" in (title|abstract)/);
+    const json = await runCli(['search', 'RL', '--explain', '--json'], env);
+    expect(json.stderr).toContain('expanded: rl → "reinforcement learning"');
+    expect(JSON.parse(json.stdout).length).toBeGreaterThan(0);
   });
 
   it('answers hostile queries with results or a clear message, never a crash', async () => {
@@ -195,6 +209,28 @@ describe('the feed day of stored papers', () => {
       expect(r).toMatchObject({ code: 0 });
       expect(r.stdout).toContain(`${date}: ${count} papers: ${count} new`);
       expect(await onDay(date)).toBe(count);
+    } finally {
+      await hf.close();
+    }
+  });
+
+  it('fetch --date puts papers stored earlier on other days on the day whose feed listed them', async () => {
+    // As an archive filled before the feed day was taken from the request holds them: each paper on the
+    // UTC day of the outer publishedAt, 16 of the 27 on the 5th.
+    const hf = await startFakeHf({ today: '2026-03-10' });
+    try {
+      const body = await (await fetch(`${hf.url}/api/daily_papers?date=${LATE_2024_DATE}`)).text();
+      const papers = parseHfJson(body).papers;
+      const stamps = (JSON.parse(body) as { publishedAt: string }[]).map((i) => i.publishedAt.slice(0, 10));
+      const store = SqliteStore.open(env.DATABASE_URL!.slice('sqlite:'.length));
+      await store.upsertPapers(papers.map((p, i) => ({ ...p, feedDate: stamps[i] ?? null })));
+      await store.close();
+      expect(await onDay('2024-12-05')).toBe(16);
+      const r = await runCli(['fetch', '--date', LATE_2024_DATE], { ...env, HF_API_URL: hf.url });
+      expect(r).toMatchObject({ code: 0 });
+      expect(r.stdout).toContain(`${LATE_2024_DATE}: 27 papers: 0 new, 16 updated, 11 unchanged`);
+      expect(await onDay(LATE_2024_DATE)).toBe(27);
+      expect(await onDay('2024-12-05')).toBe(0);
     } finally {
       await hf.close();
     }

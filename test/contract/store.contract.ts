@@ -3,6 +3,7 @@ import type { Paper } from '../../src/papers/paper.ts';
 import { titleKeyId } from '../../src/papers/paper.ts';
 import { parseSearchQuery, type SearchQuery } from '../../src/papers/search-query.ts';
 import { type ChannelSettings, type PaperStore, StoreUnavailableError } from '../../src/store/port.ts';
+import { searchFieldsContract } from './search.contract.ts';
 
 /** A store under test, with ways to let time pass and to take its database away. */
 export interface StoreUnderTest {
@@ -169,6 +170,46 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         expect(await store.latestFeedDate('2024-10-01')).toBeNull();
       });
 
+      it('moves papers to the day whose requested feed listed them; other sources never move them', async () => {
+        const wrong = [
+          paper({ arxivId: '2412.00001', title: 'Evening submission', feedDate: '2024-12-05' }),
+          paper({ arxivId: '2412.00002', title: 'Search hit with no feed day' }),
+          paper({ title: 'Seen on a page first', feedDate: '2024-12-04' }),
+        ];
+        await store.upsertPapers(wrong);
+        const listed = [
+          paper({ arxivId: '2412.00001', title: 'Evening submission', feedDate: '2024-12-05' }),
+          paper({ arxivId: '2412.00002', title: 'Search hit with no feed day' }),
+          paper({ arxivId: '2412.00003', title: 'Seen on a page first' }),
+        ];
+        expect(await store.upsertPapers(listed, { listedOn: '2024-12-06' })).toEqual({
+          inserted: 0,
+          updated: 3,
+          unchanged: 0,
+        });
+        const onDay = async (d: string) => (await store.papersOnFeedDate(d)).map((p) => p.id).sort();
+        expect(await onDay('2024-12-06')).toEqual(['2412.00001', '2412.00002', '2412.00003']);
+        expect(await onDay('2024-12-05')).toEqual([]);
+        expect(await onDay('2024-12-04')).toEqual([]);
+        // A source without a requested day (a saved file, a search hit, page text) leaves the day alone.
+        await store.upsertPapers([
+          paper({ arxivId: '2412.00001', title: 'Evening submission', feedDate: '2024-12-05', upvotes: 3 }),
+          paper({ title: 'Seen on a page first', feedDate: '2024-12-01' }),
+        ]);
+        expect(await onDay('2024-12-06')).toEqual(['2412.00001', '2412.00002', '2412.00003']);
+        expect((await store.getPaper('2412.00001'))?.upvotes).toBe(3);
+        // The same day's feed again changes nothing.
+        expect(await store.upsertPapers(listed, { listedOn: '2024-12-06' })).toMatchObject({ updated: 0 });
+      });
+
+      it('refuses a listing day that is not a date, writing nothing', async () => {
+        const error = await store
+          .upsertPapers([paper({ arxivId: '2412.00001', title: 'T' })], { listedOn: '2024-12-6' })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(RangeError);
+        expect(await store.countPapers()).toBe(0);
+      });
+
       it('keeps a batch atomic: an invalid paper in it leaves nothing half-written', async () => {
         const good = paper({ arxivId: '2410.00001', title: 'Good' });
         const bad = {
@@ -271,6 +312,8 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         expect((await store.search(q('unlearning'), 2)).length).toBe(2);
       });
     });
+
+    searchFieldsContract(() => store);
 
     describe('posts and votes', () => {
       const post = (message: string, paperId: string | null, channel = 'slack:C1') => ({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { textMatch } from '../../src/papers/field-match.ts';
 import { titleKeyId } from '../../src/papers/paper.ts';
-import { ageInDays, parseTopics, rankFeed, rankSearch, textMatch } from '../../src/papers/rank.ts';
+import { ageInDays, parseTopics, rankFeed, rankSearch } from '../../src/papers/rank.ts';
 import type { StoredPaper } from '../../src/store/port.ts';
 
 const TODAY = '2026-03-06';

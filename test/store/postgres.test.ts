@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSearchQuery } from '../../src/papers/search-query.ts';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { storeContract } from '../contract/store.contract.ts';
@@ -92,6 +93,43 @@ suite(available.ok ? 'PostgreSQL' : `PostgreSQL: skipped, ${available.reason}`, 
       await client.end();
       expect(r.rows).toEqual(POSTGRES_MIGRATIONS.map((m) => ({ version: m.version })));
       for (const s of stores) await s.close();
+    });
+
+    it('upgrades an archive from before migration 4: its papers become searchable by organization and id, and their abbreviations are learned', async () => {
+      const old = await throwawayDatabase();
+      const client = new pg.Client({ connectionString: old });
+      await client.connect();
+      await client.query(
+        'CREATE TABLE paperboy_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+      );
+      for (const m of POSTGRES_MIGRATIONS.filter((x) => x.version <= 3)) {
+        await client.query(m.sql);
+        await client.query('INSERT INTO paperboy_migrations (version, name) VALUES ($1, $2)', [
+          m.version,
+          m.name,
+        ]);
+      }
+      for (const [id, abstract] of [
+        ['2501.00001', 'We study large language models (LLMs) at scale.'],
+        ['2501.00002', 'Large Language Models (LLMs) forget.'],
+      ]) {
+        await client.query(
+          `INSERT INTO papers (id, arxiv_id, title_key, title, abstract, authors, org_id, org_name, first_seen_at, updated_at)
+           VALUES ($1, $1, $1, 'A paper', $2, '[]', 'MHUGLab', 'Multimedia and Human Understanding Group', 'x', 'x')`,
+          [id, abstract],
+        );
+      }
+      await client.end();
+      const store = await PostgresStore.open(old);
+      try {
+        const q = parseSearchQuery('human understanding 2501.00002');
+        if (!q.ok) throw new Error(q.error);
+        expect((await store.search(q.query, 10)).map((h) => h.paper.id)).toEqual(['2501.00002']);
+        expect(await store.abbreviations(['llm'], [], 2)).toMatchObject([{ short: 'llm', papers: 2 }]);
+        expect(await store.vocabulary('p', 5, 5)).toEqual([{ word: 'paper', papers: 2 }]);
+      } finally {
+        await store.close();
+      }
     });
 
     it('names the host, never the password, when the database cannot be reached', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseSearchQuery } from '../../src/papers/search-query.ts';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { storeContract } from '../contract/store.contract.ts';
@@ -67,6 +68,27 @@ describe('SQLite file', () => {
     expect(await b.countPapers()).toBe(1);
     expect(b.rawDatabase.pragma('journal_mode', { simple: true })).toBe('wal');
     await b.close();
+  });
+
+  it('upgrades an archive from before migration 4: its papers become searchable by organization and id, and their abbreviations are learned', async () => {
+    const file = join(dir, 'v3.db');
+    const old = new Database(file);
+    for (const m of SQLITE_MIGRATIONS.filter((x) => x.version <= 3)) old.exec(m.sql);
+    old.pragma('user_version = 3');
+    const insert = old.prepare(
+      `INSERT INTO papers (id, arxiv_id, title_key, title, abstract, authors, org_id, org_name, first_seen_at, updated_at)
+       VALUES (?, ?, ?, 'A paper', ?, '[]', 'MHUGLab', 'Multimedia and Human Understanding Group', 'x', 'x')`,
+    );
+    insert.run('2501.00001', '2501.00001', '2501.00001', 'We study large language models (LLMs) at scale.');
+    insert.run('2501.00002', '2501.00002', '2501.00002', 'Large Language Models (LLMs) forget.');
+    old.close();
+    const store = SqliteStore.open(file);
+    const q = parseSearchQuery('human understanding 2501.00002');
+    if (!q.ok) throw new Error(q.error);
+    expect((await store.search(q.query, 10)).map((h) => h.paper.id)).toEqual(['2501.00002']);
+    expect(await store.abbreviations(['llm'], [], 2)).toMatchObject([{ short: 'llm', papers: 2 }]);
+    expect(await store.vocabulary('p', 5, 5)).toEqual([{ word: 'paper', papers: 2 }]);
+    await store.close();
   });
 
   it('keeps the roundup ledger of an older archive, and lets its unfinished claim be resumed', async () => {

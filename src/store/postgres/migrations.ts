@@ -1,8 +1,21 @@
+import type pg from 'pg';
+import { vocabularyWords } from '../../papers/spelling.ts';
+import { abbreviationRows } from '../abbreviation-rows.ts';
+
 /**
  * Versioned PostgreSQL schema, applied at start-up under an advisory lock so that several instances
  * starting at once apply each migration exactly once. Never edit a released migration: add a new one.
  */
-export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+/** A text expression cut into words at the punctuation SQLite's tokenizer cuts at (`2410.17243` → 2410 17243). */
+const words = (expr: string) => `regexp_replace(${expr}, '[-/:@.]+', ' ', 'g')`;
+
+export const POSTGRES_MIGRATIONS: readonly {
+  version: number;
+  name: string;
+  sql: string;
+  /** Fills what SQL alone cannot compute, in the migration's transaction, after its SQL. */
+  backfill?: (client: pg.PoolClient) => Promise<void>;
+}[] = [
   {
     version: 1,
     name: 'papers with weighted full-text search, posts, reactions, channel settings, roundup ledger',
@@ -132,6 +145,58 @@ ALTER TABLE roundup_items ADD COLUMN idem_key TEXT;
 `,
   },
   {
+    version: 4,
+    name: 'full-text search over everything a paper shows: organization and arXiv id added',
+    sql: `
+-- The generated column is replaced (PostgreSQL cannot alter a generation expression in place); adding it
+-- back computes it for every stored paper.
+-- Every field is cut at '-', '/', ':', '@' and '.' first, as SQLite's tokenizer and the query parser cut
+-- text: PostgreSQL's parser keeps a URL, a host or a decimal whole (a word found only inside a link such as
+-- github.com/…/Diffusion-MU-Attack would match on one store only), and gives a hyphenated word extra
+-- positions for its parts, so a phrase across it ("critical re-examination") would not match.
+-- Weights: title and arXiv id A, keywords and organization B, authors C, abstract D.
+ALTER TABLE papers DROP COLUMN search;
+ALTER TABLE papers ADD COLUMN search tsvector GENERATED ALWAYS AS (
+  setweight(to_tsvector('paperboy_en'::regconfig, ${words('title')}), 'A') ||
+  setweight(to_tsvector('paperboy_en'::regconfig, ${words("coalesce(arxiv_id, '')")}), 'A') ||
+  setweight(to_tsvector('paperboy_en'::regconfig, ${words('keywords')}), 'B') ||
+  setweight(to_tsvector('paperboy_en'::regconfig, ${words("coalesce(org_name, '') || ' ' || coalesce(org_id, '')")}), 'B') ||
+  setweight(to_tsvector('paperboy_en'::regconfig, ${words('authors')}), 'C') ||
+  setweight(to_tsvector('paperboy_en'::regconfig, ${words('abstract')}), 'D')
+) STORED;
+CREATE INDEX papers_search ON papers USING GIN (search);
+
+-- Abbreviations each paper defines ("large language models (LLMs)"), learned at ingest so that a search
+-- for one form also finds the other; filled for stored papers by the backfill below.
+CREATE TABLE abbreviations (
+  paper_rowid BIGINT NOT NULL,
+  short       TEXT NOT NULL,
+  long_key    TEXT NOT NULL,
+  long        TEXT NOT NULL,
+  PRIMARY KEY (paper_rowid, short, long_key)
+);
+CREATE INDEX abbreviations_short ON abbreviations(short);
+CREATE INDEX abbreviations_long_key ON abbreviations(long_key);
+
+-- The words of titles and keywords, with how many papers hold each: the vocabulary a misspelt search word
+-- is corrected against.
+CREATE TABLE words (
+  word   TEXT PRIMARY KEY,
+  papers INTEGER NOT NULL
+);
+`,
+    backfill: async (client) => {
+      const papers = await client.query<{ id: string; title: string; abstract: string; keywords: string }>(
+        'SELECT id, title, abstract, keywords FROM papers',
+      );
+      await client.query(INSERT_ABBREVIATIONS, [JSON.stringify(abbreviationRows(papers.rows))]);
+      const words = papers.rows.flatMap((p) =>
+        vocabularyWords({ title: p.title, keywords: JSON.parse(p.keywords) as string[] }),
+      );
+      await client.query(COUNT_WORDS, [words]);
+    },
+  },
+  {
     version: 6,
     name: 'deliveries: platform events and commands handled once across instances',
     sql: `
@@ -164,3 +229,15 @@ CREATE INDEX replies_thread ON replies(thread);
 `,
   },
 ];
+
+/** Inserts abbreviation rows given as a JSON array (`$1`) of AbbreviationRow, keyed by paper id. */
+export const INSERT_ABBREVIATIONS = `INSERT INTO abbreviations (paper_rowid, short, long_key, long)
+  SELECT p.rowid, x.short, x.long_key, x.long
+  FROM jsonb_to_recordset($1::jsonb) AS x(paper_id text, short text, long_key text, long text)
+  JOIN papers p ON p.id = x.paper_id
+  ON CONFLICT DO NOTHING`;
+
+/** Counts each paper's vocabulary words (`$1`, a text array with one entry per paper and word). */
+export const COUNT_WORDS = `INSERT INTO words (word, papers)
+  SELECT w, COUNT(*) FROM unnest($1::text[]) AS w GROUP BY w
+  ON CONFLICT (word) DO UPDATE SET papers = words.papers + excluded.papers`;

@@ -2,9 +2,12 @@ import type pg from 'pg';
 import type { Logger } from '../../log.ts';
 import { normalizeArxivId, normalizeTitle, type Paper, paperSchema } from '../../papers/paper.ts';
 import type { SearchQuery } from '../../papers/search-query.ts';
+import { type VocabularyWord, vocabularyWords } from '../../papers/spelling.ts';
 import { containsAll } from '../../papers/text-match.ts';
+import { abbreviationRows } from '../abbreviation-rows.ts';
 import { translateUnavailable } from '../errors.ts';
 import {
+  type AbbreviationCount,
   type ChannelRef,
   type ChannelSettings,
   type CoVote,
@@ -23,6 +26,7 @@ import {
   type SearchHit,
   type StoredPaper,
   type TopEntry,
+  type UpsertOptions,
   type UpsertResult,
 } from '../port.ts';
 import {
@@ -40,7 +44,7 @@ import {
   toRoundupSummary,
 } from '../rows.ts';
 import { planUpsert } from '../upsert-plan.ts';
-import { POSTGRES_MIGRATIONS } from './migrations.ts';
+import { COUNT_WORDS, INSERT_ABBREVIATIONS, POSTGRES_MIGRATIONS } from './migrations.ts';
 import { createPool, inTransaction, type Queryable, withClient } from './pool.ts';
 import { toTsQuery } from './tsquery.ts';
 import { isPostgresUnavailable } from './unavailable.ts';
@@ -115,7 +119,7 @@ export class PostgresStore implements PaperStore {
     return translateUnavailable(store, 'postgres', isPostgresUnavailable);
   }
 
-  async upsertPapers(papers: readonly Paper[]): Promise<UpsertResult> {
+  async upsertPapers(papers: readonly Paper[], options: UpsertOptions = {}): Promise<UpsertResult> {
     const valid = papers.map((p) => paperSchema.parse(p));
     if (valid.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
     return this.transaction(async (c) => {
@@ -130,6 +134,7 @@ export class PostgresStore implements PaperStore {
       const plan = planUpsert(
         known.rows.map((r) => ({ key: Number(r.rowid), paper: rowToPaper(r) })),
         valid,
+        options.listedOn,
       );
       const now = this.now().toISOString();
       if (plan.inserts.length > 0) {
@@ -155,6 +160,25 @@ export class PostgresStore implements PaperStore {
              org_name text, published_at text, feed_date text, upvotes int, comments int, extras text)
            WHERE p.rowid = x.rowid`,
           [JSON.stringify(plan.updates.map((u) => ({ rowid: u.key, ...paperToRow(u.paper) }))), now],
+        );
+      }
+      // Abbreviations are re-learned from every paper whose text is new or changed.
+      const learned = [...plan.inserts, ...plan.updates.filter((u) => u.textChanged).map((u) => u.paper)];
+      if (learned.length > 0) {
+        await c.query(
+          'DELETE FROM abbreviations WHERE paper_rowid IN (SELECT rowid FROM papers WHERE id = ANY($1))',
+          [learned.map((p) => p.id)],
+        );
+        await c.query(INSERT_ABBREVIATIONS, [JSON.stringify(abbreviationRows(learned))]);
+      }
+      // The spelling vocabulary counts a paper's words once, when it arrives; changed text adds new words.
+      const arrived = plan.inserts.flatMap((p) => vocabularyWords(p));
+      if (arrived.length > 0) await c.query(COUNT_WORDS, [arrived]);
+      const changed = plan.updates.filter((u) => u.textChanged).flatMap((u) => vocabularyWords(u.paper));
+      if (changed.length > 0) {
+        await c.query(
+          'INSERT INTO words (word, papers) SELECT DISTINCT w, 1 FROM unnest($1::text[]) AS w ON CONFLICT (word) DO NOTHING',
+          [changed],
         );
       }
       for (const r of plan.renames) {
@@ -187,7 +211,7 @@ export class PostgresStore implements PaperStore {
       paper: rowToPaper(row),
       // ts_rank_cd can be 0 for a match (e.g. only a stop-word phrase); keep the port's "> 0".
       relevance: Math.max(row.relevance, 1e-9),
-      titleMatch: containsAll(row.title, query.must),
+      titleMatch: containsAll(row.title, query.must, query.alternatives),
     }));
   }
 
@@ -219,6 +243,30 @@ export class PostgresStore implements PaperStore {
       if (paper) out.push({ paper, sharedVoters: row.n });
     }
     return out;
+  }
+
+  async abbreviations(
+    shorts: readonly string[],
+    longKeys: readonly string[],
+    minPapers: number,
+  ): Promise<AbbreviationCount[]> {
+    if (shorts.length === 0 && longKeys.length === 0) return [];
+    // MIN in byte order, as SQLite's: both stores show the same long form.
+    const r = await this.pool.query<AbbreviationCount>(
+      `SELECT short, long_key AS "longKey", MIN(long COLLATE "C") AS long, COUNT(*)::int AS papers
+       FROM abbreviations WHERE short = ANY($1) OR long_key = ANY($2)
+       GROUP BY short, long_key HAVING COUNT(*) >= $3`,
+      [shorts, longKeys, minPapers],
+    );
+    return r.rows;
+  }
+
+  async vocabulary(first: string, minLength: number, maxLength: number): Promise<VocabularyWord[]> {
+    const r = await this.pool.query<VocabularyWord>(
+      'SELECT word, papers FROM words WHERE left(word, 1) = $1 AND length(word) BETWEEN $2 AND $3',
+      [first, minLength, maxLength],
+    );
+    return r.rows;
   }
 
   async papersOnFeedDate(date: string): Promise<StoredPaper[]> {
@@ -652,6 +700,7 @@ function migrate(pool: pg.Pool, logger: Logger | undefined): Promise<void> {
         await client.query('BEGIN');
         try {
           await client.query(m.sql);
+          await m.backfill?.(client);
           await client.query('INSERT INTO paperboy_migrations (version, name) VALUES ($1, $2)', [
             m.version,
             m.name,

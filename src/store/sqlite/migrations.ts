@@ -1,8 +1,18 @@
+import type Database from 'better-sqlite3';
+import { vocabularyWords } from '../../papers/spelling.ts';
+import { abbreviationRows } from '../abbreviation-rows.ts';
+
 /**
  * Versioned SQLite schema. Each migration runs once, in order, inside a transaction, and bumps
  * `PRAGMA user_version`. Never edit a released migration: add a new one.
  */
-export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+export const SQLITE_MIGRATIONS: readonly {
+  version: number;
+  name: string;
+  sql: string;
+  /** Fills what SQL alone cannot compute, in the migration's transaction, after its SQL. */
+  backfill?: (db: Database.Database) => void;
+}[] = [
   {
     version: 1,
     name: 'papers, full-text index, posts, reactions, channel settings, roundup ledger',
@@ -146,6 +156,84 @@ INSERT INTO roundup_items_v3 (channel, local_date, position, paper_id, message)
 DROP TABLE roundup_items;
 ALTER TABLE roundup_items_v3 RENAME TO roundup_items;
 `,
+  },
+  {
+    version: 4,
+    name: 'full-text index over everything a paper shows: organization and arXiv id added',
+    sql: `
+-- The index is rebuilt with the organization (name and Hugging Face handle) and the arXiv id as columns
+-- of their own, so a lab name or an id typed as words finds the paper and bm25 weighs each field.
+DROP TRIGGER papers_fts_insert;
+DROP TRIGGER papers_fts_delete;
+DROP TRIGGER papers_fts_update;
+DROP TABLE papers_fts;
+CREATE VIRTUAL TABLE papers_fts USING fts5(
+  title, abstract, authors, keywords, org_name, org_id, arxiv_id,
+  content='papers', content_rowid='rowid',
+  tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
+  INSERT INTO papers_fts(rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id)
+  VALUES (new.rowid, new.title, new.abstract, new.authors, new.keywords, new.org_name, new.org_id, new.arxiv_id);
+END;
+CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
+  INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id)
+  VALUES ('delete', old.rowid, old.title, old.abstract, old.authors, old.keywords, old.org_name, old.org_id,
+    old.arxiv_id);
+END;
+-- Only text changes touch the index: upvote refreshes through the day stay cheap.
+CREATE TRIGGER papers_fts_update
+AFTER UPDATE OF title, abstract, authors, keywords, org_name, org_id, arxiv_id ON papers BEGIN
+  INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id)
+  VALUES ('delete', old.rowid, old.title, old.abstract, old.authors, old.keywords, old.org_name, old.org_id,
+    old.arxiv_id);
+  INSERT INTO papers_fts(rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id)
+  VALUES (new.rowid, new.title, new.abstract, new.authors, new.keywords, new.org_name, new.org_id, new.arxiv_id);
+END;
+INSERT INTO papers_fts(papers_fts) VALUES ('rebuild');
+
+-- Abbreviations each paper defines ("large language models (LLMs)"), learned at ingest so that a search
+-- for one form also finds the other; filled for stored papers by the backfill below.
+CREATE TABLE abbreviations (
+  paper_rowid INTEGER NOT NULL,
+  short       TEXT NOT NULL,
+  long_key    TEXT NOT NULL,
+  long        TEXT NOT NULL,
+  PRIMARY KEY (paper_rowid, short, long_key)
+);
+CREATE INDEX abbreviations_short ON abbreviations(short);
+CREATE INDEX abbreviations_long_key ON abbreviations(long_key);
+
+-- The words of titles and keywords, with how many papers hold each: the vocabulary a misspelt search word
+-- is corrected against.
+CREATE TABLE words (
+  word   TEXT PRIMARY KEY,
+  papers INTEGER NOT NULL
+);
+`,
+    backfill: (db) => {
+      const papers = db.prepare('SELECT rowid, id, title, abstract, keywords FROM papers').all() as {
+        rowid: number;
+        id: string;
+        title: string;
+        abstract: string;
+        keywords: string;
+      }[];
+      const count = db.prepare(
+        'INSERT INTO words (word, papers) VALUES (?, 1) ON CONFLICT(word) DO UPDATE SET papers = papers + 1',
+      );
+      for (const p of papers) {
+        for (const w of vocabularyWords({ title: p.title, keywords: JSON.parse(p.keywords) as string[] })) {
+          count.run(w);
+        }
+      }
+      const insert = db.prepare(
+        'INSERT OR IGNORE INTO abbreviations (paper_rowid, short, long_key, long) VALUES (?, ?, ?, ?)',
+      );
+      const rowids = new Map(papers.map((p) => [p.id, p.rowid]));
+      for (const r of abbreviationRows(papers))
+        insert.run(rowids.get(r.paper_id), r.short, r.long_key, r.long);
+    },
   },
   {
     version: 6,

@@ -3,9 +3,12 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { normalizeArxivId, normalizeTitle, type Paper, paperSchema } from '../../papers/paper.ts';
 import type { SearchQuery } from '../../papers/search-query.ts';
+import { type VocabularyWord, vocabularyWords } from '../../papers/spelling.ts';
 import { containsAll } from '../../papers/text-match.ts';
+import { abbreviationRows } from '../abbreviation-rows.ts';
 import { translateUnavailable } from '../errors.ts';
 import {
+  type AbbreviationCount,
   type ChannelRef,
   type ChannelSettings,
   type CoVote,
@@ -24,6 +27,7 @@ import {
   type SearchHit,
   type StoredPaper,
   type TopEntry,
+  type UpsertOptions,
   type UpsertResult,
 } from '../port.ts';
 import {
@@ -57,8 +61,11 @@ const REPLIES_OF_PAPER = `SELECT COUNT(*) AS n FROM replies r JOIN posts p ON p.
 const TEAM_REPLIES = `(SELECT COUNT(*) FROM replies r JOIN posts p ON p.message = r.thread
   WHERE p.paper_id = papers.id) AS team_replies`;
 const PAPER_COLUMNS = `papers.*, ${TEAM_VOTES}, ${TEAM_REPLIES}`;
-/** bm25 column weights: title, abstract, authors, keywords. A title hit outweighs many abstract hits. */
-const BM25 = 'bm25(papers_fts, 10.0, 1.0, 2.0, 3.0)';
+/**
+ * bm25 column weights: title, abstract, authors, keywords, organization name, organization handle, arXiv
+ * id. A title hit outweighs many abstract hits; the short fields count like keywords.
+ */
+const BM25 = 'bm25(papers_fts, 10.0, 1.0, 2.0, 3.0, 3.0, 3.0, 10.0)';
 
 export interface SqliteStoreOptions {
   /** How long a write waits for another process's lock before failing, in ms. */
@@ -102,7 +109,7 @@ export class SqliteStore implements PaperStore {
     );
   }
 
-  async upsertPapers(papers: readonly Paper[]): Promise<UpsertResult> {
+  async upsertPapers(papers: readonly Paper[], options: UpsertOptions = {}): Promise<UpsertResult> {
     // Validate the whole batch before writing any of it: a bad paper must not leave half a batch behind.
     const valid = papers.map((p) => paperSchema.parse(p));
     const now = this.now().toISOString();
@@ -120,6 +127,7 @@ export class SqliteStore implements PaperStore {
       const plan = planUpsert(
         known.map((r) => ({ key: r.rowid, paper: rowToPaper(r) })),
         valid,
+        options.listedOn,
       );
       const insert = this.stmt(
         `INSERT INTO papers (id, arxiv_id, title_key, title, abstract, authors, keywords, author_count, org_id,
@@ -131,15 +139,32 @@ export class SqliteStore implements PaperStore {
       for (const u of plan.updates) {
         // Text columns are assigned only when they changed, so the FTS update trigger fires only then.
         const textSet = u.textChanged
-          ? 'title = @title, abstract = @abstract, authors = @authors, keywords = @keywords,'
+          ? `title = @title, abstract = @abstract, authors = @authors, keywords = @keywords, org_id = @org_id,
+             org_name = @org_name, arxiv_id = @arxiv_id,`
           : '';
         this.stmt(
-          `UPDATE papers SET id = @id, arxiv_id = @arxiv_id, title_key = @title_key, ${textSet}
-            author_count = @author_count, org_id = @org_id, org_name = @org_name, published_at = @published_at,
+          `UPDATE papers SET id = @id, title_key = @title_key, ${textSet}
+            author_count = @author_count, published_at = @published_at,
             feed_date = @feed_date, upvotes = @upvotes, comments = @comments, extras = @extras, updated_at = @now
            WHERE rowid = @rowid`,
         ).run({ ...paperToRow(u.paper), now, rowid: u.key });
       }
+      // Abbreviations are re-learned from every paper whose text is new or changed.
+      const learned = [...plan.inserts, ...plan.updates.filter((u) => u.textChanged).map((u) => u.paper)];
+      const paperRowid = '(SELECT rowid FROM papers WHERE id = ?)';
+      const forget = this.stmt(`DELETE FROM abbreviations WHERE paper_rowid = ${paperRowid}`);
+      for (const p of learned) forget.run(p.id);
+      const learn = this.stmt(
+        `INSERT OR IGNORE INTO abbreviations (paper_rowid, short, long_key, long) VALUES (${paperRowid}, ?, ?, ?)`,
+      );
+      for (const a of abbreviationRows(learned)) learn.run(a.paper_id, a.short, a.long_key, a.long);
+      // The spelling vocabulary counts a paper's words once, when it arrives; changed text adds new words.
+      const count = this.stmt(
+        'INSERT INTO words (word, papers) VALUES (?, 1) ON CONFLICT(word) DO UPDATE SET papers = papers + 1',
+      );
+      for (const p of plan.inserts) for (const w of vocabularyWords(p)) count.run(w);
+      const add = this.stmt('INSERT INTO words (word, papers) VALUES (?, 1) ON CONFLICT(word) DO NOTHING');
+      for (const u of plan.updates) if (u.textChanged) for (const w of vocabularyWords(u.paper)) add.run(w);
       for (const r of plan.renames) {
         // A title-keyed paper learned its arXiv id: everything that pointed at the old id follows.
         this.stmt('UPDATE posts SET paper_id = ? WHERE paper_id = ?').run(r.to, r.from);
@@ -174,7 +199,13 @@ export class SqliteStore implements PaperStore {
     return ranked.flatMap((r) => {
       const row = byRowid.get(r.rowid);
       return row
-        ? [{ paper: rowToPaper(row), relevance: r.relevance, titleMatch: containsAll(row.title, query.must) }]
+        ? [
+            {
+              paper: rowToPaper(row),
+              relevance: r.relevance,
+              titleMatch: containsAll(row.title, query.must, query.alternatives),
+            },
+          ]
         : [];
     });
   }
@@ -206,6 +237,25 @@ export class SqliteStore implements PaperStore {
       if (paper) out.push({ paper, sharedVoters: row.n });
     }
     return out;
+  }
+
+  async abbreviations(
+    shorts: readonly string[],
+    longKeys: readonly string[],
+    minPapers: number,
+  ): Promise<AbbreviationCount[]> {
+    if (shorts.length === 0 && longKeys.length === 0) return [];
+    return this.stmt(
+      `SELECT short, long_key AS longKey, MIN(long) AS long, COUNT(*) AS papers FROM abbreviations
+       WHERE short IN (SELECT value FROM json_each(?)) OR long_key IN (SELECT value FROM json_each(?))
+       GROUP BY short, long_key HAVING COUNT(*) >= ?`,
+    ).all(JSON.stringify(shorts), JSON.stringify(longKeys), minPapers) as AbbreviationCount[];
+  }
+
+  async vocabulary(first: string, minLength: number, maxLength: number): Promise<VocabularyWord[]> {
+    return this.stmt(
+      'SELECT word, papers FROM words WHERE substr(word, 1, 1) = ? AND length(word) BETWEEN ? AND ?',
+    ).all(first, minLength, maxLength) as VocabularyWord[];
   }
 
   async papersOnFeedDate(date: string): Promise<StoredPaper[]> {
@@ -602,6 +652,7 @@ function migrate(db: Db): void {
     db.transaction(() => {
       if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return;
       db.exec(m.sql);
+      m.backfill?.(db);
       db.pragma(`user_version = ${m.version}`);
     }).immediate();
   }
