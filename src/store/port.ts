@@ -1,7 +1,10 @@
 import type { Paper } from '../papers/paper.ts';
 import type { SearchQuery } from '../papers/search-query.ts';
 
+import type { WatchStore } from './watch-port.ts';
+
 export { StoreUnavailableError } from './errors.ts';
+export type * from './watch-port.ts';
 
 /** A platform-qualified channel id, e.g. `slack:C123` or `discord:987654321`. */
 export type ChannelRef = string;
@@ -140,9 +143,9 @@ export interface RoundupRecord extends RoundupSummary {
  * port; every write is atomic. A method that fails because the database cannot be used just now (locked,
  * unreachable, restarting) rejects with StoreUnavailableError, the driver's error as its `cause`; other
  * failures reject with what the driver threw. One contract suite (test/contract/store.contract.ts) runs
- * against each.
+ * against each. Watches and their delivery ledger are in {@link WatchStore} (watch-port.ts).
  */
-export interface PaperStore {
+export interface PaperStore extends WatchStore {
   /**
    * Inserts or updates papers. Idempotent: the same paper again is `unchanged`. A known field is never
    * erased by a source that lacks it (null / empty), and a paper first seen without an arXiv id is merged

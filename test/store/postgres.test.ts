@@ -2,7 +2,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
-import { storeContract } from '../contract/store.contract.ts';
+import { type StoreUnderTest, storeContract } from '../contract/store.contract.ts';
+import { watchStoreContract } from '../contract/watch-store.contract.ts';
 import { startTcpProxy, type TcpProxy } from '../faults/tcp-proxy.ts';
 import { ADMIN_URL, ageLeasesAndClaims, postgresAvailable, throwawayDatabase } from './postgres-db.ts';
 
@@ -24,7 +25,7 @@ const suite = available.ok ? describe : describe.skip;
 
 // Without a reachable server the suite is reported as skipped, with the reason in its name.
 suite(available.ok ? 'PostgreSQL' : `PostgreSQL: skipped, ${available.reason}`, () => {
-  storeContract('PostgreSQL', async () => {
+  const openPostgres = async (): Promise<StoreUnderTest> => {
     const direct = await throwawayDatabase();
     const url = await throughProxy(direct);
     const now = () => new Date('2026-01-05T08:00:00.000Z');
@@ -39,7 +40,9 @@ suite(available.ok ? 'PostgreSQL' : `PostgreSQL: skipped, ${available.reason}`, 
         };
       },
     };
-  });
+  };
+  storeContract('PostgreSQL', openPostgres);
+  watchStoreContract('PostgreSQL', openPostgres);
 
   describe('hosts whose clocks disagree', () => {
     const HOUR = 3_600_000;

@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
-import { storeContract } from '../contract/store.contract.ts';
+import { type StoreUnderTest, storeContract } from '../contract/store.contract.ts';
+import { watchStoreContract } from '../contract/watch-store.contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,7 +18,7 @@ let n = 0;
  */
 const busyTimeoutMs = 100;
 
-storeContract('SQLite', async () => {
+const openSqlite = async (): Promise<StoreUnderTest> => {
   const file = join(dir, `store-${n++}.db`);
   // One file on one host: leases and claims are timed by the host's clock, which the suite moves.
   const clock = { now: new Date('2026-01-05T08:00:00.000Z') };
@@ -38,7 +39,9 @@ storeContract('SQLite', async () => {
       };
     },
   };
-});
+};
+storeContract('SQLite', openSqlite);
+watchStoreContract('SQLite', openSqlite);
 
 describe('SQLite file', () => {
   it('creates its folder, survives reopening, and migrates only once', async () => {

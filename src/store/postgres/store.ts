@@ -19,6 +19,7 @@ import type {
   StoredPaper,
   TopEntry,
   UpsertResult,
+  WatchStore,
 } from '../port.ts';
 import {
   type PaperRow,
@@ -36,6 +37,7 @@ import { POSTGRES_MIGRATIONS } from './migrations.ts';
 import { createPool, inTransaction, type Queryable, withClient } from './pool.ts';
 import { toTsQuery } from './tsquery.ts';
 import { isPostgresUnavailable } from './unavailable.ts';
+import { PostgresWatches } from './watches.ts';
 
 const TEAM_VOTES = `(SELECT COUNT(DISTINCT r.user_ref)::int FROM posts p JOIN reactions r ON r.message = p.message
   WHERE p.paper_id = papers.id) AS team_votes`;
@@ -74,11 +76,16 @@ export interface PostgresStoreOptions {
  * Every method rejects with StoreUnavailableError when the server cannot be used just now.
  */
 export class PostgresStore implements PaperStore {
+  /** Watches and their delivery ledger (watches.ts), behind the methods below. */
+  private readonly watches: PostgresWatches;
+
   private constructor(
     private readonly pool: pg.Pool,
     private readonly now: () => Date,
     private readonly logger: Logger | undefined,
-  ) {}
+  ) {
+    this.watches = new PostgresWatches({ pool, logger, paperColumns: PAPER_COLUMNS });
+  }
 
   /**
    * Connects, checks the database answers, and applies migrations under an advisory lock. Fails with
@@ -149,6 +156,11 @@ export class PostgresStore implements PaperStore {
       for (const r of plan.renames) {
         await c.query('UPDATE posts SET paper_id = $1 WHERE paper_id = $2', [r.to, r.from]);
         await c.query('UPDATE roundup_items SET paper_id = $1 WHERE paper_id = $2', [r.to, r.from]);
+        await c.query(
+          `UPDATE watch_matches m SET paper_id = $1 WHERE paper_id = $2
+             AND NOT EXISTS (SELECT 1 FROM watch_matches o WHERE o.owner = m.owner AND o.paper_id = $1)`,
+          [r.to, r.from],
+        );
       }
       return { inserted: plan.inserted, updated: plan.updated, unchanged: plan.unchanged };
     });
@@ -483,6 +495,24 @@ export class PostgresStore implements PaperStore {
   async releaseLease(name: string, holder: string): Promise<void> {
     await this.pool.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
   }
+
+  // Watches: see WatchStore (src/store/watch-port.ts) and PostgresWatches.
+  addWatch: WatchStore['addWatch'] = (...a) => this.watches.addWatch(...a);
+  listWatches: WatchStore['listWatches'] = (...a) => this.watches.listWatches(...a);
+  removeWatch: WatchStore['removeWatch'] = (...a) => this.watches.removeWatch(...a);
+  activeWatches: WatchStore['activeWatches'] = () => this.watches.activeWatches();
+  getWatcher: WatchStore['getWatcher'] = (...a) => this.watches.getWatcher(...a);
+  saveWatcher: WatchStore['saveWatcher'] = (...a) => this.watches.saveWatcher(...a);
+  countMatching: WatchStore['countMatching'] = (...a) => this.watches.countMatching(...a);
+  watchCursor: WatchStore['watchCursor'] = () => this.watches.watchCursor();
+  papersAfter: WatchStore['papersAfter'] = (...a) => this.watches.papersAfter(...a);
+  recordWatchMatches: WatchStore['recordWatchMatches'] = (...a) => this.watches.recordWatchMatches(...a);
+  watchMatchCounts: WatchStore['watchMatchCounts'] = (...a) => this.watches.watchMatchCounts(...a);
+  ownersToDeliver: WatchStore['ownersToDeliver'] = () => this.watches.ownersToDeliver();
+  claimWatchDelivery: WatchStore['claimWatchDelivery'] = (...a) => this.watches.claimWatchDelivery(...a);
+  renewWatchDelivery: WatchStore['renewWatchDelivery'] = (...a) => this.watches.renewWatchDelivery(...a);
+  finishWatchDelivery: WatchStore['finishWatchDelivery'] = (...a) => this.watches.finishWatchDelivery(...a);
+  getWatchDelivery: WatchStore['getWatchDelivery'] = (...a) => this.watches.getWatchDelivery(...a);
 
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();
