@@ -5,6 +5,7 @@ import { shareCommand } from './share.ts';
 import { todayCommand } from './today.ts';
 import { topCommand } from './top.ts';
 import type { CommandDefinition } from './types.ts';
+import { watchCommand } from './watch.ts';
 
 export { parseCommandText, resolveOptions, usageOf } from './parse.ts';
 
@@ -18,5 +19,6 @@ export const COMMANDS: readonly CommandDefinition[] = [
   topCommand,
   shareCommand,
   roundupCommand,
+  watchCommand,
   createHelpCommand(() => COMMANDS),
 ];

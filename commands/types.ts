@@ -38,6 +38,8 @@ export interface CommandContext {
   canManageChannel: boolean;
   /** Time and zone a channel's roundup starts with, and the channels configured to have one. */
   roundupDefaults: { time: string; timezone: string; channels: readonly string[] };
+  /** Watches one person may have (WATCH_LIMIT); absent: the default of commands/watch.ts. */
+  watchLimit?: number;
 }
 
 /**

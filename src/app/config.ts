@@ -53,6 +53,7 @@ const CORE_ENV = {
     z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
   ),
   ROUNDUP_CATCH_UP_HOURS: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(48).default(6)),
+  WATCH_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1000).default(20)),
 };
 
 type CoreEnv = { [K in keyof typeof CORE_ENV]: z.output<(typeof CORE_ENV)[K]> } & {
@@ -84,6 +85,8 @@ export interface CoreConfig {
   /** Normalised emoji names that count as an upvote. */
   upvoteEmoji: string[];
   roundup: RoundupDefaults;
+  /** Watches one person may have. */
+  watchLimit: number;
 }
 
 /** Core settings, plus one key per platform: its settings, or undefined when it is not configured. */
@@ -147,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timezone: c.ROUNDUP_TIMEZONE,
       catchUpMs: c.ROUNDUP_CATCH_UP_HOURS * 3_600_000,
     },
+    watchLimit: c.WATCH_LIMIT,
   };
 }
 

@@ -35,6 +35,8 @@ export interface BotDeps {
   commands?: readonly CommandDefinition[];
   /** Time and zone a channel's roundup starts with, and configured channels; default 09:00 UTC, none. */
   roundupDefaults?: { time: string; timezone: string; channels: readonly string[] };
+  /** Watches one person may have; default that of commands/watch.ts. */
+  watchLimit?: number;
 }
 
 function ephemeral(text: string): Reply {
@@ -112,6 +114,7 @@ export class Bot {
       userName: invocation.userName,
       canManageChannel: invocation.canManageChannel,
       roundupDefaults: this.#deps.roundupDefaults ?? { time: '09:00', timezone: 'UTC', channels: [] },
+      ...(this.#deps.watchLimit === undefined ? {} : { watchLimit: this.#deps.watchLimit }),
     };
     let reply: Reply;
     try {
@@ -140,11 +143,25 @@ export class Bot {
         visibility: 'channel',
         papers: [{ paper, sharedBy: action.user, sharedByName: action.userName }],
       };
-      return await this.#publish(platform, action.channel, reply, 'search-share', action.user);
+      const channel = await this.#shareTarget(action);
+      if (!channel) return ephemeral('Share it from a channel: search for it there with /papers.');
+      return await this.#publish(platform, channel, reply, 'search-share', action.user);
     } catch (error) {
       this.#logger.error({ err: error, paperId: action.paperId, channel: action.channel }, 'share failed');
       return ephemeral('Something went wrong while sharing that paper. It has been logged; try again.');
     }
+  }
+
+  /**
+   * Where a Share button posts: the channel it was pressed in, except in the person's DM of watch matches,
+   * where it posts in the channel they set up their latest watch in (a DM has no audience to share with).
+   * Null when pressed in that DM with no watch left.
+   */
+  async #shareTarget(action: ShareAction): Promise<string | null> {
+    const watcher = await this.#deps.store.getWatcher(action.user);
+    if (!watcher?.dmChannel || watcher.dmChannel !== action.channel) return action.channel;
+    const watches = await this.#deps.store.listWatches(action.user);
+    return watches.at(-1)?.channel ?? null;
   }
 
   /** Asks the typed option of the named subcommand for suggestions; see InboundHandlers.onSuggest. */

@@ -36,7 +36,7 @@ export interface SearchHit {
 }
 
 /** Why a message was posted: votes count on all of them. */
-export type PostKind = 'share' | 'search-share' | 'roundup' | 'roundup-header' | 'feed';
+export type PostKind = 'share' | 'search-share' | 'roundup' | 'roundup-header' | 'feed' | 'watch';
 
 export interface PostRecord {
   message: MessageRef;

@@ -26,6 +26,8 @@ export interface WatcherSettings {
   paused: boolean;
   /** Why the watches were paused when the bot paused them (the person cannot be sent a DM); null otherwise. */
   pausedReason: string | null;
+  /** The person's DM channel once a delivery reached it: a Share pressed there posts in the watch's channel. */
+  dmChannel: string | null;
   updatedAt: string;
 }
 
@@ -126,7 +128,10 @@ export interface WatchStore {
   getWatchDelivery(
     id: number,
   ): Promise<
-    | (Omit<WatchDelivery, 'resumed'> & { state: 'claimed' | 'sent' | 'undeliverable'; message: string | null })
+    | (Omit<WatchDelivery, 'resumed'> & {
+        state: 'claimed' | 'sent' | 'undeliverable';
+        message: string | null;
+      })
     | null
   >;
 }

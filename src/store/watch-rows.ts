@@ -16,6 +16,7 @@ export interface WatcherRow {
   timezone: string;
   paused: number | boolean;
   paused_reason: string | null;
+  dm_channel: string | null;
   updated_at: string;
 }
 
@@ -49,6 +50,7 @@ export function rowToWatcher(r: WatcherRow): WatcherSettings {
     timezone: r.timezone,
     paused: r.paused === true || r.paused === 1,
     pausedReason: r.paused_reason,
+    dmChannel: r.dm_channel,
     updatedAt: r.updated_at,
   };
 }

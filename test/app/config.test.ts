@@ -14,7 +14,14 @@ describe('loadConfig', () => {
       slack: undefined,
       discord: undefined,
       roundup: { channels: [], time: '09:00', timezone: 'UTC', catchUpMs: 6 * 3_600_000 },
+      watchLimit: 20,
     });
+  });
+
+  it('GIVEN WATCH_LIMIT THEN uses it, and refuses one that is not a whole number from 1', () => {
+    expect(loadConfig({ WATCH_LIMIT: '5' }).watchLimit).toBe(5);
+    expect(() => loadConfig({ WATCH_LIMIT: '0' })).toThrow(/WATCH_LIMIT/);
+    expect(() => loadConfig({ WATCH_LIMIT: 'many' })).toThrow(/WATCH_LIMIT/);
   });
 
   it('GIVEN values THEN uses them, trimming a trailing slash and treating blanks as unset', () => {

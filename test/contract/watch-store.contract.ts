@@ -33,7 +33,10 @@ export function watchStoreContract(name: string, open: () => Promise<StoreUnderT
       const b = await store.addWatch(ANN, '"machine unlearning"', 'slack:C1', 2);
       expect(await store.addWatch(ANN, 'third', 'slack:C1', 2)).toBeNull();
       expect(await store.addWatch(BOB, 'third', 'slack:C2', 2)).not.toBeNull();
-      expect((await store.listWatches(ANN)).map((w) => w.query)).toEqual(['diffusion', '"machine unlearning"']);
+      expect((await store.listWatches(ANN)).map((w) => w.query)).toEqual([
+        'diffusion',
+        '"machine unlearning"',
+      ]);
       expect(await store.removeWatch(BOB, a!.id)).toBe(false);
       expect(await store.removeWatch(ANN, a!.id)).toBe(true);
       expect((await store.listWatches(ANN)).map((w) => w.id)).toEqual([b!.id]);
@@ -50,6 +53,7 @@ export function watchStoreContract(name: string, open: () => Promise<StoreUnderT
         timezone: 'Europe/Berlin',
         paused: true,
         pausedReason: 'cannot_dm',
+        dmChannel: 'slack:D1',
         updatedAt: '2026-01-05T08:00:00.000Z',
       };
       await store.saveWatcher(settings);
@@ -123,7 +127,9 @@ export function watchStoreContract(name: string, open: () => Promise<StoreUnderT
       // While run-1's lease lives, nobody else gets it, and no second delivery is planned.
       expect(await store.claimWatchDelivery(ANN, 'run-2', 30_000, { key: 'k2', localDate: null })).toBeNull();
       // New matches arriving meanwhile wait for the next delivery.
-      await store.recordWatchMatches(from + 1, from + 2, [{ owner: ANN, paperId: 'p3', watchId: 1, query: 'a' }]);
+      await store.recordWatchMatches(from + 1, from + 2, [
+        { owner: ANN, paperId: 'p3', watchId: 1, query: 'a' },
+      ]);
       expect(await store.renewWatchDelivery(first!.id, 'run-1', 30_000)).toBe(true);
       await sut.elapse(31_000);
       const resumed = await store.claimWatchDelivery(ANN, 'run-2', 30_000, { key: 'k2', localDate: null });
@@ -148,7 +154,9 @@ export function watchStoreContract(name: string, open: () => Promise<StoreUnderT
       await store.recordWatchMatches(from, from + 1, [{ owner: ANN, paperId: 'p1', watchId: 1, query: 'a' }]);
       const d = await store.claimWatchDelivery(ANN, 'run-1', 30_000, { key: 'k1', localDate: '2026-01-05' });
       await store.finishWatchDelivery(d!.id, { state: 'sent', message: 'm1' });
-      await store.recordWatchMatches(from + 1, from + 2, [{ owner: ANN, paperId: 'p2', watchId: 1, query: 'a' }]);
+      await store.recordWatchMatches(from + 1, from + 2, [
+        { owner: ANN, paperId: 'p2', watchId: 1, query: 'a' },
+      ]);
       const again = { key: 'k2', localDate: '2026-01-05' };
       expect(await store.claimWatchDelivery(ANN, 'run-1', 30_000, again)).toBeNull();
       const tomorrow = { key: 'k3', localDate: '2026-01-06' };
@@ -158,7 +166,9 @@ export function watchStoreContract(name: string, open: () => Promise<StoreUnderT
     it('drops a removed watch’s undelivered matches, and a paused person is not delivered to', async () => {
       const w = await store.addWatch(ANN, 'a', 'slack:C1', 5);
       const from = await store.watchCursor();
-      await store.recordWatchMatches(from, from + 1, [{ owner: ANN, paperId: 'p1', watchId: w!.id, query: 'a' }]);
+      await store.recordWatchMatches(from, from + 1, [
+        { owner: ANN, paperId: 'p1', watchId: w!.id, query: 'a' },
+      ]);
       await store.saveWatcher({
         owner: ANN,
         mode: 'instant',
@@ -166,6 +176,7 @@ export function watchStoreContract(name: string, open: () => Promise<StoreUnderT
         timezone: 'UTC',
         paused: true,
         pausedReason: null,
+        dmChannel: null,
         updatedAt: '2026-01-05T08:00:00.000Z',
       });
       expect(await store.ownersToDeliver()).toEqual([]);
@@ -177,6 +188,7 @@ export function watchStoreContract(name: string, open: () => Promise<StoreUnderT
         timezone: 'UTC',
         paused: false,
         pausedReason: null,
+        dmChannel: null,
         updatedAt: '2026-01-05T08:00:00.000Z',
       });
       expect(await store.ownersToDeliver()).toEqual([]);

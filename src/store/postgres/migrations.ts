@@ -151,6 +151,7 @@ CREATE TABLE watchers (
   timezone      TEXT NOT NULL,
   paused        BOOLEAN NOT NULL,
   paused_reason TEXT,
+  dm_channel    TEXT,
   updated_at    TEXT NOT NULL
 );
 

@@ -78,10 +78,10 @@ export class PostgresWatches implements WatchStore {
     return this.#tx(async (c) => {
       const r = await c.query('DELETE FROM watches WHERE owner = $1 AND id = $2', [owner, id]);
       if (r.rowCount !== 1) return false;
-      await c.query(
-        'DELETE FROM watch_matches WHERE owner = $1 AND watch_id = $2 AND delivery_id IS NULL',
-        [owner, id],
-      );
+      await c.query('DELETE FROM watch_matches WHERE owner = $1 AND watch_id = $2 AND delivery_id IS NULL', [
+        owner,
+        id,
+      ]);
       return true;
     });
   }
@@ -101,12 +101,12 @@ export class PostgresWatches implements WatchStore {
 
   async saveWatcher(s: WatcherSettings): Promise<void> {
     await this.#d.pool.query(
-      `INSERT INTO watchers (owner, mode, time, timezone, paused, paused_reason, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO watchers (owner, mode, time, timezone, paused, paused_reason, dm_channel, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (owner) DO UPDATE SET mode = excluded.mode, time = excluded.time,
          timezone = excluded.timezone, paused = excluded.paused, paused_reason = excluded.paused_reason,
-         updated_at = excluded.updated_at`,
-      [s.owner, s.mode, s.time, s.timezone, s.paused, s.pausedReason, s.updatedAt],
+         dm_channel = excluded.dm_channel, updated_at = excluded.updated_at`,
+      [s.owner, s.mode, s.time, s.timezone, s.paused, s.pausedReason, s.dmChannel, s.updatedAt],
     );
   }
 

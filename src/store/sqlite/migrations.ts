@@ -167,6 +167,7 @@ CREATE TABLE watchers (
   timezone      TEXT NOT NULL,
   paused        INTEGER NOT NULL,
   paused_reason TEXT,
+  dm_channel    TEXT,
   updated_at    TEXT NOT NULL
 );
 

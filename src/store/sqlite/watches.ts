@@ -98,11 +98,11 @@ export class SqliteWatches implements WatchStore {
   async saveWatcher(s: WatcherSettings): Promise<void> {
     this.#d
       .stmt(
-        `INSERT INTO watchers (owner, mode, time, timezone, paused, paused_reason, updated_at)
-         VALUES (@owner, @mode, @time, @timezone, @paused, @pausedReason, @updatedAt)
+        `INSERT INTO watchers (owner, mode, time, timezone, paused, paused_reason, dm_channel, updated_at)
+         VALUES (@owner, @mode, @time, @timezone, @paused, @pausedReason, @dmChannel, @updatedAt)
          ON CONFLICT(owner) DO UPDATE SET mode = excluded.mode, time = excluded.time,
            timezone = excluded.timezone, paused = excluded.paused, paused_reason = excluded.paused_reason,
-           updated_at = excluded.updated_at`,
+           dm_channel = excluded.dm_channel, updated_at = excluded.updated_at`,
       )
       .run({ ...s, paused: s.paused ? 1 : 0 });
   }
@@ -254,7 +254,9 @@ export class SqliteWatches implements WatchStore {
   }
 
   async getWatchDelivery(id: number) {
-    const row = this.#d.stmt('SELECT * FROM watch_deliveries WHERE id = ?').get(id) as DeliveryRow | undefined;
+    const row = this.#d.stmt('SELECT * FROM watch_deliveries WHERE id = ?').get(id) as
+      | DeliveryRow
+      | undefined;
     if (!row) return null;
     const { resumed: _, ...delivery } = toDelivery(row, this.#d.stmt(ITEMS).all(id) as MatchItemRow[], false);
     return { ...delivery, state: row.state as 'claimed' | 'sent' | 'undeliverable', message: row.message };
