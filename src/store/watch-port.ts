@@ -125,9 +125,7 @@ export interface WatchStore {
     outcome: { state: 'sent'; message: string } | { state: 'undeliverable'; note: string },
   ): Promise<void>;
   /** A delivery as the ledger holds it, with its state and message; null when unknown. */
-  getWatchDelivery(
-    id: number,
-  ): Promise<
+  getWatchDelivery(id: number): Promise<
     | (Omit<WatchDelivery, 'resumed'> & {
         state: 'claimed' | 'sent' | 'undeliverable';
         message: string | null;
