@@ -8,7 +8,8 @@ import { type CompiledWatch, type PaperText, paperText, watchMatches } from './c
  * watch look only at the papers holding its rarest required token in this batch, and a watch with a token
  * no new paper holds costs one lookup. (An index of watches by token would need the same verification and
  * a choice of token made without knowing the batch; indexing the batch picks the best token every time.)
- * A person gets a paper once, through their first watch (lowest id) that matches it.
+ * A person gets a paper once, through their first watch (lowest id) that matches it, and a watch only
+ * papers the archive first saw once it existed.
  */
 export function matchNewPapers(
   watches: readonly CompiledWatch[],
@@ -29,6 +30,8 @@ export function matchNewPapers(
     if (!candidates) continue;
     for (const i of candidates) {
       const text = texts[i] as PaperText;
+      // A watch is for papers from its creation on: the confirmation already showed the older ones.
+      if (text.paper.firstSeenAt && text.paper.firstSeenAt < w.watch.createdAt) continue;
       if (!watchMatches(w, text)) continue;
       const key = `${w.watch.owner}\u0000${text.paper.id}`;
       const earlier = found.get(key);

@@ -202,7 +202,8 @@ function route_(world: RestWorld, method: string, route: string, body: unknown):
   if (method === 'GET' && route === '/users/@me') return { status: 200, body: world.botUser };
   if (method === 'POST' && route === '/users/@me/channels') {
     const recipient = typeof json.recipient_id === 'string' ? json.recipient_id : '';
-    if (!/^\d{1,20}$/.test(recipient)) return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
+    if (!/^\d{1,20}$/.test(recipient))
+      return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
     const open = [...world.directChannels.values()].find((c) => c.recipients?.[0]?.id === recipient);
     if (open) return { status: 200, body: open };
     const dm: APIDMChannel = {
