@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PaperStore } from '../../src/store/port.ts';
 import { parseSearchQuery } from '../../src/papers/search-query.ts';
+import type { PaperStore } from '../../src/store/port.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const DAILY = new URL('../fixtures/hf-daily-papers-2024-10-25.json', import.meta.url);
@@ -39,7 +39,9 @@ export function ingestInChild(dbPath: string, file: string): Promise<string> {
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`ingest exited ${code}: ${out}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`ingest exited ${code}: ${out}`)),
+    );
   });
 }
 
@@ -47,9 +49,16 @@ export function ingestInChild(dbPath: string, file: string): Promise<string> {
  * The ids of papers the archive's own full-text search finds for `query` that are not in `before`: what a
  * watch set before those papers arrived should deliver (an oracle independent of the watch matcher).
  */
-export async function searchFinds(store: PaperStore, query: string, before: ReadonlySet<string>): Promise<string[]> {
+export async function searchFinds(
+  store: PaperStore,
+  query: string,
+  before: ReadonlySet<string>,
+): Promise<string[]> {
   const parsed = parseSearchQuery(query);
   if (!parsed.ok) throw new Error(parsed.error);
   const hits = await store.search(parsed.query, 1000);
-  return hits.map((h) => h.paper.id).filter((id) => !before.has(id)).sort();
+  return hits
+    .map((h) => h.paper.id)
+    .filter((id) => !before.has(id))
+    .sort();
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.ts';
 import { Watcher } from '../../src/watch/watcher.ts';
-import { startSlackHarness, type SlackHarness } from '../adapters/slack/harness.ts';
+import { type SlackHarness, startSlackHarness } from '../adapters/slack/harness.ts';
 import { directChannelOf } from '../fakes/slack-api.ts';
 import { until } from '../multi/until.ts';
 import { feedFiles, ingestInChild, searchFinds } from './cli-ingest.ts';
@@ -13,7 +13,8 @@ import { feedFiles, ingestInChild, searchFinds } from './cli-ingest.ts';
 function shownIds(blocks: unknown): string[] {
   const ids: string[] = [];
   for (const block of blocks as { accessory?: { action_id?: string; value?: string } }[])
-    if (block.accessory?.action_id === 'share_paper' && block.accessory.value) ids.push(block.accessory.value);
+    if (block.accessory?.action_id === 'share_paper' && block.accessory.value)
+      ids.push(block.accessory.value);
   return ids.sort();
 }
 
@@ -38,8 +39,7 @@ describe('watches on Slack', () => {
     w.start();
     return w;
   };
-  const dmsTo = (user: string) =>
-    h.api.messages.filter((m) => m.channel === directChannelOf(user));
+  const dmsTo = (user: string) => h.api.messages.filter((m) => m.channel === directChannelOf(user));
   const reply = async (text: string, user: string) => {
     const { responseUrl } = await h.command(text, { user, channel: 'C0GENERAL' });
     const call = await h.api.waitFor((c) => c.method === 'respond' && responseUrl.endsWith(c.path));
@@ -62,7 +62,9 @@ describe('watches on Slack', () => {
     const before = new Set((await h.store.papersAfter(0, 1000)).map((n) => n.paper.id));
     expect(await reply('watch hallucinations', 'U0ALICE')).toContain('Watching “hallucinations”');
     expect(await reply('watch "language models" -rlhf', 'U0BOB')).toContain('Watching');
-    expect(await reply('watch quantum chromodynamics', 'U0CAROL')).toContain('No archived paper matches it yet');
+    expect(await reply('watch quantum chromodynamics', 'U0CAROL')).toContain(
+      'No archived paper matches it yet',
+    );
     h.api.refuse('U0DAVE', 'user_disabled', 'conversations.open');
     await reply('watch llms', 'U0DAVE');
 
@@ -99,11 +101,14 @@ describe('watches on Slack', () => {
 
   it('counts a keycap reaction on the DM as a vote, and Share posts in the channel the watch was set in', async () => {
     const dm = dmsTo('U0BOB')[0]!;
-    const first = shownIds(dm.blocks).length > 1 ? await h.store.getPost(`slack:${dm.channel}:${dm.ts}#1`) : null;
+    const first =
+      shownIds(dm.blocks).length > 1 ? await h.store.getPost(`slack:${dm.channel}:${dm.ts}#1`) : null;
     const target = first?.paperId ?? (await h.store.getPost(`slack:${dm.channel}:${dm.ts}`))?.paperId;
     expect(target).toBeTruthy();
     const emoji = first ? 'one' : '+1';
-    expect((await h.reaction('reaction_added', { channel: dm.channel, ts: dm.ts }, 'U0BOB', emoji)).status).toBe(200);
+    expect(
+      (await h.reaction('reaction_added', { channel: dm.channel, ts: dm.ts }, 'U0BOB', emoji)).status,
+    ).toBe(200);
     await h.reactionsHandled(1);
     expect((await h.store.getPaper(target!))?.teamVotes).toBe(1);
 
