@@ -52,12 +52,16 @@ export function paperText(paper: StoredPaper): PaperText {
 }
 
 function holds(text: PaperText, phrase: readonly string[]): boolean {
-  if (phrase.length === 1) return text.tokens.has(phrase[0]!);
   // Every word present somewhere is a cheap necessary condition before the positional check.
-  return phrase.every((t) => text.tokens.has(t)) && text.fields.some((f) => containsPhrase(f, phrase));
+  for (const t of phrase) if (!text.tokens.has(t)) return false;
+  if (phrase.length === 1) return true;
+  for (const f of text.fields) if (containsPhrase(f, phrase)) return true;
+  return false;
 }
 
 /** Whether the paper has every required phrase and no excluded one, as the archive's search decides. */
 export function watchMatches(w: CompiledWatch, text: PaperText): boolean {
-  return w.must.every((p) => holds(text, p)) && !w.exclude.some((p) => holds(text, p));
+  for (const p of w.must) if (!holds(text, p)) return false;
+  for (const p of w.exclude) if (holds(text, p)) return false;
+  return true;
 }

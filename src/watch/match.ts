@@ -9,7 +9,7 @@ import { type CompiledWatch, type PaperText, paperText, watchMatches } from './c
  * no new paper holds costs one lookup. (An index of watches by token would need the same verification and
  * a choice of token made without knowing the batch; indexing the batch picks the best token every time.)
  * A person gets a paper once, through their first watch (lowest id) that matches it, and a watch only
- * papers the archive first saw once it existed.
+ * papers the archive first saw once it existed. Returned in the papers' order.
  */
 export function matchNewPapers(
   watches: readonly CompiledWatch[],
@@ -24,32 +24,33 @@ export function matchNewPapers(
       else postings.set(token, [i]);
     }
   });
-  const found = new Map<string, WatchMatch & { order: number; watchOrder: number }>();
-  for (const w of watches) {
+  // People as small integers, so a (person, paper) pair is one number: no string keys on the hot path.
+  const people = new Map<string, number>();
+  for (const w of watches) if (!people.has(w.watch.owner)) people.set(w.watch.owner, people.size);
+  const byPair = new Map<number, CompiledWatch>();
+  // Oldest watch first: the first to match a pair keeps it.
+  const ordered = [...watches].sort((a, b) => a.watch.id - b.watch.id);
+  for (const w of ordered) {
     const candidates = rarest(w, postings);
     if (!candidates) continue;
+    const person = people.get(w.watch.owner) as number;
     for (const i of candidates) {
+      const pair = i * people.size + person;
+      if (byPair.has(pair)) continue;
       const text = texts[i] as PaperText;
       // A watch is for papers from its creation on: the confirmation already showed the older ones.
       if (text.paper.firstSeenAt && text.paper.firstSeenAt < w.watch.createdAt) continue;
-      if (!watchMatches(w, text)) continue;
-      const key = `${w.watch.owner}\u0000${text.paper.id}`;
-      const earlier = found.get(key);
-      if (earlier && earlier.watchOrder <= w.watch.id) continue;
-      found.set(key, {
-        owner: w.watch.owner,
-        paperId: text.paper.id,
-        watchId: w.watch.id,
-        query: w.watch.query,
-        order: i,
-        watchOrder: w.watch.id,
-      });
+      if (watchMatches(w, text)) byPair.set(pair, w);
     }
   }
-  // In the papers' insertion order, so a delivery lists them as they arrived.
-  return [...found.values()]
-    .sort((a, b) => a.order - b.order || a.watchOrder - b.watchOrder)
-    .map(({ owner, paperId, watchId, query }) => ({ owner, paperId, watchId, query }));
+  const pairs = Float64Array.from(byPair.keys()).sort();
+  const out: WatchMatch[] = new Array(pairs.length);
+  pairs.forEach((pair, k) => {
+    const w = byPair.get(pair) as CompiledWatch;
+    const paper = (texts[Math.floor(pair / people.size)] as PaperText).paper;
+    out[k] = { owner: w.watch.owner, paperId: paper.id, watchId: w.watch.id, query: w.watch.query };
+  });
+  return out;
 }
 
 /** The papers holding the watch's rarest required token in this batch; null when some token is in none. */

@@ -53,7 +53,9 @@ describe('watches on the console', () => {
       for (const id of expected.slice(0, 10)) expect(dm).toContain(id);
       expect(dm).toContain('your watch “editing”');
       // A later tick finds nothing more: one DM.
-      await until(async () => (await reader.watchCursor()) === (await reader.papersAfter(0, 1000)).at(-1)?.seq);
+      await until(
+        async () => (await reader.watchCursor()) === (await reader.papersAfter(0, 1000)).at(-1)?.seq,
+      );
       expect(screen.split('[direct message]')).toHaveLength(2);
     } finally {
       await reader.close();
