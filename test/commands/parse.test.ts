@@ -121,6 +121,7 @@ describe('usageOf', () => {
       '/papers top [week|month|all]',
       '/papers share <paper> [note]',
       '/papers roundup [show|on|off|at|size|topics|days|mode|min-score] [value]',
+      '/papers watch [query]',
       '/papers help [subcommand]',
     ]);
   });
