@@ -46,13 +46,15 @@ afterAll(async () => {
 });
 
 describe('Discord platform over the fake gateway', () => {
-  it('identifies with the Guilds and GuildMessageReactions intents and keeps heartbeating', async () => {
+  it('identifies with the Guilds, GuildMessageReactions and DirectMessageReactions intents and keeps heartbeating', async () => {
     const identify = await fake.waitForFrame(
       (f) => f.kind === 'recv' && f.op === GatewayOpcodes.Identify,
       'IDENTIFY',
     );
     expect((identify.d as { intents: number }).intents).toBe(
-      GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessageReactions,
+      GatewayIntentBits.Guilds |
+        GatewayIntentBits.GuildMessageReactions |
+        GatewayIntentBits.DirectMessageReactions,
     );
     await fake.waitForFrame(
       (f) => f.kind === 'send' && f.op === GatewayOpcodes.HeartbeatAck,
