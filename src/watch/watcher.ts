@@ -55,9 +55,12 @@ export class Watcher {
     this.#now = deps.now ?? (() => new Date());
   }
 
+  /**
+   * Ticks every interval from now. The first tick waits one interval too: start-up (platforms connecting,
+   * the feed's first ingestion) goes first, and nothing a watch sends is late by more than that.
+   */
   start(): void {
     this.#timer = setInterval(() => void this.tick(), this.#d.intervalMs ?? 15_000);
-    void this.tick();
   }
 
   async stop(): Promise<void> {
