@@ -238,6 +238,11 @@ export class SlackPlatform implements ChatPlatform {
       return { sent: true, message: slackMessageRef(channel, ts), channel: `slack:${channel}` };
     } catch (error) {
       if (isUnreachable(error)) return { sent: false, unreachable: slackErrorCode(error) ?? 'unreachable' };
+      if (slackErrorCode(error) === 'missing_scope')
+        throw new Error(
+          'Slack refused to open a direct message (missing_scope): add im:write and im:history from adapters/slack/manifest.yml and reinstall the app',
+          { cause: error },
+        );
       throw error;
     }
   }
