@@ -111,6 +111,24 @@ describe('watches on Discord', () => {
     expect(body).toMatch(/your watch “.*language models/);
   });
 
+  it('counts a keycap reaction on the DM, in the DM channel, as the person’s vote', async () => {
+    const post = dmPosts()[0]!;
+    const message = post.response as { id: string; channel_id: string };
+    const first = await store.getPost(`discord:${message.channel_id}:${message.id}#1`);
+    expect(first?.paperId).toBeTruthy();
+    // As Discord sends it for a DM: no guild, the DM channel, the person who reacted.
+    fake.dispatch('MESSAGE_REACTION_ADD', {
+      user_id: fake.users.alice.user.id,
+      channel_id: message.channel_id,
+      message_id: message.id,
+      emoji: { id: null, name: '1️⃣' },
+      burst: false,
+      type: 0,
+      burst_colors: [],
+    });
+    await until(async () => ((await store.getPaper(first!.paperId!))?.teamVotes ?? 0) === 1);
+  });
+
   it('sends nothing twice after a restart and a second ingest of the same feed', async () => {
     await watcher.stop();
     watcher = start('instance-b');
