@@ -24,31 +24,37 @@ export function matchNewPapers(
       else postings.set(token, [i]);
     }
   });
-  // People as small integers, so a (person, paper) pair is one number: no string keys on the hot path.
-  const people = new Map<string, number>();
-  for (const w of watches) if (!people.has(w.watch.owner)) people.set(w.watch.owner, people.size);
-  const byPair = new Map<number, CompiledWatch>();
-  // Oldest watch first: the first to match a pair keeps it.
-  const ordered = [...watches].sort((a, b) => a.watch.id - b.watch.id);
+  // One person at a time, oldest watch first: the first of their watches to match a paper keeps it, and
+  // `taken[i]` (the person's turn that took paper i) answers "already theirs?" without a map of pairs.
+  const ordered = [...watches].sort((a, b) =>
+    a.watch.owner === b.watch.owner ? a.watch.id - b.watch.id : a.watch.owner < b.watch.owner ? -1 : 1,
+  );
+  const taken = new Int32Array(texts.length).fill(-1);
+  const byPaper: CompiledWatch[][] = texts.map(() => []);
+  let turn = -1;
+  let owner: string | null = null;
   for (const w of ordered) {
+    if (w.watch.owner !== owner) {
+      owner = w.watch.owner;
+      turn++;
+    }
     const candidates = rarest(w, postings);
     if (!candidates) continue;
-    const person = people.get(w.watch.owner) as number;
     for (const i of candidates) {
-      const pair = i * people.size + person;
-      if (byPair.has(pair)) continue;
+      if (taken[i] === turn) continue;
       const text = texts[i] as PaperText;
       // A watch is for papers from its creation on: the confirmation already showed the older ones.
       if (text.paper.firstSeenAt && text.paper.firstSeenAt < w.watch.createdAt) continue;
-      if (watchMatches(w, text)) byPair.set(pair, w);
+      if (!watchMatches(w, text)) continue;
+      taken[i] = turn;
+      (byPaper[i] as CompiledWatch[]).push(w);
     }
   }
-  const pairs = Float64Array.from(byPair.keys()).sort();
-  const out: WatchMatch[] = new Array(pairs.length);
-  pairs.forEach((pair, k) => {
-    const w = byPair.get(pair) as CompiledWatch;
-    const paper = (texts[Math.floor(pair / people.size)] as PaperText).paper;
-    out[k] = { owner: w.watch.owner, paperId: paper.id, watchId: w.watch.id, query: w.watch.query };
+  const out: WatchMatch[] = [];
+  byPaper.forEach((found, i) => {
+    const paperId = (texts[i] as PaperText).paper.id;
+    for (const w of found)
+      out.push({ owner: w.watch.owner, paperId, watchId: w.watch.id, query: w.watch.query });
   });
   return out;
 }
