@@ -84,7 +84,7 @@ export class PostgresStore implements PaperStore {
     private readonly now: () => Date,
     private readonly logger: Logger | undefined,
   ) {
-    this.watches = new PostgresWatches({ pool, logger, paperColumns: PAPER_COLUMNS });
+    this.watches = new PostgresWatches({ pool, logger, paperColumns: PAPER_COLUMNS, now });
   }
 
   /**

@@ -39,6 +39,11 @@ export interface PostgresWatchDeps {
   logger: Logger | undefined;
   /** The paper columns the store selects (with team votes). */
   paperColumns: string;
+  /**
+   * The clock papers' `first_seen_at` comes from: a watch's `created_at` is stamped by the same one, since
+   * a watch matches only papers first seen after it.
+   */
+  now: () => Date;
 }
 
 /** Watches and their delivery ledger on PostgreSQL; see WatchStore for each method's contract. */
@@ -59,9 +64,9 @@ export class PostgresWatches implements WatchStore {
       await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [CLAIM_LOCK + 1, owner]);
       const r = await c.query<WatchRow>(
         `INSERT INTO watches (owner, query, channel, created_at)
-         SELECT $1, $2, $3, ${NOW} WHERE (SELECT COUNT(*) FROM watches WHERE owner = $1) < $4
+         SELECT $1, $2, $3, $5 WHERE (SELECT COUNT(*) FROM watches WHERE owner = $1) < $4
          RETURNING *`,
-        [owner, query, channel, limit],
+        [owner, query, channel, limit, this.#d.now().toISOString()],
       );
       return r.rows[0] ? rowToWatch(r.rows[0]) : null;
     });
