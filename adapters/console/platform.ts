@@ -166,7 +166,9 @@ export class ConsolePlatform implements ChatPlatform {
       item,
       message: items.length === 1 ? message : `${message}#${i + 1}`,
     }));
-    this.#write(`[direct message] paperboy:\n${renderReply({ ...reply, papers: items })}`);
+    // Votes here land on the DM itself (no share first), so the search results' voting hint would mislead.
+    const shown = items.map((item) => ({ ...item, shareable: false }));
+    this.#write(`[direct message] paperboy:\n${renderReply({ ...reply, papers: shown })}`);
     return { sent: true, message, channel: CONSOLE_DIRECT };
   }
 
