@@ -80,13 +80,14 @@ async function send(
     const paper = await store.getPaper(item.paperId);
     if (paper) matched.push({ paper, query: item.query });
   }
-  if (matched.length === 0 || !platform.postDirect) {
+  if (!platform.postDirect || matched.length === 0) {
+    // Nothing can be sent: a platform without DMs, or papers that left the archive since they matched.
+    const note = platform.postDirect
+      ? 'its papers are no longer in the archive'
+      : `${platform.name} cannot send direct messages`;
     if (!platform.postDirect)
-      logger.warn(
-        { owner, platform: platform.name },
-        'this platform cannot send DMs; watch delivery skipped',
-      );
-    await store.finishWatchDelivery(delivery.id, { state: 'undeliverable', note: 'nothing left to send' });
+      logger.warn({ owner, platform: platform.name }, `${note}; watch delivery skipped`);
+    await store.finishWatchDelivery(delivery.id, { state: 'undeliverable', note });
     return 'nothing';
   }
   const today = localParts(deps.now(), settings.timezone).date;
