@@ -55,6 +55,8 @@ try {
     onReaction: async () => {},
     onReactionsCleared: async () => {},
     onSuggest: async () => [],
+    onLinks: async () => [],
+    onThreadReply: async () => {},
   });
   // A burst of rate-limit answers at the start, as Slack gives a workspace that posts too fast.
   api.script(

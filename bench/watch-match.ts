@@ -49,6 +49,7 @@ const createdAt = '2000-01-01T00:00:00.000Z';
 const papers: StoredPaper[] = syntheticPapers(PAPERS, 11).map((p) => ({
   ...p,
   teamVotes: 0,
+  teamReplies: 0,
   firstSeenAt: '2026-01-05T08:00:00.000Z',
 }));
 

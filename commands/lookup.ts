@@ -25,7 +25,10 @@ const HF_LOOKUP_MS = 4000;
  * service is stored, so it can be searched, voted on and ranked like any other. Service failures become a
  * sentence (and a log line), never an exception.
  */
-export async function lookUpPaper(ctx: CommandContext, id: string): Promise<Lookup> {
+export async function lookUpPaper(
+  ctx: Pick<CommandContext, 'store' | 'hf' | 'arxiv' | 'logger'>,
+  id: string,
+): Promise<Lookup> {
   const known = await ctx.store.getPaper(id);
   if (known) return { paper: known };
   const started = performance.now();

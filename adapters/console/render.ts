@@ -1,6 +1,7 @@
 import { displayText } from '../../src/chat/display-text.ts';
 import type { PaperItem, Reply } from '../../src/chat/platform.ts';
 import { paperLinks } from '../../src/papers/paper.ts';
+import type { TeamLine } from '../../src/papers/team-line.ts';
 
 /** The longest one-line summary shown under a title. */
 const SUMMARY_CHARS = 160;
@@ -67,7 +68,25 @@ export function renderItem(item: PaperItem, n: number): string[] {
     lines.push(`    Shared by ${who}${item.note ? `: “${clip(item.note, 500)}”` : ''}`);
   }
   if (item.voters?.length) lines.push(`    Voted by ${item.voters.join(', ')}`);
+  const team = item.team && teamLineText(item.team, { votes: !item.voters?.length });
+  if (team) lines.push(`    ${team}`);
   return lines.map(plain);
+}
+
+/** `Shared by console:you here · today · 👍 2 (console:you, +1) · 💬 1 reply`: the console knows no names. */
+export function teamLineText(team: TeamLine, show: { votes: boolean } = { votes: true }): string {
+  const parts: string[] = [];
+  if (team.share) {
+    const where = team.share.here ? ' here' : team.share.channel ? ` in ${team.share.channel}` : ' elsewhere';
+    parts.push(`Shared${team.share.by ? ` by ${team.share.by}` : ''}${where} · ${team.share.ago}`);
+  }
+  if (show.votes && team.votes > 0) {
+    const rest = team.votes - team.voters.length;
+    const names = [...team.voters, ...(rest > 0 && team.voters.length > 0 ? [`+${rest}`] : [])];
+    parts.push(`👍 ${team.votes}${names.length ? ` (${names.join(', ')})` : ''}`);
+  }
+  if (team.replies > 0) parts.push(`💬 ${plural(team.replies, 'reply').replace('replys', 'replies')}`);
+  return parts.join(' · ');
 }
 
 /**

@@ -25,6 +25,7 @@ import type {
 import { type Logger, silentLogger } from '../../src/log.ts';
 import { reactionPathEmoji } from './emoji.ts';
 import { handleInteraction } from './interactions.ts';
+import { toLinksPosted, toThreadReply, toThreadReplyDeleted } from './messages.ts';
 import { discordNonce } from './nonce.ts';
 import { toReactionEvent, toReactionsCleared } from './reactions.ts';
 import { channelRef, messageRef, parseChannelRef, parseMessageRef } from './refs.ts';
@@ -53,11 +54,15 @@ export interface DiscordDeps {
  */
 export function createDiscordClient(config: DiscordConfig): Client {
   return new Client({
+    // GuildMessages: replies in threads (counted, never read); MessageContent: paper links in messages,
+    // privileged, only when the operator enabled it for the application and in DISCORD_MESSAGE_CONTENT.
     // DirectMessageReactions and the Channel partial: votes on watch DMs (a DM channel is never cached).
     intents: [
       GatewayIntentBits.Guilds,
       GatewayIntentBits.GuildMessageReactions,
+      GatewayIntentBits.GuildMessages,
       GatewayIntentBits.DirectMessageReactions,
+      ...(config.messageContent ? [GatewayIntentBits.MessageContent] : []),
     ],
     partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel],
     allowedMentions: { parse: [] },
@@ -104,6 +109,8 @@ export class DiscordPlatform implements ChatPlatform {
     client.on(Events.MessageReactionRemove, (r, u) => void this.reaction(handlers, r, u, false));
     client.on(Events.MessageReactionRemoveAll, (message) => void this.cleared(handlers, message, null));
     client.on(Events.MessageReactionRemoveEmoji, (r) => void this.cleared(handlers, r.message, r.emoji));
+    client.on(Events.MessageCreate, (message) => void this.message(handlers, message));
+    client.on(Events.MessageDelete, (message) => void this.deleted(handlers, message));
     // Without an 'error' listener an EventEmitter error would crash the process.
     client.on(Events.Error, (error) => this.logger.error({ err: error }, 'Discord client error'));
     client.on(Events.ShardError, (error) => this.logger.warn({ err: error }, 'Discord gateway error'));
@@ -224,6 +231,32 @@ export class DiscordPlatform implements ChatPlatform {
       // The core logged why; Discord never sends a gateway event twice.
       this.logger.warn({ message: parsed.clear.message }, 'Cleared Discord reactions still count as votes');
     }
+  }
+
+  /** A new message: a reply in a paper's thread is counted; paper links (with Message Content) recorded. */
+  private async message(handlers: InboundHandlers, message: Message): Promise<void> {
+    const reply = toThreadReply(message, this.now());
+    if (reply) {
+      await handlers.onThreadReply(reply).catch(() => {
+        this.logger.warn({ message: reply.message }, 'A Discord thread reply was not counted');
+      });
+    }
+    const links = this.config.messageContent ? toLinksPosted(message, this.now()) : null;
+    if (!links) return;
+    try {
+      await handlers.onLinks(links);
+    } catch {
+      // The core logged why. Discord never sends a gateway event twice.
+      this.logger.warn({ message: links.message }, 'A paper link on Discord was not recorded');
+    }
+  }
+
+  private async deleted(handlers: InboundHandlers, message: Message | PartialMessage): Promise<void> {
+    const gone = toThreadReplyDeleted(message, this.now());
+    if (!gone) return;
+    await handlers.onThreadReply(gone).catch(() => {
+      this.logger.warn({ message: gone.message }, 'A deleted Discord thread reply still counts');
+    });
   }
 
   private async reaction(

@@ -1,6 +1,7 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
 import type { PaperItem, Reply } from '../../src/chat/platform.ts';
 import { paperLinks } from '../../src/papers/paper.ts';
+import type { TeamLine } from '../../src/papers/team-line.ts';
 import { buttonRows, inlineLinks } from './buttons.ts';
 import { LIMITS } from './limits.ts';
 import { markdownUrl, safeMarkdown, safePlain, truncate } from './text.ts';
@@ -94,7 +95,11 @@ function paperEmbed(
     const max = Math.min(LIMITS.author, Math.max(40, Math.floor(budget / 6)));
     embed.author = { name: truncate(`Shared by ${who}`, max) };
   }
-  const tail = [item.voters?.length ? voterLine(item.voters) : '', compact ? inlineLinks(links) : '']
+  const tail = [
+    item.voters?.length ? voterLine(item.voters) : '',
+    item.team ? teamLineText(item.team, { votes: !item.voters?.length }) : '',
+    compact ? inlineLinks(links) : '',
+  ]
     .filter(Boolean)
     .join('\n');
   const authors = paper.authors.length > 0 ? `*${md(authorLine(paper.authors), 200)}*` : '';
@@ -137,6 +142,33 @@ function voterLine(voters: readonly string[]): string {
   if (slack > 0) parts.push(`${slack} on Slack`);
   if (others > 0) parts.push(`${others} elsewhere`);
   return `Voted by ${parts.join(', ')}`;
+}
+
+/**
+ * `Shared by <@1> in <#2> · 3 weeks ago · 👍 5 (<@1>, <@3>, +3) · 💬 4 replies`. People are user mentions
+ * and the place a channel mention: Discord shows them as names, a channel only to those who can see it,
+ * and mentions in embeds never notify (nor may any: `allowedMentions` is empty).
+ */
+export function teamLineText(team: TeamLine, show: { votes: boolean } = { votes: true }): string {
+  const user = (ref: string | null) => {
+    const id = /^discord:(\d+)$/.exec(ref ?? '')?.[1];
+    return id ? `<@${id}>` : null;
+  };
+  const parts: string[] = [];
+  if (team.share) {
+    const by = user(team.share.by);
+    const channel = /^discord:(\d+)$/.exec(team.share.channel ?? '')?.[1];
+    const where = team.share.here ? ' here' : channel ? ` in <#${channel}>` : ' in another conversation';
+    parts.push(`${by ? `Shared by ${by}` : 'Shared'}${where} · ${team.share.ago}`);
+  }
+  if (show.votes && team.votes > 0) {
+    const named = team.voters.map(user).filter((u): u is string => u !== null);
+    const rest = team.votes - named.length;
+    const list = named.length > 0 ? ` (${[...named, ...(rest > 0 ? [`+${rest}`] : [])].join(', ')})` : '';
+    parts.push(`👍 ${team.votes}${list}`);
+  }
+  if (team.replies > 0) parts.push(`💬 ${team.replies} repl${team.replies === 1 ? 'y' : 'ies'}`);
+  return parts.join(' · ');
 }
 
 function authorLine(authors: readonly string[]): string {

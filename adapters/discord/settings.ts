@@ -15,6 +15,11 @@ export interface DiscordConfig {
   apiUrl: string | undefined;
   /** With several instances, one holds the gateway; another takes over this long (ms) after it dies. */
   leaseMs: number;
+  /**
+   * Read messages for paper links (the privileged Message Content intent, which must also be switched on
+   * for the application in Discord's developer portal). Off: only slash commands and reactions.
+   */
+  messageContent?: boolean;
 }
 
 /** The variables Discord reads. */
@@ -29,6 +34,13 @@ export const DISCORD_ENV = {
   ),
   DISCORD_API_URL: z.preprocess(emptyAsUndefined, httpUrl('the Discord REST API').optional()),
   DISCORD_LEASE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().min(1).max(600).default(30)),
+  DISCORD_MESSAGE_CONTENT: z.preprocess(
+    emptyAsUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'on', 'off'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1' || v === 'on'),
+  ),
 } satisfies EnvShape;
 
 type DiscordEnv = { [K in keyof typeof DISCORD_ENV]: z.output<(typeof DISCORD_ENV)[K]> };
@@ -50,5 +62,6 @@ export function discordSettings(env: Record<string, unknown>): DiscordConfig | u
     applicationId: c.DISCORD_APPLICATION_ID,
     apiUrl: c.DISCORD_API_URL?.replace(/\/+$/, ''),
     leaseMs: c.DISCORD_LEASE_SECONDS * 1000,
+    messageContent: c.DISCORD_MESSAGE_CONTENT,
   };
 }

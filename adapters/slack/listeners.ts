@@ -4,10 +4,13 @@ import type { CommandInvocation, InboundHandlers, Reply, ShareAction } from '../
 import type { Logger } from '../../src/log.ts';
 import { commandText } from './command-text.ts';
 import type { DeliveryLog } from './deliveries.ts';
+import { isPostedMessage, toLinksPosted, toThreadReply } from './messages.ts';
 import type { UserNames } from './names.ts';
 import {
   deliveryId,
   describeIssues,
+  linkSharedCallback,
+  messageCallback,
   reactionCallback,
   type SlashCommand,
   shareButtonPress,
@@ -15,7 +18,7 @@ import {
 } from './payloads.ts';
 import { toReactionEvent } from './reactions.ts';
 import { RedeliveryWanted } from './redelivery.ts';
-import { renderReply, SHARE_ACTION_ID } from './render.ts';
+import { peopleToName, renderPaper, renderReply, SHARE_ACTION_ID } from './render.ts';
 import type { SlackConfig } from './settings.ts';
 
 /** What the listeners need besides the Bolt app. */
@@ -107,6 +110,49 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
       }
     });
   }
+
+  // A person posted links to arXiv or Hugging Face papers (the manifest's unfurl_domains): the message is
+  // recorded as their share before the event is answered, then each paper is unfurled as a compact card.
+  app.event('link_shared', async ({ body, client }) => {
+    const parsed = linkSharedCallback.safeParse(body);
+    if (!parsed.success) return dropInvalid(ctx, 'link_shared', parsed.error);
+    const event = parsed.data.event;
+    let papers: Awaited<ReturnType<InboundHandlers['onLinks']>>;
+    try {
+      papers = await handlers.onLinks(toLinksPosted(event));
+    } catch (error) {
+      throw new RedeliveryWanted(error);
+    }
+    if (papers.length === 0) return;
+    const names = await ctx.names.resolve(peopleToName({ visibility: 'channel', papers }));
+    const unfurls = Object.fromEntries(
+      papers.map(({ url, paper, team }) => [url, { blocks: renderPaper({ paper, team }, { names }) }]),
+    );
+    // The card is a courtesy: the share is recorded whether or not Slack takes it.
+    try {
+      await client.chat.unfurl(
+        isPostedMessage(event) || !event.unfurl_id || !event.source
+          ? { channel: event.channel, ts: event.message_ts, unfurls }
+          : { unfurl_id: event.unfurl_id, source: event.source as 'composer', unfurls },
+      );
+    } catch (error) {
+      const code = (error as { data?: { error?: string } }).data?.error;
+      logger.warn({ code: code ?? String(error), links: papers.length }, 'Slack chat.unfurl failed');
+    }
+  });
+
+  // Replies in a thread under a paper's message count as its discussion: who and when, never the text.
+  app.event('message', async ({ body }) => {
+    const parsed = messageCallback.safeParse(body);
+    if (!parsed.success) return dropInvalid(ctx, 'message', parsed.error);
+    const reply = toThreadReply(parsed.data.event);
+    if (!reply) return;
+    try {
+      await handlers.onThreadReply(reply);
+    } catch (error) {
+      throw new RedeliveryWanted(error);
+    }
+  });
 }
 
 /**
@@ -161,8 +207,8 @@ async function guarded(ctx: ListenerContext, run: () => Promise<Reply>, what: ob
  * otherwise grow ten previews.
  */
 async function deliver(ctx: ListenerContext, respond: RespondFn, reply: Reply): Promise<void> {
-  const voters = (reply.papers ?? []).flatMap((p) => (p.voters ?? []).slice(0, 5));
-  const names = voters.length > 0 ? await ctx.names.resolve(voters) : new Map<string, string>();
+  const people = peopleToName(reply);
+  const names = people.length > 0 ? await ctx.names.resolve(people) : new Map<string, string>();
   const message = renderReply(reply, { names });
   try {
     await respond({

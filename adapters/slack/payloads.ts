@@ -66,6 +66,54 @@ export const shareButtonPress = z.object({
 });
 export type ShareButtonPress = z.infer<typeof shareButtonPress>;
 
+/** A link as `link_shared` names it: bounded far above any real URL (browsers stop near 2,000 and Slack near 4,000). */
+const sharedLink = z.object({ domain: z.string().max(255), url: z.string().max(4000) });
+
+/**
+ * A `link_shared` event: links to an `unfurl_domains` site, in a posted message (`source`
+ * `conversations_history`, with the message's channel and ts) or still in the composer (`source`
+ * `composer`: the channel is `COMPOSER` and the ts no message's; only `unfurl_id` addresses it).
+ */
+export const linkSharedCallback = z.object({
+  event_id: eventId,
+  event: z.object({
+    type: z.literal('link_shared'),
+    channel: z.string().max(40),
+    user: userId,
+    message_ts: z.string().max(200),
+    thread_ts: ts.optional(),
+    unfurl_id: z.string().max(400).optional(),
+    source: z.string().max(40).optional(),
+    links: z.array(sharedLink).max(100),
+    event_ts: ts,
+  }),
+});
+export type LinkSharedCallback = z.infer<typeof linkSharedCallback>;
+
+/**
+ * A `message` event, for thread replies: a person's reply (no subtype, or `thread_broadcast` /
+ * `file_share`) with a `thread_ts` other than its own `ts`, or a deleted one (`message_deleted` with the
+ * `previous_message`). Text is never read.
+ */
+export const messageCallback = z.object({
+  event_id: eventId,
+  event: z.object({
+    type: z.literal('message'),
+    subtype: z.string().max(60).optional(),
+    channel: channelId,
+    user: userId.optional(),
+    bot_id: z.string().max(40).optional(),
+    ts: ts.optional(),
+    thread_ts: ts.optional(),
+    deleted_ts: ts.optional(),
+    previous_message: z
+      .object({ user: userId.optional(), ts: ts.optional(), thread_ts: ts.optional() })
+      .optional(),
+    event_ts: ts,
+  }),
+});
+export type MessageCallback = z.infer<typeof messageCallback>;
+
 const eventDelivery = z.object({ type: z.literal('event_callback'), event_id: eventId });
 const interaction = z.object({ trigger_id: triggerId });
 

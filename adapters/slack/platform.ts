@@ -22,7 +22,7 @@ import { UserNames } from './names.ts';
 import { KeyedPacer } from './pacer.ts';
 import { parseSlackMessageRef, slackMessageRef } from './reactions.ts';
 import { answerForRedelivery, logUnredeliverable, RedeliveryWanted } from './redelivery.ts';
-import { renderReply } from './render.ts';
+import { peopleToName, renderReply } from './render.ts';
 import type { SlackConfig } from './settings.ts';
 
 /** Where Slack sends events, commands and interactions in HTTP mode (the manifest's request URLs). */
@@ -63,6 +63,8 @@ interface Running {
   /** The server of its own (standalone HTTP mode), closed on stop. */
   server: HttpServer | undefined;
   botUserId: string;
+  /** Display names, for naming people in posts without pinging them. */
+  names: UserNames;
 }
 
 /**
@@ -177,7 +179,7 @@ export class SlackPlatform implements ChatPlatform {
       },
       logger: this.#logger,
     };
-    this.#running = { app, client: app.client, keyed, server, botUserId: auth.user_id };
+    this.#running = { app, client: app.client, keyed, server, botUserId: auth.user_id, names };
     this.#logger.info(
       { team: auth.team_id, bot: auth.user_id, mode: config.appToken ? 'socket' : 'http', port: this.port },
       'Slack connected',
@@ -205,7 +207,14 @@ export class SlackPlatform implements ChatPlatform {
     const client = running.client;
     const id = /^slack:([A-Z0-9]+)$/.exec(channel)?.[1];
     if (!id) throw new Error(`Not a Slack channel: ${channel}`);
-    const message = { channel: id, ...renderReply(reply), unfurl_links: false, unfurl_media: false };
+    const people = peopleToName(reply);
+    const names = people.length > 0 ? await running.names.resolve(people) : undefined;
+    const message = {
+      channel: id,
+      ...renderReply(reply, { names }),
+      unfurl_links: false,
+      unfurl_media: false,
+    };
     await this.#join(client, id);
     const key = options.idempotencyKey;
     if (key !== undefined) {

@@ -1,10 +1,13 @@
 import { COMMANDS } from '../../commands/index.ts';
+import { lookUpPaper } from '../../commands/lookup.ts';
 import { type ParsedCommand, parseCommandText, resolveOptions } from '../../commands/parse.ts';
 import { MAX_SUGGESTIONS } from '../../commands/suggestions.ts';
 import type { CommandContext, CommandDefinition, SuggestContext } from '../../commands/types.ts';
 import type { ArxivClient } from '../feed/arxiv-client.ts';
 import type { HfClient } from '../feed/hf-client.ts';
 import { type Logger, silentLogger } from '../log.ts';
+import { MAX_LINKS_PER_MESSAGE, paperIdOfLink } from '../papers/paper-links.ts';
+import { teamLinesFor } from '../papers/team-line.ts';
 import { type PaperStore, type PostKind, StoreUnavailableError, type UserRef } from '../store/port.ts';
 import { displayText } from './display-text.ts';
 import { KEYCAPS, MAX_EMOJI_NAME_LENGTH, normalizeEmoji } from './emoji.ts';
@@ -12,6 +15,8 @@ import {
   type ChatPlatform,
   type CommandInvocation,
   type InboundHandlers,
+  type LinkedPaper,
+  type LinksPosted,
   newPostKey,
   type PaperItem,
   type ReactionEvent,
@@ -20,6 +25,7 @@ import {
   type ShareAction,
   type Suggestion,
   type SuggestQuery,
+  type ThreadReplyEvent,
 } from './platform.ts';
 
 /** What the bot runs on. Everything is injected so tests pass a real store and clients aimed at fakes. */
@@ -78,6 +84,8 @@ export class Bot {
       onReaction: (event) => this.#onReaction(event),
       onReactionsCleared: (clear) => this.#onReactionsCleared(clear),
       onSuggest: (query) => this.#onSuggest(platform, query),
+      onLinks: (event) => this.#onLinks(event),
+      onThreadReply: (event) => this.#onThreadReply(event),
     };
   }
 
@@ -131,6 +139,7 @@ export class Bot {
           : `Something went wrong while running /papers ${command.name}. It has been logged; try again in a moment.`,
       );
     }
+    reply = await this.#withTeamLines(reply, invocation.channel);
     if (reply.visibility !== 'channel' || !reply.papers?.length) return reply;
     return this.#publish(platform, invocation.channel, reply, 'share', invocation.user);
   }
@@ -139,12 +148,12 @@ export class Bot {
     try {
       const paper = await this.#deps.store.getPaper(action.paperId);
       if (!paper) return ephemeral('That paper is no longer in the archive, so it cannot be shared.');
-      const reply: Reply = {
-        visibility: 'channel',
-        papers: [{ paper, sharedBy: action.user, sharedByName: action.userName }],
-      };
       const channel = await this.#shareTarget(action);
       if (!channel) return ephemeral('Share it from a channel: search for it there with /papers.');
+      const reply = await this.#withTeamLines(
+        { visibility: 'channel', papers: [{ paper, sharedBy: action.user, sharedByName: action.userName }] },
+        channel,
+      );
       return await this.#publish(platform, channel, reply, 'search-share', action.user);
     } catch (error) {
       this.#logger.error({ err: error, paperId: action.paperId, channel: action.channel }, 'share failed');
@@ -162,6 +171,23 @@ export class Bot {
     if (!watcher?.dmChannel || watcher.dmChannel !== action.channel) return action.channel;
     const watches = await this.#deps.store.listWatches(action.user);
     return watches.at(-1)?.channel ?? null;
+  }
+
+  /**
+   * The reply with each paper's team line as people in `channel` may see it. The line is a courtesy: when
+   * the archive cannot give it, the reply goes without (logged).
+   */
+  async #withTeamLines(reply: Reply, channel: string): Promise<Reply> {
+    const papers = reply.papers ?? [];
+    if (papers.length === 0) return reply;
+    try {
+      const ids = papers.map((p) => p.paper.id);
+      const lines = await teamLinesFor(this.#deps.store, ids, channel, this.#now());
+      return { ...reply, papers: papers.map((p) => ({ ...p, team: lines.get(p.paper.id) ?? p.team })) };
+    } catch (error) {
+      this.#logger.warn({ err: error, channel }, 'team lines could not be read; shown without');
+      return reply;
+    }
   }
 
   /** Asks the typed option of the named subcommand for suggestions; see InboundHandlers.onSuggest. */
@@ -234,6 +260,68 @@ export class Bot {
       });
     }
     return ephemeral(`Shared ${describe(items)} in this channel.`);
+  }
+
+  async #onLinks(event: LinksPosted): Promise<LinkedPaper[]> {
+    const ids = new Map<string, string>();
+    for (const url of event.urls.slice(0, MAX_LINKS_PER_MESSAGE)) {
+      const id = paperIdOfLink(url);
+      if (id !== null && ![...ids.values()].includes(id)) ids.set(url, id);
+    }
+    const logger = this.#logger.child({ platform: event.platform, channel: event.channel });
+    const found: LinkedPaper[] = [];
+    for (const [url, id] of ids) {
+      // The same lookup as share: a link to a paper the archive lacks brings it in, so it can be voted on.
+      const lookup = await lookUpPaper({ ...this.#deps, logger }, id).catch((error: unknown) => {
+        logger.warn({ err: error, id }, 'looking up a linked paper failed');
+        return { error: 'failed' };
+      });
+      if ('paper' in lookup) found.push({ url, paper: lookup.paper });
+      else logger.info({ id, reason: lookup.error }, 'a linked paper could not be found');
+    }
+    const distinct = new Set(found.map((f) => f.paper.id));
+    const [only] = found;
+    if (event.message === null || distinct.size !== 1 || !only)
+      return this.#linkedWithTeam(found, event.channel);
+    try {
+      await this.#deps.store.recordPost({
+        message: event.message,
+        channel: event.channel,
+        paperId: only.paper.id,
+        kind: 'link',
+        postedBy: event.user,
+        postedAt: event.at,
+      });
+      logger.info(
+        { message: event.message, paperId: only.paper.id, user: event.user },
+        'link recorded as a share',
+      );
+    } catch (error) {
+      logger.error({ err: error, message: event.message }, 'recording a linked paper failed');
+      throw error;
+    }
+    return this.#linkedWithTeam(found, event.channel);
+  }
+
+  async #linkedWithTeam(found: LinkedPaper[], channel: string): Promise<LinkedPaper[]> {
+    const reply = await this.#withTeamLines({ visibility: 'channel', papers: found }, channel);
+    return found.map((f, i) => ({ ...f, team: reply.papers?.[i]?.team }));
+  }
+
+  async #onThreadReply(event: ThreadReplyEvent): Promise<void> {
+    try {
+      if (!event.added) {
+        await this.#deps.store.removeReply(event.message);
+        return;
+      }
+      const { message, thread, user, at } = event;
+      if (user === null) return;
+      const replies = await this.#deps.store.recordReply({ message, thread, user, at });
+      if (replies !== null) this.#logger.info({ thread, replies }, 'thread reply counted');
+    } catch (error) {
+      this.#logger.error({ err: error, message: event.message }, 'recording a thread reply failed');
+      throw error;
+    }
   }
 
   async #onReactionsCleared(clear: ReactionsCleared): Promise<void> {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { TeamLine } from '../papers/team-line.ts';
 import type { ChannelRef, MessageRef, StoredPaper, UserRef } from '../store/port.ts';
 
 export type { ChannelRef, MessageRef, UserRef } from '../store/port.ts';
@@ -58,6 +59,45 @@ export interface ReactionsCleared {
   emoji: string | null;
 }
 
+/**
+ * A person's message with links that may be papers: Slack's `link_shared`, or a Discord message read with
+ * the Message Content intent.
+ */
+export interface LinksPosted {
+  platform: PlatformName;
+  channel: ChannelRef;
+  user: UserRef;
+  userName: string | null;
+  /**
+   * The message, or null while the links are still being typed (Slack's composer preview): the papers are
+   * looked up for a preview, but nothing is recorded.
+   */
+  message: MessageRef | null;
+  /** The links as posted, in order; those that are no paper's are ignored. */
+  urls: string[];
+  at: string;
+}
+
+/** A link of a {@link LinksPosted} that is a paper's, with the paper. */
+export interface LinkedPaper {
+  url: string;
+  paper: StoredPaper;
+  /** The team's trace on it, as people in the message's channel may see it. */
+  team?: TeamLine;
+}
+
+/** A reply posted in, or deleted from, the thread under a message. Only who and when: never its text. */
+export interface ThreadReplyEvent {
+  /** The reply. */
+  message: MessageRef;
+  /** The message whose thread it is in. */
+  thread: MessageRef;
+  /** Who wrote it; null when the platform does not say (Discord's deletions). */
+  user: UserRef | null;
+  added: boolean;
+  at: string;
+}
+
 /** One paper in a reply, with what the reply should say about it. */
 export interface PaperItem {
   paper: StoredPaper;
@@ -71,6 +111,8 @@ export interface PaperItem {
   note?: string;
   /** Team voters to show (the leaderboard). */
   voters?: UserRef[];
+  /** What the team did with the paper, as the people where it is shown may see it (filled in by the bot). */
+  team?: TeamLine;
 }
 
 /**
@@ -130,6 +172,20 @@ export interface InboundHandlers {
    * after logging, when it could not be. Idempotent.
    */
   onReactionsCleared(clear: ReactionsCleared): Promise<void>;
+  /**
+   * Looks up the papers a person's message links to (the archive, then Hugging Face, then arXiv), each paper
+   * once, in the order linked. When the message is posted (not a preview) and links to exactly one paper,
+   * records it as that person's share: reactions on it then count as votes for the paper. A message linking
+   * several papers is recorded for none, since a reaction on it could not say which it is for. Lookups
+   * that fail leave their link out (logged); rejects, after logging, only when the share could not be
+   * recorded, so that a platform which redelivers events (Slack) can ask for it again. Idempotent.
+   */
+  onLinks(event: LinksPosted): Promise<LinkedPaper[]>;
+  /**
+   * Counts a reply in the thread under a message that shows a paper, or forgets a deleted one; replies under
+   * other messages are ignored. Rejects, after logging, when it could not be written. Idempotent.
+   */
+  onThreadReply(event: ThreadReplyEvent): Promise<void>;
   /**
    * Values to offer for an option as it is typed (Discord's autocomplete). Never rejects (a failure is
    * logged and answered with none), returns at most 25, best first, and is quick: it reads only the

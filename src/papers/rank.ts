@@ -18,6 +18,8 @@ export interface Ranked {
 export const WEIGHTS = {
   /** Feed: one team vote is worth this many stranger upvotes at the margin (inside the log). */
   teamVote: 3,
+  /** Feed and search: one thread reply under the paper is worth this many stranger upvotes (inside the log). */
+  teamReply: 1,
   /** Feed: freshness halves every this many days since the paper's feed (or publication) day. */
   feedHalfLifeDays: 3,
   /** Feed: multiplier added per topic phrase found in the title (abstract: half). */
@@ -32,7 +34,7 @@ export const WEIGHTS = {
   searchText: 0.6,
   /** Search: weight of the store's own relevance score. */
   searchRelevance: 0.01,
-  /** Search: weight of popularity, log10(1 + upvotes + teamVote·votes) / 3 capped at 1. */
+  /** Search: weight of popularity, log10(1 + upvotes + teamVote·votes + teamReply·replies) / 3 capped at 1. */
   searchPopularity: 0.15,
   /** Search: weight of freshness, halving every year. */
   searchFreshness: 0.05,
@@ -83,7 +85,7 @@ export function parseTopics(topics: readonly string[]): Topics {
 
 /**
  * The feed ranking for today's list and roundups:
- *   score = freshness × (log2(1 + upvotes) + log2(1 + teamVote × votes)) × (1 + topic boosts)
+ *   score = freshness × (log2(1 + upvotes) + log2(1 + teamVote × votes + teamReply × replies)) × (1 + topic boosts)
  * Papers matching an excluded topic are dropped. Ties keep the input order.
  */
 export function rankFeed(
@@ -105,8 +107,8 @@ export function rankFeed(
       detail:
         paper.upvotes === null ? 'no Hugging Face upvotes known' : `${paper.upvotes} Hugging Face upvotes`,
     });
-    const team = Math.log2(1 + WEIGHTS.teamVote * paper.teamVotes);
-    explain.push({ factor: 'team', value: round(team), detail: `${paper.teamVotes} team votes` });
+    const team = Math.log2(1 + WEIGHTS.teamVote * paper.teamVotes + WEIGHTS.teamReply * paper.teamReplies);
+    explain.push({ factor: 'team', value: round(team), detail: teamDetail(paper) });
     let boost = 0;
     const matched: string[] = [];
     for (const t of topics.boost) {
@@ -204,7 +206,8 @@ export function rankSearch(
     const rel = WEIGHTS.searchRelevance * (h.relevance / best);
     const text = must.length > 0 ? WEIGHTS.searchText * ((texts[i] ?? 0) / bestText) : 0;
     const title = h.titleMatch ? WEIGHTS.searchTitle : 0;
-    const votes = (h.paper.upvotes ?? 0) + WEIGHTS.teamVote * h.paper.teamVotes;
+    const votes =
+      (h.paper.upvotes ?? 0) + WEIGHTS.teamVote * h.paper.teamVotes + WEIGHTS.teamReply * h.paper.teamReplies;
     const pop = WEIGHTS.searchPopularity * Math.min(1, Math.log10(1 + votes) / 3);
     const age = ageInDays(h.paper, today);
     const fresh = WEIGHTS.searchFreshness * (age === null ? 0 : 0.5 ** (age / 365));
@@ -222,7 +225,7 @@ export function rankSearch(
         {
           factor: 'popularity',
           value: round(pop),
-          detail: `${h.paper.upvotes === null ? 'upvotes unknown' : `${h.paper.upvotes} upvotes`}, ${h.paper.teamVotes} team votes`,
+          detail: `${h.paper.upvotes === null ? 'upvotes unknown' : `${h.paper.upvotes} upvotes`}, ${teamDetail(h.paper)}`,
         },
         {
           factor: 'freshness',
@@ -240,4 +243,11 @@ function stableSortByScore(ranked: Ranked[]): Ranked[] {
     .map((r, i) => ({ r, i }))
     .sort((a, b) => b.r.score - a.r.score || a.i - b.i)
     .map(({ r }) => r);
+}
+
+/** The team's part of a score in words: its votes, and its thread replies when there are any. */
+function teamDetail(paper: StoredPaper): string {
+  const votes = `${paper.teamVotes} team vote${paper.teamVotes === 1 ? '' : 's'}`;
+  if (paper.teamReplies === 0) return votes;
+  return `${votes}, ${paper.teamReplies} thread repl${paper.teamReplies === 1 ? 'y' : 'ies'}`;
 }

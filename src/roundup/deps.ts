@@ -16,6 +16,8 @@ export interface RoundupDeps {
    */
   leaseMs: number;
   feedUnreachable: () => boolean;
+  /** The clock for what posts say about time ("shared 3 weeks ago"); default the host's. */
+  now?: () => Date;
   /** How failed tries are retried and when the roundup is given up; default {@link DEFAULT_RETRY}. */
   retry?: RetryPolicy;
 }

@@ -1,5 +1,6 @@
 import { emojiGlyph, KEYCAPS } from '../chat/emoji.ts';
-import type { PostOptions, Reply } from '../chat/platform.ts';
+import type { PaperItem, PostOptions, Reply } from '../chat/platform.ts';
+import { teamLinesFor } from '../papers/team-line.ts';
 import type { MessageRef, RoundupItem, RoundupRecord, StoredPaper } from '../store/port.ts';
 import type { ClaimLease } from './claim-lease.ts';
 import type { RoundupDeps } from './deps.ts';
@@ -90,7 +91,10 @@ async function postMessages(
     }
     const paper = await planned(deps, item.paperId);
     const rank = papers.indexOf(item) + 1;
-    const message = await post(item, { visibility: 'channel', papers: [{ paper, rank }] });
+    const message = await post(item, {
+      visibility: 'channel',
+      papers: await withTeam(deps, channel, [{ paper, rank }]),
+    });
     await store.recordPost(postRecord(channel, message, paper.id, 'roundup'));
     await store.recordRoundupItem(channel, localDate, item.paperId, message);
     if (deps.seedEmoji) await seed(deps, message, deps.seedEmoji);
@@ -113,7 +117,11 @@ async function postDigest(
     visibility: 'channel',
     title: `Paper roundup for ${localDate}`,
     text: 'React with the number of a paper to vote for it.',
-    papers: papers.map((paper, i) => ({ paper, rank: i + 1 })),
+    papers: await withTeam(
+      deps,
+      channel,
+      papers.map((paper, i) => ({ paper, rank: i + 1 })),
+    ),
   });
   await store.recordPost(postRecord(channel, message, null, 'roundup-header'));
   for (const [i, paper] of papers.entries()) {
@@ -149,5 +157,20 @@ async function seed(deps: RoundupDeps, message: string, emoji: string): Promise<
   } catch (error) {
     // Seeding is a hint for people; a failure must not stop the roundup.
     deps.logger.warn({ err: error, message }, 'could not seed the upvote reaction');
+  }
+}
+
+/**
+ * The papers with their team lines as the channel may see them: a paper shared or discussed elsewhere
+ * says so in the roundup. A courtesy: when the archive cannot give them, the roundup goes without.
+ */
+async function withTeam(deps: RoundupDeps, channel: string, items: PaperItem[]): Promise<PaperItem[]> {
+  try {
+    const ids = items.map((i) => i.paper.id);
+    const lines = await teamLinesFor(deps.store, ids, channel, deps.now?.() ?? new Date());
+    return items.map((i) => ({ ...i, team: lines.get(i.paper.id) }));
+  } catch (error) {
+    deps.logger.warn({ err: error, channel }, 'team lines could not be read; the roundup goes without');
+    return items;
   }
 }

@@ -177,6 +177,7 @@ export class Scheduler {
           platform,
           logger: this.deps.logger,
           seedEmoji: this.seed,
+          now: this.now,
           leaseMs: this.deps.leaseMs ?? 30_000,
           feedUnreachable: () => this.lastIngestion?.ok === false,
           ...(this.deps.retry ? { retry: this.deps.retry } : {}),

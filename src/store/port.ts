@@ -17,6 +17,8 @@ export type UserRef = string;
 export interface StoredPaper extends Paper {
   /** Distinct team members with an upvote reaction on any message that posted this paper. */
   teamVotes: number;
+  /** Replies in the threads under every message that shows this paper: the team's discussion of it. */
+  teamReplies: number;
   /** When the archive first saw the paper (ISO timestamp). */
   firstSeenAt: string;
 }
@@ -35,8 +37,11 @@ export interface SearchHit {
   titleMatch: boolean;
 }
 
-/** Why a message was posted: votes count on all of them. */
-export type PostKind = 'share' | 'search-share' | 'roundup' | 'roundup-header' | 'feed' | 'watch';
+/**
+ * Why a message shows a paper: votes count on all of them. `link` is a person's own message linking to a
+ * paper (a link paperboy unfurled or saw), recorded as that person's share.
+ */
+export type PostKind = 'share' | 'search-share' | 'roundup' | 'roundup-header' | 'feed' | 'link' | 'watch';
 
 export interface PostRecord {
   message: MessageRef;
@@ -55,6 +60,36 @@ export interface ReactionChange {
   /** Normalised emoji name, e.g. `+1`. The caller decides which emoji are upvotes. */
   emoji: string;
   at: string;
+}
+
+/** A reply in the thread under a message, as counted: who and when, never what it says. */
+export interface ReplyRecord {
+  /** The reply itself. */
+  message: MessageRef;
+  /** The message whose thread it is in. */
+  thread: MessageRef;
+  user: UserRef;
+  at: string;
+}
+
+/** One person's act on a paper, where and when. */
+export interface PaperAct {
+  user: UserRef;
+  channel: ChannelRef;
+  at: string;
+}
+
+/**
+ * What the team did with a paper, everywhere: the raw material of the team line shown beside it. What a
+ * viewer may see of it is decided elsewhere (src/chat/team-line.ts).
+ */
+export interface PaperActivity {
+  /** People's shares (a share, a shared search result, a recorded link), oldest first. */
+  shares: PaperAct[];
+  /** Upvotes: one per person and channel, at that person's first vote there; oldest first. */
+  votes: PaperAct[];
+  /** Thread replies under the paper's messages, counted per channel. */
+  replies: { channel: ChannelRef; count: number }[];
 }
 
 export interface TopEntry {
@@ -181,6 +216,18 @@ export interface PaperStore extends WatchStore {
    * Returns how many reactions were removed.
    */
   clearReactions(messages: readonly MessageRef[], emoji: string | null): Promise<number>;
+  /**
+   * Counts a reply in the thread under a message that shows a paper. Idempotent on the reply's message.
+   * Returns the paper's reply count afterwards, or null (nothing stored) when the thread's message shows
+   * no paper.
+   */
+  recordReply(reply: ReplyRecord): Promise<number | null>;
+  /** Forgets a reply that was deleted. Idempotent; a reply never counted is ignored. */
+  removeReply(message: MessageRef): Promise<void>;
+  /** Replies under every message that shows each paper, by paper id; papers without any are absent. */
+  replyCounts(paperIds: readonly string[]): Promise<Map<string, number>>;
+  /** The team's activity on each paper, by paper id; papers nobody shared, voted on or discussed are absent. */
+  activityOf(paperIds: readonly string[]): Promise<Map<string, PaperActivity>>;
   /** Papers ranked by distinct voters whose first vote is at or after `since` (ISO; null = all time). */
   topVoted(since: string | null, limit: number): Promise<TopEntry[]>;
 

@@ -1,6 +1,7 @@
 import { normalizeTitle, type Paper } from '../papers/paper.ts';
 import type {
   ChannelSettings,
+  PaperActivity,
   RoundupLayout,
   RoundupRecord,
   RoundupState,
@@ -8,7 +9,7 @@ import type {
   StoredPaper,
 } from './port.ts';
 
-/** A `papers` row as SQLite returns it (plus the computed `team_votes` where selected). */
+/** A `papers` row as SQLite returns it (plus the computed `team_votes` and `team_replies` where selected). */
 export interface PaperRow {
   id: string;
   arxiv_id: string | null;
@@ -27,6 +28,7 @@ export interface PaperRow {
   extras: string;
   first_seen_at?: string;
   team_votes?: number;
+  team_replies?: number;
 }
 
 interface Extras {
@@ -37,7 +39,7 @@ interface Extras {
   thumbnail: string | null;
 }
 
-export function paperToRow(p: Paper): Omit<PaperRow, 'first_seen_at' | 'team_votes'> {
+export function paperToRow(p: Paper): Omit<PaperRow, 'first_seen_at' | 'team_votes' | 'team_replies'> {
   const extras: Extras = {
     aiSummary: p.aiSummary ?? null,
     githubRepo: p.githubRepo ?? null,
@@ -85,6 +87,7 @@ export function rowToPaper(r: PaperRow): StoredPaper {
     projectPage: extras.projectPage ?? null,
     thumbnail: extras.thumbnail ?? null,
     teamVotes: r.team_votes ?? 0,
+    teamReplies: r.team_replies ?? 0,
     firstSeenAt: r.first_seen_at ?? '',
   };
 }
@@ -167,4 +170,36 @@ export function toRoundupRecord(row: RoundupRow, items: readonly RoundupItemRow[
     ...toRoundupSummary(row),
     items: items.map((i) => ({ paperId: i.paper_id, key: i.idem_key, message: i.message })),
   };
+}
+
+/** The post kinds that are a person sharing a paper (not the bot's own roundups and feed posts). */
+export const PERSON_SHARES = "'share', 'search-share', 'link'";
+
+/** One act row of {@link PaperStore.activityOf}'s queries: a paper id, who, where, when. */
+export interface ActRow {
+  id: string;
+  user: string;
+  channel: string;
+  at: string;
+}
+
+/** Groups the rows of {@link PaperStore.activityOf}'s three queries by paper, keeping their order. */
+export function groupActivity(
+  shares: readonly ActRow[],
+  votes: readonly ActRow[],
+  replies: readonly { id: string; channel: string; count: number }[],
+): Map<string, PaperActivity> {
+  const out = new Map<string, PaperActivity>();
+  const of = (id: string): PaperActivity => {
+    let activity = out.get(id);
+    if (!activity) {
+      activity = { shares: [], votes: [], replies: [] };
+      out.set(id, activity);
+    }
+    return activity;
+  };
+  for (const r of shares) of(r.id).shares.push({ user: r.user, channel: r.channel, at: r.at });
+  for (const r of votes) of(r.id).votes.push({ user: r.user, channel: r.channel, at: r.at });
+  for (const r of replies) of(r.id).replies.push({ channel: r.channel, count: r.count });
+  return out;
 }

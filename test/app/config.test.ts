@@ -71,8 +71,17 @@ describe('loadConfig', () => {
       apiUrl: 'http://127.0.0.1:9/api/',
       admins: ['U1', 'U2'],
     });
-    expect(c.discord).toMatchObject({ applicationId: '123456789012345678' });
+    expect(c.discord).toMatchObject({ applicationId: '123456789012345678', messageContent: false });
     expect(c.upvoteEmoji).toEqual(['+1', 'rocket']);
+  });
+
+  it('GIVEN DISCORD_MESSAGE_CONTENT THEN paper links are read from messages; a value that is no switch is named', () => {
+    const discord = { DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '123456789012345678' };
+    expect(loadConfig({ ...discord, DISCORD_MESSAGE_CONTENT: 'true' }).discord?.messageContent).toBe(true);
+    expect(loadConfig({ ...discord, DISCORD_MESSAGE_CONTENT: 'off' }).discord?.messageContent).toBe(false);
+    expect(() => loadConfig({ ...discord, DISCORD_MESSAGE_CONTENT: 'yes please' })).toThrow(
+      /DISCORD_MESSAGE_CONTENT.*must be true or false/,
+    );
   });
 
   it('GIVEN roundup defaults THEN parses them, and names bad ones', () => {

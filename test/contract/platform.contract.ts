@@ -84,6 +84,7 @@ const TIMEOUT = 60_000;
 const STORED = {
   ...paper({ arxivId: '2410.17243', title: 'Machine Unlearning' }),
   teamVotes: 0,
+  teamReplies: 0,
   firstSeenAt: '2025-11-12T09:00:00.000Z',
 };
 

@@ -394,6 +394,85 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         expect(recent.map((e) => e.paper.id)).toEqual(['2401.00002']);
         expect(await store.topVoted(null, 1)).toHaveLength(1);
       });
+
+      it('counts thread replies under every message that shows a paper, once each, and forgets deleted ones', async () => {
+        await store.recordPost(post('slack:C1:1', '2401.00001'));
+        await store.recordPost({ ...post('slack:C2:5', '2401.00001', 'slack:C2'), kind: 'link' });
+        await store.recordPost(post('slack:C1:9', null));
+        const reply = (message: string, thread: string, user = 'slack:U1') => ({
+          message,
+          thread,
+          user,
+          at: '2026-01-03T00:00:00.000Z',
+        });
+        expect(await store.recordReply(reply('slack:C1:2', 'slack:C1:1'))).toBe(1);
+        expect(await store.recordReply(reply('slack:C1:2', 'slack:C1:1'))).toBe(1);
+        expect(await store.recordReply(reply('slack:C2:6', 'slack:C2:5', 'slack:U2'))).toBe(2);
+        // A thread under a message showing no paper, or one the store never saw, counts nothing.
+        expect(await store.recordReply(reply('slack:C1:10', 'slack:C1:9'))).toBeNull();
+        expect(await store.recordReply(reply('slack:C1:11', 'slack:C1:404'))).toBeNull();
+        expect(await store.replyCounts(['2401.00001', '2401.00002'])).toEqual(new Map([['2401.00001', 2]]));
+        expect((await store.getPaper('2401.00001'))?.teamReplies).toBe(2);
+        expect((await store.getPaper('2401.00002'))?.teamReplies).toBe(0);
+        await store.removeReply('slack:C1:2');
+        await store.removeReply('slack:C1:2');
+        expect(await store.replyCounts(['2401.00001'])).toEqual(new Map([['2401.00001', 1]]));
+        expect(await store.replyCounts([])).toEqual(new Map());
+      });
+
+      it('gives each paper’s activity: people’s shares, votes per person and channel, replies per channel', async () => {
+        const at = (day: number) => `2026-01-0${day}T00:00:00.000Z`;
+        await store.recordPost({
+          ...post('slack:C1:1', '2401.00001'),
+          kind: 'share',
+          postedBy: 'slack:U1',
+          postedAt: at(2),
+        });
+        await store.recordPost({
+          ...post('slack:C2:1', '2401.00001', 'slack:C2'),
+          kind: 'link',
+          postedBy: 'slack:U2',
+          postedAt: at(1),
+        });
+        await store.recordPost(post('slack:C1:2', '2401.00001'));
+        await store.recordPost(post('slack:C1:3', '2401.00002'));
+        await store.addReaction({ message: 'slack:C1:2', user: 'slack:U3', emoji: '+1', at: at(4) });
+        await store.addReaction({ message: 'slack:C1:2', user: 'slack:U3', emoji: 'fire', at: at(3) });
+        await store.addReaction({ message: 'slack:C2:1', user: 'slack:U4', emoji: '+1', at: at(5) });
+        await store.recordReply({ message: 'slack:C1:9', thread: 'slack:C1:1', user: 'slack:U5', at: at(6) });
+        await store.recordReply({ message: 'slack:C1:8', thread: 'slack:C1:2', user: 'slack:U5', at: at(6) });
+        const activity = await store.activityOf(['2401.00001', '2401.00002', '2401.00404']);
+        expect([...activity.keys()]).toEqual(['2401.00001']);
+        expect(activity.get('2401.00001')).toEqual({
+          // The bot's own roundup post is no one's share.
+          shares: [
+            { user: 'slack:U2', channel: 'slack:C2', at: at(1) },
+            { user: 'slack:U1', channel: 'slack:C1', at: at(2) },
+          ],
+          votes: [
+            { user: 'slack:U3', channel: 'slack:C1', at: at(3) },
+            { user: 'slack:U4', channel: 'slack:C2', at: at(5) },
+          ],
+          replies: [{ channel: 'slack:C1', count: 2 }],
+        });
+        expect(await store.activityOf([])).toEqual(new Map());
+      });
+
+      it('keeps replies with their paper when a title-only paper merges into its arXiv id', async () => {
+        await store.upsertPapers([paper({ title: 'A Paper Without An Id Yet' })]);
+        const titleId = titleKeyId('A Paper Without An Id Yet');
+        await store.recordPost(post('discord:9:1', titleId, 'discord:9'));
+        expect(
+          await store.recordReply({
+            message: 'discord:9:2',
+            thread: 'discord:9:1',
+            user: 'discord:7',
+            at: '2026-01-03T00:00:00.000Z',
+          }),
+        ).toBe(1);
+        await store.upsertPapers([paper({ arxivId: '2402.00009', title: 'A Paper Without An Id Yet' })]);
+        expect(await store.replyCounts(['2402.00009'])).toEqual(new Map([['2402.00009', 1]]));
+      });
     });
 
     describe('channel settings', () => {

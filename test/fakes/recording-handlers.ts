@@ -2,12 +2,14 @@ import { EventEmitter } from 'node:events';
 import type {
   CommandInvocation,
   InboundHandlers,
+  LinksPosted,
   ReactionEvent,
   ReactionsCleared,
   Reply,
   ShareAction,
   Suggestion,
   SuggestQuery,
+  ThreadReplyEvent,
 } from '../../src/chat/platform.ts';
 
 /** A list that can be awaited: `waitFor` resolves with the first item (present or future) that matches. */
@@ -50,6 +52,8 @@ export function recordingHandlers(
   const shares = new Recorder<ShareAction>();
   const reactions = new Recorder<ReactionEvent>();
   const clears = new Recorder<ReactionsCleared>();
+  const links = new Recorder<LinksPosted>();
+  const replies = new Recorder<ThreadReplyEvent>();
   const handlers: InboundHandlers = {
     async onCommand(invocation) {
       commands.push(invocation);
@@ -69,6 +73,13 @@ export function recordingHandlers(
       suggestions.push(query);
       return suggest(query);
     },
+    async onLinks(event) {
+      links.push(event);
+      return [];
+    },
+    async onThreadReply(event) {
+      replies.push(event);
+    },
   };
-  return { handlers, commands, shares, reactions, clears, suggestions };
+  return { handlers, commands, shares, reactions, clears, suggestions, links, replies };
 }

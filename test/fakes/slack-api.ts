@@ -14,6 +14,7 @@ import type { AddressInfo, Socket } from 'node:net';
  * conversations.open (a DM channel per user, {@link directChannelOf}), conversations.join (refused for G… and
  * D… channels), reactions.add (message_not_found for a message not posted here,
  * already_reacted on a repeat),
+ * chat.unfurl (channel and ts, or unfurl_id and source; `unfurls` a JSON object),
  * users.info, apps.connections.open (the URL set by {@link FakeSlackApi.socketUrl}, app token required).
  * Anything else answers `unknown_method`. Message timestamps come from the fake's clock (`now`), strictly
  * increasing.
@@ -27,6 +28,8 @@ export interface FakeSlackApi {
   calls: SlackCall[];
   /** Messages posted with chat.postMessage, in order. */
   messages: PostedMessage[];
+  /** Accepted chat.unfurl calls, in order. */
+  unfurls: UnfurlCall[];
   /**
    * Makes chat.postMessage and conversations.history in `channel` (or only the method `only`) answer
    * `{ ok: false, error }`, as Slack does once the bot was removed (`not_in_channel`), the channel archived
@@ -72,6 +75,14 @@ export interface PostedMessage {
   metadata: { event_type: string; event_payload: Record<string, unknown> } | null;
 }
 
+/** A chat.unfurl call: the message (channel and ts) or composer draft (unfurl_id) and its cards by URL. */
+export interface UnfurlCall {
+  channel: string | null;
+  ts: string | null;
+  unfurlId: string | null;
+  unfurls: Record<string, unknown>;
+}
+
 export interface ScriptedResponse {
   status: number;
   headers?: Record<string, string>;
@@ -112,6 +123,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   const botUserId = options.botUserId ?? FAKE_BOT_USER_ID;
   const calls: SlackCall[] = [];
   const messages: PostedMessage[] = [];
+  const unfurls: UnfurlCall[] = [];
   const reactions = new Set<string>();
   const scripts = new Map<string, ScriptedResponse[]>();
   const waiters = new Set<{ predicate: (c: SlackCall) => boolean; resolve: (c: SlackCall) => void }>();
@@ -187,6 +199,23 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
         if (refusedWith) return { ok: false, error: refusedWith };
         return { ok: true, channel: { id: directChannelOf(users) } };
       }
+      case 'chat.unfurl': {
+        // A posted message is named by channel and ts, a draft in the composer by unfurl_id and source.
+        const byMessage = typeof body.channel === 'string' && typeof body.ts === 'string';
+        const byDraft = typeof body.unfurl_id === 'string' && typeof body.source === 'string';
+        if (!byMessage && !byDraft) return { ok: false, error: 'invalid_arguments' };
+        const cards = body.unfurls;
+        if (typeof cards !== 'object' || cards === null || Array.isArray(cards)) {
+          return { ok: false, error: 'invalid_unfurls_format' };
+        }
+        unfurls.push({
+          channel: byMessage ? String(body.channel) : null,
+          ts: byMessage ? String(body.ts) : null,
+          unfurlId: byDraft ? String(body.unfurl_id) : null,
+          unfurls: cards as Record<string, unknown>,
+        });
+        return { ok: true };
+      }
       case 'conversations.join': {
         const channel = String(body.channel ?? '');
         // Private channels (G…) and DMs (D…) cannot be joined, as in Slack.
@@ -250,6 +279,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     apiUrl: `${url}/api/`,
     calls,
     messages,
+    unfurls,
     socketUrl: undefined,
     afterPost: null,
     refuse(channel, error, only = '*') {

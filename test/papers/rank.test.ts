@@ -19,6 +19,7 @@ function sp(title: string, over: Partial<StoredPaper> = {}): StoredPaper {
     upvotes: null,
     comments: null,
     teamVotes: 0,
+    teamReplies: 0,
     firstSeenAt: '',
     ...over,
   };
@@ -38,6 +39,21 @@ describe('rankFeed', () => {
       'team',
       'stranger',
     ]);
+  });
+
+  it('GIVEN the team discussing a paper in its thread THEN it ranks above an equal one, and the score says why', () => {
+    const ranked = rankFeed(
+      [sp('quiet', { upvotes: 4 }), sp('discussed', { upvotes: 4, teamReplies: 3 })],
+      TODAY,
+    );
+    expect(order(ranked)).toEqual(['discussed', 'quiet']);
+    expect(ranked[0]?.explain.find((p) => p.factor === 'team')?.detail).toBe(
+      '0 team votes, 3 thread replies',
+    );
+    // A vote still says more than a reply.
+    expect(
+      order(rankFeed([sp('replied', { teamReplies: 1 }), sp('voted', { teamVotes: 1 })], TODAY)),
+    ).toEqual(['voted', 'replied']);
   });
 
   it('GIVEN equal votes THEN the fresher paper first; a week-old paper needs many more upvotes', () => {

@@ -136,6 +136,7 @@ function paperOf(text: fc.Arbitrary<string>, maxAuthors: number): fc.Arbitrary<S
     projectPage: url,
     thumbnail: url,
     teamVotes: fc.nat({ max: 20 }),
+    teamReplies: fc.nat({ max: 20 }),
     firstSeenAt: fc.constant('2025-11-12T09:00:00.000Z'),
   });
 }

@@ -120,6 +120,40 @@ describe('roundup timing', () => {
   });
 });
 
+describe('what the roundup says about each paper', () => {
+  it('GIVEN a paper shared and voted on in another channel THEN its roundup post says so, naming no one', async () => {
+    await configure({ channel: 'slack:CROUND' });
+    const [first] = await archive.store.papersOnFeedDate('2024-10-25');
+    if (!first) throw new Error('the archive has no papers for the day');
+    await archive.store.recordPost({
+      message: 'slack:CLLM:1',
+      channel: 'slack:CLLM',
+      paperId: first.id,
+      kind: 'share',
+      postedBy: 'slack:UANA',
+      postedAt: '2024-10-24T15:00:00Z',
+    });
+    await archive.store.addReaction({
+      message: 'slack:CLLM:1',
+      user: 'slack:UBO',
+      emoji: '+1',
+      at: '2024-10-24T16:00:00Z',
+    });
+    const platform = new RecordingPlatform();
+    clock.now = new Date('2024-10-25T09:00:00Z');
+    expect((await scheduler(platform).tick()).map((r) => r.outcome)).toEqual(['posted']);
+    const items = paperPosts(platform, 'slack:CROUND').map((p) => p.reply.papers?.[0]);
+    const shown = items.find((i) => i?.paper.id === first.id);
+    expect(shown?.team).toEqual({
+      share: { by: null, channel: 'slack:CLLM', here: false, ago: 'today' },
+      votes: 1,
+      voters: [],
+      replies: 0,
+    });
+    expect(items.filter((i) => i?.paper.id !== first.id).every((i) => i?.team === undefined)).toBe(true);
+  });
+});
+
 describe('resilience', () => {
   it('leaves channels of a platform held by another instance to that instance', async () => {
     await configure({ channel: 'slack:C1' });

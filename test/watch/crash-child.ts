@@ -30,6 +30,8 @@ const NO_HANDLERS: InboundHandlers = {
   onReaction: async () => undefined,
   onSuggest: async () => [],
   onReactionsCleared: async () => undefined,
+  onLinks: async () => [],
+  onThreadReply: async () => {},
 };
 
 /**

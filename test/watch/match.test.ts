@@ -17,6 +17,7 @@ function stored(id: string, title: string, abstract = '', authors: string[] = []
     upvotes: null,
     comments: null,
     teamVotes: 0,
+    teamReplies: 0,
     firstSeenAt: '2026-01-05T08:00:00.000Z',
   };
 }

@@ -195,4 +195,19 @@ CREATE INDEX watch_matches_pending ON watch_matches(owner, delivery_id);
 CREATE INDEX watch_matches_watch ON watch_matches(watch_id, matched_at);
 `,
   },
+  {
+    version: 9,
+    name: 'replies: thread replies under messages that show a paper (who and when, never what)',
+    sql: `
+-- A reply is counted against the message its thread hangs under; the paper comes from that message's
+-- post, so replies follow a paper through a merge as votes do. No text is kept.
+CREATE TABLE replies (
+  message  TEXT PRIMARY KEY,
+  thread   TEXT NOT NULL,
+  user_ref TEXT NOT NULL,
+  at       TEXT NOT NULL
+);
+CREATE INDEX replies_thread ON replies(thread);
+`,
+  },
 ];

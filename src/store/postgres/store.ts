@@ -8,9 +8,11 @@ import type {
   ChannelRef,
   ChannelSettings,
   MessageRef,
+  PaperActivity,
   PaperStore,
   PostRecord,
   ReactionChange,
+  ReplyRecord,
   RoundupLayout,
   RoundupRecord,
   RoundupState,
@@ -22,7 +24,10 @@ import type {
   WatchStore,
 } from '../port.ts';
 import {
+  type ActRow,
+  groupActivity,
   type PaperRow,
+  PERSON_SHARES,
   paperToRow,
   type RoundupItemRow,
   type RoundupRow,
@@ -41,7 +46,10 @@ import { PostgresWatches } from './watches.ts';
 
 const TEAM_VOTES = `(SELECT COUNT(DISTINCT r.user_ref)::int FROM posts p JOIN reactions r ON r.message = p.message
   WHERE p.paper_id = papers.id) AS team_votes`;
-const PAPER_COLUMNS = `papers.*, ${TEAM_VOTES}`;
+/** The team's discussion: replies in the threads under any post of the paper. */
+const TEAM_REPLIES = `(SELECT COUNT(*)::int FROM replies r JOIN posts p ON p.message = r.thread
+  WHERE p.paper_id = papers.id) AS team_replies`;
+const PAPER_COLUMNS = `papers.*, ${TEAM_VOTES}, ${TEAM_REPLIES}`;
 /** ts_rank_cd weights for D (abstract), C (authors), B (keywords), A (title): title 10× the abstract. */
 const WEIGHTS = `'{0.1, 0.2, 0.3, 1.0}'`;
 /** Arbitrary keys for the advisory locks that serialise migrations and batch upserts across instances. */
@@ -284,6 +292,61 @@ export class PostgresStore implements PaperStore {
       );
       return n.rows[0]?.n ?? 0;
     });
+  }
+
+  async recordReply(reply: ReplyRecord): Promise<number | null> {
+    return this.transaction(async (q) => {
+      const post = await q.query<{ paper_id: string | null }>(
+        'SELECT paper_id FROM posts WHERE message = $1',
+        [reply.thread],
+      );
+      const paperId = post.rows[0]?.paper_id;
+      if (!paperId) return null;
+      await q.query(
+        'INSERT INTO replies (message, thread, user_ref, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+        [reply.message, reply.thread, reply.user, reply.at],
+      );
+      const n = await q.query<{ n: number }>(
+        `SELECT COUNT(*)::int AS n FROM replies r JOIN posts p ON p.message = r.thread WHERE p.paper_id = $1`,
+        [paperId],
+      );
+      return n.rows[0]?.n ?? 0;
+    });
+  }
+
+  async removeReply(message: MessageRef): Promise<void> {
+    await this.pool.query('DELETE FROM replies WHERE message = $1', [message]);
+  }
+
+  async replyCounts(paperIds: readonly string[]): Promise<Map<string, number>> {
+    const r = await this.pool.query<{ id: string; n: number }>(
+      `SELECT p.paper_id AS id, COUNT(*)::int AS n FROM replies r JOIN posts p ON p.message = r.thread
+       WHERE p.paper_id = ANY($1::text[]) GROUP BY p.paper_id`,
+      [paperIds],
+    );
+    return new Map(r.rows.map((x) => [x.id, x.n]));
+  }
+
+  async activityOf(paperIds: readonly string[]): Promise<Map<string, PaperActivity>> {
+    const shares = await this.pool.query<ActRow>(
+      `SELECT p.paper_id AS id, p.posted_by AS user, p.channel, p.posted_at AS at FROM posts p
+       WHERE p.paper_id = ANY($1::text[]) AND p.posted_by IS NOT NULL AND p.kind IN (${PERSON_SHARES})
+       ORDER BY p.posted_at, p.message`,
+      [paperIds],
+    );
+    const votes = await this.pool.query<ActRow>(
+      `SELECT p.paper_id AS id, r.user_ref AS user, p.channel, MIN(r.at) AS at FROM reactions r
+       JOIN posts p ON p.message = r.message WHERE p.paper_id = ANY($1::text[])
+       GROUP BY p.paper_id, r.user_ref, p.channel ORDER BY at, "user"`,
+      [paperIds],
+    );
+    const replies = await this.pool.query<{ id: string; channel: string; count: number }>(
+      `SELECT p.paper_id AS id, p.channel, COUNT(*)::int AS count FROM replies r
+       JOIN posts p ON p.message = r.thread WHERE p.paper_id = ANY($1::text[])
+       GROUP BY p.paper_id, p.channel ORDER BY p.channel`,
+      [paperIds],
+    );
+    return groupActivity(shares.rows, votes.rows, replies.rows);
   }
 
   async topVoted(since: string | null, limit: number): Promise<TopEntry[]> {

@@ -9,9 +9,11 @@ import type {
   ChannelRef,
   ChannelSettings,
   MessageRef,
+  PaperActivity,
   PaperStore,
   PostRecord,
   ReactionChange,
+  ReplyRecord,
   RoundupLayout,
   RoundupRecord,
   RoundupState,
@@ -23,7 +25,10 @@ import type {
   WatchStore,
 } from '../port.ts';
 import {
+  type ActRow,
+  groupActivity,
   type PaperRow,
+  PERSON_SHARES,
   paperToRow,
   type RoundupItemRow,
   type RoundupRow,
@@ -44,7 +49,13 @@ type Db = Database.Database;
 /** Team votes: distinct people with a reaction on any post of the paper. */
 const TEAM_VOTES = `(SELECT COUNT(DISTINCT r.user_ref) FROM posts p JOIN reactions r ON r.message = p.message
   WHERE p.paper_id = papers.id) AS team_votes`;
-const PAPER_COLUMNS = `papers.*, ${TEAM_VOTES}`;
+/** Replies under every post of one paper. */
+const REPLIES_OF_PAPER = `SELECT COUNT(*) AS n FROM replies r JOIN posts p ON p.message = r.thread
+  WHERE p.paper_id = ?`;
+/** The team's discussion: replies in the threads under any post of the paper. */
+const TEAM_REPLIES = `(SELECT COUNT(*) FROM replies r JOIN posts p ON p.message = r.thread
+  WHERE p.paper_id = papers.id) AS team_replies`;
+const PAPER_COLUMNS = `papers.*, ${TEAM_VOTES}, ${TEAM_REPLIES}`;
 /** bm25 column weights: title, abstract, authors, keywords. A title hit outweighs many abstract hits. */
 const BM25 = 'bm25(papers_fts, 10.0, 1.0, 2.0, 3.0)';
 
@@ -253,6 +264,52 @@ export class SqliteStore implements PaperStore {
       return n.n;
     });
     return run.immediate();
+  }
+
+  async recordReply(reply: ReplyRecord): Promise<number | null> {
+    const run = this.db.transaction((): number | null => {
+      const post = this.stmt('SELECT paper_id FROM posts WHERE message = ?').get(reply.thread) as
+        | { paper_id: string | null }
+        | undefined;
+      if (!post?.paper_id) return null;
+      this.stmt(
+        'INSERT INTO replies (message, thread, user_ref, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ).run(reply.message, reply.thread, reply.user, reply.at);
+      return (this.stmt(REPLIES_OF_PAPER).get(post.paper_id) as { n: number }).n;
+    });
+    return run.immediate();
+  }
+
+  async removeReply(message: MessageRef): Promise<void> {
+    this.stmt('DELETE FROM replies WHERE message = ?').run(message);
+  }
+
+  async replyCounts(paperIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = this.stmt(
+      `SELECT p.paper_id AS id, COUNT(*) AS n FROM replies r JOIN posts p ON p.message = r.thread
+       WHERE p.paper_id IN (SELECT value FROM json_each(?)) GROUP BY p.paper_id`,
+    ).all(JSON.stringify(paperIds)) as { id: string; n: number }[];
+    return new Map(rows.map((r) => [r.id, r.n]));
+  }
+
+  async activityOf(paperIds: readonly string[]): Promise<Map<string, PaperActivity>> {
+    const ids = JSON.stringify(paperIds);
+    const inPapers = 'p.paper_id IN (SELECT value FROM json_each(?))';
+    const shares = this.stmt(
+      `SELECT p.paper_id AS id, p.posted_by AS user, p.channel, p.posted_at AS at FROM posts p
+       WHERE ${inPapers} AND p.posted_by IS NOT NULL AND p.kind IN (${PERSON_SHARES})
+       ORDER BY p.posted_at, p.message`,
+    ).all(ids) as ActRow[];
+    const votes = this.stmt(
+      `SELECT p.paper_id AS id, r.user_ref AS user, p.channel, MIN(r.at) AS at FROM reactions r
+       JOIN posts p ON p.message = r.message WHERE ${inPapers}
+       GROUP BY p.paper_id, r.user_ref, p.channel ORDER BY at, user`,
+    ).all(ids) as ActRow[];
+    const replies = this.stmt(
+      `SELECT p.paper_id AS id, p.channel, COUNT(*) AS count FROM replies r
+       JOIN posts p ON p.message = r.thread WHERE ${inPapers} GROUP BY p.paper_id, p.channel ORDER BY p.channel`,
+    ).all(ids) as { id: string; channel: string; count: number }[];
+    return groupActivity(shares, votes, replies);
   }
 
   async topVoted(since: string | null, limit: number): Promise<TopEntry[]> {

@@ -13,6 +13,8 @@ const unused: InboundHandlers = {
   onReaction: async () => undefined,
   onReactionsCleared: async () => undefined,
   onSuggest: async () => [],
+  onLinks: async () => [],
+  onThreadReply: async () => {},
 };
 
 /** Types `help` into a console built with `commands` and returns what it printed after the welcome. */

@@ -6,6 +6,7 @@ import { paper } from '../../contract/store.contract.ts';
 const stored = (over: Parameters<typeof paper>[0]): StoredPaper => ({
   ...paper(over),
   teamVotes: 0,
+  teamReplies: 0,
   firstSeenAt: '2025-11-12T00:00:00Z',
 });
 

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DiscordPlatform } from '../../../adapters/discord/platform.ts';
 import { Bot } from '../../../src/chat/bot.ts';
-import type { InboundHandlers, ReactionEvent, ReactionsCleared } from '../../../src/chat/platform.ts';
+import type {
+  InboundHandlers,
+  LinksPosted,
+  ReactionEvent,
+  ReactionsCleared,
+  ThreadReplyEvent,
+} from '../../../src/chat/platform.ts';
 import { ArxivClient } from '../../../src/feed/arxiv-client.ts';
 import { HfClient } from '../../../src/feed/hf-client.ts';
 import { parseHfJson } from '../../../src/feed/hf-json.ts';
@@ -31,6 +37,10 @@ export async function startDiscordBot(options: {
   upvoteEmoji: string[];
   onReactionHandled?: (event: ReactionEvent) => void;
   onReactionsClearedHandled?: (clear: ReactionsCleared) => void;
+  onLinksHandled?: (event: LinksPosted) => void;
+  onThreadReplyHandled?: (event: ThreadReplyEvent) => void;
+  /** DISCORD_MESSAGE_CONTENT: read messages for paper links. */
+  messageContent?: boolean;
 }): Promise<DiscordBot> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-discord-'));
   const store = SqliteStore.open(join(dir, 'archive.db'), { now: () => NOW });
@@ -38,7 +48,13 @@ export async function startDiscordBot(options: {
   const hf = await startFakeHf({ today: '2024-10-25' });
   const fake = await startFakeDiscord();
   const platform = new DiscordPlatform(
-    { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, leaseMs: 30_000 },
+    {
+      token: fake.token,
+      applicationId: fake.applicationId,
+      apiUrl: fake.apiUrl,
+      leaseMs: 30_000,
+      messageContent: options.messageContent ?? false,
+    },
     { now: () => NOW },
   );
   const bot = new Bot({
@@ -58,6 +74,15 @@ export async function startDiscordBot(options: {
     onReactionsCleared: async (clear) => {
       await core.onReactionsCleared(clear);
       options.onReactionsClearedHandled?.(clear);
+    },
+    onLinks: async (event) => {
+      const papers = await core.onLinks(event);
+      options.onLinksHandled?.(event);
+      return papers;
+    },
+    onThreadReply: async (event) => {
+      await core.onThreadReply(event);
+      options.onThreadReplyHandled?.(event);
     },
   };
   await platform.start(handlers);

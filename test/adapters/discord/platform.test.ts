@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 describe('Discord platform over the fake gateway', () => {
-  it('identifies with the Guilds, GuildMessageReactions and DirectMessageReactions intents and keeps heartbeating', async () => {
+  it('identifies with the Guilds, GuildMessageReactions, GuildMessages and DirectMessageReactions intents (no privileged Message Content by default) and keeps heartbeating', async () => {
     const identify = await fake.waitForFrame(
       (f) => f.kind === 'recv' && f.op === GatewayOpcodes.Identify,
       'IDENTIFY',
@@ -54,6 +54,7 @@ describe('Discord platform over the fake gateway', () => {
     expect((identify.d as { intents: number }).intents).toBe(
       GatewayIntentBits.Guilds |
         GatewayIntentBits.GuildMessageReactions |
+        GatewayIntentBits.GuildMessages |
         GatewayIntentBits.DirectMessageReactions,
     );
     await fake.waitForFrame(

@@ -27,6 +27,7 @@ function paper(overrides: Partial<StoredPaper> = {}): StoredPaper {
     comments: 3,
     githubRepo: 'https://github.com/DAMO-NLP-SG/Inf-CLIP',
     teamVotes: 0,
+    teamReplies: 0,
     firstSeenAt: '2024-10-25T08:00:00Z',
     ...overrides,
   };

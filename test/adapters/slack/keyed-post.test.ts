@@ -14,6 +14,8 @@ const NO_HANDLERS: InboundHandlers = {
   onShare: async () => ({ visibility: 'ephemeral', text: '' }),
   onReaction: async () => undefined,
   onSuggest: async () => [],
+  onLinks: async () => [],
+  onThreadReply: async () => {},
   onReactionsCleared: async () => undefined,
 };
 

@@ -27,6 +27,8 @@ describe('Slack app manifest', () => {
         'groups:history',
         'im:write',
         'im:history',
+        'links:read',
+        'links:write',
         'commands',
         'reactions:read',
         'reactions:write',
@@ -35,8 +37,15 @@ describe('Slack app manifest', () => {
     );
   });
 
-  it('subscribes to the reaction events and points every request URL at /slack/events', () => {
-    expect(list('bot_events')).toEqual(['reaction_added', 'reaction_removed']);
+  it('subscribes to the reaction, link and message events and points every request URL at /slack/events', () => {
+    expect(list('bot_events')).toEqual([
+      'reaction_added',
+      'reaction_removed',
+      'link_shared',
+      'message.channels',
+      'message.groups',
+    ]);
+    expect(list('unfurl_domains')).toEqual(['arxiv.org', 'huggingface.co']);
     const urls = [...manifest.matchAll(/(?:url|request_url): (\S+)/g)].map((m) => m[1]);
     expect(urls).toEqual(Array(3).fill('https://YOUR-HOST/slack/events'));
   });

@@ -42,6 +42,8 @@ function echoHandlers(seen: CommandInvocation[]): InboundHandlers {
     onReaction: async () => undefined,
     onReactionsCleared: async () => undefined,
     onSuggest: async () => [],
+    onLinks: async () => [],
+    onThreadReply: async () => {},
   };
 }
 

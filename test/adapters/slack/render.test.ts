@@ -18,6 +18,7 @@ function paper(over: Partial<StoredPaper> = {}): StoredPaper {
     upvotes: 42,
     comments: 3,
     teamVotes: 1,
+    teamReplies: 0,
     firstSeenAt: '2024-10-25T00:00:00.000Z',
     ...over,
   };

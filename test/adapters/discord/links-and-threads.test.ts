@@ -1,0 +1,136 @@
+import { ChannelType, MessageType } from 'discord.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LinksPosted, ReactionEvent, ThreadReplyEvent } from '../../../src/chat/platform.ts';
+import type { FakeDiscord } from '../../fakes/discord-gateway.ts';
+import { snowflake } from '../../fakes/discord-payloads.ts';
+import { Recorder } from '../../fakes/recording-handlers.ts';
+import { type DiscordBot, startDiscordBot } from './harness.ts';
+
+/**
+ * With DISCORD_MESSAGE_CONTENT on, a person's message linking a paper is recorded as their share (👍 on it
+ * votes); replies in a thread started on a paper's message are counted, whatever the setting.
+ */
+let harness: DiscordBot | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+async function start(messageContent: boolean) {
+  const links = new Recorder<LinksPosted>();
+  const replies = new Recorder<ThreadReplyEvent>();
+  const reactions = new Recorder<ReactionEvent>();
+  harness = await startDiscordBot({
+    upvoteEmoji: ['+1'],
+    messageContent,
+    onLinksHandled: (e) => links.push(e),
+    onThreadReplyHandled: (e) => replies.push(e),
+    onReactionHandled: (e) => reactions.push(e),
+  });
+  return { h: harness, fake: harness.fake, links, replies, reactions };
+}
+
+/** A MESSAGE_CREATE as the gateway sends it for a person's message. */
+function messageCreate(fake: FakeDiscord, channelId: string, content: string, who = fake.users.alice) {
+  const id = snowflake();
+  fake.dispatch('MESSAGE_CREATE', {
+    id,
+    channel_id: channelId,
+    guild_id: fake.guildId,
+    author: who.user,
+    member: { roles: [], joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0 },
+    content,
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: [],
+    pinned: false,
+    type: MessageType.Default,
+    flags: 0,
+  });
+  return id;
+}
+
+/** THREAD_CREATE for a public thread started on `starter` in the guild's text channel. */
+function threadOn(fake: FakeDiscord, starter: string): string {
+  fake.dispatch('THREAD_CREATE', {
+    id: starter,
+    type: ChannelType.PublicThread,
+    guild_id: fake.guildId,
+    parent_id: fake.channelId,
+    name: 'discussion',
+    owner_id: fake.users.bob.user.id,
+    last_message_id: null,
+    rate_limit_per_user: 0,
+    message_count: 0,
+    member_count: 1,
+    thread_metadata: {
+      archived: false,
+      auto_archive_duration: 1440,
+      archive_timestamp: new Date().toISOString(),
+      locked: false,
+    },
+    flags: 0,
+    newly_created: true,
+  });
+  return starter;
+}
+
+describe('paper links in Discord messages', () => {
+  it('GIVEN Message Content on and a person linking a paper THEN their message is their share and 👍 on it votes', async () => {
+    const { h, fake, links, reactions } = await start(true);
+    const id = messageCreate(fake, fake.channelId, 'worth a read: <https://arxiv.org/abs/2410.17243v1>');
+    await links.waitFor((e) => e.message?.endsWith(`:${id}`) ?? false, 'the link');
+    expect(await h.store.getPost(`discord:${fake.channelId}:${id}`)).toMatchObject({
+      paperId: '2410.17243',
+      kind: 'link',
+      postedBy: `discord:${fake.users.alice.user.id}`,
+    });
+    const before = (await h.store.getPaper('2410.17243'))?.teamVotes ?? 0;
+    fake.reactionAdd(id, { id: null, name: '👍' }, fake.users.bob.user);
+    await reactions.waitFor((e) => e.message.endsWith(`:${id}`), 'the vote');
+    expect((await h.store.getPaper('2410.17243'))?.teamVotes).toBe(before + 1);
+  });
+
+  it('GIVEN Message Content off THEN a linking message is not looked at', async () => {
+    const { h, fake, replies } = await start(false);
+    const id = messageCreate(fake, fake.channelId, 'https://arxiv.org/abs/2410.17243');
+    // A thread reply after it is handled once the first message has been dealt with: the gateway is ordered.
+    const thread = threadOn(fake, id);
+    const reply = messageCreate(fake, thread, 'nice');
+    await replies.waitFor((e) => e.message.endsWith(`:${reply}`), 'the reply');
+    expect(await h.store.getPost(`discord:${fake.channelId}:${id}`)).toBeNull();
+  });
+});
+
+describe('thread replies on Discord', () => {
+  it('GIVEN replies in a thread started on a paper post THEN people’s replies count, bots’ do not, a deletion subtracts', async () => {
+    const { h, fake, replies } = await start(false);
+    const post = snowflake();
+    await h.store.recordPost({
+      message: `discord:${fake.channelId}:${post}`,
+      channel: `discord:${fake.channelId}`,
+      paperId: '2410.16251',
+      kind: 'share',
+      postedBy: null,
+      postedAt: new Date().toISOString(),
+    });
+    const thread = threadOn(fake, post);
+    const first = messageCreate(fake, thread, 'interesting ablation', fake.users.alice);
+    messageCreate(fake, thread, 'automated note', {
+      ...fake.users.bob,
+      user: { ...fake.users.bob.user, bot: true },
+    });
+    const last = messageCreate(fake, thread, 'agreed', fake.users.bob);
+    await replies.waitFor((e) => e.message.endsWith(`:${last}`), 'the last reply');
+    expect(await h.store.replyCounts(['2410.16251'])).toEqual(new Map([['2410.16251', 2]]));
+
+    fake.dispatch('MESSAGE_DELETE', { id: first, channel_id: thread, guild_id: fake.guildId });
+    await replies.waitFor((e) => !e.added && e.message.endsWith(`:${first}`), 'the deletion');
+    expect(await h.store.replyCounts(['2410.16251'])).toEqual(new Map([['2410.16251', 1]]));
+  });
+});
