@@ -53,11 +53,18 @@ module.exports = {
       to: { path: '^commands/|^src/(app|cli)/|^src/chat/(?!platform\\.ts$|emoji\\.ts$)' },
     },
     {
+      name: 'watch-below-commands',
+      comment: 'Watches sit beside roundups: they post through the platform port, never the bot.',
+      severity: 'error',
+      from: { path: '^src/watch/' },
+      to: { path: '^commands/|^src/(app|cli)/|^src/chat/(?!platform\\.ts$|emoji\\.ts$)' },
+    },
+    {
       name: 'domain-at-the-bottom',
       comment: 'Papers, feeds and stores depend on nothing above them.',
       severity: 'error',
       from: { path: '^src/(papers|feed|store)/' },
-      to: { path: '^commands/|^src/(app|cli|chat|roundup)/' },
+      to: { path: '^commands/|^src/(app|cli|chat|roundup|watch)/' },
     },
     {
       name: 'no-circular',

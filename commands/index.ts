@@ -6,6 +6,7 @@ import { shareCommand } from './share.ts';
 import { todayCommand } from './today.ts';
 import { topCommand } from './top.ts';
 import type { CommandDefinition } from './types.ts';
+import { watchCommand } from './watch.ts';
 
 export { parseCommandText, resolveOptions, usageOf } from './parse.ts';
 
@@ -20,5 +21,6 @@ export const COMMANDS: readonly CommandDefinition[] = [
   shareCommand,
   likeCommand,
   roundupCommand,
+  watchCommand,
   createHelpCommand(() => COMMANDS),
 ];

@@ -40,6 +40,8 @@ export interface CommandContext {
   roundupDefaults: { time: string; timezone: string; channels: readonly string[] };
   /** May a search with few good matches in the archive ask Hugging Face's search too (`SEARCH_REMOTE`)? */
   remoteSearch: boolean;
+  /** Watches one person may have (WATCH_LIMIT); absent: the default of commands/watch.ts. */
+  watchLimit?: number;
 }
 
 /**

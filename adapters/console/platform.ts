@@ -6,12 +6,14 @@ import type { CommandDefinition } from '../../commands/types.ts';
 import {
   type ChannelRef,
   type ChatPlatform,
+  type DirectOutcome,
   type InboundHandlers,
   type MessageRef,
   type PaperItem,
   type PostOptions,
   type Reply,
   replyItems,
+  type UserRef,
 } from '../../src/chat/platform.ts';
 import { latexToText } from '../../src/papers/latex-text.ts';
 import { type ConsoleLine, parseConsoleLine } from './input.ts';
@@ -38,6 +40,8 @@ export interface ConsoleOptions {
 
 /** The console's one channel: everything the person shares lands here. */
 export const CONSOLE_CHANNEL: ChannelRef = 'console:local';
+/** The person's direct messages from the bot (watch matches). */
+export const CONSOLE_DIRECT: ChannelRef = 'console:direct';
 
 const WELCOME = `paperboy console: you are in ${CONSOLE_CHANNEL}.
 Type /papers help, /papers <words> to search, :+1: N to upvote paper N of the last reply, quit to leave.
@@ -144,6 +148,30 @@ export class ConsolePlatform implements ChatPlatform {
     }
     this.#write(`[${channel}] paperboy posted:\n${renderReply({ ...reply, papers: items })}`);
     return message;
+  }
+
+  /**
+   * Prints a direct message to the person at this terminal (`console:direct` is their DM channel). Its
+   * papers become the list `:+1: N` reacts to: paper N's vote lands on the message, or on its place N when
+   * it shows several, as the bot records a multi-paper DM. Anyone else is not at this terminal.
+   */
+  async postDirect(user: UserRef, reply: Reply, options: PostOptions = {}): Promise<DirectOutcome> {
+    if (user !== this.#user) return { sent: false, unreachable: `${user} is not at this terminal` };
+    const key = options.idempotencyKey;
+    const earlier = key === undefined ? undefined : this.#keys.get(key);
+    if (earlier) return { sent: true, message: earlier, channel: CONSOLE_DIRECT };
+    this.#posts += 1;
+    const message = `${CONSOLE_DIRECT}:${this.#session}-${this.#posts}`;
+    if (key !== undefined) this.#keys.set(key, message);
+    const items = reply.papers ?? [];
+    this.#shown = items.map((item, i) => ({
+      item,
+      message: items.length === 1 ? message : `${message}#${i + 1}`,
+    }));
+    // Votes here land on the DM itself (no share first), so the search results' voting hint would mislead.
+    const shown = items.map((item) => ({ ...item, shareable: false }));
+    this.#write(`[direct message] paperboy:\n${renderReply({ ...reply, papers: shown })}`);
+    return { sent: true, message, channel: CONSOLE_DIRECT };
   }
 
   /** The bot's own seed reactions are not shown: in a terminal they would only be noise. */

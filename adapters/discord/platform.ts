@@ -15,10 +15,12 @@ import {
 import type {
   ChannelRef,
   ChatPlatform,
+  DirectOutcome,
   InboundHandlers,
   MessageRef,
   PostOptions,
   Reply,
+  UserRef,
 } from '../../src/chat/platform.ts';
 import { type Logger, silentLogger } from '../../src/log.ts';
 import { reactionPathEmoji } from './emoji.ts';
@@ -26,9 +28,15 @@ import { handleInteraction } from './interactions.ts';
 import { toLinksPosted, toThreadReply, toThreadReplyDeleted } from './messages.ts';
 import { discordNonce } from './nonce.ts';
 import { toReactionEvent, toReactionsCleared } from './reactions.ts';
-import { messageRef, parseChannelRef, parseMessageRef } from './refs.ts';
+import { channelRef, messageRef, parseChannelRef, parseMessageRef } from './refs.ts';
 import { renderReply } from './render.ts';
 import type { DiscordConfig } from './settings.ts';
+
+/**
+ * Discord error codes that mean this person cannot be sent a DM, now or on a retry: 50007 "Cannot send
+ * messages to this user" (DMs closed, the bot blocked, no server shared), 10013 Unknown User.
+ */
+const UNREACHABLE_CODES = new Set([50007, 10013]);
 
 export interface DiscordDeps {
   logger?: Logger;
@@ -48,13 +56,15 @@ export function createDiscordClient(config: DiscordConfig): Client {
   return new Client({
     // GuildMessages: replies in threads (counted, never read); MessageContent: paper links in messages,
     // privileged, only when the operator enabled it for the application and in DISCORD_MESSAGE_CONTENT.
+    // DirectMessageReactions and the Channel partial: votes on watch DMs (a DM channel is never cached).
     intents: [
       GatewayIntentBits.Guilds,
       GatewayIntentBits.GuildMessageReactions,
       GatewayIntentBits.GuildMessages,
+      GatewayIntentBits.DirectMessageReactions,
       ...(config.messageContent ? [GatewayIntentBits.MessageContent] : []),
     ],
-    partials: [Partials.Message, Partials.Reaction, Partials.User],
+    partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel],
     allowedMentions: { parse: [] },
     ...(config.apiUrl ? { rest: { api: config.apiUrl } } : {}),
   });
@@ -158,6 +168,30 @@ export class DiscordPlatform implements ChatPlatform {
       ...(key === undefined ? {} : { nonce: discordNonce(key), enforceNonce: true }),
     });
     return messageRef(channelId, message.id);
+  }
+
+  /**
+   * A direct message: the person's DM channel (POST /users/@me/channels), then the same send as
+   * {@link post}, its key as an enforced nonce. A person Discord says cannot be messaged (DMs from server
+   * members closed, the bot blocked, no shared server, an unknown user) is `unreachable`.
+   */
+  async postDirect(user: UserRef, reply: Reply, options: PostOptions = {}): Promise<DirectOutcome> {
+    const userId = /^discord:(\d+)$/.exec(user)?.[1];
+    if (!userId) throw new Error(`Not a Discord user: ${user}`);
+    const key = options.idempotencyKey;
+    try {
+      const dm = await this.client.users.createDM(userId);
+      const message = await dm.send({
+        ...renderReply(reply),
+        ...(key === undefined ? {} : { nonce: discordNonce(key), enforceNonce: true }),
+      });
+      return { sent: true, message: messageRef(dm.id, message.id), channel: channelRef(dm.id) };
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'number' && UNREACHABLE_CODES.has(code))
+        return { sent: false, unreachable: `Discord error ${code}: ${(error as Error).message}` };
+      throw error;
+    }
   }
 
   /**

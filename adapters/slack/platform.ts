@@ -2,16 +2,20 @@ import { App, HTTPReceiver, type Receiver, SocketModeReceiver, webApi } from '@s
 import type {
   ChannelRef,
   ChatPlatform,
+  DirectOutcome,
   InboundHandlers,
   MessageRef,
   PostOptions,
   Reply,
+  UserRef,
 } from '../../src/chat/platform.ts';
+import { newPostKey } from '../../src/chat/platform.ts';
 import { type HttpRoutes, HttpServer } from '../../src/http/server.ts';
 import { type Logger, silentLogger } from '../../src/log.ts';
 import type { DeliveryLedger } from '../../src/store/port.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { DeliveryLog } from './deliveries.ts';
+import { isUnreachable, openDirectChannel, slackErrorCode } from './direct.ts';
 import { slackEventsRoute } from './http-route.ts';
 import { type KeyedPostContext, keyedPost } from './keyed-post.ts';
 import { registerListeners } from './listeners.ts';
@@ -241,6 +245,34 @@ export class SlackPlatform implements ChatPlatform {
     const res = await this.#pacer.run(id, () => client.chat.postMessage(message));
     if (!res.ts) throw new Error('Slack chat.postMessage returned no ts');
     return slackMessageRef(res.channel ?? id, res.ts);
+  }
+
+  /**
+   * A direct message: conversations.open (scope `im:write`) for the DM channel, then the same keyed, paced
+   * chat.postMessage as {@link post} (a resumed key is looked up in the DM's history, scope `im:history`).
+   * A person Slack says cannot be written to (left, deactivated, a bot, DMs restricted) is `unreachable`.
+   */
+  async postDirect(user: UserRef, reply: Reply, options: PostOptions = {}): Promise<DirectOutcome> {
+    const running = this.#started();
+    const id = /^slack:([UW][A-Z0-9]+)$/.exec(user)?.[1];
+    if (!id) throw new Error(`Not a Slack user: ${user}`);
+    try {
+      const channel = await openDirectChannel(running.client, id);
+      const message = { channel, ...renderReply(reply), unfurl_links: false, unfurl_media: false };
+      const key = options.idempotencyKey ?? newPostKey();
+      const ts = await this.#pacer.run(channel, () =>
+        keyedPost(running.keyed, message, key, options.since, options.signal),
+      );
+      return { sent: true, message: slackMessageRef(channel, ts), channel: `slack:${channel}` };
+    } catch (error) {
+      if (isUnreachable(error)) return { sent: false, unreachable: slackErrorCode(error) ?? 'unreachable' };
+      if (slackErrorCode(error) === 'missing_scope')
+        throw new Error(
+          'Slack refused to open a direct message (missing_scope): add im:write and im:history from adapters/slack/manifest.yml and reinstall the app',
+          { cause: error },
+        );
+      throw error;
+    }
   }
 
   /**

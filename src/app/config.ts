@@ -57,6 +57,7 @@ const CORE_ENV = {
     (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
     z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   ),
+  WATCH_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1000).default(20)),
 };
 
 type CoreEnv = { [K in keyof typeof CORE_ENV]: z.output<(typeof CORE_ENV)[K]> } & {
@@ -90,6 +91,8 @@ export interface CoreConfig {
   roundup: RoundupDefaults;
   /** Searches with few good matches in the archive also ask Hugging Face's paper search. */
   remoteSearch: boolean;
+  /** Watches one person may have. */
+  watchLimit: number;
 }
 
 /** Core settings, plus one key per platform: its settings, or undefined when it is not configured. */
@@ -154,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timezone: c.ROUNDUP_TIMEZONE,
       catchUpMs: c.ROUNDUP_CATCH_UP_HOURS * 3_600_000,
     },
+    watchLimit: c.WATCH_LIMIT,
   };
 }
 

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '../log.ts';
 import { Scheduler } from '../roundup/scheduler.ts';
 import { openStore } from '../store/open.ts';
 import type { PaperStore } from '../store/port.ts';
+import { Watcher } from '../watch/watcher.ts';
 import { type Config, configuredPlatforms } from './config.ts';
 import { type HealthSources, mountHealth } from './health.ts';
 import { createPlatform } from './platforms.ts';
@@ -25,6 +26,11 @@ export interface StartOptions {
   now?: () => Date;
   /** Run the roundup scheduler and feed ingestion (default true; the bare console turns it off). */
   schedule?: boolean;
+  /**
+   * How often watches look for new papers and deliver them, in ms (default 15 s). Watches run whenever a
+   * platform runs, the bare console included: they follow the archive, not the feed.
+   */
+  watchIntervalMs?: number;
 }
 
 export interface RunningBot {
@@ -64,12 +70,14 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     upvoteEmoji: config.upvoteEmoji,
     roundupDefaults: config.roundup,
     remoteSearch: config.remoteSearch,
+    watchLimit: config.watchLimit,
     logger,
     ...(options.now ? { now: options.now } : {}),
   });
 
   const started: ChatPlatform[] = [];
   let scheduler: Scheduler | null = null;
+  let watcher: Watcher | null = null;
   // One server on PORT for the application: /healthz here, and whatever routes platforms mount.
   const http = new HttpServer({ logger });
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -88,6 +96,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       await scheduler?.stop();
+      await watcher?.stop();
       await http.close();
       const results = await Promise.allSettled(started.map((p) => p.stop()));
       for (const r of results)
@@ -128,6 +137,16 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       });
       scheduler.start();
     }
+    watcher = new Watcher({
+      store,
+      platforms: new Map(started.map((p) => [p.name, p])),
+      logger,
+      instanceId,
+      catchUpMs: config.roundup.catchUpMs,
+      ...(options.watchIntervalMs === undefined ? {} : { intervalMs: options.watchIntervalMs }),
+      ...(options.now ? { now: options.now } : {}),
+    });
+    watcher.start();
   } catch (error) {
     await stop();
     throw error;

@@ -45,6 +45,8 @@ export interface BotDeps {
   roundupDefaults?: { time: string; timezone: string; channels: readonly string[] };
   /** Searches with few good matches also ask Hugging Face (`SEARCH_REMOTE`); default off. */
   remoteSearch?: boolean;
+  /** Watches one person may have; default that of commands/watch.ts. */
+  watchLimit?: number;
 }
 
 function ephemeral(text: string): Reply {
@@ -125,6 +127,7 @@ export class Bot {
       canManageChannel: invocation.canManageChannel,
       roundupDefaults: this.#deps.roundupDefaults ?? { time: '09:00', timezone: 'UTC', channels: [] },
       remoteSearch: this.#deps.remoteSearch ?? false,
+      ...(this.#deps.watchLimit === undefined ? {} : { watchLimit: this.#deps.watchLimit }),
     };
     let reply: Reply;
     try {
@@ -159,15 +162,29 @@ export class Bot {
         if ('error' in found) return ephemeral(found.error);
         paper = found.paper;
       }
+      const channel = await this.#shareTarget(action);
+      if (!channel) return ephemeral('Share it from a channel: search for it there with /papers.');
       const reply = await this.#withTeamLines(
         { visibility: 'channel', papers: [{ paper, sharedBy: action.user, sharedByName: action.userName }] },
-        action.channel,
+        channel,
       );
-      return await this.#publish(platform, action.channel, reply, 'search-share', action.user);
+      return await this.#publish(platform, channel, reply, 'search-share', action.user);
     } catch (error) {
       this.#logger.error({ err: error, paperId: action.paperId, channel: action.channel }, 'share failed');
       return ephemeral('Something went wrong while sharing that paper. It has been logged; try again.');
     }
+  }
+
+  /**
+   * Where a Share button posts: the channel it was pressed in, except in the person's DM of watch matches,
+   * where it posts in the channel they set up their latest watch in (a DM has no audience to share with).
+   * Null when pressed in that DM with no watch left.
+   */
+  async #shareTarget(action: ShareAction): Promise<string | null> {
+    const watcher = await this.#deps.store.getWatcher(action.user);
+    if (!watcher?.dmChannel || watcher.dmChannel !== action.channel) return action.channel;
+    const watches = await this.#deps.store.listWatches(action.user);
+    return watches.at(-1)?.channel ?? null;
   }
 
   /**

@@ -4,11 +4,13 @@ import type { PaperStore } from '../store/port.ts';
 import type {
   ChannelRef,
   ChatPlatform,
+  DirectOutcome,
   InboundHandlers,
   MessageRef,
   PlatformName,
   PostOptions,
   Reply,
+  UserRef,
 } from './platform.ts';
 
 /**
@@ -84,5 +86,11 @@ export class LeasedPlatform implements ChatPlatform {
   async react(message: MessageRef, emoji: string): Promise<void> {
     if (!this.inner) throw new Error(`${this.name} is connected from another instance`);
     return this.inner.react(message, emoji);
+  }
+
+  async postDirect(user: UserRef, reply: Reply, options?: PostOptions): Promise<DirectOutcome> {
+    if (!this.inner) throw new Error(`${this.name} is connected from another instance`);
+    if (!this.inner.postDirect) throw new Error(`${this.name} cannot send direct messages`);
+    return this.inner.postDirect(user, reply, options);
   }
 }

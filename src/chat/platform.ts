@@ -269,4 +269,16 @@ export interface ChatPlatform {
   post(channel: ChannelRef, reply: Reply, options?: PostOptions): Promise<MessageRef>;
   /** Adds the bot's own reaction to a message (seed upvote emoji); best effort. */
   react(message: MessageRef, emoji: string): Promise<void>;
+  /**
+   * Sends a reply to one person as a direct message, with the same rate-limit waiting and idempotency as
+   * {@link post} (a repeated key returns the first message). Resolves `unreachable` when the platform says
+   * this person cannot be sent one (blocked the bot, left the workspace, DMs closed): nothing was sent and
+   * trying again will not help. Other failures reject. Absent: the platform cannot send direct messages.
+   */
+  postDirect?(user: UserRef, reply: Reply, options?: PostOptions): Promise<DirectOutcome>;
 }
+
+/** What became of a direct message: sent (the message and the DM channel it is in), or not sendable. */
+export type DirectOutcome =
+  | { sent: true; message: MessageRef; channel: ChannelRef }
+  | { sent: false; unreachable: string };

@@ -12,7 +12,10 @@ export function checkTermCount(terms: readonly string[]): void {
   }
 }
 
+import type { WatchStore } from './watch-port.ts';
+
 export { StoreUnavailableError } from './errors.ts';
+export type * from './watch-port.ts';
 
 /** A platform-qualified channel id, e.g. `slack:C123` or `discord:987654321`. */
 export type ChannelRef = string;
@@ -68,7 +71,7 @@ export interface SearchHit {
  * Why a message shows a paper: votes count on all of them. `link` is a person's own message linking to a
  * paper (a link paperboy unfurled or saw), recorded as that person's share.
  */
-export type PostKind = 'share' | 'search-share' | 'roundup' | 'roundup-header' | 'feed' | 'link';
+export type PostKind = 'share' | 'search-share' | 'roundup' | 'roundup-header' | 'feed' | 'link' | 'watch';
 
 export interface PostRecord {
   message: MessageRef;
@@ -236,9 +239,9 @@ export interface DeliveryLedger {
  * port; every write is atomic. A method that fails because the database cannot be used just now (locked,
  * unreachable, restarting) rejects with StoreUnavailableError, the driver's error as its `cause`; other
  * failures reject with what the driver threw. One contract suite (test/contract/store.contract.ts) runs
- * against each.
+ * against each. Watches and their delivery ledger are in {@link WatchStore} (watch-port.ts).
  */
-export interface PaperStore extends DeliveryLedger {
+export interface PaperStore extends DeliveryLedger, WatchStore {
   /**
    * Inserts or updates papers. Idempotent: the same paper again is `unchanged`. A known field is never
    * erased by a source that lacks it (null / empty), and a paper first seen without an arXiv id is merged

@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       discord: undefined,
       roundup: { channels: [], time: '09:00', timezone: 'UTC', catchUpMs: 6 * 3_600_000 },
       remoteSearch: true,
+      watchLimit: 20,
     });
   });
 
@@ -29,6 +30,12 @@ describe('loadConfig', () => {
 
   it('GIVEN SEARCH_REMOTE=maybe THEN an error naming the variable', () => {
     expect(() => loadConfig({ SEARCH_REMOTE: 'maybe' })).toThrow(/SEARCH_REMOTE must be on or off/);
+  });
+
+  it('GIVEN WATCH_LIMIT THEN uses it, and refuses one that is not a whole number from 1', () => {
+    expect(loadConfig({ WATCH_LIMIT: '5' }).watchLimit).toBe(5);
+    expect(() => loadConfig({ WATCH_LIMIT: '0' })).toThrow(/WATCH_LIMIT/);
+    expect(() => loadConfig({ WATCH_LIMIT: 'many' })).toThrow(/WATCH_LIMIT/);
   });
 
   it('GIVEN values THEN uses them, trimming a trailing slash and treating blanks as unset', () => {

@@ -27,6 +27,7 @@ describe('/papers help', () => {
       expect.stringMatching(
         /^\/papers roundup \[show\|on\|off\|at\|size\|topics\|days\|mode\|min-score\] \[value\] {2}/,
       ),
+      expect.stringMatching(/^\/papers watch \[query\] {2}Get new papers matching a query by direct message/),
       expect.stringMatching(/^\/papers help \[subcommand\] {2}/),
       expect.stringMatching(/React 👍/),
     ]);

@@ -122,6 +122,7 @@ describe('usageOf', () => {
       '/papers share <paper> [note]',
       '/papers like <paper>',
       '/papers roundup [show|on|off|at|size|topics|days|mode|min-score] [value]',
+      '/papers watch [query]',
       '/papers help [subcommand]',
     ]);
   });

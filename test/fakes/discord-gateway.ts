@@ -1,7 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type APIMessage, type APIUser, GatewayOpcodes, PermissionFlagsBits } from 'discord.js';
+import {
+  type APIDMChannel,
+  type APIMessage,
+  type APIUser,
+  GatewayOpcodes,
+  PermissionFlagsBits,
+} from 'discord.js';
 import { WebSocket, WebSocketServer } from 'ws';
 import { type Actor, buildInteractions, type FakeInteractions } from './discord-interactions.ts';
 import {
@@ -49,6 +55,8 @@ export interface FakeDiscord extends FakeInteractions {
   frames: GatewayFrame[];
   /** Messages created through REST, by id. */
   messages: Map<string, APIMessage>;
+  /** DM channels the bot opened (POST /users/@me/channels), by channel id. */
+  directChannels: Map<string, APIDMChannel>;
   /** The next `times` requests of `method` whose route matches answer 429 with `retryAfter` seconds. */
   rateLimit(method: string, route: RegExp, retryAfter?: number, times?: number): void;
   /** The next `times` requests of `method` whose route matches answer `status` with Discord's error `code`. */
@@ -123,6 +131,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     applicationId,
     botUser,
     channels: new Map([[channel.id, channel]]),
+    directChannels: new Map(),
     messages: new Map(),
     interactionChannels: new Map(),
     originals: new Map(),
@@ -261,6 +270,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     calls,
     frames,
     messages: world.messages,
+    directChannels: world.directChannels,
     rateLimit: (method, route, retryAfter = 1, times = 1) => {
       rateLimits.push({ method, route, retryAfter, times });
     },

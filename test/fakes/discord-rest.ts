@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { APIGuildTextChannel, APIMessage, APIUser, ChannelType } from 'discord.js';
-import { message, snowflake } from './discord-payloads.ts';
+import {
+  type APIDMChannel,
+  type APIGuildTextChannel,
+  type APIMessage,
+  type APIUser,
+  ChannelType,
+} from 'discord.js';
+import { message, snowflake, user } from './discord-payloads.ts';
 
 /** One REST request the fake received, with what it answered. */
 export interface RestCall {
@@ -56,6 +62,8 @@ export interface RestWorld {
   applicationId: string;
   botUser: APIUser;
   channels: Map<string, APIGuildTextChannel<ChannelType.GuildText>>;
+  /** DM channels opened with POST /users/@me/channels, by channel id; one per recipient, as on Discord. */
+  directChannels: Map<string, APIDMChannel>;
   /** Messages by id, as created through REST (channel messages and interaction replies). */
   messages: Map<string, APIMessage>;
   /** The channel each interaction token was created in, so its webhook messages land there. */
@@ -192,6 +200,22 @@ function route_(world: RestWorld, method: string, route: string, body: unknown):
     };
   }
   if (method === 'GET' && route === '/users/@me') return { status: 200, body: world.botUser };
+  if (method === 'POST' && route === '/users/@me/channels') {
+    const recipient = typeof json.recipient_id === 'string' ? json.recipient_id : '';
+    if (!/^\d{1,20}$/.test(recipient))
+      return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
+    const open = [...world.directChannels.values()].find((c) => c.recipients?.[0]?.id === recipient);
+    if (open) return { status: 200, body: open };
+    const dm: APIDMChannel = {
+      id: snowflake(),
+      type: ChannelType.DM,
+      last_message_id: null,
+      recipients: [user(recipient, `user-${recipient.slice(-4)}`)],
+      name: null,
+    };
+    world.directChannels.set(dm.id, dm);
+    return { status: 200, body: dm };
+  }
   if (root === 'interactions' && method === 'POST' && c === 'callback') return { status: 204 };
   if (root === 'webhooks' && a === world.applicationId && b) {
     const channelId = world.interactionChannels.get(b);
@@ -212,7 +236,7 @@ function route_(world: RestWorld, method: string, route: string, body: unknown):
     if (method === 'DELETE' && c === 'messages') return { status: 204 };
   }
   if (root === 'channels' && a) {
-    const channel = world.channels.get(a);
+    const channel = world.channels.get(a) ?? world.directChannels.get(a);
     if (!channel) return notFound(10003, 'Unknown Channel');
     if (method === 'GET' && parts.length === 2) return { status: 200, body: channel };
     if (method === 'POST' && b === 'messages' && parts.length === 3) {

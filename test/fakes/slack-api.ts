@@ -11,7 +11,8 @@ import type { AddressInfo, Socket } from 'node:net';
  *
  * Methods: auth.test, chat.postMessage (keeping `metadata`), conversations.history (newest first, `oldest`,
  * `latest`, `inclusive`, `limit`, cursor pages, metadata only with `include_all_metadata`, as Slack does),
- * conversations.join (refused for G… and D… channels), reactions.add (message_not_found for a message not posted here,
+ * conversations.open (a DM channel per user, {@link directChannelOf}), conversations.join (refused for G… and
+ * D… channels), reactions.add (message_not_found for a message not posted here,
  * already_reacted on a repeat),
  * chat.unfurl (channel and ts, or unfurl_id and source; `unfurls` a JSON object),
  * users.info, apps.connections.open (the URL set by {@link FakeSlackApi.socketUrl}, app token required).
@@ -109,6 +110,8 @@ export interface FakeSlackOptions {
 }
 
 export const FAKE_TEAM_ID = 'T0PAPERS';
+/** The DM channel conversations.open answers for a user: `D` and the user id without its first letter. */
+export const directChannelOf = (user: string): string => `D${user.slice(1)}`;
 export const FAKE_BOT_USER_ID = 'UBOT0001';
 export const FAKE_BOT_ID = 'BBOT0001';
 
@@ -186,6 +189,15 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
         if (reactions.has(key)) return { ok: false, error: 'already_reacted' };
         reactions.add(key);
         return { ok: true };
+      }
+      case 'conversations.open': {
+        // A DM with one person: the same D… channel every time, as Slack's. `refuse(user, error,
+        // 'conversations.open')` answers as Slack does for a deactivated user or a bot.
+        const users = String(body.users ?? '');
+        if (!/^[UW][A-Z0-9]+$/.test(users)) return { ok: false, error: 'users_not_found' };
+        const refusedWith = refusal(method, users);
+        if (refusedWith) return { ok: false, error: refusedWith };
+        return { ok: true, channel: { id: directChannelOf(users) } };
       }
       case 'chat.unfurl': {
         // A posted message is named by channel and ts, a draft in the composer by unfurl_id and source.

@@ -44,7 +44,7 @@ export async function dropThrowawayDatabases(): Promise<void> {
 }
 
 /**
- * Makes every lease expiry and roundup time (claims, leases, retries, plans) in the database at `url` `ms` older. PostgreSQL times
+ * Makes every lease expiry, roundup time (claims, leases, retries, plans) and watch delivery lease in the database at `url` `ms` older. PostgreSQL times
  * those by the server's clock, which a test cannot move; ageing what was written is the same as `ms`
  * passing, as far as any comparison the store makes can tell.
  */
@@ -65,6 +65,10 @@ export async function ageLeasesAndClaims(url: string, ms: number): Promise<void>
         ms,
       ]);
     }
+    await client.query(
+      `UPDATE watch_deliveries SET lease_until = ${older('lease_until')} WHERE lease_until IS NOT NULL`,
+      [ms],
+    );
   } finally {
     await client.end();
   }

@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSearchQuery } from '../../src/papers/search-query.ts';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
-import { storeContract } from '../contract/store.contract.ts';
+import { type StoreUnderTest, storeContract } from '../contract/store.contract.ts';
 import { similarityContract } from '../contract/store-similarity.contract.ts';
+import { watchStoreContract } from '../contract/watch-store.contract.ts';
 import { startTcpProxy, type TcpProxy } from '../faults/tcp-proxy.ts';
 import { ADMIN_URL, ageLeasesAndClaims, postgresAvailable, throwawayDatabase } from './postgres-db.ts';
 
@@ -28,7 +29,7 @@ const suite = available.ok ? describe : describe.skip;
 suite(available.ok ? 'PostgreSQL' : `PostgreSQL: skipped, ${available.reason}`, () => {
   similarityContract('PostgreSQL', async () => PostgresStore.open(await throwawayDatabase()));
 
-  storeContract('PostgreSQL', async () => {
+  const openPostgres = async (): Promise<StoreUnderTest> => {
     const direct = await throwawayDatabase();
     const url = await throughProxy(direct);
     const now = () => new Date('2026-01-05T08:00:00.000Z');
@@ -43,7 +44,9 @@ suite(available.ok ? 'PostgreSQL' : `PostgreSQL: skipped, ${available.reason}`, 
         };
       },
     };
-  });
+  };
+  storeContract('PostgreSQL', openPostgres);
+  watchStoreContract('PostgreSQL', openPostgres);
 
   describe('hosts whose clocks disagree', () => {
     const HOUR = 3_600_000;

@@ -6,8 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseSearchQuery } from '../../src/papers/search-query.ts';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
-import { storeContract } from '../contract/store.contract.ts';
+import { type StoreUnderTest, storeContract } from '../contract/store.contract.ts';
 import { similarityContract } from '../contract/store-similarity.contract.ts';
+import { watchStoreContract } from '../contract/watch-store.contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,7 +22,7 @@ const busyTimeoutMs = 100;
 
 similarityContract('SQLite', async () => SqliteStore.open(join(dir, `similar-${n++}.db`)));
 
-storeContract('SQLite', async () => {
+const openSqlite = async (): Promise<StoreUnderTest> => {
   const file = join(dir, `store-${n++}.db`);
   // One file on one host: leases and claims are timed by the host's clock, which the suite moves.
   const clock = { now: new Date('2026-01-05T08:00:00.000Z') };
@@ -42,7 +43,9 @@ storeContract('SQLite', async () => {
       };
     },
   };
-});
+};
+storeContract('SQLite', openSqlite);
+watchStoreContract('SQLite', openSqlite);
 
 describe('SQLite file', () => {
   it('creates its folder, survives reopening, and migrates only once', async () => {

@@ -197,6 +197,70 @@ CREATE TABLE words (
     },
   },
   {
+    version: 5,
+    name: 'personal watches, their delivery settings, the watch cursor and the delivery ledger',
+    sql: `
+CREATE TABLE watches (
+  id         BIGSERIAL PRIMARY KEY,
+  owner      TEXT NOT NULL,
+  query      TEXT NOT NULL,
+  channel    TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX watches_owner ON watches(owner, id);
+
+CREATE TABLE watchers (
+  owner         TEXT PRIMARY KEY,
+  mode          TEXT NOT NULL,
+  time          TEXT NOT NULL,
+  timezone      TEXT NOT NULL,
+  paused        BOOLEAN NOT NULL,
+  paused_reason TEXT,
+  dm_channel    TEXT,
+  updated_at    TEXT NOT NULL
+);
+
+-- The rowid of the last paper matched against the watches. Papers already archived are not new.
+-- (Inserts are serialised by the upsert lock, so rowids become visible in increasing order.)
+CREATE TABLE watch_cursor (
+  only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+  seq      BIGINT NOT NULL
+);
+INSERT INTO watch_cursor (only_row, seq) VALUES (1, (SELECT COALESCE(MAX(rowid), 0) FROM papers));
+
+CREATE TABLE watch_deliveries (
+  id          BIGSERIAL PRIMARY KEY,
+  owner       TEXT NOT NULL,
+  state       TEXT NOT NULL,
+  claimed_by  TEXT NOT NULL,
+  lease_until TEXT,
+  idem_key    TEXT NOT NULL,
+  planned_at  TEXT NOT NULL,
+  local_date  TEXT,
+  message     TEXT,
+  note        TEXT,
+  finished_at TEXT
+);
+CREATE INDEX watch_deliveries_open ON watch_deliveries(owner, state);
+-- One daily digest per person and local date, whichever instance plans it.
+CREATE UNIQUE INDEX watch_deliveries_daily ON watch_deliveries(owner, local_date) WHERE local_date IS NOT NULL;
+
+-- Exactly once per (person, paper): the first watch to match keeps it; the delivery it went out in.
+CREATE TABLE watch_matches (
+  seq         BIGSERIAL,
+  owner       TEXT NOT NULL,
+  paper_id    TEXT NOT NULL,
+  watch_id    BIGINT NOT NULL,
+  query       TEXT NOT NULL,
+  matched_at  TEXT NOT NULL,
+  delivery_id BIGINT,
+  PRIMARY KEY (owner, paper_id)
+);
+CREATE INDEX watch_matches_pending ON watch_matches(owner, delivery_id);
+CREATE INDEX watch_matches_watch ON watch_matches(watch_id, matched_at);
+`,
+  },
+  {
     version: 6,
     name: 'deliveries: platform events and commands handled once across instances',
     sql: `

@@ -6,6 +6,7 @@ import { type VocabularyWord, vocabularyWords } from '../../papers/spelling.ts';
 import { containsAll } from '../../papers/text-match.ts';
 import { abbreviationRows } from '../abbreviation-rows.ts';
 import { translateUnavailable } from '../errors.ts';
+
 import {
   type AbbreviationCount,
   type ChannelRef,
@@ -28,7 +29,9 @@ import {
   type TopEntry,
   type UpsertOptions,
   type UpsertResult,
+  type WatchStore,
 } from '../port.ts';
+
 import {
   type ActRow,
   groupActivity,
@@ -48,6 +51,7 @@ import { COUNT_WORDS, INSERT_ABBREVIATIONS, POSTGRES_MIGRATIONS } from './migrat
 import { createPool, inTransaction, type Queryable, withClient } from './pool.ts';
 import { toTsQuery } from './tsquery.ts';
 import { isPostgresUnavailable } from './unavailable.ts';
+import { PostgresWatches } from './watches.ts';
 
 const TEAM_VOTES = `(SELECT COUNT(DISTINCT r.user_ref)::int FROM posts p JOIN reactions r ON r.message = p.message
   WHERE p.paper_id = papers.id) AS team_votes`;
@@ -89,11 +93,16 @@ export interface PostgresStoreOptions {
  * Every method rejects with StoreUnavailableError when the server cannot be used just now.
  */
 export class PostgresStore implements PaperStore {
+  /** Watches and their delivery ledger (watches.ts), behind the methods below. */
+  private readonly watches: PostgresWatches;
+
   private constructor(
     private readonly pool: pg.Pool,
     private readonly now: () => Date,
     private readonly logger: Logger | undefined,
-  ) {}
+  ) {
+    this.watches = new PostgresWatches({ pool, logger, paperColumns: PAPER_COLUMNS, now });
+  }
 
   /**
    * Connects, checks the database answers, and applies migrations under an advisory lock. Fails with
@@ -184,6 +193,11 @@ export class PostgresStore implements PaperStore {
       for (const r of plan.renames) {
         await c.query('UPDATE posts SET paper_id = $1 WHERE paper_id = $2', [r.to, r.from]);
         await c.query('UPDATE roundup_items SET paper_id = $1 WHERE paper_id = $2', [r.to, r.from]);
+        await c.query(
+          `UPDATE watch_matches m SET paper_id = $1 WHERE paper_id = $2
+             AND NOT EXISTS (SELECT 1 FROM watch_matches o WHERE o.owner = m.owner AND o.paper_id = $1)`,
+          [r.to, r.from],
+        );
       }
       return { inserted: plan.inserted, updated: plan.updated, unchanged: plan.unchanged };
     });
@@ -670,6 +684,24 @@ export class PostgresStore implements PaperStore {
     this.prunedAt = Date.now();
     await this.pool.query(`DELETE FROM deliveries WHERE expires_at < ${DB_NOW}`);
   }
+
+  // Watches: see WatchStore (src/store/watch-port.ts) and PostgresWatches.
+  addWatch: WatchStore['addWatch'] = (...a) => this.watches.addWatch(...a);
+  listWatches: WatchStore['listWatches'] = (...a) => this.watches.listWatches(...a);
+  removeWatch: WatchStore['removeWatch'] = (...a) => this.watches.removeWatch(...a);
+  activeWatches: WatchStore['activeWatches'] = () => this.watches.activeWatches();
+  getWatcher: WatchStore['getWatcher'] = (...a) => this.watches.getWatcher(...a);
+  saveWatcher: WatchStore['saveWatcher'] = (...a) => this.watches.saveWatcher(...a);
+  countMatching: WatchStore['countMatching'] = (...a) => this.watches.countMatching(...a);
+  watchCursor: WatchStore['watchCursor'] = () => this.watches.watchCursor();
+  papersAfter: WatchStore['papersAfter'] = (...a) => this.watches.papersAfter(...a);
+  recordWatchMatches: WatchStore['recordWatchMatches'] = (...a) => this.watches.recordWatchMatches(...a);
+  watchMatchCounts: WatchStore['watchMatchCounts'] = (...a) => this.watches.watchMatchCounts(...a);
+  ownersToDeliver: WatchStore['ownersToDeliver'] = () => this.watches.ownersToDeliver();
+  claimWatchDelivery: WatchStore['claimWatchDelivery'] = (...a) => this.watches.claimWatchDelivery(...a);
+  renewWatchDelivery: WatchStore['renewWatchDelivery'] = (...a) => this.watches.renewWatchDelivery(...a);
+  finishWatchDelivery: WatchStore['finishWatchDelivery'] = (...a) => this.watches.finishWatchDelivery(...a);
+  getWatchDelivery: WatchStore['getWatchDelivery'] = (...a) => this.watches.getWatchDelivery(...a);
 
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();

@@ -7,6 +7,7 @@ import { type VocabularyWord, vocabularyWords } from '../../papers/spelling.ts';
 import { containsAll } from '../../papers/text-match.ts';
 import { abbreviationRows } from '../abbreviation-rows.ts';
 import { translateUnavailable } from '../errors.ts';
+
 import {
   type AbbreviationCount,
   type ChannelRef,
@@ -29,7 +30,9 @@ import {
   type TopEntry,
   type UpsertOptions,
   type UpsertResult,
+  type WatchStore,
 } from '../port.ts';
+
 import {
   type ActRow,
   groupActivity,
@@ -48,6 +51,7 @@ import { planUpsert } from '../upsert-plan.ts';
 import { toFtsMatch } from './fts-match.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { isSqliteUnavailable } from './unavailable.ts';
+import { SqliteWatches } from './watches.ts';
 
 type Db = Database.Database;
 
@@ -85,10 +89,13 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements PaperStore {
   private readonly db: Db;
   private readonly now: () => Date;
+  /** Watches and their delivery ledger (watches.ts), behind the methods below. */
+  private readonly watches: SqliteWatches;
 
   private constructor(db: Db, now: () => Date) {
     this.db = db;
     this.now = now;
+    this.watches = new SqliteWatches({ db, now, stmt: (sql) => this.stmt(sql), paperColumns: PAPER_COLUMNS });
   }
 
   /** Opens (creating the file and its folder if needed) and migrates. `:memory:` works for tests. */
@@ -169,6 +176,7 @@ export class SqliteStore implements PaperStore {
         // A title-keyed paper learned its arXiv id: everything that pointed at the old id follows.
         this.stmt('UPDATE posts SET paper_id = ? WHERE paper_id = ?').run(r.to, r.from);
         this.stmt('UPDATE roundup_items SET paper_id = ? WHERE paper_id = ?').run(r.to, r.from);
+        this.stmt('UPDATE OR IGNORE watch_matches SET paper_id = ? WHERE paper_id = ?').run(r.to, r.from);
       }
       return { inserted: plan.inserted, updated: plan.updated, unchanged: plan.unchanged };
     });
@@ -622,6 +630,24 @@ export class SqliteStore implements PaperStore {
       `DELETE FROM deliveries WHERE platform = ? AND id = ? AND holder = ? AND state = 'handling'`,
     ).run(platform, id, holder);
   }
+
+  // Watches: see WatchStore (src/store/watch-port.ts) and SqliteWatches.
+  addWatch: WatchStore['addWatch'] = (...a) => this.watches.addWatch(...a);
+  listWatches: WatchStore['listWatches'] = (...a) => this.watches.listWatches(...a);
+  removeWatch: WatchStore['removeWatch'] = (...a) => this.watches.removeWatch(...a);
+  activeWatches: WatchStore['activeWatches'] = () => this.watches.activeWatches();
+  getWatcher: WatchStore['getWatcher'] = (...a) => this.watches.getWatcher(...a);
+  saveWatcher: WatchStore['saveWatcher'] = (...a) => this.watches.saveWatcher(...a);
+  countMatching: WatchStore['countMatching'] = (...a) => this.watches.countMatching(...a);
+  watchCursor: WatchStore['watchCursor'] = () => this.watches.watchCursor();
+  papersAfter: WatchStore['papersAfter'] = (...a) => this.watches.papersAfter(...a);
+  recordWatchMatches: WatchStore['recordWatchMatches'] = (...a) => this.watches.recordWatchMatches(...a);
+  watchMatchCounts: WatchStore['watchMatchCounts'] = (...a) => this.watches.watchMatchCounts(...a);
+  ownersToDeliver: WatchStore['ownersToDeliver'] = () => this.watches.ownersToDeliver();
+  claimWatchDelivery: WatchStore['claimWatchDelivery'] = (...a) => this.watches.claimWatchDelivery(...a);
+  renewWatchDelivery: WatchStore['renewWatchDelivery'] = (...a) => this.watches.renewWatchDelivery(...a);
+  finishWatchDelivery: WatchStore['finishWatchDelivery'] = (...a) => this.watches.finishWatchDelivery(...a);
+  getWatchDelivery: WatchStore['getWatchDelivery'] = (...a) => this.watches.getWatchDelivery(...a);
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();

@@ -46,13 +46,16 @@ afterAll(async () => {
 });
 
 describe('Discord platform over the fake gateway', () => {
-  it('identifies with the Guilds, GuildMessageReactions and GuildMessages intents (no privileged Message Content by default) and keeps heartbeating', async () => {
+  it('identifies with the Guilds, GuildMessageReactions, GuildMessages and DirectMessageReactions intents (no privileged Message Content by default) and keeps heartbeating', async () => {
     const identify = await fake.waitForFrame(
       (f) => f.kind === 'recv' && f.op === GatewayOpcodes.Identify,
       'IDENTIFY',
     );
     expect((identify.d as { intents: number }).intents).toBe(
-      GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessageReactions | GatewayIntentBits.GuildMessages,
+      GatewayIntentBits.Guilds |
+        GatewayIntentBits.GuildMessageReactions |
+        GatewayIntentBits.GuildMessages |
+        GatewayIntentBits.DirectMessageReactions,
     );
     await fake.waitForFrame(
       (f) => f.kind === 'send' && f.op === GatewayOpcodes.HeartbeatAck,

@@ -25,6 +25,8 @@ describe('Slack app manifest', () => {
         'channels:join',
         'channels:history',
         'groups:history',
+        'im:write',
+        'im:history',
         'links:read',
         'links:write',
         'commands',
