@@ -1,5 +1,5 @@
 import { EXPORT_FORMATS, type ExportFormat, exportFile } from '../src/papers/paper-export.ts';
-import { EXPORT_SOURCES_USAGE, exportPapers, parseExportSource } from './export-source.ts';
+import { exportPapers, parseExportSource } from './export-source.ts';
 import { usageOf } from './parse.ts';
 import type { CommandDefinition } from './types.ts';
 
