@@ -44,6 +44,12 @@ describe('the console: cite and export', () => {
     return out;
   }
 
+  it('help lists cite and export with their usage', async () => {
+    const text = await session('/papers help');
+    expect(text).toContain("/papers cite <paper>  A paper's BibTeX entry, as arXiv gives it");
+    expect(text).toContain('/papers export [source] [bibtex|csv|markdown]  A file of papers');
+  });
+
   it('cite prints the BibTeX entry of an archived paper', async () => {
     const text = await session('/papers cite https://arxiv.org/abs/2410.17243v2');
     expect(text).toContain('== BibTeX for arXiv 2410.17243 ==');

@@ -1,6 +1,8 @@
 import { parse } from '@retorquere/bibtex-parser';
-import { MessageFlags } from 'discord.js';
+import { ApplicationCommandOptionType, MessageFlags } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCommandsJson } from '../../../adapters/discord/commands.ts';
+import { COMMANDS } from '../../../commands/index.ts';
 import type { FakeDiscord } from '../../fakes/discord-gateway.ts';
 import type { SentInteraction } from '../../fakes/discord-interactions.ts';
 import { type DiscordBot, startDiscordBot } from './harness.ts';
@@ -33,6 +35,31 @@ describe('Discord: /papers cite and /papers export', () => {
       (c) => c.method === 'POST' && c.route.includes(`/${sent.id}/${sent.token}/callback`),
       `the deferral of ${sent.token}`,
     );
+
+  it('registers cite with an autocompleted paper, and export with a source and a format to choose', () => {
+    const subcommands = buildCommandsJson(COMMANDS)[0]?.options ?? [];
+    const cite = subcommands.find((s) => s.name === 'cite');
+    const exp = subcommands.find((s) => s.name === 'export');
+    expect(cite).toMatchObject({
+      options: [
+        { name: 'paper', type: ApplicationCommandOptionType.String, required: true, autocomplete: true },
+      ],
+    });
+    expect(exp).toMatchObject({
+      options: [
+        { name: 'source', type: ApplicationCommandOptionType.String, required: false },
+        {
+          name: 'format',
+          required: false,
+          choices: [
+            { name: 'bibtex', value: 'bibtex' },
+            { name: 'csv', value: 'csv' },
+            { name: 'markdown', value: 'markdown' },
+          ],
+        },
+      ],
+    });
+  });
 
   it('cite: a private answer whose code block a BibTeX parser reads', async () => {
     const sent = fake.command('cite', { paper: '2410.17243' });
