@@ -47,9 +47,14 @@ function attachments(reply: Reply): { attachment: Buffer; name: string }[] {
   return files;
 }
 
-/** Code as a fenced block; a fence inside it is broken up so the block cannot end early. */
+/**
+ * Code as a fenced block; a fence inside it is broken up so the block cannot end early, and mention syntax
+ * is neutralised as everywhere (a zero-width space: invisible, and harmless in a copied BibTeX name).
+ */
 function codeBlock(code: string): string {
-  return `\`\`\`\n${code.replace(/\n+$/, '').replace(/`{3,}/g, (m) => m.split('').join('\u200b'))}\n\`\`\``;
+  return `\`\`\`\n${safePlain(code)
+    .replace(/\n+$/, '')
+    .replace(/`{3,}/g, (m) => m.split('').join('\u200b'))}\n\`\`\``;
 }
 
 function renderBody(reply: Reply, codeAttached: boolean): DiscordMessage {
