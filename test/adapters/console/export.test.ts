@@ -5,7 +5,10 @@ import { PassThrough } from 'node:stream';
 import { parse } from '@retorquere/bibtex-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConsolePlatform } from '../../../adapters/console/platform.ts';
+import { loadConfig } from '../../../src/app/config.ts';
+import { startBot } from '../../../src/app/main.ts';
 import { Bot } from '../../../src/chat/bot.ts';
+import { SqliteStore } from '../../../src/store/sqlite/store.ts';
 import { type Archive, clients, NOW, openArchive } from '../../commands/archive.ts';
 
 /**
@@ -76,5 +79,28 @@ describe('the console: cite and export', () => {
     expect(text).toContain('No votes this week yet, so there is nothing to export.');
     expect(text).toContain("The reading list isn't available yet.");
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('saves into CONSOLE_EXPORT_DIR when the application starts the console', async () => {
+    await archive.store.close();
+    const config = loadConfig({
+      DATABASE_URL: `sqlite:${archive.path}`,
+      CONSOLE_EXPORT_DIR: dir,
+      LOG_LEVEL: 'silent',
+    });
+    const keys = new PassThrough();
+    let screen = '';
+    const bot = await startBot(config, {
+      platforms: ['console'],
+      input: keys,
+      output: { write: (s: string) => (screen += s) },
+      now: () => NOW,
+    });
+    keys.end('/papers export hallucinations markdown\n');
+    await bot.closed;
+    await bot.stop();
+    archive.store = SqliteStore.open(archive.path);
+    expect(readdirSync(dir)).toEqual(['search-hallucinations-2025-11-12.md']);
+    expect(screen).toContain(`Saved to ${join(dir, 'search-hallucinations-2025-11-12.md')}`);
   });
 });
