@@ -1,12 +1,14 @@
 import type { webApi } from '@slack/bolt';
 import type { ReplyFile } from '../../src/chat/platform.ts';
 import { openDirectChannel, slackErrorCode } from './direct.ts';
+import { escapeText } from './mrkdwn.ts';
 
 /**
  * Sends a file to one person: their DM with the bot (conversations.open, scope `im:write`), then Slack's
  * upload flow as the Web API client runs it (files.getUploadURLExternal for an upload URL and a file id,
  * the bytes POSTed to that URL, files.completeUploadExternal sharing it into the DM with `comment`; scope
- * `files:write`). Resolves with the DM's channel id; rejects with an error saying what to do about it.
+ * `files:write`). `comment` is plain text, escaped here like every text the bot posts. Resolves with the DM's
+ * channel id; rejects with an error saying what to do about it.
  */
 export async function sendFileDirect(
   client: webApi.WebClient,
@@ -21,7 +23,7 @@ export async function sendFileDirect(
       file: Buffer.from(file.text, 'utf8'),
       filename: file.name,
       title: file.name,
-      initial_comment: comment,
+      initial_comment: escapeText(comment),
     });
     return channel;
   } catch (error) {

@@ -82,4 +82,12 @@ describe('Slack: /papers cite and /papers export', () => {
     expect(blocksOf(reply)).toContain('add files:write and im:write');
     expect(h.api.uploads).toHaveLength(before + 1);
   });
+
+  it('a hostile query reaches the DM’s comment escaped: no mention syntax goes live', async () => {
+    const { responseUrl } = await h.command('export <!channel> unlearning', { user: 'U0FRAN' });
+    await respondedTo(h, responseUrl);
+    const comment = h.api.uploads.at(-1)?.initialComment ?? '';
+    expect(comment).toContain('&lt;!channel&gt;');
+    expect(comment).not.toContain('<!channel>');
+  });
 });
