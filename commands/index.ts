@@ -1,3 +1,5 @@
+import { citeCommand } from './cite.ts';
+import { exportCommand } from './export.ts';
 import { createHelpCommand } from './help.ts';
 import { likeCommand } from './like.ts';
 import { roundupCommand } from './roundup.ts';
@@ -22,5 +24,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   likeCommand,
   roundupCommand,
   watchCommand,
+  citeCommand,
+  exportCommand,
   createHelpCommand(() => COMMANDS),
 ];

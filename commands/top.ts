@@ -6,7 +6,7 @@ export const TOP_LIMIT = 10;
 const DAY_MS = 86_400_000;
 
 /** Each period's window in days (null: all time) and how a heading names it. */
-const PERIODS: Record<string, { days: number | null; label: string }> = {
+export const TOP_PERIODS: Record<string, { days: number | null; label: string }> = {
   week: { days: 7, label: 'this week' },
   month: { days: 30, label: 'this month' },
   all: { days: null, label: 'of all time' },
@@ -29,7 +29,7 @@ export const topCommand: CommandDefinition = {
     },
   ],
   async run(ctx, args) {
-    const period = PERIODS[String(args.period ?? 'week')] ?? { days: 7, label: 'this week' };
+    const period = TOP_PERIODS[String(args.period ?? 'week')] ?? { days: 7, label: 'this week' };
     const since =
       period.days === null ? null : new Date(ctx.now().getTime() - period.days * DAY_MS).toISOString();
     const top = await ctx.store.topVoted(since, TOP_LIMIT);

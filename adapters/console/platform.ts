@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { commandLines } from '../../commands/help.ts';
 import { COMMANDS } from '../../commands/index.ts';
@@ -12,6 +14,7 @@ import {
   type PaperItem,
   type PostOptions,
   type Reply,
+  type ReplyFile,
   replyItems,
   type UserRef,
 } from '../../src/chat/platform.ts';
@@ -36,6 +39,8 @@ export interface ConsoleOptions {
   now?: () => Date;
   /** The subcommands the console's help lists: those the bot runs. Default {@link COMMANDS}. */
   commands?: readonly CommandDefinition[];
+  /** Where files a reply hands over (exports) are written. Default the current directory. */
+  fileDir?: string;
 }
 
 /** The console's one channel: everything the person shares lands here. */
@@ -226,7 +231,28 @@ export class ConsolePlatform implements ChatPlatform {
         message: this.#messageOf.get(item.paper.id) ?? null,
       }));
     }
-    this.#write(renderReply(reply));
+    this.#write(renderReply(reply.file ? { ...reply, text: this.#save(reply.file, reply.text) } : reply));
+  }
+
+  /**
+   * Writes a reply's file into {@link ConsoleOptions.fileDir} and returns the reply's text with where it
+   * went. An existing file is never overwritten: the name gets `-2`, `-3`… instead.
+   */
+  #save(file: ReplyFile, text: string | undefined): string {
+    const dir = resolve(this.#opts.fileDir ?? process.cwd());
+    const dot = file.name.lastIndexOf('.');
+    const [stem, ext] = dot > 0 ? [file.name.slice(0, dot), file.name.slice(dot)] : [file.name, ''];
+    for (let n = 1; ; n++) {
+      const path = join(dir, n === 1 ? file.name : `${stem}-${n}${ext}`);
+      try {
+        writeFileSync(path, file.text, { flag: 'wx' });
+        return [text, `Saved to ${path}`].filter(Boolean).join('\n');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST' && n < 1000) continue;
+        const reason = error instanceof Error ? error.message : String(error);
+        return [text, `The file could not be saved in ${dir}: ${reason}`].filter(Boolean).join('\n');
+      }
+    }
   }
 
   async #react(handlers: InboundHandlers, emoji: string, index: number, added: boolean): Promise<void> {

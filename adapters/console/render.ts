@@ -99,6 +99,8 @@ export function renderReply(reply: Reply): string {
   const out: string[] = [];
   if (reply.title) out.push(`== ${plain(reply.title)} ==`);
   if (reply.text) out.push(plain(reply.text));
+  // A terminal shows code as it is: the lines to copy, nothing around them.
+  if (reply.code) out.push(plain(reply.code).replace(/\n+$/, ''));
   const papers = reply.papers ?? [];
   papers.forEach((item, i) => {
     out.push(...renderItem(item, i + 1));

@@ -163,8 +163,10 @@ export class DiscordPlatform implements ChatPlatform {
     if (!target?.isSendable())
       throw new Error(`Discord channel ${channelId} is not a channel the bot can post in`);
     const key = options.idempotencyKey;
+    // A reply's file is for the person who asked (Reply.file), never for a channel.
+    const { files: _private, ...rendered } = renderReply(reply);
     const message = await target.send({
-      ...renderReply(reply),
+      ...rendered,
       ...(key === undefined ? {} : { nonce: discordNonce(key), enforceNonce: true }),
     });
     return messageRef(channelId, message.id);

@@ -18,6 +18,8 @@ export interface DiscordMessage {
   components: APIActionRowComponent<APIButtonComponent>[];
   /** Always `{ parse: [] }`: nothing the bot sends can ping `@everyone`, `@here`, a role or a user. */
   allowedMentions: { parse: [] };
+  /** Attachments (a reply's file), sent as multipart form data; absent when there are none. */
+  files?: { attachment: Buffer; name: string }[];
 }
 
 const COLOR = 0xff9d00;
@@ -29,6 +31,33 @@ const COLOR = 0xff9d00;
  * their Share buttons into rows.
  */
 export function renderReply(reply: Reply): DiscordMessage {
+  const files = attachments(reply);
+  const message = renderBody(reply, files.length > (reply.file ? 1 : 0));
+  return files.length > 0 ? { ...message, files } : message;
+}
+
+/** The file a reply hands over, and its code when too long for an embed (an entry with 300 authors). */
+function attachments(reply: Reply): { attachment: Buffer; name: string }[] {
+  const files = reply.file
+    ? [{ attachment: Buffer.from(reply.file.text, 'utf8'), name: reply.file.name }]
+    : [];
+  if (reply.code && codeBlock(reply.code).length > LIMITS.description - LIMITS.content - 1) {
+    files.push({ attachment: Buffer.from(reply.code, 'utf8'), name: 'code.txt' });
+  }
+  return files;
+}
+
+/**
+ * Code as a fenced block; a fence inside it is broken up so the block cannot end early, and mention syntax
+ * is neutralised as everywhere (a zero-width space: invisible, and harmless in a copied BibTeX name).
+ */
+function codeBlock(code: string): string {
+  return `\`\`\`\n${safePlain(code)
+    .replace(/\n+$/, '')
+    .replace(/`{3,}/g, (m) => m.split('').join('\u200b'))}\n\`\`\``;
+}
+
+function renderBody(reply: Reply, codeAttached: boolean): DiscordMessage {
   // Sections follow the reply's own papers, numbered on from them (their Share buttons carry the number
   // when packed), each embed headed by its section's title.
   const own = reply.papers ?? [];
@@ -40,7 +69,12 @@ export function renderReply(reply: Reply): DiscordMessage {
     ),
   ];
   if (papers.length === 0) {
-    return { content: '', embeds: [headerEmbed(reply)], components: [], allowedMentions: { parse: [] } };
+    return {
+      content: '',
+      embeds: [headerEmbed(reply, codeAttached)],
+      components: [],
+      allowedMentions: { parse: [] },
+    };
   }
   // With papers, the heading goes in the message text so that all 10 embeds are left for papers.
   const shown = papers.slice(0, LIMITS.embeds);
@@ -69,12 +103,18 @@ export function renderReply(reply: Reply): DiscordMessage {
   };
 }
 
-function headerEmbed(reply: Reply): APIEmbed {
+function headerEmbed(reply: Reply, codeAttached: boolean): APIEmbed {
   const embed: APIEmbed = { color: COLOR };
   if (reply.title) embed.title = md(reply.title, LIMITS.title);
   if (reply.text || !reply.title) {
     // Cut before escaping, as everywhere else: discord.js's escapeMarkdown is quadratic in the length.
-    embed.description = reply.text ? md(reply.text, LIMITS.description) : 'Nothing to show.';
+    // With code after it, the text leaves the rest of the description to the code.
+    const max = reply.code ? LIMITS.content : LIMITS.description;
+    embed.description = reply.text ? md(reply.text, max) : 'Nothing to show.';
+  }
+  if (reply.code) {
+    const code = codeAttached ? 'It is too long to show here, so it is attached.' : codeBlock(reply.code);
+    embed.description = reply.text ? `${embed.description}\n${code}` : code;
   }
   return embed;
 }

@@ -1,9 +1,10 @@
-import type { App, RespondFn } from '@slack/bolt';
+import type { App, RespondFn, webApi } from '@slack/bolt';
 import type { z } from 'zod';
 import type { CommandInvocation, InboundHandlers, Reply, ShareAction } from '../../src/chat/platform.ts';
 import type { Logger } from '../../src/log.ts';
 import { commandText } from './command-text.ts';
 import type { DeliveryLog } from './deliveries.ts';
+import { sendFileDirect } from './files.ts';
 import { isPostedMessage, toLinksPosted, toThreadReply } from './messages.ts';
 import type { UserNames } from './names.ts';
 import {
@@ -74,11 +75,11 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   });
 
   // Any command starting with /papers, so a second install can name its command /papers-staging.
-  app.command(/^\/papers/, async ({ command: raw, ack, respond }) => {
+  app.command(/^\/papers/, async ({ command: raw, ack, respond, client }) => {
     await ack();
     const parsed = slashCommand.safeParse(raw);
     if (!parsed.success) return dropInvalid(ctx, 'slash command', parsed.error);
-    afterAck(ctx, () => runCommand(ctx, parsed.data, respond));
+    afterAck(ctx, () => runCommand(ctx, parsed.data, respond, client));
   });
 
   app.action({ type: 'block_actions', action_id: SHARE_ACTION_ID }, async ({ ack, body, respond }) => {
@@ -171,7 +172,12 @@ function afterAck(ctx: ListenerContext, work: () => Promise<void>): void {
   work().catch((error: unknown) => ctx.logger.error({ err: error }, 'Slack command failed after its ack'));
 }
 
-async function runCommand(ctx: ListenerContext, command: SlashCommand, respond: RespondFn): Promise<void> {
+async function runCommand(
+  ctx: ListenerContext,
+  command: SlashCommand,
+  respond: RespondFn,
+  client: webApi.WebClient,
+): Promise<void> {
   const invocation: CommandInvocation = {
     platform: 'slack',
     channel: `slack:${command.channel_id}`,
@@ -185,7 +191,32 @@ async function runCommand(ctx: ListenerContext, command: SlashCommand, respond: 
   };
   ctx.names.remember(invocation.user, invocation.userName);
   const reply = await guarded(ctx, () => ctx.handlers.onCommand(invocation), { command: command.text });
-  await deliver(ctx, respond, reply);
+  await deliver(ctx, respond, reply.file ? await handOver(ctx, client, command.user_id, reply) : reply);
+}
+
+/**
+ * Sends a reply's file to the person's DM (a response_url cannot carry a file) and returns the reply to
+ * answer with, saying where the file went or why it could not go.
+ */
+async function handOver(
+  ctx: ListenerContext,
+  client: webApi.WebClient,
+  user: string,
+  reply: Reply,
+): Promise<Reply> {
+  const { file, ...rest } = reply;
+  if (!file) return reply;
+  try {
+    await sendFileDirect(client, user, file, reply.text ?? file.name);
+    return {
+      ...rest,
+      text: [reply.text, `Sent to you as a direct message: ${file.name}`].filter(Boolean).join('\n'),
+    };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    ctx.logger.error({ reason, file: file.name }, 'Slack file upload failed');
+    return { ...rest, text: `I could not send you ${file.name}: ${reason}.` };
+  }
 }
 
 /**

@@ -43,6 +43,10 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMes
   const blocks: KnownBlock[] = [];
   if (reply.title) blocks.push(section(`*${neutralizeFormatting(fitText(reply.title, BUDGET.title))}*`));
   for (const chunk of splitText(reply.text ?? '', SLACK_LIMITS.sectionText)) blocks.push(section(chunk));
+  // Each piece of code in its own fenced block, so a long one (an entry with 300 authors) stays whole.
+  for (const chunk of splitText(reply.code ?? '', SLACK_LIMITS.sectionText - 8)) {
+    blocks.push(section(`\`\`\`${chunk.replace(/`{3,}/g, (m) => m.split('').join('\u200b'))}\`\`\``));
+  }
 
   // The reply's own papers, then each section's under its heading (a heading block before its first paper).
   const papers = [
@@ -189,7 +193,12 @@ function voterLine(voters: readonly UserRef[], names: ReadonlyMap<UserRef, strin
 
 /** The notification text: the heading, the body's start, or the paper titles; escaped, at most 3000. */
 function fallbackText(reply: Reply): string {
-  const parts = [reply.title, reply.text, ...replyItems(reply).map((p) => latexToText(p.paper.title))];
+  const parts = [
+    reply.title,
+    reply.text,
+    reply.code,
+    ...replyItems(reply).map((p) => latexToText(p.paper.title)),
+  ];
   const raw = parts.filter((p): p is string => Boolean(p?.trim())).join('\n');
   return raw ? fitText(raw, BUDGET.fallback) : 'paperboy';
 }

@@ -131,6 +131,21 @@ export interface Reply {
   papers?: PaperItem[];
   /** Further lists, each under its own heading, shown after `papers` (e.g. hits from outside the archive). */
   sections?: ReplySection[];
+  /** Text shown verbatim in a code block after `text` (a BibTeX entry); adapters escape only what their markup needs. */
+  code?: string;
+  /**
+   * A file for the person who asked, given only to them whatever the visibility: Slack uploads it to their
+   * direct messages, Discord attaches it to the private answer, the console writes it to disk.
+   */
+  file?: ReplyFile;
+}
+
+/** A file a reply hands over (an export): its name, media type and UTF-8 text. */
+export interface ReplyFile {
+  /** A bare file name, safe on every file system (`top-week-2024-10-25.bib`). */
+  name: string;
+  mime: string;
+  text: string;
 }
 
 /** A list of papers under its own heading within a reply; numbering continues from the papers before it. */

@@ -2,6 +2,7 @@ import { type AnyPlatformEntry, PLATFORM_ENTRIES } from '../../adapters/index.ts
 import { ConfigError, loadConfig, settingsFor } from '../app/config.ts';
 import { createLogger } from '../log.ts';
 import { FeedFormatError } from '../papers/paper.ts';
+import { exportCommand } from './export-cmd.ts';
 import { fetchCommand } from './fetch-cmd.ts';
 import { ingestCommand } from './ingest-cmd.ts';
 import { type CliIo, UsageError } from './io.ts';
@@ -34,6 +35,7 @@ Usage:
   paperboy ingest <file|url> [--format ...] [--as-of YYYY-MM-DD] [--feed-date YYYY-MM-DD]
   paperboy fetch [--date YYYY-MM-DD | --since YYYY-MM-DD]
   paperboy search "<query>" [--limit N] [--json] [--explain]
+  paperboy export [list | top week|month|all | <query>] [--format bibtex|csv|markdown] [--out file]
   paperboy console      try the bot in this terminal
   paperboy start        run the bot on every configured platform (the console when none is)
   paperboy roundup [--channel slack:C123] [--date YYYY-MM-DD] [--dry-run] [--json]
@@ -46,6 +48,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   ingest: ingestCommand,
   fetch: fetchCommand,
   search: searchCommand,
+  export: exportCommand,
   console: consoleCommand,
   start: startCommand,
   roundup: roundupCommand,

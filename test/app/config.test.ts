@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       upvoteEmoji: ['+1', 'arrow_up', 'fire', 'heart'],
       slack: undefined,
       discord: undefined,
+      console: { fileDir: undefined },
       roundup: { channels: [], time: '09:00', timezone: 'UTC', catchUpMs: 6 * 3_600_000 },
       remoteSearch: true,
       watchLimit: 20,
@@ -30,6 +31,11 @@ describe('loadConfig', () => {
 
   it('GIVEN SEARCH_REMOTE=maybe THEN an error naming the variable', () => {
     expect(() => loadConfig({ SEARCH_REMOTE: 'maybe' })).toThrow(/SEARCH_REMOTE must be on or off/);
+  });
+
+  it('GIVEN CONSOLE_EXPORT_DIR THEN the console saves exports there', () => {
+    expect(loadConfig({ CONSOLE_EXPORT_DIR: '/tmp/papers' }).console).toEqual({ fileDir: '/tmp/papers' });
+    expect(loadConfig({ CONSOLE_EXPORT_DIR: ' ' }).console).toEqual({ fileDir: undefined });
   });
 
   it('GIVEN WATCH_LIMIT THEN uses it, and refuses one that is not a whole number from 1', () => {

@@ -83,7 +83,12 @@ export async function repliesToHostileInput(archive: CommandArchive, input: Host
   };
   await archive.store.upsertPapers([stored]);
   const replies: Reply[] = [];
-  for (const text of [`share ${id} ${input.note}`, `search unlearning ${input.query}`, input.query]) {
+  for (const text of [
+    `share ${id} ${input.note}`,
+    `search unlearning ${input.query}`,
+    input.query,
+    `cite ${id}`,
+  ]) {
     replies.push(await archive.run(text, input.userName));
   }
   return replies;

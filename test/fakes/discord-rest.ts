@@ -16,13 +16,27 @@ export interface RestCall {
   query: Record<string, string>;
   /** Header names are lowercase. */
   headers: Record<string, string | string[] | undefined>;
-  /** The parsed JSON body, or the raw text when it is not JSON, or null when empty. */
+  /**
+   * The parsed JSON body, or the raw text when it is not JSON, or null when empty. For multipart form data
+   * (a message with attachments), the JSON of its `payload_json` part.
+   */
   body: unknown;
+  /** The files of a multipart request (`files[n]` parts), in order; empty for a JSON one. */
+  attachments: RestAttachment[];
   status: number;
   /** The JSON the fake answered with (undefined for an empty answer). */
   response: unknown;
   /** `Date.now()` on arrival. */
   at: number;
+}
+
+/** A file sent as a `files[n]` part of a multipart request, as Discord receives an attachment. */
+export interface RestAttachment {
+  /** The form field, e.g. `files[0]`. */
+  field: string;
+  filename: string;
+  contentType: string;
+  bytes: Buffer;
 }
 
 /** A scripted rate limit: the next `times` requests matching answer 429 with `retryAfter` seconds. */
@@ -102,7 +116,11 @@ export async function handleRest(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://fake');
   const route = url.pathname.replace(API_PREFIX, '');
-  const text = await readBody(req);
+  const raw = await readBody(req);
+  const contentType = String(req.headers['content-type'] ?? '');
+  // Attachments come as multipart form data: the message's JSON in `payload_json`, each file a part.
+  const form = contentType.startsWith('multipart/form-data') ? await readForm(raw, contentType) : null;
+  const text = form ? form.payloadJson : raw.toString('utf8');
   let body: unknown = null;
   if (text) {
     try {
@@ -118,6 +136,7 @@ export async function handleRest(
     query: Object.fromEntries(url.searchParams),
     headers: req.headers,
     body,
+    attachments: form?.files ?? [],
     status: 0,
     response: undefined,
     at: Date.now(),
@@ -169,6 +188,18 @@ export async function handleRest(
     if (!failure) answer = made;
   }
   if (failure) answer = { status: failure.status, body: { message: `${failure.status}: scripted`, code: 0 } };
+  const made = answer.body as { attachments?: unknown[] } | undefined;
+  if (form && form.files.length > 0 && Array.isArray(made?.attachments)) {
+    // A message made from the request lists its attachments, as Discord's does.
+    made.attachments = form.files.map((f) => ({
+      id: snowflake(),
+      filename: f.filename,
+      size: f.bytes.length,
+      content_type: f.contentType,
+      url: `https://cdn.discordapp.invalid/attachments/${f.filename}`,
+      proxy_url: `https://media.discordapp.invalid/attachments/${f.filename}`,
+    }));
+  }
   call.status = answer.status;
   call.response = answer.body;
   record(call);
@@ -284,11 +315,36 @@ function remember(world: RestWorld, msg: APIMessage): APIMessage {
   return msg;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** A multipart body's `payload_json` text and its file parts, read by the platform's own form parser. */
+async function readForm(
+  raw: Buffer,
+  contentType: string,
+): Promise<{ payloadJson: string; files: RestAttachment[] }> {
+  const form = await new Response(new Uint8Array(raw), {
+    headers: { 'content-type': contentType },
+  }).formData();
+  let payloadJson = '';
+  const files: RestAttachment[] = [];
+  for (const [field, value] of form.entries()) {
+    if (typeof value === 'string') {
+      if (field === 'payload_json') payloadJson = value;
+      continue;
+    }
+    files.push({
+      field,
+      filename: value.name,
+      contentType: value.type,
+      bytes: Buffer.from(await value.arrayBuffer()),
+    });
+  }
+  return { payloadJson, files };
 }

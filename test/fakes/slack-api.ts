@@ -15,7 +15,11 @@ import type { AddressInfo, Socket } from 'node:net';
  * D… channels), reactions.add (message_not_found for a message not posted here,
  * already_reacted on a repeat),
  * chat.unfurl (channel and ts, or unfurl_id and source; `unfurls` a JSON object),
- * users.info, apps.connections.open (the URL set by {@link FakeSlackApi.socketUrl}, app token required).
+ * users.info, apps.connections.open (the URL set by {@link FakeSlackApi.socketUrl}, app token required),
+ * and the file upload flow: files.getUploadURLExternal (`filename`, `length` → `upload_url`, `file_id`), a
+ * POST of the bytes to that URL (raw, or multipart form data as the Web API client sends them; answered
+ * `OK - <bytes>` in text, as Slack's upload host does), then files.completeUploadExternal (`files` as JSON,
+ * `channel_id`, `initial_comment`), which shares the uploaded files: {@link FakeSlackApi.uploads}.
  * Anything else answers `unknown_method`. Message timestamps come from the fake's clock (`now`), strictly
  * increasing.
  */
@@ -30,6 +34,8 @@ export interface FakeSlackApi {
   messages: PostedMessage[];
   /** Accepted chat.unfurl calls, in order. */
   unfurls: UnfurlCall[];
+  /** Files uploaded and completed (shared), in the order completed, with their bytes. */
+  uploads: UploadedFile[];
   /**
    * Makes chat.postMessage and conversations.history in `channel` (or only the method `only`) answer
    * `{ ok: false, error }`, as Slack does once the bot was removed (`not_in_channel`), the channel archived
@@ -83,6 +89,18 @@ export interface UnfurlCall {
   unfurls: Record<string, unknown>;
 }
 
+/** A file that went through the whole upload flow. */
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  title: string;
+  /** The bytes POSTed to the upload URL. */
+  bytes: Buffer;
+  /** The channel it was shared in (`channel_id`), or null: private to the bot. */
+  channel: string | null;
+  initialComment: string | null;
+}
+
 export interface ScriptedResponse {
   status: number;
   headers?: Record<string, string>;
@@ -124,6 +142,10 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   const calls: SlackCall[] = [];
   const messages: PostedMessage[] = [];
   const unfurls: UnfurlCall[] = [];
+  const uploads: UploadedFile[] = [];
+  /** Upload URLs handed out and not completed yet, by file id: the length promised, the bytes once POSTed. */
+  const pending = new Map<string, { filename: string; length: number; bytes: Buffer | null }>();
+  let fileCounter = 0;
   const reactions = new Set<string>();
   const scripts = new Map<string, ScriptedResponse[]>();
   const waiters = new Set<{ predicate: (c: SlackCall) => boolean; resolve: (c: SlackCall) => void }>();
@@ -222,6 +244,56 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
         if (/^[GD]/.test(channel)) return { ok: false, error: 'method_not_supported_for_channel_type' };
         return { ok: true, channel: { id: channel, is_channel: true, is_member: true } };
       }
+      case 'files.getUploadURLExternal': {
+        const filename = String(body.filename ?? '');
+        const length = Number(body.length);
+        if (!filename) return { ok: false, error: 'invalid_arguments' };
+        if (!Number.isInteger(length) || length < 1) return { ok: false, error: 'invalid_arguments' };
+        const id = `F0FILE${String(++fileCounter).padStart(4, '0')}`;
+        pending.set(id, { filename, length, bytes: null });
+        return { ok: true, upload_url: `${fake.url}/upload/v1/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const files = typeof body.files === 'string' ? parseOr(body.files) : body.files;
+        if (!Array.isArray(files) || files.length === 0) return { ok: false, error: 'invalid_arguments' };
+        const channel = typeof body.channel_id === 'string' && body.channel_id ? body.channel_id : null;
+        if (channel) {
+          const refusedWith = refusal(method, channel);
+          if (refusedWith) return { ok: false, error: refusedWith };
+        }
+        const done: UploadedFile[] = [];
+        for (const f of files as { id?: unknown; title?: unknown }[]) {
+          const upload = pending.get(String(f.id));
+          // Slack completes only files whose bytes arrived, all of them.
+          if (!upload?.bytes) return { ok: false, error: 'file_not_found' };
+          if (upload.bytes.length !== upload.length) return { ok: false, error: 'file_size_mismatch' };
+          done.push({
+            id: String(f.id),
+            filename: upload.filename,
+            title: typeof f.title === 'string' ? f.title : upload.filename,
+            bytes: upload.bytes,
+            channel,
+            initialComment: typeof body.initial_comment === 'string' ? body.initial_comment : null,
+          });
+        }
+        for (const f of done) pending.delete(f.id);
+        uploads.push(...done);
+        return {
+          ok: true,
+          files: done.map((f) => ({
+            id: f.id,
+            created: Math.floor(now() / 1000),
+            name: f.filename,
+            title: f.title,
+            mimetype: 'text/plain',
+            filetype: 'text',
+            size: f.bytes.length,
+            user: botUserId,
+            is_public: false,
+            url_private: `${fake.url}/files-pri/${f.id}/${encodeURIComponent(f.filename)}`,
+          })),
+        };
+      }
       case 'users.info': {
         const id = String(body.user ?? '');
         const name = options.users?.[id] ?? id;
@@ -236,9 +308,28 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
+    req.on('end', async () => {
+      const bytes = Buffer.concat(chunks);
+      const raw = bytes.toString('utf8');
       const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const upload = /^\/upload\/v1\/(F0FILE\d+)$/.exec(path)?.[1];
+      if (upload !== undefined) {
+        // The upload host: no token (the URL is the credential), the bytes raw or as the form's one file.
+        const file = await uploadedBytes(bytes, req.headers['content-type']);
+        const target = pending.get(upload);
+        calls.push({
+          method: 'upload',
+          path,
+          headers: req.headers,
+          body: {},
+          status: target ? 200 : 404,
+          at: Date.now(),
+        });
+        if (target) target.bytes = file;
+        res.writeHead(target ? 200 : 404, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(target ? `OK - ${file.length}` : 'Not Found');
+        return;
+      }
       const method = path.startsWith('/respond/') ? 'respond' : path.replace(/^\/api\//, '');
       const body = decodeBody(raw, req.headers['content-type']);
       const scripted = scripts.get(method)?.shift();
@@ -280,6 +371,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     calls,
     messages,
     unfurls,
+    uploads,
     socketUrl: undefined,
     afterPost: null,
     refuse(channel, error, only = '*') {
@@ -392,6 +484,22 @@ function decodeBody(raw: string, contentType: string | undefined): Record<string
     out[key] = /^[[{]/.test(value) ? parseOr(value) : value;
   }
   return out;
+}
+
+/**
+ * The bytes of an upload: a multipart form's one file part (the Web API client sends the file as a form
+ * field), else the body as it came.
+ */
+async function uploadedBytes(body: Buffer, contentType: string | undefined): Promise<Buffer> {
+  if (!contentType?.startsWith('multipart/form-data')) return body;
+  const form = await new Response(new Uint8Array(body), {
+    headers: { 'content-type': contentType },
+  }).formData();
+  for (const value of form.values()) {
+    if (typeof value !== 'string') return Buffer.from(await value.arrayBuffer());
+  }
+  const [first] = [...form.values()];
+  return Buffer.from(typeof first === 'string' ? first : '');
 }
 
 function parseOr(value: string): unknown {

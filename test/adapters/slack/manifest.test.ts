@@ -27,6 +27,7 @@ describe('Slack app manifest', () => {
         'groups:history',
         'im:write',
         'im:history',
+        'files:write',
         'links:read',
         'links:write',
         'commands',

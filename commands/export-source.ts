@@ -1,0 +1,104 @@
+import type { ChannelRef } from '../src/chat/platform.ts';
+import type { ExportPaper } from '../src/papers/paper-export.ts';
+import { searchPapers } from '../src/papers/search.ts';
+import type { PaperStore } from '../src/store/port.ts';
+import { isoDay } from './dates.ts';
+import { echo } from './parse.ts';
+import { TOP_PERIODS } from './top.ts';
+
+/** The most papers one export holds: a leaderboard or a search's results, never the whole archive. */
+export const EXPORT_LIMIT = 200;
+
+export type TopPeriod = 'week' | 'month' | 'all';
+
+/**
+ * What an export is of: the channel's reading list, the team's most upvoted over a window, or a search.
+ * A new source is a member here, a branch in {@link parseExportSource} and one in {@link exportPapers}.
+ */
+export type ExportSource =
+  | { kind: 'list' }
+  | { kind: 'top'; period: TopPeriod }
+  | { kind: 'search'; query: string };
+
+/** How a source is typed, for usage errors. */
+export const EXPORT_SOURCES_USAGE = 'list, top week|month|all, or search words';
+
+/** What choosing an export's papers needs: the archive, the clock, and the channel it was asked in. */
+export interface ExportContext {
+  store: PaperStore;
+  now: () => Date;
+  /** The channel asked in (the reading list is a channel's); absent on the command line. */
+  channel?: ChannelRef;
+}
+
+/** The papers of an export, with a heading for them and a base for the file's name. */
+export interface ExportSelection {
+  title: string;
+  base: string;
+  papers: ExportPaper[];
+}
+
+/**
+ * Reads a source as typed: `list`, `top [week|month|all]` (default week), or any other words as a search.
+ * Words alone decide, so `top` followed by anything but a period is a search for those words.
+ */
+export function parseExportSource(text: string): ExportSource | { error: string } {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const [first, second, ...more] = words.map((w) => w.toLowerCase());
+  if (!first) return { error: `Say what to export: ${EXPORT_SOURCES_USAGE}.` };
+  if (first === 'list' && words.length === 1) return { kind: 'list' };
+  if (first === 'top' && more.length === 0) {
+    if (second === undefined) return { kind: 'top', period: 'week' };
+    if (second === 'week' || second === 'month' || second === 'all') return { kind: 'top', period: second };
+  }
+  return { kind: 'search', query: text.trim() };
+}
+
+/** The papers a source names, best first, at most {@link EXPORT_LIMIT}; a sentence when there are none. */
+export async function exportPapers(
+  ctx: ExportContext,
+  source: ExportSource,
+): Promise<ExportSelection | { error: string }> {
+  switch (source.kind) {
+    case 'list':
+      return readingList(ctx);
+    case 'top':
+      return topVoted(ctx, source.period);
+    case 'search':
+      return searched(ctx, source.query);
+  }
+}
+
+/** The channel's reading list. */
+async function readingList(_ctx: ExportContext): Promise<ExportSelection | { error: string }> {
+  return {
+    error: `The reading list isn't available yet. Export top week|month|all or search words instead.`,
+  };
+}
+
+async function topVoted(ctx: ExportContext, period: TopPeriod): Promise<ExportSelection | { error: string }> {
+  const window = TOP_PERIODS[period] ?? { days: 7, label: 'this week' };
+  const now = ctx.now();
+  const since =
+    window.days === null ? null : new Date(now.getTime() - window.days * 86_400_000).toISOString();
+  const top = await ctx.store.topVoted(since, EXPORT_LIMIT);
+  if (top.length === 0) return { error: `No votes ${window.label} yet, so there is nothing to export.` };
+  return {
+    title: `Top papers ${window.label}`,
+    base: `top-${period}-${isoDay(now)}`,
+    // The votes of the window, as /papers top shows them.
+    papers: top.map((t) => ({ ...t.paper, teamVotes: t.votes })),
+  };
+}
+
+async function searched(ctx: ExportContext, query: string): Promise<ExportSelection | { error: string }> {
+  const outcome = await searchPapers(ctx.store, query, { limit: EXPORT_LIMIT, today: isoDay(ctx.now()) });
+  if (!outcome.ok) return { error: outcome.error };
+  if (outcome.results.length === 0)
+    return { error: `No papers match "${echo(query)}", so there is nothing to export.` };
+  return {
+    title: `Papers matching "${echo(query)}"`,
+    base: `search-${query}-${isoDay(ctx.now())}`,
+    papers: outcome.results.map((r) => r.paper),
+  };
+}

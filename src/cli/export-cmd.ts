@@ -1,0 +1,54 @@
+import { writeFileSync } from 'node:fs';
+import { exportPapers, parseExportSource } from '../../commands/export-source.ts';
+import { EXPORT_FORMATS, type ExportFormat, exportFile } from '../papers/paper-export.ts';
+import { withCore } from './core.ts';
+import { type CliIo, UsageError } from './io.ts';
+
+const USAGE =
+  'Usage: paperboy export [list | top week|month|all | <query>] [--format bibtex|csv|markdown] [--out file]';
+
+/**
+ * `paperboy export`: the same file `/papers export` hands a person, on stdout or into `--out` (created or
+ * replaced). No source, a bad format, or a source with nothing in it is a usage error (exit 2).
+ */
+export async function exportCommand(args: string[], io: CliIo): Promise<number> {
+  const { format, out, words } = splitExportArgs(args);
+  const source = parseExportSource(words.join(' '));
+  if ('error' in source) throw new UsageError(`${source.error} ${USAGE}`);
+  return withCore(io, async ({ store }) => {
+    const chosen = await exportPapers({ store, now: io.now }, source);
+    if ('error' in chosen) throw new UsageError(chosen.error);
+    const file = exportFile(format, chosen.base, chosen.title, chosen.papers);
+    if (out === undefined) {
+      io.stdout.write(file.text);
+      return 0;
+    }
+    writeFileSync(out, file.text);
+    const n = chosen.papers.length;
+    io.stderr.write(`Wrote ${n} paper${n === 1 ? '' : 's'} to ${out}\n`);
+    return 0;
+  });
+}
+
+/** The flags, and every other word as the source: a query word may start with a dash (`-survey`). */
+function splitExportArgs(args: string[]): { format: ExportFormat; out: string | undefined; words: string[] } {
+  let format: string | undefined;
+  let out: string | undefined;
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--format') format = args[++i] ?? '';
+    else if (a.startsWith('--format=')) format = a.slice('--format='.length);
+    else if (a === '--out') out = args[++i] ?? '';
+    else if (a.startsWith('--out=')) out = a.slice('--out='.length);
+    else if (a === '--') {
+      words.push(...args.slice(i + 1));
+      break;
+    } else words.push(a);
+  }
+  const known = EXPORT_FORMATS.find((f) => f === format?.toLowerCase());
+  if (format !== undefined && !known)
+    throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, not "${format}".`);
+  if (out === '') throw new UsageError(`--out needs a file name. ${USAGE}`);
+  return { format: known ?? 'bibtex', out, words };
+}

@@ -1,0 +1,74 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from '@retorquere/bibtex-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../src/store/sqlite/store.ts';
+import { runCli } from './run-cli.ts';
+
+const DAILY = new URL('../fixtures/hf-daily-papers-2024-10-25.json', import.meta.url).pathname;
+
+describe('paperboy export', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-cli-export-'));
+  const env = { DATABASE_URL: `sqlite:${join(dir, 'archive.db')}`, LOG_LEVEL: 'silent' };
+  beforeAll(async () => {
+    expect((await runCli(['ingest', DAILY, '--feed-date', '2024-10-25'], env)).code).toBe(0);
+    // Two people upvote one paper, as reactions on its share would.
+    const store = SqliteStore.open(join(dir, 'archive.db'));
+    await store.recordPost({
+      message: 'slack:C1:1.1',
+      channel: 'slack:C1',
+      paperId: '2410.17243',
+      kind: 'share',
+      postedBy: 'slack:U1',
+      postedAt: '2025-11-10T09:00:00Z',
+    });
+    for (const user of ['slack:U1', 'slack:U2'])
+      await store.addReaction({ message: 'slack:C1:1.1', user, emoji: '+1', at: '2025-11-10T10:00:00Z' });
+    await store.close();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes a search as BibTeX to stdout, which a real parser reads whole', async () => {
+    const r = await runCli(['export', 'diffusion'], env);
+    expect(r.code).toBe(0);
+    const lib = parse(r.stdout, { english: false });
+    expect(lib.errors).toEqual([]);
+    expect(lib.entries.length).toBeGreaterThan(0);
+    expect(new Set(lib.entries.map((e) => e.key)).size).toBe(lib.entries.length);
+    expect(lib.entries.every((e) => e.fields.archiveprefix === 'arXiv')).toBe(true);
+  });
+
+  it('writes the team’s top papers as CSV into --out, with the window’s votes', async () => {
+    const out = join(dir, 'top.csv');
+    const r = await runCli(['export', 'top', 'week', '--format', 'csv', '--out', out], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`Wrote 1 paper to ${out}`);
+    const lines = readFileSync(out, 'utf8').split('\r\n');
+    expect(lines[0]).toBe('id,title,authors,year,url,hf upvotes,team votes');
+    expect(lines[1]).toMatch(/^2410\.17243,.*,https:\/\/arxiv\.org\/abs\/2410\.17243,\d+,2$/);
+    expect(lines).toHaveLength(3);
+  });
+
+  it('writes Markdown with --format=markdown', async () => {
+    const r = await runCli(['export', 'top', 'all', '--format=markdown'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^# Top papers of all time\n\n- \[.+\]\(<https:\/\/arxiv\.org\/abs\/2410\.17243>\)/,
+    );
+  });
+
+  it.each([
+    [['export'], /Say what to export/],
+    [['export', 'diffusion', '--format', 'pdf'], /--format must be one of bibtex, csv, markdown/],
+    [['export', 'list'], /reading list isn't available yet/],
+    [['export', 'top', 'month', '--out'], /--out needs a file name/],
+    [['export', 'zzzzqqqq'], /No papers match "zzzzqqqq"/],
+  ])('GIVEN %j THEN exit 2 and one clear sentence', async (argv, message) => {
+    const r = await runCli(argv, env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
