@@ -26,7 +26,10 @@ export function groupPins(
   const byChannel = new Map<string, Map<string, { user: string; at: string }[]>>();
   for (const r of rows) {
     let list = byChannel.get(r.channel);
-    if (!list) byChannel.set(r.channel, (list = new Map()));
+    if (!list) {
+      list = new Map();
+      byChannel.set(r.channel, list);
+    }
     const pins = list.get(r.paper_id) ?? [];
     pins.push({ user: r.user_ref, at: r.at });
     list.set(r.paper_id, pins);
