@@ -109,6 +109,8 @@ export interface PaperAct {
   user: UserRef;
   channel: ChannelRef;
   at: string;
+  /** Done in a person's direct messages with the bot (where watch alerts go): never given as a place. */
+  private?: boolean;
 }
 
 /**

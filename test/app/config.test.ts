@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       port: 3000,
       upvoteEmoji: ['+1', 'arrow_up', 'fire', 'heart'],
+      readingListEmoji: 'pushpin',
       slack: undefined,
       discord: undefined,
       roundup: { channels: [], time: '09:00', timezone: 'UTC', catchUpMs: 6 * 3_600_000 },

@@ -38,6 +38,7 @@ import {
   type PaperRow,
   PERSON_SHARES,
   paperToRow,
+  privateChannelSql,
   type RoundupItemRow,
   type RoundupRow,
   rowToPaper,
@@ -424,7 +425,8 @@ export class PostgresStore implements PaperStore {
 
   async activityOf(paperIds: readonly string[]): Promise<Map<string, PaperActivity>> {
     const shares = await this.pool.query<ActRow>(
-      `SELECT p.paper_id AS id, p.posted_by AS user, p.channel, p.posted_at AS at FROM posts p
+      `SELECT p.paper_id AS id, p.posted_by AS user, p.channel, p.posted_at AS at,
+         ${privateChannelSql('p.channel')} AS dm FROM posts p
        WHERE p.paper_id = ANY($1::text[]) AND p.posted_by IS NOT NULL AND p.kind IN (${PERSON_SHARES})
        ORDER BY p.posted_at, p.message`,
       [paperIds],

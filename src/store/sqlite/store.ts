@@ -40,6 +40,7 @@ import {
   type PaperRow,
   PERSON_SHARES,
   paperToRow,
+  privateChannelSql,
   type RoundupItemRow,
   type RoundupRow,
   rowToPaper,
@@ -396,7 +397,8 @@ export class SqliteStore implements PaperStore {
     const ids = JSON.stringify(paperIds);
     const inPapers = 'p.paper_id IN (SELECT value FROM json_each(?))';
     const shares = this.stmt(
-      `SELECT p.paper_id AS id, p.posted_by AS user, p.channel, p.posted_at AS at FROM posts p
+      `SELECT p.paper_id AS id, p.posted_by AS user, p.channel, p.posted_at AS at,
+         ${privateChannelSql('p.channel')} AS dm FROM posts p
        WHERE ${inPapers} AND p.posted_by IS NOT NULL AND p.kind IN (${PERSON_SHARES})
        ORDER BY p.posted_at, p.message`,
     ).all(ids) as ActRow[];
