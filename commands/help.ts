@@ -43,6 +43,7 @@ export function createHelpCommand(commands: () => readonly CommandDefinition[]):
         text: [
           ...commandLines(all),
           'React 👍 on a paper the bot posted to vote for it; votes feed /papers top.',
+          "React 📌 on it to put it on this channel's reading list (/papers list); remove your 📌 to take yours back.",
         ].join('\n'),
       };
     },

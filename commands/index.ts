@@ -1,6 +1,8 @@
 import { createHelpCommand } from './help.ts';
 import { likeCommand } from './like.ts';
+import { readingListCommand } from './reading-list.ts';
 import { roundupCommand } from './roundup.ts';
+import { saveCommand } from './save.ts';
 import { searchCommand } from './search.ts';
 import { shareCommand } from './share.ts';
 import { todayCommand } from './today.ts';
@@ -22,5 +24,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   likeCommand,
   roundupCommand,
   watchCommand,
+  saveCommand,
+  readingListCommand,
   createHelpCommand(() => COMMANDS),
 ];

@@ -170,7 +170,7 @@ export function teamLineText(
 
 /** The people a reply shows by name: leaderboard voters and those of its team lines. */
 export function peopleToName(reply: Reply): UserRef[] {
-  return (reply.papers ?? []).flatMap((p) => [
+  return replyItems(reply).flatMap((p) => [
     ...(p.voters ?? []).slice(0, MAX_VOTERS),
     ...(p.team?.voters ?? []),
     ...(p.team?.share?.by ? [p.team.share.by] : []),
