@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COMMANDS, parseCommandText } from '../../commands/index.ts';
-import { readingListCommand } from '../../commands/reading-list.ts';
 import { saveCommand } from '../../commands/save.ts';
 import type { CommandArgs, CommandContext } from '../../commands/types.ts';
 import type { Reply } from '../../src/chat/platform.ts';
