@@ -13,6 +13,7 @@ const UNICODE_TO_NAME: Record<string, string> = {
   '⭐': 'star',
   '👀': 'eyes',
   '📌': 'pushpin',
+  '🔖': 'bookmark',
   '1⃣': 'one',
   '2⃣': 'two',
   '3⃣': 'three',

@@ -33,6 +33,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SEARCH_REMOTE: 'maybe' })).toThrow(/SEARCH_REMOTE must be on or off/);
   });
 
+  it('GIVEN READING_LIST_EMOJI THEN uses it normalised, and refuses none, several, or an upvote emoji', () => {
+    expect(loadConfig({ READING_LIST_EMOJI: ' 🔖 ' }).readingListEmoji).toBe('bookmark');
+    expect(loadConfig({ READING_LIST_EMOJI: '📌' }).readingListEmoji).toBe('pushpin');
+    expect(loadConfig({ READING_LIST_EMOJI: ':bookmark:' }).readingListEmoji).toBe('bookmark');
+    expect(() => loadConfig({ READING_LIST_EMOJI: ',' })).toThrow(
+      /READING_LIST_EMOJI must name exactly one emoji/,
+    );
+    expect(() => loadConfig({ READING_LIST_EMOJI: 'pushpin,bookmark' })).toThrow(/READING_LIST_EMOJI/);
+    expect(() => loadConfig({ READING_LIST_EMOJI: '👍' })).toThrow(
+      /READING_LIST_EMOJI must not be one of the UPVOTE_EMOJI/,
+    );
+  });
+
   it('GIVEN WATCH_LIMIT THEN uses it, and refuses one that is not a whole number from 1', () => {
     expect(loadConfig({ WATCH_LIMIT: '5' }).watchLimit).toBe(5);
     expect(() => loadConfig({ WATCH_LIMIT: '0' })).toThrow(/WATCH_LIMIT/);

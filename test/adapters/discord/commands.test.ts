@@ -112,7 +112,7 @@ describe('buildCommandsJson', () => {
 
   it('GIVEN the real registry THEN /papers is described by its subcommand names', () => {
     expect(buildCommandsJson(COMMANDS)[0]?.description).toBe(
-      'Machine-learning papers: search, today, top, share, like, roundup, watch, help',
+      'Machine-learning papers: search, today, top, share, like, roundup, watch, save, list, help',
     );
   });
 
