@@ -49,7 +49,7 @@ describe('the reading list in the console', () => {
   }
 
   /** The part of the output after the `n`th (1-based) occurrence of `marker`. */
-  const after = (out: string, marker: string, n = 1) => {
+  const from = (out: string, marker: string, n = 1) => {
     let at = -1;
     for (let i = 0; i < n; i++) at = out.indexOf(marker, at + 1);
     return at < 0 ? '' : out.slice(at);
@@ -70,7 +70,7 @@ describe('the reading list in the console', () => {
       '/papers list remove 1',
       '/papers list',
     );
-    const first = after(out, "== This channel's reading list (1) ==");
+    const first = from(out, "== This channel's reading list (1) ==");
     expect(first).toMatch(
       /^[^\n]*\nNewest first[^\n]*\n 1\. Large Multimodal Models as General In-Context Classifiers\n/,
     );
@@ -78,17 +78,17 @@ describe('the reading list in the console', () => {
     expect(first).toContain('📌 reading list');
     // The 📌 is no vote.
     expect(first).toMatch(/· 0 team votes\n/);
-    expect(after(out, 'You took back 📌')).toMatch(/This channel's reading list is empty/);
+    expect(from(out, 'You took back 📌')).toMatch(/This channel's reading list is empty/);
     expect(out).toContain(
       "Saved “Breaking the Memory Barrier: Near Infinite Batch Size Scaling for Contrastive Loss” to this channel's reading list.",
     );
     expect(out).toContain("is already on this channel's reading list: you saved it before.");
-    expect(after(out, '== Reading lists of the channels you can see ==')).toMatch(
+    expect(from(out, '== Reading lists of the channels you can see ==')).toMatch(
       /^[^\n]*\n== This channel's reading list ==\n 1\. Breaking the Memory Barrier/,
     );
     expect(out).toContain("There is no paper 4 on this channel's reading list (there is only paper 1).");
     expect(out).toContain('Took paper 1, “Breaking the Memory Barrier');
-    expect(after(out, 'Took paper 1')).toMatch(/This channel's reading list is empty/);
+    expect(from(out, 'Took paper 1')).toMatch(/This channel's reading list is empty/);
   });
 
   it('READING_LIST_EMOJI picks the reaction: another emoji pins, 📌 then does nothing', async () => {
@@ -104,6 +104,6 @@ describe('the reading list in the console', () => {
     const empty = out.indexOf("This channel's reading list is empty");
     expect(empty).toBeGreaterThan(0);
     expect(out.indexOf("== This channel's reading list (1) ==")).toBeGreaterThan(empty);
-    expect(after(out, 'You reacted :bookmark:')).toContain('📌 Added by console:you · today');
+    expect(from(out, 'You reacted :bookmark:')).toContain('📌 Added by console:you · today');
   });
 });
