@@ -183,7 +183,7 @@ export class ConsolePlatform implements ChatPlatform {
     from: ChannelRef,
     channels: readonly ChannelRef[],
   ): Promise<ChannelRef[]> {
-    return channels.filter((c) => c === from || c !== CONSOLE_DIRECT);
+    return channels.filter((c) => c === from || (c !== CONSOLE_DIRECT && /^console:[\w-]+$/.test(c)));
   }
 
   /** The bot's own seed reactions are not shown: in a terminal they would only be noise. */
