@@ -123,6 +123,8 @@ describe('usageOf', () => {
       '/papers like <paper>',
       '/papers roundup [show|on|off|at|size|topics|days|mode|min-score] [value]',
       '/papers watch [query]',
+      '/papers save <paper>',
+      '/papers list [all|remove] [number]',
       '/papers help [subcommand]',
     ]);
   });
