@@ -1,3 +1,4 @@
+import { emojiGlyph } from '../src/chat/emoji.ts';
 import type { PaperItem, Reply, ReplySection } from '../src/chat/platform.ts';
 import { latexToText } from '../src/papers/latex-text.ts';
 import { ago } from '../src/papers/team-line.ts';
@@ -30,13 +31,16 @@ function item(ctx: CommandContext, entry: ReadingListEntry, rank: number, elsewh
   };
 }
 
-const EMPTY =
-  "This channel's reading list is empty. React 📌 on a paper the bot posted (or a link someone shared), or use /papers save <arXiv id>.";
+/** What an empty list says, naming the channel's reaction for it. */
+function empty(ctx: CommandContext): string {
+  const pin = emojiGlyph(ctx.readingListEmoji ?? 'pushpin');
+  return `This channel's reading list is empty. React ${pin} on a paper the bot posted (or a link someone shared), or use /papers save <arXiv id>.`;
+}
 
 /** The channel's list, newest first, numbered as `list remove` counts. */
 async function showChannel(ctx: CommandContext): Promise<Reply> {
   const entries = await ctx.store.readingLists([ctx.channel], READING_LIST_LIMIT);
-  if (entries.length === 0) return say(EMPTY);
+  if (entries.length === 0) return say(empty(ctx));
   return {
     visibility: 'ephemeral',
     title: `This channel's reading list (${entries.length}${entries.length === READING_LIST_LIMIT ? '+' : ''})`,
@@ -91,7 +95,7 @@ async function showAll(ctx: CommandContext): Promise<Reply> {
   if (sections.length === 0) {
     return say(
       [
-        ctx.visibleChannels && !notice ? 'No channel you can see has a reading list yet.' : EMPTY,
+        ctx.visibleChannels && !notice ? 'No channel you can see has a reading list yet.' : empty(ctx),
         ...lines,
       ].join('\n'),
     );

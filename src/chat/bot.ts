@@ -132,6 +132,7 @@ export class Bot {
       roundupDefaults: this.#deps.roundupDefaults ?? { time: '09:00', timezone: 'UTC', channels: [] },
       remoteSearch: this.#deps.remoteSearch ?? false,
       ...(this.#deps.watchLimit === undefined ? {} : { watchLimit: this.#deps.watchLimit }),
+      readingListEmoji: this.#pin,
       ...(platform.visibleChannels
         ? {
             visibleChannels: (channels: readonly string[]) =>

@@ -102,6 +102,8 @@ describe('the reading list in the console', () => {
     );
     // 📌 is an ordinary reaction now: the first list is empty, the one after the bookmark is not.
     const empty = out.indexOf("This channel's reading list is empty");
+    // The answers name the configured reaction.
+    expect(out).toContain("This channel's reading list is empty. React 🔖 on a paper the bot posted");
     expect(empty).toBeGreaterThan(0);
     expect(out.indexOf("== This channel's reading list (1) ==")).toBeGreaterThan(empty);
     expect(from(out, 'You reacted :bookmark:')).toContain('📌 Added by console:you · today');
