@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReactionEvent } from '../../../src/chat/platform.ts';
+import type { ReactionEvent, ReactionsCleared } from '../../../src/chat/platform.ts';
 import type { FakeDiscord, RestCall } from '../../fakes/discord-gateway.ts';
 import type { SentInteraction } from '../../fakes/discord-interactions.ts';
 import { Recorder } from '../../fakes/recording-handlers.ts';
@@ -13,6 +13,7 @@ import { type DiscordBot, NOW, startDiscordBot } from './harness.ts';
 let harness: DiscordBot;
 let fake: FakeDiscord;
 const handled = new Recorder<ReactionEvent>();
+const cleared = new Recorder<ReactionsCleared>();
 
 interface Body {
   content?: string;
@@ -20,7 +21,11 @@ interface Body {
 }
 
 beforeAll(async () => {
-  harness = await startDiscordBot({ upvoteEmoji: ['+1'], onReactionHandled: (e) => handled.push(e) });
+  harness = await startDiscordBot({
+    upvoteEmoji: ['+1'],
+    onReactionHandled: (e) => handled.push(e),
+    onReactionsClearedHandled: (c) => cleared.push(c),
+  });
   fake = harness.fake;
 });
 afterAll(() => harness?.close());
@@ -72,6 +77,21 @@ describe('the reading list on Discord', () => {
       `📌 Added by <@${bob.user.id}> · today`,
     );
     await pin(shared, 'bob', false);
+    expect(text(await answer(fake.command('list', {})))).toContain("This channel's reading list is empty");
+  });
+
+  it('GIVEN a moderator removes all reactions THEN the pins those 📌 made go with them', async () => {
+    await pin(shared, 'alice', true);
+    expect(await harness.store.onReadingList(`discord:${fake.channelId}`, ['2410.17243'])).toEqual(
+      new Set(['2410.17243']),
+    );
+    fake.dispatch('MESSAGE_REACTION_REMOVE_EMOJI', {
+      channel_id: fake.channelId,
+      message_id: shared,
+      guild_id: fake.guildId,
+      emoji: { id: null, name: '📌' },
+    });
+    await cleared.waitFor((c) => c.message.endsWith(`:${shared}`), 'the clear');
     expect(text(await answer(fake.command('list', {})))).toContain("This channel's reading list is empty");
   });
 

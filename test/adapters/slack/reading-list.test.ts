@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventCallback } from './event-bodies.ts';
 import { type SlackHarness, sharedMessage, startSlackHarness } from './harness.ts';
 
 /**
@@ -69,6 +70,47 @@ describe('the reading list on Slack', () => {
       "Took paper 1, “Certified Unlearning for LLMs”, off this channel's reading list.",
     );
     expect(await answer('list', 'U0FRANK', 'C0LLM')).toContain('is empty');
+  });
+
+  it('GIVEN 📌 on a person’s message linking a paper (recorded as their share) THEN that channel lists it', async () => {
+    const ts = '1767300000.000100';
+    const linked = await h.send(
+      eventCallback({
+        type: 'link_shared',
+        channel: 'C0LINKS',
+        is_bot_user_member: true,
+        user: 'U0ANA',
+        message_ts: ts,
+        unfurl_id: `C0LINKS.${ts}.abc123`,
+        source: 'conversations_history',
+        links: [{ domain: 'arxiv.org', url: `https://arxiv.org/abs/${OTHER}` }],
+        event_ts: '1767300000.000200',
+      }),
+      'application/json',
+    );
+    expect(linked.status).toBe(200);
+    expect(
+      (await h.reaction('reaction_added', { channel: 'C0LINKS', ts }, 'U0CAROL', 'pushpin')).status,
+    ).toBe(200);
+    const list = await answer('list', 'U0ERIN', 'C0LINKS');
+    expect(list).toContain('Certified Unlearning for LLMs');
+    expect(list).toContain('📌 Added by U0CAROL · today');
+    // A 📌 on a message that shows no paper is ignored.
+    expect(
+      (
+        await h.reaction(
+          'reaction_added',
+          { channel: 'C0LINKS', ts: '1767300099.000100' },
+          'U0CAROL',
+          'pushpin',
+        )
+      ).status,
+    ).toBe(200);
+    expect(await h.store.readingListChannels('slack:')).toEqual(['slack:C0LINKS']);
+    expect(
+      (await h.reaction('reaction_removed', { channel: 'C0LINKS', ts }, 'U0CAROL', 'pushpin')).status,
+    ).toBe(200);
+    expect(await answer('list', 'U0ERIN', 'C0LINKS')).toContain('is empty');
   });
 
   it('GIVEN lists in several channels THEN list all shows only those the person is a member of, never a DM', async () => {
