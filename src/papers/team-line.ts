@@ -33,7 +33,7 @@ export interface TeamLineFormat {
   person(ref: UserRef, max: number): string | null;
   /** A channel, completing "Shared in …" (`<#C123>`); null when it cannot be given as a place. */
   channel(ref: ChannelRef): string | null;
-  /** What completes "Shared in …" for a place that cannot be given; default `another conversation`. */
+  /** What completes "Shared …" for a place that cannot be given; default `in another conversation`. */
   elsewhere?: string;
 }
 
