@@ -69,10 +69,18 @@ export async function exportPapers(
   }
 }
 
-/** The channel's reading list. */
-async function readingList(_ctx: ExportContext): Promise<ExportSelection | { error: string }> {
+/** The channel's reading list, newest first, as `/papers list` shows it. */
+async function readingList(ctx: ExportContext): Promise<ExportSelection | { error: string }> {
+  // A reading list belongs to a channel; the command line has none unless it names one.
+  if (!ctx.channel)
+    return { error: "A reading list is a channel's: name it with --channel (e.g. slack:C123)." };
+  const entries = await ctx.store.readingLists([ctx.channel], EXPORT_LIMIT);
+  if (entries.length === 0)
+    return { error: `This channel's reading list is empty, so there is nothing to export.` };
   return {
-    error: `The reading list isn't available yet. Export top week|month|all or search words instead.`,
+    title: 'Reading list',
+    base: `reading-list-${isoDay(ctx.now())}`,
+    papers: entries.map((e) => e.paper),
   };
 }
 

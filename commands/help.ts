@@ -1,3 +1,4 @@
+import { emojiGlyph } from '../src/chat/emoji.ts';
 import { usageOf } from './parse.ts';
 import type { CommandDefinition } from './types.ts';
 
@@ -32,17 +33,19 @@ export function createHelpCommand(commands: () => readonly CommandDefinition[]):
         rest: true,
       },
     ],
-    async run(_ctx, args) {
+    async run(ctx, args) {
       const all = commands();
       const asked = typeof args.subcommand === 'string' ? args.subcommand.trim().toLowerCase() : '';
       const one = all.find((c) => c.name === asked);
       if (one) return { visibility: 'ephemeral', title: usageOf(one), text: one.description };
+      const pin = emojiGlyph(ctx.readingListEmoji ?? 'pushpin');
       return {
         visibility: 'ephemeral',
         title: 'paperboy: machine-learning papers for your team',
         text: [
           ...commandLines(all),
           'React 👍 on a paper the bot posted to vote for it; votes feed /papers top.',
+          `React ${pin} on it to put it on this channel's reading list (/papers list); remove your ${pin} to take yours back.`,
         ].join('\n'),
       };
     },

@@ -2,7 +2,9 @@ import { citeCommand } from './cite.ts';
 import { exportCommand } from './export.ts';
 import { createHelpCommand } from './help.ts';
 import { likeCommand } from './like.ts';
+import { readingListCommand } from './reading-list.ts';
 import { roundupCommand } from './roundup.ts';
+import { saveCommand } from './save.ts';
 import { searchCommand } from './search.ts';
 import { shareCommand } from './share.ts';
 import { todayCommand } from './today.ts';
@@ -26,5 +28,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   watchCommand,
   citeCommand,
   exportCommand,
+  saveCommand,
+  readingListCommand,
   createHelpCommand(() => COMMANDS),
 ];

@@ -42,6 +42,13 @@ export interface CommandContext {
   remoteSearch: boolean;
   /** Watches one person may have (WATCH_LIMIT); absent: the default of commands/watch.ts. */
   watchLimit?: number;
+  /** The reaction that puts a paper on the reading list (READING_LIST_EMOJI), normalised; absent: 📌. */
+  readingListEmoji?: string;
+  /**
+   * Of `channels`, those the person can see (see ChatPlatform.visibleChannels); rejects when the platform
+   * cannot be asked. Absent: the platform cannot tell, so only the current channel may be shown.
+   */
+  visibleChannels?(channels: readonly ChannelRef[]): Promise<ChannelRef[]>;
 }
 
 /**

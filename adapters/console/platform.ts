@@ -179,6 +179,18 @@ export class ConsolePlatform implements ChatPlatform {
     return { sent: true, message, channel: CONSOLE_DIRECT };
   }
 
+  /**
+   * The person at this terminal sees every channel of the console; the direct-message channel only from
+   * within it.
+   */
+  async visibleChannels(
+    _user: UserRef,
+    from: ChannelRef,
+    channels: readonly ChannelRef[],
+  ): Promise<ChannelRef[]> {
+    return channels.filter((c) => c === from || (c !== CONSOLE_DIRECT && /^console:[\w-]+$/.test(c)));
+  }
+
   /** The bot's own seed reactions are not shown: in a terminal they would only be noise. */
   async react(): Promise<void> {}
 

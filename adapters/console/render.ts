@@ -2,7 +2,12 @@ import { displayText } from '../../src/chat/display-text.ts';
 import { type PaperItem, type Reply, replyItems } from '../../src/chat/platform.ts';
 import { latexToText } from '../../src/papers/latex-text.ts';
 import { paperLinks } from '../../src/papers/paper.ts';
-import type { TeamLine } from '../../src/papers/team-line.ts';
+import {
+  teamLineText as neutralTeamLine,
+  savedLineText,
+  type TeamLine,
+  type TeamLineFormat,
+} from '../../src/papers/team-line.ts';
 
 /** The longest one-line summary shown under a title. */
 const SUMMARY_CHARS = 160;
@@ -72,24 +77,21 @@ export function renderItem(item: PaperItem, n: number): string[] {
   if (item.voters?.length) lines.push(`    Voted by ${item.voters.join(', ')}`);
   const team = item.team && teamLineText(item.team, { votes: !item.voters?.length });
   if (team) lines.push(`    ${team}`);
+  if (item.saved) lines.push(`    ${savedLineText(item.saved, CONSOLE_TEAM_FORMAT)}`);
   return lines.map(plain);
 }
 
 /** `Shared by console:you here · today · 👍 2 (console:you, +1) · 💬 1 reply`: the console knows no names. */
 export function teamLineText(team: TeamLine, show: { votes: boolean } = { votes: true }): string {
-  const parts: string[] = [];
-  if (team.share) {
-    const where = team.share.here ? ' here' : team.share.channel ? ` in ${team.share.channel}` : ' elsewhere';
-    parts.push(`Shared${team.share.by ? ` by ${team.share.by}` : ''}${where} · ${team.share.ago}`);
-  }
-  if (show.votes && team.votes > 0) {
-    const rest = team.votes - team.voters.length;
-    const names = [...team.voters, ...(rest > 0 && team.voters.length > 0 ? [`+${rest}`] : [])];
-    parts.push(`👍 ${team.votes}${names.length ? ` (${names.join(', ')})` : ''}`);
-  }
-  if (team.replies > 0) parts.push(`💬 ${plural(team.replies, 'reply').replace('replys', 'replies')}`);
-  return parts.join(' · ');
+  return neutralTeamLine(team, CONSOLE_TEAM_FORMAT, show);
 }
+
+/** The console knows no names: people and places are their refs. */
+const CONSOLE_TEAM_FORMAT: TeamLineFormat = {
+  person: (ref) => ref,
+  channel: (ref) => ref,
+  elsewhere: 'elsewhere',
+};
 
 /**
  * A reply as terminal text: title, body, then the papers numbered from 1 (the numbers `:+1: N` refers

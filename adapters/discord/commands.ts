@@ -59,16 +59,16 @@ export function buildCommandsJson(
 
 /**
  * The description of `/papers` in Discord's command picker, from the subcommand names in registry order:
- * `Machine-learning papers: search, today, …`. Names that would pass Discord's 100 characters give way
+ * `ML papers: search, today, …`. Names that would pass Discord's 100 characters give way
  * to `…`; the first always fits, being at most 32 characters.
  */
 export function rootDescription(defs: readonly CommandDefinition[]): string {
   const names = defs.map((d) => d.name);
   for (let n = names.length; n > 1; n--) {
-    const text = `Machine-learning papers: ${names.slice(0, n).join(', ')}${n < names.length ? ', …' : ''}`;
+    const text = `ML papers: ${names.slice(0, n).join(', ')}${n < names.length ? ', …' : ''}`;
     if (text.length <= MAX_DESCRIPTION) return text;
   }
-  return `Machine-learning papers: ${names[0] ?? ''}${names.length > 1 ? ', …' : ''}`;
+  return `ML papers: ${names[0] ?? ''}${names.length > 1 ? ', …' : ''}`;
 }
 
 function option(sub: string, o: OptionDefinition): APIApplicationCommandBasicOption {

@@ -9,6 +9,7 @@ import {
   type PartialMessageReaction,
   Partials,
   type PartialUser,
+  PermissionFlagsBits,
   Routes,
   type User,
 } from 'discord.js';
@@ -194,6 +195,29 @@ export class DiscordPlatform implements ChatPlatform {
         return { sent: false, unreachable: `Discord error ${code}: ${(error as Error).message}` };
       throw error;
     }
+  }
+
+  /**
+   * The channels of `channels` in `from`'s server that `user` may view (View Channel, with the channel's
+   * permission overwrites), by the guild as the gateway keeps it. A channel of another server, or a DM,
+   * is never visible; from a DM (no server) only `from` itself is.
+   */
+  async visibleChannels(
+    user: UserRef,
+    from: ChannelRef,
+    channels: readonly ChannelRef[],
+  ): Promise<ChannelRef[]> {
+    const userId = /^discord:(\d+)$/.exec(user)?.[1];
+    const here = await this.client.channels.fetch(parseChannelRef(from)).catch(() => null);
+    const guild = here && 'guild' in here ? here.guild : null;
+    if (!userId || !guild) return channels.filter((c) => c === from);
+    const member = guild.members.cache.get(userId) ?? (await guild.members.fetch(userId));
+    return channels.filter((c) => {
+      if (c === from) return true;
+      const id = /^discord:(\d+)$/.exec(c)?.[1];
+      const channel = id ? guild.channels.cache.get(id) : undefined;
+      return channel?.permissionsFor(member).has(PermissionFlagsBits.ViewChannel) ?? false;
+    });
   }
 
   /**

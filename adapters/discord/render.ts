@@ -2,7 +2,12 @@ import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discor
 import type { PaperItem, Reply } from '../../src/chat/platform.ts';
 import { latexToText } from '../../src/papers/latex-text.ts';
 import { paperLinks } from '../../src/papers/paper.ts';
-import type { TeamLine } from '../../src/papers/team-line.ts';
+import {
+  teamLineText as neutralTeamLine,
+  savedLineText,
+  type TeamLine,
+  type TeamLineFormat,
+} from '../../src/papers/team-line.ts';
 import { buttonRows, inlineLinks } from './buttons.ts';
 import { LIMITS } from './limits.ts';
 import { markdownUrl, safeMarkdown, safePlain, truncate } from './text.ts';
@@ -152,6 +157,7 @@ function paperEmbed(item: Headed, index: number, count: number, compact: boolean
     item.reason ? `*Why: ${md(item.reason, 300)}*` : '',
     item.voters?.length ? voterLine(item.voters) : '',
     item.team ? teamLineText(item.team, { votes: !item.voters?.length }) : '',
+    item.saved ? savedLineText(item.saved, DISCORD_TEAM_FORMAT) : '',
     compact ? inlineLinks(links) : '',
   ]
     .filter(Boolean)
@@ -204,26 +210,20 @@ function voterLine(voters: readonly string[]): string {
  * and mentions in embeds never notify (nor may any: `allowedMentions` is empty).
  */
 export function teamLineText(team: TeamLine, show: { votes: boolean } = { votes: true }): string {
-  const user = (ref: string | null) => {
-    const id = /^discord:(\d+)$/.exec(ref ?? '')?.[1];
-    return id ? `<@${id}>` : null;
-  };
-  const parts: string[] = [];
-  if (team.share) {
-    const by = user(team.share.by);
-    const channel = /^discord:(\d+)$/.exec(team.share.channel ?? '')?.[1];
-    const where = team.share.here ? ' here' : channel ? ` in <#${channel}>` : ' in another conversation';
-    parts.push(`${by ? `Shared by ${by}` : 'Shared'}${where} · ${team.share.ago}`);
-  }
-  if (show.votes && team.votes > 0) {
-    const named = team.voters.map(user).filter((u): u is string => u !== null);
-    const rest = team.votes - named.length;
-    const list = named.length > 0 ? ` (${[...named, ...(rest > 0 ? [`+${rest}`] : [])].join(', ')})` : '';
-    parts.push(`👍 ${team.votes}${list}`);
-  }
-  if (team.replies > 0) parts.push(`💬 ${team.replies} repl${team.replies === 1 ? 'y' : 'ies'}`);
-  return parts.join(' · ');
+  return neutralTeamLine(team, DISCORD_TEAM_FORMAT, show);
 }
+
+/** People as user mentions and places as channel mentions; refs that are no bare snowflake are not named. */
+export const DISCORD_TEAM_FORMAT: TeamLineFormat = {
+  person: (ref) => {
+    const id = /^discord:(\d+)$/.exec(ref)?.[1];
+    return id ? `<@${id}>` : null;
+  },
+  channel: (ref) => {
+    const id = /^discord:(\d+)$/.exec(ref)?.[1];
+    return id ? `<#${id}>` : null;
+  },
+};
 
 function authorLine(authors: readonly string[]): string {
   return authors.length > 3 ? `${authors.slice(0, 3).join(', ')} et al.` : authors.join(', ');

@@ -19,6 +19,7 @@ import { isUnreachable, openDirectChannel, slackErrorCode } from './direct.ts';
 import { slackEventsRoute } from './http-route.ts';
 import { type KeyedPostContext, keyedPost } from './keyed-post.ts';
 import { registerListeners } from './listeners.ts';
+import { ChannelMembership } from './membership.ts';
 import { UserNames } from './names.ts';
 import { KeyedPacer } from './pacer.ts';
 import { parseSlackMessageRef, slackMessageRef } from './reactions.ts';
@@ -71,6 +72,8 @@ interface Running {
   botUserId: string;
   /** Display names, for naming people in posts without pinging them. */
   names: UserNames;
+  /** Who is in which channel, for whose reading lists a person may see. */
+  membership: ChannelMembership;
 }
 
 /**
@@ -198,7 +201,15 @@ export class SlackPlatform implements ChatPlatform {
       },
       logger: this.#logger,
     };
-    this.#running = { app, client: app.client, keyed, server, botUserId: auth.user_id, names };
+    this.#running = {
+      app,
+      client: app.client,
+      keyed,
+      server,
+      botUserId: auth.user_id,
+      names,
+      membership: new ChannelMembership(app.client),
+    };
     this.#logger.info(
       { team: auth.team_id, bot: auth.user_id, mode: config.appToken ? 'socket' : 'http', port: this.port },
       'Slack connected',
@@ -273,6 +284,26 @@ export class SlackPlatform implements ChatPlatform {
         );
       throw error;
     }
+  }
+
+  /**
+   * The public and private channels of `channels` that `user` is a member of (users.conversations, cached
+   * for a minute); never a DM or group DM, except `from` itself when it is one and asked about.
+   */
+  async visibleChannels(
+    user: UserRef,
+    from: ChannelRef,
+    channels: readonly ChannelRef[],
+  ): Promise<ChannelRef[]> {
+    const running = this.#started();
+    const id = /^slack:([UW][A-Z0-9]+)$/.exec(user)?.[1];
+    if (!id) return channels.filter((c) => c === from);
+    const member = await running.membership.channelsOf(id);
+    return channels.filter((c) => {
+      if (c === from) return true;
+      const channel = /^slack:([CG][A-Z0-9]+)$/.exec(c)?.[1];
+      return channel !== undefined && member.has(channel);
+    });
   }
 
   /**

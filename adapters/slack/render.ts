@@ -2,7 +2,12 @@ import type { types } from '@slack/bolt';
 import { type PaperItem, type Reply, replyItems, type UserRef } from '../../src/chat/platform.ts';
 import { latexToText } from '../../src/papers/latex-text.ts';
 import { paperLinks } from '../../src/papers/paper.ts';
-import type { TeamLine } from '../../src/papers/team-line.ts';
+import {
+  teamLineText as neutralTeamLine,
+  savedLineText,
+  type TeamLine,
+  type TeamLineFormat,
+} from '../../src/papers/team-line.ts';
 import { escapeText, firstSentence, fitText, link, mention, neutralizeFormatting } from './mrkdwn.ts';
 
 type KnownBlock = types.KnownBlock;
@@ -107,6 +112,7 @@ export function renderPaper(item: PaperItem, options: RenderOptions = {}): Known
   if (credit) blocks.push(context(credit));
   const team = item.team && teamLineText(item.team, options.names, { votes: !item.voters?.length });
   if (team) blocks.push(context(team));
+  if (item.saved) blocks.push(context(savedLineText(item.saved, slackTeamFormat(options.names))));
   return blocks;
 }
 
@@ -140,42 +146,39 @@ function creditLine(item: PaperItem, options: RenderOptions): string | null {
 }
 
 /**
- * `Shared by Ana in #llm-papers · 3 weeks ago · 👍 5 (Ana, Bo, +3) · 💬 4 replies`, in mrkdwn. People are
- * named by display name, never mentioned (a mention would ping them); the channel is Slack's own channel
- * link, which Slack shows by name only to people who can see that channel.
+ * How Slack writes a team line's people and places: people by display name, never mentioned (a mention
+ * would ping them), unknown ones counted; a channel as Slack's own channel link, which Slack shows by name
+ * only to people who can see that channel.
  */
+export function slackTeamFormat(names: ReadonlyMap<UserRef, string> | undefined): TeamLineFormat {
+  return {
+    person: (ref, max) => {
+      const name = names?.get(ref);
+      return name ? escapeText(fitText(name, max)) : null;
+    },
+    channel: (ref) => {
+      const id = /^slack:([CG][A-Z0-9]{2,30})$/.exec(ref)?.[1];
+      return id ? `<#${id}>` : null;
+    },
+  };
+}
+
+/** `Shared by Ana in #llm-papers · 3 weeks ago · 👍 5 (Ana, Bo, +3) · 💬 4 replies`, in mrkdwn. */
 export function teamLineText(
   team: TeamLine,
   names: ReadonlyMap<UserRef, string> | undefined,
   show: { votes: boolean } = { votes: true },
 ): string {
-  const parts: string[] = [];
-  if (team.share) {
-    const name = team.share.by ? names?.get(team.share.by) : undefined;
-    const who = name ? `Shared by ${escapeText(fitText(name, 80))}` : 'Shared';
-    const channel = /^slack:([CG][A-Z0-9]{2,30})$/.exec(team.share.channel ?? '')?.[1];
-    const where = team.share.here ? ' here' : channel ? ` in <#${channel}>` : ' in another conversation';
-    parts.push(`${who}${where} · ${team.share.ago}`);
-  }
-  if (show.votes && team.votes > 0) {
-    const named = team.voters
-      .map((v) => names?.get(v))
-      .filter((n): n is string => Boolean(n))
-      .map((n) => escapeText(fitText(n, 40)));
-    const rest = team.votes - named.length;
-    const list = named.length > 0 ? ` (${[...named, ...(rest > 0 ? [`+${rest}`] : [])].join(', ')})` : '';
-    parts.push(`👍 ${team.votes}${list}`);
-  }
-  if (team.replies > 0) parts.push(`💬 ${team.replies} repl${team.replies === 1 ? 'y' : 'ies'}`);
-  return parts.join(' · ');
+  return neutralTeamLine(team, slackTeamFormat(names), show);
 }
 
 /** The people a reply shows by name: leaderboard voters and those of its team lines. */
 export function peopleToName(reply: Reply): UserRef[] {
-  return (reply.papers ?? []).flatMap((p) => [
+  return replyItems(reply).flatMap((p) => [
     ...(p.voters ?? []).slice(0, MAX_VOTERS),
     ...(p.team?.voters ?? []),
     ...(p.team?.share?.by ? [p.team.share.by] : []),
+    ...(p.saved?.by ?? []),
   ]);
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type AnyPlatformEntry, PLATFORM_ENTRIES, PLATFORMS } from '../../adapters/index.ts';
-import { DEFAULT_UPVOTE_EMOJI, parseEmojiList } from '../chat/emoji.ts';
+import { DEFAULT_READING_LIST_EMOJI, DEFAULT_UPVOTE_EMOJI, parseEmojiList } from '../chat/emoji.ts';
 import { emptyAsUndefined, httpUrl, optionalString, splitList } from '../env.ts';
 import type { RoundupDefaults } from '../roundup/roundup.ts';
 import { isValidTimeZone } from '../roundup/schedule.ts';
@@ -41,6 +41,7 @@ const CORE_ENV = {
       .optional(),
   ),
   UPVOTE_EMOJI: z.preprocess(emptyAsUndefined, z.string().default(DEFAULT_UPVOTE_EMOJI.join(','))),
+  READING_LIST_EMOJI: z.preprocess(emptyAsUndefined, z.string().default(DEFAULT_READING_LIST_EMOJI)),
   ROUNDUP_TIME: z.preprocess(
     emptyAsUndefined,
     z
@@ -88,6 +89,8 @@ export interface CoreConfig {
   host?: string | undefined;
   /** Normalised emoji names that count as an upvote. */
   upvoteEmoji: string[];
+  /** The normalised emoji that puts a paper on the channel's reading list. */
+  readingListEmoji: string;
   roundup: RoundupDefaults;
   /** Searches with few good matches in the archive also ask Hugging Face's paper search. */
   remoteSearch: boolean;
@@ -123,6 +126,11 @@ function schemaFor(platforms: readonly AnyPlatformEntry[]) {
     const core = env as CoreEnv;
     if (parseEmojiList(core.UPVOTE_EMOJI).length === 0)
       report('UPVOTE_EMOJI', 'must name at least one emoji');
+    // One reaction cannot both vote and save: a 📌 is never a vote.
+    const pin = parseEmojiList(core.READING_LIST_EMOJI);
+    if (pin.length !== 1) report('READING_LIST_EMOJI', 'must name exactly one emoji');
+    else if (parseEmojiList(core.UPVOTE_EMOJI).includes(pin[0] ?? ''))
+      report('READING_LIST_EMOJI', 'must not be one of the UPVOTE_EMOJI');
     for (const p of platforms) p.check?.(env, report);
   });
 }
@@ -149,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: c.PORT,
     ...(c.HOST ? { host: c.HOST } : {}),
     upvoteEmoji: parseEmojiList(c.UPVOTE_EMOJI),
+    readingListEmoji: parseEmojiList(c.READING_LIST_EMOJI)[0] ?? DEFAULT_READING_LIST_EMOJI,
     remoteSearch: c.SEARCH_REMOTE === 'on',
     ...(platformSettings as PlatformSettings),
     roundup: {

@@ -68,6 +68,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     hf,
     arxiv,
     upvoteEmoji: config.upvoteEmoji,
+    readingListEmoji: config.readingListEmoji,
     roundupDefaults: config.roundup,
     remoteSearch: config.remoteSearch,
     watchLimit: config.watchLimit,

@@ -12,7 +12,7 @@ import { MAX_LINKS_PER_MESSAGE, paperIdOfLink } from '../papers/paper-links.ts';
 import { teamLinesFor } from '../papers/team-line.ts';
 import { type PaperStore, type PostKind, StoreUnavailableError, type UserRef } from '../store/port.ts';
 import { displayText } from './display-text.ts';
-import { KEYCAPS, MAX_EMOJI_NAME_LENGTH, normalizeEmoji } from './emoji.ts';
+import { DEFAULT_READING_LIST_EMOJI, KEYCAPS, MAX_EMOJI_NAME_LENGTH, normalizeEmoji } from './emoji.ts';
 import {
   type ChatPlatform,
   type CommandInvocation,
@@ -37,6 +37,8 @@ export interface BotDeps {
   arxiv: ArxivClient;
   /** Emoji that count as an upvote, in any form {@link normalizeEmoji} accepts. The first is seeded. */
   upvoteEmoji: readonly string[];
+  /** The emoji that puts a paper on the channel's reading list (never a vote); default 📌. */
+  readingListEmoji?: string;
   logger?: Logger;
   now?: () => Date;
   /** The subcommands; default {@link COMMANDS}. */
@@ -69,6 +71,7 @@ export class Bot {
   readonly #deps: BotDeps;
   readonly #commands: readonly CommandDefinition[];
   readonly #upvotes: ReadonlySet<string>;
+  readonly #pin: string;
   readonly #logger: Logger;
   readonly #now: () => Date;
 
@@ -76,6 +79,7 @@ export class Bot {
     this.#deps = deps;
     this.#commands = deps.commands ?? COMMANDS;
     this.#upvotes = new Set(deps.upvoteEmoji.map(normalizeEmoji));
+    this.#pin = normalizeEmoji(deps.readingListEmoji ?? DEFAULT_READING_LIST_EMOJI);
     this.#logger = deps.logger ?? silentLogger;
     this.#now = deps.now ?? (() => new Date());
   }
@@ -128,6 +132,14 @@ export class Bot {
       roundupDefaults: this.#deps.roundupDefaults ?? { time: '09:00', timezone: 'UTC', channels: [] },
       remoteSearch: this.#deps.remoteSearch ?? false,
       ...(this.#deps.watchLimit === undefined ? {} : { watchLimit: this.#deps.watchLimit }),
+      readingListEmoji: this.#pin,
+      ...(platform.visibleChannels
+        ? {
+            visibleChannels: (channels: readonly string[]) =>
+              platform.visibleChannels?.(invocation.user, invocation.channel, channels) ??
+              Promise.resolve([]),
+          }
+        : {}),
     };
     let reply: Reply;
     try {
@@ -347,9 +359,34 @@ export class Bot {
     try {
       const removed = await this.#deps.store.clearReactions(messages, emoji);
       if (removed > 0) this.#logger.info({ message: clear.message, emoji, removed }, 'reactions cleared');
+      if (emoji === null || normalizeEmoji(emoji) === this.#pin) {
+        const unpinned = await this.#deps.store.clearPins([clear.message]);
+        if (unpinned > 0)
+          this.#logger.info({ message: clear.message, unpinned }, 'reading-list pins cleared');
+      }
     } catch (error) {
       this.#logger.error({ err: error, message: clear.message }, 'clearing reactions failed');
       throw error;
+    }
+  }
+
+  /**
+   * A 📌 added to or removed from a message showing one paper: that person's pin of the paper on the
+   * reading list of the message's channel. The paper leaves the list when its last pin goes.
+   */
+  async #onPin(event: ReactionEvent): Promise<void> {
+    const post = await this.#deps.store.getPost(event.message);
+    if (!post?.paperId) {
+      this.#logger.debug({ message: event.message }, 'pin on a message that shows no one paper; ignored');
+      return;
+    }
+    const pin = { channel: post.channel, paperId: post.paperId, user: event.user, via: event.message };
+    if (event.added) {
+      const outcome = await this.#deps.store.addPin({ ...pin, at: event.at });
+      this.#logger.info({ ...pin, outcome }, 'paper pinned to the reading list');
+    } else {
+      const listed = await this.#deps.store.removePin(pin);
+      this.#logger.info({ ...pin, listed }, 'reading-list pin removed');
     }
   }
 
@@ -365,6 +402,8 @@ export class Bot {
         return;
       }
       const emoji = normalizeEmoji(event.emoji);
+      // The reading-list emoji saves the paper for the channel; it is never a vote.
+      if (emoji === this.#pin) return await this.#onPin(event);
       // On a digest roundup, keycap n votes for the paper at place n (recorded as `<message>#<n>`).
       const place = KEYCAPS.indexOf(emoji as (typeof KEYCAPS)[number]);
       if (place < 0 && !this.#upvotes.has(emoji)) return;

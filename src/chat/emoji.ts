@@ -12,6 +12,8 @@ const UNICODE_TO_NAME: Record<string, string> = {
   '♥': 'heart',
   '⭐': 'star',
   '👀': 'eyes',
+  '📌': 'pushpin',
+  '🔖': 'bookmark',
   '1⃣': 'one',
   '2⃣': 'two',
   '3⃣': 'three',
@@ -53,6 +55,9 @@ export const KEYCAPS = [
  * archive.
  */
 export const MAX_EMOJI_NAME_LENGTH = 100;
+
+/** The default reading-list reaction: 📌. */
+export const DEFAULT_READING_LIST_EMOJI = 'pushpin';
 
 /** The default upvote set: 👍 ⬆️ 🔥 ❤️. */
 export const DEFAULT_UPVOTE_EMOJI = ['+1', 'arrow_up', 'fire', 'heart'];

@@ -93,4 +93,14 @@ export class LeasedPlatform implements ChatPlatform {
     if (!this.inner.postDirect) throw new Error(`${this.name} cannot send direct messages`);
     return this.inner.postDirect(user, reply, options);
   }
+
+  async visibleChannels(
+    user: UserRef,
+    from: ChannelRef,
+    channels: readonly ChannelRef[],
+  ): Promise<ChannelRef[]> {
+    if (!this.inner) throw new Error(`${this.name} is connected from another instance`);
+    if (!this.inner.visibleChannels) throw new Error(`${this.name} cannot tell who sees which channel`);
+    return this.inner.visibleChannels(user, from, channels);
+  }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { TeamLine } from '../papers/team-line.ts';
+import type { SavedLine, TeamLine } from '../papers/team-line.ts';
 import type { ChannelRef, MessageRef, StoredPaper, UserRef } from '../store/port.ts';
 
 export type { ChannelRef, MessageRef, UserRef } from '../store/port.ts';
@@ -115,6 +115,8 @@ export interface PaperItem {
   team?: TeamLine;
   /** Why the paper is listed, in one line (e.g. "shares: diffusion, distillation · 2 of the same voters"). */
   reason?: string;
+  /** Who put it on a reading list and when (a reading list's entries). */
+  saved?: SavedLine;
 }
 
 /**
@@ -291,6 +293,13 @@ export interface ChatPlatform {
    * trying again will not help. Other failures reject. Absent: the platform cannot send direct messages.
    */
   postDirect?(user: UserRef, reply: Reply, options?: PostOptions): Promise<DirectOutcome>;
+  /**
+   * Of `channels` (refs of this platform), those `user`, writing in `from`, can see, in the order given:
+   * on Slack the conversations they are a member of, on Discord the channels of `from`'s server they may
+   * view. Never a direct message other than `from` itself: what was done in a DM stays in it. Rejects
+   * when the platform cannot be asked just now. Absent: the platform cannot tell who sees what.
+   */
+  visibleChannels?(user: UserRef, from: ChannelRef, channels: readonly ChannelRef[]): Promise<ChannelRef[]>;
 }
 
 /** What became of a direct message: sent (the message and the DM channel it is in), or not sendable. */

@@ -5,18 +5,18 @@ import { withCore } from './core.ts';
 import { type CliIo, UsageError } from './io.ts';
 
 const USAGE =
-  'Usage: paperboy export [list | top week|month|all | <query>] [--format bibtex|csv|markdown] [--out file]';
+  'Usage: paperboy export [list | top week|month|all | <query>] [--format bibtex|csv|markdown] [--out file] [--channel slack:C123]';
 
 /**
  * `paperboy export`: the same file `/papers export` hands a person, on stdout or into `--out` (created or
  * replaced). No source, a bad format, or a source with nothing in it is a usage error (exit 2).
  */
 export async function exportCommand(args: string[], io: CliIo): Promise<number> {
-  const { format, out, words } = splitExportArgs(args);
+  const { format, out, channel, words } = splitExportArgs(args);
   const source = parseExportSource(words.join(' '));
   if ('error' in source) throw new UsageError(`${source.error} ${USAGE}`);
   return withCore(io, async ({ store }) => {
-    const chosen = await exportPapers({ store, now: io.now }, source);
+    const chosen = await exportPapers({ store, now: io.now, ...(channel ? { channel } : {}) }, source);
     if ('error' in chosen) throw new UsageError(chosen.error);
     const file = exportFile(format, chosen.base, chosen.title, chosen.papers);
     if (out === undefined) {
@@ -31,9 +31,15 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
 }
 
 /** The flags, and every other word as the source: a query word may start with a dash (`-survey`). */
-function splitExportArgs(args: string[]): { format: ExportFormat; out: string | undefined; words: string[] } {
+function splitExportArgs(args: string[]): {
+  format: ExportFormat;
+  out: string | undefined;
+  channel: string | undefined;
+  words: string[];
+} {
   let format: string | undefined;
   let out: string | undefined;
+  let channel: string | undefined;
   const words: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
@@ -41,6 +47,8 @@ function splitExportArgs(args: string[]): { format: ExportFormat; out: string | 
     else if (a.startsWith('--format=')) format = a.slice('--format='.length);
     else if (a === '--out') out = args[++i] ?? '';
     else if (a.startsWith('--out=')) out = a.slice('--out='.length);
+    else if (a === '--channel') channel = args[++i] ?? '';
+    else if (a.startsWith('--channel=')) channel = a.slice('--channel='.length);
     else if (a === '--') {
       words.push(...args.slice(i + 1));
       break;
@@ -50,5 +58,8 @@ function splitExportArgs(args: string[]): { format: ExportFormat; out: string | 
   if (format !== undefined && !known)
     throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, not "${format}".`);
   if (out === '') throw new UsageError(`--out needs a file name. ${USAGE}`);
-  return { format: known ?? 'bibtex', out, words };
+  // A channel is platform-qualified as the store keeps it (`slack:C123`, `discord:987…`).
+  if (channel !== undefined && !/^[a-z]+:\S+$/.test(channel))
+    throw new UsageError(`--channel needs a platform-qualified channel such as slack:C123. ${USAGE}`);
+  return { format: known ?? 'bibtex', out, channel, words };
 }

@@ -20,6 +20,82 @@ export interface TeamLine {
   voters: UserRef[];
   /** Thread replies under its messages, on this platform. */
   replies: number;
+  /** On the viewing channel's reading list (only that channel's: another channel's list is its own). */
+  reading?: boolean;
+}
+
+/**
+ * How one platform writes the people and places of a team line; everything else is worded here, once for
+ * every platform. What each returns is already safe for the platform's markup.
+ */
+export interface TeamLineFormat {
+  /** A person by name, never notifying them, in at most `max` characters; null when they cannot be named. */
+  person(ref: UserRef, max: number): string | null;
+  /** A channel, completing "Shared in …" (`<#C123>`); null when it cannot be given as a place. */
+  channel(ref: ChannelRef): string | null;
+  /** What completes "Shared …" for a place that cannot be given; default `in another conversation`. */
+  elsewhere?: string;
+}
+
+/** How a place completes "Shared …": ` here`, ` in <place>`, or the format's word for a place not given. */
+function where(team: NonNullable<TeamLine['share']>, format: TeamLineFormat): string {
+  if (team.here) return ' here';
+  const place = team.channel ? format.channel(team.channel) : null;
+  if (place) return ` in ${place}`;
+  const elsewhere = format.elsewhere ?? 'in another conversation';
+  return ` ${elsewhere}`;
+}
+
+/**
+ * `Shared by Ana here · 3 weeks ago · 👍 5 (Ana, Bo, +3) · 💬 4 replies · 📌 reading list`, with people and
+ * places as `format` writes them: people who cannot be named are counted. `show.votes` false leaves the
+ * votes out (beside a leaderboard that names its voters already).
+ */
+export function teamLineText(
+  team: TeamLine,
+  format: TeamLineFormat,
+  show: { votes: boolean } = { votes: true },
+): string {
+  const parts: string[] = [];
+  if (team.share) {
+    const by = team.share.by ? format.person(team.share.by, 80) : null;
+    parts.push(`${by ? `Shared by ${by}` : 'Shared'}${where(team.share, format)} · ${team.share.ago}`);
+  }
+  if (show.votes && team.votes > 0) {
+    const named = team.voters.map((v) => format.person(v, 40)).filter((n): n is string => n !== null);
+    const rest = team.votes - named.length;
+    const list = named.length > 0 ? ` (${[...named, ...(rest > 0 ? [`+${rest}`] : [])].join(', ')})` : '';
+    parts.push(`👍 ${team.votes}${list}`);
+  }
+  if (team.replies > 0) parts.push(`💬 ${team.replies} repl${team.replies === 1 ? 'y' : 'ies'}`);
+  if (team.reading) parts.push('📌 reading list');
+  return parts.join(' · ');
+}
+
+/** Who put a paper on a reading list, when, and (listed beside other channels') in which channel. */
+export interface SavedLine {
+  by: UserRef[];
+  ago: string;
+  /** The channel whose list it is, when the reply shows several channels' lists. */
+  channel?: ChannelRef;
+}
+
+/** People named on a saved line; the rest are "and N more". */
+export const NAMED_SAVERS = 3;
+
+/** `📌 Added by Ana, Bo and 1 more in <#C2> · 3 days ago`, with people and places as `format` writes them. */
+export function savedLineText(saved: SavedLine, format: TeamLineFormat): string {
+  const named = saved.by
+    .map((u) => format.person(u, 40))
+    .filter((n): n is string => n !== null)
+    .slice(0, NAMED_SAVERS);
+  const rest = saved.by.length - named.length;
+  const who =
+    named.length === 0
+      ? `${saved.by.length} ${saved.by.length === 1 ? 'person' : 'people'}`
+      : `${named.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
+  const place = saved.channel ? format.channel(saved.channel) : null;
+  return `📌 Added by ${who}${place ? ` in ${place}` : ''} · ${saved.ago}`;
 }
 
 /** Voters named in a team line; the rest are "+N". */
@@ -51,13 +127,17 @@ export function ago(at: string, now: Date): string {
   return `${Math.floor(days / 365)} years ago`;
 }
 
-/** The team line of one paper for a viewer in `viewer`; null when the team did nothing with it there. */
+/**
+ * The team line of one paper for a viewer in `viewer`; null when the team did nothing with it there.
+ * `reading`: the paper is on the viewing channel's reading list.
+ */
 export function teamLine(
   activity: PaperActivity | undefined,
   viewer: ChannelRef,
   now: Date,
+  reading = false,
 ): TeamLine | null {
-  if (!activity) return null;
+  if (!activity) return reading ? { share: null, votes: 0, voters: [], replies: 0, reading } : null;
   const platform = platformOf(viewer);
   const mine = <T extends { channel: ChannelRef }>(acts: readonly T[]) =>
     acts.filter((a) => platformOf(a.channel) === platform);
@@ -66,13 +146,13 @@ export function teamLine(
   const voters = [...new Set(votes.map((v) => v.user))];
   const named = [...new Set(votes.filter((v) => v.channel === viewer).map((v) => v.user))];
   const replies = mine(activity.replies).reduce((n, r) => n + r.count, 0);
-  if (!first && voters.length === 0 && replies === 0) return null;
+  if (!first && voters.length === 0 && replies === 0 && !reading) return null;
   const here = first?.channel === viewer;
   return {
     share: first
       ? {
           by: here ? first.user : null,
-          channel: here || isPrivatePlace(first.channel) ? null : first.channel,
+          channel: here || first.private || isPrivatePlace(first.channel) ? null : first.channel,
           here,
           ago: ago(first.at, now),
         }
@@ -80,21 +160,26 @@ export function teamLine(
     votes: voters.length,
     voters: named.slice(0, NAMED_VOTERS),
     replies,
+    ...(reading ? { reading } : {}),
   };
 }
 
-/** Team lines for papers shown in `viewer`, by paper id (papers without one are absent). One store read. */
+/**
+ * Team lines for papers shown in `viewer`, by paper id (papers without one are absent). Two store reads:
+ * the activity, and which papers are on the viewing channel's reading list.
+ */
 export async function teamLinesFor(
-  store: Pick<PaperStore, 'activityOf'>,
+  store: Pick<PaperStore, 'activityOf' | 'onReadingList'>,
   paperIds: readonly string[],
   viewer: ChannelRef,
   now: Date,
 ): Promise<Map<string, TeamLine>> {
   const lines = new Map<string, TeamLine>();
   if (paperIds.length === 0) return lines;
-  const activity = await store.activityOf([...new Set(paperIds)]);
+  const ids = [...new Set(paperIds)];
+  const [activity, reading] = await Promise.all([store.activityOf(ids), store.onReadingList(viewer, ids)]);
   for (const id of paperIds) {
-    const line = teamLine(activity.get(id), viewer, now);
+    const line = teamLine(activity.get(id), viewer, now, reading.has(id));
     if (line) lines.set(id, line);
   }
   return lines;

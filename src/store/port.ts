@@ -12,9 +12,11 @@ export function checkTermCount(terms: readonly string[]): void {
   }
 }
 
+import type { ReadingListStore } from './reading-list-port.ts';
 import type { WatchStore } from './watch-port.ts';
 
 export { StoreUnavailableError } from './errors.ts';
+export type * from './reading-list-port.ts';
 export type * from './watch-port.ts';
 
 /** A platform-qualified channel id, e.g. `slack:C123` or `discord:987654321`. */
@@ -107,6 +109,8 @@ export interface PaperAct {
   user: UserRef;
   channel: ChannelRef;
   at: string;
+  /** Done in a person's direct messages with the bot (where watch alerts go): never given as a place. */
+  private?: boolean;
 }
 
 /**
@@ -239,9 +243,10 @@ export interface DeliveryLedger {
  * port; every write is atomic. A method that fails because the database cannot be used just now (locked,
  * unreachable, restarting) rejects with StoreUnavailableError, the driver's error as its `cause`; other
  * failures reject with what the driver threw. One contract suite (test/contract/store.contract.ts) runs
- * against each. Watches and their delivery ledger are in {@link WatchStore} (watch-port.ts).
+ * against each. Watches and their delivery ledger are in {@link WatchStore} (watch-port.ts), channels'
+ * reading lists in {@link ReadingListStore} (reading-list-port.ts).
  */
-export interface PaperStore extends DeliveryLedger, WatchStore {
+export interface PaperStore extends DeliveryLedger, WatchStore, ReadingListStore {
   /**
    * Inserts or updates papers. Idempotent: the same paper again is `unchanged`. A known field is never
    * erased by a source that lacks it (null / empty), and a paper first seen without an arXiv id is merged

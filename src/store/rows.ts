@@ -181,6 +181,17 @@ export interface ActRow {
   user: string;
   channel: string;
   at: string;
+  /** A share's channel is a person's DM with the bot (see PRIVATE_CHANNEL): 1/true, else 0/false/absent. */
+  dm?: number | boolean;
+}
+
+/**
+ * SQL that is true when `channel` (a column) is a person's direct messages with the bot: a channel the
+ * bot sent watch alerts to, or one a watcher's DM was found in. Such a channel is never given as a place.
+ */
+export function privateChannelSql(channel: string): string {
+  return `(EXISTS (SELECT 1 FROM posts w WHERE w.channel = ${channel} AND w.kind = 'watch')
+    OR EXISTS (SELECT 1 FROM watchers d WHERE d.dm_channel = ${channel}))`;
 }
 
 /** Groups the rows of {@link PaperStore.activityOf}'s three queries by paper, keeping their order. */
@@ -198,7 +209,10 @@ export function groupActivity(
     }
     return activity;
   };
-  for (const r of shares) of(r.id).shares.push({ user: r.user, channel: r.channel, at: r.at });
+  for (const r of shares) {
+    const act = { user: r.user, channel: r.channel, at: r.at };
+    of(r.id).shares.push(r.dm ? { ...act, private: true } : act);
+  }
   for (const r of votes) of(r.id).votes.push({ user: r.user, channel: r.channel, at: r.at });
   for (const r of replies) of(r.id).replies.push({ channel: r.channel, count: r.count });
   return out;

@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       port: 3000,
       upvoteEmoji: ['+1', 'arrow_up', 'fire', 'heart'],
+      readingListEmoji: 'pushpin',
       slack: undefined,
       discord: undefined,
       console: { fileDir: undefined },
@@ -36,6 +37,19 @@ describe('loadConfig', () => {
   it('GIVEN CONSOLE_EXPORT_DIR THEN the console saves exports there', () => {
     expect(loadConfig({ CONSOLE_EXPORT_DIR: '/tmp/papers' }).console).toEqual({ fileDir: '/tmp/papers' });
     expect(loadConfig({ CONSOLE_EXPORT_DIR: ' ' }).console).toEqual({ fileDir: undefined });
+  });
+
+  it('GIVEN READING_LIST_EMOJI THEN uses it normalised, and refuses none, several, or an upvote emoji', () => {
+    expect(loadConfig({ READING_LIST_EMOJI: ' 🔖 ' }).readingListEmoji).toBe('bookmark');
+    expect(loadConfig({ READING_LIST_EMOJI: '📌' }).readingListEmoji).toBe('pushpin');
+    expect(loadConfig({ READING_LIST_EMOJI: ':bookmark:' }).readingListEmoji).toBe('bookmark');
+    expect(() => loadConfig({ READING_LIST_EMOJI: ',' })).toThrow(
+      /READING_LIST_EMOJI must name exactly one emoji/,
+    );
+    expect(() => loadConfig({ READING_LIST_EMOJI: 'pushpin,bookmark' })).toThrow(/READING_LIST_EMOJI/);
+    expect(() => loadConfig({ READING_LIST_EMOJI: '👍' })).toThrow(
+      /READING_LIST_EMOJI must not be one of the UPVOTE_EMOJI/,
+    );
   });
 
   it('GIVEN WATCH_LIMIT THEN uses it, and refuses one that is not a whole number from 1', () => {

@@ -25,6 +25,13 @@ describe('paperboy export', () => {
     });
     for (const user of ['slack:U1', 'slack:U2'])
       await store.addReaction({ message: 'slack:C1:1.1', user, emoji: '+1', at: '2025-11-10T10:00:00Z' });
+    await store.addPin({
+      channel: 'slack:C1',
+      paperId: '2410.17243',
+      user: 'slack:U2',
+      via: null,
+      at: '2025-11-10T11:00:00Z',
+    });
     await store.close();
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,10 +66,19 @@ describe('paperboy export', () => {
     );
   });
 
+  it("writes a channel's reading list when --channel names it", async () => {
+    const r = await runCli(['export', 'list', '--channel', 'slack:C1', '--format', 'markdown'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^# Reading list\n\n- \[.+\]\(<https:\/\/arxiv\.org\/abs\/2410\.17243>\)/);
+    expect(r.stdout.match(/^- /gm)).toHaveLength(1);
+  });
+
   it.each([
     [['export'], /Say what to export/],
     [['export', 'diffusion', '--format', 'pdf'], /--format must be one of bibtex, csv, markdown/],
-    [['export', 'list'], /reading list isn't available yet/],
+    [['export', 'list'], /A reading list is a channel's: name it with --channel/],
+    [['export', 'list', '--channel', 'C123'], /--channel needs a platform-qualified channel/],
+    [['export', 'list', '--channel', 'slack:C404'], /reading list is empty/],
     [['export', 'top', 'month', '--out'], /--out needs a file name/],
     [['export', 'zzzzqqqq'], /No papers match "zzzzqqqq"/],
   ])('GIVEN %j THEN exit 2 and one clear sentence', async (argv, message) => {

@@ -105,10 +105,30 @@ describe.each(STORES)('/papers cite and /papers export on %s', (_name, open) => 
     expect(lib.entries.map((e) => e.key).sort()).toEqual(['ruiz2024diffusiona', 'ruiz2024diffusionb']);
   });
 
-  it('export list, or with no source, says why and gives no file', async () => {
-    const list = await run('export list markdown');
-    expect(list.file).toBeUndefined();
-    expect(list.text).toMatch(/^The reading list isn't available yet\./);
+  it("export list: the channel's reading list as a file; an empty list or no source says why", async () => {
+    const empty = await run('export list markdown');
+    expect(empty.file).toBeUndefined();
+    expect(empty.text).toBe("This channel's reading list is empty, so there is nothing to export.");
+    const channel = ctx().channel;
+    await store.addPin({
+      channel,
+      paperId: '2401.00003',
+      user: 'slack:U9',
+      via: null,
+      at: '2025-11-10T09:00:00Z',
+    });
+    await store.addPin({
+      channel,
+      paperId: '2401.00001',
+      user: 'slack:U9',
+      via: null,
+      at: '2025-11-11T09:00:00Z',
+    });
+    const list = await run('export list csv');
+    expect(list.file?.name).toBe('reading-list-2025-11-12.csv');
+    const rows = (list.file?.text ?? '').trim().split('\r\n');
+    // Newest first, as /papers list shows it.
+    expect(rows.slice(1).map((r) => r.split(',')[0])).toEqual(['2401.00001', '2401.00003']);
     const none = await run('export');
     expect(none.file).toBeUndefined();
     expect(none.text).toMatch(

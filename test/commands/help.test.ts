@@ -28,8 +28,13 @@ describe('/papers help', () => {
         /^\/papers roundup \[show\|on\|off\|at\|size\|topics\|days\|mode\|min-score\] \[value\] {2}/,
       ),
       expect.stringMatching(/^\/papers watch \[query\] {2}Get new papers matching a query by direct message/),
+      expect.stringMatching(/^\/papers cite <paper> {2}A paper's BibTeX entry/),
+      expect.stringMatching(/^\/papers export \[source\] \[bibtex\|csv\|markdown\] {2}A file of papers/),
+      expect.stringMatching(/^\/papers save <paper> {2}Put a paper on this channel's reading list$/),
+      expect.stringMatching(/^\/papers list \[all\|remove\] \[number\] {2}This channel's reading list/),
       expect.stringMatching(/^\/papers help \[subcommand\] {2}/),
       expect.stringMatching(/React 👍/),
+      expect.stringMatching(/React 📌 on it to put it on this channel's reading list/),
     ]);
   });
 

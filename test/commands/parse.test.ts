@@ -123,6 +123,10 @@ describe('usageOf', () => {
       '/papers like <paper>',
       '/papers roundup [show|on|off|at|size|topics|days|mode|min-score] [value]',
       '/papers watch [query]',
+      '/papers cite <paper>',
+      '/papers export [source] [bibtex|csv|markdown]',
+      '/papers save <paper>',
+      '/papers list [all|remove] [number]',
       '/papers help [subcommand]',
     ]);
   });

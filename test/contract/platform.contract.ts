@@ -213,6 +213,24 @@ export function platformContract(setup: PlatformUnderContract): void {
       });
     });
 
+    // `/papers list all` shows other channels' reading lists only where the platform says the person can
+    // see them: the answer may only narrow what was asked, and another platform's channels are never seen.
+    describe('visibleChannels()', () => {
+      it('keeps to the channels asked about, in order, with the one the person is in, never another platform’s', async () => {
+        await start();
+        const ref = await h.platform.post(h.channel, ONE_PAPER);
+        const { user } = await h.personReacts(ref);
+        expect(h.platform.visibleChannels).toBeDefined();
+        const asked = [`${name}:9999999999`, h.channel, 'elsewhere:C0OTHER', `${name}:not a channel`];
+        const seen = (await h.platform.visibleChannels?.(user, h.channel, asked)) ?? [];
+        expect(seen).toContain(h.channel);
+        expect(seen).not.toContain('elsewhere:C0OTHER');
+        expect(seen).not.toContain(`${name}:not a channel`);
+        expect(seen.every((c) => asked.includes(c))).toBe(true);
+        expect(seen).toEqual(asked.filter((c) => seen.includes(c)));
+      });
+    });
+
     describe('reactions reach the handlers', () => {
       it('a person’s, with the posted ref, its channel and the person, not marked as the bot’s', async () => {
         await start();

@@ -501,6 +501,32 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         expect(await store.activityOf([])).toEqual(new Map());
       });
 
+      it('marks a share made in a person’s DM with the bot (where watch alerts go) as private', async () => {
+        const at = '2026-01-02T00:00:00.000Z';
+        // A watch alert in discord:77 (Discord DM ids look like any channel's), then a share from there.
+        await store.recordPost({ ...post('discord:77:1', '2401.00002', 'discord:77'), kind: 'watch' });
+        await store.recordPost({
+          ...post('discord:77:2', '2401.00001', 'discord:77'),
+          kind: 'search-share',
+          postedBy: 'discord:5',
+          postedAt: at,
+        });
+        await store.recordPost({
+          ...post('discord:88:1', '2401.00001', 'discord:88'),
+          kind: 'share',
+          postedBy: 'discord:6',
+          postedAt: at,
+        });
+        const shares = (await store.activityOf(['2401.00001'])).get('2401.00001')?.shares;
+        expect(shares?.find((s) => s.channel === 'discord:77')).toEqual({
+          user: 'discord:5',
+          channel: 'discord:77',
+          at,
+          private: true,
+        });
+        expect(shares?.find((s) => s.channel === 'discord:88')).not.toHaveProperty('private');
+      });
+
       it('keeps replies with their paper when a title-only paper merges into its arXiv id', async () => {
         await store.upsertPapers([paper({ title: 'A Paper Without An Id Yet' })]);
         const titleId = titleKeyId('A Paper Without An Id Yet');

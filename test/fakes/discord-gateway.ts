@@ -6,6 +6,7 @@ import {
   type APIMessage,
   type APIUser,
   GatewayOpcodes,
+  OverwriteType,
   PermissionFlagsBits,
 } from 'discord.js';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -72,6 +73,11 @@ export interface FakeDiscord extends FakeInteractions {
   ): void;
   /** Dispatches a gateway event to the session (queued for replay on RESUME when disconnected). */
   dispatch(t: string, d: unknown): void;
+  /**
+   * Creates another text channel in the guild (CHANNEL_CREATE) and returns its id. Each of `hiddenFrom`
+   * gets a member permission overwrite denying View Channel, as a private channel has.
+   */
+  addChannel(name: string, hiddenFrom?: Actor[]): string;
   /** Drops the gateway connection: a close frame with code 4000 (unknown error) or a raw socket destroy. */
   drop(mode: 'close-4000' | 'destroy'): void;
   /** Resolves with the first REST call (already made or still to come) that matches. */
@@ -281,6 +287,20 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       world.serverErrors.push({ method, route, status, times, effect });
     },
     dispatch,
+    addChannel: (name, hiddenFrom = []) => {
+      const created = {
+        ...textChannel(snowflake(), guildId, name),
+        permission_overwrites: hiddenFrom.map((a) => ({
+          id: a.user.id,
+          type: OverwriteType.Member,
+          allow: '0',
+          deny: PermissionFlagsBits.ViewChannel.toString(),
+        })),
+      };
+      world.channels.set(created.id, created);
+      dispatch('CHANNEL_CREATE', created);
+      return created.id;
+    },
     drop: (mode) => {
       if (!live) throw new Error('no live gateway connection to drop');
       if (mode === 'close-4000') live.socket.close(4000, 'Unknown error');

@@ -19,7 +19,9 @@ import type { AddressInfo, Socket } from 'node:net';
  * and the file upload flow: files.getUploadURLExternal (`filename`, `length` → `upload_url`, `file_id`), a
  * POST of the bytes to that URL (raw, or multipart form data as the Web API client sends them; answered
  * `OK - <bytes>` in text, as Slack's upload host does), then files.completeUploadExternal (`files` as JSON,
- * `channel_id`, `initial_comment`), which shares the uploaded files: {@link FakeSlackApi.uploads}.
+ * `channel_id`, `initial_comment`), which shares the uploaded files: {@link FakeSlackApi.uploads};
+ * users.conversations (the conversations {@link FakeSlackApi.members} lists for a user, filtered by
+ * `types`, `limit` a page with cursor pages).
  * Anything else answers `unknown_method`. Message timestamps come from the fake's clock (`now`), strictly
  * increasing.
  */
@@ -57,6 +59,11 @@ export interface FakeSlackApi {
   waitFor(predicate: (call: SlackCall) => boolean, timeoutMs?: number): Promise<SlackCall>;
   /** The ws:// URL apps.connections.open hands out (set by the fake Socket Mode server). */
   socketUrl: string | undefined;
+  /**
+   * The conversations each user is a member of, by user id (C… public channels, G… private ones, D… DMs),
+   * as users.conversations answers; a test may change it between calls.
+   */
+  members: Map<string, string[]>;
   close(): Promise<void>;
 }
 
@@ -294,6 +301,11 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
           })),
         };
       }
+      case 'users.conversations': {
+        const user = String(body.user ?? '');
+        if (user && !/^[UW][A-Z0-9]+$/.test(user)) return { ok: false, error: 'user_not_found' };
+        return userConversations(fake.members.get(user) ?? [], body);
+      }
       case 'users.info': {
         const id = String(body.user ?? '');
         const name = options.users?.[id] ?? id;
@@ -373,6 +385,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     unfurls,
     uploads,
     socketUrl: undefined,
+    members: new Map(),
     afterPost: null,
     refuse(channel, error, only = '*') {
       if (error === null) refused.delete(`${only} ${channel}`);
@@ -472,6 +485,59 @@ function history(channel: PostedMessage[], body: Record<string, unknown>): unkno
     channel_actions_ts: null,
     channel_actions_count: 0,
     response_metadata: { next_cursor: next ? Buffer.from(`next_ts:${next.ts}`).toString('base64') : '' },
+  };
+}
+
+/** The `types` of users.conversations each conversation id falls under, as Slack's prefixes say. */
+function typeOf(id: string): string {
+  if (id.startsWith('C')) return 'public_channel';
+  if (id.startsWith('G')) return 'private_channel';
+  return 'im';
+}
+
+/**
+ * users.conversations over one user's conversations: those of `types` (default `public_channel`), `limit` a
+ * page (default 100, at most 1000), the next page's cursor in `response_metadata.next_cursor` (base64), each
+ * conversation in Slack's shape.
+ */
+function userConversations(ids: readonly string[], body: Record<string, unknown>): unknown {
+  const types = String(body.types || 'public_channel').split(',');
+  const matching = ids.filter((id) => types.includes(typeOf(id)));
+  const from =
+    typeof body.cursor === 'string' && body.cursor
+      ? Number(
+          Buffer.from(body.cursor, 'base64')
+            .toString('utf8')
+            .replace(/^offset:/, ''),
+        )
+      : 0;
+  const limit = Math.min(1000, Math.max(1, Number(body.limit || 100)));
+  const page = matching.slice(from, from + limit);
+  const more = from + limit < matching.length;
+  return {
+    ok: true,
+    channels: page.map((id) => ({
+      id,
+      name: id.toLowerCase(),
+      is_channel: typeOf(id) === 'public_channel',
+      is_group: typeOf(id) === 'private_channel',
+      is_im: typeOf(id) === 'im',
+      is_mpim: false,
+      is_private: typeOf(id) !== 'public_channel',
+      is_archived: false,
+      is_general: false,
+      is_shared: false,
+      is_ext_shared: false,
+      is_org_shared: false,
+      created: 1_700_000_000,
+      creator: 'U0CREATOR',
+      name_normalized: id.toLowerCase(),
+      unlinked: 0,
+      updated: 1_700_000_000_000,
+      topic: { value: '', creator: '', last_set: 0 },
+      purpose: { value: '', creator: '', last_set: 0 },
+    })),
+    response_metadata: { next_cursor: more ? Buffer.from(`offset:${from + limit}`).toString('base64') : '' },
   };
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ago, teamLine } from '../../src/papers/team-line.ts';
+import {
+  ago,
+  savedLineText,
+  type TeamLineFormat,
+  teamLine,
+  teamLineText,
+} from '../../src/papers/team-line.ts';
 import type { PaperActivity } from '../../src/store/port.ts';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
@@ -55,6 +61,59 @@ describe('the team line', () => {
       here: false,
       ago: 'today',
     });
+  });
+
+  it('GIVEN a share in the DM the bot sends watch alerts to THEN its place is never given', () => {
+    const watchDm: PaperActivity = {
+      shares: [{ user: 'discord:5', channel: 'discord:77', at: '2026-03-01T08:00:00Z', private: true }],
+      votes: [],
+      replies: [],
+    };
+    expect(teamLine(watchDm, 'discord:12', NOW)?.share).toEqual({
+      by: null,
+      channel: null,
+      here: false,
+      ago: 'today',
+    });
+  });
+
+  it('GIVEN the paper on the viewing channel’s reading list THEN the line says so, even with nothing else', () => {
+    expect(teamLine(undefined, 'slack:CGEN', NOW, true)).toEqual({
+      share: null,
+      votes: 0,
+      voters: [],
+      replies: 0,
+      reading: true,
+    });
+    expect(teamLine(activity, 'slack:CLLM', NOW, true)?.reading).toBe(true);
+    expect(teamLine(activity, 'slack:CLLM', NOW)).not.toHaveProperty('reading');
+  });
+
+  it('words the line once for every platform, with its people and places written by the platform', () => {
+    const format: TeamLineFormat = {
+      person: (ref, max) => (ref === 'slack:UANA' ? 'Ana'.slice(0, max) : null),
+      channel: (ref) => (ref === 'slack:CLLM' ? '#llm' : null),
+    };
+    const line = teamLine(activity, 'slack:CGEN', NOW, true);
+    if (!line) throw new Error('no line');
+    expect(teamLineText(line, format)).toBe(
+      'Shared in #llm · 3 weeks ago · 👍 5 (Ana, +4) · 💬 4 replies · 📌 reading list',
+    );
+    expect(
+      teamLineText(
+        { ...line, share: { ...line.share!, channel: null } },
+        { ...format, elsewhere: 'elsewhere' },
+      ),
+    ).toMatch(/^Shared elsewhere · /);
+    expect(
+      savedLineText(
+        { by: ['slack:UANA', 'slack:UX', 'slack:UY'], ago: 'today', channel: 'slack:CLLM' },
+        format,
+      ),
+    ).toBe('📌 Added by Ana and 2 more in #llm · today');
+    expect(savedLineText({ by: ['slack:UX'], ago: 'yesterday' }, format)).toBe(
+      '📌 Added by 1 person · yesterday',
+    );
   });
 
   it('GIVEN activity only on another platform THEN nothing is shown', () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSearchQuery } from '../../src/papers/search-query.ts';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
+import { readingListContract } from '../contract/reading-list.contract.ts';
 import { type StoreUnderTest, storeContract } from '../contract/store.contract.ts';
 import { similarityContract } from '../contract/store-similarity.contract.ts';
 import { watchStoreContract } from '../contract/watch-store.contract.ts';
@@ -47,6 +48,7 @@ suite(available.ok ? 'PostgreSQL' : `PostgreSQL: skipped, ${available.reason}`, 
   };
   storeContract('PostgreSQL', openPostgres);
   watchStoreContract('PostgreSQL', openPostgres);
+  readingListContract('PostgreSQL', openPostgres);
 
   describe('hosts whose clocks disagree', () => {
     const HOUR = 3_600_000;

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseSearchQuery } from '../../src/papers/search-query.ts';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
+import { readingListContract } from '../contract/reading-list.contract.ts';
 import { type StoreUnderTest, storeContract } from '../contract/store.contract.ts';
 import { similarityContract } from '../contract/store-similarity.contract.ts';
 import { watchStoreContract } from '../contract/watch-store.contract.ts';
@@ -46,6 +47,7 @@ const openSqlite = async (): Promise<StoreUnderTest> => {
 };
 storeContract('SQLite', openSqlite);
 watchStoreContract('SQLite', openSqlite);
+readingListContract('SQLite', openSqlite);
 
 describe('SQLite file', () => {
   it('creates its folder, survives reopening, and migrates only once', async () => {

@@ -31,13 +31,14 @@ import {
   type UpsertResult,
   type WatchStore,
 } from '../port.ts';
-
+import type { ReadingListStore } from '../reading-list-port.ts';
 import {
   type ActRow,
   groupActivity,
   type PaperRow,
   PERSON_SHARES,
   paperToRow,
+  privateChannelSql,
   type RoundupItemRow,
   type RoundupRow,
   rowToPaper,
@@ -49,6 +50,7 @@ import {
 import { planUpsert } from '../upsert-plan.ts';
 import { COUNT_WORDS, INSERT_ABBREVIATIONS, POSTGRES_MIGRATIONS } from './migrations.ts';
 import { createPool, inTransaction, type Queryable, withClient } from './pool.ts';
+import { PostgresReadingList } from './reading-list.ts';
 import { toTsQuery } from './tsquery.ts';
 import { isPostgresUnavailable } from './unavailable.ts';
 import { PostgresWatches } from './watches.ts';
@@ -95,6 +97,8 @@ export interface PostgresStoreOptions {
 export class PostgresStore implements PaperStore {
   /** Watches and their delivery ledger (watches.ts), behind the methods below. */
   private readonly watches: PostgresWatches;
+  /** Channels' reading lists (reading-list.ts), behind the methods below. */
+  private readonly readingList: PostgresReadingList;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -102,6 +106,7 @@ export class PostgresStore implements PaperStore {
     private readonly logger: Logger | undefined,
   ) {
     this.watches = new PostgresWatches({ pool, logger, paperColumns: PAPER_COLUMNS, now });
+    this.readingList = new PostgresReadingList({ pool, paperColumns: PAPER_COLUMNS });
   }
 
   /**
@@ -198,6 +203,14 @@ export class PostgresStore implements PaperStore {
              AND NOT EXISTS (SELECT 1 FROM watch_matches o WHERE o.owner = m.owner AND o.paper_id = $1)`,
           [r.to, r.from],
         );
+        // A pin on both ids keeps its earliest time.
+        await c.query(
+          `INSERT INTO reading_list (channel, paper_id, user_ref, via, at)
+           SELECT channel, $1, user_ref, via, at FROM reading_list WHERE paper_id = $2
+           ON CONFLICT (channel, paper_id, user_ref, via) DO UPDATE SET at = LEAST(reading_list.at, excluded.at)`,
+          [r.to, r.from],
+        );
+        await c.query('DELETE FROM reading_list WHERE paper_id = $1', [r.from]);
       }
       return { inserted: plan.inserted, updated: plan.updated, unchanged: plan.unchanged };
     });
@@ -412,7 +425,8 @@ export class PostgresStore implements PaperStore {
 
   async activityOf(paperIds: readonly string[]): Promise<Map<string, PaperActivity>> {
     const shares = await this.pool.query<ActRow>(
-      `SELECT p.paper_id AS id, p.posted_by AS user, p.channel, p.posted_at AS at FROM posts p
+      `SELECT p.paper_id AS id, p.posted_by AS user, p.channel, p.posted_at AS at,
+         ${privateChannelSql('p.channel')} AS dm FROM posts p
        WHERE p.paper_id = ANY($1::text[]) AND p.posted_by IS NOT NULL AND p.kind IN (${PERSON_SHARES})
        ORDER BY p.posted_at, p.message`,
       [paperIds],
@@ -702,6 +716,17 @@ export class PostgresStore implements PaperStore {
   renewWatchDelivery: WatchStore['renewWatchDelivery'] = (...a) => this.watches.renewWatchDelivery(...a);
   finishWatchDelivery: WatchStore['finishWatchDelivery'] = (...a) => this.watches.finishWatchDelivery(...a);
   getWatchDelivery: WatchStore['getWatchDelivery'] = (...a) => this.watches.getWatchDelivery(...a);
+
+  // Reading lists: see ReadingListStore (src/store/reading-list-port.ts) and PostgresReadingList.
+  addPin: ReadingListStore['addPin'] = (...a) => this.readingList.addPin(...a);
+  removePin: ReadingListStore['removePin'] = (...a) => this.readingList.removePin(...a);
+  clearPins: ReadingListStore['clearPins'] = (...a) => this.readingList.clearPins(...a);
+  removeFromReadingList: ReadingListStore['removeFromReadingList'] = (...a) =>
+    this.readingList.removeFromReadingList(...a);
+  readingLists: ReadingListStore['readingLists'] = (...a) => this.readingList.readingLists(...a);
+  readingListChannels: ReadingListStore['readingListChannels'] = (...a) =>
+    this.readingList.readingListChannels(...a);
+  onReadingList: ReadingListStore['onReadingList'] = (...a) => this.readingList.onReadingList(...a);
 
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();

@@ -329,4 +329,23 @@ CREATE TABLE replies (
 CREATE INDEX replies_thread ON replies(thread);
 `,
   },
+  {
+    version: 10,
+    name: 'reading_list: papers each channel means to read, and who put them there',
+    sql: `
+-- One row per reason a paper is on a channel's list: a person's pushpin on one message showing it (via:
+-- that message) or their save (via: ''). The paper is on the list while any row holds it, so removing the
+-- last pushpin takes it off; who put it there is every person with a row.
+CREATE TABLE reading_list (
+  channel  TEXT NOT NULL,
+  paper_id TEXT NOT NULL,
+  user_ref TEXT NOT NULL,
+  via      TEXT NOT NULL,
+  at       TEXT NOT NULL,
+  PRIMARY KEY (channel, paper_id, user_ref, via)
+);
+CREATE INDEX reading_list_via ON reading_list(via);
+CREATE INDEX reading_list_paper ON reading_list(paper_id);
+`,
+  },
 ];

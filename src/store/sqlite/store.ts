@@ -32,6 +32,7 @@ import {
   type UpsertResult,
   type WatchStore,
 } from '../port.ts';
+import type { ReadingListStore } from '../reading-list-port.ts';
 
 import {
   type ActRow,
@@ -39,6 +40,7 @@ import {
   type PaperRow,
   PERSON_SHARES,
   paperToRow,
+  privateChannelSql,
   type RoundupItemRow,
   type RoundupRow,
   rowToPaper,
@@ -50,6 +52,7 @@ import {
 import { planUpsert } from '../upsert-plan.ts';
 import { toFtsMatch } from './fts-match.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
+import { SqliteReadingList } from './reading-list.ts';
 import { isSqliteUnavailable } from './unavailable.ts';
 import { SqliteWatches } from './watches.ts';
 
@@ -91,11 +94,18 @@ export class SqliteStore implements PaperStore {
   private readonly now: () => Date;
   /** Watches and their delivery ledger (watches.ts), behind the methods below. */
   private readonly watches: SqliteWatches;
+  /** Channels' reading lists (reading-list.ts), behind the methods below. */
+  private readonly readingList: SqliteReadingList;
 
   private constructor(db: Db, now: () => Date) {
     this.db = db;
     this.now = now;
     this.watches = new SqliteWatches({ db, now, stmt: (sql) => this.stmt(sql), paperColumns: PAPER_COLUMNS });
+    this.readingList = new SqliteReadingList({
+      db,
+      stmt: (sql) => this.stmt(sql),
+      paperColumns: PAPER_COLUMNS,
+    });
   }
 
   /** Opens (creating the file and its folder if needed) and migrates. `:memory:` works for tests. */
@@ -177,6 +187,13 @@ export class SqliteStore implements PaperStore {
         this.stmt('UPDATE posts SET paper_id = ? WHERE paper_id = ?').run(r.to, r.from);
         this.stmt('UPDATE roundup_items SET paper_id = ? WHERE paper_id = ?').run(r.to, r.from);
         this.stmt('UPDATE OR IGNORE watch_matches SET paper_id = ? WHERE paper_id = ?').run(r.to, r.from);
+        // A pin on both ids keeps its earliest time.
+        this.stmt(
+          `INSERT INTO reading_list (channel, paper_id, user_ref, via, at)
+           SELECT channel, ?, user_ref, via, at FROM reading_list WHERE paper_id = ? AND true
+           ON CONFLICT (channel, paper_id, user_ref, via) DO UPDATE SET at = MIN(at, excluded.at)`,
+        ).run(r.to, r.from);
+        this.stmt('DELETE FROM reading_list WHERE paper_id = ?').run(r.from);
       }
       return { inserted: plan.inserted, updated: plan.updated, unchanged: plan.unchanged };
     });
@@ -380,7 +397,8 @@ export class SqliteStore implements PaperStore {
     const ids = JSON.stringify(paperIds);
     const inPapers = 'p.paper_id IN (SELECT value FROM json_each(?))';
     const shares = this.stmt(
-      `SELECT p.paper_id AS id, p.posted_by AS user, p.channel, p.posted_at AS at FROM posts p
+      `SELECT p.paper_id AS id, p.posted_by AS user, p.channel, p.posted_at AS at,
+         ${privateChannelSql('p.channel')} AS dm FROM posts p
        WHERE ${inPapers} AND p.posted_by IS NOT NULL AND p.kind IN (${PERSON_SHARES})
        ORDER BY p.posted_at, p.message`,
     ).all(ids) as ActRow[];
@@ -648,6 +666,17 @@ export class SqliteStore implements PaperStore {
   renewWatchDelivery: WatchStore['renewWatchDelivery'] = (...a) => this.watches.renewWatchDelivery(...a);
   finishWatchDelivery: WatchStore['finishWatchDelivery'] = (...a) => this.watches.finishWatchDelivery(...a);
   getWatchDelivery: WatchStore['getWatchDelivery'] = (...a) => this.watches.getWatchDelivery(...a);
+
+  // Reading lists: see ReadingListStore (src/store/reading-list-port.ts) and SqliteReadingList.
+  addPin: ReadingListStore['addPin'] = (...a) => this.readingList.addPin(...a);
+  removePin: ReadingListStore['removePin'] = (...a) => this.readingList.removePin(...a);
+  clearPins: ReadingListStore['clearPins'] = (...a) => this.readingList.clearPins(...a);
+  removeFromReadingList: ReadingListStore['removeFromReadingList'] = (...a) =>
+    this.readingList.removeFromReadingList(...a);
+  readingLists: ReadingListStore['readingLists'] = (...a) => this.readingList.readingLists(...a);
+  readingListChannels: ReadingListStore['readingListChannels'] = (...a) =>
+    this.readingList.readingListChannels(...a);
+  onReadingList: ReadingListStore['onReadingList'] = (...a) => this.readingList.onReadingList(...a);
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();

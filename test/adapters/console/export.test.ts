@@ -74,10 +74,10 @@ describe('the console: cite and export', () => {
     expect(csv.toLowerCase()).toContain('unlearning');
   });
 
-  it('export with no votes, or of the reading list, says why and writes nothing', async () => {
+  it('export with no votes, or of an empty reading list, says why and writes nothing', async () => {
     const text = await session('/papers export top week', '/papers export list');
     expect(text).toContain('No votes this week yet, so there is nothing to export.');
-    expect(text).toContain("The reading list isn't available yet.");
+    expect(text).toContain("This channel's reading list is empty, so there is nothing to export.");
     expect(readdirSync(dir)).toEqual([]);
   });
 

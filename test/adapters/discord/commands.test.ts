@@ -112,7 +112,7 @@ describe('buildCommandsJson', () => {
 
   it('GIVEN the real registry THEN /papers is described by its subcommand names', () => {
     expect(buildCommandsJson(COMMANDS)[0]?.description).toBe(
-      'Machine-learning papers: search, today, top, share, like, roundup, watch, cite, export, help',
+      'ML papers: search, today, top, share, like, roundup, watch, cite, export, save, list, help',
     );
   });
 
@@ -120,10 +120,10 @@ describe('buildCommandsJson', () => {
     const names = ['search', ...Array.from({ length: 5 }, (_, i) => `${'x'.repeat(20)}${i}`)];
     const description = rootDescription(names.map((n) => def(n)));
     expect(description.length).toBeLessThanOrEqual(100);
-    expect(description).toBe(`Machine-learning papers: search, ${'x'.repeat(20)}0, ${'x'.repeat(20)}1, …`);
-    expect(rootDescription([def('a'.repeat(32)), def('b')])).toBe(
-      `Machine-learning papers: ${'a'.repeat(32)}, b`,
+    expect(description).toBe(
+      `ML papers: search, ${'x'.repeat(20)}0, ${'x'.repeat(20)}1, ${'x'.repeat(20)}2, …`,
     );
+    expect(rootDescription([def('a'.repeat(32)), def('b')])).toBe(`ML papers: ${'a'.repeat(32)}, b`);
   });
 
   it('GIVEN the real registry THEN it builds, with search, today, top, share and help', () => {

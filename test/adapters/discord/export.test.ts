@@ -88,7 +88,7 @@ describe('Discord: /papers cite and /papers export', () => {
     expect(file?.bytes.toString('utf8')).toContain('Can Knowledge Editing Really Correct Hallucinations?');
   });
 
-  it('export: BibTeX by default, and a clear sentence (no file) for the reading list', async () => {
+  it('export: BibTeX by default, and a clear sentence (no file) for an empty reading list', async () => {
     const bib = await answer(fake.command('export', { source: 'hallucinations' }));
     const [file] = bib.attachments;
     expect(file?.filename).toMatch(/\.bib$/);
@@ -96,6 +96,8 @@ describe('Discord: /papers cite and /papers export', () => {
 
     const list = await answer(fake.command('export', { source: 'list' }));
     expect(list.attachments).toEqual([]);
-    expect((list.body as Body).embeds?.[0]?.description).toContain("The reading list isn't available yet.");
+    expect((list.body as Body).embeds?.[0]?.description).toContain(
+      "This channel's reading list is empty, so there is nothing to export.",
+    );
   });
 });

@@ -34,6 +34,8 @@ describe('Slack app manifest', () => {
         'reactions:read',
         'reactions:write',
         'users:read',
+        'channels:read',
+        'groups:read',
       ].sort(),
     );
   });

@@ -1,0 +1,53 @@
+import { latexToText } from '../src/papers/latex-text.ts';
+import { normalizeArxivId } from '../src/papers/paper.ts';
+import { lookUpPaper } from './lookup.ts';
+import { echo } from './parse.ts';
+import { suggestPapers } from './share.ts';
+import type { CommandDefinition } from './types.ts';
+
+/**
+ * `/papers save <paper>`: puts a paper on this channel's reading list, credited to the person, as their 📌
+ * on a message showing it would. The paper is found as `share` finds it (the archive, then Hugging Face,
+ * then arXiv). The answer, only to the person, says whether it was saved or already on the list.
+ */
+export const saveCommand: CommandDefinition = {
+  name: 'save',
+  description: "Put a paper on this channel's reading list",
+  options: [
+    {
+      name: 'paper',
+      description: 'arXiv id or URL, or a huggingface.co/papers URL',
+      type: 'string',
+      required: true,
+      suggest: suggestPapers,
+    },
+  ],
+  async run(ctx, args) {
+    const input = String(args.paper ?? '').trim();
+    const id = normalizeArxivId(input);
+    if (!id) {
+      return {
+        visibility: 'ephemeral',
+        text: `I could not find an arXiv id in "${echo(input)}". Give an id like 2410.17243, or an arxiv.org or huggingface.co/papers link.`,
+      };
+    }
+    const found = await lookUpPaper(ctx, id);
+    if ('error' in found) return { visibility: 'ephemeral', text: found.error };
+    const { paper } = found;
+    const outcome = await ctx.store.addPin({
+      channel: ctx.channel,
+      paperId: paper.id,
+      user: ctx.user,
+      via: null,
+      at: ctx.now().toISOString(),
+    });
+    const title = `“${latexToText(paper.title)}”`;
+    const text =
+      outcome === 'added'
+        ? `Saved ${title} to this channel's reading list. /papers list shows the list.`
+        : outcome === 'listed'
+          ? `${title} was already on this channel's reading list; you are credited with it too.`
+          : `${title} is already on this channel's reading list: you saved it before.`;
+    return { visibility: 'ephemeral', text, papers: [{ paper }] };
+  },
+};
