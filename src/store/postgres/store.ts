@@ -235,6 +235,44 @@ export class PostgresStore implements PaperStore {
     });
   }
 
+  /**
+   * Loads papers into an archive in bulk: one statement a batch, papers whose id or arXiv id is already
+   * stored skipped (not merged: `upsertPapers` is the ingest path), abbreviations and title words learned
+   * and the words' search lists kept as `upsertPapers` keeps them. Returns how many were inserted. For
+   * building a large archive at once (benchmarks, a move from another store).
+   */
+  async bulkInsert(papers: readonly Paper[]): Promise<number> {
+    const valid = papers.map((p) => paperSchema.parse(p));
+    if (valid.length === 0) return 0;
+    return this.transaction(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [UPSERT_LOCK]);
+      const now = this.now().toISOString();
+      const r = await c.query<{ rowid: string; id: string }>(
+        `INSERT INTO papers (id, arxiv_id, title_key, title, abstract, authors, keywords, author_count, org_id,
+           org_name, published_at, feed_date, upvotes, comments, extras, first_seen_at, updated_at)
+         SELECT id, arxiv_id, title_key, title, abstract, authors, keywords, author_count, org_id, org_name,
+           published_at, feed_date, upvotes, comments, extras, $2, $2
+         FROM jsonb_to_recordset($1::jsonb) AS x(id text, arxiv_id text, title_key text, title text,
+           abstract text, authors text, keywords text, author_count int, org_id text, org_name text,
+           published_at text, feed_date text, upvotes int, comments int, extras text)
+         ON CONFLICT DO NOTHING
+         RETURNING rowid, id`,
+        [JSON.stringify(valid.map(paperToRow)), now],
+      );
+      const ids = new Set(r.rows.map((row) => row.id));
+      const added = valid.filter((p) => ids.has(p.id));
+      await listPapers(
+        c,
+        r.rows.map((row) => Number(row.rowid)),
+        this.lists.listSize,
+      );
+      await c.query(INSERT_ABBREVIATIONS, [JSON.stringify(abbreviationRows(added))]);
+      const words = added.flatMap((p) => vocabularyWords(p));
+      if (words.length > 0) await c.query(COUNT_WORDS, [words]);
+      return added.length;
+    });
+  }
+
   async getPaper(id: string): Promise<StoredPaper | null> {
     const key = normalizeArxivId(id) ?? id;
     const r = await this.pool.query<PaperRow>(
