@@ -66,15 +66,25 @@ export async function planSearch(
   const forms = query.must.flatMap((tokens, i) =>
     [tokens, ...(query.alternatives?.[i] ?? [])].map((f) => ({ term: i, text: f.join(' ') })),
   );
-  const r = await read.query<{ i: number; lexemes: string[] }>(
-    `SELECT x.i::int AS i, array(SELECT DISTINCT v.lexeme FROM unnest(to_tsvector('paperboy_en', x.t)) AS v
-       ORDER BY v.lexeme) AS lexemes
-     FROM unnest($1::text[]) WITH ORDINALITY AS x(t, i) ORDER BY x.i`,
+  // One round trip: each form's lexemes (as phraseto_tsquery finds them), and what is known of each.
+  const r = await read.query<{ lexemes: string[]; known: Record<string, [number, number | string]> | null }>(
+    `WITH f AS (
+       SELECT x.i, array(SELECT DISTINCT v.lexeme FROM unnest(to_tsvector('paperboy_en', x.t)) AS v
+         ORDER BY v.lexeme) AS lexemes
+       FROM unnest($1::text[]) WITH ORDINALITY AS x(t, i))
+     SELECT f.lexemes, (SELECT json_object_agg(l.lexeme, json_build_array(l.papers, l.floor::text))
+       FROM term_lists l WHERE l.lexeme = ANY(f.lexemes)) AS known
+     FROM f ORDER BY f.i`,
     [forms.map((f) => f.text)],
   );
   const lexemesOf = r.rows.map((row) => row.lexemes);
   const all = [...new Set(lexemesOf.flat())];
-  const info = await termInfo(read, all);
+  const info = new Map<string, TermInfo>();
+  for (const row of r.rows) {
+    for (const [lexeme, [papers, floor]] of Object.entries(row.known ?? {})) {
+      info.set(lexeme, { papers, listed: floor !== 'Infinity' });
+    }
+  }
   const missing = all.filter((l) => !info.has(l));
   for (const lexeme of missing) info.set(lexeme, await run((c) => countTerm(c, lexeme, lock)));
 
@@ -98,16 +108,6 @@ export async function planSearch(
     listed.push(lexeme);
   }
   return { kind: 'lists', bound, listed, unlisted };
-}
-
-async function termInfo(read: Queryable, lexemes: string[]): Promise<Map<string, TermInfo>> {
-  const r = await read.query<{ lexeme: string; papers: number; floor: number }>(
-    'SELECT lexeme, papers, floor FROM term_lists WHERE lexeme = ANY($1)',
-    [lexemes],
-  );
-  return new Map(
-    r.rows.map((row) => [row.lexeme, { papers: row.papers, listed: Number.isFinite(row.floor) }]),
-  );
 }
 
 /** Counts the papers holding a word the first time a search uses it. */
