@@ -321,6 +321,19 @@ export class PostgresStore implements PaperStore {
    * word; those matching the whole query are ranked as the exact search ranks them.
    */
   private async searchLists(query: SearchQuery, limit: number, plan: SearchPlan & { kind: 'lists' }) {
+    const [only] = plan.listed;
+    const alone =
+      query.must.length === 1 && !query.alternatives?.[0]?.length && query.exclude.length === 0;
+    if (alone && only && plan.listed.length === 1 && plan.unlisted.length === 0) {
+      // One word: its list is its exact ranking, best first (the scores are the same ts_rank_cd).
+      const r = await this.pool.query<PaperRow & { relevance: number }>(
+        `WITH best AS (SELECT rowid, score FROM term_tops WHERE lexeme = $1 ORDER BY score DESC, rowid LIMIT $2)
+         SELECT ${PAPER_COLUMNS}, best.score AS relevance FROM best JOIN papers ON papers.rowid = best.rowid
+         ORDER BY best.score DESC, papers.rowid`,
+        [only, limit],
+      );
+      return r.rows;
+    }
     const tsq = toTsQuery(query, 1);
     const n = tsq.params.length;
     const rare = plan.unlisted.length > 0 ? plan.unlisted.map(lexemeQuery).join(' | ') : null;
