@@ -122,10 +122,10 @@ async function top10(store: PostgresStore, text: string): Promise<string[]> {
 }
 
 async function measure(papers: number, classes: QueryClass[]): Promise<Record<string, ClassFigures>> {
-  console.log(`\n${papers.toLocaleString('en')} papers: search latency in ms, recall@10 against exact ranking`);
   console.log(
-    'class             queries  paperboy p50    p99   floor p50    p99  recall@10  first use max',
+    `\n${papers.toLocaleString('en')} papers: search latency in ms, recall@10 against exact ranking`,
   );
+  console.log('class             queries  paperboy p50    p99   floor p50    p99  recall@10  first use max');
   const out: Record<string, ClassFigures> = {};
   for (const [name, queries] of classes) {
     const ours: number[] = [];

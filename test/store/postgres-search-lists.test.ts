@@ -96,7 +96,8 @@ suite(
         for (const r of got.results) {
           const text_ = `${r.paper.title} ${r.paper.abstract}`.toLowerCase();
           if (text.includes('-survey')) expect(text_).not.toContain('survey');
-          if (text === 'diffusion model') expect(text_).toMatch(/diffusion[\s\S]*model|model[\s\S]*diffusion/);
+          if (text === 'diffusion model')
+            expect(text_).toMatch(/diffusion[\s\S]*model|model[\s\S]*diffusion/);
         }
       }
       expect(await ids(fast, 'model -diffusion')).toEqual([]);

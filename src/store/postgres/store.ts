@@ -322,8 +322,7 @@ export class PostgresStore implements PaperStore {
    */
   private async searchLists(query: SearchQuery, limit: number, plan: SearchPlan & { kind: 'lists' }) {
     const [only] = plan.listed;
-    const alone =
-      query.must.length === 1 && !query.alternatives?.[0]?.length && query.exclude.length === 0;
+    const alone = query.must.length === 1 && !query.alternatives?.[0]?.length && query.exclude.length === 0;
     if (alone && only && plan.listed.length === 1 && plan.unlisted.length === 0) {
       // One word: its list is its exact ranking, best first (the scores are the same ts_rank_cd).
       const r = await this.pool.query<PaperRow & { relevance: number }>(

@@ -89,7 +89,9 @@ export async function planSearch(
   for (const lexeme of missing) info.set(lexeme, await run((c) => countTerm(c, lexeme, lock)));
 
   const formBound = (lexemes: string[]) =>
-    lexemes.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...lexemes.map((l) => info.get(l)?.papers ?? 0));
+    lexemes.length === 0
+      ? Number.POSITIVE_INFINITY
+      : Math.min(...lexemes.map((l) => info.get(l)?.papers ?? 0));
   const termBounds = query.must.map((_, i) =>
     forms.reduce((sum, f, k) => (f.term === i ? sum + formBound(lexemesOf[k] ?? []) : sum), 0),
   );
