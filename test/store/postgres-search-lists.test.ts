@@ -103,6 +103,15 @@ suite(
       expect(await ids(fast, 'model -diffusion')).toEqual([]);
     });
 
+    it('answers at once that a word excluded from itself matches nothing, as exact ranking finds', async () => {
+      expect(await plan(fast, 'diffusion -diffusion')).toBe('none');
+      expect(await ids(fast, 'diffusion -diffusion')).toEqual([]);
+      expect(await ids(exact, 'diffusion -diffusion')).toEqual([]);
+      // Every word required, one excluded: nothing; then any word: the papers without the excluded one.
+      expect(await ids(fast, 'diffusion model -model')).toEqual(await ids(exact, 'diffusion model -model'));
+      expect((await ids(fast, 'diffusion model -model')).length).toBeGreaterThan(0);
+    });
+
     it('keeps a list exact as papers arrive, change and outgrow it', async () => {
       await ids(fast, 'diffusion'); // the list exists
       // Papers that hold the word more than any before them, arriving after the list was built.

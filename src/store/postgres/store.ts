@@ -289,6 +289,7 @@ export class PostgresStore implements PaperStore {
    */
   async search(query: SearchQuery, limit: number): Promise<SearchHit[]> {
     const plan = await this.planSearch(query);
+    if (plan.kind === 'none') return [];
     let rows = plan.kind === 'lists' ? await this.searchLists(query, limit, plan) : null;
     if (rows === null || rows.length < limit) rows = await this.searchExact(query, limit);
     return rows.map((row) => ({

@@ -43,6 +43,7 @@ export interface TermListSettings {
 
 /** How one search is to be run: exactly, or over candidates from the words' lists. */
 export type SearchPlan =
+  | { kind: 'none' }
   | { kind: 'exact'; bound: number }
   | { kind: 'lists'; bound: number; listed: string[]; unlisted: string[] };
 
@@ -66,6 +67,7 @@ export async function planSearch(
   const forms = query.must.flatMap((tokens, i) =>
     [tokens, ...(query.alternatives?.[i] ?? [])].map((f) => ({ term: i, text: f.join(' ') })),
   );
+  const excluded = query.exclude.map((tokens) => tokens.join(' '));
   // One round trip: each form's lexemes (as phraseto_tsquery finds them), and what is known of each.
   const r = await read.query<{ lexemes: string[]; known: Record<string, [number, number | string]> | null }>(
     `WITH f AS (
@@ -75,12 +77,20 @@ export async function planSearch(
      SELECT f.lexemes, (SELECT json_object_agg(l.lexeme, json_build_array(l.papers, l.floor::text))
        FROM term_lists l WHERE l.lexeme = ANY(f.lexemes)) AS known
      FROM f ORDER BY f.i`,
-    [forms.map((f) => f.text)],
+    [[...forms.map((f) => f.text), ...excluded]],
   );
-  const lexemesOf = r.rows.map((row) => row.lexemes);
+  const lexemesOf = r.rows.slice(0, forms.length).map((row) => row.lexemes);
+  // A required term every form of which holds an excluded word matches nothing ("model -models"): say so
+  // at once rather than read every paper holding it.
+  const banned = r.rows.slice(forms.length).flatMap((row) => (row.lexemes.length === 1 ? row.lexemes : []));
+  const alwaysBanned = query.must.map((_, i) =>
+    banned.some((l) => forms.every((f, k) => f.term !== i || (lexemesOf[k] ?? []).includes(l))),
+  );
+  if (query.mode === 'all' ? alwaysBanned.some(Boolean) : alwaysBanned.every(Boolean))
+    return { kind: 'none' };
   const all = [...new Set(lexemesOf.flat())];
   const info = new Map<string, TermInfo>();
-  for (const row of r.rows) {
+  for (const row of r.rows.slice(0, forms.length)) {
     for (const [lexeme, [papers, floor]] of Object.entries(row.known ?? {})) {
       info.set(lexeme, { papers, listed: floor !== 'Infinity' });
     }
