@@ -93,6 +93,7 @@ async function grow(n: number): Promise<void> {
   const c = await raw.connect();
   try {
     await c.query("SET maintenance_work_mem = '1GB'");
+    await c.query('SET statement_timeout = 0');
     await c.query('CREATE INDEX papers_search ON papers USING GIN (search)');
     await c.query('VACUUM ANALYZE papers');
   } finally {
