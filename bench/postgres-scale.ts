@@ -7,6 +7,8 @@
  *
  *   npm run bench:pg -- --papers 100000,300000,1000000 [--queries 50] [--db paperboy_pgbench_scale] [--drop]
  *   npm run bench:pg -- --papers 1000000 --load-only   (builds the archive and stops)
+ *   npm run bench:pg -- --papers 1000000 --classes '^common|phrase'   (only the classes this pattern finds;
+ *     the others already in the results file are kept)
  *   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test  (the server; the database is created on it)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,6 +30,7 @@ const { values: args } = parseArgs({
     db: { type: 'string', default: 'paperboy_pgbench_scale' },
     drop: { type: 'boolean', default: false },
     'load-only': { type: 'boolean', default: false },
+    classes: { type: 'string' },
   },
 });
 const SIZES = args.papers
@@ -129,6 +132,7 @@ async function measure(papers: number, classes: QueryClass[]): Promise<Record<st
   console.log('class             queries  paperboy p50    p99   floor p50    p99  recall@10  first use max');
   const out: Record<string, ClassFigures> = {};
   for (const [name, queries] of classes) {
+    if (args.classes && !new RegExp(args.classes).test(name)) continue;
     const ours: number[] = [];
     const floors: number[] = [];
     let recall = 0;
@@ -162,6 +166,7 @@ async function measure(papers: number, classes: QueryClass[]): Promise<Record<st
       recall: Math.round((recall / queries.length) * 1000) / 1000,
     };
     out[name] = f;
+    save(papers, { [name]: f }); // after every class: a long run stopped half-way keeps what it measured
     console.log(
       `${name.padEnd(17)} ${String(queries.length).padStart(7)} ${f.p50.toFixed(2).padStart(13)} ${f.p99.toFixed(2).padStart(6)} ${f.floorP50.toFixed(2).padStart(11)} ${f.floorP99.toFixed(2).padStart(6)} ${f.recall.toFixed(3).padStart(10)} ${firstUse.toFixed(0).padStart(14)}`,
     );
@@ -171,11 +176,15 @@ async function measure(papers: number, classes: QueryClass[]): Promise<Record<st
 
 function save(papers: number, classes: Record<string, ClassFigures>): void {
   const file = existsSync(RESULTS)
-    ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as { sizes: { papers: number }[] })
+    ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as {
+        sizes: { papers: number; classes: Record<string, ClassFigures> }[];
+      })
     : { sizes: [] };
-  const sizes = [...file.sizes.filter((s) => s.papers !== papers), { papers, classes }].sort(
-    (a, b) => a.papers - b.papers,
-  );
+  const before = file.sizes.find((s) => s.papers === papers)?.classes ?? {};
+  const sizes = [
+    ...file.sizes.filter((s) => s.papers !== papers),
+    { papers, classes: { ...before, ...classes } },
+  ].sort((a, b) => a.papers - b.papers);
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   writeFileSync(RESULTS, `${JSON.stringify({ sizes }, null, 2)}\n`);
 }
@@ -189,7 +198,7 @@ try {
   const classes = queryClasses(sample, PER_CLASS);
   for (const n of SIZES) {
     await grow(n);
-    if (!args['load-only']) save(n, await measure(n, classes));
+    if (!args['load-only']) await measure(n, classes);
   }
 } finally {
   await fast.close();
