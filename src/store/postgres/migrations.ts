@@ -311,6 +311,31 @@ CREATE INDEX reading_list_via ON reading_list(via);
 CREATE INDEX reading_list_paper ON reading_list(paper_id);
 `,
   },
+  {
+    version: 12,
+    name: 'search: per-word top lists, so a very common word is ranked without scoring every match',
+    sql: `
+-- One row per word (a lexeme of the search vector) that searches have used: how many papers hold it, the
+-- single-word score (ts_rank_cd with the search weights) at or above which a paper is in its list
+-- ('Infinity' while the word is rare enough to rank exactly and has no list), and how many are listed.
+-- Kept exact as papers arrive or change (see term-lists.ts).
+CREATE TABLE term_lists (
+  lexeme TEXT PRIMARY KEY,
+  papers INTEGER NOT NULL,
+  floor  DOUBLE PRECISION NOT NULL,
+  listed INTEGER NOT NULL DEFAULT 0
+);
+-- Every paper whose single-word score reaches its word's floor; read best first.
+CREATE TABLE term_tops (
+  lexeme TEXT NOT NULL,
+  rowid  BIGINT NOT NULL,
+  score  DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (lexeme, rowid)
+);
+CREATE INDEX term_tops_best ON term_tops(lexeme, score DESC, rowid);
+CREATE INDEX term_tops_paper ON term_tops(rowid);
+`,
+  },
 ];
 
 /** Inserts abbreviation rows given as a JSON array (`$1`) of AbbreviationRow, keyed by paper id. */

@@ -51,6 +51,15 @@ import { planUpsert } from '../upsert-plan.ts';
 import { COUNT_WORDS, INSERT_ABBREVIATIONS, POSTGRES_MIGRATIONS } from './migrations.ts';
 import { createPool, inTransaction, type Queryable, withClient } from './pool.ts';
 import { PostgresReadingList } from './reading-list.ts';
+import {
+  forgetPapers,
+  lexemeQuery,
+  listPapers,
+  planSearch,
+  RANK_WEIGHTS,
+  type SearchPlan,
+  type TermListSettings,
+} from './term-lists.ts';
 import { toTsQuery } from './tsquery.ts';
 import { isPostgresUnavailable } from './unavailable.ts';
 import { PostgresWatches } from './watches.ts';
@@ -62,7 +71,10 @@ const TEAM_REPLIES = `(SELECT COUNT(*)::int FROM replies r JOIN posts p ON p.mes
   WHERE p.paper_id = papers.id) AS team_replies`;
 const PAPER_COLUMNS = `papers.*, ${TEAM_VOTES}, ${TEAM_REPLIES}`;
 /** ts_rank_cd weights for D (abstract), C (authors), B (keywords), A (title): title 10× the abstract. */
-const WEIGHTS = `'{0.1, 0.2, 0.3, 1.0}'`;
+const WEIGHTS = RANK_WEIGHTS;
+/** Defaults of {@link PostgresStoreOptions.search}: see term-lists.ts and the README's benchmarks. */
+const EXACT_LIMIT = 5_000;
+const LIST_SIZE = 1_000;
 /** Arbitrary keys for the advisory locks that serialise migrations and batch upserts across instances. */
 const MIGRATION_LOCK = 7_203_114_001;
 const UPSERT_LOCK = 7_203_114_002;
@@ -87,6 +99,12 @@ export interface PostgresStoreOptions {
   /** Server-side limit on one statement, in ms. Default 15 s. */
   statementTimeoutMs?: number;
   logger?: Logger;
+  /**
+   * When a search is ranked exactly (its matches bounded by `exactLimit` papers, default 5,000) and how
+   * many best papers are read from each common word's list otherwise (`listSize`, default 1,000). An
+   * `exactLimit` of Infinity ranks every search exactly. See term-lists.ts.
+   */
+  search?: Partial<TermListSettings>;
 }
 
 /**
@@ -104,6 +122,7 @@ export class PostgresStore implements PaperStore {
     private readonly pool: pg.Pool,
     private readonly now: () => Date,
     private readonly logger: Logger | undefined,
+    private readonly lists: TermListSettings,
   ) {
     this.watches = new PostgresWatches({ pool, logger, paperColumns: PAPER_COLUMNS, now });
     this.readingList = new PostgresReadingList({ pool, paperColumns: PAPER_COLUMNS });
@@ -129,7 +148,14 @@ export class PostgresStore implements PaperStore {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`Cannot use the PostgreSQL database at ${where}: ${reason}`, { cause: error });
     }
-    const store = new PostgresStore(pool, options.now ?? (() => new Date()), logger);
+    const lists = { exactLimit: EXACT_LIMIT, listSize: LIST_SIZE, ...options.search };
+    if (!(lists.listSize >= 1 && Number.isInteger(lists.listSize)) || !(lists.exactLimit >= 0)) {
+      await pool.end();
+      throw new Error(
+        `PostgreSQL search settings: listSize must be a whole number from 1 and exactLimit at least 0 (got ${lists.listSize} and ${lists.exactLimit})`,
+      );
+    }
+    const store = new PostgresStore(pool, options.now ?? (() => new Date()), logger, lists);
     return translateUnavailable(store, 'postgres', isPostgresUnavailable);
   }
 
@@ -151,17 +177,22 @@ export class PostgresStore implements PaperStore {
         options.listedOn,
       );
       const now = this.now().toISOString();
+      const changed = plan.updates.filter((u) => u.textChanged).map((u) => u.key);
+      await forgetPapers(c, changed);
+      let inserted: number[] = [];
       if (plan.inserts.length > 0) {
-        await c.query(
+        const r = await c.query<{ rowid: string }>(
           `INSERT INTO papers (id, arxiv_id, title_key, title, abstract, authors, keywords, author_count, org_id,
              org_name, published_at, feed_date, upvotes, comments, extras, first_seen_at, updated_at)
            SELECT id, arxiv_id, title_key, title, abstract, authors, keywords, author_count, org_id, org_name,
              published_at, feed_date, upvotes, comments, extras, $2, $2
            FROM jsonb_to_recordset($1::jsonb) AS x(id text, arxiv_id text, title_key text, title text,
              abstract text, authors text, keywords text, author_count int, org_id text, org_name text,
-             published_at text, feed_date text, upvotes int, comments int, extras text)`,
+             published_at text, feed_date text, upvotes int, comments int, extras text)
+           RETURNING rowid`,
           [JSON.stringify(plan.inserts.map(paperToRow)), now],
         );
+        inserted = r.rows.map((row) => Number(row.rowid));
       }
       if (plan.updates.length > 0) {
         await c.query(
@@ -176,6 +207,7 @@ export class PostgresStore implements PaperStore {
           [JSON.stringify(plan.updates.map((u) => ({ rowid: u.key, ...paperToRow(u.paper) }))), now],
         );
       }
+      await listPapers(c, [...inserted, ...changed], this.lists.listSize);
       // Abbreviations are re-learned from every paper whose text is new or changed.
       const learned = [...plan.inserts, ...plan.updates.filter((u) => u.textChanged).map((u) => u.paper)];
       if (learned.length > 0) {
@@ -188,11 +220,11 @@ export class PostgresStore implements PaperStore {
       // The spelling vocabulary counts a paper's words once, when it arrives; changed text adds new words.
       const arrived = plan.inserts.flatMap((p) => vocabularyWords(p));
       if (arrived.length > 0) await c.query(COUNT_WORDS, [arrived]);
-      const changed = plan.updates.filter((u) => u.textChanged).flatMap((u) => vocabularyWords(u.paper));
-      if (changed.length > 0) {
+      const newWords = plan.updates.filter((u) => u.textChanged).flatMap((u) => vocabularyWords(u.paper));
+      if (newWords.length > 0) {
         await c.query(
           'INSERT INTO words (word, papers) SELECT DISTINCT w, 1 FROM unnest($1::text[]) AS w ON CONFLICT (word) DO NOTHING',
-          [changed],
+          [newWords],
         );
       }
       for (const r of plan.renames) {
@@ -216,6 +248,44 @@ export class PostgresStore implements PaperStore {
     });
   }
 
+  /**
+   * Loads papers into an archive in bulk: one statement a batch, papers whose id or arXiv id is already
+   * stored skipped (not merged: `upsertPapers` is the ingest path), abbreviations and title words learned
+   * and the words' search lists kept as `upsertPapers` keeps them. Returns how many were inserted. For
+   * building a large archive at once (benchmarks, a move from another store).
+   */
+  async bulkInsert(papers: readonly Paper[]): Promise<number> {
+    const valid = papers.map((p) => paperSchema.parse(p));
+    if (valid.length === 0) return 0;
+    return this.transaction(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [UPSERT_LOCK]);
+      const now = this.now().toISOString();
+      const r = await c.query<{ rowid: string; id: string }>(
+        `INSERT INTO papers (id, arxiv_id, title_key, title, abstract, authors, keywords, author_count, org_id,
+           org_name, published_at, feed_date, upvotes, comments, extras, first_seen_at, updated_at)
+         SELECT id, arxiv_id, title_key, title, abstract, authors, keywords, author_count, org_id, org_name,
+           published_at, feed_date, upvotes, comments, extras, $2, $2
+         FROM jsonb_to_recordset($1::jsonb) AS x(id text, arxiv_id text, title_key text, title text,
+           abstract text, authors text, keywords text, author_count int, org_id text, org_name text,
+           published_at text, feed_date text, upvotes int, comments int, extras text)
+         ON CONFLICT DO NOTHING
+         RETURNING rowid, id`,
+        [JSON.stringify(valid.map(paperToRow)), now],
+      );
+      const ids = new Set(r.rows.map((row) => row.id));
+      const added = valid.filter((p) => ids.has(p.id));
+      await listPapers(
+        c,
+        r.rows.map((row) => Number(row.rowid)),
+        this.lists.listSize,
+      );
+      await c.query(INSERT_ABBREVIATIONS, [JSON.stringify(abbreviationRows(added))]);
+      const words = added.flatMap((p) => vocabularyWords(p));
+      if (words.length > 0) await c.query(COUNT_WORDS, [words]);
+      return added.length;
+    });
+  }
+
   async getPaper(id: string): Promise<StoredPaper | null> {
     const key = normalizeArxivId(id) ?? id;
     const r = await this.pool.query<PaperRow>(
@@ -225,7 +295,30 @@ export class PostgresStore implements PaperStore {
     return r.rows[0] ? rowToPaper(r.rows[0]) : null;
   }
 
+  /**
+   * Ranks by ts_rank_cd. A query bounded by few enough matches is ranked exactly; one whose words are all
+   * common is ranked over the best papers of each word's list (term-lists.ts), and exactly after all when
+   * those hold fewer than `limit` matches of the whole query, so a query never looks unmatched.
+   */
   async search(query: SearchQuery, limit: number): Promise<SearchHit[]> {
+    const plan = await this.planSearch(query);
+    if (plan.kind === 'none') return [];
+    let rows = plan.kind === 'lists' ? await this.searchLists(query, limit, plan) : null;
+    if (rows === null || rows.length < limit) rows = await this.searchExact(query, limit);
+    return rows.map((row) => ({
+      paper: rowToPaper(row),
+      // ts_rank_cd can be 0 for a match (e.g. only a stop-word phrase); keep the port's "> 0".
+      relevance: Math.max(row.relevance, 1e-9),
+      titleMatch: containsAll(row.title, query.must, query.alternatives),
+    }));
+  }
+
+  /** How {@link search} runs `query`: exactly, or over the words' lists, and the bound that decided it. */
+  async planSearch(query: SearchQuery): Promise<SearchPlan> {
+    return planSearch((work) => this.transaction(work), this.pool, query, this.lists, UPSERT_LOCK);
+  }
+
+  private async searchExact(query: SearchQuery, limit: number) {
     const tsq = toTsQuery(query, 1);
     const r = await this.pool.query<PaperRow & { relevance: number }>(
       `WITH q AS (SELECT ${tsq.sql} AS query)
@@ -234,12 +327,43 @@ export class PostgresStore implements PaperStore {
        ORDER BY relevance DESC, papers.rowid LIMIT $${tsq.params.length + 1}`,
       [...tsq.params, limit],
     );
-    return r.rows.map((row) => ({
-      paper: rowToPaper(row),
-      // ts_rank_cd can be 0 for a match (e.g. only a stop-word phrase); keep the port's "> 0".
-      relevance: Math.max(row.relevance, 1e-9),
-      titleMatch: containsAll(row.title, query.must, query.alternatives),
-    }));
+    return r.rows;
+  }
+
+  /**
+   * Candidates: the `listSize` best papers of each listed word, and every paper holding an unlisted (rare)
+   * word; those matching the whole query are ranked as the exact search ranks them.
+   */
+  private async searchLists(query: SearchQuery, limit: number, plan: SearchPlan & { kind: 'lists' }) {
+    const [only] = plan.listed;
+    const alone = query.must.length === 1 && !query.alternatives?.[0]?.length && query.exclude.length === 0;
+    if (alone && only && plan.listed.length === 1 && plan.unlisted.length === 0) {
+      // One word: its list is its exact ranking, best first (the scores are the same ts_rank_cd).
+      const r = await this.pool.query<PaperRow & { relevance: number }>(
+        `WITH best AS (SELECT rowid, score FROM term_tops WHERE lexeme = $1 ORDER BY score DESC, rowid LIMIT $2)
+         SELECT ${PAPER_COLUMNS}, best.score AS relevance FROM best JOIN papers ON papers.rowid = best.rowid
+         ORDER BY best.score DESC, papers.rowid`,
+        [only, limit],
+      );
+      return r.rows;
+    }
+    const tsq = toTsQuery(query, 1);
+    const n = tsq.params.length;
+    const rare = plan.unlisted.length > 0 ? plan.unlisted.map(lexemeQuery).join(' | ') : null;
+    const r = await this.pool.query<PaperRow & { relevance: number }>(
+      `WITH q AS (SELECT ${tsq.sql} AS query),
+       cand AS (
+         SELECT t.rowid FROM unnest($${n + 1}::text[]) AS x(lexeme)
+         CROSS JOIN LATERAL (SELECT rowid FROM term_tops WHERE term_tops.lexeme = x.lexeme
+           ORDER BY score DESC, rowid LIMIT $${n + 2}) t
+         UNION
+         SELECT rowid FROM papers WHERE search @@ $${n + 3}::tsquery)
+       SELECT ${PAPER_COLUMNS}, ts_rank_cd(${WEIGHTS}, papers.search, q.query, 1)::float8 AS relevance
+       FROM cand JOIN papers ON papers.rowid = cand.rowid, q WHERE papers.search @@ q.query
+       ORDER BY relevance DESC, papers.rowid LIMIT $${n + 4}`,
+      [...tsq.params, plan.listed, this.lists.listSize, rare, limit],
+    );
+    return r.rows;
   }
 
   async documentFrequencies(terms: readonly string[]): Promise<Map<string, number>> {

@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Paper } from '../../src/papers/paper.ts';
+import { searchPapers } from '../../src/papers/search.ts';
+import { parseSearchQuery } from '../../src/papers/search-query.ts';
+import { PostgresStore } from '../../src/store/postgres/store.ts';
+import { dropThrowawayDatabases, postgresAvailable, throwawayDatabase } from './postgres-db.ts';
+
+const available = await postgresAvailable();
+const suite = available.ok ? describe : describe.skip;
+const TODAY = '2025-11-12';
+
+/**
+ * A crafted archive where "diffusion" and "model" are common (every paper or most), with papers holding
+ * them a different number of times, in the title or not, so their single-word scores spread out.
+ */
+function archive(from: number, count: number, extra = ''): Paper[] {
+  return Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    const times = (word: string, n: number) => Array.from({ length: n }, () => word).join(' and ');
+    const id = `2401.${String(10000 + i)}`;
+    return {
+      id,
+      arxivId: id,
+      title: `${i % 4 === 0 ? 'Diffusion ' : ''}Study ${i}${i % 3 === 0 ? ' of a model' : ''}${extra}`,
+      abstract: `We look at ${times('diffusion', 1 + (i % 7))} in case ${i}. ${i % 2 === 0 ? `A ${times('model', 1 + (i % 5))} is trained.` : 'Nothing else.'} ${i % 5 === 0 ? 'A survey.' : ''}`,
+      authors: [`Author ${i % 11}`],
+      authorCount: 1,
+      organization: null,
+      publishedAt: '2025-01-01',
+      feedDate: '2025-01-01',
+      upvotes: i % 13,
+      comments: null,
+    };
+  });
+}
+
+const ids = async (store: PostgresStore, text: string, limit = 10) => {
+  const r = await searchPapers(store, text, { limit, today: TODAY });
+  if (!r.ok) throw new Error(r.error);
+  return r.results.map((x) => x.paper.id);
+};
+const plan = async (store: PostgresStore, text: string) => {
+  const parsed = parseSearchQuery(text);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return (await store.planSearch(parsed.query)).kind;
+};
+
+suite(
+  available.ok
+    ? 'PostgreSQL search over per-word lists'
+    : `PostgreSQL search over per-word lists: skipped, ${available.ok || available.reason}`,
+  () => {
+    let url: string;
+    let fast: PostgresStore;
+    let exact: PostgresStore;
+
+    beforeAll(async () => {
+      url = await throwawayDatabase();
+      // Lists as small as the archive allows: anything held by more than 8 papers is ranked from lists.
+      fast = await PostgresStore.open(url, { search: { exactLimit: 8, listSize: 12 } });
+      exact = await PostgresStore.open(url, { search: { exactLimit: Number.POSITIVE_INFINITY } });
+      await fast.upsertPapers(archive(0, 60));
+    });
+
+    afterAll(async () => {
+      await fast?.close();
+      await exact?.close();
+      await dropThrowawayDatabases();
+    });
+
+    it('ranks a common word from its list exactly as scoring every match does, and explains it the same', async () => {
+      expect(await plan(fast, 'diffusion')).toBe('lists');
+      expect(await plan(exact, 'diffusion')).toBe('exact');
+      const a = await searchPapers(fast, 'diffusion', { limit: 10, today: TODAY });
+      const b = await searchPapers(exact, 'diffusion', { limit: 10, today: TODAY });
+      if (!a.ok || !b.ok) throw new Error('search failed');
+      expect(a.results.map((r) => r.paper.id)).toEqual(b.results.map((r) => r.paper.id));
+      expect(a.results.map((r) => r.explain)).toEqual(b.results.map((r) => r.explain));
+      expect(a.results[0]?.explain.find((p) => p.factor === 'relevance')?.value).toBeGreaterThan(0);
+    });
+
+    it('ranks a rare word exactly, without a list', async () => {
+      expect(await plan(fast, 'study 7')).toBe('exact');
+      expect(await ids(fast, 'study 7')).toEqual(await ids(exact, 'study 7'));
+      expect(await ids(fast, 'study 7')).toContain('2401.10007');
+    });
+
+    it('ranks several common words and phrases exactly, a common word with exclusions from its list, all as exact ranking does', async () => {
+      expect(await plan(fast, 'diffusion model')).toBe('exact');
+      expect(await plan(fast, '"diffusion study"')).toBe('exact');
+      expect(await plan(fast, 'diffusion -survey')).toBe('lists');
+      for (const text of ['diffusion model', '"diffusion study"', 'diffusion -survey', 'model -diffusion']) {
+        const got = await searchPapers(fast, text, { limit: 10, today: TODAY });
+        const want = await searchPapers(exact, text, { limit: 10, today: TODAY });
+        if (!got.ok || !want.ok) throw new Error('search failed');
+        // Same count and the same notice: a query matched by the archive never looks unmatched.
+        expect(got.results.length, text).toBe(want.results.length);
+        expect(got.notice, text).toBe(want.notice);
+        expect(
+          got.results.map((r) => r.paper.id),
+          text,
+        ).toEqual(want.results.map((r) => r.paper.id));
+        for (const r of got.results) {
+          const text_ = `${r.paper.title} ${r.paper.abstract}`.toLowerCase();
+          if (text.includes('-survey')) expect(text_).not.toContain('survey');
+          if (text === 'diffusion model')
+            expect(text_).toMatch(/diffusion[\s\S]*model|model[\s\S]*diffusion/);
+        }
+      }
+      expect(await ids(fast, 'model -diffusion')).toEqual([]);
+    });
+
+    it('answers at once that a word excluded from itself matches nothing, as exact ranking finds', async () => {
+      expect(await plan(fast, 'diffusion -diffusion')).toBe('none');
+      expect(await ids(fast, 'diffusion -diffusion')).toEqual([]);
+      expect(await ids(exact, 'diffusion -diffusion')).toEqual([]);
+      // Every word required, one excluded: nothing; then any word: the papers without the excluded one.
+      expect(await ids(fast, 'diffusion model -model')).toEqual(await ids(exact, 'diffusion model -model'));
+      expect((await ids(fast, 'diffusion model -model')).length).toBeGreaterThan(0);
+    });
+
+    it('keeps a list exact as papers arrive, change and outgrow it', async () => {
+      await ids(fast, 'diffusion'); // the list exists
+      // Papers that hold the word more than any before them, arriving after the list was built.
+      const strong = archive(100, 30, ' diffusion diffusion');
+      await fast.upsertPapers(strong);
+      expect(await ids(fast, 'diffusion', 20)).toEqual(await ids(exact, 'diffusion', 20));
+      // A paper whose text changes loses the word: it leaves the list.
+      const first = (await ids(fast, 'diffusion'))[0] as string;
+      const changed = strong.find((p) => p.id === first) as Paper;
+      await fast.upsertPapers([{ ...changed, title: 'Study renamed', abstract: 'Nothing here any more.' }]);
+      expect(await ids(fast, 'diffusion', 20)).not.toContain(first);
+      expect(await ids(fast, 'diffusion', 20)).toEqual(await ids(exact, 'diffusion', 20));
+      // The list was trimmed back as it grew past twice its size, and still ranks as exact ranking does.
+      const raw = fast.rawPool;
+      const lists = await raw.query<{ listed: number; n: number }>(
+        `SELECT l.listed, (SELECT COUNT(*)::int FROM term_tops t WHERE t.lexeme = l.lexeme) AS n
+         FROM term_lists l WHERE l.lexeme = 'diffus'`,
+      );
+      expect(lists.rows[0]?.listed).toBe(lists.rows[0]?.n);
+      expect(lists.rows[0]?.listed).toBeLessThanOrEqual(2 * 12 + 5);
+    });
+
+    it('loads papers in bulk, skipping known ones, and lists them like ingest does', async () => {
+      const more = archive(200, 10, ' diffusion diffusion diffusion');
+      expect(await fast.bulkInsert([...more, ...archive(0, 3)])).toBe(10);
+      expect(await ids(fast, 'diffusion', 20)).toEqual(await ids(exact, 'diffusion', 20));
+    });
+
+    it('refuses search settings that make no sense, with a clear error', async () => {
+      await expect(PostgresStore.open(url, { search: { listSize: 0 } })).rejects.toThrow(/listSize/);
+    });
+  },
+);
