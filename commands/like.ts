@@ -1,8 +1,6 @@
 import { latexToText } from '../src/papers/latex-text.ts';
-import { normalizeArxivId } from '../src/papers/paper.ts';
 import { findSimilar, similarityReason } from '../src/papers/similar.ts';
-import { lookUpPaper } from './lookup.ts';
-import { echo } from './parse.ts';
+import { lookUpTypedPaper, PAPER_OPTION_DESCRIPTION } from './lookup.ts';
 import { suggestPapers } from './share.ts';
 import type { CommandDefinition } from './types.ts';
 
@@ -20,7 +18,7 @@ export const likeCommand: CommandDefinition = {
   options: [
     {
       name: 'paper',
-      description: 'arXiv id or URL, or a huggingface.co/papers URL',
+      description: PAPER_OPTION_DESCRIPTION,
       type: 'string',
       required: true,
       rest: true,
@@ -28,15 +26,7 @@ export const likeCommand: CommandDefinition = {
     },
   ],
   async run(ctx, args) {
-    const input = String(args.paper ?? '').trim();
-    const id = normalizeArxivId(input);
-    if (!id) {
-      return {
-        visibility: 'ephemeral',
-        text: `I could not find an arXiv id in "${echo(input)}". Give an id like 2410.17243, or an arxiv.org or huggingface.co/papers link.`,
-      };
-    }
-    const found = await lookUpPaper(ctx, id);
+    const found = await lookUpTypedPaper(ctx, args.paper);
     if ('error' in found) return { visibility: 'ephemeral', text: found.error };
     const target = found.paper;
     const title = latexToText(target.title);

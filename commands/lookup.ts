@@ -1,7 +1,8 @@
 import { ArxivBusyError } from '../src/feed/arxiv-client.ts';
 import { HttpError } from '../src/feed/http.ts';
-import type { Paper } from '../src/papers/paper.ts';
+import { normalizeArxivId, type Paper } from '../src/papers/paper.ts';
 import type { StoredPaper } from '../src/store/port.ts';
+import { echo } from './parse.ts';
 import type { CommandContext } from './types.ts';
 
 /** Why a lookup failed, for a person: the service's own sentence when it is an HTTP failure. */
@@ -25,6 +26,27 @@ function failureOf(service: string, error: unknown): string {
 }
 
 export type Lookup = { paper: StoredPaper } | { error: string };
+
+/** How the commands that take one paper (share, like, cite, save) describe their `paper` option. */
+export const PAPER_OPTION_DESCRIPTION = 'arXiv id or URL, or a huggingface.co/papers URL';
+
+/**
+ * Finds the paper a person typed (an arXiv id or an arxiv.org / huggingface.co/papers link) as
+ * {@link lookUpPaper} does; input holding no arXiv id is a sentence saying what to type instead.
+ */
+export async function lookUpTypedPaper(
+  ctx: Pick<CommandContext, 'store' | 'hf' | 'arxiv' | 'logger'>,
+  typed: unknown,
+): Promise<Lookup> {
+  const input = String(typed ?? '').trim();
+  const id = normalizeArxivId(input);
+  if (!id) {
+    return {
+      error: `I could not find an arXiv id in "${echo(input)}". Give an id like 2410.17243, or an arxiv.org or huggingface.co/papers link.`,
+    };
+  }
+  return lookUpPaper(ctx, id);
+}
 
 /**
  * How long a lookup may spend on Hugging Face and arXiv together, so that every share is answered within

@@ -1,8 +1,7 @@
 import type { Suggestion } from '../src/chat/platform.ts';
 import { latexToText } from '../src/papers/latex-text.ts';
 import { normalizeArxivId } from '../src/papers/paper.ts';
-import { lookUpPaper } from './lookup.ts';
-import { echo } from './parse.ts';
+import { lookUpTypedPaper, PAPER_OPTION_DESCRIPTION } from './lookup.ts';
 import { distinct, papersMatching, recentPapers } from './suggestions.ts';
 import type { CommandDefinition, SuggestContext } from './types.ts';
 
@@ -44,7 +43,7 @@ export const shareCommand: CommandDefinition = {
   options: [
     {
       name: 'paper',
-      description: 'arXiv id or URL, or a huggingface.co/papers URL',
+      description: PAPER_OPTION_DESCRIPTION,
       type: 'string',
       required: true,
       suggest: suggestPapers,
@@ -52,15 +51,7 @@ export const shareCommand: CommandDefinition = {
     { name: 'note', description: 'Why the team should read it', type: 'string', required: false, rest: true },
   ],
   async run(ctx, args) {
-    const input = String(args.paper ?? '').trim();
-    const id = normalizeArxivId(input);
-    if (!id) {
-      return {
-        visibility: 'ephemeral',
-        text: `I could not find an arXiv id in "${echo(input)}". Give an id like 2410.17243, or an arxiv.org or huggingface.co/papers link.`,
-      };
-    }
-    const found = await lookUpPaper(ctx, id);
+    const found = await lookUpTypedPaper(ctx, args.paper);
     if ('error' in found) return { visibility: 'ephemeral', text: found.error };
     const note = typeof args.note === 'string' ? trimNote(args.note) : '';
     return {
