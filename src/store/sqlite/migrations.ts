@@ -329,4 +329,40 @@ CREATE TABLE replies (
 CREATE INDEX replies_thread ON replies(thread);
 `,
   },
+  {
+    version: 11,
+    name: 'bulk import: full-text indexing deferred past a rowid mark, caught up when the import ends',
+    sql: `
+-- While a bulk import runs, papers above the mark are stored without touching the full-text index; the
+-- import ends by indexing them in one pass (much faster than row by row) and deleting the mark. A killed
+-- import leaves the mark, so the next import (or catch-up) indexes what is missing: never a half-indexed row.
+CREATE TABLE fts_deferred (
+  only_row   INTEGER PRIMARY KEY CHECK (only_row = 1),
+  after_rowid INTEGER NOT NULL
+);
+DROP TRIGGER papers_fts_insert;
+DROP TRIGGER papers_fts_delete;
+DROP TRIGGER papers_fts_update;
+CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers
+WHEN NOT EXISTS (SELECT 1 FROM fts_deferred WHERE new.rowid > after_rowid) BEGIN
+  INSERT INTO papers_fts(rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id)
+  VALUES (new.rowid, new.title, new.abstract, new.authors, new.keywords, new.org_name, new.org_id, new.arxiv_id);
+END;
+CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers
+WHEN NOT EXISTS (SELECT 1 FROM fts_deferred WHERE old.rowid > after_rowid) BEGIN
+  INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id)
+  VALUES ('delete', old.rowid, old.title, old.abstract, old.authors, old.keywords, old.org_name, old.org_id,
+    old.arxiv_id);
+END;
+CREATE TRIGGER papers_fts_update
+AFTER UPDATE OF title, abstract, authors, keywords, org_name, org_id, arxiv_id ON papers
+WHEN NOT EXISTS (SELECT 1 FROM fts_deferred WHERE old.rowid > after_rowid) BEGIN
+  INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id)
+  VALUES ('delete', old.rowid, old.title, old.abstract, old.authors, old.keywords, old.org_name, old.org_id,
+    old.arxiv_id);
+  INSERT INTO papers_fts(rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id)
+  VALUES (new.rowid, new.title, new.abstract, new.authors, new.keywords, new.org_name, new.org_id, new.arxiv_id);
+END;
+`,
+  },
 ];

@@ -71,6 +71,18 @@ const PAPER_COLUMNS = `papers.*, ${TEAM_VOTES}, ${TEAM_REPLIES}`;
  */
 const BM25 = 'bm25(papers_fts, 10.0, 1.0, 2.0, 3.0, 3.0, 3.0, 10.0)';
 
+/** The full-text insert trigger of migration 11, which a bulk import drops and restores. */
+const INSERT_TRIGGER = `CREATE TRIGGER IF NOT EXISTS papers_fts_insert AFTER INSERT ON papers
+WHEN NOT EXISTS (SELECT 1 FROM fts_deferred WHERE new.rowid > after_rowid) BEGIN
+  INSERT INTO papers_fts(rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id)
+  VALUES (new.rowid, new.title, new.abstract, new.authors, new.keywords, new.org_name, new.org_id, new.arxiv_id);
+END;`;
+
+/** Page cache during a bulk import, in KiB (negative: KiB to SQLite); the import's peak memory allows it. */
+const BULK_CACHE_KIB = -131072;
+/** Papers indexed per transaction when a bulk import catches its full-text index up. */
+const INDEX_SLICE = 50_000;
+
 export interface SqliteStoreOptions {
   /** How long a write waits for another process's lock before failing, in ms. */
   busyTimeoutMs?: number;
@@ -109,6 +121,9 @@ export class SqliteStore implements PaperStore {
     db.pragma('cache_size = -32768');
     db.pragma('foreign_keys = ON');
     migrate(db);
+    // A bulk import killed before it ended left its trigger dropped: restored here, so what anyone stores
+    // from now on is indexed; the papers it stored unindexed are indexed by the next bulk import.
+    db.exec(INSERT_TRIGGER);
     return translateUnavailable(
       new SqliteStore(db, options.now ?? (() => new Date())),
       'sqlite',
@@ -167,9 +182,13 @@ export class SqliteStore implements PaperStore {
       for (const a of abbreviationRows(learned)) learn.run(a.paper_id, a.short, a.long_key, a.long);
       // The spelling vocabulary counts a paper's words once, when it arrives; changed text adds new words.
       const count = this.stmt(
-        'INSERT INTO words (word, papers) VALUES (?, 1) ON CONFLICT(word) DO UPDATE SET papers = papers + 1',
+        'INSERT INTO words (word, papers) VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET papers = papers + ?',
       );
-      for (const p of plan.inserts) for (const w of vocabularyWords(p)) count.run(w);
+      // Counted here first: one statement per distinct word of the batch, not one per word of each paper.
+      const counts = new Map<string, number>();
+      for (const p of plan.inserts)
+        for (const w of vocabularyWords(p)) counts.set(w, (counts.get(w) ?? 0) + 1);
+      for (const [w, n] of counts) count.run(w, n, n);
       const add = this.stmt('INSERT INTO words (word, papers) VALUES (?, 1) ON CONFLICT(word) DO NOTHING');
       for (const u of plan.updates) if (u.textChanged) for (const w of vocabularyWords(u.paper)) add.run(w);
       for (const r of plan.renames) {
@@ -181,6 +200,80 @@ export class SqliteStore implements PaperStore {
       return { inserted: plan.inserted, updated: plan.updated, unchanged: plan.unchanged };
     });
     return run.immediate();
+  }
+
+  async bulkImport<T>(
+    run: () => Promise<T>,
+    progress?: (indexed: number, total: number) => void,
+  ): Promise<T> {
+    this.catchUpIndex(progress);
+    const saved = {
+      cache_size: this.db.pragma('cache_size', { simple: true }),
+      wal_autocheckpoint: this.db.pragma('wal_autocheckpoint', { simple: true }),
+    };
+    // A bigger page cache and rarer checkpoints while the archive grows by many batches; restored after.
+    this.db.pragma(`cache_size = ${BULK_CACHE_KIB}`);
+    this.db.pragma('wal_autocheckpoint = 20000');
+    // The mark and the insert trigger's removal commit together. Even the trigger's WHEN test costs about
+    // as much as the insert itself; update and delete triggers stay, so text changed meanwhile by anyone
+    // is re-indexed as usual (rows above the mark are indexed by the catch-up, whoever inserted them).
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare(
+            'INSERT OR IGNORE INTO fts_deferred (only_row, after_rowid) SELECT 1, COALESCE(MAX(rowid), 0) FROM papers',
+          )
+          .run();
+        this.db.exec('DROP TRIGGER IF EXISTS papers_fts_insert');
+      })
+      .immediate();
+    this.statements.clear(); // prepared statements are invalidated by the schema change
+    try {
+      return await run();
+    } finally {
+      // Also after a failed import: what was stored is indexed, so the archive is whole either way.
+      try {
+        this.catchUpIndex(progress);
+      } finally {
+        for (const [k, v] of Object.entries(saved)) this.db.pragma(`${k} = ${v}`);
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      }
+    }
+  }
+
+  /**
+   * Indexes the papers a bulk import stored without indexing (all of them above the mark), a slice of rowids
+   * per transaction that also moves the mark, so a kill loses at most one slice of work; then drops the mark.
+   */
+  private catchUpIndex(progress?: (indexed: number, total: number) => void): void {
+    const mark = () =>
+      (this.stmt('SELECT after_rowid AS a FROM fts_deferred').get() as { a: number } | undefined)?.a;
+    const start = mark();
+    if (start === undefined) return;
+    const top = () => (this.stmt('SELECT COALESCE(MAX(rowid), 0) AS m FROM papers').get() as { m: number }).m;
+    const total = Math.max(0, top() - start);
+    const index = this.stmt(
+      `INSERT INTO papers_fts(rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id)
+       SELECT rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id FROM papers
+       WHERE rowid > ? AND rowid <= ?`,
+    );
+    const step = this.db.transaction((): boolean => {
+      const from = mark();
+      if (from === undefined) return false;
+      const last = top();
+      if (from >= last) {
+        this.stmt('DELETE FROM fts_deferred').run();
+        this.db.exec(INSERT_TRIGGER);
+        return false;
+      }
+      const to = Math.min(last, from + INDEX_SLICE);
+      index.run(from, to);
+      this.stmt('UPDATE fts_deferred SET after_rowid = ?').run(to);
+      progress?.(to - start, total);
+      return true;
+    });
+    while (step.immediate()) {}
+    this.statements.clear();
   }
 
   async getPaper(id: string): Promise<StoredPaper | null> {
