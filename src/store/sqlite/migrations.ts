@@ -331,7 +331,7 @@ CREATE INDEX replies_thread ON replies(thread);
   },
   {
     version: 11,
-    name: 'bulk import: full-text indexing deferred past a rowid mark, caught up when the import ends',
+    name: 'bulk import: full-text indexing deferred past a mark; a title tier in static-rank order for search',
     sql: `
 -- While a bulk import runs, papers above the mark are stored without touching the full-text index; the
 -- import ends by indexing them in one pass (much faster than row by row) and deleting the mark. A killed
@@ -363,6 +363,38 @@ WHEN NOT EXISTS (SELECT 1 FROM fts_deferred WHERE old.rowid > after_rowid) BEGIN
   INSERT INTO papers_fts(rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id)
   VALUES (new.rowid, new.title, new.abstract, new.authors, new.keywords, new.org_name, new.org_id, new.arxiv_id);
 END;
+
+-- The title tier: every title again, in a small index whose rowid is a static rank (the paper's indexed
+-- length, shortest first, times 2^32, plus the paper's rowid), so a search can read the best-placed papers
+-- holding every word in their title first and stop early (src/store/sqlite/tier-search.ts).
+CREATE VIRTUAL TABLE papers_title USING fts5(
+  title, content='', contentless_delete=1, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER papers_title_insert AFTER INSERT ON papers
+WHEN NOT EXISTS (SELECT 1 FROM fts_deferred WHERE new.rowid > after_rowid) BEGIN
+  INSERT INTO papers_title(rowid, title) VALUES (${tierKey('new')}, new.title);
+END;
+CREATE TRIGGER papers_title_delete AFTER DELETE ON papers
+WHEN NOT EXISTS (SELECT 1 FROM fts_deferred WHERE old.rowid > after_rowid) BEGIN
+  DELETE FROM papers_title WHERE rowid = ${tierKey('old')};
+END;
+CREATE TRIGGER papers_title_update
+AFTER UPDATE OF title, abstract, authors, keywords, org_name, org_id, arxiv_id ON papers
+WHEN NOT EXISTS (SELECT 1 FROM fts_deferred WHERE old.rowid > after_rowid) BEGIN
+  DELETE FROM papers_title WHERE rowid = ${tierKey('old')};
+  INSERT INTO papers_title(rowid, title) VALUES (${tierKey('new')}, new.title);
+END;
+INSERT INTO papers_title(rowid, title) SELECT ${tierKey('papers')}, title FROM papers;
 `,
   },
 ];
+
+/**
+ * A paper's place in the title tier (see migration 11): its indexed text's length in characters (capped at
+ * 2^20 - 1) in the high bits, its rowid in the low 32, so tier order is shortest paper first. BM25 favours
+ * short papers, so the first title matches in this order are the likeliest best ones.
+ */
+export function tierKey(row: string): string {
+  return `((min(1048575, length(${row}.title) + length(${row}.abstract) + length(${row}.authors) + length(${row}.keywords)
+    + COALESCE(length(${row}.org_name), 0) + COALESCE(length(${row}.org_id), 0) + COALESCE(length(${row}.arxiv_id), 0)) << 32) | ${row}.rowid)`;
+}

@@ -49,7 +49,8 @@ import {
 } from '../rows.ts';
 import { planUpsert } from '../upsert-plan.ts';
 import { toFtsMatch } from './fts-match.ts';
-import { SQLITE_MIGRATIONS } from './migrations.ts';
+import { SQLITE_MIGRATIONS, tierKey } from './migrations.ts';
+import { DEFAULT_TIER, type TierOptions, TierSearch } from './tier-search.ts';
 import { isSqliteUnavailable } from './unavailable.ts';
 import { SqliteWatches } from './watches.ts';
 
@@ -71,11 +72,15 @@ const PAPER_COLUMNS = `papers.*, ${TEAM_VOTES}, ${TEAM_REPLIES}`;
  */
 const BM25 = 'bm25(papers_fts, 10.0, 1.0, 2.0, 3.0, 3.0, 3.0, 10.0)';
 
-/** The full-text insert trigger of migration 11, which a bulk import drops and restores. */
-const INSERT_TRIGGER = `CREATE TRIGGER IF NOT EXISTS papers_fts_insert AFTER INSERT ON papers
+/** The full-text insert triggers of migration 11, which a bulk import drops and restores. */
+const INSERT_TRIGGERS = `CREATE TRIGGER IF NOT EXISTS papers_fts_insert AFTER INSERT ON papers
 WHEN NOT EXISTS (SELECT 1 FROM fts_deferred WHERE new.rowid > after_rowid) BEGIN
   INSERT INTO papers_fts(rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id)
   VALUES (new.rowid, new.title, new.abstract, new.authors, new.keywords, new.org_name, new.org_id, new.arxiv_id);
+END;
+CREATE TRIGGER IF NOT EXISTS papers_title_insert AFTER INSERT ON papers
+WHEN NOT EXISTS (SELECT 1 FROM fts_deferred WHERE new.rowid > after_rowid) BEGIN
+  INSERT INTO papers_title(rowid, title) VALUES (${tierKey('new')}, new.title);
 END;`;
 
 /** Page cache during a bulk import, in KiB (negative: KiB to SQLite); the import's peak memory allows it. */
@@ -91,6 +96,8 @@ export interface SqliteStoreOptions {
    * for those here: the file lives on one host, so every process comparing the times reads the same clock.
    */
   now?: () => Date;
+  /** When search switches from exact ranking to the title tier; the measured defaults unless a test forces it. */
+  tier?: TierOptions;
 }
 
 /**
@@ -104,9 +111,12 @@ export class SqliteStore implements PaperStore {
   /** Watches and their delivery ledger (watches.ts), behind the methods below. */
   private readonly watches: SqliteWatches;
 
-  private constructor(db: Db, now: () => Date) {
+  private readonly tier: TierSearch;
+
+  private constructor(db: Db, now: () => Date, tier: TierOptions) {
     this.db = db;
     this.now = now;
+    this.tier = new TierSearch(db, tier);
     this.watches = new SqliteWatches({ db, now, stmt: (sql) => this.stmt(sql), paperColumns: PAPER_COLUMNS });
   }
 
@@ -123,9 +133,9 @@ export class SqliteStore implements PaperStore {
     migrate(db);
     // A bulk import killed before it ended left its trigger dropped: restored here, so what anyone stores
     // from now on is indexed; the papers it stored unindexed are indexed by the next bulk import.
-    db.exec(INSERT_TRIGGER);
+    db.exec(INSERT_TRIGGERS);
     return translateUnavailable(
-      new SqliteStore(db, options.now ?? (() => new Date())),
+      new SqliteStore(db, options.now ?? (() => new Date()), options.tier ?? DEFAULT_TIER),
       'sqlite',
       isSqliteUnavailable,
     );
@@ -224,7 +234,7 @@ export class SqliteStore implements PaperStore {
             'INSERT OR IGNORE INTO fts_deferred (only_row, after_rowid) SELECT 1, COALESCE(MAX(rowid), 0) FROM papers',
           )
           .run();
-        this.db.exec('DROP TRIGGER IF EXISTS papers_fts_insert');
+        this.db.exec('DROP TRIGGER IF EXISTS papers_fts_insert; DROP TRIGGER IF EXISTS papers_title_insert');
       })
       .immediate();
     this.statements.clear(); // prepared statements are invalidated by the schema change
@@ -257,17 +267,22 @@ export class SqliteStore implements PaperStore {
        SELECT rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id FROM papers
        WHERE rowid > ? AND rowid <= ?`,
     );
+    const tier = this.stmt(
+      `INSERT INTO papers_title(rowid, title) SELECT ${tierKey('papers')}, title FROM papers
+       WHERE rowid > ? AND rowid <= ?`,
+    );
     const step = this.db.transaction((): boolean => {
       const from = mark();
       if (from === undefined) return false;
       const last = top();
       if (from >= last) {
         this.stmt('DELETE FROM fts_deferred').run();
-        this.db.exec(INSERT_TRIGGER);
+        this.db.exec(INSERT_TRIGGERS);
         return false;
       }
       const to = Math.min(last, from + INDEX_SLICE);
       index.run(from, to);
+      tier.run(from, to);
       this.stmt('UPDATE fts_deferred SET after_rowid = ?').run(to);
       progress?.(to - start, total);
       return true;
@@ -285,9 +300,12 @@ export class SqliteStore implements PaperStore {
   async search(query: SearchQuery, limit: number): Promise<SearchHit[]> {
     // Rank on the FTS table alone first: paper rows and vote counts are read only for the top `limit`,
     // never for every match of a common term.
-    const ranked = this.stmt(
-      `SELECT rowid, -${BM25} AS relevance FROM papers_fts WHERE papers_fts MATCH ? ORDER BY ${BM25} LIMIT ?`,
-    ).all(toFtsMatch(query), limit) as { rowid: number; relevance: number }[];
+    // A query matching many papers takes the title tier (tier-search.ts); the rest are ranked exactly.
+    const ranked =
+      this.tier.search(query, limit) ??
+      (this.stmt(
+        `SELECT rowid, -${BM25} AS relevance FROM papers_fts WHERE papers_fts MATCH ? ORDER BY ${BM25} LIMIT ?`,
+      ).all(toFtsMatch(query), limit) as { rowid: number; relevance: number }[]);
     if (ranked.length === 0) return [];
     const ids = JSON.stringify(ranked.map((r) => r.rowid));
     const rows = this.stmt(
