@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { syntheticPapers } from '../../bench/synthetic.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import { searchPapers } from '../../src/papers/search.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
-import { syntheticPapers } from '../../bench/synthetic.ts';
 
 const TODAY = '2026-01-15';
 
@@ -13,7 +13,9 @@ const TODAY = '2026-01-15';
 function archive(): Paper[] {
   const base = syntheticPapers(1500, 3);
   return base.map((p, i) =>
-    i % 7 === 0 ? { ...p, title: `Diffusion language models ${i % 3 === 0 ? 'for video' : 'at scale'}: ${p.title}` } : p,
+    i % 7 === 0
+      ? { ...p, title: `Diffusion language models ${i % 3 === 0 ? 'for video' : 'at scale'}: ${p.title}` }
+      : p,
   );
 }
 
@@ -63,14 +65,26 @@ describe('search fast path (title tier)', () => {
     for (const r of results) {
       expect(`${r.paper.title} ${r.paper.abstract}`.toLowerCase()).toContain('diffusion');
       expect(`${r.paper.title} ${r.paper.abstract}`.toLowerCase()).not.toMatch(/\bvideos?\b/);
-      expect(r.explain.map((e) => e.factor)).toEqual(['title', 'text', 'relevance', 'popularity', 'freshness']);
+      expect(r.explain.map((e) => e.factor)).toEqual([
+        'title',
+        'text',
+        'relevance',
+        'popularity',
+        'freshness',
+      ]);
     }
   });
 
   it('finds a paper ingested later, and follows a changed title', async () => {
     const [p] = syntheticPapers(1, 99);
     if (!p) throw new Error('no paper');
-    const fresh = { ...p, id: '2601.99999', arxivId: '2601.99999', title: 'Zyxquantum diffusion', upvotes: 5000 };
+    const fresh = {
+      ...p,
+      id: '2601.99999',
+      arxivId: '2601.99999',
+      title: 'Zyxquantum diffusion',
+      upvotes: 5000,
+    };
     await tiered.upsertPapers([fresh]);
     expect((await top(tiered, 'zyxquantum diffusion'))[0]?.paper.id).toBe('2601.99999');
     await tiered.upsertPapers([{ ...fresh, title: 'Qwvortex diffusion' }]);
