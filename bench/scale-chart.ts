@@ -80,7 +80,8 @@ export function drawScaleChart(results: string): string {
     bottom -
     ((Math.log10(y) - Math.log10(y0)) / (Math.log10(y1) - Math.log10(y0))) * (H - topPad - bottom);
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11" role="img">`,
+    '<title>paperboy search latency against archive size</title>',
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${left}" y="20" font-size="13">Search latency of the slowest query class against archive size (log scales)</text>`,
   ];
