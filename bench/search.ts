@@ -9,9 +9,10 @@
  *
  *   npm run bench -- --papers 1000000         (default 100,000; --queries N per class, default 100)
  *   npm run bench -- --papers 300000 --keep   (keeps the archive and generated files under bench/.data)
+ *   npm run bench -- --papers 300000 --reuse  (searches a kept archive again; its import figures are reused)
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     papers: { type: 'string' },
     queries: { type: 'string' },
     keep: { type: 'boolean' },
+    reuse: { type: 'boolean' },
   },
 });
 const N = Number(values.papers ?? process.env.PAPERS ?? 100_000);
@@ -51,46 +53,59 @@ console.log(`paperboy archive benchmark: ${N.toLocaleString('en')} papers, node 
 mkdirSync(data, { recursive: true });
 mkdirSync(results, { recursive: true });
 
-// 1. The archive as files of a thousand papers each (generated once, not measured).
-if (!existsSync(join(filesDir, '.complete'))) {
-  rmSync(filesDir, { recursive: true, force: true });
-  const t = performance.now();
-  const files = generateArchive(filesDir, N, 1000);
-  writeFileSync(join(filesDir, '.complete'), String(files.length));
-  console.log(
-    `generated ${files.length} files in ${((performance.now() - t) / 1000).toFixed(1)} s (not measured)`,
-  );
+const importFile = join(data, `import-${N}.json`);
+let importFigures: { seconds: number; peakRssMb: number; databaseMb: number };
+if (values.reuse && existsSync(dbPath) && existsSync(importFile)) {
+  importFigures = JSON.parse(readFileSync(importFile, 'utf8'));
+  console.log(`reusing ${dbPath}; its import: ${JSON.stringify(importFigures)}`);
+} else {
+  importFigures = await buildArchive();
+  writeFileSync(importFile, JSON.stringify(importFigures));
 }
 
-// 2. The bulk import, in its own process as a person would run it.
-for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) rmSync(f, { force: true });
-const importStart = performance.now();
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', join(here, 'paperboy-cli.ts'), 'ingest', filesDir],
-  {
-    env: { ...process.env, DATABASE_URL: `sqlite:${dbPath}` },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  },
-);
-let childErr = '';
-let childOut = '';
-child.stdout.on('data', (d) => {
-  childOut += d;
-});
-child.stderr.on('data', (d) => {
-  childErr += d;
-  process.stderr.write(d);
-});
-const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
-const importSeconds = (performance.now() - importStart) / 1000;
-if (code !== 0) throw new Error(`the import failed (${code}): ${childOut}${childErr}`);
-const importRssMb = Number(/peak-rss-kb (\d+)/.exec(childErr)?.[1] ?? Number.NaN) / 1024;
-const dbBytes = statSync(dbPath).size + (existsSync(`${dbPath}-wal`) ? statSync(`${dbPath}-wal`).size : 0);
-console.log(`\nbulk import: ${childOut.trim()}`);
-console.log(
-  `bulk import of ${N.toLocaleString('en')} papers: ${importSeconds.toFixed(1)} s (${Math.round(N / importSeconds).toLocaleString('en')} papers/s, node start-up included), peak RSS ${importRssMb.toFixed(0)} MB, database ${(dbBytes / 2 ** 20).toFixed(0)} MB`,
-);
+async function buildArchive() {
+  // 1. The archive as files of a thousand papers each (generated once, not measured).
+  if (!existsSync(join(filesDir, '.complete'))) {
+    rmSync(filesDir, { recursive: true, force: true });
+    const t = performance.now();
+    const files = generateArchive(filesDir, N, 1000);
+    writeFileSync(join(filesDir, '.complete'), String(files.length));
+    console.log(
+      `generated ${files.length} files in ${((performance.now() - t) / 1000).toFixed(1)} s (not measured)`,
+    );
+  }
+
+  // 2. The bulk import, in its own process as a person would run it.
+  for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) rmSync(f, { force: true });
+  const importStart = performance.now();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(here, 'paperboy-cli.ts'), 'ingest', filesDir],
+    {
+      env: { ...process.env, DATABASE_URL: `sqlite:${dbPath}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let childErr = '';
+  let childOut = '';
+  child.stdout.on('data', (d) => {
+    childOut += d;
+  });
+  child.stderr.on('data', (d) => {
+    childErr += d;
+    process.stderr.write(d);
+  });
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+  const importSeconds = (performance.now() - importStart) / 1000;
+  if (code !== 0) throw new Error(`the import failed (${code}): ${childOut}${childErr}`);
+  const importRssMb = Number(/peak-rss-kb (\d+)/.exec(childErr)?.[1] ?? Number.NaN) / 1024;
+  const dbBytes = statSync(dbPath).size + (existsSync(`${dbPath}-wal`) ? statSync(`${dbPath}-wal`).size : 0);
+  console.log(`\nbulk import: ${childOut.trim()}`);
+  console.log(
+    `bulk import of ${N.toLocaleString('en')} papers: ${importSeconds.toFixed(1)} s (${Math.round(N / importSeconds).toLocaleString('en')} papers/s, node start-up included), peak RSS ${importRssMb.toFixed(0)} MB, database ${(dbBytes / 2 ** 20).toFixed(0)} MB`,
+  );
+  return { seconds: importSeconds, peakRssMb: importRssMb, databaseMb: dbBytes / 2 ** 20 };
+}
 
 const store = SqliteStore.open(dbPath);
 const exact = SqliteStore.open(dbPath, { tier: { minMatches: Number.POSITIVE_INFINITY, perCombo: 0 } });
@@ -98,10 +113,13 @@ const raw = store.rawDatabase;
 
 // 3. The daily incremental ingest on the full archive: a day of new papers, then the same day again.
 const day = [...syntheticChunks(1000, 1000, 9001)][0] ?? [];
+// Ids no run has used yet on this archive (a reused archive holds the last run's day).
+let month = 2601;
+while (raw.prepare('SELECT 1 FROM papers WHERE id = ?').get(`${month}.90000`)) month++;
 const dayPapers = day.map((p, i) => ({
   ...p,
-  id: `2601.9${String(i).padStart(4, '0')}`,
-  arxivId: `2601.9${String(i).padStart(4, '0')}`,
+  id: `${month}.9${String(i).padStart(4, '0')}`,
+  arxivId: `${month}.9${String(i).padStart(4, '0')}`,
 }));
 let t0 = performance.now();
 const dayParsed = parseHfJson(asHfJson(dayPapers));
@@ -268,7 +286,7 @@ const figures = {
   papers: N,
   measuredAt: new Date().toISOString(),
   node: process.version,
-  import: { seconds: importSeconds, peakRssMb: importRssMb, databaseMb: dbBytes / 2 ** 20 },
+  import: importFigures,
   daily: { newMs: dailyNewMs, knownMs: dailyKnownMs },
   classes: classFigures,
   slack,
