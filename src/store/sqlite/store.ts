@@ -133,7 +133,11 @@ export class SqliteStore implements PaperStore {
     migrate(db);
     // A bulk import killed before it ended left its trigger dropped: restored here, so what anyone stores
     // from now on is indexed; the papers it stored unindexed are indexed by the next bulk import.
-    db.exec(INSERT_TRIGGERS);
+    const triggers = db
+      .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?)")
+      .get('papers_fts_insert', 'papers_title_insert') as { n: number };
+    // Checked first: opening beside a running bulk import must not wait for its write lock.
+    if (triggers.n < 2) db.exec(INSERT_TRIGGERS);
     return translateUnavailable(
       new SqliteStore(db, options.now ?? (() => new Date()), options.tier ?? DEFAULT_TIER),
       'sqlite',
