@@ -44,10 +44,11 @@ export interface BulkReport {
 }
 
 /**
- * Imports many files as one bulk import: files are read one at a time (memory stays flat however many there
- * are), each parsed and upserted like `paperboy ingest <file>`, with a progress bar on stderr. A file that
- * cannot be read or parsed is reported by name and the import goes on with the rest: one bad file never
- * costs the others, and a re-run after fixing it imports only what is missing (upserts are idempotent).
+ * Imports many files: read one at a time (memory stays flat however many there are), each parsed and
+ * upserted like `paperboy ingest <file>`, in batches that each commit in one transaction and are searchable
+ * from then on, with a progress bar on stderr. A file that cannot be read or parsed is reported by name and
+ * the import goes on with the rest: one bad file never costs the others, and a re-run after fixing it (or
+ * after a kill) imports only what is missing (upserts are idempotent).
  */
 export async function bulkIngest(
   store: PaperStore,
@@ -57,41 +58,27 @@ export async function bulkIngest(
 ): Promise<BulkReport> {
   const report: BulkReport = { files: 0, inserted: 0, updated: 0, unchanged: 0, skipped: 0, failed: [] };
   const bar = progressReporter(io.stderr, 'ingest', 'files');
-  const run = async () => {
-    for (const file of files) {
-      let parsed: ReturnType<typeof parseFeed>;
-      try {
-        parsed = parseFeed(await readInput(file), options.format, options);
-      } catch (e) {
-        report.failed.push({ file, reason: (e as Error).message });
-        bar.interrupt();
-        io.stderr.write(`${file}: not imported: ${(e as Error).message}\n`);
-        continue;
-      }
-      const r = await ingestPapers(store, parsed.papers, parsed.skipped, {
-        ...(options.feedDate ? { listedOn: options.feedDate } : {}),
-        batch: BULK_BATCH,
-      });
-      report.files++;
-      report.inserted += r.inserted;
-      report.updated += r.updated;
-      report.unchanged += r.unchanged;
-      report.skipped += r.skipped.length;
-      bar.update(report.files + report.failed.length, files.length);
+  for (const file of files) {
+    let parsed: ReturnType<typeof parseFeed>;
+    try {
+      parsed = parseFeed(await readInput(file), options.format, options);
+    } catch (e) {
+      report.failed.push({ file, reason: (e as Error).message });
+      bar.interrupt();
+      io.stderr.write(`${file}: not imported: ${(e as Error).message}\n`);
+      continue;
     }
-    bar.finish(report.files + report.failed.length, files.length);
-  };
-  if (!store.bulkImport) {
-    await run();
-    return report;
+    const r = await ingestPapers(store, parsed.papers, parsed.skipped, {
+      ...(options.feedDate ? { listedOn: options.feedDate } : {}),
+      batch: BULK_BATCH,
+    });
+    report.files++;
+    report.inserted += r.inserted;
+    report.updated += r.updated;
+    report.unchanged += r.unchanged;
+    report.skipped += r.skipped.length;
+    bar.update(report.files + report.failed.length, files.length);
   }
-  const index = progressReporter(io.stderr, 'index', 'papers');
-  let indexing = false;
-  await store.bulkImport(run, (done, total) => {
-    indexing = true;
-    index.update(done, total);
-    if (done >= total) index.finish(done, total);
-  });
-  if (indexing) index.interrupt();
+  bar.finish(report.files + report.failed.length, files.length);
   return report;
 }

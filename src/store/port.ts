@@ -250,13 +250,6 @@ export interface PaperStore extends DeliveryLedger, WatchStore {
    * from Hugging Face: that day then becomes every paper's feed day, replacing a wrong one.
    */
   upsertPapers(papers: readonly Paper[], options?: UpsertOptions): Promise<UpsertResult>;
-  /**
-   * Runs `run` (which upserts many batches) as one bulk import, where the store supports a faster path for
-   * that (SQLite: full-text indexing deferred to one pass at the end). Every upsert keeps its own guarantees;
-   * when `run` ends, or throws, all it stored is searchable. A killed import is completed by the next one.
-   * `progress` reports the final indexing pass. Absent: the caller just runs the upserts.
-   */
-  bulkImport?<T>(run: () => Promise<T>, progress?: (indexed: number, total: number) => void): Promise<T>;
   /** A paper by id or arXiv id (versionless); null when absent. */
   getPaper(id: string): Promise<StoredPaper | null>;
   /**

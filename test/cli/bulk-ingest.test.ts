@@ -60,7 +60,7 @@ async function contents(db: string) {
   }
 }
 
-describe('paperboy ingest <dir> (bulk import)', () => {
+describe('paperboy ingest <dir> (many files)', () => {
   it('builds the same archive as ingesting each file, and says how far it is on stderr', async () => {
     const { dir, files } = feedDir();
     for (const f of files) expect((await runCli(['ingest', f], envFor('one-by-one.db'))).code).toBe(0);
@@ -70,7 +70,6 @@ describe('paperboy ingest <dir> (bulk import)', () => {
     // Not a terminal here: plain progress lines, the last one complete.
     expect(bulk.stderr).toMatch(/^ingest: 1\/6 files/m);
     expect(bulk.stderr).toMatch(/^ingest: 6\/6 files \(100%\)/m);
-    expect(bulk.stderr).toMatch(/^index: \d+\/\d+ papers \(100%\)/m);
     const [a, b] = [await contents('one-by-one.db'), await contents('bulk.db')];
     expect(b).toEqual(a);
     expect(a.rows.length).toBeGreaterThan(200);
@@ -137,7 +136,7 @@ describe('paperboy ingest <dir> (bulk import)', () => {
         stdio: ['ignore', 'ignore', 'pipe'],
       },
     );
-    // Killed as soon as it reports a stored file: papers are in, the full-text index is not caught up.
+    // Killed as soon as it reports a stored file: some files are in, the rest not read yet.
     await new Promise<void>((resolve) => {
       child.stderr.on('data', (d: Buffer) => {
         if (/ingest: \d+\/14 files/.test(String(d))) {
@@ -150,15 +149,18 @@ describe('paperboy ingest <dir> (bulk import)', () => {
     await new Promise((resolve) => child.on('close', resolve));
     const between = SqliteStore.open(db);
     try {
-      // Consistent meanwhile: what is stored opens and is counted, and a paper ingested now is kept; papers
-      // above the import's mark (this one too) become searchable when the import is run again.
+      // Consistent meanwhile: every paper stored so far is in the full-text index (FTS5 checks it against
+      // the papers table), and a paper ingested now is searchable at once.
       expect(await between.countPapers()).toBeGreaterThan(0);
+      between.rawDatabase.prepare("INSERT INTO papers_fts(papers_fts, rank) VALUES ('integrity-check', 1)").run();
       const [extra] = [...syntheticChunks(1, 1, 77)][0] ?? [];
       if (!extra) throw new Error('no paper');
       await between.upsertPapers([
         { ...extra, id: '2601.77777', arxivId: '2601.77777', title: 'Qzzyx recovery paper' },
       ]);
       expect((await between.getPaper('2601.77777'))?.title).toBe('Qzzyx recovery paper');
+      const now = await searchPapers(between, 'qzzyx', { limit: 5, today: '2026-03-10' });
+      expect(now.ok && now.results[0]?.paper.id).toBe('2601.77777');
     } finally {
       await between.close();
     }
@@ -181,7 +183,8 @@ describe('paperboy ingest <dir> (bulk import)', () => {
       }
       const hit = await searchPapers(a, 'qzzyx', { limit: 5, today: '2026-03-10' });
       expect(hit.ok && hit.results[0]?.paper.id).toBe('2601.77777');
-      // Every stored paper is in the full-text index again.
+      // The full-text index holds exactly the stored papers (FTS5 checks it against the papers table).
+      a.rawDatabase.prepare("INSERT INTO papers_fts(papers_fts, rank) VALUES ('integrity-check', 1)").run();
       const indexed = (s: SqliteStore) =>
         (
           s.rawDatabase

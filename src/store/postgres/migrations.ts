@@ -292,11 +292,6 @@ CREATE TABLE replies (
 CREATE INDEX replies_thread ON replies(thread);
 `,
   },
-  {
-    version: 11,
-    name: 'bulk import (SQLite defers its full-text index; nothing to change here)',
-    sql: 'SELECT 1;',
-  },
 ];
 
 /** Inserts abbreviation rows given as a JSON array (`$1`) of AbbreviationRow, keyed by paper id. */

@@ -49,8 +49,7 @@ import {
 } from '../rows.ts';
 import { planUpsert } from '../upsert-plan.ts';
 import { toFtsMatch } from './fts-match.ts';
-import { SQLITE_MIGRATIONS, tierKey } from './migrations.ts';
-import { DEFAULT_TIER, type TierOptions, TierSearch } from './tier-search.ts';
+import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { isSqliteUnavailable } from './unavailable.ts';
 import { SqliteWatches } from './watches.ts';
 
@@ -72,22 +71,6 @@ const PAPER_COLUMNS = `papers.*, ${TEAM_VOTES}, ${TEAM_REPLIES}`;
  */
 const BM25 = 'bm25(papers_fts, 10.0, 1.0, 2.0, 3.0, 3.0, 3.0, 10.0)';
 
-/** The full-text insert triggers of migration 11, which a bulk import drops and restores. */
-const INSERT_TRIGGERS = `CREATE TRIGGER IF NOT EXISTS papers_fts_insert AFTER INSERT ON papers
-WHEN NOT EXISTS (SELECT 1 FROM fts_deferred WHERE new.rowid > after_rowid) BEGIN
-  INSERT INTO papers_fts(rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id)
-  VALUES (new.rowid, new.title, new.abstract, new.authors, new.keywords, new.org_name, new.org_id, new.arxiv_id);
-END;
-CREATE TRIGGER IF NOT EXISTS papers_title_insert AFTER INSERT ON papers
-WHEN NOT EXISTS (SELECT 1 FROM fts_deferred WHERE new.rowid > after_rowid) BEGIN
-  INSERT INTO papers_title(rowid, title) VALUES (${tierKey('new')}, new.title);
-END;`;
-
-/** Page cache during a bulk import, in KiB (negative: KiB to SQLite); the import's peak memory allows it. */
-const BULK_CACHE_KIB = -131072;
-/** Papers indexed per transaction when a bulk import catches its full-text index up. */
-const INDEX_SLICE = 50_000;
-
 export interface SqliteStoreOptions {
   /** How long a write waits for another process's lock before failing, in ms. */
   busyTimeoutMs?: number;
@@ -96,8 +79,6 @@ export interface SqliteStoreOptions {
    * for those here: the file lives on one host, so every process comparing the times reads the same clock.
    */
   now?: () => Date;
-  /** When search switches from exact ranking to the title tier; the measured defaults unless a test forces it. */
-  tier?: TierOptions;
 }
 
 /**
@@ -111,12 +92,9 @@ export class SqliteStore implements PaperStore {
   /** Watches and their delivery ledger (watches.ts), behind the methods below. */
   private readonly watches: SqliteWatches;
 
-  private readonly tier: TierSearch;
-
-  private constructor(db: Db, now: () => Date, tier: TierOptions) {
+  private constructor(db: Db, now: () => Date) {
     this.db = db;
     this.now = now;
-    this.tier = new TierSearch(db, tier);
     this.watches = new SqliteWatches({ db, now, stmt: (sql) => this.stmt(sql), paperColumns: PAPER_COLUMNS });
   }
 
@@ -131,15 +109,8 @@ export class SqliteStore implements PaperStore {
     db.pragma('cache_size = -32768');
     db.pragma('foreign_keys = ON');
     migrate(db);
-    // A bulk import killed before it ended left its trigger dropped: restored here, so what anyone stores
-    // from now on is indexed; the papers it stored unindexed are indexed by the next bulk import.
-    const triggers = db
-      .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?)")
-      .get('papers_fts_insert', 'papers_title_insert') as { n: number };
-    // Checked first: opening beside a running bulk import must not wait for its write lock.
-    if (triggers.n < 2) db.exec(INSERT_TRIGGERS);
     return translateUnavailable(
-      new SqliteStore(db, options.now ?? (() => new Date()), options.tier ?? DEFAULT_TIER),
+      new SqliteStore(db, options.now ?? (() => new Date())),
       'sqlite',
       isSqliteUnavailable,
     );
@@ -216,85 +187,6 @@ export class SqliteStore implements PaperStore {
     return run.immediate();
   }
 
-  async bulkImport<T>(
-    run: () => Promise<T>,
-    progress?: (indexed: number, total: number) => void,
-  ): Promise<T> {
-    this.catchUpIndex(progress);
-    const saved = {
-      cache_size: this.db.pragma('cache_size', { simple: true }),
-      wal_autocheckpoint: this.db.pragma('wal_autocheckpoint', { simple: true }),
-    };
-    // A bigger page cache and rarer checkpoints while the archive grows by many batches; restored after.
-    this.db.pragma(`cache_size = ${BULK_CACHE_KIB}`);
-    this.db.pragma('wal_autocheckpoint = 20000');
-    // The mark and the insert trigger's removal commit together. Even the trigger's WHEN test costs about
-    // as much as the insert itself; update and delete triggers stay, so text changed meanwhile by anyone
-    // is re-indexed as usual (rows above the mark are indexed by the catch-up, whoever inserted them).
-    this.db
-      .transaction(() => {
-        this.db
-          .prepare(
-            'INSERT OR IGNORE INTO fts_deferred (only_row, after_rowid) SELECT 1, COALESCE(MAX(rowid), 0) FROM papers',
-          )
-          .run();
-        this.db.exec('DROP TRIGGER IF EXISTS papers_fts_insert; DROP TRIGGER IF EXISTS papers_title_insert');
-      })
-      .immediate();
-    this.statements.clear(); // prepared statements are invalidated by the schema change
-    try {
-      return await run();
-    } finally {
-      // Also after a failed import: what was stored is indexed, so the archive is whole either way.
-      try {
-        this.catchUpIndex(progress);
-      } finally {
-        for (const [k, v] of Object.entries(saved)) this.db.pragma(`${k} = ${v}`);
-        this.db.pragma('wal_checkpoint(TRUNCATE)');
-      }
-    }
-  }
-
-  /**
-   * Indexes the papers a bulk import stored without indexing (all of them above the mark), a slice of rowids
-   * per transaction that also moves the mark, so a kill loses at most one slice of work; then drops the mark.
-   */
-  private catchUpIndex(progress?: (indexed: number, total: number) => void): void {
-    const mark = () =>
-      (this.stmt('SELECT after_rowid AS a FROM fts_deferred').get() as { a: number } | undefined)?.a;
-    const start = mark();
-    if (start === undefined) return;
-    const top = () => (this.stmt('SELECT COALESCE(MAX(rowid), 0) AS m FROM papers').get() as { m: number }).m;
-    const total = Math.max(0, top() - start);
-    const index = this.stmt(
-      `INSERT INTO papers_fts(rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id)
-       SELECT rowid, title, abstract, authors, keywords, org_name, org_id, arxiv_id FROM papers
-       WHERE rowid > ? AND rowid <= ?`,
-    );
-    const tier = this.stmt(
-      `INSERT INTO papers_title(rowid, title) SELECT ${tierKey('papers')}, title FROM papers
-       WHERE rowid > ? AND rowid <= ?`,
-    );
-    const step = this.db.transaction((): boolean => {
-      const from = mark();
-      if (from === undefined) return false;
-      const last = top();
-      if (from >= last) {
-        this.stmt('DELETE FROM fts_deferred').run();
-        this.db.exec(INSERT_TRIGGERS);
-        return false;
-      }
-      const to = Math.min(last, from + INDEX_SLICE);
-      index.run(from, to);
-      tier.run(from, to);
-      this.stmt('UPDATE fts_deferred SET after_rowid = ?').run(to);
-      progress?.(to - start, total);
-      return true;
-    });
-    while (step.immediate()) {}
-    this.statements.clear();
-  }
-
   async getPaper(id: string): Promise<StoredPaper | null> {
     const key = normalizeArxivId(id) ?? id;
     const row = this.stmt(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id = ? OR arxiv_id = ?`).get(key, key);
@@ -304,12 +196,9 @@ export class SqliteStore implements PaperStore {
   async search(query: SearchQuery, limit: number): Promise<SearchHit[]> {
     // Rank on the FTS table alone first: paper rows and vote counts are read only for the top `limit`,
     // never for every match of a common term.
-    // A query matching many papers takes the title tier (tier-search.ts); the rest are ranked exactly.
-    const ranked =
-      this.tier.search(query, limit) ??
-      (this.stmt(
-        `SELECT rowid, -${BM25} AS relevance FROM papers_fts WHERE papers_fts MATCH ? ORDER BY ${BM25} LIMIT ?`,
-      ).all(toFtsMatch(query), limit) as { rowid: number; relevance: number }[]);
+    const ranked = this.stmt(
+      `SELECT rowid, -${BM25} AS relevance FROM papers_fts WHERE papers_fts MATCH ? ORDER BY ${BM25} LIMIT ?`,
+    ).all(toFtsMatch(query), limit) as { rowid: number; relevance: number }[];
     if (ranked.length === 0) return [];
     const ids = JSON.stringify(ranked.map((r) => r.rowid));
     const rows = this.stmt(
