@@ -14,8 +14,8 @@ function worst(classes: Record<string, { p50: number; p99: number }>): { p50: nu
 }
 
 /**
- * Draws search p50/p99 (the slowest query class at each size) against archive size, for paperboy on SQLite,
- * FTS5's exact floor, and PostgreSQL when bench/results/postgres-scale.json exists; writes
+ * Draws search p50/p99 (the slowest query class at each size) against archive size, for paperboy on SQLite
+ * (sizes measured on the exact path), FTS5's exact floor (every size), and PostgreSQL when bench/results/postgres-scale.json exists; writes
  * search-scale.svg beside the figures and returns a line saying what it drew.
  */
 export function drawScaleChart(results: string): string {
@@ -25,6 +25,7 @@ export function drawScaleChart(results: string): string {
       (f) =>
         JSON.parse(readFileSync(join(results, f), 'utf8')) as {
           papers: number;
+          search?: 'exact';
           classes: Record<string, { p50: number; p99: number; floorP50: number; floorP99: number }>;
         },
     )
@@ -33,7 +34,10 @@ export function drawScaleChart(results: string): string {
     {
       name: 'paperboy (SQLite)',
       color: '#1f77b4',
-      points: sqlite.map((r) => ({ papers: r.papers, ...worst(r.classes) })),
+      // Only sizes measured on the exact path: older files hold the withdrawn title tier's figures.
+      points: sqlite
+        .filter((r) => r.search === 'exact')
+        .map((r) => ({ papers: r.papers, ...worst(r.classes) })),
     },
     {
       name: 'exact FTS5 floor',
@@ -127,5 +131,6 @@ export function drawScaleChart(results: string): string {
     '</svg>',
   );
   writeFileSync(join(results, 'search-scale.svg'), `${out.join('\n')}\n`);
-  return `chart: ${join(results, 'search-scale.svg')} (${sqlite.map((r) => r.papers.toLocaleString('en')).join(', ')} papers; ${pgNote})`;
+  const exact = sqlite.filter((r) => r.search === 'exact').map((r) => r.papers.toLocaleString('en'));
+  return `chart: ${join(results, 'search-scale.svg')} (floor at ${sqlite.map((r) => r.papers.toLocaleString('en')).join(', ')} papers; paperboy SQLite at ${exact.join(', ') || 'none'}; ${pgNote})`;
 }
