@@ -152,7 +152,9 @@ describe('paperboy ingest <dir> (many files)', () => {
       // Consistent meanwhile: every paper stored so far is in the full-text index (FTS5 checks it against
       // the papers table), and a paper ingested now is searchable at once.
       expect(await between.countPapers()).toBeGreaterThan(0);
-      between.rawDatabase.prepare("INSERT INTO papers_fts(papers_fts, rank) VALUES ('integrity-check', 1)").run();
+      between.rawDatabase
+        .prepare("INSERT INTO papers_fts(papers_fts, rank) VALUES ('integrity-check', 1)")
+        .run();
       const [extra] = [...syntheticChunks(1, 1, 77)][0] ?? [];
       if (!extra) throw new Error('no paper');
       await between.upsertPapers([
