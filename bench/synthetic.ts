@@ -30,13 +30,23 @@ export function realPapers(): Paper[] {
 
 /**
  * Builds `n` papers by recombining real sentences and title fragments. Words keep their real-world
- * frequencies roughly: topic words stay rare, "model" and "language" stay common.
+ * frequencies roughly: topic words stay rare, "model" and "language" stay common (a few words reach
+ * 20-40% of papers, then a long tail; `bench/generate.ts` prints the spread).
  */
 export function syntheticPapers(n: number, seed = 42): Paper[] {
   return [...syntheticChunks(n, n, seed)].flat();
 }
 
-/** The same papers as {@link syntheticPapers}, `size` at a time, so a large archive never sits in memory. */
+/** The first day of the synthetic archive; papers spread over eight years from here, more each year. */
+const START = Date.parse('2018-01-01T00:00:00Z');
+const DAYS = 8 * 365;
+
+/**
+ * The same papers as {@link syntheticPapers}, `size` at a time, so a large archive never sits in memory.
+ * Dates spread over eight years with the field's growth (later years hold more papers); Hugging Face
+ * upvotes are heavy-tailed (most papers have none or a few, a handful thousands); arXiv ids follow the
+ * paper's month, as real ones do.
+ */
 export function* syntheticChunks(n: number, size: number, seed = 42): Generator<Paper[]> {
   const real = realPapers();
   const sentences = real.flatMap((p) => p.abstract.split(/(?<=\.)\s+/).filter((s) => s.length > 30));
@@ -44,15 +54,23 @@ export function* syntheticChunks(n: number, size: number, seed = 42): Generator<
   const authors = [...new Set(real.flatMap((p) => p.authors))];
   const random = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
-  const start = Date.parse('2023-05-01T00:00:00Z');
+  const perMonth = new Map<string, number>();
   let papers: Paper[] = [];
   for (let i = 0; i < n; i++) {
-    const month = 2300 + Math.floor(i / 20000);
-    const arxivId = `${month}.${String(i % 100000).padStart(5, '0')}`;
     const abstract = Array.from({ length: 4 + Math.floor(random() * 4) }, () => pick(sentences)).join(' ');
     const title = `${pick(titleParts)}: ${pick(titleParts)}`;
     const authorList = Array.from({ length: 1 + Math.floor(random() * 6) }, () => pick(authors));
-    const day = new Date(start + Math.floor(random() * 900) * 86_400_000).toISOString().slice(0, 10);
+    // sqrt: the density of days grows linearly, so the last year holds about twice the first's share.
+    const day = new Date(START + Math.floor(Math.sqrt(random()) * DAYS) * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    const month = `${day.slice(2, 4)}${day.slice(5, 7)}`;
+    const k = (perMonth.get(month) ?? 0) + 1;
+    perMonth.set(month, k);
+    const arxivId = `${month}.${String(k).padStart(5, '0')}`;
+    // Pareto-tailed upvotes (shape 1.1): 45% of papers none, median a few, the top 0.1% over a thousand.
+    const u = random();
+    const upvotes = u < 0.45 ? 0 : Math.min(20_000, Math.floor(1 / (1 - random()) ** (1 / 1.1)) - 1);
     papers.push({
       id: arxivId,
       arxivId,
@@ -63,7 +81,7 @@ export function* syntheticChunks(n: number, size: number, seed = 42): Generator<
       organization: null,
       publishedAt: day,
       feedDate: day,
-      upvotes: Math.floor(random() ** 3 * 300),
+      upvotes,
       comments: null,
     });
     if (papers.length === size) {

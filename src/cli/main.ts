@@ -33,6 +33,7 @@ Usage:
   paperboy parse <file|url> [--format hf-json|hf-text|arxiv-atom] [--as-of YYYY-MM-DD]
                 [--feed-date YYYY-MM-DD]
   paperboy ingest <file|url> [--format ...] [--as-of YYYY-MM-DD] [--feed-date YYYY-MM-DD]
+  paperboy ingest <file|dir>... [--format ...] [--as-of YYYY-MM-DD]   (many files, progress on stderr)
   paperboy fetch [--date YYYY-MM-DD | --since YYYY-MM-DD]
   paperboy search "<query>" [--limit N] [--json] [--explain]
   paperboy export [list | top week|month|all | <query>] [--format bibtex|csv|markdown] [--out file]

@@ -177,9 +177,13 @@ export class SqliteStore implements PaperStore {
       for (const a of abbreviationRows(learned)) learn.run(a.paper_id, a.short, a.long_key, a.long);
       // The spelling vocabulary counts a paper's words once, when it arrives; changed text adds new words.
       const count = this.stmt(
-        'INSERT INTO words (word, papers) VALUES (?, 1) ON CONFLICT(word) DO UPDATE SET papers = papers + 1',
+        'INSERT INTO words (word, papers) VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET papers = papers + ?',
       );
-      for (const p of plan.inserts) for (const w of vocabularyWords(p)) count.run(w);
+      // Counted here first: one statement per distinct word of the batch, not one per word of each paper.
+      const counts = new Map<string, number>();
+      for (const p of plan.inserts)
+        for (const w of vocabularyWords(p)) counts.set(w, (counts.get(w) ?? 0) + 1);
+      for (const [w, n] of counts) count.run(w, n, n);
       const add = this.stmt('INSERT INTO words (word, papers) VALUES (?, 1) ON CONFLICT(word) DO NOTHING');
       for (const u of plan.updates) if (u.textChanged) for (const w of vocabularyWords(u.paper)) add.run(w);
       for (const r of plan.renames) {

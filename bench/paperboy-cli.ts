@@ -1,0 +1,8 @@
+/**
+ * `paperboy` from the sources, for benchmarks that time a command in its own process; prints the process's
+ * peak RSS on stderr as `peak-rss-kb N` when it ends.
+ */
+import { main } from '../src/cli/main.ts';
+
+process.exitCode = await main(process.argv.slice(2));
+process.stderr.write(`peak-rss-kb ${process.resourceUsage().maxRSS}\n`);
