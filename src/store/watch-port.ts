@@ -31,6 +31,19 @@ export interface WatcherSettings {
   updatedAt: string;
 }
 
+/** The settings one change sets, each field on its own; the fields left out keep what is stored. */
+export type WatcherPatch = Partial<Omit<WatcherSettings, 'owner' | 'updatedAt'>>;
+
+/** A person's delivery settings before they change any: instant, not paused. */
+export const WATCHER_DEFAULTS: Readonly<Omit<WatcherSettings, 'owner' | 'updatedAt'>> = {
+  mode: 'instant',
+  time: '09:00',
+  timezone: 'UTC',
+  paused: false,
+  pausedReason: null,
+  dmChannel: null,
+};
+
 /** A paper new to the archive, with its place in insertion order (the watch cursor counts these). */
 export interface NewPaper {
   seq: number;
@@ -78,8 +91,14 @@ export interface WatchStore {
   /** Every watch whose owner is not paused: what new papers are matched against. */
   activeWatches(): Promise<Watch[]>;
   getWatcher(owner: UserRef): Promise<WatcherSettings | null>;
-  /** Saves a person's delivery settings (upsert). */
+  /** Saves a person's delivery settings whole (upsert): every field, whatever was stored. */
   saveWatcher(settings: WatcherSettings): Promise<void>;
+  /**
+   * Sets only the fields in `patch` (and `updatedAt` to `at`) in one statement; the others keep what is
+   * stored, or the defaults for a person without settings. A change of other fields made meanwhile (by a
+   * command, another instance) survives. Returns the settings as saved.
+   */
+  updateWatcher(owner: UserRef, patch: WatcherPatch, at: string): Promise<WatcherSettings>;
   /** How many papers a query would find in the whole archive (the store's full-text match). */
   countMatching(query: SearchQuery): Promise<number>;
 

@@ -99,12 +99,12 @@ async function send(
   const outcome = await platform.postDirect(owner, reply, options);
   if (!outcome.sent) {
     await store.finishWatchDelivery(delivery.id, { state: 'undeliverable', note: outcome.unreachable });
-    await store.saveWatcher({
-      ...settings,
-      paused: true,
-      pausedReason: outcome.unreachable,
-      updatedAt: deps.now().toISOString(),
-    });
+    // Only the pause: a mode or time the person set while the DM was being tried stays as they set it.
+    await store.updateWatcher(
+      owner,
+      { paused: true, pausedReason: outcome.unreachable },
+      deps.now().toISOString(),
+    );
     logger.warn(
       { owner, reason: outcome.unreachable, papers: matched.length },
       'cannot send this person a direct message; their watches are paused until they run /papers watch resume',
@@ -121,7 +121,7 @@ async function send(
     await store.recordPost({ ...r, channel: outcome.channel, kind: 'watch', postedBy: null, postedAt });
   await store.finishWatchDelivery(delivery.id, { state: 'sent', message: outcome.message });
   if (settings.dmChannel !== outcome.channel)
-    await store.saveWatcher({ ...settings, dmChannel: outcome.channel, updatedAt: postedAt });
+    await store.updateWatcher(owner, { dmChannel: outcome.channel }, postedAt);
   logger.info(
     { owner, delivery: delivery.id, papers: matched.length, resumed: delivery.resumed },
     'watch matches sent',

@@ -63,6 +63,72 @@ export function watchStoreContract(name: string, open: () => Promise<StoreUnderT
       expect((await store.activeWatches()).length).toBe(1);
     });
 
+    it('updates only the given settings, so a change of other fields made meanwhile survives', async () => {
+      const settings = {
+        owner: ANN,
+        mode: 'instant' as const,
+        time: '09:00',
+        timezone: 'UTC',
+        paused: false,
+        pausedReason: null,
+        dmChannel: null,
+        updatedAt: '2026-01-05T08:00:00.000Z',
+      };
+      await store.saveWatcher(settings);
+      const other = await sut.reopen();
+      try {
+        // The person sets a daily digest while a delivery (here: another connection) records the DM channel
+        // and then pauses them, each knowing only the settings it read before.
+        await store.updateWatcher(
+          ANN,
+          { mode: 'daily', time: '08:00', timezone: 'Europe/Berlin' },
+          '2026-01-05T08:01:00.000Z',
+        );
+        await other.updateWatcher(ANN, { dmChannel: 'slack:D1' }, '2026-01-05T08:02:00.000Z');
+        const paused = await other.updateWatcher(
+          ANN,
+          { paused: true, pausedReason: 'user_disabled' },
+          '2026-01-05T08:03:00.000Z',
+        );
+        const expected = {
+          owner: ANN,
+          mode: 'daily',
+          time: '08:00',
+          timezone: 'Europe/Berlin',
+          paused: true,
+          pausedReason: 'user_disabled',
+          dmChannel: 'slack:D1',
+          updatedAt: '2026-01-05T08:03:00.000Z',
+        };
+        expect(paused).toEqual(expected);
+        expect(await store.getWatcher(ANN)).toEqual(expected);
+        // Resuming clears the pause and nothing else.
+        await store.updateWatcher(ANN, { paused: false, pausedReason: null }, '2026-01-05T08:04:00.000Z');
+        expect(await other.getWatcher(ANN)).toMatchObject({
+          mode: 'daily',
+          time: '08:00',
+          dmChannel: 'slack:D1',
+          paused: false,
+          pausedReason: null,
+        });
+        // A person without settings gets the defaults with the patch.
+        expect(await store.updateWatcher(BOB, { dmChannel: 'slack:D2' }, '2026-01-05T09:00:00.000Z')).toEqual(
+          {
+            owner: BOB,
+            mode: 'instant',
+            time: '09:00',
+            timezone: 'UTC',
+            paused: false,
+            pausedReason: null,
+            dmChannel: 'slack:D2',
+            updatedAt: '2026-01-05T09:00:00.000Z',
+          },
+        );
+      } finally {
+        await other.close();
+      }
+    });
+
     it('counts the papers a query matches in the archive', async () => {
       await store.upsertPapers([
         paper({ arxivId: '2501.00001', title: 'Diffusion models for video' }),

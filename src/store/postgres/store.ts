@@ -830,6 +830,7 @@ export class PostgresStore implements PaperStore {
   activeWatches: WatchStore['activeWatches'] = () => this.watches.activeWatches();
   getWatcher: WatchStore['getWatcher'] = (...a) => this.watches.getWatcher(...a);
   saveWatcher: WatchStore['saveWatcher'] = (...a) => this.watches.saveWatcher(...a);
+  updateWatcher: WatchStore['updateWatcher'] = (...a) => this.watches.updateWatcher(...a);
   countMatching: WatchStore['countMatching'] = (...a) => this.watches.countMatching(...a);
   watchCursor: WatchStore['watchCursor'] = () => this.watches.watchCursor();
   papersAfter: WatchStore['papersAfter'] = (...a) => this.watches.papersAfter(...a);

@@ -6,6 +6,7 @@ import type {
   NewPaper,
   Watch,
   WatchDelivery,
+  WatcherPatch,
   WatcherSettings,
   WatchMatch,
   WatchStore,
@@ -18,6 +19,7 @@ import {
   toDelivery,
   type WatcherRow,
   type WatchRow,
+  watcherPatch,
 } from '../watch-rows.ts';
 import { inTransaction, type Queryable } from './pool.ts';
 import { toTsQuery } from './tsquery.ts';
@@ -113,6 +115,18 @@ export class PostgresWatches implements WatchStore {
          dm_channel = excluded.dm_channel, updated_at = excluded.updated_at`,
       [s.owner, s.mode, s.time, s.timezone, s.paused, s.pausedReason, s.dmChannel, s.updatedAt],
     );
+  }
+
+  async updateWatcher(owner: string, patch: WatcherPatch, at: string): Promise<WatcherSettings> {
+    const { row: s, columns } = watcherPatch(owner, patch, at);
+    const set = columns.map((c) => `${c} = excluded.${c}`).join(', ');
+    const r = await this.#d.pool.query<WatcherRow>(
+      `INSERT INTO watchers (owner, mode, time, timezone, paused, paused_reason, dm_channel, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (owner) DO UPDATE SET ${set} RETURNING *`,
+      [s.owner, s.mode, s.time, s.timezone, s.paused, s.pausedReason, s.dmChannel, s.updatedAt],
+    );
+    return rowToWatcher(r.rows[0]!);
   }
 
   async countMatching(query: SearchQuery): Promise<number> {

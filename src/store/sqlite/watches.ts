@@ -5,6 +5,7 @@ import type {
   NewPaper,
   Watch,
   WatchDelivery,
+  WatcherPatch,
   WatcherSettings,
   WatchMatch,
   WatchStore,
@@ -17,6 +18,7 @@ import {
   toDelivery,
   type WatcherRow,
   type WatchRow,
+  watcherPatch,
 } from '../watch-rows.ts';
 import { toFtsMatch } from './fts-match.ts';
 
@@ -105,6 +107,19 @@ export class SqliteWatches implements WatchStore {
            dm_channel = excluded.dm_channel, updated_at = excluded.updated_at`,
       )
       .run({ ...s, paused: s.paused ? 1 : 0 });
+  }
+
+  async updateWatcher(owner: string, patch: WatcherPatch, at: string): Promise<WatcherSettings> {
+    const { row, columns } = watcherPatch(owner, patch, at);
+    const set = columns.map((c) => `${c} = excluded.${c}`).join(', ');
+    const saved = this.#d
+      .stmt(
+        `INSERT INTO watchers (owner, mode, time, timezone, paused, paused_reason, dm_channel, updated_at)
+         VALUES (@owner, @mode, @time, @timezone, @paused, @pausedReason, @dmChannel, @updatedAt)
+         ON CONFLICT(owner) DO UPDATE SET ${set} RETURNING *`,
+      )
+      .get({ ...row, paused: row.paused ? 1 : 0 }) as WatcherRow;
+    return rowToWatcher(saved);
   }
 
   async countMatching(query: SearchQuery): Promise<number> {
