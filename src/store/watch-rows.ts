@@ -36,6 +36,8 @@ export interface DeliveryRow {
   planned_at: string;
   local_date: string | null;
   message: string | null;
+  attempts: number | string;
+  retry_at: string | null;
 }
 
 export interface MatchItemRow {
@@ -69,6 +71,8 @@ export function toDelivery(r: DeliveryRow, items: readonly MatchItemRow[], resum
     plannedAt: r.planned_at,
     localDate: r.local_date,
     resumed,
+    attempts: Number(r.attempts),
+    retryAt: r.retry_at,
     items: items.map((i) => ({ paperId: i.paper_id, watchId: Number(i.watch_id), query: i.query })),
   };
 }

@@ -215,6 +215,33 @@ export function watchStoreContract(name: string, open: () => Promise<StoreUnderT
       expect(await store.claimWatchDelivery(ANN, 'run-2', 30_000, { key: 'k4', localDate: null })).toBeNull();
     });
 
+    it('holds a delivery whose try failed until its next try, then lets any run resume it, and gives it up', async () => {
+      const from = await store.watchCursor();
+      await store.recordWatchMatches(from, from + 1, [{ owner: ANN, paperId: 'p1', watchId: 1, query: 'a' }]);
+      const first = await store.claimWatchDelivery(ANN, 'run-1', 30_000, { key: 'k1', localDate: null });
+      expect(first).toMatchObject({ attempts: 0, retryAt: null });
+      expect(await store.recordWatchDeliveryFailure(first!.id, 'run-2', 'not mine', 60_000)).toBe(false);
+      expect(await store.recordWatchDeliveryFailure(first!.id, 'run-1', 'HTTP 500', 60_000)).toBe(true);
+      expect(await store.getWatchDelivery(first!.id)).toMatchObject({ state: 'claimed', attempts: 1 });
+      expect(await store.ownersToDeliver()).toEqual([]);
+      // Matches arriving meanwhile wait behind it: no second delivery, for the run that failed or another.
+      await store.recordWatchMatches(from + 1, from + 2, [
+        { owner: ANN, paperId: 'p2', watchId: 1, query: 'a' },
+      ]);
+      expect(await store.claimWatchDelivery(ANN, 'run-1', 30_000, { key: 'k2', localDate: null })).toBeNull();
+      await sut.elapse(50_000);
+      expect(await store.claimWatchDelivery(ANN, 'run-2', 30_000, { key: 'k2', localDate: null })).toBeNull();
+      await sut.elapse(11_000);
+      const again = await store.claimWatchDelivery(ANN, 'run-2', 30_000, { key: 'k2', localDate: null });
+      expect(again).toMatchObject({ id: first!.id, key: 'k1', resumed: true, attempts: 1, retryAt: null });
+      expect(again?.items.map((i) => i.paperId)).toEqual(['p1']);
+      expect(await store.recordWatchDeliveryFailure(first!.id, 'run-2', 'HTTP 503', null)).toBe(true);
+      expect(await store.getWatchDelivery(first!.id)).toMatchObject({ state: 'undeliverable', attempts: 2 });
+      // Given up: the next delivery carries only what matched after it.
+      const next = await store.claimWatchDelivery(ANN, 'run-2', 30_000, { key: 'k3', localDate: null });
+      expect(next?.items.map((i) => i.paperId)).toEqual(['p2']);
+    });
+
     it('plans at most one daily digest per person and local date', async () => {
       const from = await store.watchCursor();
       await store.recordWatchMatches(from, from + 1, [{ owner: ANN, paperId: 'p1', watchId: 1, query: 'a' }]);

@@ -670,6 +670,8 @@ export class SqliteStore implements PaperStore {
   claimWatchDelivery: WatchStore['claimWatchDelivery'] = (...a) => this.watches.claimWatchDelivery(...a);
   renewWatchDelivery: WatchStore['renewWatchDelivery'] = (...a) => this.watches.renewWatchDelivery(...a);
   finishWatchDelivery: WatchStore['finishWatchDelivery'] = (...a) => this.watches.finishWatchDelivery(...a);
+  recordWatchDeliveryFailure: WatchStore['recordWatchDeliveryFailure'] = (...a) =>
+    this.watches.recordWatchDeliveryFailure(...a);
   getWatchDelivery: WatchStore['getWatchDelivery'] = (...a) => this.watches.getWatchDelivery(...a);
 
   // Reading lists: see ReadingListStore (src/store/reading-list-port.ts) and SqliteReadingList.
