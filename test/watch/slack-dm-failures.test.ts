@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.ts';
+import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { Watcher } from '../../src/watch/watcher.ts';
 import { type SlackHarness, startSlackHarness } from '../adapters/slack/harness.ts';
 import { paper } from '../contract/store.contract.ts';
@@ -18,7 +19,7 @@ const FAILED_TRY = Array.from({ length: 4 }, () => ({
  * adapter against the fake Web API, the real watcher and SQLite ledger, on a clock the test moves. No
  * waiting: each try happens at an explicit tick, and the ledger decides whether a tick may try.
  */
-describe('watch DMs that fail', () => {
+describe('watch DMs on Slack that fail, or meet a settings change', () => {
   let h: SlackHarness;
   let clock: { now: Date };
   let lines: string[];
@@ -124,6 +125,30 @@ describe('watch DMs that fail', () => {
     expect((await watcher.tick()).deliveries.get(ALICE)).toBe('undeliverable');
     expect(await aliceDelivery()).toMatchObject({ state: 'undeliverable', attempts: 2 });
     expect(logged(40)).toHaveLength(1);
+  });
+
+  it('keeps a daily mode the person set on another instance while their DM was being sent', async () => {
+    const other = SqliteStore.open(h.dbPath, { now });
+    try {
+      // The other instance saves the change in the moment between Slack keeping the DM and answering.
+      h.api.afterPost = () => {
+        void other.updateWatcher(
+          ALICE,
+          { mode: 'daily', time: '08:00', timezone: 'Europe/Berlin' },
+          clock.now.toISOString(),
+        );
+      };
+      expect((await watcher.tick()).deliveries.get(ALICE)).toBe('sent');
+      expect(await h.store.getWatcher(ALICE)).toMatchObject({
+        mode: 'daily',
+        time: '08:00',
+        timezone: 'Europe/Berlin',
+        dmChannel: `slack:${directChannelOf('U0ALICE')}`,
+      });
+    } finally {
+      h.api.afterPost = null;
+      await other.close();
+    }
   });
 
   /** The delivery planned for Alice's first paper: the first in a fresh archive's ledger. */
