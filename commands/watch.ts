@@ -108,17 +108,16 @@ async function remove(ctx: CommandContext, value: string): Promise<Reply> {
 }
 
 async function pause(ctx: CommandContext, paused: boolean): Promise<Reply> {
-  const settings = await settingsOf(ctx);
-  await ctx.store.saveWatcher({
-    ...settings,
-    paused,
-    pausedReason: null,
-    updatedAt: ctx.now().toISOString(),
-  });
+  // Only the pause is set: the mode, time and DM channel stay as stored, whatever changed them meanwhile.
+  const saved = await ctx.store.updateWatcher(
+    ctx.user,
+    { paused, pausedReason: null },
+    ctx.now().toISOString(),
+  );
   return say(
     paused
       ? 'Your watches are paused: papers arriving meanwhile are not sent, now or later. /papers watch resume turns them back on.'
-      : `Your watches are on again: ${describeMode({ ...settings, paused: false })}.`,
+      : `Your watches are on again: ${describeMode(saved)}.`,
   );
 }
 
@@ -137,14 +136,16 @@ async function mode(ctx: CommandContext, value: string): Promise<Reply> {
       `"${echo(timezone)}" is not a time zone I know; use an IANA name such as Europe/Berlin or America/New_York.`,
     );
   const daily = m[1]!.toLowerCase() === 'daily';
-  const saved: WatcherSettings = {
-    ...settings,
-    mode: daily ? 'daily' : 'instant',
-    time: daily && m[2] ? `${String(hour).padStart(2, '0')}:${m[3]}` : settings.time,
-    timezone,
-    updatedAt: ctx.now().toISOString(),
-  };
-  await ctx.store.saveWatcher(saved);
+  // Only what was given is set: a pause (or the bot's) and the DM channel stay as stored.
+  const saved = await ctx.store.updateWatcher(
+    ctx.user,
+    {
+      mode: daily ? 'daily' : 'instant',
+      ...(daily && m[2] ? { time: `${String(hour).padStart(2, '0')}:${m[3]}` } : {}),
+      ...(m[4] ? { timezone } : {}),
+    },
+    ctx.now().toISOString(),
+  );
   return say(`Saved: your watches now send ${describeMode(saved)}.`);
 }
 

@@ -31,6 +31,19 @@ export interface WatcherSettings {
   updatedAt: string;
 }
 
+/** The settings one change sets, each field on its own; the fields left out keep what is stored. */
+export type WatcherPatch = Partial<Omit<WatcherSettings, 'owner' | 'updatedAt'>>;
+
+/** A person's delivery settings before they change any: instant, not paused. */
+export const WATCHER_DEFAULTS: Readonly<Omit<WatcherSettings, 'owner' | 'updatedAt'>> = {
+  mode: 'instant',
+  time: '09:00',
+  timezone: 'UTC',
+  paused: false,
+  pausedReason: null,
+  dmChannel: null,
+};
+
 /** A paper new to the archive, with its place in insertion order (the watch cursor counts these). */
 export interface NewPaper {
   seq: number;
@@ -55,8 +68,12 @@ export interface WatchDelivery {
   plannedAt: string;
   /** The daily digest's local date, or null for an instant delivery. */
   localDate: string | null;
-  /** Whether this claim took over a delivery another run planned and did not finish. */
+  /** Whether this claim took over a delivery a run planned and did not finish (or whose DM failed). */
   resumed: boolean;
+  /** Failed tries to send it so far (see recordWatchDeliveryFailure). */
+  attempts: number;
+  /** After a failed try: when the next may start (store clock, ISO); null otherwise. */
+  retryAt: string | null;
   /** Its matches, in the order they were matched. */
   items: Omit<WatchMatch, 'owner'>[];
 }
@@ -78,8 +95,14 @@ export interface WatchStore {
   /** Every watch whose owner is not paused: what new papers are matched against. */
   activeWatches(): Promise<Watch[]>;
   getWatcher(owner: UserRef): Promise<WatcherSettings | null>;
-  /** Saves a person's delivery settings (upsert). */
+  /** Saves a person's delivery settings whole (upsert): every field, whatever was stored. */
   saveWatcher(settings: WatcherSettings): Promise<void>;
+  /**
+   * Sets only the fields in `patch` (and `updatedAt` to `at`) in one statement; the others keep what is
+   * stored, or the defaults for a person without settings. A change of other fields made meanwhile (by a
+   * command, another instance) survives. Returns the settings as saved.
+   */
+  updateWatcher(owner: UserRef, patch: WatcherPatch, at: string): Promise<WatcherSettings>;
   /** How many papers a query would find in the whole archive (the store's full-text match). */
   countMatching(query: SearchQuery): Promise<number>;
 
@@ -99,14 +122,18 @@ export interface WatchStore {
   recordWatchMatches(fromSeq: number, toSeq: number, matches: readonly WatchMatch[]): Promise<boolean>;
   /** Matches per watch of `owner` recorded at or after `since` (ISO), by watch id. */
   watchMatchCounts(owner: UserRef, since: string): Promise<Map<number, number>>;
-  /** People not paused with matches not yet in a delivery, or with a delivery left unfinished. */
+  /**
+   * People not paused with matches not yet in a delivery, or with a delivery left unfinished that is not
+   * waiting for its next try.
+   */
   ownersToDeliver(): Promise<UserRef[]>;
   /**
    * Claims `owner`'s delivery for `claimant` under a lease of `leaseMs`. An unfinished one whose lease ran
    * out (its run died) is taken over as it was planned (`resumed`). Otherwise, when `plan` is given and the
    * person has undelivered matches, a new delivery is planned with all of them and `plan.key`; a daily one
    * carries `plan.localDate` and at most one delivery is ever planned per (person, local date). Null when
-   * there is nothing to deliver or another live run holds it.
+   * there is nothing to deliver, another live run holds it, or it waits for its next try (`retryAt`): the
+   * person gets no new delivery before it is finished.
    */
   claimWatchDelivery(
     owner: UserRef,
@@ -124,6 +151,18 @@ export interface WatchStore {
     id: number,
     outcome: { state: 'sent'; message: string } | { state: 'undeliverable'; note: string },
   ): Promise<void>;
+  /**
+   * Counts a failed try of `claimant`'s delivery (attempts + 1, `note` the error) and lets the claim go: it
+   * waits until `retryAfterMs` from now (store clock), when any run may claim it again as planned, or is
+   * finished `undeliverable` with `note` when that is null. False (nothing changed) when `claimant` no
+   * longer holds it.
+   */
+  recordWatchDeliveryFailure(
+    id: number,
+    claimant: string,
+    note: string,
+    retryAfterMs: number | null,
+  ): Promise<boolean>;
   /** A delivery as the ledger holds it, with its state and message; null when unknown. */
   getWatchDelivery(id: number): Promise<
     | (Omit<WatchDelivery, 'resumed'> & {

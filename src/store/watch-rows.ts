@@ -1,4 +1,10 @@
-import type { Watch, WatchDelivery, WatcherSettings } from './watch-port.ts';
+import {
+  WATCHER_DEFAULTS,
+  type Watch,
+  type WatchDelivery,
+  type WatcherPatch,
+  type WatcherSettings,
+} from './watch-port.ts';
 
 /** Row shapes of the watch tables, shared by both stores. */
 export interface WatchRow {
@@ -30,6 +36,8 @@ export interface DeliveryRow {
   planned_at: string;
   local_date: string | null;
   message: string | null;
+  attempts: number | string;
+  retry_at: string | null;
 }
 
 export interface MatchItemRow {
@@ -63,6 +71,33 @@ export function toDelivery(r: DeliveryRow, items: readonly MatchItemRow[], resum
     plannedAt: r.planned_at,
     localDate: r.local_date,
     resumed,
+    attempts: Number(r.attempts),
+    retryAt: r.retry_at,
     items: items.map((i) => ({ paperId: i.paper_id, watchId: Number(i.watch_id), query: i.query })),
   };
+}
+
+/** The `watchers` column of each field a patch may set. */
+const WATCHER_COLUMNS = {
+  mode: 'mode',
+  time: 'time',
+  timezone: 'timezone',
+  paused: 'paused',
+  pausedReason: 'paused_reason',
+  dmChannel: 'dm_channel',
+} as const satisfies Record<keyof WatcherPatch, string>;
+
+/**
+ * What an upsert of `patch` needs: the row a person without settings gets (defaults, then the patch) and
+ * the columns the patch sets, which alone an existing row's update may touch.
+ */
+export function watcherPatch(
+  owner: string,
+  patch: WatcherPatch,
+  at: string,
+): { row: WatcherSettings; columns: string[] } {
+  const set = (Object.keys(WATCHER_COLUMNS) as (keyof WatcherPatch)[]).filter((k) => patch[k] !== undefined);
+  const row: WatcherSettings = { owner, ...WATCHER_DEFAULTS, updatedAt: at };
+  for (const k of set) Object.assign(row, { [k]: patch[k] });
+  return { row, columns: [...set.map((k) => WATCHER_COLUMNS[k]), 'updated_at'] };
 }

@@ -4,7 +4,8 @@ import type { Logger } from '../log.ts';
 import { dueLocalDate, localParts } from '../roundup/schedule.ts';
 import type { PaperStore, UserRef } from '../store/port.ts';
 import type { WatchDelivery, WatcherSettings } from '../store/watch-port.ts';
-import { DeliveryLease } from './delivery-lease.ts';
+import { DeliveryLease, DeliveryLeaseLost } from './delivery-lease.ts';
+import { DEFAULT_DM_RETRY, type DmRetryPolicy, nextDmRetryDelay } from './dm-retry.ts';
 import { type MatchedPaper, watchMessage } from './message.ts';
 import { defaultWatcher } from './settings.ts';
 
@@ -21,9 +22,14 @@ export interface DeliverDeps {
   leaseMs: number;
   /** How long after its time a missed daily digest is still sent (the roundups' catch-up window). */
   catchUpMs: number;
+  /** How a DM whose sending failed is tried again; DEFAULT_DM_RETRY when absent. */
+  retry?: DmRetryPolicy;
+  /** A number in [0, 1) for the retry jitter; Math.random when absent. */
+  random?: () => number;
 }
 
-export type DeliverOutcome = 'sent' | 'resumed' | 'nothing' | 'undeliverable';
+/** `will-retry`: sending failed and the delivery waits for its next try (DmRetryPolicy). */
+export type DeliverOutcome = 'sent' | 'resumed' | 'nothing' | 'undeliverable' | 'will-retry';
 
 /**
  * Sends one person the matches waiting for them, in one direct message, exactly once. The delivery is
@@ -31,7 +37,9 @@ export type DeliverOutcome = 'sent' | 'resumed' | 'nothing' | 'undeliverable';
  * that dies after sending but before recording is resumed by the next claim, which sends with the same key
  * and the plan's time, so the platform returns the message it already made instead of a second one. A
  * person who cannot be sent a DM is skipped for good: the delivery is marked undeliverable and their
- * watches paused, with one log line.
+ * watches paused, with one log line. A DM that fails otherwise (the platform's error, a timeout) is tried
+ * again with backoff, by whichever run claims it once its wait is over, with the same key; after the
+ * policy's last try it is given up as undeliverable, with one warning, and the person's watches go on.
  */
 export async function deliverTo(deps: DeliverDeps, owner: UserRef): Promise<DeliverOutcome> {
   const { store, logger } = deps;
@@ -96,15 +104,22 @@ async function send(
   // A resumed delivery may already be out: the platform looks for the key's message from the plan's time.
   if (delivery.resumed) options.since = delivery.plannedAt;
   lease.assertHeld();
-  const outcome = await platform.postDirect(owner, reply, options);
+  let outcome: Awaited<ReturnType<NonNullable<ChatPlatform['postDirect']>>>;
+  try {
+    outcome = await platform.postDirect(owner, reply, options);
+  } catch (error) {
+    // A lost lease is no failed try: the run that took the delivery over carries on.
+    if (error instanceof DeliveryLeaseLost || lease.signal.aborted) throw error;
+    return failedTry(deps, delivery, matched.length, error);
+  }
   if (!outcome.sent) {
     await store.finishWatchDelivery(delivery.id, { state: 'undeliverable', note: outcome.unreachable });
-    await store.saveWatcher({
-      ...settings,
-      paused: true,
-      pausedReason: outcome.unreachable,
-      updatedAt: deps.now().toISOString(),
-    });
+    // Only the pause: a mode or time the person set while the DM was being tried stays as they set it.
+    await store.updateWatcher(
+      owner,
+      { paused: true, pausedReason: outcome.unreachable },
+      deps.now().toISOString(),
+    );
     logger.warn(
       { owner, reason: outcome.unreachable, papers: matched.length },
       'cannot send this person a direct message; their watches are paused until they run /papers watch resume',
@@ -121,10 +136,45 @@ async function send(
     await store.recordPost({ ...r, channel: outcome.channel, kind: 'watch', postedBy: null, postedAt });
   await store.finishWatchDelivery(delivery.id, { state: 'sent', message: outcome.message });
   if (settings.dmChannel !== outcome.channel)
-    await store.saveWatcher({ ...settings, dmChannel: outcome.channel, updatedAt: postedAt });
+    await store.updateWatcher(owner, { dmChannel: outcome.channel }, postedAt);
   logger.info(
     { owner, delivery: delivery.id, papers: matched.length, resumed: delivery.resumed },
     'watch matches sent',
   );
   return delivery.resumed ? 'resumed' : 'sent';
+}
+
+/**
+ * Counts a DM that failed and lets the delivery wait for its next try, or gives it up after the policy's
+ * last: then its papers are not sent (the next delivery carries only later matches) and the ledger keeps
+ * them with the error as its note. Should the failure not be recordable (the database), the error goes up:
+ * the claim runs out and the delivery is resumed, that try uncounted.
+ */
+async function failedTry(
+  deps: DeliverDeps,
+  delivery: WatchDelivery,
+  papers: number,
+  error: unknown,
+): Promise<DeliverOutcome> {
+  const { store, logger } = deps;
+  const policy = deps.retry ?? DEFAULT_DM_RETRY;
+  const failures = delivery.attempts + 1;
+  const ageMs = deps.now().getTime() - Date.parse(delivery.plannedAt);
+  const delay = nextDmRetryDelay(policy, failures, ageMs, (deps.random ?? Math.random)());
+  const message = error instanceof Error ? error.message : String(error);
+  if (!(await store.recordWatchDeliveryFailure(delivery.id, deps.claimant, message, delay)))
+    throw new DeliveryLeaseLost(`Watch delivery ${delivery.id} was taken over while its DM failed`);
+  const owner = delivery.owner;
+  if (delay === null) {
+    logger.warn(
+      { err: error, owner, delivery: delivery.id, papers, failures },
+      `a watch DM failed ${failures} times since ${delivery.plannedAt}; its papers will not be sent: ${message}`,
+    );
+    return 'undeliverable';
+  }
+  logger.info(
+    { err: error, owner, delivery: delivery.id, failures, retryInMs: delay },
+    `watch DM try ${failures} failed; trying again in ${Math.round(delay / 1000)} s`,
+  );
+  return 'will-retry';
 }

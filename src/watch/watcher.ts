@@ -3,6 +3,7 @@ import type { Logger } from '../log.ts';
 import type { PaperStore } from '../store/port.ts';
 import { type CompiledWatch, compileWatch } from './compile.ts';
 import { type DeliverOutcome, deliverTo } from './deliver.ts';
+import type { DmRetryPolicy } from './dm-retry.ts';
 import { matchNewPapers } from './match.ts';
 
 /** New papers matched per store round trip. */
@@ -24,6 +25,10 @@ export interface WatcherDeps {
   catchUpMs: number;
   /** People delivered to side by side. Default 8. */
   concurrency?: number;
+  /** How a DM whose sending failed is tried again; DEFAULT_DM_RETRY when absent. */
+  retry?: DmRetryPolicy;
+  /** A number in [0, 1) for the retry jitter; Math.random when absent. */
+  random?: () => number;
 }
 
 export interface WatchTick {
@@ -145,12 +150,15 @@ export class Watcher {
                 claimant: this.#d.instanceId,
                 leaseMs: this.#d.leaseMs ?? 30_000,
                 catchUpMs: this.#d.catchUpMs,
+                ...(this.#d.retry ? { retry: this.#d.retry } : {}),
+                ...(this.#d.random ? { random: this.#d.random } : {}),
               },
               owner,
             ),
           );
         } catch (error) {
-          // The claim stays and runs out; the next tick (here or elsewhere) resumes it with the same key.
+          // A lost lease or the database: the claim stays and runs out; the next tick (here or elsewhere)
+          // resumes it with the same key. A failed DM does not land here: deliverTo counts it and backs off.
           this.#d.logger.warn({ err: error, owner }, 'watch delivery failed; it will be resumed');
         }
       }

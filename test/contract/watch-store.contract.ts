@@ -63,6 +63,72 @@ export function watchStoreContract(name: string, open: () => Promise<StoreUnderT
       expect((await store.activeWatches()).length).toBe(1);
     });
 
+    it('updates only the given settings, so a change of other fields made meanwhile survives', async () => {
+      const settings = {
+        owner: ANN,
+        mode: 'instant' as const,
+        time: '09:00',
+        timezone: 'UTC',
+        paused: false,
+        pausedReason: null,
+        dmChannel: null,
+        updatedAt: '2026-01-05T08:00:00.000Z',
+      };
+      await store.saveWatcher(settings);
+      const other = await sut.reopen();
+      try {
+        // The person sets a daily digest while a delivery (here: another connection) records the DM channel
+        // and then pauses them, each knowing only the settings it read before.
+        await store.updateWatcher(
+          ANN,
+          { mode: 'daily', time: '08:00', timezone: 'Europe/Berlin' },
+          '2026-01-05T08:01:00.000Z',
+        );
+        await other.updateWatcher(ANN, { dmChannel: 'slack:D1' }, '2026-01-05T08:02:00.000Z');
+        const paused = await other.updateWatcher(
+          ANN,
+          { paused: true, pausedReason: 'user_disabled' },
+          '2026-01-05T08:03:00.000Z',
+        );
+        const expected = {
+          owner: ANN,
+          mode: 'daily',
+          time: '08:00',
+          timezone: 'Europe/Berlin',
+          paused: true,
+          pausedReason: 'user_disabled',
+          dmChannel: 'slack:D1',
+          updatedAt: '2026-01-05T08:03:00.000Z',
+        };
+        expect(paused).toEqual(expected);
+        expect(await store.getWatcher(ANN)).toEqual(expected);
+        // Resuming clears the pause and nothing else.
+        await store.updateWatcher(ANN, { paused: false, pausedReason: null }, '2026-01-05T08:04:00.000Z');
+        expect(await other.getWatcher(ANN)).toMatchObject({
+          mode: 'daily',
+          time: '08:00',
+          dmChannel: 'slack:D1',
+          paused: false,
+          pausedReason: null,
+        });
+        // A person without settings gets the defaults with the patch.
+        expect(await store.updateWatcher(BOB, { dmChannel: 'slack:D2' }, '2026-01-05T09:00:00.000Z')).toEqual(
+          {
+            owner: BOB,
+            mode: 'instant',
+            time: '09:00',
+            timezone: 'UTC',
+            paused: false,
+            pausedReason: null,
+            dmChannel: 'slack:D2',
+            updatedAt: '2026-01-05T09:00:00.000Z',
+          },
+        );
+      } finally {
+        await other.close();
+      }
+    });
+
     it('counts the papers a query matches in the archive', async () => {
       await store.upsertPapers([
         paper({ arxivId: '2501.00001', title: 'Diffusion models for video' }),
@@ -147,6 +213,33 @@ export function watchStoreContract(name: string, open: () => Promise<StoreUnderT
       await store.finishWatchDelivery(next!.id, { state: 'sent', message: 'slack:D1:2.000001' });
       expect(await store.ownersToDeliver()).toEqual([]);
       expect(await store.claimWatchDelivery(ANN, 'run-2', 30_000, { key: 'k4', localDate: null })).toBeNull();
+    });
+
+    it('holds a delivery whose try failed until its next try, then lets any run resume it, and gives it up', async () => {
+      const from = await store.watchCursor();
+      await store.recordWatchMatches(from, from + 1, [{ owner: ANN, paperId: 'p1', watchId: 1, query: 'a' }]);
+      const first = await store.claimWatchDelivery(ANN, 'run-1', 30_000, { key: 'k1', localDate: null });
+      expect(first).toMatchObject({ attempts: 0, retryAt: null });
+      expect(await store.recordWatchDeliveryFailure(first!.id, 'run-2', 'not mine', 60_000)).toBe(false);
+      expect(await store.recordWatchDeliveryFailure(first!.id, 'run-1', 'HTTP 500', 60_000)).toBe(true);
+      expect(await store.getWatchDelivery(first!.id)).toMatchObject({ state: 'claimed', attempts: 1 });
+      expect(await store.ownersToDeliver()).toEqual([]);
+      // Matches arriving meanwhile wait behind it: no second delivery, for the run that failed or another.
+      await store.recordWatchMatches(from + 1, from + 2, [
+        { owner: ANN, paperId: 'p2', watchId: 1, query: 'a' },
+      ]);
+      expect(await store.claimWatchDelivery(ANN, 'run-1', 30_000, { key: 'k2', localDate: null })).toBeNull();
+      await sut.elapse(50_000);
+      expect(await store.claimWatchDelivery(ANN, 'run-2', 30_000, { key: 'k2', localDate: null })).toBeNull();
+      await sut.elapse(11_000);
+      const again = await store.claimWatchDelivery(ANN, 'run-2', 30_000, { key: 'k2', localDate: null });
+      expect(again).toMatchObject({ id: first!.id, key: 'k1', resumed: true, attempts: 1, retryAt: null });
+      expect(again?.items.map((i) => i.paperId)).toEqual(['p1']);
+      expect(await store.recordWatchDeliveryFailure(first!.id, 'run-2', 'HTTP 503', null)).toBe(true);
+      expect(await store.getWatchDelivery(first!.id)).toMatchObject({ state: 'undeliverable', attempts: 2 });
+      // Given up: the next delivery carries only what matched after it.
+      const next = await store.claimWatchDelivery(ANN, 'run-2', 30_000, { key: 'k3', localDate: null });
+      expect(next?.items.map((i) => i.paperId)).toEqual(['p2']);
     });
 
     it('plans at most one daily digest per person and local date', async () => {

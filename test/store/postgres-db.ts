@@ -44,7 +44,8 @@ export async function dropThrowawayDatabases(): Promise<void> {
 }
 
 /**
- * Makes every lease expiry, roundup time (claims, leases, retries, plans) and watch delivery lease in the database at `url` `ms` older. PostgreSQL times
+ * Makes every lease expiry, roundup time (claims, leases, retries, plans) and watch delivery time (lease
+ * and next try) in the database at `url` `ms` older. PostgreSQL times
  * those by the server's clock, which a test cannot move; ageing what was written is the same as `ms`
  * passing, as far as any comparison the store makes can tell.
  */
@@ -65,10 +66,12 @@ export async function ageLeasesAndClaims(url: string, ms: number): Promise<void>
         ms,
       ]);
     }
-    await client.query(
-      `UPDATE watch_deliveries SET lease_until = ${older('lease_until')} WHERE lease_until IS NOT NULL`,
-      [ms],
-    );
+    for (const column of ['lease_until', 'retry_at']) {
+      await client.query(
+        `UPDATE watch_deliveries SET ${column} = ${older(column)} WHERE ${column} IS NOT NULL`,
+        [ms],
+      );
+    }
   } finally {
     await client.end();
   }

@@ -336,6 +336,16 @@ CREATE INDEX term_tops_best ON term_tops(lexeme, score DESC, rowid);
 CREATE INDEX term_tops_paper ON term_tops(rowid);
 `,
   },
+  {
+    version: 13,
+    name: 'watch deliveries: failed tries counted, and the time before which the next one waits',
+    sql: `
+-- A DM that failed (not a person who cannot be sent one) is tried again with backoff: attempts counts the
+-- failed tries, retry_at is when the next may start (no run claims the delivery before).
+ALTER TABLE watch_deliveries ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE watch_deliveries ADD COLUMN retry_at TEXT;
+`,
+  },
 ];
 
 /** Inserts abbreviation rows given as a JSON array (`$1`) of AbbreviationRow, keyed by paper id. */

@@ -6,6 +6,7 @@ import type {
   NewPaper,
   Watch,
   WatchDelivery,
+  WatcherPatch,
   WatcherSettings,
   WatchMatch,
   WatchStore,
@@ -18,6 +19,7 @@ import {
   toDelivery,
   type WatcherRow,
   type WatchRow,
+  watcherPatch,
 } from '../watch-rows.ts';
 import { inTransaction, type Queryable } from './pool.ts';
 import { toTsQuery } from './tsquery.ts';
@@ -115,6 +117,18 @@ export class PostgresWatches implements WatchStore {
     );
   }
 
+  async updateWatcher(owner: string, patch: WatcherPatch, at: string): Promise<WatcherSettings> {
+    const { row: s, columns } = watcherPatch(owner, patch, at);
+    const set = columns.map((c) => `${c} = excluded.${c}`).join(', ');
+    const r = await this.#d.pool.query<WatcherRow>(
+      `INSERT INTO watchers (owner, mode, time, timezone, paused, paused_reason, dm_channel, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (owner) DO UPDATE SET ${set} RETURNING *`,
+      [s.owner, s.mode, s.time, s.timezone, s.paused, s.pausedReason, s.dmChannel, s.updatedAt],
+    );
+    return rowToWatcher(r.rows[0]!);
+  }
+
   async countMatching(query: SearchQuery): Promise<number> {
     const tsq = toTsQuery(query, 1);
     const r = await this.#d.pool.query<{ n: number }>(
@@ -178,7 +192,8 @@ export class PostgresWatches implements WatchStore {
     const r = await this.#d.pool.query<{ owner: string }>(
       `SELECT DISTINCT m.owner FROM watch_matches m LEFT JOIN watchers s ON s.owner = m.owner
        WHERE m.delivery_id IS NULL AND (s.paused IS NULL OR NOT s.paused)
-       UNION SELECT owner FROM watch_deliveries WHERE state = 'claimed'`,
+       UNION SELECT owner FROM watch_deliveries
+       WHERE state = 'claimed' AND (retry_at IS NULL OR retry_at::timestamptz <= now())`,
     );
     return r.rows.map((row) => row.owner);
   }
@@ -192,16 +207,19 @@ export class PostgresWatches implements WatchStore {
     return this.#tx(async (c) => {
       // One claim per person at a time across instances: the check and the plan must not interleave.
       await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [CLAIM_LOCK, owner]);
-      const open = await c.query<DeliveryRow & { live: boolean }>(
-        `SELECT *, (lease_until IS NOT NULL AND lease_until::timestamptz >= now()) AS live
+      const open = await c.query<DeliveryRow & { live: boolean; waiting: boolean }>(
+        `SELECT *, (lease_until IS NOT NULL AND lease_until::timestamptz >= now()) AS live,
+           (retry_at IS NOT NULL AND retry_at::timestamptz > now()) AS waiting
          FROM watch_deliveries WHERE owner = $1 AND state = 'claimed' ORDER BY id LIMIT 1`,
         [owner],
       );
       const row = open.rows[0];
       if (row) {
-        if (row.claimed_by !== claimant && row.live) return null;
+        // After a failed try it waits for its time; a live run elsewhere holds it.
+        if (row.waiting || (row.claimed_by !== claimant && row.live)) return null;
         const r = await c.query<DeliveryRow>(
-          `UPDATE watch_deliveries SET claimed_by = $2, lease_until = ${nowPlus('$3')} WHERE id = $1
+          `UPDATE watch_deliveries SET claimed_by = $2, lease_until = ${nowPlus('$3')}, retry_at = NULL
+           WHERE id = $1
            RETURNING *`,
           [row.id, claimant, leaseMs],
         );
@@ -260,6 +278,23 @@ export class PostgresWatches implements WatchStore {
         outcome.state === 'undeliverable' ? outcome.note : null,
       ],
     );
+  }
+
+  async recordWatchDeliveryFailure(
+    id: number,
+    claimant: string,
+    note: string,
+    retryAfterMs: number | null,
+  ): Promise<boolean> {
+    const r = await this.#d.pool.query(
+      `UPDATE watch_deliveries SET attempts = attempts + 1, note = $3, lease_until = NULL,
+         state = CASE WHEN $4::float8 IS NULL THEN 'undeliverable' ELSE state END,
+         retry_at = CASE WHEN $4::float8 IS NULL THEN NULL ELSE ${nowPlus('$4')} END,
+         finished_at = CASE WHEN $4::float8 IS NULL THEN ${NOW} ELSE NULL END
+       WHERE id = $1 AND state = 'claimed' AND claimed_by = $2`,
+      [id, claimant, note, retryAfterMs],
+    );
+    return r.rowCount === 1;
   }
 
   async getWatchDelivery(id: number) {

@@ -348,4 +348,14 @@ CREATE INDEX reading_list_via ON reading_list(via);
 CREATE INDEX reading_list_paper ON reading_list(paper_id);
 `,
   },
+  {
+    version: 13,
+    name: 'watch deliveries: failed tries counted, and the time before which the next one waits',
+    sql: `
+-- A DM that failed (not a person who cannot be sent one) is tried again with backoff: attempts counts the
+-- failed tries, retry_at is when the next may start (no run claims the delivery before).
+ALTER TABLE watch_deliveries ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE watch_deliveries ADD COLUMN retry_at TEXT;
+`,
+  },
 ];

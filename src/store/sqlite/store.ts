@@ -660,6 +660,7 @@ export class SqliteStore implements PaperStore {
   activeWatches: WatchStore['activeWatches'] = () => this.watches.activeWatches();
   getWatcher: WatchStore['getWatcher'] = (...a) => this.watches.getWatcher(...a);
   saveWatcher: WatchStore['saveWatcher'] = (...a) => this.watches.saveWatcher(...a);
+  updateWatcher: WatchStore['updateWatcher'] = (...a) => this.watches.updateWatcher(...a);
   countMatching: WatchStore['countMatching'] = (...a) => this.watches.countMatching(...a);
   watchCursor: WatchStore['watchCursor'] = () => this.watches.watchCursor();
   papersAfter: WatchStore['papersAfter'] = (...a) => this.watches.papersAfter(...a);
@@ -669,6 +670,8 @@ export class SqliteStore implements PaperStore {
   claimWatchDelivery: WatchStore['claimWatchDelivery'] = (...a) => this.watches.claimWatchDelivery(...a);
   renewWatchDelivery: WatchStore['renewWatchDelivery'] = (...a) => this.watches.renewWatchDelivery(...a);
   finishWatchDelivery: WatchStore['finishWatchDelivery'] = (...a) => this.watches.finishWatchDelivery(...a);
+  recordWatchDeliveryFailure: WatchStore['recordWatchDeliveryFailure'] = (...a) =>
+    this.watches.recordWatchDeliveryFailure(...a);
   getWatchDelivery: WatchStore['getWatchDelivery'] = (...a) => this.watches.getWatchDelivery(...a);
 
   // Reading lists: see ReadingListStore (src/store/reading-list-port.ts) and SqliteReadingList.

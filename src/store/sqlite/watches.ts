@@ -5,6 +5,7 @@ import type {
   NewPaper,
   Watch,
   WatchDelivery,
+  WatcherPatch,
   WatcherSettings,
   WatchMatch,
   WatchStore,
@@ -17,6 +18,7 @@ import {
   toDelivery,
   type WatcherRow,
   type WatchRow,
+  watcherPatch,
 } from '../watch-rows.ts';
 import { toFtsMatch } from './fts-match.ts';
 
@@ -107,6 +109,19 @@ export class SqliteWatches implements WatchStore {
       .run({ ...s, paused: s.paused ? 1 : 0 });
   }
 
+  async updateWatcher(owner: string, patch: WatcherPatch, at: string): Promise<WatcherSettings> {
+    const { row, columns } = watcherPatch(owner, patch, at);
+    const set = columns.map((c) => `${c} = excluded.${c}`).join(', ');
+    const saved = this.#d
+      .stmt(
+        `INSERT INTO watchers (owner, mode, time, timezone, paused, paused_reason, dm_channel, updated_at)
+         VALUES (@owner, @mode, @time, @timezone, @paused, @pausedReason, @dmChannel, @updatedAt)
+         ON CONFLICT(owner) DO UPDATE SET ${set} RETURNING *`,
+      )
+      .get({ ...row, paused: row.paused ? 1 : 0 }) as WatcherRow;
+    return rowToWatcher(saved);
+  }
+
   async countMatching(query: SearchQuery): Promise<number> {
     const row = this.#d
       .stmt('SELECT COUNT(*) AS n FROM papers_fts WHERE papers_fts MATCH ?')
@@ -162,9 +177,10 @@ export class SqliteWatches implements WatchStore {
       .stmt(
         `SELECT DISTINCT m.owner FROM watch_matches m LEFT JOIN watchers s ON s.owner = m.owner
          WHERE m.delivery_id IS NULL AND (s.paused IS NULL OR s.paused = 0)
-         UNION SELECT owner FROM watch_deliveries WHERE state = 'claimed'`,
+         UNION SELECT owner FROM watch_deliveries
+         WHERE state = 'claimed' AND (retry_at IS NULL OR retry_at <= ?)`,
       )
-      .all() as { owner: string }[];
+      .all(this.#iso()) as { owner: string }[];
     return rows.map((r) => r.owner);
   }
 
@@ -181,13 +197,15 @@ export class SqliteWatches implements WatchStore {
         .stmt(`SELECT * FROM watch_deliveries WHERE owner = ? AND state = 'claimed' ORDER BY id LIMIT 1`)
         .get(owner) as DeliveryRow | undefined;
       if (open) {
-        // A live run elsewhere holds it; a dead one (its lease run out) is taken over as planned.
+        // After a failed try it waits for its time; a live run elsewhere holds it; a dead one (its lease
+        // run out) or one whose try failed is taken over as planned.
+        if (open.retry_at !== null && open.retry_at > now) return null;
         if (open.claimed_by !== claimant && open.lease_until !== null && open.lease_until >= now) return null;
         this.#d
-          .stmt('UPDATE watch_deliveries SET claimed_by = ?, lease_until = ? WHERE id = ?')
+          .stmt('UPDATE watch_deliveries SET claimed_by = ?, lease_until = ?, retry_at = NULL WHERE id = ?')
           .run(claimant, until, open.id);
         const items = this.#d.stmt(ITEMS).all(open.id) as MatchItemRow[];
-        return toDelivery({ ...open, claimed_by: claimant, lease_until: until }, items, true);
+        return toDelivery({ ...open, claimed_by: claimant, lease_until: until, retry_at: null }, items, true);
       }
       if (!plan) return null;
       const pending = this.#d
@@ -220,6 +238,8 @@ export class SqliteWatches implements WatchStore {
         planned_at: now,
         local_date: plan.localDate,
         message: null,
+        attempts: 0,
+        retry_at: null,
       };
       return toDelivery(row, this.#d.stmt(ITEMS).all(id) as MatchItemRow[], false);
     });
@@ -251,6 +271,30 @@ export class SqliteWatches implements WatchStore {
         this.#iso(),
         id,
       );
+  }
+
+  async recordWatchDeliveryFailure(
+    id: number,
+    claimant: string,
+    note: string,
+    retryAfterMs: number | null,
+  ): Promise<boolean> {
+    const giveUp = retryAfterMs === null;
+    const info = this.#d
+      .stmt(
+        `UPDATE watch_deliveries SET attempts = attempts + 1, note = @note, lease_until = NULL,
+           state = @state, retry_at = @retryAt, finished_at = @finishedAt
+         WHERE id = @id AND state = 'claimed' AND claimed_by = @claimant`,
+      )
+      .run({
+        id,
+        claimant,
+        note,
+        state: giveUp ? 'undeliverable' : 'claimed',
+        retryAt: giveUp ? null : this.#iso(retryAfterMs),
+        finishedAt: giveUp ? this.#iso() : null,
+      });
+    return info.changes === 1;
   }
 
   async getWatchDelivery(id: number) {

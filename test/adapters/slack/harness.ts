@@ -184,6 +184,8 @@ export interface HarnessOptions {
   busyTimeoutMs?: number;
   /** Let thin searches ask the fake Hugging Face's search too (`SEARCH_REMOTE`); off when absent. */
   remoteSearch?: boolean;
+  /** The archive's clock (first-seen times, the watch ledger's leases and tries); the host's when absent. */
+  now?: () => Date;
 }
 
 /** The real Bot on a temporary SQLite archive, behind the real Slack adapter, against the fakes. */
@@ -197,7 +199,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
   const hf = await startFakeHf();
   const socket = options.socketMode ? await startFakeSocketMode(api) : undefined;
   const dbPath = join(dir, 'archive.db');
-  const store = SqliteStore.open(dbPath, { busyTimeoutMs: options.busyTimeoutMs });
+  const store = SqliteStore.open(dbPath, { busyTimeoutMs: options.busyTimeoutMs, now: options.now });
   await store.upsertPapers(SEED_PAPERS);
   const bot = new Bot({
     store,
