@@ -26,6 +26,7 @@ function item(ctx: CommandContext, entry: ReadingListEntry, rank: number, elsewh
     saved: {
       by: entry.pinnedBy.map((p) => p.user),
       ago: ago(entry.addedAt, ctx.now()),
+      at: entry.addedAt,
       ...(elsewhere ? { channel: entry.channel } : {}),
     },
   };

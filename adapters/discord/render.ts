@@ -223,6 +223,8 @@ export const DISCORD_TEAM_FORMAT: TeamLineFormat = {
     const id = /^discord:(\d+)$/.exec(ref)?.[1];
     return id ? `<#${id}>` : null;
   },
+  // Discord's relative timestamp: "3 weeks ago" in each reader's language, counted by their own clock.
+  when: (at) => `<t:${Math.floor(Date.parse(at) / 1000)}:R>`,
 };
 
 function authorLine(authors: readonly string[]): string {

@@ -160,6 +160,12 @@ export function slackTeamFormat(names: ReadonlyMap<UserRef, string> | undefined)
       const id = /^slack:([CG][A-Z0-9]{2,30})$/.exec(ref)?.[1];
       return id ? `<#${id}>` : null;
     },
+    // Whether it was today or yesterday depends on the reader's time zone, which Slack knows: its date
+    // token says "today"/"yesterday" (or the date) in each reader's own. Older times read the same anywhere.
+    when: (at, ago) =>
+      ago === 'today' || ago === 'yesterday'
+        ? `<!date^${Math.floor(Date.parse(at) / 1000)}^{date_short_pretty}|${ago}>`
+        : ago,
   };
 }
 

@@ -13,7 +13,7 @@ import type { ChannelRef, PaperActivity, PaperStore, UserRef } from '../store/po
  */
 export interface TeamLine {
   /** The first share by a person: by whom (only if made in the viewing channel), where, how long ago. */
-  share: { by: UserRef | null; channel: ChannelRef | null; here: boolean; ago: string } | null;
+  share: { by: UserRef | null; channel: ChannelRef | null; here: boolean; ago: string; at?: string } | null;
   /** People who upvoted it, on this platform. */
   votes: number;
   /** The first few of them who voted in the viewing channel, to be named. */
@@ -35,6 +35,16 @@ export interface TeamLineFormat {
   channel(ref: ChannelRef): string | null;
   /** What completes "Shared …" for a place that cannot be given; default `in another conversation`. */
   elsewhere?: string;
+  /**
+   * When something happened (`at`, ISO), in the platform's own form that each reader's app shows in their
+   * own time zone and language; `ago` (counted in 24-hour days from the server's clock) when absent.
+   */
+  when?(at: string, ago: string): string;
+}
+
+/** A time as `format` writes it: the platform's localised form when it has one and the time is known. */
+function whenText(format: TeamLineFormat, ago: string, at: string | undefined): string {
+  return at && format.when && Number.isFinite(Date.parse(at)) ? format.when(at, ago) : ago;
 }
 
 /** How a place completes "Shared …": ` here`, ` in <place>`, or the format's word for a place not given. */
@@ -59,7 +69,8 @@ export function teamLineText(
   const parts: string[] = [];
   if (team.share) {
     const by = team.share.by ? format.person(team.share.by, 80) : null;
-    parts.push(`${by ? `Shared by ${by}` : 'Shared'}${where(team.share, format)} · ${team.share.ago}`);
+    const when = whenText(format, team.share.ago, team.share.at);
+    parts.push(`${by ? `Shared by ${by}` : 'Shared'}${where(team.share, format)} · ${when}`);
   }
   if (show.votes && team.votes > 0) {
     const named = team.voters.map((v) => format.person(v, 40)).filter((n): n is string => n !== null);
@@ -76,6 +87,8 @@ export function teamLineText(
 export interface SavedLine {
   by: UserRef[];
   ago: string;
+  /** When it was added (ISO), for platforms that show times in each reader's own time zone. */
+  at?: string;
   /** The channel whose list it is, when the reply shows several channels' lists. */
   channel?: ChannelRef;
 }
@@ -95,7 +108,7 @@ export function savedLineText(saved: SavedLine, format: TeamLineFormat): string 
       ? `${saved.by.length} ${saved.by.length === 1 ? 'person' : 'people'}`
       : `${named.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
   const place = saved.channel ? format.channel(saved.channel) : null;
-  return `📌 Added by ${who}${place ? ` in ${place}` : ''} · ${saved.ago}`;
+  return `📌 Added by ${who}${place ? ` in ${place}` : ''} · ${whenText(format, saved.ago, saved.at)}`;
 }
 
 /** Voters named in a team line; the rest are "+N". */
@@ -155,6 +168,7 @@ export function teamLine(
           channel: here || first.private || isPrivatePlace(first.channel) ? null : first.channel,
           here,
           ago: ago(first.at, now),
+          at: first.at,
         }
       : null,
     votes: voters.length,

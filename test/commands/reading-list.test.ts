@@ -73,9 +73,9 @@ describe('/papers save and /papers list', () => {
     const list = await typed('list', { now: () => new Date(NOW.getTime() + 3 * 86_400_000) });
     expect(list.title).toBe("This channel's reading list (3)");
     expect(list.papers?.map((p) => [p.rank, p.paper.id, p.saved])).toEqual([
-      [1, THIRD, { by: ['slack:U1'], ago: '2 days ago' }],
-      [2, OTHER, { by: ['slack:U2'], ago: '2 days ago' }],
-      [3, BREAKING, { by: ['slack:U1'], ago: '3 days ago' }],
+      [1, THIRD, { by: ['slack:U1'], ago: '2 days ago', at: at(2)().toISOString() }],
+      [2, OTHER, { by: ['slack:U2'], ago: '2 days ago', at: at(1)().toISOString() }],
+      [3, BREAKING, { by: ['slack:U1'], ago: '3 days ago', at: at(0)().toISOString() }],
     ]);
 
     const removed = await typed('list remove 2');

@@ -33,7 +33,7 @@ const activity: PaperActivity = {
 describe('the team line', () => {
   it('GIVEN the viewer in the channel of the first share THEN it names the sharer there and the voters there', () => {
     expect(teamLine(activity, 'slack:CLLM', NOW)).toEqual({
-      share: { by: 'slack:UANA', channel: null, here: true, ago: '3 weeks ago' },
+      share: { by: 'slack:UANA', channel: null, here: true, ago: '3 weeks ago', at: '2026-02-08T09:00:00Z' },
       votes: 5,
       voters: ['slack:UANA'],
       replies: 4,
@@ -42,7 +42,7 @@ describe('the team line', () => {
 
   it('GIVEN another channel THEN the first share is placed, not named, and only this channel’s voters are named (first three)', () => {
     expect(teamLine(activity, 'slack:CGEN', NOW)).toEqual({
-      share: { by: null, channel: 'slack:CLLM', here: false, ago: '3 weeks ago' },
+      share: { by: null, channel: 'slack:CLLM', here: false, ago: '3 weeks ago', at: '2026-02-08T09:00:00Z' },
       votes: 5,
       voters: ['slack:UCY', 'slack:UANA', 'slack:UDI'],
       replies: 4,
@@ -60,6 +60,7 @@ describe('the team line', () => {
       channel: null,
       here: false,
       ago: 'today',
+      at: '2026-03-01T08:00:00Z',
     });
   });
 
@@ -74,6 +75,7 @@ describe('the team line', () => {
       channel: null,
       here: false,
       ago: 'today',
+      at: '2026-03-01T08:00:00Z',
     });
   });
 

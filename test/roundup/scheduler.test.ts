@@ -145,7 +145,7 @@ describe('what the roundup says about each paper', () => {
     const items = paperPosts(platform, 'slack:CROUND').map((p) => p.reply.papers?.[0]);
     const shown = items.find((i) => i?.paper.id === first.id);
     expect(shown?.team).toEqual({
-      share: { by: null, channel: 'slack:CLLM', here: false, ago: 'today' },
+      share: { by: null, channel: 'slack:CLLM', here: false, ago: 'today', at: expect.any(String) },
       votes: 1,
       voters: [],
       replies: 0,

@@ -65,16 +65,17 @@ describe('the reading list on Discord', () => {
     expect(list.content).toContain("This channel's reading list (1)");
     expect(list.embeds?.[0]?.title).toMatch(/^1\. Breaking the Memory Barrier/);
     const { alice, bob } = fake.users;
-    expect(list.embeds?.[0]?.description).toContain(
-      `📌 Added by <@${alice.user.id}>, <@${bob.user.id}> · today`,
+    // When, as Discord's relative timestamp: each reader's client says "a minute ago" in their language.
+    expect(list.embeds?.[0]?.description).toMatch(
+      new RegExp(`📌 Added by <@${alice.user.id}>, <@${bob.user.id}> · <t:\\d+:R>`),
     );
     expect(list.embeds?.[0]?.description).toContain('📌 reading list');
     // 📌 is no vote.
     expect((await harness.store.getPaper('2410.17243'))?.teamVotes).toBe(0);
 
     await pin(shared, 'alice', false);
-    expect((await answer(fake.command('list', {}))).embeds?.[0]?.description).toContain(
-      `📌 Added by <@${bob.user.id}> · today`,
+    expect((await answer(fake.command('list', {}))).embeds?.[0]?.description).toMatch(
+      new RegExp(`📌 Added by <@${bob.user.id}> · <t:\\d+:R>`),
     );
     await pin(shared, 'bob', false);
     expect(text(await answer(fake.command('list', {})))).toContain("This channel's reading list is empty");

@@ -23,7 +23,12 @@ async function answer(text: string, user: string, channel: string): Promise<stri
   const { res, responseUrl } = await h.command(text, { user, channel });
   expect(res.status).toBe(200);
   const call = await h.api.waitFor((c) => c.method === 'respond' && responseUrl.endsWith(c.path));
-  return JSON.stringify(call.body.blocks ?? call.body.text);
+  return readDates(JSON.stringify(call.body.blocks ?? call.body.text));
+}
+
+/** Slack shows a date token (`<!date^…^{date_short_pretty}|today>`) as "today" in the reader's own zone: read as its fallback. */
+function readDates(text: string): string {
+  return text.replace(/<!date\^\d+\^\{date_short_pretty\}\|([^>]+)>/g, '$1');
 }
 
 async function pin(type: 'reaction_added' | 'reaction_removed', user: string): Promise<void> {
