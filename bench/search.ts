@@ -4,7 +4,8 @@
  * size; the daily incremental ingest; search latency per query class for paperboy beside the exact FTS5
  * floor (`MATCH … ORDER BY bm25 LIMIT 10` alone; paperboy's search runs that exact ranking for its
  * candidates, then re-ranks them and reads their rows); the full Slack path and the serving process's RSS
- * and start-up (bench/slack.ts on the same archive).
+ * and start-up, under tsx and as deployed from the compiled dist (bench/slack.ts on the same archive; run
+ * `npm run build` first).
  * Writes bench/results/search-scale-<papers>.json and redraws bench/results/search-scale.svg from every
  * size measured so far (with PostgreSQL from bench/results/postgres-scale.json when present). Asserts nothing.
  *
@@ -267,13 +268,19 @@ const slack = JSON.parse(/RESULT (.*)/.exec(slackOut)?.[1] ?? '{}') as {
   sinceProcessStartMs: number;
   peakRssMb: number;
   requestsPerSecond: number;
+  startupDistMs: number | null;
+  startupDistRssMb: number | null;
 };
 console.log(
   `\nSlack /papers, signed request to response: p50 ${ms(slack.full.p50)} ms, p99 ${ms(slack.full.p99)} ms (the search alone p99 ${ms(slack.search.p99)} ms); ${slack.requestsPerSecond.toFixed(0)} requests/s with 8 clients`,
 );
 console.log(
-  `serving process (bot + Bolt receiver + archive): peak RSS ${slack.peakRssMb.toFixed(0)} MB; start-up ${slack.startupMs.toFixed(0)} ms (open + receiver), ${slack.sinceProcessStartMs.toFixed(0)} ms since process start`,
+  `serving process (bot + Bolt receiver + archive): peak RSS ${slack.peakRssMb.toFixed(0)} MB; start-up ${slack.startupMs.toFixed(0)} ms (open + receiver), ${slack.sinceProcessStartMs.toFixed(0)} ms since process start (tsx)`,
 );
+if (slack.startupDistMs !== null)
+  console.log(
+    `paperboy start as deployed (node bin/paperboy.js, compiled dist): /healthz answers ${slack.startupDistMs.toFixed(0)} ms after spawn, RSS then ${slack.startupDistRssMb?.toFixed(0)} MB`,
+  );
 
 const figures = {
   papers: N,

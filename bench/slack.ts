@@ -6,10 +6,17 @@
  *   node --import tsx bench/slack.ts          PAPERS=20000 REQUESTS=300 node --import tsx bench/slack.ts
  *   ARCHIVE=/path/archive.db node --import tsx bench/slack.ts   (an archive already built, kept as it is)
  *
+ * With ARCHIVE it also times the real `paperboy start` (node bin/paperboy.js, the compiled dist of
+ * `npm run build`, which it needs) serving Slack over HTTP on that archive: spawn until /healthz answers, and
+ * the process's RSS then; three starts, the median reported.
+ *
  * Ends with a `RESULT {json}` line of its figures, which `npm run bench` reads.
  */
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -42,6 +49,70 @@ const QUERIES = [
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? Number.NaN;
 const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms, p99 ${pct(xs, 99).toFixed(2)} ms`;
+
+const root = join(new URL('.', import.meta.url).pathname, '..');
+
+/** A port free right now, for a process that must be told its port. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * `node bin/paperboy.js start` on `archive`, serving Slack over HTTP against `apiUrl`, as deployed: ms from
+ * spawn until GET /healthz answers 200, and the process's RSS then (from /proc). Stops it with SIGTERM.
+ */
+async function startCompiled(archive: string, apiUrl: string): Promise<{ ms: number; rssMb: number }> {
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [join(root, 'bin', 'paperboy.js'), 'start'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: `sqlite:${archive}`,
+      SLACK_BOT_TOKEN: 'xoxb-bench',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: apiUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      // Nothing to fetch: the feeds point at a closed port, so the scheduler's first ingest fails at once.
+      HF_API_URL: 'http://127.0.0.1:9',
+      ARXIV_API_URL: 'http://127.0.0.1:9/api/query',
+      LOG_LEVEL: 'silent',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let exitCode: number | null | undefined;
+  void exited.then((code) => {
+    exitCode = code;
+  });
+  try {
+    for (;;) {
+      if (exitCode !== undefined) throw new Error(`paperboy start exited (${exitCode}): ${stderr}`);
+      if (performance.now() - t0 > 60_000) throw new Error(`paperboy start not healthy in 60 s: ${stderr}`);
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const ms = performance.now() - t0;
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]);
+    return { ms, rssMb: rssKb / 1024 };
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
 
 const ARCHIVE = process.env.ARCHIVE;
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-slack-'));
@@ -146,6 +217,18 @@ try {
     `throughput, ${CONCURRENCY} concurrent clients: ${(REQUESTS / seconds).toFixed(0)} full requests/s`,
   );
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  let compiled: { ms: number; rssMb: number } | null = null;
+  if (ARCHIVE && !existsSync(join(root, 'dist', 'src', 'cli', 'main.js')))
+    console.log('paperboy start (compiled) not measured: no dist; run `npm run build` first');
+  else if (ARCHIVE) {
+    const runs: { ms: number; rssMb: number }[] = [];
+    for (let i = 0; i < 3; i++) runs.push(await startCompiled(ARCHIVE, api.apiUrl));
+    runs.sort((a, b) => a.ms - b.ms);
+    compiled = runs[1] ?? null;
+    console.log(
+      `paperboy start (node bin/paperboy.js, compiled dist, Slack over HTTP): healthy ${runs.map((r) => r.ms.toFixed(0)).join(', ')} ms after spawn (median ${compiled?.ms.toFixed(0)} ms); RSS then ${compiled?.rssMb.toFixed(0)} MB`,
+    );
+  }
   const figures = {
     papers: archived,
     ack: { p50: pct(acks, 50), p99: pct(acks, 99) },
@@ -155,6 +238,8 @@ try {
     startupMs: ARCHIVE ? startupMs : null,
     sinceProcessStartMs: ARCHIVE ? sinceProcessStartMs : null,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    startupDistMs: compiled?.ms ?? null,
+    startupDistRssMb: compiled?.rssMb ?? null,
   };
   console.log(`RESULT ${JSON.stringify(figures)}`);
 } finally {
