@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parse } from '@retorquere/bibtex-parser';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { citeCommand } from '../../commands/cite.ts';
@@ -8,11 +5,10 @@ import { exportCommand } from '../../commands/export.ts';
 import { COMMANDS, parseCommandText } from '../../commands/index.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import type { PaperStore } from '../../src/store/port.ts';
-import { PostgresStore } from '../../src/store/postgres/store.ts';
-import { SqliteStore } from '../../src/store/sqlite/store.ts';
+import type { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { paper } from '../contract/store.contract.ts';
 import { type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
-import { dropThrowawayDatabases, postgresAvailable, throwawayDatabase } from '../store/postgres-db.ts';
+import { storesUnderTest } from '../store/stores-under-test.ts';
 import { clients, context } from './archive.ts';
 
 const ARCHIVE: Paper[] = [
@@ -33,25 +29,8 @@ async function vote(store: PaperStore, message: string, paperId: string, user: s
   await store.addReaction({ message, user, emoji: '+1', at });
 }
 
-const pg = await postgresAvailable();
-const dir = mkdtempSync(join(tmpdir(), 'paperboy-export-'));
-let n = 0;
-const STORES: [string, () => Promise<PaperStore>][] = [
-  ['SQLite', async () => SqliteStore.open(join(dir, `export-${n++}.db`))],
-  ...(pg.ok
-    ? [
-        ['PostgreSQL', async () => PostgresStore.open(await throwawayDatabase())] as [
-          string,
-          () => Promise<PaperStore>,
-        ],
-      ]
-    : []),
-];
-
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  if (pg.ok) await dropThrowawayDatabases();
-}, 120_000);
+const { stores: STORES, cleanup } = await storesUnderTest('export');
+afterAll(cleanup, 120_000);
 
 describe.each(STORES)('/papers cite and /papers export on %s', (_name, open) => {
   let fake: FakeHf;

@@ -1,17 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderReply } from '../../adapters/console/render.ts';
 import { COMMANDS } from '../../commands/index.ts';
 import { likeCommand } from '../../commands/like.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import type { PaperStore } from '../../src/store/port.ts';
-import { PostgresStore } from '../../src/store/postgres/store.ts';
-import { SqliteStore } from '../../src/store/sqlite/store.ts';
+import type { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { paper } from '../contract/store.contract.ts';
 import { type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
-import { dropThrowawayDatabases, postgresAvailable, throwawayDatabase } from '../store/postgres-db.ts';
+import { storesUnderTest } from '../store/stores-under-test.ts';
 import { clients, context } from './archive.ts';
 
 const TARGET = '2401.00001';
@@ -59,25 +55,8 @@ async function vote(store: PaperStore, message: string, paperId: string, user: s
   await store.addReaction({ message, user, emoji: '+1', at: '2025-11-01T01:00:00.000Z' });
 }
 
-const pg = await postgresAvailable();
-const dir = mkdtempSync(join(tmpdir(), 'paperboy-like-'));
-let n = 0;
-const STORES: [string, () => Promise<PaperStore>][] = [
-  ['SQLite', async () => SqliteStore.open(join(dir, `like-${n++}.db`))],
-  ...(pg.ok
-    ? [
-        ['PostgreSQL', async () => PostgresStore.open(await throwawayDatabase())] as [
-          string,
-          () => Promise<PaperStore>,
-        ],
-      ]
-    : []),
-];
-
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  if (pg.ok) await dropThrowawayDatabases();
-}, 120_000);
+const { stores: STORES, cleanup } = await storesUnderTest('like');
+afterAll(cleanup, 120_000);
 
 describe.each(STORES)('/papers like on %s', (_name, open) => {
   let fake: FakeHf;

@@ -108,6 +108,18 @@ export interface PostgresStoreOptions {
 }
 
 /**
+ * Inserts papers given as a JSON array of rows (`paperToRow`) in `$1`, first seen and updated at `$2`: one
+ * statement for a whole batch. Callers add their conflict rule and what to return.
+ */
+const INSERT_PAPER_ROWS = `INSERT INTO papers (id, arxiv_id, title_key, title, abstract, authors, keywords, author_count,
+    org_id, org_name, published_at, feed_date, upvotes, comments, extras, first_seen_at, updated_at)
+  SELECT id, arxiv_id, title_key, title, abstract, authors, keywords, author_count, org_id, org_name,
+    published_at, feed_date, upvotes, comments, extras, $2, $2
+  FROM jsonb_to_recordset($1::jsonb) AS x(id text, arxiv_id text, title_key text, title text,
+    abstract text, authors text, keywords text, author_count int, org_id text, org_name text,
+    published_at text, feed_date text, upvotes int, comments int, extras text)`;
+
+/**
  * The archive on PostgreSQL: the same port as SQLite, for deployments that run several instances.
  * Full-text search is a weighted, stored tsvector (English stemming, accents folded) under a GIN index.
  * Every method rejects with StoreUnavailableError when the server cannot be used just now.
@@ -181,17 +193,10 @@ export class PostgresStore implements PaperStore {
       await forgetPapers(c, changed);
       let inserted: number[] = [];
       if (plan.inserts.length > 0) {
-        const r = await c.query<{ rowid: string }>(
-          `INSERT INTO papers (id, arxiv_id, title_key, title, abstract, authors, keywords, author_count, org_id,
-             org_name, published_at, feed_date, upvotes, comments, extras, first_seen_at, updated_at)
-           SELECT id, arxiv_id, title_key, title, abstract, authors, keywords, author_count, org_id, org_name,
-             published_at, feed_date, upvotes, comments, extras, $2, $2
-           FROM jsonb_to_recordset($1::jsonb) AS x(id text, arxiv_id text, title_key text, title text,
-             abstract text, authors text, keywords text, author_count int, org_id text, org_name text,
-             published_at text, feed_date text, upvotes int, comments int, extras text)
-           RETURNING rowid`,
-          [JSON.stringify(plan.inserts.map(paperToRow)), now],
-        );
+        const r = await c.query<{ rowid: string }>(`${INSERT_PAPER_ROWS} RETURNING rowid`, [
+          JSON.stringify(plan.inserts.map(paperToRow)),
+          now,
+        ]);
         inserted = r.rows.map((row) => Number(row.rowid));
       }
       if (plan.updates.length > 0) {
@@ -261,15 +266,7 @@ export class PostgresStore implements PaperStore {
       await c.query('SELECT pg_advisory_xact_lock($1)', [UPSERT_LOCK]);
       const now = this.now().toISOString();
       const r = await c.query<{ rowid: string; id: string }>(
-        `INSERT INTO papers (id, arxiv_id, title_key, title, abstract, authors, keywords, author_count, org_id,
-           org_name, published_at, feed_date, upvotes, comments, extras, first_seen_at, updated_at)
-         SELECT id, arxiv_id, title_key, title, abstract, authors, keywords, author_count, org_id, org_name,
-           published_at, feed_date, upvotes, comments, extras, $2, $2
-         FROM jsonb_to_recordset($1::jsonb) AS x(id text, arxiv_id text, title_key text, title text,
-           abstract text, authors text, keywords text, author_count int, org_id text, org_name text,
-           published_at text, feed_date text, upvotes int, comments int, extras text)
-         ON CONFLICT DO NOTHING
-         RETURNING rowid, id`,
+        `${INSERT_PAPER_ROWS} ON CONFLICT DO NOTHING RETURNING rowid, id`,
         [JSON.stringify(valid.map(paperToRow)), now],
       );
       const ids = new Set(r.rows.map((row) => row.id));
