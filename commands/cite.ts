@@ -1,6 +1,6 @@
 import { bibtexEntry } from '../src/papers/bibtex.ts';
-import { lookUpTypedPaper, PAPER_OPTION_DESCRIPTION } from './lookup.ts';
-import { suggestPapers } from './share.ts';
+import { lookUpTypedPaper } from './lookup.ts';
+import { PAPER_OPTION } from './share.ts';
 import type { CommandDefinition } from './types.ts';
 
 /**
@@ -10,15 +10,7 @@ import type { CommandDefinition } from './types.ts';
 export const citeCommand: CommandDefinition = {
   name: 'cite',
   description: "A paper's BibTeX entry, as arXiv gives it",
-  options: [
-    {
-      name: 'paper',
-      description: PAPER_OPTION_DESCRIPTION,
-      type: 'string',
-      required: true,
-      suggest: suggestPapers,
-    },
-  ],
+  options: [PAPER_OPTION],
   async run(ctx, args) {
     const found = await lookUpTypedPaper(ctx, args.paper);
     if ('error' in found) return { visibility: 'ephemeral', text: found.error };

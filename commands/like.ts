@@ -1,7 +1,7 @@
 import { latexToText } from '../src/papers/latex-text.ts';
 import { findSimilar, similarityReason } from '../src/papers/similar.ts';
-import { lookUpTypedPaper, PAPER_OPTION_DESCRIPTION } from './lookup.ts';
-import { suggestPapers } from './share.ts';
+import { lookUpTypedPaper } from './lookup.ts';
+import { PAPER_OPTION } from './share.ts';
 import type { CommandDefinition } from './types.ts';
 
 /** Similar papers shown: as many as a search shows. */
@@ -15,16 +15,7 @@ export const LIKE_LIMIT = 5;
 export const likeCommand: CommandDefinition = {
   name: 'like',
   description: 'Papers in the archive most like one paper, and why',
-  options: [
-    {
-      name: 'paper',
-      description: PAPER_OPTION_DESCRIPTION,
-      type: 'string',
-      required: true,
-      rest: true,
-      suggest: suggestPapers,
-    },
-  ],
+  options: [{ ...PAPER_OPTION, rest: true }],
   async run(ctx, args) {
     const found = await lookUpTypedPaper(ctx, args.paper);
     if ('error' in found) return { visibility: 'ephemeral', text: found.error };

@@ -1,6 +1,6 @@
 import { latexToText } from '../src/papers/latex-text.ts';
-import { lookUpTypedPaper, PAPER_OPTION_DESCRIPTION } from './lookup.ts';
-import { suggestPapers } from './share.ts';
+import { lookUpTypedPaper } from './lookup.ts';
+import { PAPER_OPTION } from './share.ts';
 import type { CommandDefinition } from './types.ts';
 
 /**
@@ -11,15 +11,7 @@ import type { CommandDefinition } from './types.ts';
 export const saveCommand: CommandDefinition = {
   name: 'save',
   description: "Put a paper on this channel's reading list",
-  options: [
-    {
-      name: 'paper',
-      description: PAPER_OPTION_DESCRIPTION,
-      type: 'string',
-      required: true,
-      suggest: suggestPapers,
-    },
-  ],
+  options: [PAPER_OPTION],
   async run(ctx, args) {
     const found = await lookUpTypedPaper(ctx, args.paper);
     if ('error' in found) return { visibility: 'ephemeral', text: found.error };

@@ -3,7 +3,7 @@ import { latexToText } from '../src/papers/latex-text.ts';
 import { normalizeArxivId } from '../src/papers/paper.ts';
 import { lookUpTypedPaper, PAPER_OPTION_DESCRIPTION } from './lookup.ts';
 import { distinct, papersMatching, recentPapers } from './suggestions.ts';
-import type { CommandDefinition, SuggestContext } from './types.ts';
+import type { CommandDefinition, OptionDefinition, SuggestContext } from './types.ts';
 
 /** The longest note kept with a share; a longer one is cut at a word boundary. */
 export const MAX_NOTE_CHARS = 500;
@@ -32,6 +32,15 @@ export async function suggestPapers(ctx: SuggestContext, typed: string): Promise
   return distinct(choices, (s) => s.value);
 }
 
+/** The `paper` option of every command that takes one paper (share, like, cite, save): id or link, suggested. */
+export const PAPER_OPTION: OptionDefinition = {
+  name: 'paper',
+  description: PAPER_OPTION_DESCRIPTION,
+  type: 'string',
+  required: true,
+  suggest: suggestPapers,
+};
+
 /**
  * `/papers share <paper> [note]`: posts one paper in the channel for everyone, credited to the person
  * with their note. The paper is an arXiv id, an arxiv.org URL or a huggingface.co/papers URL. Problems
@@ -41,13 +50,7 @@ export const shareCommand: CommandDefinition = {
   name: 'share',
   description: 'Post a paper in this channel, with an optional note',
   options: [
-    {
-      name: 'paper',
-      description: PAPER_OPTION_DESCRIPTION,
-      type: 'string',
-      required: true,
-      suggest: suggestPapers,
-    },
+    PAPER_OPTION,
     { name: 'note', description: 'Why the team should read it', type: 'string', required: false, rest: true },
   ],
   async run(ctx, args) {
