@@ -50,6 +50,7 @@ import {
   toRoundupSummary,
 } from '../rows.ts';
 import { planUpsert } from '../upsert-plan.ts';
+import { AbbreviationCache } from './abbreviation-cache.ts';
 import { toFtsMatch } from './fts-match.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { SqliteReadingList } from './reading-list.ts';
@@ -96,10 +97,21 @@ export class SqliteStore implements PaperStore {
   private readonly watches: SqliteWatches;
   /** Channels' reading lists (reading-list.ts), behind the methods below. */
   private readonly readingList: SqliteReadingList;
+  /** Abbreviation counts read since the archive last changed (abbreviation-cache.ts). */
+  private readonly abbreviationCache: AbbreviationCache;
 
   private constructor(db: Db, now: () => Date) {
     this.db = db;
     this.now = now;
+    this.abbreviationCache = new AbbreviationCache(
+      () => (this.stmt('PRAGMA data_version').get() as { data_version: number }).data_version,
+      (shorts, longKeys, minPapers) =>
+        this.stmt(
+          `SELECT short, long_key AS longKey, MIN(long) AS long, COUNT(*) AS papers FROM abbreviations
+           WHERE short IN (SELECT value FROM json_each(?)) OR long_key IN (SELECT value FROM json_each(?))
+           GROUP BY short, long_key HAVING COUNT(*) >= ?`,
+        ).all(JSON.stringify(shorts), JSON.stringify(longKeys), minPapers) as AbbreviationCount[],
+    );
     this.watches = new SqliteWatches({ db, now, stmt: (sql) => this.stmt(sql), paperColumns: PAPER_COLUMNS });
     this.readingList = new SqliteReadingList({
       db,
@@ -201,7 +213,12 @@ export class SqliteStore implements PaperStore {
       }
       return { inserted: plan.inserted, updated: plan.updated, unchanged: plan.unchanged };
     });
-    return run.immediate();
+    try {
+      return run.immediate();
+    } finally {
+      // This connection's own commits leave data_version as it was: the cache is told here instead.
+      this.abbreviationCache.invalidate();
+    }
   }
 
   async getPaper(id: string): Promise<StoredPaper | null> {
@@ -274,11 +291,7 @@ export class SqliteStore implements PaperStore {
     minPapers: number,
   ): Promise<AbbreviationCount[]> {
     if (shorts.length === 0 && longKeys.length === 0) return [];
-    return this.stmt(
-      `SELECT short, long_key AS longKey, MIN(long) AS long, COUNT(*) AS papers FROM abbreviations
-       WHERE short IN (SELECT value FROM json_each(?)) OR long_key IN (SELECT value FROM json_each(?))
-       GROUP BY short, long_key HAVING COUNT(*) >= ?`,
-    ).all(JSON.stringify(shorts), JSON.stringify(longKeys), minPapers) as AbbreviationCount[];
+    return this.abbreviationCache.lookup(shorts, longKeys, minPapers);
   }
 
   async vocabulary(first: string, minLength: number, maxLength: number): Promise<VocabularyWord[]> {
