@@ -35,7 +35,6 @@ export interface CommandContext {
   channel: ChannelRef;
   user: UserRef;
   userName: string | null;
-  canManageChannel: boolean;
   /** Time and zone a channel's roundup starts with, and the channels configured to have one. */
   roundupDefaults: { time: string; timezone: string; channels: readonly string[] };
   /** May a search with few good matches in the archive ask Hugging Face's search too (`SEARCH_REMOTE`)? */

@@ -166,10 +166,14 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
  * Runs `work` after the listener returns. Over HTTP, Slack's answer is sent when the listeners are done
  * (processBeforeResponse, for the events' sake), so a command or button press that did its work inside
  * the listener would miss Slack's 3 s deadline; its ack is sent as soon as the listener returns instead.
- * The work reports its own failures to the person; anything else is logged here.
+ * The work starts on the next turn of the event loop, once the ack is written: the archive is read
+ * synchronously (SQLite), and a search run from the listener's own promise chain would hold the ack back
+ * for as long as it takes. The work reports its own failures to the person; anything else is logged here.
  */
 function afterAck(ctx: ListenerContext, work: () => Promise<void>): void {
-  work().catch((error: unknown) => ctx.logger.error({ err: error }, 'Slack command failed after its ack'));
+  setImmediate(() => {
+    work().catch((error: unknown) => ctx.logger.error({ err: error }, 'Slack command failed after its ack'));
+  });
 }
 
 async function runCommand(
@@ -184,8 +188,9 @@ async function runCommand(
     user: `slack:${command.user_id}`,
     userName: command.user_name || null,
     input: { kind: 'text', text: commandText(command.text) },
-    // Channel settings may be changed by the configured admins and by workspace admins and owners.
-    canManageChannel:
+    // Channel settings may be changed by the configured admins and by workspace admins and owners. Asked
+    // of Slack (users.info) only by a command that changes them: not a round trip before every search.
+    canManageChannel: async () =>
       ctx.config.admins.includes(command.user_id) ||
       (await ctx.names.isWorkspaceAdmin(`slack:${command.user_id}`)),
   };

@@ -51,6 +51,12 @@ export interface BotDeps {
   watchLimit?: number;
 }
 
+/** Whether the person may change the channel's settings, asking the platform only now if it must be asked. */
+async function canManage(invocation: CommandInvocation): Promise<boolean> {
+  const { canManageChannel } = invocation;
+  return typeof canManageChannel === 'boolean' ? canManageChannel : await canManageChannel();
+}
+
 function ephemeral(text: string): Reply {
   return { visibility: 'ephemeral', text };
 }
@@ -114,7 +120,7 @@ export class Bot {
     const parsed = this.#resolve(invocation);
     if ('error' in parsed) return ephemeral(parsed.error);
     const { command, args } = parsed;
-    if (command.needs?.(args).includes('manage-channel') && !invocation.canManageChannel) {
+    if (command.needs?.(args).includes('manage-channel') && !(await canManage(invocation))) {
       const who = platform.channelManagers ?? 'the people who manage this channel';
       return ephemeral(`Only ${who} can change this channel's ${command.name}.`);
     }
@@ -128,7 +134,6 @@ export class Bot {
       channel: invocation.channel,
       user: invocation.user,
       userName: invocation.userName,
-      canManageChannel: invocation.canManageChannel,
       roundupDefaults: this.#deps.roundupDefaults ?? { time: '09:00', timezone: 'UTC', channels: [] },
       remoteSearch: this.#deps.remoteSearch ?? false,
       ...(this.#deps.watchLimit === undefined ? {} : { watchLimit: this.#deps.watchLimit }),

@@ -23,8 +23,12 @@ export interface CommandInvocation {
   input:
     | { kind: 'text'; text: string }
     | { kind: 'options'; subcommand: string; options: Record<string, string | number | boolean> };
-  /** May this person change the channel's settings (Discord: Manage Channels; Slack: a configured admin)? */
-  canManageChannel: boolean;
+  /**
+   * May this person change the channel's settings (Discord: Manage Channels; Slack: a configured admin or a
+   * workspace admin)? A platform that has to ask for it (Slack: users.info) gives a function, which is
+   * called only for a command that needs the right: a search must not wait on that round trip.
+   */
+  canManageChannel: boolean | (() => Promise<boolean>);
 }
 
 /** The Share button on a private search result, pressed. */

@@ -76,7 +76,6 @@ export function context(store: SqliteStore, over: Partial<CommandContext> = {}):
     channel: 'slack:C1',
     user: 'slack:U1',
     userName: 'Ada',
-    canManageChannel: false,
     roundupDefaults: { time: '09:00', timezone: 'UTC', channels: [] },
     ...over,
   } as CommandContext;

@@ -38,6 +38,17 @@ describe('Slack over HTTP, end to end through Bolt and the real bot', () => {
     expect(buttons.map((b) => b?.value)).toEqual(SEED_PAPERS.map((p) => p.id));
   });
 
+  it('runs a search without asking Slack who the person is: users.info only for a settings change', async () => {
+    const { responseUrl } = await h.command('unlearning', { user: 'U0NEWCOMER' });
+    await respondedTo(h, responseUrl);
+    const asked = (user: string) =>
+      h.api.calls.filter((c) => c.method === 'users.info' && c.body.user === user);
+    expect(asked('U0NEWCOMER')).toEqual([]);
+    const change = await h.command('roundup size 3', { user: 'U0NEWCOMER', channel: 'CSEARCH' });
+    expect(String((await respondedTo(h, change.responseUrl)).body.text)).toMatch(/Only the workspace admins/);
+    expect(asked('U0NEWCOMER')).toHaveLength(1);
+  });
+
   it('lets workspace admins and configured admins change the roundup, and nobody else', async () => {
     const by = async (user: string, text: string) => {
       const { responseUrl } = await h.command(text, { user, channel: 'CROUND' });
