@@ -1,10 +1,15 @@
 /**
  * Slack command latency: signed `/papers <query>` requests into Bolt's real HTTP receiver, with a 100,000
- * paper archive, answered through respond() to a local fake Slack. Prints ack and full-response latency
- * beside the search alone, and requests per second. Asserts nothing.
+ * paper archive, answered through respond() to a fake Slack. Slack's side (the fake Web API and the client
+ * sending the requests, bench/slack-client.ts) runs in a process of its own, as Slack runs elsewhere: its
+ * timings never wait on the bot's event loop. Prints ack and full-response latency beside the search alone,
+ * the path's own cost beyond the archive's ranked full-text query (each request's full time less the time
+ * its `store.search` calls took), and requests per second. Asserts nothing.
  *
  *   node --import tsx bench/slack.ts          PAPERS=20000 REQUESTS=300 node --import tsx bench/slack.ts
  *   ARCHIVE=/path/archive.db node --import tsx bench/slack.ts   (an archive already built, kept as it is)
+ *   CLASSES=30 ARCHIVE=… node --import tsx bench/slack.ts  (also 30 requests of each query class of
+ *                                                            bench/query-classes.ts, rare words included)
  *
  * With ARCHIVE it also times the real `paperboy start` (node bin/paperboy.js, the compiled dist of
  * `npm run build`, which it needs) serving Slack over HTTP on that archive: spawn until /healthz answers, and
@@ -12,8 +17,7 @@
  *
  * Ends with a `RESULT {json}` line of its figures, which `npm run bench` reads.
  */
-import { spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
+import { fork, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,14 +30,18 @@ import { DEFAULT_UPVOTE_EMOJI } from '../src/chat/emoji.ts';
 import { ArxivClient } from '../src/feed/arxiv-client.ts';
 import { HfClient } from '../src/feed/hf-client.ts';
 import { ingestPapers } from '../src/papers/ingest.ts';
+import type { Paper } from '../src/papers/paper.ts';
 import { searchPapers } from '../src/papers/search.ts';
+import type { PaperStore } from '../src/store/port.ts';
 import { SqliteStore } from '../src/store/sqlite/store.ts';
-import { startFakeSlackApi } from '../test/fakes/slack-api.ts';
+import { queryClasses } from './query-classes.ts';
+import type { ClientAnswer, ClientRequest } from './slack-client.ts';
 import { syntheticChunks } from './synthetic.ts';
 
 const N = Number(process.env.PAPERS ?? 100_000);
 const REQUESTS = Number(process.env.REQUESTS ?? 500);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
+const CLASSES = Number(process.env.CLASSES ?? 0);
 const SECRET = 'bench-signing-secret';
 const QUERIES = [
   'unlearning',
@@ -49,6 +57,8 @@ const QUERIES = [
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? Number.NaN;
 const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms, p99 ${pct(xs, 99).toFixed(2)} ms`;
+type Pcts = { p50: number; p99: number };
+const pcts = (xs: number[]): Pcts => ({ p50: pct(xs, 50), p99: pct(xs, 99) });
 
 const root = join(new URL('.', import.meta.url).pathname, '..');
 
@@ -116,15 +126,45 @@ async function startCompiled(archive: string, apiUrl: string): Promise<{ ms: num
 
 const ARCHIVE = process.env.ARCHIVE;
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-slack-'));
+
+// Slack's side, in its own process: the fake Web API and the requests' client.
+const client = fork(join(root, 'bench', 'slack-client.ts'), [], {
+  execArgv: ['--import', 'tsx'],
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
+const answers: ((a: ClientAnswer) => void)[] = [];
+client.on('message', (a: ClientAnswer) => answers.shift()?.(a));
+const ask = <T extends ClientAnswer>(m: ClientRequest | null): Promise<T> =>
+  new Promise((resolve) => {
+    answers.push((a) => resolve(a as T));
+    if (m) client.send(m);
+  });
+const { apiUrl } = await ask<{ apiUrl: string }>(null);
+
 const opening = performance.now();
-const store = SqliteStore.open(ARCHIVE ?? join(dir, 'archive.db'));
-const api = await startFakeSlackApi({ botToken: 'xoxb-bench' });
+const sqlite = SqliteStore.open(ARCHIVE ?? join(dir, 'archive.db'));
+/** Time spent in the store's ranked full-text query (`search`) since last read: the part not the path's own. */
+let inSearch = 0;
+const store = new Proxy(sqlite, {
+  get(target, key, receiver) {
+    const value = Reflect.get(target, key, receiver);
+    if (key !== 'search' || typeof value !== 'function') return value;
+    return async (...args: Parameters<PaperStore['search']>) => {
+      const t0 = performance.now();
+      try {
+        return await value.apply(target, args);
+      } finally {
+        inSearch += performance.now() - t0;
+      }
+    };
+  },
+}) as SqliteStore;
 const platform = createSlackPlatform(
   {
     botToken: 'xoxb-bench',
     signingSecret: SECRET,
     appToken: undefined,
-    apiUrl: api.apiUrl,
+    apiUrl,
     admins: [],
     teamId: undefined,
   },
@@ -147,72 +187,69 @@ try {
     console.log(
       `start-up: ${startupMs.toFixed(0)} ms to open the archive and start Bolt's receiver; ${sinceProcessStartMs.toFixed(0)} ms since the process started (node, compiling the sources with tsx)`,
     );
-  const endpoint = `http://127.0.0.1:${platform.port}/slack/events`;
+  client.send({ endpoint: `http://127.0.0.1:${platform.port}/slack/events`, signingSecret: SECRET });
   console.log(
     `Slack /papers latency: ${archived.toLocaleString('en')} papers archived, node ${process.version}`,
   );
 
-  let counter = 0;
+  /** One request: its ack and full times, and the path's own part of the full time. */
   const request = async (text: string) => {
-    const responseUrl = api.responseUrl();
-    const body = new URLSearchParams({
-      team_id: 'T0PAPERS',
-      channel_id: 'C0BENCH',
-      user_id: `U${String(counter).padStart(6, '0')}`,
-      user_name: 'bench',
-      command: '/papers',
-      text,
-      response_url: responseUrl,
-      // Slack gives every command its own trigger id; paperboy handles each id once.
-      trigger_id: `1.${counter++}.0`,
-    }).toString();
-    const ts = Math.floor(Date.now() / 1000);
-    const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
-    const path = new URL(responseUrl).pathname;
-    const t0 = performance.now();
-    const responded = api.waitFor((c) => c.method === 'respond' && c.path === path, 30_000);
-    const res = await fetch(endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-slack-request-timestamp': String(ts),
-        'x-slack-signature': signature,
-      },
-      body,
-    });
-    await res.text();
-    const ack = performance.now() - t0;
-    await responded;
-    return { ack, full: performance.now() - t0 };
+    inSearch = 0;
+    const r = await ask<{ ack: number; full: number }>({ request: text });
+    return { ...r, own: r.full - inSearch };
+  };
+  /** Sequential requests of `queries`, each after the same query's search alone. */
+  const sequential = async (queries: readonly string[], requests: number) => {
+    const acks: number[] = [];
+    const fulls: number[] = [];
+    const owns: number[] = [];
+    const searches: number[] = [];
+    for (let i = 0; i < requests; i++) {
+      const q = queries[i % queries.length] ?? '';
+      const s0 = performance.now();
+      await searchPapers(sqlite, q, { limit: 5, today: '2025-11-12' });
+      searches.push(performance.now() - s0);
+      const r = await request(q);
+      acks.push(r.ack);
+      fulls.push(r.full);
+      owns.push(r.own);
+    }
+    return { acks, fulls, owns, searches };
   };
 
   for (let i = 0; i < 50; i++) await request(QUERIES[i % QUERIES.length]!); // warm-up
-  const acks: number[] = [];
-  const fulls: number[] = [];
-  const searches: number[] = [];
-  for (let i = 0; i < REQUESTS; i++) {
-    const q = QUERIES[i % QUERIES.length]!;
-    const s0 = performance.now();
-    await searchPapers(store, q, { limit: 5, today: '2025-11-12' });
-    searches.push(performance.now() - s0);
-    const r = await request(q);
-    acks.push(r.ack);
-    fulls.push(r.full);
-  }
+  const { acks, fulls, owns, searches } = await sequential(QUERIES, REQUESTS);
   console.log(`sequential, ${REQUESTS} requests over ${QUERIES.length} queries:`);
   console.log(`  ack (HTTP 200 back to Slack):        ${fmt(acks)}`);
   console.log(`  full response (respond() received):  ${fmt(fulls)}`);
   console.log(`  the search alone (same queries):     ${fmt(searches)}`);
+  console.log(`  full less its store.search time:     ${fmt(owns)}`);
   console.log(`  response minus search, p99:          ${(pct(fulls, 99) - pct(searches, 99)).toFixed(2)} ms`);
 
-  const t0 = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < REQUESTS) await request(QUERIES[next++ % QUERIES.length]!);
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
+  const classes: Record<string, { queries: number; full: Pcts; search: Pcts; own: Pcts }> = {};
+  if (CLASSES > 0) {
+    const sample = sqlite.rawDatabase
+      .prepare('SELECT title, abstract FROM papers WHERE rowid % 331 = 0 LIMIT 3000')
+      .all() as Paper[];
+    console.log(`per query class, ${CLASSES} queries each, one request per query:`);
+    for (const [name, queries] of queryClasses(sample, CLASSES)) {
+      if (queries.length === 0) continue;
+      const r = await sequential(queries, queries.length);
+      classes[name] = {
+        queries: queries.length,
+        full: pcts(r.fulls),
+        search: pcts(r.searches),
+        own: pcts(r.owns),
+      };
+      console.log(
+        `  ${name.padEnd(16)} full ${fmt(r.fulls)}; search alone ${fmt(r.searches)}; full less store.search ${fmt(r.owns)}`,
+      );
+    }
+  }
+
+  const { seconds } = await ask<{ seconds: number }>({
+    burst: { queries: QUERIES, requests: REQUESTS, concurrency: CONCURRENCY },
+  });
   console.log(
     `throughput, ${CONCURRENCY} concurrent clients: ${(REQUESTS / seconds).toFixed(0)} full requests/s`,
   );
@@ -222,7 +259,7 @@ try {
     console.log('paperboy start (compiled) not measured: no dist; run `npm run build` first');
   else if (ARCHIVE) {
     const runs: { ms: number; rssMb: number }[] = [];
-    for (let i = 0; i < 3; i++) runs.push(await startCompiled(ARCHIVE, api.apiUrl));
+    for (let i = 0; i < 3; i++) runs.push(await startCompiled(ARCHIVE, apiUrl));
     runs.sort((a, b) => a.ms - b.ms);
     compiled = runs[1] ?? null;
     console.log(
@@ -231,9 +268,11 @@ try {
   }
   const figures = {
     papers: archived,
-    ack: { p50: pct(acks, 50), p99: pct(acks, 99) },
-    full: { p50: pct(fulls, 50), p99: pct(fulls, 99) },
-    search: { p50: pct(searches, 50), p99: pct(searches, 99) },
+    ack: pcts(acks),
+    full: pcts(fulls),
+    search: pcts(searches),
+    own: pcts(owns),
+    ...(CLASSES > 0 ? { classes } : {}),
     requestsPerSecond: REQUESTS / seconds,
     startupMs: ARCHIVE ? startupMs : null,
     sinceProcessStartMs: ARCHIVE ? sinceProcessStartMs : null,
@@ -244,7 +283,8 @@ try {
   console.log(`RESULT ${JSON.stringify(figures)}`);
 } finally {
   await platform.stop();
-  await api.close();
+  client.send({ stop: true });
+  await new Promise((resolve) => client.once('exit', resolve));
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 }
