@@ -87,7 +87,7 @@ export const searchCommand: CommandDefinition = {
     const section = remote && 'section' in remote ? remote.section : null;
     const notices = [outcome.notice, remote && 'notice' in remote ? remote.notice : null].filter(Boolean);
     if (outcome.results.length === 0 && !section) {
-      const empty = (await ctx.store.countPapers()) === 0;
+      const empty = !(await ctx.store.hasPapers());
       const text = empty
         ? 'The archive is empty, so nothing matches yet. Fill it with npx paperboy fetch, then search again.'
         : `No papers match "${shown}". Try other or fewer words, or a broader term.`;

@@ -22,7 +22,8 @@ export async function correctSpelling(store: PaperStore, q: SearchQuery): Promis
     if (phrase.length !== 1 || !typed || limit === 0 || !/^\p{L}+$/u.test(typed)) continue;
     if ((alternatives[i]?.length ?? 0) > 0) continue;
     const alone: SearchQuery = { must: [[typed]], exclude: [], mode: 'all', notice: null };
-    if ((await store.search(alone, 1)).length > 0) continue;
+    // Whether some paper holds it, not the best of them: ranking them all is costly for a common word.
+    if (await store.hasMatch(alone)) continue;
     const first = typed[0] ?? '';
     const word = closestWord(
       typed,

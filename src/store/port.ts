@@ -276,6 +276,11 @@ export interface PaperStore extends DeliveryLedger, WatchStore, ReadingListStore
   /** Full-text candidates ordered by relevance, at most `limit`. Never throws on user text. */
   search(query: SearchQuery, limit: number): Promise<SearchHit[]>;
   /**
+   * Whether any paper matches `query`: what `search(query, 1)` finding a paper says, without ranking every
+   * match to find the best (for a common word, most of the cost of that search).
+   */
+  hasMatch(query: SearchQuery): Promise<boolean>;
+  /**
    * How many papers each term occurs in, counted as search matches a one-word query (any indexed field,
    * the engine's stemming), for terms as {@link tokenize} cuts them. A term the index does not hold (a stop
    * word, a word no paper has) counts 0. At most {@link MAX_DF_TERMS} terms; more is a RangeError.
@@ -291,6 +296,8 @@ export interface PaperStore extends DeliveryLedger, WatchStore, ReadingListStore
   /** The latest feed date on or before `date` that has papers, or null. */
   latestFeedDate(onOrBefore: string): Promise<string | null>;
   countPapers(): Promise<number>;
+  /** Whether the archive holds any paper (`countPapers() > 0`), without counting them all. */
+  hasPapers(): Promise<boolean>;
 
   /** Records that the bot posted a message. Idempotent on `message`. */
   recordPost(post: PostRecord): Promise<void>;

@@ -218,4 +218,57 @@ export function searchFieldsContract(current: () => PaperStore): void {
       expect(off.ok && off.results).toEqual([]);
     });
   });
+
+  describe('whether anything matches, without ranking', () => {
+    it('hasPapers says whether the archive holds a paper', async () => {
+      expect(await current().hasPapers()).toBe(false);
+      await current().upsertPapers([paper({ arxivId: '2504.00001', title: 'Unlearning at scale' })]);
+      expect(await current().hasPapers()).toBe(true);
+    });
+
+    it('hasMatch says what search(query, 1) finding a paper says, for every kind of query', async () => {
+      expect(await current().hasMatch(q('unlearning'))).toBe(false);
+      await current().upsertPapers([
+        paper({
+          arxivId: '2504.00001',
+          title: 'Machine Unlearning for Diffusion Models',
+          abstract: 'We remove concepts from large language models.',
+          authors: ['Ada Lovelace'],
+        }),
+        paper({ arxivId: '2504.00002', title: 'Unlearning at scale', abstract: 'Forgetting data.' }),
+        paper({ arxivId: '2504.00003', title: 'Robust Watermarking', abstract: 'Marks survive edits.' }),
+      ]);
+      const queries: SearchQuery[] = [
+        ...[
+          'unlearning',
+          'unlerning',
+          'Unlearning',
+          'unlearn',
+          '"machine unlearning"',
+          '"unlearning machine"',
+          'unlearning -diffusion',
+          'unlearning -watermarking',
+          'watermarking robust',
+          'watermarking unlearning',
+          'lovelace',
+          '2504.00003',
+          'the',
+        ].map(q),
+        { ...q('watermarking unlearning'), mode: 'any' },
+        { ...q('watermarking qwzxv'), mode: 'any' },
+        { ...q('llm'), alternatives: [[['large', 'language', 'models']]] },
+        { ...q('unlerning'), alternatives: [[['unlearning']]] },
+      ];
+      for (const query of queries) {
+        const found = (await current().search(query, 1)).length > 0;
+        expect([JSON.stringify(query), await current().hasMatch(query)]).toEqual([
+          JSON.stringify(query),
+          found,
+        ]);
+      }
+      // Both answers occur: the comparison above is not all one way.
+      expect(await current().hasMatch(q('watermarking robust'))).toBe(true);
+      expect(await current().hasMatch(q('watermarking unlearning'))).toBe(false);
+    });
+  });
 }

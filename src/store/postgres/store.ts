@@ -310,6 +310,12 @@ export class PostgresStore implements PaperStore {
     }));
   }
 
+  async hasMatch(query: SearchQuery): Promise<boolean> {
+    // The search itself: a word's first match is the head of its ranked list here (term_tops), already
+    // cheap, and any other query is decided as search decides it (its plan may know it matches nothing).
+    return (await this.search(query, 1)).length > 0;
+  }
+
   /** How {@link search} runs `query`: exactly, or over the words' lists, and the bound that decided it. */
   async planSearch(query: SearchQuery): Promise<SearchPlan> {
     return planSearch((work) => this.transaction(work), this.pool, query, this.lists, UPSERT_LOCK);
@@ -436,6 +442,11 @@ export class PostgresStore implements PaperStore {
   async countPapers(): Promise<number> {
     const r = await this.pool.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM papers');
     return r.rows[0]?.n ?? 0;
+  }
+
+  async hasPapers(): Promise<boolean> {
+    const r = await this.pool.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM papers) AS any');
+    return r.rows[0]?.any ?? false;
   }
 
   async recordPost(post: PostRecord): Promise<void> {

@@ -256,6 +256,12 @@ export class SqliteStore implements PaperStore {
     });
   }
 
+  async hasMatch(query: SearchQuery): Promise<boolean> {
+    // The first match FTS5 finds, unranked: search()'s own candidates come from the same MATCH.
+    const row = this.stmt('SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? LIMIT 1').get(toFtsMatch(query));
+    return row !== undefined;
+  }
+
   async documentFrequencies(terms: readonly string[]): Promise<Map<string, number>> {
     checkTermCount(terms);
     const count = this.stmt('SELECT COUNT(*) AS n FROM papers_fts WHERE papers_fts MATCH ?');
@@ -316,6 +322,10 @@ export class SqliteStore implements PaperStore {
 
   async countPapers(): Promise<number> {
     return (this.stmt('SELECT COUNT(*) AS n FROM papers').get() as { n: number }).n;
+  }
+
+  async hasPapers(): Promise<boolean> {
+    return this.stmt('SELECT 1 FROM papers LIMIT 1').get() !== undefined;
   }
 
   async recordPost(post: PostRecord): Promise<void> {
