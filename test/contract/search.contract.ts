@@ -199,6 +199,29 @@ export function searchFieldsContract(current: () => PaperStore): void {
       expect(words).toEqual([{ word: 'unlearning', papers: 2 }]);
     });
 
+    it('gives the words starting with exactly the letter asked, whatever its script or width', async () => {
+      await current().upsertPapers([
+        paper({ arxivId: '2502.00004', title: 'Φύση και χρόνος: 𐌰𐌹𐌽𐍃 zebra zeal yard' }),
+        paper({ arxivId: '2502.00005', title: 'Zebra yardsticks' }),
+      ]);
+      const words = async (first: string, min: number, max: number) =>
+        (await current().vocabulary(first, min, max)).sort((a, b) => (a.word < b.word ? -1 : 1));
+      expect(await words('φ', 4, 4)).toEqual([{ word: 'φυση', papers: 1 }]);
+      expect(await words('χ', 4, 8)).toEqual([{ word: 'χρονος', papers: 1 }]);
+      expect(await words('ψ', 1, 20)).toEqual([]);
+      // A letter outside the Basic Multilingual Plane: one character, two UTF-16 units.
+      expect(await words('𐌰', 4, 4)).toEqual([{ word: '𐌰𐌹𐌽𐍃', papers: 1 }]);
+      expect(await words('z', 4, 5)).toEqual([
+        { word: 'zeal', papers: 1 },
+        { word: 'zebra', papers: 2 },
+      ]);
+      expect(await words('y', 4, 11)).toEqual([
+        { word: 'yard', papers: 1 },
+        { word: 'yardsticks', papers: 1 },
+      ]);
+      expect(await words('x', 1, 20)).toEqual([]);
+    });
+
     it('a word no paper has finds the closest title word, and says so', async () => {
       const r = await search('unlerning');
       expect(r.results.map((x) => x.paper.id).sort()).toEqual(['2502.00001', '2502.00002']);

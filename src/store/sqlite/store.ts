@@ -301,9 +301,14 @@ export class SqliteStore implements PaperStore {
   }
 
   async vocabulary(first: string, minLength: number, maxLength: number): Promise<VocabularyWord[]> {
+    // The words starting with `first` lie between it and the next character in the primary key's byte
+    // order (UTF-8 keeps code point order): a range read of the index instead of a scan of every word.
+    const code = first.codePointAt(0) ?? 0;
+    const next = String.fromCodePoint(Math.min(code + 1, 0x10ffff));
     return this.stmt(
-      'SELECT word, papers FROM words WHERE substr(word, 1, 1) = ? AND length(word) BETWEEN ? AND ?',
-    ).all(first, minLength, maxLength) as VocabularyWord[];
+      `SELECT word, papers FROM words WHERE word >= @first AND word < @next AND substr(word, 1, 1) = @first
+         AND length(word) BETWEEN @minLength AND @maxLength`,
+    ).all({ first, next, minLength, maxLength }) as VocabularyWord[];
   }
 
   async papersOnFeedDate(date: string): Promise<StoredPaper[]> {
