@@ -174,16 +174,24 @@ async function measure(papers: number, classes: QueryClass[]): Promise<Record<st
   return out;
 }
 
+/**
+ * How the store searched when these figures were measured: 'one-word lists' (one common word from its
+ * list, everything else ranked exactly). A size's figures from before this was recorded (the withdrawn
+ * multi-word list path) are replaced, never merged with new ones.
+ */
+const SEARCH_PATH = 'one-word lists';
+
 function save(papers: number, classes: Record<string, ClassFigures>): void {
   const file = existsSync(RESULTS)
     ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as {
-        sizes: { papers: number; classes: Record<string, ClassFigures> }[];
+        sizes: { papers: number; search?: string; classes: Record<string, ClassFigures> }[];
       })
     : { sizes: [] };
-  const before = file.sizes.find((s) => s.papers === papers)?.classes ?? {};
+  const old = file.sizes.find((s) => s.papers === papers);
+  const before = old?.search === SEARCH_PATH ? old.classes : {};
   const sizes = [
     ...file.sizes.filter((s) => s.papers !== papers),
-    { papers, classes: { ...before, ...classes } },
+    { papers, search: SEARCH_PATH, classes: { ...before, ...classes } },
   ].sort((a, b) => a.papers - b.papers);
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   writeFileSync(RESULTS, `${JSON.stringify({ sizes }, null, 2)}\n`);

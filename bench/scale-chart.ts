@@ -56,12 +56,14 @@ export function drawScaleChart(results: string): string {
   let pgNote = 'no PostgreSQL figures (bench/results/postgres-scale.json absent)';
   if (existsSync(pgFile)) {
     const pg = JSON.parse(readFileSync(pgFile, 'utf8')) as {
-      sizes: { papers: number; classes: Record<string, { p50: number; p99: number }> }[];
+      sizes: { papers: number; search?: string; classes: Record<string, { p50: number; p99: number }> }[];
     };
     series.push({
       name: 'paperboy (PostgreSQL)',
       color: '#2ca02c',
+      // Only sizes measured on today's path: older entries hold the withdrawn multi-word list path's.
       points: pg.sizes
+        .filter((s) => s.search === 'one-word lists')
         .map((s) => ({ papers: s.papers, ...worst(s.classes) }))
         .sort((a, b) => a.papers - b.papers),
     });
