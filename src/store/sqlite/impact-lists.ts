@@ -19,11 +19,19 @@ export interface ImpactOptions {
   listSize: number;
 }
 
-export const DEFAULT_IMPACT: ImpactOptions = { minDf: 10_000, listSize: 1_000 };
+export const DEFAULT_IMPACT: ImpactOptions = { minDf: 10_000, listSize: 4_000 };
 
 export interface ImpactHit {
   rowid: number;
   relevance: number;
+}
+
+/** A paper read from some lists: its tokens (D) and, per list word read, its f. */
+interface Seen {
+  d: number;
+  f: Map<string, number>;
+  /** List words the paper is not in the list of: its impact for them is at most the list's θ. */
+  below: Set<string>;
 }
 
 interface TermRow {
@@ -42,17 +50,8 @@ const FIRST_CHUNK = 64;
 const RESOLVE_BATCH = 16;
 const MAX_RESOLVED = 400;
 
-/** The bound a list entry sets for everything after it: its impact under the list's own avgdl. */
-function impactBound(e: { f: number; d: number }, avgdlRef: number): number {
-  return impact(e.f, e.d, avgdlRef);
-}
-
 export class ImpactLists {
   private readonly tokenizer: FtsTokenizer;
-  /** Rows matching a multi-word phrase, by phrase, valid for one state of the index (see generation()). */
-  private readonly phraseHits = new Map<string, number>();
-  private phraseHitsAt = '';
-  private localWrites = 0;
   /** What the last topK did, for tests and the benchmark: 'certified' or why it fell back. */
   lastOutcome = '';
   /** Papers the last topK scored from their text. */
@@ -139,7 +138,6 @@ export class ImpactLists {
     }
     db.exec('DROP TABLE temp.impact_dl');
     this.markInStep();
-    this.localWrites++;
     return { terms: terms.length, entries };
   }
 
@@ -153,7 +151,6 @@ export class ImpactLists {
    * whose text changed, `after` the rowids of papers inserted or changed (read after the write).
    */
   afterWrite(before: readonly TextRow[], after: readonly number[]): void {
-    this.localWrites++;
     if (before.length === 0 && after.length === 0) return;
     if (!this.built()) return;
     const wasInStep = this.inStep(this.averagesBeforeWrite ?? null);
@@ -172,13 +169,12 @@ export class ImpactLists {
         for (const t of col) if (listed.has(t)) f.set(t, (f.get(t) ?? 0) + (COLUMN_WEIGHTS[c] ?? 1));
       return f;
     };
-    const remove = this.stmt('DELETE FROM impact_postings WHERE term_id = ? AND g = ? AND paper_rowid = ?');
+    const remove = this.stmt('DELETE FROM impact_postings WHERE term_id = ? AND paper_rowid = ?');
     for (const [rowid, cols] of this.tokenizer.tokens(before)) {
-      const d = tokenCount(cols);
-      for (const [term, f] of perTerm(cols)) {
+      for (const term of perTerm(cols).keys()) {
         const t = listed.get(term) as TermRow;
         dfDelta.set(t, (dfDelta.get(t) ?? 0) - 1);
-        if (remove.run(t.id, impact(f, d, t.avgdl_ref), rowid).changes > 0) t.size--;
+        if (remove.run(t.id, rowid).changes > 0) t.size--;
       }
     }
     const rows = this.stmt(
@@ -227,11 +223,6 @@ export class ImpactLists {
     ).n;
   }
 
-  /** A token for the index's state: changes with any commit by another connection or write by this one. */
-  private generation(): string {
-    return `${this.db.pragma('data_version', { simple: true })}:${this.localWrites}`;
-  }
-
   /**
    * The `k` best papers for the plan with their exact bm25 relevance, in FTS5's order (ties: lower rowid
    * first), or null when the lists cannot answer it with certainty. Call inside a read transaction.
@@ -248,20 +239,20 @@ export class ImpactLists {
         if (t) listed.set(w, t);
       }
     const positive = plan.terms.flat();
-    // Every positive phrase needs a listed word to bound it, else papers outside every list could match.
-    if (positive.some((i) => !(plan.phrases[i] ?? []).some((w) => listed.has(w))))
-      return this.fallBack('a rare term');
-    const idfs = plan.phrases.map((p, i) => {
-      if (!positive.includes(i)) return 0; // an excluded phrase never occurs in a match: it adds 0
-      const first = p[0] as string;
-      if (p.length === 1) return idf(n, (listed.get(first) as TermRow).df);
-      return idf(n, this.phraseHitCount(plan.sources[i] ?? []));
+    // Every positive phrase must be one listed word: a paper outside every list could match a rarer one
+    // (FTS5 is cheap then), and a phrase of common words is bounded only loosely by its words' lists and
+    // its idf needs FTS5 to count its matches (measured: such queries rarely certified, FTS5 answers them).
+    if (positive.some((i) => (plan.phrases[i] ?? []).length > 1)) return this.fallBack('a phrase');
+    const words = positive.map((i) => (plan.phrases[i] as string[])[0] as string);
+    if (words.some((w) => !listed.has(w))) return this.fallBack('a rare term');
+    // An excluded phrase never occurs in a match, so its idf never counts: 0 keeps FTS5's phrase order.
+    const idfs = plan.phrases.map((_, i) => {
+      const at = positive.indexOf(i);
+      return at < 0 ? 0 : idf(n, (listed.get(words[at] as string) as TermRow).df);
     });
-    // The idf FTS5 uses for excluded phrases never matters (f = 0), so a placeholder keeps the order.
-    const cursors = [
-      ...new Set(positive.flatMap((i) => (plan.phrases[i] ?? []).filter((w) => listed.has(w)))),
-    ].map((w) => {
+    const cursors = [...new Set(words)].map((w) => {
       const t = listed.get(w) as TermRow;
+      // Under today's avgdl a paper outside the list has impact at most θ·max(1, avgdl/avgdl_ref).
       const drift = Math.max(1, avgdl / t.avgdl_ref);
       return { word: w, term: t, drift, read: 0, bound: Number.POSITIVE_INFINITY, done: false };
     });
@@ -272,27 +263,58 @@ export class ImpactLists {
     const textOf = this.stmt(
       `SELECT ${TEXT_COLUMNS_SQL} FROM papers WHERE rowid IN (SELECT value FROM json_each(?))`,
     );
-    // Papers read from some list but not scored yet: their tokens and, per list word, f from the list.
-    const pending = new Map<number, { d: number; f: Map<string, number> }>();
+    // Papers read from some list but not scored yet: D and, per list word, f from the list.
+    const pending = new Map<number, Seen>();
     const resolved = new Set<number>();
     const scored: ImpactHit[] = [];
-    const positiveWords = positive.map((i) => (plan.phrases[i] ?? []).filter((w) => listed.has(w)));
-    // The most a paper can score: per positive phrase, its idf times the lowest of its listed words' bounds
-    // (a phrase occurs no more often than any of its words), a word's bound being its exact impact in the
-    // paper when the paper was read from its list, else the list's current bound.
-    const upperBound = (p: { d: number; f: Map<string, number> } | null) => {
+    const bounds = new Map<string, number>();
+    // The most a paper can score: per positive word its exact impact when the paper was read from the
+    // word's list, else the list's current bound. With nothing read (null), the bound of papers unseen.
+    const upperBound = (p: Seen | null) => {
       let ub = 0;
       for (const [j, i] of positive.entries()) {
-        let bound = Number.POSITIVE_INFINITY;
-        for (const w of positiveWords[j] as string[]) {
-          const f = p?.f.get(w);
-          bound = Math.min(bound, f !== undefined && p ? impact(f, p.d, avgdl) : (bounds.get(w) as number));
-        }
+        const w = words[j] as string;
+        const f = p?.f.get(w);
+        const bound =
+          f !== undefined && p
+            ? impact(f, p.d, avgdl)
+            : p?.below.has(w)
+              ? (floors.get(w) as number)
+              : (bounds.get(w) as number);
         ub += (idfs[i] ?? 0) * bound;
       }
       return ub;
     };
-    const bounds = new Map(cursors.map((c) => [c.word, c.bound]));
+    // θ·drift per word: the most a paper outside the word's list can get from it.
+    const floors = new Map(cursors.map((c) => [c.word, c.term.theta * c.drift]));
+    const lookup = this.stmt('SELECT f FROM impact_postings WHERE term_id = ? AND paper_rowid = ?');
+    const kth = () =>
+      scored.length === k ? (scored[k - 1] as ImpactHit).relevance : Number.NEGATIVE_INFINITY;
+    const score = (batch: number[]): boolean => {
+      if (resolved.size + batch.length > MAX_RESOLVED) return false;
+      for (const rowid of batch) {
+        pending.delete(rowid);
+        resolved.add(rowid);
+      }
+      // Scored exactly from their text, in FTS5's tokenization, and matched against the whole expression.
+      for (const [rowid, cols] of this.tokenizer.tokens(textOf.all(JSON.stringify(batch)) as TextRow[])) {
+        const freqs = phraseFrequencies(plan, cols);
+        if (!matches(plan, freqs)) continue;
+        scored.push({ rowid, relevance: bm25Score(idfs, freqs, tokenCount(cols), avgdl) });
+      }
+      scored.sort((a, b) => b.relevance - a.relevance || a.rowid - b.rowid);
+      if (scored.length > k) scored.length = k;
+      return true;
+    };
+    // Words alone, no exclusion: a paper read from every list is scored from the lists' f and D (the same
+    // numbers its text gives) and matches, so its text is not read.
+    const fromLists = plan.excluded.length === 0 && plan.terms.every((t) => t.length === 1);
+    const scoreFromLists = (rowid: number, p: Seen) => {
+      pending.delete(rowid);
+      resolved.add(rowid);
+      const freqs = plan.phrases.map((_, i) => p.f.get(words[positive.indexOf(i)] as string) ?? 0);
+      scored.push({ rowid, relevance: bm25Score(idfs, freqs, p.d, avgdl) });
+    };
     let chunk = FIRST_CHUNK;
     for (;;) {
       for (const c of cursors) {
@@ -303,56 +325,75 @@ export class ImpactLists {
           if (resolved.has(e.rowid)) continue;
           let p = pending.get(e.rowid);
           if (!p) {
-            p = { d: e.d, f: new Map() };
+            p = { d: e.d, f: new Map(), below: new Set() };
             pending.set(e.rowid, p);
           }
           p.f.set(c.word, e.f);
+          p.below.delete(c.word);
         }
-        if (entries.length < chunk || c.read >= c.term.size) {
+        const last = entries.at(-1);
+        if (!last || entries.length < chunk || c.read >= c.term.size) {
           c.done = true;
           c.bound = c.term.theta * c.drift;
-        } else c.bound = impactBound(entries.at(-1) as { f: number; d: number }, c.term.avgdl_ref) * c.drift;
+        } else c.bound = impact(last.f, last.d, c.term.avgdl_ref) * c.drift;
         bounds.set(c.word, c.bound);
       }
-      // Score exactly, from their text in FTS5's tokenization, the papers that could still reach the top k,
-      // best bound first; a paper whose bound falls below the k-th score is out for good (bounds only fall).
-      const kthScore = () =>
-        scored.length === k ? (scored[k - 1] as ImpactHit).relevance : Number.NEGATIVE_INFINITY;
-      const open: [number, number][] = [];
+      // Random access: each paper read is looked up in the other words' lists, so its f there is known or
+      // bounded by the list's θ.
+      for (const [rowid, p] of pending)
+        for (const c of cursors)
+          if (!p.f.has(c.word) && !p.below.has(c.word)) {
+            const hit = lookup.get(c.term.id, rowid) as { f: number } | undefined;
+            if (hit) p.f.set(c.word, hit.f);
+            else p.below.add(c.word);
+          }
+      const unseen = upperBound(null);
+      const exhausted = cursors.every((c) => c.done);
+      // Papers read from every list are scored now (they lead, and most match); papers read from some
+      // lists only wait until the k-th score passes everything unseen, or the lists run out.
+      const open: [number, number, boolean][] = [];
       for (const [rowid, p] of pending) {
         const ub = upperBound(p);
-        if (ub >= kthScore()) open.push([rowid, ub]);
-        else pending.delete(rowid);
+        if (ub < kth())
+          pending.delete(rowid); // bounds only fall and the k-th only rises: out for good
+        else open.push([rowid, ub, p.f.size === cursors.length]);
       }
       open.sort((x, y) => y[1] - x[1]);
-      for (let at = 0; at < open.length && (open[at] as [number, number])[1] >= kthScore(); ) {
-        const batch: number[] = [];
-        for (; at < open.length && batch.length < RESOLVE_BATCH; at++) {
-          const [rowid, ub] = open[at] as [number, number];
-          if (ub < kthScore()) break;
-          batch.push(rowid);
-        }
-        if (resolved.size + batch.length > MAX_RESOLVED) return this.fallBack('too many candidates');
-        for (const rowid of batch) {
-          pending.delete(rowid);
-          resolved.add(rowid);
-        }
-        for (const [rowid, cols] of this.tokenizer.tokens(textOf.all(JSON.stringify(batch)) as TextRow[])) {
-          const freqs = phraseFrequencies(plan, cols);
-          if (!matches(plan, freqs)) continue;
-          scored.push({ rowid, relevance: bm25Score(idfs, freqs, tokenCount(cols), avgdl) });
-        }
+      if (fromLists) {
+        for (const [rowid, , complete] of open)
+          if (complete) scoreFromLists(rowid, pending.get(rowid) as Seen);
         scored.sort((a, b) => b.relevance - a.relevance || a.rowid - b.rowid);
         if (scored.length > k) scored.length = k;
       }
-      const kth = scored.length === k ? (scored[k - 1] as ImpactHit).relevance : Number.NEGATIVE_INFINITY;
-      // Strictly above: a paper not yet read that ties the k-th could belong before it in FTS5's order.
-      if (kth > upperBound(null)) {
-        this.lastOutcome = 'certified';
-        this.lastResolved = resolved.size;
-        return scored;
+      const now = open.filter(([rowid, , complete]) => (complete || exhausted) && !resolved.has(rowid));
+      for (let at = 0; at < now.length; ) {
+        const batch: number[] = [];
+        for (; at < now.length && batch.length < RESOLVE_BATCH; at++) {
+          const [rowid, ub] = now[at] as [number, number, boolean];
+          if (ub >= kth()) batch.push(rowid);
+        }
+        if (batch.length > 0 && !score(batch)) return this.fallBack('too many candidates');
       }
-      if (cursors.every((c) => c.done)) return this.fallBack('lists exhausted');
+      if (kth() > unseen) {
+        // Every paper still waiting whose bound reaches the k-th score is scored, best bound first.
+        const rest = [...pending].map(([rowid, p]) => [rowid, upperBound(p)] as [number, number]);
+        rest.sort((x, y) => y[1] - x[1]);
+        for (let at = 0; at < rest.length && (rest[at] as [number, number])[1] >= kth(); ) {
+          const batch: number[] = [];
+          for (; at < rest.length && batch.length < RESOLVE_BATCH; at++) {
+            const [rowid, ub] = rest[at] as [number, number];
+            if (ub >= kth()) batch.push(rowid);
+          }
+          if (batch.length > 0 && !score(batch)) return this.fallBack('too many candidates');
+        }
+        // Strictly above: a paper not yet read that ties the k-th could belong before it in FTS5's order.
+        if (kth() > upperBound(null)) {
+          this.lastOutcome = 'certified';
+          this.lastResolved = resolved.size;
+          return scored;
+        }
+      }
+      if (exhausted) return this.fallBack('lists exhausted');
       chunk *= 2;
     }
   }
@@ -360,25 +401,5 @@ export class ImpactLists {
   private fallBack(why: string): null {
     this.lastOutcome = why;
     return null;
-  }
-
-  /** Rows matching a phrase of several words (for its idf), counted by FTS5 once per state of the index. */
-  private phraseHitCount(phrase: readonly string[]): number {
-    const at = this.generation();
-    if (at !== this.phraseHitsAt) {
-      this.phraseHits.clear();
-      this.phraseHitsAt = at;
-    }
-    const key = phrase.join(' ');
-    let hits = this.phraseHits.get(key);
-    if (hits === undefined) {
-      // Asked with the query's own words: FTS5 stems them as it stemmed the text.
-      const match = phrase.map((t) => `"${t}"`).join(' + ');
-      hits = (
-        this.stmt('SELECT COUNT(*) AS n FROM papers_fts WHERE papers_fts MATCH ?').get(match) as { n: number }
-      ).n;
-      this.phraseHits.set(key, hits);
-    }
-    return hits;
   }
 }
