@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realPapers, rng, syntheticPapers } from '../../bench/synthetic.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import { parseSearchQuery, type SearchQuery, tokenize } from '../../src/papers/search-query.ts';
-import { bm25Score, FTS_COLUMNS, idf, indexTotals } from '../../src/store/sqlite/bm25.ts';
+import { bm25Score, FTS_COLUMNS, idf, indexTotals, readVarints } from '../../src/store/sqlite/bm25.ts';
 import { toFtsMatch } from '../../src/store/sqlite/fts-match.ts';
 import {
   type ColumnTokens,
@@ -13,6 +13,7 @@ import {
   TEXT_COLUMNS_SQL,
   type TextRow,
 } from '../../src/store/sqlite/fts-tokens.ts';
+import { decodeTerms } from '../../src/store/sqlite/impact-lists.ts';
 import { matches, matchPlan, phraseFrequencies, tokenCount } from '../../src/store/sqlite/match-plan.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 
@@ -224,6 +225,35 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
       .all() as { term: string; df: number; doc: number }[];
     expect(rows.length).toBeGreaterThan(50);
     for (const r of rows) expect(r.df, r.term).toBe(r.doc);
+  });
+
+  it("forward rows hold each paper's f for every listed term, and its D, as the index counts them", () => {
+    const db = store.rawDatabase;
+    db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.t_inst2 USING fts5vocab(main, papers_fts, instance)');
+    const expected = new Map<number, Map<number, number>>();
+    for (const r of db
+      .prepare(
+        `SELECT i.doc, t.id, SUM(CASE i.col ${FTS_COLUMNS.map((c, j) => `WHEN '${c}' THEN ${[10, 1, 2, 3, 3, 3, 10][j]}`).join(' ')} END) AS f
+         FROM temp.t_inst2 i JOIN impact_terms t ON t.term = i.term GROUP BY i.doc, t.id`,
+      )
+      .all() as { doc: number; id: number; f: number }[]) {
+      if (!expected.has(r.doc)) expected.set(r.doc, new Map());
+      expected.get(r.doc)?.set(r.id, r.f);
+    }
+    const docs = db.prepare('SELECT paper_rowid, d, terms FROM impact_docs').all() as {
+      paper_rowid: number;
+      d: number;
+      terms: Buffer;
+    }[];
+    const sizes = db.prepare('SELECT id, sz FROM papers_fts_docsize').all() as { id: number; sz: Buffer }[];
+    expect(docs.length).toBe(sizes.length);
+    const d = new Map(sizes.map((r) => [r.id, readVarints(r.sz).reduce((a, b) => a + b, 0)]));
+    for (const row of docs) {
+      expect(row.d, `paper ${row.paper_rowid}`).toBe(d.get(row.paper_rowid));
+      expect(decodeTerms(row.terms), `paper ${row.paper_rowid}`).toEqual(
+        expected.get(row.paper_rowid) ?? new Map(),
+      );
+    }
   });
 
   it('a write that bypasses the lists sends search to FTS5 until they are rebuilt', async () => {

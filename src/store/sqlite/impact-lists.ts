@@ -26,12 +26,57 @@ export interface ImpactHit {
   relevance: number;
 }
 
-/** A paper read from some lists: its tokens (D) and, per list word read, its f. */
-interface Seen {
-  d: number;
-  f: Map<string, number>;
-  /** List words the paper is not in the list of: its impact for them is at most the list's θ. */
-  below: Set<string>;
+/** f of each listed term (by id) a paper holds: Σ over its instances of the column's weight. */
+function listedCounts(cols: ColumnTokens, ids: ReadonlyMap<string, number>): Map<number, number> {
+  const f = new Map<number, number>();
+  for (const [c, col] of cols.entries())
+    for (const t of col) {
+      const id = ids.get(t);
+      if (id !== undefined) f.set(id, (f.get(id) ?? 0) + (COLUMN_WEIGHTS[c] ?? 1));
+    }
+  return f;
+}
+
+/** A forward row's terms: varint pairs (term id, f), the listed terms the paper holds. */
+export function encodeTerms(f: ReadonlyMap<number, number>): Buffer {
+  const out: number[] = [];
+  const put = (v: number) => {
+    const bytes: number[] = [v & 0x7f];
+    for (let x = Math.floor(v / 128); x > 0; x = Math.floor(x / 128)) bytes.unshift((x & 0x7f) | 0x80);
+    out.push(...bytes);
+  };
+  for (const [id, n] of [...f].sort((a, b) => a[0] - b[0])) {
+    put(id);
+    put(n);
+  }
+  return Buffer.from(out);
+}
+
+/** f of each wanted term id in a forward row (0 when absent), without building a map of the row. */
+function pickTerms(blob: Uint8Array, ids: readonly (number | undefined)[]): number[] {
+  const out = ids.map(() => 0);
+  let i = 0;
+  const next = () => {
+    let v = 0;
+    for (;;) {
+      const byte = blob[i++] ?? 0;
+      v = v * 128 + (byte & 0x7f);
+      if ((byte & 0x80) === 0 || i >= blob.length) return v;
+    }
+  };
+  while (i < blob.length) {
+    const id = next();
+    const f = next();
+    for (let j = 0; j < ids.length; j++) if (ids[j] === id) out[j] = f;
+  }
+  return out;
+}
+
+export function decodeTerms(blob: Uint8Array): Map<number, number> {
+  const v = readVarints(blob);
+  const out = new Map<number, number>();
+  for (let i = 0; i + 1 < v.length; i += 2) out.set(v[i] as number, v[i + 1] as number);
+  return out;
 }
 
 interface TermRow {
@@ -46,6 +91,8 @@ interface TermRow {
 /** Guards θ against the last-bit difference between SQL's and JavaScript's arithmetic at build time. */
 const SAFETY = 1 + 1e-12;
 const FIRST_CHUNK = 64;
+/** Entries read per list per step at most: a step past the point of certainty is wasted work. */
+const MAX_CHUNK = 512;
 /** Candidates scored from their text per step, and in all before the query goes to FTS5 instead. */
 const RESOLVE_BATCH = 16;
 const MAX_RESOLVED = 400;
@@ -100,7 +147,7 @@ export class ImpactLists {
       CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_vocab_inst USING fts5vocab(main, papers_fts, instance);
       DROP TABLE IF EXISTS temp.impact_dl;
       CREATE TABLE temp.impact_dl (rowid INTEGER PRIMARY KEY, d INTEGER NOT NULL);
-      DELETE FROM impact_postings; DELETE FROM impact_terms;`);
+      DELETE FROM impact_postings; DELETE FROM impact_terms; DELETE FROM impact_docs;`);
     // D per paper: the sum of its column sizes in the docsize shadow table.
     db.function('impact_tokens', { deterministic: true }, (sz: unknown) =>
       readVarints(sz as Buffer).reduce((a, b) => a + b, 0),
@@ -137,6 +184,19 @@ export class ImpactLists {
       entries += rows.length;
     }
     db.exec('DROP TABLE temp.impact_dl');
+    // Forward rows for every paper, a page at a time, from its text in the index's tokenization.
+    const ids = new Map(terms.map((t, i) => [t.term, i + 1]));
+    const page = db.prepare(
+      `SELECT ${TEXT_COLUMNS_SQL} FROM papers WHERE rowid > ? ORDER BY rowid LIMIT 2000`,
+    );
+    const addDoc = db.prepare('INSERT INTO impact_docs (paper_rowid, d, terms) VALUES (?, ?, ?)');
+    for (let after = 0; ; ) {
+      const rows = page.all(after) as TextRow[];
+      if (rows.length === 0) break;
+      after = (rows.at(-1) as TextRow).rowid;
+      for (const [rowid, cols] of this.tokenizer.tokens(rows))
+        addDoc.run(rowid, tokenCount(cols), encodeTerms(listedCounts(cols, ids)));
+    }
     this.markInStep();
     return { terms: terms.length, entries };
   }
@@ -163,18 +223,16 @@ export class ImpactLists {
     );
     const dfDelta = new Map<TermRow, number>();
     const grown = new Set<TermRow>();
-    const perTerm = (cols: ColumnTokens) => {
-      const f = new Map<string, number>();
-      for (const [c, col] of cols.entries())
-        for (const t of col) if (listed.has(t)) f.set(t, (f.get(t) ?? 0) + (COLUMN_WEIGHTS[c] ?? 1));
-      return f;
-    };
-    const remove = this.stmt('DELETE FROM impact_postings WHERE term_id = ? AND paper_rowid = ?');
+    const ids = new Map([...listed].map(([term, t]) => [term, t.id]));
+    const byId = new Map([...listed.values()].map((t) => [t.id, t]));
+    const remove = this.stmt('DELETE FROM impact_postings WHERE term_id = ? AND g = ? AND paper_rowid = ?');
     for (const [rowid, cols] of this.tokenizer.tokens(before)) {
-      for (const term of perTerm(cols).keys()) {
-        const t = listed.get(term) as TermRow;
+      const d = tokenCount(cols);
+      for (const [id, f] of listedCounts(cols, ids)) {
+        const t = byId.get(id) as TermRow;
         dfDelta.set(t, (dfDelta.get(t) ?? 0) - 1);
-        if (remove.run(t.id, rowid).changes > 0) t.size--;
+        // The same f, D and avgdl_ref give the same g, bit for bit, as when the entry was written.
+        if (remove.run(t.id, impact(f, d, t.avgdl_ref), rowid).changes > 0) t.size--;
       }
     }
     const rows = this.stmt(
@@ -183,10 +241,13 @@ export class ImpactLists {
     const add = this.stmt(
       'INSERT OR REPLACE INTO impact_postings (term_id, g, paper_rowid, f, d) VALUES (?, ?, ?, ?, ?)',
     );
+    const setDoc = this.stmt('INSERT OR REPLACE INTO impact_docs (paper_rowid, d, terms) VALUES (?, ?, ?)');
     for (const [rowid, cols] of this.tokenizer.tokens(rows)) {
       const d = tokenCount(cols);
-      for (const [term, f] of perTerm(cols)) {
-        const t = listed.get(term) as TermRow;
+      const counts = listedCounts(cols, ids);
+      setDoc.run(rowid, d, encodeTerms(counts));
+      for (const [id, f] of counts) {
+        const t = byId.get(id) as TermRow;
         dfDelta.set(t, (dfDelta.get(t) ?? 0) + 1);
         const g = impact(f, d, t.avgdl_ref);
         if (g >= t.theta) {
@@ -256,145 +317,97 @@ export class ImpactLists {
       const drift = Math.max(1, avgdl / t.avgdl_ref);
       return { word: w, term: t, drift, read: 0, bound: Number.POSITIVE_INFINITY, done: false };
     });
+    // A list read in impact order with each paper's forward row alongside (rowid, g, d, terms).
     const read = this.stmt(
-      `SELECT paper_rowid AS rowid, f, d FROM impact_postings WHERE term_id = ?
-       ORDER BY g DESC, paper_rowid LIMIT ? OFFSET ?`,
+      `SELECT p.paper_rowid, p.g, d.d, d.terms FROM impact_postings p
+       JOIN impact_docs d ON d.paper_rowid = p.paper_rowid
+       WHERE p.term_id = ? ORDER BY p.g DESC, p.paper_rowid LIMIT ? OFFSET ?`,
     );
     const textOf = this.stmt(
       `SELECT ${TEXT_COLUMNS_SQL} FROM papers WHERE rowid IN (SELECT value FROM json_each(?))`,
     );
-    // Papers read from some list but not scored yet: D and, per list word, f from the list.
-    const pending = new Map<number, Seen>();
-    const resolved = new Set<number>();
+    // Each phrase's term id when it is one listed word: its f in a paper is then in the paper's forward row.
+    const ids = plan.phrases.map((p) => (p.length === 1 ? listed.get(p[0] as string)?.id : undefined));
+    // Exclusions of listed words are decided from forward rows too; others need the paper's text.
+    const fromForward = plan.excluded.every((i) => ids[i] !== undefined);
+    const seen = new Set<number>();
     const scored: ImpactHit[] = [];
-    const bounds = new Map<string, number>();
-    // The most a paper can score: per positive word its exact impact when the paper was read from the
-    // word's list, else the list's current bound. With nothing read (null), the bound of papers unseen.
-    const upperBound = (p: Seen | null) => {
-      let ub = 0;
-      for (const [j, i] of positive.entries()) {
-        const w = words[j] as string;
-        const f = p?.f.get(w);
-        const bound =
-          f !== undefined && p
-            ? impact(f, p.d, avgdl)
-            : p?.below.has(w)
-              ? (floors.get(w) as number)
-              : (bounds.get(w) as number);
-        ub += (idfs[i] ?? 0) * bound;
-      }
-      return ub;
-    };
-    // θ·drift per word: the most a paper outside the word's list can get from it.
-    const floors = new Map(cursors.map((c) => [c.word, c.term.theta * c.drift]));
-    const lookup = this.stmt('SELECT f FROM impact_postings WHERE term_id = ? AND paper_rowid = ?');
-    const kth = () =>
-      scored.length === k ? (scored[k - 1] as ImpactHit).relevance : Number.NEGATIVE_INFINITY;
-    const score = (batch: number[]): boolean => {
-      if (resolved.size + batch.length > MAX_RESOLVED) return false;
-      for (const rowid of batch) {
-        pending.delete(rowid);
-        resolved.add(rowid);
-      }
-      // Scored exactly from their text, in FTS5's tokenization, and matched against the whole expression.
-      for (const [rowid, cols] of this.tokenizer.tokens(textOf.all(JSON.stringify(batch)) as TextRow[])) {
-        const freqs = phraseFrequencies(plan, cols);
-        if (!matches(plan, freqs)) continue;
-        scored.push({ rowid, relevance: bm25Score(idfs, freqs, tokenCount(cols), avgdl) });
-      }
+    const keep = (hit: ImpactHit) => {
+      scored.push(hit);
       scored.sort((a, b) => b.relevance - a.relevance || a.rowid - b.rowid);
       if (scored.length > k) scored.length = k;
-      return true;
     };
-    // Words alone, no exclusion: a paper read from every list is scored from the lists' f and D (the same
-    // numbers its text gives) and matches, so its text is not read.
-    const fromLists = plan.excluded.length === 0 && plan.terms.every((t) => t.length === 1);
-    const scoreFromLists = (rowid: number, p: Seen) => {
-      pending.delete(rowid);
-      resolved.add(rowid);
-      const freqs = plan.phrases.map((_, i) => p.f.get(words[positive.indexOf(i)] as string) ?? 0);
-      scored.push({ rowid, relevance: bm25Score(idfs, freqs, p.d, avgdl) });
-    };
+    const kth = () =>
+      scored.length === k ? (scored[k - 1] as ImpactHit).relevance : Number.NEGATIVE_INFINITY;
+    let verified = 0;
     let chunk = FIRST_CHUNK;
     for (;;) {
+      // A paper first read from one list has, in every list it was not read from, an impact at most that
+      // list's bound; when even that cannot reach the k-th score it is never looked at again (bounds only
+      // fall and the k-th only rises, and reading it later from another list would not raise its bound).
+      const fresh: [number, number, Buffer][] = [];
+      const previous = new Map(cursors.map((c) => [c.word, c.bound]));
       for (const c of cursors) {
         if (c.done) continue;
-        const entries = read.all(c.term.id, chunk, c.read) as { rowid: number; f: number; d: number }[];
+        const entries = read.raw().all(c.term.id, chunk, c.read) as [number, number, number, Buffer][];
         c.read += entries.length;
-        for (const e of entries) {
-          if (resolved.has(e.rowid)) continue;
-          let p = pending.get(e.rowid);
-          if (!p) {
-            p = { d: e.d, f: new Map(), below: new Set() };
-            pending.set(e.rowid, p);
-          }
-          p.f.set(c.word, e.f);
-          p.below.delete(c.word);
-        }
-        const last = entries.at(-1);
-        if (!last || entries.length < chunk || c.read >= c.term.size) {
+        if (entries.length < chunk || c.read >= c.term.size) {
           c.done = true;
           c.bound = c.term.theta * c.drift;
-        } else c.bound = impact(last.f, last.d, c.term.avgdl_ref) * c.drift;
-        bounds.set(c.word, c.bound);
-      }
-      // Random access: each paper read is looked up in the other words' lists, so its f there is known or
-      // bounded by the list's θ.
-      for (const [rowid, p] of pending)
-        for (const c of cursors)
-          if (!p.f.has(c.word) && !p.below.has(c.word)) {
-            const hit = lookup.get(c.term.id, rowid) as { f: number } | undefined;
-            if (hit) p.f.set(c.word, hit.f);
-            else p.below.add(c.word);
+        } else {
+          // Entries further down have g_ref at most the last read; under today's avgdl at most that·drift.
+          c.bound = (entries.at(-1) as [number, number, number, Buffer])[1] * c.drift;
+        }
+        let others = 0;
+        for (const [j, i] of positive.entries())
+          if (words[j] !== c.word) others += (idfs[i] ?? 0) * (previous.get(words[j] as string) as number);
+        const own = positive.reduce((a, i, j) => (words[j] === c.word ? a + (idfs[i] ?? 0) : a), 0);
+        for (const [rowid, g, d, terms] of entries)
+          if (!seen.has(rowid)) {
+            seen.add(rowid);
+            if (own * g * c.drift + others >= kth()) fresh.push([rowid, d, terms]);
           }
-      const unseen = upperBound(null);
-      const exhausted = cursors.every((c) => c.done);
-      // Papers read from every list are scored now (they lead, and most match); papers read from some
-      // lists only wait until the k-th score passes everything unseen, or the lists run out.
-      const open: [number, number, boolean][] = [];
-      for (const [rowid, p] of pending) {
-        const ub = upperBound(p);
-        if (ub < kth())
-          pending.delete(rowid); // bounds only fall and the k-th only rises: out for good
-        else open.push([rowid, ub, p.f.size === cursors.length]);
       }
-      open.sort((x, y) => y[1] - x[1]);
-      if (fromLists) {
-        for (const [rowid, , complete] of open)
-          if (complete) scoreFromLists(rowid, pending.get(rowid) as Seen);
-        scored.sort((a, b) => b.relevance - a.relevance || a.rowid - b.rowid);
-        if (scored.length > k) scored.length = k;
+      // Every paper read gets its exact f for each listed word of the query from its forward row: its
+      // exact score, and whether it matches, follow (its text is read only for exclusions of other kinds).
+      const toVerify: [number, number][] = [];
+      for (const [rowid, d, terms] of fresh) {
+        const row = { rowid, d };
+        const freqs = pickTerms(terms, ids);
+        if (!matches(plan, freqs)) continue;
+        const relevance = bm25Score(idfs, freqs, row.d, avgdl);
+        if (fromForward) {
+          if (relevance >= kth()) keep({ rowid: row.rowid, relevance });
+        } else toVerify.push([row.rowid, relevance]);
       }
-      const now = open.filter(([rowid, , complete]) => (complete || exhausted) && !resolved.has(rowid));
-      for (let at = 0; at < now.length; ) {
+      toVerify.sort((x, y) => y[1] - x[1]);
+      for (let at = 0; at < toVerify.length && (toVerify[at] as [number, number])[1] >= kth(); ) {
         const batch: number[] = [];
-        for (; at < now.length && batch.length < RESOLVE_BATCH; at++) {
-          const [rowid, ub] = now[at] as [number, number, boolean];
-          if (ub >= kth()) batch.push(rowid);
+        for (; at < toVerify.length && batch.length < RESOLVE_BATCH; at++) {
+          const [rowid, relevance] = toVerify[at] as [number, number];
+          if (relevance >= kth()) batch.push(rowid);
         }
-        if (batch.length > 0 && !score(batch)) return this.fallBack('too many candidates');
+        verified += batch.length;
+        if (verified > MAX_RESOLVED) return this.fallBack('too many candidates');
+        for (const [rowid, cols] of this.tokenizer.tokens(textOf.all(JSON.stringify(batch)) as TextRow[])) {
+          const freqs = phraseFrequencies(plan, cols);
+          if (matches(plan, freqs))
+            keep({ rowid, relevance: bm25Score(idfs, freqs, tokenCount(cols), avgdl) });
+        }
       }
+      // The best a paper not read yet could score: each positive word at its list's bound.
+      let unseen = 0;
+      const bounds = new Map(cursors.map((c) => [c.word, c.bound]));
+      for (const [j, i] of positive.entries())
+        unseen += (idfs[i] ?? 0) * (bounds.get(words[j] as string) as number);
+      // Strictly above: a paper not yet read that ties the k-th could belong before it in FTS5's order.
       if (kth() > unseen) {
-        // Every paper still waiting whose bound reaches the k-th score is scored, best bound first.
-        const rest = [...pending].map(([rowid, p]) => [rowid, upperBound(p)] as [number, number]);
-        rest.sort((x, y) => y[1] - x[1]);
-        for (let at = 0; at < rest.length && (rest[at] as [number, number])[1] >= kth(); ) {
-          const batch: number[] = [];
-          for (; at < rest.length && batch.length < RESOLVE_BATCH; at++) {
-            const [rowid, ub] = rest[at] as [number, number];
-            if (ub >= kth()) batch.push(rowid);
-          }
-          if (batch.length > 0 && !score(batch)) return this.fallBack('too many candidates');
-        }
-        // Strictly above: a paper not yet read that ties the k-th could belong before it in FTS5's order.
-        if (kth() > upperBound(null)) {
-          this.lastOutcome = 'certified';
-          this.lastResolved = resolved.size;
-          return scored;
-        }
+        this.lastOutcome = 'certified';
+        this.lastResolved = seen.size;
+        return scored;
       }
-      if (exhausted) return this.fallBack('lists exhausted');
-      chunk *= 2;
+      if (cursors.every((c) => c.done)) return this.fallBack('lists exhausted');
+      chunk = Math.min(chunk * 2, MAX_CHUNK);
     }
   }
 

@@ -382,8 +382,13 @@ CREATE TABLE impact_postings (
   d           INTEGER NOT NULL,
   PRIMARY KEY (term_id, g DESC, paper_rowid)
 ) WITHOUT ROWID;
--- Whether a paper is in a term's list, and its f there: the threshold algorithm's random access.
-CREATE INDEX impact_postings_paper ON impact_postings(term_id, paper_rowid, f);
+-- Per paper, its f for every listed term it holds (varint pairs term id, f) and d: the threshold
+-- algorithm's random access, one row per candidate instead of reading its text.
+CREATE TABLE impact_docs (
+  paper_rowid INTEGER PRIMARY KEY,
+  d           INTEGER NOT NULL,
+  terms       BLOB NOT NULL
+);
 -- synced: FTS5's averages record when the lists were last brought in step with the index; a write that
 -- bypasses them changes it, and search then uses FTS5 alone until the lists are rebuilt. NULL: never built.
 CREATE TABLE impact_state (
