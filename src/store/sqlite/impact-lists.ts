@@ -306,6 +306,12 @@ export class ImpactLists {
     if (positive.some((i) => (plan.phrases[i] ?? []).length > 1)) return this.fallBack('a phrase');
     const words = positive.map((i) => (plan.phrases[i] as string[])[0] as string);
     if (words.some((w) => !listed.has(w))) return this.fallBack('a rare term');
+    // Several required words of which one is in under a twentieth of the papers: the papers holding them
+    // all are few and FTS5 finds them cheaply, while the lists would often be read to their end without
+    // certainty (measured at 1,000,000 papers: "rare" two- and three-word queries exhausted them).
+    const required = plan.mode === 'all' && plan.terms.length > 1;
+    if (required && Math.min(...words.map((w) => (listed.get(w) as TermRow).df)) < n / 20)
+      return this.fallBack('a rare term');
     // An excluded phrase never occurs in a match, so its idf never counts: 0 keeps FTS5's phrase order.
     const idfs = plan.phrases.map((_, i) => {
       const at = positive.indexOf(i);
