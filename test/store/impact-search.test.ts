@@ -206,6 +206,13 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     const before = (
       store.rawDatabase.prepare('SELECT SUM(size) AS n FROM impact_terms').get() as { n: number }
     ).n;
+    const theta = () =>
+      (
+        store.rawDatabase.prepare("SELECT theta FROM impact_terms WHERE term = 'languag'").get() as {
+          theta: number;
+        }
+      ).theta;
+    const thetaBefore = theta();
     await store.upsertPapers([...more, ...changed]);
     await store.upsertPapers(more.slice(0, 50).map((p) => ({ ...p, title: `${p.title} language model` })));
     const after = (
@@ -213,6 +220,8 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     ).n;
     expect(before).toBeGreaterThan(0);
     expect(after).toBeLessThanOrEqual(80);
+    // Titles made of "language" outweigh the list's entries: the list grew past its cap and was cut, θ rose.
+    expect(theta()).toBeGreaterThan(thetaBefore);
     const certified = structured(texts).filter((q) => expectSameRanking(store, q, 20) === 'certified').length;
     expect(certified).toBeGreaterThan(20);
   });

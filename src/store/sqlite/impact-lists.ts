@@ -7,10 +7,12 @@ import { type MatchPlan, matches, phraseFrequencies, tokenCount } from './match-
  * Impact lists: for every index term held by more than `minDf` papers, its `listSize` papers with the
  * highest single-term impact g(f, D) = f(k1+1)/(f + k1(1−b+b·D/avgdl_ref)) (f: the term's column-weighted
  * count in the paper, D: the paper's tokens), with f and D kept so g can be recomputed under today's avgdl;
- * and per term its exact document frequency and θ, a bound every paper outside the list stays at or under.
- * A query whose terms are all common is answered by a threshold algorithm over those lists, scoring
- * candidates exactly as FTS5's bm25 does (bm25.ts), and returns only when it can prove no other paper
- * scores higher; otherwise (or whenever the lists are not in step with the index) the caller runs FTS5.
+ * and per term its exact document frequency and θ, a bound every paper outside the list stays at or under;
+ * and per paper a forward row, its f for every listed term and D. A query whose words are all common is
+ * answered by a threshold algorithm over those lists, scoring each paper read exactly as FTS5's bm25 does
+ * (bm25.ts) from its forward row, and returns only when it can prove no other paper scores higher;
+ * otherwise (or whenever the lists are not in step with the index) the caller runs FTS5. README.md,
+ * "Exact top-k from impact lists", has the measured trade-off.
  */
 export interface ImpactOptions {
   /** Terms in more papers than this get a list; a query with a rarer term goes to FTS5, which is cheap. */
@@ -72,6 +74,7 @@ function pickTerms(blob: Uint8Array, ids: readonly (number | undefined)[]): numb
   return out;
 }
 
+/** A forward row's terms as a map, term id to f. */
 export function decodeTerms(blob: Uint8Array): Map<number, number> {
   const v = readVarints(blob);
   const out = new Map<number, number>();
@@ -93,7 +96,8 @@ const SAFETY = 1 + 1e-12;
 const FIRST_CHUNK = 64;
 /** Entries read per list per step at most: a step past the point of certainty is wasted work. */
 const MAX_CHUNK = 512;
-/** Candidates scored from their text per step, and in all before the query goes to FTS5 instead. */
+/** Papers whose text is read (to check an exclusion forward rows cannot) per step, and in all before
+ * the query goes to FTS5 instead. */
 const RESOLVE_BATCH = 16;
 const MAX_RESOLVED = 400;
 
@@ -101,8 +105,8 @@ export class ImpactLists {
   private readonly tokenizer: FtsTokenizer;
   /** What the last topK did, for tests and the benchmark: 'certified' or why it fell back. */
   lastOutcome = '';
-  /** Papers the last topK scored from their text. */
-  lastResolved = 0;
+  /** Papers the last certified topK read from the lists. */
+  lastRead = 0;
 
   constructor(
     private readonly db: Database.Database,
@@ -326,7 +330,7 @@ export class ImpactLists {
     // A list read in impact order with each paper's forward row alongside (rowid, g, d, terms).
     const read = this.stmt(
       `SELECT p.paper_rowid, p.g, d.d, d.terms FROM impact_postings p
-       JOIN impact_docs d ON d.paper_rowid = p.paper_rowid
+       LEFT JOIN impact_docs d ON d.paper_rowid = p.paper_rowid
        WHERE p.term_id = ? ORDER BY p.g DESC, p.paper_rowid LIMIT ? OFFSET ?`,
     );
     const textOf = this.stmt(
@@ -368,6 +372,9 @@ export class ImpactLists {
         for (const [j, i] of positive.entries())
           if (words[j] !== c.word) others += (idfs[i] ?? 0) * (previous.get(words[j] as string) as number);
         const own = positive.reduce((a, i, j) => (words[j] === c.word ? a + (idfs[i] ?? 0) : a), 0);
+        // Every list entry has a forward row (both are written together); were one missing, the paper
+        // could not be scored, so the query would go to FTS5 rather than skip it.
+        if (entries.some((e) => e[3] === null)) return this.fallBack('lists not built or out of step');
         for (const [rowid, g, d, terms] of entries)
           if (!seen.has(rowid)) {
             seen.add(rowid);
@@ -409,7 +416,7 @@ export class ImpactLists {
       // Strictly above: a paper not yet read that ties the k-th could belong before it in FTS5's order.
       if (kth() > unseen) {
         this.lastOutcome = 'certified';
-        this.lastResolved = seen.size;
+        this.lastRead = seen.size;
         return scored;
       }
       if (cursors.every((c) => c.done)) return this.fallBack('lists exhausted');
