@@ -358,4 +358,43 @@ ALTER TABLE watch_deliveries ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE watch_deliveries ADD COLUMN retry_at TEXT;
 `,
   },
+  {
+    version: 14,
+    name: 'impact lists: the papers each common word weighs most in, for exact top-k search without FTS5',
+    sql: `
+-- Per index term held by many papers (impact-lists.ts): its exact document frequency, the bound theta that
+-- every paper outside its list stays at or under, the avgdl its impacts were computed with, the list's size.
+CREATE TABLE impact_terms (
+  id        INTEGER PRIMARY KEY,
+  term      TEXT NOT NULL UNIQUE,
+  df        INTEGER NOT NULL,
+  theta     REAL NOT NULL,
+  avgdl_ref REAL NOT NULL,
+  size      INTEGER NOT NULL
+);
+-- A list, read in impact order: f (the term's column-weighted count) and d (the paper's tokens) let the
+-- impact be recomputed under today's avgdl.
+CREATE TABLE impact_postings (
+  term_id     INTEGER NOT NULL,
+  g           REAL NOT NULL,
+  paper_rowid INTEGER NOT NULL,
+  f           REAL NOT NULL,
+  d           INTEGER NOT NULL,
+  PRIMARY KEY (term_id, g DESC, paper_rowid)
+) WITHOUT ROWID;
+-- Per paper, its f for every listed term it holds (varint pairs term id, f) and d: the threshold
+-- algorithm's random access, one row per candidate instead of reading its text.
+CREATE TABLE impact_docs (
+  paper_rowid INTEGER PRIMARY KEY,
+  d           INTEGER NOT NULL,
+  terms       BLOB NOT NULL
+);
+-- synced: FTS5's averages record when the lists were last brought in step with the index; a write that
+-- bypasses them changes it, and search then uses FTS5 alone until the lists are rebuilt. NULL: never built.
+CREATE TABLE impact_state (
+  only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+  synced   BLOB
+);
+`,
+  },
 ];

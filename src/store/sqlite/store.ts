@@ -52,6 +52,9 @@ import {
 import { planUpsert } from '../upsert-plan.ts';
 import { AbbreviationCache } from './abbreviation-cache.ts';
 import { toFtsMatch } from './fts-match.ts';
+import type { TextRow } from './fts-tokens.ts';
+import { DEFAULT_IMPACT, type ImpactHit, ImpactLists, type ImpactOptions } from './impact-lists.ts';
+import { matchPlan } from './match-plan.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { SqliteReadingList } from './reading-list.ts';
 import { isSqliteUnavailable } from './unavailable.ts';
@@ -83,6 +86,8 @@ export interface SqliteStoreOptions {
    * for those here: the file lives on one host, so every process comparing the times reads the same clock.
    */
   now?: () => Date;
+  /** Which terms get impact lists and how long they are (impact-lists.ts); tests force them small. */
+  impact?: Partial<ImpactOptions>;
 }
 
 /**
@@ -99,8 +104,10 @@ export class SqliteStore implements PaperStore {
   private readonly readingList: SqliteReadingList;
   /** Abbreviation counts read since the archive last changed (abbreviation-cache.ts). */
   private readonly abbreviationCache: AbbreviationCache;
+  /** Exact top-k for common-word queries without FTS5 scoring every match (impact-lists.ts). */
+  private readonly impact: ImpactLists;
 
-  private constructor(db: Db, now: () => Date) {
+  private constructor(db: Db, now: () => Date, impact: ImpactOptions) {
     this.db = db;
     this.now = now;
     this.abbreviationCache = new AbbreviationCache(
@@ -112,6 +119,7 @@ export class SqliteStore implements PaperStore {
            GROUP BY short, long_key HAVING COUNT(*) >= ?`,
         ).all(JSON.stringify(shorts), JSON.stringify(longKeys), minPapers) as AbbreviationCount[],
     );
+    this.impact = new ImpactLists(db, (sql) => this.stmt(sql), impact);
     this.watches = new SqliteWatches({ db, now, stmt: (sql) => this.stmt(sql), paperColumns: PAPER_COLUMNS });
     this.readingList = new SqliteReadingList({
       db,
@@ -132,7 +140,7 @@ export class SqliteStore implements PaperStore {
     db.pragma('foreign_keys = ON');
     migrate(db);
     return translateUnavailable(
-      new SqliteStore(db, options.now ?? (() => new Date())),
+      new SqliteStore(db, options.now ?? (() => new Date()), { ...DEFAULT_IMPACT, ...options.impact }),
       'sqlite',
       isSqliteUnavailable,
     );
@@ -143,6 +151,7 @@ export class SqliteStore implements PaperStore {
     const valid = papers.map((p) => paperSchema.parse(p));
     const now = this.now().toISOString();
     const run = this.db.transaction((): UpsertResult => {
+      this.impact.beforeWrite();
       const known = this.stmt(
         // Two indexed lookups: with OR, SQLite scans the whole table for every batch.
         `SELECT rowid, * FROM papers WHERE id IN (SELECT value FROM json_each(?))
@@ -164,8 +173,11 @@ export class SqliteStore implements PaperStore {
          VALUES (@id, @arxiv_id, @title_key, @title, @abstract, @authors, @keywords, @author_count, @org_id,
           @org_name, @published_at, @feed_date, @upvotes, @comments, @extras, @now, @now)`,
       );
-      for (const p of plan.inserts) insert.run({ ...paperToRow(p), now });
+      const written: number[] = [];
+      for (const p of plan.inserts)
+        written.push(Number(insert.run({ ...paperToRow(p), now }).lastInsertRowid));
       for (const u of plan.updates) {
+        if (u.textChanged) written.push(u.key);
         // Text columns are assigned only when they changed, so the FTS update trigger fires only then.
         const textSet = u.textChanged
           ? `title = @title, abstract = @abstract, authors = @authors, keywords = @keywords, org_id = @org_id,
@@ -211,6 +223,9 @@ export class SqliteStore implements PaperStore {
         ).run(r.to, r.from);
         this.stmt('DELETE FROM reading_list WHERE paper_id = ?').run(r.from);
       }
+      // The impact lists follow the index in the same transaction: old text out, new text in.
+      const changed = new Set(plan.updates.filter((u) => u.textChanged).map((u) => u.key));
+      this.impact.afterWrite(known.filter((r) => changed.has(r.rowid)) as unknown as TextRow[], written);
       return { inserted: plan.inserted, updated: plan.updated, unchanged: plan.unchanged };
     });
     try {
@@ -227,12 +242,43 @@ export class SqliteStore implements PaperStore {
     return row ? rowToPaper(row as PaperRow) : null;
   }
 
-  async search(query: SearchQuery, limit: number): Promise<SearchHit[]> {
-    // Rank on the FTS table alone first: paper rows and vote counts are read only for the top `limit`,
-    // never for every match of a common term.
-    const ranked = this.stmt(
+  /**
+   * Builds the impact lists from the index (every term in more papers than the minimum), replacing any.
+   * For a bulk load that wrote papers by another path: until this runs, search ranks with FTS5 alone.
+   */
+  async refreshSearchLists(): Promise<{ terms: number; entries: number }> {
+    return this.db.transaction(() => this.impact.rebuild()).immediate();
+  }
+
+  /** How the last search ranked: 'certified' (impact lists) or why it used FTS5; for the benchmark. */
+  get lastSearchPath(): string {
+    return this.impact.lastOutcome;
+  }
+
+  /**
+   * The exact ranking: the top `limit` by bm25 with its relevance. Impact lists answer when they can prove
+   * their answer is this one (common words: FTS5 would score every match); FTS5 answers otherwise.
+   */
+  rank(query: SearchQuery, limit: number): ImpactHit[] {
+    const plan = matchPlan(query);
+    if (plan) {
+      const hits = this.db.transaction(() => this.impact.topK(plan, limit))();
+      if (hits) return hits;
+    } else this.impact.lastOutcome = 'not plain ASCII';
+    return this.exactRank(query, limit);
+  }
+
+  /** FTS5's own ranking, every match scored. */
+  exactRank(query: SearchQuery, limit: number): ImpactHit[] {
+    return this.stmt(
       `SELECT rowid, -${BM25} AS relevance FROM papers_fts WHERE papers_fts MATCH ? ORDER BY ${BM25} LIMIT ?`,
-    ).all(toFtsMatch(query), limit) as { rowid: number; relevance: number }[];
+    ).all(toFtsMatch(query), limit) as ImpactHit[];
+  }
+
+  async search(query: SearchQuery, limit: number): Promise<SearchHit[]> {
+    // Rank on the index alone first: paper rows and vote counts are read only for the top `limit`,
+    // never for every match of a common term.
+    const ranked = this.rank(query, limit);
     if (ranked.length === 0) return [];
     const ids = JSON.stringify(ranked.map((r) => r.rowid));
     const rows = this.stmt(

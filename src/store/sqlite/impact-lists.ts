@@ -1,0 +1,431 @@
+import type Database from 'better-sqlite3';
+import { bm25Score, COLUMN_WEIGHTS, FTS_COLUMNS, idf, impact, indexTotals, readVarints } from './bm25.ts';
+import { type ColumnTokens, FtsTokenizer, TEXT_COLUMNS_SQL, type TextRow } from './fts-tokens.ts';
+import { type MatchPlan, matches, phraseFrequencies, tokenCount } from './match-plan.ts';
+
+/**
+ * Impact lists: for every index term held by more than `minDf` papers, its `listSize` papers with the
+ * highest single-term impact g(f, D) = f(k1+1)/(f + k1(1−b+b·D/avgdl_ref)) (f: the term's column-weighted
+ * count in the paper, D: the paper's tokens), with f and D kept so g can be recomputed under today's avgdl;
+ * and per term its exact document frequency and θ, a bound every paper outside the list stays at or under;
+ * and per paper a forward row, its f for every listed term and D. A query whose words are all common is
+ * answered by a threshold algorithm over those lists, scoring each paper read exactly as FTS5's bm25 does
+ * (bm25.ts) from its forward row, and returns only when it can prove no other paper scores higher;
+ * otherwise (or whenever the lists are not in step with the index) the caller runs FTS5. README.md,
+ * "Exact top-k from impact lists", has the measured trade-off.
+ */
+export interface ImpactOptions {
+  /** Terms in more papers than this get a list; a query with a rarer term goes to FTS5, which is cheap. */
+  minDf: number;
+  /** Entries kept per list by a build; ingest may grow a list to twice this before it is trimmed. */
+  listSize: number;
+}
+
+export const DEFAULT_IMPACT: ImpactOptions = { minDf: 10_000, listSize: 4_000 };
+
+export interface ImpactHit {
+  rowid: number;
+  relevance: number;
+}
+
+/** f of each listed term (by id) a paper holds: Σ over its instances of the column's weight. */
+function listedCounts(cols: ColumnTokens, ids: ReadonlyMap<string, number>): Map<number, number> {
+  const f = new Map<number, number>();
+  for (const [c, col] of cols.entries())
+    for (const t of col) {
+      const id = ids.get(t);
+      if (id !== undefined) f.set(id, (f.get(id) ?? 0) + (COLUMN_WEIGHTS[c] ?? 1));
+    }
+  return f;
+}
+
+/** A forward row's terms: varint pairs (term id, f), the listed terms the paper holds. */
+export function encodeTerms(f: ReadonlyMap<number, number>): Buffer {
+  const out: number[] = [];
+  const put = (v: number) => {
+    const bytes: number[] = [v & 0x7f];
+    for (let x = Math.floor(v / 128); x > 0; x = Math.floor(x / 128)) bytes.unshift((x & 0x7f) | 0x80);
+    out.push(...bytes);
+  };
+  for (const [id, n] of [...f].sort((a, b) => a[0] - b[0])) {
+    put(id);
+    put(n);
+  }
+  return Buffer.from(out);
+}
+
+/** f of each wanted term id in a forward row (0 when absent), without building a map of the row. */
+function pickTerms(blob: Uint8Array, ids: readonly (number | undefined)[]): number[] {
+  const out = ids.map(() => 0);
+  let i = 0;
+  const next = () => {
+    let v = 0;
+    for (;;) {
+      const byte = blob[i++] ?? 0;
+      v = v * 128 + (byte & 0x7f);
+      if ((byte & 0x80) === 0 || i >= blob.length) return v;
+    }
+  };
+  while (i < blob.length) {
+    const id = next();
+    const f = next();
+    for (let j = 0; j < ids.length; j++) if (ids[j] === id) out[j] = f;
+  }
+  return out;
+}
+
+/** A forward row's terms as a map, term id to f. */
+export function decodeTerms(blob: Uint8Array): Map<number, number> {
+  const v = readVarints(blob);
+  const out = new Map<number, number>();
+  for (let i = 0; i + 1 < v.length; i += 2) out.set(v[i] as number, v[i + 1] as number);
+  return out;
+}
+
+interface TermRow {
+  id: number;
+  term: string;
+  df: number;
+  theta: number;
+  avgdl_ref: number;
+  size: number;
+}
+
+/** Guards θ against the last-bit difference between SQL's and JavaScript's arithmetic at build time. */
+const SAFETY = 1 + 1e-12;
+const FIRST_CHUNK = 64;
+/** Entries read per list per step at most: a step past the point of certainty is wasted work. */
+const MAX_CHUNK = 512;
+/** Papers whose text is read (to check an exclusion forward rows cannot) per step, and in all before
+ * the query goes to FTS5 instead. */
+const RESOLVE_BATCH = 16;
+const MAX_RESOLVED = 400;
+
+export class ImpactLists {
+  private readonly tokenizer: FtsTokenizer;
+  /** What the last topK did, for tests and the benchmark: 'certified' or why it fell back. */
+  lastOutcome = '';
+  /** Papers the last certified topK read from the lists. */
+  lastRead = 0;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly stmt: (sql: string) => Database.Statement,
+    private readonly options: ImpactOptions,
+  ) {
+    this.tokenizer = new FtsTokenizer(db);
+  }
+
+  private averages(): Buffer | null {
+    const row = this.stmt('SELECT block FROM papers_fts_data WHERE id = 1').get() as
+      | { block: Buffer }
+      | undefined;
+    return row?.block ?? null;
+  }
+
+  /** Whether lists were built and every write since kept them in step with the index. */
+  private inStep(averages: Buffer | null): boolean {
+    const s = this.stmt('SELECT synced FROM impact_state WHERE only_row = 1').get() as
+      | { synced: Buffer | null }
+      | undefined;
+    return !!s?.synced && !!averages && Buffer.compare(s.synced, averages) === 0;
+  }
+
+  private markInStep(): void {
+    // FTS5 writes its averages record when a savepoint opens or the transaction commits: open one, so the
+    // record read here is the one this transaction will commit.
+    this.db.exec('SAVEPOINT impact_totals; RELEASE impact_totals');
+    this.stmt(
+      `INSERT INTO impact_state (only_row, synced) VALUES (1, ?)
+       ON CONFLICT(only_row) DO UPDATE SET synced = excluded.synced`,
+    ).run(this.averages());
+  }
+
+  /**
+   * Builds every list from FTS5's own index (fts5vocab for the terms, their documents and per-column
+   * counts; the docsize shadow table for D). Runs in the caller's write transaction.
+   */
+  rebuild(): { terms: number; entries: number } {
+    const db = this.db;
+    db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_vocab_row USING fts5vocab(main, papers_fts, row);
+      CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_vocab_inst USING fts5vocab(main, papers_fts, instance);
+      DROP TABLE IF EXISTS temp.impact_dl;
+      CREATE TABLE temp.impact_dl (rowid INTEGER PRIMARY KEY, d INTEGER NOT NULL);
+      DELETE FROM impact_postings; DELETE FROM impact_terms; DELETE FROM impact_docs;`);
+    // D per paper: the sum of its column sizes in the docsize shadow table.
+    db.function('impact_tokens', { deterministic: true }, (sz: unknown) =>
+      readVarints(sz as Buffer).reduce((a, b) => a + b, 0),
+    );
+    db.exec('INSERT INTO temp.impact_dl (rowid, d) SELECT id, impact_tokens(sz) FROM papers_fts_docsize');
+    const { avgdl } = indexTotals(this.averages());
+    const terms = db
+      .prepare('SELECT term, doc FROM temp.impact_vocab_row WHERE doc > ? ORDER BY term')
+      .all(this.options.minDf) as { term: string; doc: number }[];
+    const weight = `CASE col ${FTS_COLUMNS.map((c, i) => `WHEN '${c}' THEN ${COLUMN_WEIGHTS[i]}.0`).join(' ')} END`;
+    const top = db.prepare(
+      `SELECT a.doc AS rowid, a.f AS f, dl.d AS d FROM
+         (SELECT doc, SUM(${weight}) AS f FROM temp.impact_vocab_inst WHERE term = ? GROUP BY doc) a
+       JOIN temp.impact_dl dl ON dl.rowid = a.doc
+       ORDER BY (a.f * 2.2) / (a.f + 1.2 * (0.25 + 0.75 * dl.d / ?)) DESC LIMIT ?`,
+    );
+    const addTerm = db.prepare(
+      'INSERT INTO impact_terms (id, term, df, theta, avgdl_ref, size) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const addEntry = db.prepare(
+      'INSERT INTO impact_postings (term_id, g, paper_rowid, f, d) VALUES (?, ?, ?, ?, ?)',
+    );
+    let entries = 0;
+    for (const [i, t] of terms.entries()) {
+      const rows = top.all(t.term, avgdl, this.options.listSize) as { rowid: number; f: number; d: number }[];
+      let theta = 0;
+      for (const r of rows) {
+        const g = impact(r.f, r.d, avgdl);
+        addEntry.run(i + 1, g, r.rowid, r.f, r.d);
+        theta = g;
+      }
+      // A term in no more papers than its list holds has none outside: nothing outside can score.
+      addTerm.run(i + 1, t.term, t.doc, rows.length < t.doc ? theta * SAFETY : 0, avgdl, rows.length);
+      entries += rows.length;
+    }
+    db.exec('DROP TABLE temp.impact_dl');
+    // Forward rows for every paper, a page at a time, from its text in the index's tokenization.
+    const ids = new Map(terms.map((t, i) => [t.term, i + 1]));
+    const page = db.prepare(
+      `SELECT ${TEXT_COLUMNS_SQL} FROM papers WHERE rowid > ? ORDER BY rowid LIMIT 2000`,
+    );
+    const addDoc = db.prepare('INSERT INTO impact_docs (paper_rowid, d, terms) VALUES (?, ?, ?)');
+    for (let after = 0; ; ) {
+      const rows = page.all(after) as TextRow[];
+      if (rows.length === 0) break;
+      after = (rows.at(-1) as TextRow).rowid;
+      for (const [rowid, cols] of this.tokenizer.tokens(rows))
+        addDoc.run(rowid, tokenCount(cols), encodeTerms(listedCounts(cols, ids)));
+    }
+    this.markInStep();
+    return { terms: terms.length, entries };
+  }
+
+  /** Whether a build ever ran (lists exist, or ran and found no common term). */
+  private built(): boolean {
+    return !!this.stmt('SELECT 1 FROM impact_state WHERE only_row = 1 AND synced IS NOT NULL').get();
+  }
+
+  /**
+   * Keeps the lists exact across an upsert, inside its transaction: `before` is the old text of papers
+   * whose text changed, `after` the rowids of papers inserted or changed (read after the write).
+   */
+  afterWrite(before: readonly TextRow[], after: readonly number[]): void {
+    if (before.length === 0 && after.length === 0) return;
+    if (!this.built()) return;
+    const wasInStep = this.inStep(this.averagesBeforeWrite ?? null);
+    this.averagesBeforeWrite = undefined;
+    if (!wasInStep) return; // lists out of step already (a write that bypassed them): a rebuild repairs them
+    const listed = new Map(
+      (this.stmt('SELECT id, term, df, theta, avgdl_ref, size FROM impact_terms').all() as TermRow[]).map(
+        (t) => [t.term, t],
+      ),
+    );
+    const dfDelta = new Map<TermRow, number>();
+    const grown = new Set<TermRow>();
+    const ids = new Map([...listed].map(([term, t]) => [term, t.id]));
+    const byId = new Map([...listed.values()].map((t) => [t.id, t]));
+    const remove = this.stmt('DELETE FROM impact_postings WHERE term_id = ? AND g = ? AND paper_rowid = ?');
+    for (const [rowid, cols] of this.tokenizer.tokens(before)) {
+      const d = tokenCount(cols);
+      for (const [id, f] of listedCounts(cols, ids)) {
+        const t = byId.get(id) as TermRow;
+        dfDelta.set(t, (dfDelta.get(t) ?? 0) - 1);
+        // The same f, D and avgdl_ref give the same g, bit for bit, as when the entry was written.
+        if (remove.run(t.id, impact(f, d, t.avgdl_ref), rowid).changes > 0) t.size--;
+      }
+    }
+    const rows = this.stmt(
+      `SELECT ${TEXT_COLUMNS_SQL} FROM papers WHERE rowid IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(after)) as TextRow[];
+    const add = this.stmt(
+      'INSERT OR REPLACE INTO impact_postings (term_id, g, paper_rowid, f, d) VALUES (?, ?, ?, ?, ?)',
+    );
+    const setDoc = this.stmt('INSERT OR REPLACE INTO impact_docs (paper_rowid, d, terms) VALUES (?, ?, ?)');
+    for (const [rowid, cols] of this.tokenizer.tokens(rows)) {
+      const d = tokenCount(cols);
+      const counts = listedCounts(cols, ids);
+      setDoc.run(rowid, d, encodeTerms(counts));
+      for (const [id, f] of counts) {
+        const t = byId.get(id) as TermRow;
+        dfDelta.set(t, (dfDelta.get(t) ?? 0) + 1);
+        const g = impact(f, d, t.avgdl_ref);
+        if (g >= t.theta) {
+          add.run(t.id, g, rowid, f, d);
+          t.size++;
+          grown.add(t);
+        }
+      }
+    }
+    const setTerm = this.stmt('UPDATE impact_terms SET df = df + ?, theta = ?, size = ? WHERE id = ?');
+    for (const t of new Set([...dfDelta.keys(), ...grown])) {
+      if (t.size > 2 * this.options.listSize) this.trim(t);
+      setTerm.run(dfDelta.get(t) ?? 0, t.theta, t.size, t.id);
+    }
+    this.markInStep();
+  }
+
+  /** Old averages record, read before the write so afterWrite knows the lists were in step with it. */
+  private averagesBeforeWrite: Buffer | null | undefined;
+  beforeWrite(): void {
+    this.averagesBeforeWrite = this.averages();
+  }
+
+  /** Cuts a list back to listSize entries; θ rises to the highest impact cut, so it still bounds the rest. */
+  private trim(t: TermRow): void {
+    const cut = this.stmt(
+      `SELECT g FROM impact_postings WHERE term_id = ? ORDER BY g DESC, paper_rowid LIMIT 1 OFFSET ?`,
+    ).get(t.id, this.options.listSize) as { g: number } | undefined;
+    if (!cut) return;
+    this.stmt('DELETE FROM impact_postings WHERE term_id = ? AND g <= ?').run(t.id, cut.g);
+    t.theta = Math.max(t.theta, cut.g);
+    t.size = (
+      this.stmt('SELECT COUNT(*) AS n FROM impact_postings WHERE term_id = ?').get(t.id) as { n: number }
+    ).n;
+  }
+
+  /**
+   * The `k` best papers for the plan with their exact bm25 relevance, in FTS5's order (ties: lower rowid
+   * first), or null when the lists cannot answer it with certainty. Call inside a read transaction.
+   */
+  topK(plan: MatchPlan, k: number): ImpactHit[] | null {
+    const averages = this.averages();
+    if (!this.inStep(averages)) return this.fallBack('lists not built or out of step');
+    const { rows: n, avgdl } = indexTotals(averages);
+    const getTerm = this.stmt('SELECT id, term, df, theta, avgdl_ref, size FROM impact_terms WHERE term = ?');
+    const listed = new Map<string, TermRow>();
+    for (const p of plan.phrases)
+      for (const w of p) {
+        const t = getTerm.get(w) as TermRow | undefined;
+        if (t) listed.set(w, t);
+      }
+    const positive = plan.terms.flat();
+    // Every positive phrase must be one listed word: a paper outside every list could match a rarer one
+    // (FTS5 is cheap then), and a phrase of common words is bounded only loosely by its words' lists and
+    // its idf needs FTS5 to count its matches (measured: such queries rarely certified, FTS5 answers them).
+    if (positive.some((i) => (plan.phrases[i] ?? []).length > 1)) return this.fallBack('a phrase');
+    const words = positive.map((i) => (plan.phrases[i] as string[])[0] as string);
+    if (words.some((w) => !listed.has(w))) return this.fallBack('a rare term');
+    // Several required words of which one is in under a twentieth of the papers: the papers holding them
+    // all are few and FTS5 finds them cheaply, while the lists would often be read to their end without
+    // certainty (measured at 1,000,000 papers: "rare" two- and three-word queries exhausted them).
+    const required = plan.mode === 'all' && plan.terms.length > 1;
+    if (required && Math.min(...words.map((w) => (listed.get(w) as TermRow).df)) < n / 20)
+      return this.fallBack('a rare term');
+    // An excluded phrase never occurs in a match, so its idf never counts: 0 keeps FTS5's phrase order.
+    const idfs = plan.phrases.map((_, i) => {
+      const at = positive.indexOf(i);
+      return at < 0 ? 0 : idf(n, (listed.get(words[at] as string) as TermRow).df);
+    });
+    const cursors = [...new Set(words)].map((w) => {
+      const t = listed.get(w) as TermRow;
+      // Under today's avgdl a paper outside the list has impact at most θ·max(1, avgdl/avgdl_ref).
+      const drift = Math.max(1, avgdl / t.avgdl_ref);
+      return { word: w, term: t, drift, read: 0, bound: Number.POSITIVE_INFINITY, done: false };
+    });
+    // A list read in impact order with each paper's forward row alongside (rowid, g, d, terms).
+    const read = this.stmt(
+      `SELECT p.paper_rowid, p.g, d.d, d.terms FROM impact_postings p
+       LEFT JOIN impact_docs d ON d.paper_rowid = p.paper_rowid
+       WHERE p.term_id = ? ORDER BY p.g DESC, p.paper_rowid LIMIT ? OFFSET ?`,
+    );
+    const textOf = this.stmt(
+      `SELECT ${TEXT_COLUMNS_SQL} FROM papers WHERE rowid IN (SELECT value FROM json_each(?))`,
+    );
+    // Each phrase's term id when it is one listed word: its f in a paper is then in the paper's forward row.
+    const ids = plan.phrases.map((p) => (p.length === 1 ? listed.get(p[0] as string)?.id : undefined));
+    // Exclusions of listed words are decided from forward rows too; others need the paper's text.
+    const fromForward = plan.excluded.every((i) => ids[i] !== undefined);
+    const seen = new Set<number>();
+    const scored: ImpactHit[] = [];
+    const keep = (hit: ImpactHit) => {
+      scored.push(hit);
+      scored.sort((a, b) => b.relevance - a.relevance || a.rowid - b.rowid);
+      if (scored.length > k) scored.length = k;
+    };
+    const kth = () =>
+      scored.length === k ? (scored[k - 1] as ImpactHit).relevance : Number.NEGATIVE_INFINITY;
+    let verified = 0;
+    let chunk = FIRST_CHUNK;
+    for (;;) {
+      // A paper first read from one list has, in every list it was not read from, an impact at most that
+      // list's bound; when even that cannot reach the k-th score it is never looked at again (bounds only
+      // fall and the k-th only rises, and reading it later from another list would not raise its bound).
+      const fresh: [number, number, Buffer][] = [];
+      const previous = new Map(cursors.map((c) => [c.word, c.bound]));
+      for (const c of cursors) {
+        if (c.done) continue;
+        const entries = read.raw().all(c.term.id, chunk, c.read) as [number, number, number, Buffer][];
+        c.read += entries.length;
+        if (entries.length < chunk || c.read >= c.term.size) {
+          c.done = true;
+          c.bound = c.term.theta * c.drift;
+        } else {
+          // Entries further down have g_ref at most the last read; under today's avgdl at most that·drift.
+          c.bound = (entries.at(-1) as [number, number, number, Buffer])[1] * c.drift;
+        }
+        let others = 0;
+        for (const [j, i] of positive.entries())
+          if (words[j] !== c.word) others += (idfs[i] ?? 0) * (previous.get(words[j] as string) as number);
+        const own = positive.reduce((a, i, j) => (words[j] === c.word ? a + (idfs[i] ?? 0) : a), 0);
+        // Every list entry has a forward row (both are written together); were one missing, the paper
+        // could not be scored, so the query would go to FTS5 rather than skip it.
+        if (entries.some((e) => e[3] === null)) return this.fallBack('lists not built or out of step');
+        for (const [rowid, g, d, terms] of entries)
+          if (!seen.has(rowid)) {
+            seen.add(rowid);
+            if (own * g * c.drift + others >= kth()) fresh.push([rowid, d, terms]);
+          }
+      }
+      // Every paper read gets its exact f for each listed word of the query from its forward row: its
+      // exact score, and whether it matches, follow (its text is read only for exclusions of other kinds).
+      const toVerify: [number, number][] = [];
+      for (const [rowid, d, terms] of fresh) {
+        const row = { rowid, d };
+        const freqs = pickTerms(terms, ids);
+        if (!matches(plan, freqs)) continue;
+        const relevance = bm25Score(idfs, freqs, row.d, avgdl);
+        if (fromForward) {
+          if (relevance >= kth()) keep({ rowid: row.rowid, relevance });
+        } else toVerify.push([row.rowid, relevance]);
+      }
+      toVerify.sort((x, y) => y[1] - x[1]);
+      for (let at = 0; at < toVerify.length && (toVerify[at] as [number, number])[1] >= kth(); ) {
+        const batch: number[] = [];
+        for (; at < toVerify.length && batch.length < RESOLVE_BATCH; at++) {
+          const [rowid, relevance] = toVerify[at] as [number, number];
+          if (relevance >= kth()) batch.push(rowid);
+        }
+        verified += batch.length;
+        if (verified > MAX_RESOLVED) return this.fallBack('too many candidates');
+        for (const [rowid, cols] of this.tokenizer.tokens(textOf.all(JSON.stringify(batch)) as TextRow[])) {
+          const freqs = phraseFrequencies(plan, cols);
+          if (matches(plan, freqs))
+            keep({ rowid, relevance: bm25Score(idfs, freqs, tokenCount(cols), avgdl) });
+        }
+      }
+      // The best a paper not read yet could score: each positive word at its list's bound.
+      let unseen = 0;
+      const bounds = new Map(cursors.map((c) => [c.word, c.bound]));
+      for (const [j, i] of positive.entries())
+        unseen += (idfs[i] ?? 0) * (bounds.get(words[j] as string) as number);
+      // Strictly above: a paper not yet read that ties the k-th could belong before it in FTS5's order.
+      if (kth() > unseen) {
+        this.lastOutcome = 'certified';
+        this.lastRead = seen.size;
+        return scored;
+      }
+      if (cursors.every((c) => c.done)) return this.fallBack('lists exhausted');
+      chunk = Math.min(chunk * 2, MAX_CHUNK);
+    }
+  }
+
+  private fallBack(why: string): null {
+    this.lastOutcome = why;
+    return null;
+  }
+}

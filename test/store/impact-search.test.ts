@@ -1,0 +1,276 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { realPapers, rng, syntheticPapers } from '../../bench/synthetic.ts';
+import type { Paper } from '../../src/papers/paper.ts';
+import { parseSearchQuery, type SearchQuery, tokenize } from '../../src/papers/search-query.ts';
+import { bm25Score, FTS_COLUMNS, idf, indexTotals, readVarints } from '../../src/store/sqlite/bm25.ts';
+import { toFtsMatch } from '../../src/store/sqlite/fts-match.ts';
+import {
+  type ColumnTokens,
+  FtsTokenizer,
+  TEXT_COLUMNS_SQL,
+  type TextRow,
+} from '../../src/store/sqlite/fts-tokens.ts';
+import { decodeTerms } from '../../src/store/sqlite/impact-lists.ts';
+import { matches, matchPlan, phraseFrequencies, tokenCount } from '../../src/store/sqlite/match-plan.ts';
+import { SqliteStore } from '../../src/store/sqlite/store.ts';
+
+/** Papers whose text only SQLite's tokenizer can cut: diacritics, ligatures, Greek, CJK, symbols. */
+const unicodePapers: Paper[] = realPapers()
+  .slice(0, 6)
+  .map((p, i) => ({
+    ...p,
+    id: `2699.0000${i}`,
+    arxivId: `2699.0000${i}`,
+    title: [
+      'TÜLU 3: Pushing Frontiers in Open Language Model Post-Training',
+      'Schrödinger bridges for ﬁne-tuning diffusion models',
+      'Ελληνικά: a Greek language model benchmark',
+      '大规模语言模型 evaluation of language models',
+      'Café-scale ½ models: learning with x² and naïve Bayes',
+      'Łódź reinforcement learning with Øresund data',
+    ][i] as string,
+    abstract: `${p.abstract} Résumé: modèle de langage, straße, ﬁnal x₁ ＦＵＬＬＷＩＤＴＨ.`,
+  }));
+
+const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+
+/** Query texts of every class, drawn from the archive's own words so all document frequencies occur. */
+function queries(papers: readonly Paper[], count: number): string[] {
+  const random = rng(11);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)] as T;
+  const df = new Map<string, number>();
+  for (const p of papers)
+    for (const t of new Set(tokenize(`${p.title} ${p.abstract}`))) df.set(t, (df.get(t) ?? 0) + 1);
+  const byDf = [...df].filter(([t]) => /^[a-z]{3,}$/.test(t)).sort((a, b) => b[1] - a[1]);
+  const common = byDf.slice(0, 60).map(([t]) => t);
+  const middle = byDf.slice(60, 600).map(([t]) => t);
+  const rare = byDf.slice(600).map(([t]) => t);
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const abstract = tokenize(pick(papers).abstract);
+    const at = Math.floor(random() * Math.max(1, abstract.length - 3));
+    out.push(
+      pick(common),
+      `${pick(common)} ${pick(common)}`,
+      `${pick(common)} ${pick(common)} ${pick(common)}`,
+      `${pick(common)} ${pick(middle)}`,
+      pick(rare),
+      `"${abstract[at]} ${abstract[at + 1]}"`,
+      `"${abstract[at]} ${abstract[at + 1]} ${abstract[at + 2]}"`,
+      `${pick(common)} -${pick(common)}`,
+      `${pick(common)} ${pick(common)} -"${abstract[at]} ${abstract[at + 1]}"`,
+      `${pick(rare)} -${pick(common)}`,
+    );
+  }
+  return out;
+}
+
+/** Some queries with alternatives (as abbreviation expansion adds) and in `any` mode. */
+function structured(texts: readonly string[]): SearchQuery[] {
+  const out: SearchQuery[] = [];
+  for (const [i, text] of texts.entries()) {
+    const parsed = parseSearchQuery(text);
+    if (!parsed.ok) continue;
+    out.push(parsed.query);
+    if (i % 3 === 0) out.push({ ...parsed.query, mode: 'any' });
+    if (i % 4 === 0)
+      out.push({
+        ...parsed.query,
+        alternatives: parsed.query.must.map((_, j) =>
+          j === 0 ? [['language', 'models'], ['learning']] : [],
+        ),
+      });
+  }
+  return out;
+}
+
+/** The fast ranking equals FTS5's: same scores position by position, same papers above the last score. */
+function expectSameRanking(store: SqliteStore, q: SearchQuery, k: number) {
+  const fast = store.rank(q, k);
+  const path = store.lastSearchPath;
+  const exact = store.exactRank(q, k);
+  const label = `${JSON.stringify(q)} (${path})`;
+  expect(fast.length, label).toBe(exact.length);
+  for (const [i, hit] of fast.entries())
+    expect(close(hit.relevance, (exact[i] as { relevance: number }).relevance), label).toBe(true);
+  const last = exact.at(-1)?.relevance ?? 0;
+  const above = (hits: { rowid: number; relevance: number }[]) =>
+    hits
+      .filter((h) => h.relevance > last && !close(h.relevance, last))
+      .map((h) => h.rowid)
+      .sort((a, b) => a - b);
+  expect(above(fast), label).toEqual(above(exact));
+  return path;
+}
+
+describe('impact lists: exact top-k without FTS5 scoring every match', () => {
+  let dir: string;
+  let store: SqliteStore;
+  const papers = [...syntheticPapers(2500, 3), ...unicodePapers];
+  const texts = queries(papers, 12);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'paperboy-impact-'));
+    // Lists forced short, so the threshold algorithm both certifies and runs out of list and falls back.
+    store = SqliteStore.open(join(dir, 'a.db'), { impact: { minDf: 60, listSize: 40 } });
+    await store.upsertPapers(papers);
+    await store.refreshSearchLists();
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("tokenizes every paper as papers_fts does (SQLite's own instances are the reference)", () => {
+    const db = store.rawDatabase;
+    db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.t_inst USING fts5vocab(main, papers_fts, instance)');
+    const reference = new Map<number, ColumnTokens>();
+    for (const [term, doc, col, offset] of db
+      .prepare('SELECT term, doc, col, offset FROM temp.t_inst')
+      .raw()
+      .all() as [string, number, string, number][]) {
+      let cols = reference.get(doc);
+      if (!cols) {
+        cols = FTS_COLUMNS.map(() => []);
+        reference.set(doc, cols);
+      }
+      (cols[FTS_COLUMNS.indexOf(col as (typeof FTS_COLUMNS)[number])] as string[])[offset] = term;
+    }
+    const rows = db.prepare(`SELECT ${TEXT_COLUMNS_SQL} FROM papers`).all() as TextRow[];
+    const ours = new FtsTokenizer(db).tokens(rows);
+    expect(ours.size).toBe(rows.length);
+    for (const r of rows) expect(ours.get(r.rowid), `paper ${r.rowid}`).toEqual(reference.get(r.rowid));
+  });
+
+  it("scores every matching paper exactly as FTS5's bm25, and matches exactly the papers MATCH does", () => {
+    const db = store.rawDatabase;
+    const rows = db.prepare(`SELECT ${TEXT_COLUMNS_SQL} FROM papers`).all() as TextRow[];
+    const tokens = new FtsTokenizer(db).tokens(rows);
+    const { rows: n, avgdl } = indexTotals(
+      (db.prepare('SELECT block FROM papers_fts_data WHERE id = 1').get() as { block: Buffer }).block,
+    );
+    const count = db.prepare('SELECT COUNT(*) AS n FROM papers_fts WHERE papers_fts MATCH ?');
+    const all = db.prepare(
+      'SELECT rowid, -bm25(papers_fts, 10.0, 1.0, 2.0, 3.0, 3.0, 3.0, 10.0) AS s FROM papers_fts WHERE papers_fts MATCH ?',
+    );
+    let compared = 0;
+    for (const q of structured(texts.slice(0, 60))) {
+      const plan = matchPlan(q);
+      if (!plan) continue;
+      const idfs = plan.sources.map((p) =>
+        idf(n, (count.get(p.map((t) => `"${t}"`).join(' + ')) as { n: number }).n),
+      );
+      const fts = new Map(
+        (all.all(toFtsMatch(q)) as { rowid: number; s: number }[]).map((r) => [r.rowid, r.s]),
+      );
+      const ours = new Map<number, number>();
+      for (const [rowid, cols] of tokens) {
+        const freqs = phraseFrequencies(plan, cols);
+        if (matches(plan, freqs)) ours.set(rowid, bm25Score(idfs, freqs, tokenCount(cols), avgdl));
+      }
+      expect([...ours.keys()].sort(), toFtsMatch(q)).toEqual([...fts.keys()].sort());
+      for (const [rowid, s] of fts) {
+        expect(close(ours.get(rowid) as number, s), `${toFtsMatch(q)} row ${rowid}`).toBe(true);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
+  });
+
+  it('ranks like FTS5 for every query class, certifying some and falling back on others', () => {
+    const paths = new Map<string, number>();
+    for (const q of structured(texts)) {
+      const path = expectSameRanking(store, q, 20);
+      paths.set(path, (paths.get(path) ?? 0) + 1);
+      expectSameRanking(store, q, 5);
+    }
+    expect(paths.get('certified') ?? 0).toBeGreaterThan(20);
+    expect([...paths.keys()].filter((p) => p !== 'certified').length).toBeGreaterThan(0);
+  });
+
+  it('stays exact through ingest: new papers, changed text, and lists grown past their cap', async () => {
+    const more = syntheticPapers(400, 77).map((p, i) => ({
+      ...p,
+      id: `2698.${String(i).padStart(5, '0')}`,
+      arxivId: `2698.${String(i).padStart(5, '0')}`,
+    }));
+    // Changed text: some papers' abstracts swapped for others', and some titles made all common words.
+    const changed = papers.slice(0, 150).map((p, i) => ({
+      ...p,
+      abstract: (papers[(i * 7 + 100) % papers.length] as Paper).abstract,
+      title: i % 2 === 0 ? 'language models for learning language models' : p.title,
+    }));
+    const before = (
+      store.rawDatabase.prepare('SELECT SUM(size) AS n FROM impact_terms').get() as { n: number }
+    ).n;
+    const theta = () =>
+      (
+        store.rawDatabase.prepare("SELECT theta FROM impact_terms WHERE term = 'languag'").get() as {
+          theta: number;
+        }
+      ).theta;
+    const thetaBefore = theta();
+    await store.upsertPapers([...more, ...changed]);
+    await store.upsertPapers(more.slice(0, 50).map((p) => ({ ...p, title: `${p.title} language model` })));
+    const after = (
+      store.rawDatabase.prepare('SELECT MAX(size) AS n FROM impact_terms').get() as { n: number }
+    ).n;
+    expect(before).toBeGreaterThan(0);
+    expect(after).toBeLessThanOrEqual(80);
+    // Titles made of "language" outweigh the list's entries: the list grew past its cap and was cut, θ rose.
+    expect(theta()).toBeGreaterThan(thetaBefore);
+    const certified = structured(texts).filter((q) => expectSameRanking(store, q, 20) === 'certified').length;
+    expect(certified).toBeGreaterThan(20);
+  });
+
+  it('document frequencies in the lists stay those of the index', () => {
+    const db = store.rawDatabase;
+    db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.t_row USING fts5vocab(main, papers_fts, row)');
+    const rows = db
+      .prepare('SELECT t.term, t.df, v.doc FROM impact_terms t JOIN temp.t_row v ON v.term = t.term')
+      .all() as { term: string; df: number; doc: number }[];
+    expect(rows.length).toBeGreaterThan(50);
+    for (const r of rows) expect(r.df, r.term).toBe(r.doc);
+  });
+
+  it("forward rows hold each paper's f for every listed term, and its D, as the index counts them", () => {
+    const db = store.rawDatabase;
+    db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.t_inst2 USING fts5vocab(main, papers_fts, instance)');
+    const expected = new Map<number, Map<number, number>>();
+    for (const r of db
+      .prepare(
+        `SELECT i.doc, t.id, SUM(CASE i.col ${FTS_COLUMNS.map((c, j) => `WHEN '${c}' THEN ${[10, 1, 2, 3, 3, 3, 10][j]}`).join(' ')} END) AS f
+         FROM temp.t_inst2 i JOIN impact_terms t ON t.term = i.term GROUP BY i.doc, t.id`,
+      )
+      .all() as { doc: number; id: number; f: number }[]) {
+      if (!expected.has(r.doc)) expected.set(r.doc, new Map());
+      expected.get(r.doc)?.set(r.id, r.f);
+    }
+    const docs = db.prepare('SELECT paper_rowid, d, terms FROM impact_docs').all() as {
+      paper_rowid: number;
+      d: number;
+      terms: Buffer;
+    }[];
+    const sizes = db.prepare('SELECT id, sz FROM papers_fts_docsize').all() as { id: number; sz: Buffer }[];
+    expect(docs.length).toBe(sizes.length);
+    const d = new Map(sizes.map((r) => [r.id, readVarints(r.sz).reduce((a, b) => a + b, 0)]));
+    for (const row of docs) {
+      expect(row.d, `paper ${row.paper_rowid}`).toBe(d.get(row.paper_rowid));
+      expect(decodeTerms(row.terms), `paper ${row.paper_rowid}`).toEqual(
+        expected.get(row.paper_rowid) ?? new Map(),
+      );
+    }
+  });
+
+  it('a write that bypasses the lists sends search to FTS5 until they are rebuilt', async () => {
+    const q = (parseSearchQuery('language') as { ok: true; query: SearchQuery }).query;
+    store.rawDatabase.prepare("UPDATE papers SET abstract = abstract || ' language' WHERE rowid = 5").run();
+    expectSameRanking(store, q, 20);
+    expect(store.lastSearchPath).toBe('lists not built or out of step');
+    await store.refreshSearchLists();
+    expect(expectSameRanking(store, q, 20)).toBe('certified');
+  });
+});
