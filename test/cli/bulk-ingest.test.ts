@@ -127,7 +127,7 @@ describe('paperboy ingest <dir> (many files)', () => {
   });
 
   it('an import killed part-way leaves a usable archive, and running it again completes it', async () => {
-    const { dir } = feedDir(12, 100);
+    const { dir } = feedDir(28, 100);
     const db = join(work, 'killed.db');
     const child = spawn(
       process.execPath,
@@ -137,10 +137,11 @@ describe('paperboy ingest <dir> (many files)', () => {
         stdio: ['ignore', 'ignore', 'pipe'],
       },
     );
-    // Killed as soon as it reports a stored file: some files are in, the rest not read yet.
+    // Killed as soon as it reports a stored transaction (ten files): the next is being written, the rest
+    // not read yet.
     await new Promise<void>((resolve) => {
       child.stderr.on('data', (d: Buffer) => {
-        if (/ingest: \d+\/14 files/.test(String(d))) {
+        if (/ingest: \d+\/30 files/.test(String(d))) {
           child.kill('SIGKILL');
           resolve();
         }

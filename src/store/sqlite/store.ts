@@ -253,7 +253,7 @@ export class SqliteStore implements PaperStore {
     // when it has one), or with its title key where one of the two has no arXiv id: the papers the upsert
     // could match (upsert-plan.ts). Those leave the fast path; the upsert decides what they become.
     const storedMatch = this.stmt(
-      `SELECT j.key AS i FROM json_each(CAST(? AS TEXT)) AS j
+      `SELECT j.key AS i FROM jsonb_each(CAST(? AS TEXT)) AS j
        WHERE EXISTS (SELECT 1 FROM papers WHERE id = j.value ->> 0)
           OR EXISTS (SELECT 1 FROM papers WHERE arxiv_id = j.value ->> 0)
           OR EXISTS (SELECT 1 FROM papers WHERE title_key = j.value ->> 2
@@ -297,10 +297,12 @@ export class SqliteStore implements PaperStore {
     const inserted = batch.count - rest.length;
     if (inserted === 0) return { inserted, rest };
     const base = (this.stmt('SELECT COALESCE(MAX(rowid), 0) FROM papers').pluck().get() as number) + 1;
+    // jsonb_each, here and in the probe: the JSON is parsed once into SQLite's binary form, so reading a
+    // row's fifteen columns walks it rather than parsing the row's text fifteen times (half the cost).
     this.stmt(
       `INSERT INTO papers (rowid, ${BULK_COLUMNS.join(', ')}, first_seen_at, updated_at)
        SELECT @base + j.key, ${BULK_COLUMNS.map((_, i) => `j.value ->> ${i}`).join(', ')}, @now, @now
-       FROM json_each(CAST(@rows AS TEXT)) AS j`,
+       FROM jsonb_each(CAST(@rows AS TEXT)) AS j`,
     ).run({ base, now, rows });
     this.learnFromNewPapers(base, base + inserted - 1, abbreviations, words);
     return { inserted, rest };
@@ -317,7 +319,7 @@ export class SqliteStore implements PaperStore {
     this.stmt('DELETE FROM abbreviations WHERE paper_rowid BETWEEN ? AND ?').run(first, last);
     this.stmt(
       `INSERT OR IGNORE INTO abbreviations (paper_rowid, short, long_key, long)
-       SELECT ? + (value ->> 0), value ->> 1, value ->> 2, value ->> 3 FROM json_each(CAST(? AS TEXT))`,
+       SELECT ? + (value ->> 0), value ->> 1, value ->> 2, value ->> 3 FROM jsonb_each(CAST(? AS TEXT))`,
     ).run(first, abbreviations);
     this.stmt(
       `INSERT INTO words (word, papers) SELECT value ->> 0, value ->> 1 FROM json_each(CAST(? AS TEXT)) WHERE true
