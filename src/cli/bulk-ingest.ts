@@ -105,6 +105,10 @@ export async function bulkIngest(
   }
   await commit();
   bar.finish(report.files + report.failed.length, files.length);
+  if (report.inserted + report.updated > 0) {
+    io.stderr.write('ingest: tidying the search index\n');
+    await store.finishBulkLoad();
+  }
   report.databaseBytes = await store.databaseBytes();
   return report;
 }

@@ -35,6 +35,14 @@ export interface BulkLoadStore {
    * committed and a re-run adds what is missing.
    */
   bulkUpsert(batches: readonly BulkBatch[]): Promise<UpsertResult>;
+  /**
+   * Called once a bulk load has stored its last batch: the one place where what a bulk load leaves behind
+   * is tidied and indexes derived from the whole archive are refreshed (SQLite merges its full-text index
+   * into one segment, PostgreSQL refreshes the planner's statistics). Every transaction before it was
+   * complete and searchable on its own; a load killed before this point only skips the tidying, which its
+   * re-run does.
+   */
+  finishBulkLoad(): Promise<void>;
   /** The archive's size on disk, in bytes (SQLite: its pages, as the file holds them once checkpointed). */
   databaseBytes(): Promise<number>;
 }

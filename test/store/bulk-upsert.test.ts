@@ -91,6 +91,7 @@ describe.each(stores)('bulkUpsert (%s)', (_name, open) => {
         expected.unchanged += r.unchanged;
       }
       expect(await bulk.bulkUpsert(batches.map((b) => prepareBulkBatch(b)))).toEqual(expected);
+      await bulk.finishBulkLoad();
       // The scenario reaches every path: new papers, merges, updates and unchanged papers.
       expect(expected.inserted).toBeGreaterThan(300);
       expect(expected.updated).toBeGreaterThan(10);
@@ -148,6 +149,8 @@ describe('bulkUpsert on SQLite', () => {
     try {
       await store.bulkUpsert([prepareBulkBatch(syntheticPapers(300, 4)), prepareBulkBatch(realPapers())]);
       const db = store.rawDatabase;
+      db.prepare("INSERT INTO papers_fts(papers_fts, rank) VALUES ('integrity-check', 1)").run();
+      await store.finishBulkLoad();
       db.prepare("INSERT INTO papers_fts(papers_fts, rank) VALUES ('integrity-check', 1)").run();
       const indexed = db.prepare("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'arxiv_id : 2*'");
       const withArxiv = db.prepare("SELECT count(*) FROM papers WHERE arxiv_id LIKE '2%'");

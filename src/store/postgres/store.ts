@@ -328,6 +328,11 @@ export class PostgresStore implements PaperStore {
     return result;
   }
 
+  async finishBulkLoad(): Promise<void> {
+    // The planner's statistics describe the tables before the load until autovacuum gets to them.
+    await this.pool.query('ANALYZE papers, abbreviations, words');
+  }
+
   async databaseBytes(): Promise<number> {
     const r = await this.pool.query<{ n: string }>('SELECT pg_database_size(current_database()) AS n');
     return Number(r.rows[0]?.n ?? 0);

@@ -327,6 +327,15 @@ export class SqliteStore implements PaperStore {
     ).run(words);
   }
 
+  async finishBulkLoad(): Promise<void> {
+    // A bulk load leaves the full-text index as segments of a few thousand papers each, mid-merge; the
+    // daily ingest that follows (a segment a paper) would pay for merging them, a third slower than on an
+    // archive built by upserts. Merged into one segment, new papers merge among themselves again.
+    this.db
+      .transaction(() => this.stmt("INSERT INTO papers_fts(papers_fts) VALUES ('optimize')").run())
+      .immediate();
+  }
+
   async databaseBytes(): Promise<number> {
     // The pages the database holds: what the file measures once its write-ahead log is checkpointed.
     const pages = this.stmt('PRAGMA page_count').pluck().get() as number;
