@@ -52,11 +52,11 @@ export interface BulkReport {
 /**
  * Imports many files: read, parsed and prepared a few files ahead on a worker thread (bulk-reader.ts)
  * while this thread stores them with the store's bulk load, several files a transaction, each searchable
- * once it commits, with a progress bar on stderr. New papers are inserted in
- * bulk; papers the archive already holds are upserted (BulkLoadStore), so the result is the archive the
- * ordinary upserts would make. A file that cannot be read or parsed is reported by name and the import goes
- * on with the rest: one bad file never costs the others, and a re-run after fixing it (or after a kill)
- * imports only what is missing.
+ * once it commits, with a progress bar on stderr. New papers are inserted in bulk; papers the archive
+ * already holds are upserted (BulkLoadStore), so the result is the archive the ordinary upserts would make;
+ * the store tidies up once the last file is in (finishBulkLoad). A file that cannot be read or parsed is
+ * reported by name and the import goes on with the rest: one bad file never costs the others, and a re-run
+ * after fixing it (or after a kill) imports only what is missing.
  */
 export async function bulkIngest(
   store: PaperStore,
