@@ -1,14 +1,18 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type FeedFormat, parseFeed } from '../feed/detect.ts';
-import { ingestPapers } from '../papers/ingest.ts';
-import type { PaperStore } from '../store/port.ts';
+import type { FeedFormat } from '../feed/detect.ts';
+import type { BulkBatch, PaperStore } from '../store/port.ts';
+import { readPrepared } from './bulk-reader.ts';
 import { type CliIo, UsageError } from './io.ts';
 import { progressReporter } from './progress.ts';
-import { readInput } from './read-input.ts';
 
-/** Papers per upsert transaction in a bulk import: one file of a day's feed, or a thousand of a big one. */
-const BULK_BATCH = 2000;
+/**
+ * A bulk import commits whole files, every {@link TRANSACTION_FILES} files or once it holds
+ * {@link TRANSACTION_PAPERS} papers: large enough that commits are few, small enough that a kill loses
+ * little, memory stays flat and the progress bar moves.
+ */
+const TRANSACTION_PAPERS = 10_000;
+const TRANSACTION_FILES = 10;
 
 /**
  * The files a bulk import reads: each argument is a file, or a directory whose files (not its
@@ -41,44 +45,70 @@ export interface BulkReport {
   skipped: number;
   /** Files that could not be read or parsed, with why; the other files were imported. */
   failed: { file: string; reason: string }[];
+  /** The archive's size on disk once the import ended, in bytes. */
+  databaseBytes: number;
 }
 
 /**
- * Imports many files: read one at a time (memory stays flat however many there are), each parsed and
- * upserted like `paperboy ingest <file>`, in batches that each commit in one transaction and are searchable
- * from then on, with a progress bar on stderr. A file that cannot be read or parsed is reported by name and
- * the import goes on with the rest: one bad file never costs the others, and a re-run after fixing it (or
- * after a kill) imports only what is missing (upserts are idempotent).
+ * Imports many files: read, parsed and prepared a few files ahead on a worker thread (bulk-reader.ts)
+ * while this thread stores them with the store's bulk load, several files a transaction, each searchable
+ * once it commits, with a progress bar on stderr. New papers are inserted in bulk; papers the archive
+ * already holds are upserted (BulkLoadStore), so the result is the archive the ordinary upserts would make;
+ * the store tidies up once the last file is in (finishBulkLoad). A file that cannot be read or parsed is
+ * reported by name and the import goes on with the rest: one bad file never costs the others, and a re-run
+ * after fixing it (or after a kill) imports only what is missing.
  */
 export async function bulkIngest(
   store: PaperStore,
   files: readonly string[],
-  options: { format: FeedFormat | undefined; asOf: string; feedDate: string | undefined },
+  options: { format: FeedFormat | undefined; asOf: string },
   io: CliIo,
 ): Promise<BulkReport> {
-  const report: BulkReport = { files: 0, inserted: 0, updated: 0, unchanged: 0, skipped: 0, failed: [] };
+  const report: BulkReport = {
+    files: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    skipped: 0,
+    failed: [],
+    databaseBytes: 0,
+  };
   const bar = progressReporter(io.stderr, 'ingest', 'files');
-  for (const file of files) {
-    let parsed: ReturnType<typeof parseFeed>;
-    try {
-      parsed = parseFeed(await readInput(file), options.format, options);
-    } catch (e) {
-      report.failed.push({ file, reason: (e as Error).message });
-      bar.interrupt();
-      io.stderr.write(`${file}: not imported: ${(e as Error).message}\n`);
-      continue;
-    }
-    const r = await ingestPapers(store, parsed.papers, parsed.skipped, {
-      ...(options.feedDate ? { listedOn: options.feedDate } : {}),
-      batch: BULK_BATCH,
-    });
-    report.files++;
+  let pending: BulkBatch[] = [];
+  let pendingFiles = 0;
+  let pendingPapers = 0;
+  const commit = async () => {
+    const r = await store.bulkUpsert(pending);
+    report.files += pendingFiles;
     report.inserted += r.inserted;
     report.updated += r.updated;
     report.unchanged += r.unchanged;
-    report.skipped += r.skipped.length;
-    bar.update(report.files + report.failed.length, files.length);
+    pending = [];
+    pendingFiles = 0;
+    pendingPapers = 0;
+  };
+  for await (const read of readPrepared(files, { ...options, ahead: TRANSACTION_PAPERS * 1.5 })) {
+    if (read.kind === 'failed') {
+      report.failed.push({ file: read.file, reason: read.reason });
+      bar.interrupt();
+      io.stderr.write(`${read.file}: not imported: ${read.reason}\n`);
+      continue;
+    }
+    pending.push(...read.batches);
+    pendingFiles++;
+    pendingPapers += read.batches.reduce((n, b) => n + b.count, 0);
+    report.skipped += read.skipped;
+    if (pendingPapers >= TRANSACTION_PAPERS || pendingFiles >= TRANSACTION_FILES) {
+      await commit();
+      bar.update(report.files + report.failed.length, files.length);
+    }
   }
+  await commit();
   bar.finish(report.files + report.failed.length, files.length);
+  if (report.inserted + report.updated > 0) {
+    io.stderr.write('ingest: tidying the search index\n');
+    await store.finishBulkLoad();
+  }
+  report.databaseBytes = await store.databaseBytes();
   return report;
 }

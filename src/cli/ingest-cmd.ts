@@ -56,10 +56,11 @@ async function bulkCommand(args: string[], io: CliIo): Promise<number> {
   const asOf = dayOption('--as-of', values['as-of'], isoDay(io.now()));
   const files = await expandSources(positionals);
   return withCore(io, async ({ store }) => {
-    const r = await bulkIngest(store, files, { format, asOf, feedDate: undefined }, io);
+    const r = await bulkIngest(store, files, { format, asOf }, io);
     io.stdout.write(
       `${r.files} of ${files.length} files: ${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged, ${r.skipped} skipped\n`,
     );
+    io.stdout.write(`database: ${(r.databaseBytes / 2 ** 20).toFixed(0)} MB\n`);
     for (const f of r.failed) io.stdout.write(`  not imported ${f.file}: ${f.reason}\n`);
     return r.failed.length > 0 ? 1 : 0;
   });

@@ -6,6 +6,7 @@ export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date 
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const UNSTORABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const HAS_UNSTORABLE = new RegExp(UNSTORABLE.source);
 
 /**
  * Feed text as it is kept: without C0 controls but tab and line feed, DEL, the C1 controls, and the bidi
@@ -15,6 +16,8 @@ const UNSTORABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-
  * Applied by the schema, so every source and every store gets clean text.
  */
 export function storableText(text: string): string {
+  // Most text holds nothing to clean (a carriage return is in UNSTORABLE's range too): one scan, no copies.
+  if (!HAS_UNSTORABLE.test(text)) return text;
   return text.replace(/\r\n?/g, '\n').replace(UNSTORABLE, '');
 }
 
@@ -89,8 +92,12 @@ export function normalizeArxivId(input: string): string | null {
 
 /** Collapses runs of whitespace (including hard line wraps) into single spaces. */
 export function collapseWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  // Text with single plain spaces only (most abstracts) is left as it is: one scan instead of a replace.
+  return (NEEDS_COLLAPSING.test(text) ? text.replace(/\s+/g, ' ') : text).trim();
 }
+
+/** Two whitespace characters in a row, or one that is not a plain space. */
+const NEEDS_COLLAPSING = /\s\s|[^\S ]/;
 
 /**
  * The title as a comparison key: diacritics folded, case folded, punctuation dropped.

@@ -12,9 +12,11 @@ export function checkTermCount(terms: readonly string[]): void {
   }
 }
 
+import type { BulkLoadStore } from './bulk-port.ts';
 import type { ReadingListStore } from './reading-list-port.ts';
 import type { WatchStore } from './watch-port.ts';
 
+export type * from './bulk-port.ts';
 export { StoreUnavailableError } from './errors.ts';
 export type * from './reading-list-port.ts';
 export type * from './watch-port.ts';
@@ -244,9 +246,10 @@ export interface DeliveryLedger {
  * unreachable, restarting) rejects with StoreUnavailableError, the driver's error as its `cause`; other
  * failures reject with what the driver threw. One contract suite (test/contract/store.contract.ts) runs
  * against each. Watches and their delivery ledger are in {@link WatchStore} (watch-port.ts), channels'
- * reading lists in {@link ReadingListStore} (reading-list-port.ts).
+ * reading lists in {@link ReadingListStore} (reading-list-port.ts), bulk loads in {@link BulkLoadStore}
+ * (bulk-port.ts).
  */
-export interface PaperStore extends DeliveryLedger, WatchStore, ReadingListStore {
+export interface PaperStore extends DeliveryLedger, WatchStore, ReadingListStore, BulkLoadStore {
   /**
    * Inserts or updates papers. Idempotent: the same paper again is `unchanged`. A known field is never
    * erased by a source that lacks it (null / empty), and a paper first seen without an arXiv id is merged

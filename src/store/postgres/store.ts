@@ -5,10 +5,12 @@ import type { SearchQuery } from '../../papers/search-query.ts';
 import { type VocabularyWord, vocabularyWords } from '../../papers/spelling.ts';
 import { containsAll } from '../../papers/text-match.ts';
 import { abbreviationRows } from '../abbreviation-rows.ts';
+import { bulkRowToPaper, readJson } from '../bulk-batch.ts';
 import { translateUnavailable } from '../errors.ts';
 
 import {
   type AbbreviationCount,
+  type BulkBatch,
   type ChannelRef,
   type ChannelSettings,
   type CoVote,
@@ -281,6 +283,59 @@ export class PostgresStore implements PaperStore {
       if (words.length > 0) await c.query(COUNT_WORDS, [words]);
       return added.length;
     });
+  }
+
+  /**
+   * The bulk load (BulkLoadStore), batch after batch: the papers no stored paper shares an id, arXiv id or
+   * title key with, and that merge with none of their batch, go in with {@link bulkInsert}; the others
+   * take the ordinary upsert, in their order. (A paper another writer stores between the two is left out
+   * by bulkInsert's conflict clause and upserted with the others.)
+   */
+  async bulkUpsert(batches: readonly BulkBatch[]): Promise<UpsertResult> {
+    const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
+    for (const batch of batches) {
+      const papers = readJson<unknown[][]>(batch.rows).map(bulkRowToPaper);
+      const keys = papers.map((p) => normalizeTitle(p.title));
+      const known = await this.pool.query<{ id: string; arxiv_id: string | null; title_key: string }>(
+        'SELECT id, arxiv_id, title_key FROM papers WHERE id = ANY($1) OR arxiv_id = ANY($1) OR title_key = ANY($2)',
+        [[...new Set(papers.flatMap((p) => [p.id, ...(p.arxivId ? [p.arxivId] : [])]))], keys],
+      );
+      const ids = new Set(known.rows.flatMap((r) => [r.id, ...(r.arxiv_id ? [r.arxiv_id] : [])]));
+      // Titles the upsert could match: any stored one for a paper without an arXiv id, else the stored
+      // papers without one (upsert-plan.ts).
+      const titles = new Set(known.rows.map((r) => r.title_key));
+      const titlesWithoutArxiv = new Set(known.rows.filter((r) => !r.arxiv_id).map((r) => r.title_key));
+      const merging = new Set(batch.merging);
+      const fresh: Paper[] = [];
+      const rest: Paper[] = [];
+      papers.forEach((p, i) => {
+        const key = keys[i] ?? '';
+        const stored =
+          ids.has(p.id) ||
+          (p.arxivId !== null && ids.has(p.arxivId)) ||
+          (p.arxivId === null ? titles : titlesWithoutArxiv).has(key);
+        (merging.has(i) || stored ? rest : fresh).push(p);
+      });
+      const inserted = fresh.length > 0 ? await this.bulkInsert(fresh) : 0;
+      result.inserted += inserted;
+      const upsert = inserted < fresh.length ? [...rest, ...fresh] : rest;
+      if (upsert.length === 0) continue;
+      const r = await this.upsertPapers(upsert, batch.listedOn === null ? {} : { listedOn: batch.listedOn });
+      result.inserted += r.inserted;
+      result.updated += r.updated;
+      result.unchanged += r.unchanged;
+    }
+    return result;
+  }
+
+  async finishBulkLoad(): Promise<void> {
+    // The planner's statistics describe the tables before the load until autovacuum gets to them.
+    await this.pool.query('ANALYZE papers, abbreviations, words');
+  }
+
+  async databaseBytes(): Promise<number> {
+    const r = await this.pool.query<{ n: string }>('SELECT pg_database_size(current_database()) AS n');
+    return Number(r.rows[0]?.n ?? 0);
   }
 
   async getPaper(id: string): Promise<StoredPaper | null> {

@@ -6,10 +6,12 @@ import type { SearchQuery } from '../../papers/search-query.ts';
 import { type VocabularyWord, vocabularyWords } from '../../papers/spelling.ts';
 import { containsAll } from '../../papers/text-match.ts';
 import { abbreviationRows } from '../abbreviation-rows.ts';
+import { BULK_COLUMNS, bulkRowToPaper, jsonBlob, readJson } from '../bulk-batch.ts';
 import { translateUnavailable } from '../errors.ts';
 
 import {
   type AbbreviationCount,
+  type BulkBatch,
   type ChannelRef,
   type ChannelSettings,
   type CoVote,
@@ -234,6 +236,142 @@ export class SqliteStore implements PaperStore {
       // This connection's own commits leave data_version as it was: the cache is told here instead.
       this.abbreviationCache.invalidate();
     }
+  }
+
+  /**
+   * The bulk load (BulkLoadStore): one transaction for a run of batches, in which the papers that are new
+   * (no stored paper shares their id, arXiv id or normalised title, and none of their batch merges with
+   * them) go in with one multi-row INSERT a batch, read by SQLite from the batch's JSON. The full-text insert
+   * trigger stays and indexes them in the same statement: every commit is searchable, as with upserts. One
+   * statement a batch is also what makes it fast: FTS5 writes out what it has collected at every statement
+   * boundary that opens a savepoint, which an INSERT firing a trigger does, so a paper a statement meant a
+   * one-paper index segment and merges without end. A batch holding papers the archive knows commits what
+   * came before, then upserts those papers the ordinary way (their own transaction), then goes on, so the
+   * archive ends as the same papers upserted in order would leave it.
+   */
+  async bulkUpsert(batches: readonly BulkBatch[]): Promise<UpsertResult> {
+    const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
+    const now = this.now().toISOString();
+    let next = 0;
+    while (next < batches.length) {
+      let known: { papers: Paper[]; listedOn: string | null } | null = null;
+      this.db
+        .transaction(() => {
+          for (; next < batches.length && known === null; next++) {
+            const batch = batches[next] as BulkBatch;
+            const fresh = this.insertNewPapers(batch, now);
+            result.inserted += fresh.inserted;
+            if (fresh.rest.length > 0) known = { papers: fresh.rest, listedOn: batch.listedOn };
+          }
+        })
+        .immediate();
+      if (known === null) continue;
+      const { papers, listedOn } = known as { papers: Paper[]; listedOn: string | null };
+      const r = await this.upsertPapers(papers, listedOn === null ? {} : { listedOn });
+      result.inserted += r.inserted;
+      result.updated += r.updated;
+      result.unchanged += r.unchanged;
+    }
+    return result;
+  }
+
+  /**
+   * Inserts the batch's new papers (in a transaction the caller holds) and returns the others, in order,
+   * for the upsert. New papers get the rowids SQLite would give them one by one (the next after the
+   * largest), so their abbreviations are keyed without looking each paper up again.
+   */
+  private insertNewPapers(batch: BulkBatch, now: string): { inserted: number; rest: Paper[] } {
+    // Known: a stored paper with the paper's id as id or arXiv id (a completed paper's id is its arXiv id
+    // when it has one), or with its title key where one of the two has no arXiv id: the papers the upsert
+    // could match (upsert-plan.ts). Those leave the fast path; the upsert decides what they become.
+    const storedMatch = this.stmt(
+      `SELECT j.key AS i FROM jsonb_each(CAST(? AS TEXT)) AS j
+       WHERE EXISTS (SELECT 1 FROM papers WHERE id = j.value ->> 0)
+          OR EXISTS (SELECT 1 FROM papers WHERE arxiv_id = j.value ->> 0)
+          OR EXISTS (SELECT 1 FROM papers WHERE title_key = j.value ->> 2
+                       AND (arxiv_id IS NULL OR j.value ->> 1 IS NULL))`,
+    )
+      .pluck()
+      .all(jsonBlob(batch.rows)) as number[];
+    const aside = new Set([...batch.merging, ...storedMatch]);
+    let [rows, abbreviations, words] = [batch.rows, batch.abbreviations, batch.words].map(jsonBlob) as [
+      Buffer,
+      Buffer,
+      Buffer,
+    ];
+    const rest: Paper[] = [];
+    if (aside.size > 0) {
+      // The rare mixed batch: the new papers' rows, abbreviations and words without the others'.
+      const all = readJson<unknown[][]>(rows);
+      const position = new Map<number, number>();
+      const kept: unknown[][] = [];
+      const counts = new Map(readJson<[string, number][]>(words));
+      all.forEach((row, i) => {
+        if (!aside.has(i)) {
+          position.set(i, kept.length);
+          kept.push(row);
+          return;
+        }
+        const paper = bulkRowToPaper(row);
+        rest.push(paper);
+        for (const w of vocabularyWords(paper)) counts.set(w, (counts.get(w) ?? 0) - 1);
+      });
+      rows = Buffer.from(JSON.stringify(kept));
+      abbreviations = Buffer.from(
+        JSON.stringify(
+          readJson<[number, string, string, string][]>(abbreviations).flatMap(([i, ...a]) =>
+            position.has(i) ? [[position.get(i), ...a]] : [],
+          ),
+        ),
+      );
+      words = Buffer.from(JSON.stringify([...counts].filter(([, n]) => n > 0)));
+    }
+    const inserted = batch.count - rest.length;
+    if (inserted === 0) return { inserted, rest };
+    const base = (this.stmt('SELECT COALESCE(MAX(rowid), 0) FROM papers').pluck().get() as number) + 1;
+    // jsonb_each, here and in the probe: the JSON is parsed once into SQLite's binary form, so reading a
+    // row's fifteen columns walks it rather than parsing the row's text fifteen times (half the cost).
+    this.stmt(
+      `INSERT INTO papers (rowid, ${BULK_COLUMNS.join(', ')}, first_seen_at, updated_at)
+       SELECT @base + j.key, ${BULK_COLUMNS.map((_, i) => `j.value ->> ${i}`).join(', ')}, @now, @now
+       FROM jsonb_each(CAST(@rows AS TEXT)) AS j`,
+    ).run({ base, now, rows });
+    this.learnFromNewPapers(base, base + inserted - 1, abbreviations, words);
+    return { inserted, rest };
+  }
+
+  /**
+   * What a bulk load derives from its new papers (rowids `first` to `last`) beside the full-text index,
+   * which the insert trigger keeps: the abbreviations they define and the spelling vocabulary's counts.
+   * The one place a bulk load refreshes derived indexes, in the transaction that inserted the papers:
+   * another index kept from paper text belongs here too.
+   */
+  private learnFromNewPapers(first: number, last: number, abbreviations: Buffer, words: Buffer): void {
+    // As the upsert forgets a new paper's rowid's abbreviations before learning its own.
+    this.stmt('DELETE FROM abbreviations WHERE paper_rowid BETWEEN ? AND ?').run(first, last);
+    this.stmt(
+      `INSERT OR IGNORE INTO abbreviations (paper_rowid, short, long_key, long)
+       SELECT ? + (value ->> 0), value ->> 1, value ->> 2, value ->> 3 FROM jsonb_each(CAST(? AS TEXT))`,
+    ).run(first, abbreviations);
+    this.stmt(
+      `INSERT INTO words (word, papers) SELECT value ->> 0, value ->> 1 FROM json_each(CAST(? AS TEXT)) WHERE true
+       ON CONFLICT(word) DO UPDATE SET papers = papers + excluded.papers`,
+    ).run(words);
+  }
+
+  async finishBulkLoad(): Promise<void> {
+    // A bulk load leaves the full-text index as segments of a few thousand papers each, mid-merge; the
+    // daily ingest that follows (a segment a paper) would pay for merging them, a third slower than on an
+    // archive built by upserts. Merged into one segment, new papers merge among themselves again.
+    this.db
+      .transaction(() => this.stmt("INSERT INTO papers_fts(papers_fts) VALUES ('optimize')").run())
+      .immediate();
+  }
+
+  async databaseBytes(): Promise<number> {
+    // The pages the database holds: what the file measures once its write-ahead log is checkpointed.
+    const pages = this.stmt('PRAGMA page_count').pluck().get() as number;
+    return pages * (this.stmt('PRAGMA page_size').pluck().get() as number);
   }
 
   async getPaper(id: string): Promise<StoredPaper | null> {

@@ -1,0 +1,90 @@
+import { Worker } from 'node:worker_threads';
+import type { FeedFormat } from '../feed/detect.ts';
+import type { BulkBatch } from '../store/bulk-port.ts';
+
+/** What the worker thread is given. */
+export interface ReaderInput {
+  files: readonly string[];
+  format: FeedFormat | undefined;
+  asOf: string;
+  /**
+   * Papers the reader may hold ready beyond what the writer has taken (and one file more): enough to keep
+   * it busy while a transaction is written, few enough that memory stays flat however many files there are.
+   */
+  ahead: number;
+  /** Papers per prepared batch (one multi-row INSERT). */
+  batch: number;
+}
+
+/** One file, read, parsed and prepared; or why it could not be. */
+export type ReaderMessage =
+  | { kind: 'file'; index: number; file: string; batches: BulkBatch[]; skipped: number }
+  | { kind: 'failed'; index: number; file: string; reason: string }
+  | { kind: 'done' };
+
+export type ReadFile = Exclude<ReaderMessage, { kind: 'done' }>;
+
+/**
+ * Reads, parses and prepares `files` in order on a worker thread, yielding each as it is ready: the parse,
+ * the validation and the text work (abbreviations, vocabulary) run on the second core while this thread
+ * writes. At most `ahead` papers (and one file) wait untaken, so memory stays flat however many files there are.
+ */
+export async function* readPrepared(
+  files: readonly string[],
+  options: { format: FeedFormat | undefined; asOf: string; ahead: number; batch?: number },
+): AsyncGenerator<ReadFile> {
+  const source = import.meta.url.endsWith('.ts') ? 'bulk-read-worker.ts' : 'bulk-read-worker.js';
+  const input: ReaderInput = {
+    files,
+    format: options.format,
+    asOf: options.asOf,
+    ahead: options.ahead,
+    batch: options.batch ?? 1000,
+  };
+  const url = new URL(source, import.meta.url).href;
+  // Run from the sources (tsx, tests), the worker registers the TypeScript loader first: Node 20 does not
+  // pass the parent's loader hooks on to worker threads.
+  const worker = source.endsWith('.ts')
+    ? new Worker(
+        `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); });`,
+        { eval: true, workerData: input },
+      )
+    : new Worker(new URL(url), { workerData: input });
+  const queue: ReaderMessage[] = [];
+  let failure: Error | null = null;
+  let exited = false;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  worker.on('message', (m: ReaderMessage) => {
+    queue.push(m);
+    notify();
+  });
+  worker.on('error', (e) => {
+    failure = e;
+    notify();
+  });
+  worker.on('exit', (code) => {
+    exited = true;
+    if (code !== 0 && !failure) failure = new Error(`the file reader stopped (exit code ${code})`);
+    notify();
+  });
+  try {
+    for (;;) {
+      const m = queue.shift();
+      if (m === undefined) {
+        if (failure) throw failure;
+        if (exited) throw new Error('the file reader stopped before the last file');
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      if (m.kind === 'done') return;
+      yield m;
+      if (m.kind === 'file') worker.postMessage({ credit: m.batches.reduce((n, b) => n + b.count, 0) });
+    }
+  } finally {
+    if (!exited) await worker.terminate();
+  }
+}

@@ -1,0 +1,167 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { realPapers, syntheticPapers } from '../../bench/synthetic.ts';
+import { type Paper, titleKeyId } from '../../src/papers/paper.ts';
+import { searchPapers } from '../../src/papers/search.ts';
+import { abbreviationRows } from '../../src/store/abbreviation-rows.ts';
+import { prepareBulkBatch } from '../../src/store/bulk-batch.ts';
+import type { PaperStore } from '../../src/store/port.ts';
+import type { SqliteStore } from '../../src/store/sqlite/store.ts';
+import { type StoreUnderTest, storesUnderTest } from './stores-under-test.ts';
+
+const { stores, cleanup } = await storesUnderTest('bulk');
+afterAll(cleanup);
+
+/** A paper first seen in page text: no arXiv id, keyed by its title. */
+const titleKeyed = (p: Paper): Paper => ({ ...p, id: titleKeyId(p.title), arxivId: null, upvotes: null });
+
+/**
+ * What an archive holds before the load, and the load: new papers; papers the archive holds, changed and
+ * unchanged; a title-keyed paper the load gives its arXiv id; two arXiv papers of one title (two papers);
+ * the same paper twice in one batch; a title-keyed paper and its arXiv twin in one batch; a paper of one
+ * batch changed again in a later one.
+ */
+function scenario(): { before: Paper[]; batches: Paper[][] } {
+  const real = realPapers();
+  const synthetic = syntheticPapers(400, 5);
+  const before = [...real.slice(0, 20), ...synthetic.slice(0, 60), titleKeyed(synthetic[60] as Paper)];
+  const changed = real.slice(0, 10).map((p, i) => ({ ...p, upvotes: (p.upvotes ?? 0) + 100 + i }));
+  const retitled = { ...(real[10] as Paper), abstract: `${real[10]?.abstract} A changed last sentence.` };
+  const twin = { ...(synthetic[70] as Paper), id: '2501.99999', arxivId: '2501.99999' };
+  const batches = [
+    [
+      ...synthetic.slice(100, 220),
+      ...changed,
+      synthetic[60] as Paper,
+      retitled,
+      twin,
+      synthetic[70] as Paper,
+    ],
+    [
+      ...synthetic.slice(220, 300),
+      ...real.slice(20),
+      synthetic[230] as Paper,
+      { ...(synthetic[240] as Paper), upvotes: 999 },
+      titleKeyed(synthetic[300] as Paper),
+      synthetic[300] as Paper,
+    ],
+    [
+      ...synthetic.slice(0, 30),
+      ...synthetic.slice(301, 400),
+      { ...(synthetic[110] as Paper), upvotes: 4242 },
+    ],
+  ];
+  return { before, batches };
+}
+
+/** Everything a reader of the archive sees, through the port, in a stable order. */
+async function archive(store: PaperStore, papers: readonly Paper[]) {
+  const ids = [...new Set(papers.map((p) => p.arxivId ?? p.id))].sort();
+  const stored = [];
+  for (const id of ids) {
+    const p = await store.getPaper(id);
+    if (p) stored.push({ ...p, firstSeenAt: null });
+  }
+  const vocabulary = [];
+  for (const first of 'abcdefghijklmnopqrstuvwxyz')
+    vocabulary.push(...(await store.vocabulary(first, 1, 100)).sort((a, b) => a.word.localeCompare(b.word)));
+  const shorts = [...new Set(abbreviationRows(papers).map((a) => a.short))];
+  const abbreviations = (await store.abbreviations(shorts, [], 1)).sort((a, b) =>
+    `${a.short} ${a.longKey}`.localeCompare(`${b.short} ${b.longKey}`),
+  );
+  const found: Record<string, string[]> = {};
+  for (const q of ['diffusion', 'language models', '"machine unlearning"', 'llm -video', 'reinforcement']) {
+    const r = await searchPapers(store, q, { limit: 20, today: '2026-03-10' });
+    found[q] = r.ok ? r.results.map((x) => x.paper.id) : [];
+  }
+  return { count: await store.countPapers(), stored, vocabulary, abbreviations, found };
+}
+
+describe.each(stores)('bulkUpsert (%s)', (_name, open) => {
+  it('leaves the archive the ordinary upserts leave: same papers, vocabulary, abbreviations and matches', async () => {
+    const { before, batches } = scenario();
+    const [upserted, bulk] = [await open(), await open()];
+    try {
+      await upserted.upsertPapers(before);
+      await bulk.upsertPapers(before);
+      const expected = { inserted: 0, updated: 0, unchanged: 0 };
+      for (const batch of batches) {
+        const r = await upserted.upsertPapers(batch);
+        expected.inserted += r.inserted;
+        expected.updated += r.updated;
+        expected.unchanged += r.unchanged;
+      }
+      expect(await bulk.bulkUpsert(batches.map((b) => prepareBulkBatch(b)))).toEqual(expected);
+      await bulk.finishBulkLoad();
+      // The scenario reaches every path: new papers, merges, updates and unchanged papers.
+      expect(expected.inserted).toBeGreaterThan(300);
+      expect(expected.updated).toBeGreaterThan(10);
+      expect(expected.unchanged).toBeGreaterThan(20);
+      const all = [...before, ...batches.flat()];
+      const [a, b] = [await archive(upserted, all), await archive(bulk, all)];
+      expect(b).toEqual(a);
+      // The title-keyed paper took its arXiv id; the two arXiv papers of one title stayed two.
+      const merged = synthetic(60);
+      expect((await bulk.getPaper(titleKeyId(merged.title)))?.id ?? null).toBe(null);
+      expect((await bulk.getPaper(merged.id))?.arxivId).toBe(merged.arxivId);
+      expect(await bulk.getPaper('2501.99999')).not.toBeNull();
+      expect(await bulk.getPaper(synthetic(70).id)).not.toBeNull();
+      // Changed again by a later batch: the last word wins, as with upserts.
+      expect((await bulk.getPaper(synthetic(110).id))?.upvotes).toBe(4242);
+    } finally {
+      await upserted.close();
+      await bulk.close();
+    }
+  });
+
+  it('updates stored papers as the upsert does, and a second load of the same batches changes nothing', async () => {
+    const papers = syntheticPapers(150, 9);
+    const store = await open();
+    try {
+      await store.upsertPapers(papers.slice(0, 50));
+      const newer = papers.map((p, i) =>
+        i % 5 === 0 ? { ...p, upvotes: 1000 + i, keywords: ['zyxwq'] } : p,
+      );
+      const r = await store.bulkUpsert([
+        prepareBulkBatch(newer.slice(0, 100)),
+        prepareBulkBatch(newer.slice(100)),
+      ]);
+      expect(r).toEqual({ inserted: 100, updated: 10, unchanged: 40 });
+      expect((await store.getPaper(papers[5]?.id as string))?.upvotes).toBe(1005);
+      const hit = await searchPapers(store, 'zyxwq', { limit: 50, today: '2026-03-10' });
+      expect(hit.ok && hit.results.length).toBe(30);
+      const again = await store.bulkUpsert([prepareBulkBatch(newer)]);
+      expect(again).toEqual({ inserted: 0, updated: 0, unchanged: 150 });
+      expect(await store.countPapers()).toBe(150);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('bulkUpsert on SQLite', () => {
+  it('refuses a batch with an invalid paper before storing any of it', async () => {
+    const [good, bad] = syntheticPapers(2, 3) as [Paper, Paper];
+    expect(() => prepareBulkBatch([good, { ...bad, title: '' }])).toThrow();
+  });
+  it('indexes every new paper in the full-text index in the same transaction (FTS5 agrees with the table)', async () => {
+    const [, openSqlite] = stores[0] as StoreUnderTest;
+    const store = (await openSqlite()) as SqliteStore;
+    try {
+      await store.bulkUpsert([prepareBulkBatch(syntheticPapers(300, 4)), prepareBulkBatch(realPapers())]);
+      const db = store.rawDatabase;
+      db.prepare("INSERT INTO papers_fts(papers_fts, rank) VALUES ('integrity-check', 1)").run();
+      await store.finishBulkLoad();
+      db.prepare("INSERT INTO papers_fts(papers_fts, rank) VALUES ('integrity-check', 1)").run();
+      const indexed = db.prepare("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'arxiv_id : 2*'");
+      const withArxiv = db.prepare("SELECT count(*) FROM papers WHERE arxiv_id LIKE '2%'");
+      expect(indexed.pluck().get()).toBe(withArxiv.pluck().get());
+      expect(await store.databaseBytes()).toBeGreaterThan(100_000);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+function synthetic(i: number): Paper {
+  return syntheticPapers(400, 5)[i] as Paper;
+}
