@@ -106,7 +106,7 @@ export async function bulkIngest(
   await commit();
   bar.finish(report.files + report.failed.length, files.length);
   if (report.inserted + report.updated > 0) {
-    io.stderr.write('ingest: tidying the search index\n');
+    io.stderr.write('ingest: tidying the search index and rebuilding its lists of common words\n');
     await store.finishBulkLoad();
   }
   report.databaseBytes = await store.databaseBytes();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realPapers, rng, syntheticPapers } from '../../bench/synthetic.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import { parseSearchQuery, type SearchQuery, tokenize } from '../../src/papers/search-query.ts';
+import { prepareBulkBatch } from '../../src/store/bulk-batch.ts';
 import { bm25Score, FTS_COLUMNS, idf, indexTotals, readVarints } from '../../src/store/sqlite/bm25.ts';
 import { toFtsMatch } from '../../src/store/sqlite/fts-match.ts';
 import {
@@ -272,5 +273,30 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     expect(store.lastSearchPath).toBe('lists not built or out of step');
     await store.refreshSearchLists();
     expect(expectSameRanking(store, q, 20)).toBe('certified');
+  });
+});
+
+describe('impact lists after a bulk load', () => {
+  it('search uses FTS5 while the load runs and the lists once it is finished, with the same ranking', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-impact-bulk-'));
+    const store = SqliteStore.open(join(dir, 'b.db'), { impact: { minDf: 60, listSize: 40 } });
+    try {
+      const papers = syntheticPapers(1200, 11);
+      await store.upsertPapers(papers.slice(0, 300));
+      await store.refreshSearchLists();
+      const q = (parseSearchQuery('language') as { ok: true; query: SearchQuery }).query;
+      expect(expectSameRanking(store, q, 20)).toBe('certified');
+      // New papers inserted in bulk pass beside the lists: until the load is finished, FTS5 answers.
+      await store.bulkUpsert([prepareBulkBatch(papers.slice(300, 800)), prepareBulkBatch(papers.slice(800))]);
+      expectSameRanking(store, q, 20);
+      expect(store.lastSearchPath).toBe('lists not built or out of step');
+      await store.finishBulkLoad();
+      expect(expectSameRanking(store, q, 20)).toBe('certified');
+      const two = (parseSearchQuery('language model') as { ok: true; query: SearchQuery }).query;
+      expectSameRanking(store, two, 20);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -366,6 +366,9 @@ export class SqliteStore implements PaperStore {
     this.db
       .transaction(() => this.stmt("INSERT INTO papers_fts(papers_fts) VALUES ('optimize')").run())
       .immediate();
+    // New papers went in beside the impact lists, not through them (bulkUpsert), so search has been using
+    // FTS5 alone since the first batch; rebuilt from the whole index, the lists answer common words again.
+    await this.refreshSearchLists();
   }
 
   async databaseBytes(): Promise<number> {
