@@ -7,16 +7,30 @@ interface Point {
   p99: number;
 }
 
-/** The slowest query class at one size: the chart shows the worst case, as the targets are per class. */
-function worst(classes: Record<string, { p50: number; p99: number }>): { p50: number; p99: number } {
+type Classes = Record<string, { p50: number; p99: number }>;
+
+/** One line of the chart: a store's (or the floor's) figures per query class at each archive size. */
+interface Series {
+  name: string;
+  color: string;
+  points: { papers: number; classes: Classes }[];
+}
+
+/** The panels: the classes where the stores differ most, and the slowest class at each size. */
+const SLOWEST = 'slowest class at each size';
+const PANELS = ['common, 1 word', 'common, 2 words', 'phrase', SLOWEST];
+
+/** The slowest query class at one size: the targets are per class, so the worst case is what counts. */
+function worst(classes: Classes): { p50: number; p99: number } {
   const all = Object.values(classes);
   return { p50: Math.max(...all.map((c) => c.p50)), p99: Math.max(...all.map((c) => c.p99)) };
 }
 
 /**
- * Draws search p50/p99 (the slowest query class at each size) against archive size, for paperboy on SQLite
- * (sizes measured on the exact path), FTS5's exact floor (every size), and PostgreSQL when bench/results/postgres-scale.json exists; writes
- * search-scale.svg beside the figures and returns a line saying what it drew.
+ * Draws search p50/p99 against archive size, one panel per query class of PANELS (and the slowest class at
+ * each size), for paperboy on SQLite (sizes measured on the exact path), FTS5's exact floor (every size), and
+ * PostgreSQL when bench/results/postgres-scale.json exists; writes search-scale.svg beside the figures and
+ * returns a line saying what it drew.
  */
 export function drawScaleChart(results: string): string {
   const sqlite = readdirSync(results)
@@ -30,24 +44,22 @@ export function drawScaleChart(results: string): string {
         },
     )
     .sort((a, b) => a.papers - b.papers);
-  const series: { name: string; color: string; points: Point[] }[] = [
+  const series: Series[] = [
     {
       name: 'paperboy (SQLite)',
       color: '#1f77b4',
       // Only sizes measured on the exact path: older files hold the withdrawn title tier's figures.
       points: sqlite
         .filter((r) => r.search === 'exact')
-        .map((r) => ({ papers: r.papers, ...worst(r.classes) })),
+        .map((r) => ({ papers: r.papers, classes: r.classes })),
     },
     {
       name: 'exact FTS5 floor',
       color: '#d62728',
       points: sqlite.map((r) => ({
         papers: r.papers,
-        ...worst(
-          Object.fromEntries(
-            Object.entries(r.classes).map(([k, c]) => [k, { p50: c.floorP50, p99: c.floorP99 }]),
-          ),
+        classes: Object.fromEntries(
+          Object.entries(r.classes).map(([k, c]) => [k, { p50: c.floorP50, p99: c.floorP99 }]),
         ),
       })),
     },
@@ -64,74 +76,85 @@ export function drawScaleChart(results: string): string {
       // Only sizes measured on today's path: older entries hold the withdrawn multi-word list path's.
       points: pg.sizes
         .filter((s) => s.search === 'one-word lists')
-        .map((s) => ({ papers: s.papers, ...worst(s.classes) }))
+        .map((s) => ({ papers: s.papers, classes: s.classes }))
         .sort((a, b) => a.papers - b.papers),
     });
     pgNote = `PostgreSQL from ${pgFile}`;
   }
-  const W = 640;
-  const H = 380;
+  const W = 900;
+  const panelW = 330;
+  const panelH = 230;
   const left = 60;
-  const right = 190;
-  const topPad = 40;
-  const bottom = 50;
+  const gapX = 80;
+  const topPad = 84;
+  const gapY = 70;
+  const panels = PANELS.map((name, i) => ({
+    name,
+    x: left + (i % 2) * (panelW + gapX),
+    y: topPad + Math.floor(i / 2) * (panelH + gapY),
+  }));
+  const H = topPad + 2 * panelH + gapY + 40;
+  const pointsOf = (s: Series, panel: string) =>
+    s.points.map((p) => ({ papers: p.papers, ...(panel === SLOWEST ? worst(p.classes) : p.classes[panel]) }));
   const xs = series.flatMap((s) => s.points.map((p) => p.papers));
-  const ys = series.flatMap((s) => s.points.flatMap((p) => [p.p50, p.p99])).filter((y) => y > 0);
+  const ys = series
+    .flatMap((s) => PANELS.flatMap((panel) => pointsOf(s, panel)))
+    .flatMap((p) => [p.p50 ?? 0, p.p99 ?? 0])
+    .filter((y) => y > 0);
   const [x0, x1] = [Math.min(...xs, 100_000), Math.max(...xs, 1_000_000)];
   const [y0, y1] = [Math.min(0.5, ...ys), Math.max(1000, ...ys)];
-  const lx = (x: number) =>
-    left + ((Math.log10(x) - Math.log10(x0)) / (Math.log10(x1) - Math.log10(x0) || 1)) * (W - left - right);
-  const ly = (y: number) =>
-    H -
-    bottom -
-    ((Math.log10(y) - Math.log10(y0)) / (Math.log10(y1) - Math.log10(y0))) * (H - topPad - bottom);
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11" role="img">`,
     '<title>paperboy search latency against archive size</title>',
     `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${left}" y="20" font-size="13">Search latency of the slowest query class against archive size (log scales)</text>`,
+    `<text x="${left}" y="20" font-size="13">Search latency against archive size, per query class (log scales; solid p99, dashed p50; grey: the 25 ms target)</text>`,
   ];
-  for (const y of [1, 10, 25, 100, 1000].filter((v) => v >= y0 && v <= y1)) {
-    out.push(
-      `<line x1="${left}" x2="${W - right}" y1="${ly(y)}" y2="${ly(y)}" stroke="${y === 25 ? '#999' : '#eee'}" ${y === 25 ? 'stroke-dasharray="4 3"' : ''}/>`,
-      `<text x="${left - 6}" y="${ly(y) + 4}" text-anchor="end">${y} ms</text>`,
-    );
-  }
-  for (const x of [...new Set(xs)].sort((a, b) => a - b)) {
-    out.push(
-      `<line x1="${lx(x)}" x2="${lx(x)}" y1="${topPad}" y2="${H - bottom}" stroke="#eee"/>`,
-      `<text x="${lx(x)}" y="${H - bottom + 16}" text-anchor="middle">${x >= 1e6 ? `${x / 1e6}M` : `${x / 1e3}k`}</text>`,
-    );
-  }
-  out.push(
-    `<text x="${(left + W - right) / 2}" y="${H - 12}" text-anchor="middle">papers in the archive</text>`,
-  );
-  let legend = topPad;
+  let legendX = left;
   for (const s of series) {
-    for (const [key, dash] of [
-      ['p99', ''],
-      ['p50', 'stroke-dasharray="5 4"'],
-    ] as const) {
-      const pts = s.points.filter((p) => p[key] > 0);
-      if (pts.length === 0) continue;
+    out.push(
+      `<line x1="${legendX}" x2="${legendX + 24}" y1="38" y2="38" stroke="${s.color}" stroke-width="2"/>`,
+      `<text x="${legendX + 30}" y="42">${s.name}</text>`,
+    );
+    legendX += 40 + s.name.length * 6.5;
+  }
+  for (const panel of panels) {
+    const lx = (x: number) =>
+      panel.x + ((Math.log10(x) - Math.log10(x0)) / (Math.log10(x1) - Math.log10(x0) || 1)) * panelW;
+    const ly = (y: number) =>
+      panel.y + panelH - ((Math.log10(y) - Math.log10(y0)) / (Math.log10(y1) - Math.log10(y0))) * panelH;
+    out.push(
+      `<text x="${panel.x}" y="${panel.y - 8}" font-size="12" font-weight="bold">${panel.name}</text>`,
+    );
+    for (const y of [1, 10, 25, 100, 1000, 10000].filter((v) => v >= y0 && v <= y1)) {
       out.push(
-        `<polyline fill="none" stroke="${s.color}" stroke-width="2" ${dash} points="${pts.map((p) => `${lx(p.papers).toFixed(1)},${ly(p[key]).toFixed(1)}`).join(' ')}"/>`,
-        ...pts.map(
-          (p) =>
-            `<circle cx="${lx(p.papers).toFixed(1)}" cy="${ly(p[key]).toFixed(1)}" r="3" fill="${s.color}"/>`,
-        ),
+        `<line x1="${panel.x}" x2="${panel.x + panelW}" y1="${ly(y)}" y2="${ly(y)}" stroke="${y === 25 ? '#999' : '#eee'}" ${y === 25 ? 'stroke-dasharray="4 3"' : ''}/>`,
+        `<text x="${panel.x - 6}" y="${ly(y) + 4}" text-anchor="end">${y} ms</text>`,
       );
+    }
+    for (const x of [...new Set(xs)].sort((a, b) => a - b)) {
       out.push(
-        `<line x1="${W - right + 10}" x2="${W - right + 34}" y1="${legend}" y2="${legend}" stroke="${s.color}" stroke-width="2" ${dash}/>`,
-        `<text x="${W - right + 40}" y="${legend + 4}">${s.name} ${key}</text>`,
+        `<line x1="${lx(x)}" x2="${lx(x)}" y1="${panel.y}" y2="${panel.y + panelH}" stroke="#eee"/>`,
+        `<text x="${lx(x)}" y="${panel.y + panelH + 16}" text-anchor="middle">${x >= 1e6 ? `${x / 1e6}M` : `${x / 1e3}k`} papers</text>`,
       );
-      legend += 18;
+    }
+    for (const s of series) {
+      for (const [key, dash] of [
+        ['p99', ''],
+        ['p50', 'stroke-dasharray="5 4"'],
+      ] as const) {
+        const pts = pointsOf(s, panel.name).filter((p) => (p[key] ?? 0) > 0) as Point[];
+        if (pts.length === 0) continue;
+        out.push(
+          `<polyline fill="none" stroke="${s.color}" stroke-width="2" ${dash} points="${pts.map((p) => `${lx(p.papers).toFixed(1)},${ly(p[key]).toFixed(1)}`).join(' ')}"/>`,
+          ...pts.map(
+            (p) =>
+              `<circle cx="${lx(p.papers).toFixed(1)}" cy="${ly(p[key]).toFixed(1)}" r="3" fill="${s.color}"/>`,
+          ),
+        );
+      }
     }
   }
-  out.push(
-    `<text x="${W - right + 10}" y="${legend + 10}" fill="#666">dashed grey: 25 ms target</text>`,
-    '</svg>',
-  );
+  out.push('</svg>');
   writeFileSync(join(results, 'search-scale.svg'), `${out.join('\n')}\n`);
   const exact = sqlite.filter((r) => r.search === 'exact').map((r) => r.papers.toLocaleString('en'));
   return `chart: ${join(results, 'search-scale.svg')} (floor at ${sqlite.map((r) => r.papers.toLocaleString('en')).join(', ')} papers; paperboy SQLite at ${exact.join(', ') || 'none'}; ${pgNote})`;
