@@ -4,7 +4,7 @@ import { parseSearchQuery } from '../../src/papers/search-query.ts';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { readingListContract } from '../contract/reading-list.contract.ts';
-import { type StoreUnderTest, storeContract } from '../contract/store.contract.ts';
+import { paper, type StoreUnderTest, storeContract } from '../contract/store.contract.ts';
 import { similarityContract } from '../contract/store-similarity.contract.ts';
 import { watchStoreContract } from '../contract/watch-store.contract.ts';
 import { startTcpProxy, type TcpProxy } from '../faults/tcp-proxy.ts';
@@ -49,6 +49,28 @@ suite(available.ok ? 'PostgreSQL' : `PostgreSQL: skipped, ${available.reason}`, 
   storeContract('PostgreSQL', openPostgres);
   watchStoreContract('PostgreSQL', openPostgres);
   readingListContract('PostgreSQL', openPostgres);
+
+  describe('stop words', () => {
+    it('a query requiring only stop words finds nothing, with or without an exclusion', async () => {
+      const store = await PostgresStore.open(await throwawayDatabase());
+      try {
+        const make = (arxivId: string, title: string) =>
+          paper({ arxivId, title, abstract: `${title}, with a method and its evaluation.` });
+        await store.upsertPapers([make('2601.00001', 'Sparse attention'), make('2601.00002', 'A framework')]);
+        const search = async (text: string) => {
+          const parsed = parseSearchQuery(text);
+          if (!parsed.ok) throw new Error(parsed.error);
+          return (await store.search(parsed.query, 10)).map((h) => h.paper.id);
+        };
+        expect(await search('with')).toEqual([]);
+        // Not "every paper without framework": the exclusion alone is no query.
+        expect(await search('with -framework')).toEqual([]);
+        expect(await search('with attention -framework')).toEqual(['2601.00001']);
+      } finally {
+        await store.close();
+      }
+    });
+  });
 
   describe('hosts whose clocks disagree', () => {
     const HOUR = 3_600_000;

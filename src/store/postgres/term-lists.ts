@@ -80,6 +80,9 @@ export async function planSearch(
     [[...forms.map((f) => f.text), ...excluded]],
   );
   const lexemesOf = r.rows.slice(0, forms.length).map((row) => row.lexemes);
+  // Only stop words required ("with -framework"): PostgreSQL's index holds none of them, and the tsquery
+  // would shrink to the exclusions alone, matching most of the archive. It matches nothing, as "with" does.
+  if (lexemesOf.every((l) => l.length === 0)) return { kind: 'none' };
   // A required term every form of which holds an excluded word matches nothing ("model -models"): say so
   // at once rather than read every paper holding it.
   const banned = r.rows.slice(forms.length).flatMap((row) => (row.lexemes.length === 1 ? row.lexemes : []));
