@@ -22,7 +22,7 @@ const titleKeyed = (p: Paper): Paper => ({ ...p, id: titleKeyId(p.title), arxivI
  * What an archive holds before the load, and the load: new papers; papers the archive holds, changed and
  * unchanged; a title-keyed paper the load gives its arXiv id; two arXiv papers of one title (two papers);
  * the same paper twice in one batch; a title-keyed paper and its arXiv twin in one batch; a paper of one
- * batch changed again in a later one.
+ * batch changed again in a later one; page text (no arXiv id) of a stored arXiv paper, which updates it.
  */
 function scenario(): { before: Paper[]; batches: Paper[][] } {
   const real = realPapers();
@@ -36,6 +36,7 @@ function scenario(): { before: Paper[]; batches: Paper[][] } {
       ...synthetic.slice(100, 220),
       ...changed,
       synthetic[60] as Paper,
+      { ...titleKeyed(real[12] as Paper), comments: 77 },
       retitled,
       twin,
       synthetic[70] as Paper,
@@ -199,6 +200,10 @@ describe('upsertPapers on SQLite: the new papers of a call in one statement', ()
       expect(got.unchanged).toBeGreaterThan(20);
       const all = [...before, ...batches.flat()];
       expect(await archive(batched, all)).toEqual(await archive(single, all));
+      // Page text of a stored arXiv paper updated it rather than making a title-keyed twin.
+      const fromPage = realPapers()[12] as Paper;
+      expect((await batched.getPaper(fromPage.id))?.comments).toBe(77);
+      expect(await batched.getPaper(titleKeyId(fromPage.title))).toBeNull();
       const rowids = (s: SqliteStore) =>
         s.rawDatabase.prepare('SELECT rowid, id FROM papers ORDER BY rowid').all();
       expect(rowids(batched)).toEqual(rowids(single));

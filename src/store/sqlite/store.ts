@@ -154,13 +154,19 @@ export class SqliteStore implements PaperStore {
     const now = this.now().toISOString();
     const run = this.db.transaction((): UpsertResult => {
       this.impact.beforeWrite();
+      // The stored papers the plan could match (upsert-plan.ts): by id, or by title where one of the two has
+      // no arXiv id, as bulkUpsert's probe. Not every arXiv paper of a title an arXiv paper arrives with:
+      // an arXiv paper never takes over another, and a common title would bring thousands of rows to read.
+      const titles = valid.map((p) => normalizeTitle(p.title));
       const known = this.stmt(
         // Two indexed lookups: with OR, SQLite scans the whole table for every batch.
         `SELECT rowid, * FROM papers WHERE id IN (SELECT value FROM json_each(?))
-         UNION SELECT rowid, * FROM papers WHERE title_key IN (SELECT value FROM json_each(?))`,
+         UNION SELECT rowid, * FROM papers WHERE title_key IN (SELECT value FROM json_each(?))
+           AND (arxiv_id IS NULL OR title_key IN (SELECT value FROM json_each(?)))`,
       ).all(
         JSON.stringify(valid.map((p) => p.id)),
-        JSON.stringify(valid.map((p) => normalizeTitle(p.title))),
+        JSON.stringify(titles),
+        JSON.stringify(titles.filter((_, i) => valid[i]?.arxivId === null)),
       ) as (PaperRow & {
         rowid: number;
       })[];
