@@ -49,22 +49,31 @@ export function prepareBulkBatch(papers: readonly Paper[], listedOn?: string): B
   const ready = papers.map((p) =>
     completePaper(paperSchema.parse(listedOn === undefined ? p : { ...p, feedDate: listedOn })),
   );
-  const rows = ready.map((p) => {
+  return { ...newPaperRows(ready), merging: mergingPositions(ready), listedOn: listedOn ?? null };
+}
+
+/**
+ * Complete papers (completePaper) as the JSON a multi-row INSERT reads: their rows (BULK_COLUMNS in order),
+ * the abbreviations they define as `[position, short, long_key, long]`, and how many of them hold each
+ * vocabulary word, as `[word, papers]`. What both the bulk load and the upsert insert new papers from.
+ */
+export function newPaperRows(
+  papers: readonly Paper[],
+): Pick<BulkBatch, 'count' | 'rows' | 'abbreviations' | 'words'> {
+  const rows = papers.map((p) => {
     const row = paperToRow(p);
     return BULK_COLUMNS.map((c) => row[c]);
   });
   const abbreviations = abbreviationRows(
-    ready.map((p, i) => ({ id: String(i), title: p.title, abstract: p.abstract })),
+    papers.map((p, i) => ({ id: String(i), title: p.title, abstract: p.abstract })),
   ).map((a) => [Number(a.paper_id), a.short, a.long_key, a.long]);
   const words = new Map<string, number>();
-  for (const p of ready) for (const w of vocabularyWords(p)) words.set(w, (words.get(w) ?? 0) + 1);
+  for (const p of papers) for (const w of vocabularyWords(p)) words.set(w, (words.get(w) ?? 0) + 1);
   return {
-    count: ready.length,
+    count: papers.length,
     rows: utf8.encode(JSON.stringify(rows)),
-    merging: mergingPositions(ready),
     abbreviations: utf8.encode(JSON.stringify(abbreviations)),
     words: utf8.encode(JSON.stringify([...words])),
-    listedOn: listedOn ?? null,
   };
 }
 

@@ -1,11 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { realPapers, syntheticPapers } from '../../bench/synthetic.ts';
 import { type Paper, titleKeyId } from '../../src/papers/paper.ts';
 import { searchPapers } from '../../src/papers/search.ts';
+import { parseSearchQuery } from '../../src/papers/search-query.ts';
 import { abbreviationRows } from '../../src/store/abbreviation-rows.ts';
 import { prepareBulkBatch } from '../../src/store/bulk-batch.ts';
-import type { PaperStore } from '../../src/store/port.ts';
-import type { SqliteStore } from '../../src/store/sqlite/store.ts';
+import type { PaperStore, UpsertResult } from '../../src/store/port.ts';
+import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { type StoreUnderTest, storesUnderTest } from './stores-under-test.ts';
 
 const { stores, cleanup } = await storesUnderTest('bulk');
@@ -18,7 +22,7 @@ const titleKeyed = (p: Paper): Paper => ({ ...p, id: titleKeyId(p.title), arxivI
  * What an archive holds before the load, and the load: new papers; papers the archive holds, changed and
  * unchanged; a title-keyed paper the load gives its arXiv id; two arXiv papers of one title (two papers);
  * the same paper twice in one batch; a title-keyed paper and its arXiv twin in one batch; a paper of one
- * batch changed again in a later one.
+ * batch changed again in a later one; page text (no arXiv id) of a stored arXiv paper, which updates it.
  */
 function scenario(): { before: Paper[]; batches: Paper[][] } {
   const real = realPapers();
@@ -32,6 +36,7 @@ function scenario(): { before: Paper[]; batches: Paper[][] } {
       ...synthetic.slice(100, 220),
       ...changed,
       synthetic[60] as Paper,
+      { ...titleKeyed(real[12] as Paper), comments: 77 },
       retitled,
       twin,
       synthetic[70] as Paper,
@@ -158,6 +163,73 @@ describe('bulkUpsert on SQLite', () => {
       expect(await store.databaseBytes()).toBeGreaterThan(100_000);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('upsertPapers on SQLite: the new papers of a call in one statement', () => {
+  it('leaves the archive, rowids and impact lists that upserting the papers one at a time leaves', async () => {
+    const { before, batches } = scenario();
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-upsert-'));
+    // Impact lists built and short, so the write keeps them up and grows some past their cap.
+    const open = (name: string) => SqliteStore.open(join(dir, name), { impact: { minDf: 20, listSize: 15 } });
+    const [single, batched] = [open('single.db'), open('batched.db')];
+    try {
+      for (const store of [single, batched]) {
+        await store.upsertPapers(before);
+        await store.refreshSearchLists();
+      }
+      const [expected, got] = [
+        { inserted: 0, updated: 0, unchanged: 0 },
+        { inserted: 0, updated: 0, unchanged: 0 },
+      ];
+      const add = (to: UpsertResult, r: UpsertResult) => {
+        to.inserted += r.inserted;
+        to.updated += r.updated;
+        to.unchanged += r.unchanged;
+      };
+      for (const batch of batches) {
+        for (const p of batch) add(expected, await single.upsertPapers([p]));
+        // Each call mixes new papers with changed, unchanged and merging ones (scenario above).
+        add(got, await batched.upsertPapers(batch));
+      }
+      // Counted per call: a paper a call inserts and merges into again counts once there, twice one by one.
+      expect(got.inserted).toBe(expected.inserted);
+      expect(got.inserted).toBeGreaterThan(300);
+      expect(got.updated).toBeGreaterThan(10);
+      expect(got.unchanged).toBeGreaterThan(20);
+      const all = [...before, ...batches.flat()];
+      expect(await archive(batched, all)).toEqual(await archive(single, all));
+      // Page text of a stored arXiv paper updated it rather than making a title-keyed twin.
+      const fromPage = realPapers()[12] as Paper;
+      expect((await batched.getPaper(fromPage.id))?.comments).toBe(77);
+      expect(await batched.getPaper(titleKeyId(fromPage.title))).toBeNull();
+      const rowids = (s: SqliteStore) =>
+        s.rawDatabase.prepare('SELECT rowid, id FROM papers ORDER BY rowid').all();
+      expect(rowids(batched)).toEqual(rowids(single));
+      const abbreviations = (s: SqliteStore) =>
+        s.rawDatabase.prepare('SELECT * FROM abbreviations ORDER BY paper_rowid, short, long_key').all();
+      expect(abbreviations(batched)).toEqual(abbreviations(single));
+      // The lists took in every new and changed paper: the same document frequencies as after one-paper
+      // upserts, still in step (no query falls back for that), ranking as FTS5 does.
+      const terms = (s: SqliteStore) =>
+        s.rawDatabase.prepare('SELECT term, df FROM impact_terms ORDER BY term').all();
+      expect(terms(batched).length).toBeGreaterThan(10);
+      expect(terms(batched)).toEqual(terms(single));
+      for (const q of ['diffusion', 'language models', 'reinforcement learning', 'model']) {
+        const query = parseSearchQuery(q);
+        if (!query.ok) throw new Error(q);
+        const ranked = batched.rank(query.query, 10);
+        expect(batched.lastSearchPath, q).not.toMatch(/step|rebuil/);
+        expect(ranked, q).toEqual(batched.exactRank(query.query, 10));
+      }
+      batched.rawDatabase
+        .prepare("INSERT INTO papers_fts(papers_fts, rank) VALUES ('integrity-check', 1)")
+        .run();
+    } finally {
+      await single.close();
+      await batched.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -6,7 +6,7 @@ import type { SearchQuery } from '../../papers/search-query.ts';
 import { type VocabularyWord, vocabularyWords } from '../../papers/spelling.ts';
 import { containsAll } from '../../papers/text-match.ts';
 import { abbreviationRows } from '../abbreviation-rows.ts';
-import { BULK_COLUMNS, bulkRowToPaper, jsonBlob, readJson } from '../bulk-batch.ts';
+import { BULK_COLUMNS, bulkRowToPaper, jsonBlob, newPaperRows, readJson } from '../bulk-batch.ts';
 import { translateUnavailable } from '../errors.ts';
 
 import {
@@ -154,13 +154,19 @@ export class SqliteStore implements PaperStore {
     const now = this.now().toISOString();
     const run = this.db.transaction((): UpsertResult => {
       this.impact.beforeWrite();
+      // The stored papers the plan could match (upsert-plan.ts): by id, or by title where one of the two has
+      // no arXiv id, as bulkUpsert's probe. Not every arXiv paper of a title an arXiv paper arrives with:
+      // an arXiv paper never takes over another, and a common title would bring thousands of rows to read.
+      const titles = valid.map((p) => normalizeTitle(p.title));
       const known = this.stmt(
         // Two indexed lookups: with OR, SQLite scans the whole table for every batch.
         `SELECT rowid, * FROM papers WHERE id IN (SELECT value FROM json_each(?))
-         UNION SELECT rowid, * FROM papers WHERE title_key IN (SELECT value FROM json_each(?))`,
+         UNION SELECT rowid, * FROM papers WHERE title_key IN (SELECT value FROM json_each(?))
+           AND (arxiv_id IS NULL OR title_key IN (SELECT value FROM json_each(?)))`,
       ).all(
         JSON.stringify(valid.map((p) => p.id)),
-        JSON.stringify(valid.map((p) => normalizeTitle(p.title))),
+        JSON.stringify(titles),
+        JSON.stringify(titles.filter((_, i) => valid[i]?.arxivId === null)),
       ) as (PaperRow & {
         rowid: number;
       })[];
@@ -169,15 +175,12 @@ export class SqliteStore implements PaperStore {
         valid,
         options.listedOn,
       );
-      const insert = this.stmt(
-        `INSERT INTO papers (id, arxiv_id, title_key, title, abstract, authors, keywords, author_count, org_id,
-          org_name, published_at, feed_date, upvotes, comments, extras, first_seen_at, updated_at)
-         VALUES (@id, @arxiv_id, @title_key, @title, @abstract, @authors, @keywords, @author_count, @org_id,
-          @org_name, @published_at, @feed_date, @upvotes, @comments, @extras, @now, @now)`,
-      );
       const written: number[] = [];
-      for (const p of plan.inserts)
-        written.push(Number(insert.run({ ...paperToRow(p), now }).lastInsertRowid));
+      // The new papers in one statement (insertPaperRows), their abbreviations and words with them.
+      if (plan.inserts.length > 0) {
+        const first = this.insertPaperRows(newPaperRows(plan.inserts), now);
+        for (let i = 0; i < plan.inserts.length; i++) written.push(first + i);
+      }
       for (const u of plan.updates) {
         if (u.textChanged) written.push(u.key);
         // Text columns are assigned only when they changed, so the FTS update trigger fires only then.
@@ -192,8 +195,8 @@ export class SqliteStore implements PaperStore {
            WHERE rowid = @rowid`,
         ).run({ ...paperToRow(u.paper), now, rowid: u.key });
       }
-      // Abbreviations are re-learned from every paper whose text is new or changed.
-      const learned = [...plan.inserts, ...plan.updates.filter((u) => u.textChanged).map((u) => u.paper)];
+      // Abbreviations are re-learned from every paper whose text changed (new papers' came with them).
+      const learned = plan.updates.filter((u) => u.textChanged).map((u) => u.paper);
       const paperRowid = '(SELECT rowid FROM papers WHERE id = ?)';
       const forget = this.stmt(`DELETE FROM abbreviations WHERE paper_rowid = ${paperRowid}`);
       for (const p of learned) forget.run(p.id);
@@ -201,15 +204,8 @@ export class SqliteStore implements PaperStore {
         `INSERT OR IGNORE INTO abbreviations (paper_rowid, short, long_key, long) VALUES (${paperRowid}, ?, ?, ?)`,
       );
       for (const a of abbreviationRows(learned)) learn.run(a.paper_id, a.short, a.long_key, a.long);
-      // The spelling vocabulary counts a paper's words once, when it arrives; changed text adds new words.
-      const count = this.stmt(
-        'INSERT INTO words (word, papers) VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET papers = papers + ?',
-      );
-      // Counted here first: one statement per distinct word of the batch, not one per word of each paper.
-      const counts = new Map<string, number>();
-      for (const p of plan.inserts)
-        for (const w of vocabularyWords(p)) counts.set(w, (counts.get(w) ?? 0) + 1);
-      for (const [w, n] of counts) count.run(w, n, n);
+      // The spelling vocabulary counts a paper's words once, when it arrives (new papers' were counted as
+      // they went in); changed text adds new words.
       const add = this.stmt('INSERT INTO words (word, papers) VALUES (?, 1) ON CONFLICT(word) DO NOTHING');
       for (const u of plan.updates) if (u.textChanged) for (const w of vocabularyWords(u.paper)) add.run(w);
       for (const r of plan.renames) {
@@ -277,8 +273,7 @@ export class SqliteStore implements PaperStore {
 
   /**
    * Inserts the batch's new papers (in a transaction the caller holds) and returns the others, in order,
-   * for the upsert. New papers get the rowids SQLite would give them one by one (the next after the
-   * largest), so their abbreviations are keyed without looking each paper up again.
+   * for the upsert.
    */
   private insertNewPapers(batch: BulkBatch, now: string): { inserted: number; rest: Paper[] } {
     // Known: a stored paper with the paper's id as id or arXiv id (a completed paper's id is its arXiv id
@@ -327,7 +322,22 @@ export class SqliteStore implements PaperStore {
       words = Buffer.from(JSON.stringify([...counts].filter(([, n]) => n > 0)));
     }
     const inserted = batch.count - rest.length;
-    if (inserted === 0) return { inserted, rest };
+    if (inserted > 0) this.insertPaperRows({ count: inserted, rows, abbreviations, words }, now);
+    return { inserted, rest };
+  }
+
+  /**
+   * Inserts new papers (none the archive holds) with one multi-row INSERT, in a transaction the caller
+   * holds, with their abbreviations and vocabulary counts, and returns the first one's rowid: they get the
+   * rowids SQLite would give them one by one (the next after the largest), in order, so their abbreviations
+   * are keyed without looking each paper up again. One statement, not one a paper: FTS5 writes out what
+   * it has collected at every statement that opens a savepoint, as an INSERT firing the index's trigger
+   * does, so a paper a statement meant an index segment a paper and merges without end.
+   */
+  private insertPaperRows(
+    papers: { count: number; rows: Uint8Array; abbreviations: Uint8Array; words: Uint8Array },
+    now: string,
+  ): number {
     const base = (this.stmt('SELECT COALESCE(MAX(rowid), 0) FROM papers').pluck().get() as number) + 1;
     // jsonb_each, here and in the probe: the JSON is parsed once into SQLite's binary form, so reading a
     // row's fifteen columns walks it rather than parsing the row's text fifteen times (half the cost).
@@ -335,9 +345,14 @@ export class SqliteStore implements PaperStore {
       `INSERT INTO papers (rowid, ${BULK_COLUMNS.join(', ')}, first_seen_at, updated_at)
        SELECT @base + j.key, ${BULK_COLUMNS.map((_, i) => `j.value ->> ${i}`).join(', ')}, @now, @now
        FROM jsonb_each(CAST(@rows AS TEXT)) AS j`,
-    ).run({ base, now, rows });
-    this.learnFromNewPapers(base, base + inserted - 1, abbreviations, words);
-    return { inserted, rest };
+    ).run({ base, now, rows: jsonBlob(papers.rows) });
+    this.learnFromNewPapers(
+      base,
+      base + papers.count - 1,
+      jsonBlob(papers.abbreviations),
+      jsonBlob(papers.words),
+    );
+    return base;
   }
 
   /**
