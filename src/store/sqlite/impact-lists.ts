@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { bm25Score, COLUMN_WEIGHTS, FTS_COLUMNS, idf, impact, indexTotals, readVarints } from './bm25.ts';
+import { bm25Score, COLUMN_WEIGHTS, idf, impact, indexTotals, readVarints } from './bm25.ts';
 import { type ColumnTokens, FtsTokenizer, TEXT_COLUMNS_SQL, type TextRow } from './fts-tokens.ts';
 import { type MatchPlan, matches, phraseFrequencies, tokenCount } from './match-plan.ts';
 
@@ -101,6 +101,96 @@ const MAX_CHUNK = 512;
 const RESOLVE_BATCH = 16;
 const MAX_RESOLVED = 400;
 
+/**
+ * A term's best entries while a build reads the papers: a min-heap of at most `cap` entries on (g, then
+ * rowid descending), so the entry a better one replaces is the lowest impact, the latest paper among equals.
+ * Typed arrays: at 1,000,000 papers ~2,000 lists of 4,000 entries are held at once.
+ */
+class BestImpacts {
+  readonly g: Float64Array;
+  /** Sums of small integer weights, exact in a float32; D, a token count. */
+  readonly f: Float32Array;
+  readonly rowid: Float64Array;
+  readonly d: Uint32Array;
+  size = 0;
+
+  constructor(private readonly cap: number) {
+    this.g = new Float64Array(cap);
+    this.f = new Float32Array(cap);
+    this.rowid = new Float64Array(cap);
+    this.d = new Uint32Array(cap);
+  }
+
+  /** Offered in ascending rowid order: an equal impact never displaces an entry already held. */
+  offer(g: number, rowid: number, f: number, d: number): void {
+    if (this.size < this.cap) {
+      let i = this.size++;
+      while (i > 0) {
+        const up = (i - 1) >> 1;
+        if (!this.above(up, g, rowid)) break;
+        this.move(up, i);
+        i = up;
+      }
+      this.put(i, g, rowid, f, d);
+      return;
+    }
+    if (this.cap === 0 || g <= (this.g[0] as number)) return;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.size) break;
+      const r = l + 1;
+      const c = r < this.size && this.less(r, l) ? r : l;
+      if (!this.lessThan(c, g, rowid)) break;
+      this.move(c, i);
+      i = c;
+    }
+    this.put(i, g, rowid, f, d);
+  }
+
+  /** Slots in the order a list is read: g descending, then rowid ascending. */
+  ranked(): number[] {
+    const at = Array.from({ length: this.size }, (_, i) => i);
+    const { g, rowid } = this;
+    return at.sort(
+      (a, b) => (g[b] as number) - (g[a] as number) || (rowid[a] as number) - (rowid[b] as number),
+    );
+  }
+
+  /** Whether slot a's entry is better than the entry (g, rowid): higher g, or equal g and lower rowid. */
+  private above(a: number, g: number, rowid: number): boolean {
+    const ga = this.g[a] as number;
+    return ga > g || (ga === g && (this.rowid[a] as number) < rowid);
+  }
+
+  /** Whether slot a's entry is worse than slot b's (lower g, or equal g and higher rowid). */
+  private less(a: number, b: number): boolean {
+    return this.lessThan(a, this.g[b] as number, this.rowid[b] as number);
+  }
+
+  /** Whether slot a's entry is worse than the entry (g, rowid). */
+  private lessThan(a: number, g: number, rowid: number): boolean {
+    const ga = this.g[a] as number;
+    return ga < g || (ga === g && (this.rowid[a] as number) > rowid);
+  }
+
+  private move(from: number, to: number): void {
+    this.g[to] = this.g[from] as number;
+    this.f[to] = this.f[from] as number;
+    this.rowid[to] = this.rowid[from] as number;
+    this.d[to] = this.d[from] as number;
+  }
+
+  private put(i: number, g: number, rowid: number, f: number, d: number): void {
+    this.g[i] = g;
+    this.f[i] = f;
+    this.rowid[i] = rowid;
+    this.d[i] = d;
+  }
+}
+
+const EMPTY = new BestImpacts(0);
+
 export class ImpactLists {
   private readonly tokenizer: FtsTokenizer;
   /** What the last topK did, for tests and the benchmark: 'certified' or why it fell back. */
@@ -142,54 +232,23 @@ export class ImpactLists {
   }
 
   /**
-   * Builds every list from FTS5's own index (fts5vocab for the terms, their documents and per-column
-   * counts; the docsize shadow table for D). Runs in the caller's write transaction.
+   * Builds every list, in the caller's write transaction, in one pass over the papers: the listed terms
+   * and their df come from FTS5's own index (fts5vocab), and each paper, tokenized as the index tokenizes
+   * it (fts-tokens.ts), gives its forward row and offers its impact to the list of every listed term it
+   * holds, each list a bounded heap of its best `listSize` entries. Measured at 300,000 papers, a query per
+   * term over fts5vocab's instances took as long as tokenizing every paper once (README.md, "Exact top-k
+   * from impact lists"); this pass does both jobs with the tokenizing alone.
    */
   rebuild(): { terms: number; entries: number } {
     const db = this.db;
     db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_vocab_row USING fts5vocab(main, papers_fts, row);
-      CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_vocab_inst USING fts5vocab(main, papers_fts, instance);
-      DROP TABLE IF EXISTS temp.impact_dl;
-      CREATE TABLE temp.impact_dl (rowid INTEGER PRIMARY KEY, d INTEGER NOT NULL);
       DELETE FROM impact_postings; DELETE FROM impact_terms; DELETE FROM impact_docs;`);
-    // D per paper: the sum of its column sizes in the docsize shadow table.
-    db.function('impact_tokens', { deterministic: true }, (sz: unknown) =>
-      readVarints(sz as Buffer).reduce((a, b) => a + b, 0),
-    );
-    db.exec('INSERT INTO temp.impact_dl (rowid, d) SELECT id, impact_tokens(sz) FROM papers_fts_docsize');
     const { avgdl } = indexTotals(this.averages());
     const terms = db
       .prepare('SELECT term, doc FROM temp.impact_vocab_row WHERE doc > ? ORDER BY term')
       .all(this.options.minDf) as { term: string; doc: number }[];
-    const weight = `CASE col ${FTS_COLUMNS.map((c, i) => `WHEN '${c}' THEN ${COLUMN_WEIGHTS[i]}.0`).join(' ')} END`;
-    const top = db.prepare(
-      `SELECT a.doc AS rowid, a.f AS f, dl.d AS d FROM
-         (SELECT doc, SUM(${weight}) AS f FROM temp.impact_vocab_inst WHERE term = ? GROUP BY doc) a
-       JOIN temp.impact_dl dl ON dl.rowid = a.doc
-       ORDER BY (a.f * 2.2) / (a.f + 1.2 * (0.25 + 0.75 * dl.d / ?)) DESC LIMIT ?`,
-    );
-    const addTerm = db.prepare(
-      'INSERT INTO impact_terms (id, term, df, theta, avgdl_ref, size) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    const addEntry = db.prepare(
-      'INSERT INTO impact_postings (term_id, g, paper_rowid, f, d) VALUES (?, ?, ?, ?, ?)',
-    );
-    let entries = 0;
-    for (const [i, t] of terms.entries()) {
-      const rows = top.all(t.term, avgdl, this.options.listSize) as { rowid: number; f: number; d: number }[];
-      let theta = 0;
-      for (const r of rows) {
-        const g = impact(r.f, r.d, avgdl);
-        addEntry.run(i + 1, g, r.rowid, r.f, r.d);
-        theta = g;
-      }
-      // A term in no more papers than its list holds has none outside: nothing outside can score.
-      addTerm.run(i + 1, t.term, t.doc, rows.length < t.doc ? theta * SAFETY : 0, avgdl, rows.length);
-      entries += rows.length;
-    }
-    db.exec('DROP TABLE temp.impact_dl');
-    // Forward rows for every paper, a page at a time, from its text in the index's tokenization.
     const ids = new Map(terms.map((t, i) => [t.term, i + 1]));
+    const lists = terms.map(() => new BestImpacts(this.options.listSize));
     const page = db.prepare(
       `SELECT ${TEXT_COLUMNS_SQL} FROM papers WHERE rowid > ? ORDER BY rowid LIMIT 2000`,
     );
@@ -198,8 +257,33 @@ export class ImpactLists {
       const rows = page.all(after) as TextRow[];
       if (rows.length === 0) break;
       after = (rows.at(-1) as TextRow).rowid;
-      for (const [rowid, cols] of this.tokenizer.tokens(rows))
-        addDoc.run(rowid, tokenCount(cols), encodeTerms(listedCounts(cols, ids)));
+      // Papers come in rowid order, so among equal impacts a list keeps the lower rowids (FTS5's order).
+      for (const [rowid, cols] of this.tokenizer.tokens(rows)) {
+        const d = tokenCount(cols);
+        const counts = listedCounts(cols, ids);
+        addDoc.run(rowid, d, encodeTerms(counts));
+        for (const [id, f] of counts) (lists[id - 1] as BestImpacts).offer(impact(f, d, avgdl), rowid, f, d);
+      }
+    }
+    const addTerm = db.prepare(
+      'INSERT INTO impact_terms (id, term, df, theta, avgdl_ref, size) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const addEntry = db.prepare(
+      'INSERT INTO impact_postings (term_id, g, paper_rowid, f, d) VALUES (?, ?, ?, ?, ?)',
+    );
+    let entries = 0;
+    for (const [i, t] of terms.entries()) {
+      const list = lists[i] as BestImpacts;
+      let theta = 0;
+      // In the table's own order (g descending, then rowid): each insert lands at the end of the b-tree.
+      for (const at of list.ranked()) {
+        addEntry.run(i + 1, list.g[at], list.rowid[at], list.f[at], list.d[at]);
+        theta = list.g[at] as number;
+      }
+      // A term in no more papers than its list holds has none outside: nothing outside can score.
+      addTerm.run(i + 1, t.term, t.doc, list.size < t.doc ? theta * SAFETY : 0, avgdl, list.size);
+      entries += list.size;
+      lists[i] = EMPTY;
     }
     this.markInStep();
     return { terms: terms.length, entries };
