@@ -28,30 +28,66 @@ export interface ImpactHit {
   relevance: number;
 }
 
-/** f of each listed term (by id) a paper holds: Σ over its instances of the column's weight. */
-function listedCounts(cols: ColumnTokens, ids: ReadonlyMap<string, number>): Map<number, number> {
-  const f = new Map<number, number>();
-  for (const [c, col] of cols.entries())
-    for (const t of col) {
-      const id = ids.get(t);
-      if (id !== undefined) f.set(id, (f.get(id) ?? 0) + (COLUMN_WEIGHTS[c] ?? 1));
-    }
-  return f;
-}
+/**
+ * f of each listed term a paper holds (Σ over its instances of the column's weight), counted paper after
+ * paper into one dense array: no map per paper, as a build counts every paper of the archive.
+ */
+class ListedCounts {
+  private readonly f: Float64Array;
+  private bytes = new Uint8Array(1024);
+  /** Ids of the listed terms the last paper counted holds, ascending. */
+  readonly held: number[] = [];
 
-/** A forward row's terms: varint pairs (term id, f), the listed terms the paper holds. */
-export function encodeTerms(f: ReadonlyMap<number, number>): Buffer {
-  const out: number[] = [];
-  const put = (v: number) => {
-    const bytes: number[] = [v & 0x7f];
-    for (let x = Math.floor(v / 128); x > 0; x = Math.floor(x / 128)) bytes.unshift((x & 0x7f) | 0x80);
-    out.push(...bytes);
-  };
-  for (const [id, n] of [...f].sort((a, b) => a[0] - b[0])) {
-    put(id);
-    put(n);
+  constructor(
+    private readonly ids: ReadonlyMap<string, number>,
+    highestId: number,
+  ) {
+    this.f = new Float64Array(highestId + 1);
   }
-  return Buffer.from(out);
+
+  count(cols: ColumnTokens): readonly number[] {
+    const { f, held, ids } = this;
+    for (const id of held) f[id] = 0;
+    held.length = 0;
+    for (let c = 0; c < cols.length; c++) {
+      const w = COLUMN_WEIGHTS[c] ?? 1;
+      for (const t of cols[c] as string[]) {
+        const id = ids.get(t);
+        if (id === undefined) continue;
+        if (f[id] === 0) held.push(id);
+        f[id] = (f[id] as number) + w;
+      }
+    }
+    held.sort((a, b) => a - b);
+    return held;
+  }
+
+  of(id: number): number {
+    return this.f[id] as number;
+  }
+
+  /** The last paper's forward row terms: varint pairs (term id, f), ascending by id (decodeTerms reads them). */
+  encoded(): Buffer {
+    // A varint of a safe integer takes at most 8 bytes; two per held term.
+    if (this.bytes.length < this.held.length * 16) this.bytes = new Uint8Array(this.held.length * 32);
+    const out = this.bytes;
+    let n = 0;
+    const put = (v: number) => {
+      let len = 1;
+      for (let x = Math.floor(v / 128); x > 0; x = Math.floor(x / 128)) len++;
+      let x = v;
+      for (let i = len - 1; i >= 0; i--) {
+        out[n + i] = (x % 128) | (i === len - 1 ? 0 : 0x80);
+        x = Math.floor(x / 128);
+      }
+      n += len;
+    };
+    for (const id of this.held) {
+      put(id);
+      put(this.f[id] as number);
+    }
+    return Buffer.from(out.subarray(0, n));
+  }
 }
 
 /** f of each wanted term id in a forward row (0 when absent), without building a map of the row. */
@@ -249,6 +285,7 @@ export class ImpactLists {
       .all(this.options.minDf) as { term: string; doc: number }[];
     const ids = new Map(terms.map((t, i) => [t.term, i + 1]));
     const lists = terms.map(() => new BestImpacts(this.options.listSize));
+    const counts = new ListedCounts(ids, terms.length);
     const page = db.prepare(
       `SELECT ${TEXT_COLUMNS_SQL} FROM papers WHERE rowid > ? ORDER BY rowid LIMIT 2000`,
     );
@@ -260,9 +297,12 @@ export class ImpactLists {
       // Papers come in rowid order, so among equal impacts a list keeps the lower rowids (FTS5's order).
       for (const [rowid, cols] of this.tokenizer.tokens(rows)) {
         const d = tokenCount(cols);
-        const counts = listedCounts(cols, ids);
-        addDoc.run(rowid, d, encodeTerms(counts));
-        for (const [id, f] of counts) (lists[id - 1] as BestImpacts).offer(impact(f, d, avgdl), rowid, f, d);
+        const held = counts.count(cols);
+        addDoc.run(rowid, d, counts.encoded());
+        for (const id of held) {
+          const f = counts.of(id);
+          (lists[id - 1] as BestImpacts).offer(impact(f, d, avgdl), rowid, f, d);
+        }
       }
     }
     const addTerm = db.prepare(
@@ -313,10 +353,12 @@ export class ImpactLists {
     const grown = new Set<TermRow>();
     const ids = new Map([...listed].map(([term, t]) => [term, t.id]));
     const byId = new Map([...listed.values()].map((t) => [t.id, t]));
+    const counts = new ListedCounts(ids, Math.max(0, ...byId.keys()));
     const remove = this.stmt('DELETE FROM impact_postings WHERE term_id = ? AND g = ? AND paper_rowid = ?');
     for (const [rowid, cols] of this.tokenizer.tokens(before)) {
       const d = tokenCount(cols);
-      for (const [id, f] of listedCounts(cols, ids)) {
+      for (const id of counts.count(cols)) {
+        const f = counts.of(id);
         const t = byId.get(id) as TermRow;
         dfDelta.set(t, (dfDelta.get(t) ?? 0) - 1);
         // The same f, D and avgdl_ref give the same g, bit for bit, as when the entry was written.
@@ -332,9 +374,10 @@ export class ImpactLists {
     const setDoc = this.stmt('INSERT OR REPLACE INTO impact_docs (paper_rowid, d, terms) VALUES (?, ?, ?)');
     for (const [rowid, cols] of this.tokenizer.tokens(rows)) {
       const d = tokenCount(cols);
-      const counts = listedCounts(cols, ids);
-      setDoc.run(rowid, d, encodeTerms(counts));
-      for (const [id, f] of counts) {
+      const held = counts.count(cols);
+      setDoc.run(rowid, d, counts.encoded());
+      for (const id of held) {
+        const f = counts.of(id);
         const t = byId.get(id) as TermRow;
         dfDelta.set(t, (dfDelta.get(t) ?? 0) + 1);
         const g = impact(f, d, t.avgdl_ref);
