@@ -1,6 +1,14 @@
 import type Database from 'better-sqlite3';
-import { bm25Score, COLUMN_WEIGHTS, idf, impact, indexTotals, readVarints } from './bm25.ts';
-import { type ColumnTokens, FtsTokenizer, TEXT_COLUMNS_SQL, type TextRow } from './fts-tokens.ts';
+import { bm25Score, COLUMN_WEIGHTS, FTS_COLUMNS, idf, impact, indexTotals, readVarints } from './bm25.ts';
+import {
+  asciiWords,
+  type ColumnTokens,
+  FtsTokenizer,
+  isAsciiRow,
+  porterStem,
+  TEXT_COLUMNS_SQL,
+  type TextRow,
+} from './fts-tokens.ts';
 import { type MatchPlan, matches, phraseFrequencies, tokenCount } from './match-plan.ts';
 
 /**
@@ -37,6 +45,8 @@ class ListedCounts {
   private bytes = new Uint8Array(1024);
   /** Ids of the listed terms the last paper counted holds, ascending. */
   readonly held: number[] = [];
+  /** An ASCII token as cut from the text to its listed term's id, 0 when its term is not listed. */
+  private readonly known = new Map<string, number>();
 
   constructor(
     private readonly ids: ReadonlyMap<string, number>,
@@ -45,10 +55,42 @@ class ListedCounts {
     this.f = new Float64Array(highestId + 1);
   }
 
+  private reset(): void {
+    for (const id of this.held) this.f[id] = 0;
+    this.held.length = 0;
+  }
+
+  /**
+   * Counts a paper whose text is all ASCII straight from that text and returns its D: one lookup per
+   * token, from the token as cut to its term's id, instead of a stem and then an id.
+   */
+  countAscii(r: TextRow): number {
+    this.reset();
+    const { f, held, ids, known } = this;
+    let d = 0;
+    for (const [c, column] of FTS_COLUMNS.entries()) {
+      const words = asciiWords(r[column]);
+      d += words.length;
+      const w = COLUMN_WEIGHTS[c] ?? 1;
+      for (const word of words) {
+        let id = known.get(word);
+        if (id === undefined) {
+          if (known.size > 200_000) known.clear();
+          id = ids.get(porterStem(word)) ?? 0;
+          known.set(word, id);
+        }
+        if (id === 0) continue;
+        if (f[id] === 0) held.push(id);
+        f[id] = (f[id] as number) + w;
+      }
+    }
+    held.sort((a, b) => a - b);
+    return d;
+  }
+
   count(cols: ColumnTokens): readonly number[] {
+    this.reset();
     const { f, held, ids } = this;
-    for (const id of held) f[id] = 0;
-    held.length = 0;
     for (let c = 0; c < cols.length; c++) {
       const w = COLUMN_WEIGHTS[c] ?? 1;
       for (const t of cols[c] as string[]) {
@@ -157,7 +199,7 @@ class BestImpacts {
     this.d = new Uint32Array(cap);
   }
 
-  /** Offered in ascending rowid order: an equal impact never displaces an entry already held. */
+  /** Keeps the entry if it is among the `cap` best so far (higher g, then lower rowid, is better). */
   offer(g: number, rowid: number, f: number, d: number): void {
     if (this.size < this.cap) {
       let i = this.size++;
@@ -170,7 +212,7 @@ class BestImpacts {
       this.put(i, g, rowid, f, d);
       return;
     }
-    if (this.cap === 0 || g <= (this.g[0] as number)) return;
+    if (this.cap === 0 || !this.lessThan(0, g, rowid)) return;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
@@ -242,6 +284,22 @@ export class ImpactLists {
     this.tokenizer = new FtsTokenizer(db);
   }
 
+  /**
+   * Each paper's D, with `counts` holding its listed terms when it is yielded: ASCII papers counted from
+   * their text, the others tokenized by SQLite (fts-tokens.ts), all of them together.
+   */
+  private *counted(rows: readonly TextRow[], counts: ListedCounts): Generator<[number, number]> {
+    const other: TextRow[] = [];
+    for (const r of rows)
+      if (isAsciiRow(r)) yield [r.rowid, counts.countAscii(r)];
+      else other.push(r);
+    if (other.length === 0) return;
+    for (const [rowid, cols] of this.tokenizer.tokens(other)) {
+      counts.count(cols);
+      yield [rowid, tokenCount(cols)];
+    }
+  }
+
   private averages(): Buffer | null {
     const row = this.stmt('SELECT block FROM papers_fts_data WHERE id = 1').get() as
       | { block: Buffer }
@@ -294,12 +352,9 @@ export class ImpactLists {
       const rows = page.all(after) as TextRow[];
       if (rows.length === 0) break;
       after = (rows.at(-1) as TextRow).rowid;
-      // Papers come in rowid order, so among equal impacts a list keeps the lower rowids (FTS5's order).
-      for (const [rowid, cols] of this.tokenizer.tokens(rows)) {
-        const d = tokenCount(cols);
-        const held = counts.count(cols);
+      for (const [rowid, d] of this.counted(rows, counts)) {
         addDoc.run(rowid, d, counts.encoded());
-        for (const id of held) {
+        for (const id of counts.held) {
           const f = counts.of(id);
           (lists[id - 1] as BestImpacts).offer(impact(f, d, avgdl), rowid, f, d);
         }
@@ -355,9 +410,8 @@ export class ImpactLists {
     const byId = new Map([...listed.values()].map((t) => [t.id, t]));
     const counts = new ListedCounts(ids, Math.max(0, ...byId.keys()));
     const remove = this.stmt('DELETE FROM impact_postings WHERE term_id = ? AND g = ? AND paper_rowid = ?');
-    for (const [rowid, cols] of this.tokenizer.tokens(before)) {
-      const d = tokenCount(cols);
-      for (const id of counts.count(cols)) {
+    for (const [rowid, d] of this.counted(before, counts)) {
+      for (const id of counts.held) {
         const f = counts.of(id);
         const t = byId.get(id) as TermRow;
         dfDelta.set(t, (dfDelta.get(t) ?? 0) - 1);
@@ -372,11 +426,9 @@ export class ImpactLists {
       'INSERT OR REPLACE INTO impact_postings (term_id, g, paper_rowid, f, d) VALUES (?, ?, ?, ?, ?)',
     );
     const setDoc = this.stmt('INSERT OR REPLACE INTO impact_docs (paper_rowid, d, terms) VALUES (?, ?, ?)');
-    for (const [rowid, cols] of this.tokenizer.tokens(rows)) {
-      const d = tokenCount(cols);
-      const held = counts.count(cols);
+    for (const [rowid, d] of this.counted(rows, counts)) {
       setDoc.run(rowid, d, counts.encoded());
-      for (const id of held) {
+      for (const id of counts.held) {
         const f = counts.of(id);
         const t = byId.get(id) as TermRow;
         dfDelta.set(t, (dfDelta.get(t) ?? 0) + 1);
