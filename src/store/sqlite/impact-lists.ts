@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { bm25Score, COLUMN_WEIGHTS, FTS_COLUMNS, idf, impact, indexTotals, readVarints } from './bm25.ts';
 import {
-  asciiWords,
+  asciiPieces,
   type ColumnTokens,
   FtsTokenizer,
   isAsciiRow,
@@ -68,11 +68,15 @@ class ListedCounts {
     this.reset();
     const { f, held, ids, known } = this;
     let d = 0;
-    for (const [c, column] of FTS_COLUMNS.entries()) {
-      const words = asciiWords(r[column]);
-      d += words.length;
+    for (let c = 0; c < FTS_COLUMNS.length; c++) {
+      const text = r[FTS_COLUMNS[c] as (typeof FTS_COLUMNS)[number]];
+      if (!text) continue;
+      const pieces = asciiPieces(text);
       const w = COLUMN_WEIGHTS[c] ?? 1;
-      for (const word of words) {
+      for (let i = 0; i < pieces.length; i++) {
+        const word = pieces[i] as string;
+        if (word.length === 0) continue;
+        d++;
         let id = known.get(word);
         if (id === undefined) {
           if (known.size > 200_000) known.clear();
