@@ -276,6 +276,15 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     ).n;
     expect(before).toBeGreaterThan(0);
     expect(after).toBeLessThanOrEqual(80);
+    // New entries went to the lists' recent parts (kept apart until a list is cut back): the rankings
+    // below read lists of both parts merged, and lists cut back with theirs folded in.
+    const recent = store.rawDatabase
+      .prepare(
+        'SELECT COUNT(DISTINCT term_id) AS lists, COUNT(*) AS n FROM impact_postings WHERE term_id < 0',
+      )
+      .get() as { lists: number; n: number };
+    expect(recent.lists).toBeGreaterThan(10);
+    expect(recent.n).toBeGreaterThan(100);
     // Titles made of "language" outweigh the list's entries: the list grew past its cap and was cut, θ rose.
     expect(theta()).toBeGreaterThan(thetaBefore);
     const certified = structured(texts).filter((q) => expectSameRanking(store, q, 20) === 'certified').length;

@@ -173,6 +173,13 @@ interface TermRow {
   size: number;
 }
 
+/**
+ * Where a list's entries live: a build writes them under the term's id; ingest adds new ones under its
+ * negated id, the list's recent part, until the list is next cut back (trim), which folds them in. A list
+ * is both parts, read merged in impact order. Added under the id itself, a day's ~7 new entries a paper
+ * land at random places among ~2,000 lists' pages, each dirtying a page of its own; in the recent parts
+ * they share few (measured at 300,000 papers: 1,000 new papers 0.61 s → 0.47 s; 0.38 s without lists).
+ */
 /** Guards θ against the last-bit difference between SQL's and JavaScript's arithmetic at build time. */
 const SAFETY = 1 + 1e-12;
 const FIRST_CHUNK = 64;
@@ -413,14 +420,16 @@ export class ImpactLists {
     const ids = new Map([...listed].map(([term, t]) => [term, t.id]));
     const byId = new Map([...listed.values()].map((t) => [t.id, t]));
     const counts = new ListedCounts(ids, Math.max(0, ...byId.keys()));
-    const remove = this.stmt('DELETE FROM impact_postings WHERE term_id = ? AND g = ? AND paper_rowid = ?');
+    const remove = this.stmt(
+      'DELETE FROM impact_postings WHERE term_id IN (?, ?) AND g = ? AND paper_rowid = ?',
+    );
     for (const [rowid, d] of this.counted(before, counts)) {
       for (const id of counts.held) {
         const f = counts.of(id);
         const t = byId.get(id) as TermRow;
         dfDelta.set(t, (dfDelta.get(t) ?? 0) - 1);
         // The same f, D and avgdl_ref give the same g, bit for bit, as when the entry was written.
-        if (remove.run(t.id, impact(f, d, t.avgdl_ref), rowid).changes > 0) t.size--;
+        if (remove.run(t.id, -t.id, impact(f, d, t.avgdl_ref), rowid).changes > 0) t.size--;
       }
     }
     const rows = this.stmt(
@@ -438,7 +447,8 @@ export class ImpactLists {
         dfDelta.set(t, (dfDelta.get(t) ?? 0) + 1);
         const g = impact(f, d, t.avgdl_ref);
         if (g >= t.theta) {
-          add.run(t.id, g, rowid, f, d);
+          // Into the list's recent part (see RECENT): a day's new entries share a few pages per list.
+          add.run(-t.id, g, rowid, f, d);
           t.size++;
           grown.add(t);
         }
@@ -458,8 +468,16 @@ export class ImpactLists {
     this.averagesBeforeWrite = this.averages();
   }
 
-  /** Cuts a list back to listSize entries; θ rises to the highest impact cut, so it still bounds the rest. */
+  /**
+   * Cuts a list back to listSize entries; θ rises to the highest impact cut, so it still bounds the rest.
+   * Its recent part is folded in first: one list's entries written together, a few pages.
+   */
   private trim(t: TermRow): void {
+    this.stmt(
+      `INSERT OR REPLACE INTO impact_postings (term_id, g, paper_rowid, f, d)
+       SELECT ?, g, paper_rowid, f, d FROM impact_postings WHERE term_id = ?`,
+    ).run(t.id, -t.id);
+    this.stmt('DELETE FROM impact_postings WHERE term_id = ?').run(-t.id);
     const cut = this.stmt(
       `SELECT g FROM impact_postings WHERE term_id = ? ORDER BY g DESC, paper_rowid LIMIT 1 OFFSET ?`,
     ).get(t.id, this.options.listSize) as { g: number } | undefined;
@@ -510,11 +528,15 @@ export class ImpactLists {
       const drift = Math.max(1, avgdl / t.avgdl_ref);
       return { word: w, term: t, drift, read: 0, bound: Number.POSITIVE_INFINITY, done: false };
     });
-    // A list read in impact order with each paper's forward row alongside (rowid, g, d, terms).
+    // A list read in impact order with each paper's forward row alongside (rowid, g, d, terms): its two
+    // parts (RECENT), each read in the primary key's order, merged by SQLite (no sort).
     const read = this.stmt(
       `SELECT p.paper_rowid, p.g, d.d, d.terms FROM impact_postings p
-       LEFT JOIN impact_docs d ON d.paper_rowid = p.paper_rowid
-       WHERE p.term_id = ? ORDER BY p.g DESC, p.paper_rowid LIMIT ? OFFSET ?`,
+       LEFT JOIN impact_docs d ON d.paper_rowid = p.paper_rowid WHERE p.term_id = ?
+       UNION ALL
+       SELECT p.paper_rowid, p.g, d.d, d.terms FROM impact_postings p
+       LEFT JOIN impact_docs d ON d.paper_rowid = p.paper_rowid WHERE p.term_id = ?
+       ORDER BY 2 DESC, 1 LIMIT ? OFFSET ?`,
     );
     const textOf = this.stmt(
       `SELECT ${TEXT_COLUMNS_SQL} FROM papers WHERE rowid IN (SELECT value FROM json_each(?))`,
@@ -542,7 +564,12 @@ export class ImpactLists {
       const previous = new Map(cursors.map((c) => [c.word, c.bound]));
       for (const c of cursors) {
         if (c.done) continue;
-        const entries = read.raw().all(c.term.id, chunk, c.read) as [number, number, number, Buffer][];
+        const entries = read.raw().all(c.term.id, -c.term.id, chunk, c.read) as [
+          number,
+          number,
+          number,
+          Buffer,
+        ][];
         c.read += entries.length;
         if (entries.length < chunk || c.read >= c.term.size) {
           c.done = true;
