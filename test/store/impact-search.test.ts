@@ -6,7 +6,14 @@ import { realPapers, rng, syntheticPapers } from '../../bench/synthetic.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import { parseSearchQuery, type SearchQuery, tokenize } from '../../src/papers/search-query.ts';
 import { prepareBulkBatch } from '../../src/store/bulk-batch.ts';
-import { bm25Score, FTS_COLUMNS, idf, indexTotals, readVarints } from '../../src/store/sqlite/bm25.ts';
+import {
+  bm25Score,
+  FTS_COLUMNS,
+  idf,
+  impact,
+  indexTotals,
+  readVarints,
+} from '../../src/store/sqlite/bm25.ts';
 import { toFtsMatch } from '../../src/store/sqlite/fts-match.ts';
 import {
   type ColumnTokens,
@@ -146,6 +153,54 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     for (const r of rows) expect(ours.get(r.rowid), `paper ${r.rowid}`).toEqual(reference.get(r.rowid));
   });
 
+  it("holds in each list its term's best papers by impact as the index counts them, and θ bounds the rest", () => {
+    const db = store.rawDatabase;
+    db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.t_inst3 USING fts5vocab(main, papers_fts, instance)');
+    const d = new Map(
+      (db.prepare('SELECT id, sz FROM papers_fts_docsize').all() as { id: number; sz: Buffer }[]).map((r) => [
+        r.id,
+        readVarints(r.sz).reduce((a, b) => a + b, 0),
+      ]),
+    );
+    const counts = db.prepare(
+      `SELECT doc, SUM(CASE col ${FTS_COLUMNS.map((c, j) => `WHEN '${c}' THEN ${[10, 1, 2, 3, 3, 3, 10][j]}`).join(' ')} END) AS f
+       FROM temp.t_inst3 WHERE term = ? GROUP BY doc`,
+    );
+    const list = db.prepare(
+      'SELECT paper_rowid AS rowid, g, f, d FROM impact_postings WHERE term_id = ? ORDER BY g DESC, paper_rowid',
+    );
+    const terms = db.prepare('SELECT id, term, df, theta, avgdl_ref, size FROM impact_terms').all() as {
+      id: number;
+      term: string;
+      df: number;
+      theta: number;
+      avgdl_ref: number;
+      size: number;
+    }[];
+    expect(terms.length).toBeGreaterThan(50);
+    let full = 0;
+    for (const t of terms) {
+      const all = (counts.all(t.term) as { doc: number; f: number }[])
+        .map((r) => {
+          const dl = d.get(r.doc) as number;
+          return { rowid: r.doc, g: impact(r.f, dl, t.avgdl_ref), f: r.f, d: dl };
+        })
+        .sort((a, b) => b.g - a.g || a.rowid - b.rowid);
+      expect(all.length, t.term).toBe(t.df);
+      // Among equal impacts at the cut, the lower rowids are kept (the order FTS5 breaks ties in).
+      const best = all.slice(0, 40);
+      expect(list.all(t.id), t.term).toEqual(best);
+      expect(t.size, t.term).toBe(best.length);
+      const outside = all[40];
+      if (outside) {
+        full++;
+        expect(t.theta, t.term).toBeGreaterThanOrEqual(outside.g);
+        expect(t.theta, t.term).toBe((best.at(-1) as { g: number }).g * (1 + 1e-12));
+      } else expect(t.theta, t.term).toBe(0);
+    }
+    expect(full).toBeGreaterThan(50);
+  });
+
   it("scores every matching paper exactly as FTS5's bm25, and matches exactly the papers MATCH does", () => {
     const db = store.rawDatabase;
     const rows = db.prepare(`SELECT ${TEXT_COLUMNS_SQL} FROM papers`).all() as TextRow[];
@@ -221,6 +276,15 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     ).n;
     expect(before).toBeGreaterThan(0);
     expect(after).toBeLessThanOrEqual(80);
+    // New entries went to the lists' recent parts (kept apart until a list is cut back): the rankings
+    // below read lists of both parts merged, and lists cut back with theirs folded in.
+    const recent = store.rawDatabase
+      .prepare(
+        'SELECT COUNT(DISTINCT term_id) AS lists, COUNT(*) AS n FROM impact_postings WHERE term_id < 0',
+      )
+      .get() as { lists: number; n: number };
+    expect(recent.lists).toBeGreaterThan(10);
+    expect(recent.n).toBeGreaterThan(100);
     // Titles made of "language" outweigh the list's entries: the list grew past its cap and was cut, θ rose.
     expect(theta()).toBeGreaterThan(thetaBefore);
     const certified = structured(texts).filter((q) => expectSameRanking(store, q, 20) === 'certified').length;

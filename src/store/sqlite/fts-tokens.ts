@@ -45,13 +45,33 @@ export function indexTerm(token: string): string | null {
   return /^[a-z0-9]+$/.test(token) ? porterStem(token) : null;
 }
 
-function asciiTokens(text: string | null): string[] {
+/** Whether every column of the row is ASCII: asciiWords then cuts each exactly as the index does. */
+export function isAsciiRow(r: TextRow): boolean {
+  return FTS_COLUMNS.every((c) => {
+    const t = r[c];
+    return t === null || ASCII.test(t);
+  });
+}
+
+/** An ASCII text's tokens before stemming, in order: porterStem of each is the index's term. */
+export function asciiWords(text: string | null): string[] {
   if (!text) return [];
   return text
     .toLowerCase()
     .split(SEPARATORS)
-    .filter((t) => t.length > 0)
-    .map(porterStem);
+    .filter((t) => t.length > 0);
+}
+
+/**
+ * asciiWords without its last step, for a caller counting every paper of the archive: the pieces between
+ * separators, in order, the empty ones (at either end) included for the caller to skip.
+ */
+export function asciiPieces(text: string): string[] {
+  return text.toLowerCase().split(SEPARATORS);
+}
+
+function asciiTokens(text: string | null): string[] {
+  return asciiWords(text).map(porterStem);
 }
 
 /**
@@ -66,11 +86,13 @@ export class FtsTokenizer {
   tokens(rows: readonly TextRow[]): Map<number, ColumnTokens> {
     const out = new Map<number, ColumnTokens>();
     const other: TextRow[] = [];
-    for (const r of rows) {
-      const texts = FTS_COLUMNS.map((c) => r[c]);
-      if (texts.every((t) => t === null || ASCII.test(t))) out.set(r.rowid, texts.map(asciiTokens));
+    for (const r of rows)
+      if (isAsciiRow(r))
+        out.set(
+          r.rowid,
+          FTS_COLUMNS.map((c) => asciiTokens(r[c])),
+        );
       else other.push(r);
-    }
     if (other.length > 0) for (const [rowid, cols] of this.bySqlite(other)) out.set(rowid, cols);
     return out;
   }
