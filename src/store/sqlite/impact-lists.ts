@@ -491,7 +491,7 @@ export class ImpactLists {
         dfDelta.set(t, (dfDelta.get(t) ?? 0) + 1);
         const g = impact(f, d, t.avgdl_ref);
         if (g >= t.theta) {
-          // Into the list's recent part (see RECENT): a day's new entries share a few pages per list.
+          // Into the list's recent part ("Where a list's entries live", above): a day's entries share few pages.
           add.run(-t.id, g, rowid, f, d);
           t.size++;
           grown.add(t);
@@ -573,7 +573,7 @@ export class ImpactLists {
       return { word: w, term: t, drift, read: 0, bound: Number.POSITIVE_INFINITY, done: false };
     });
     // A list read in impact order with each paper's forward row alongside (rowid, g, d, terms): its two
-    // parts (RECENT), each read in the primary key's order, merged by SQLite (no sort).
+    // parts ("Where a list's entries live", above), each in the key's order, merged by SQLite (no sort).
     const read = this.stmt(
       `SELECT p.paper_rowid, p.g, d.d, d.terms FROM impact_postings p
        LEFT JOIN impact_docs d ON d.paper_rowid = p.paper_rowid WHERE p.term_id = ?
