@@ -183,6 +183,44 @@ interface TermRow {
 /** Guards θ against the last-bit difference between SQL's and JavaScript's arithmetic at build time. */
 const SAFETY = 1 + 1e-12;
 const FIRST_CHUNK = 64;
+/** Rows a build writes with one statement. */
+const BATCH_ROWS = 100;
+
+/** A build's rows written BATCH_ROWS to a statement: fewer crossings into SQLite (bound parameters, so
+ * every value, g's last bit included, goes in as it is). */
+class BatchInsert {
+  private readonly many: Database.Statement;
+  private readonly one: Database.Statement;
+  private readonly values: unknown[] = [];
+
+  constructor(
+    db: Database.Database,
+    into: string,
+    private readonly width: number,
+  ) {
+    const sql = (rows: number) =>
+      `INSERT INTO ${into} VALUES ${Array(rows)
+        .fill(`(${Array(width).fill('?').join(', ')})`)
+        .join(', ')}`;
+    this.many = db.prepare(sql(BATCH_ROWS));
+    this.one = db.prepare(sql(1));
+  }
+
+  add(...row: unknown[]): void {
+    this.values.push(...row);
+    if (this.values.length === this.width * BATCH_ROWS) {
+      this.many.run(this.values);
+      this.values.length = 0;
+    }
+  }
+
+  /** Writes the rows still held, in the order they were added. */
+  flush(): void {
+    for (let v = 0; v < this.values.length; v += this.width)
+      this.one.run(this.values.slice(v, v + this.width));
+    this.values.length = 0;
+  }
+}
 /** Entries read per list per step at most: a step past the point of certainty is wasted work. */
 const MAX_CHUNK = 512;
 /** Papers whose text is read (to check an exclusion forward rows cannot) per step, and in all before
@@ -358,34 +396,40 @@ export class ImpactLists {
     const page = db.prepare(
       `SELECT ${TEXT_COLUMNS_SQL} FROM papers WHERE rowid > ? ORDER BY rowid LIMIT 2000`,
     );
-    const addDoc = db.prepare('INSERT INTO impact_docs (paper_rowid, d, terms) VALUES (?, ?, ?)');
+    const addDocs = new BatchInsert(db, 'impact_docs (paper_rowid, d, terms)', 3);
     for (let after = 0; ; ) {
       const rows = page.all(after) as TextRow[];
       if (rows.length === 0) break;
       after = (rows.at(-1) as TextRow).rowid;
       for (const [rowid, d] of this.counted(rows, counts)) {
-        addDoc.run(rowid, d, counts.encoded());
+        addDocs.add(rowid, d, counts.encoded());
         for (const id of counts.held) {
           const f = counts.of(id);
           (lists[id - 1] as BestImpacts).offer(impact(f, d, avgdl), rowid, f, d);
         }
       }
     }
+    addDocs.flush();
     const addTerm = db.prepare(
       'INSERT INTO impact_terms (id, term, df, theta, avgdl_ref, size) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    const addEntry = db.prepare(
-      'INSERT INTO impact_postings (term_id, g, paper_rowid, f, d) VALUES (?, ?, ?, ?, ?)',
-    );
+    const addEntries = new BatchInsert(db, 'impact_postings (term_id, g, paper_rowid, f, d)', 5);
     let entries = 0;
     for (const [i, t] of terms.entries()) {
       const list = lists[i] as BestImpacts;
       let theta = 0;
       // In the table's own order (g descending, then rowid): each insert lands at the end of the b-tree.
       for (const at of list.ranked()) {
-        addEntry.run(i + 1, list.g[at], list.rowid[at], list.f[at], list.d[at]);
+        addEntries.add(
+          i + 1,
+          list.g[at] as number,
+          list.rowid[at] as number,
+          list.f[at] as number,
+          list.d[at] as number,
+        );
         theta = list.g[at] as number;
       }
+      addEntries.flush();
       // A term in no more papers than its list holds has none outside: nothing outside can score.
       addTerm.run(i + 1, t.term, t.doc, list.size < t.doc ? theta * SAFETY : 0, avgdl, list.size);
       entries += list.size;
@@ -447,7 +491,7 @@ export class ImpactLists {
         dfDelta.set(t, (dfDelta.get(t) ?? 0) + 1);
         const g = impact(f, d, t.avgdl_ref);
         if (g >= t.theta) {
-          // Into the list's recent part (see RECENT): a day's new entries share a few pages per list.
+          // Into the list's recent part ("Where a list's entries live", above): a day's entries share few pages.
           add.run(-t.id, g, rowid, f, d);
           t.size++;
           grown.add(t);
@@ -529,7 +573,7 @@ export class ImpactLists {
       return { word: w, term: t, drift, read: 0, bound: Number.POSITIVE_INFINITY, done: false };
     });
     // A list read in impact order with each paper's forward row alongside (rowid, g, d, terms): its two
-    // parts (RECENT), each read in the primary key's order, merged by SQLite (no sort).
+    // parts ("Where a list's entries live", above), each in the key's order, merged by SQLite (no sort).
     const read = this.stmt(
       `SELECT p.paper_rowid, p.g, d.d, d.terms FROM impact_postings p
        LEFT JOIN impact_docs d ON d.paper_rowid = p.paper_rowid WHERE p.term_id = ?
