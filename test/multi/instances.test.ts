@@ -7,7 +7,7 @@ import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord-gateway.ts';
 import { type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
-import { dropThrowawayDatabases, postgresAvailable, throwawayDatabase } from '../store/postgres-db.ts';
+import { dropThrowawayDatabases, migratedDatabase, postgresAvailable } from '../store/postgres-db.ts';
 import { until } from './until.ts';
 
 const available = await postgresAvailable();
@@ -50,7 +50,7 @@ suite(
     let localDay = '';
 
     beforeAll(async () => {
-      const url = await throwawayDatabase();
+      const url = await migratedDatabase();
       store = await PostgresStore.open(url);
       // Everything keyed to a minute ago, so a run that straddles midnight UTC stays on one day.
       const dueAt = new Date(Date.now() - 60_000);
