@@ -9,8 +9,8 @@ import { until } from '../multi/until.ts';
 import {
   ADMIN_URL,
   dropThrowawayDatabases,
+  migratedDatabase,
   postgresAvailable,
-  throwawayDatabase,
 } from '../store/postgres-db.ts';
 import { freePort, spawnBot, stopBot, watchLogs } from './bot-process.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
@@ -56,7 +56,7 @@ suite(
     let base = '';
 
     beforeAll(async () => {
-      const url = await throwawayDatabase();
+      const url = await migratedDatabase();
       archive = await PostgresStore.open(url);
       await archive.upsertPapers(SEED_PAPERS);
       for (const p of POSTS) {

@@ -6,7 +6,7 @@ import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { postSigned, SEED_PAPERS, SIGNING_SECRET, slashCommandBody } from '../adapters/slack/harness.ts';
 import { type FaultBot, startFaultBot } from '../faults/slack-bot.ts';
-import { dropThrowawayDatabases, postgresAvailable, throwawayDatabase } from '../store/postgres-db.ts';
+import { dropThrowawayDatabases, migratedDatabase, postgresAvailable } from '../store/postgres-db.ts';
 import { until } from './until.ts';
 
 const available = await postgresAvailable();
@@ -89,7 +89,7 @@ twoInstances('SQLite', async (dir) => {
 if (available.ok) {
   afterAll(() => dropThrowawayDatabases());
   twoInstances('PostgreSQL', async () => {
-    const url = await throwawayDatabase();
+    const url = await migratedDatabase();
     const seed = await PostgresStore.open(url, { logger: silentLogger });
     await seed.upsertPapers(SEED_PAPERS);
     await seed.close();

@@ -4,30 +4,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHfJson } from '../../src/feed/hf-json.ts';
 import { defaultSettings } from '../../src/roundup/roundup.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
+import { compiledChild } from '../crash/compiled-child.ts';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord-gateway.ts';
 import { type FakeHf, startFakeHf } from '../fakes/hf-server.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
-import { dropThrowawayDatabases, postgresAvailable, throwawayDatabase } from '../store/postgres-db.ts';
+import { dropThrowawayDatabases, migratedDatabase, postgresAvailable } from '../store/postgres-db.ts';
 import { until } from './until.ts';
 
 const available = await postgresAvailable();
 const suite = available.ok ? describe : describe.skip;
-const CLI = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+const CLI_CHILD = new URL('../cli/cli-child.ts', import.meta.url).pathname;
 const CHANNELS = ['CALPHA', 'CBRAVO', 'CCHARLIE', 'CDELTA'];
 
-/** One paperboy instance in its own process, as a process manager would run it. */
-function startInstance(env: Record<string, string>): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--input-type=module',
-      '-e',
-      `const { main } = await import(${JSON.stringify(CLI)}); process.exitCode = await main(['start']);`,
-    ],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+/**
+ * One paperboy instance in its own process, as a process manager would run it: `paperboy start` from the
+ * CLI compiled once for this file (compiled-child.ts), not through tsx, which would compile the sources
+ * again in each of the three processes starting at once.
+ */
+function startInstance(cli: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, [cli, 'start'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   child.stderr?.resume();
   return child;
 }
@@ -50,7 +48,7 @@ suite(
     let localDay = '';
 
     beforeAll(async () => {
-      const url = await throwawayDatabase();
+      const url = await migratedDatabase();
       store = await PostgresStore.open(url);
       // Everything keyed to a minute ago, so a run that straddles midnight UTC stays on one day.
       const dueAt = new Date(Date.now() - 60_000);
@@ -85,7 +83,8 @@ suite(
         DISCORD_API_URL: discord.apiUrl,
         DISCORD_LEASE_SECONDS: '2',
       };
-      for (let i = 0; i < 3; i++) children.push(startInstance(env));
+      const cli = await compiledChild(CLI_CHILD);
+      for (let i = 0; i < 3; i++) children.push(startInstance(cli, env));
     });
 
     afterAll(async () => {

@@ -10,7 +10,7 @@ import type { PaperStore } from '../../src/store/port.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { paper } from '../contract/store.contract.ts';
-import { dropThrowawayDatabases, postgresAvailable, throwawayDatabase } from '../store/postgres-db.ts';
+import { dropThrowawayDatabases, migratedDatabase, postgresAvailable } from '../store/postgres-db.ts';
 
 const available = await postgresAvailable();
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-controls-'));
@@ -84,7 +84,7 @@ describe('control characters in feed text', () => {
   ingestsCleanly('SQLite', async () => SqliteStore.open(join(dir, 'archive.db')));
   if (available.ok) {
     ingestsCleanly('PostgreSQL', async () =>
-      PostgresStore.open(await throwawayDatabase(), { logger: silentLogger }),
+      PostgresStore.open(await migratedDatabase(), { logger: silentLogger }),
     );
   } else {
     it.skip(`PostgreSQL: skipped, ${available.reason}`, () => undefined);

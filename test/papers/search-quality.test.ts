@@ -12,7 +12,7 @@ import {
   type Report,
   scoreRanking,
 } from '../quality/search-quality.ts';
-import { dropThrowawayDatabases, postgresAvailable, throwawayDatabase } from '../store/postgres-db.ts';
+import { dropThrowawayDatabases, migratedDatabase, postgresAvailable } from '../store/postgres-db.ts';
 
 /**
  * Floors under the measured quality of the labelled set (`npm run bench:quality`; README, Search): a little
@@ -96,7 +96,7 @@ qualitySuite('SQLite', async () => SqliteStore.open(join(dir, 'archive.db')));
 
 const available = await postgresAvailable();
 if (available.ok) {
-  qualitySuite('PostgreSQL', async () => PostgresStore.open(await throwawayDatabase()));
+  qualitySuite('PostgreSQL', async () => PostgresStore.open(await migratedDatabase()));
   afterAll(async () => {
     await dropThrowawayDatabases();
   }, 120_000);

@@ -16,7 +16,7 @@ import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { toTsQuery } from '../../src/store/postgres/tsquery.ts';
 import { toFtsMatch } from '../../src/store/sqlite/fts-match.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
-import { dropThrowawayDatabases, postgresAvailable, throwawayDatabase } from '../store/postgres-db.ts';
+import { dropThrowawayDatabases, migratedDatabase, postgresAvailable } from '../store/postgres-db.ts';
 import { anyText, huge } from './feed-arbitraries.ts';
 
 /*
@@ -299,7 +299,7 @@ pgSuite(
   () => {
     let store: PostgresStore;
     beforeAll(async () => {
-      store = await PostgresStore.open(await throwawayDatabase());
+      store = await PostgresStore.open(await migratedDatabase());
       await store.upsertPapers(STORED);
     });
     afterAll(async () => {

@@ -3,7 +3,7 @@ import type { Paper } from '../../src/papers/paper.ts';
 import { searchPapers } from '../../src/papers/search.ts';
 import { parseSearchQuery } from '../../src/papers/search-query.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
-import { dropThrowawayDatabases, postgresAvailable, throwawayDatabase } from './postgres-db.ts';
+import { dropThrowawayDatabases, migratedDatabase, postgresAvailable } from './postgres-db.ts';
 
 const available = await postgresAvailable();
 const suite = available.ok ? describe : describe.skip;
@@ -55,7 +55,7 @@ suite(
     let exact: PostgresStore;
 
     beforeAll(async () => {
-      url = await throwawayDatabase();
+      url = await migratedDatabase();
       // Lists as small as the archive allows: anything held by more than 8 papers is ranked from lists.
       fast = await PostgresStore.open(url, { search: { exactLimit: 8, listSize: 12 } });
       exact = await PostgresStore.open(url, { search: { exactLimit: Number.POSITIVE_INFINITY } });

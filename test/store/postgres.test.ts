@@ -8,7 +8,13 @@ import { paper, type StoreUnderTest, storeContract } from '../contract/store.con
 import { similarityContract } from '../contract/store-similarity.contract.ts';
 import { watchStoreContract } from '../contract/watch-store.contract.ts';
 import { startTcpProxy, type TcpProxy } from '../faults/tcp-proxy.ts';
-import { ADMIN_URL, ageLeasesAndClaims, postgresAvailable, throwawayDatabase } from './postgres-db.ts';
+import {
+  ADMIN_URL,
+  ageLeasesAndClaims,
+  migratedDatabase,
+  postgresAvailable,
+  throwawayDatabase,
+} from './postgres-db.ts';
 
 const available = await postgresAvailable();
 /** Every contract store talks to the server through this proxy, so that a test can cut the network. */
@@ -28,10 +34,10 @@ const suite = available.ok ? describe : describe.skip;
 
 // Without a reachable server the suite is reported as skipped, with the reason in its name.
 suite(available.ok ? 'PostgreSQL' : `PostgreSQL: skipped, ${available.reason}`, () => {
-  similarityContract('PostgreSQL', async () => PostgresStore.open(await throwawayDatabase()));
+  similarityContract('PostgreSQL', async () => PostgresStore.open(await migratedDatabase()));
 
   const openPostgres = async (): Promise<StoreUnderTest> => {
-    const direct = await throwawayDatabase();
+    const direct = await migratedDatabase();
     const url = await throughProxy(direct);
     const now = () => new Date('2026-01-05T08:00:00.000Z');
     return {
@@ -77,7 +83,7 @@ suite(available.ok ? 'PostgreSQL' : `PostgreSQL: skipped, ${available.reason}`, 
     let behind: PostgresStore;
     let ahead: PostgresStore;
     beforeAll(async () => {
-      const url = await throwawayDatabase();
+      const url = await migratedDatabase();
       behind = await PostgresStore.open(url, { now: () => new Date(Date.now() - HOUR) });
       ahead = await PostgresStore.open(url, { now: () => new Date(Date.now() + HOUR) });
     });

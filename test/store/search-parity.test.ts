@@ -7,7 +7,7 @@ import { ingestPapers } from '../../src/papers/ingest.ts';
 import { searchPapers } from '../../src/papers/search.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
-import { dropThrowawayDatabases, postgresAvailable, throwawayDatabase } from './postgres-db.ts';
+import { dropThrowawayDatabases, migratedDatabase, postgresAvailable } from './postgres-db.ts';
 
 const available = await postgresAvailable();
 const suite = available.ok ? describe : describe.skip;
@@ -36,7 +36,7 @@ suite(
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'paperboy-parity-'));
       sqlite = SqliteStore.open(join(dir, 'a.db'));
-      postgres = await PostgresStore.open(await throwawayDatabase());
+      postgres = await PostgresStore.open(await migratedDatabase());
       for (const name of [
         'hf-papers-page.txt',
         'hf-daily-papers-2024-10-25.json',

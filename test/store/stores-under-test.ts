@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { PaperStore } from '../../src/store/port.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
-import { dropThrowawayDatabases, postgresAvailable, throwawayDatabase } from './postgres-db.ts';
+import { dropThrowawayDatabases, migratedDatabase, postgresAvailable } from './postgres-db.ts';
 
 /** A store a suite runs against, by name, each `open()` a fresh empty one. */
 export type StoreUnderTest = [name: string, open: () => Promise<PaperStore>];
@@ -20,7 +20,7 @@ export async function storesUnderTest(
   const dir = mkdtempSync(join(tmpdir(), `paperboy-${name}-`));
   let n = 0;
   const stores: StoreUnderTest[] = [['SQLite', async () => SqliteStore.open(join(dir, `${name}-${n++}.db`))]];
-  if (pg.ok) stores.push(['PostgreSQL', async () => PostgresStore.open(await throwawayDatabase())]);
+  if (pg.ok) stores.push(['PostgreSQL', async () => PostgresStore.open(await migratedDatabase())]);
   return {
     stores,
     async cleanup() {

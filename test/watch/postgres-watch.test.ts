@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/log.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { Watcher } from '../../src/watch/watcher.ts';
 import { paper } from '../contract/store.contract.ts';
-import { dropThrowawayDatabases, postgresAvailable, throwawayDatabase } from '../store/postgres-db.ts';
+import { dropThrowawayDatabases, migratedDatabase, postgresAvailable } from '../store/postgres-db.ts';
 
 const available = await postgresAvailable();
 const suite = available.ok ? describe : describe.skip;
@@ -18,7 +18,7 @@ suite(available.ok ? 'watches on PostgreSQL' : `watches on PostgreSQL: skipped, 
   let out = '';
   let platform: ConsolePlatform;
   beforeAll(async () => {
-    url = await throwawayDatabase();
+    url = await migratedDatabase();
     platform = new ConsolePlatform({
       input: new PassThrough(),
       output: { write: (s: string) => (out += s) },

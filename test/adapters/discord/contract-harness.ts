@@ -1,6 +1,6 @@
 import type { APIEmbed, APIMessage, APIUser } from 'discord.js';
 import { expect } from 'vitest';
-import { DiscordPlatform } from '../../../adapters/discord/platform.ts';
+import { createDiscordClient, DiscordPlatform } from '../../../adapters/discord/platform.ts';
 import { embedChars, LIMITS } from '../../../adapters/discord/render.ts';
 import type { Reply } from '../../../src/chat/platform.ts';
 import type { PlatformUnderContract } from '../../contract/platform.contract.ts';
@@ -21,9 +21,18 @@ export const discordUnderContract: PlatformUnderContract = {
 
   async open() {
     const fake = await startFakeDiscord();
+    const config = {
+      token: fake.token,
+      applicationId: fake.applicationId,
+      apiUrl: fake.apiUrl,
+      leaseMs: 30_000,
+    };
+    // The client paperboy runs, but without the 50 requests a second discord.js keeps to for the real
+    // Discord: the property tests post hundreds of replies, which would otherwise take seconds of waiting.
     const platform = new DiscordPlatform(
-      { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, leaseMs: 30_000 },
+      config,
       { now: () => new Date('2024-10-25T12:00:00Z') },
+      createDiscordClient(config, { globalRequestsPerSecond: 100_000 }),
     );
     const channel = `discord:${fake.channelId}`;
 
