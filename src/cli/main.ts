@@ -7,6 +7,7 @@ import { fetchCommand } from './fetch-cmd.ts';
 import { ingestCommand } from './ingest-cmd.ts';
 import { type CliIo, UsageError } from './io.ts';
 import { parseCommand } from './parse-cmd.ts';
+import { reindexCommand } from './reindex-cmd.ts';
 import { roundupCommand } from './roundup-cmd.ts';
 import { searchCommand } from './search-cmd.ts';
 import { consoleCommand, startCommand } from './start-cmd.ts';
@@ -35,6 +36,7 @@ Usage:
   paperboy ingest <file|url> [--format ...] [--as-of YYYY-MM-DD] [--feed-date YYYY-MM-DD]
   paperboy ingest <file|dir>... [--format ...] [--as-of YYYY-MM-DD]   (many files, progress on stderr)
   paperboy fetch [--date YYYY-MM-DD | --since YYYY-MM-DD]
+  paperboy reindex      merge the search index and rebuild its lists of common words
   paperboy search "<query>" [--limit N] [--json] [--explain]
   paperboy export [list | top week|month|all | <query>] [--format bibtex|csv|markdown] [--out file]
   paperboy console      try the bot in this terminal
@@ -48,6 +50,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   parse: parseCommand,
   ingest: ingestCommand,
   fetch: fetchCommand,
+  reindex: reindexCommand,
   search: searchCommand,
   export: exportCommand,
   console: consoleCommand,
