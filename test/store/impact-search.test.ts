@@ -21,7 +21,7 @@ import {
   TEXT_COLUMNS_SQL,
   type TextRow,
 } from '../../src/store/sqlite/fts-tokens.ts';
-import { decodeTerms } from '../../src/store/sqlite/impact-lists.ts';
+import { decodeTerms, type TermRow } from '../../src/store/sqlite/impact-lists.ts';
 import { matches, matchPlan, phraseFrequencies, tokenCount } from '../../src/store/sqlite/match-plan.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 
@@ -169,14 +169,9 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     const list = db.prepare(
       'SELECT paper_rowid AS rowid, g, f, d FROM impact_postings WHERE term_id = ? ORDER BY g DESC, paper_rowid',
     );
-    const terms = db.prepare('SELECT id, term, df, theta, avgdl_ref, size FROM impact_terms').all() as {
-      id: number;
-      term: string;
-      df: number;
-      theta: number;
-      avgdl_ref: number;
-      size: number;
-    }[];
+    const terms = db
+      .prepare('SELECT id, term, df, theta, avgdl_ref, size FROM impact_terms')
+      .all() as TermRow[];
     expect(terms.length).toBeGreaterThan(50);
     let full = 0;
     for (const t of terms) {

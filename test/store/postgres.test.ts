@@ -58,7 +58,7 @@ suite(available.ok ? 'PostgreSQL' : `PostgreSQL: skipped, ${available.reason}`, 
 
   describe('stop words', () => {
     it('a query requiring only stop words finds nothing, with or without an exclusion', async () => {
-      const store = await PostgresStore.open(await throwawayDatabase());
+      const store = await PostgresStore.open(await migratedDatabase());
       try {
         const make = (arxivId: string, title: string) =>
           paper({ arxivId, title, abstract: `${title}, with a method and its evaluation.` });

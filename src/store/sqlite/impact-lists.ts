@@ -164,7 +164,8 @@ export function decodeTerms(blob: Uint8Array): Map<number, number> {
   return out;
 }
 
-interface TermRow {
+/** A listed term's row in impact_terms. */
+export interface TermRow {
   id: number;
   term: string;
   df: number;
