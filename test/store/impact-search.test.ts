@@ -71,7 +71,11 @@ function queries(papers: readonly Paper[], count: number): string[] {
       `${pick(common)} -${pick(common)}`,
       `${pick(common)} ${pick(common)} -"${abstract[at]} ${abstract[at + 1]}"`,
       `${pick(rare)} -${pick(common)}`,
+      `${pick(rare)} ${pick(middle)} -${pick(common)} -${pick(middle)}`,
     );
+    // Queries nothing can match: a word excluded from itself, or from a phrase holding it.
+    const word = pick(common);
+    out.push(`${word} -${word}`, `"${abstract[at]} ${abstract[at + 1]}" -${abstract[at + 1]}`);
   }
   return out;
 }
@@ -240,6 +244,8 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     }
     expect(paths.get('certified') ?? 0).toBeGreaterThan(20);
     expect([...paths.keys()].filter((p) => p !== 'certified').length).toBeGreaterThan(0);
+    // Queries known to match nothing are answered without reading a list.
+    expect(paths.get('nothing can match') ?? 0).toBeGreaterThan(0);
   });
 
   it('stays exact through ingest: new papers, changed text, and lists grown past their cap', async () => {

@@ -571,17 +571,31 @@ export class ImpactLists {
       const t = listed.get(w) as TermRow;
       // Under today's avgdl a paper outside the list has impact at most θ·max(1, avgdl/avgdl_ref).
       const drift = Math.max(1, avgdl / t.avgdl_ref);
-      return { word: w, term: t, drift, read: 0, bound: Number.POSITIVE_INFINITY, done: false };
+      return {
+        word: w,
+        term: t,
+        drift,
+        read: 0,
+        lastG: Number.POSITIVE_INFINITY,
+        lastRowid: 0,
+        bound: Number.POSITIVE_INFINITY,
+        done: false,
+      };
     });
-    // A list read in impact order with each paper's forward row alongside (rowid, g, d, terms): its two
-    // parts ("Where a list's entries live", above), each in the key's order, merged by SQLite (no sort).
+    // A list read in impact order, a chunk at a time from where the last chunk ended (g, then rowid: a
+    // keyset, so no entry is read twice as an OFFSET would): its two parts ("Where a list's entries live",
+    // above), each in the key's order, merged by SQLite (no sort).
     const read = this.stmt(
-      `SELECT p.paper_rowid, p.g, d.d, d.terms FROM impact_postings p
-       LEFT JOIN impact_docs d ON d.paper_rowid = p.paper_rowid WHERE p.term_id = ?
+      `SELECT paper_rowid, g FROM impact_postings
+       WHERE term_id = @id AND g <= @g AND NOT (g = @g AND paper_rowid <= @rowid)
        UNION ALL
-       SELECT p.paper_rowid, p.g, d.d, d.terms FROM impact_postings p
-       LEFT JOIN impact_docs d ON d.paper_rowid = p.paper_rowid WHERE p.term_id = ?
-       ORDER BY 2 DESC, 1 LIMIT ? OFFSET ?`,
+       SELECT paper_rowid, g FROM impact_postings
+       WHERE term_id = -@id AND g <= @g AND NOT (g = @g AND paper_rowid <= @rowid)
+       ORDER BY 2 DESC, 1 LIMIT @chunk`,
+    );
+    // Forward rows only for the papers a chunk brings that could still reach the top k.
+    const forward = this.stmt(
+      'SELECT paper_rowid, d, terms FROM impact_docs WHERE paper_rowid IN (SELECT value FROM json_each(?))',
     );
     const textOf = this.stmt(
       `SELECT ${TEXT_COLUMNS_SQL} FROM papers WHERE rowid IN (SELECT value FROM json_each(?))`,
@@ -605,41 +619,43 @@ export class ImpactLists {
       // A paper first read from one list has, in every list it was not read from, an impact at most that
       // list's bound; when even that cannot reach the k-th score it is never looked at again (bounds only
       // fall and the k-th only rises, and reading it later from another list would not raise its bound).
-      const fresh: [number, number, Buffer][] = [];
+      const fresh: number[] = [];
       const previous = new Map(cursors.map((c) => [c.word, c.bound]));
       for (const c of cursors) {
         if (c.done) continue;
-        const entries = read.raw().all(c.term.id, -c.term.id, chunk, c.read) as [
+        const entries = read.raw().all({ id: c.term.id, g: c.lastG, rowid: c.lastRowid, chunk }) as [
           number,
           number,
-          number,
-          Buffer,
         ][];
         c.read += entries.length;
+        const last = entries.at(-1);
+        if (last) [c.lastRowid, c.lastG] = last;
         if (entries.length < chunk || c.read >= c.term.size) {
           c.done = true;
           c.bound = c.term.theta * c.drift;
         } else {
           // Entries further down have g_ref at most the last read; under today's avgdl at most that·drift.
-          c.bound = (entries.at(-1) as [number, number, number, Buffer])[1] * c.drift;
+          c.bound = c.lastG * c.drift;
         }
         let others = 0;
         for (const [j, i] of positive.entries())
           if (words[j] !== c.word) others += (idfs[i] ?? 0) * (previous.get(words[j] as string) as number);
         const own = positive.reduce((a, i, j) => (words[j] === c.word ? a + (idfs[i] ?? 0) : a), 0);
-        // Every list entry has a forward row (both are written together); were one missing, the paper
-        // could not be scored, so the query would go to FTS5 rather than skip it.
-        if (entries.some((e) => e[3] === null)) return this.fallBack('lists not built or out of step');
-        for (const [rowid, g, d, terms] of entries)
+        for (const [rowid, g] of entries)
           if (!seen.has(rowid)) {
             seen.add(rowid);
-            if (own * g * c.drift + others >= kth()) fresh.push([rowid, d, terms]);
+            if (own * g * c.drift + others >= kth()) fresh.push(rowid);
           }
       }
+      const rows =
+        fresh.length === 0 ? [] : (forward.raw().all(JSON.stringify(fresh)) as [number, number, Buffer][]);
+      // Every list entry has a forward row (both are written together); were one missing, the paper
+      // could not be scored, so the query goes to FTS5 rather than skip it.
+      if (rows.length !== fresh.length) return this.fallBack('lists not built or out of step');
       // Every paper read gets its exact f for each listed word of the query from its forward row: its
       // exact score, and whether it matches, follow (its text is read only for exclusions of other kinds).
       const toVerify: [number, number][] = [];
-      for (const [rowid, d, terms] of fresh) {
+      for (const [rowid, d, terms] of rows) {
         const row = { rowid, d };
         const freqs = pickTerms(terms, ids);
         if (!matches(plan, freqs)) continue;

@@ -75,6 +75,20 @@ export function phraseFrequencies(plan: MatchPlan, cols: ColumnTokens): number[]
   });
 }
 
+/**
+ * Whether no paper can match: an excluded phrase lies inside every form of a required term (`model
+ * -models`, `"fine tuning" -tuning`), so every paper holding the term holds what is excluded; in `any`
+ * mode, inside every form of every term. FTS5 finds nothing for these too, after reading every list.
+ */
+export function nothingMatches(plan: MatchPlan): boolean {
+  const banned = (forms: number[]) =>
+    forms.every((i) =>
+      plan.excluded.some((e) => instances(plan.phrases[i] ?? [], plan.phrases[e] ?? []) > 0),
+    );
+  if (plan.terms.length === 0 || plan.excluded.length === 0) return false;
+  return plan.mode === 'all' ? plan.terms.some(banned) : plan.terms.every(banned);
+}
+
 /** Whether a paper with these phrase frequencies matches the expression. */
 export function matches(plan: MatchPlan, freqs: readonly number[]): boolean {
   const held = (forms: number[]) => forms.some((i) => (freqs[i] ?? 0) > 0);

@@ -56,7 +56,7 @@ import { AbbreviationCache } from './abbreviation-cache.ts';
 import { toFtsMatch } from './fts-match.ts';
 import type { TextRow } from './fts-tokens.ts';
 import { DEFAULT_IMPACT, type ImpactHit, ImpactLists, type ImpactOptions } from './impact-lists.ts';
-import { matchPlan } from './match-plan.ts';
+import { matchPlan, nothingMatches } from './match-plan.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { SqliteReadingList } from './reading-list.ts';
 import { isSqliteUnavailable } from './unavailable.ts';
@@ -418,6 +418,10 @@ export class SqliteStore implements PaperStore {
   rank(query: SearchQuery, limit: number): ImpactHit[] {
     const plan = matchPlan(query);
     if (plan) {
+      if (nothingMatches(plan)) {
+        this.impact.lastOutcome = 'nothing can match';
+        return [];
+      }
       const hits = this.db.transaction(() => this.impact.topK(plan, limit))();
       if (hits) return hits;
     } else this.impact.lastOutcome = 'not plain ASCII';
