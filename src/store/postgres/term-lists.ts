@@ -113,7 +113,10 @@ export async function planSearch(
   // Only a one-word query is answered from its list: the list holds that word's best papers by the very
   // score exact ranking gives, so the answer is exact. Several words, a phrase or alternatives are ranked by
   // how close their words stand, which single-word lists do not see (recall@10 of 0.10 to 0.81 measured at
-  // 100,000 to 1,000,000 papers), so they are ranked exactly, however long that takes.
+  // 100,000 to 1,000,000 papers), so they are ranked exactly, however long that takes. Nor can the lists
+  // prove a top ten exact (a threshold algorithm): the best bound on a paper's score from its words' single
+  // scores is their sum, which a paper of interleaved words nearly reaches, and which at list depth is ten
+  // times the 10th best score of a typical two-word query (bench/postgres-ta-bound.ts).
   if (all.length !== 1) return { kind: 'exact', bound };
 
   const listed: string[] = [];
