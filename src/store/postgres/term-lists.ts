@@ -133,6 +133,40 @@ export async function planSearch(
   return { kind: 'lists', bound, listed, unlisted };
 }
 
+/**
+ * SQL for the most a paper outside a search's candidates can score, one row `bound`: the sum over the listed
+ * lexemes (`lexemes`, a text[] expression) of the first list entry not read (`depth` entries are read), or
+ * the list's floor when none is left (no paper outside a list reaches its floor).
+ */
+export const UNREAD_BOUND = (lexemes: string, depth: string) =>
+  `SELECT COALESCE(SUM(COALESCE((SELECT t.score FROM term_tops t WHERE t.lexeme = l.lexeme
+     ORDER BY t.score DESC, t.rowid OFFSET ${depth} LIMIT 1), l.floor)), 0)::float8 AS bound
+   FROM term_lists l WHERE l.lexeme = ANY(${lexemes}::text[])`;
+
+/**
+ * Whether the best `limit` candidates (ranked by the query's own ts_rank_cd, `unread` from
+ * {@link UNREAD_BOUND}) are the exact top `limit`: the last of them must score above any paper not read.
+ *
+ * That rests on a bound proven from PostgreSQL's calc_rank_cd (bench/postgres-ta-bound.ts, which checks it
+ * on every match of the benchmark's queries and on generated documents): a paper's ts_rank_cd for a query of
+ * lexemes joined by &, | and phrase operators is at most the sum of its single-word scores of those lexemes,
+ * also with exclusions of single words, which a matching paper does not hold. An excluded phrase may have
+ * some of its words in a match, which the bound does not cover, and a rare word's papers are not in a list:
+ * such queries are never certified here. The bound is far too loose for several words (ten times the 10th
+ * best score at list depth), so only one-word queries come here: a phrase of one word repeated, a word with
+ * exclusions, a word with alternatives of the same lexeme. The relative 1e-6 covers float4 rounding.
+ */
+export function listsCertify(
+  rows: readonly { relevance: number; unread: number }[],
+  limit: number,
+  plan: SearchPlan & { kind: 'lists' },
+  query: SearchQuery,
+): boolean {
+  if (plan.unlisted.length > 0 || query.exclude.some((phrase) => phrase.length !== 1)) return false;
+  const last = rows[limit - 1];
+  return last !== undefined && last.relevance > last.unread * (1 + 1e-6);
+}
+
 /** Counts the papers holding a word the first time a search uses it. */
 async function countTerm(c: Queryable, lexeme: string, lock: number): Promise<TermInfo> {
   await c.query('SELECT pg_advisory_xact_lock($1)', [lock]);
