@@ -408,10 +408,9 @@ export class PostgresStore implements PaperStore {
    */
   private async searchLists(query: SearchQuery, limit: number, plan: SearchPlan & { kind: 'lists' }) {
     const [only] = plan.listed;
-    const word = query.must.length === 1 && query.must[0]?.length === 1;
-    const alone = word && !query.alternatives?.[0]?.length && query.exclude.length === 0;
-    if (alone && only && plan.listed.length === 1 && plan.unlisted.length === 0) {
-      // One word: its list is its exact ranking, best first (the scores are the same ts_rank_cd).
+    if (plan.oneLexeme && only && plan.listed.length === 1 && plan.unlisted.length === 0) {
+      // One lexeme: its list is its exact ranking, best first (the scores are the same ts_rank_cd). Not a
+      // phrase of it repeated ("model model" scores below "model"), nor with exclusions: those are certified.
       const r = await this.pool.query<PaperRow & { relevance: number }>(
         `WITH best AS (SELECT rowid, score FROM term_tops WHERE lexeme = $1 ORDER BY score DESC, rowid LIMIT $2)
          SELECT ${PAPER_COLUMNS}, best.score AS relevance FROM best JOIN papers ON papers.rowid = best.rowid

@@ -45,7 +45,7 @@ export interface TermListSettings {
 export type SearchPlan =
   | { kind: 'none' }
   | { kind: 'exact'; bound: number }
-  | { kind: 'lists'; bound: number; listed: string[]; unlisted: string[] };
+  | { kind: 'lists'; bound: number; listed: string[]; unlisted: string[]; oneLexeme: boolean };
 
 interface TermInfo {
   papers: number;
@@ -68,13 +68,18 @@ export async function planSearch(
     [tokens, ...(query.alternatives?.[i] ?? [])].map((f) => ({ term: i, text: f.join(' ') })),
   );
   const excluded = query.exclude.map((tokens) => tokens.join(' '));
-  // One round trip: each form's lexemes (as phraseto_tsquery finds them), and what is known of each.
-  const r = await read.query<{ lexemes: string[]; known: Record<string, [number, number | string]> | null }>(
+  // One round trip: each form's lexemes (as phraseto_tsquery finds them), whether its tsquery is a lone
+  // lexeme (one node), and what is known of each lexeme.
+  const r = await read.query<{
+    lexemes: string[];
+    nodes: number;
+    known: Record<string, [number, number | string]> | null;
+  }>(
     `WITH f AS (
        SELECT x.i, array(SELECT DISTINCT v.lexeme FROM unnest(to_tsvector('paperboy_en', x.t)) AS v
-         ORDER BY v.lexeme) AS lexemes
+         ORDER BY v.lexeme) AS lexemes, numnode(phraseto_tsquery('paperboy_en', x.t)) AS nodes
        FROM unnest($1::text[]) WITH ORDINALITY AS x(t, i))
-     SELECT f.lexemes, (SELECT json_object_agg(l.lexeme, json_build_array(l.papers, l.floor::text))
+     SELECT f.lexemes, f.nodes, (SELECT json_object_agg(l.lexeme, json_build_array(l.papers, l.floor::text))
        FROM term_lists l WHERE l.lexeme = ANY(f.lexemes)) AS known
      FROM f ORDER BY f.i`,
     [[...forms.map((f) => f.text), ...excluded]],
@@ -130,7 +135,9 @@ export async function planSearch(
     if (!t.listed) await run((c) => buildList(c, lexeme, settings, lock));
     listed.push(lexeme);
   }
-  return { kind: 'lists', bound, listed, unlisted };
+  // The query is its one lexeme, nothing else: its list, best first, is its ranking.
+  const oneLexeme = forms.length === 1 && excluded.length === 0 && r.rows[0]?.nodes === 1;
+  return { kind: 'lists', bound, listed, unlisted, oneLexeme };
 }
 
 /**
