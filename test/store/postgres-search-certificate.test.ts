@@ -128,5 +128,46 @@ suite(
             await ranked(exact, text, limit),
           );
     });
+
+    it('ranks every one-word query with exclusions over varied papers as scoring every match does', async () => {
+      // Papers of a few words in varied order, counts and fields (a fixed sequence, no randomness).
+      const vocab = ['alpha', 'beta', 'gamma', 'delta'];
+      let seed = 12345;
+      const next = (n: number) => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed % n;
+      };
+      const words = (n: number) =>
+        Array.from({ length: n }, () => (next(3) === 0 ? `f${next(50)}x` : vocab[next(4)])).join(' ');
+      await fast.upsertPapers(
+        Array.from({ length: 120 }, (_, k) => paper(1000 + k, words(1 + next(6)), words(2 + next(40)))),
+      );
+      let fromLists = 0;
+      const queries = vocab.flatMap((a) => [
+        a,
+        `"${a} ${a}"`,
+        ...vocab.filter((b) => b !== a).flatMap((b) => [`${a} -${b}`, `"${a} ${a}" -${b}`]),
+        ...vocab
+          .filter((b) => b !== a)
+          .map(
+            (b) =>
+              `${a} ${vocab
+                .filter((c) => c !== a && c !== b)
+                .map((c) => `-${c}`)
+                .join(' ')}`,
+          ),
+      ]);
+      for (const text of queries) {
+        const parsed = parseSearchQuery(text);
+        if (!parsed.ok) throw new Error(parsed.error);
+        for (const limit of [1, 2, 3, 5, 8, 13]) {
+          expect(await ranked(fast, text, limit), `${text}, ${limit}`).toEqual(
+            await ranked(exact, text, limit),
+          );
+          if ((await fast.searchWay(parsed.query, limit)) === 'lists') fromLists++;
+        }
+      }
+      expect(fromLists).toBeGreaterThan(20);
+    });
   },
 );
