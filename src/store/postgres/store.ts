@@ -350,9 +350,9 @@ export class PostgresStore implements PaperStore {
   }
 
   /**
-   * Ranks by ts_rank_cd. A query bounded by few enough matches is ranked exactly; one whose words are all
-   * common is ranked over the best papers of each word's list (term-lists.ts), and exactly after all when
-   * those hold fewer than `limit` matches of the whole query, so a query never looks unmatched.
+   * Ranks by ts_rank_cd. A query bounded by few enough matches is ranked exactly; a common word's query is
+   * ranked over the best papers of its list (term-lists.ts), and exactly after all unless those prove the
+   * top `limit` (fewer matches than that, or a last one not above every unread paper's bound).
    */
   async search(query: SearchQuery, limit: number): Promise<SearchHit[]> {
     const { rows } = await this.rank(query, limit);

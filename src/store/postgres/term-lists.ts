@@ -15,7 +15,8 @@ import type { Queryable } from './pool.ts';
  * A query whose matches are bounded by few enough papers (from the words' counts) is ranked exactly. Any
  * other query takes its candidates from the top lists of its words (every match of its rare words), keeps
  * those that match the whole query (phrases, exclusions, alternatives), and ranks them with the same
- * ts_rank_cd: exact, because only a query of one word (with or without exclusions) takes this way.
+ * ts_rank_cd. Only a query of one word (with or without exclusions) takes this way, and its answer is used
+ * only when the candidates prove it exact ({@link listsCertify}); otherwise it is ranked exactly.
  */
 
 /** The ts_rank_cd weights for D (abstract), C (authors), B (keywords, organization), A (title, id). */
