@@ -57,10 +57,12 @@ import {
   forgetPapers,
   lexemeQuery,
   listPapers,
+  listsCertify,
   planSearch,
   RANK_WEIGHTS,
   type SearchPlan,
   type TermListSettings,
+  UNREAD_BOUND,
 } from './term-lists.ts';
 import { toTsQuery } from './tsquery.ts';
 import { isPostgresUnavailable } from './unavailable.ts';
@@ -348,15 +350,12 @@ export class PostgresStore implements PaperStore {
   }
 
   /**
-   * Ranks by ts_rank_cd. A query bounded by few enough matches is ranked exactly; one whose words are all
-   * common is ranked over the best papers of each word's list (term-lists.ts), and exactly after all when
-   * those hold fewer than `limit` matches of the whole query, so a query never looks unmatched.
+   * Ranks by ts_rank_cd. A query bounded by few enough matches is ranked exactly; a common word's query is
+   * ranked over the best papers of its list (term-lists.ts), and exactly after all unless those prove the
+   * top `limit` (fewer matches than that, or a last one not above every unread paper's bound).
    */
   async search(query: SearchQuery, limit: number): Promise<SearchHit[]> {
-    const plan = await this.planSearch(query);
-    if (plan.kind === 'none') return [];
-    let rows = plan.kind === 'lists' ? await this.searchLists(query, limit, plan) : null;
-    if (rows === null || rows.length < limit) rows = await this.searchExact(query, limit);
+    const { rows } = await this.rank(query, limit);
     return rows.map((row) => ({
       paper: rowToPaper(row),
       // ts_rank_cd can be 0 for a match (e.g. only a stop-word phrase); keep the port's "> 0".
@@ -369,6 +368,19 @@ export class PostgresStore implements PaperStore {
     // The search itself: a word's first match is the head of its ranked list here (term_tops), already
     // cheap, and any other query is decided as search decides it (its plan may know it matches nothing).
     return (await this.search(query, 1)).length > 0;
+  }
+
+  /** Which way {@link search} answered `query`: from a word's list, by scoring every match, or at once. */
+  async searchWay(query: SearchQuery, limit: number): Promise<'lists' | 'exact' | 'none'> {
+    return (await this.rank(query, limit)).way;
+  }
+
+  private async rank(query: SearchQuery, limit: number) {
+    const plan = await this.planSearch(query);
+    if (plan.kind === 'none') return { rows: [], way: 'none' as const };
+    const rows = plan.kind === 'lists' ? await this.searchLists(query, limit, plan) : null;
+    if (rows !== null && rows.length >= limit) return { rows, way: 'lists' as const };
+    return { rows: await this.searchExact(query, limit), way: 'exact' as const };
   }
 
   /** How {@link search} runs `query`: exactly, or over the words' lists, and the bound that decided it. */
@@ -390,13 +402,15 @@ export class PostgresStore implements PaperStore {
 
   /**
    * Candidates: the `listSize` best papers of each listed word, and every paper holding an unlisted (rare)
-   * word; those matching the whole query are ranked as the exact search ranks them.
+   * word; those matching the whole query are ranked as the exact search ranks them. Returns null when the
+   * candidates do not prove that ranking exact (term-lists.ts, {@link listsCertify}): the caller then ranks
+   * every match.
    */
   private async searchLists(query: SearchQuery, limit: number, plan: SearchPlan & { kind: 'lists' }) {
     const [only] = plan.listed;
-    const alone = query.must.length === 1 && !query.alternatives?.[0]?.length && query.exclude.length === 0;
-    if (alone && only && plan.listed.length === 1 && plan.unlisted.length === 0) {
-      // One word: its list is its exact ranking, best first (the scores are the same ts_rank_cd).
+    if (plan.oneLexeme && only && plan.listed.length === 1 && plan.unlisted.length === 0) {
+      // One lexeme: its list is its exact ranking, best first (the scores are the same ts_rank_cd). Not a
+      // phrase of it repeated ("model model" scores below "model"), nor with exclusions: those are certified.
       const r = await this.pool.query<PaperRow & { relevance: number }>(
         `WITH best AS (SELECT rowid, score FROM term_tops WHERE lexeme = $1 ORDER BY score DESC, rowid LIMIT $2)
          SELECT ${PAPER_COLUMNS}, best.score AS relevance FROM best JOIN papers ON papers.rowid = best.rowid
@@ -408,20 +422,23 @@ export class PostgresStore implements PaperStore {
     const tsq = toTsQuery(query, 1);
     const n = tsq.params.length;
     const rare = plan.unlisted.length > 0 ? plan.unlisted.map(lexemeQuery).join(' | ') : null;
-    const r = await this.pool.query<PaperRow & { relevance: number }>(
+    // `unread`: the most an unread paper can score for the query (listsCertify), in the same snapshot.
+    const r = await this.pool.query<PaperRow & { relevance: number; unread: number }>(
       `WITH q AS (SELECT ${tsq.sql} AS query),
        cand AS (
          SELECT t.rowid FROM unnest($${n + 1}::text[]) AS x(lexeme)
          CROSS JOIN LATERAL (SELECT rowid FROM term_tops WHERE term_tops.lexeme = x.lexeme
            ORDER BY score DESC, rowid LIMIT $${n + 2}) t
          UNION
-         SELECT rowid FROM papers WHERE search @@ $${n + 3}::tsquery)
-       SELECT ${PAPER_COLUMNS}, ts_rank_cd(${WEIGHTS}, papers.search, q.query, 1)::float8 AS relevance
-       FROM cand JOIN papers ON papers.rowid = cand.rowid, q WHERE papers.search @@ q.query
+         SELECT rowid FROM papers WHERE search @@ $${n + 3}::tsquery),
+       unread AS (${UNREAD_BOUND(`$${n + 1}`, `$${n + 2}`)})
+       SELECT ${PAPER_COLUMNS}, ts_rank_cd(${WEIGHTS}, papers.search, q.query, 1)::float8 AS relevance,
+         unread.bound AS unread
+       FROM cand JOIN papers ON papers.rowid = cand.rowid, q, unread WHERE papers.search @@ q.query
        ORDER BY relevance DESC, papers.rowid LIMIT $${n + 4}`,
       [...tsq.params, plan.listed, this.lists.listSize, rare, limit],
     );
-    return r.rows;
+    return listsCertify(r.rows, limit, plan, query) ? r.rows : null;
   }
 
   async documentFrequencies(terms: readonly string[]): Promise<Map<string, number>> {

@@ -15,7 +15,8 @@ import type { Queryable } from './pool.ts';
  * A query whose matches are bounded by few enough papers (from the words' counts) is ranked exactly. Any
  * other query takes its candidates from the top lists of its words (every match of its rare words), keeps
  * those that match the whole query (phrases, exclusions, alternatives), and ranks them with the same
- * ts_rank_cd: exact, because only a query of one word (with or without exclusions) takes this way.
+ * ts_rank_cd. Only a query of one word (with or without exclusions) takes this way, and its answer is used
+ * only when the candidates prove it exact ({@link listsCertify}); otherwise it is ranked exactly.
  */
 
 /** The ts_rank_cd weights for D (abstract), C (authors), B (keywords, organization), A (title, id). */
@@ -45,7 +46,7 @@ export interface TermListSettings {
 export type SearchPlan =
   | { kind: 'none' }
   | { kind: 'exact'; bound: number }
-  | { kind: 'lists'; bound: number; listed: string[]; unlisted: string[] };
+  | { kind: 'lists'; bound: number; listed: string[]; unlisted: string[]; oneLexeme: boolean };
 
 interface TermInfo {
   papers: number;
@@ -68,13 +69,18 @@ export async function planSearch(
     [tokens, ...(query.alternatives?.[i] ?? [])].map((f) => ({ term: i, text: f.join(' ') })),
   );
   const excluded = query.exclude.map((tokens) => tokens.join(' '));
-  // One round trip: each form's lexemes (as phraseto_tsquery finds them), and what is known of each.
-  const r = await read.query<{ lexemes: string[]; known: Record<string, [number, number | string]> | null }>(
+  // One round trip: each form's lexemes (as phraseto_tsquery finds them), whether its tsquery is a lone
+  // lexeme (one node), and what is known of each lexeme.
+  const r = await read.query<{
+    lexemes: string[];
+    nodes: number;
+    known: Record<string, [number, number | string]> | null;
+  }>(
     `WITH f AS (
        SELECT x.i, array(SELECT DISTINCT v.lexeme FROM unnest(to_tsvector('paperboy_en', x.t)) AS v
-         ORDER BY v.lexeme) AS lexemes
+         ORDER BY v.lexeme) AS lexemes, numnode(phraseto_tsquery('paperboy_en', x.t)) AS nodes
        FROM unnest($1::text[]) WITH ORDINALITY AS x(t, i))
-     SELECT f.lexemes, (SELECT json_object_agg(l.lexeme, json_build_array(l.papers, l.floor::text))
+     SELECT f.lexemes, f.nodes, (SELECT json_object_agg(l.lexeme, json_build_array(l.papers, l.floor::text))
        FROM term_lists l WHERE l.lexeme = ANY(f.lexemes)) AS known
      FROM f ORDER BY f.i`,
     [[...forms.map((f) => f.text), ...excluded]],
@@ -113,7 +119,10 @@ export async function planSearch(
   // Only a one-word query is answered from its list: the list holds that word's best papers by the very
   // score exact ranking gives, so the answer is exact. Several words, a phrase or alternatives are ranked by
   // how close their words stand, which single-word lists do not see (recall@10 of 0.10 to 0.81 measured at
-  // 100,000 to 1,000,000 papers), so they are ranked exactly, however long that takes.
+  // 100,000 to 1,000,000 papers), so they are ranked exactly, however long that takes. Nor can the lists
+  // prove a top ten exact (a threshold algorithm): the best bound on a paper's score from its words' single
+  // scores is their sum, which a paper of interleaved words nearly reaches, and which at list depth is ten
+  // times the 10th best score of a typical two-word query (bench/postgres-ta-bound.ts).
   if (all.length !== 1) return { kind: 'exact', bound };
 
   const listed: string[] = [];
@@ -127,7 +136,43 @@ export async function planSearch(
     if (!t.listed) await run((c) => buildList(c, lexeme, settings, lock));
     listed.push(lexeme);
   }
-  return { kind: 'lists', bound, listed, unlisted };
+  // The query is its one lexeme, nothing else: its list, best first, is its ranking.
+  const oneLexeme = forms.length === 1 && excluded.length === 0 && r.rows[0]?.nodes === 1;
+  return { kind: 'lists', bound, listed, unlisted, oneLexeme };
+}
+
+/**
+ * SQL for the most a paper outside a search's candidates can score, one row `bound`: the sum over the listed
+ * lexemes (`lexemes`, a text[] expression) of the first list entry not read (`depth` entries are read), or
+ * the list's floor when none is left (no paper outside a list reaches its floor).
+ */
+export const UNREAD_BOUND = (lexemes: string, depth: string) =>
+  `SELECT COALESCE(SUM(COALESCE((SELECT t.score FROM term_tops t WHERE t.lexeme = l.lexeme
+     ORDER BY t.score DESC, t.rowid OFFSET ${depth} LIMIT 1), l.floor)), 0)::float8 AS bound
+   FROM term_lists l WHERE l.lexeme = ANY(${lexemes}::text[])`;
+
+/**
+ * Whether the best `limit` candidates (ranked by the query's own ts_rank_cd, `unread` from
+ * {@link UNREAD_BOUND}) are the exact top `limit`: the last of them must score above any paper not read.
+ *
+ * That rests on a bound proven from PostgreSQL's calc_rank_cd (bench/postgres-ta-bound.ts, which checks it
+ * on every match of the benchmark's queries and on generated documents): a paper's ts_rank_cd for a query of
+ * lexemes joined by &, | and phrase operators is at most the sum of its single-word scores of those lexemes,
+ * also with exclusions of single words, which a matching paper does not hold. An excluded phrase may have
+ * some of its words in a match, which the bound does not cover, and a rare word's papers are not in a list:
+ * such queries are never certified here. The bound is far too loose for several words (ten times the 10th
+ * best score at list depth), so only one-word queries come here: a phrase of one word repeated, a word with
+ * exclusions, a word with alternatives of the same lexeme. The relative 1e-6 covers float4 rounding.
+ */
+export function listsCertify(
+  rows: readonly { relevance: number; unread: number }[],
+  limit: number,
+  plan: SearchPlan & { kind: 'lists' },
+  query: SearchQuery,
+): boolean {
+  if (plan.unlisted.length > 0 || query.exclude.some((phrase) => phrase.length !== 1)) return false;
+  const last = rows[limit - 1];
+  return last !== undefined && last.relevance > last.unread * (1 + 1e-6);
 }
 
 /** Counts the papers holding a word the first time a search uses it. */
