@@ -92,7 +92,7 @@ const DEFAULT_BUILD_THREADS = 1;
 const BUILD_THREADS_FROM = 20_000;
 const EMPTY = new BestImpacts(0, 1, false);
 /** A build's page cache (PRAGMA cache_size: negative is KiB). */
-const BUILD_CACHE_SIZE = Number(process.env.BUILD_CACHE ?? -8192);
+const BUILD_CACHE_SIZE = -8192;
 
 /** A build's rows written BATCH_ROWS to a statement: fewer crossings into SQLite (bound parameters, so
  * every value, g's last bit included, goes in as it is). */
@@ -278,7 +278,9 @@ export class ImpactLists {
     const threads = this.options.buildThreads ?? DEFAULT_BUILD_THREADS;
     const from = this.options.buildThreadsFrom ?? BUILD_THREADS_FROM;
     if (range.first === null || range.last === null) return;
-    if (threads > 0 && range.papers >= from && !this.db.memory && this.db.name !== '') {
+    // In WAL mode only: there the threads' reads never hold up this transaction's writes.
+    const wal = this.db.pragma('journal_mode', { simple: true }) === 'wal';
+    if (threads > 0 && range.papers >= from && wal && !this.db.memory && this.db.name !== '') {
       yield* countedOnThreads(this.db.name, terms, { first: range.first, last: range.last }, threads);
       return;
     }

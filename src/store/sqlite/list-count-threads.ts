@@ -123,7 +123,7 @@ export function* countedOnThreads(
  * A thread's young generation kept small: what it allocates (a page's text, its tokens) dies within the
  * page, and V8's default lets each thread hold tens of MB of it, at the import's peak of memory.
  */
-const LIMITS = { maxYoungGenerationSizeMb: Number(process.env.YG ?? 8) };
+const LIMITS = { maxYoungGenerationSizeMb: 8 };
 
 function start(input: CounterInput, port: MessagePort): Worker {
   const source = import.meta.url.endsWith('.ts') ? 'list-count-worker.ts' : 'list-count-worker.js';
