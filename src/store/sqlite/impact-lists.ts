@@ -1,14 +1,9 @@
 import type Database from 'better-sqlite3';
-import { bm25Score, COLUMN_WEIGHTS, FTS_COLUMNS, idf, impact, indexTotals, readVarints } from './bm25.ts';
-import {
-  asciiPieces,
-  type ColumnTokens,
-  FtsTokenizer,
-  isAsciiRow,
-  porterStem,
-  TEXT_COLUMNS_SQL,
-  type TextRow,
-} from './fts-tokens.ts';
+import { BestImpacts } from './best-impacts.ts';
+import { bm25Score, idf, impact, indexTotals, readVarints } from './bm25.ts';
+import { FtsTokenizer, TEXT_COLUMNS_SQL, type TextRow } from './fts-tokens.ts';
+import { type CountedPaper, countedOnThreads } from './list-count-threads.ts';
+import { countPapers, encodeTermsInto, ListedCounts } from './listed-counts.ts';
 import { type MatchPlan, matches, phraseFrequencies, tokenCount } from './match-plan.ts';
 
 /**
@@ -27,6 +22,12 @@ export interface ImpactOptions {
   minDf: number;
   /** Entries kept per list by a build; ingest may grow a list to twice this before it is trimmed. */
   listSize: number;
+  /**
+   * Threads a build counts the papers' terms on, beside the thread writing the lists (0: that thread
+   * counts them), for archives of at least `buildThreadsFrom` papers in a file.
+   */
+  buildThreads?: number;
+  buildThreadsFrom?: number;
 }
 
 export const DEFAULT_IMPACT: ImpactOptions = { minDf: 10_000, listSize: 4_000 };
@@ -34,106 +35,6 @@ export const DEFAULT_IMPACT: ImpactOptions = { minDf: 10_000, listSize: 4_000 };
 export interface ImpactHit {
   rowid: number;
   relevance: number;
-}
-
-/**
- * f of each listed term a paper holds (Σ over its instances of the column's weight), counted paper after
- * paper into one dense array: no map per paper, as a build counts every paper of the archive.
- */
-class ListedCounts {
-  private readonly f: Float64Array;
-  private bytes = new Uint8Array(1024);
-  /** Ids of the listed terms the last paper counted holds, ascending. */
-  readonly held: number[] = [];
-  /** An ASCII token as cut from the text to its listed term's id, 0 when its term is not listed. */
-  private readonly known = new Map<string, number>();
-
-  constructor(
-    private readonly ids: ReadonlyMap<string, number>,
-    highestId: number,
-  ) {
-    this.f = new Float64Array(highestId + 1);
-  }
-
-  private reset(): void {
-    for (const id of this.held) this.f[id] = 0;
-    this.held.length = 0;
-  }
-
-  /**
-   * Counts a paper whose text is all ASCII straight from that text and returns its D: one lookup per
-   * token, from the token as cut to its term's id, instead of a stem and then an id.
-   */
-  countAscii(r: TextRow): number {
-    this.reset();
-    const { f, held, ids, known } = this;
-    let d = 0;
-    for (let c = 0; c < FTS_COLUMNS.length; c++) {
-      const text = r[FTS_COLUMNS[c] as (typeof FTS_COLUMNS)[number]];
-      if (!text) continue;
-      const pieces = asciiPieces(text);
-      const w = COLUMN_WEIGHTS[c] ?? 1;
-      for (let i = 0; i < pieces.length; i++) {
-        const word = pieces[i] as string;
-        if (word.length === 0) continue;
-        d++;
-        let id = known.get(word);
-        if (id === undefined) {
-          if (known.size > 200_000) known.clear();
-          id = ids.get(porterStem(word)) ?? 0;
-          known.set(word, id);
-        }
-        if (id === 0) continue;
-        if (f[id] === 0) held.push(id);
-        f[id] = (f[id] as number) + w;
-      }
-    }
-    held.sort((a, b) => a - b);
-    return d;
-  }
-
-  count(cols: ColumnTokens): readonly number[] {
-    this.reset();
-    const { f, held, ids } = this;
-    for (let c = 0; c < cols.length; c++) {
-      const w = COLUMN_WEIGHTS[c] ?? 1;
-      for (const t of cols[c] as string[]) {
-        const id = ids.get(t);
-        if (id === undefined) continue;
-        if (f[id] === 0) held.push(id);
-        f[id] = (f[id] as number) + w;
-      }
-    }
-    held.sort((a, b) => a - b);
-    return held;
-  }
-
-  of(id: number): number {
-    return this.f[id] as number;
-  }
-
-  /** The last paper's forward row terms: varint pairs (term id, f), ascending by id (decodeTerms reads them). */
-  encoded(): Buffer {
-    // A varint of a safe integer takes at most 8 bytes; two per held term.
-    if (this.bytes.length < this.held.length * 16) this.bytes = new Uint8Array(this.held.length * 32);
-    const out = this.bytes;
-    let n = 0;
-    const put = (v: number) => {
-      let len = 1;
-      for (let x = Math.floor(v / 128); x > 0; x = Math.floor(x / 128)) len++;
-      let x = v;
-      for (let i = len - 1; i >= 0; i--) {
-        out[n + i] = (x % 128) | (i === len - 1 ? 0 : 0x80);
-        x = Math.floor(x / 128);
-      }
-      n += len;
-    };
-    for (const id of this.held) {
-      put(id);
-      put(this.f[id] as number);
-    }
-    return Buffer.from(out.subarray(0, n));
-  }
 }
 
 /** f of each wanted term id in a forward row (0 when absent), without building a map of the row. */
@@ -186,6 +87,12 @@ const SAFETY = 1 + 1e-12;
 const FIRST_CHUNK = 64;
 /** Rows a build writes with one statement. */
 const BATCH_ROWS = 100;
+/** Threads a build counts papers on (besides the one writing the lists), and from how many papers. */
+const DEFAULT_BUILD_THREADS = 1;
+const BUILD_THREADS_FROM = 20_000;
+const EMPTY = new BestImpacts(0, 1, false);
+/** A build's page cache (PRAGMA cache_size: negative is KiB). */
+const BUILD_CACHE_SIZE = -8192;
 
 /** A build's rows written BATCH_ROWS to a statement: fewer crossings into SQLite (bound parameters, so
  * every value, g's last bit included, goes in as it is). */
@@ -229,96 +136,6 @@ const MAX_CHUNK = 512;
 const RESOLVE_BATCH = 16;
 const MAX_RESOLVED = 400;
 
-/**
- * A term's best entries while a build reads the papers: a min-heap of at most `cap` entries on (g, then
- * rowid descending), so the entry a better one replaces is the lowest impact, the latest paper among equals.
- * Typed arrays: at 1,000,000 papers ~2,000 lists of 4,000 entries are held at once.
- */
-class BestImpacts {
-  readonly g: Float64Array;
-  /** Sums of small integer weights, exact in a float32; D, a token count. */
-  readonly f: Float32Array;
-  readonly rowid: Float64Array;
-  readonly d: Uint32Array;
-  size = 0;
-
-  constructor(private readonly cap: number) {
-    this.g = new Float64Array(cap);
-    this.f = new Float32Array(cap);
-    this.rowid = new Float64Array(cap);
-    this.d = new Uint32Array(cap);
-  }
-
-  /** Keeps the entry if it is among the `cap` best so far (higher g, then lower rowid, is better). */
-  offer(g: number, rowid: number, f: number, d: number): void {
-    if (this.size < this.cap) {
-      let i = this.size++;
-      while (i > 0) {
-        const up = (i - 1) >> 1;
-        if (!this.above(up, g, rowid)) break;
-        this.move(up, i);
-        i = up;
-      }
-      this.put(i, g, rowid, f, d);
-      return;
-    }
-    if (this.cap === 0 || !this.lessThan(0, g, rowid)) return;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= this.size) break;
-      const r = l + 1;
-      const c = r < this.size && this.less(r, l) ? r : l;
-      if (!this.lessThan(c, g, rowid)) break;
-      this.move(c, i);
-      i = c;
-    }
-    this.put(i, g, rowid, f, d);
-  }
-
-  /** Slots in the order a list is read: g descending, then rowid ascending. */
-  ranked(): number[] {
-    const at = Array.from({ length: this.size }, (_, i) => i);
-    const { g, rowid } = this;
-    return at.sort(
-      (a, b) => (g[b] as number) - (g[a] as number) || (rowid[a] as number) - (rowid[b] as number),
-    );
-  }
-
-  /** Whether slot a's entry is better than the entry (g, rowid): higher g, or equal g and lower rowid. */
-  private above(a: number, g: number, rowid: number): boolean {
-    const ga = this.g[a] as number;
-    return ga > g || (ga === g && (this.rowid[a] as number) < rowid);
-  }
-
-  /** Whether slot a's entry is worse than slot b's (lower g, or equal g and higher rowid). */
-  private less(a: number, b: number): boolean {
-    return this.lessThan(a, this.g[b] as number, this.rowid[b] as number);
-  }
-
-  /** Whether slot a's entry is worse than the entry (g, rowid). */
-  private lessThan(a: number, g: number, rowid: number): boolean {
-    const ga = this.g[a] as number;
-    return ga < g || (ga === g && (this.rowid[a] as number) > rowid);
-  }
-
-  private move(from: number, to: number): void {
-    this.g[to] = this.g[from] as number;
-    this.f[to] = this.f[from] as number;
-    this.rowid[to] = this.rowid[from] as number;
-    this.d[to] = this.d[from] as number;
-  }
-
-  private put(i: number, g: number, rowid: number, f: number, d: number): void {
-    this.g[i] = g;
-    this.f[i] = f;
-    this.rowid[i] = rowid;
-    this.d[i] = d;
-  }
-}
-
-const EMPTY = new BestImpacts(0);
-
 export class ImpactLists {
   private readonly tokenizer: FtsTokenizer;
   /** What the last topK did, for tests and the benchmark: 'certified' or why it fell back. */
@@ -338,16 +155,8 @@ export class ImpactLists {
    * Each paper's D, with `counts` holding its listed terms when it is yielded: ASCII papers counted from
    * their text, the others tokenized by SQLite (fts-tokens.ts), all of them together.
    */
-  private *counted(rows: readonly TextRow[], counts: ListedCounts): Generator<[number, number]> {
-    const other: TextRow[] = [];
-    for (const r of rows)
-      if (isAsciiRow(r)) yield [r.rowid, counts.countAscii(r)];
-      else other.push(r);
-    if (other.length === 0) return;
-    for (const [rowid, cols] of this.tokenizer.tokens(other)) {
-      counts.count(cols);
-      yield [rowid, tokenCount(cols)];
-    }
+  private counted(rows: readonly TextRow[], counts: ListedCounts): Generator<[number, number]> {
+    return countPapers(rows, counts, this.tokenizer);
   }
 
   private averages(): Buffer | null {
@@ -384,6 +193,18 @@ export class ImpactLists {
    * from impact lists"); this pass does both jobs with the tokenizing alone.
    */
   rebuild(): { terms: number; entries: number } {
+    // The build reads the index and the papers once in order and appends every row it writes: a small page
+    // cache serves it as well, and the pages it gives back hold the lists' heaps, the peak of a bulk import.
+    const cache = this.db.pragma('cache_size', { simple: true }) as number;
+    this.db.pragma(`cache_size = ${BUILD_CACHE_SIZE}`);
+    try {
+      return this.build();
+    } finally {
+      this.db.pragma(`cache_size = ${cache}`);
+    }
+  }
+
+  private build(): { terms: number; entries: number } {
     const db = this.db;
     db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_vocab_row USING fts5vocab(main, papers_fts, row);
       DELETE FROM impact_postings; DELETE FROM impact_terms; DELETE FROM impact_docs;`);
@@ -391,23 +212,27 @@ export class ImpactLists {
     const terms = db
       .prepare('SELECT term, doc FROM temp.impact_vocab_row WHERE doc > ? ORDER BY term')
       .all(this.options.minDf) as { term: string; doc: number }[];
-    const ids = new Map(terms.map((t, i) => [t.term, i + 1]));
-    const lists = terms.map(() => new BestImpacts(this.options.listSize));
-    const counts = new ListedCounts(ids, terms.length);
-    const page = db.prepare(
-      `SELECT ${TEXT_COLUMNS_SQL} FROM papers WHERE rowid > ? ORDER BY rowid LIMIT 2000`,
-    );
+    const range = db
+      .prepare('SELECT MIN(rowid) AS first, MAX(rowid) AS last, COUNT(*) AS papers FROM papers')
+      .get() as {
+      first: number | null;
+      last: number | null;
+      papers: number;
+    };
+    const wide = (range.last ?? 0) > 0xffff_ffff;
+    const lists = terms.map(() => new BestImpacts(this.options.listSize, avgdl, wide));
     const addDocs = new BatchInsert(db, 'impact_docs (paper_rowid, d, terms)', 3);
-    for (let after = 0; ; ) {
-      const rows = page.all(after) as TextRow[];
-      if (rows.length === 0) break;
-      after = (rows.at(-1) as TextRow).rowid;
-      for (const [rowid, d] of this.counted(rows, counts)) {
-        addDocs.add(rowid, d, counts.encoded());
-        for (const id of counts.held) {
-          const f = counts.of(id);
-          (lists[id - 1] as BestImpacts).offer(impact(f, d, avgdl), rowid, f, d);
-        }
+    let bytes = new Uint8Array(1024);
+    for (const { rowid, d, held, f } of this.countedForBuild(
+      terms.map((t) => t.term),
+      range,
+    )) {
+      // A varint of a safe integer takes at most 8 bytes; two per held term.
+      if (bytes.length < held.length * 16) bytes = new Uint8Array(held.length * 32);
+      addDocs.add(rowid, d, Buffer.from(bytes.subarray(0, encodeTermsInto(bytes, held, f))));
+      for (const id of held) {
+        const fi = f[id] as number;
+        (lists[id - 1] as BestImpacts).offer(impact(fi, d, avgdl), rowid, fi, d);
       }
     }
     addDocs.flush();
@@ -420,15 +245,16 @@ export class ImpactLists {
       const list = lists[i] as BestImpacts;
       let theta = 0;
       // In the table's own order (g descending, then rowid): each insert lands at the end of the b-tree.
-      for (const at of list.ranked()) {
+      const { at, g } = list.ranked();
+      for (const slot of at) {
         addEntries.add(
           i + 1,
-          list.g[at] as number,
-          list.rowid[at] as number,
-          list.f[at] as number,
-          list.d[at] as number,
+          g[slot] as number,
+          list.rowid[slot] as number,
+          list.f[slot] as number,
+          list.d[slot] as number,
         );
-        theta = list.g[at] as number;
+        theta = g[slot] as number;
       }
       addEntries.flush();
       // A term in no more papers than its list holds has none outside: nothing outside can score.
@@ -438,6 +264,41 @@ export class ImpactLists {
     }
     this.markInStep();
     return { terms: terms.length, entries };
+  }
+
+  /**
+   * Every paper counted for a build, in rowid order page by page: on counting threads (list-count-threads.ts)
+   * when the archive is a file and large enough to repay starting them, so this thread only writes forward
+   * rows and keeps the lists, else here.
+   */
+  private *countedForBuild(
+    terms: readonly string[],
+    range: { first: number | null; last: number | null; papers: number },
+  ): Generator<CountedPaper> {
+    const threads = this.options.buildThreads ?? DEFAULT_BUILD_THREADS;
+    const from = this.options.buildThreadsFrom ?? BUILD_THREADS_FROM;
+    if (range.first === null || range.last === null) return;
+    // In WAL mode only: there the threads' reads never hold up this transaction's writes.
+    const wal = this.db.pragma('journal_mode', { simple: true }) === 'wal';
+    if (threads > 0 && range.papers >= from && wal && !this.db.memory && this.db.name !== '') {
+      yield* countedOnThreads(this.db.name, terms, { first: range.first, last: range.last }, threads);
+      return;
+    }
+    const counts = new ListedCounts(new Map(terms.map((t, i) => [t, i + 1])), terms.length);
+    const page = this.db.prepare(
+      `SELECT ${TEXT_COLUMNS_SQL} FROM papers WHERE rowid > ? ORDER BY rowid LIMIT 1000`,
+    );
+    const paper: CountedPaper = { rowid: 0, d: 0, held: counts.held, f: counts.f };
+    for (let after = range.first - 1; ; ) {
+      const rows = page.all(after) as TextRow[];
+      if (rows.length === 0) break;
+      after = (rows.at(-1) as TextRow).rowid;
+      for (const [rowid, d] of this.counted(rows, counts)) {
+        paper.rowid = rowid;
+        paper.d = d;
+        yield paper;
+      }
+    }
   }
 
   /** Whether a build ever ran (lists exist, or ran and found no common term). */

@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { realPapers, syntheticPapers } from '../../bench/synthetic.ts';
+import type { Paper } from '../../src/papers/paper.ts';
+import { BestImpacts } from '../../src/store/sqlite/best-impacts.ts';
+import { impact } from '../../src/store/sqlite/bm25.ts';
+import { SqliteStore } from '../../src/store/sqlite/store.ts';
+
+/** Papers whose text SQLite must tokenize (not ASCII), beside the synthetic ones. */
+const unicodePapers: Paper[] = realPapers()
+  .slice(0, 4)
+  .map((p, i) => ({
+    ...p,
+    id: `2699.0001${i}`,
+    arxivId: `2699.0001${i}`,
+    title: [
+      'TÜLU 3: model post-training',
+      'Schrödinger bridges for models',
+      'Ελληνικά model',
+      'Łódź model data',
+    ][i] as string,
+  }));
+
+/** Everything a build writes, in key order. */
+function built(store: SqliteStore): unknown[] {
+  const db = store.rawDatabase;
+  return [
+    db.prepare('SELECT * FROM impact_terms ORDER BY id').raw().all(),
+    db.prepare('SELECT * FROM impact_postings ORDER BY term_id, g DESC, paper_rowid').raw().all(),
+    db.prepare('SELECT * FROM impact_docs ORDER BY paper_rowid').raw().all(),
+    db.prepare('SELECT synced FROM impact_state').raw().all(),
+  ];
+}
+
+describe('impact lists built with the papers counted on other threads', () => {
+  let dir: string;
+  let expected: unknown[];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'paperboy-impact-build-'));
+    const store = SqliteStore.open(join(dir, 'a.db'), {
+      impact: { minDf: 60, listSize: 40, buildThreads: 0 },
+    });
+    try {
+      // Rowids with gaps, so pages of the rowid range are uneven and some empty.
+      await store.upsertPapers([...syntheticPapers(3200, 7), ...unicodePapers]);
+      store.rawDatabase.prepare('DELETE FROM papers WHERE rowid BETWEEN 1200 AND 2300').run();
+      await store.refreshSearchLists();
+      expected = built(store);
+    } finally {
+      await store.close();
+    }
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([1, 2, 3])(
+    'writes the same lists, θ and forward rows with %i counting threads',
+    async (threads) => {
+      const store = SqliteStore.open(join(dir, 'a.db'), {
+        impact: { minDf: 60, listSize: 40, buildThreads: threads, buildThreadsFrom: 0 },
+      });
+      try {
+        await store.refreshSearchLists();
+        const got = built(store);
+        expect((got[1] as unknown[]).length).toBeGreaterThan(1000);
+        expect(got).toEqual(expected);
+      } finally {
+        await store.close();
+      }
+    },
+  );
+});
+
+describe("a list's heap during a build", () => {
+  it('keeps the best entries by g then rowid, widening f and D past 2 bytes, and gives g back bit for bit', () => {
+    const avgdl = 173.25;
+    const entries: [number, number, number][] = [];
+    for (let rowid = 1; rowid <= 500; rowid++)
+      entries.push([rowid, 1 + ((rowid * 7) % 40), 20 + ((rowid * 13) % 400)]);
+    // Past 2 bytes, late, once the heap is full: f and D, and a tie on g with a lower rowid.
+    entries.push([501, 70_000, 90_000], [502, 3, 100_000], [503, 200_000, 5], [504, 0.5, 12]);
+    entries.push([600, 40, 20], [7, 40, 20]);
+    const heap = new BestImpacts(50, avgdl, false);
+    for (const [rowid, f, d] of entries) heap.offer(impact(f, d, avgdl), rowid, f, d);
+    const { at, g } = heap.ranked();
+    const got = at.map((slot) => [heap.rowid[slot], heap.f[slot], heap.d[slot], g[slot]]);
+    const byRowid = new Map(entries.map((e) => [e[0], e]));
+    const expected = [...byRowid.values()]
+      .map(([rowid, f, d]) => [rowid, f, d, impact(f, d, avgdl)] as const)
+      .sort((a, b) => b[3] - a[3] || a[0] - b[0])
+      .slice(0, 50);
+    expect(got).toEqual(expected);
+    expect(got.map((e) => e[0])).toContain(503);
+  });
+});
