@@ -1,6 +1,6 @@
-import { Worker } from 'node:worker_threads';
 import type { FeedFormat } from '../feed/detect.ts';
 import type { BulkBatch } from '../store/bulk-port.ts';
+import { startWorker } from '../worker-thread.ts';
 
 /** What the worker thread is given. */
 export interface ReaderInput {
@@ -33,7 +33,6 @@ export async function* readPrepared(
   files: readonly string[],
   options: { format: FeedFormat | undefined; asOf: string; ahead: number; batch?: number },
 ): AsyncGenerator<ReadFile> {
-  const source = import.meta.url.endsWith('.ts') ? 'bulk-read-worker.ts' : 'bulk-read-worker.js';
   const input: ReaderInput = {
     files,
     format: options.format,
@@ -41,15 +40,7 @@ export async function* readPrepared(
     ahead: options.ahead,
     batch: options.batch ?? 1000,
   };
-  const url = new URL(source, import.meta.url).href;
-  // Run from the sources (tsx, tests), the worker registers the TypeScript loader first: Node 20 does not
-  // pass the parent's loader hooks on to worker threads.
-  const worker = source.endsWith('.ts')
-    ? new Worker(
-        `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); });`,
-        { eval: true, workerData: input },
-      )
-    : new Worker(new URL(url), { workerData: input });
+  const worker = startWorker(import.meta.url, 'bulk-read-worker', { workerData: input });
   const queue: ReaderMessage[] = [];
   let failure: Error | null = null;
   let exited = false;

@@ -2,26 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { realPapers, syntheticPapers } from '../../bench/synthetic.ts';
-import type { Paper } from '../../src/papers/paper.ts';
+import { syntheticPapers } from '../../bench/synthetic.ts';
 import { BestImpacts } from '../../src/store/sqlite/best-impacts.ts';
 import { impact } from '../../src/store/sqlite/bm25.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
-
-/** Papers whose text SQLite must tokenize (not ASCII), beside the synthetic ones. */
-const unicodePapers: Paper[] = realPapers()
-  .slice(0, 4)
-  .map((p, i) => ({
-    ...p,
-    id: `2699.0001${i}`,
-    arxivId: `2699.0001${i}`,
-    title: [
-      'TÜLU 3: model post-training',
-      'Schrödinger bridges for models',
-      'Ελληνικά model',
-      'Łódź model data',
-    ][i] as string,
-  }));
+import { unicodePapers } from './unicode-papers.ts';
 
 /** Everything a build writes, in key order. */
 function built(store: SqliteStore): unknown[] {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { realPapers, rng, syntheticPapers } from '../../bench/synthetic.ts';
+import { rng, syntheticPapers } from '../../bench/synthetic.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import { parseSearchQuery, type SearchQuery, tokenize } from '../../src/papers/search-query.ts';
 import { prepareBulkBatch } from '../../src/store/bulk-batch.ts';
@@ -24,24 +24,7 @@ import {
 import { decodeTerms, type TermRow } from '../../src/store/sqlite/impact-lists.ts';
 import { matches, matchPlan, phraseFrequencies, tokenCount } from '../../src/store/sqlite/match-plan.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
-
-/** Papers whose text only SQLite's tokenizer can cut: diacritics, ligatures, Greek, CJK, symbols. */
-const unicodePapers: Paper[] = realPapers()
-  .slice(0, 6)
-  .map((p, i) => ({
-    ...p,
-    id: `2699.0000${i}`,
-    arxivId: `2699.0000${i}`,
-    title: [
-      'TÜLU 3: Pushing Frontiers in Open Language Model Post-Training',
-      'Schrödinger bridges for ﬁne-tuning diffusion models',
-      'Ελληνικά: a Greek language model benchmark',
-      '大规模语言模型 evaluation of language models',
-      'Café-scale ½ models: learning with x² and naïve Bayes',
-      'Łódź reinforcement learning with Øresund data',
-    ][i] as string,
-    abstract: `${p.abstract} Résumé: modèle de langage, straße, ﬁnal x₁ ＦＵＬＬＷＩＤＴＨ.`,
-  }));
+import { unicodePapers } from './unicode-papers.ts';
 
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
 

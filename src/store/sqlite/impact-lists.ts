@@ -3,7 +3,7 @@ import { BestImpacts } from './best-impacts.ts';
 import { bm25Score, idf, impact, indexTotals, readVarints } from './bm25.ts';
 import { FtsTokenizer, TEXT_COLUMNS_SQL, type TextRow } from './fts-tokens.ts';
 import { type CountedPaper, countedOnThreads } from './list-count-threads.ts';
-import { countPapers, encodeTermsInto, ListedCounts } from './listed-counts.ts';
+import { countPapers, encodeTerms, ListedCounts } from './listed-counts.ts';
 import { type MatchPlan, matches, phraseFrequencies, tokenCount } from './match-plan.ts';
 
 /**
@@ -222,14 +222,11 @@ export class ImpactLists {
     const wide = (range.last ?? 0) > 0xffff_ffff;
     const lists = terms.map(() => new BestImpacts(this.options.listSize, avgdl, wide));
     const addDocs = new BatchInsert(db, 'impact_docs (paper_rowid, d, terms)', 3);
-    let bytes = new Uint8Array(1024);
     for (const { rowid, d, held, f } of this.countedForBuild(
       terms.map((t) => t.term),
       range,
     )) {
-      // A varint of a safe integer takes at most 8 bytes; two per held term.
-      if (bytes.length < held.length * 16) bytes = new Uint8Array(held.length * 32);
-      addDocs.add(rowid, d, Buffer.from(bytes.subarray(0, encodeTermsInto(bytes, held, f))));
+      addDocs.add(rowid, d, encodeTerms(held, f));
       for (const id of held) {
         const fi = f[id] as number;
         (lists[id - 1] as BestImpacts).offer(impact(fi, d, avgdl), rowid, fi, d);

@@ -1,4 +1,5 @@
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
+import { startWorker } from '../../worker-thread.ts';
 
 /** What a counting thread is given (list-count-worker.ts). */
 export interface CounterInput {
@@ -126,16 +127,11 @@ export function* countedOnThreads(
 const LIMITS = { maxYoungGenerationSizeMb: 8 };
 
 function start(input: CounterInput, port: MessagePort): Worker {
-  const source = import.meta.url.endsWith('.ts') ? 'list-count-worker.ts' : 'list-count-worker.js';
-  const url = new URL(source, import.meta.url).href;
-  // Run from the sources (tsx, tests), the thread registers the TypeScript loader first: Node 20 does not
-  // pass the parent's loader hooks on to worker threads.
-  const worker = source.endsWith('.ts')
-    ? new Worker(
-        `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); });`,
-        { eval: true, workerData: input, transferList: [port], resourceLimits: LIMITS },
-      )
-    : new Worker(new URL(url), { workerData: input, transferList: [port], resourceLimits: LIMITS });
+  const worker = startWorker(import.meta.url, 'list-count-worker', {
+    workerData: input,
+    transferList: [port],
+    resourceLimits: LIMITS,
+  });
   // Its failures reach the build through the shared counters; an 'error' event has no one to tell.
   worker.on('error', () => {});
   worker.unref();

@@ -15,7 +15,6 @@ import { tokenCount } from './match-plan.ts';
  */
 export class ListedCounts {
   readonly f: Float64Array;
-  private bytes = new Uint8Array(1024);
   /** Ids of the listed terms the last paper counted holds, ascending. */
   readonly held: number[] = [];
   /** An ASCII token as cut from the text to its listed term's id, 0 when its term is not listed. */
@@ -87,18 +86,25 @@ export class ListedCounts {
 
   /** The last paper's forward row terms: varint pairs (term id, f), ascending by id (decodeTerms reads them). */
   encoded(): Buffer {
-    // A varint of a safe integer takes at most 8 bytes; two per held term.
-    if (this.bytes.length < this.held.length * 16) this.bytes = new Uint8Array(this.held.length * 32);
-    const n = encodeTermsInto(this.bytes, this.held, this.f);
-    return Buffer.from(this.bytes.subarray(0, n));
+    return encodeTerms(this.held, this.f);
   }
+}
+
+/** Scratch space for encodeTerms, grown as a paper with more terms needs. */
+let scratch = new Uint8Array(1024);
+
+/** A forward row's terms: varint pairs (id, f[id]) for each of `ids`, as decodeTerms (impact-lists.ts) reads them. */
+export function encodeTerms(ids: readonly number[], f: ArrayLike<number>): Buffer {
+  // A varint of a safe integer takes at most 8 bytes; two per term.
+  if (scratch.length < ids.length * 16) scratch = new Uint8Array(ids.length * 32);
+  return Buffer.from(scratch.subarray(0, encodeTermsInto(scratch, ids, f)));
 }
 
 /**
  * Writes varint pairs (id, f[id]) for each of `ids` into `out` (room for 16 bytes a term) and returns the
- * bytes written: a forward row's terms, as decodeTerms (impact-lists.ts) reads them.
+ * bytes written.
  */
-export function encodeTermsInto(out: Uint8Array, ids: readonly number[], f: ArrayLike<number>): number {
+function encodeTermsInto(out: Uint8Array, ids: readonly number[], f: ArrayLike<number>): number {
   let n = 0;
   const put = (v: number) => {
     let len = 1;
