@@ -158,7 +158,9 @@ let dailyAfter: Daily | null = null;
 let lists: {
   buildSeconds: number;
   terms: number;
+  pairs: number;
   entries: number;
+  listsMb: number;
   databaseMbBefore: number;
   databaseMbAfter: number;
 } | null = null;
@@ -179,15 +181,31 @@ if (values['keep-lists'] && raw.prepare('SELECT 1 FROM impact_state WHERE synced
     terms: number;
     entries: number;
   };
+  // Two-word phrases listed (their term holds a space), and the pages the lists and forward rows take.
+  const pairs = (
+    raw.prepare("SELECT COUNT(*) AS n FROM impact_terms WHERE term LIKE '% %'").get() as { n: number }
+  ).n;
+  const listsMb =
+    (
+      raw
+        .prepare(
+          `SELECT SUM(pgsize) AS bytes FROM dbstat WHERE name IN (SELECT name FROM sqlite_schema
+           WHERE tbl_name IN ('impact_postings', 'impact_docs', 'impact_terms'))`,
+        )
+        .get() as { bytes: number }
+    ).bytes /
+    2 ** 20;
   lists = {
     buildSeconds,
     terms: built.terms,
+    pairs,
     entries: built.entries,
+    listsMb,
     databaseMbBefore: mbBefore,
     databaseMbAfter: dbMb(),
   };
   console.log(
-    `impact lists: ${lists.terms} terms, ${lists.entries.toLocaleString('en')} entries, built in ${buildSeconds.toFixed(1)} s; database ${mbBefore.toFixed(0)} MB -> ${lists.databaseMbAfter.toFixed(0)} MB`,
+    `impact lists: ${lists.terms} terms (${pairs} of them two-word phrases), ${lists.entries.toLocaleString('en')} entries, built in ${buildSeconds.toFixed(1)} s; lists and forward rows ${listsMb.toFixed(0)} MB; database ${mbBefore.toFixed(0)} MB -> ${lists.databaseMbAfter.toFixed(0)} MB`,
   );
   dailyAfter = await dailyIngest(9002);
   console.log(

@@ -106,7 +106,9 @@ export async function bulkIngest(
   await commit();
   bar.finish(report.files + report.failed.length, files.length);
   if (report.inserted + report.updated > 0) {
-    io.stderr.write('ingest: tidying the search index and rebuilding its lists of common words\n');
+    io.stderr.write(
+      'ingest: tidying the search index and rebuilding its lists of common words and phrases\n',
+    );
     await store.finishBulkLoad();
   }
   report.databaseBytes = await store.databaseBytes();

@@ -36,7 +36,7 @@ Usage:
   paperboy ingest <file|url> [--format ...] [--as-of YYYY-MM-DD] [--feed-date YYYY-MM-DD]
   paperboy ingest <file|dir>... [--format ...] [--as-of YYYY-MM-DD]   (many files, progress on stderr)
   paperboy fetch [--date YYYY-MM-DD | --since YYYY-MM-DD]
-  paperboy reindex      merge the search index and rebuild its lists of common words
+  paperboy reindex      merge the search index and rebuild its lists of common words and phrases
   paperboy search "<query>" [--limit N] [--json] [--explain]
   paperboy export [list | top week|month|all | <query>] [--format bibtex|csv|markdown] [--out file]
   paperboy console      try the bot in this terminal

@@ -110,7 +110,9 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'paperboy-impact-'));
     // Lists forced short, so the threshold algorithm both certifies and runs out of list and falls back.
-    store = SqliteStore.open(join(dir, 'a.db'), { impact: { minDf: 60, listSize: 40 } });
+    store = SqliteStore.open(join(dir, 'a.db'), {
+      impact: { minDf: 60, listSize: 40, pairListSize: 30 },
+    });
     await store.upsertPapers(papers);
     await store.refreshSearchLists();
   });
@@ -149,10 +151,24 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
         readVarints(r.sz).reduce((a, b) => a + b, 0),
       ]),
     );
-    const counts = db.prepare(
-      `SELECT doc, SUM(CASE col ${FTS_COLUMNS.map((c, j) => `WHEN '${c}' THEN ${[10, 1, 2, 3, 3, 3, 10][j]}`).join(' ')} END) AS f
-       FROM temp.t_inst3 WHERE term = ? GROUP BY doc`,
-    );
+    const weight = new Map(FTS_COLUMNS.map((c, j) => [c, [10, 1, 2, 3, 3, 3, 10][j] as number]));
+    const instances = db.prepare('SELECT doc, col, "offset" AS at FROM temp.t_inst3 WHERE term = ?');
+    type Instance = { doc: number; col: string; at: number };
+    const cached = new Map<string, Instance[]>();
+    const of = (term: string) => {
+      if (!cached.has(term)) cached.set(term, instances.all(term) as Instance[]);
+      return cached.get(term) as Instance[];
+    };
+    // f per paper of a word (its instances) or of a pair "a b" (the instances of a followed by b).
+    const counted = (term: string): Map<number, number> => {
+      const [a, b] = term.split(' ') as [string, string | undefined];
+      const follows = b === undefined ? null : new Set(of(b).map((i) => `${i.doc}:${i.col}:${i.at - 1}`));
+      const f = new Map<number, number>();
+      for (const i of of(a))
+        if (!follows || follows.has(`${i.doc}:${i.col}:${i.at}`))
+          f.set(i.doc, (f.get(i.doc) ?? 0) + (weight.get(i.col as (typeof FTS_COLUMNS)[number]) as number));
+      return f;
+    };
     const list = db.prepare(
       'SELECT paper_rowid AS rowid, g, f, d FROM impact_postings WHERE term_id = ? ORDER BY g DESC, paper_rowid',
     );
@@ -160,20 +176,24 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
       .prepare('SELECT id, term, df, theta, avgdl_ref, size FROM impact_terms')
       .all() as TermRow[];
     expect(terms.length).toBeGreaterThan(50);
+    // Two-word phrases common enough have lists of their own, kept shorter.
+    const pairs = terms.filter((t) => t.term.includes(' '));
+    expect(pairs.length).toBeGreaterThan(10);
     let full = 0;
     for (const t of terms) {
-      const all = (counts.all(t.term) as { doc: number; f: number }[])
-        .map((r) => {
-          const dl = d.get(r.doc) as number;
-          return { rowid: r.doc, g: impact(r.f, dl, t.avgdl_ref), f: r.f, d: dl };
+      const size = t.term.includes(' ') ? 30 : 40;
+      const all = [...counted(t.term)]
+        .map(([rowid, f]) => {
+          const dl = d.get(rowid) as number;
+          return { rowid, g: impact(f, dl, t.avgdl_ref), f, d: dl };
         })
         .sort((a, b) => b.g - a.g || a.rowid - b.rowid);
       expect(all.length, t.term).toBe(t.df);
       // Among equal impacts at the cut, the lower rowids are kept (the order FTS5 breaks ties in).
-      const best = all.slice(0, 40);
+      const best = all.slice(0, size);
       expect(list.all(t.id), t.term).toEqual(best);
       expect(t.size, t.term).toBe(best.length);
-      const outside = all[40];
+      const outside = all[size];
       if (outside) {
         full++;
         expect(t.theta, t.term).toBeGreaterThanOrEqual(outside.g);
@@ -181,6 +201,7 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
       } else expect(t.theta, t.term).toBe(0);
     }
     expect(full).toBeGreaterThan(50);
+    expect(pairs.filter((t) => t.theta > 0).length).toBeGreaterThan(5);
   });
 
   it("scores every matching paper exactly as FTS5's bm25, and matches exactly the papers MATCH does", () => {
@@ -220,12 +241,19 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
 
   it('ranks like FTS5 for every query class, certifying some and falling back on others', () => {
     const paths = new Map<string, number>();
+    const phrasePaths = new Map<string, number>();
     for (const q of structured(texts)) {
       const path = expectSameRanking(store, q, 20);
       paths.set(path, (paths.get(path) ?? 0) + 1);
       expectSameRanking(store, q, 5);
+      const twoWordPhrase =
+        q.must.length === 1 && q.must[0]?.length === 2 && q.exclude.length === 0 && !q.alternatives;
+      if (twoWordPhrase) phrasePaths.set(path, (phrasePaths.get(path) ?? 0) + 1);
     }
     expect(paths.get('certified') ?? 0).toBeGreaterThan(20);
+    // A quoted two-word phrase alone is answered from its pair's list when it has one, and by FTS5 when not.
+    expect(phrasePaths.get('certified') ?? 0).toBeGreaterThan(2);
+    expect(phrasePaths.get('a phrase') ?? 0).toBeGreaterThan(0);
     expect([...paths.keys()].filter((p) => p !== 'certified').length).toBeGreaterThan(0);
     // Queries known to match nothing are answered without reading a list.
     expect(paths.get('nothing can match') ?? 0).toBeGreaterThan(0);

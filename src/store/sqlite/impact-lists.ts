@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { BestImpacts } from './best-impacts.ts';
 import { bm25Score, idf, impact, indexTotals, readVarints } from './bm25.ts';
+import { frequentPairs } from './frequent-pairs.ts';
 import { FtsTokenizer, TEXT_COLUMNS_SQL, type TextRow } from './fts-tokens.ts';
 import { type CountedPaper, countedOnThreads } from './list-count-threads.ts';
 import { countPapers, encodeTerms, ListedCounts } from './listed-counts.ts';
@@ -28,6 +29,13 @@ export interface ImpactOptions {
    */
   buildThreads?: number;
   buildThreadsFrom?: number;
+  /**
+   * Entries kept per list of a two-word phrase (listed-counts.ts): enough to answer the phrase alone, the
+   * way it is searched; a phrase together with other terms goes to FTS5.
+   */
+  pairListSize?: number;
+  /** Two-word phrases held by about this many papers or more get lists; default half of minDf. */
+  pairMinDf?: number;
 }
 
 export const DEFAULT_IMPACT: ImpactOptions = { minDf: 10_000, listSize: 4_000 };
@@ -89,6 +97,8 @@ const FIRST_CHUNK = 64;
 const BATCH_ROWS = 100;
 /** Threads a build counts papers on (besides the one writing the lists), and from how many papers. */
 const DEFAULT_BUILD_THREADS = 1;
+/** Entries per pair list by default: the top 10 of a phrase alone certified with some to spare. */
+const DEFAULT_PAIR_LIST_SIZE = 400;
 const BUILD_THREADS_FROM = 20_000;
 const EMPTY = new BestImpacts(0, 1, false);
 /** A build's page cache (PRAGMA cache_size: negative is KiB). */
@@ -209,7 +219,7 @@ export class ImpactLists {
     db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_vocab_row USING fts5vocab(main, papers_fts, row);
       DELETE FROM impact_postings; DELETE FROM impact_terms; DELETE FROM impact_docs;`);
     const { avgdl } = indexTotals(this.averages());
-    const terms = db
+    const words = db
       .prepare('SELECT term, doc FROM temp.impact_vocab_row WHERE doc > ? ORDER BY term')
       .all(this.options.minDf) as { term: string; doc: number }[];
     const range = db
@@ -219,16 +229,35 @@ export class ImpactLists {
       last: number | null;
       papers: number;
     };
+    // Pairs of listed words held by about half as many papers as a listed word: a quoted phrase of two
+    // common words costs FTS5 both words' doclists whatever the phrase's own count (ListedCounts). Their
+    // df is counted in the pass below (fts5vocab knows words only); the vocabulary's, for words.
+    const pairs =
+      range.first === null || range.last === null
+        ? []
+        : frequentPairs(
+            db,
+            this.tokenizer,
+            words.map((w) => w.term),
+            this.options.pairMinDf ?? this.options.minDf / 2,
+            { first: range.first, last: range.last, papers: range.papers },
+          );
+    const terms = [...words, ...pairs.map((term) => ({ term, doc: 0 }))];
+    const pairFrom = words.length;
     const wide = (range.last ?? 0) > 0xffff_ffff;
-    const lists = terms.map(() => new BestImpacts(this.options.listSize, avgdl, wide));
+    const lists = terms.map(
+      (_, i) => new BestImpacts(i < pairFrom ? this.options.listSize : this.pairListSize, avgdl, wide),
+    );
+    const isPair = new Uint8Array(terms.length + 1).fill(1, pairFrom + 1);
     const addDocs = new BatchInsert(db, 'impact_docs (paper_rowid, d, terms)', 3);
     for (const { rowid, d, held, f } of this.countedForBuild(
       terms.map((t) => t.term),
       range,
     )) {
-      addDocs.add(rowid, d, encodeTerms(held, f));
+      addDocs.add(rowid, d, encodeTerms(held, f, isPair));
       for (const id of held) {
         const fi = f[id] as number;
+        if (id > pairFrom) (terms[id - 1] as { doc: number }).doc++;
         (lists[id - 1] as BestImpacts).offer(impact(fi, d, avgdl), rowid, fi, d);
       }
     }
@@ -261,6 +290,16 @@ export class ImpactLists {
     }
     this.markInStep();
     return { terms: terms.length, entries };
+  }
+
+  /** Entries a pair's list keeps: a quoted phrase alone is answered from its list's top (topK). */
+  private get pairListSize(): number {
+    return this.options.pairListSize ?? DEFAULT_PAIR_LIST_SIZE;
+  }
+
+  /** The entries a build keeps in a term's list: a pair's fewer (pairListSize). */
+  private listSizeOf(t: TermRow): number {
+    return t.term.includes(' ') ? this.pairListSize : this.options.listSize;
   }
 
   /**
@@ -359,7 +398,7 @@ export class ImpactLists {
     }
     const setTerm = this.stmt('UPDATE impact_terms SET df = df + ?, theta = ?, size = ? WHERE id = ?');
     for (const t of new Set([...dfDelta.keys(), ...grown])) {
-      if (t.size > 2 * this.options.listSize) this.trim(t);
+      if (t.size > 2 * this.listSizeOf(t)) this.trim(t);
       setTerm.run(dfDelta.get(t) ?? 0, t.theta, t.size, t.id);
     }
     this.markInStep();
@@ -383,7 +422,7 @@ export class ImpactLists {
     this.stmt('DELETE FROM impact_postings WHERE term_id = ?').run(-t.id);
     const cut = this.stmt(
       `SELECT g FROM impact_postings WHERE term_id = ? ORDER BY g DESC, paper_rowid LIMIT 1 OFFSET ?`,
-    ).get(t.id, this.options.listSize) as { g: number } | undefined;
+    ).get(t.id, this.listSizeOf(t)) as { g: number } | undefined;
     if (!cut) return;
     this.stmt('DELETE FROM impact_postings WHERE term_id = ? AND g <= ?').run(t.id, cut.g);
     t.theta = Math.max(t.theta, cut.g);
@@ -401,19 +440,24 @@ export class ImpactLists {
     if (!this.inStep(averages)) return this.fallBack('lists not built or out of step');
     const { rows: n, avgdl } = indexTotals(averages);
     const getTerm = this.stmt('SELECT id, term, df, theta, avgdl_ref, size FROM impact_terms WHERE term = ?');
+    // A phrase's listed unit: a word, or a two-word phrase with a list of its own (a pair, listed-counts.ts).
+    const unitOf = (p: readonly string[]) => p.join(' ');
     const listed = new Map<string, TermRow>();
     for (const p of plan.phrases)
-      for (const w of p) {
+      for (const w of p.length === 2 ? [...p, unitOf(p)] : p) {
         const t = getTerm.get(w) as TermRow | undefined;
         if (t) listed.set(w, t);
       }
     const positive = plan.terms.flat();
-    // Every positive phrase must be one listed word: a paper outside every list could match a rarer one
-    // (FTS5 is cheap then), and a phrase of common words is bounded only loosely by its words' lists and
-    // its idf needs FTS5 to count its matches (measured: such queries rarely certified, FTS5 answers them).
-    if (positive.some((i) => (plan.phrases[i] ?? []).length > 1)) return this.fallBack('a phrase');
-    const words = positive.map((i) => (plan.phrases[i] as string[])[0] as string);
-    if (words.some((w) => !listed.has(w))) return this.fallBack('a rare term');
+    // Alone, a phrase (or word) is answered from its own list, whose entries hold its f and D: no forward
+    // row is read. Otherwise every positive phrase must be one listed word: a paper outside every list could
+    // match a rarer one (FTS5 is cheap then), forward rows hold words only, and a phrase of common words is
+    // bounded only loosely by its words' lists (measured: such queries rarely certified).
+    const alone = positive.length === 1 && plan.excluded.length === 0;
+    if (!alone && positive.some((i) => (plan.phrases[i] ?? []).length > 1)) return this.fallBack('a phrase');
+    const words = positive.map((i) => unitOf(plan.phrases[i] as string[]));
+    if (words.some((w) => !listed.has(w)))
+      return this.fallBack(words.some((w) => w.includes(' ')) ? 'a phrase' : 'a rare term');
     // Several required words of which one is in under a twentieth of the papers: the papers holding them
     // all are few and FTS5 finds them cheaply, while the lists would often be read to their end without
     // certainty (measured at 1,000,000 papers: "rare" two- and three-word queries exhausted them).
@@ -444,10 +488,10 @@ export class ImpactLists {
     // keyset, so no entry is read twice as an OFFSET would): its two parts ("Where a list's entries live",
     // above), each in the key's order, merged by SQLite (no sort).
     const read = this.stmt(
-      `SELECT paper_rowid, g FROM impact_postings
+      `SELECT paper_rowid, g, f, d FROM impact_postings
        WHERE term_id = @id AND g <= @g AND NOT (g = @g AND paper_rowid <= @rowid)
        UNION ALL
-       SELECT paper_rowid, g FROM impact_postings
+       SELECT paper_rowid, g, f, d FROM impact_postings
        WHERE term_id = -@id AND g <= @g AND NOT (g = @g AND paper_rowid <= @rowid)
        ORDER BY 2 DESC, 1 LIMIT @chunk`,
     );
@@ -484,6 +528,8 @@ export class ImpactLists {
         const entries = read.raw().all({ id: c.term.id, g: c.lastG, rowid: c.lastRowid, chunk }) as [
           number,
           number,
+          number,
+          number,
         ][];
         c.read += entries.length;
         const last = entries.at(-1);
@@ -499,10 +545,14 @@ export class ImpactLists {
         for (const [j, i] of positive.entries())
           if (words[j] !== c.word) others += (idfs[i] ?? 0) * (previous.get(words[j] as string) as number);
         const own = positive.reduce((a, i, j) => (words[j] === c.word ? a + (idfs[i] ?? 0) : a), 0);
-        for (const [rowid, g] of entries)
+        for (const [rowid, g, f, d] of entries)
           if (!seen.has(rowid)) {
             seen.add(rowid);
-            if (own * g * c.drift + others >= kth()) fresh.push(rowid);
+            // Alone, the entry's f and D give the paper's exact score (it matches: the list holds it).
+            if (alone) {
+              const relevance = bm25Score(idfs, [f], d, avgdl);
+              if (relevance >= kth()) keep({ rowid, relevance });
+            } else if (own * g * c.drift + others >= kth()) fresh.push(rowid);
           }
       }
       const rows =

@@ -1,0 +1,70 @@
+import type Database from 'better-sqlite3';
+import type { FtsTokenizer, TextRow } from './fts-tokens.ts';
+import { TEXT_COLUMNS_SQL } from './fts-tokens.ts';
+import { countPapers, ListedCounts } from './listed-counts.ts';
+
+/** Papers a build reads to find the common pairs: all of them up to this many, else a sample this size. */
+export const PAIR_SAMPLE = 100_000;
+/**
+ * Pairs listed at most, the most common first: bounds a build's memory and time (a pair's list is a heap
+ * while the build runs) on an archive whose text repeats itself (templates, boilerplate).
+ */
+export const MAX_PAIRS = 10_000;
+/** Rows per block of the sample: blocks spread evenly over the rowids, so over the years of the archive. */
+const BLOCK = 1_000;
+
+/**
+ * The two-word phrases of listed words ("a b", b right after a in one column) that about `minDf` or more
+ * papers hold, at most MAX_PAIRS of them, as index terms joined by a space, in a stable order. Counted in every paper when the archive
+ * holds at most PAIR_SAMPLE, else in a sample of PAIR_SAMPLE papers in blocks spread over the archive and
+ * scaled up. A pair the sample misses is only left to FTS5, which answers it exactly, only slower: what is
+ * listed is exact whatever the sample says, as the build counts every paper for the lists it keeps.
+ */
+export function frequentPairs(
+  db: Database.Database,
+  tokenizer: FtsTokenizer,
+  words: readonly string[],
+  minDf: number,
+  range: { first: number; last: number; papers: number },
+): string[] {
+  if (words.length < 1) return [];
+  const counts = new ListedCounts(new Map(words.map((w, i) => [w, i + 1])), words.length, true);
+  const df = new Map<number, number>();
+  const page = db.prepare(
+    `SELECT ${TEXT_COLUMNS_SQL} FROM papers WHERE rowid >= ? AND rowid <= ? ORDER BY rowid LIMIT ${BLOCK}`,
+  );
+  const blocks = Math.max(1, Math.ceil(Math.min(range.papers, PAIR_SAMPLE) / BLOCK));
+  const sampleAll = range.papers <= PAIR_SAMPLE;
+  const span = range.last - range.first + 1;
+  let sampled = 0;
+  const seen: number[] = [];
+  for (let b = 0, after = range.first; b < blocks || sampleAll; b++) {
+    // Every paper in rowid order, or the block starting at the b-th of `blocks` even steps over the rowids.
+    const from = sampleAll ? after : range.first + Math.floor((b * span) / blocks);
+    const rows = page.all(from, range.last) as TextRow[];
+    if (rows.length === 0) break;
+    after = (rows.at(-1) as TextRow).rowid + 1;
+    for (const _ of countPapers(rows, counts, tokenizer)) {
+      sampled++;
+      // Each pair once per paper: df counts papers, not instances.
+      seen.length = 0;
+      for (const key of counts.pairKeys) seen.push(key);
+      seen.sort((x, y) => x - y);
+      for (let i = 0; i < seen.length; i++)
+        if (i === 0 || seen[i] !== seen[i - 1])
+          df.set(seen[i] as number, (df.get(seen[i] as number) ?? 0) + 1);
+    }
+  }
+  if (sampled === 0) return [];
+  const scale = range.papers / sampled;
+  const common = [...df].filter(([, n]) => n * scale >= minDf);
+  // The most common first, ties by key, so the same archive always lists the same pairs.
+  common.sort((x, y) => y[1] - x[1] || x[0] - y[0]);
+  return common
+    .slice(0, MAX_PAIRS)
+    .map(([key]) => {
+      const [a, b] = counts.pairOf(key);
+      return `${words[a - 1]} ${words[b - 1]}`;
+    })
+    .sort();
+}
