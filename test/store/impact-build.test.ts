@@ -80,3 +80,53 @@ describe("a list's heap during a build", () => {
     expect(got.map((e) => e[0])).toContain(503);
   });
 });
+
+describe('two-word phrases found from a sample of the papers', () => {
+  it('lists only pairs it then counted in every paper: the same lists as a build that read them all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-impact-pairs-'));
+    const lists = async (impact: Record<string, number>) => {
+      const store = SqliteStore.open(join(dir, 'a.db'), {
+        impact: { minDf: 60, listSize: 40, buildThreads: 0, ...impact },
+      });
+      try {
+        await store.refreshSearchLists();
+        const db = store.rawDatabase;
+        const entries = db.prepare(
+          'SELECT paper_rowid, g, f, d FROM impact_postings WHERE term_id = ? ORDER BY g DESC, paper_rowid',
+        );
+        const terms = db
+          .prepare("SELECT id, term, df, theta, size FROM impact_terms WHERE term LIKE '% %'")
+          .all() as { id: number; term: string; df: number; theta: number; size: number }[];
+        return new Map(
+          terms.map((t) => [
+            t.term,
+            { df: t.df, theta: t.theta, size: t.size, entries: entries.raw().all(t.id) },
+          ]),
+        );
+      } finally {
+        await store.close();
+      }
+    };
+    try {
+      const store = SqliteStore.open(join(dir, 'a.db'));
+      await store.upsertPapers(syntheticPapers(2500, 5));
+      await store.close();
+      // Every pair of listed words held by at least one paper, each counted in every paper.
+      const every = await lists({ pairMinDf: 1, pairListSize: 20 });
+      // Pairs held by about 30 papers, estimated from 1,000 of the 2,500.
+      const sampled = await lists({ pairMinDf: 30, pairSample: 1000, pairListSize: 20 });
+      expect(sampled.size).toBeGreaterThan(10);
+      expect(sampled.size).toBeLessThan(every.size);
+      for (const [term, list] of sampled) {
+        expect(list.df, term).toBeGreaterThan(0);
+        expect(list, term).toEqual(every.get(term));
+      }
+      // Mostly the pairs a full count puts at 30 papers or more.
+      const counted = [...every].filter(([, l]) => l.df >= 30).map(([t]) => t);
+      const found = counted.filter((t) => sampled.has(t)).length;
+      expect(found / counted.length).toBeGreaterThan(0.8);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -3,7 +3,7 @@ import type { FtsTokenizer, TextRow } from './fts-tokens.ts';
 import { TEXT_COLUMNS_SQL } from './fts-tokens.ts';
 import { countPapers, ListedCounts } from './listed-counts.ts';
 
-/** Papers a build reads to find the common pairs: all of them up to this many, else a sample this size. */
+/** Papers a build reads to find the common pairs by default: all up to this many, else a sample this size. */
 export const PAIR_SAMPLE = 100_000;
 /**
  * Pairs listed at most, the most common first: bounds a build's memory and time (a pair's list is a heap
@@ -16,8 +16,8 @@ const BLOCK = 1_000;
 /**
  * The two-word phrases of listed words ("a b", b right after a in one column) that about `minDf` or more
  * papers hold, at most MAX_PAIRS of them, as index terms joined by a space, in a stable order. Counted in every paper when the archive
- * holds at most PAIR_SAMPLE, else in a sample of PAIR_SAMPLE papers in blocks spread over the archive and
- * scaled up. A pair the sample misses is only left to FTS5, which answers it exactly, only slower: what is
+ * holds at most `sample` papers, else in about that many papers in blocks spread over the archive, scaled
+ * up. A pair the sample misses is only left to FTS5, which answers it exactly, only slower: what is
  * listed is exact whatever the sample says, as the build counts every paper for the lists it keeps.
  */
 export function frequentPairs(
@@ -26,6 +26,7 @@ export function frequentPairs(
   words: readonly string[],
   minDf: number,
   range: { first: number; last: number; papers: number },
+  sample = PAIR_SAMPLE,
 ): string[] {
   if (words.length < 1) return [];
   const counts = new ListedCounts(new Map(words.map((w, i) => [w, i + 1])), words.length, true);
@@ -33,8 +34,8 @@ export function frequentPairs(
   const page = db.prepare(
     `SELECT ${TEXT_COLUMNS_SQL} FROM papers WHERE rowid >= ? AND rowid <= ? ORDER BY rowid LIMIT ${BLOCK}`,
   );
-  const blocks = Math.max(1, Math.ceil(Math.min(range.papers, PAIR_SAMPLE) / BLOCK));
-  const sampleAll = range.papers <= PAIR_SAMPLE;
+  const blocks = Math.max(1, Math.ceil(Math.min(range.papers, sample) / BLOCK));
+  const sampleAll = range.papers <= sample;
   const span = range.last - range.first + 1;
   let sampled = 0;
   const seen: number[] = [];

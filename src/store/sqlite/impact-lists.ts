@@ -36,6 +36,8 @@ export interface ImpactOptions {
   pairListSize?: number;
   /** Two-word phrases held by about this many papers or more get lists; default half of minDf. */
   pairMinDf?: number;
+  /** Papers a build reads to find those phrases: all up to this many, else a sample this size. */
+  pairSample?: number;
 }
 
 export const DEFAULT_IMPACT: ImpactOptions = { minDf: 10_000, listSize: 4_000 };
@@ -241,6 +243,7 @@ export class ImpactLists {
             words.map((w) => w.term),
             this.options.pairMinDf ?? this.options.minDf / 2,
             { first: range.first, last: range.last, papers: range.papers },
+            this.options.pairSample,
           );
     const terms = [...words, ...pairs.map((term) => ({ term, doc: 0 }))];
     const pairFrom = words.length;
