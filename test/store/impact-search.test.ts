@@ -111,7 +111,7 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     dir = mkdtempSync(join(tmpdir(), 'paperboy-impact-'));
     // Lists forced short, so the threshold algorithm both certifies and runs out of list and falls back.
     store = SqliteStore.open(join(dir, 'a.db'), {
-      impact: { minDf: 60, listSize: 40, pairListSize: 30 },
+      impact: { minDf: 60, listSize: 40, pairListSize: 30, pairMinDf: 30 },
     });
     await store.upsertPapers(papers);
     await store.refreshSearchLists();

@@ -15,9 +15,9 @@ const BLOCK = 1_000;
 
 /**
  * The two-word phrases of listed words ("a b", b right after a in one column) that about `minDf` or more
- * papers hold, at most MAX_PAIRS of them, as index terms joined by a space, in a stable order. Counted in every paper when the archive
- * holds at most `sample` papers, else in about that many papers in blocks spread over the archive, scaled
- * up. A pair the sample misses is only left to FTS5, which answers it exactly, only slower: what is
+ * papers hold, at most MAX_PAIRS of them, as index terms joined by a space, in a stable order. Counted in
+ * every paper when the archive holds at most `sample` papers, else in about that many papers in blocks
+ * spread over the archive, scaled up. A pair the sample misses is only left to FTS5, which answers it exactly, only slower: what is
  * listed is exact whatever the sample says, as the build counts every paper for the lists it keeps.
  */
 export function frequentPairs(

@@ -34,7 +34,7 @@ export interface ImpactOptions {
    * way it is searched; a phrase together with other terms goes to FTS5.
    */
   pairListSize?: number;
-  /** Two-word phrases held by about this many papers or more get lists; default half of minDf. */
+  /** Two-word phrases held by about this many papers or more get lists; default a tenth of minDf. */
   pairMinDf?: number;
   /** Papers a build reads to find those phrases: all up to this many, else a sample this size. */
   pairSample?: number;
@@ -231,9 +231,10 @@ export class ImpactLists {
       last: number | null;
       papers: number;
     };
-    // Pairs of listed words held by about half as many papers as a listed word: a quoted phrase of two
-    // common words costs FTS5 both words' doclists whatever the phrase's own count (ListedCounts). Their
-    // df is counted in the pass below (fts5vocab knows words only); the vocabulary's, for words.
+    // Pairs of listed words held by a tenth as many papers as a listed word, or more: a quoted phrase of two
+    // common words costs FTS5 both words' doclists whatever the phrase's own count (ListedCounts), while a
+    // pair's list costs at most pairListSize entries. Their df is counted in the pass below (fts5vocab
+    // knows words only); the vocabulary's, for words.
     const pairs =
       range.first === null || range.last === null
         ? []
@@ -241,7 +242,7 @@ export class ImpactLists {
             db,
             this.tokenizer,
             words.map((w) => w.term),
-            this.options.pairMinDf ?? this.options.minDf / 2,
+            this.options.pairMinDf ?? this.options.minDf / 10,
             { first: range.first, last: range.last, papers: range.papers },
             this.options.pairSample,
           );
