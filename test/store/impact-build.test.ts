@@ -112,9 +112,9 @@ describe('two-word phrases found from a sample of the papers', () => {
       await store.upsertPapers(syntheticPapers(2500, 5));
       await store.close();
       // Every pair of listed words held by at least one paper, each counted in every paper.
-      const every = await lists({ pairMinDf: 1, pairListSize: 20 });
+      const every = await lists({ shortMinDf: 1, shortListSize: 20 });
       // Pairs held by about 30 papers, estimated from 1,000 of the 2,500.
-      const sampled = await lists({ pairMinDf: 30, pairSample: 1000, pairListSize: 20 });
+      const sampled = await lists({ shortMinDf: 30, pairSample: 1000, shortListSize: 20 });
       expect(sampled.size).toBeGreaterThan(10);
       expect(sampled.size).toBeLessThan(every.size);
       for (const [term, list] of sampled) {

@@ -111,7 +111,7 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     dir = mkdtempSync(join(tmpdir(), 'paperboy-impact-'));
     // Lists forced short, so the threshold algorithm both certifies and runs out of list and falls back.
     store = SqliteStore.open(join(dir, 'a.db'), {
-      impact: { minDf: 60, listSize: 40, pairListSize: 30, pairMinDf: 30 },
+      impact: { minDf: 60, listSize: 40, shortListSize: 30, shortMinDf: 30 },
     });
     await store.upsertPapers(papers);
     await store.refreshSearchLists();
@@ -181,7 +181,8 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     expect(pairs.length).toBeGreaterThan(10);
     let full = 0;
     for (const t of terms) {
-      const size = t.term.includes(' ') ? 30 : 40;
+      // Pairs and words in 60 papers or fewer have short lists.
+      const size = t.term.includes(' ') || t.df <= 60 ? 30 : 40;
       const all = [...counted(t.term)]
         .map(([rowid, f]) => {
           const dl = d.get(rowid) as number;
@@ -202,6 +203,7 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     }
     expect(full).toBeGreaterThan(50);
     expect(pairs.filter((t) => t.theta > 0).length).toBeGreaterThan(5);
+    expect(terms.filter((t) => !t.term.includes(' ') && t.df <= 60).length).toBeGreaterThan(10);
   });
 
   it("scores every matching paper exactly as FTS5's bm25, and matches exactly the papers MATCH does", () => {
@@ -242,6 +244,12 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
   it('ranks like FTS5 for every query class, certifying some and falling back on others', () => {
     const paths = new Map<string, number>();
     const phrasePaths = new Map<string, number>();
+    const shortPaths = new Map<string, number>();
+    const listedDf = new Map(
+      (
+        store.rawDatabase.prepare('SELECT term, df FROM impact_terms').all() as { term: string; df: number }[]
+      ).map((t) => [t.term, t.df]),
+    );
     for (const q of structured(texts)) {
       const path = expectSameRanking(store, q, 20);
       paths.set(path, (paths.get(path) ?? 0) + 1);
@@ -249,7 +257,12 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
       const twoWordPhrase =
         q.must.length === 1 && q.must[0]?.length === 2 && q.exclude.length === 0 && !q.alternatives;
       if (twoWordPhrase) phrasePaths.set(path, (phrasePaths.get(path) ?? 0) + 1);
+      const word = q.must.length === 1 && q.must[0]?.length === 1 && !q.alternatives?.[0]?.length;
+      const listed = word ? (listedDf.get(matchPlan(q)?.phrases[0]?.[0] ?? '') ?? 0) : 0;
+      if (listed > 0 && listed <= 60) shortPaths.set(path, (shortPaths.get(path) ?? 0) + 1);
     }
+    // A word in 60 papers or fewer is answered from its short list alone or less what it excludes.
+    expect(shortPaths.get('certified') ?? 0).toBeGreaterThan(2);
     expect(paths.get('certified') ?? 0).toBeGreaterThan(20);
     // A quoted two-word phrase alone is answered from its pair's list when it has one, and by FTS5 when not.
     expect(phrasePaths.get('certified') ?? 0).toBeGreaterThan(2);

@@ -30,12 +30,16 @@ export interface ImpactOptions {
   buildThreads?: number;
   buildThreadsFrom?: number;
   /**
-   * Entries kept per list of a two-word phrase (listed-counts.ts): enough to answer the phrase alone, the
-   * way it is searched; a phrase together with other terms goes to FTS5.
+   * Entries kept per short list: a word held by `minDf` papers or fewer, or a two-word phrase
+   * (listed-counts.ts). Enough to answer it alone, or less what it excludes, the ways it is searched; with
+   * other positive terms it goes to FTS5.
    */
-  pairListSize?: number;
-  /** Two-word phrases held by about this many papers or more get lists; default a tenth of minDf. */
-  pairMinDf?: number;
+  shortListSize?: number;
+  /**
+   * Words held by more papers than this (up to minDf), and two-word phrases of listed words held by about
+   * this many papers or more, get short lists; default a tenth of minDf.
+   */
+  shortMinDf?: number;
   /** Papers a build reads to find those phrases: all up to this many, else a sample this size. */
   pairSample?: number;
 }
@@ -99,8 +103,8 @@ const FIRST_CHUNK = 64;
 const BATCH_ROWS = 100;
 /** Threads a build counts papers on (besides the one writing the lists), and from how many papers. */
 const DEFAULT_BUILD_THREADS = 1;
-/** Entries per pair list by default: the top 10 of a phrase alone certified with some to spare. */
-const DEFAULT_PAIR_LIST_SIZE = 400;
+/** Entries per short list by default: the top 20 of a word or phrase alone certified with some to spare. */
+const DEFAULT_SHORT_LIST_SIZE = 400;
 const BUILD_THREADS_FROM = 20_000;
 const EMPTY = new BestImpacts(0, 1, false);
 /** A build's page cache (PRAGMA cache_size: negative is KiB). */
@@ -221,9 +225,11 @@ export class ImpactLists {
     db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_vocab_row USING fts5vocab(main, papers_fts, row);
       DELETE FROM impact_postings; DELETE FROM impact_terms; DELETE FROM impact_docs;`);
     const { avgdl } = indexTotals(this.averages());
+    // Words in more than minDf papers get full lists; in more than a tenth of that, short ones (FTS5 ranks
+    // every match of a word, and at a million papers 10,000 matches take it 20-40 ms).
     const words = db
       .prepare('SELECT term, doc FROM temp.impact_vocab_row WHERE doc > ? ORDER BY term')
-      .all(this.options.minDf) as { term: string; doc: number }[];
+      .all(this.shortMinDf) as { term: string; doc: number }[];
     const range = db
       .prepare('SELECT MIN(rowid) AS first, MAX(rowid) AS last, COUNT(*) AS papers FROM papers')
       .get() as {
@@ -233,7 +239,7 @@ export class ImpactLists {
     };
     // Pairs of listed words held by a tenth as many papers as a listed word, or more: a quoted phrase of two
     // common words costs FTS5 both words' doclists whatever the phrase's own count (ListedCounts), while a
-    // pair's list costs at most pairListSize entries. Their df is counted in the pass below (fts5vocab
+    // pair's list costs at most shortListSize entries. Their df is counted in the pass below (fts5vocab
     // knows words only); the vocabulary's, for words.
     const pairs =
       range.first === null || range.last === null
@@ -241,17 +247,16 @@ export class ImpactLists {
         : frequentPairs(
             db,
             this.tokenizer,
-            words.map((w) => w.term),
-            this.options.pairMinDf ?? this.options.minDf / 10,
+            words.filter((w) => w.doc > this.options.minDf).map((w) => w.term),
+            this.shortMinDf,
             { first: range.first, last: range.last, papers: range.papers },
             this.options.pairSample,
           );
+    // A pair's df is counted below; 0 until then (listSizeOf tells a pair by its space, not its df).
     const terms = [...words, ...pairs.map((term) => ({ term, doc: 0 }))];
     const pairFrom = words.length;
     const wide = (range.last ?? 0) > 0xffff_ffff;
-    const lists = terms.map(
-      (_, i) => new BestImpacts(i < pairFrom ? this.options.listSize : this.pairListSize, avgdl, wide),
-    );
+    const lists = terms.map((t) => new BestImpacts(this.listSizeOf(t), avgdl, wide));
     const isPair = new Uint8Array(terms.length + 1).fill(1, pairFrom + 1);
     const addDocs = new BatchInsert(db, 'impact_docs (paper_rowid, d, terms)', 3);
     for (const { rowid, d, held, f } of this.countedForBuild(
@@ -296,14 +301,22 @@ export class ImpactLists {
     return { terms: terms.length, entries };
   }
 
-  /** Entries a pair's list keeps: a quoted phrase alone is answered from its list's top (topK). */
-  private get pairListSize(): number {
-    return this.options.pairListSize ?? DEFAULT_PAIR_LIST_SIZE;
+  private get shortListSize(): number {
+    return this.options.shortListSize ?? DEFAULT_SHORT_LIST_SIZE;
   }
 
-  /** The entries a build keeps in a term's list: a pair's fewer (pairListSize). */
-  private listSizeOf(t: TermRow): number {
-    return t.term.includes(' ') ? this.pairListSize : this.options.listSize;
+  private get shortMinDf(): number {
+    return this.options.shortMinDf ?? this.options.minDf / 10;
+  }
+
+  /**
+   * The entries a term's list keeps: listSize for a word in more than minDf papers, shortListSize for a
+   * pair or a rarer word. Read from today's df, so a word that crosses minDf keeps its list, shorter or
+   * longer than its new size, exact either way (θ bounds what is outside it) until a cut or a build.
+   */
+  private listSizeOf(t: { term: string; df?: number; doc?: number }): number {
+    const df = t.df ?? t.doc ?? 0;
+    return t.term.includes(' ') || df <= this.options.minDf ? this.shortListSize : this.options.listSize;
   }
 
   /**
@@ -481,6 +494,10 @@ export class ImpactLists {
     const words = positive.map((i) => unitOf(plan.phrases[i] as string[]));
     if (words.some((w) => !listed.has(w)))
       return this.fallBack(words.some((w) => w.includes(' ')) ? 'a phrase' : 'a rare term');
+    // A short list answers its word alone or less exclusions; beside other words it would run out long
+    // before certainty, and FTS5 finds the few papers holding a rarer word with others cheaply.
+    if (positive.length > 1 && words.some((w) => (listed.get(w) as TermRow).df <= this.options.minDf))
+      return this.fallBack('a rare term');
     // Several required words of which one is in under a twentieth of the papers: the papers holding them
     // all are few and FTS5 finds them cheaply, while the lists would often be read to their end without
     // certainty (measured at 1,000,000 papers: "rare" two- and three-word queries exhausted them).
