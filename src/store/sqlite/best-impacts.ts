@@ -15,11 +15,6 @@ export class BestImpacts {
   readonly rowid: Uint32Array | Float64Array;
   d: Uint16Array | Float64Array;
   size = 0;
-  /**
-   * g of the worst entry kept (the root) once the heap is full: most offers are below it and are turned
-   * away on one comparison, without computing g again from f and D.
-   */
-  private rootG = Number.NEGATIVE_INFINITY;
 
   /** `wide`: rowids may pass 2³² − 1. */
   constructor(
@@ -48,10 +43,9 @@ export class BestImpacts {
         i = up;
       }
       this.put(i, rowid, f, d);
-      if (this.size === this.cap) this.rootG = this.g(0);
       return;
     }
-    if (this.cap === 0 || g < this.rootG || !this.lessThan(0, g, rowid)) return;
+    if (this.cap === 0 || !this.lessThan(0, g, rowid)) return;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
@@ -63,7 +57,6 @@ export class BestImpacts {
       i = c;
     }
     this.put(i, rowid, f, d);
-    this.rootG = this.g(0);
   }
 
   /** Slots in the order a list is read (g descending, then rowid ascending), with each slot's g. */

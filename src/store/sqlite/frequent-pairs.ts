@@ -34,17 +34,24 @@ export function frequentPairs(
   const page = db.prepare(
     `SELECT ${TEXT_COLUMNS_SQL} FROM papers WHERE rowid >= ? AND rowid <= ? ORDER BY rowid LIMIT ${BLOCK}`,
   );
-  const blocks = Math.max(1, Math.ceil(Math.min(range.papers, sample) / BLOCK));
-  const sampleAll = range.papers <= sample;
-  const span = range.last - range.first + 1;
+  // Every paper in rowid order, or BLOCK rows from each of `blocks` even steps over the rowids.
+  function* pages(): Generator<TextRow[]> {
+    if (range.papers <= sample) {
+      for (let from = range.first; ; ) {
+        const rows = page.all(from, range.last) as TextRow[];
+        if (rows.length === 0) return;
+        yield rows;
+        from = (rows.at(-1) as TextRow).rowid + 1;
+      }
+    }
+    const blocks = Math.ceil(sample / BLOCK);
+    const span = range.last - range.first + 1;
+    for (let b = 0; b < blocks; b++)
+      yield page.all(range.first + Math.floor((b * span) / blocks), range.last) as TextRow[];
+  }
   let sampled = 0;
   const seen: number[] = [];
-  for (let b = 0, after = range.first; b < blocks || sampleAll; b++) {
-    // Every paper in rowid order, or the block starting at the b-th of `blocks` even steps over the rowids.
-    const from = sampleAll ? after : range.first + Math.floor((b * span) / blocks);
-    const rows = page.all(from, range.last) as TextRow[];
-    if (rows.length === 0) break;
-    after = (rows.at(-1) as TextRow).rowid + 1;
+  for (const rows of pages())
     for (const _ of countPapers(rows, counts, tokenizer)) {
       sampled++;
       // Each pair once per paper: df counts papers, not instances.
@@ -55,7 +62,6 @@ export function frequentPairs(
         if (i === 0 || seen[i] !== seen[i - 1])
           df.set(seen[i] as number, (df.get(seen[i] as number) ?? 0) + 1);
     }
-  }
   if (sampled === 0) return [];
   const scale = range.papers / sampled;
   const common = [...df].filter(([, n]) => n * scale >= minDf);

@@ -4,7 +4,7 @@ import { bm25Score, idf, impact, indexTotals, readVarints } from './bm25.ts';
 import { frequentPairs } from './frequent-pairs.ts';
 import { FtsTokenizer, TEXT_COLUMNS_SQL, type TextRow } from './fts-tokens.ts';
 import { type CountedPaper, countedOnThreads } from './list-count-threads.ts';
-import { countPapers, encodeTerms, ListedCounts } from './listed-counts.ts';
+import { countPapers, encodeTerms, isPairTerm, ListedCounts } from './listed-counts.ts';
 import { type MatchPlan, matches, phraseFrequencies, tokenCount } from './match-plan.ts';
 
 /**
@@ -103,9 +103,9 @@ const FIRST_CHUNK = 64;
 const BATCH_ROWS = 100;
 /** Threads a build counts papers on (besides the one writing the lists), and from how many papers. */
 const DEFAULT_BUILD_THREADS = 1;
+const BUILD_THREADS_FROM = 20_000;
 /** Entries per short list by default: the top 20 of a word or phrase alone certified with some to spare. */
 const DEFAULT_SHORT_LIST_SIZE = 400;
-const BUILD_THREADS_FROM = 20_000;
 const EMPTY = new BestImpacts(0, 1, false);
 /** A build's page cache (PRAGMA cache_size: negative is KiB). */
 const BUILD_CACHE_SIZE = -8192;
@@ -226,10 +226,10 @@ export class ImpactLists {
       DELETE FROM impact_postings; DELETE FROM impact_terms; DELETE FROM impact_docs;`);
     const { avgdl } = indexTotals(this.averages());
     // Words in more than minDf papers get full lists; in more than a tenth of that, short ones (FTS5 ranks
-    // every match of a word, and at a million papers 10,000 matches take it 20-40 ms).
+    // every match of a word: at a million papers, 13.5 ms of CPU for 10,000 matches).
     const words = db
-      .prepare('SELECT term, doc FROM temp.impact_vocab_row WHERE doc > ? ORDER BY term')
-      .all(this.shortMinDf) as { term: string; doc: number }[];
+      .prepare('SELECT term, doc AS df FROM temp.impact_vocab_row WHERE doc > ? ORDER BY term')
+      .all(this.shortMinDf) as { term: string; df: number }[];
     const range = db
       .prepare('SELECT MIN(rowid) AS first, MAX(rowid) AS last, COUNT(*) AS papers FROM papers')
       .get() as {
@@ -247,17 +247,16 @@ export class ImpactLists {
         : frequentPairs(
             db,
             this.tokenizer,
-            words.filter((w) => w.doc > this.options.minDf).map((w) => w.term),
+            words.filter((w) => w.df > this.options.minDf).map((w) => w.term),
             this.shortMinDf,
             { first: range.first, last: range.last, papers: range.papers },
             this.options.pairSample,
           );
-    // A pair's df is counted below; 0 until then (listSizeOf tells a pair by its space, not its df).
-    const terms = [...words, ...pairs.map((term) => ({ term, doc: 0 }))];
-    const pairFrom = words.length;
+    // A pair's df is counted below; 0 until then (listSizeOf tells a pair by its term, not its df).
+    const terms = [...words, ...pairs.map((term) => ({ term, df: 0 }))];
     const wide = (range.last ?? 0) > 0xffff_ffff;
     const lists = terms.map((t) => new BestImpacts(this.listSizeOf(t), avgdl, wide));
-    const isPair = new Uint8Array(terms.length + 1).fill(1, pairFrom + 1);
+    const isPair = Uint8Array.from([0, ...terms.map((t) => (isPairTerm(t.term) ? 1 : 0))]);
     const addDocs = new BatchInsert(db, 'impact_docs (paper_rowid, d, terms)', 3);
     for (const { rowid, d, held, f } of this.countedForBuild(
       terms.map((t) => t.term),
@@ -266,7 +265,7 @@ export class ImpactLists {
       addDocs.add(rowid, d, encodeTerms(held, f, isPair));
       for (const id of held) {
         const fi = f[id] as number;
-        if (id > pairFrom) (terms[id - 1] as { doc: number }).doc++;
+        if (isPair[id] === 1) (terms[id - 1] as { df: number }).df++;
         (lists[id - 1] as BestImpacts).offer(impact(fi, d, avgdl), rowid, fi, d);
       }
     }
@@ -293,7 +292,7 @@ export class ImpactLists {
       }
       addEntries.flush();
       // A term in no more papers than its list holds has none outside: nothing outside can score.
-      addTerm.run(i + 1, t.term, t.doc, list.size < t.doc ? theta * SAFETY : 0, avgdl, list.size);
+      addTerm.run(i + 1, t.term, t.df, list.size < t.df ? theta * SAFETY : 0, avgdl, list.size);
       entries += list.size;
       lists[i] = EMPTY;
     }
@@ -314,9 +313,8 @@ export class ImpactLists {
    * pair or a rarer word. Read from today's df, so a word that crosses minDf keeps its list, shorter or
    * longer than its new size, exact either way (θ bounds what is outside it) until a cut or a build.
    */
-  private listSizeOf(t: { term: string; df?: number; doc?: number }): number {
-    const df = t.df ?? t.doc ?? 0;
-    return t.term.includes(' ') || df <= this.options.minDf ? this.shortListSize : this.options.listSize;
+  private listSizeOf(t: { term: string; df: number }): number {
+    return isPairTerm(t.term) || t.df <= this.options.minDf ? this.shortListSize : this.options.listSize;
   }
 
   /**
@@ -493,7 +491,7 @@ export class ImpactLists {
     if (!alone && positive.some((i) => (plan.phrases[i] ?? []).length > 1)) return this.fallBack('a phrase');
     const words = positive.map((i) => unitOf(plan.phrases[i] as string[]));
     if (words.some((w) => !listed.has(w)))
-      return this.fallBack(words.some((w) => w.includes(' ')) ? 'a phrase' : 'a rare term');
+      return this.fallBack(words.some(isPairTerm) ? 'a phrase' : 'a rare term');
     // A short list answers its word alone or less exclusions; beside other words it would run out long
     // before certainty, and FTS5 finds the few papers holding a rarer word with others cheaply.
     if (positive.length > 1 && words.some((w) => (listed.get(w) as TermRow).df <= this.options.minDf))

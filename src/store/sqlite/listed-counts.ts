@@ -18,6 +18,11 @@ import { tokenCount } from './match-plan.ts';
  * column, the instances FTS5 matches `"a b"` at. Pairs get lists so a quoted phrase of common words is not
  * left to FTS5, which must walk both words' whole doclists to find where they meet.
  */
+/** Whether a listed term is a pair (two index terms joined by a space, which no index term holds). */
+export function isPairTerm(term: string): boolean {
+  return term.includes(' ');
+}
+
 export class ListedCounts {
   readonly f: Float64Array;
   /** Ids of the listed terms the last paper counted holds, ascending. */
@@ -44,10 +49,10 @@ export class ListedCounts {
     this.isPair = new Uint8Array(highestId + 1);
     this.stride = highestId + 1;
     for (const [term, id] of ids) {
-      const space = term.indexOf(' ');
-      if (space < 0) continue;
-      const a = ids.get(term.slice(0, space));
-      const b = ids.get(term.slice(space + 1));
+      if (!isPairTerm(term)) continue;
+      const [first, second] = term.split(' ') as [string, string];
+      const a = ids.get(first);
+      const b = ids.get(second);
       // A pair is listed only with both its words (a pair is in no more papers than either word).
       if (a === undefined || b === undefined) continue;
       this.pairs.set(this.pairKey(a, b), id);
