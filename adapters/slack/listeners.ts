@@ -70,7 +70,8 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
       throw new RedeliveryWanted(new Error('another instance is handling this event'));
     }
     logger.debug({ id, retry: args.context.retryNum, outcome }, 'Ignored a Slack delivery already handled');
-    // Events were acked by Bolt already; commands and interactions are acked here.
+    // Events are acked when the listeners return (by Bolt, held back until then by the receivers);
+    // commands and interactions are acked here.
     if ('ack' in args && typeof args.ack === 'function') await args.ack();
   });
 
@@ -102,8 +103,9 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     });
   });
 
-  // Bolt acks events itself; over HTTP that answer waits for this listener (processBeforeResponse), so
-  // Slack hears of a reaction only once its vote is written, and is asked to retry when it was not.
+  // Bolt acks events itself; that answer waits for this listener (HTTP: processBeforeResponse; Socket Mode:
+  // socket-receiver.ts), so Slack hears of a reaction only once its vote is written, and is asked to retry
+  // when it was not.
   for (const type of ['reaction_added', 'reaction_removed'] as const) {
     app.event(type, async ({ body }) => {
       const parsed = reactionCallback.safeParse(body);

@@ -1,4 +1,4 @@
-import { App, HTTPReceiver, type Receiver, SocketModeReceiver, webApi } from '@slack/bolt';
+import { App, HTTPReceiver, type Receiver, webApi } from '@slack/bolt';
 import type {
   ChannelRef,
   ChatPlatform,
@@ -23,9 +23,10 @@ import { ChannelMembership } from './membership.ts';
 import { UserNames } from './names.ts';
 import { KeyedPacer } from './pacer.ts';
 import { parseSlackMessageRef, slackMessageRef } from './reactions.ts';
-import { answerForRedelivery, logUnredeliverable, RedeliveryWanted } from './redelivery.ts';
+import { answerForRedelivery, RedeliveryWanted } from './redelivery.ts';
 import { peopleToName, renderReply } from './render.ts';
 import type { SlackConfig } from './settings.ts';
+import { AckAfterSocketModeReceiver } from './socket-receiver.ts';
 
 /** Where Slack sends events, commands and interactions in HTTP mode (the manifest's request URLs). */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -363,12 +364,13 @@ export class SlackPlatform implements ChatPlatform {
   #receiver(logger: ReturnType<typeof boltLogger>, clientOptions: webApi.WebClientOptions): Receiver {
     const config = this.#config;
     if (config.appToken) {
-      // The Socket Mode client opens its connection with apps.connections.open on the same Web API.
-      return new SocketModeReceiver({
+      // The Socket Mode client opens its connection with apps.connections.open on the same Web API. Events
+      // are acked once their listeners are done, as over HTTP (socket-receiver.ts).
+      return new AckAfterSocketModeReceiver({
         appToken: config.appToken,
-        logger,
-        installerOptions: { clientOptions },
-        processEventErrorHandler: logUnredeliverable(this.#logger),
+        boltLogger: logger,
+        log: this.#logger,
+        clientOptions,
       });
     }
     if (!config.signingSecret) throw new Error('Slack HTTP mode needs SLACK_SIGNING_SECRET');

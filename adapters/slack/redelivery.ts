@@ -1,7 +1,4 @@
-import type {
-  ReceiverProcessEventErrorHandlerArgs,
-  SocketModeReceiverProcessEventErrorHandlerArgs,
-} from '@slack/bolt';
+import type { ReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
 import type { Logger } from '../../src/log.ts';
 
 /**
@@ -35,18 +32,5 @@ export function answerForRedelivery(logger: Logger) {
     } else logger.error({ err: error }, 'A Slack listener failed; answered 500');
     // True marks the request acknowledged, which stops Bolt's own no-ack timer from answering it again.
     return true;
-  };
-}
-
-/**
- * The Socket Mode receiver's counterpart. Bolt acks an event over the socket before its listeners run,
- * so Slack will not redeliver it whatever happens: the loss is logged, and nothing more can be done.
- */
-export function logUnredeliverable(logger: Logger) {
-  return async ({ error }: SocketModeReceiverProcessEventErrorHandlerArgs): Promise<boolean> => {
-    if (error instanceof RedeliveryWanted) {
-      logger.warn('A Slack event was not handled and, in Socket Mode, was already acked: it is lost');
-    } else logger.error({ err: error }, 'A Slack listener failed');
-    return false;
   };
 }

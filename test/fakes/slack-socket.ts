@@ -6,7 +6,8 @@ import type { FakeSlackApi } from './slack-api.ts';
 /**
  * A minimal fake Socket Mode server on 127.0.0.1. It registers its ws:// URL with the fake Web API (which
  * hands it out from apps.connections.open), greets each connection with `hello` as Slack does, sends
- * envelopes on demand and resolves with the client's ack (`{ envelope_id, payload }`).
+ * envelopes on demand and resolves with the client's ack (`{ envelope_id, payload }`). Every ack is
+ * recorded, so a test can also tell that an envelope was never acknowledged (Slack then sends it again).
  */
 export interface FakeSocketMode {
   url: string;
@@ -14,6 +15,16 @@ export interface FakeSocketMode {
   connected(timeoutMs?: number): Promise<void>;
   /** Sends a `slash_commands` envelope with `payload` and resolves with the ack's payload. */
   sendSlashCommand(payload: Record<string, unknown>, timeoutMs?: number): Promise<unknown>;
+  /**
+   * Sends an `events_api` envelope carrying an event callback body; `retryAttempt` marks it as Slack's
+   * redelivery of an envelope that was not acked. `acked()` resolves with the ack's payload.
+   */
+  sendEvent(
+    body: Record<string, unknown>,
+    retry?: { attempt: number; reason: string },
+  ): { envelopeId: string; acked: (timeoutMs?: number) => Promise<unknown> };
+  /** The envelope ids acknowledged so far, in the order their acks arrived. */
+  readonly acks: readonly string[];
   close(): Promise<void>;
 }
 
@@ -24,9 +35,19 @@ export async function startFakeSocketMode(api: FakeSlackApi): Promise<FakeSocket
   api.socketUrl = url;
   let socket: WebSocket | undefined;
   const onConnect: Array<() => void> = [];
+  const acks: string[] = [];
+  const ackPayloads = new Map<string, unknown>();
+  const onAck: Array<(envelopeId: string) => void> = [];
 
   wss.on('connection', (ws) => {
     socket = ws;
+    ws.on('message', (data: Buffer) => {
+      const msg = JSON.parse(data.toString('utf8')) as { envelope_id?: string; payload?: unknown };
+      if (typeof msg.envelope_id !== 'string') return;
+      acks.push(msg.envelope_id);
+      ackPayloads.set(msg.envelope_id, msg.payload ?? null);
+      for (const f of [...onAck]) f(msg.envelope_id);
+    });
     ws.send(
       JSON.stringify({
         type: 'hello',
@@ -47,6 +68,25 @@ export async function startFakeSocketMode(api: FakeSlackApi): Promise<FakeSocket
       });
     });
 
+  /** Sends one envelope to the connected client; `acked` waits for its ack (or one already received). */
+  const send = (envelope: Record<string, unknown>) => {
+    const ws = socket;
+    if (!ws) throw new Error('No Socket Mode client connected');
+    const envelopeId = randomUUID();
+    ws.send(JSON.stringify({ envelope_id: envelopeId, ...envelope }));
+    const acked = (timeoutMs = 5000) =>
+      withTimeout<unknown>(`No ack for envelope ${envelopeId}`, timeoutMs, (resolve) => {
+        if (ackPayloads.has(envelopeId)) return resolve(ackPayloads.get(envelopeId));
+        const listener = (id: string) => {
+          if (id !== envelopeId) return;
+          onAck.splice(onAck.indexOf(listener), 1);
+          resolve(ackPayloads.get(envelopeId));
+        };
+        onAck.push(listener);
+      });
+    return { envelopeId, acked };
+  };
+
   return {
     url,
     connected: (timeoutMs = 5000) =>
@@ -54,28 +94,17 @@ export async function startFakeSocketMode(api: FakeSlackApi): Promise<FakeSocket
         if (socket) resolve();
         else onConnect.push(resolve);
       }),
-    sendSlashCommand: (payload, timeoutMs = 5000) => {
-      const ws = socket;
-      if (!ws) return Promise.reject(new Error('No Socket Mode client connected'));
-      const envelopeId = randomUUID();
-      return withTimeout<unknown>('No ack for the envelope', timeoutMs, (resolve) => {
-        const onMessage = (data: Buffer) => {
-          const msg = JSON.parse(data.toString('utf8')) as { envelope_id?: string; payload?: unknown };
-          if (msg.envelope_id !== envelopeId) return;
-          ws.off('message', onMessage);
-          resolve(msg.payload ?? null);
-        };
-        ws.on('message', onMessage);
-        ws.send(
-          JSON.stringify({
-            envelope_id: envelopeId,
-            type: 'slash_commands',
-            payload,
-            accepts_response_payload: true,
-          }),
-        );
-      });
-    },
+    sendSlashCommand: (payload, timeoutMs = 5000) =>
+      send({ type: 'slash_commands', payload, accepts_response_payload: true }).acked(timeoutMs),
+    sendEvent: (body, retry) =>
+      send({
+        type: 'events_api',
+        payload: body,
+        accepts_response_payload: false,
+        retry_attempt: retry?.attempt ?? 0,
+        retry_reason: retry?.reason ?? '',
+      }),
+    acks,
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const client of wss.clients) client.terminate();
