@@ -24,6 +24,7 @@ import {
 import { decodeTerms, type TermRow } from '../../src/store/sqlite/impact-lists.ts';
 import { matches, matchPlan, phraseFrequencies, tokenCount } from '../../src/store/sqlite/match-plan.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
+import { decodeColumn, withChanges } from '../../src/store/sqlite/word-columns.ts';
 import { unicodePapers } from './unicode-papers.ts';
 
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
@@ -109,9 +110,10 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'paperboy-impact-'));
-    // Lists forced short, so the threshold algorithm both certifies and runs out of list and falls back.
+    // Lists forced short, so the threshold algorithm both certifies and runs out of list and falls back;
+    // every word in a twentieth of the papers gets a column (about 80 postings a paper).
     store = SqliteStore.open(join(dir, 'a.db'), {
-      impact: { minDf: 60, listSize: 40, shortListSize: 30, shortMinDf: 30 },
+      impact: { minDf: 60, listSize: 40, shortListSize: 30, shortMinDf: 30, columnFold: 60, columnBudget: 100 },
     });
     await store.upsertPapers(papers);
     await store.refreshSearchLists();
@@ -270,6 +272,8 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     expect([...paths.keys()].filter((p) => p !== 'certified').length).toBeGreaterThan(0);
     // Queries known to match nothing are answered without reading a list.
     expect(paths.get('nothing can match') ?? 0).toBeGreaterThan(0);
+    // Several of the most common words (in a twentieth of the papers or more) are ranked from their columns.
+    expect(paths.get('columns') ?? 0).toBeGreaterThan(10);
   });
 
   it('stays exact through ingest: new papers, changed text, and lists grown past their cap', async () => {
@@ -312,8 +316,21 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     expect(recent.n).toBeGreaterThan(100);
     // Titles made of "language" outweigh the list's entries: the list grew past its cap and was cut, θ rose.
     expect(theta()).toBeGreaterThan(thetaBefore);
-    const certified = structured(texts).filter((q) => expectSameRanking(store, q, 20) === 'certified').length;
-    expect(certified).toBeGreaterThan(20);
+    const paths = structured(texts).map((q) => expectSameRanking(store, q, 20));
+    expect(paths.filter((p) => p === 'certified').length).toBeGreaterThan(20);
+    // Columns read with the papers written since merged in, or folded into them (columnFold: 60).
+    expect(paths.filter((p) => p === 'columns').length).toBeGreaterThan(10);
+    const folded = store.rawDatabase
+      .prepare(
+        `SELECT COUNT(*) AS n FROM impact_columns c
+         WHERE NOT EXISTS (SELECT 1 FROM impact_column_changes x WHERE x.term_id = c.term_id)`,
+      )
+      .get() as { n: number };
+    const pending = store.rawDatabase.prepare('SELECT COUNT(*) AS n FROM impact_column_changes').get() as {
+      n: number;
+    };
+    expect(folded.n).toBeGreaterThan(0);
+    expect(pending.n).toBeGreaterThan(0);
   });
 
   it('document frequencies in the lists stay those of the index', () => {
@@ -352,6 +369,41 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
       expect(decodeTerms(row.terms), `paper ${row.paper_rowid}`).toEqual(
         expected.get(row.paper_rowid) ?? new Map(),
       );
+    }
+  });
+
+  it('word columns hold every paper of each very common word, its f and D, as the forward rows do', () => {
+    const db = store.rawDatabase;
+    const docs = db.prepare('SELECT paper_rowid, d, terms FROM impact_docs ORDER BY paper_rowid').all() as {
+      paper_rowid: number;
+      d: number;
+      terms: Buffer;
+    }[];
+    const columns = db
+      .prepare(
+        'SELECT c.term_id, c.postings, t.df FROM impact_columns c JOIN impact_terms t ON t.id = c.term_id',
+      )
+      .all() as {
+      term_id: number;
+      postings: Buffer;
+      df: number;
+    }[];
+    const papers = docs.length;
+    expect(columns.length).toBeGreaterThan(5);
+    for (const c of columns) {
+      expect(c.df, `term ${c.term_id}`).toBeGreaterThanOrEqual(papers / 20 - 600);
+      const changes = db
+        .prepare('SELECT paper_rowid, f, d FROM impact_column_changes WHERE term_id = ? ORDER BY paper_rowid')
+        .raw()
+        .all(c.term_id) as [number, number, number][];
+      const column = withChanges(decodeColumn(c.postings), changes);
+      const expected = docs.flatMap((r) => {
+        const f = decodeTerms(r.terms).get(c.term_id);
+        return f ? [[r.paper_rowid, f, r.d]] : [];
+      });
+      const got = [...column.rowids].map((rowid, i) => [rowid, column.f[i], column.d[i]]);
+      expect(got, `term ${c.term_id}`).toEqual(expected);
+      expect(got.length).toBe(c.df);
     }
   });
 

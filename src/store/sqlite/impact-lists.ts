@@ -6,6 +6,15 @@ import { FtsTokenizer, TEXT_COLUMNS_SQL, type TextRow } from './fts-tokens.ts';
 import { type CountedPaper, countedOnThreads } from './list-count-threads.ts';
 import { countPapers, encodeTerms, isPairTerm, ListedCounts } from './listed-counts.ts';
 import { type MatchPlan, matches, phraseFrequencies, tokenCount } from './match-plan.ts';
+import {
+  buildColumns,
+  columnTopK,
+  columnWords,
+  decodeColumn,
+  encodeColumn,
+  type WordColumn,
+  withChanges,
+} from './word-columns.ts';
 
 /**
  * Impact lists: for every index term held by more than `minDf` papers, its `listSize` papers with the
@@ -42,6 +51,15 @@ export interface ImpactOptions {
   shortMinDf?: number;
   /** Papers a build reads to find those phrases: all up to this many, else a sample this size. */
   pairSample?: number;
+  /**
+   * Words held by at least this many papers get a column (word-columns.ts), most common first; default a
+   * twentieth of the papers, and never fewer than minDf.
+   */
+  columnMinDf?: number;
+  /** The columns' postings in all, per paper, at most; default 16. */
+  columnBudget?: number;
+  /** A column's changes are folded into it once they pass this many; default 2,048. */
+  columnFold?: number;
 }
 
 export const DEFAULT_IMPACT: ImpactOptions = { minDf: 10_000, listSize: 4_000 };
@@ -87,6 +105,8 @@ export interface TermRow {
   theta: number;
   avgdl_ref: number;
   size: number;
+  /** Change rows its word column has gathered since it was last built or folded (read by afterWrite). */
+  column_changes?: number;
 }
 
 /**
@@ -106,6 +126,10 @@ const DEFAULT_BUILD_THREADS = 1;
 const BUILD_THREADS_FROM = 20_000;
 /** Entries per short list by default: the top 20 of a word or phrase alone certified with some to spare. */
 const DEFAULT_SHORT_LIST_SIZE = 400;
+/** Word columns' postings per paper by default: at a million papers, 16 million postings, 160 MB. */
+const DEFAULT_COLUMN_BUDGET = 16;
+/** A column's changes are folded into it once they pass this many: a search reads them all (about 1 ms). */
+const DEFAULT_COLUMN_FOLD = 2048;
 const EMPTY = new BestImpacts(0, 1, false);
 /** A build's page cache (PRAGMA cache_size: negative is KiB). */
 const BUILD_CACHE_SIZE = -8192;
@@ -121,9 +145,10 @@ class BatchInsert {
     db: Database.Database,
     into: string,
     private readonly width: number,
+    verb = 'INSERT',
   ) {
     const sql = (rows: number) =>
-      `INSERT INTO ${into} VALUES ${Array(rows)
+      `${verb} INTO ${into} VALUES ${Array(rows)
         .fill(`(${Array(width).fill('?').join(', ')})`)
         .join(', ')}`;
     this.many = db.prepare(sql(BATCH_ROWS));
@@ -208,7 +233,7 @@ export class ImpactLists {
    * term over fts5vocab's instances took as long as tokenizing every paper once (README.md, "Exact top-k
    * from impact lists"); this pass does both jobs with the tokenizing alone.
    */
-  rebuild(): { terms: number; entries: number } {
+  rebuild(): { terms: number; entries: number; columnPostings: number } {
     // The build reads the index and the papers once in order and appends every row it writes: a small page
     // cache serves it as well, and the pages it gives back hold the lists' heaps, the peak of a bulk import.
     const cache = this.db.pragma('cache_size', { simple: true }) as number;
@@ -220,7 +245,7 @@ export class ImpactLists {
     }
   }
 
-  private build(): { terms: number; entries: number } {
+  private build(): { terms: number; entries: number; columnPostings: number } {
     const db = this.db;
     db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_vocab_row USING fts5vocab(main, papers_fts, row);
       DELETE FROM impact_postings; DELETE FROM impact_terms; DELETE FROM impact_docs;`);
@@ -296,8 +321,19 @@ export class ImpactLists {
       entries += list.size;
       lists[i] = EMPTY;
     }
+    // From the forward rows just written: the most common words' every paper, in rowid order.
+    const columnMinDf = Math.max(this.options.columnMinDf ?? range.papers / 20, this.options.minDf + 1);
+    const columnPostings = buildColumns(
+      db,
+      columnWords(
+        terms.flatMap((t, i) => (isPairTerm(t.term) ? [] : [{ id: i + 1, df: t.df }])),
+        columnMinDf,
+        range.papers,
+        this.options.columnBudget ?? DEFAULT_COLUMN_BUDGET,
+      ),
+    );
     this.markInStep();
-    return { terms: terms.length, entries };
+    return { terms: terms.length, entries, columnPostings };
   }
 
   private get shortListSize(): number {
@@ -370,7 +406,7 @@ export class ImpactLists {
     // Per term id, in arrays: a day's papers touch most of the ~12,000 lists (pairs included) a paper at a
     // time, and maps keyed by term cost more than the rest of the upkeep (measured at 1,000,000 papers).
     const terms = this.stmt(
-      'SELECT id, term, df, theta, avgdl_ref, size FROM impact_terms',
+      'SELECT id, term, df, theta, avgdl_ref, size, column_changes FROM impact_terms',
     ).all() as TermRow[];
     const highest = terms.reduce((m, t) => Math.max(m, t.id), 0);
     const byId: (TermRow | undefined)[] = new Array(highest + 1);
@@ -387,10 +423,25 @@ export class ImpactLists {
     const remove = this.stmt(
       'DELETE FROM impact_postings WHERE term_id IN (?, ?) AND g = ? AND paper_rowid = ?',
     );
+    // Word columns: each paper's f and D now, for every column word it held or holds (word-columns.ts).
+    const hasColumn = new Uint8Array(highest + 1);
+    for (const { term_id } of this.stmt('SELECT term_id FROM impact_columns').all() as { term_id: number }[])
+      if (term_id <= highest) hasColumn[term_id] = 1;
+    const changed = new Int32Array(highest + 1);
+    const columnChanges = new BatchInsert(
+      this.db,
+      'impact_column_changes (term_id, paper_rowid, f, d)',
+      4,
+      'INSERT OR REPLACE',
+    );
     for (const [rowid, d] of this.counted(before, counts)) {
       for (const id of counts.held) {
         const f = counts.of(id);
         const t = byId[id] as TermRow;
+        if (hasColumn[id] === 1) {
+          columnChanges.add(id, rowid, 0, 0);
+          changed[id] = (changed[id] as number) + 1;
+        }
         touch(id);
         dfDelta[id] = (dfDelta[id] as number) - 1;
         // The same f, D and avgdl_ref give the same g, bit for bit, as when the entry was written.
@@ -409,6 +460,10 @@ export class ImpactLists {
       for (const id of counts.held) {
         const f = counts.of(id);
         const t = byId[id] as TermRow;
+        if (hasColumn[id] === 1) {
+          columnChanges.add(id, rowid, f, d);
+          changed[id] = (changed[id] as number) + 1;
+        }
         touch(id);
         dfDelta[id] = (dfDelta[id] as number) + 1;
         const g = impact(f, d, t.avgdl_ref);
@@ -422,20 +477,48 @@ export class ImpactLists {
     // df and size of every term touched in one statement (integers, exact through JSON); θ, a double that
     // must keep every bit, bound as a parameter for the few lists cut back.
     const setTheta = this.stmt('UPDATE impact_terms SET theta = ? WHERE id = ?');
-    const changes: [number, number, number][] = [];
+    columnChanges.flush();
+    const changes: [number, number, number, number][] = [];
     for (const id of touched) {
       const t = byId[id] as TermRow;
       if (t.size > 2 * this.listSizeOf(t)) {
         this.trim(t);
         setTheta.run(t.theta, t.id);
       }
-      changes.push([t.id, dfDelta[id] as number, t.size]);
+      let columnChanges = (t.column_changes ?? 0) + (changed[id] as number);
+      if (columnChanges > (this.options.columnFold ?? DEFAULT_COLUMN_FOLD)) {
+        this.foldColumn(id);
+        columnChanges = 0;
+      }
+      changes.push([t.id, dfDelta[id] as number, t.size, columnChanges]);
     }
     this.stmt(
-      `UPDATE impact_terms SET df = df + c.value ->> 1, size = c.value ->> 2
+      `UPDATE impact_terms SET df = df + c.value ->> 1, size = c.value ->> 2, column_changes = c.value ->> 3
        FROM json_each(?) AS c WHERE impact_terms.id = c.value ->> 0`,
     ).run(JSON.stringify(changes));
     this.markInStep();
+  }
+
+  /** A word's column as it is now: as built, with the papers written since merged in. */
+  private column(id: number): WordColumn | undefined {
+    const row = this.stmt('SELECT postings FROM impact_columns WHERE term_id = ?').get(id) as
+      | { postings: Buffer }
+      | undefined;
+    if (!row) return undefined;
+    const changes = this.stmt(
+      'SELECT paper_rowid, f, d FROM impact_column_changes WHERE term_id = ? ORDER BY paper_rowid',
+    )
+      .raw()
+      .all(id) as [number, number, number][];
+    return withChanges(decodeColumn(row.postings), changes);
+  }
+
+  /** Folds a column's changes into the column itself (one blob written, its change rows deleted). */
+  private foldColumn(id: number): void {
+    const merged = this.column(id);
+    if (!merged) return;
+    this.stmt('UPDATE impact_columns SET postings = ? WHERE term_id = ?').run(encodeColumn(merged), id);
+    this.stmt('DELETE FROM impact_column_changes WHERE term_id = ?').run(id);
   }
 
   /** Old averages record, read before the write so afterWrite knows the lists were in step with it. */
@@ -507,6 +590,23 @@ export class ImpactLists {
       const at = positive.indexOf(i);
       return at < 0 ? 0 : idf(n, (listed.get(words[at] as string) as TermRow).df);
     });
+    // Several words, each one of the most common (a column each), and exclusions of such words: every paper
+    // holding them is scored from the columns (word-columns.ts), where the lists would often run out first.
+    if (positive.length > 1 && plan.phrases.every((p) => p.length === 1)) {
+      const columns: WordColumn[] = [];
+      for (const p of plan.phrases) {
+        const id = listed.get(p[0] as string)?.id;
+        const column = id === undefined ? undefined : this.column(id);
+        if (!column) break;
+        columns.push(column);
+      }
+      if (columns.length === plan.phrases.length) {
+        const { hits, candidates } = columnTopK(plan, columns, idfs, avgdl, k);
+        this.lastOutcome = 'columns';
+        this.lastRead = candidates;
+        return hits;
+      }
+    }
     const cursors = [...new Set(words)].map((w) => {
       const t = listed.get(w) as TermRow;
       // Under today's avgdl a paper outside the list has impact at most θ·max(1, avgdl/avgdl_ref).

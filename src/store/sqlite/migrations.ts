@@ -397,4 +397,25 @@ CREATE TABLE impact_state (
 );
 `,
   },
+  {
+    version: 15,
+    name: 'word columns: every paper of each very common word, for exact ranking of several such words',
+    sql: `
+-- Per very common word (word-columns.ts): its papers in rowid order with its f and their D, one blob.
+CREATE TABLE impact_columns (
+  term_id  INTEGER PRIMARY KEY,
+  postings BLOB NOT NULL
+);
+-- Papers written since a column was built: the word's f (0: no longer held) and the paper's D now.
+CREATE TABLE impact_column_changes (
+  term_id     INTEGER NOT NULL,
+  paper_rowid INTEGER NOT NULL,
+  f           INTEGER NOT NULL,
+  d           INTEGER NOT NULL,
+  PRIMARY KEY (term_id, paper_rowid)
+) WITHOUT ROWID;
+-- How many change rows each column word has gathered (at most; a paper written twice counts twice).
+ALTER TABLE impact_terms ADD COLUMN column_changes INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];

@@ -402,7 +402,7 @@ export class SqliteStore implements PaperStore {
    * Builds the impact lists from the index (every term in more papers than the minimum), replacing any.
    * For a bulk load that wrote papers by another path: until this runs, search ranks with FTS5 alone.
    */
-  async refreshSearchLists(): Promise<{ terms: number; entries: number }> {
+  async refreshSearchLists(): Promise<{ terms: number; entries: number; columnPostings: number }> {
     return this.db.transaction(() => this.impact.rebuild()).immediate();
   }
 
