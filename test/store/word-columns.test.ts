@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { bm25Score } from '../../src/store/sqlite/bm25.ts';
+import { bm25Score, impact, K1 } from '../../src/store/sqlite/bm25.ts';
 import type { MatchPlan } from '../../src/store/sqlite/match-plan.ts';
 import {
-  columnTopK,
+  blockMaxTopK,
   columnWords,
+  completeFromColumns,
   decodeColumn,
   encodeColumn,
   type WordColumn,
@@ -66,8 +67,8 @@ describe('word columns', () => {
     expect(columnWords(words, 50, 1000, 10).map((w) => w.term)).toEqual(['a', 'b', 'c', 'd']);
   });
 
-  it('ranks every paper that matches, by bm25, best first and ties by rowid, within k', () => {
-    // Two required words and an excluded one; papers 1-40.
+  it('completes a top k from the columns: the same papers as scoring every match, seen ones skipped', () => {
+    // Two required words and an excluded one; papers 1-40 hold a, the odd ones b, 5 and 21 x.
     const a = column(
       Array.from({ length: 40 }, (_, i) => [i + 1, 1 + (i % 3), 100 + i] as [number, number, number]),
     );
@@ -86,22 +87,62 @@ describe('word columns', () => {
       mode: 'all',
     };
     const idfs = [0.5, 1.5, 0];
-    const { hits } = columnTopK(plan, [a, b, x], idfs, 110, 5);
-    // The same from first principles: every odd paper but 5 and 21, scored, sorted.
-    const expected = Array.from({ length: 20 }, (_, i) => 2 * i + 1)
+    const avgdl = 110;
+    const score = (rowid: number) =>
+      bm25Score(idfs, [1 + ((rowid - 1) % 3), 1 + (((rowid - 1) / 2) % 2), 0], 99 + rowid, avgdl);
+    const all = Array.from({ length: 20 }, (_, i) => 2 * i + 1)
       .filter((r) => r !== 5 && r !== 21)
-      .map((rowid) => {
-        const i = rowid - 1;
-        const fa = 1 + (i % 3);
-        const fb = 1 + (((rowid - 1) / 2) % 2);
-        return { rowid, relevance: bm25Score(idfs, [fa, fb, 0], 100 + i, 110) };
-      })
-      .sort((p, q) => q.relevance - p.relevance || p.rowid - q.rowid)
-      .slice(0, 5);
-    expect(hits).toEqual(expected);
-    // Any of the words, not excluded: the union of both columns.
-    const any = columnTopK({ ...plan, mode: 'any' }, [a, b, x], idfs, 110, 100);
-    expect(any.hits.map((h) => h.rowid).sort((p, q) => p - q)).toEqual(
+      .map((rowid) => ({ rowid, relevance: score(rowid) }))
+      .sort((p, q) => q.relevance - p.relevance || p.rowid - q.rowid);
+    const topK = (seen: Set<number>, outside: number[], k: number) => {
+      const hits: { rowid: number; relevance: number }[] = [];
+      // What the lists scored (the papers in `seen`), then the columns.
+      for (const rowid of seen) {
+        const hit = all.find((h) => h.rowid === rowid);
+        if (hit) hits.push(hit);
+      }
+      const kth = () => (hits.length >= k ? (hits[k - 1] as { relevance: number }).relevance : -1);
+      const keep = (hit: { rowid: number; relevance: number }) => {
+        hits.push(hit);
+        hits.sort((p, q) => q.relevance - p.relevance || p.rowid - q.rowid);
+        hits.length = Math.min(hits.length, k);
+      };
+      hits.sort((p, q) => q.relevance - p.relevance || p.rowid - q.rowid);
+      hits.length = Math.min(hits.length, k);
+      const scored = completeFromColumns(plan, [a, b, x], idfs, avgdl, outside, seen, kth, keep);
+      return { hits, scored };
+    };
+    // Nothing seen, bounds no paper can reach (an impact is below k1 + 1): every match scored.
+    const loose = topK(new Set(), [K1 + 1, K1 + 1, 0], 5);
+    expect(loose.hits).toEqual(all.slice(0, 5));
+    // The best three seen already; the bounds are the best impacts among the others: fewer scored, same top.
+    const seen = new Set(all.slice(0, 3).map((h) => h.rowid));
+    const best = (c: WordColumn) =>
+      Math.max(
+        ...[...c.rowids].flatMap((r, i) =>
+          seen.has(r) ? [] : [impact(c.f[i] as number, c.d[i] as number, avgdl)],
+        ),
+      );
+    const tight = topK(seen, [best(a), best(b), 0], 5);
+    expect(tight.hits).toEqual(all.slice(0, 5));
+    expect(tight.scored).toBeLessThan(loose.scored);
+    // Block-max pruning over the columns alone: the same top k, for every k.
+    for (const k of [1, 5, 17, 40])
+      expect(blockMaxTopK(plan, [a, b, x], idfs, avgdl, k).hits).toEqual(all.slice(0, k));
+    // Any of the words, less the excluded one: all 40 papers but 5 and 21, each looked up once.
+    const kept: number[] = [];
+    const looked = completeFromColumns(
+      { ...plan, mode: 'any' },
+      [a, b, x],
+      idfs,
+      avgdl,
+      [K1 + 1, K1 + 1, 0],
+      new Set(),
+      () => -1,
+      (hit) => kept.push(hit.rowid),
+    );
+    expect(looked).toBe(40);
+    expect(kept.sort((p, q) => p - q)).toEqual(
       Array.from({ length: 40 }, (_, i) => i + 1).filter((r) => r !== 5 && r !== 21),
     );
   });

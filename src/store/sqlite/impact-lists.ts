@@ -7,11 +7,13 @@ import { type CountedPaper, countedOnThreads } from './list-count-threads.ts';
 import { countPapers, encodeTerms, isPairTerm, ListedCounts } from './listed-counts.ts';
 import { type MatchPlan, matches, phraseFrequencies, tokenCount } from './match-plan.ts';
 import {
+  blockMaxTopK,
   buildColumns,
-  columnTopK,
   columnWords,
+  completeFromColumns,
   decodeColumn,
   encodeColumn,
+  lookUp,
   type WordColumn,
   withChanges,
 } from './word-columns.ts';
@@ -56,7 +58,7 @@ export interface ImpactOptions {
    * twentieth of the papers, and never fewer than minDf.
    */
   columnMinDf?: number;
-  /** The columns' postings in all, per paper, at most; default 16. */
+  /** The columns' postings in all, per paper, at most; default 48. */
   columnBudget?: number;
   /** A column's changes are folded into it once they pass this many; default 2,048. */
   columnFold?: number;
@@ -126,8 +128,8 @@ const DEFAULT_BUILD_THREADS = 1;
 const BUILD_THREADS_FROM = 20_000;
 /** Entries per short list by default: the top 20 of a word or phrase alone certified with some to spare. */
 const DEFAULT_SHORT_LIST_SIZE = 400;
-/** Word columns' postings per paper by default: at a million papers, 16 million postings, 160 MB. */
-const DEFAULT_COLUMN_BUDGET = 16;
+/** Word columns' postings per paper by default: about every word in a fifth of the papers (at a million, ~480 MB). */
+const DEFAULT_COLUMN_BUDGET = 48;
 /** A column's changes are folded into it once they pass this many: a search reads them all (about 1 ms). */
 const DEFAULT_COLUMN_FOLD = 2048;
 const EMPTY = new BestImpacts(0, 1, false);
@@ -513,6 +515,22 @@ export class ImpactLists {
     return withChanges(decodeColumn(row.postings), changes);
   }
 
+  /**
+   * The column of every phrase's word, by phrase index, when each phrase is one word with a column (the
+   * required terms without alternatives, the exclusions single words); otherwise undefined.
+   */
+  private columnsFor(plan: MatchPlan, listed: ReadonlyMap<string, TermRow>): WordColumn[] | undefined {
+    if (plan.terms.some((forms) => forms.length !== 1)) return undefined;
+    const columns: WordColumn[] = [];
+    for (const p of plan.phrases) {
+      const id = p.length === 1 ? listed.get(p[0] as string)?.id : undefined;
+      const column = id === undefined ? undefined : this.column(id);
+      if (!column) return undefined;
+      columns.push(column);
+    }
+    return columns;
+  }
+
   /** Folds a column's changes into the column itself (one blob written, its change rows deleted). */
   private foldColumn(id: number): void {
     const merged = this.column(id);
@@ -590,20 +608,14 @@ export class ImpactLists {
       const at = positive.indexOf(i);
       return at < 0 ? 0 : idf(n, (listed.get(words[at] as string) as TermRow).df);
     });
-    // Several words, each one of the most common (a column each), and exclusions of such words: every paper
-    // holding them is scored from the columns (word-columns.ts), where the lists would often run out first.
-    if (positive.length > 1 && plan.phrases.every((p) => p.length === 1)) {
-      const columns: WordColumn[] = [];
-      for (const p of plan.phrases) {
-        const id = listed.get(p[0] as string)?.id;
-        const column = id === undefined ? undefined : this.column(id);
-        if (!column) break;
-        columns.push(column);
-      }
-      if (columns.length === plan.phrases.length) {
-        const { hits, candidates } = columnTopK(plan, columns, idfs, avgdl, k);
+    // Several required words, each with a column, and no alternatives: block-max pruning over the columns
+    // answers exactly without the lists (word-columns.ts), where the lists would read thousands of entries.
+    if (plan.mode === 'all' && positive.length > 1 && plan.terms.length === positive.length) {
+      const columns = this.columnsFor(plan, listed);
+      if (columns) {
+        const { hits, scored } = blockMaxTopK(plan, columns, idfs, avgdl, k);
         this.lastOutcome = 'columns';
-        this.lastRead = candidates;
+        this.lastRead = scored;
         return hits;
       }
     }
@@ -655,6 +667,9 @@ export class ImpactLists {
       scored.length === k ? (scored[k - 1] as ImpactHit).relevance : Number.NEGATIVE_INFINITY;
     let verified = 0;
     let chunk = FIRST_CHUNK;
+    let steps = 0;
+    // The words' columns, once loaded (null: not every phrase has one).
+    let columns: WordColumn[] | null | undefined;
     for (;;) {
       // A paper first read from one list has, in every list it was not read from, an impact at most that
       // list's bound; when even that cannot reach the k-th score it is never looked at again (bounds only
@@ -693,6 +708,21 @@ export class ImpactLists {
             } else if (own * g * c.drift + others >= kth()) fresh.push(rowid);
           }
       }
+      // Past the first step, the words' columns (when each has one) serve as forward rows: a binary search
+      // in memory per word instead of a row read per paper.
+      if (columns === undefined && fresh.length > 0 && steps > 0)
+        columns = this.columnsFor(plan, listed) ?? null;
+      if (columns) {
+        for (const rowid of fresh) {
+          const { freqs, d } = lookUp(columns, rowid);
+          if (d < 0) return this.fallBack('lists not built or out of step');
+          if (!matches(plan, freqs)) continue;
+          const relevance = bm25Score(idfs, freqs, d, avgdl);
+          if (relevance >= kth()) keep({ rowid, relevance });
+        }
+        fresh.length = 0;
+      }
+      steps++;
       const rows =
         fresh.length === 0 ? [] : (forward.raw().all(JSON.stringify(fresh)) as [number, number, Buffer][]);
       // Every list entry has a forward row (both are written together); were one missing, the paper
@@ -736,7 +766,20 @@ export class ImpactLists {
         this.lastRead = seen.size;
         return scored;
       }
-      if (cursors.every((c) => c.done)) return this.fallBack('lists exhausted');
+      if (cursors.every((c) => c.done)) {
+        // Read to their end without certainty: the words' columns, when they all have one, finish the job.
+        if (columns === undefined) columns = this.columnsFor(plan, listed) ?? null;
+        if (!columns) return this.fallBack('lists exhausted');
+        const outside = plan.phrases.map((_, i) => {
+          const at = positive.indexOf(i);
+          const c = at < 0 ? undefined : cursors.find((x) => x.word === words[at]);
+          return c ? c.term.theta * c.drift : 0;
+        });
+        const scoredMore = completeFromColumns(plan, columns, idfs, avgdl, outside, seen, kth, keep);
+        this.lastOutcome = 'columns';
+        this.lastRead = seen.size + scoredMore;
+        return scored;
+      }
       chunk = Math.min(chunk * 2, MAX_CHUNK);
     }
   }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { bm25Score } from './bm25.ts';
+import { B, bm25Score, K1 } from './bm25.ts';
 import { type MatchPlan, matches } from './match-plan.ts';
 
 /**
@@ -87,25 +87,14 @@ export function withChanges(base: WordColumn, changes: readonly [number, number,
   return { rowids: out.rowids.subarray(0, n), d: out.d.subarray(0, n), f: out.f.subarray(0, n) };
 }
 
-/** Rowids held by any of the columns, ascending, each once. */
-function union(columns: readonly WordColumn[]): Uint32Array {
-  if (columns.length === 1) return (columns[0] as WordColumn).rowids;
-  const all = new Uint32Array(columns.reduce((n, c) => n + c.rowids.length, 0));
-  let n = 0;
-  for (const c of columns) {
-    all.set(c.rowids, n);
-    n += c.rowids.length;
-  }
-  all.sort();
-  let w = 0;
-  for (let r = 0; r < all.length; r++) if (r === 0 || all[r] !== all[w - 1]) all[w++] = all[r] as number;
-  return all.subarray(0, w);
-}
-
 /** A forward-only cursor over a column: where `rowid` is, or -1, for rowids asked in ascending order. */
 class Cursor {
   private at = 0;
   constructor(readonly column: WordColumn) {}
+
+  reset(): void {
+    this.at = 0;
+  }
 
   find(rowid: number): number {
     const ids = this.column.rowids;
@@ -131,57 +120,212 @@ class Cursor {
   }
 }
 
+/**
+ * A paper's f in each column (0 where absent) and its D (-1 when no column holds it), by binary search:
+ * the threshold algorithm's random access once the columns are loaded.
+ */
+export function lookUp(columns: readonly WordColumn[], rowid: number): { freqs: number[]; d: number } {
+  const freqs = new Array<number>(columns.length).fill(0);
+  let d = -1;
+  for (let i = 0; i < columns.length; i++) {
+    const { rowids, f, d: lengths } = columns[i] as WordColumn;
+    let lo = 0;
+    let hi = rowids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((rowids[mid] as number) < rowid) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < rowids.length && rowids[lo] === rowid) {
+      freqs[i] = f[lo] as number;
+      d = lengths[lo] as number;
+    }
+  }
+  return { freqs, d };
+}
+
 export interface ColumnHit {
   rowid: number;
   relevance: number;
 }
 
 /**
- * The k best papers for a plan whose every phrase is one word with a column (`columns`, by phrase index),
- * scored exactly as FTS5's bm25 (idfs by phrase, 0 for an excluded one), best first, ties lower rowid first.
- * Candidates: in `all` mode the papers of the required term whose forms hold the fewest, otherwise the
- * papers of every positive word; each is matched against the whole plan.
+ * Completes a top k the impact lists ran out on, from the columns of the query's words (`columns`, by
+ * phrase index; `idfs` 0 for an excluded phrase). The lists were read to their end, so every paper in any
+ * of them was scored (`seen`); a paper outside them all has, for each word j, an impact of at most
+ * `outside[j]` (the list's θ under today's avgdl). A paper of a driver word's column (in `all` mode the
+ * required word with the fewest papers, since every match holds it; in `any` mode every positive word) can
+ * then score at most its exact impact for that word plus the others' `outside` bounds: below the k-th
+ * score, it is passed over without looking it up in any other column. The rest are scored exactly (bm25.ts)
+ * and offered to `keep`. The driver's walk is a tight loop over typed arrays; few papers survive it.
+ * Returns how many were scored.
  */
-export function columnTopK(
+export function completeFromColumns(
+  plan: MatchPlan,
+  columns: readonly WordColumn[],
+  idfs: readonly number[],
+  avgdl: number,
+  outside: readonly number[],
+  seen: ReadonlySet<number>,
+  kth: () => number,
+  keep: (hit: ColumnHit) => void,
+): number {
+  const positive = plan.terms.flat();
+  const drivers =
+    plan.mode === 'all'
+      ? [
+          positive.reduce((a, b) =>
+            (columns[b] as WordColumn).rowids.length < (columns[a] as WordColumn).rowids.length ? b : a,
+          ),
+        ]
+      : positive;
+  const cursors = columns.map((c) => new Cursor(c));
+  const freqs = new Array<number>(columns.length).fill(0);
+  const scoredHere = new Set<number>();
+  // impact(f, D) = f(k1+1) / (f + k1(1-b) + k1·b·D/avgdl), as bm25.ts computes it (the bound needs no last bit).
+  const k1b = K1 * (1 - B);
+  const perToken = (K1 * B) / avgdl;
+  for (const i of drivers) {
+    const { rowids, f, d } = columns[i] as WordColumn;
+    const idf = idfs[i] as number;
+    let others = 0;
+    for (const j of positive) if (j !== i) others += (idfs[j] as number) * (outside[j] as number);
+    // Rowids ascend within a driver; another driver's cursors start again from the first.
+    for (const c of cursors) c.reset();
+    for (let p = 0; p < rowids.length; p++) {
+      const fp = f[p] as number;
+      const bound = (idf * (fp * (K1 + 1))) / (fp + k1b + perToken * (d[p] as number)) + others;
+      if (bound * (1 + 1e-9) < kth()) continue;
+      const rowid = rowids[p] as number;
+      if (seen.has(rowid) || scoredHere.has(rowid)) continue;
+      scoredHere.add(rowid);
+      let dp = d[p] as number;
+      for (let j = 0; j < cursors.length; j++) {
+        const cursor = cursors[j] as Cursor;
+        const at = cursor.find(rowid);
+        freqs[j] = at < 0 ? 0 : (cursor.column.f[at] as number);
+        if (at >= 0) dp = cursor.column.d[at] as number;
+      }
+      if (!matches(plan, freqs)) continue;
+      const relevance = bm25Score(idfs, freqs, dp, avgdl);
+      if (relevance >= kth()) keep({ rowid, relevance });
+    }
+  }
+  return scoredHere.size;
+}
+
+/** Postings per block for block-max pruning: small enough to skip much, large enough to cost little. */
+const BLOCK = 128;
+
+/** The highest impact (under today's avgdl) in each block of BLOCK postings of a column. */
+function blockMaxima(c: WordColumn, avgdl: number): Float64Array {
+  const k1b = K1 * (1 - B);
+  const perToken = (K1 * B) / avgdl;
+  const out = new Float64Array(Math.ceil(c.rowids.length / BLOCK));
+  for (let b = 0; b < out.length; b++) {
+    let max = 0;
+    const end = Math.min(c.rowids.length, (b + 1) * BLOCK);
+    for (let p = b * BLOCK; p < end; p++) {
+      const f = c.f[p] as number;
+      const g = (f * (K1 + 1)) / (f + k1b + perToken * (c.d[p] as number));
+      if (g > max) max = g;
+    }
+    out[b] = max;
+  }
+  return out;
+}
+
+/**
+ * The k best papers for a query of required words only (`all` mode, no alternatives; exclusions allowed),
+ * each with a column, scored exactly as FTS5's bm25 does, best first, ties lower rowid first: block-max
+ * pruning over the columns (Ding and Suel's block-max WAND, with the rarest word leading).
+ *
+ * The rarest word's column is walked a block of papers at a time. For each other word, the highest impact in
+ * its blocks covering the same rowids bounds its part of the score there; a block whose own best impact plus
+ * those bounds cannot pass the k-th score so far is skipped whole, and within a block each paper is bounded
+ * by its exact impact for the leading word plus the same bounds. Only papers that could enter the top k are
+ * looked up in the other columns and scored. Returns the hits and the papers scored.
+ */
+export function blockMaxTopK(
   plan: MatchPlan,
   columns: readonly WordColumn[],
   idfs: readonly number[],
   avgdl: number,
   k: number,
-): { hits: ColumnHit[]; candidates: number } {
-  const formsOf = (group: readonly number[]) => group.map((i) => columns[i] as WordColumn);
-  let driver: WordColumn[];
-  if (plan.mode === 'all') {
-    const size = (group: readonly number[]) => formsOf(group).reduce((n, c) => n + c.rowids.length, 0);
-    const smallest = plan.terms.reduce((a, b) => (size(b) < size(a) ? b : a));
-    driver = formsOf(smallest);
-  } else driver = formsOf(plan.terms.flat());
-  const candidates = union(driver);
+): { hits: ColumnHit[]; scored: number } {
+  const required = plan.terms.map((forms) => forms[0] as number);
+  const lead = required.reduce((a, b) =>
+    (columns[b] as WordColumn).rowids.length < (columns[a] as WordColumn).rowids.length ? b : a,
+  );
+  const others = required.filter((i) => i !== lead);
+  const maxima = new Map(others.map((i) => [i, blockMaxima(columns[i] as WordColumn, avgdl)]));
+  const blockAt = new Int32Array(others.length);
+  const restOf = new Float64Array(others.length);
+  const leadColumn = columns[lead] as WordColumn;
+  const leadIdf = idfs[lead] as number;
+  const leadMaxima = blockMaxima(leadColumn, avgdl);
+  const k1b = K1 * (1 - B);
+  const perToken = (K1 * B) / avgdl;
   const cursors = columns.map((c) => new Cursor(c));
   const freqs = new Array<number>(columns.length).fill(0);
   const hits: ColumnHit[] = [];
-  for (let c = 0; c < candidates.length; c++) {
-    const rowid = candidates[c] as number;
-    let d = -1;
-    for (let i = 0; i < cursors.length; i++) {
-      const cursor = cursors[i] as Cursor;
-      const at = cursor.find(rowid);
-      if (at < 0) freqs[i] = 0;
-      else {
-        freqs[i] = cursor.column.f[at] as number;
-        d = cursor.column.d[at] as number;
-      }
+  const kth = () => (hits.length === k ? (hits[k - 1] as ColumnHit).relevance : Number.NEGATIVE_INFINITY);
+  let scored = 0;
+  const { rowids, f, d } = leadColumn;
+  for (let b = 0; b * BLOCK < rowids.length; b++) {
+    const start = b * BLOCK;
+    const end = Math.min(rowids.length, start + BLOCK);
+    const first = rowids[start] as number;
+    const last = rowids[end - 1] as number;
+    // Each other word's best impact over its blocks that overlap [first, last], times its idf.
+    let rest = 0;
+    for (const [o, j] of others.entries()) {
+      const ids = (columns[j] as WordColumn).rowids;
+      const max = maxima.get(j) as Float64Array;
+      let at = blockAt[o] as number;
+      // Skip this word's blocks wholly before `first`.
+      while (at < max.length && (ids[Math.min(ids.length, (at + 1) * BLOCK) - 1] as number) < first) at++;
+      blockAt[o] = at;
+      let best = 0;
+      for (let x = at; x < max.length && (ids[x * BLOCK] as number) <= last; x++)
+        best = Math.max(best, max[x] as number);
+      restOf[o] = (idfs[j] as number) * best;
+      rest += restOf[o] as number;
     }
-    if (!matches(plan, freqs)) continue;
-    const relevance = bm25Score(idfs, freqs, d, avgdl);
-    // Rowids come in ascending order: a paper that only ties the k-th comes after it, as FTS5 orders them.
-    if (hits.length === k && relevance <= (hits[k - 1] as ColumnHit).relevance) continue;
-    let at = hits.length;
-    while (at > 0 && (hits[at - 1] as ColumnHit).relevance < relevance) at--;
-    hits.splice(at, 0, { rowid, relevance });
-    if (hits.length > k) hits.length = k;
+    if ((leadIdf * (leadMaxima[b] as number) + rest) * (1 + 1e-9) < kth()) continue;
+    posting: for (let p = start; p < end; p++) {
+      const fp = f[p] as number;
+      const dp = d[p] as number;
+      let bound = (leadIdf * (fp * (K1 + 1))) / (fp + k1b + perToken * dp) + rest;
+      if (bound * (1 + 1e-9) < kth()) continue;
+      const rowid = rowids[p] as number;
+      // The other required words one at a time: a paper without one is no match, and each exact impact
+      // found replaces that word's block bound.
+      for (const [o, j] of others.entries()) {
+        const cursor = cursors[j] as Cursor;
+        const at = cursor.find(rowid);
+        if (at < 0) continue posting;
+        const fj = cursor.column.f[at] as number;
+        bound += (idfs[j] as number) * ((fj * (K1 + 1)) / (fj + k1b + perToken * dp)) - (restOf[o] as number);
+        if (bound * (1 + 1e-9) < kth()) continue posting;
+      }
+      scored++;
+      for (let j = 0; j < cursors.length; j++) {
+        const cursor = cursors[j] as Cursor;
+        const at = cursor.find(rowid);
+        freqs[j] = at < 0 ? 0 : (cursor.column.f[at] as number);
+      }
+      if (!matches(plan, freqs)) continue;
+      const relevance = bm25Score(idfs, freqs, dp, avgdl);
+      // Rowids ascend: a paper that only ties the k-th comes after it, as FTS5 orders them.
+      if (hits.length === k && relevance <= kth()) continue;
+      let at = hits.length;
+      while (at > 0 && (hits[at - 1] as ColumnHit).relevance < relevance) at--;
+      hits.splice(at, 0, { rowid, relevance });
+      if (hits.length > k) hits.length = k;
+    }
   }
-  return { hits, candidates: candidates.length };
+  return { hits, scored };
 }
 
 /**
