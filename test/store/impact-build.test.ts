@@ -15,6 +15,7 @@ function built(store: SqliteStore): unknown[] {
     db.prepare('SELECT * FROM impact_terms ORDER BY id').raw().all(),
     db.prepare('SELECT * FROM impact_postings ORDER BY term_id, g DESC, paper_rowid').raw().all(),
     db.prepare('SELECT * FROM impact_docs ORDER BY paper_rowid').raw().all(),
+    db.prepare('SELECT * FROM impact_columns ORDER BY term_id').raw().all(),
     db.prepare('SELECT synced FROM impact_state').raw().all(),
   ];
 }
@@ -41,7 +42,7 @@ describe('impact lists built with the papers counted on other threads', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.each([1, 2, 3])(
-    'writes the same lists, θ and forward rows with %i counting threads',
+    'writes the same lists, θ, forward rows and word columns with %i counting threads',
     async (threads) => {
       const store = SqliteStore.open(join(dir, 'a.db'), {
         impact: { minDf: 60, listSize: 40, buildThreads: threads, buildThreadsFrom: 0 },
@@ -50,6 +51,7 @@ describe('impact lists built with the papers counted on other threads', () => {
         await store.refreshSearchLists();
         const got = built(store);
         expect((got[1] as unknown[]).length).toBeGreaterThan(1000);
+        expect((got[3] as unknown[]).length).toBeGreaterThan(10);
         expect(got).toEqual(expected);
       } finally {
         await store.close();

@@ -113,7 +113,14 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     // Lists forced short, so the threshold algorithm both certifies and runs out of list and falls back;
     // every word in a twentieth of the papers gets a column (about 80 postings a paper).
     store = SqliteStore.open(join(dir, 'a.db'), {
-      impact: { minDf: 60, listSize: 40, shortListSize: 30, shortMinDf: 30, columnFold: 60, columnBudget: 100 },
+      impact: {
+        minDf: 60,
+        listSize: 40,
+        shortListSize: 30,
+        shortMinDf: 30,
+        columnFold: 60,
+        columnBudget: 100,
+      },
     });
     await store.upsertPapers(papers);
     await store.refreshSearchLists();
