@@ -15,7 +15,7 @@ function built(store: SqliteStore): unknown[] {
     db.prepare('SELECT * FROM impact_terms ORDER BY id').raw().all(),
     db.prepare('SELECT * FROM impact_postings ORDER BY term_id, g DESC, paper_rowid').raw().all(),
     db.prepare('SELECT * FROM impact_docs ORDER BY paper_rowid').raw().all(),
-    db.prepare('SELECT * FROM impact_columns ORDER BY term_id').raw().all(),
+    db.prepare('SELECT * FROM impact_columns ORDER BY term_id, first_rowid').raw().all(),
     db.prepare('SELECT synced FROM impact_state').raw().all(),
   ];
 }

@@ -24,7 +24,7 @@ import {
 import { decodeTerms, type TermRow } from '../../src/store/sqlite/impact-lists.ts';
 import { matches, matchPlan, phraseFrequencies, tokenCount } from '../../src/store/sqlite/match-plan.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
-import { decodeColumn, withChanges } from '../../src/store/sqlite/word-columns.ts';
+import { decodeColumn } from '../../src/store/sqlite/word-columns.ts';
 import { unicodePapers } from './unicode-papers.ts';
 
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
@@ -388,27 +388,35 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     }[];
     const columns = db
       .prepare(
-        'SELECT c.term_id, c.postings, t.df FROM impact_columns c JOIN impact_terms t ON t.id = c.term_id',
+        `SELECT c.term_id, t.df, json_group_array(c.first_rowid) AS firsts
+         FROM impact_columns c JOIN impact_terms t ON t.id = c.term_id GROUP BY c.term_id`,
       )
-      .all() as {
-      term_id: number;
-      postings: Buffer;
-      df: number;
-    }[];
+      .all() as { term_id: number; df: number; firsts: string }[];
     const papers = docs.length;
     expect(columns.length).toBeGreaterThan(5);
+    // Segments of 65,536 papers: here each column is one, unless a fold split it (it cannot at this size).
+    expect(columns.every((c) => JSON.parse(c.firsts).length === 1)).toBe(true);
     for (const c of columns) {
       expect(c.df, `term ${c.term_id}`).toBeGreaterThanOrEqual(papers / 20 - 600);
-      const changes = db
-        .prepare('SELECT paper_rowid, f, d FROM impact_column_changes WHERE term_id = ? ORDER BY paper_rowid')
+      // The stored postings, then the changes laid over them paper by paper (f 0: no longer held).
+      const now = new Map<number, [number, number]>();
+      for (const { postings } of db
+        .prepare('SELECT postings FROM impact_columns WHERE term_id = ? ORDER BY first_rowid')
+        .all(c.term_id) as { postings: Buffer }[]) {
+        const part = decodeColumn(postings);
+        part.rowids.forEach((rowid, i) => now.set(rowid, [part.f[i] as number, part.d[i] as number]));
+      }
+      for (const [rowid, f, d] of db
+        .prepare('SELECT paper_rowid, f, d FROM impact_column_changes WHERE term_id = ?')
         .raw()
-        .all(c.term_id) as [number, number, number][];
-      const column = withChanges(decodeColumn(c.postings), changes);
+        .all(c.term_id) as [number, number, number][])
+        if (f === 0) now.delete(rowid);
+        else now.set(rowid, [f, d]);
       const expected = docs.flatMap((r) => {
         const f = decodeTerms(r.terms).get(c.term_id);
         return f ? [[r.paper_rowid, f, r.d]] : [];
       });
-      const got = [...column.rowids].map((rowid, i) => [rowid, column.f[i], column.d[i]]);
+      const got = [...now].sort((x, y) => x[0] - y[0]).map(([rowid, [f, d]]) => [rowid, f, d]);
       expect(got, `term ${c.term_id}`).toEqual(expected);
       expect(got.length).toBe(c.df);
     }

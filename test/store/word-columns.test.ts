@@ -1,12 +1,20 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bm25Score, impact, K1 } from '../../src/store/sqlite/bm25.ts';
+import { encodeTerms } from '../../src/store/sqlite/listed-counts.ts';
 import type { MatchPlan } from '../../src/store/sqlite/match-plan.ts';
+import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import {
   blockMaxTopK,
+  buildColumns,
   columnWords,
   completeFromColumns,
   decodeColumn,
   encodeColumn,
+  foldColumn,
+  readColumn,
   type WordColumn,
   withChanges,
 } from '../../src/store/sqlite/word-columns.ts';
@@ -145,5 +153,85 @@ describe('word columns', () => {
     expect(kept.sort((p, q) => p - q)).toEqual(
       Array.from({ length: 40 }, (_, i) => i + 1).filter((r) => r !== 5 && r !== 21),
     );
+  });
+
+  it('is stored in segments by rowid; a fold rewrites the segments its changes fall in, and splits a long one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-columns-'));
+    const store = SqliteStore.open(join(dir, 'c.db'));
+    try {
+      const db = store.rawDatabase;
+      const cache = new Map<string, ReturnType<typeof db.prepare>>();
+      const stmt = (sql: string) =>
+        cache.get(sql) ?? (cache.set(sql, db.prepare(sql)).get(sql) as ReturnType<typeof db.prepare>);
+      // 150,000 forward rows of word 1 (every paper) and word 2 (every third).
+      const expected = new Map<number, [number, number]>();
+      const f = new Array<number>(3).fill(0);
+      const none = new Uint8Array(3);
+      const addDoc = db.prepare('INSERT INTO impact_docs (paper_rowid, d, terms) VALUES (?, ?, ?)');
+      db.transaction(() => {
+        for (let rowid = 1; rowid <= 150_000; rowid++) {
+          f[1] = 1 + (rowid % 3);
+          f[2] = 2;
+          addDoc.run(rowid, 100 + (rowid % 50), encodeTerms(rowid % 3 === 0 ? [1, 2] : [1], f, none));
+          expected.set(rowid, [1 + (rowid % 3), 100 + (rowid % 50)]);
+        }
+      })();
+      const segments = () =>
+        (
+          db
+            .prepare('SELECT first_rowid FROM impact_columns WHERE term_id = 1 ORDER BY first_rowid')
+            .raw()
+            .all() as [number][]
+        ).map((r) => r[0]);
+      const asRows = (c: WordColumn | undefined) => (c ? postings(c) : []);
+      const want = () => [...expected].sort((a, b) => a[0] - b[0]).map(([r, [fr, d]]) => [r, fr, d]);
+      db.transaction(() =>
+        buildColumns(db, stmt, [
+          { id: 1, df: 150_000 },
+          { id: 2, df: 50_000 },
+        ]),
+      )();
+      expect(segments()).toEqual([1, 65_537, 131_073]);
+      expect(asRows(readColumn(stmt, 1))).toEqual(want());
+      expect(readColumn(stmt, 2)?.rowids.length).toBe(50_000);
+
+      // A paper no longer holding the word, one changed, 100 new: the changes merged when read, then folded.
+      const change = db.prepare(
+        'INSERT OR REPLACE INTO impact_column_changes (term_id, paper_rowid, f, d) VALUES (1, ?, ?, ?)',
+      );
+      change.run(10, 0, 0);
+      expected.delete(10);
+      change.run(70_000, 9, 77);
+      expected.set(70_000, [9, 77]);
+      for (let rowid = 150_001; rowid <= 150_100; rowid++) {
+        change.run(rowid, 1, 60);
+        expected.set(rowid, [1, 60]);
+      }
+      expect(asRows(readColumn(stmt, 1))).toEqual(want());
+      const untouched = db
+        .prepare('SELECT postings FROM impact_columns WHERE term_id = 1 AND first_rowid = 65537')
+        .get();
+      db.transaction(() => foldColumn(stmt, 1))();
+      expect(db.prepare('SELECT COUNT(*) AS n FROM impact_column_changes').get()).toEqual({ n: 0 });
+      expect(segments()).toEqual([1, 65_537, 131_073]);
+      expect(asRows(readColumn(stmt, 1))).toEqual(want());
+      // The middle segment took paper 70,000's change; word 2's column is as it was.
+      expect(
+        db.prepare('SELECT postings FROM impact_columns WHERE term_id = 1 AND first_rowid = 65537').get(),
+      ).not.toEqual(untouched);
+      expect(readColumn(stmt, 2)?.rowids.length).toBe(50_000);
+
+      // 120,000 more papers: the last segment passes twice 65,536 and is split.
+      for (let rowid = 150_101; rowid <= 270_100; rowid++) {
+        change.run(rowid, 2, 90);
+        expected.set(rowid, [2, 90]);
+      }
+      db.transaction(() => foldColumn(stmt, 1))();
+      expect(segments()).toEqual([1, 65_537, 131_073, 196_609, 262_145]);
+      expect(asRows(readColumn(stmt, 1))).toEqual(want());
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -11,11 +11,10 @@ import {
   buildColumns,
   columnWords,
   completeFromColumns,
-  decodeColumn,
-  encodeColumn,
+  foldColumn,
   lookUp,
+  readColumn,
   type WordColumn,
-  withChanges,
 } from './word-columns.ts';
 
 /**
@@ -327,6 +326,7 @@ export class ImpactLists {
     const columnMinDf = Math.max(this.options.columnMinDf ?? range.papers / 20, this.options.minDf + 1);
     const columnPostings = buildColumns(
       db,
+      this.stmt,
       columnWords(
         terms.flatMap((t, i) => (isPairTerm(t.term) ? [] : [{ id: i + 1, df: t.df }])),
         columnMinDf,
@@ -427,7 +427,9 @@ export class ImpactLists {
     );
     // Word columns: each paper's f and D now, for every column word it held or holds (word-columns.ts).
     const hasColumn = new Uint8Array(highest + 1);
-    for (const { term_id } of this.stmt('SELECT term_id FROM impact_columns').all() as { term_id: number }[])
+    for (const { term_id } of this.stmt('SELECT DISTINCT term_id FROM impact_columns').all() as {
+      term_id: number;
+    }[])
       if (term_id <= highest) hasColumn[term_id] = 1;
     const changed = new Int32Array(highest + 1);
     const columnChanges = new BatchInsert(
@@ -489,7 +491,7 @@ export class ImpactLists {
       }
       let columnChanges = (t.column_changes ?? 0) + (changed[id] as number);
       if (columnChanges > (this.options.columnFold ?? DEFAULT_COLUMN_FOLD)) {
-        this.foldColumn(id);
+        foldColumn(this.stmt, id);
         columnChanges = 0;
       }
       changes.push([t.id, dfDelta[id] as number, t.size, columnChanges]);
@@ -503,16 +505,7 @@ export class ImpactLists {
 
   /** A word's column as it is now: as built, with the papers written since merged in. */
   private column(id: number): WordColumn | undefined {
-    const row = this.stmt('SELECT postings FROM impact_columns WHERE term_id = ?').get(id) as
-      | { postings: Buffer }
-      | undefined;
-    if (!row) return undefined;
-    const changes = this.stmt(
-      'SELECT paper_rowid, f, d FROM impact_column_changes WHERE term_id = ? ORDER BY paper_rowid',
-    )
-      .raw()
-      .all(id) as [number, number, number][];
-    return withChanges(decodeColumn(row.postings), changes);
+    return readColumn(this.stmt, id);
   }
 
   /**
@@ -529,14 +522,6 @@ export class ImpactLists {
       columns.push(column);
     }
     return columns;
-  }
-
-  /** Folds a column's changes into the column itself (one blob written, its change rows deleted). */
-  private foldColumn(id: number): void {
-    const merged = this.column(id);
-    if (!merged) return;
-    this.stmt('UPDATE impact_columns SET postings = ? WHERE term_id = ?').run(encodeColumn(merged), id);
-    this.stmt('DELETE FROM impact_column_changes WHERE term_id = ?').run(id);
   }
 
   /** Old averages record, read before the write so afterWrite knows the lists were in step with it. */

@@ -401,10 +401,13 @@ CREATE TABLE impact_state (
     version: 15,
     name: 'word columns: every paper of each very common word, for exact ranking of several such words',
     sql: `
--- Per very common word (word-columns.ts): its papers in rowid order with its f and their D, one blob.
+-- Per very common word (word-columns.ts): its papers in rowid order with its f and their D, in segments
+-- by rowid (first_rowid: the segment's first paper), a blob each.
 CREATE TABLE impact_columns (
-  term_id  INTEGER PRIMARY KEY,
-  postings BLOB NOT NULL
+  term_id     INTEGER NOT NULL,
+  first_rowid INTEGER NOT NULL,
+  postings    BLOB NOT NULL,
+  PRIMARY KEY (term_id, first_rowid)
 );
 -- Papers written since a column was built: the word's f (0: no longer held) and the paper's D now.
 CREATE TABLE impact_column_changes (

@@ -17,10 +17,11 @@ import { type MatchPlan, matches } from './match-plan.ts';
  * Which words: those in at least a twentieth of the papers (FTS5's cost grows with the doclists it reads),
  * most common first, until the columns hold `budget` postings per paper in all (README.md, "Word columns").
  *
- * Layout of a column's blob: n rowids (uint32), n D (uint32), n f (uint16), in the machine's byte order.
- * A column built by a rebuild stays as it was; papers written since are kept in impact_column_changes (one
- * row per word and paper: its f and D now, f 0 when it no longer holds the word) and merged when read, and
- * folded into the column once they are many.
+ * A column is stored in segments of up to 2·SEGMENT papers by rowid (impact_columns, one row each), each a
+ * blob of n rowids (uint32), n D (uint32), n f (uint16) in the machine's byte order. Papers written since are
+ * kept in impact_column_changes (one row per word and paper: its f and D now, f 0 when it no longer holds the
+ * word), merged when the column is read, and folded into it once they are many: a day's new papers have the
+ * highest rowids, so a fold rewrites the last segment, not the whole column.
  */
 export interface WordColumn {
   rowids: Uint32Array;
@@ -35,6 +36,95 @@ const MAX_U32 = 0xffff_ffff;
 const POSTING_BYTES = 10;
 /** A build holds at most this many bytes of columns at once; more columns take more passes. */
 const PASS_BYTES = 64 * 1024 * 1024;
+/** Papers per stored segment of a column as built; a fold splits a segment grown past twice this. */
+const SEGMENT = 65_536;
+
+type Prepare = (sql: string) => Database.Statement;
+
+/** The parts of a column from `start` to `end`, as a column of their own (views, not copies). */
+function slice(c: WordColumn, start: number, end: number): WordColumn {
+  return { rowids: c.rowids.subarray(start, end), d: c.d.subarray(start, end), f: c.f.subarray(start, end) };
+}
+
+/** Writes a column (or the part of one from a segment's start on) as segments of SEGMENT papers. */
+function writeSegments(stmt: Prepare, id: number, c: WordColumn): void {
+  const add = stmt('INSERT INTO impact_columns (term_id, first_rowid, postings) VALUES (?, ?, ?)');
+  for (let at = 0; at < c.rowids.length; at += SEGMENT) {
+    const part = slice(c, at, Math.min(c.rowids.length, at + SEGMENT));
+    add.run(id, part.rowids[0] as number, encodeColumn(part));
+  }
+}
+
+/** Joins segments, in rowid order, into one column. */
+function joined(parts: readonly WordColumn[]): WordColumn {
+  if (parts.length === 1) return parts[0] as WordColumn;
+  const n = parts.reduce((a, p) => a + p.rowids.length, 0);
+  const out: WordColumn = { rowids: new Uint32Array(n), d: new Uint32Array(n), f: new Uint16Array(n) };
+  let at = 0;
+  for (const p of parts) {
+    out.rowids.set(p.rowids, at);
+    out.d.set(p.d, at);
+    out.f.set(p.f, at);
+    at += p.rowids.length;
+  }
+  return out;
+}
+
+/** The changes to a word's column since it was last built or folded, in rowid order: [rowid, f, D]. */
+function changesOf(stmt: Prepare, id: number, from = 0): [number, number, number][] {
+  return stmt(
+    'SELECT paper_rowid, f, d FROM impact_column_changes WHERE term_id = ? AND paper_rowid >= ? ORDER BY paper_rowid',
+  )
+    .raw()
+    .all(id, from) as [number, number, number][];
+}
+
+/** A word's column as it is now (its segments joined, its changes merged), or undefined if it has none. */
+export function readColumn(stmt: Prepare, id: number): WordColumn | undefined {
+  const blobs = stmt('SELECT postings FROM impact_columns WHERE term_id = ? ORDER BY first_rowid')
+    .raw()
+    .all(id) as [Buffer][];
+  if (blobs.length === 0) return undefined;
+  return withChanges(joined(blobs.map(([b]) => decodeColumn(b))), changesOf(stmt, id));
+}
+
+/**
+ * Folds a word's changes into its column: only the segments they fall in are rewritten (with today's
+ * papers, the last), a segment grown past 2·SEGMENT is split, and the change rows are deleted.
+ */
+export function foldColumn(stmt: Prepare, id: number): void {
+  const segments = stmt('SELECT first_rowid FROM impact_columns WHERE term_id = ? ORDER BY first_rowid')
+    .raw()
+    .all(id) as [number][];
+  if (segments.length === 0) return;
+  const changes = changesOf(stmt, id);
+  const read = stmt('SELECT postings FROM impact_columns WHERE term_id = ? AND first_rowid = ?');
+  const drop = stmt('DELETE FROM impact_columns WHERE term_id = ? AND first_rowid = ?');
+  let c = 0;
+  for (const [i, [first]] of segments.entries()) {
+    // Changes before the first segment belong to it; each segment takes those up to the next one's start.
+    const next = segments[i + 1]?.[0] ?? Number.POSITIVE_INFINITY;
+    const mine: [number, number, number][] = [];
+    while (
+      c < changes.length &&
+      ((changes[c] as [number, number, number])[0] < next || i === segments.length - 1)
+    )
+      mine.push(changes[c++] as [number, number, number]);
+    if (mine.length === 0) continue;
+    const { postings } = read.get(id, first) as { postings: Buffer };
+    const merged = withChanges(decodeColumn(postings), mine);
+    drop.run(id, first);
+    if (merged.rowids.length === 0) continue;
+    if (merged.rowids.length <= 2 * SEGMENT) {
+      stmt('INSERT INTO impact_columns (term_id, first_rowid, postings) VALUES (?, ?, ?)').run(
+        id,
+        merged.rowids[0] as number,
+        encodeColumn(merged),
+      );
+    } else writeSegments(stmt, id, merged);
+  }
+  stmt('DELETE FROM impact_column_changes WHERE term_id = ?').run(id);
+}
 
 export function encodeColumn(c: WordColumn): Buffer {
   const n = c.rowids.length;
@@ -353,12 +443,15 @@ export function columnWords<T extends { df: number }>(
  * over them as {@link PASS_BYTES} needs. In the caller's write transaction, after the forward rows.
  * Returns the postings written.
  */
-export function buildColumns(db: Database.Database, words: readonly { id: number; df: number }[]): number {
+export function buildColumns(
+  db: Database.Database,
+  stmt: Prepare,
+  words: readonly { id: number; df: number }[],
+): number {
   db.prepare('DELETE FROM impact_column_changes').run();
   db.prepare('DELETE FROM impact_columns').run();
   const last = (db.prepare('SELECT MAX(paper_rowid) AS m FROM impact_docs').get() as { m: number | null }).m;
   if (words.length === 0 || last === null || last > MAX_U32) return 0;
-  const add = db.prepare('INSERT INTO impact_columns (term_id, postings) VALUES (?, ?)');
   const rows = db.prepare('SELECT paper_rowid, d, terms FROM impact_docs ORDER BY paper_rowid');
   const highest = words.reduce((m, w) => Math.max(m, w.id), 0);
   let written = 0;
@@ -412,7 +505,7 @@ export function buildColumns(db: Database.Database, words: readonly { id: number
     for (const [s, w] of group.entries()) {
       // A column must hold every paper of its word (df is the index's own count), or none is kept.
       if (fits[s] === 0 || filled[s] !== w.df) continue;
-      add.run(w.id, encodeColumn(cols[s] as WordColumn));
+      writeSegments(stmt, w.id, cols[s] as WordColumn);
       written += w.df;
     }
   }
