@@ -404,7 +404,8 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
         .prepare('SELECT postings FROM impact_columns WHERE term_id = ? ORDER BY first_rowid')
         .all(c.term_id) as { postings: Buffer }[]) {
         const part = decodeColumn(postings);
-        part.rowids.forEach((rowid, i) => now.set(rowid, [part.f[i] as number, part.d[i] as number]));
+        for (const [i, rowid] of part.rowids.entries())
+          now.set(rowid, [part.f[i] as number, part.d[i] as number]);
       }
       for (const [rowid, f, d] of db
         .prepare('SELECT paper_rowid, f, d FROM impact_column_changes WHERE term_id = ?')
@@ -420,6 +421,46 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
       expect(got, `term ${c.term_id}`).toEqual(expected);
       expect(got.length).toBe(c.df);
     }
+  });
+
+  it('columns kept in memory are not used once another connection has written', async () => {
+    const viaColumns = structured(texts).filter(
+      (q) => q.mode === 'all' && !q.alternatives && expectSameRanking(store, q, 20) === 'columns',
+    );
+    expect(viaColumns.length).toBeGreaterThan(3);
+    // Another process's ingest: papers whose titles repeat each query's words, so they top its ranking.
+    const other = SqliteStore.open(join(dir, 'a.db'), {
+      impact: {
+        minDf: 60,
+        listSize: 40,
+        shortListSize: 30,
+        shortMinDf: 30,
+        columnFold: 60,
+        columnBudget: 100,
+      },
+    });
+    try {
+      await other.upsertPapers(
+        viaColumns.map((q, i) => {
+          const words = q.must.map((m) => m.join(' ')).join(' ');
+          const id = `2699.${String(i).padStart(5, '0')}`;
+          return { ...(papers[i] as Paper), id, arxivId: id, title: `${words} ${words} ${words}` };
+        }),
+      );
+    } finally {
+      await other.close();
+    }
+    // Each ranks as FTS5 ranks it now, and for some the new paper is in the top 20: read from stale
+    // columns, it would be missing.
+    let changed = 0;
+    for (const [i, q] of viaColumns.entries()) {
+      expectSameRanking(store, q, 20);
+      const added = store.rawDatabase
+        .prepare('SELECT rowid FROM papers WHERE id = ?')
+        .get(`2699.${String(i).padStart(5, '0')}`) as { rowid: number };
+      if (store.exactRank(q, 20).some((h) => h.rowid === added.rowid)) changed++;
+    }
+    expect(changed).toBeGreaterThan(0);
   });
 
   it('a write that bypasses the lists sends search to FTS5 until they are rebuilt', async () => {

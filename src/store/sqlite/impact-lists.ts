@@ -61,6 +61,8 @@ export interface ImpactOptions {
   columnBudget?: number;
   /** A column's changes are folded into it once they pass this many; default 2,048. */
   columnFold?: number;
+  /** Bytes of word columns a search keeps in memory for the next; default 48 MB. */
+  columnCacheBytes?: number;
 }
 
 export const DEFAULT_IMPACT: ImpactOptions = { minDf: 10_000, listSize: 4_000 };
@@ -120,6 +122,8 @@ export interface TermRow {
 /** Guards θ against the last-bit difference between SQL's and JavaScript's arithmetic at build time. */
 const SAFETY = 1 + 1e-12;
 const FIRST_CHUNK = 64;
+/** Steps of the threshold algorithm before several required words go to their columns (word-columns.ts). */
+const COLUMN_STEPS = 2;
 /** Rows a build writes with one statement. */
 const BATCH_ROWS = 100;
 /** Threads a build counts papers on (besides the one writing the lists), and from how many papers. */
@@ -131,6 +135,8 @@ const DEFAULT_SHORT_LIST_SIZE = 400;
 const DEFAULT_COLUMN_BUDGET = 48;
 /** A column's changes are folded into it once they pass this many: a search reads them all (about 1 ms). */
 const DEFAULT_COLUMN_FOLD = 2048;
+/** Word columns kept in memory by default: about six of the commonest words' at a million papers. */
+const DEFAULT_COLUMN_CACHE_BYTES = 48 * 1024 * 1024;
 const EMPTY = new BestImpacts(0, 1, false);
 /** A build's page cache (PRAGMA cache_size: negative is KiB). */
 const BUILD_CACHE_SIZE = -8192;
@@ -235,6 +241,7 @@ export class ImpactLists {
    * from impact lists"); this pass does both jobs with the tokenizing alone.
    */
   rebuild(): { terms: number; entries: number; columnPostings: number } {
+    this.dropColumnCache();
     // The build reads the index and the papers once in order and appends every row it writes: a small page
     // cache serves it as well, and the pages it gives back hold the lists' heaps, the peak of a bulk import.
     const cache = this.db.pragma('cache_size', { simple: true }) as number;
@@ -404,6 +411,7 @@ export class ImpactLists {
     if (!this.built()) return;
     const wasInStep = this.inStep(this.averagesBeforeWrite ?? null);
     this.averagesBeforeWrite = undefined;
+    this.dropColumnCache();
     if (!wasInStep) return; // lists out of step already (a write that bypassed them): a rebuild repairs them
     // Per term id, in arrays: a day's papers touch most of the ~12,000 lists (pairs included) a paper at a
     // time, and maps keyed by term cost more than the rest of the upkeep (measured at 1,000,000 papers).
@@ -503,9 +511,46 @@ export class ImpactLists {
     this.markInStep();
   }
 
-  /** A word's column as it is now: as built, with the papers written since merged in. */
+  /**
+   * A word's column as it is now: as built, with the papers written since merged in. The columns read last
+   * are kept in memory (up to columnCacheBytes, least recently used dropped first): reading one from the
+   * file costs about 1 ms per 100,000 papers, most of a search. They are dropped whenever another
+   * connection has committed (PRAGMA data_version) and on every write or build through this one.
+   */
   private column(id: number): WordColumn | undefined {
-    return readColumn(this.stmt, id);
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    if (version !== this.cacheVersion) {
+      this.dropColumnCache();
+      this.cacheVersion = version;
+    }
+    const cached = this.columnCache.get(id);
+    if (cached) {
+      this.columnCache.delete(id);
+      this.columnCache.set(id, cached);
+      return cached;
+    }
+    const column = readColumn(this.stmt, id);
+    if (!column) return undefined;
+    const budget = this.options.columnCacheBytes ?? DEFAULT_COLUMN_CACHE_BYTES;
+    const bytes = column.rowids.byteLength + column.d.byteLength + column.f.byteLength;
+    if (bytes > budget) return column;
+    this.columnCache.set(id, column);
+    this.cacheBytes += bytes;
+    for (const [old, c] of this.columnCache) {
+      if (this.cacheBytes <= budget) break;
+      this.columnCache.delete(old);
+      this.cacheBytes -= c.rowids.byteLength + c.d.byteLength + c.f.byteLength;
+    }
+    return column;
+  }
+
+  private readonly columnCache = new Map<number, WordColumn>();
+  private cacheBytes = 0;
+  private cacheVersion: number | undefined;
+
+  private dropColumnCache(): void {
+    this.columnCache.clear();
+    this.cacheBytes = 0;
   }
 
   /**
@@ -593,17 +638,6 @@ export class ImpactLists {
       const at = positive.indexOf(i);
       return at < 0 ? 0 : idf(n, (listed.get(words[at] as string) as TermRow).df);
     });
-    // Several required words, each with a column, and no alternatives: block-max pruning over the columns
-    // answers exactly without the lists (word-columns.ts), where the lists would read thousands of entries.
-    if (plan.mode === 'all' && positive.length > 1 && plan.terms.length === positive.length) {
-      const columns = this.columnsFor(plan, listed);
-      if (columns) {
-        const { hits, scored } = blockMaxTopK(plan, columns, idfs, avgdl, k);
-        this.lastOutcome = 'columns';
-        this.lastRead = scored;
-        return hits;
-      }
-    }
     const cursors = [...new Set(words)].map((w) => {
       const t = listed.get(w) as TermRow;
       // Under today's avgdl a paper outside the list has impact at most θ·max(1, avgdl/avgdl_ref).
@@ -750,6 +784,23 @@ export class ImpactLists {
         this.lastOutcome = 'certified';
         this.lastRead = seen.size;
         return scored;
+      }
+      // Several required words still uncertain after a few steps: block-max pruning over their columns
+      // (word-columns.ts) finishes exactly, starting from the best papers scored so far.
+      if (
+        steps >= COLUMN_STEPS &&
+        plan.mode === 'all' &&
+        positive.length > 1 &&
+        plan.terms.length === positive.length &&
+        !cursors.every((c) => c.done)
+      ) {
+        if (columns === undefined) columns = this.columnsFor(plan, listed) ?? null;
+        if (columns) {
+          const { hits, scored: more } = blockMaxTopK(plan, columns, idfs, avgdl, k, scored, seen);
+          this.lastOutcome = 'columns';
+          this.lastRead = seen.size + more;
+          return hits;
+        }
       }
       if (cursors.every((c) => c.done)) {
         // Read to their end without certainty: the words' columns, when they all have one, finish the job.

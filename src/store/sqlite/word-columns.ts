@@ -55,21 +55,6 @@ function writeSegments(stmt: Prepare, id: number, c: WordColumn): void {
   }
 }
 
-/** Joins segments, in rowid order, into one column. */
-function joined(parts: readonly WordColumn[]): WordColumn {
-  if (parts.length === 1) return parts[0] as WordColumn;
-  const n = parts.reduce((a, p) => a + p.rowids.length, 0);
-  const out: WordColumn = { rowids: new Uint32Array(n), d: new Uint32Array(n), f: new Uint16Array(n) };
-  let at = 0;
-  for (const p of parts) {
-    out.rowids.set(p.rowids, at);
-    out.d.set(p.d, at);
-    out.f.set(p.f, at);
-    at += p.rowids.length;
-  }
-  return out;
-}
-
 /** The changes to a word's column since it was last built or folded, in rowid order: [rowid, f, D]. */
 function changesOf(stmt: Prepare, id: number, from = 0): [number, number, number][] {
   return stmt(
@@ -85,7 +70,18 @@ export function readColumn(stmt: Prepare, id: number): WordColumn | undefined {
     .raw()
     .all(id) as [Buffer][];
   if (blobs.length === 0) return undefined;
-  return withChanges(joined(blobs.map(([b]) => decodeColumn(b))), changesOf(stmt, id));
+  // The segments copied once, straight into the joined arrays.
+  const n = blobs.reduce((a, [b]) => a + Math.floor(b.length / POSTING_BYTES), 0);
+  const out: WordColumn = { rowids: new Uint32Array(n), d: new Uint32Array(n), f: new Uint16Array(n) };
+  let at = 0;
+  for (const [b] of blobs) {
+    const m = Math.floor(b.length / POSTING_BYTES);
+    new Uint8Array(out.rowids.buffer, 4 * at, 4 * m).set(b.subarray(0, 4 * m));
+    new Uint8Array(out.d.buffer, 4 * at, 4 * m).set(b.subarray(4 * m, 8 * m));
+    new Uint8Array(out.f.buffer, 2 * at, 2 * m).set(b.subarray(8 * m, 10 * m));
+    at += m;
+  }
+  return withChanges(out, changesOf(stmt, id));
 }
 
 /**
@@ -334,7 +330,8 @@ function blockMaxima(c: WordColumn, avgdl: number): Float64Array {
  * its blocks covering the same rowids bounds its part of the score there; a block whose own best impact plus
  * those bounds cannot pass the k-th score so far is skipped whole, and within a block each paper is bounded
  * by its exact impact for the leading word plus the same bounds. Only papers that could enter the top k are
- * looked up in the other columns and scored. Returns the hits and the papers scored.
+ * looked up in the other columns and scored. `seed`: papers already scored (the lists' best so far), which
+ * start the top k; `skip`: papers already dealt with. Returns the hits and the papers scored here.
  */
 export function blockMaxTopK(
   plan: MatchPlan,
@@ -342,6 +339,8 @@ export function blockMaxTopK(
   idfs: readonly number[],
   avgdl: number,
   k: number,
+  seed: readonly ColumnHit[] = [],
+  skip: ReadonlySet<number> = new Set(),
 ): { hits: ColumnHit[]; scored: number } {
   const required = plan.terms.map((forms) => forms[0] as number);
   const lead = required.reduce((a, b) =>
@@ -358,7 +357,10 @@ export function blockMaxTopK(
   const perToken = (K1 * B) / avgdl;
   const cursors = columns.map((c) => new Cursor(c));
   const freqs = new Array<number>(columns.length).fill(0);
-  const hits: ColumnHit[] = [];
+  // Best first, ties lower rowid first, as FTS5 orders them.
+  const before = (a: ColumnHit, b: ColumnHit) =>
+    a.relevance > b.relevance || (a.relevance === b.relevance && a.rowid < b.rowid);
+  const hits: ColumnHit[] = [...seed].sort((a, b) => (before(a, b) ? -1 : 1)).slice(0, k);
   const kth = () => (hits.length === k ? (hits[k - 1] as ColumnHit).relevance : Number.NEGATIVE_INFINITY);
   let scored = 0;
   const { rowids, f, d } = leadColumn;
@@ -389,6 +391,8 @@ export function blockMaxTopK(
       let bound = (leadIdf * (fp * (K1 + 1))) / (fp + k1b + perToken * dp) + rest;
       if (bound * (1 + 1e-9) < kth()) continue;
       const rowid = rowids[p] as number;
+      if (skip.has(rowid)) continue;
+      if (skip.has(rowid)) continue;
       // The other required words one at a time: a paper without one is no match, and each exact impact
       // found replaces that word's block bound.
       for (const [o, j] of others.entries()) {
@@ -406,12 +410,11 @@ export function blockMaxTopK(
         freqs[j] = at < 0 ? 0 : (cursor.column.f[at] as number);
       }
       if (!matches(plan, freqs)) continue;
-      const relevance = bm25Score(idfs, freqs, dp, avgdl);
-      // Rowids ascend: a paper that only ties the k-th comes after it, as FTS5 orders them.
-      if (hits.length === k && relevance <= kth()) continue;
+      const hit = { rowid, relevance: bm25Score(idfs, freqs, dp, avgdl) };
+      if (hits.length === k && !before(hit, hits[k - 1] as ColumnHit)) continue;
       let at = hits.length;
-      while (at > 0 && (hits[at - 1] as ColumnHit).relevance < relevance) at--;
-      hits.splice(at, 0, { rowid, relevance });
+      while (at > 0 && before(hit, hits[at - 1] as ColumnHit)) at--;
+      hits.splice(at, 0, hit);
       if (hits.length > k) hits.length = k;
     }
   }
