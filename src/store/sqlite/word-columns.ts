@@ -27,6 +27,8 @@ export interface WordColumn {
   rowids: Uint32Array;
   d: Uint32Array;
   f: Uint16Array;
+  /** Its block maxima under one avgdl, kept with a column held in memory between searches. */
+  maxima?: { avgdl: number; values: Float64Array };
 }
 
 /** f above this (a word hundreds of times in a title) leaves the word without a column. */
@@ -305,6 +307,7 @@ const BLOCK = 128;
 
 /** The highest impact (under today's avgdl) in each block of BLOCK postings of a column. */
 function blockMaxima(c: WordColumn, avgdl: number): Float64Array {
+  if (c.maxima?.avgdl === avgdl) return c.maxima.values;
   const k1b = K1 * (1 - B);
   const perToken = (K1 * B) / avgdl;
   const out = new Float64Array(Math.ceil(c.rowids.length / BLOCK));
@@ -318,6 +321,7 @@ function blockMaxima(c: WordColumn, avgdl: number): Float64Array {
     }
     out[b] = max;
   }
+  c.maxima = { avgdl, values: out };
   return out;
 }
 
