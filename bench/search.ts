@@ -18,7 +18,8 @@
  * Impact lists (src/store/sqlite/impact-lists.ts) are built on the archive and timed, with the database's
  * growth; the daily ingest is measured before and after. Per class, besides latency: recall@10 of the
  * store's ranking against FTS5's exact top 10, and the share of queries answered without FTS5 (certified
- * from the lists or ranked from the word columns).
+ * from the lists or ranked from the word columns), both for each query as the search runs it (its
+ * abbreviations expanded).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { parseHfJson } from '../src/feed/hf-json.ts';
+import {
+  abbreviationLookups,
+  expandAbbreviations,
+  MIN_DEFINING_PAPERS,
+} from '../src/papers/expand-abbreviations.ts';
 import { ingestPapers } from '../src/papers/ingest.ts';
 import type { Paper } from '../src/papers/paper.ts';
 import { searchPapers } from '../src/papers/search.ts';
@@ -272,12 +278,16 @@ const ids = async (s: SqliteStore, text: string) => {
 };
 // Recall@10 of the store's ranking against FTS5's exact top 10: a paper counts when it is in that top 10
 // or scores the same as its 10th (a tie FTS5 could have ordered either way).
-const recallAndPath = (text: string) => {
+// The query as the search runs it: with the archive's abbreviations expanded (searchPapers does the same).
+const recallAndPath = async (text: string) => {
   const parsed = parseSearchQuery(text);
   if (!parsed.ok) return null;
-  const ours = store.rank(parsed.query, 10);
+  const lookups = abbreviationLookups(parsed.query);
+  const pairs = await store.abbreviations(lookups.shorts, lookups.longKeys, MIN_DEFINING_PAPERS);
+  const { query } = expandAbbreviations(parsed.query, pairs);
+  const ours = store.rank(query, 10);
   const path = store.lastSearchPath;
-  const exact = store.exactRank(parsed.query, 10);
+  const exact = store.exactRank(query, 10);
   if (exact.length === 0) return { recall: 1, path };
   const tenth = (exact.at(-1) as { relevance: number }).relevance;
   const top = new Set(exact.map((h) => h.rowid));
@@ -324,7 +334,7 @@ for (const [name, queries] of classes) {
   let certified = 0;
   const fallbacks: Record<string, number> = {};
   for (const text of queries) {
-    const r = recallAndPath(text);
+    const r = await recallAndPath(text);
     if (!r) continue;
     recall += r.recall;
     // Answered without FTS5: certified from the lists, or ranked from the word columns (both exact).
