@@ -254,6 +254,8 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     const paths = new Map<string, number>();
     const phrasePaths = new Map<string, number>();
     const shortPaths = new Map<string, number>();
+    // Queries whose first term may also be "language models" (a listed pair) or "learning".
+    const pairBeside = new Map<string, number>();
     const listedDf = new Map(
       (
         store.rawDatabase.prepare('SELECT term, df FROM impact_terms').all() as { term: string; df: number }[]
@@ -263,6 +265,8 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
       const path = expectSameRanking(store, q, 20);
       paths.set(path, (paths.get(path) ?? 0) + 1);
       expectSameRanking(store, q, 5);
+      if (q.alternatives && (q.mode === 'all' || q.must.length === 1))
+        pairBeside.set(path, (pairBeside.get(path) ?? 0) + 1);
       const twoWordPhrase =
         q.must.length === 1 && q.must[0]?.length === 2 && q.exclude.length === 0 && !q.alternatives;
       if (twoWordPhrase) phrasePaths.set(path, (phrasePaths.get(path) ?? 0) + 1);
@@ -279,6 +283,9 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     expect([...paths.keys()].filter((p) => p !== 'certified').length).toBeGreaterThan(0);
     // Queries known to match nothing are answered without reading a list.
     expect(paths.get('nothing can match') ?? 0).toBeGreaterThan(0);
+    // A listed pair beside other terms or forms is ranked from the lists too, its f from its list's entries
+    // or the paper's text.
+    expect(pairBeside.get('certified') ?? 0).toBeGreaterThan(0);
     // Several of the most common words (in a twentieth of the papers or more) are ranked from their columns.
     expect(paths.get('columns') ?? 0).toBeGreaterThan(10);
   });

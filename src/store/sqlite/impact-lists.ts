@@ -619,13 +619,20 @@ export class ImpactLists {
     // match a rarer one (FTS5 is cheap then), forward rows hold words only, and a phrase of common words is
     // bounded only loosely by its words' lists (measured: such queries rarely certified).
     const alone = positive.length === 1 && plan.excluded.length === 0;
-    if (!alone && positive.some((i) => (plan.phrases[i] ?? []).length > 1)) return this.fallBack('a phrase');
+    // Beside other terms a phrase needs a list of its own (a listed pair); forward rows hold no pairs, so a
+    // candidate's f for it is known from the pair's list entries when read there, else bounded by the list.
+    const longer = positive.filter((i) => (plan.phrases[i] ?? []).length > 1);
+    if (!alone && longer.some((i) => (plan.phrases[i] ?? []).length > 2)) return this.fallBack('a phrase');
+    const withPairs = !alone && longer.length > 0;
     const words = positive.map((i) => unitOf(plan.phrases[i] as string[]));
     if (words.some((w) => !listed.has(w)))
       return this.fallBack(words.some(isPairTerm) ? 'a phrase' : 'a rare term');
     // A short list answers its word alone or less exclusions; beside other words it would run out long
     // before certainty, and FTS5 finds the few papers holding a rarer word with others cheaply.
-    if (positive.length > 1 && words.some((w) => (listed.get(w) as TermRow).df <= this.options.minDf))
+    if (
+      positive.length > 1 &&
+      words.some((w) => !isPairTerm(w) && (listed.get(w) as TermRow).df <= this.options.minDf)
+    )
       return this.fallBack('a rare term');
     // Several required words of which one is in under a twentieth of the papers: the papers holding them
     // all are few and FTS5 finds them cheaply, while the lists would often be read to their end without
@@ -685,6 +692,15 @@ export class ImpactLists {
     const kth = () =>
       scored.length === k ? (scored[k - 1] as ImpactHit).relevance : Number.NEGATIVE_INFINITY;
     let verified = 0;
+    // A pair's f in each paper read from its list (withPairs), and its two words' term ids for forward rows.
+    const pairF = new Map<string, Map<number, number>>();
+    const pairWordIds: (number | undefined)[] = [];
+    const pairWordAt = new Map<number, number>();
+    for (const i of longer) {
+      const [a, b] = plan.phrases[i] as [string, string];
+      pairWordAt.set(i, pairWordIds.length);
+      pairWordIds.push(listed.get(a)?.id, listed.get(b)?.id);
+    }
     let chunk = FIRST_CHUNK;
     let steps = 0;
     // The words' columns, once loaded (null: not every phrase has one).
@@ -704,6 +720,11 @@ export class ImpactLists {
           number,
         ][];
         c.read += entries.length;
+        if (withPairs && isPairTerm(c.word)) {
+          const known = pairF.get(c.word) ?? new Map<number, number>();
+          for (const [rowid, , f] of entries) known.set(rowid, f);
+          pairF.set(c.word, known);
+        }
         const last = entries.at(-1);
         if (last) [c.lastRowid, c.lastG] = last;
         if (entries.length < chunk || c.read >= c.term.size) {
@@ -753,6 +774,38 @@ export class ImpactLists {
       for (const [rowid, d, terms] of rows) {
         const row = { rowid, d };
         const freqs = pickTerms(terms, ids);
+        if (withPairs) {
+          // Each pair's f from its list's entries if the paper was read there; otherwise the paper's impact
+          // for it is at most the list's bound. Exact then (no text read), or an upper bound to verify.
+          // A pair's f is at most its rarer word's (each instance holds both words): 0 when the paper lacks
+          // either, else its impact is at most that word count's.
+          let unknown = 0;
+          const parts = pickTerms(terms, pairWordIds);
+          for (const [j, i] of positive.entries()) {
+            const w = words[j] as string;
+            if (!isPairTerm(w)) continue;
+            const f = pairF.get(w)?.get(rowid);
+            if (f !== undefined) {
+              freqs[i] = f;
+              continue;
+            }
+            const at = pairWordAt.get(i);
+            // (Both words are listed: a pair is made of listed words. Were one not, nothing is known.)
+            const most =
+              at === undefined || pairWordIds[at] === undefined || pairWordIds[at + 1] === undefined
+                ? Number.POSITIVE_INFINITY
+                : Math.min(parts[at] ?? 0, parts[at + 1] ?? 0);
+            if (most === 0) continue;
+            const listBound = (cursors.find((x) => x.word === w) as { bound: number }).bound;
+            const wordBound = Number.isFinite(most) ? impact(most, row.d, avgdl) : listBound;
+            unknown += (idfs[i] ?? 0) * Math.min(listBound, wordBound);
+          }
+          if (unknown > 0 || !fromForward) {
+            const upper = bm25Score(idfs, freqs, row.d, avgdl) + unknown;
+            if (upper >= kth()) toVerify.push([row.rowid, upper]);
+            continue;
+          }
+        }
         if (!matches(plan, freqs)) continue;
         const relevance = bm25Score(idfs, freqs, row.d, avgdl);
         if (fromForward) {
