@@ -4,9 +4,11 @@ import { type MatchPlan, matches } from './match-plan.ts';
 
 /**
  * Word columns: every paper holding one of the archive's most common words, in rowid order, with the
- * word's f in it and the paper's D. A query of several such words is then ranked exactly by walking their
- * columns side by side and scoring each paper that matches as FTS5's bm25 does (bm25.ts), at memory speed:
- * no FTS5 doclists or position lists, no random access per candidate.
+ * word's f in it and the paper's D. What the impact lists (impact-lists.ts) do with them, all exact:
+ * - several required words the threshold algorithm has not certified after two steps are finished by
+ *   block-max pruning over their columns ({@link blockMaxTopK}), seeded with its best papers;
+ * - once loaded, the columns replace forward rows as its random access ({@link lookUp});
+ * - a query whose lists ran out is finished from them ({@link completeFromColumns}).
  *
  * Why: the impact lists (impact-lists.ts) prove a top k from each word's best papers, and for two or three
  * very common words they often run out of list before they can (the best unread paper's bound stays a few
