@@ -102,6 +102,16 @@ function expectSameRanking(store: SqliteStore, q: SearchQuery, k: number) {
   return path;
 }
 
+/** Lists forced short, and a column for every word in a twentieth of the papers (about 80 postings a paper). */
+const OPTIONS = {
+  minDf: 60,
+  listSize: 40,
+  shortListSize: 30,
+  shortMinDf: 30,
+  columnFold: 60,
+  columnBudget: 100,
+};
+
 describe('impact lists: exact top-k without FTS5 scoring every match', () => {
   let dir: string;
   let store: SqliteStore;
@@ -112,16 +122,7 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     dir = mkdtempSync(join(tmpdir(), 'paperboy-impact-'));
     // Lists forced short, so the threshold algorithm both certifies and runs out of list and falls back;
     // every word in a twentieth of the papers gets a column (about 80 postings a paper).
-    store = SqliteStore.open(join(dir, 'a.db'), {
-      impact: {
-        minDf: 60,
-        listSize: 40,
-        shortListSize: 30,
-        shortMinDf: 30,
-        columnFold: 60,
-        columnBudget: 100,
-      },
-    });
+    store = SqliteStore.open(join(dir, 'a.db'), { impact: OPTIONS });
     await store.upsertPapers(papers);
     await store.refreshSearchLists();
   });
@@ -435,17 +436,8 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
       (q) => q.mode === 'all' && !q.alternatives && expectSameRanking(store, q, 20) === 'columns',
     );
     expect(viaColumns.length).toBeGreaterThan(3);
-    // Another process's ingest: papers whose titles repeat each query's words, so they top its ranking.
-    const other = SqliteStore.open(join(dir, 'a.db'), {
-      impact: {
-        minDf: 60,
-        listSize: 40,
-        shortListSize: 30,
-        shortMinDf: 30,
-        columnFold: 60,
-        columnBudget: 100,
-      },
-    });
+    // Another process's ingest: papers whose titles repeat each query's words, so some enter its top 20.
+    const other = SqliteStore.open(join(dir, 'a.db'), { impact: OPTIONS });
     try {
       await other.upsertPapers(
         viaColumns.map((q, i) => {

@@ -9,6 +9,7 @@ import { type MatchPlan, matches, phraseFrequencies, tokenCount } from './match-
 import {
   blockMaxTopK,
   buildColumns,
+  columnBytes,
   columnWords,
   completeFromColumns,
   foldColumn,
@@ -532,14 +533,14 @@ export class ImpactLists {
     const column = readColumn(this.stmt, id);
     if (!column) return undefined;
     const budget = this.options.columnCacheBytes ?? DEFAULT_COLUMN_CACHE_BYTES;
-    const bytes = column.rowids.byteLength + column.d.byteLength + column.f.byteLength;
+    const bytes = columnBytes(column);
     if (bytes > budget) return column;
     this.columnCache.set(id, column);
     this.cacheBytes += bytes;
     for (const [old, c] of this.columnCache) {
       if (this.cacheBytes <= budget) break;
       this.columnCache.delete(old);
-      this.cacheBytes -= c.rowids.byteLength + c.d.byteLength + c.f.byteLength;
+      this.cacheBytes -= columnBytes(c);
     }
     return column;
   }
@@ -615,12 +616,12 @@ export class ImpactLists {
       }
     const positive = plan.terms.flat();
     // Alone, a phrase (or word) is answered from its own list, whose entries hold its f and D: no forward
-    // row is read. Otherwise every positive phrase must be one listed word: a paper outside every list could
-    // match a rarer one (FTS5 is cheap then), forward rows hold words only, and a phrase of common words is
-    // bounded only loosely by its words' lists (measured: such queries rarely certified).
+    // row is read. Otherwise every positive phrase must be a listed word or a listed pair: a paper outside
+    // every list could match a rarer one (FTS5 is cheap then), and a longer phrase of common words is
+    // bounded only loosely by its words' lists (measured: such queries rarely certified). Forward rows hold
+    // no pairs, so a candidate's f for a pair comes from the pair's list entries when read there, else it
+    // is bounded (below).
     const alone = positive.length === 1 && plan.excluded.length === 0;
-    // Beside other terms a phrase needs a list of its own (a listed pair); forward rows hold no pairs, so a
-    // candidate's f for it is known from the pair's list entries when read there, else bounded by the list.
     const longer = positive.filter((i) => (plan.phrases[i] ?? []).length > 1);
     if (!alone && longer.some((i) => (plan.phrases[i] ?? []).length > 2)) return this.fallBack('a phrase');
     const withPairs = !alone && longer.length > 0;
@@ -696,7 +697,7 @@ export class ImpactLists {
     const pairF = new Map<string, Map<number, number>>();
     const pairWordIds: (number | undefined)[] = [];
     const pairWordAt = new Map<number, number>();
-    for (const i of longer) {
+    for (const i of withPairs ? longer : []) {
       const [a, b] = plan.phrases[i] as [string, string];
       pairWordAt.set(i, pairWordIds.length);
       pairWordIds.push(listed.get(a)?.id, listed.get(b)?.id);
@@ -748,9 +749,10 @@ export class ImpactLists {
             } else if (own * g * c.drift + others >= kth()) fresh.push(rowid);
           }
       }
-      // Past the first step, the words' columns (when each has one) serve as forward rows: a binary search
-      // in memory per word instead of a row read per paper.
-      if (columns === undefined && fresh.length > 0 && steps > 0)
+      // Several words past the first step: their columns (when each has one) serve as forward rows, a binary
+      // search in memory per word instead of a row read per paper. (One word less its exclusions has few
+      // candidates: loading its columns would cost more than the rows.)
+      if (columns === undefined && positive.length > 1 && fresh.length > 0 && steps > 0)
         columns = this.columnsFor(plan, listed) ?? null;
       if (columns) {
         for (const rowid of fresh) {

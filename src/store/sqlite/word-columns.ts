@@ -7,7 +7,7 @@ import { type MatchPlan, matches } from './match-plan.ts';
  * word's f in it and the paper's D. What the impact lists (impact-lists.ts) do with them, all exact:
  * - several required words the threshold algorithm has not certified after two steps are finished by
  *   block-max pruning over their columns ({@link blockMaxTopK}), seeded with its best papers;
- * - once loaded, the columns replace forward rows as its random access ({@link lookUp});
+ * - once loaded for several words, the columns replace forward rows as its random access ({@link lookUp});
  * - a query whose lists ran out is finished from them ({@link completeFromColumns}).
  *
  * Why: the impact lists (impact-lists.ts) prove a top k from each word's best papers, and for two or three
@@ -124,6 +124,11 @@ export function foldColumn(stmt: Prepare, id: number): void {
     } else writeSegments(stmt, id, merged);
   }
   stmt('DELETE FROM impact_column_changes WHERE term_id = ?').run(id);
+}
+
+/** Memory a column's arrays take. */
+export function columnBytes(c: WordColumn): number {
+  return c.rowids.byteLength + c.d.byteLength + c.f.byteLength;
 }
 
 export function encodeColumn(c: WordColumn): Buffer {
