@@ -88,6 +88,18 @@ describe('SQLite abbreviation counts, read once between changes to the archive',
     expect((await store.abbreviations(['rl'], [], 1)).map((c) => [c.longKey, c.papers])).toEqual([
       ['reinforc learn', 3],
     ]);
+
+    // A pair's first spelling ('chain of thought' sorts before 'chain-of-thought') forgotten with its paper.
+    await store.upsertPapers([defining(6, 'Chain-of-thought (CoT) prompting.')]);
+    await same();
+    expect((await store.abbreviations(['cot'], [], 1)).map((c) => [c.long, c.papers])).toEqual([
+      ['chain of thought', 2],
+    ]);
+    await store.upsertPapers([defining(4, 'We prompt large language models (LLM).')]);
+    await same();
+    expect((await store.abbreviations(['cot'], [], 1)).map((c) => [c.long, c.papers])).toEqual([
+      ['chain-of-thought', 1],
+    ]);
   });
 
   it('gives each caller its own rows: changing an answer does not change the next one', async () => {

@@ -421,4 +421,37 @@ CREATE TABLE impact_column_changes (
 ALTER TABLE impact_terms ADD COLUMN column_changes INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 16,
+    name: 'abbreviation counts kept as papers are written, so a search reads its abbreviations in one row each',
+    sql: `
+-- Per abbreviation (short form and long-form key): the papers defining it and its first spelling. Counting
+-- them at search time read every defining row: 180 ms for llm, lm and rl at a million papers, on each
+-- first search after an ingest. Kept by the triggers below as abbreviations are learnt and forgotten.
+CREATE TABLE abbreviation_counts (
+  short    TEXT NOT NULL,
+  long_key TEXT NOT NULL,
+  long     TEXT NOT NULL,
+  papers   INTEGER NOT NULL,
+  PRIMARY KEY (short, long_key)
+) WITHOUT ROWID;
+CREATE INDEX abbreviation_counts_long_key ON abbreviation_counts(long_key);
+INSERT INTO abbreviation_counts (short, long_key, long, papers)
+  SELECT short, long_key, MIN(long), COUNT(*) FROM abbreviations GROUP BY short, long_key;
+-- The first spelling of a pair is read from the index when the row holding it is forgotten.
+DROP INDEX abbreviations_short;
+CREATE INDEX abbreviations_short ON abbreviations(short, long_key, long);
+CREATE TRIGGER abbreviations_counted AFTER INSERT ON abbreviations BEGIN
+  INSERT INTO abbreviation_counts (short, long_key, long, papers) VALUES (new.short, new.long_key, new.long, 1)
+  ON CONFLICT (short, long_key) DO UPDATE SET papers = papers + 1, long = min(long, excluded.long);
+END;
+CREATE TRIGGER abbreviations_uncounted AFTER DELETE ON abbreviations BEGIN
+  UPDATE abbreviation_counts SET papers = papers - 1,
+    long = CASE WHEN long = old.long THEN coalesce((SELECT MIN(long) FROM abbreviations
+      WHERE short = old.short AND long_key = old.long_key), long) ELSE long END
+  WHERE short = old.short AND long_key = old.long_key;
+  DELETE FROM abbreviation_counts WHERE short = old.short AND long_key = old.long_key AND papers <= 0;
+END;
+`,
+  },
 ];

@@ -116,9 +116,9 @@ export class SqliteStore implements PaperStore {
       () => (this.stmt('PRAGMA data_version').get() as { data_version: number }).data_version,
       (shorts, longKeys, minPapers) =>
         this.stmt(
-          `SELECT short, long_key AS longKey, MIN(long) AS long, COUNT(*) AS papers FROM abbreviations
-           WHERE short IN (SELECT value FROM json_each(?)) OR long_key IN (SELECT value FROM json_each(?))
-           GROUP BY short, long_key HAVING COUNT(*) >= ?`,
+          `SELECT short, long_key AS longKey, long, papers FROM abbreviation_counts
+           WHERE (short IN (SELECT value FROM json_each(?)) OR long_key IN (SELECT value FROM json_each(?)))
+             AND papers >= ? ORDER BY short, long_key`,
         ).all(JSON.stringify(shorts), JSON.stringify(longKeys), minPapers) as AbbreviationCount[],
     );
     this.impact = new ImpactLists(db, (sql) => this.stmt(sql), impact);
