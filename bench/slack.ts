@@ -52,6 +52,7 @@ const QUERIES = [
   'video generation',
   'hallucination',
   'red teaming',
+  'llm',
 ];
 
 const pct = (xs: number[], p: number) =>

@@ -3,6 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rng, syntheticPapers } from '../../bench/synthetic.ts';
+import {
+  abbreviationLookups,
+  expandAbbreviations,
+  MIN_DEFINING_PAPERS,
+} from '../../src/papers/expand-abbreviations.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import { parseSearchQuery, type SearchQuery, tokenize } from '../../src/papers/search-query.ts';
 import { prepareBulkBatch } from '../../src/store/bulk-batch.ts';
@@ -102,6 +107,31 @@ function expectSameRanking(store: SqliteStore, q: SearchQuery, k: number) {
   return path;
 }
 
+/**
+ * f per paper of a listed term as the index counts it (fts5vocab's instances): of a word, its instances'
+ * column weights; of a phrase "a b …", those of the places where a is followed by b, ….
+ */
+function instanceCounts(db: SqliteStore['rawDatabase']): (term: string) => Map<number, number> {
+  db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.t_counted USING fts5vocab(main, papers_fts, instance)');
+  const weight = new Map(FTS_COLUMNS.map((c, j) => [c, [10, 1, 2, 3, 3, 3, 10][j] as number]));
+  const instances = db.prepare('SELECT doc, col, "offset" AS at FROM temp.t_counted WHERE term = ?');
+  type Instance = { doc: number; col: string; at: number };
+  const cached = new Map<string, Instance[]>();
+  const of = (term: string) => {
+    if (!cached.has(term)) cached.set(term, instances.all(term) as Instance[]);
+    return cached.get(term) as Instance[];
+  };
+  return (term) => {
+    const [a, ...rest] = term.split(' ') as [string, ...string[]];
+    const follows = rest.map((w, j) => new Set(of(w).map((i) => `${i.doc}:${i.col}:${i.at - 1 - j}`)));
+    const f = new Map<number, number>();
+    for (const i of of(a))
+      if (follows.every((next) => next.has(`${i.doc}:${i.col}:${i.at}`)))
+        f.set(i.doc, (f.get(i.doc) ?? 0) + (weight.get(i.col as (typeof FTS_COLUMNS)[number]) as number));
+    return f;
+  };
+}
+
 /** Lists forced short, and a column for every word in a twentieth of the papers (about 80 postings a paper). */
 const OPTIONS = {
   minDf: 60,
@@ -161,24 +191,7 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
         readVarints(r.sz).reduce((a, b) => a + b, 0),
       ]),
     );
-    const weight = new Map(FTS_COLUMNS.map((c, j) => [c, [10, 1, 2, 3, 3, 3, 10][j] as number]));
-    const instances = db.prepare('SELECT doc, col, "offset" AS at FROM temp.t_inst3 WHERE term = ?');
-    type Instance = { doc: number; col: string; at: number };
-    const cached = new Map<string, Instance[]>();
-    const of = (term: string) => {
-      if (!cached.has(term)) cached.set(term, instances.all(term) as Instance[]);
-      return cached.get(term) as Instance[];
-    };
-    // f per paper of a word (its instances) or of a pair "a b" (the instances of a followed by b).
-    const counted = (term: string): Map<number, number> => {
-      const [a, b] = term.split(' ') as [string, string | undefined];
-      const follows = b === undefined ? null : new Set(of(b).map((i) => `${i.doc}:${i.col}:${i.at - 1}`));
-      const f = new Map<number, number>();
-      for (const i of of(a))
-        if (!follows || follows.has(`${i.doc}:${i.col}:${i.at}`))
-          f.set(i.doc, (f.get(i.doc) ?? 0) + (weight.get(i.col as (typeof FTS_COLUMNS)[number]) as number));
-      return f;
-    };
+    const counted = instanceCounts(db);
     const list = db.prepare(
       'SELECT paper_rowid AS rowid, g, f, d FROM impact_postings WHERE term_id = ? ORDER BY g DESC, paper_rowid',
     );
@@ -186,9 +199,10 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
       .prepare('SELECT id, term, df, theta, avgdl_ref, size FROM impact_terms')
       .all() as TermRow[];
     expect(terms.length).toBeGreaterThan(50);
-    // Two-word phrases common enough have lists of their own, kept shorter.
+    // Two-word phrases common enough have lists of their own, kept shorter; so do abbreviations' long forms.
     const pairs = terms.filter((t) => t.term.includes(' '));
     expect(pairs.length).toBeGreaterThan(10);
+    expect(pairs.filter((t) => t.term.split(' ').length > 2 && t.df > 0).length).toBeGreaterThan(2);
     let full = 0;
     for (const t of terms) {
       // Pairs and words in 60 papers or fewer have short lists.
@@ -387,8 +401,15 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     }
   });
 
-  it('word columns hold every paper of each very common word, its f and D, as the forward rows do', () => {
+  it('word columns hold every paper of each very common word and long form, its f and D, as the index does', () => {
     const db = store.rawDatabase;
+    const counted = instanceCounts(db);
+    const dOf = new Map(
+      (db.prepare('SELECT id, sz FROM papers_fts_docsize').all() as { id: number; sz: Buffer }[]).map((r) => [
+        r.id,
+        readVarints(r.sz).reduce((a, b) => a + b, 0),
+      ]),
+    );
     const docs = db.prepare('SELECT paper_rowid, d, terms FROM impact_docs ORDER BY paper_rowid').all() as {
       paper_rowid: number;
       d: number;
@@ -396,22 +417,34 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     }[];
     const columns = db
       .prepare(
-        `SELECT c.term_id, t.df, json_group_array(c.first_rowid) AS firsts
+        `SELECT c.term_id, t.term, t.df, json_group_array(c.first_rowid) AS firsts
          FROM impact_columns c JOIN impact_terms t ON t.id = c.term_id GROUP BY c.term_id`,
       )
-      .all() as { term_id: number; df: number; firsts: string }[];
+      .all() as { term_id: number; term: string; df: number; firsts: string }[];
     const papers = docs.length;
     expect(columns.length).toBeGreaterThan(5);
     // Segments of 65,536 papers: here each column is one, unless a fold split it (it cannot at this size).
     expect(columns.every((c) => JSON.parse(c.firsts).length === 1)).toBe(true);
+    // The abbreviations' long forms (phrases) and short forms have columns whatever their df.
+    const longForms = columns.filter((c) => c.term.includes(' '));
+    expect(longForms.length).toBeGreaterThan(2);
+    const shortForms = new Set(
+      (
+        db.prepare('SELECT short FROM abbreviation_counts WHERE papers >= 2').all() as { short: string }[]
+      ).map((r) => r.short),
+    );
+    expect(columns.some((c) => c.df < papers / 20 && shortForms.has(c.term))).toBe(true);
     for (const c of columns) {
-      expect(c.df, `term ${c.term_id}`).toBeGreaterThanOrEqual(papers / 20 - 600);
+      if (!c.term.includes(' ') && !shortForms.has(c.term))
+        expect(c.df, `term ${c.term_id}`).toBeGreaterThanOrEqual(papers / 20 - 600);
       // The stored postings, then the changes laid over them paper by paper (f 0: no longer held).
       const now = new Map<number, [number, number]>();
       for (const { postings } of db
         .prepare('SELECT postings FROM impact_columns WHERE term_id = ? ORDER BY first_rowid')
         .all(c.term_id) as { postings: Buffer }[]) {
         const part = decodeColumn(postings);
+        // In rowid order: the search walks columns with cursors that only move forward.
+        expect([...part.rowids], `term ${c.term_id}`).toEqual([...part.rowids].sort((x, y) => x - y));
         for (const [i, rowid] of part.rowids.entries())
           now.set(rowid, [part.f[i] as number, part.d[i] as number]);
       }
@@ -421,14 +454,48 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
         .all(c.term_id) as [number, number, number][])
         if (f === 0) now.delete(rowid);
         else now.set(rowid, [f, d]);
-      const expected = docs.flatMap((r) => {
-        const f = decodeTerms(r.terms).get(c.term_id);
-        return f ? [[r.paper_rowid, f, r.d]] : [];
-      });
+      // Words' as their forward rows hold them; phrases' (not in forward rows) as the index counts them.
+      const phrase = c.term.includes(' ') ? counted(c.term) : null;
+      const expected = phrase
+        ? [...phrase].sort((x, y) => x[0] - y[0]).map(([rowid, f]) => [rowid, f, dOf.get(rowid)])
+        : docs.flatMap((r) => {
+            const f = decodeTerms(r.terms).get(c.term_id);
+            return f ? [[r.paper_rowid, f, r.d]] : [];
+          });
       const got = [...now].sort((x, y) => x[0] - y[0]).map(([rowid, [f, d]]) => [rowid, f, d]);
       expect(got, `term ${c.term_id}`).toEqual(expected);
       expect(got.length).toBe(c.df);
     }
+  });
+
+  it("ranks an abbreviation's two forms (as the search expands them) from their lists and columns", async () => {
+    const db = store.rawDatabase;
+    const defined = db
+      .prepare('SELECT short, long FROM abbreviation_counts WHERE papers >= ? ORDER BY papers DESC')
+      .all(MIN_DEFINING_PAPERS) as { short: string; long: string }[];
+    const common = queries(papers, 1)[0] as string;
+    const paths = new Map<string, number>();
+    let longer = 0;
+    for (const { short, long } of defined.slice(0, 40))
+      for (const text of [short, long, `${short} ${common}`, `${long} ${common}`]) {
+        const parsed = parseSearchQuery(text);
+        if (!parsed.ok) continue;
+        const lookups = abbreviationLookups(parsed.query);
+        const pairs = await store.abbreviations(lookups.shorts, lookups.longKeys, MIN_DEFINING_PAPERS);
+        const { query, expansions } = expandAbbreviations(parsed.query, pairs);
+        if (expansions.length === 0) continue;
+        for (const q of [query, { ...query, mode: 'any' as const }]) {
+          const path = expectSameRanking(store, q, 20);
+          expectSameRanking(store, q, 5);
+          paths.set(path, (paths.get(path) ?? 0) + 1);
+          const forms = [...q.must, ...(q.alternatives ?? []).flat()];
+          if (path === 'columns' && forms.some((f) => f.length > 2)) longer++;
+        }
+      }
+    // The two forms of the commonest abbreviations: ranked without FTS5, long forms of three words or more
+    // included (FTS5 walks every word's doclist for them).
+    expect((paths.get('columns') ?? 0) + (paths.get('certified') ?? 0)).toBeGreaterThan(20);
+    expect(longer).toBeGreaterThan(2);
   });
 
   it('columns kept in memory are not used once another connection has written', async () => {

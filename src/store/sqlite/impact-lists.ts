@@ -1,4 +1,11 @@
 import type Database from 'better-sqlite3';
+import {
+  abbreviationPhrases,
+  DEFAULT_ABBREVIATION_COLUMN_BUDGET,
+  DEFAULT_ABBREVIATION_PHRASES,
+  LongFormColumns,
+  shortFormColumns,
+} from './abbreviation-columns.ts';
 import { BestImpacts } from './best-impacts.ts';
 import { bm25Score, idf, impact, indexTotals, readVarints } from './bm25.ts';
 import { frequentPairs } from './frequent-pairs.ts';
@@ -16,6 +23,7 @@ import {
   lookUp,
   readColumn,
   type WordColumn,
+  writeColumn,
 } from './word-columns.ts';
 
 /**
@@ -64,6 +72,10 @@ export interface ImpactOptions {
   columnFold?: number;
   /** Bytes of word columns a search keeps in memory for the next; default 48 MB. */
   columnCacheBytes?: number;
+  /** The abbreviations' long forms listed as phrases at most, the most defined first; default 2,000. */
+  abbreviationPhrases?: number;
+  /** The columns of long forms and their short forms, postings per paper at most; default 4. */
+  abbreviationColumnBudget?: number;
 }
 
 export const DEFAULT_IMPACT: ImpactOptions = { minDf: 10_000, listSize: 4_000 };
@@ -286,11 +298,28 @@ export class ImpactLists {
             { first: range.first, last: range.last, papers: range.papers },
             this.options.pairSample,
           );
-    // A pair's df is counted below; 0 until then (listSizeOf tells a pair by its term, not its df).
-    const terms = [...words, ...pairs.map((term) => ({ term, df: 0 }))];
+    // The abbreviations' long forms of listed words (abbreviation-columns.ts), listed as phrases too.
+    const abbreviations = abbreviationPhrases(
+      db,
+      new Set(words.map((w) => w.term)),
+      this.options.abbreviationPhrases ?? DEFAULT_ABBREVIATION_PHRASES,
+    );
+    const longForms = new Set(abbreviations.map((a) => a.phrase));
+    // A phrase's df is counted below; 0 until then (listSizeOf tells a phrase by its term, not its df).
+    const terms = [
+      ...words,
+      ...[...new Set([...pairs, ...longForms])].sort().map((term) => ({ term, df: 0 })),
+    ];
     const wide = (range.last ?? 0) > 0xffff_ffff;
     const lists = terms.map((t) => new BestImpacts(this.listSizeOf(t), avgdl, wide));
     const isPair = Uint8Array.from([0, ...terms.map((t) => (isPairTerm(t.term) ? 1 : 0))]);
+    const budget = this.options.abbreviationColumnBudget ?? DEFAULT_ABBREVIATION_COLUMN_BUDGET;
+    const termIds = new Map(terms.map((t, i) => [t.term, i + 1]));
+    const longFormColumns = new LongFormColumns(
+      abbreviations.map((a) => termIds.get(a.phrase) as number),
+      range.papers,
+      budget,
+    );
     const addDocs = new BatchInsert(db, 'impact_docs (paper_rowid, d, terms)', 3);
     for (const { rowid, d, held, f } of this.countedForBuild(
       terms.map((t) => t.term),
@@ -299,7 +328,10 @@ export class ImpactLists {
       addDocs.add(rowid, d, encodeTerms(held, f, isPair));
       for (const id of held) {
         const fi = f[id] as number;
-        if (isPair[id] === 1) (terms[id - 1] as { df: number }).df++;
+        if (isPair[id] === 1) {
+          (terms[id - 1] as { df: number }).df++;
+          longFormColumns.add(id, rowid, fi, d);
+        }
         (lists[id - 1] as BestImpacts).offer(impact(fi, d, avgdl), rowid, fi, d);
       }
     }
@@ -332,16 +364,26 @@ export class ImpactLists {
     }
     // From the forward rows just written: the most common words' every paper, in rowid order.
     const columnMinDf = Math.max(this.options.columnMinDf ?? range.papers / 20, this.options.minDf + 1);
-    const columnPostings = buildColumns(
-      db,
-      this.stmt,
-      columnWords(
-        terms.flatMap((t, i) => (isPairTerm(t.term) ? [] : [{ id: i + 1, df: t.df }])),
-        columnMinDf,
-        range.papers,
-        this.options.columnBudget ?? DEFAULT_COLUMN_BUDGET,
-      ),
+    const common = columnWords(
+      terms.flatMap((t, i) => (isPairTerm(t.term) ? [] : [{ id: i + 1, df: t.df }])),
+      columnMinDf,
+      range.papers,
+      this.options.columnBudget ?? DEFAULT_COLUMN_BUDGET,
     );
+    // And the abbreviations' long forms with their short forms, whatever their df (abbreviation-columns.ts).
+    const longFormsBuilt = [...longFormColumns.built()];
+    const shortForms = shortFormColumns(
+      abbreviations,
+      new Map(terms.map((t, i) => [t.term, { id: i + 1, df: t.df }])),
+      new Set(longFormsBuilt.map(([id]) => id)),
+      new Set(common.map((c) => c.id)),
+      longFormColumns.left,
+    );
+    let columnPostings = buildColumns(db, this.stmt, [...common, ...shortForms]);
+    for (const [id, column] of longFormsBuilt) {
+      writeColumn(this.stmt, id, column);
+      columnPostings += column.rowids.length;
+    }
     this.markInStep();
     return { terms: terms.length, entries, columnPostings };
   }
@@ -545,6 +587,15 @@ export class ImpactLists {
     return column;
   }
 
+  /** Whether the listed term has a column, without reading it. */
+  private hasColumn(id: number | undefined): boolean {
+    if (id === undefined) return false;
+    return (
+      this.columnCache.has(id) ||
+      !!this.stmt('SELECT 1 FROM impact_columns WHERE term_id = ? LIMIT 1').get(id)
+    );
+  }
+
   private readonly columnCache = new Map<number, WordColumn>();
   private cacheBytes = 0;
   private cacheVersion: number | undefined;
@@ -555,14 +606,13 @@ export class ImpactLists {
   }
 
   /**
-   * The column of every phrase's word, by phrase index, when each phrase is one word with a column (the
-   * required terms without alternatives, the exclusions single words); otherwise undefined.
+   * The column of every phrase, by phrase index, when each has one (a common word's, or an abbreviation's
+   * long or short form's: abbreviation-columns.ts); otherwise undefined.
    */
   private columnsFor(plan: MatchPlan, listed: ReadonlyMap<string, TermRow>): WordColumn[] | undefined {
-    if (plan.terms.some((forms) => forms.length !== 1)) return undefined;
     const columns: WordColumn[] = [];
     for (const p of plan.phrases) {
-      const id = p.length === 1 ? listed.get(p[0] as string)?.id : undefined;
+      const id = listed.get(p.join(' '))?.id;
       const column = id === undefined ? undefined : this.column(id);
       if (!column) return undefined;
       columns.push(column);
@@ -610,36 +660,35 @@ export class ImpactLists {
     const unitOf = (p: readonly string[]) => p.join(' ');
     const listed = new Map<string, TermRow>();
     for (const p of plan.phrases)
-      for (const w of p.length === 2 ? [...p, unitOf(p)] : p) {
+      for (const w of p.length > 1 ? [...p, unitOf(p)] : p) {
         const t = getTerm.get(w) as TermRow | undefined;
         if (t) listed.set(w, t);
       }
     const positive = plan.terms.flat();
     // Alone, a phrase (or word) is answered from its own list, whose entries hold its f and D: no forward
-    // row is read. Otherwise every positive phrase must be a listed word or a listed pair: a paper outside
-    // every list could match a rarer one (FTS5 is cheap then), and a longer phrase of common words is
-    // bounded only loosely by its words' lists (measured: such queries rarely certified). Forward rows hold
-    // no pairs, so a candidate's f for a pair comes from the pair's list entries when read there, else it
-    // is bounded (below).
+    // row is read. Otherwise every positive phrase must be a listed word or a listed phrase (a pair, or an
+    // abbreviation's long form): a paper outside every list could match a rarer one (FTS5 is cheap then).
+    // Forward rows hold no phrases, so a candidate's f for a phrase comes from the phrase's list entries when
+    // read there or from its column, else it is bounded (below).
     const alone = positive.length === 1 && plan.excluded.length === 0;
     const longer = positive.filter((i) => (plan.phrases[i] ?? []).length > 1);
-    if (!alone && longer.some((i) => (plan.phrases[i] ?? []).length > 2)) return this.fallBack('a phrase');
     const withPairs = !alone && longer.length > 0;
     const words = positive.map((i) => unitOf(plan.phrases[i] as string[]));
     if (words.some((w) => !listed.has(w)))
       return this.fallBack(words.some(isPairTerm) ? 'a phrase' : 'a rare term');
     // A short list answers its word alone or less exclusions; beside other words it would run out long
-    // before certainty, and FTS5 finds the few papers holding a rarer word with others cheaply.
-    if (
-      positive.length > 1 &&
-      words.some((w) => !isPairTerm(w) && (listed.get(w) as TermRow).df <= this.options.minDf)
-    )
-      return this.fallBack('a rare term');
-    // Several required words of which one is in under a twentieth of the papers: the papers holding them
-    // all are few and FTS5 finds them cheaply, while the lists would often be read to their end without
-    // certainty (measured at 1,000,000 papers: "rare" two- and three-word queries exhausted them).
+    // before certainty, and FTS5 finds the few papers holding a rarer word with others cheaply. Several
+    // required words of which one is in under a twentieth of the papers: the papers holding them all are
+    // few and FTS5 finds them cheaply, while the lists would often be read to their end without certainty
+    // (measured at 1,000,000 papers: "rare" two- and three-word queries exhausted them). Unless every
+    // phrase has a column (an abbreviation's two forms: abbreviation-columns.ts), which finishes exactly
+    // what the lists leave, while FTS5 would walk a long form's every word.
     const required = plan.mode === 'all' && plan.terms.length > 1;
-    if (required && Math.min(...words.map((w) => (listed.get(w) as TermRow).df)) < n / 20)
+    const rare =
+      (positive.length > 1 &&
+        words.some((w) => !isPairTerm(w) && (listed.get(w) as TermRow).df <= this.options.minDf)) ||
+      (required && Math.min(...words.map((w) => (listed.get(w) as TermRow).df)) < n / 20);
+    if (rare && !plan.phrases.every((p) => this.hasColumn(listed.get(p.join(' '))?.id)))
       return this.fallBack('a rare term');
     // An excluded phrase never occurs in a match, so its idf never counts: 0 keeps FTS5's phrase order.
     const idfs = plan.phrases.map((_, i) => {
@@ -693,14 +742,13 @@ export class ImpactLists {
     const kth = () =>
       scored.length === k ? (scored[k - 1] as ImpactHit).relevance : Number.NEGATIVE_INFINITY;
     let verified = 0;
-    // A pair's f in each paper read from its list (withPairs), and its two words' term ids for forward rows.
+    // A phrase's f in each paper read from its list (withPairs), and its words' term ids for forward rows.
     const pairF = new Map<string, Map<number, number>>();
     const pairWordIds: (number | undefined)[] = [];
     const pairWordAt = new Map<number, number>();
     for (const i of withPairs ? longer : []) {
-      const [a, b] = plan.phrases[i] as [string, string];
       pairWordAt.set(i, pairWordIds.length);
-      pairWordIds.push(listed.get(a)?.id, listed.get(b)?.id);
+      for (const w of plan.phrases[i] as string[]) pairWordIds.push(listed.get(w)?.id);
     }
     let chunk = FIRST_CHUNK;
     let steps = 0;
@@ -777,10 +825,10 @@ export class ImpactLists {
         const row = { rowid, d };
         const freqs = pickTerms(terms, ids);
         if (withPairs) {
-          // Each pair's f from its list's entries if the paper was read there; otherwise the paper's impact
+          // Each phrase's f from its list's entries if the paper was read there; otherwise the paper's impact
           // for it is at most the list's bound. Exact then (no text read), or an upper bound to verify.
-          // A pair's f is at most its rarer word's (each instance holds both words): 0 when the paper lacks
-          // either, else its impact is at most that word count's.
+          // A phrase's f is at most its rarest word's (each instance holds every word): 0 when the paper
+          // lacks one, else its impact is at most that word count's.
           let unknown = 0;
           const parts = pickTerms(terms, pairWordIds);
           for (const [j, i] of positive.entries()) {
@@ -791,12 +839,14 @@ export class ImpactLists {
               freqs[i] = f;
               continue;
             }
-            const at = pairWordAt.get(i);
-            // (Both words are listed: a pair is made of listed words. Were one not, nothing is known.)
-            const most =
-              at === undefined || pairWordIds[at] === undefined || pairWordIds[at + 1] === undefined
-                ? Number.POSITIVE_INFINITY
-                : Math.min(parts[at] ?? 0, parts[at + 1] ?? 0);
+            const at = pairWordAt.get(i) as number;
+            // (Every word is listed: a phrase is made of listed words. Were one not, nothing is known.)
+            let most = Number.POSITIVE_INFINITY;
+            for (let j = at; j < at + (plan.phrases[i] as string[]).length; j++)
+              most = Math.min(
+                most,
+                pairWordIds[j] === undefined ? Number.POSITIVE_INFINITY : (parts[j] ?? 0),
+              );
             if (most === 0) continue;
             const listBound = (cursors.find((x) => x.word === w) as { bound: number }).bound;
             const wordBound = Number.isFinite(most) ? impact(most, row.d, avgdl) : listBound;
@@ -857,14 +907,19 @@ export class ImpactLists {
           return hits;
         }
       }
-      if (cursors.every((c) => c.done)) {
-        // Read to their end without certainty: the words' columns, when they all have one, finish the job.
+      // Read to their end without certainty, or (a phrase among the terms: an abbreviation's forms) still
+      // uncertain after a few steps: the columns, when every phrase has one, finish the job. Papers not yet
+      // read from a list have an impact there at most its bound (θ once the list is read to its end).
+      const exhausted = cursors.every((c) => c.done);
+      if (exhausted || (steps >= COLUMN_STEPS && withPairs)) {
         if (columns === undefined) columns = this.columnsFor(plan, listed) ?? null;
-        if (!columns) return this.fallBack('lists exhausted');
+        if (!columns && exhausted) return this.fallBack('lists exhausted');
+      }
+      if (columns && (exhausted || (steps >= COLUMN_STEPS && withPairs))) {
         const outside = plan.phrases.map((_, i) => {
           const at = positive.indexOf(i);
           const c = at < 0 ? undefined : cursors.find((x) => x.word === words[at]);
-          return c ? c.term.theta * c.drift : 0;
+          return c ? c.bound : 0;
         });
         const scoredMore = completeFromColumns(plan, columns, idfs, avgdl, outside, seen, kth, keep);
         this.lastOutcome = 'columns';

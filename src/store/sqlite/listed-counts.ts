@@ -13,15 +13,20 @@ import { tokenCount } from './match-plan.ts';
  * f of each listed term a paper holds (Σ over its instances of the column's weight), counted paper after
  * paper into one dense array: no map per paper, as a build counts every paper of the archive.
  *
- * A listed term is a word (an index term) or a pair of listed words written `"a b"` with one space (index
- * terms never hold one): the two-word phrase, whose instances are the places where b follows a in one
- * column, the instances FTS5 matches `"a b"` at. Pairs get lists so a quoted phrase of common words is not
- * left to FTS5, which must walk both words' whole doclists to find where they meet.
+ * A listed term is a word (an index term) or a phrase of listed words written `"a b"` with one space between
+ * words (index terms never hold one): its instances are the places where its words follow one another in
+ * one column, the instances FTS5 matches the quoted phrase at. Two-word phrases (pairs) get lists so a
+ * quoted phrase of common words is not left to FTS5, which must walk every word's whole doclist to find
+ * where they meet; longer ones are the long forms of the archive's abbreviations (`larg languag model`),
+ * which every search for the short form asks for beside it.
  */
-/** Whether a listed term is a pair (two index terms joined by a space, which no index term holds). */
+/** Whether a listed term is a phrase (index terms joined by spaces, which no index term holds). */
 export function isPairTerm(term: string): boolean {
   return term.includes(' ');
 }
+
+/** Words of a listed phrase at most: the longest long form an abbreviation search expands to. */
+export const MAX_PHRASE_WORDS = 8;
 
 export class ListedCounts {
   readonly f: Float64Array;
@@ -38,6 +43,13 @@ export class ListedCounts {
   private readonly known = new Map<string, number>();
   /** pairKey(a, b) of each listed pair to its id. */
   private readonly pairs = new Map<number, number>();
+  /**
+   * Listed phrases of three or more words by the pairKey of their last two words: each phrase's id and its
+   * words' ids, checked against the words before (the `recent` ids of the column being counted).
+   */
+  private readonly longer = new Map<number, { id: number; words: number[] }[]>();
+  /** Ids of the column's words so far (0: a word not listed), while phrases of three or more are listed. */
+  private readonly recent: number[] = [];
   private readonly stride: number;
 
   constructor(
@@ -50,13 +62,18 @@ export class ListedCounts {
     this.stride = highestId + 1;
     for (const [term, id] of ids) {
       if (!isPairTerm(term)) continue;
-      const [first, second] = term.split(' ') as [string, string];
-      const a = ids.get(first);
-      const b = ids.get(second);
-      // A pair is listed only with both its words (a pair is in no more papers than either word).
-      if (a === undefined || b === undefined) continue;
-      this.pairs.set(this.pairKey(a, b), id);
+      const words = term.split(' ').map((w) => ids.get(w));
+      // A phrase is listed only with all its words (a phrase is in no more papers than any of its words).
+      if (words.length > MAX_PHRASE_WORDS || words.some((w) => w === undefined)) continue;
+      const [a, b] = words.slice(-2) as [number, number];
       this.isPair[id] = 1;
+      if (words.length === 2) this.pairs.set(this.pairKey(a, b), id);
+      else {
+        const key = this.pairKey(a, b);
+        const ending = this.longer.get(key) ?? [];
+        ending.push({ id, words: words as number[] });
+        this.longer.set(key, ending);
+      }
     }
   }
 
@@ -74,6 +91,7 @@ export class ListedCounts {
     for (const id of this.held) this.f[id] = 0;
     this.held.length = 0;
     this.pairKeys.length = 0;
+    this.recent.length = 0;
   }
 
   /** Adds weight `w` to the listed term `id`. */
@@ -83,8 +101,16 @@ export class ListedCounts {
     f[id] = (f[id] as number) + w;
   }
 
-  /** Counts word `id` (0: not listed) following `previous` in a column of weight `w`; returns it. */
+  /**
+   * Counts word `id` (0: not listed) following `previous` in a column of weight `w`; returns it. A column
+   * starts with `previous` 0.
+   */
   private step(previous: number, id: number, w: number): number {
+    const { recent } = this;
+    if (this.longer.size > 0) {
+      if (previous === 0) recent.length = 0;
+      recent.push(id);
+    }
     if (id === 0) return 0;
     this.add(id, w);
     if (previous !== 0) {
@@ -92,6 +118,16 @@ export class ListedCounts {
       if (this.collectPairs) this.pairKeys.push(key);
       const pair = this.pairs.get(key);
       if (pair !== undefined) this.add(pair, w);
+      const ending = this.longer.get(key);
+      if (ending)
+        for (const { id: phrase, words } of ending) {
+          // The phrase's last two words are these; the ones before must be the column's words before them.
+          const from = recent.length - words.length;
+          if (from < 0) continue;
+          let all = true;
+          for (let j = 0; j < words.length - 2 && all; j++) all = recent[from + j] === words[j];
+          if (all) this.add(phrase, w);
+        }
     }
     return id;
   }

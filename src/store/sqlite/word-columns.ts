@@ -8,7 +8,8 @@ import { type MatchPlan, matches } from './match-plan.ts';
  * - several required words the threshold algorithm has not certified after two steps are finished by
  *   block-max pruning over their columns ({@link blockMaxTopK}), seeded with its best papers;
  * - once loaded for several words, the columns replace forward rows as its random access ({@link lookUp});
- * - a query whose lists ran out is finished from them ({@link completeFromColumns}).
+ * - a query whose lists ran out, or whose abbreviation forms the lists leave uncertain after two steps, is
+ *   finished from them ({@link completeFromColumns}).
  *
  * Why: the impact lists (impact-lists.ts) prove a top k from each word's best papers, and for two or three
  * very common words they often run out of list before they can (the best unread paper's bound stays a few
@@ -56,6 +57,62 @@ function writeSegments(stmt: Prepare, id: number, c: WordColumn): void {
   for (let at = 0; at < c.rowids.length; at += SEGMENT) {
     const part = slice(c, at, Math.min(c.rowids.length, at + SEGMENT));
     add.run(id, part.rowids[0] as number, encodeColumn(part));
+  }
+}
+
+/** Writes a column built apart from the forward rows (a phrase's: abbreviation-columns.ts) as segments. */
+export function writeColumn(stmt: Prepare, id: number, c: WordColumn): void {
+  writeSegments(stmt, id, c);
+}
+
+/**
+ * A column filled paper by paper, its arrays doubled as it grows; `fits` turns false (and the column is not
+ * to be kept) when an f or D is past what a column holds. Papers may come out of rowid order (a build counts
+ * a page's non-ASCII papers after the others): {@link column} puts them in order.
+ */
+export class GrowingColumn {
+  length = 0;
+  fits = true;
+  private c: WordColumn = {
+    rowids: new Uint32Array(1024),
+    d: new Uint32Array(1024),
+    f: new Uint16Array(1024),
+  };
+
+  push(rowid: number, f: number, d: number): void {
+    if (f > MAX_F || d > MAX_U32 || rowid > MAX_U32) this.fits = false;
+    if (!this.fits) return;
+    if (this.length === this.c.rowids.length) {
+      const grown = {
+        rowids: new Uint32Array(this.length * 2),
+        d: new Uint32Array(this.length * 2),
+        f: new Uint16Array(this.length * 2),
+      };
+      grown.rowids.set(this.c.rowids);
+      grown.d.set(this.c.d);
+      grown.f.set(this.c.f);
+      this.c = grown;
+    }
+    this.c.rowids[this.length] = rowid;
+    this.c.d[this.length] = d;
+    this.c.f[this.length] = f;
+    this.length++;
+  }
+
+  column(): WordColumn {
+    const c = slice(this.c, 0, this.length);
+    let sorted = true;
+    for (let i = 1; i < c.rowids.length && sorted; i++)
+      sorted = (c.rowids[i - 1] as number) < (c.rowids[i] as number);
+    if (sorted) return c;
+    const order = Array.from(c.rowids.keys()).sort(
+      (a, b) => (c.rowids[a] as number) - (c.rowids[b] as number),
+    );
+    return {
+      rowids: Uint32Array.from(order, (i) => c.rowids[i] as number),
+      d: Uint32Array.from(order, (i) => c.d[i] as number),
+      f: Uint16Array.from(order, (i) => c.f[i] as number),
+    };
   }
 }
 
@@ -245,15 +302,15 @@ export interface ColumnHit {
 }
 
 /**
- * Completes a top k the impact lists ran out on, from the columns of the query's words (`columns`, by
- * phrase index; `idfs` 0 for an excluded phrase). The lists were read to their end, so every paper in any
- * of them was scored (`seen`); a paper outside them all has, for each word j, an impact of at most
- * `outside[j]` (the list's θ under today's avgdl). A paper of a driver word's column (in `all` mode the
- * required word with the fewest papers, since every match holds it; in `any` mode every positive word) can
- * then score at most its exact impact for that word plus the others' `outside` bounds: below the k-th
- * score, it is passed over without looking it up in any other column. The rest are scored exactly (bm25.ts)
- * and offered to `keep`. The driver's walk is a tight loop over typed arrays; few papers survive it.
- * Returns how many were scored.
+ * Completes a top k the impact lists have not certified, from the columns of the query's phrases
+ * (`columns`, by phrase index; `idfs` 0 for an excluded phrase). Every paper read from a list was scored or
+ * proved unable to enter (`seen`); a paper not read from list j has there an impact of at most `outside[j]`
+ * (the list's bound under today's avgdl: θ once it was read to its end). The drivers' columns (in `all` mode
+ * the forms of the required term with the fewest papers, since every match holds one; in `any` mode every
+ * positive form) are merged in rowid order, each paper met once with its exact impact for every driver:
+ * with the other terms' `outside` bounds added, below the k-th score it is passed over without looking it up
+ * in any other column. The rest are scored exactly (bm25.ts) and offered to `keep`. The merge is a tight
+ * loop over typed arrays; few papers survive it. Returns how many were scored.
  */
 export function completeFromColumns(
   plan: MatchPlan,
@@ -266,47 +323,83 @@ export function completeFromColumns(
   keep: (hit: ColumnHit) => void,
 ): number {
   const positive = plan.terms.flat();
+  // Every match holds a form of each required term (all) or of some term (any): the forms of the term with
+  // the fewest papers, or every form, find them all.
+  const papersOf = (forms: number[]) =>
+    forms.reduce((n, i) => n + (columns[i] as WordColumn).rowids.length, 0);
   const drivers =
-    plan.mode === 'all'
-      ? [
-          positive.reduce((a, b) =>
-            (columns[b] as WordColumn).rowids.length < (columns[a] as WordColumn).rowids.length ? b : a,
-          ),
-        ]
-      : positive;
-  const cursors = columns.map((c) => new Cursor(c));
+    plan.mode === 'all' ? plan.terms.reduce((a, b) => (papersOf(b) < papersOf(a) ? b : a)) : positive;
+  // A paper not read from list j has there an impact at most `outside[j]`. Drivers whose bounds together
+  // (with the other terms') cannot reach the k-th score are looked up, not walked (MaxScore): a paper
+  // holding none but them cannot enter. (`llm OR "large language models"`: llm, in half the papers, weighs
+  // little beside the long form, so only the long form's papers are walked.)
+  const weight = (j: number) => (idfs[j] as number) * (outside[j] as number);
+  const isDriver = new Uint8Array(columns.length);
+  for (const i of drivers) isDriver[i] = 1;
+  let others = 0;
+  for (const j of positive) if (isDriver[j] === 0) others += weight(j);
+  const walkedForms: number[] = [];
+  for (const i of [...drivers].sort((a, b) => weight(a) - weight(b)))
+    if (walkedForms.length === 0 && (others + weight(i)) * (1 + 1e-9) < kth()) others += weight(i);
+    else walkedForms.push(i);
+  const isWalked = new Uint8Array(columns.length);
+  for (const i of walkedForms) isWalked[i] = 1;
+  // The other phrases (the other terms, the drivers not walked, exclusions) are looked up only for papers
+  // that could enter.
+  const cursors = columns.map((c, j) => (isWalked[j] === 1 ? null : new Cursor(c)));
+  const heads = new Array<number>(walkedForms.length).fill(0);
   const freqs = new Array<number>(columns.length).fill(0);
-  const scoredHere = new Set<number>();
+  let scored = 0;
   // impact(f, D) = f(k1+1) / (f + k1(1-b) + k1·b·D/avgdl), as bm25.ts computes it (the bound needs no last bit).
   const k1b = K1 * (1 - B);
   const perToken = (K1 * B) / avgdl;
-  for (const i of drivers) {
-    const { rowids, f, d } = columns[i] as WordColumn;
-    const idf = idfs[i] as number;
-    let others = 0;
-    for (const j of positive) if (j !== i) others += (idfs[j] as number) * (outside[j] as number);
-    // Rowids ascend within a driver; another driver's cursors start again from the first.
-    for (const c of cursors) c.reset();
-    for (let p = 0; p < rowids.length; p++) {
-      const fp = f[p] as number;
-      const bound = (idf * (fp * (K1 + 1))) / (fp + k1b + perToken * (d[p] as number)) + others;
-      if (bound * (1 + 1e-9) < kth()) continue;
-      const rowid = rowids[p] as number;
-      if (seen.has(rowid) || scoredHere.has(rowid)) continue;
-      scoredHere.add(rowid);
-      let dp = d[p] as number;
-      for (let j = 0; j < cursors.length; j++) {
-        const cursor = cursors[j] as Cursor;
-        const at = cursor.find(rowid);
-        freqs[j] = at < 0 ? 0 : (cursor.column.f[at] as number);
-        if (at >= 0) dp = cursor.column.d[at] as number;
-      }
-      if (!matches(plan, freqs)) continue;
-      const relevance = bm25Score(idfs, freqs, dp, avgdl);
-      if (relevance >= kth()) keep({ rowid, relevance });
+  // The drivers' arrays on their own: a column object's shape varies (maxima memoized on some), and the
+  // loop below reads them once per paper of every driver.
+  const walked = walkedForms.map((i) => columns[i] as WordColumn);
+  const ids = walked.map((c) => c.rowids);
+  const fs = walked.map((c) => c.f);
+  const ds = walked.map((c) => c.d);
+  const weights = walkedForms.map((i) => (idfs[i] as number) * (K1 + 1));
+  // The k-th score changes only when a paper is kept.
+  let least = kth();
+  // The drivers' papers merged in rowid order, each paper once, its drivers' f read as the merge passes.
+  for (;;) {
+    let rowid = Number.POSITIVE_INFINITY;
+    for (let t = 0; t < ids.length; t++) {
+      const rowids = ids[t] as Uint32Array;
+      const h = heads[t] as number;
+      if (h < rowids.length && (rowids[h] as number) < rowid) rowid = rowids[h] as number;
+    }
+    if (rowid === Number.POSITIVE_INFINITY) break;
+    let exact = 0;
+    let dp = 0;
+    for (let t = 0; t < ids.length; t++) {
+      const rowids = ids[t] as Uint32Array;
+      const h = heads[t] as number;
+      if (h < rowids.length && rowids[h] === rowid) {
+        const fp = (fs[t] as Uint16Array)[h] as number;
+        dp = (ds[t] as Uint32Array)[h] as number;
+        exact += ((weights[t] as number) * fp) / (fp + k1b + perToken * dp);
+        freqs[walkedForms[t] as number] = fp;
+        heads[t] = h + 1;
+      } else freqs[walkedForms[t] as number] = 0;
+    }
+    if ((exact + others) * (1 + 1e-9) < least || seen.has(rowid)) continue;
+    scored++;
+    for (let j = 0; j < cursors.length; j++) {
+      const cursor = cursors[j];
+      if (!cursor) continue;
+      const at = cursor.find(rowid);
+      freqs[j] = at < 0 ? 0 : (cursor.column.f[at] as number);
+    }
+    if (!matches(plan, freqs)) continue;
+    const relevance = bm25Score(idfs, freqs, dp, avgdl);
+    if (relevance >= least) {
+      keep({ rowid, relevance });
+      least = kth();
     }
   }
-  return scoredHere.size;
+  return scored;
 }
 
 /** Postings per block for block-max pruning: small enough to skip much, large enough to cost little. */
