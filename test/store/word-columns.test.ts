@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rng } from '../../bench/synthetic.ts';
 import { bm25Score, impact, K1 } from '../../src/store/sqlite/bm25.ts';
 import { encodeTerms } from '../../src/store/sqlite/listed-counts.ts';
-import type { MatchPlan } from '../../src/store/sqlite/match-plan.ts';
+import { type MatchPlan, matches } from '../../src/store/sqlite/match-plan.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import {
   blockMaxTopK,
@@ -153,6 +154,76 @@ describe('word columns', () => {
     expect(kept.sort((p, q) => p - q)).toEqual(
       Array.from({ length: 40 }, (_, i) => i + 1).filter((r) => r !== 5 && r !== 21),
     );
+  });
+
+  it("completes a query of a term's two forms (an abbreviation's) exactly, walking only the form that can reach the top", () => {
+    // `s` in most papers and weighing little (a common short form), `l` in some (its long form), `w` a
+    // second required term: FTS5's semantics, `(s OR l) AND w`, and `s OR l` alone.
+    const random = rng(9);
+    const n = 3000;
+    const s: [number, number, number][] = [];
+    const l: [number, number, number][] = [];
+    const w: [number, number, number][] = [];
+    const d = (rowid: number) => 60 + (rowid % 200);
+    for (let rowid = 1; rowid <= n; rowid++) {
+      if (random() < 0.6) s.push([rowid, 1 + Math.floor(random() * 4), d(rowid)]);
+      if (random() < 0.1) l.push([rowid, 1 + Math.floor(random() * 12), d(rowid)]);
+      if (random() < 0.4) w.push([rowid, 1 + Math.floor(random() * 3), d(rowid)]);
+    }
+    const cols = [column(s), column(l), column(w)];
+    const idfs = [0.1, 2.2, 0.9];
+    const avgdl = 160;
+    for (const plan of [
+      { terms: [[0, 1], [2]], mode: 'all' as const },
+      { terms: [[0, 1]], mode: 'all' as const },
+      { terms: [[0, 1], [2]], mode: 'any' as const },
+    ]) {
+      const full: MatchPlan = {
+        phrases: [['s'], ['l'], ['w']],
+        sources: [['s'], ['l'], ['w']],
+        excluded: [],
+        ...plan,
+      };
+      const used = plan.terms.flat();
+      const idfsOf = idfs.map((x, i) => (used.includes(i) ? x : 0));
+      const brute = Array.from({ length: n }, (_, i) => i + 1)
+        .map((rowid) => {
+          const freqs = cols.map((c) => {
+            const at = c.rowids.indexOf(rowid);
+            return at < 0 ? 0 : (c.f[at] as number);
+          });
+          return { rowid, freqs, dl: d(rowid) };
+        })
+        .filter((p) => matches(full, p.freqs))
+        .map((p) => ({ rowid: p.rowid, relevance: bm25Score(idfsOf, p.freqs, p.dl, avgdl) }))
+        .sort((p, q) => q.relevance - p.relevance || p.rowid - q.rowid);
+      for (const k of [1, 10, 50, 400]) {
+        const hits: { rowid: number; relevance: number }[] = [];
+        const kth = () => (hits.length >= k ? (hits[k - 1] as { relevance: number }).relevance : -1);
+        const keep = (hit: { rowid: number; relevance: number }) => {
+          hits.push(hit);
+          hits.sort((p, q) => q.relevance - p.relevance || p.rowid - q.rowid);
+          hits.length = Math.min(hits.length, k);
+        };
+        // As the lists leave it: their best paper scored, every other bounded by k1 + 1 (an impact's limit).
+        const first = brute[0] as { rowid: number; relevance: number };
+        keep(first);
+        const outside = [K1 + 1, K1 + 1, plan.terms.length > 1 ? K1 + 1 : 0];
+        const scored = completeFromColumns(
+          full,
+          cols,
+          idfsOf,
+          avgdl,
+          outside,
+          new Set([first.rowid]),
+          kth,
+          keep,
+        );
+        expect(hits, `${JSON.stringify(plan)} k ${k}`).toEqual(brute.slice(0, k));
+        // `s` alone cannot reach the top once a paper with `l` is kept: only `l`'s papers are walked.
+        if (plan.terms.length === 1 && k === 1) expect(scored).toBeLessThanOrEqual(l.length);
+      }
+    }
   });
 
   it('is stored in segments by rowid; a fold rewrites the segments its changes fall in, and splits a long one', async () => {
