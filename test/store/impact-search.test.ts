@@ -276,9 +276,26 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
         store.rawDatabase.prepare('SELECT term, df FROM impact_terms').all() as { term: string; df: number }[]
       ).map((t) => [t.term, t.df]),
     );
+    // Two required words, the rarer in under a twentieth of the papers but with a full list, the other
+    // with a column.
+    const rareBeside = new Map<string, number>();
+    const columned = new Set(
+      store.rawDatabase
+        .prepare('SELECT DISTINCT t.term FROM impact_columns c JOIN impact_terms t ON t.id = c.term_id')
+        .pluck()
+        .all() as string[],
+    );
     for (const q of structured(texts)) {
       const path = expectSameRanking(store, q, 20);
       paths.set(path, (paths.get(path) ?? 0) + 1);
+      const two = matchPlan(q);
+      if (two && q.mode === 'all' && two.phrases.length === 2 && two.terms.length === 2) {
+        const [a, b] = two.phrases.map((p) => p.join(' ')) as [string, string];
+        const [rarer, other] = (listedDf.get(a) ?? 0) < (listedDf.get(b) ?? 0) ? [a, b] : [b, a];
+        const df = listedDf.get(rarer) ?? 0;
+        if (df > 60 && df < papers.length / 20 && columned.has(other))
+          rareBeside.set(path, (rareBeside.get(path) ?? 0) + 1);
+      }
       expectSameRanking(store, q, 5);
       if (q.alternatives && (q.mode === 'all' || q.must.length === 1))
         pairBeside.set(path, (pairBeside.get(path) ?? 0) + 1);
@@ -301,6 +318,9 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     // A listed pair beside other terms or forms is ranked from the lists too, its f from its list's entries
     // or the paper's text.
     expect(pairBeside.get('certified') ?? 0).toBeGreaterThan(0);
+    // A word in under a twentieth of the papers beside a word with a column: ranked from the rarer word's
+    // list, the other's impacts from its column.
+    expect(rareBeside.get('certified') ?? 0).toBeGreaterThan(0);
     // Several of the most common words (in a twentieth of the papers or more) are ranked from their columns.
     expect(paths.get('columns') ?? 0).toBeGreaterThan(10);
   });
