@@ -319,8 +319,10 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     // or the paper's text.
     expect(pairBeside.get('certified') ?? 0).toBeGreaterThan(0);
     // A word in under a twentieth of the papers beside a word with a column: ranked from the rarer word's
-    // list, the other's impacts from its column.
+    // list, the other's impacts from its column, and when the lists cannot certify it, from the rarer word's
+    // doclist (its papers' rowids from FTS5) and the column.
     expect(rareBeside.get('certified') ?? 0).toBeGreaterThan(0);
+    expect(paths.get('doclist') ?? 0).toBeGreaterThan(0);
     // Several of the most common words (in a twentieth of the papers or more) are ranked from their columns.
     expect(paths.get('columns') ?? 0).toBeGreaterThan(10);
   });

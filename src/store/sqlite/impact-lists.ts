@@ -21,6 +21,7 @@ import {
   completeFromColumns,
   foldColumn,
   lookUp,
+  lookUpCursor,
   readColumn,
   type WordColumn,
   writeColumn,
@@ -762,6 +763,7 @@ export class ImpactLists {
     let steps = 0;
     // The words' columns, once loaded (null: not every phrase has one).
     let columns: WordColumn[] | null | undefined;
+    let leadTried = false;
     for (;;) {
       // A paper first read from one list has, in every list it was not read from, an impact at most that
       // list's bound; when even that cannot reach the k-th score it is never looked at again (bounds only
@@ -919,10 +921,22 @@ export class ImpactLists {
       // uncertain after a few steps: the columns, when every phrase has one, finish the job. Papers not yet
       // read from a list have an impact there at most its bound (θ once the list is read to its end).
       const exhausted = cursors.every((c) => c.done);
-      if (exhausted || (steps >= COLUMN_STEPS && withPairs)) {
+      const late = steps >= COLUMN_STEPS;
+      if (exhausted || (late && withPairs)) {
         if (columns === undefined) columns = this.columnsFor(plan, listed) ?? null;
-        if (!columns && exhausted) return this.fallBack('lists exhausted');
       }
+      // Every phrase but one required word with a column: that word's papers from FTS5's doclist finish
+      // the job (completeFromLead), tried once, after a few steps or when the lists ran out.
+      if (!columns && (exhausted || late) && !leadTried) {
+        leadTried = true;
+        const led = this.completeFromLead(plan, listed, idfs, avgdl, cursors, seen, kth, keep);
+        if (led !== null) {
+          this.lastOutcome = 'doclist';
+          this.lastRead = seen.size + led;
+          return scored;
+        }
+      }
+      if (!columns && exhausted) return this.fallBack('lists exhausted');
       if (columns && (exhausted || (steps >= COLUMN_STEPS && withPairs))) {
         const outside = plan.phrases.map((_, i) => {
           const at = positive.indexOf(i);
@@ -936,6 +950,105 @@ export class ImpactLists {
       }
       chunk = Math.min(chunk * 2, MAX_CHUNK);
     }
+  }
+
+  /**
+   * Finishes a top k whose lists ran out when every phrase but one required word (the lead) has a column,
+   * as `llm agents` (`(llm OR "large language models") AND agents`, agents without a column): every paper
+   * holding the lead comes from FTS5's doclist (its rowids alone: no bm25 over its matches); each one not
+   * read from a list is bounded by its exact impacts for the other phrases (their columns) plus the lead's
+   * list bound, and only those that could still enter have their forward row read for the lead's count.
+   * Returns how many were scored, or null when the query is not of that shape.
+   */
+  private completeFromLead(
+    plan: MatchPlan,
+    listed: ReadonlyMap<string, TermRow>,
+    idfs: readonly number[],
+    avgdl: number,
+    cursors: readonly { word: string; bound: number }[],
+    seen: ReadonlySet<number>,
+    kth: () => number,
+    keep: (hit: ImpactHit) => void,
+  ): number | null {
+    if (plan.mode !== 'all' || plan.terms.length < 2) return null;
+    const columns: (WordColumn | undefined)[] = plan.phrases.map((p) => {
+      const id = listed.get(p.join(' '))?.id;
+      return this.hasColumn(id) ? this.column(id as number) : undefined;
+    });
+    const leads = plan.phrases.flatMap((_, i) => (columns[i] ? [] : [i]));
+    const lead = leads[0] as number;
+    if (leads.length !== 1 || !plan.terms.some((t) => t.length === 1 && t[0] === lead)) return null;
+    const word = plan.phrases[lead] as string[];
+    const term = listed.get(word.join(' '));
+    if (word.length !== 1 || !term) return null;
+    const leadBound = (cursors.find((c) => c.word === term.term) as { bound: number }).bound;
+    const source = (plan.sources[lead] as string[])[0] as string;
+    const rowids = this.stmt('SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rowid')
+      .pluck()
+      .all(`"${source.replaceAll('"', '""')}"`) as number[];
+    const finders = columns.map((c) => (c ? lookUpCursor(c) : null));
+    const otherTerms = plan.terms.filter((t) => !(t.length === 1 && t[0] === lead));
+    // matches() for a paper holding the lead, without a closure per term (this runs for every such paper).
+    const othersHeld = (f: readonly number[]) => {
+      for (const forms of otherTerms) {
+        let held = false;
+        for (const i of forms) if ((f[i] as number) > 0) held = true;
+        if (!held) return false;
+      }
+      for (const i of plan.excluded) if ((f[i] as number) > 0) return false;
+      return true;
+    };
+    const freqs = plan.phrases.map(() => 0);
+    const candidates: [number, number, number[], number][] = [];
+    for (const rowid of rowids) {
+      if (seen.has(rowid)) continue;
+      let d = -1;
+      let others = 0;
+      for (let i = 0; i < finders.length; i++) {
+        const find = finders[i];
+        if (!find) continue;
+        const at = find(rowid);
+        freqs[i] = at < 0 ? 0 : ((columns[i] as WordColumn).f[at] as number);
+        if (at >= 0) d = (columns[i] as WordColumn).d[at] as number;
+      }
+      // The doclist holds the lead; every other required term must be held, no excluded phrase.
+      if (d < 0 || !othersHeld(freqs)) continue;
+      for (let i = 0; i < freqs.length; i++)
+        if (i !== lead && (freqs[i] as number) > 0)
+          others += (idfs[i] as number) * impact(freqs[i] as number, d, avgdl);
+      const bound = others + (idfs[lead] as number) * leadBound;
+      if (bound * (1 + 1e-9) >= kth()) candidates.push([rowid, bound, [...freqs], d]);
+    }
+    candidates.sort((a, b) => b[1] - a[1]);
+    const forward = this.stmt(
+      'SELECT paper_rowid, terms FROM impact_docs WHERE paper_rowid IN (SELECT value FROM json_each(?))',
+    );
+    let scored = 0;
+    for (
+      let at = 0;
+      at < candidates.length &&
+      (candidates[at] as [number, number, number[], number])[1] * (1 + 1e-9) >= kth();
+    ) {
+      const batch = candidates.slice(at, at + RESOLVE_BATCH * 16);
+      at += batch.length;
+      const rows = new Map(
+        (forward.raw().all(JSON.stringify(batch.map((c) => c[0]))) as [number, Buffer][]).map(([r, t]) => [
+          r,
+          t,
+        ]),
+      );
+      for (const [rowid, bound, f, d] of batch) {
+        if (bound * (1 + 1e-9) < kth()) continue;
+        const terms = rows.get(rowid);
+        if (!terms) return null; // a paper without its forward row: the lists are not in step
+        f[lead] = pickTerms(terms, [term.id])[0] as number;
+        scored++;
+        if (!matches(plan, f)) continue;
+        const relevance = bm25Score(idfs, f, d, avgdl);
+        if (relevance >= kth()) keep({ rowid, relevance });
+      }
+    }
+    return scored;
   }
 
   private fallBack(why: string): null {

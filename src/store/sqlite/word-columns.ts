@@ -239,6 +239,12 @@ export function withChanges(base: WordColumn, changes: readonly [number, number,
   return { rowids: out.rowids.subarray(0, n), d: out.d.subarray(0, n), f: out.f.subarray(0, n) };
 }
 
+/** Where each rowid is in a column (or -1), for rowids asked in ascending order. */
+export function lookUpCursor(column: WordColumn): (rowid: number) => number {
+  const cursor = new Cursor(column);
+  return (rowid) => cursor.find(rowid);
+}
+
 /** A forward-only cursor over a column: where `rowid` is, or -1, for rowids asked in ascending order. */
 class Cursor {
   private at = 0;
