@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { MIN_DEFINING_PAPERS } from '../../papers/expand-abbreviations.ts';
 import { indexTerm } from './fts-tokens.ts';
 import { MAX_PHRASE_WORDS } from './listed-counts.ts';
-import { GrowingColumn, type WordColumn } from './word-columns.ts';
+import { columnOf, writeColumn } from './word-columns.ts';
 
 /**
  * The archive's abbreviations as the impact lists and word columns see them. A search for a short form also
@@ -71,51 +71,45 @@ export function abbreviationPhrases(
 }
 
 /**
- * A build's columns of the long forms, filled as it counts the papers (forward rows hold no phrases), most
- * defined first: while their postings pass `budget` per paper, the least defined one still held is dropped,
- * so a build's memory stays bounded whatever the archive holds.
+ * The long forms' columns, from the postings a build set aside for them in `temp.impact_long_forms` as it
+ * counted the papers (forward rows hold no phrases): each long form in the abbreviations' order while their
+ * postings fit in `room`. Read and written one at a time, after the lists' heaps are gone, so the build's
+ * peak memory is not raised. Returns the term ids given a column and the postings written.
  */
-export class LongFormColumns {
-  /** By term id: the long form's column while it is kept. */
-  private readonly columns: (GrowingColumn | undefined)[] = [];
-  /** Term ids of the long forms kept, most defined first. */
-  private readonly kept: number[] = [];
-  private postings = 0;
-  private readonly room: number;
-
-  constructor(longFormIds: readonly number[], papers: number, budget: number) {
-    this.room = budget * papers;
-    for (const id of longFormIds)
-      if (this.columns[id] === undefined) {
-        this.columns[id] = new GrowingColumn();
-        this.kept.push(id);
-      }
+export function writeLongFormColumns(
+  db: Database.Database,
+  stmt: (sql: string) => Database.Statement,
+  abbreviations: readonly AbbreviationPhrase[],
+  ids: ReadonlyMap<string, { id: number; df: number }>,
+  room: number,
+): { written: Set<number>; postings: number } {
+  const read = db.prepare(
+    'SELECT paper_rowid, f, d FROM temp.impact_long_forms WHERE term_id = ? ORDER BY paper_rowid',
+  );
+  const written = new Set<number>();
+  let postings = 0;
+  for (const a of abbreviations) {
+    const t = ids.get(a.phrase);
+    if (!t || t.df === 0 || written.has(t.id) || postings + t.df > room) continue;
+    // Streamed into the column's arrays: a long form can hold half the papers (`language models`), and
+    // an array a posting would raise the build's peak memory by tens of MB.
+    const column = columnOf(read.raw().iterate(t.id) as IterableIterator<[number, number, number]>, t.df);
+    // Every paper of the phrase, or no column (its df is the build's own count of the same papers).
+    if (!column) continue;
+    writeColumn(stmt, t.id, column);
+    written.add(t.id);
+    postings += t.df;
   }
-
-  /** Adds a paper that holds term `id` f times (a word, or a long form not kept, is passed over). */
-  add(id: number, rowid: number, f: number, d: number): void {
-    const column = this.columns[id];
-    if (!column) return;
-    column.push(rowid, f, d);
-    if (++this.postings <= this.room) return;
-    const last = this.kept.pop() as number;
-    this.postings -= (this.columns[last] as GrowingColumn).length;
-    this.columns[last] = undefined;
-  }
-
-  /** The postings left for other columns within the budget. */
-  get left(): number {
-    return this.room - this.postings;
-  }
-
-  /** The columns kept, by term id (a column past what one holds is left out). */
-  *built(): Generator<[number, WordColumn]> {
-    for (const id of this.kept) {
-      const column = this.columns[id] as GrowingColumn;
-      if (column.fits && column.length > 0) yield [id, column.column()];
-    }
-  }
+  return { written, postings };
 }
+
+/**
+ * Where a build sets aside the long forms' postings while it counts the papers (writeLongFormColumns), in a
+ * temporary table keyed as they are read back.
+ */
+export const LONG_FORM_POSTINGS_SQL = `DROP TABLE IF EXISTS temp.impact_long_forms;
+  CREATE TEMP TABLE impact_long_forms (term_id INTEGER NOT NULL, paper_rowid INTEGER NOT NULL,
+  f INTEGER NOT NULL, d INTEGER NOT NULL, PRIMARY KEY (term_id, paper_rowid)) WITHOUT ROWID`;
 
 /**
  * The short forms (by `ids`: term → id and df) to give columns beside their long forms' (`withColumns`),

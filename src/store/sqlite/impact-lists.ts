@@ -3,8 +3,9 @@ import {
   abbreviationPhrases,
   DEFAULT_ABBREVIATION_COLUMN_BUDGET,
   DEFAULT_ABBREVIATION_PHRASES,
-  LongFormColumns,
+  LONG_FORM_POSTINGS_SQL,
   shortFormColumns,
+  writeLongFormColumns,
 } from './abbreviation-columns.ts';
 import { BestImpacts } from './best-impacts.ts';
 import { bm25Score, idf, impact, indexTotals, readVarints } from './bm25.ts';
@@ -14,6 +15,7 @@ import { type CountedPaper, countedOnThreads } from './list-count-threads.ts';
 import { countPapers, encodeTerms, isPairTerm, ListedCounts } from './listed-counts.ts';
 import { type MatchPlan, matches, phraseFrequencies, tokenCount } from './match-plan.ts';
 import {
+  appendColumns,
   blockMaxTopK,
   buildColumns,
   columnBytes,
@@ -24,7 +26,6 @@ import {
   lookUpCursor,
   readColumn,
   type WordColumn,
-  writeColumn,
 } from './word-columns.ts';
 
 /**
@@ -314,13 +315,10 @@ export class ImpactLists {
     const wide = (range.last ?? 0) > 0xffff_ffff;
     const lists = terms.map((t) => new BestImpacts(this.listSizeOf(t), avgdl, wide));
     const isPair = Uint8Array.from([0, ...terms.map((t) => (isPairTerm(t.term) ? 1 : 0))]);
-    const budget = this.options.abbreviationColumnBudget ?? DEFAULT_ABBREVIATION_COLUMN_BUDGET;
-    const termIds = new Map(terms.map((t, i) => [t.term, i + 1]));
-    const longFormColumns = new LongFormColumns(
-      abbreviations.map((a) => termIds.get(a.phrase) as number),
-      range.papers,
-      budget,
-    );
+    // The long forms' postings, set aside for their columns (written once the lists' heaps are gone).
+    const isLongForm = Uint8Array.from([0, ...terms.map((t) => (longForms.has(t.term) ? 1 : 0))]);
+    db.exec(LONG_FORM_POSTINGS_SQL);
+    const addLongForm = new BatchInsert(db, 'temp.impact_long_forms (term_id, paper_rowid, f, d)', 4);
     const addDocs = new BatchInsert(db, 'impact_docs (paper_rowid, d, terms)', 3);
     for (const { rowid, d, held, f } of this.countedForBuild(
       terms.map((t) => t.term),
@@ -329,14 +327,13 @@ export class ImpactLists {
       addDocs.add(rowid, d, encodeTerms(held, f, isPair));
       for (const id of held) {
         const fi = f[id] as number;
-        if (isPair[id] === 1) {
-          (terms[id - 1] as { df: number }).df++;
-          longFormColumns.add(id, rowid, fi, d);
-        }
+        if (isPair[id] === 1) (terms[id - 1] as { df: number }).df++;
+        if (isLongForm[id] === 1) addLongForm.add(id, rowid, fi, d);
         (lists[id - 1] as BestImpacts).offer(impact(fi, d, avgdl), rowid, fi, d);
       }
     }
     addDocs.flush();
+    addLongForm.flush();
     const addTerm = db.prepare(
       'INSERT INTO impact_terms (id, term, df, theta, avgdl_ref, size) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -371,20 +368,22 @@ export class ImpactLists {
       range.papers,
       this.options.columnBudget ?? DEFAULT_COLUMN_BUDGET,
     );
-    // And the abbreviations' long forms with their short forms, whatever their df (abbreviation-columns.ts).
-    const longFormsBuilt = [...longFormColumns.built()];
+    // And the abbreviations' long forms with their short forms, whatever their df (abbreviation-columns.ts),
+    // written after the words' (buildColumns starts by emptying the columns).
+    const ids = new Map(terms.map((t, i) => [t.term, { id: i + 1, df: t.df }]));
+    const room = (this.options.abbreviationColumnBudget ?? DEFAULT_ABBREVIATION_COLUMN_BUDGET) * range.papers;
+    let columnPostings = buildColumns(db, this.stmt, common);
+    const longFormsWritten = writeLongFormColumns(db, this.stmt, abbreviations, ids, room);
+    db.exec('DROP TABLE temp.impact_long_forms');
+    columnPostings += longFormsWritten.postings;
     const shortForms = shortFormColumns(
       abbreviations,
-      new Map(terms.map((t, i) => [t.term, { id: i + 1, df: t.df }])),
-      new Set(longFormsBuilt.map(([id]) => id)),
+      ids,
+      longFormsWritten.written,
       new Set(common.map((c) => c.id)),
-      longFormColumns.left,
+      room - longFormsWritten.postings,
     );
-    let columnPostings = buildColumns(db, this.stmt, [...common, ...shortForms]);
-    for (const [id, column] of longFormsBuilt) {
-      writeColumn(this.stmt, id, column);
-      columnPostings += column.rowids.length;
-    }
+    columnPostings += appendColumns(db, this.stmt, shortForms);
     this.markInStep();
     return { terms: terms.length, entries, columnPostings };
   }

@@ -48,8 +48,13 @@ export class ListedCounts {
    * words' ids, checked against the words before (the `recent` ids of the column being counted).
    */
   private readonly longer = new Map<number, { id: number; words: number[] }[]>();
-  /** Ids of the column's words so far (0: a word not listed), while phrases of three or more are listed. */
-  private readonly recent: number[] = [];
+  /**
+   * The column's last MAX_PHRASE_WORDS word ids (0: a word not listed), a ring at `seen` mod its length,
+   * kept while phrases of three or more words are listed. A typed array written in place: this runs for
+   * every token a build counts.
+   */
+  private readonly recent = new Int32Array(MAX_PHRASE_WORDS);
+  private seen = 0;
   private readonly stride: number;
 
   constructor(
@@ -91,7 +96,7 @@ export class ListedCounts {
     for (const id of this.held) this.f[id] = 0;
     this.held.length = 0;
     this.pairKeys.length = 0;
-    this.recent.length = 0;
+    this.seen = 0;
   }
 
   /** Adds weight `w` to the listed term `id`. */
@@ -108,8 +113,9 @@ export class ListedCounts {
   private step(previous: number, id: number, w: number): number {
     const { recent } = this;
     if (this.longer.size > 0) {
-      if (previous === 0) recent.length = 0;
-      recent.push(id);
+      if (previous === 0) this.seen = 0;
+      recent[this.seen % MAX_PHRASE_WORDS] = id;
+      this.seen++;
     }
     if (id === 0) return 0;
     this.add(id, w);
@@ -122,10 +128,11 @@ export class ListedCounts {
       if (ending)
         for (const { id: phrase, words } of ending) {
           // The phrase's last two words are these; the ones before must be the column's words before them.
-          const from = recent.length - words.length;
+          const from = this.seen - words.length;
           if (from < 0) continue;
           let all = true;
-          for (let j = 0; j < words.length - 2 && all; j++) all = recent[from + j] === words[j];
+          for (let j = 0; j < words.length - 2 && all; j++)
+            all = recent[(from + j) % MAX_PHRASE_WORDS] === words[j];
           if (all) this.add(phrase, w);
         }
     }

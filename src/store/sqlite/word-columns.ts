@@ -66,54 +66,20 @@ export function writeColumn(stmt: Prepare, id: number, c: WordColumn): void {
 }
 
 /**
- * A column filled paper by paper, its arrays doubled as it grows; `fits` turns false (and the column is not
- * to be kept) when an f or D is past what a column holds. Papers may come out of rowid order (a build counts
- * a page's non-ASCII papers after the others): {@link column} puts them in order.
+ * A column of exactly `length` `[rowid, f, D]` postings given in rowid order, or null when they are not
+ * that many or one is past what a column holds (an f over 65,535, a rowid or D over 2^32 - 1).
  */
-export class GrowingColumn {
-  length = 0;
-  fits = true;
-  private c: WordColumn = {
-    rowids: new Uint32Array(1024),
-    d: new Uint32Array(1024),
-    f: new Uint16Array(1024),
-  };
-
-  push(rowid: number, f: number, d: number): void {
-    if (f > MAX_F || d > MAX_U32 || rowid > MAX_U32) this.fits = false;
-    if (!this.fits) return;
-    if (this.length === this.c.rowids.length) {
-      const grown = {
-        rowids: new Uint32Array(this.length * 2),
-        d: new Uint32Array(this.length * 2),
-        f: new Uint16Array(this.length * 2),
-      };
-      grown.rowids.set(this.c.rowids);
-      grown.d.set(this.c.d);
-      grown.f.set(this.c.f);
-      this.c = grown;
-    }
-    this.c.rowids[this.length] = rowid;
-    this.c.d[this.length] = d;
-    this.c.f[this.length] = f;
-    this.length++;
+export function columnOf(postings: Iterable<[number, number, number]>, length: number): WordColumn | null {
+  const c = { rowids: new Uint32Array(length), d: new Uint32Array(length), f: new Uint16Array(length) };
+  let i = 0;
+  for (const [rowid, f, d] of postings) {
+    if (i >= length || f > MAX_F || d > MAX_U32 || rowid > MAX_U32) return null;
+    c.rowids[i] = rowid;
+    c.f[i] = f;
+    c.d[i] = d;
+    i++;
   }
-
-  column(): WordColumn {
-    const c = slice(this.c, 0, this.length);
-    let sorted = true;
-    for (let i = 1; i < c.rowids.length && sorted; i++)
-      sorted = (c.rowids[i - 1] as number) < (c.rowids[i] as number);
-    if (sorted) return c;
-    const order = Array.from(c.rowids.keys()).sort(
-      (a, b) => (c.rowids[a] as number) - (c.rowids[b] as number),
-    );
-    return {
-      rowids: Uint32Array.from(order, (i) => c.rowids[i] as number),
-      d: Uint32Array.from(order, (i) => c.d[i] as number),
-      f: Uint16Array.from(order, (i) => c.f[i] as number),
-    };
-  }
+  return i === length ? c : null;
 }
 
 /** The changes to a word's column since it was last built or folded, in rowid order: [rowid, f, D]. */
@@ -552,7 +518,7 @@ export function columnWords<T extends { df: number }>(
 }
 
 /**
- * Writes the columns of `words` (term id and df) from the forward rows (impact_docs), in as many passes
+ * Replaces every column with those of `words` (term id and df), from the forward rows (impact_docs), in as many passes
  * over them as {@link PASS_BYTES} needs. In the caller's write transaction, after the forward rows.
  * Returns the postings written.
  */
@@ -563,6 +529,15 @@ export function buildColumns(
 ): number {
   db.prepare('DELETE FROM impact_column_changes').run();
   db.prepare('DELETE FROM impact_columns').run();
+  return appendColumns(db, stmt, words);
+}
+
+/** Writes columns for `words` beside those there are (buildColumns, without emptying them first). */
+export function appendColumns(
+  db: Database.Database,
+  stmt: Prepare,
+  words: readonly { id: number; df: number }[],
+): number {
   const last = (db.prepare('SELECT MAX(paper_rowid) AS m FROM impact_docs').get() as { m: number | null }).m;
   if (words.length === 0 || last === null || last > MAX_U32) return 0;
   const rows = db.prepare('SELECT paper_rowid, d, terms FROM impact_docs ORDER BY paper_rowid');
