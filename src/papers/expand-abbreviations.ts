@@ -84,7 +84,7 @@ export function expandAbbreviations(q: SearchQuery, pairs: readonly Abbreviation
             (p) => p.longKey,
           )
         : undefined;
-    const longTokens = shortPair ? shortPair.long.split(/[^\p{L}\p{N}]+/u).filter(Boolean) : [];
+    const longTokens = shortPair ? longFormWords(shortPair.long) : [];
     if (shortPair && longTokens.length > 1) {
       alternatives.push([longTokens]);
       expansions.push(`${t} → "${longTokens.join(' ')}"`);
@@ -92,6 +92,11 @@ export function expandAbbreviations(q: SearchQuery, pairs: readonly Abbreviation
   }
   if (expansions.length === 0) return { query: q, expansions: [] };
   return { query: { ...q, must, alternatives }, expansions };
+}
+
+/** A long form's words as a search for its short form asks for them (the store lists the same phrase). */
+export function longFormWords(long: string): string[] {
+  return long.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
 
 /** Every run of consecutive terms holding 2 to MAX_LONG_WORDS words, with its stem key. */

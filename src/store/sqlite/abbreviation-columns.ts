@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { MIN_DEFINING_PAPERS } from '../../papers/expand-abbreviations.ts';
+import { longFormWords, MIN_DEFINING_PAPERS } from '../../papers/expand-abbreviations.ts';
 import { indexTerm } from './fts-tokens.ts';
 import { MAX_PHRASE_WORDS } from './listed-counts.ts';
 import { columnOf, writeColumn } from './word-columns.ts';
@@ -26,13 +26,9 @@ export interface AbbreviationPhrase {
   short: string | null;
 }
 
-/** A query's or a text's words as FTS5 indexes them, or null when one is not plain ASCII. */
+/** A form's words as the search's plan holds them (match-plan.ts), or null when one is not plain ASCII. */
 function indexTerms(text: string): string[] | null {
-  const terms = text
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean)
-    .map(indexTerm);
+  const terms = longFormWords(text).map(indexTerm);
   return terms.some((t) => t === null) ? null : (terms as string[]);
 }
 
@@ -71,36 +67,59 @@ export function abbreviationPhrases(
 }
 
 /**
- * The long forms' columns, from the postings a build set aside for them in `temp.impact_long_forms` as it
- * counted the papers (forward rows hold no phrases): each long form in the abbreviations' order while their
- * postings fit in `room`. Read and written one at a time, after the lists' heaps are gone, so the build's
- * peak memory is not raised. Returns the term ids given a column and the postings written.
+ * The terms (by `ids`: term → id and df) to give columns for the abbreviations, besides the `taken` ones
+ * (the commonest words'), in the abbreviations' order while their postings fit in `room`: each long form,
+ * then each short form beside a long form that has one, so the search can rank `short OR "long form"`
+ * from columns alone.
+ */
+export function abbreviationColumns(
+  abbreviations: readonly AbbreviationPhrase[],
+  ids: ReadonlyMap<string, { id: number; df: number }>,
+  taken: ReadonlySet<number>,
+  room: number,
+): { longForms: { id: number; df: number }[]; shortForms: { id: number; df: number }[] } {
+  const chosen = new Set(taken);
+  let left = room;
+  const choose = (t: { id: number; df: number } | undefined, into: { id: number; df: number }[]) => {
+    if (!t || t.df === 0 || chosen.has(t.id) || t.df > left) return;
+    left -= t.df;
+    chosen.add(t.id);
+    into.push(t);
+  };
+  const longForms: { id: number; df: number }[] = [];
+  for (const a of abbreviations) choose(ids.get(a.phrase), longForms);
+  const withColumns = new Set(longForms.map((t) => t.id));
+  const shortForms: { id: number; df: number }[] = [];
+  for (const a of abbreviations)
+    if (a.short !== null && withColumns.has(ids.get(a.phrase)?.id ?? -1))
+      choose(ids.get(a.short), shortForms);
+  return { longForms, shortForms };
+}
+
+/**
+ * Writes the long forms' columns from the postings a build set aside for them in `temp.impact_long_forms`
+ * as it counted the papers (forward rows hold no phrases), one at a time, after the lists' heaps are gone,
+ * so the build's peak memory is not raised. Returns the postings written.
  */
 export function writeLongFormColumns(
   db: Database.Database,
   stmt: (sql: string) => Database.Statement,
-  abbreviations: readonly AbbreviationPhrase[],
-  ids: ReadonlyMap<string, { id: number; df: number }>,
-  room: number,
-): { written: Set<number>; postings: number } {
+  longForms: readonly { id: number; df: number }[],
+): number {
   const read = db.prepare(
     'SELECT paper_rowid, f, d FROM temp.impact_long_forms WHERE term_id = ? ORDER BY paper_rowid',
   );
-  const written = new Set<number>();
   let postings = 0;
-  for (const a of abbreviations) {
-    const t = ids.get(a.phrase);
-    if (!t || t.df === 0 || written.has(t.id) || postings + t.df > room) continue;
+  for (const t of longForms) {
     // Streamed into the column's arrays: a long form can hold half the papers (`language models`), and
     // an array a posting would raise the build's peak memory by tens of MB.
     const column = columnOf(read.raw().iterate(t.id) as IterableIterator<[number, number, number]>, t.df);
     // Every paper of the phrase, or no column (its df is the build's own count of the same papers).
     if (!column) continue;
     writeColumn(stmt, t.id, column);
-    written.add(t.id);
     postings += t.df;
   }
-  return { written, postings };
+  return postings;
 }
 
 /**
@@ -110,29 +129,3 @@ export function writeLongFormColumns(
 export const LONG_FORM_POSTINGS_SQL = `DROP TABLE IF EXISTS temp.impact_long_forms;
   CREATE TEMP TABLE impact_long_forms (term_id INTEGER NOT NULL, paper_rowid INTEGER NOT NULL,
   f INTEGER NOT NULL, d INTEGER NOT NULL, PRIMARY KEY (term_id, paper_rowid)) WITHOUT ROWID`;
-
-/**
- * The short forms (by `ids`: term → id and df) to give columns beside their long forms' (`withColumns`),
- * besides the `taken` ones (the commonest words' columns), in the abbreviations' order while they fit in
- * `room` postings: so the search can rank `short OR "long form"` from columns alone.
- */
-export function shortFormColumns(
-  abbreviations: readonly AbbreviationPhrase[],
-  ids: ReadonlyMap<string, { id: number; df: number }>,
-  withColumns: ReadonlySet<number>,
-  taken: ReadonlySet<number>,
-  room: number,
-): { id: number; df: number }[] {
-  const chosen = new Set(taken);
-  const out: { id: number; df: number }[] = [];
-  let left = room;
-  for (const a of abbreviations) {
-    const long = ids.get(a.phrase);
-    const short = a.short === null ? undefined : ids.get(a.short);
-    if (!long || !withColumns.has(long.id) || !short || chosen.has(short.id) || short.df > left) continue;
-    left -= short.df;
-    chosen.add(short.id);
-    out.push(short);
-  }
-  return out;
-}

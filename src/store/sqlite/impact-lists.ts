@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import {
+  abbreviationColumns,
   abbreviationPhrases,
   DEFAULT_ABBREVIATION_COLUMN_BUDGET,
   DEFAULT_ABBREVIATION_PHRASES,
   LONG_FORM_POSTINGS_SQL,
-  shortFormColumns,
   writeLongFormColumns,
 } from './abbreviation-columns.ts';
 import { BestImpacts } from './best-impacts.ts';
@@ -15,7 +15,6 @@ import { type CountedPaper, countedOnThreads } from './list-count-threads.ts';
 import { countPapers, encodeTerms, isPairTerm, ListedCounts } from './listed-counts.ts';
 import { type MatchPlan, matches, phraseFrequencies, tokenCount } from './match-plan.ts';
 import {
-  appendColumns,
   blockMaxTopK,
   buildColumns,
   columnBytes,
@@ -198,6 +197,8 @@ const MAX_CHUNK = 512;
  * the query goes to FTS5 instead. */
 const RESOLVE_BATCH = 16;
 const MAX_RESOLVED = 400;
+/** Forward rows a doclist finish (completeFromLead) reads with one statement. */
+const LEAD_BATCH = 256;
 
 export class ImpactLists {
   private readonly tokenizer: FtsTokenizer;
@@ -368,22 +369,18 @@ export class ImpactLists {
       range.papers,
       this.options.columnBudget ?? DEFAULT_COLUMN_BUDGET,
     );
-    // And the abbreviations' long forms with their short forms, whatever their df (abbreviation-columns.ts),
-    // written after the words' (buildColumns starts by emptying the columns).
-    const ids = new Map(terms.map((t, i) => [t.term, { id: i + 1, df: t.df }]));
-    const room = (this.options.abbreviationColumnBudget ?? DEFAULT_ABBREVIATION_COLUMN_BUDGET) * range.papers;
-    let columnPostings = buildColumns(db, this.stmt, common);
-    const longFormsWritten = writeLongFormColumns(db, this.stmt, abbreviations, ids, room);
-    db.exec('DROP TABLE temp.impact_long_forms');
-    columnPostings += longFormsWritten.postings;
-    const shortForms = shortFormColumns(
+    // And the abbreviations' long and short forms, whatever their df (abbreviation-columns.ts): the short
+    // forms' from the forward rows with the words' (one pass), the long forms' from their set-aside postings
+    // after (buildColumns starts by emptying the columns).
+    const { longForms: longFormColumns, shortForms } = abbreviationColumns(
       abbreviations,
-      ids,
-      longFormsWritten.written,
+      new Map(terms.map((t, i) => [t.term, { id: i + 1, df: t.df }])),
       new Set(common.map((c) => c.id)),
-      room - longFormsWritten.postings,
+      (this.options.abbreviationColumnBudget ?? DEFAULT_ABBREVIATION_COLUMN_BUDGET) * range.papers,
     );
-    columnPostings += appendColumns(db, this.stmt, shortForms);
+    let columnPostings = buildColumns(db, this.stmt, [...common, ...shortForms]);
+    columnPostings += writeLongFormColumns(db, this.stmt, longFormColumns);
+    db.exec('DROP TABLE temp.impact_long_forms');
     this.markInStep();
     return { terms: terms.length, entries, columnPostings };
   }
@@ -680,24 +677,24 @@ export class ImpactLists {
     // before certainty, and FTS5 finds the few papers holding a rarer word with others cheaply. Several
     // required words of which one is in under a twentieth of the papers: the papers holding them all are
     // few and FTS5 finds them cheaply, while the lists would often be read to their end without certainty
-    // (measured at 1,000,000 papers: "rare" two- and three-word queries exhausted them). Unless every
-    // phrase has a column (an abbreviation's two forms: abbreviation-columns.ts), which finishes exactly
-    // what the lists leave, while FTS5 would walk a long form's every word.
-    // Nor when the rarer word has a full list and every other word a column: the columns give the others'
-    // exact impacts for each paper the list brings (`video generation`: FTS5 walks generation's doclist,
-    // 77% of the papers, for 50 ms).
+    // (measured at 1,000,000 papers: "rare" two- and three-word queries exhausted them). Both stay with the
+    // lists when columns finish what the lists leave: every phrase has one (an abbreviation's two forms:
+    // abbreviation-columns.ts; FTS5 would walk a long form's every word), or the rarer required word has a
+    // full list and every other word a column, which gives their exact impacts for each paper the list
+    // brings (`video generation`: FTS5 walks generation's doclist, 77% of the papers, for 50 ms).
     const required = plan.mode === 'all' && plan.terms.length > 1;
     const dfs = words.map((w) => (listed.get(w) as TermRow).df);
     const rarest = dfs.indexOf(Math.min(...dfs));
-    const besideColumns =
-      (dfs[rarest] as number) > this.options.minDf &&
-      words.every((w, j) => j === rarest || this.hasColumn(listed.get(w)?.id));
+    const columned = (term: string) => this.hasColumn(listed.get(term)?.id);
     const rare =
       (positive.length > 1 &&
-        words.some((w) => !isPairTerm(w) && (listed.get(w) as TermRow).df <= this.options.minDf)) ||
-      (required && (dfs[rarest] as number) < n / 20 && !besideColumns);
-    if (rare && !plan.phrases.every((p) => this.hasColumn(listed.get(p.join(' '))?.id)))
-      return this.fallBack('a rare term');
+        words.some((w, j) => !isPairTerm(w) && (dfs[j] as number) <= this.options.minDf)) ||
+      (required &&
+        (dfs[rarest] as number) < n / 20 &&
+        !(
+          (dfs[rarest] as number) > this.options.minDf && words.every((w, j) => j === rarest || columned(w))
+        ));
+    if (rare && !plan.phrases.every((p) => columned(p.join(' ')))) return this.fallBack('a rare term');
     // An excluded phrase never occurs in a match, so its idf never counts: 0 keeps FTS5's phrase order.
     const idfs = plan.phrases.map((_, i) => {
       const at = positive.indexOf(i);
@@ -970,16 +967,16 @@ export class ImpactLists {
     keep: (hit: ImpactHit) => void,
   ): number | null {
     if (plan.mode !== 'all' || plan.terms.length < 2) return null;
-    const columns: (WordColumn | undefined)[] = plan.phrases.map((p) => {
-      const id = listed.get(p.join(' '))?.id;
-      return this.hasColumn(id) ? this.column(id as number) : undefined;
-    });
-    const leads = plan.phrases.flatMap((_, i) => (columns[i] ? [] : [i]));
+    // The shape first (without reading a column): one phrase without a column, a required word alone.
+    const ids = plan.phrases.map((p) => listed.get(p.join(' '))?.id);
+    const leads = plan.phrases.flatMap((_, i) => (this.hasColumn(ids[i]) ? [] : [i]));
     const lead = leads[0] as number;
     if (leads.length !== 1 || !plan.terms.some((t) => t.length === 1 && t[0] === lead)) return null;
     const word = plan.phrases[lead] as string[];
     const term = listed.get(word.join(' '));
     if (word.length !== 1 || !term) return null;
+    const columns = ids.map((id, i) => (i === lead ? undefined : this.column(id as number)));
+    if (columns.some((c, i) => i !== lead && !c)) return null;
     const leadBound = (cursors.find((c) => c.word === term.term) as { bound: number }).bound;
     const source = (plan.sources[lead] as string[])[0] as string;
     const rowids = this.stmt('SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rowid')
@@ -1028,7 +1025,7 @@ export class ImpactLists {
       at < candidates.length &&
       (candidates[at] as [number, number, number[], number])[1] * (1 + 1e-9) >= kth();
     ) {
-      const batch = candidates.slice(at, at + RESOLVE_BATCH * 16);
+      const batch = candidates.slice(at, at + LEAD_BATCH);
       at += batch.length;
       const rows = new Map(
         (forward.raw().all(JSON.stringify(batch.map((c) => c[0]))) as [number, Buffer][]).map(([r, t]) => [

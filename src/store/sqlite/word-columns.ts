@@ -216,10 +216,6 @@ class Cursor {
   private at = 0;
   constructor(readonly column: WordColumn) {}
 
-  reset(): void {
-    this.at = 0;
-  }
-
   find(rowid: number): number {
     const ids = this.column.rowids;
     let lo = this.at;
@@ -468,7 +464,6 @@ export function blockMaxTopK(
       if (bound * (1 + 1e-9) < kth()) continue;
       const rowid = rowids[p] as number;
       if (skip.has(rowid)) continue;
-      if (skip.has(rowid)) continue;
       // The other required words one at a time: a paper without one is no match, and each exact impact
       // found replaces that word's block bound.
       for (const [o, j] of others.entries()) {
@@ -529,15 +524,6 @@ export function buildColumns(
 ): number {
   db.prepare('DELETE FROM impact_column_changes').run();
   db.prepare('DELETE FROM impact_columns').run();
-  return appendColumns(db, stmt, words);
-}
-
-/** Writes columns for `words` beside those there are (buildColumns, without emptying them first). */
-export function appendColumns(
-  db: Database.Database,
-  stmt: Prepare,
-  words: readonly { id: number; df: number }[],
-): number {
   const last = (db.prepare('SELECT MAX(paper_rowid) AS m FROM impact_docs').get() as { m: number | null }).m;
   if (words.length === 0 || last === null || last > MAX_U32) return 0;
   const rows = db.prepare('SELECT paper_rowid, d, terms FROM impact_docs ORDER BY paper_rowid');
