@@ -72,7 +72,7 @@ describe("a list's heap during a build", () => {
     const heap = new BestImpacts(50, avgdl, false);
     for (const [rowid, f, d] of entries) heap.offer(impact(f, d, avgdl), rowid, f, d);
     const { at, g } = heap.ranked();
-    const got = at.map((slot) => [heap.rowid[slot], heap.f[slot], heap.d[slot], g[slot]]);
+    const got = at.map((slot) => [heap.rowidAt(slot), heap.fAt(slot), heap.dAt(slot), g[slot]]);
     const byRowid = new Map(entries.map((e) => [e[0], e]));
     const expected = [...byRowid.values()]
       .map(([rowid, f, d]) => [rowid, f, d, impact(f, d, avgdl)] as const)
@@ -80,6 +80,36 @@ describe("a list's heap during a build", () => {
       .slice(0, 50);
     expect(got).toEqual(expected);
     expect(got.map((e) => e[0])).toContain(503);
+  });
+
+  it('keeps the best of a run of offers in random order, at every point it is read (its floor kept current)', () => {
+    const avgdl = 150;
+    // mulberry32: a seeded generator whose low bits are as random as its high ones.
+    let seed = 12345;
+    const next = (n: number) => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    const entries: [number, number, number][] = [];
+    for (let rowid = 1; rowid <= 1500; rowid++) entries.push([rowid, 1 + next(30), 10 + next(600)]);
+    for (const cap of [1, 2, 7, 50, 300]) {
+      const heap = new BestImpacts(cap, avgdl, false);
+      // The best `cap` so far, kept sorted by hand: whenever it is read, the list must hold exactly these.
+      const best: { rowid: number; g: number }[] = [];
+      for (const [rowid, f, d] of entries) {
+        const g = impact(f, d, avgdl);
+        heap.offer(g, rowid, f, d);
+        best.push({ rowid, g });
+        best.sort((a, b) => b.g - a.g || a.rowid - b.rowid);
+        best.length = Math.min(best.length, cap);
+        // Checked now and then, so the list also runs long stretches on its own between checks.
+        if (rowid % 37 !== 0 && rowid !== entries.length) continue;
+        const { at } = heap.ranked();
+        expect(at.map((slot) => heap.rowidAt(slot))).toEqual(best.map((e) => e.rowid));
+      }
+    }
   });
 });
 

@@ -321,6 +321,9 @@ export class ImpactLists {
     db.exec(LONG_FORM_POSTINGS_SQL);
     const addLongForm = new BatchInsert(db, 'temp.impact_long_forms (term_id, paper_rowid, f, d)', 4);
     const addDocs = new BatchInsert(db, 'impact_docs (paper_rowid, d, terms)', 3);
+    // Each list's floor (BestImpacts.offer): an impact below it is turned down here, without touching the
+    // list's heap, which is most offers once the lists fill.
+    const floors = new Float64Array(terms.length + 1).fill(Number.NEGATIVE_INFINITY);
     for (const { rowid, d, held, f } of this.countedForBuild(
       terms.map((t) => t.term),
       range,
@@ -330,7 +333,8 @@ export class ImpactLists {
         const fi = f[id] as number;
         if (isPair[id] === 1) (terms[id - 1] as { df: number }).df++;
         if (isLongForm[id] === 1) addLongForm.add(id, rowid, fi, d);
-        (lists[id - 1] as BestImpacts).offer(impact(fi, d, avgdl), rowid, fi, d);
+        const g = impact(fi, d, avgdl);
+        if (g >= (floors[id] as number)) floors[id] = (lists[id - 1] as BestImpacts).offer(g, rowid, fi, d);
       }
     }
     addDocs.flush();
@@ -346,13 +350,7 @@ export class ImpactLists {
       // In the table's own order (g descending, then rowid): each insert lands at the end of the b-tree.
       const { at, g } = list.ranked();
       for (const slot of at) {
-        addEntries.add(
-          i + 1,
-          g[slot] as number,
-          list.rowid[slot] as number,
-          list.f[slot] as number,
-          list.d[slot] as number,
-        );
+        addEntries.add(i + 1, g[slot] as number, list.rowidAt(slot), list.fAt(slot), list.dAt(slot));
         theta = g[slot] as number;
       }
       addEntries.flush();
