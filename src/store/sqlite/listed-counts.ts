@@ -166,7 +166,7 @@ export class ListedCounts {
         previous = this.step(previous, id, w);
       }
     }
-    this.held.sort((a, b) => a - b);
+    sortIds(this.held);
     return d;
   }
 
@@ -178,7 +178,7 @@ export class ListedCounts {
       let previous = 0;
       for (const t of cols[c] as string[]) previous = this.step(previous, ids.get(t) ?? 0, w);
     }
-    this.held.sort((a, b) => a - b);
+    sortIds(this.held);
     return this.held;
   }
 
@@ -193,6 +193,22 @@ export class ListedCounts {
   encoded(): Buffer {
     return encodeTerms(this.held, this.f, this.isPair);
   }
+}
+
+/** Scratch space for sortIds, grown as a paper with more terms needs. */
+let idScratch = new Int32Array(256);
+
+/**
+ * Sorts term ids ascending in place, through a typed array: a build sorts every paper's ids, and
+ * Array.prototype.sort with a comparator was half the counting thread's time (33 µs a paper).
+ */
+function sortIds(ids: number[]): void {
+  const n = ids.length;
+  if (n < 2) return;
+  if (idScratch.length < n) idScratch = new Int32Array(2 * n);
+  for (let i = 0; i < n; i++) idScratch[i] = ids[i] as number;
+  const sorted = idScratch.subarray(0, n).sort();
+  for (let i = 0; i < n; i++) ids[i] = sorted[i] as number;
 }
 
 /** Scratch space for encodeTerms, grown as a paper with more terms needs. */
