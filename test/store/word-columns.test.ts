@@ -305,4 +305,39 @@ describe('word columns', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('keeps no column for a word with a paper past what a column holds, or with fewer papers than its df, however late in the pass', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-columns-'));
+    const store = SqliteStore.open(join(dir, 'c.db'));
+    try {
+      const db = store.rawDatabase;
+      const stmt = (sql: string) => db.prepare(sql);
+      // 30,000 forward rows: words 1 to 3 in every paper; word 2 with an f of 70,000 in paper 29,000 (its
+      // earlier postings already written out of memory by then); word 3's df one more than its papers.
+      const f = [0, 1, 1, 1];
+      const none = new Uint8Array(4);
+      const addDoc = db.prepare('INSERT INTO impact_docs (paper_rowid, d, terms) VALUES (?, ?, ?)');
+      db.transaction(() => {
+        for (let rowid = 1; rowid <= 30_000; rowid++) {
+          f[2] = rowid === 29_000 ? 70_000 : 2;
+          addDoc.run(rowid, 120, encodeTerms([1, 2, 3], f, none));
+        }
+      })();
+      const written = db.transaction(() =>
+        buildColumns(db, stmt, [
+          { id: 1, df: 30_000 },
+          { id: 2, df: 30_000 },
+          { id: 3, df: 30_001 },
+        ]),
+      )();
+      expect(written).toBe(30_000);
+      expect(readColumn(stmt, 1)?.rowids.length).toBe(30_000);
+      expect(readColumn(stmt, 1)?.rowids.at(-1)).toBe(30_000);
+      expect(readColumn(stmt, 2)).toBeUndefined();
+      expect(readColumn(stmt, 3)).toBeUndefined();
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
