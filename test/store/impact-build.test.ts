@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticPapers } from '../../bench/synthetic.ts';
+import { realPapers, syntheticPapers } from '../../bench/synthetic.ts';
+import type { Paper } from '../../src/papers/paper.ts';
 import { BestImpacts } from '../../src/store/sqlite/best-impacts.ts';
 import { impact } from '../../src/store/sqlite/bm25.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
@@ -60,6 +61,44 @@ describe('impact lists built with the papers counted on other threads', () => {
   );
 });
 
+describe('a list built where papers tie', () => {
+  it('keeps the lowest rowids among equal impacts, though a page counts its non-ASCII papers last', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-impact-ties-'));
+    const store = SqliteStore.open(join(dir, 'a.db'), {
+      impact: { minDf: 10, listSize: 2, buildThreads: 0 },
+    });
+    try {
+      // Papers alike but for one two-letter title word, so every paper's f for "graph" and its D are the
+      // same: the first written (lowest rowid) has the non-ASCII one, which the build counts after the rest.
+      const base = realPapers()[0] as Paper;
+      const paper = (i: number, word: string): Paper => ({
+        ...base,
+        id: `2698.000${10 + i}`,
+        arxivId: `2698.000${10 + i}`,
+        title: `Graph study ${word}`,
+      });
+      await store.upsertPapers([paper(0, 'bé')]);
+      await store.upsertPapers(
+        Array.from({ length: 26 }, (_, i) => paper(i + 1, `q${String.fromCharCode(97 + i)}`)),
+      );
+      await store.refreshSearchLists();
+      const db = store.rawDatabase;
+      const rowidOf = (id: string) => db.prepare('SELECT rowid FROM papers WHERE id = ?').pluck().get(id);
+      const list = db
+        .prepare(
+          `SELECT paper_rowid FROM impact_postings JOIN impact_terms ON impact_terms.id = term_id
+           WHERE term = 'graph' ORDER BY g DESC, paper_rowid`,
+        )
+        .pluck()
+        .all();
+      expect(list).toEqual([rowidOf('2698.00010'), rowidOf('2698.00011')]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("a list's heap during a build", () => {
   it('keeps the best entries by g then rowid, widening f and D past 2 bytes, and gives g back bit for bit', () => {
     const avgdl = 173.25;
@@ -92,24 +131,55 @@ describe("a list's heap during a build", () => {
       t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
       return ((t ^ (t >>> 14)) >>> 0) % n;
     };
-    const entries: [number, number, number][] = [];
-    for (let rowid = 1; rowid <= 1500; rowid++) entries.push([rowid, 1 + next(30), 10 + next(600)]);
-    for (const cap of [1, 2, 7, 50, 300]) {
-      const heap = new BestImpacts(cap, avgdl, false);
-      // The best `cap` so far, kept sorted by hand: whenever it is read, the list must hold exactly these.
-      const best: { rowid: number; g: number }[] = [];
-      for (const [rowid, f, d] of entries) {
-        const g = impact(f, d, avgdl);
-        heap.offer(g, rowid, f, d);
-        best.push({ rowid, g });
-        best.sort((a, b) => b.g - a.g || a.rowid - b.rowid);
-        best.length = Math.min(best.length, cap);
-        // Checked now and then, so the list also runs long stretches on its own between checks.
-        if (rowid % 37 !== 0 && rowid !== entries.length) continue;
-        const { at } = heap.ranked();
-        expect(at.map((slot) => heap.rowidAt(slot))).toEqual(best.map((e) => e.rowid));
+    // Offered in shuffled rowid order: a build meets a page's other papers after its ASCII ones, so a tie
+    // with the floor may come with a lower rowid, and must then win. Two runs: g spread wide, and g of nine
+    // values only, so most offers tie someone, the floor included.
+    const run = (entry: (rowid: number) => [number, number, number]) => {
+      const entries = Array.from({ length: 1500 }, (_, i) => entry(i + 1));
+      for (let i = entries.length - 1; i > 0; i--) {
+        const j = next(i + 1);
+        [entries[i], entries[j]] = [
+          entries[j] as [number, number, number],
+          entries[i] as [number, number, number],
+        ];
       }
-    }
+      return entries;
+    };
+    const runs = [
+      run((rowid) => [rowid, 1 + next(30), 10 + next(600)]),
+      run((rowid) => [rowid, 1 + next(3), 100 * (1 + next(3))]),
+    ];
+    for (const entries of runs)
+      for (const cap of [1, 2, 7, 50, 300]) {
+        const heap = new BestImpacts(cap, avgdl, false);
+        // The best `cap` so far, kept sorted by hand: whenever it is read, the list must hold exactly these.
+        const best: { rowid: number; g: number }[] = [];
+        for (const [n, [rowid, f, d]] of entries.entries()) {
+          const g = impact(f, d, avgdl);
+          heap.offer(g, rowid, f, d);
+          best.push({ rowid, g });
+          best.sort((a, b) => b.g - a.g || a.rowid - b.rowid);
+          best.length = Math.min(best.length, cap);
+          // Checked now and then, so the list also runs long stretches on its own between checks.
+          if (n % 37 !== 36 && n !== entries.length - 1) continue;
+          const { at } = heap.ranked();
+          expect(at.map((slot) => heap.rowidAt(slot))).toEqual(best.map((e) => e.rowid));
+        }
+      }
+  });
+});
+
+describe("a list's floor, tied", () => {
+  it('lets a paper that ties the floor in, over the later rowid it ties, when it comes after it', () => {
+    // One page's ASCII papers 10-18, then its other paper 3: every g the same.
+    const heap = new BestImpacts(1, 100, false);
+    const floors: number[] = [];
+    for (const rowid of [10, 11, 12, 13, 14, 15, 16, 17, 18, 3])
+      floors.push(heap.offer(impact(2, 100, 100), rowid, 2, 100));
+    const { at } = heap.ranked();
+    expect(at.map((slot) => heap.rowidAt(slot))).toEqual([3]);
+    // The floor it hands back is the g to reach: an equal g still goes by rowid.
+    expect(floors.at(-1)).toBe(impact(2, 100, 100));
   });
 });
 

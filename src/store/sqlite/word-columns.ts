@@ -1,6 +1,6 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { B, bm25Score, K1 } from './bm25.ts';
 import { type MatchPlan, matches } from './match-plan.ts';
@@ -531,7 +531,7 @@ export function buildColumns(
   const highest = words.reduce((m, w) => Math.max(m, w.id), 0);
   const slot = new Int32Array(highest + 1).fill(-1);
   for (const [s, w] of words.entries()) slot[w.id] = s;
-  const spill = new ColumnSpill(words.length);
+  const spill = new ColumnSpill(words.length, ColumnSpill.placeFor(db));
   try {
     for (const [rowid, d, terms] of rows.raw().iterate() as IterableIterator<[number, number, Uint8Array]>) {
       let i = 0;
@@ -571,11 +571,20 @@ const SPILL_CHUNK = 8192;
 
 /**
  * Many columns' postings collected at once, each in rowid order: a chunk of each in memory, the rest in a
- * temporary file per column. Why: a build reads the forward rows once for every column (at a million
+ * temporary file per column (beside the archive). Why: a build reads the forward rows once for every column (at a million
  * papers, 287 columns and 52M postings, 520 MB), where holding them all in memory would pass the import's
  * memory budget, and reading the forward rows again per 64 MB of columns took nine passes (40 s).
  */
 class ColumnSpill {
+  /**
+   * Beside the archive's file, where a database of that size already has room; not the system's temporary
+   * directory, which may be memory (tmpfs), where the files would take as much memory as the columns.
+   * An archive in memory spills there all the same.
+   */
+  static placeFor(db: Database.Database): string {
+    return db.memory || db.name === '' ? tmpdir() : dirname(resolve(db.name));
+  }
+
   private dir: string | null = null;
   /** Per column: [rowid, D, f] triplets, `held` of them. */
   private readonly chunks: Uint32Array[];
@@ -585,7 +594,11 @@ class ColumnSpill {
   /** 0 for a column with a posting no column holds (an f over 65,535, a D over 2^32 - 1). */
   private readonly fits: Uint8Array;
 
-  constructor(columns: number) {
+  /** `under`: the directory for the files (ColumnSpill.placeFor). */
+  constructor(
+    columns: number,
+    private readonly under: string,
+  ) {
     this.chunks = Array.from({ length: columns }, () => new Uint32Array(0));
     this.held = new Int32Array(columns);
     this.spilled = new Float64Array(columns);
@@ -620,10 +633,11 @@ class ColumnSpill {
   private write(s: number, chunk: Uint32Array): void {
     let fd = this.files[s] as number | null;
     if (fd === null) {
-      this.dir ??= mkdtempSync(join(tmpdir(), 'paperboy-columns-'));
+      this.dir ??= mkdtempSync(join(this.under, '.paperboy-columns-'));
       fd = this.files[s] = openSync(join(this.dir, String(s)), 'w+');
     }
-    writeSync(fd, chunk);
+    if (writeSync(fd, chunk) !== chunk.byteLength)
+      throw new Error('a column spill file could not be written');
     this.spilled[s] = (this.spilled[s] as number) + chunk.length / 3;
   }
 
@@ -662,7 +676,16 @@ class ColumnSpill {
   }
 
   close(): void {
-    for (const fd of this.files) if (fd !== null) closeSync(fd);
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    try {
+      for (const fd of this.files)
+        if (fd !== null)
+          try {
+            closeSync(fd);
+          } catch {
+            // Closed or not, the directory goes below.
+          }
+    } finally {
+      if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    }
   }
 }
