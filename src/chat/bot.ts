@@ -24,6 +24,7 @@ import {
   type ReactionEvent,
   type ReactionsCleared,
   type Reply,
+  replyItems,
   type ShareAction,
   type Suggestion,
   type SuggestQuery,
@@ -209,12 +210,20 @@ export class Bot {
    * the archive cannot give it, the reply goes without (logged).
    */
   async #withTeamLines(reply: Reply, channel: string): Promise<Reply> {
-    const papers = reply.papers ?? [];
-    if (papers.length === 0) return reply;
+    // Papers of the reply's sections too (`list all`'s channels, a search's remote hits): a paper shows what
+    // the team did with it wherever it appears.
+    const ids = replyItems(reply).map((p) => p.paper.id);
+    if (ids.length === 0) return reply;
     try {
-      const ids = papers.map((p) => p.paper.id);
-      const lines = await teamLinesFor(this.#deps.store, ids, channel, this.#now());
-      return { ...reply, papers: papers.map((p) => ({ ...p, team: lines.get(p.paper.id) ?? p.team })) };
+      const lines = await teamLinesFor(this.#deps.store, [...new Set(ids)], channel, this.#now());
+      const withLine = (p: PaperItem): PaperItem => ({ ...p, team: lines.get(p.paper.id) ?? p.team });
+      return {
+        ...reply,
+        ...(reply.papers ? { papers: reply.papers.map(withLine) } : {}),
+        ...(reply.sections
+          ? { sections: reply.sections.map((s) => ({ ...s, papers: s.papers.map(withLine) })) }
+          : {}),
+      };
     } catch (error) {
       this.#logger.warn({ err: error, channel }, 'team lines could not be read; shown without');
       return reply;
