@@ -314,6 +314,8 @@ const classFigures: Record<
     recallAt10: number;
     certified: number;
     fallbacks: Record<string, number>;
+    /** The class's slowest queries, slowest first: what its p99 is made of, for the next thing to fix. */
+    slowest: { query: string; ms: number; floorMs: number; path: string }[];
   }
 > = {};
 for (const [name, queries] of classes) {
@@ -334,9 +336,11 @@ for (const [name, queries] of classes) {
   let recall = 0;
   let certified = 0;
   const fallbacks: Record<string, number> = {};
+  const pathOf = new Map<string, string>();
   for (const text of queries) {
     const r = await recallAndPath(text);
     if (!r) continue;
+    pathOf.set(text, r.path);
     recall += r.recall;
     // Answered without FTS5's ranking: certified from the lists, or ranked from the word columns (with one
     // word's FTS5 doclist for 'doclist'), all exact.
@@ -352,10 +356,22 @@ for (const [name, queries] of classes) {
     p99: percentile(ours, 99),
     floorP50: percentile(floors, 50),
     floorP99: percentile(floors, 99),
+    slowest: queries
+      .map((query, i) => ({
+        query,
+        ms: ours[i] as number,
+        floorMs: floors[i] as number,
+        path: pathOf.get(query) ?? 'not parsed',
+      }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 3),
   };
   classFigures[name] = f;
   console.log(
     `${name.padEnd(17)} ${String(f.queries).padStart(7)} ${ms(f.p50).padStart(13)} ${ms(f.p99).padStart(6)} ${ms(f.floorP50).padStart(11)} ${ms(f.floorP99).padStart(6)} ${(f.floorP99 / f.p99).toFixed(1).padStart(9)}x ${f.recallAt10.toFixed(3).padStart(10)} ${(f.certified * 100).toFixed(0).padStart(9)}%  ${JSON.stringify(fallbacks)}`,
+  );
+  console.log(
+    `  slowest: ${f.slowest.map((q) => `${JSON.stringify(q.query)} ${ms(q.ms)} (floor ${ms(q.floorMs)}, ${q.path})`).join('; ')}`,
   );
 }
 // 6b. The archive's commonest abbreviations, each form as typed: the search also asks for the other form

@@ -143,7 +143,10 @@ describe('the reading list on Slack', () => {
     const frank = await answer('list all', 'U0FRANK', 'C0GENERAL');
     // Slash commands carry the invoker's name (`alice` in these requests), which the adapter remembers.
     expect(frank).toContain('📌 Added by alice in <#C0SECRET> · today');
-    expect(frank).not.toContain('C0LLM');
+    // Not C0LLM's list. (The paper general saved was shared in C0LLM, and its team line says so as a channel
+    // link, as a search in general shows it: Slack shows the channel's name only to its members.)
+    expect(frank).not.toContain('Added by U0CAROL');
+    expect(frank).toContain('Shared in <#C0LLM>');
     expect(await answer('list all', 'U0ERIN', 'DERIN01')).toContain('Certified Unlearning for LLMs');
 
     // Memberships are reused for a minute: Erin's second look asks Slack nothing more.
