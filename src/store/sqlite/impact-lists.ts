@@ -322,7 +322,7 @@ export class ImpactLists {
     const addLongForm = new BatchInsert(db, 'temp.impact_long_forms (term_id, paper_rowid, f, d)', 4);
     const addDocs = new BatchInsert(db, 'impact_docs (paper_rowid, d, terms)', 3);
     // Each list's floor (BestImpacts.offer): an impact below it is turned down here, without touching the
-    // list's heap, which is most offers once the lists fill.
+    // list, which is most offers once the lists fill.
     const floors = new Float64Array(terms.length + 1).fill(Number.NEGATIVE_INFINITY);
     for (const { rowid, d, held, f } of this.countedForBuild(
       terms.map((t) => t.term),
@@ -550,30 +550,15 @@ export class ImpactLists {
    * g descending, rowid), so each insert lands beside the one before, as writeColumnChanges does.
    */
   private writeEntries(entries: readonly number[]): void {
-    const n = entries.length / 5;
-    if (n === 0) return;
-    const order = Array.from({ length: n }, (_, i) => i);
-    order.sort(
-      (a, b) =>
-        (entries[5 * a] as number) - (entries[5 * b] as number) ||
-        (entries[5 * b + 1] as number) - (entries[5 * a + 1] as number) ||
-        (entries[5 * a + 2] as number) - (entries[5 * b + 2] as number),
-    );
-    const insert = new BatchInsert(
-      this.db,
+    this.insertInOrder(
       'impact_postings (term_id, g, paper_rowid, f, d)',
       5,
-      'INSERT OR REPLACE',
+      entries,
+      (a, b) =>
+        (entries[a] as number) - (entries[b] as number) ||
+        (entries[b + 1] as number) - (entries[a + 1] as number) ||
+        (entries[a + 2] as number) - (entries[b + 2] as number),
     );
-    for (const i of order)
-      insert.add(
-        entries[5 * i],
-        entries[5 * i + 1],
-        entries[5 * i + 2],
-        entries[5 * i + 3],
-        entries[5 * i + 4],
-      );
-    insert.flush();
   }
 
   /**
@@ -581,26 +566,36 @@ export class ImpactLists {
    * insert lands beside the one before: a day's 1,000 papers make about 50,000 of them at a million papers,
    * and in the order they come (paper by paper, each across its column words) every insert went to another
    * place in the table: 104-122 ms for a day's changes, 23 ms sorted (a probe on the 1M archive, rolled
-   * back). A stable sort, so of two changes to one paper's word (its old text out, its new text in) the
-   * later is written last and stays.
+   * back). The sort is stable, so of two changes to one paper's word (its old text out, its new text in)
+   * the later is written last and stays.
    */
   private writeColumnChanges(changes: readonly number[]): void {
-    const n = changes.length / 4;
-    if (n === 0) return;
-    const order = Array.from({ length: n }, (_, i) => i);
-    order.sort(
-      (a, b) =>
-        (changes[4 * a] as number) - (changes[4 * b] as number) ||
-        (changes[4 * a + 1] as number) - (changes[4 * b + 1] as number),
-    );
-    const insert = new BatchInsert(
-      this.db,
+    this.insertInOrder(
       'impact_column_changes (term_id, paper_rowid, f, d)',
       4,
-      'INSERT OR REPLACE',
+      changes,
+      (a, b) =>
+        (changes[a] as number) - (changes[b] as number) ||
+        (changes[a + 1] as number) - (changes[b + 1] as number),
     );
-    for (const i of order)
-      insert.add(changes[4 * i], changes[4 * i + 1], changes[4 * i + 2], changes[4 * i + 3]);
+  }
+
+  /**
+   * INSERT OR REPLACE of rows given flat (`width` values each), ordered by `compare` of two rows' first
+   * offsets in `values`; a stable sort, so rows that compare equal keep the order they came in.
+   */
+  private insertInOrder(
+    into: string,
+    width: number,
+    values: readonly number[],
+    compare: (a: number, b: number) => number,
+  ): void {
+    const n = values.length / width;
+    if (n === 0) return;
+    const order = Array.from({ length: n }, (_, i) => i * width);
+    order.sort(compare);
+    const insert = new BatchInsert(this.db, into, width, 'INSERT OR REPLACE');
+    for (const at of order) insert.add(...values.slice(at, at + width));
     insert.flush();
   }
 
