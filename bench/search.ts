@@ -277,15 +277,19 @@ const ids = async (s: SqliteStore, text: string) => {
   const r = await searchPapers(s, text, { limit: 10, today: TODAY });
   return r.ok ? r.results.map((x) => x.paper.id) : [];
 };
-// Recall@10 of the store's ranking against FTS5's exact top 10: a paper counts when it is in that top 10
-// or scores the same as its 10th (a tie FTS5 could have ordered either way).
 // The query as the search runs it: with the archive's abbreviations expanded (searchPapers does the same).
-const recallAndPath = async (text: string) => {
+const expandedQuery = async (text: string) => {
   const parsed = parseSearchQuery(text);
   if (!parsed.ok) return null;
   const lookups = abbreviationLookups(parsed.query);
   const pairs = await store.abbreviations(lookups.shorts, lookups.longKeys, MIN_DEFINING_PAPERS);
-  const { query } = expandAbbreviations(parsed.query, pairs);
+  return expandAbbreviations(parsed.query, pairs).query;
+};
+// Recall@10 of the store's ranking against FTS5's exact top 10: a paper counts when it is in that top 10
+// or scores the same as its 10th (a tie FTS5 could have ordered either way).
+const recallAndPath = async (text: string) => {
+  const query = await expandedQuery(text);
+  if (!query) return null;
   const ours = store.rank(query, 10);
   const path = store.lastSearchPath;
   const exact = store.exactRank(query, 10);
@@ -370,9 +374,10 @@ for (const [name, queries] of classes) {
   console.log(
     `${name.padEnd(17)} ${String(f.queries).padStart(7)} ${ms(f.p50).padStart(13)} ${ms(f.p99).padStart(6)} ${ms(f.floorP50).padStart(11)} ${ms(f.floorP99).padStart(6)} ${(f.floorP99 / f.p99).toFixed(1).padStart(9)}x ${f.recallAt10.toFixed(3).padStart(10)} ${(f.certified * 100).toFixed(0).padStart(9)}%  ${JSON.stringify(fallbacks)}`,
   );
-  console.log(
-    `  slowest: ${f.slowest.map((q) => `${JSON.stringify(q.query)} ${ms(q.ms)} (floor ${ms(q.floorMs)}, ${q.path})`).join('; ')}`,
-  );
+  if (f.slowest.length > 0)
+    console.log(
+      `  slowest: ${f.slowest.map((q) => `${JSON.stringify(q.query)} ${ms(q.ms)} (floor ${ms(q.floorMs)}, ${q.path})`).join('; ')}`,
+    );
 }
 // 6b. The archive's commonest abbreviations, each form as typed: the search also asks for the other form
 // (`llm` runs as `llm OR "large language models"`), so its floor here is FTS5 ranking that expanded query.
@@ -385,11 +390,8 @@ const defined = raw
   .all(MIN_DEFINING_PAPERS, Math.ceil(QUERIES / 2)) as { short: string; long: string }[];
 const typed = defined.flatMap((a) => [a.short, a.long]);
 const expandedFloor = async (text: string) => {
-  const parsed = parseSearchQuery(text);
-  if (!parsed.ok) return;
-  const lookups = abbreviationLookups(parsed.query);
-  const pairs = await store.abbreviations(lookups.shorts, lookups.longKeys, MIN_DEFINING_PAPERS);
-  floorStmt.all(toFtsMatch(expandAbbreviations(parsed.query, pairs).query));
+  const query = await expandedQuery(text);
+  if (query) floorStmt.all(toFtsMatch(query));
 };
 let abbreviationFigures = null;
 if (typed.length > 0) {

@@ -98,7 +98,7 @@ export function abbreviationColumns(
 
 /**
  * Writes the long forms' columns from the postings a build set aside for them in `temp.impact_long_forms`
- * as it counted the papers (forward rows hold no phrases), one at a time, after the lists' heaps are gone,
+ * as it counted the papers (forward rows hold no phrases), one at a time, after the lists are written and freed,
  * so the build's peak memory is not raised. Returns the postings written.
  */
 export function writeLongFormColumns(

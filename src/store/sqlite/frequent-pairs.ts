@@ -6,7 +6,7 @@ import { countPapers, ListedCounts } from './listed-counts.ts';
 /** Papers a build reads to find the common pairs by default: all up to this many, else a sample this size. */
 export const PAIR_SAMPLE = 100_000;
 /**
- * Pairs listed at most, the most common first: bounds a build's memory and time (a pair's list is a heap
+ * Pairs listed at most, the most common first: bounds a build's memory and time (a pair's list is held
  * while the build runs) on an archive whose text repeats itself (templates, boilerplate).
  */
 export const MAX_PAIRS = 10_000;

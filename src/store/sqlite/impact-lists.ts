@@ -252,14 +252,14 @@ export class ImpactLists {
    * Builds every list, in the caller's write transaction, in one pass over the papers: the listed terms
    * and their df come from FTS5's own index (fts5vocab), and each paper, tokenized as the index tokenizes
    * it (fts-tokens.ts), gives its forward row and offers its impact to the list of every listed term it
-   * holds, each list a bounded heap of its best `listSize` entries. Measured at 300,000 papers, a query per
+   * holds, each list its best `listSize` entries (best-impacts.ts). Measured at 300,000 papers, a query per
    * term over fts5vocab's instances took as long as tokenizing every paper once (README.md, "Exact top-k
    * from impact lists"); this pass does both jobs with the tokenizing alone.
    */
   rebuild(): { terms: number; entries: number; columnPostings: number } {
     this.dropColumnCache();
     // The build reads the index and the papers once in order and appends every row it writes: a small page
-    // cache serves it as well, and the pages it gives back hold the lists' heaps, the peak of a bulk import.
+    // cache serves it as well, and the pages it gives back hold the lists' entries, the peak of a bulk import.
     const cache = this.db.pragma('cache_size', { simple: true }) as number;
     this.db.pragma(`cache_size = ${BUILD_CACHE_SIZE}`);
     try {
@@ -316,7 +316,7 @@ export class ImpactLists {
     const wide = (range.last ?? 0) > 0xffff_ffff;
     const lists = terms.map((t) => new BestImpacts(this.listSizeOf(t), avgdl, wide));
     const isPair = Uint8Array.from([0, ...terms.map((t) => (isPairTerm(t.term) ? 1 : 0))]);
-    // The long forms' postings, set aside for their columns (written once the lists' heaps are gone).
+    // The long forms' postings, set aside for their columns (written once the lists are written and freed).
     const isLongForm = Uint8Array.from([0, ...terms.map((t) => (longForms.has(t.term) ? 1 : 0))]);
     db.exec(LONG_FORM_POSTINGS_SQL);
     const addLongForm = new BatchInsert(db, 'temp.impact_long_forms (term_id, paper_rowid, f, d)', 4);
@@ -550,15 +550,11 @@ export class ImpactLists {
    * g descending, rowid), so each insert lands beside the one before, as writeColumnChanges does.
    */
   private writeEntries(entries: readonly number[]): void {
-    this.insertInOrder(
-      'impact_postings (term_id, g, paper_rowid, f, d)',
-      5,
-      entries,
-      (a, b) =>
-        (entries[a] as number) - (entries[b] as number) ||
-        (entries[b + 1] as number) - (entries[a + 1] as number) ||
-        (entries[a + 2] as number) - (entries[b + 2] as number),
-    );
+    this.insertInOrder('impact_postings (term_id, g, paper_rowid, f, d)', 5, entries, [
+      { at: 0 },
+      { at: 1, descending: true },
+      { at: 2 },
+    ]);
   }
 
   /**
@@ -570,30 +566,32 @@ export class ImpactLists {
    * the later is written last and stays.
    */
   private writeColumnChanges(changes: readonly number[]): void {
-    this.insertInOrder(
-      'impact_column_changes (term_id, paper_rowid, f, d)',
-      4,
-      changes,
-      (a, b) =>
-        (changes[a] as number) - (changes[b] as number) ||
-        (changes[a + 1] as number) - (changes[b + 1] as number),
-    );
+    this.insertInOrder('impact_column_changes (term_id, paper_rowid, f, d)', 4, changes, [
+      { at: 0 },
+      { at: 1 },
+    ]);
   }
 
   /**
-   * INSERT OR REPLACE of rows given flat (`width` values each), ordered by `compare` of two rows' first
-   * offsets in `values`; a stable sort, so rows that compare equal keep the order they came in.
+   * INSERT OR REPLACE of rows given flat (`width` values each), sorted by the values at the `key` offsets in
+   * turn, stably, so rows that compare equal keep the order they came in.
    */
   private insertInOrder(
     into: string,
     width: number,
     values: readonly number[],
-    compare: (a: number, b: number) => number,
+    key: readonly { at: number; descending?: boolean }[],
   ): void {
     const n = values.length / width;
     if (n === 0) return;
     const order = Array.from({ length: n }, (_, i) => i * width);
-    order.sort(compare);
+    order.sort((a, b) => {
+      for (const { at, descending } of key) {
+        const d = (values[a + at] as number) - (values[b + at] as number);
+        if (d !== 0) return descending ? -d : d;
+      }
+      return 0;
+    });
     const insert = new BatchInsert(this.db, into, width, 'INSERT OR REPLACE');
     for (const at of order) insert.add(...values.slice(at, at + width));
     insert.flush();
@@ -896,10 +894,10 @@ export class ImpactLists {
             const at = pairWordAt.get(i) as number;
             // (Every word is listed: a phrase is made of listed words. Were one not, nothing is known.)
             let most = Number.POSITIVE_INFINITY;
-            for (let j = at; j < at + (plan.phrases[i] as string[]).length; j++)
+            for (let x = at; x < at + (plan.phrases[i] as string[]).length; x++)
               most = Math.min(
                 most,
-                pairWordIds[j] === undefined ? Number.POSITIVE_INFINITY : (parts[j] ?? 0),
+                pairWordIds[x] === undefined ? Number.POSITIVE_INFINITY : (parts[x] ?? 0),
               );
             if (most === 0) continue;
             const listBound = (cursors.find((x) => x.word === w) as { bound: number }).bound;
@@ -1031,18 +1029,9 @@ export class ImpactLists {
       .pluck()
       .all(`"${source.replaceAll('"', '""')}"`) as number[];
     const finders = columns.map((c) => (c ? lookUpCursor(c) : null));
-    const otherTerms = plan.terms.filter((t) => !(t.length === 1 && t[0] === lead));
-    // matches() for a paper holding the lead, without a closure per term (this runs for every such paper).
-    const othersHeld = (f: readonly number[]) => {
-      for (const forms of otherTerms) {
-        let held = false;
-        for (const i of forms) if ((f[i] as number) > 0) held = true;
-        if (!held) return false;
-      }
-      for (const i of plan.excluded) if ((f[i] as number) > 0) return false;
-      return true;
-    };
-    const freqs = plan.phrases.map(() => 0);
+    // Every paper of the doclist holds the lead: 1 stands for its count (read later, for those that could
+    // enter) so matches() asks only about the other terms.
+    const freqs: number[] = plan.phrases.map((_, i) => (i === lead ? 1 : 0));
     const candidates: [number, number, number[], number][] = [];
     for (const rowid of rowids) {
       if (seen.has(rowid)) continue;
@@ -1056,7 +1045,7 @@ export class ImpactLists {
         if (at >= 0) d = (columns[i] as WordColumn).d[at] as number;
       }
       // The doclist holds the lead; every other required term must be held, no excluded phrase.
-      if (d < 0 || !othersHeld(freqs)) continue;
+      if (d < 0 || !matches(plan, freqs)) continue;
       for (let i = 0; i < freqs.length; i++)
         if (i !== lead && (freqs[i] as number) > 0)
           others += (idfs[i] as number) * impact(freqs[i] as number, d, avgdl);

@@ -52,18 +52,16 @@ function slice(c: WordColumn, start: number, end: number): WordColumn {
   return { rowids: c.rowids.subarray(start, end), d: c.d.subarray(start, end), f: c.f.subarray(start, end) };
 }
 
-/** Writes a column (or the part of one from a segment's start on) as segments of SEGMENT papers. */
-function writeSegments(stmt: Prepare, id: number, c: WordColumn): void {
+/**
+ * Writes a column (or the part of one from a segment's start on) as segments of SEGMENT papers: a word's
+ * from the forward rows, a phrase's from postings a build set aside (abbreviation-columns.ts).
+ */
+export function writeColumn(stmt: Prepare, id: number, c: WordColumn): void {
   const add = stmt('INSERT INTO impact_columns (term_id, first_rowid, postings) VALUES (?, ?, ?)');
   for (let at = 0; at < c.rowids.length; at += SEGMENT) {
     const part = slice(c, at, Math.min(c.rowids.length, at + SEGMENT));
     add.run(id, part.rowids[0] as number, encodeColumn(part));
   }
-}
-
-/** Writes a column built apart from the forward rows (a phrase's: abbreviation-columns.ts) as segments. */
-export function writeColumn(stmt: Prepare, id: number, c: WordColumn): void {
-  writeSegments(stmt, id, c);
 }
 
 /**
@@ -145,7 +143,7 @@ export function foldColumn(stmt: Prepare, id: number): void {
         merged.rowids[0] as number,
         encodeColumn(merged),
       );
-    } else writeSegments(stmt, id, merged);
+    } else writeColumn(stmt, id, merged);
   }
   stmt('DELETE FROM impact_column_changes WHERE term_id = ?').run(id);
 }
@@ -557,7 +555,7 @@ export function buildColumns(
       // A column must hold every paper of its word (df is the index's own count), or none is kept.
       const column = spill.column(s, w.df);
       if (!column) continue;
-      writeSegments(stmt, w.id, column);
+      writeColumn(stmt, w.id, column);
       written += w.df;
     }
     return written;
