@@ -80,7 +80,6 @@ function asciiTokens(text: string | null): string[] {
  * schema, whose instances give every token with its column and offset, so Unicode folding is SQLite's own.
  */
 export class FtsTokenizer {
-  private ready = false;
   constructor(private readonly db: Database.Database) {}
 
   tokens(rows: readonly TextRow[]): Map<number, ColumnTokens> {
@@ -98,12 +97,12 @@ export class FtsTokenizer {
   }
 
   private bySqlite(rows: readonly TextRow[]): Map<number, ColumnTokens> {
-    if (!this.ready) {
-      this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_scratch USING fts5(
-          ${FTS_COLUMNS.join(', ')}, tokenize = 'porter unicode61 remove_diacritics 2');
-        CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_scratch_i USING fts5vocab(temp, impact_scratch, instance);`);
-      this.ready = true;
-    }
+    // Created (if missing) on every call, not once per connection: the first call usually runs inside a
+    // write transaction, and one that rolls back takes the new tables with it. Remembering them as made
+    // left every later write of a non-ASCII paper failing with "no such table" until a restart.
+    this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_scratch USING fts5(
+        ${FTS_COLUMNS.join(', ')}, tokenize = 'porter unicode61 remove_diacritics 2');
+      CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_scratch_i USING fts5vocab(temp, impact_scratch, instance);`);
     const insert = this.db.prepare(
       `INSERT INTO temp.impact_scratch (rowid, ${FTS_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );

@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticPapers } from '../../bench/synthetic.ts';
+import { parseSearchQuery, type SearchQuery } from '../../src/papers/search-query.ts';
+import { SqliteStore } from '../../src/store/sqlite/store.ts';
+import { unicodePapers } from './unicode-papers.ts';
+
+const query = (text: string): SearchQuery => {
+  const parsed = parseSearchQuery(text);
+  if (!parsed.ok) throw new Error(text);
+  return parsed.query;
+};
+
+/**
+ * A write of non-ASCII papers that fails inside its transaction, after the lists' upkeep has tokenized
+ * them through SQLite (the scratch table it creates goes with the rollback), must not break later writes.
+ */
+describe('impact lists: a write rolled back after tokenizing non-ASCII papers', () => {
+  let dir: string;
+  let store: SqliteStore;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'paperboy-upkeep-rollback-'));
+    store = SqliteStore.open(join(dir, 'a.db'), { impact: { minDf: 40, listSize: 30 } });
+    await store.upsertPapers([...syntheticPapers(600, 5)]);
+    await store.refreshSearchLists();
+    // A new connection: its temp schema, where the upkeep's scratch table lives, starts empty.
+    await store.close();
+    store = SqliteStore.open(join(dir, 'a.db'), { impact: { minDf: 40, listSize: 30 } });
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps storing non-ASCII papers, and the lists stay exact', async () => {
+    const [first, second, third] = unicodePapers as [
+      (typeof unicodePapers)[0],
+      (typeof unicodePapers)[0],
+      (typeof unicodePapers)[0],
+    ];
+    // The fault: the upkeep's last statement, marking the lists in step, is refused, so the whole write
+    // rolls back (as a full disk or an I/O error would).
+    const db = store.rawDatabase;
+    db.exec(`CREATE TEMP TRIGGER refuse_sync BEFORE UPDATE ON main.impact_state
+             BEGIN SELECT RAISE(ABORT, 'injected fault'); END`);
+    await expect(store.upsertPapers([first])).rejects.toThrow(/injected fault/);
+    db.exec('DROP TRIGGER temp.refuse_sync');
+    expect(await store.getPaper(first.id)).toBeNull();
+
+    await expect(store.upsertPapers([second])).resolves.toMatchObject({ inserted: 1 });
+    await expect(store.upsertPapers([first, third])).resolves.toMatchObject({ inserted: 2 });
+    for (const p of [first, second, third]) expect((await store.getPaper(p.id))?.title).toBe(p.title);
+    // Found by a word only their non-ASCII titles hold, and the lists still answer as FTS5 does.
+    const hits = await store.search(query('schrödinger'), 5);
+    expect(hits.map((h) => h.paper.id)).toEqual([second.id]);
+    for (const text of ['language models', 'learning', 'diffusion models']) {
+      expect(store.rank(query(text), 10), text).toEqual(store.exactRank(query(text), 10));
+      // Answered by the lists, which are only used while every write has kept them in step.
+      expect(store.lastSearchPath, text).not.toBe('lists not built or out of step');
+    }
+  });
+});
