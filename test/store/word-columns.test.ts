@@ -8,6 +8,7 @@ import { encodeTerms } from '../../src/store/sqlite/listed-counts.ts';
 import { type MatchPlan, matches } from '../../src/store/sqlite/match-plan.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import {
+  appendPostings,
   blockMaxTopK,
   buildColumns,
   columnWords,
@@ -300,6 +301,45 @@ describe('word columns', () => {
       db.transaction(() => foldColumn(stmt, 1))();
       expect(segments()).toEqual([1, 65_537, 131_073, 196_609, 262_145]);
       expect(asRows(readColumn(stmt, 1))).toEqual(want());
+
+      // New papers appended as segments of their own (two writes, their postings in any order), beside a
+      // change to an older paper: read merged, then folded into the last small segment, and only it.
+      const full = () =>
+        db
+          .prepare(
+            'SELECT first_rowid, postings FROM impact_columns WHERE term_id = 1 AND first_rowid < 262145',
+          )
+          .all();
+      const before = full();
+      const random = rng(5);
+      for (const [from, to] of [
+        [270_101, 270_400],
+        [270_401, 270_450],
+      ] as const) {
+        const added: number[] = [];
+        for (let rowid = from; rowid <= to; rowid++) {
+          if (rowid % 7 === 0) continue;
+          added.push(rowid, 1 + (rowid % 5), 80 + (rowid % 9));
+          expected.set(rowid, [1 + (rowid % 5), 80 + (rowid % 9)]);
+        }
+        const shuffled = Array.from({ length: added.length / 3 }, (_, i) => i).sort(() => random() - 0.5);
+        db.transaction(() =>
+          appendPostings(
+            stmt,
+            1,
+            shuffled.flatMap((i) => added.slice(3 * i, 3 * i + 3)),
+          ),
+        )();
+      }
+      change.run(265_000, 0, 0);
+      expected.delete(265_000);
+      expect(segments()).toEqual([1, 65_537, 131_073, 196_609, 262_145, 270_101, 270_401]);
+      expect(asRows(readColumn(stmt, 1))).toEqual(want());
+      db.transaction(() => foldColumn(stmt, 1))();
+      expect(segments()).toEqual([1, 65_537, 131_073, 196_609, 262_145]);
+      expect(asRows(readColumn(stmt, 1))).toEqual(want());
+      expect(full()).toEqual(before);
+      expect(db.prepare('SELECT COUNT(*) AS n FROM impact_column_changes').get()).toEqual({ n: 0 });
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -15,11 +15,14 @@ import { type CountedPaper, countedOnThreads } from './list-count-threads.ts';
 import { countPapers, encodeTerms, isPairTerm, ListedCounts } from './listed-counts.ts';
 import { type MatchPlan, matches, phraseFrequencies, tokenCount } from './match-plan.ts';
 import {
+  appendPostings,
   blockMaxTopK,
   buildColumns,
   columnBytes,
   columnWords,
   completeFromColumns,
+  dropColumn,
+  fitsColumn,
   foldColumn,
   lookUp,
   lookUpCursor,
@@ -133,6 +136,14 @@ export interface TermRow {
  * land at random places among ~2,000 lists' pages, each dirtying a page of its own; in the recent parts
  * they share few (measured at 300,000 papers: 1,000 new papers 0.61 s → 0.47 s; 0.38 s without lists).
  */
+/** Column changes ([term id, rowid, f, D] flat) but those of words losing their column (`unfit`). */
+function fitting(changes: readonly number[], unfit: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < changes.length; i += 4)
+    if (unfit[changes[i] as number] === 0) out.push(...changes.slice(i, i + 4));
+  return out;
+}
+
 /** Guards θ against the last-bit difference between SQL's and JavaScript's arithmetic at build time. */
 const SAFETY = 1 + 1e-12;
 const FIRST_CHUNK = 64;
@@ -442,9 +453,14 @@ export class ImpactLists {
 
   /**
    * Keeps the lists exact across an upsert, inside its transaction: `before` is the old text of papers
-   * whose text changed, `after` the rowids of papers inserted or changed (read after the write).
+   * whose text changed, `after` the rowids of papers inserted or changed (read after the write), of which
+   * those from `firstNew` on were inserted by it, above every rowid stored before.
    */
-  afterWrite(before: readonly TextRow[], after: readonly number[]): void {
+  afterWrite(
+    before: readonly TextRow[],
+    after: readonly number[],
+    firstNew = Number.POSITIVE_INFINITY,
+  ): void {
     if (before.length === 0 && after.length === 0) return;
     if (!this.built()) return;
     const wasInStep = this.inStep(this.averagesBeforeWrite ?? null);
@@ -480,6 +496,10 @@ export class ImpactLists {
     const changed = new Int32Array(highest + 1);
     // [term id, rowid, f, D] of each column change, written at the end in key order (writeColumnChanges).
     const columnChanges: number[] = [];
+    // Per column word, the new papers' [rowid, f, D], appended to its column at the end (appendPostings).
+    const appended = new Map<number, number[]>();
+    // A posting a column cannot hold (fitsColumn) costs its word the column, dropped at the end.
+    const unfit = new Uint8Array(highest + 1);
     for (const [rowid, d] of this.counted(before, counts)) {
       for (const id of counts.held) {
         const f = counts.of(id);
@@ -506,7 +526,12 @@ export class ImpactLists {
         const f = counts.of(id);
         const t = byId[id] as TermRow;
         if (hasColumn[id] === 1) {
-          columnChanges.push(id, rowid, f, d);
+          if (!fitsColumn(f, d)) unfit[id] = 1;
+          else if (rowid >= firstNew) {
+            const postings = appended.get(id) ?? [];
+            if (postings.length === 0) appended.set(id, postings);
+            postings.push(rowid, f, d);
+          } else columnChanges.push(id, rowid, f, d);
           changed[id] = (changed[id] as number) + 1;
         }
         touch(id);
@@ -523,7 +548,10 @@ export class ImpactLists {
     // must keep every bit, bound as a parameter for the few lists cut back.
     const setTheta = this.stmt('UPDATE impact_terms SET theta = ? WHERE id = ?');
     this.writeEntries(entries);
-    this.writeColumnChanges(columnChanges);
+    this.writeColumnChanges(
+      columnChanges.length > 0 && unfit.includes(1) ? fitting(columnChanges, unfit) : columnChanges,
+    );
+    for (const [id, postings] of appended) if (unfit[id] === 0) appendPostings(this.stmt, id, postings);
     const changes: [number, number, number, number][] = [];
     for (const id of touched) {
       const t = byId[id] as TermRow;
@@ -532,7 +560,10 @@ export class ImpactLists {
         setTheta.run(t.theta, t.id);
       }
       let columnChanges = (t.column_changes ?? 0) + (changed[id] as number);
-      if (columnChanges > (this.options.columnFold ?? DEFAULT_COLUMN_FOLD)) {
+      if (unfit[id] === 1) {
+        dropColumn(this.stmt, id);
+        columnChanges = 0;
+      } else if (columnChanges > (this.options.columnFold ?? DEFAULT_COLUMN_FOLD)) {
         foldColumn(this.stmt, id);
         columnChanges = 0;
       }

@@ -177,9 +177,10 @@ export class SqliteStore implements PaperStore {
       );
       const written: number[] = [];
       // The new papers in one statement (insertPaperRows), their abbreviations and words with them.
+      let firstNew = Number.POSITIVE_INFINITY;
       if (plan.inserts.length > 0) {
-        const first = this.insertPaperRows(newPaperRows(plan.inserts), now);
-        for (let i = 0; i < plan.inserts.length; i++) written.push(first + i);
+        firstNew = this.insertPaperRows(newPaperRows(plan.inserts), now);
+        for (let i = 0; i < plan.inserts.length; i++) written.push(firstNew + i);
       }
       for (const u of plan.updates) {
         if (u.textChanged) written.push(u.key);
@@ -223,7 +224,11 @@ export class SqliteStore implements PaperStore {
       }
       // The impact lists follow the index in the same transaction: old text out, new text in.
       const changed = new Set(plan.updates.filter((u) => u.textChanged).map((u) => u.key));
-      this.impact.afterWrite(known.filter((r) => changed.has(r.rowid)) as unknown as TextRow[], written);
+      this.impact.afterWrite(
+        known.filter((r) => changed.has(r.rowid)) as unknown as TextRow[],
+        written,
+        firstNew,
+      );
       return { inserted: plan.inserted, updated: plan.updated, unchanged: plan.unchanged };
     });
     try {

@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticPapers } from '../../bench/synthetic.ts';
+import { parseSearchQuery, type SearchQuery } from '../../src/papers/search-query.ts';
+import { porterStem } from '../../src/store/sqlite/fts-tokens.ts';
+import { SqliteStore } from '../../src/store/sqlite/store.ts';
+import { unicodePapers } from './unicode-papers.ts';
+
+const query = (text: string): SearchQuery => {
+  const parsed = parseSearchQuery(text);
+  if (!parsed.ok) throw new Error(text);
+  return parsed.query;
+};
+
+/**
+ * The lists' upkeep under writes it cannot take as usual. First, a write of non-ASCII papers that fails
+ * inside its transaction, after the upkeep has tokenized them through SQLite (the scratch table it creates
+ * goes with the rollback), must not break later writes.
+ */
+describe('impact lists: a write rolled back after tokenizing non-ASCII papers', () => {
+  let dir: string;
+  let store: SqliteStore;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'paperboy-upkeep-rollback-'));
+    store = SqliteStore.open(join(dir, 'a.db'), { impact: { minDf: 40, listSize: 30 } });
+    await store.upsertPapers([...syntheticPapers(600, 5)]);
+    await store.refreshSearchLists();
+    // A new connection: its temp schema, where the upkeep's scratch table lives, starts empty.
+    await store.close();
+    store = SqliteStore.open(join(dir, 'a.db'), { impact: { minDf: 40, listSize: 30 } });
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps storing non-ASCII papers, and the lists stay exact', async () => {
+    const [first, second, third] = unicodePapers as [
+      (typeof unicodePapers)[0],
+      (typeof unicodePapers)[0],
+      (typeof unicodePapers)[0],
+    ];
+    // The fault: the upkeep's last statement, marking the lists in step, is refused, so the whole write
+    // rolls back (as a full disk or an I/O error would).
+    const db = store.rawDatabase;
+    db.exec(`CREATE TEMP TRIGGER refuse_sync BEFORE UPDATE ON main.impact_state
+             BEGIN SELECT RAISE(ABORT, 'injected fault'); END`);
+    await expect(store.upsertPapers([first])).rejects.toThrow(/injected fault/);
+    db.exec('DROP TRIGGER temp.refuse_sync');
+    expect(await store.getPaper(first.id)).toBeNull();
+
+    await expect(store.upsertPapers([second])).resolves.toMatchObject({ inserted: 1 });
+    await expect(store.upsertPapers([first, third])).resolves.toMatchObject({ inserted: 2 });
+    for (const p of [first, second, third]) expect((await store.getPaper(p.id))?.title).toBe(p.title);
+    // Found by a word only their non-ASCII titles hold, and the lists still answer as FTS5 does.
+    const hits = await store.search(query('schrödinger'), 5);
+    expect(hits.map((h) => h.paper.id)).toEqual([second.id]);
+    for (const text of ['language models', 'learning', 'diffusion models']) {
+      expect(store.rank(query(text), 10), text).toEqual(store.exactRank(query(text), 10));
+      // Answered by the lists, which are only used while every write has kept them in step.
+      expect(store.lastSearchPath, text).not.toBe('lists not built or out of step');
+    }
+  });
+});
+
+describe('impact lists: a new paper holding a word more often than its column can record', () => {
+  let dir: string;
+  let store: SqliteStore;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'paperboy-upkeep-unfit-'));
+    // Columns for every word in a twentieth of the papers.
+    store = SqliteStore.open(join(dir, 'a.db'), {
+      impact: { minDf: 40, listSize: 30, columnMinDf: 40, columnBudget: 100 },
+    });
+    await store.upsertPapers([...syntheticPapers(1200, 8)]);
+    await store.refreshSearchLists();
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("drops that word's column, and every search stays exact", async () => {
+    const db = store.rawDatabase;
+    const columned = () =>
+      (
+        db
+          .prepare(
+            `SELECT t.id, t.term FROM impact_terms t WHERE t.term NOT LIKE '% %'
+             AND EXISTS (SELECT 1 FROM impact_columns c WHERE c.term_id = t.id) ORDER BY t.df DESC`,
+          )
+          .all() as { id: number; term: string }[]
+      ).filter((t) => /^[a-z]{4,}$/.test(t.term) && porterStem(t.term) === t.term);
+    const words = columned();
+    expect(words.length).toBeGreaterThan(4);
+    const [word, ...others] = words as [{ id: number; term: string }, ...{ id: number; term: string }[]];
+    // 7,000 times in a title (weighted 10 in bm25): an f of 70,000, past a column's 16 bits.
+    const [base] = [...syntheticPapers(1, 99)] as [(typeof unicodePapers)[0]];
+    const hostile = {
+      ...base,
+      id: '2698.00001',
+      arxivId: '2698.00001',
+      title: `${word.term} `.repeat(7000).trim(),
+    };
+    await expect(store.upsertPapers([hostile])).resolves.toMatchObject({ inserted: 1 });
+
+    expect(db.prepare('SELECT COUNT(*) AS n FROM impact_columns WHERE term_id = ?').get(word.id)).toEqual({
+      n: 0,
+    });
+    expect(
+      db.prepare('SELECT COUNT(*) AS n FROM impact_column_changes WHERE term_id = ?').get(word.id),
+    ).toEqual({ n: 0 });
+    // The other words keep theirs, with the new paper in them where it holds them.
+    const ids = (ts: { id: number }[]) => ts.map((t) => t.id).sort((a, b) => a - b);
+    expect(ids(columned())).toEqual(ids(others));
+    for (const other of others.slice(0, 4)) {
+      for (const text of [word.term, `${word.term} ${other.term}`, `${other.term} ${word.term} -zzzq`]) {
+        const fast = store.rank(query(text), 10);
+        expect(fast, text).toEqual(store.exactRank(query(text), 10));
+        expect(store.lastSearchPath, text).not.toBe('lists not built or out of step');
+      }
+    }
+    expect(store.rank(query(word.term), 1)[0]?.rowid).toBe(
+      (db.prepare('SELECT rowid FROM papers WHERE id = ?').get(hostile.id) as { rowid: number }).rowid,
+    );
+  });
+});
