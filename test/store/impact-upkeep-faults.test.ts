@@ -129,3 +129,67 @@ describe('impact lists: a new paper holding a word more often than its column ca
     );
   });
 });
+
+describe('impact lists: two connections writing to one archive in turn', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'paperboy-upkeep-two-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("each keeps the lists exact after the other's writes, and after a write of its own that failed", async () => {
+    const file = join(dir, 'a.db');
+    const options = { impact: { minDf: 40, listSize: 30, columnMinDf: 40, columnBudget: 100 } };
+    const papers = [...syntheticPapers(1500, 12)];
+    const a = SqliteStore.open(file, options);
+    const b = SqliteStore.open(file, options);
+    try {
+      await a.upsertPapers(papers.slice(0, 900));
+      await a.refreshSearchLists();
+      // Each store remembers the listed terms its last write left; the other's commits must not be missed.
+      await a.upsertPapers(papers.slice(900, 1000));
+      await b.upsertPapers(papers.slice(1000, 1100));
+      await a.upsertPapers(papers.slice(1100, 1200));
+      await b.upsertPapers(papers.slice(1200, 1300));
+      // A write of a's that fails after the upkeep ran, then one that succeeds.
+      a.rawDatabase.exec(`CREATE TEMP TRIGGER refuse_sync BEFORE UPDATE ON main.impact_state
+                          BEGIN SELECT RAISE(ABORT, 'injected fault'); END`);
+      await expect(a.upsertPapers(papers.slice(1300, 1400))).rejects.toThrow(/injected fault/);
+      a.rawDatabase.exec('DROP TRIGGER temp.refuse_sync');
+      await a.upsertPapers(papers.slice(1400, 1500));
+      await b.upsertPapers(papers.slice(1300, 1400));
+
+      const db = a.rawDatabase;
+      db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.t_rows USING fts5vocab(main, papers_fts, row)');
+      const wrong = db
+        .prepare(
+          `SELECT t.term, t.df, v.doc FROM impact_terms t JOIN temp.t_rows v ON v.term = t.term
+           WHERE t.term NOT LIKE '% %' AND t.df <> v.doc`,
+        )
+        .all();
+      expect(wrong).toEqual([]);
+      // Each list's recorded size (which decides when it is cut back) is its entries' count.
+      const miscounted = db
+        .prepare(
+          `SELECT t.term, t.size FROM impact_terms t
+           WHERE t.size <> (SELECT COUNT(*) FROM impact_postings p WHERE p.term_id IN (t.id, -t.id))`,
+        )
+        .all();
+      expect(miscounted).toEqual([]);
+      expect(
+        db.prepare("SELECT COUNT(*) AS n FROM impact_terms WHERE term NOT LIKE '% %'").get(),
+      ).not.toEqual({
+        n: 0,
+      });
+      for (const store of [a, b])
+        for (const text of ['language models', 'learning', 'model data', 'the training -reasoning']) {
+          expect(store.rank(query(text), 10), text).toEqual(store.exactRank(query(text), 10));
+          expect(store.lastSearchPath, text).not.toBe('lists not built or out of step');
+        }
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});

@@ -136,6 +136,20 @@ export interface TermRow {
  * land at random places among ~2,000 lists' pages, each dirtying a page of its own; in the recent parts
  * they share few (measured at 300,000 papers: 1,000 new papers 0.61 s → 0.47 s; 0.38 s without lists).
  */
+/**
+ * The listed terms as a write reads and changes them, kept between writes through one connection: reading
+ * ~13,000 rows and mapping their terms cost each write 30-50 ms at a million papers (a day is two writes).
+ */
+interface TermsInMemory {
+  /** PRAGMA data_version when read: another connection's commit changes it, and they are read again. */
+  version: number;
+  byId: (TermRow | undefined)[];
+  highest: number;
+  counts: ListedCounts;
+  /** 1 for each term with a word column. */
+  hasColumn: Uint8Array;
+}
+
 /** Column changes ([term id, rowid, f, D] flat) but those of words losing their column (`unfit`). */
 function fitting(changes: readonly number[], unfit: Uint8Array): number[] {
   const out: number[] = [];
@@ -281,6 +295,7 @@ export class ImpactLists {
   }
 
   private build(): { terms: number; entries: number; columnPostings: number } {
+    this.terms = undefined;
     const db = this.db;
     db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_vocab_row USING fts5vocab(main, papers_fts, row);
       DELETE FROM impact_postings; DELETE FROM impact_terms; DELETE FROM impact_docs;`);
@@ -467,14 +482,13 @@ export class ImpactLists {
     this.averagesBeforeWrite = undefined;
     this.dropColumnCache();
     if (!wasInStep) return; // lists out of step already (a write that bypassed them): a rebuild repairs them
-    // Per term id, in arrays: a day's papers touch most of the ~12,000 lists (pairs included) a paper at a
-    // time, and maps keyed by term cost more than the rest of the upkeep (measured at 1,000,000 papers).
-    const terms = this.stmt(
-      'SELECT id, term, df, theta, avgdl_ref, size, column_changes FROM impact_terms',
-    ).all() as TermRow[];
-    const highest = terms.reduce((m, t) => Math.max(m, t.id), 0);
-    const byId: (TermRow | undefined)[] = new Array(highest + 1);
-    for (const t of terms) byId[t.id] = t;
+    // The listed terms as the last write through this connection left them, if no other connection has
+    // committed since; taken, and given back by committed() only once this write has committed.
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    const known = this.terms?.version === version ? this.terms : this.readTerms(version);
+    this.terms = undefined;
+    this.written = undefined;
+    const { byId, highest, counts, hasColumn } = known;
     const dfDelta = new Int32Array(highest + 1);
     const isTouched = new Uint8Array(highest + 1);
     const touched: number[] = [];
@@ -483,16 +497,10 @@ export class ImpactLists {
       isTouched[id] = 1;
       touched.push(id);
     };
-    const counts = new ListedCounts(new Map(terms.map((t) => [t.term, t.id])), highest);
     const remove = this.stmt(
       'DELETE FROM impact_postings WHERE term_id IN (?, ?) AND g = ? AND paper_rowid = ?',
     );
     // Word columns: each paper's f and D now, for every column word it held or holds (word-columns.ts).
-    const hasColumn = new Uint8Array(highest + 1);
-    for (const { term_id } of this.stmt('SELECT DISTINCT term_id FROM impact_columns').all() as {
-      term_id: number;
-    }[])
-      if (term_id <= highest) hasColumn[term_id] = 1;
     const changed = new Int32Array(highest + 1);
     // [term id, rowid, f, D] of each column change, written at the end in key order (writeColumnChanges).
     const columnChanges: number[] = [];
@@ -562,11 +570,14 @@ export class ImpactLists {
       let columnChanges = (t.column_changes ?? 0) + (changed[id] as number);
       if (unfit[id] === 1) {
         dropColumn(this.stmt, id);
+        hasColumn[id] = 0;
         columnChanges = 0;
       } else if (columnChanges > (this.options.columnFold ?? DEFAULT_COLUMN_FOLD)) {
         foldColumn(this.stmt, id);
         columnChanges = 0;
       }
+      t.df += dfDelta[id] as number;
+      t.column_changes = columnChanges;
       changes.push([t.id, dfDelta[id] as number, t.size, columnChanges]);
     }
     this.stmt(
@@ -574,6 +585,43 @@ export class ImpactLists {
        FROM json_each(?) AS c WHERE impact_terms.id = c.value ->> 0`,
     ).run(JSON.stringify(changes));
     this.markInStep();
+    this.written = known;
+  }
+
+  /**
+   * The write whose afterWrite ran last has committed: the listed terms it left (df, size, θ, changes,
+   * columns) are kept for the next write, which then reads none of them. Not when the write was part of
+   * a transaction still open (it may yet roll back). A write that rolled back never calls this, and the
+   * next reads the terms again.
+   */
+  committed(): void {
+    if (!this.db.inTransaction) this.terms = this.written;
+    this.written = undefined;
+  }
+
+  /** The listed terms in memory, as a write keeps the lists (afterWrite, committed()). */
+  private terms: TermsInMemory | undefined;
+  private written: TermsInMemory | undefined;
+
+  private readTerms(version: number): TermsInMemory {
+    // Per term id, in arrays: a day's papers touch most of the ~12,000 lists (pairs included) a paper at a
+    // time, and maps keyed by term cost more than the rest of the upkeep (measured at 1,000,000 papers).
+    const terms = this.stmt(
+      'SELECT id, term, df, theta, avgdl_ref, size, column_changes FROM impact_terms',
+    ).all() as TermRow[];
+    const highest = terms.reduce((m, t) => Math.max(m, t.id), 0);
+    const byId: (TermRow | undefined)[] = new Array(highest + 1);
+    for (const t of terms) byId[t.id] = t;
+    const hasColumn = new Uint8Array(highest + 1);
+    for (const id of this.stmt('SELECT DISTINCT term_id FROM impact_columns').pluck().all() as number[])
+      if (id <= highest) hasColumn[id] = 1;
+    return {
+      version,
+      byId,
+      highest,
+      counts: new ListedCounts(new Map(terms.map((t) => [t.term, t.id])), highest),
+      hasColumn,
+    };
   }
 
   /**

@@ -232,7 +232,9 @@ export class SqliteStore implements PaperStore {
       return { inserted: plan.inserted, updated: plan.updated, unchanged: plan.unchanged };
     });
     try {
-      return run.immediate();
+      const result = run.immediate();
+      this.impact.committed();
+      return result;
     } finally {
       // This connection's own commits leave data_version as it was: the cache is told here instead.
       this.abbreviationCache.invalidate();
