@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { COMMANDS } from '../../commands/index.ts';
 import { lookUpPaper } from '../../commands/lookup.ts';
 import { type ParsedCommand, parseCommandText, resolveOptions } from '../../commands/parse.ts';
@@ -58,6 +59,10 @@ async function canManage(invocation: CommandInvocation): Promise<boolean> {
   return typeof canManageChannel === 'boolean' ? canManageChannel : await canManageChannel();
 }
 
+/** How long a claim to tell someone about their 📌 on a digest holds, and how long it is remembered once told. */
+const DIGEST_PIN_HOLD_MS = 60_000;
+const DIGEST_PIN_KEEP_MS = 30 * 24 * 3600_000;
+
 function ephemeral(text: string): Reply {
   return { visibility: 'ephemeral', text };
 }
@@ -78,6 +83,8 @@ export class Bot {
   readonly #deps: BotDeps;
   readonly #commands: readonly CommandDefinition[];
   readonly #upvotes: ReadonlySet<string>;
+  /** This process, as the holder of its claims in the delivery ledger. */
+  readonly #holder = randomUUID();
   readonly #pin: string;
   readonly #logger: Logger;
   readonly #now: () => Date;
@@ -96,7 +103,7 @@ export class Bot {
     return {
       onCommand: (invocation) => this.#onCommand(platform, invocation),
       onShare: (action) => this.#onShare(platform, action),
-      onReaction: (event) => this.#onReaction(event),
+      onReaction: (event) => this.#onReaction(platform, event),
       onReactionsCleared: (clear) => this.#onReactionsCleared(clear),
       onSuggest: (query) => this.#onSuggest(platform, query),
       onLinks: (event) => this.#onLinks(event),
@@ -388,10 +395,12 @@ export class Bot {
    * A 📌 added to or removed from a message showing one paper: that person's pin of the paper on the
    * reading list of the message's channel. The paper leaves the list when its last pin goes.
    */
-  async #onPin(event: ReactionEvent): Promise<void> {
+  async #onPin(platform: ChatPlatform, event: ReactionEvent): Promise<void> {
     const post = await this.#deps.store.getPost(event.message);
     if (!post?.paperId) {
-      this.#logger.debug({ message: event.message }, 'pin on a message that shows no one paper; ignored');
+      if (event.added) await this.#pinOnDigest(platform, event);
+      else
+        this.#logger.debug({ message: event.message }, 'pin on a message that shows no one paper; ignored');
       return;
     }
     const pin = { channel: post.channel, paperId: post.paperId, user: event.user, via: event.message };
@@ -404,7 +413,59 @@ export class Bot {
     }
   }
 
-  async #onReaction(event: ReactionEvent): Promise<void> {
+  /**
+   * A 📌 on a roundup digest: one reaction on a message of several papers cannot say which is meant, so
+   * none is pinned, and the person is told so by direct message, with the `/papers save` line for each of
+   * the digest's papers (once per person and digest: the post is keyed). Not a digest: ignored, as any
+   * message that shows no paper. A message that cannot be sent is logged; the reaction never fails for it.
+   */
+  async #pinOnDigest(platform: ChatPlatform, event: ReactionEvent): Promise<void> {
+    const { store } = this.#deps;
+    const places = await Promise.all(KEYCAPS.map((_, i) => store.getPost(`${event.message}#${i + 1}`)));
+    const ids = places.flatMap((p) => (p?.paperId ? [p.paperId] : []));
+    if (ids.length === 0) {
+      this.#logger.debug({ message: event.message }, 'pin on a message that shows no one paper; ignored');
+      return;
+    }
+    if (!platform.postDirect) {
+      this.#logger.info({ message: event.message }, 'pin on a digest; this platform cannot say why by DM');
+      return;
+    }
+    const papers = await Promise.all(ids.map((id) => store.getPaper(id)));
+    const lines = papers.map((p, i) =>
+      p ? `${i + 1}. /papers save ${p.id}  (${latexToText(p.title)})` : `${i + 1}. /papers save ${ids[i]}`,
+    );
+    const reply: Reply = {
+      visibility: 'channel',
+      title: 'Which paper did you mean to pin?',
+      text: [
+        "A 📌 on a roundup digest cannot say which of its papers you mean, so none was added to the channel's reading list.",
+        'To add one, type its line in the channel of the digest:',
+        ...lines,
+      ].join('\n'),
+    };
+    // Once per person and digest, across restarts and instances: the delivery ledger remembers it.
+    const told = `digest-pin:${event.message}:${event.user}`;
+    const holder = this.#holder;
+    if ((await store.claimDelivery(platform.name, told, holder, DIGEST_PIN_HOLD_MS)) !== 'claimed') return;
+    const key = createHash('sha256').update(told).digest('base64url').slice(0, 22);
+    try {
+      const outcome = await platform.postDirect(event.user, reply, { idempotencyKey: key });
+      await store.finishDelivery(platform.name, told, holder, DIGEST_PIN_KEEP_MS);
+      this.#logger.info(
+        { message: event.message, user: event.user, sent: outcome.sent },
+        outcome.sent
+          ? 'pin on a digest: told the person how to save one paper'
+          : 'pin on a digest: no DM possible',
+      );
+    } catch (error) {
+      // Not a failed reaction (nothing was to be stored): logged, and the next 📌 may try again.
+      this.#logger.warn({ err: error, message: event.message }, 'pin on a digest: the DM failed');
+      await store.releaseDelivery(platform.name, told, holder).catch(() => {});
+    }
+  }
+
+  async #onReaction(platform: ChatPlatform, event: ReactionEvent): Promise<void> {
     try {
       if (event.byBot) return;
       // Adapters validate their events; this keeps the stored row bounded whichever platform forgot to.
@@ -417,7 +478,7 @@ export class Bot {
       }
       const emoji = normalizeEmoji(event.emoji);
       // The reading-list emoji saves the paper for the channel; it is never a vote.
-      if (emoji === this.#pin) return await this.#onPin(event);
+      if (emoji === this.#pin) return await this.#onPin(platform, event);
       // On a digest roundup, keycap n votes for the paper at place n (recorded as `<message>#<n>`).
       const place = KEYCAPS.indexOf(emoji as (typeof KEYCAPS)[number]);
       if (place < 0 && !this.#upvotes.has(emoji)) return;

@@ -136,4 +136,40 @@ describe('the reading list on Discord', () => {
     expect(bobs).toContain(`in <#${hidden}>`);
     expect(bobs).toContain(`in <#${open}>`);
   });
+
+  it('GIVEN 📌 on a roundup digest THEN nothing is pinned, and the member is told by DM how to save one, once', async () => {
+    // A digest as the roundup records it: the message shows no one paper; its places `<message>#<n>` do.
+    const id = '1299999999999990777';
+    const message = `discord:${fake.channelId}:${id}`;
+    const post = { channel: `discord:${fake.channelId}`, postedBy: null, postedAt: NOW.toISOString() };
+    await harness.store.recordPost({ ...post, message, paperId: null, kind: 'roundup-header' });
+    for (const [n, paperId] of ['2410.17243', '2410.16251'].entries())
+      await harness.store.recordPost({ ...post, message: `${message}#${n + 1}`, paperId, kind: 'roundup' });
+    const dmPosts = () =>
+      fake.calls.filter(
+        (c) =>
+          c.method === 'POST' &&
+          [...fake.directChannels.keys()].some((dm) => c.route === `/channels/${dm}/messages`),
+      );
+    const listed = () =>
+      harness.store.onReadingList(`discord:${fake.channelId}`, ['2410.17243', '2410.16251']);
+    const before = await listed();
+
+    await pin(id, 'bob', true);
+    expect(await listed()).toEqual(before);
+    const opened = fake.calls.filter((c) => c.method === 'POST' && c.route === '/users/@me/channels');
+    expect(opened.map((c) => (c.body as { recipient_id: string }).recipient_id)).toContain(
+      fake.users.bob.user.id,
+    );
+    const [dm, ...more] = dmPosts();
+    expect(more).toEqual([]);
+    const said = JSON.stringify(dm?.body);
+    expect(said).toContain('cannot say which of its papers you mean');
+    expect(said).toContain('1. /papers save 2410.17243');
+    expect(said).toContain('2. /papers save 2410.16251');
+    // Taken off and put back: no second message.
+    await pin(id, 'bob', false);
+    await pin(id, 'bob', true);
+    expect(dmPosts()).toHaveLength(1);
+  });
 });

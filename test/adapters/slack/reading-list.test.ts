@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { directChannelOf } from '../../fakes/slack-api.ts';
 import { eventCallback } from './event-bodies.ts';
 import { type SlackHarness, sharedMessage, startSlackHarness } from './harness.ts';
 
@@ -154,5 +155,33 @@ describe('the reading list on Slack', () => {
     expect(
       h.api.calls.filter((c) => c.method === 'users.conversations' && c.body.user === 'U0ERIN').length,
     ).toBe(1);
+  });
+
+  it('GIVEN 📌 on a roundup digest THEN nothing is pinned, and the person is told by DM how to save one, once', async () => {
+    // A digest as the roundup records it: the message shows no one paper; its places `<message>#<n>` do.
+    const digest = { channel: 'C0DIGEST', ts: '1767225600.000100' };
+    const message = `slack:${digest.channel}:${digest.ts}`;
+    const post = { channel: `slack:${digest.channel}`, postedBy: null, postedAt: new Date().toISOString() };
+    await h.store.recordPost({ ...post, message, paperId: null, kind: 'roundup-header' });
+    for (const [n, paperId] of [PAPER, OTHER].entries())
+      await h.store.recordPost({ ...post, message: `${message}#${n + 1}`, paperId, kind: 'roundup' });
+    const dms = () => h.api.messages.filter((m) => m.channel === directChannelOf('U0GRACE'));
+
+    expect((await h.reaction('reaction_added', digest, 'U0GRACE', 'pushpin')).status).toBe(200);
+    expect(await answer('list', 'U0GRACE', 'C0DIGEST')).toContain("This channel's reading list is empty");
+    const [dm, ...more] = dms();
+    expect(more).toEqual([]);
+    const said = JSON.stringify([dm?.text, dm?.blocks]);
+    expect(said).toContain('cannot say which of its papers you mean');
+    expect(said).toContain(`1. /papers save ${PAPER}`);
+    expect(said).toContain('Machine Unlearning at Scale');
+    expect(said).toContain(`2. /papers save ${OTHER}`);
+    // Taken off and put back: no second message; the keycaps still vote as before.
+    await h.reaction('reaction_removed', digest, 'U0GRACE', 'pushpin');
+    await h.reaction('reaction_added', digest, 'U0GRACE', 'pushpin');
+    expect(dms()).toHaveLength(1);
+    await h.reaction('reaction_added', digest, 'U0GRACE', 'two');
+    expect((await h.store.getPaper(OTHER))?.teamVotes).toBe(1);
+    await h.reaction('reaction_removed', digest, 'U0GRACE', 'two');
   });
 });
