@@ -79,11 +79,6 @@ const PAPER_COLUMNS = `papers.*, ${TEAM_VOTES}, ${TEAM_REPLIES}`;
  * id. A title hit outweighs many abstract hits; the short fields count like keywords.
  */
 const BM25 = 'bm25(papers_fts, 10.0, 1.0, 2.0, 3.0, 3.0, 3.0, 10.0)';
-/** FTS5's own merge settings (its defaults), and a bulk load's (mergeIndexInBulk). */
-const FTS5_AUTOMERGE = 4;
-const FTS5_CRISISMERGE = 16;
-const BULK_AUTOMERGE = 16;
-const BULK_CRISISMERGE = 64;
 
 export interface SqliteStoreOptions {
   /** How long a write waits for another process's lock before failing, in ms. */
@@ -265,7 +260,6 @@ export class SqliteStore implements PaperStore {
       let known: { papers: Paper[]; listedOn: string | null } | null = null;
       this.db
         .transaction(() => {
-          this.mergeIndexInBulk();
           for (; next < batches.length && known === null; next++) {
             const batch = batches[next] as BulkBatch;
             const fresh = this.insertNewPapers(batch, now);
@@ -387,35 +381,13 @@ export class SqliteStore implements PaperStore {
     ).run(words);
   }
 
-  /**
-   * FTS5 merges its index segments as they come, 4 at a time by default (automerge), so over a bulk load
-   * every posting is rewritten once per level, about five times at a million papers. A bulk load merges 16
-   * at a time (crisismerge above it), and finishBulkLoad sets both back and merges the rest once: storing
-   * 300,000 of the benchmark's papers took 48.9 s instead of 59.5 (one run each; 64 at a time, 49.4). The
-   * settings live in the index (papers_fts_config), so an import killed before its end leaves them set
-   * until the next bulk load or `paperboy reindex` finishes; searches meanwhile read more segments.
-   */
-  private mergeIndexInBulk(): void {
-    if (this.bulkMerge) return;
-    this.db.exec(`INSERT INTO papers_fts(papers_fts, rank) VALUES ('automerge', ${BULK_AUTOMERGE});
-      INSERT INTO papers_fts(papers_fts, rank) VALUES ('crisismerge', ${BULK_CRISISMERGE});`);
-    this.bulkMerge = true;
-  }
-  private bulkMerge = false;
-
   async finishBulkLoad(): Promise<void> {
     // A bulk load leaves the full-text index as segments of a few thousand papers each, mid-merge; the
     // daily ingest that follows (a segment a paper) would pay for merging them, a third slower than on an
-    // archive built by upserts. Merged into one segment, new papers merge among themselves again, with
-    // FTS5's own merge settings (mergeIndexInBulk changed them).
+    // archive built by upserts. Merged into one segment, new papers merge among themselves again.
     this.db
-      .transaction(() => {
-        this.db.exec(`INSERT INTO papers_fts(papers_fts, rank) VALUES ('automerge', ${FTS5_AUTOMERGE});
-          INSERT INTO papers_fts(papers_fts, rank) VALUES ('crisismerge', ${FTS5_CRISISMERGE});`);
-        this.stmt("INSERT INTO papers_fts(papers_fts) VALUES ('optimize')").run();
-      })
+      .transaction(() => this.stmt("INSERT INTO papers_fts(papers_fts) VALUES ('optimize')").run())
       .immediate();
-    this.bulkMerge = false;
     // New papers went in beside the impact lists, not through them (bulkUpsert), so search has been using
     // FTS5 alone since the first batch; rebuilt from the whole index, the lists answer common words again.
     await this.refreshSearchLists();
