@@ -398,7 +398,7 @@ export class Bot {
   async #onPin(platform: ChatPlatform, event: ReactionEvent): Promise<void> {
     const post = await this.#deps.store.getPost(event.message);
     if (!post?.paperId) {
-      if (event.added) await this.#pinOnDigest(platform, event);
+      if (event.added && post?.kind === 'roundup-header') await this.#pinOnDigest(platform, event);
       else
         this.#logger.debug({ message: event.message }, 'pin on a message that shows no one paper; ignored');
       return;
@@ -414,26 +414,30 @@ export class Bot {
   }
 
   /**
-   * A 📌 on a roundup digest: one reaction on a message of several papers cannot say which is meant, so
-   * none is pinned, and the person is told so by direct message, with the `/papers save` line for each of
-   * the digest's papers (once per person and digest: the post is keyed). Not a digest: ignored, as any
-   * message that shows no paper. A message that cannot be sent is logged; the reaction never fails for it.
+   * A 📌 on a roundup's header message: when it is a digest (its papers recorded at places `<message>#<n>`),
+   * one reaction on a message of several papers cannot say which is meant, so none is pinned, and the
+   * person is told so by direct message, with the `/papers save` line of each place (once per person and
+   * digest: the delivery ledger remembers it). A watch DM records its places alike but has no header
+   * record, so a 📌 there stays ignored, as on any message that shows no one paper. A DM that cannot be
+   * sent is logged; only the ledger being unavailable fails the reaction (the platform may redeliver it).
    */
   async #pinOnDigest(platform: ChatPlatform, event: ReactionEvent): Promise<void> {
     const { store } = this.#deps;
     const places = await Promise.all(KEYCAPS.map((_, i) => store.getPost(`${event.message}#${i + 1}`)));
-    const ids = places.flatMap((p) => (p?.paperId ? [p.paperId] : []));
-    if (ids.length === 0) {
-      this.#logger.debug({ message: event.message }, 'pin on a message that shows no one paper; ignored');
+    const held = places.flatMap((p, i) => (p?.paperId ? [{ place: i + 1, id: p.paperId }] : []));
+    if (held.length === 0) {
+      this.#logger.debug({ message: event.message }, 'pin on a roundup header of no digest; ignored');
       return;
     }
     if (!platform.postDirect) {
       this.#logger.info({ message: event.message }, 'pin on a digest; this platform cannot say why by DM');
       return;
     }
-    const papers = await Promise.all(ids.map((id) => store.getPaper(id)));
-    const lines = papers.map((p, i) =>
-      p ? `${i + 1}. /papers save ${p.id}  (${latexToText(p.title)})` : `${i + 1}. /papers save ${ids[i]}`,
+    const lines = await Promise.all(
+      held.map(async ({ place, id }) => {
+        const paper = await store.getPaper(id);
+        return `${place}. /papers save ${id}${paper ? `  (${latexToText(paper.title)})` : ''}`;
+      }),
     );
     const reply: Reply = {
       visibility: 'channel',
@@ -444,25 +448,27 @@ export class Bot {
         ...lines,
       ].join('\n'),
     };
-    // Once per person and digest, across restarts and instances: the delivery ledger remembers it.
     const told = `digest-pin:${event.message}:${event.user}`;
     const holder = this.#holder;
     if ((await store.claimDelivery(platform.name, told, holder, DIGEST_PIN_HOLD_MS)) !== 'claimed') return;
     const key = createHash('sha256').update(told).digest('base64url').slice(0, 22);
+    let sent: boolean;
     try {
-      const outcome = await platform.postDirect(event.user, reply, { idempotencyKey: key });
-      await store.finishDelivery(platform.name, told, holder, DIGEST_PIN_KEEP_MS);
-      this.#logger.info(
-        { message: event.message, user: event.user, sent: outcome.sent },
-        outcome.sent
-          ? 'pin on a digest: told the person how to save one paper'
-          : 'pin on a digest: no DM possible',
-      );
+      sent = (await platform.postDirect(event.user, reply, { idempotencyKey: key })).sent;
     } catch (error) {
-      // Not a failed reaction (nothing was to be stored): logged, and the next 📌 may try again.
+      // Nothing was to be stored, so the reaction does not fail: logged, and the next 📌 may try again.
       this.#logger.warn({ err: error, message: event.message }, 'pin on a digest: the DM failed');
       await store.releaseDelivery(platform.name, told, holder).catch(() => {});
+      return;
     }
+    // Sent: not released. Should recording it fail, the claim runs out in a minute and a later 📌 may send it again.
+    await store.finishDelivery(platform.name, told, holder, DIGEST_PIN_KEEP_MS).catch((error: unknown) => {
+      this.#logger.warn({ err: error, message: event.message }, 'pin on a digest: told, not recorded');
+    });
+    this.#logger.info(
+      { message: event.message, user: event.user, sent },
+      sent ? 'pin on a digest: told the person how to save one paper' : 'pin on a digest: no DM possible',
+    );
   }
 
   async #onReaction(platform: ChatPlatform, event: ReactionEvent): Promise<void> {

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticPapers } from '../../bench/synthetic.ts';
 import { parseSearchQuery, type SearchQuery } from '../../src/papers/search-query.ts';
+import { impact } from '../../src/store/sqlite/bm25.ts';
 import { porterStem } from '../../src/store/sqlite/fts-tokens.ts';
+import { decodeTerms } from '../../src/store/sqlite/impact-lists.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { unicodePapers } from './unicode-papers.ts';
 
@@ -138,7 +140,7 @@ describe('impact lists: two connections writing to one archive in turn', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("each keeps the lists exact after the other's writes, and after a write of its own that failed", async () => {
+  it("each keeps the lists exact after the other's writes, and after writes of its own that failed", async () => {
     const file = join(dir, 'a.db');
     const options = { impact: { minDf: 40, listSize: 30, columnMinDf: 40, columnBudget: 100 } };
     const papers = [...syntheticPapers(1500, 12)];
@@ -158,7 +160,17 @@ describe('impact lists: two connections writing to one archive in turn', () => {
       await expect(a.upsertPapers(papers.slice(1300, 1400))).rejects.toThrow(/injected fault/);
       a.rawDatabase.exec('DROP TRIGGER temp.refuse_sync');
       await a.upsertPapers(papers.slice(1400, 1500));
-      await b.upsertPapers(papers.slice(1300, 1400));
+      // A write of a's whose commit fails after the upkeep ran to its end (a deferred constraint, standing in
+      // for a full disk at commit), then one that changes no paper's text, then one that does.
+      a.rawDatabase.exec(`CREATE TEMP TABLE owner (id INTEGER PRIMARY KEY);
+        CREATE TEMP TABLE owned (id INTEGER REFERENCES owner (id) DEFERRABLE INITIALLY DEFERRED);
+        CREATE TEMP TRIGGER refuse_commit AFTER UPDATE ON main.impact_state
+        BEGIN INSERT INTO temp.owned VALUES (1); END`);
+      await expect(a.upsertPapers(papers.slice(1300, 1350))).rejects.toThrow(/FOREIGN KEY/);
+      a.rawDatabase.exec('DROP TRIGGER temp.refuse_commit');
+      await a.upsertPapers(papers.slice(0, 5).map((p) => ({ ...p, upvotes: (p.upvotes ?? 0) + 7 })));
+      await a.upsertPapers(papers.slice(1300, 1350));
+      await b.upsertPapers(papers.slice(1350, 1400));
 
       const db = a.rawDatabase;
       db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.t_rows USING fts5vocab(main, papers_fts, row)');
@@ -177,6 +189,33 @@ describe('impact lists: two connections writing to one archive in turn', () => {
         )
         .all();
       expect(miscounted).toEqual([]);
+      // And θ still bounds every paper a list does not hold (what lets the lists certify a top k).
+      const lists = db.prepare('SELECT id, theta, avgdl_ref FROM impact_terms').all() as {
+        id: number;
+        theta: number;
+        avgdl_ref: number;
+      }[];
+      const listed = new Set(
+        (
+          db.prepare('SELECT abs(term_id) AS t, paper_rowid AS r FROM impact_postings').all() as {
+            t: number;
+            r: number;
+          }[]
+        ).map((e) => `${e.t}:${e.r}`),
+      );
+      const byId = new Map(lists.map((t) => [t.id, t]));
+      const above: string[] = [];
+      for (const doc of db.prepare('SELECT paper_rowid, d, terms FROM impact_docs').all() as {
+        paper_rowid: number;
+        d: number;
+        terms: Buffer;
+      }[])
+        for (const [id, f] of decodeTerms(doc.terms)) {
+          const t = byId.get(id);
+          if (t && !listed.has(`${id}:${doc.paper_rowid}`) && impact(f, doc.d, t.avgdl_ref) > t.theta)
+            above.push(`${id}:${doc.paper_rowid}`);
+        }
+      expect(above).toEqual([]);
       expect(
         db.prepare("SELECT COUNT(*) AS n FROM impact_terms WHERE term NOT LIKE '% %'").get(),
       ).not.toEqual({

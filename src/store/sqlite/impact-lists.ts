@@ -296,6 +296,7 @@ export class ImpactLists {
 
   private build(): { terms: number; entries: number; columnPostings: number } {
     this.terms = undefined;
+    this.written = undefined;
     const db = this.db;
     db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_vocab_row USING fts5vocab(main, papers_fts, row);
       DELETE FROM impact_postings; DELETE FROM impact_terms; DELETE FROM impact_docs;`);
@@ -589,13 +590,14 @@ export class ImpactLists {
   }
 
   /**
-   * The write whose afterWrite ran last has committed: the listed terms it left (df, size, θ, changes,
-   * columns) are kept for the next write, which then reads none of them. Not when the write was part of
-   * a transaction still open (it may yet roll back). A write that rolled back never calls this, and the
-   * next reads the terms again.
+   * The write that just ran has committed. If its upkeep changed the lists, the listed terms it left (df,
+   * size, θ, changes, columns) are kept for the next write, which then reads none of them; a write that
+   * changed no paper's text left them as they were, and what is kept stays. Not when the write was part
+   * of a transaction still open (it may yet roll back). A write that failed, at any point up to its
+   * commit, never calls this, and took the terms with it (afterWrite), so the next reads them again.
    */
   committed(): void {
-    if (!this.db.inTransaction) this.terms = this.written;
+    if (this.written && !this.db.inTransaction) this.terms = this.written;
     this.written = undefined;
   }
 
@@ -746,6 +748,9 @@ export class ImpactLists {
   private averagesBeforeWrite: Buffer | null | undefined;
   beforeWrite(): void {
     this.averagesBeforeWrite = this.averages();
+    // What an earlier write left here never outlives it: that write's commit may have failed after its
+    // upkeep ran (committed() was then never called).
+    this.written = undefined;
   }
 
   /**

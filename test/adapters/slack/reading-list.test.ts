@@ -183,5 +183,19 @@ describe('the reading list on Slack', () => {
     await h.reaction('reaction_added', digest, 'U0GRACE', 'two');
     expect((await h.store.getPaper(OTHER))?.teamVotes).toBe(1);
     await h.reaction('reaction_removed', digest, 'U0GRACE', 'two');
+
+    // A watch's DM records its places alike, with no roundup header: a 📌 there is ignored, no DM about digests.
+    const watchDm = { channel: directChannelOf('U0GRACE'), ts: '1767225600.000200' };
+    const dmMessage = `slack:${watchDm.channel}:${watchDm.ts}`;
+    for (const [n, paperId] of [PAPER, OTHER].entries())
+      await h.store.recordPost({
+        ...post,
+        channel: `slack:${watchDm.channel}`,
+        message: `${dmMessage}#${n + 1}`,
+        paperId,
+        kind: 'watch',
+      });
+    expect((await h.reaction('reaction_added', watchDm, 'U0GRACE', 'pushpin')).status).toBe(200);
+    expect(dms()).toHaveLength(1);
   });
 });
