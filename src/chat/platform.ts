@@ -235,9 +235,10 @@ export interface InboundHandlers {
 export interface PostOptions {
   /**
    * Posting twice with the same key creates one message: the second call returns the first message's ref.
-   * Within this process always (a retried request never doubles a message); across processes within the
-   * platform's deduplication window (Discord: a few minutes), and beyond it on a platform that can look
-   * messages up (Slack) when `since` is given. At most 25 characters of `A-Z a-z 0-9 _ -` (Discord's limit
+   * Within one call always (a retried request never doubles a message); across calls and processes within
+   * the platform's deduplication window (Discord: a few minutes; Slack has none), and beyond it on a
+   * platform that can look messages up (Slack) when `since` is given. A caller that must never post twice
+   * across calls keeps its own record (the delivery ledger, or the roundup's items). At most 25 characters of `A-Z a-z 0-9 _ -` (Discord's limit
    * for a nonce); see {@link newPostKey}.
    */
   idempotencyKey?: string;

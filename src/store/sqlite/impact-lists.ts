@@ -535,7 +535,7 @@ export class ImpactLists {
         const f = counts.of(id);
         const t = byId[id] as TermRow;
         if (hasColumn[id] === 1) {
-          if (!fitsColumn(f, d)) unfit[id] = 1;
+          if (!fitsColumn(rowid, f, d)) unfit[id] = 1;
           else if (rowid >= firstNew) {
             const postings = appended.get(id) ?? [];
             if (postings.length === 0) appended.set(id, postings);

@@ -111,9 +111,12 @@ export function readColumn(stmt: Prepare, id: number): WordColumn | undefined {
   return withChanges(out, changesOf(stmt, id));
 }
 
-/** Whether a posting fits a column (f within 16 bits, D within 32): one that does not leaves the word without one. */
-export function fitsColumn(f: number, d: number): boolean {
-  return f <= MAX_F && d <= MAX_U32;
+/**
+ * Whether a posting fits a column (f within 16 bits, D and the rowid within 32): one that does not leaves
+ * the word without one.
+ */
+export function fitsColumn(rowid: number, f: number, d: number): boolean {
+  return f <= MAX_F && d <= MAX_U32 && rowid <= MAX_U32;
 }
 
 /**
