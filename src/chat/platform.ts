@@ -238,8 +238,8 @@ export interface PostOptions {
    * Within one call always (a retried request never doubles a message); across calls and processes within
    * the platform's deduplication window (Discord: a few minutes; Slack has none), and beyond it on a
    * platform that can look messages up (Slack) when `since` is given. A caller that must never post twice
-   * across calls keeps its own record (the delivery ledger, or the roundup's items). At most 25 characters of `A-Z a-z 0-9 _ -` (Discord's limit
-   * for a nonce); see {@link newPostKey}.
+   * across calls keeps its own record (the delivery ledger, or the roundup's items). At most 25 characters
+   * of `A-Z a-z 0-9 _ -` (Discord's limit for a nonce); see {@link newPostKey}.
    */
   idempotencyKey?: string;
   /**

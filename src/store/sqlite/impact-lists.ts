@@ -150,14 +150,6 @@ interface TermsInMemory {
   hasColumn: Uint8Array;
 }
 
-/** Column changes ([term id, rowid, f, D] flat) but those of words losing their column (`unfit`). */
-function fitting(changes: readonly number[], unfit: Uint8Array): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < changes.length; i += 4)
-    if (unfit[changes[i] as number] === 0) out.push(...changes.slice(i, i + 4));
-  return out;
-}
-
 /** Guards θ against the last-bit difference between SQL's and JavaScript's arithmetic at build time. */
 const SAFETY = 1 + 1e-12;
 const FIRST_CHUNK = 64;
@@ -488,7 +480,6 @@ export class ImpactLists {
     const version = this.db.pragma('data_version', { simple: true }) as number;
     const known = this.terms?.version === version ? this.terms : this.readTerms(version);
     this.terms = undefined;
-    this.written = undefined;
     const { byId, highest, counts, hasColumn } = known;
     const dfDelta = new Int32Array(highest + 1);
     const isTouched = new Uint8Array(highest + 1);
@@ -507,7 +498,8 @@ export class ImpactLists {
     const columnChanges: number[] = [];
     // Per column word, the new papers' [rowid, f, D], appended to its column at the end (appendPostings).
     const appended = new Map<number, number[]>();
-    // A posting a column cannot hold (fitsColumn) costs its word the column, dropped at the end.
+    // A posting a column cannot hold (fitsColumn) costs its word the column, dropped at the end with all
+    // this write gave it.
     const unfit = new Uint8Array(highest + 1);
     for (const [rowid, d] of this.counted(before, counts)) {
       for (const id of counts.held) {
@@ -557,10 +549,9 @@ export class ImpactLists {
     // must keep every bit, bound as a parameter for the few lists cut back.
     const setTheta = this.stmt('UPDATE impact_terms SET theta = ? WHERE id = ?');
     this.writeEntries(entries);
-    this.writeColumnChanges(
-      columnChanges.length > 0 && unfit.includes(1) ? fitting(columnChanges, unfit) : columnChanges,
-    );
-    for (const [id, postings] of appended) if (unfit[id] === 0) appendPostings(this.stmt, id, postings);
+    // A word's changes and postings written here go again with its column when it is dropped (below).
+    this.writeColumnChanges(columnChanges);
+    for (const [id, postings] of appended) appendPostings(this.stmt, id, postings);
     const changes: [number, number, number, number][] = [];
     for (const id of touched) {
       const t = byId[id] as TermRow;

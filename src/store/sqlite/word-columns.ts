@@ -73,7 +73,7 @@ export function columnOf(postings: Iterable<[number, number, number]>, length: n
   const c = { rowids: new Uint32Array(length), d: new Uint32Array(length), f: new Uint16Array(length) };
   let i = 0;
   for (const [rowid, f, d] of postings) {
-    if (i >= length || f > MAX_F || d > MAX_U32 || rowid > MAX_U32) return null;
+    if (i >= length || !fitsColumn(rowid, f, d)) return null;
     c.rowids[i] = rowid;
     c.f[i] = f;
     c.d[i] = d;
@@ -166,8 +166,8 @@ export function foldColumn(stmt: Prepare, id: number): void {
   let size = 0;
   for (const segment of segments) {
     const group = groups.at(-1);
-    const small = (s: [number, number] | undefined) => s !== undefined && s[1] < SEGMENT;
-    if (group && small(segment) && small(group[0]) && size + segment[1] <= 2 * SEGMENT) {
+    const small = segment[1] < SEGMENT && (group?.[0]?.[1] ?? SEGMENT) < SEGMENT;
+    if (group && small && size + segment[1] <= 2 * SEGMENT) {
       group.push(segment);
       size += segment[1];
     } else {
@@ -674,7 +674,7 @@ class ColumnSpill {
 
   add(s: number, rowid: number, d: number, f: number): void {
     if (this.fits[s] === 0) return;
-    if (f > MAX_F || d > MAX_U32) {
+    if (!fitsColumn(rowid, f, d)) {
       this.fits[s] = 0;
       return;
     }
