@@ -346,6 +346,17 @@ ALTER TABLE watch_deliveries ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE watch_deliveries ADD COLUMN retry_at TEXT;
 `,
   },
+  {
+    version: 14,
+    name: "a paper's arXiv id beside its title key in the title index, so a title lookup reads only its matches",
+    sql: `
+-- A new paper matches a stored paper of its title only where one of the two has no arXiv id
+-- (upsert-plan.ts). With the arXiv id in the index, "this title, no arXiv id" is one index range, and the
+-- stored arXiv papers of a common title are not read from the table for every new paper of that title.
+CREATE INDEX papers_title_arxiv ON papers(title_key, arxiv_id);
+DROP INDEX papers_title_key;
+`,
+  },
 ];
 
 /** Inserts abbreviation rows given as a JSON array (`$1`) of AbbreviationRow, keyed by paper id. */

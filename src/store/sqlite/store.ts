@@ -159,10 +159,14 @@ export class SqliteStore implements PaperStore {
       // an arXiv paper never takes over another, and a common title would bring thousands of rows to read.
       const titles = valid.map((p) => normalizeTitle(p.title));
       const known = this.stmt(
-        // Two indexed lookups: with OR, SQLite scans the whole table for every batch.
+        // Indexed lookups: with OR, SQLite scans the whole table for every batch. The title index holds the
+        // arXiv id, so the papers of a title that have one are passed over without reading their rows (named:
+        // without statistics the planner takes "arxiv_id IS NULL" on the unique arXiv index as selective, and
+        // would read every paper without an arXiv id).
         `SELECT rowid, * FROM papers WHERE id IN (SELECT value FROM json_each(?))
-         UNION SELECT rowid, * FROM papers WHERE title_key IN (SELECT value FROM json_each(?))
-           AND (arxiv_id IS NULL OR title_key IN (SELECT value FROM json_each(?)))`,
+         UNION SELECT rowid, * FROM papers INDEXED BY papers_title_arxiv
+           WHERE title_key IN (SELECT value FROM json_each(?)) AND arxiv_id IS NULL
+         UNION SELECT rowid, * FROM papers WHERE title_key IN (SELECT value FROM json_each(?))`,
       ).all(
         JSON.stringify(valid.map((p) => p.id)),
         JSON.stringify(titles),
@@ -290,8 +294,9 @@ export class SqliteStore implements PaperStore {
       `SELECT j.key AS i FROM jsonb_each(CAST(? AS TEXT)) AS j
        WHERE EXISTS (SELECT 1 FROM papers WHERE id = j.value ->> 0)
           OR EXISTS (SELECT 1 FROM papers WHERE arxiv_id = j.value ->> 0)
-          OR EXISTS (SELECT 1 FROM papers WHERE title_key = j.value ->> 2
-                       AND (arxiv_id IS NULL OR j.value ->> 1 IS NULL))`,
+          OR EXISTS (SELECT 1 FROM papers INDEXED BY papers_title_arxiv
+                       WHERE title_key = j.value ->> 2 AND arxiv_id IS NULL)
+          OR (j.value ->> 1 IS NULL AND EXISTS (SELECT 1 FROM papers WHERE title_key = j.value ->> 2))`,
     )
       .pluck()
       .all(jsonBlob(batch.rows)) as number[];
