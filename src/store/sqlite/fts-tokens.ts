@@ -62,14 +62,6 @@ export function asciiWords(text: string | null): string[] {
     .filter((t) => t.length > 0);
 }
 
-/**
- * asciiWords without its last step, for a caller counting every paper of the archive: the pieces between
- * separators, in order, the empty ones (at either end) included for the caller to skip.
- */
-export function asciiPieces(text: string): string[] {
-  return text.toLowerCase().split(SEPARATORS);
-}
-
 function asciiTokens(text: string | null): string[] {
   return asciiWords(text).map(porterStem);
 }

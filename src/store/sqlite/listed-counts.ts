@@ -1,12 +1,6 @@
+import { AsciiTokenIds, isTokenChar, TOKEN_HASH_SEED, tokenHash } from './ascii-token-ids.ts';
 import { COLUMN_WEIGHTS, FTS_COLUMNS } from './bm25.ts';
-import {
-  asciiPieces,
-  type ColumnTokens,
-  type FtsTokenizer,
-  isAsciiRow,
-  porterStem,
-  type TextRow,
-} from './fts-tokens.ts';
+import { type ColumnTokens, type FtsTokenizer, isAsciiRow, porterStem, type TextRow } from './fts-tokens.ts';
 import { tokenCount } from './match-plan.ts';
 
 /**
@@ -40,7 +34,7 @@ export class ListedCounts {
    */
   readonly pairKeys: number[] = [];
   /** An ASCII token as cut from the text to its listed word's id, 0 when its word is not listed. */
-  private readonly known = new Map<string, number>();
+  private readonly tokenIds = new AsciiTokenIds((token) => this.ids.get(porterStem(token)) ?? 0);
   /** pairKey(a, b) of each listed pair to its id. */
   private readonly pairs = new Map<number, number>();
   /**
@@ -54,6 +48,12 @@ export class ListedCounts {
    * every token a build counts.
    */
   private readonly recent = new Int32Array(MAX_PHRASE_WORDS);
+  /**
+   * 1 at a word that is the second-to-last (`beforeLast`) or last (`last`) word of a listed phrase: most
+   * listed words following one another end no listed phrase, and these spare them two map lookups.
+   */
+  private readonly beforeLast: Uint8Array;
+  private readonly last: Uint8Array;
   private seen = 0;
   private readonly stride: number;
 
@@ -64,6 +64,8 @@ export class ListedCounts {
   ) {
     this.f = new Float64Array(highestId + 1);
     this.isPair = new Uint8Array(highestId + 1);
+    this.beforeLast = new Uint8Array(highestId + 1);
+    this.last = new Uint8Array(highestId + 1);
     this.stride = highestId + 1;
     for (const [term, id] of ids) {
       if (!isPairTerm(term)) continue;
@@ -72,6 +74,8 @@ export class ListedCounts {
       if (words.length > MAX_PHRASE_WORDS || words.some((w) => w === undefined)) continue;
       const [a, b] = words.slice(-2) as [number, number];
       this.isPair[id] = 1;
+      this.beforeLast[a] = 1;
+      this.last[b] = 1;
       if (words.length === 2) this.pairs.set(this.pairKey(a, b), id);
       else {
         const key = this.pairKey(a, b);
@@ -122,6 +126,7 @@ export class ListedCounts {
     if (previous !== 0) {
       const key = this.pairKey(previous, id);
       if (this.collectPairs) this.pairKeys.push(key);
+      if (this.beforeLast[previous] === 0 || this.last[id] === 0) return id;
       const pair = this.pairs.get(key);
       if (pair !== undefined) this.add(pair, w);
       const ending = this.longer.get(key);
@@ -145,25 +150,28 @@ export class ListedCounts {
    */
   countAscii(r: TextRow): number {
     this.reset();
-    const { ids, known } = this;
+    const { tokenIds } = this;
     let d = 0;
     for (let c = 0; c < FTS_COLUMNS.length; c++) {
       const text = r[FTS_COLUMNS[c] as (typeof FTS_COLUMNS)[number]];
       if (!text) continue;
-      const pieces = asciiPieces(text);
       const w = COLUMN_WEIGHTS[c] ?? 1;
       let previous = 0;
-      for (let i = 0; i < pieces.length; i++) {
-        const word = pieces[i] as string;
-        if (word.length === 0) continue;
-        d++;
-        let id = known.get(word);
-        if (id === undefined) {
-          if (known.size > 200_000) known.clear();
-          id = ids.get(porterStem(word)) ?? 0;
-          known.set(word, id);
+      // The tokens as asciiWords cuts them (runs of [a-z0-9], lowercased), each hashed as it is scanned.
+      for (let i = 0, n = text.length; i < n; ) {
+        if (!isTokenChar(text.charCodeAt(i))) {
+          i++;
+          continue;
         }
-        previous = this.step(previous, id, w);
+        const start = i;
+        let h = TOKEN_HASH_SEED;
+        for (; i < n; i++) {
+          const ch = text.charCodeAt(i);
+          if (!isTokenChar(ch)) break;
+          h = tokenHash(h, ch);
+        }
+        d++;
+        previous = this.step(previous, tokenIds.get(text, start, i, h), w);
       }
     }
     sortIds(this.held);
