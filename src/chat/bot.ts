@@ -433,27 +433,28 @@ export class Bot {
       this.#logger.info({ message: event.message }, 'pin on a digest; this platform cannot say why by DM');
       return;
     }
-    const lines = await Promise.all(
-      held.map(async ({ place, id }) => {
-        const paper = await store.getPaper(id);
-        return `${place}. /papers save ${id}${paper ? `  (${latexToText(paper.title)})` : ''}`;
-      }),
-    );
-    const reply: Reply = {
-      visibility: 'channel',
-      title: 'Which paper did you mean to pin?',
-      text: [
-        "A 📌 on a roundup digest cannot say which of its papers you mean, so none was added to the channel's reading list.",
-        'To add one, type its line in the channel of the digest:',
-        ...lines,
-      ].join('\n'),
-    };
     const told = `digest-pin:${event.message}:${event.user}`;
     const holder = this.#holder;
+    // Claimed before the papers are read: a 📌 taken off and put back reads nothing once told.
     if ((await store.claimDelivery(platform.name, told, holder, DIGEST_PIN_HOLD_MS)) !== 'claimed') return;
     const key = createHash('sha256').update(told).digest('base64url').slice(0, 22);
     let sent: boolean;
     try {
+      const lines = await Promise.all(
+        held.map(async ({ place, id }) => {
+          const paper = await store.getPaper(id);
+          return `${place}. /papers save ${id}${paper ? `  (${latexToText(paper.title)})` : ''}`;
+        }),
+      );
+      const reply: Reply = {
+        visibility: 'channel',
+        title: 'Which paper did you mean to pin?',
+        text: [
+          "A 📌 on a roundup digest cannot say which of its papers you mean, so none was added to the channel's reading list.",
+          'To add one, type its line in the channel of the digest:',
+          ...lines,
+        ].join('\n'),
+      };
       sent = (await platform.postDirect(event.user, reply, { idempotencyKey: key })).sent;
     } catch (error) {
       // Nothing was to be stored, so the reaction does not fail: logged, and the next 📌 may try again.
