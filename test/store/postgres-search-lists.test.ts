@@ -85,11 +85,22 @@ suite(
       expect(await ids(fast, 'study 7')).toContain('2401.10007');
     });
 
-    it('ranks several common words and phrases exactly, a common word with exclusions from its list, all as exact ranking does', async () => {
-      expect(await plan(fast, 'diffusion model')).toBe('exact');
-      expect(await plan(fast, '"diffusion study"')).toBe('exact');
+    it('ranks two common words and two-word phrases from their own lists, a common word with exclusions from its list, all as exact ranking does', async () => {
+      expect(await plan(fast, 'diffusion model')).toBe('pair');
+      expect(await plan(fast, '"diffusion study"')).toBe('pair');
       expect(await plan(fast, 'diffusion -survey')).toBe('lists');
-      for (const text of ['diffusion model', '"diffusion study"', 'diffusion -survey', 'model -diffusion']) {
+      // Three words, a pair with an exclusion: ranked over every match, as before.
+      expect(await plan(fast, 'diffusion model study')).toBe('exact');
+      expect(await plan(fast, 'diffusion model -survey')).toBe('exact');
+      for (const text of [
+        'diffusion model',
+        'model diffusion',
+        '"diffusion study"',
+        '"study of a model"',
+        'diffusion -survey',
+        'model -diffusion',
+        'diffusion model study',
+      ]) {
         const got = await searchPapers(fast, text, { limit: 10, today: TODAY });
         const want = await searchPapers(exact, text, { limit: 10, today: TODAY });
         if (!got.ok || !want.ok) throw new Error('search failed');
@@ -139,6 +150,63 @@ suite(
       );
       expect(lists.rows[0]?.listed).toBe(lists.rows[0]?.n);
       expect(lists.rows[0]?.listed).toBeLessThanOrEqual(2 * 12 + 5);
+    });
+
+    it("keeps a pair's list exact as papers arrive, change and outgrow it, and answers from it at every depth", async () => {
+      // Deeper than the list holds (20, past a trimmed list of 12), the search ranks every match instead.
+      const pair = async (text: string, limit: number, way: 'lists' | 'exact' = 'lists') => {
+        const parsed = parseSearchQuery(text);
+        if (!parsed.ok) throw new Error(parsed.error);
+        const [got, want] = await Promise.all([fast.search(parsed.query, limit), exact.search(parsed.query, limit)]);
+        expect(await fast.searchWay(parsed.query, limit), text).toBe(way);
+        // The same papers, in the same order, with the same relevance as scoring every match.
+        expect(got.map((h) => [h.paper.id, h.relevance]), `${text} ${limit}`).toEqual(
+          want.map((h) => [h.paper.id, h.relevance]),
+        );
+        return got.map((h) => h.paper.id);
+      };
+      const listOf = async (key: string) =>
+        (
+          await fast.rawPool.query<{ papers: number; listed: number; n: number; matches: number }>(
+            `SELECT l.papers, l.listed, (SELECT COUNT(*)::int FROM term_tops t WHERE t.lexeme = l.lexeme) AS n,
+               (SELECT COUNT(*)::int FROM papers WHERE search @@ l.query) AS matches
+             FROM term_lists l WHERE l.lexeme = $1`,
+            [key],
+          )
+        ).rows[0];
+      for (const limit of [1, 5, 12]) await pair('model diffusion', limit);
+      await pair('"diffusion study"', 5);
+      const before = await listOf("'model' & 'diffus'");
+      expect(before?.papers).toBe(before?.matches);
+      // Papers holding the two words side by side, many times: they enter the list at its head.
+      const close = archive(300, 30, ' model diffusion model diffusion');
+      await fast.upsertPapers(close);
+      const head = await pair('model diffusion', 10);
+      expect(head.some((id) => close.some((p) => p.id === id))).toBe(true);
+      // A listed paper loses the words: it leaves the list, and the count follows.
+      const first = head[0] as string;
+      const changed = close.find((p) => p.id === first) as Paper;
+      await fast.upsertPapers([{ ...changed, title: 'Study renamed', abstract: 'Nothing here any more.' }]);
+      expect(await pair('model diffusion', 20, 'exact')).not.toContain(first);
+      const after = await listOf("'model' & 'diffus'");
+      expect(after?.papers).toBe(after?.matches);
+      // The list grew past twice its size and was trimmed back, its count of entries true.
+      expect(after?.listed).toBe(after?.n);
+      expect(after?.listed).toBeLessThanOrEqual(2 * 12 + 5);
+      for (const limit of [1, 5, 10]) await pair('model diffusion', limit);
+    });
+
+    it('answers a pair that few papers hold together from its list, every match of it', async () => {
+      await fast.upsertPapers([
+        { ...archive(400, 1)[0], title: 'Only diffusion survey', abstract: 'A diffusion survey.' } as Paper,
+      ]);
+      const parsed = parseSearchQuery('"diffusion survey"');
+      if (!parsed.ok) throw new Error(parsed.error);
+      expect((await fast.planSearch(parsed.query)).kind).toBe('pair');
+      const got = await fast.search(parsed.query, 10);
+      expect(await fast.searchWay(parsed.query, 10)).toBe('lists');
+      expect(got.map((h) => h.paper.id)).toEqual((await exact.search(parsed.query, 10)).map((h) => h.paper.id));
+      expect(got.map((h) => h.paper.id)).toEqual(['2401.10400']);
     });
 
     it('loads papers in bulk, skipping known ones, and lists them like ingest does', async () => {

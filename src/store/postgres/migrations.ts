@@ -357,6 +357,18 @@ CREATE INDEX papers_title_arxiv ON papers(title_key, arxiv_id);
 DROP INDEX papers_title_key;
 `,
   },
+  {
+    version: 15,
+    name: 'search: lists for two common words together and two-word phrases, keyed by their query',
+    sql: `
+-- A pair list's row (term-lists.ts): its key is the query's tsquery text, query the tsquery its papers
+-- are scored by, and lead the rarer of its two words, which every match holds: a new paper is tested
+-- only against the lists led by a word it holds. A word's row has neither.
+ALTER TABLE term_lists ADD COLUMN query tsquery;
+ALTER TABLE term_lists ADD COLUMN lead TEXT;
+CREATE INDEX term_lists_lead ON term_lists(lead) WHERE lead IS NOT NULL;
+`,
+  },
 ];
 
 /** Inserts abbreviation rows given as a JSON array (`$1`) of AbbreviationRow, keyed by paper id. */

@@ -388,6 +388,10 @@ export class PostgresStore implements PaperStore {
   private async rank(query: SearchQuery, limit: number) {
     const plan = await this.planSearch(query);
     if (plan.kind === 'none') return { rows: [], way: 'none' as const };
+    if (plan.kind === 'pair') {
+      const rows = await this.searchPair(plan.key, limit);
+      if (rows !== null) return { rows, way: 'lists' as const };
+    }
     const rows = plan.kind === 'lists' ? await this.searchLists(query, limit, plan) : null;
     if (rows !== null && rows.length >= limit) return { rows, way: 'lists' as const };
     return { rows: await this.searchExact(query, limit), way: 'exact' as const };
@@ -408,6 +412,26 @@ export class PostgresStore implements PaperStore {
       [...tsq.params, limit],
     );
     return r.rows;
+  }
+
+  /**
+   * A pair's list, best first: every paper scoring at or above its floor is in it (term-lists.ts), so its
+   * first `limit` entries are the exact ranking, as are all of them when it holds every match (a floor of
+   * 0). Null when it holds fewer than `limit` above a floor, or is gone (a bulk load resets the lists).
+   */
+  private async searchPair(key: string, limit: number) {
+    const r = await this.pool.query<PaperRow & { relevance: number; floor: number }>(
+      `WITH best AS (SELECT rowid, score FROM term_tops WHERE lexeme = $1 ORDER BY score DESC, rowid LIMIT $2)
+       SELECT ${PAPER_COLUMNS}, best.score AS relevance, l.floor
+       FROM term_lists l CROSS JOIN best JOIN papers ON papers.rowid = best.rowid
+       WHERE l.lexeme = $1 ORDER BY best.score DESC, papers.rowid`,
+      [key, limit],
+    );
+    if (r.rows.length >= limit) return r.rows;
+    const floor = await this.pool.query<{ floor: number }>('SELECT floor FROM term_lists WHERE lexeme = $1', [
+      key,
+    ]);
+    return floor.rows[0]?.floor === 0 ? r.rows : null;
   }
 
   /**

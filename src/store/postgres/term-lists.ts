@@ -1,5 +1,6 @@
 import type { SearchQuery } from '../../papers/search-query.ts';
 import type { Queryable } from './pool.ts';
+import { toTsQuery } from './tsquery.ts';
 
 /**
  * Per-word top lists: how PostgreSQL search stays fast on a large archive.
@@ -17,6 +18,13 @@ import type { Queryable } from './pool.ts';
  * those that match the whole query (phrases, exclusions, alternatives), and ranks them with the same
  * ts_rank_cd. Only a query of one word (with or without exclusions) takes this way, and its answer is used
  * only when the candidates prove it exact ({@link listsCertify}); otherwise it is ranked exactly.
+ *
+ * Two common words together, or a two-word phrase of them, have a list of their own (a **pair list**): the
+ * same kind of list, keyed by the query's own tsquery (`'diffus' & 'model'`, `'larg' <-> 'languag'`) and
+ * scored by it, so its head is that query's exact ranking. ts_rank_cd rewards words standing close together,
+ * which no single-word list sees, so nothing cheaper is exact for them (see planSearch). A pair list is built
+ * the first time a search needs it, as a word's is, and kept exact the same way; `lead`, the rarer of its two
+ * words, finds the lists a new paper may enter.
  */
 
 /** The ts_rank_cd weights for D (abstract), C (authors), B (keywords, organization), A (title, id). */
@@ -46,7 +54,8 @@ export interface TermListSettings {
 export type SearchPlan =
   | { kind: 'none' }
   | { kind: 'exact'; bound: number }
-  | { kind: 'lists'; bound: number; listed: string[]; unlisted: string[]; oneLexeme: boolean };
+  | { kind: 'lists'; bound: number; listed: string[]; unlisted: string[]; oneLexeme: boolean }
+  | { kind: 'pair'; bound: number; key: string };
 
 interface TermInfo {
   papers: number;
@@ -116,6 +125,13 @@ export async function planSearch(
   );
   const bound = query.mode === 'all' ? Math.min(...termBounds) : termBounds.reduce((a, b) => a + b, 0);
   if (bound <= settings.exactLimit) return { kind: 'exact', bound };
+  if (isPair(query, forms, lexemesOf, r.rows, excluded.length)) {
+    const [a = '', b = ''] = all;
+    const lead = (info.get(a)?.papers ?? 0) <= (info.get(b)?.papers ?? 0) ? a : b;
+    const key = await pairKey(read, query);
+    if (!key.listed) await run((c) => buildTop(c, key.key, key.key, settings, lock, lead));
+    return { kind: 'pair', bound, key: key.key };
+  }
   // Only a one-word query is answered from its list: the list holds that word's best papers by the very
   // score exact ranking gives, so the answer is exact. Several words, a phrase or alternatives are ranked by
   // how close their words stand, which single-word lists do not see (recall@10 of 0.10 to 0.81 measured at
@@ -133,12 +149,48 @@ export async function planSearch(
       unlisted.push(lexeme);
       continue;
     }
-    if (!t.listed) await run((c) => buildList(c, lexeme, settings, lock));
+    if (!t.listed) await run((c) => buildTop(c, lexeme, lexemeQuery(lexeme), settings, lock, null));
     listed.push(lexeme);
   }
   // The query is its one lexeme, nothing else: its list, best first, is its ranking.
   const oneLexeme = forms.length === 1 && excluded.length === 0 && r.rows[0]?.nodes === 1;
   return { kind: 'lists', bound, listed, unlisted, oneLexeme };
+}
+
+/**
+ * Whether a query is two distinct lexemes that every match holds, and nothing else: one phrase of two words
+ * (`"large language"`, or `"state of art"` whose stop word leaves `'state' <2> 'art'`), or two required words
+ * (`diffusion model`). No alternatives (an abbreviation's other form), no exclusions: those are ranked as
+ * before, so the pairs' lists stay keyed by a small family of queries.
+ */
+function isPair(
+  query: SearchQuery,
+  forms: readonly { term: number }[],
+  lexemesOf: readonly string[][],
+  rows: readonly { nodes: number }[],
+  excluded: number,
+): boolean {
+  if (query.mode !== 'all' || excluded > 0 || new Set(lexemesOf.flat()).size !== 2) return false;
+  if (forms.length === 1) return lexemesOf[0]?.length === 2 && rows[0]?.nodes === 3;
+  return (
+    forms.length === 2 &&
+    forms[0]?.term !== forms[1]?.term &&
+    lexemesOf.every((l) => l.length === 1) &&
+    rows.slice(0, 2).every((row) => row.nodes === 1)
+  );
+}
+
+/** A pair query's key, its tsquery as PostgreSQL writes it, and whether its list exists. */
+async function pairKey(read: Queryable, query: SearchQuery): Promise<{ key: string; listed: boolean }> {
+  const tsq = toTsQuery(query, 1);
+  const r = await read.query<{ key: string; floor: number | null }>(
+    `WITH k AS (SELECT (${tsq.sql})::text AS key)
+     SELECT k.key, l.floor FROM k LEFT JOIN term_lists l ON l.lexeme = k.key`,
+    tsq.params,
+  );
+  const row = r.rows[0];
+  if (!row) throw new Error('PostgreSQL returned no tsquery for a pair search');
+  return { key: row.key, listed: row.floor !== null };
 }
 
 /**
@@ -190,17 +242,26 @@ async function countTerm(c: Queryable, lexeme: string, lock: number): Promise<Te
 }
 
 /**
- * Builds a word's list: scores every paper holding it (once, under the ingest lock) and keeps those at or
- * above the `listSize`-th best score, ties included.
+ * Builds a list: scores every paper matching `query` (a tsquery's text) once, under the ingest lock, and
+ * keeps those at or above the `listSize`-th best score, ties included. `key` is the row's key: the word for
+ * a word's list (whose row its count made), the query's text for a pair's, whose `lead` is set.
  */
-async function buildList(c: Queryable, lexeme: string, settings: TermListSettings, lock: number) {
+async function buildTop(
+  c: Queryable,
+  key: string,
+  query: string,
+  settings: TermListSettings,
+  lock: number,
+  lead: string | null,
+) {
   await c.query('SELECT pg_advisory_xact_lock($1)', [lock]);
-  const known = await c.query<{ floor: number }>('SELECT floor FROM term_lists WHERE lexeme = $1', [lexeme]);
+  const known = await c.query<{ floor: number }>('SELECT floor FROM term_lists WHERE lexeme = $1', [key]);
   if (Number.isFinite(known.rows[0]?.floor ?? Number.POSITIVE_INFINITY)) return;
-  await c.query('DELETE FROM term_tops WHERE lexeme = $1', [lexeme]);
+  await c.query('DELETE FROM term_tops WHERE lexeme = $1', [key]);
   await c.query(
     `WITH scored AS (
-       SELECT rowid, ${singleScore('search', '$1::text')} AS score FROM papers WHERE search @@ $2::tsquery),
+       SELECT rowid, ts_rank_cd(${RANK_WEIGHTS}, search, $2::tsquery, 1)::float8 AS score
+       FROM papers WHERE search @@ $2::tsquery),
      ranked AS (SELECT rowid, score, row_number() OVER (ORDER BY score DESC, rowid) AS n FROM scored),
      edge AS (
        SELECT CASE WHEN COUNT(*) > $3 THEN MIN(score) FILTER (WHERE n <= $3) ELSE 0 END AS floor,
@@ -210,10 +271,11 @@ async function buildList(c: Queryable, lexeme: string, settings: TermListSetting
        INSERT INTO term_tops (lexeme, rowid, score)
        SELECT $1, ranked.rowid, ranked.score FROM ranked, edge WHERE ranked.score >= edge.floor
        RETURNING 1)
-     INSERT INTO term_lists (lexeme, papers, floor, listed)
-     SELECT $1, edge.papers, edge.floor, (SELECT COUNT(*) FROM kept) FROM edge
+     INSERT INTO term_lists (lexeme, papers, floor, listed, query, lead)
+     SELECT $1, edge.papers, edge.floor, (SELECT COUNT(*) FROM kept),
+       CASE WHEN $4::text IS NULL THEN NULL ELSE $2::tsquery END, $4::text FROM edge
      ON CONFLICT (lexeme) DO UPDATE SET papers = excluded.papers, floor = excluded.floor, listed = excluded.listed`,
-    [lexeme, lexemeQuery(lexeme), settings.listSize],
+    [key, query, settings.listSize, lead],
   );
 }
 
@@ -221,11 +283,26 @@ async function buildList(c: Queryable, lexeme: string, settings: TermListSetting
 const COUNTS = `SELECT v.lexeme, COUNT(*)::int AS n FROM papers p, unnest(tsvector_to_array(p.search)) AS v(lexeme)
   WHERE p.rowid = ANY($1::bigint[]) GROUP BY v.lexeme`;
 
+/**
+ * The pair lists each paper at `$1` (rowids) matches, with its score for the pair: only the lists led by a
+ * word the paper holds are tested (term_lists_lead).
+ */
+const PAIR_MATCHES = `SELECT l.lexeme, p.rowid, l.floor,
+    ts_rank_cd(${RANK_WEIGHTS}, p.search, l.query, 1)::float8 AS score
+  FROM papers p CROSS JOIN LATERAL unnest(tsvector_to_array(p.search)) AS v(lexeme)
+  JOIN term_lists l ON l.lead = v.lexeme
+  WHERE p.rowid = ANY($1::bigint[]) AND p.search @@ l.query`;
+
 /** Takes papers out of the words' counts and lists, before their text changes. In the ingest transaction. */
 export async function forgetPapers(c: Queryable, rowids: readonly number[]): Promise<void> {
   if (rowids.length === 0) return;
   await c.query(
     `WITH c AS (${COUNTS}) UPDATE term_lists l SET papers = l.papers - c.n FROM c WHERE l.lexeme = c.lexeme`,
+    [rowids],
+  );
+  await c.query(
+    `WITH c AS (SELECT lexeme, COUNT(*)::int AS n FROM (${PAIR_MATCHES}) m GROUP BY lexeme)
+     UPDATE term_lists l SET papers = l.papers - c.n FROM c WHERE l.lexeme = c.lexeme`,
     [rowids],
   );
   await c.query(
@@ -257,6 +334,17 @@ export async function listPapers(c: Queryable, rowids: readonly number[], listSi
        ON CONFLICT DO NOTHING RETURNING lexeme),
      c AS (SELECT lexeme, COUNT(*)::int AS n FROM a GROUP BY lexeme)
      UPDATE term_lists l SET listed = l.listed + c.n FROM c WHERE l.lexeme = c.lexeme`,
+    [rowids],
+  );
+  // The pairs' lists: every match counted, those reaching the floor listed.
+  await c.query(
+    `WITH m AS (${PAIR_MATCHES}),
+     a AS (
+       INSERT INTO term_tops (lexeme, rowid, score) SELECT lexeme, rowid, score FROM m WHERE score >= floor
+       ON CONFLICT DO NOTHING RETURNING lexeme),
+     c AS (SELECT m.lexeme, COUNT(*)::int AS n,
+       (SELECT COUNT(*)::int FROM a WHERE a.lexeme = m.lexeme) AS kept FROM m GROUP BY m.lexeme)
+     UPDATE term_lists l SET papers = l.papers + c.n, listed = l.listed + c.kept FROM c WHERE l.lexeme = c.lexeme`,
     [rowids],
   );
   await c.query(
