@@ -57,6 +57,8 @@ interface ClassFigures {
   floorP50: number;
   floorP99: number;
   recall: number;
+  /** Share of the queries, as typed (before abbreviations are expanded), answered from a list. */
+  fromLists?: number;
 }
 
 const admin = new pg.Client({ connectionString: ADMIN });
@@ -129,7 +131,9 @@ async function measure(papers: number, classes: QueryClass[]): Promise<Record<st
   console.log(
     `\n${papers.toLocaleString('en')} papers: search latency in ms, recall@10 against exact ranking`,
   );
-  console.log('class             queries  paperboy p50    p99   floor p50    p99  recall@10  first use max');
+  console.log(
+    'class             queries  paperboy p50    p99   floor p50    p99  recall@10  first use max  lists (as typed)',
+  );
   const out: Record<string, ClassFigures> = {};
   for (const [name, queries] of classes) {
     if (args.classes && !new RegExp(args.classes).test(name)) continue;
@@ -137,6 +141,7 @@ async function measure(papers: number, classes: QueryClass[]): Promise<Record<st
     const floors: number[] = [];
     let recall = 0;
     let firstUse = 0;
+    let fromLists = 0;
     // First pass, not timed as steady state: builds the words' lists (timed as first use), and the exact
     // ranking for recall, which also warms the cache for the floor.
     const truth = new Map<string, string[]>();
@@ -145,6 +150,8 @@ async function measure(papers: number, classes: QueryClass[]): Promise<Record<st
       await top10(fast, text);
       firstUse = Math.max(firstUse, performance.now() - s);
       truth.set(text, await top10(exact, text));
+      const parsed = parseSearchQuery(text);
+      if (parsed.ok && (await fast.searchWay(parsed.query, 10)) === 'lists') fromLists++;
     }
     for (const text of queries) {
       let s = performance.now();
@@ -164,22 +171,24 @@ async function measure(papers: number, classes: QueryClass[]): Promise<Record<st
       floorP50: ms(percentile(floors, 50)),
       floorP99: ms(percentile(floors, 99)),
       recall: Math.round((recall / queries.length) * 1000) / 1000,
+      fromLists: Math.round((fromLists / queries.length) * 100) / 100,
     };
     out[name] = f;
     save(papers, { [name]: f }); // after every class: a long run stopped half-way keeps what it measured
     console.log(
-      `${name.padEnd(17)} ${String(queries.length).padStart(7)} ${f.p50.toFixed(2).padStart(13)} ${f.p99.toFixed(2).padStart(6)} ${f.floorP50.toFixed(2).padStart(11)} ${f.floorP99.toFixed(2).padStart(6)} ${f.recall.toFixed(3).padStart(10)} ${firstUse.toFixed(0).padStart(14)}`,
+      `${name.padEnd(17)} ${String(queries.length).padStart(7)} ${f.p50.toFixed(2).padStart(13)} ${f.p99.toFixed(2).padStart(6)} ${f.floorP50.toFixed(2).padStart(11)} ${f.floorP99.toFixed(2).padStart(6)} ${f.recall.toFixed(3).padStart(10)} ${firstUse.toFixed(0).padStart(14)} ${`${Math.round((f.fromLists ?? 0) * 100)}%`.padStart(16)}`,
     );
   }
   return out;
 }
 
 /**
- * How the store searched when these figures were measured: 'one-word lists' (one common word from its
- * list, everything else ranked exactly). A size's figures from before this was recorded (the withdrawn
- * multi-word list path) are replaced, never merged with new ones.
+ * How the store searched when these figures were measured: 'word and pair lists' (one common word from its
+ * list, two common words or a two-word phrase from the pair's own list, everything else ranked exactly;
+ * 'one-word lists' before 2026-12-03's pair lists). A size's figures from another path are replaced, never
+ * merged with new ones. bench/scale-chart.ts draws only this path's.
  */
-const SEARCH_PATH = 'one-word lists';
+const SEARCH_PATH = 'word and pair lists';
 
 function save(papers: number, classes: Record<string, ClassFigures>): void {
   const file = existsSync(RESULTS)

@@ -73,9 +73,10 @@ export function drawScaleChart(results: string): string {
     series.push({
       name: 'paperboy (PostgreSQL)',
       color: '#2ca02c',
-      // Only sizes measured on today's path: older entries hold the withdrawn multi-word list path's.
+      // Only sizes measured on today's path (bench/postgres-scale.ts's SEARCH_PATH): older entries hold
+      // earlier paths' figures.
       points: pg.sizes
-        .filter((s) => s.search === 'one-word lists')
+        .filter((s) => s.search === 'word and pair lists')
         .map((s) => ({ papers: s.papers, classes: s.classes }))
         .sort((a, b) => a.papers - b.papers),
     });

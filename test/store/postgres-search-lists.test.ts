@@ -157,12 +157,16 @@ suite(
       const pair = async (text: string, limit: number, way: 'lists' | 'exact' = 'lists') => {
         const parsed = parseSearchQuery(text);
         if (!parsed.ok) throw new Error(parsed.error);
-        const [got, want] = await Promise.all([fast.search(parsed.query, limit), exact.search(parsed.query, limit)]);
+        const [got, want] = await Promise.all([
+          fast.search(parsed.query, limit),
+          exact.search(parsed.query, limit),
+        ]);
         expect(await fast.searchWay(parsed.query, limit), text).toBe(way);
         // The same papers, in the same order, with the same relevance as scoring every match.
-        expect(got.map((h) => [h.paper.id, h.relevance]), `${text} ${limit}`).toEqual(
-          want.map((h) => [h.paper.id, h.relevance]),
-        );
+        expect(
+          got.map((h) => [h.paper.id, h.relevance]),
+          `${text} ${limit}`,
+        ).toEqual(want.map((h) => [h.paper.id, h.relevance]));
         return got.map((h) => h.paper.id);
       };
       const listOf = async (key: string) =>
@@ -205,7 +209,9 @@ suite(
       expect((await fast.planSearch(parsed.query)).kind).toBe('pair');
       const got = await fast.search(parsed.query, 10);
       expect(await fast.searchWay(parsed.query, 10)).toBe('lists');
-      expect(got.map((h) => h.paper.id)).toEqual((await exact.search(parsed.query, 10)).map((h) => h.paper.id));
+      expect(got.map((h) => h.paper.id)).toEqual(
+        (await exact.search(parsed.query, 10)).map((h) => h.paper.id),
+      );
       expect(got.map((h) => h.paper.id)).toEqual(['2401.10400']);
     });
 
