@@ -89,6 +89,17 @@ suite(
       expect(await plan(fast, 'diffusion model')).toBe('pair');
       expect(await plan(fast, '"diffusion study"')).toBe('pair');
       expect(await plan(fast, 'diffusion -survey')).toBe('lists');
+      // A required stop word is dropped by PostgreSQL's query: still the pair, on the same list.
+      expect(await plan(fast, 'the diffusion model')).toBe('pair');
+      const keyOf = async (text: string) => {
+        const parsed = parseSearchQuery(text);
+        if (!parsed.ok) throw new Error(parsed.error);
+        const p = await fast.planSearch(parsed.query);
+        return p.kind === 'pair' ? p.key : null;
+      };
+      expect(await keyOf('the diffusion model')).toBe("'diffus' & 'model'");
+      expect(await keyOf('diffusion model')).toBe("'diffus' & 'model'");
+      expect(await keyOf('"study of a model"')).toBe("'studi' <3> 'model'");
       // Three words, a pair with an exclusion: ranked over every match, as before.
       expect(await plan(fast, 'diffusion model study')).toBe('exact');
       expect(await plan(fast, 'diffusion model -survey')).toBe('exact');
@@ -100,6 +111,7 @@ suite(
         'diffusion -survey',
         'model -diffusion',
         'diffusion model study',
+        'the diffusion model',
       ]) {
         const got = await searchPapers(fast, text, { limit: 10, today: TODAY });
         const want = await searchPapers(exact, text, { limit: 10, today: TODAY });

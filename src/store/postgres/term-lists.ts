@@ -160,8 +160,9 @@ export async function planSearch(
 /**
  * Whether a query is two distinct lexemes that every match holds, and nothing else: one phrase of two words
  * (`"large language"`, or `"state of art"` whose stop word leaves `'state' <2> 'art'`), or two required words
- * (`diffusion model`). No alternatives (an abbreviation's other form), no exclusions: those are ranked as
- * before, so the pairs' lists stay keyed by a small family of queries.
+ * (`diffusion model`); a required stop word, which PostgreSQL's query drops, changes nothing (`the diffusion
+ * model` is `diffusion model`, and shares its list). No alternatives (an abbreviation's other form), no
+ * exclusions: those are ranked as before, so the pairs' lists stay keyed by a small family of queries.
  */
 function isPair(
   query: SearchQuery,
@@ -171,13 +172,14 @@ function isPair(
   excluded: number,
 ): boolean {
   if (query.mode !== 'all' || excluded > 0 || new Set(lexemesOf.flat()).size !== 2) return false;
-  if (forms.length === 1) return lexemesOf[0]?.length === 2 && rows[0]?.nodes === 3;
-  return (
-    forms.length === 2 &&
-    forms[0]?.term !== forms[1]?.term &&
-    lexemesOf.every((l) => l.length === 1) &&
-    rows.slice(0, 2).every((row) => row.nodes === 1)
-  );
+  if (new Set(forms.map((f) => f.term)).size !== forms.length) return false; // alternatives
+  const kept = forms.flatMap((_, k) => {
+    const lexemes = lexemesOf[k] ?? [];
+    return lexemes.length > 0 ? [{ lexemes, nodes: rows[k]?.nodes ?? 0 }] : [];
+  });
+  const [one] = kept;
+  if (kept.length === 1) return one?.lexemes.length === 2 && one.nodes === 3;
+  return kept.length === 2 && kept.every((f) => f.lexemes.length === 1 && f.nodes === 1);
 }
 
 /** A pair query's key, its tsquery as PostgreSQL writes it, and whether its list exists. */
