@@ -171,3 +171,48 @@ suite(
     });
   },
 );
+
+suite(
+  available.ok
+    ? 'PostgreSQL search from a long word list, read shallow first'
+    : `PostgreSQL search from a long word list: skipped, ${available.ok || available.reason}`,
+  () => {
+    let fast: PostgresStore;
+    let exact: PostgresStore;
+
+    beforeAll(async () => {
+      const url = await migratedDatabase();
+      // A list long enough (300) that a search reads its first 100 entries before the rest.
+      fast = await PostgresStore.open(url, { search: { exactLimit: 3, listSize: 300 } });
+      exact = await PostgresStore.open(url, { search: { exactLimit: Number.POSITIVE_INFINITY } });
+      // "kappa" three times in 110 papers that also hold "omega", once in 150 that do not; fillers of
+      // different lengths keep every paper's score apart.
+      await fast.upsertPapers([
+        ...Array.from({ length: 110 }, (_, k) =>
+          paper(2000 + k, `Report ${k}`, `kappa kappa kappa omega ${filler(k, k)}`),
+        ),
+        ...Array.from({ length: 150 }, (_, k) => paper(3000 + k, `Note ${k}`, `kappa ${filler(k, k + 7)}`)),
+      ]);
+    });
+
+    afterAll(async () => {
+      await fast?.close();
+      await exact?.close();
+      await dropThrowawayDatabases();
+    });
+
+    it('reads the rest of the list when its first entries cannot prove the answer, and answers from it', async () => {
+      for (const text of ['kappa -omega', 'kappa -zeta', 'kappa -omega -w3x']) {
+        const parsed = parseSearchQuery(text);
+        if (!parsed.ok) throw new Error(parsed.error);
+        for (const limit of [1, 5, 10]) {
+          const got = (await fast.search(parsed.query, limit)).map((h) => [h.paper.id, h.relevance]);
+          const want = (await exact.search(parsed.query, limit)).map((h) => [h.paper.id, h.relevance]);
+          expect(got, `${text}, ${limit}`).toEqual(want);
+          // Every paper among the first 100 holds "omega": only the whole list proves `kappa -omega`.
+          expect(await fast.searchWay(parsed.query, limit), `${text}, ${limit}`).toBe('lists');
+        }
+      }
+    });
+  },
+);
