@@ -202,15 +202,23 @@ suite(
     });
 
     it('reads the rest of the list when its first entries cannot prove the answer, and answers from it', async () => {
-      for (const text of ['kappa -omega', 'kappa -zeta', 'kappa -omega -w3x']) {
+      for (const text of [
+        'kappa -omega',
+        'kappa -zeta',
+        'kappa -omega -w3x',
+        '"kappa kappa"',
+        '"kappa kappa" -omega',
+      ]) {
         const parsed = parseSearchQuery(text);
         if (!parsed.ok) throw new Error(parsed.error);
         for (const limit of [1, 5, 10]) {
           const got = (await fast.search(parsed.query, limit)).map((h) => [h.paper.id, h.relevance]);
           const want = (await exact.search(parsed.query, limit)).map((h) => [h.paper.id, h.relevance]);
           expect(got, `${text}, ${limit}`).toEqual(want);
-          // Every paper among the first 100 holds "omega": only the whole list proves `kappa -omega`.
-          expect(await fast.searchWay(parsed.query, limit), `${text}, ${limit}`).toBe('lists');
+          // Every paper among the first 100 holds "omega": only the whole list proves `kappa -omega`. (A
+          // phrase of the word repeated scores below the word alone, so its list may prove nothing.)
+          if (!text.startsWith('"'))
+            expect(await fast.searchWay(parsed.query, limit), `${text}, ${limit}`).toBe('lists');
         }
       }
     });

@@ -99,6 +99,9 @@ suite(
       };
       expect(await keyOf('the diffusion model')).toBe("'diffus' & 'model'");
       expect(await keyOf('diffusion model')).toBe("'diffus' & 'model'");
+      // Two required words in either order share one list (their ts_rank_cd is the same); a phrase does not.
+      expect(await keyOf('model diffusion')).toBe("'diffus' & 'model'");
+      expect(await keyOf('"model diffusion"')).toBe("'model' <-> 'diffus'");
       expect(await keyOf('"study of a model"')).toBe("'studi' <3> 'model'");
       // Three words, a pair with an exclusion: ranked over every match, as before.
       expect(await plan(fast, 'diffusion model study')).toBe('exact');
@@ -192,7 +195,8 @@ suite(
         ).rows[0];
       for (const limit of [1, 5, 12]) await pair('model diffusion', limit);
       await pair('"diffusion study"', 5);
-      const before = await listOf("'model' & 'diffus'");
+      const before = await listOf("'diffus' & 'model'");
+      expect(before).toBeDefined();
       expect(before?.papers).toBe(before?.matches);
       // Papers holding the two words side by side, many times: they enter the list at its head.
       const close = archive(300, 30, ' model diffusion model diffusion');
@@ -204,7 +208,7 @@ suite(
       const changed = close.find((p) => p.id === first) as Paper;
       await fast.upsertPapers([{ ...changed, title: 'Study renamed', abstract: 'Nothing here any more.' }]);
       expect(await pair('model diffusion', 20, 'exact')).not.toContain(first);
-      const after = await listOf("'model' & 'diffus'");
+      const after = await listOf("'diffus' & 'model'");
       expect(after?.papers).toBe(after?.matches);
       // The list grew past twice its size and was trimmed back, its count of entries true.
       expect(after?.listed).toBe(after?.n);
@@ -228,9 +232,18 @@ suite(
     });
 
     it('loads papers in bulk, skipping known ones, and lists them like ingest does', async () => {
-      const more = archive(200, 10, ' diffusion diffusion diffusion');
+      const more = archive(200, 10, ' diffusion diffusion diffusion model diffusion model');
       expect(await fast.bulkInsert([...more, ...archive(0, 3)])).toBe(10);
       expect(await ids(fast, 'diffusion', 20)).toEqual(await ids(exact, 'diffusion', 20));
+      // The pair's list too: the loaded papers, which hold the two words side by side, lead it.
+      const parsed = parseSearchQuery('diffusion model');
+      if (!parsed.ok) throw new Error(parsed.error);
+      const got = await fast.search(parsed.query, 10);
+      expect(await fast.searchWay(parsed.query, 10)).toBe('lists');
+      expect(got.map((h) => [h.paper.id, h.relevance])).toEqual(
+        (await exact.search(parsed.query, 10)).map((h) => [h.paper.id, h.relevance]),
+      );
+      expect(got.some((h) => more.some((p) => p.id === h.paper.id))).toBe(true);
     });
 
     it('refuses search settings that make no sense, with a clear error', async () => {

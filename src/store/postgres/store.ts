@@ -420,18 +420,18 @@ export class PostgresStore implements PaperStore {
    * 0). Null when it holds fewer than `limit` above a floor, or is gone (a bulk load resets the lists).
    */
   private async searchPair(key: string, limit: number) {
-    const r = await this.pool.query<PaperRow & { relevance: number; floor: number }>(
+    // The list's row with its best entries in one statement (one snapshot): a row without papers when the
+    // list is empty, none when it is gone.
+    const r = await this.pool.query<PaperRow & { relevance: number; floor: number; entry: string | null }>(
       `WITH best AS (SELECT rowid, score FROM term_tops WHERE lexeme = $1 ORDER BY score DESC, rowid LIMIT $2)
-       SELECT ${PAPER_COLUMNS}, best.score AS relevance, l.floor
-       FROM term_lists l CROSS JOIN best JOIN papers ON papers.rowid = best.rowid
+       SELECT ${PAPER_COLUMNS}, best.score AS relevance, best.rowid AS entry, l.floor
+       FROM term_lists l LEFT JOIN (best JOIN papers ON papers.rowid = best.rowid) ON true
        WHERE l.lexeme = $1 ORDER BY best.score DESC, papers.rowid`,
       [key, limit],
     );
-    if (r.rows.length >= limit) return r.rows;
-    const floor = await this.pool.query<{ floor: number }>('SELECT floor FROM term_lists WHERE lexeme = $1', [
-      key,
-    ]);
-    return floor.rows[0]?.floor === 0 ? r.rows : null;
+    const floor = r.rows[0]?.floor;
+    const rows = r.rows.filter((row) => row.entry !== null);
+    return rows.length >= limit || floor === 0 ? rows : null;
   }
 
   /**
@@ -453,6 +453,8 @@ export class PostgresStore implements PaperStore {
       );
       return r.rows;
     }
+    // What the candidates can never prove (listsCertify): rank every match at once, reading nothing here.
+    if (plan.unlisted.length > 0 || query.exclude.some((phrase) => phrase.length !== 1)) return null;
     const tsq = toTsQuery(query, 1);
     const n = tsq.params.length;
     const rare = plan.unlisted.length > 0 ? plan.unlisted.map(lexemeQuery).join(' | ') : null;

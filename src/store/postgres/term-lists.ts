@@ -125,10 +125,11 @@ export async function planSearch(
   );
   const bound = query.mode === 'all' ? Math.min(...termBounds) : termBounds.reduce((a, b) => a + b, 0);
   if (bound <= settings.exactLimit) return { kind: 'exact', bound };
-  if (isPair(query, forms, lexemesOf, r.rows, excluded.length)) {
+  const pair = pairShape(query, forms, lexemesOf, r.rows, excluded.length);
+  if (pair) {
     const [a = '', b = ''] = all;
     const lead = (info.get(a)?.papers ?? 0) <= (info.get(b)?.papers ?? 0) ? a : b;
-    const key = await pairKey(read, query);
+    const key = await pairKey(read, query, pair === 'and' ? [a, b] : null);
     if (!key.listed) await run((c) => buildTop(c, key.key, key.key, settings, lock, lead));
     return { kind: 'pair', bound, key: key.key };
   }
@@ -164,27 +165,38 @@ export async function planSearch(
  * model` is `diffusion model`, and shares its list). No alternatives (an abbreviation's other form), no
  * exclusions: those are ranked as before, so the pairs' lists stay keyed by a small family of queries.
  */
-function isPair(
+function pairShape(
   query: SearchQuery,
   forms: readonly { term: number }[],
   lexemesOf: readonly string[][],
   rows: readonly { nodes: number }[],
   excluded: number,
-): boolean {
-  if (query.mode !== 'all' || excluded > 0 || new Set(lexemesOf.flat()).size !== 2) return false;
-  if (new Set(forms.map((f) => f.term)).size !== forms.length) return false; // alternatives
+): 'phrase' | 'and' | null {
+  if (query.mode !== 'all' || excluded > 0 || new Set(lexemesOf.flat()).size !== 2) return null;
+  if (new Set(forms.map((f) => f.term)).size !== forms.length) return null; // alternatives
   const kept = forms.flatMap((_, k) => {
     const lexemes = lexemesOf[k] ?? [];
     return lexemes.length > 0 ? [{ lexemes, nodes: rows[k]?.nodes ?? 0 }] : [];
   });
   const [one] = kept;
-  if (kept.length === 1) return one?.lexemes.length === 2 && one.nodes === 3;
-  return kept.length === 2 && kept.every((f) => f.lexemes.length === 1 && f.nodes === 1);
+  if (kept.length === 1) return one?.lexemes.length === 2 && one.nodes === 3 ? 'phrase' : null;
+  return kept.length === 2 && kept.every((f) => f.lexemes.length === 1 && f.nodes === 1) ? 'and' : null;
 }
 
-/** A pair query's key, its tsquery as PostgreSQL writes it, and whether its list exists. */
-async function pairKey(read: Queryable, query: SearchQuery): Promise<{ key: string; listed: boolean }> {
-  const tsq = toTsQuery(query, 1);
+/**
+ * A pair query's key, its tsquery as PostgreSQL writes it, and whether its list exists. Two required words
+ * are keyed in a fixed order (`sorted`), so `model diffusion` reads `diffusion model`'s list: ts_rank_cd
+ * does not depend on the order of an AND's operands (calc_rank_cd sorts the query's items, and AND is
+ * commutative). A phrase keeps its order, which is its meaning.
+ */
+async function pairKey(
+  read: Queryable,
+  query: SearchQuery,
+  sorted: [string, string] | null,
+): Promise<{ key: string; listed: boolean }> {
+  const tsq = sorted
+    ? { sql: '$1::tsquery && $2::tsquery', params: sorted.map(lexemeQuery).sort() }
+    : toTsQuery(query, 1);
   const r = await read.query<{ key: string; floor: number | null }>(
     `WITH k AS (SELECT (${tsq.sql})::text AS key)
      SELECT k.key, l.floor FROM k LEFT JOIN term_lists l ON l.lexeme = k.key`,
