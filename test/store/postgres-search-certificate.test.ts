@@ -222,5 +222,31 @@ suite(
         }
       }
     });
+
+    it("does not take a shallow read's answer when a paper further down the list scores higher for the query", async () => {
+      // "lambda" six times apart in 95 papers and six times with one pair side by side in 10: the first 105
+      // of its list. Then 30 short papers saying "lambda lambda" once: lower for the word alone, so further
+      // down the list, but higher for the phrase, being shorter. A read of the first 100 entries finds the
+      // 10 weak phrase matches; only the bound at that depth (the 101st entry) keeps it from answering.
+      const apart = (k: number) => `lambda a${k}x lambda b lambda c lambda d lambda e lambda`;
+      await fast.upsertPapers([
+        ...Array.from({ length: 95 }, (_, k) => paper(4000 + k, `Apart ${k}`, apart(k))),
+        ...Array.from({ length: 10 }, (_, k) =>
+          paper(4100 + k, `Weak ${k}`, `lambda a${k}y lambda b lambda c lambda d lambda lambda`),
+        ),
+        ...Array.from({ length: 30 }, (_, k) =>
+          paper(4200 + k, `Strong ${k}`, `lambda lambda ${filler(1 + (k % 3), k)}`),
+        ),
+      ]);
+      const parsed = parseSearchQuery('"lambda lambda"');
+      if (!parsed.ok) throw new Error(parsed.error);
+      for (const limit of [1, 5, 10]) {
+        const got = (await fast.search(parsed.query, limit)).map((h) => [h.paper.id, h.relevance]);
+        const want = (await exact.search(parsed.query, limit)).map((h) => [h.paper.id, h.relevance]);
+        expect(got, String(limit)).toEqual(want);
+        // The best phrase matches are the short papers, below the shallow read.
+        expect(got.every(([id]) => Number(String(id).slice(-5)) >= 14200)).toBe(true);
+      }
+    });
   },
 );
