@@ -231,6 +231,41 @@ suite(
       expect(got.map((h) => h.paper.id)).toEqual(['2401.10400']);
     });
 
+    it("drops a pair's list no search has read for 90 days at the next ingest, and builds it again when searched", async () => {
+      const key = "'diffus' & 'model'";
+      const parsed = parseSearchQuery('diffusion model');
+      if (!parsed.ok) throw new Error(parsed.error);
+      await fast.search(parsed.query, 10); // the list exists, searched today
+      const raw = fast.rawPool;
+      const state = async () =>
+        (
+          await raw.query<{ idle: number | null; tops: number }>(
+            `SELECT (SELECT CURRENT_DATE - used_on FROM term_lists WHERE lexeme = $1) AS idle,
+               (SELECT COUNT(*)::int FROM term_tops WHERE lexeme = $1) AS tops`,
+            [key],
+          )
+        ).rows[0];
+      expect(await state()).toMatchObject({ idle: 0 });
+      // Searched again on a later day: the day is brought forward.
+      await raw.query('UPDATE term_lists SET used_on = CURRENT_DATE - 5 WHERE lexeme = $1', [key]);
+      await fast.search(parsed.query, 10);
+      expect((await state())?.idle).toBe(0);
+      // 89 days unread: kept through an ingest. 91: dropped by it, entries and all.
+      await raw.query('UPDATE term_lists SET used_on = CURRENT_DATE - 89 WHERE lexeme = $1', [key]);
+      await fast.upsertPapers(archive(500, 1));
+      expect((await state())?.idle).toBe(89);
+      await raw.query('UPDATE term_lists SET used_on = CURRENT_DATE - 91 WHERE lexeme = $1', [key]);
+      await fast.upsertPapers(archive(501, 1));
+      expect(await state()).toEqual({ idle: null, tops: 0 });
+      // The next search builds it again, and answers from it as exact ranking does.
+      const got = await fast.search(parsed.query, 10);
+      expect(await fast.searchWay(parsed.query, 10)).toBe('lists');
+      expect(got.map((h) => [h.paper.id, h.relevance])).toEqual(
+        (await exact.search(parsed.query, 10)).map((h) => [h.paper.id, h.relevance]),
+      );
+      expect((await state())?.idle).toBe(0);
+    });
+
     it('loads papers in bulk, skipping known ones, and lists them like ingest does', async () => {
       const more = archive(200, 10, ' diffusion diffusion diffusion model diffusion model');
       expect(await fast.bulkInsert([...more, ...archive(0, 3)])).toBe(10);

@@ -369,6 +369,17 @@ ALTER TABLE term_lists ADD COLUMN lead TEXT;
 CREATE INDEX term_lists_lead ON term_lists(lead) WHERE lead IS NOT NULL;
 `,
   },
+  {
+    version: 16,
+    name: "search: the day each pair's list was last searched, so lists no one searches are dropped",
+    sql: `
+-- Every new paper is scored against the pair lists led by its words, so a list no search reads costs each
+-- ingest for nothing: one unread for PAIR_IDLE_DAYS (term-lists.ts) is dropped by the next ingest, and
+-- built again by the next search that needs it. A word's row has none.
+ALTER TABLE term_lists ADD COLUMN used_on DATE;
+UPDATE term_lists SET used_on = CURRENT_DATE WHERE lead IS NOT NULL;
+`,
+  },
 ];
 
 /** Inserts abbreviation rows given as a JSON array (`$1`) of AbbreviationRow, keyed by paper id. */

@@ -131,6 +131,9 @@ export async function planSearch(
     const lead = (info.get(a)?.papers ?? 0) <= (info.get(b)?.papers ?? 0) ? a : b;
     const key = await pairKey(read, query, pair === 'and' ? [a, b] : null);
     if (!key.listed) await run((c) => buildTop(c, key.key, key.key, settings, lock, lead));
+    // Once a day at most: the day it was last searched keeps the list from being dropped as idle.
+    else if (key.stale)
+      await read.query('UPDATE term_lists SET used_on = CURRENT_DATE WHERE lexeme = $1', [key.key]);
     return { kind: 'pair', bound, key: key.key };
   }
   // Only a one-word query is answered from its list: the list holds that word's best papers by the very
@@ -193,19 +196,23 @@ async function pairKey(
   read: Queryable,
   query: SearchQuery,
   sorted: [string, string] | null,
-): Promise<{ key: string; listed: boolean }> {
+): Promise<{ key: string; listed: boolean; stale: boolean }> {
   const tsq = sorted
     ? { sql: '$1::tsquery && $2::tsquery', params: sorted.map(lexemeQuery).sort() }
     : toTsQuery(query, 1);
-  const r = await read.query<{ key: string; floor: number | null }>(
+  const r = await read.query<{ key: string; floor: number | null; stale: boolean | null }>(
     `WITH k AS (SELECT (${tsq.sql})::text AS key)
-     SELECT k.key, l.floor FROM k LEFT JOIN term_lists l ON l.lexeme = k.key`,
+     SELECT k.key, l.floor, l.used_on IS DISTINCT FROM CURRENT_DATE AS stale
+     FROM k LEFT JOIN term_lists l ON l.lexeme = k.key`,
     tsq.params,
   );
   const row = r.rows[0];
   if (!row) throw new Error('PostgreSQL returned no tsquery for a pair search');
-  return { key: row.key, listed: row.floor !== null };
+  return { key: row.key, listed: row.floor !== null, stale: row.stale === true };
 }
+
+/** Days a pair's list may go unsearched before an ingest drops it (migration 16). */
+export const PAIR_IDLE_DAYS = 90;
 
 /**
  * SQL for the most a paper outside a search's candidates can score, one row `bound`: the sum over the listed
@@ -285,9 +292,10 @@ async function buildTop(
        INSERT INTO term_tops (lexeme, rowid, score)
        SELECT $1, ranked.rowid, ranked.score FROM ranked, edge WHERE ranked.score >= edge.floor
        RETURNING 1)
-     INSERT INTO term_lists (lexeme, papers, floor, listed, query, lead)
+     INSERT INTO term_lists (lexeme, papers, floor, listed, query, lead, used_on)
      SELECT $1, edge.papers, edge.floor, (SELECT COUNT(*) FROM kept),
-       CASE WHEN $4::text IS NULL THEN NULL ELSE $2::tsquery END, $4::text FROM edge
+       CASE WHEN $4::text IS NULL THEN NULL ELSE $2::tsquery END, $4::text,
+       CASE WHEN $4::text IS NULL THEN NULL ELSE CURRENT_DATE END FROM edge
      ON CONFLICT (lexeme) DO UPDATE SET papers = excluded.papers, floor = excluded.floor, listed = excluded.listed`,
     [key, query, settings.listSize, lead],
   );
@@ -329,10 +337,18 @@ export async function forgetPapers(c: Queryable, rowids: readonly number[]): Pro
 
 /**
  * Adds new or changed papers to the words' counts and to every list whose floor they reach, then trims any
- * list grown to twice `listSize` back to its best `listSize` (ties included). In the ingest transaction.
+ * list grown to twice `listSize` back to its best `listSize` (ties included); first drops the pair lists no
+ * search has read for PAIR_IDLE_DAYS. In the ingest transaction.
  */
 export async function listPapers(c: Queryable, rowids: readonly number[], listSize: number): Promise<void> {
   if (rowids.length === 0) return;
+  // Pair lists no search has read for PAIR_IDLE_DAYS go first: the papers need not be scored against them.
+  await c.query(
+    `WITH gone AS (DELETE FROM term_lists WHERE lead IS NOT NULL AND used_on < CURRENT_DATE - $1::int
+       RETURNING lexeme)
+     DELETE FROM term_tops t USING gone WHERE t.lexeme = gone.lexeme`,
+    [PAIR_IDLE_DAYS],
+  );
   await c.query(
     `WITH c AS (${COUNTS}) UPDATE term_lists l SET papers = l.papers + c.n FROM c WHERE l.lexeme = c.lexeme`,
     [rowids],
