@@ -21,6 +21,7 @@ import { PostgresStore } from '../src/store/postgres/store.ts';
 import { RANK_WEIGHTS } from '../src/store/postgres/term-lists.ts';
 import { toTsQuery } from '../src/store/postgres/tsquery.ts';
 import { type QueryClass, queryClasses } from './query-classes.ts';
+import { PG_SEARCH_PATH } from './scale-chart.ts';
 import { syntheticChunks } from './synthetic.ts';
 
 const { values: args } = parseArgs({
@@ -182,13 +183,8 @@ async function measure(papers: number, classes: QueryClass[]): Promise<Record<st
   return out;
 }
 
-/**
- * How the store searched when these figures were measured: 'word and pair lists' (one common word from its
- * list, two common words or a two-word phrase from the pair's own list, everything else ranked exactly;
- * 'one-word lists' before 2026-12-03's pair lists). A size's figures from another path are replaced, never
- * merged with new ones. bench/scale-chart.ts draws only this path's.
- */
-const SEARCH_PATH = 'word and pair lists';
+/** How the store searched when these figures were measured (scale-chart.ts); other paths' are replaced. */
+const SEARCH_PATH = PG_SEARCH_PATH;
 
 function save(papers: number, classes: Record<string, ClassFigures>): void {
   const file = existsSync(RESULTS)

@@ -32,6 +32,14 @@ function worst(classes: Classes): { p50: number; p99: number } {
  * PostgreSQL when bench/results/postgres-scale.json exists; writes search-scale.svg beside the figures and
  * returns a line saying what it drew.
  */
+/**
+ * How PostgreSQL searched when bench/postgres-scale.ts measured a size, recorded beside its figures: 'word and
+ * pair lists' (one common word from its list, two common words or a two-word phrase from the pair's own
+ * list, everything else ranked exactly; 'one-word lists' before 2026-12-03's pair lists). The chart draws
+ * only this path's sizes; the benchmark replaces a size's figures from another path.
+ */
+export const PG_SEARCH_PATH = 'word and pair lists';
+
 export function drawScaleChart(results: string): string {
   const sqlite = readdirSync(results)
     .filter((f) => /^search-scale-\d+\.json$/.test(f))
@@ -73,10 +81,9 @@ export function drawScaleChart(results: string): string {
     series.push({
       name: 'paperboy (PostgreSQL)',
       color: '#2ca02c',
-      // Only sizes measured on today's path (bench/postgres-scale.ts's SEARCH_PATH): older entries hold
-      // earlier paths' figures.
+      // Only sizes measured on today's path: older entries hold earlier paths' figures.
       points: pg.sizes
-        .filter((s) => s.search === 'word and pair lists')
+        .filter((s) => s.search === PG_SEARCH_PATH)
         .map((s) => ({ papers: s.papers, classes: s.classes }))
         .sort((a, b) => a.papers - b.papers),
     });

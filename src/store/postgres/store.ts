@@ -55,8 +55,8 @@ import { createPool, inTransaction, type Queryable, withClient } from './pool.ts
 import { PostgresReadingList } from './reading-list.ts';
 import {
   forgetPapers,
-  lexemeQuery,
   listPapers,
+  listsCanCertify,
   listsCertify,
   planSearch,
   RANK_WEIGHTS,
@@ -435,10 +435,10 @@ export class PostgresStore implements PaperStore {
   }
 
   /**
-   * Candidates: the `listSize` best papers of each listed word, and every paper holding an unlisted (rare)
-   * word; those matching the whole query are ranked as the exact search ranks them. Returns null when the
-   * candidates do not prove that ranking exact (term-lists.ts, {@link listsCertify}): the caller then ranks
-   * every match.
+   * Candidates: the best papers of each listed word (a query holding a rare word is never proven, and is
+   * ranked exactly); those matching the whole query are ranked as the exact search ranks them. Returns null
+   * when the candidates do not prove that ranking exact (term-lists.ts, {@link listsCertify}): the caller
+   * then ranks every match.
    */
   private async searchLists(query: SearchQuery, limit: number, plan: SearchPlan & { kind: 'lists' }) {
     const [only] = plan.listed;
@@ -453,11 +453,11 @@ export class PostgresStore implements PaperStore {
       );
       return r.rows;
     }
-    // What the candidates can never prove (listsCertify): rank every match at once, reading nothing here.
-    if (plan.unlisted.length > 0 || query.exclude.some((phrase) => phrase.length !== 1)) return null;
+    // What the candidates can never prove: rank every match at once, reading nothing here. So every
+    // candidate comes from a listed word's list.
+    if (!listsCanCertify(plan, query)) return null;
     const tsq = toTsQuery(query, 1);
     const n = tsq.params.length;
-    const rare = plan.unlisted.length > 0 ? plan.unlisted.map(lexemeQuery).join(' | ') : null;
     // A shallow read first: reading a list's papers costs a page each (0.2 ms when cold, at a million
     // papers), and most queries are proven within a few times `limit` entries; the whole list only if not.
     const shallow = Math.min(this.lists.listSize, Math.max(4 * limit, 100));
@@ -470,14 +470,13 @@ export class PostgresStore implements PaperStore {
            SELECT t.rowid FROM unnest($${n + 1}::text[]) AS x(lexeme)
            CROSS JOIN LATERAL (SELECT rowid FROM term_tops WHERE term_tops.lexeme = x.lexeme
              ORDER BY score DESC, rowid LIMIT $${n + 2}) t
-           UNION
-           SELECT rowid FROM papers WHERE search @@ $${n + 3}::tsquery),
+           GROUP BY t.rowid),
          unread AS MATERIALIZED (${UNREAD_BOUND(`$${n + 1}`, `$${n + 2}`)})
          SELECT ${PAPER_COLUMNS}, ts_rank_cd(${WEIGHTS}, papers.search, q.query, 1)::float8 AS relevance,
            unread.bound AS unread
          FROM cand JOIN papers ON papers.rowid = cand.rowid, q, unread WHERE papers.search @@ q.query
-         ORDER BY relevance DESC, papers.rowid LIMIT $${n + 4}`,
-        [...tsq.params, plan.listed, depth, rare, limit],
+         ORDER BY relevance DESC, papers.rowid LIMIT $${n + 3}`,
+        [...tsq.params, plan.listed, depth, limit],
       );
       if (listsCertify(r.rows, limit, plan, query)) return r.rows;
     }

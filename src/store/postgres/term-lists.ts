@@ -224,6 +224,11 @@ export const UNREAD_BOUND = (lexemes: string, depth: string) =>
      ORDER BY t.score DESC, t.rowid OFFSET ${depth} LIMIT 1), l.floor)), 0)::float8 AS bound
    FROM term_lists l WHERE l.lexeme = ANY(${lexemes}::text[])`;
 
+/** Whether any candidates could prove the query's ranking ({@link listsCertify}): no rare word, no excluded phrase. */
+export function listsCanCertify(plan: SearchPlan & { kind: 'lists' }, query: SearchQuery): boolean {
+  return plan.unlisted.length === 0 && query.exclude.every((phrase) => phrase.length === 1);
+}
+
 /**
  * Whether the best `limit` candidates (ranked by the query's own ts_rank_cd, `unread` from
  * {@link UNREAD_BOUND}) are the exact top `limit`: the last of them must score above any paper not read.
@@ -243,7 +248,7 @@ export function listsCertify(
   plan: SearchPlan & { kind: 'lists' },
   query: SearchQuery,
 ): boolean {
-  if (plan.unlisted.length > 0 || query.exclude.some((phrase) => phrase.length !== 1)) return false;
+  if (!listsCanCertify(plan, query)) return false;
   const last = rows[limit - 1];
   return last !== undefined && last.relevance > last.unread * (1 + 1e-6);
 }
