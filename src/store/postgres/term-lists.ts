@@ -14,8 +14,8 @@ import { toTsQuery } from './tsquery.ts';
  * the first `listSize` entries of a list are always that word's best papers.
  *
  * A query whose matches are bounded by few enough papers (from the words' counts) is ranked exactly. Any
- * other query takes its candidates from the top lists of its words (every match of its rare words), keeps
- * those that match the whole query (phrases, exclusions, alternatives), and ranks them with the same
+ * other query of one common word takes its candidates from the top of the word's list, keeps those that
+ * match the whole query (a phrase of the word repeated, exclusions, alternatives), and ranks them with the same
  * ts_rank_cd. Only a query of one word (with or without exclusions) takes this way, and its answer is used
  * only when the candidates prove it exact ({@link listsCertify}); otherwise it is ranked exactly.
  *
