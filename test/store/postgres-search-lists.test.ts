@@ -85,27 +85,34 @@ suite(
       expect(await ids(fast, 'study 7')).toContain('2401.10007');
     });
 
-    it('ranks two common words and two-word phrases from their own lists, a common word with exclusions from its list, all as exact ranking does', async () => {
-      expect(await plan(fast, 'diffusion model')).toBe('pair');
-      expect(await plan(fast, '"diffusion study"')).toBe('pair');
+    it('ranks queries of several common words (phrases, exclusions) from their own lists, a common word with exclusions from its list, all as exact ranking does', async () => {
+      expect(await plan(fast, 'diffusion model')).toBe('query');
+      expect(await plan(fast, '"diffusion study"')).toBe('query');
       expect(await plan(fast, 'diffusion -survey')).toBe('lists');
-      // A required stop word is dropped by PostgreSQL's query: still the pair, on the same list.
-      expect(await plan(fast, 'the diffusion model')).toBe('pair');
+      // A required stop word is dropped by PostgreSQL's query: still the same query, on the same list.
+      expect(await plan(fast, 'the diffusion model')).toBe('query');
+      expect(await plan(fast, 'diffusion model study')).toBe('query');
+      expect(await plan(fast, 'diffusion model -survey')).toBe('query');
       const keyOf = async (text: string) => {
         const parsed = parseSearchQuery(text);
         if (!parsed.ok) throw new Error(parsed.error);
         const p = await fast.planSearch(parsed.query);
-        return p.kind === 'pair' ? p.key : null;
+        return p.kind === 'query' ? p.key : null;
       };
       expect(await keyOf('the diffusion model')).toBe("'diffus' & 'model'");
       expect(await keyOf('diffusion model')).toBe("'diffus' & 'model'");
-      // Two required words in either order share one list (their ts_rank_cd is the same); a phrase does not.
+      // Required words in any order share one list (their ts_rank_cd is the same); a phrase does not.
       expect(await keyOf('model diffusion')).toBe("'diffus' & 'model'");
+      expect(await keyOf('study model diffusion')).toBe("'diffus' & 'model' & 'studi'");
+      expect(await keyOf('model study diffusion -survey')).toBe("'diffus' & 'model' & 'studi' & !'survey'");
       expect(await keyOf('"model diffusion"')).toBe("'model' <-> 'diffus'");
       expect(await keyOf('"study of a model"')).toBe("'studi' <3> 'model'");
-      // Three words, a pair with an exclusion: ranked over every match, as before.
-      expect(await plan(fast, 'diffusion model study')).toBe('exact');
-      expect(await plan(fast, 'diffusion model -survey')).toBe('exact');
+      expect(await keyOf('"diffusion study" model -survey')).toBe(
+        "'diffus' <-> 'studi' & 'model' & !'survey'",
+      );
+      // One word with exclusions, or repeated in a phrase, is proven from the word's own list instead.
+      expect(await keyOf('"model of model"')).toBeNull();
+      expect(await keyOf('model -survey -case')).toBeNull();
       for (const text of [
         'diffusion model',
         'model diffusion',
@@ -114,6 +121,10 @@ suite(
         'diffusion -survey',
         'model -diffusion',
         'diffusion model study',
+        'study model diffusion',
+        'diffusion model -survey',
+        'model study diffusion -survey',
+        '"diffusion study" model -survey',
         'the diffusion model',
       ]) {
         const got = await searchPapers(fast, text, { limit: 10, today: TODAY });
@@ -126,6 +137,10 @@ suite(
           got.results.map((r) => r.paper.id),
           text,
         ).toEqual(want.results.map((r) => r.paper.id));
+        // Every one of them matches papers but two: every paper holds "diffusion", and the titles put a
+        // number between "study" and "of a model".
+        const none = ['model -diffusion', '"study of a model"'];
+        expect(got.results.length > 0, text).toBe(!none.includes(text));
         for (const r of got.results) {
           const text_ = `${r.paper.title} ${r.paper.abstract}`.toLowerCase();
           if (text.includes('-survey')) expect(text_).not.toContain('survey');
@@ -167,9 +182,9 @@ suite(
       expect(lists.rows[0]?.listed).toBeLessThanOrEqual(2 * 12 + 5);
     });
 
-    it("keeps a pair's list exact as papers arrive, change and outgrow it, and answers from it at every depth", async () => {
+    it("keeps a query's list exact as papers arrive, change and outgrow it, and answers from it at every depth", async () => {
       // Deeper than the list holds (20, past a trimmed list of 12), the search ranks every match instead.
-      const pair = async (text: string, limit: number, way: 'lists' | 'exact' = 'lists') => {
+      const listed = async (text: string, limit: number, way: 'lists' | 'exact' = 'lists') => {
         const parsed = parseSearchQuery(text);
         if (!parsed.ok) throw new Error(parsed.error);
         const [got, want] = await Promise.all([
@@ -193,36 +208,48 @@ suite(
             [key],
           )
         ).rows[0];
-      for (const limit of [1, 5, 12]) await pair('model diffusion', limit);
-      await pair('"diffusion study"', 5);
-      const before = await listOf("'diffus' & 'model'");
-      expect(before).toBeDefined();
-      expect(before?.papers).toBe(before?.matches);
+      for (const limit of [1, 5, 12]) await listed('model diffusion', limit);
+      await listed('"diffusion study"', 5);
+      await listed('study model diffusion -survey', 5);
+      const three = "'diffus' & 'model' & 'studi' & !'survey'";
+      for (const key of ["'diffus' & 'model'", three]) {
+        const before = await listOf(key);
+        expect(before, key).toBeDefined();
+        expect(before?.papers, key).toBe(before?.matches);
+      }
       // Papers holding the two words side by side, many times: they enter the list at its head.
       const close = archive(300, 30, ' model diffusion model diffusion');
       await fast.upsertPapers(close);
-      const head = await pair('model diffusion', 10);
+      const head = await listed('model diffusion', 10);
       expect(head.some((id) => close.some((p) => p.id === id))).toBe(true);
+      // Those of them without the excluded word lead the three words' list too; none with it enters.
+      const threeHead = await listed('study model diffusion -survey', 10);
+      expect(threeHead.some((id) => close.some((p) => p.id === id))).toBe(true);
+      expect((await listOf(three))?.papers).toBe((await listOf(three))?.matches);
       // A listed paper loses the words: it leaves the list, and the count follows.
       const first = head[0] as string;
       const changed = close.find((p) => p.id === first) as Paper;
       await fast.upsertPapers([{ ...changed, title: 'Study renamed', abstract: 'Nothing here any more.' }]);
-      expect(await pair('model diffusion', 20, 'exact')).not.toContain(first);
+      expect(await listed('model diffusion', 20, 'exact')).not.toContain(first);
       const after = await listOf("'diffus' & 'model'");
       expect(after?.papers).toBe(after?.matches);
       // The list grew past twice its size and was trimmed back, its count of entries true.
       expect(after?.listed).toBe(after?.n);
       expect(after?.listed).toBeLessThanOrEqual(2 * 12 + 5);
-      for (const limit of [1, 5, 10]) await pair('model diffusion', limit);
+      for (const limit of [1, 5, 10]) await listed('model diffusion', limit);
+      const threeAfter = await listOf(three);
+      expect(threeAfter?.papers).toBe(threeAfter?.matches);
+      expect(threeAfter?.listed).toBe(threeAfter?.n);
+      await listed('diffusion study model -survey', 10);
     });
 
-    it('answers a pair that few papers hold together from its list, every match of it', async () => {
+    it('answers a query that few papers match from its list, every match of it', async () => {
       await fast.upsertPapers([
         { ...archive(400, 1)[0], title: 'Only diffusion survey', abstract: 'A diffusion survey.' } as Paper,
       ]);
       const parsed = parseSearchQuery('"diffusion survey"');
       if (!parsed.ok) throw new Error(parsed.error);
-      expect((await fast.planSearch(parsed.query)).kind).toBe('pair');
+      expect((await fast.planSearch(parsed.query)).kind).toBe('query');
       const got = await fast.search(parsed.query, 10);
       expect(await fast.searchWay(parsed.query, 10)).toBe('lists');
       expect(got.map((h) => h.paper.id)).toEqual(
@@ -231,7 +258,7 @@ suite(
       expect(got.map((h) => h.paper.id)).toEqual(['2401.10400']);
     });
 
-    it("drops a pair's list no search has read for 90 days at the next ingest, and builds it again when searched", async () => {
+    it("drops a query's list no search has read for 90 days at the next ingest, and builds it again when searched", async () => {
       const key = "'diffus' & 'model'";
       const parsed = parseSearchQuery('diffusion model');
       if (!parsed.ok) throw new Error(parsed.error);
@@ -270,7 +297,7 @@ suite(
       const more = archive(200, 10, ' diffusion diffusion diffusion model diffusion model');
       expect(await fast.bulkInsert([...more, ...archive(0, 3)])).toBe(10);
       expect(await ids(fast, 'diffusion', 20)).toEqual(await ids(exact, 'diffusion', 20));
-      // The pair's list too: the loaded papers, which hold the two words side by side, lead it.
+      // The query's list too: the loaded papers, which hold the two words side by side, lead it.
       const parsed = parseSearchQuery('diffusion model');
       if (!parsed.ok) throw new Error(parsed.error);
       const got = await fast.search(parsed.query, 10);
@@ -281,8 +308,58 @@ suite(
       expect(got.some((h) => more.some((p) => p.id === h.paper.id))).toBe(true);
     });
 
+    it('keeps at most `queryLists` query lists, dropping the least recently searched to build another', async () => {
+      const few = await PostgresStore.open(url, { search: { exactLimit: 8, listSize: 12, queryLists: 2 } });
+      try {
+        const raw = few.rawPool;
+        await raw.query(
+          'DELETE FROM term_tops WHERE lexeme IN (SELECT lexeme FROM term_lists WHERE lead IS NOT NULL)',
+        );
+        await raw.query('DELETE FROM term_lists WHERE lead IS NOT NULL');
+        const run = async (text: string) => {
+          const parsed = parseSearchQuery(text);
+          if (!parsed.ok) throw new Error(parsed.error);
+          const got = await few.search(parsed.query, 10);
+          expect(
+            got.map((h) => [h.paper.id, h.relevance]),
+            text,
+          ).toEqual((await exact.search(parsed.query, 10)).map((h) => [h.paper.id, h.relevance]));
+        };
+        const kept = async () =>
+          (
+            await raw.query<{ lexeme: string; tops: number }>(
+              `SELECT l.lexeme, (SELECT COUNT(*)::int FROM term_tops t WHERE t.lexeme = l.lexeme) AS tops
+               FROM term_lists l WHERE l.lead IS NOT NULL ORDER BY l.lexeme`,
+            )
+          ).rows;
+        await run('diffusion model');
+        await run('diffusion study');
+        await raw.query(`UPDATE term_lists SET used_on = CURRENT_DATE - 3 WHERE lexeme = $1`, [
+          "'diffus' & 'model'",
+        ]);
+        await run('model study');
+        // The list last searched three days ago made room, entries and all; the other two stand.
+        expect((await kept()).map((k) => k.lexeme)).toEqual(["'diffus' & 'studi'", "'model' & 'studi'"]);
+        expect((await kept()).every((k) => k.tops > 0)).toBe(true);
+        expect(
+          (
+            await raw.query(`SELECT COUNT(*)::int AS n FROM term_tops WHERE lexeme = $1`, [
+              "'diffus' & 'model'",
+            ])
+          ).rows[0]?.n,
+        ).toBe(0);
+        // Searched again, it is built again, answering as exact ranking does, and another makes room.
+        await run('diffusion model');
+        expect((await kept()).length).toBe(2);
+        expect((await kept()).map((k) => k.lexeme)).toContain("'diffus' & 'model'");
+      } finally {
+        await few.close();
+      }
+    });
+
     it('refuses search settings that make no sense, with a clear error', async () => {
       await expect(PostgresStore.open(url, { search: { listSize: 0 } })).rejects.toThrow(/listSize/);
+      await expect(PostgresStore.open(url, { search: { queryLists: 1.5 } })).rejects.toThrow(/queryLists/);
     });
   },
 );

@@ -79,6 +79,7 @@ const WEIGHTS = RANK_WEIGHTS;
 /** Defaults of {@link PostgresStoreOptions.search}: see term-lists.ts and the README's benchmarks. */
 const EXACT_LIMIT = 5_000;
 const LIST_SIZE = 1_000;
+const QUERY_LISTS = 500;
 /** Arbitrary keys for the advisory locks that serialise migrations and batch upserts across instances. */
 const MIGRATION_LOCK = 7_203_114_001;
 const UPSERT_LOCK = 7_203_114_002;
@@ -105,7 +106,8 @@ export interface PostgresStoreOptions {
   logger?: Logger;
   /**
    * When a search is ranked exactly (its matches bounded by `exactLimit` papers, default 5,000) and how
-   * many best papers are read from each common word's list otherwise (`listSize`, default 1,000). An
+   * many best papers are read from each common word's list otherwise (`listSize`, default 1,000); how many
+   * queries of several common words keep a list of their own (`queryLists`, default 500; 0 for none). An
    * `exactLimit` of Infinity ranks every search exactly. See term-lists.ts.
    */
   search?: Partial<TermListSettings>;
@@ -164,11 +166,20 @@ export class PostgresStore implements PaperStore {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`Cannot use the PostgreSQL database at ${where}: ${reason}`, { cause: error });
     }
-    const lists = { exactLimit: EXACT_LIMIT, listSize: LIST_SIZE, ...options.search };
-    if (!(lists.listSize >= 1 && Number.isInteger(lists.listSize)) || !(lists.exactLimit >= 0)) {
+    const lists = {
+      exactLimit: EXACT_LIMIT,
+      listSize: LIST_SIZE,
+      queryLists: QUERY_LISTS,
+      ...options.search,
+    };
+    if (
+      !(lists.listSize >= 1 && Number.isInteger(lists.listSize)) ||
+      !(lists.exactLimit >= 0) ||
+      !(lists.queryLists >= 0 && Number.isInteger(lists.queryLists))
+    ) {
       await pool.end();
       throw new Error(
-        `PostgreSQL search settings: listSize must be a whole number from 1 and exactLimit at least 0 (got ${lists.listSize} and ${lists.exactLimit})`,
+        `PostgreSQL search settings: listSize must be a whole number from 1, exactLimit at least 0 and queryLists a whole number from 0 (got ${lists.listSize}, ${lists.exactLimit} and ${lists.queryLists})`,
       );
     }
     const store = new PostgresStore(pool, options.now ?? (() => new Date()), logger, lists);
@@ -388,8 +399,8 @@ export class PostgresStore implements PaperStore {
   private async rank(query: SearchQuery, limit: number) {
     const plan = await this.planSearch(query);
     if (plan.kind === 'none') return { rows: [], way: 'none' as const };
-    if (plan.kind === 'pair') {
-      const rows = await this.searchPair(plan.key, limit);
+    if (plan.kind === 'query') {
+      const rows = await this.searchQueryList(plan.key, limit);
       if (rows !== null) return { rows, way: 'lists' as const };
     }
     const rows = plan.kind === 'lists' ? await this.searchLists(query, limit, plan) : null;
@@ -415,11 +426,11 @@ export class PostgresStore implements PaperStore {
   }
 
   /**
-   * A pair's list, best first: every paper scoring at or above its floor is in it (term-lists.ts), so its
+   * A query's list, best first: every paper scoring at or above its floor is in it (term-lists.ts), so its
    * first `limit` entries are the exact ranking, as are all of them when it holds every match (a floor of
    * 0). Null when it holds fewer than `limit` above a floor, or is gone (a bulk load resets the lists).
    */
-  private async searchPair(key: string, limit: number) {
+  private async searchQueryList(key: string, limit: number) {
     // The list's row with its best entries in one statement (one snapshot): a row without papers when the
     // list is empty, none when it is gone.
     const r = await this.pool.query<PaperRow & { relevance: number; floor: number; entry: string | null }>(

@@ -19,12 +19,15 @@ import { toTsQuery } from './tsquery.ts';
  * ts_rank_cd. Only a query of one word (with or without exclusions) takes this way, and its answer is used
  * only when the candidates prove it exact ({@link listsCertify}); otherwise it is ranked exactly.
  *
- * Two common words together, or a two-word phrase of them, have a list of their own (a **pair list**): the
- * same kind of list, keyed by the query's own tsquery (`'diffus' & 'model'`, `'larg' <-> 'languag'`) and
- * scored by it, so its head is that query's exact ranking. ts_rank_cd rewards words standing close together,
- * which no single-word list sees, so nothing cheaper is exact for them (see planSearch). A pair list is built
- * the first time a search needs it, as a word's is, and kept exact the same way; `lead`, the rarer of its two
- * words, finds the lists a new paper may enter.
+ * A query of several common words (two or more words, phrases, with or without exclusions) has a list of its
+ * own (a **query list**): the same kind of list, keyed by the query's own tsquery (`'diffus' & 'model'`,
+ * `'larg' <-> 'languag'`, `'languag' & 'larg' & 'model' & !'vision'`) and scored by it, so its head is that
+ * query's exact ranking. ts_rank_cd rewards words standing close together, which no single-word list sees, so
+ * nothing cheaper is exact for them (see planSearch). A query list is built the first time a search needs
+ * it, as a word's is, and kept exact the same way; `lead`, the rarest of the words every match holds, finds
+ * the lists a new paper may enter. Their number is bounded twice: a list no search has read for
+ * QUERY_LIST_IDLE_DAYS is dropped by the next ingest, and building one past `queryLists` drops the least
+ * recently searched first.
  */
 
 /** The ts_rank_cd weights for D (abstract), C (authors), B (keywords, organization), A (title, id). */
@@ -48,6 +51,8 @@ export interface TermListSettings {
   exactLimit: number;
   /** Best papers read from each word's list; a list is trimmed back to this once it holds twice as many. */
   listSize: number;
+  /** Query lists kept at most (each costs every ingest a test of the papers led to it, and disk). */
+  queryLists: number;
 }
 
 /** How one search is to be run: exactly, or over candidates from the words' lists. */
@@ -55,7 +60,7 @@ export type SearchPlan =
   | { kind: 'none' }
   | { kind: 'exact'; bound: number }
   | { kind: 'lists'; bound: number; listed: string[]; unlisted: string[]; oneLexeme: boolean }
-  | { kind: 'pair'; bound: number; key: string };
+  | { kind: 'query'; bound: number; key: string };
 
 interface TermInfo {
   papers: number;
@@ -125,21 +130,22 @@ export async function planSearch(
   );
   const bound = query.mode === 'all' ? Math.min(...termBounds) : termBounds.reduce((a, b) => a + b, 0);
   if (bound <= settings.exactLimit) return { kind: 'exact', bound };
-  const pair = pairShape(query, forms, lexemesOf, r.rows, excluded.length);
-  if (pair) {
-    const [a = '', b = ''] = all;
-    const lead = (info.get(a)?.papers ?? 0) <= (info.get(b)?.papers ?? 0) ? a : b;
-    const key = await pairKey(read, query, pair === 'and' ? [a, b] : null);
+  const shape = listableShape(query, forms, lexemesOf, r.rows);
+  if (shape && settings.queryLists > 0) {
+    // Every lexeme is required (no alternatives): the rarest leads, as it is tested for the fewest papers.
+    const lead = all.reduce((a, b) => ((info.get(b)?.papers ?? 0) < (info.get(a)?.papers ?? 0) ? b : a));
+    const key = await queryKey(read, query, shape === 'words' ? all : null, excluded);
     if (!key.listed) await run((c) => buildTop(c, key.key, key.key, settings, lock, lead));
     // Once a day at most: the day it was last searched keeps the list from being dropped as idle.
     else if (key.stale)
       await read.query('UPDATE term_lists SET used_on = CURRENT_DATE WHERE lexeme = $1', [key.key]);
-    return { kind: 'pair', bound, key: key.key };
+    return { kind: 'query', bound, key: key.key };
   }
-  // Only a one-word query is answered from its list: the list holds that word's best papers by the very
-  // score exact ranking gives, so the answer is exact. Several words, a phrase or alternatives are ranked by
-  // how close their words stand, which single-word lists do not see (recall@10 of 0.10 to 0.81 measured at
-  // 100,000 to 1,000,000 papers), so they are ranked exactly, however long that takes. Nor can the lists
+  // Past here, only a one-word query is answered from its word's list: the list holds that word's best
+  // papers by the very score exact ranking gives, so the answer is exact. Several words with alternatives
+  // (an abbreviation's other form) have no list of their own; they are ranked by how close their words
+  // stand, which single-word lists do not see (recall@10 of 0.10 to 0.81 measured at 100,000 to 1,000,000
+  // papers), so they are ranked exactly, however long that takes. Nor can the lists
   // prove a top ten exact (a threshold algorithm): the best bound on a paper's score from its words' single
   // scores is their sum, which a paper of interleaved words nearly reaches, and which at list depth is ten
   // times the 10th best score of a typical two-word query (bench/postgres-ta-bound.ts).
@@ -162,44 +168,50 @@ export async function planSearch(
 }
 
 /**
- * Whether a query is two distinct lexemes that every match holds, and nothing else: one phrase of two words
- * (`"large language"`, or `"state of art"` whose stop word leaves `'state' <2> 'art'`), or two required words
- * (`diffusion model`); a required stop word, which PostgreSQL's query drops, changes nothing (`the diffusion
- * model` is `diffusion model`, and shares its list). No alternatives (an abbreviation's other form), no
- * exclusions: those are ranked as before, so the pairs' lists stay keyed by a small family of queries.
+ * Whether a query gets a list of its own, and its shape: every word required (no alternatives, such as an
+ * abbreviation's other form, whose matches may share no word to lead the list) and at least two distinct
+ * lexemes; exclusions allowed. `words` when each required term is one lexeme (`diffusion model`, `the
+ * diffusion model`: PostgreSQL's query drops a stop word), whose key lists them in a fixed order; `other` for
+ * phrases (`"large language" model`, `"state of the art"`, whose stop words leave `'state' <3> 'art'`),
+ * keyed as written. One lexeme, with exclusions or repeated in a phrase, is proven from the word's own list.
  */
-function pairShape(
+function listableShape(
   query: SearchQuery,
   forms: readonly { term: number }[],
   lexemesOf: readonly string[][],
   rows: readonly { nodes: number }[],
-  excluded: number,
-): 'phrase' | 'and' | null {
-  if (query.mode !== 'all' || excluded > 0 || new Set(lexemesOf.flat()).size !== 2) return null;
-  if (new Set(forms.map((f) => f.term)).size !== forms.length) return null; // alternatives
+): 'words' | 'other' | null {
+  if (query.mode !== 'all' || new Set(forms.map((f) => f.term)).size !== forms.length) return null;
   const kept = forms.flatMap((_, k) => {
     const lexemes = lexemesOf[k] ?? [];
     return lexemes.length > 0 ? [{ lexemes, nodes: rows[k]?.nodes ?? 0 }] : [];
   });
-  const [one] = kept;
-  if (kept.length === 1) return one?.lexemes.length === 2 && one.nodes === 3 ? 'phrase' : null;
-  return kept.length === 2 && kept.every((f) => f.lexemes.length === 1 && f.nodes === 1) ? 'and' : null;
+  if (new Set(kept.flatMap((f) => f.lexemes)).size < 2) return null;
+  // One lexeme a form and one node: a word ("model of model" is one lexeme but a phrase of three nodes).
+  return kept.every((f) => f.lexemes.length === 1 && f.nodes === 1) ? 'words' : 'other';
 }
 
 /**
- * A pair query's key, its tsquery as PostgreSQL writes it, and whether its list exists. Two required words
+ * A query list's key, its tsquery as PostgreSQL writes it, and whether its list exists. Required single words
  * are keyed in a fixed order (`sorted`), so `model diffusion` reads `diffusion model`'s list: ts_rank_cd
  * does not depend on the order of an AND's operands (calc_rank_cd sorts the query's items, and AND is
- * commutative). A phrase keeps its order, which is its meaning.
+ * commutative); exclusions follow in the order typed. A phrase keeps its order, which is its meaning.
  */
-async function pairKey(
+async function queryKey(
   read: Queryable,
   query: SearchQuery,
-  sorted: [string, string] | null,
+  sorted: readonly string[] | null,
+  excluded: readonly string[],
 ): Promise<{ key: string; listed: boolean; stale: boolean }> {
-  const tsq = sorted
-    ? { sql: '$1::tsquery && $2::tsquery', params: sorted.map(lexemeQuery).sort() }
-    : toTsQuery(query, 1);
+  let tsq: { sql: string; params: string[] };
+  if (sorted) {
+    const words = sorted.map(lexemeQuery).sort();
+    const not = excluded.map((_, i) => ` && !!phraseto_tsquery('paperboy_en', $${words.length + i + 1})`);
+    tsq = {
+      sql: `${words.map((_, i) => `$${i + 1}::tsquery`).join(' && ')}${not.join('')}`,
+      params: [...words, ...excluded],
+    };
+  } else tsq = toTsQuery(query, 1);
   const r = await read.query<{ key: string; floor: number | null; stale: boolean | null }>(
     `WITH k AS (SELECT (${tsq.sql})::text AS key)
      SELECT k.key, l.floor, l.used_on IS DISTINCT FROM CURRENT_DATE AS stale
@@ -207,12 +219,12 @@ async function pairKey(
     tsq.params,
   );
   const row = r.rows[0];
-  if (!row) throw new Error('PostgreSQL returned no tsquery for a pair search');
+  if (!row) throw new Error('PostgreSQL returned no tsquery for a query list');
   return { key: row.key, listed: row.floor !== null, stale: row.stale === true };
 }
 
-/** Days a pair's list may go unsearched before an ingest drops it (migration 16). */
-export const PAIR_IDLE_DAYS = 90;
+/** Days a query list may go unsearched before an ingest drops it (migration 16). */
+export const QUERY_LIST_IDLE_DAYS = 90;
 
 /**
  * SQL for the most a paper outside a search's candidates can score, one row `bound`: the sum over the listed
@@ -270,7 +282,7 @@ async function countTerm(c: Queryable, lexeme: string, lock: number): Promise<Te
 /**
  * Builds a list: scores every paper matching `query` (a tsquery's text) once, under the ingest lock, and
  * keeps those at or above the `listSize`-th best score, ties included. `key` is the row's key: the word for
- * a word's list (whose row its count made), the query's text for a pair's, whose `lead` is set.
+ * a word's list (whose row its count made), the query's text for a query list, whose `lead` is set.
  */
 async function buildTop(
   c: Queryable,
@@ -283,6 +295,17 @@ async function buildTop(
   await c.query('SELECT pg_advisory_xact_lock($1)', [lock]);
   const known = await c.query<{ floor: number }>('SELECT floor FROM term_lists WHERE lexeme = $1', [key]);
   if (Number.isFinite(known.rows[0]?.floor ?? Number.POSITIVE_INFINITY)) return;
+  if (lead !== null) {
+    // Room for this one within `queryLists`: the least recently searched query lists go first.
+    await c.query(
+      `WITH gone AS (
+         DELETE FROM term_lists WHERE lexeme IN (SELECT lexeme FROM term_lists WHERE lead IS NOT NULL
+           ORDER BY used_on DESC NULLS LAST, lexeme OFFSET $1)
+         RETURNING lexeme)
+       DELETE FROM term_tops t USING gone WHERE t.lexeme = gone.lexeme`,
+      [Math.max(0, settings.queryLists - 1)],
+    );
+  }
   await c.query('DELETE FROM term_tops WHERE lexeme = $1', [key]);
   await c.query(
     `WITH scored AS (
@@ -311,10 +334,10 @@ const COUNTS = `SELECT v.lexeme, COUNT(*)::int AS n FROM papers p, unnest(tsvect
   WHERE p.rowid = ANY($1::bigint[]) GROUP BY v.lexeme`;
 
 /**
- * The pair lists each paper at `$1` (rowids) matches, with its score for the pair: only the lists led by a
+ * The query lists each paper at `$1` (rowids) matches, with its score for the query: only the lists led by a
  * word the paper holds are tested (term_lists_lead).
  */
-const PAIR_MATCHES = `SELECT l.lexeme, p.rowid, l.floor,
+const QUERY_MATCHES = `SELECT l.lexeme, p.rowid, l.floor,
     ts_rank_cd(${RANK_WEIGHTS}, p.search, l.query, 1)::float8 AS score
   FROM papers p CROSS JOIN LATERAL unnest(tsvector_to_array(p.search)) AS v(lexeme)
   JOIN term_lists l ON l.lead = v.lexeme
@@ -328,7 +351,7 @@ export async function forgetPapers(c: Queryable, rowids: readonly number[]): Pro
     [rowids],
   );
   await c.query(
-    `WITH c AS (SELECT lexeme, COUNT(*)::int AS n FROM (${PAIR_MATCHES}) m GROUP BY lexeme)
+    `WITH c AS (SELECT lexeme, COUNT(*)::int AS n FROM (${QUERY_MATCHES}) m GROUP BY lexeme)
      UPDATE term_lists l SET papers = l.papers - c.n FROM c WHERE l.lexeme = c.lexeme`,
     [rowids],
   );
@@ -342,17 +365,17 @@ export async function forgetPapers(c: Queryable, rowids: readonly number[]): Pro
 
 /**
  * Adds new or changed papers to the words' counts and to every list whose floor they reach, then trims any
- * list grown to twice `listSize` back to its best `listSize` (ties included); first drops the pair lists no
- * search has read for PAIR_IDLE_DAYS. In the ingest transaction.
+ * list grown to twice `listSize` back to its best `listSize` (ties included); first drops the query lists no
+ * search has read for QUERY_LIST_IDLE_DAYS. In the ingest transaction.
  */
 export async function listPapers(c: Queryable, rowids: readonly number[], listSize: number): Promise<void> {
   if (rowids.length === 0) return;
-  // Pair lists no search has read for PAIR_IDLE_DAYS go first: the papers need not be scored against them.
+  // Query lists no search has read for QUERY_LIST_IDLE_DAYS go first: the papers need not be scored against them.
   await c.query(
     `WITH gone AS (DELETE FROM term_lists WHERE lead IS NOT NULL AND used_on < CURRENT_DATE - $1::int
        RETURNING lexeme)
      DELETE FROM term_tops t USING gone WHERE t.lexeme = gone.lexeme`,
-    [PAIR_IDLE_DAYS],
+    [QUERY_LIST_IDLE_DAYS],
   );
   await c.query(
     `WITH c AS (${COUNTS}) UPDATE term_lists l SET papers = l.papers + c.n FROM c WHERE l.lexeme = c.lexeme`,
@@ -371,9 +394,9 @@ export async function listPapers(c: Queryable, rowids: readonly number[], listSi
      UPDATE term_lists l SET listed = l.listed + c.n FROM c WHERE l.lexeme = c.lexeme`,
     [rowids],
   );
-  // The pairs' lists: every match counted, those reaching the floor listed.
+  // The query lists: every match counted, those reaching the floor listed.
   await c.query(
-    `WITH m AS (${PAIR_MATCHES}),
+    `WITH m AS (${QUERY_MATCHES}),
      a AS (
        INSERT INTO term_tops (lexeme, rowid, score) SELECT lexeme, rowid, score FROM m WHERE score >= floor
        ON CONFLICT DO NOTHING RETURNING lexeme),
