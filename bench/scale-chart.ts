@@ -34,11 +34,12 @@ function worst(classes: Classes): { p50: number; p99: number } {
  */
 /**
  * How PostgreSQL searched when bench/postgres-scale.ts measured a size, recorded beside its figures: 'word and
- * pair lists' (one common word from its list, two common words or a two-word phrase from the pair's own
- * list, everything else ranked exactly; 'one-word lists' before 2026-12-03's pair lists). The chart draws
- * only this path's sizes; the benchmark replaces a size's figures from another path.
+ * query lists' (one common word from its list, several common words from the query's own list, a query with
+ * a rare word ranked exactly; before, 'word and pair lists', which listed only two-word queries, and
+ * 'one-word lists'). The chart draws only this path's sizes; the benchmark replaces a size's figures from
+ * another path.
  */
-export const PG_SEARCH_PATH = 'word and pair lists';
+export const PG_SEARCH_PATH = 'word and query lists';
 
 export function drawScaleChart(results: string): string {
   const sqlite = readdirSync(results)
