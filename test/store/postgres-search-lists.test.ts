@@ -357,9 +357,53 @@ suite(
       }
     });
 
+    it('lets a list wait for the ingest and take longer than a statement may, within its own limit', async () => {
+      // Statements may take 250 ms here, a list's build four times that.
+      const slow = await PostgresStore.open(url, {
+        statementTimeoutMs: 250,
+        search: { exactLimit: 8, listSize: 12 },
+      });
+      const locker = await fast.rawPool.connect();
+      try {
+        // Another transaction holds the lists' table, as a long ingest would: the build must wait for it.
+        await locker.query('BEGIN');
+        await locker.query('LOCK TABLE term_lists IN EXCLUSIVE MODE');
+        const parsed = parseSearchQuery('trained model case');
+        if (!parsed.ok) throw new Error(parsed.error);
+        let settled = false;
+        const search = slow.search(parsed.query, 10).finally(() => {
+          settled = true;
+        });
+        search.catch(() => {}); // awaited below
+        // Until the build has waited twice a statement's limit (or failed meanwhile). Asked outside the
+        // locking transaction, whose view of pg_stat_activity stays as it first read it.
+        for (;;) {
+          const waited = await fast.rawPool.query(
+            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+               AND state = 'active' AND clock_timestamp() - query_start > interval '500 ms'`,
+          );
+          if (waited.rows.length > 0 || settled) break;
+        }
+        await locker.query('COMMIT');
+        const got = await search;
+        expect(got.map((h) => [h.paper.id, h.relevance])).toEqual(
+          (await exact.search(parsed.query, 10)).map((h) => [h.paper.id, h.relevance]),
+        );
+        expect(got.length).toBeGreaterThan(0);
+        expect(await slow.searchWay(parsed.query, 10)).toBe('lists');
+      } finally {
+        await locker.query('ROLLBACK').catch(() => {});
+        locker.release();
+        await slow.close();
+      }
+    });
+
     it('refuses search settings that make no sense, with a clear error', async () => {
       await expect(PostgresStore.open(url, { search: { listSize: 0 } })).rejects.toThrow(/listSize/);
       await expect(PostgresStore.open(url, { search: { queryLists: 1.5 } })).rejects.toThrow(/queryLists/);
+      await expect(PostgresStore.open(url, { search: { buildTimeoutMs: 0 } })).rejects.toThrow(
+        /buildTimeoutMs/,
+      );
     });
   },
 );

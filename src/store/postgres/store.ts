@@ -107,7 +107,9 @@ export interface PostgresStoreOptions {
   /**
    * When a search is ranked exactly (its matches bounded by `exactLimit` papers, default 5,000) and how
    * many best papers are read from each common word's list otherwise (`listSize`, default 1,000); how many
-   * queries of several common words keep a list of their own (`queryLists`, default 500; 0 for none). An
+   * queries of several common words keep a list of their own (`queryLists`, default 500; 0 for none); how
+   * long counting a word or building a list may take (`buildTimeoutMs`, default four times
+   * `statementTimeoutMs`). An
    * `exactLimit` of Infinity ranks every search exactly. See term-lists.ts.
    */
   search?: Partial<TermListSettings>;
@@ -152,10 +154,11 @@ export class PostgresStore implements PaperStore {
    */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const { logger } = options;
+    const statementTimeoutMs = options.statementTimeoutMs ?? 15_000;
     const pool = createPool({
       url,
       size: options.poolSize ?? 10,
-      statementTimeoutMs: options.statementTimeoutMs ?? 15_000,
+      statementTimeoutMs,
       logger,
     });
     try {
@@ -170,16 +173,18 @@ export class PostgresStore implements PaperStore {
       exactLimit: EXACT_LIMIT,
       listSize: LIST_SIZE,
       queryLists: QUERY_LISTS,
+      buildTimeoutMs: 4 * statementTimeoutMs,
       ...options.search,
     };
     if (
       !(lists.listSize >= 1 && Number.isInteger(lists.listSize)) ||
       !(lists.exactLimit >= 0) ||
-      !(lists.queryLists >= 0 && Number.isInteger(lists.queryLists))
+      !(lists.queryLists >= 0 && Number.isInteger(lists.queryLists)) ||
+      !(lists.buildTimeoutMs >= 1)
     ) {
       await pool.end();
       throw new Error(
-        `PostgreSQL search settings: listSize must be a whole number from 1, exactLimit at least 0 and queryLists a whole number from 0 (got ${lists.listSize}, ${lists.exactLimit} and ${lists.queryLists})`,
+        `PostgreSQL search settings: listSize must be a whole number from 1, exactLimit at least 0, queryLists a whole number from 0 and buildTimeoutMs at least 1 (got ${lists.listSize}, ${lists.exactLimit}, ${lists.queryLists} and ${lists.buildTimeoutMs})`,
       );
     }
     const store = new PostgresStore(pool, options.now ?? (() => new Date()), logger, lists);

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { SearchQuery } from '../../papers/search-query.ts';
 import type { Queryable } from './pool.ts';
 import { toTsQuery } from './tsquery.ts';
@@ -53,6 +54,28 @@ export interface TermListSettings {
   listSize: number;
   /** Query lists kept at most (each costs every ingest a test of the papers led to it, and disk). */
   queryLists: number;
+  /**
+   * How long counting a word or building a list may take, waiting for the ingest lock included: longer than
+   * a statement may (the store's default is four times its statement timeout), as a list for a query most
+   * of a million papers match takes seconds to score, and a build that timed out would be tried again, in
+   * full, by every search of that query.
+   */
+  buildTimeoutMs: number;
+}
+
+/**
+ * The transaction of a count or a build (under `run`): its statements may take `ms` on the server, and the
+ * client waits 5 s more, as the pool does for ordinary statements (pool.ts). node-postgres reads
+ * `query_timeout` from a query's config as well as the client's, though its types list it for the client.
+ */
+function building(c: Queryable, ms: number) {
+  let set = false;
+  return async <R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> => {
+    if (!set)
+      await c.query({ text: 'SELECT set_config($1, $2, true)', values: ['statement_timeout', String(ms)] });
+    set = true;
+    return c.query<R>({ text, values, query_timeout: ms + 5_000 } as pg.QueryConfig);
+  };
 }
 
 /** How one search is to be run: exactly, or over candidates from the words' lists. */
@@ -119,7 +142,8 @@ export async function planSearch(
     }
   }
   const missing = all.filter((l) => !info.has(l));
-  for (const lexeme of missing) info.set(lexeme, await run((c) => countTerm(c, lexeme, lock)));
+  for (const lexeme of missing)
+    info.set(lexeme, await run((c) => countTerm(building(c, settings.buildTimeoutMs), lexeme, lock)));
 
   const formBound = (lexemes: string[]) =>
     lexemes.length === 0
@@ -266,9 +290,9 @@ export function listsCertify(
 }
 
 /** Counts the papers holding a word the first time a search uses it. */
-async function countTerm(c: Queryable, lexeme: string, lock: number): Promise<TermInfo> {
-  await c.query('SELECT pg_advisory_xact_lock($1)', [lock]);
-  const r = await c.query<{ papers: number; floor: number }>(
+async function countTerm(q: ReturnType<typeof building>, lexeme: string, lock: number): Promise<TermInfo> {
+  await q('SELECT pg_advisory_xact_lock($1)', [lock]);
+  const r = await q<{ papers: number; floor: number }>(
     `INSERT INTO term_lists (lexeme, papers, floor)
      SELECT $1, COUNT(*)::int, 'Infinity' FROM papers WHERE search @@ $2::tsquery
      ON CONFLICT (lexeme) DO UPDATE SET papers = term_lists.papers
@@ -292,12 +316,13 @@ async function buildTop(
   lock: number,
   lead: string | null,
 ) {
-  await c.query('SELECT pg_advisory_xact_lock($1)', [lock]);
-  const known = await c.query<{ floor: number }>('SELECT floor FROM term_lists WHERE lexeme = $1', [key]);
+  const q = building(c, settings.buildTimeoutMs);
+  await q('SELECT pg_advisory_xact_lock($1)', [lock]);
+  const known = await q<{ floor: number }>('SELECT floor FROM term_lists WHERE lexeme = $1', [key]);
   if (Number.isFinite(known.rows[0]?.floor ?? Number.POSITIVE_INFINITY)) return;
   if (lead !== null) {
     // Room for this one within `queryLists`: the least recently searched query lists go first.
-    await c.query(
+    await q(
       `WITH gone AS (
          DELETE FROM term_lists WHERE lexeme IN (SELECT lexeme FROM term_lists WHERE lead IS NOT NULL
            ORDER BY used_on DESC NULLS LAST, lexeme OFFSET $1)
@@ -306,8 +331,8 @@ async function buildTop(
       [Math.max(0, settings.queryLists - 1)],
     );
   }
-  await c.query('DELETE FROM term_tops WHERE lexeme = $1', [key]);
-  await c.query(
+  await q('DELETE FROM term_tops WHERE lexeme = $1', [key]);
+  await q(
     `WITH scored AS (
        SELECT rowid, ts_rank_cd(${RANK_WEIGHTS}, search, $2::tsquery, 1)::float8 AS score
        FROM papers WHERE search @@ $2::tsquery),
