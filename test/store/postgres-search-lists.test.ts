@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/papers/paper.ts';
 import { searchPapers } from '../../src/papers/search.ts';
-import { parseSearchQuery } from '../../src/papers/search-query.ts';
+import { parseSearchQuery, type SearchQuery } from '../../src/papers/search-query.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { dropThrowawayDatabases, migratedDatabase, postgresAvailable } from './postgres-db.ts';
 
@@ -110,6 +110,11 @@ suite(
       expect(await keyOf('"diffusion study" model -survey')).toBe(
         "'diffus' <-> 'studi' & 'model' & !'survey'",
       );
+      // Exclusions in any order, or repeated, share a list too.
+      expect(await keyOf('diffusion model -survey -case')).toBe(
+        await keyOf('model diffusion -case -survey -case'),
+      );
+      expect(await keyOf('diffusion model -survey -case')).toBe("'diffus' & 'model' & !'case' & !'survey'");
       // One word with exclusions, or repeated in a phrase, is proven from the word's own list instead.
       expect(await keyOf('"model of model"')).toBeNull();
       expect(await keyOf('model -survey -case')).toBeNull();
@@ -126,7 +131,20 @@ suite(
         'model study diffusion -survey',
         '"diffusion study" model -survey',
         'the diffusion model',
+        'diffusion model -"nothing else"',
+        'diffusion model -the',
+        'model models diffusion',
+        'diffusion trained -survey -nothing',
       ]) {
+        // The store's own ranking, ten deep: from the query's list wherever it has one, as exact ranking.
+        const parsed = parseSearchQuery(text);
+        if (!parsed.ok) throw new Error(parsed.error);
+        expect(
+          (await fast.search(parsed.query, 10)).map((h) => [h.paper.id, h.relevance]),
+          text,
+        ).toEqual((await exact.search(parsed.query, 10)).map((h) => [h.paper.id, h.relevance]));
+        if ((await fast.planSearch(parsed.query)).kind === 'query')
+          expect(await fast.searchWay(parsed.query, 10), text).toBe('lists');
         const got = await searchPapers(fast, text, { limit: 10, today: TODAY });
         const want = await searchPapers(exact, text, { limit: 10, today: TODAY });
         if (!got.ok || !want.ok) throw new Error('search failed');
@@ -308,6 +326,52 @@ suite(
       expect(got.some((h) => more.some((p) => p.id === h.paper.id))).toBe(true);
     });
 
+    it("ranks a query with an abbreviation's other form from its own list, and keeps it exact as papers of either form arrive", async () => {
+      // `dm study`, with "dm" expanded to its long form, as the search's abbreviations do: no word is held by
+      // every match, so the list is led by one word of each form.
+      const query: SearchQuery = {
+        must: [['dm'], ['study']],
+        alternatives: [[['diffusion', 'model']], []],
+        exclude: [],
+        mode: 'all',
+        notice: null,
+      };
+      const same = async (limit: number) => {
+        const got = await fast.search(query, limit);
+        expect(got.map((h) => [h.paper.id, h.relevance])).toEqual(
+          (await exact.search(query, limit)).map((h) => [h.paper.id, h.relevance]),
+        );
+        expect(await fast.searchWay(query, limit)).toBe('lists');
+        return got.map((h) => h.paper.id);
+      };
+      expect((await fast.planSearch(query)).kind).toBe('query');
+      await same(10);
+      const leads = await fast.rawPool.query<{ lead: string }>(
+        "SELECT lead FROM term_list_leads WHERE list LIKE '%''dm''%' ORDER BY lead",
+      );
+      expect(leads.rows.map((r) => r.lead)).toEqual(['dm', 'model']);
+      // Papers holding only the short form, then only the long one, each better than any before: both
+      // reach the list's head.
+      // (The last holds both forms: it is counted once.)
+      const short = archive(700, 5).map((p, i) => ({
+        ...p,
+        title: `DM study ${p.id}`,
+        abstract: i === 4 ? 'DM DM study, a diffusion model.' : 'DM DM study.',
+      }));
+      await fast.upsertPapers(short);
+      expect((await same(10)).some((id) => short.some((p) => p.id === id))).toBe(true);
+      const long = archive(710, 5, ' diffusion model study diffusion model');
+      await fast.upsertPapers(long);
+      const head = await same(10);
+      expect(head.some((id) => long.some((p) => p.id === id))).toBe(true);
+      expect(head.some((id) => short.some((p) => p.id === id))).toBe(true);
+      const count = await fast.rawPool.query<{ papers: number; matches: number }>(
+        `SELECT l.papers, (SELECT COUNT(*)::int FROM papers WHERE search @@ l.query) AS matches
+         FROM term_lists l JOIN term_list_leads ll ON ll.list = l.lexeme AND ll.lead = 'dm'`,
+      );
+      expect(count.rows[0]?.papers).toBe(count.rows[0]?.matches);
+    });
+
     it('keeps at most `queryLists` query lists, dropping the least recently searched to build another', async () => {
       const few = await PostgresStore.open(url, { search: { exactLimit: 8, listSize: 12, queryLists: 2 } });
       try {
@@ -334,9 +398,10 @@ suite(
           ).rows;
         await run('diffusion model');
         await run('diffusion study');
-        await raw.query(`UPDATE term_lists SET used_on = CURRENT_DATE - 3 WHERE lexeme = $1`, [
-          "'diffus' & 'model'",
-        ]);
+        await raw.query(
+          `UPDATE term_lists SET used_on = CURRENT_DATE - 3, used_at = now() - interval '3 days' WHERE lexeme = $1`,
+          ["'diffus' & 'model'"],
+        );
         await run('model study');
         // The list last searched three days ago made room, entries and all; the other two stand.
         expect((await kept()).map((k) => k.lexeme)).toEqual(["'diffus' & 'studi'", "'model' & 'studi'"]);
@@ -348,49 +413,84 @@ suite(
             ])
           ).rows[0]?.n,
         ).toBe(0);
-        // Searched again, it is built again, answering as exact ranking does, and another makes room.
+        // A list last searched two hours ago is searched again: that brings it forward.
+        await raw.query(`UPDATE term_lists SET used_at = now() - interval '2 hours' WHERE lexeme = $1`, [
+          "'model' & 'studi'",
+        ]);
+        await run('model study');
+        // Searched again, the dropped list is built again, answering as exact ranking does; the list
+        // least recently searched (to the hour: built before the other was searched again) makes room.
         await run('diffusion model');
-        expect((await kept()).length).toBe(2);
-        expect((await kept()).map((k) => k.lexeme)).toContain("'diffus' & 'model'");
+        expect((await kept()).map((k) => k.lexeme)).toEqual(["'diffus' & 'model'", "'model' & 'studi'"]);
       } finally {
         await few.close();
       }
     });
 
-    it('lets a list wait for the ingest and take longer than a statement may, within its own limit', async () => {
-      // Statements may take 250 ms here, a list's build four times that.
+    it('lets counting a word and building a list wait and take longer than a statement may, and an ingest wait for a build', async () => {
+      // Statements may take 300 ms here; counting and building, and an ingest's wait for them, 3 s.
       const slow = await PostgresStore.open(url, {
-        statementTimeoutMs: 250,
-        search: { exactLimit: 8, listSize: 12 },
+        statementTimeoutMs: 300,
+        search: { exactLimit: 8, listSize: 12, buildTimeoutMs: 3_000 },
       });
       const locker = await fast.rawPool.connect();
-      try {
-        // Another transaction holds the lists' table, as a long ingest would: the build must wait for it.
-        await locker.query('BEGIN');
-        await locker.query('LOCK TABLE term_lists IN EXCLUSIVE MODE');
-        const parsed = parseSearchQuery('trained model case');
-        if (!parsed.ok) throw new Error(parsed.error);
-        let settled = false;
-        const search = slow.search(parsed.query, 10).finally(() => {
-          settled = true;
-        });
-        search.catch(() => {}); // awaited below
-        // Until the build has waited twice a statement's limit (or failed meanwhile). Asked outside the
-        // locking transaction, whose view of pg_stat_activity stays as it first read it.
+      // Until a statement of ours has waited on a lock (`kind`) for more than twice the statement limit,
+      // or `done` settled meanwhile. Asked outside the locking transaction, whose view of
+      // pg_stat_activity stays as it first read it.
+      const waitedLong = async (kind: 'relation' | 'advisory', done: () => boolean) => {
         for (;;) {
           const waited = await fast.rawPool.query(
             `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
-               AND state = 'active' AND clock_timestamp() - query_start > interval '500 ms'`,
+               AND wait_event = $1 AND state = 'active' AND clock_timestamp() - query_start > interval '700 ms'`,
+            [kind],
           );
-          if (waited.rows.length > 0 || settled) break;
+          if (waited.rows.length > 0 || done()) return;
         }
-        await locker.query('COMMIT');
-        const got = await search;
-        expect(got.map((h) => [h.paper.id, h.relevance])).toEqual(
-          (await exact.search(parsed.query, 10)).map((h) => [h.paper.id, h.relevance]),
+      };
+      const watch = <T>(promise: Promise<T>) => {
+        const state = { settled: false, promise };
+        promise.then(
+          () => (state.settled = true),
+          () => (state.settled = true),
         );
-        expect(got.length).toBeGreaterThan(0);
-        expect(await slow.searchWay(parsed.query, 10)).toBe('lists');
+        return state;
+      };
+      const query = (text: string) => {
+        const parsed = parseSearchQuery(text);
+        if (!parsed.ok) throw new Error(parsed.error);
+        return parsed.query;
+      };
+      const sameAsExact = async (text: string) => {
+        const got = await slow.search(query(text), 10);
+        expect(
+          got.map((h) => [h.paper.id, h.relevance]),
+          text,
+        ).toEqual((await exact.search(query(text), 10)).map((h) => [h.paper.id, h.relevance]));
+        expect(got.length, text).toBeGreaterThan(0);
+        expect(await slow.searchWay(query(text), 10), text).toBe('lists');
+      };
+      try {
+        // 1. Another transaction holds the words' counts, as a long ingest would: counting a new word waits.
+        await locker.query('BEGIN');
+        await locker.query('LOCK TABLE term_lists IN EXCLUSIVE MODE');
+        const counting = watch(slow.search(query('trained model case'), 10));
+        await waitedLong('relation', () => counting.settled);
+        await locker.query('COMMIT');
+        await counting.promise;
+        await sameAsExact('trained model case');
+
+        // 2. It holds the lists' entries: a new query's build waits, holding the ingest lock, and an ingest
+        // waits for the build. Both finish once the entries are free.
+        await locker.query('BEGIN');
+        await locker.query('LOCK TABLE term_tops IN EXCLUSIVE MODE');
+        const building = watch(slow.search(query('case trained diffusion'), 10));
+        await waitedLong('relation', () => building.settled);
+        const ingest = watch(slow.upsertPapers(archive(600, 1)));
+        await waitedLong('advisory', () => ingest.settled || building.settled);
+        await locker.query('COMMIT');
+        await building.promise;
+        expect((await ingest.promise).inserted).toBe(1);
+        await sameAsExact('case trained diffusion');
       } finally {
         await locker.query('ROLLBACK').catch(() => {});
         locker.release();
@@ -401,9 +501,12 @@ suite(
     it('refuses search settings that make no sense, with a clear error', async () => {
       await expect(PostgresStore.open(url, { search: { listSize: 0 } })).rejects.toThrow(/listSize/);
       await expect(PostgresStore.open(url, { search: { queryLists: 1.5 } })).rejects.toThrow(/queryLists/);
-      await expect(PostgresStore.open(url, { search: { buildTimeoutMs: 0 } })).rejects.toThrow(
-        /buildTimeoutMs/,
-      );
+      for (const buildTimeoutMs of [0, 1.5, Number.POSITIVE_INFINITY, 2 ** 31])
+        await expect(PostgresStore.open(url, { search: { buildTimeoutMs } })).rejects.toThrow(
+          /buildTimeoutMs/,
+        );
+      // With no statement limit (0, PostgreSQL's "none"), builds get the longest limit rather than none.
+      await (await PostgresStore.open(url, { statementTimeoutMs: 0 })).close();
     });
   },
 );

@@ -380,6 +380,28 @@ ALTER TABLE term_lists ADD COLUMN used_on DATE;
 UPDATE term_lists SET used_on = CURRENT_DATE WHERE lead IS NOT NULL;
 `,
   },
+  {
+    version: 17,
+    name: 'search: query lists of any shape, with several leads, and when each was last searched, to the hour',
+    sql: `
+-- At most queryLists query lists are kept (term-lists.ts): building another drops the least recently
+-- searched. The day alone would tie every list searched today, and drop one built seconds before.
+ALTER TABLE term_lists ADD COLUMN used_at TIMESTAMPTZ;
+UPDATE term_lists SET used_at = used_on::timestamptz WHERE lead IS NOT NULL;
+-- The words that lead a query list: every match holds one of them, so a new paper is tested only against
+-- the lists led by a word it holds. One word for most queries; one for each form of a term with an
+-- abbreviation's other form ('llm' | 'larg' <-> 'languag' <-> 'model'), whose matches share no word.
+-- term_lists.lead stays set on a query list's row (one of its leads), marking it as one.
+CREATE TABLE term_list_leads (
+  lead TEXT NOT NULL,
+  list TEXT NOT NULL REFERENCES term_lists(lexeme) ON DELETE CASCADE,
+  PRIMARY KEY (lead, list)
+);
+CREATE INDEX term_list_leads_list ON term_list_leads(list);
+INSERT INTO term_list_leads (lead, list) SELECT lead, lexeme FROM term_lists WHERE lead IS NOT NULL;
+DROP INDEX term_lists_lead;
+`,
+  },
 ];
 
 /** Inserts abbreviation rows given as a JSON array (`$1`) of AbbreviationRow, keyed by paper id. */

@@ -58,10 +58,12 @@ import {
   listPapers,
   listsCanCertify,
   listsCertify,
+  MAX_BUILD_TIMEOUT_MS,
   planSearch,
   RANK_WEIGHTS,
   type SearchPlan,
   type TermListSettings,
+  takeIngestLock,
   UNREAD_BOUND,
 } from './term-lists.ts';
 import { toTsQuery } from './tsquery.ts';
@@ -143,6 +145,7 @@ export class PostgresStore implements PaperStore {
     private readonly now: () => Date,
     private readonly logger: Logger | undefined,
     private readonly lists: TermListSettings,
+    private readonly statementTimeoutMs: number,
   ) {
     this.watches = new PostgresWatches({ pool, logger, paperColumns: PAPER_COLUMNS, now });
     this.readingList = new PostgresReadingList({ pool, paperColumns: PAPER_COLUMNS });
@@ -173,21 +176,34 @@ export class PostgresStore implements PaperStore {
       exactLimit: EXACT_LIMIT,
       listSize: LIST_SIZE,
       queryLists: QUERY_LISTS,
-      buildTimeoutMs: 4 * statementTimeoutMs,
+      buildTimeoutMs:
+        statementTimeoutMs > 0
+          ? Math.min(4 * statementTimeoutMs, MAX_BUILD_TIMEOUT_MS)
+          : MAX_BUILD_TIMEOUT_MS,
       ...options.search,
     };
     if (
       !(lists.listSize >= 1 && Number.isInteger(lists.listSize)) ||
       !(lists.exactLimit >= 0) ||
       !(lists.queryLists >= 0 && Number.isInteger(lists.queryLists)) ||
-      !(lists.buildTimeoutMs >= 1)
+      !(
+        Number.isInteger(lists.buildTimeoutMs) &&
+        lists.buildTimeoutMs >= 1 &&
+        lists.buildTimeoutMs <= MAX_BUILD_TIMEOUT_MS
+      )
     ) {
       await pool.end();
       throw new Error(
-        `PostgreSQL search settings: listSize must be a whole number from 1, exactLimit at least 0, queryLists a whole number from 0 and buildTimeoutMs at least 1 (got ${lists.listSize}, ${lists.exactLimit}, ${lists.queryLists} and ${lists.buildTimeoutMs})`,
+        `PostgreSQL search settings: listSize must be a whole number from 1, exactLimit at least 0, queryLists a whole number from 0 and buildTimeoutMs a whole number of ms from 1 to ${MAX_BUILD_TIMEOUT_MS} (got ${lists.listSize}, ${lists.exactLimit}, ${lists.queryLists} and ${lists.buildTimeoutMs})`,
       );
     }
-    const store = new PostgresStore(pool, options.now ?? (() => new Date()), logger, lists);
+    const store = new PostgresStore(
+      pool,
+      options.now ?? (() => new Date()),
+      logger,
+      lists,
+      statementTimeoutMs,
+    );
     return translateUnavailable(store, 'postgres', isPostgresUnavailable);
   }
 
@@ -196,7 +212,7 @@ export class PostgresStore implements PaperStore {
     if (valid.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
     return this.transaction(async (c) => {
       // One writer at a time: two instances ingesting the same feed must not both insert a paper.
-      await c.query('SELECT pg_advisory_xact_lock($1)', [UPSERT_LOCK]);
+      await takeIngestLock(c, UPSERT_LOCK, this.lists.buildTimeoutMs, this.statementTimeoutMs);
       const ids = valid.map((p) => p.id);
       const keys = valid.map((p) => normalizeTitle(p.title));
       // The stored papers the plan could match (upsert-plan.ts): by id, or by title where one of the two has
@@ -287,7 +303,7 @@ export class PostgresStore implements PaperStore {
     const valid = papers.map((p) => paperSchema.parse(p));
     if (valid.length === 0) return 0;
     return this.transaction(async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock($1)', [UPSERT_LOCK]);
+      await takeIngestLock(c, UPSERT_LOCK, this.lists.buildTimeoutMs, this.statementTimeoutMs);
       const now = this.now().toISOString();
       const r = await c.query<{ rowid: string; id: string }>(
         `${INSERT_PAPER_ROWS} ON CONFLICT DO NOTHING RETURNING rowid, id`,

@@ -20,12 +20,13 @@ import { toTsQuery } from './tsquery.ts';
  * ts_rank_cd. Only a query of one word (with or without exclusions) takes this way, and its answer is used
  * only when the candidates prove it exact ({@link listsCertify}); otherwise it is ranked exactly.
  *
- * A query of several common words (two or more words, phrases, with or without exclusions) has a list of its
- * own (a **query list**): the same kind of list, keyed by the query's own tsquery (`'diffus' & 'model'`,
- * `'larg' <-> 'languag'`, `'languag' & 'larg' & 'model' & !'vision'`) and scored by it, so its head is that
- * query's exact ranking. ts_rank_cd rewards words standing close together, which no single-word list sees, so
- * nothing cheaper is exact for them (see planSearch). A query list is built the first time a search needs
- * it, as a word's is, and kept exact the same way; `lead`, the rarest of the words every match holds, finds
+ * A query of several common words (two or more words, phrases, abbreviations' other forms, with or without
+ * exclusions) has a list of its own (a **query list**): the same kind of list, keyed by the query's own
+ * tsquery (`'diffus' & 'model'`, `'larg' <-> 'languag'`, `'languag' & 'larg' & 'model' & !'vision'`) and
+ * scored by it, so its head is that query's exact ranking. ts_rank_cd rewards words standing close
+ * together, which no single-word list sees, so nothing cheaper is exact for them (see planSearch). A query
+ * list is built the first time a search needs it, as a word's is, and kept exact the same way; its leads
+ * (the rarest of the words every match holds, or one word for each form of a term with alternatives) find
  * the lists a new paper may enter. Their number is bounded twice: a list no search has read for
  * QUERY_LIST_IDLE_DAYS is dropped by the next ingest, and building one past `queryLists` drops the least
  * recently searched first.
@@ -55,13 +56,21 @@ export interface TermListSettings {
   /** Query lists kept at most (each costs every ingest a test of the papers led to it, and disk). */
   queryLists: number;
   /**
-   * How long counting a word or building a list may take, waiting for the ingest lock included: longer than
-   * a statement may (the store's default is four times its statement timeout), as a list for a query most
-   * of a million papers match takes seconds to score, and a build that timed out would be tried again, in
-   * full, by every search of that query.
+   * How long each statement of counting a word or building a list may take, its wait for the ingest lock
+   * included, and so how long an ingest waits for that lock: longer than an ordinary statement (the
+   * store's default is four times its statement timeout), as a list for a query most of a million papers
+   * match takes seconds to score, and a build that timed out would be tried again, in full, by every
+   * search of that query.
    */
   buildTimeoutMs: number;
 }
+
+/** The longest `buildTimeoutMs`: the client's wait (5 s more) must fit a Node timer. */
+export const MAX_BUILD_TIMEOUT_MS = 2 ** 31 - 1 - 5_000;
+
+/** Sets the statement timeout for the rest of the transaction (`SET LOCAL`). */
+const setStatementTimeout = (c: Queryable, ms: number) =>
+  c.query({ text: 'SELECT set_config($1, $2, true)', values: ['statement_timeout', String(ms)] });
 
 /**
  * The transaction of a count or a build (under `run`): its statements may take `ms` on the server, and the
@@ -71,11 +80,25 @@ export interface TermListSettings {
 function building(c: Queryable, ms: number) {
   let set = false;
   return async <R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> => {
-    if (!set)
-      await c.query({ text: 'SELECT set_config($1, $2, true)', values: ['statement_timeout', String(ms)] });
+    if (!set) await setStatementTimeout(c, ms);
     set = true;
     return c.query<R>({ text, values, query_timeout: ms + 5_000 } as pg.QueryConfig);
   };
+}
+
+/**
+ * Takes the ingest lock (`lock`) in an ingest's transaction, waiting as long as a count or a build may hold
+ * it (`waitMs`, their statements' limit), then puts back the ordinary limit (`statementMs`) for the
+ * ingest's own statements. Under the ordinary limit an ingest would fail behind any build that took longer.
+ */
+export async function takeIngestLock(c: Queryable, lock: number, waitMs: number, statementMs: number) {
+  await setStatementTimeout(c, waitMs);
+  await c.query({
+    text: 'SELECT pg_advisory_xact_lock($1)',
+    values: [lock],
+    query_timeout: waitMs + 5_000,
+  } as pg.QueryConfig);
+  await setStatementTimeout(c, statementMs);
 }
 
 /** How one search is to be run: exactly, or over candidates from the words' lists. */
@@ -155,19 +178,22 @@ export async function planSearch(
   const bound = query.mode === 'all' ? Math.min(...termBounds) : termBounds.reduce((a, b) => a + b, 0);
   if (bound <= settings.exactLimit) return { kind: 'exact', bound };
   const shape = listableShape(query, forms, lexemesOf, r.rows);
-  if (shape && settings.queryLists > 0) {
-    // Every lexeme is required (no alternatives): the rarest leads, as it is tested for the fewest papers.
-    const lead = all.reduce((a, b) => ((info.get(b)?.papers ?? 0) < (info.get(a)?.papers ?? 0) ? b : a));
+  const leads =
+    shape && settings.queryLists > 0 ? leadsOf(forms, lexemesOf, (l) => info.get(l)?.papers ?? 0) : null;
+  if (shape && leads) {
     const key = await queryKey(read, query, shape === 'words' ? all : null, excluded);
-    if (!key.listed) await run((c) => buildTop(c, key.key, key.key, settings, lock, lead));
-    // Once a day at most: the day it was last searched keeps the list from being dropped as idle.
+    if (!key.listed) await run((c) => buildTop(c, key.key, key.key, settings, lock, leads));
+    // Once an hour at most: when it was last searched keeps the list from being dropped as idle (by the
+    // day) or to make room for another (by the hour).
     else if (key.stale)
-      await read.query('UPDATE term_lists SET used_on = CURRENT_DATE WHERE lexeme = $1', [key.key]);
+      await read.query('UPDATE term_lists SET used_on = CURRENT_DATE, used_at = now() WHERE lexeme = $1', [
+        key.key,
+      ]);
     return { kind: 'query', bound, key: key.key };
   }
   // Past here, only a one-word query is answered from its word's list: the list holds that word's best
-  // papers by the very score exact ranking gives, so the answer is exact. Several words with alternatives
-  // (an abbreviation's other form) have no list of their own; they are ranked by how close their words
+  // papers by the very score exact ranking gives, so the answer is exact. Several words without a list of
+  // their own (none kept, or every term with a form of stop words only) are ranked by how close their words
   // stand, which single-word lists do not see (recall@10 of 0.10 to 0.81 measured at 100,000 to 1,000,000
   // papers), so they are ranked exactly, however long that takes. Nor can the lists
   // prove a top ten exact (a threshold algorithm): the best bound on a paper's score from its words' single
@@ -192,11 +218,11 @@ export async function planSearch(
 }
 
 /**
- * Whether a query gets a list of its own, and its shape: every word required (no alternatives, such as an
- * abbreviation's other form, whose matches may share no word to lead the list) and at least two distinct
- * lexemes; exclusions allowed. `words` when each required term is one lexeme (`diffusion model`, `the
- * diffusion model`: PostgreSQL's query drops a stop word), whose key lists them in a fixed order; `other` for
- * phrases (`"large language" model`, `"state of the art"`, whose stop words leave `'state' <3> 'art'`),
+ * Whether a query gets a list of its own, and its shape: every term required, at least two distinct
+ * lexemes; exclusions and alternatives (an abbreviation's other form) allowed. `words` when each required
+ * term is one lexeme and none has alternatives (`diffusion model`, `the diffusion model`: PostgreSQL's
+ * query drops a stop word), whose key lists them in a fixed order; `other` for the rest (`"large
+ * language" model`, `"state of the art"`, whose stop words leave `'state' <3> 'art'`, `llm reasoning`),
  * keyed as written. One lexeme, with exclusions or repeated in a phrase, is proven from the word's own list.
  */
 function listableShape(
@@ -205,21 +231,45 @@ function listableShape(
   lexemesOf: readonly string[][],
   rows: readonly { nodes: number }[],
 ): 'words' | 'other' | null {
-  if (query.mode !== 'all' || new Set(forms.map((f) => f.term)).size !== forms.length) return null;
-  const kept = forms.flatMap((_, k) => {
-    const lexemes = lexemesOf[k] ?? [];
-    return lexemes.length > 0 ? [{ lexemes, nodes: rows[k]?.nodes ?? 0 }] : [];
-  });
-  if (new Set(kept.flatMap((f) => f.lexemes)).size < 2) return null;
+  if (query.mode !== 'all' || new Set(lexemesOf.slice(0, forms.length).flat()).size < 2) return null;
+  const alternatives = new Set(forms.map((f) => f.term)).size !== forms.length;
   // One lexeme a form and one node: a word ("model of model" is one lexeme but a phrase of three nodes).
-  return kept.every((f) => f.lexemes.length === 1 && f.nodes === 1) ? 'words' : 'other';
+  const words = forms.every((_, k) => {
+    const lexemes = lexemesOf[k] ?? [];
+    return lexemes.length === 0 || (lexemes.length === 1 && rows[k]?.nodes === 1);
+  });
+  return !alternatives && words ? 'words' : 'other';
+}
+
+/**
+ * The words leading a query's list: a set of lexemes every match holds one of. A term's forms each give
+ * their rarest lexeme (a match of the term holds all of one form's); the term whose leads are held by the
+ * fewest papers altogether gives the list's, so a new paper is scored against the fewest lists it cannot
+ * enter. Null when no term can (each has a form of stop words only, which holds no lexeme).
+ */
+function leadsOf(
+  forms: readonly { term: number }[],
+  lexemesOf: readonly string[][],
+  papersOf: (lexeme: string) => number,
+): string[] | null {
+  let best: { leads: string[]; papers: number } | null = null;
+  for (const term of new Set(forms.map((f) => f.term))) {
+    const ofTerm = forms.flatMap((f, k) => (f.term === term ? [lexemesOf[k] ?? []] : []));
+    if (ofTerm.some((lexemes) => lexemes.length === 0)) continue;
+    const leads = [
+      ...new Set(ofTerm.map((lexemes) => lexemes.reduce((a, b) => (papersOf(b) < papersOf(a) ? b : a)))),
+    ];
+    const papers = leads.reduce((sum, l) => sum + papersOf(l), 0);
+    if (!best || papers < best.papers) best = { leads, papers };
+  }
+  return best?.leads ?? null;
 }
 
 /**
  * A query list's key, its tsquery as PostgreSQL writes it, and whether its list exists. Required single words
  * are keyed in a fixed order (`sorted`), so `model diffusion` reads `diffusion model`'s list: ts_rank_cd
  * does not depend on the order of an AND's operands (calc_rank_cd sorts the query's items, and AND is
- * commutative); exclusions follow in the order typed. A phrase keeps its order, which is its meaning.
+ * commutative); so are exclusions, sorted after them. A phrase keeps its order, which is its meaning.
  */
 async function queryKey(
   read: Queryable,
@@ -230,15 +280,17 @@ async function queryKey(
   let tsq: { sql: string; params: string[] };
   if (sorted) {
     const words = sorted.map(lexemeQuery).sort();
-    const not = excluded.map((_, i) => ` && !!phraseto_tsquery('paperboy_en', $${words.length + i + 1})`);
+    const without = [...new Set(excluded)].sort();
+    const not = without.map((_, i) => ` && !!phraseto_tsquery('paperboy_en', $${words.length + i + 1})`);
     tsq = {
       sql: `${words.map((_, i) => `$${i + 1}::tsquery`).join(' && ')}${not.join('')}`,
-      params: [...words, ...excluded],
+      params: [...words, ...without],
     };
   } else tsq = toTsQuery(query, 1);
   const r = await read.query<{ key: string; floor: number | null; stale: boolean | null }>(
     `WITH k AS (SELECT (${tsq.sql})::text AS key)
-     SELECT k.key, l.floor, l.used_on IS DISTINCT FROM CURRENT_DATE AS stale
+     SELECT k.key, l.floor, (l.used_on IS DISTINCT FROM CURRENT_DATE OR l.used_at IS NULL
+       OR l.used_at < now() - interval '1 hour') AS stale
      FROM k LEFT JOIN term_lists l ON l.lexeme = k.key`,
     tsq.params,
   );
@@ -306,7 +358,8 @@ async function countTerm(q: ReturnType<typeof building>, lexeme: string, lock: n
 /**
  * Builds a list: scores every paper matching `query` (a tsquery's text) once, under the ingest lock, and
  * keeps those at or above the `listSize`-th best score, ties included. `key` is the row's key: the word for
- * a word's list (whose row its count made), the query's text for a query list, whose `lead` is set.
+ * a word's list (whose row its count made), the query's text for a query list, led by `leads`
+ * (term_list_leads; `lead` holds one of them, marking the row as a query list's).
  */
 async function buildTop(
   c: Queryable,
@@ -314,9 +367,10 @@ async function buildTop(
   query: string,
   settings: TermListSettings,
   lock: number,
-  lead: string | null,
+  leads: readonly string[] | null,
 ) {
   const q = building(c, settings.buildTimeoutMs);
+  const lead = leads?.[0] ?? null;
   await q('SELECT pg_advisory_xact_lock($1)', [lock]);
   const known = await q<{ floor: number }>('SELECT floor FROM term_lists WHERE lexeme = $1', [key]);
   if (Number.isFinite(known.rows[0]?.floor ?? Number.POSITIVE_INFINITY)) return;
@@ -325,7 +379,7 @@ async function buildTop(
     await q(
       `WITH gone AS (
          DELETE FROM term_lists WHERE lexeme IN (SELECT lexeme FROM term_lists WHERE lead IS NOT NULL
-           ORDER BY used_on DESC NULLS LAST, lexeme OFFSET $1)
+           ORDER BY used_at DESC NULLS LAST, lexeme OFFSET $1)
          RETURNING lexeme)
        DELETE FROM term_tops t USING gone WHERE t.lexeme = gone.lexeme`,
       [Math.max(0, settings.queryLists - 1)],
@@ -345,13 +399,19 @@ async function buildTop(
        INSERT INTO term_tops (lexeme, rowid, score)
        SELECT $1, ranked.rowid, ranked.score FROM ranked, edge WHERE ranked.score >= edge.floor
        RETURNING 1)
-     INSERT INTO term_lists (lexeme, papers, floor, listed, query, lead, used_on)
+     INSERT INTO term_lists (lexeme, papers, floor, listed, query, lead, used_on, used_at)
      SELECT $1, edge.papers, edge.floor, (SELECT COUNT(*) FROM kept),
        CASE WHEN $4::text IS NULL THEN NULL ELSE $2::tsquery END, $4::text,
-       CASE WHEN $4::text IS NULL THEN NULL ELSE CURRENT_DATE END FROM edge
+       CASE WHEN $4::text IS NULL THEN NULL ELSE CURRENT_DATE END,
+       CASE WHEN $4::text IS NULL THEN NULL ELSE now() END FROM edge
      ON CONFLICT (lexeme) DO UPDATE SET papers = excluded.papers, floor = excluded.floor, listed = excluded.listed`,
     [key, query, settings.listSize, lead],
   );
+  if (leads)
+    await q('INSERT INTO term_list_leads (lead, list) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING', [
+      leads,
+      key,
+    ]);
 }
 
 /** Lexeme counts of the papers at `$1` (rowids). */
@@ -360,12 +420,14 @@ const COUNTS = `SELECT v.lexeme, COUNT(*)::int AS n FROM papers p, unnest(tsvect
 
 /**
  * The query lists each paper at `$1` (rowids) matches, with its score for the query: only the lists led by a
- * word the paper holds are tested (term_lists_lead).
+ * word the paper holds are tested (term_list_leads), each once however many of its leads the paper holds.
  */
 const QUERY_MATCHES = `SELECT l.lexeme, p.rowid, l.floor,
     ts_rank_cd(${RANK_WEIGHTS}, p.search, l.query, 1)::float8 AS score
-  FROM papers p CROSS JOIN LATERAL unnest(tsvector_to_array(p.search)) AS v(lexeme)
-  JOIN term_lists l ON l.lead = v.lexeme
+  FROM papers p CROSS JOIN LATERAL (
+    SELECT DISTINCT ll.list FROM unnest(tsvector_to_array(p.search)) AS v(lexeme)
+    JOIN term_list_leads ll ON ll.lead = v.lexeme) led
+  JOIN term_lists l ON l.lexeme = led.list
   WHERE p.rowid = ANY($1::bigint[]) AND p.search @@ l.query`;
 
 /** Takes papers out of the words' counts and lists, before their text changes. In the ingest transaction. */
@@ -445,5 +507,5 @@ export async function listPapers(c: Queryable, rowids: readonly number[], listSi
 
 /** Forgets every count and list (after papers were loaded around them); searches rebuild what they need. */
 export async function resetTermLists(c: Queryable): Promise<void> {
-  await c.query('TRUNCATE term_lists, term_tops');
+  await c.query('TRUNCATE term_lists, term_tops, term_list_leads');
 }
