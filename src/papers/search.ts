@@ -2,7 +2,7 @@ import type { PaperStore } from '../store/port.ts';
 import { correctSpelling } from './correct-spelling.ts';
 import { abbreviationLookups, expandAbbreviations, MIN_DEFINING_PAPERS } from './expand-abbreviations.ts';
 import { type Ranked, rankSearch } from './rank.ts';
-import { parseSearchQuery } from './search-query.ts';
+import { parseSearchQuery, type SearchQuery } from './search-query.ts';
 
 export type SearchOutcome =
   | {
@@ -18,7 +18,17 @@ export type SearchOutcome =
   | { ok: false; error: string };
 
 /** Candidates read from the store for re-ranking: enough that popularity can reorder near-ties. */
-const CANDIDATES = 20;
+export const CANDIDATES = 20;
+
+/** Adds the other form of each abbreviation the archive knows to `query`, as a search does. */
+export async function expandQuery(
+  store: PaperStore,
+  query: SearchQuery,
+): Promise<{ query: SearchQuery; expansions: string[] }> {
+  const lookups = abbreviationLookups(query);
+  const pairs = await store.abbreviations(lookups.shorts, lookups.longKeys, MIN_DEFINING_PAPERS);
+  return expandAbbreviations(query, pairs);
+}
 
 /**
  * Searches the archive for what a person typed. Every word must match; when nothing matches them all,
@@ -36,11 +46,7 @@ export async function searchPapers(
   if (!parsed.ok) return parsed;
   let query = parsed.query;
   let expansions: string[] = [];
-  if (options.abbreviations !== false) {
-    const lookups = abbreviationLookups(query);
-    const pairs = await store.abbreviations(lookups.shorts, lookups.longKeys, MIN_DEFINING_PAPERS);
-    ({ query, expansions } = expandAbbreviations(query, pairs));
-  }
+  if (options.abbreviations !== false) ({ query, expansions } = await expandQuery(store, query));
   const notices = query.notice ? [query.notice] : [];
   const candidates = Math.max(CANDIDATES, options.limit);
   let hits = await store.search(query, candidates);

@@ -498,6 +498,89 @@ suite(
       }
     });
 
+    it('builds two lists side by side, and one list once when two searches need it at once', async () => {
+      const other = await PostgresStore.open(url, {
+        search: { exactLimit: 8, listSize: 12, buildTimeoutMs: 5_000 },
+      });
+      const blocker = await fast.rawPool.connect();
+      const query = (text: string) => {
+        const parsed = parseSearchQuery(text);
+        if (!parsed.ok) throw new Error(parsed.error);
+        return parsed.query;
+      };
+      try {
+        // An uncommitted row under the first list's key: its build waits at its last statement, holding
+        // the ingest lock as every build does, until that row is rolled back.
+        await blocker.query('BEGIN');
+        await blocker.query("INSERT INTO term_lists (lexeme, papers, floor) VALUES ($1, 0, 'Infinity')", [
+          "'els' & 'noth' & 'studi'",
+        ]);
+        let firstDone = false;
+        const first = other.search(query('study nothing else'), 10).finally(() => {
+          firstDone = true;
+        });
+        first.catch(() => {}); // awaited below
+        for (;;) {
+          const waiting = await fast.rawPool.query(
+            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+               AND wait_event = 'transactionid' AND state = 'active'`,
+          );
+          if (waiting.rows.length > 0 || firstDone) break;
+        }
+        // Meanwhile another query's list is built, and searched, while the first is still waiting.
+        const second = await other.search(query('case trained study'), 10);
+        expect(firstDone).toBe(false);
+        expect(second.map((h) => [h.paper.id, h.relevance])).toEqual(
+          (await exact.search(query('case trained study'), 10)).map((h) => [h.paper.id, h.relevance]),
+        );
+        expect(await other.searchWay(query('case trained study'), 10)).toBe('lists');
+        await blocker.query('ROLLBACK');
+        const got = await first;
+        expect(got.map((h) => [h.paper.id, h.relevance])).toEqual(
+          (await exact.search(query('study nothing else'), 10)).map((h) => [h.paper.id, h.relevance]),
+        );
+        expect(await other.searchWay(query('study nothing else'), 10)).toBe('lists');
+
+        // Two searches of one new query at once: the second waits for the first's build, then reads it.
+        const key = "'case' & 'els' & 'noth'";
+        await blocker.query('BEGIN');
+        await blocker.query("INSERT INTO term_lists (lexeme, papers, floor) VALUES ($1, 0, 'Infinity')", [
+          key,
+        ]);
+        const twice = [
+          other.search(query('case nothing else'), 10),
+          other.search(query('else nothing case'), 10),
+        ];
+        for (const p of twice) p.catch(() => {}); // awaited below
+        let settled = 0;
+        for (const p of twice) p.finally(() => settled++).catch(() => {});
+        for (;;) {
+          const waiting = await fast.rawPool.query(
+            `SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()
+               AND wait_event_type = 'Lock' AND state = 'active'`,
+          );
+          if ((waiting.rows[0]?.n ?? 0) >= 2 || settled > 0) break;
+        }
+        await blocker.query('ROLLBACK');
+        const [a, b] = await Promise.all(twice);
+        const want = (await exact.search(query('case nothing else'), 10)).map((h) => [
+          h.paper.id,
+          h.relevance,
+        ]);
+        expect(a?.map((h) => [h.paper.id, h.relevance])).toEqual(want);
+        expect(b?.map((h) => [h.paper.id, h.relevance])).toEqual(want);
+        const rows = await fast.rawPool.query<{ n: number }>(
+          'SELECT COUNT(*)::int AS n FROM term_lists WHERE lexeme = $1',
+          [key],
+        );
+        expect(rows.rows[0]?.n).toBe(1);
+      } finally {
+        await blocker.query('ROLLBACK').catch(() => {});
+        blocker.release();
+        await other.close();
+      }
+    });
+
     it('refuses search settings that make no sense, with a clear error', async () => {
       await expect(PostgresStore.open(url, { search: { listSize: 0 } })).rejects.toThrow(/listSize/);
       await expect(PostgresStore.open(url, { search: { queryLists: 1.5 } })).rejects.toThrow(/queryLists/);

@@ -341,9 +341,20 @@ export function listsCertify(
   return last !== undefined && last.relevance > last.unread * (1 + 1e-6);
 }
 
-/** Counts the papers holding a word the first time a search uses it. */
+/**
+ * The first key of the advisory lock a build takes for its own list (the hash of the list's key the second),
+ * so two searches never build the same list at once. Two-key advisory locks are a space apart from the
+ * one-key ingest lock.
+ */
+const BUILD_LOCK = 7_203_116;
+
+/**
+ * Counts the papers holding a word the first time a search uses it. Under the ingest lock, shared: counts
+ * and builds run side by side, an ingest alone (term-lists are kept exact by it, so it must not run between
+ * a count or build's reading of the papers and its writing).
+ */
 async function countTerm(q: ReturnType<typeof building>, lexeme: string, lock: number): Promise<TermInfo> {
-  await q('SELECT pg_advisory_xact_lock($1)', [lock]);
+  await q('SELECT pg_advisory_xact_lock_shared($1)', [lock]);
   const r = await q<{ papers: number; floor: number }>(
     `INSERT INTO term_lists (lexeme, papers, floor)
      SELECT $1, COUNT(*)::int, 'Infinity' FROM papers WHERE search @@ $2::tsquery
@@ -356,8 +367,9 @@ async function countTerm(q: ReturnType<typeof building>, lexeme: string, lock: n
 }
 
 /**
- * Builds a list: scores every paper matching `query` (a tsquery's text) once, under the ingest lock, and
- * keeps those at or above the `listSize`-th best score, ties included. `key` is the row's key: the word for
+ * Builds a list: scores every paper matching `query` (a tsquery's text) once, under the ingest lock (shared
+ * with other counts and builds, see countTerm) and its own list's lock, and keeps those at or above the
+ * `listSize`-th best score, ties included. `key` is the row's key: the word for
  * a word's list (whose row its count made), the query's text for a query list, led by `leads`
  * (term_list_leads; `lead` holds one of them, marking the row as a query list's).
  */
@@ -371,7 +383,9 @@ async function buildTop(
 ) {
   const q = building(c, settings.buildTimeoutMs);
   const lead = leads?.[0] ?? null;
-  await q('SELECT pg_advisory_xact_lock($1)', [lock]);
+  await q('SELECT pg_advisory_xact_lock_shared($1)', [lock]);
+  // Another search building this list meanwhile: wait for it, then find the list built.
+  await q('SELECT pg_advisory_xact_lock($1, hashtext($2))', [BUILD_LOCK, key]);
   const known = await q<{ floor: number }>('SELECT floor FROM term_lists WHERE lexeme = $1', [key]);
   if (Number.isFinite(known.rows[0]?.floor ?? Number.POSITIVE_INFINITY)) return;
   if (lead !== null) {
