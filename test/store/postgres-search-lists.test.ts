@@ -79,8 +79,13 @@ suite(
       expect(a.results[0]?.explain.find((p) => p.factor === 'relevance')?.value).toBeGreaterThan(0);
     });
 
-    it('ranks a rare word exactly, without a list', async () => {
-      expect(await plan(fast, 'study 7')).toBe('exact');
+    it('ranks a rare word exactly, without a list, and several words with one from a fifth of the limit', async () => {
+      // "7": paper 7's text and the author "Author 7" (five papers), no more than exactLimit (8).
+      expect(await plan(fast, '7')).toBe('exact');
+      expect(await ids(fast, '7')).toEqual(await ids(exact, '7'));
+      expect(await ids(fast, '7')).toContain('2401.10007');
+      // With another word, matched by more than exactLimit / 5 papers at most: a list of its own.
+      expect(await plan(fast, 'study 7')).toBe('query');
       expect(await ids(fast, 'study 7')).toEqual(await ids(exact, 'study 7'));
       expect(await ids(fast, 'study 7')).toContain('2401.10007');
     });

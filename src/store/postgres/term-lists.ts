@@ -65,6 +65,9 @@ export interface TermListSettings {
   buildTimeoutMs: number;
 }
 
+/** A query of several words gets its own list once its matches may number more than exactLimit / this. */
+export const QUERY_LIST_FRACTION = 5;
+
 /** The longest `buildTimeoutMs`: the client's wait (5 s more) must fit a Node timer. */
 export const MAX_BUILD_TIMEOUT_MS = 2 ** 31 - 1 - 5_000;
 
@@ -176,10 +179,14 @@ export async function planSearch(
     forms.reduce((sum, f, k) => (f.term === i ? sum + formBound(lexemesOf[k] ?? []) : sum), 0),
   );
   const bound = query.mode === 'all' ? Math.min(...termBounds) : termBounds.reduce((a, b) => a + b, 0);
-  if (bound <= settings.exactLimit) return { kind: 'exact', bound };
+  // A query of several words has its list from a fifth of exactLimit: ranking it exactly reads every paper
+  // holding its rarest words, and a phrase's positions in each (a phrase whose rarer word 4,967 of a
+  // million papers hold took 64 ms warm, 683 ms cold), where its list is read in a few ms.
+  if (bound <= settings.exactLimit / QUERY_LIST_FRACTION) return { kind: 'exact', bound };
   const shape = listableShape(query, forms, lexemesOf, r.rows);
   const leads =
     shape && settings.queryLists > 0 ? leadsOf(forms, lexemesOf, (l) => info.get(l)?.papers ?? 0) : null;
+  if (!(shape && leads) && bound <= settings.exactLimit) return { kind: 'exact', bound };
   if (shape && leads) {
     const key = await queryKey(read, query, shape === 'words' ? all : null, excluded);
     if (!key.listed) await run((c) => buildTop(c, key.key, key.key, settings, lock, leads));
