@@ -18,7 +18,7 @@ import pg from 'pg';
 import { CANDIDATES, expandQuery, searchPapers } from '../src/papers/search.ts';
 import { parseSearchQuery } from '../src/papers/search-query.ts';
 import { PostgresStore } from '../src/store/postgres/store.ts';
-import { RANK_WEIGHTS } from '../src/store/postgres/term-lists.ts';
+import { RANK_WEIGHTS, resetTermLists } from '../src/store/postgres/term-lists.ts';
 import { toTsQuery } from '../src/store/postgres/tsquery.ts';
 import { type QueryClass, queryClasses } from './query-classes.ts';
 import { PG_SEARCH_PATH } from './scale-chart.ts';
@@ -86,7 +86,7 @@ async function grow(n: number): Promise<void> {
   if (have % CHUNK !== 0) throw new Error(`${DB} holds ${have} papers, not a whole number of batches`);
   const t0 = performance.now();
   // The words' lists are rebuilt at first use (timed as such) rather than kept up to date through the load.
-  await raw.query('TRUNCATE term_lists, term_tops');
+  await resetTermLists(raw);
   await raw.query('DROP INDEX IF EXISTS papers_search');
   let seen = 0;
   for (const chunk of syntheticChunks(n, CHUNK)) {
