@@ -34,6 +34,18 @@ function archive(from: number, count: number, extra = ''): Paper[] {
   });
 }
 
+/**
+ * Asks `ask` until it says yes or `done()` does (what is awaited settled meanwhile), 20 ms apart; fails
+ * clearly after 30 s rather than hang.
+ */
+async function until(ask: () => Promise<boolean>, done: () => boolean, what: string): Promise<void> {
+  const giveUp = Date.now() + 30_000;
+  while (!(await ask()) && !done()) {
+    if (Date.now() > giveUp) throw new Error(`waited 30 s for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 const ids = async (store: PostgresStore, text: string, limit = 10) => {
   const r = await searchPapers(store, text, { limit, today: TODAY });
   if (!r.ok) throw new Error(r.error);
@@ -148,8 +160,11 @@ suite(
           (await fast.search(parsed.query, 10)).map((h) => [h.paper.id, h.relevance]),
           text,
         ).toEqual((await exact.search(parsed.query, 10)).map((h) => [h.paper.id, h.relevance]));
-        if ((await fast.planSearch(parsed.query)).kind === 'query')
-          expect(await fast.searchWay(parsed.query, 10), text).toBe('lists');
+        // Every one of them has a list of its own but a word with an exclusion, proven from the word's list,
+        // and a word less itself, which matches nothing.
+        const own = !['diffusion -survey', 'model -diffusion'].includes(text);
+        expect((await fast.planSearch(parsed.query)).kind === 'query', text).toBe(own);
+        if (own) expect(await fast.searchWay(parsed.query, 10), text).toBe('lists');
         const got = await searchPapers(fast, text, { limit: 10, today: TODAY });
         const want = await searchPapers(exact, text, { limit: 10, today: TODAY });
         if (!got.ok || !want.ok) throw new Error('search failed');
@@ -427,6 +442,23 @@ suite(
         // least recently searched (to the hour: built before the other was searched again) makes room.
         await run('diffusion model');
         expect((await kept()).map((k) => k.lexeme)).toEqual(["'diffus' & 'model'", "'model' & 'studi'"]);
+        // With no query lists at all, several words are ranked exactly, whatever their matches number.
+        const none = await PostgresStore.open(url, {
+          search: { exactLimit: 8, listSize: 12, queryLists: 0 },
+        });
+        try {
+          for (const text of ['study 7', 'diffusion model', '"diffusion study" -survey']) {
+            const parsed = parseSearchQuery(text);
+            if (!parsed.ok) throw new Error(parsed.error);
+            expect((await none.planSearch(parsed.query)).kind, text).toBe('exact');
+            expect(
+              (await none.search(parsed.query, 10)).map((h) => h.paper.id),
+              text,
+            ).toEqual((await exact.search(parsed.query, 10)).map((h) => h.paper.id));
+          }
+        } finally {
+          await none.close();
+        }
       } finally {
         await few.close();
       }
@@ -442,16 +474,19 @@ suite(
       // Until a statement of ours has waited on a lock (`kind`) for more than twice the statement limit,
       // or `done` settled meanwhile. Asked outside the locking transaction, whose view of
       // pg_stat_activity stays as it first read it.
-      const waitedLong = async (kind: 'relation' | 'advisory', done: () => boolean) => {
-        for (;;) {
-          const waited = await fast.rawPool.query(
-            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
-               AND wait_event = $1 AND state = 'active' AND clock_timestamp() - query_start > interval '700 ms'`,
-            [kind],
-          );
-          if (waited.rows.length > 0 || done()) return;
-        }
-      };
+      const waitedLong = (kind: 'relation' | 'advisory', done: () => boolean) =>
+        until(
+          async () =>
+            (
+              await fast.rawPool.query(
+                `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+                   AND wait_event = $1 AND state = 'active' AND clock_timestamp() - query_start > interval '700 ms'`,
+                [kind],
+              )
+            ).rows.length > 0,
+          done,
+          `a wait on a lock (${kind}) past 700 ms`,
+        );
       const watch = <T>(promise: Promise<T>) => {
         const state = { settled: false, promise };
         promise.then(
@@ -505,7 +540,7 @@ suite(
 
     it('builds two lists side by side, and one list once when two searches need it at once', async () => {
       const other = await PostgresStore.open(url, {
-        search: { exactLimit: 8, listSize: 12, buildTimeoutMs: 5_000 },
+        search: { exactLimit: 8, listSize: 12, buildTimeoutMs: 30_000 },
       });
       const blocker = await fast.rawPool.connect();
       const query = (text: string) => {
@@ -525,13 +560,17 @@ suite(
           firstDone = true;
         });
         first.catch(() => {}); // awaited below
-        for (;;) {
-          const waiting = await fast.rawPool.query(
-            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
-               AND wait_event = 'transactionid' AND state = 'active'`,
-          );
-          if (waiting.rows.length > 0 || firstDone) break;
-        }
+        await until(
+          async () =>
+            (
+              await fast.rawPool.query(
+                `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+                   AND wait_event = 'transactionid' AND state = 'active'`,
+              )
+            ).rows.length > 0,
+          () => firstDone,
+          'the first build to wait for the uncommitted row',
+        );
         // Meanwhile another query's list is built, and searched, while the first is still waiting.
         const second = await other.search(query('case trained study'), 10);
         expect(firstDone).toBe(false);
@@ -559,13 +598,17 @@ suite(
         for (const p of twice) p.catch(() => {}); // awaited below
         let settled = 0;
         for (const p of twice) p.finally(() => settled++).catch(() => {});
-        for (;;) {
-          const waiting = await fast.rawPool.query(
-            `SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()
-               AND wait_event_type = 'Lock' AND state = 'active'`,
-          );
-          if ((waiting.rows[0]?.n ?? 0) >= 2 || settled > 0) break;
-        }
+        await until(
+          async () =>
+            ((
+              await fast.rawPool.query<{ n: number }>(
+                `SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()
+                   AND wait_event_type = 'Lock' AND state = 'active'`,
+              )
+            ).rows[0]?.n ?? 0) >= 2,
+          () => settled > 0,
+          'both searches to wait',
+        );
         await blocker.query('ROLLBACK');
         const [a, b] = await Promise.all(twice);
         const want = (await exact.search(query('case nothing else'), 10)).map((h) => [
@@ -574,11 +617,16 @@ suite(
         ]);
         expect(a?.map((h) => [h.paper.id, h.relevance])).toEqual(want);
         expect(b?.map((h) => [h.paper.id, h.relevance])).toEqual(want);
-        const rows = await fast.rawPool.query<{ n: number }>(
-          'SELECT COUNT(*)::int AS n FROM term_lists WHERE lexeme = $1',
+        // Built once: the list holds each paper once, as many as its row counts.
+        const built = await fast.rawPool.query<{ listed: number; n: number; distinct: number }>(
+          `SELECT l.listed, (SELECT COUNT(*)::int FROM term_tops t WHERE t.lexeme = l.lexeme) AS n,
+             (SELECT COUNT(DISTINCT rowid)::int FROM term_tops t WHERE t.lexeme = l.lexeme) AS distinct
+           FROM term_lists l WHERE l.lexeme = $1`,
           [key],
         );
-        expect(rows.rows[0]?.n).toBe(1);
+        expect(built.rows[0]?.n).toBeGreaterThan(0);
+        expect(built.rows[0]?.n).toBe(built.rows[0]?.listed);
+        expect(built.rows[0]?.n).toBe(built.rows[0]?.distinct);
       } finally {
         await blocker.query('ROLLBACK').catch(() => {});
         blocker.release();

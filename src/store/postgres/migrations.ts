@@ -387,7 +387,6 @@ UPDATE term_lists SET used_on = CURRENT_DATE WHERE lead IS NOT NULL;
 -- At most queryLists query lists are kept (term-lists.ts): building another drops the least recently
 -- searched. The day alone would tie every list searched today, and drop one built seconds before.
 ALTER TABLE term_lists ADD COLUMN used_at TIMESTAMPTZ;
-UPDATE term_lists SET used_at = used_on::timestamptz WHERE lead IS NOT NULL;
 -- The words that lead a query list: every match holds one of them, so a new paper is tested only against
 -- the lists led by a word it holds. One word for most queries; one for each form of a term with an
 -- abbreviation's other form ('llm' | 'larg' <-> 'languag' <-> 'model'), whose matches share no word.
@@ -398,8 +397,11 @@ CREATE TABLE term_list_leads (
   PRIMARY KEY (lead, list)
 );
 CREATE INDEX term_list_leads_list ON term_list_leads(list);
-INSERT INTO term_list_leads (lead, list) SELECT lead, lexeme FROM term_lists WHERE lead IS NOT NULL;
 DROP INDEX term_lists_lead;
+-- The pair lists kept so far go: two exclusions are now keyed in sorted order, and searches build again
+-- the lists they need, led through term_list_leads.
+DELETE FROM term_tops WHERE lexeme IN (SELECT lexeme FROM term_lists WHERE lead IS NOT NULL);
+DELETE FROM term_lists WHERE lead IS NOT NULL;
 `,
   },
 ];

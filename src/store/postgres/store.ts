@@ -50,6 +50,7 @@ import {
   toRoundupSummary,
 } from '../rows.ts';
 import { planUpsert } from '../upsert-plan.ts';
+import { MIGRATION_LOCK, UPSERT_LOCK } from './advisory-locks.ts';
 import { COUNT_WORDS, INSERT_ABBREVIATIONS, POSTGRES_MIGRATIONS } from './migrations.ts';
 import { createPool, inTransaction, type Queryable, withClient } from './pool.ts';
 import { PostgresReadingList } from './reading-list.ts';
@@ -82,9 +83,6 @@ const WEIGHTS = RANK_WEIGHTS;
 const EXACT_LIMIT = 5_000;
 const LIST_SIZE = 1_000;
 const QUERY_LISTS = 500;
-/** Arbitrary keys for the advisory locks that serialise migrations and batch upserts across instances. */
-const MIGRATION_LOCK = 7_203_114_001;
-const UPSERT_LOCK = 7_203_114_002;
 /**
  * Leases and roundup claims are timed by the database's clock, never a host's: instances on several hosts
  * compare times written by each other, so a host whose clock runs ahead would take a live claim for a

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { SearchQuery } from '../../papers/search-query.ts';
+import { BUILD_LOCK } from './advisory-locks.ts';
 import type { Queryable } from './pool.ts';
 import { toTsQuery } from './tsquery.ts';
 
@@ -76,30 +77,34 @@ const setStatementTimeout = (c: Queryable, ms: number) =>
   c.query({ text: 'SELECT set_config($1, $2, true)', values: ['statement_timeout', String(ms)] });
 
 /**
- * The transaction of a count or a build (under `run`): its statements may take `ms` on the server, and the
- * client waits 5 s more, as the pool does for ordinary statements (pool.ts). node-postgres reads
- * `query_timeout` from a query's config as well as the client's, though its types list it for the client.
+ * The transaction of a count or a build (under `run`): all its statements together may take `ms` on the
+ * server (each is given what is left), and the client waits 5 s more, as the pool does for ordinary
+ * statements (pool.ts). So a build holds the ingest lock at most `ms`, which is how long an ingest waits
+ * for it (takeIngestLock). node-postgres reads `query_timeout` from a query's config as well as the
+ * client's, though its types list it for the client.
  */
 function building(c: Queryable, ms: number) {
-  let set = false;
+  const deadline = Date.now() + ms;
   return async <R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> => {
-    if (!set) await setStatementTimeout(c, ms);
-    set = true;
-    return c.query<R>({ text, values, query_timeout: ms + 5_000 } as pg.QueryConfig);
+    const left = Math.max(1, deadline - Date.now());
+    await setStatementTimeout(c, left);
+    return c.query<R>({ text, values, query_timeout: left + 5_000 } as pg.QueryConfig);
   };
 }
 
 /**
  * Takes the ingest lock (`lock`) in an ingest's transaction, waiting as long as a count or a build may hold
- * it (`waitMs`, their statements' limit), then puts back the ordinary limit (`statementMs`) for the
- * ingest's own statements. Under the ordinary limit an ingest would fail behind any build that took longer.
+ * it (`waitMs`, their whole transaction's limit, and a second more), then puts back the ordinary limit
+ * (`statementMs`) for the ingest's own statements. Under the ordinary limit an ingest would fail behind any
+ * build that took longer. Builds that ask for the lock after the ingest wait behind it (PostgreSQL queues a
+ * shared request behind a waiting exclusive one), so only those already running hold it up.
  */
 export async function takeIngestLock(c: Queryable, lock: number, waitMs: number, statementMs: number) {
-  await setStatementTimeout(c, waitMs);
+  await setStatementTimeout(c, waitMs + 1_000);
   await c.query({
     text: 'SELECT pg_advisory_xact_lock($1)',
     values: [lock],
-    query_timeout: waitMs + 5_000,
+    query_timeout: waitMs + 6_000,
   } as pg.QueryConfig);
   await setStatementTimeout(c, statementMs);
 }
@@ -193,9 +198,12 @@ export async function planSearch(
     // Once an hour at most: when it was last searched keeps the list from being dropped as idle (by the
     // day) or to make room for another (by the hour).
     else if (key.stale)
-      await read.query('UPDATE term_lists SET used_on = CURRENT_DATE, used_at = now() WHERE lexeme = $1', [
-        key.key,
-      ]);
+      // Skipped while a build dropping it or an ingest holds its row: the search must not wait for them.
+      await read.query(
+        `UPDATE term_lists SET used_on = CURRENT_DATE, used_at = now()
+         WHERE lexeme = (SELECT lexeme FROM term_lists WHERE lexeme = $1 FOR UPDATE SKIP LOCKED)`,
+        [key.key],
+      );
     return { kind: 'query', bound, key: key.key };
   }
   // Past here, only a one-word query is answered from its word's list: the list holds that word's best
@@ -349,18 +357,14 @@ export function listsCertify(
 }
 
 /**
- * The first key of the advisory lock a build takes for its own list (the hash of the list's key the second),
- * so two searches never build the same list at once. Two-key advisory locks are a space apart from the
- * one-key ingest lock.
- */
-const BUILD_LOCK = 7_203_116;
-
-/**
  * Counts the papers holding a word the first time a search uses it. Under the ingest lock, shared: counts
  * and builds run side by side, an ingest alone (term-lists are kept exact by it, so it must not run between
  * a count or build's reading of the papers and its writing).
  */
 async function countTerm(q: ReturnType<typeof building>, lexeme: string, lock: number): Promise<TermInfo> {
+  // The word's own lock first (two searches meeting it at once count it once), then the ingest lock:
+  // a search waiting for another's count holds nothing an ingest waits for.
+  await q('SELECT pg_advisory_xact_lock($1, hashtext($2))', [BUILD_LOCK, lexeme]);
   await q('SELECT pg_advisory_xact_lock_shared($1)', [lock]);
   const r = await q<{ papers: number; floor: number }>(
     `INSERT INTO term_lists (lexeme, papers, floor)
@@ -390,29 +394,20 @@ async function buildTop(
 ) {
   const q = building(c, settings.buildTimeoutMs);
   const lead = leads?.[0] ?? null;
-  await q('SELECT pg_advisory_xact_lock_shared($1)', [lock]);
-  // Another search building this list meanwhile: wait for it, then find the list built.
+  // Another search building this list meanwhile: wait for it (holding nothing an ingest waits for), then
+  // find the list built.
   await q('SELECT pg_advisory_xact_lock($1, hashtext($2))', [BUILD_LOCK, key]);
+  await q('SELECT pg_advisory_xact_lock_shared($1)', [lock]);
   const known = await q<{ floor: number }>('SELECT floor FROM term_lists WHERE lexeme = $1', [key]);
   if (Number.isFinite(known.rows[0]?.floor ?? Number.POSITIVE_INFINITY)) return;
-  if (lead !== null) {
-    // Room for this one within `queryLists`: the least recently searched query lists go first.
-    await q(
-      `WITH gone AS (
-         DELETE FROM term_lists WHERE lexeme IN (SELECT lexeme FROM term_lists WHERE lead IS NOT NULL
-           ORDER BY used_at DESC NULLS LAST, lexeme OFFSET $1)
-         RETURNING lexeme)
-       DELETE FROM term_tops t USING gone WHERE t.lexeme = gone.lexeme`,
-      [Math.max(0, settings.queryLists - 1)],
-    );
-  }
   await q('DELETE FROM term_tops WHERE lexeme = $1', [key]);
   // Every match scored once, into a table of this transaction: CREATE TABLE AS may use PostgreSQL's parallel
   // workers, where an INSERT may not (4.6-4.8 s against 7.6 s for a query 300,000 of a million papers
   // match, on two cores). Parallel costs are set to nothing for it: the planner prices the rows the workers
   // pass back, not the score each computes, and would not choose them. A utility statement takes no
-  // parameters, so the query is an escaped literal (E'', whatever standard_conforming_strings says).
-  const literal = `E'${query.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'::tsquery`;
+  // parameters, so the query is an escaped literal (E'', whatever standard_conforming_strings says; a quote
+  // doubled, as `\'` is refused under backslash_quote = off).
+  const literal = `E'${query.replace(/\\/g, '\\\\').replace(/'/g, "''")}'::tsquery`;
   await q(
     "SELECT set_config('parallel_setup_cost', '0', true), set_config('parallel_tuple_cost', '0', true)",
     [],
@@ -423,6 +418,18 @@ async function buildTop(
      FROM papers WHERE search @@ ${literal}`,
     [],
   );
+  if (lead !== null) {
+    // Room for this one within `queryLists`: the least recently searched query lists go, once the scoring
+    // is done (their rows stay locked until this commits), and none another build or an ingest holds.
+    await q(
+      `WITH gone AS (
+         DELETE FROM term_lists WHERE lexeme IN (SELECT lexeme FROM term_lists WHERE lead IS NOT NULL
+           ORDER BY used_at DESC NULLS LAST, lexeme OFFSET $1 FOR UPDATE SKIP LOCKED)
+         RETURNING lexeme)
+       DELETE FROM term_tops t USING gone WHERE t.lexeme = gone.lexeme`,
+      [Math.max(0, settings.queryLists - 1)],
+    );
+  }
   await q(
     `WITH ranked AS (SELECT rowid, score, row_number() OVER (ORDER BY score DESC, rowid) AS n FROM list_build),
      edge AS (

@@ -21,6 +21,7 @@ import {
   type WatchRow,
   watcherPatch,
 } from '../watch-rows.ts';
+import { ADD_WATCH_LOCK, CLAIM_LOCK } from './advisory-locks.ts';
 import { inTransaction, type Queryable } from './pool.ts';
 import { toTsQuery } from './tsquery.ts';
 
@@ -31,8 +32,6 @@ import { toTsQuery } from './tsquery.ts';
 const NOW = `to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const nowPlus = (param: string) =>
   `to_char((now() + ${param}::float8 * interval '1 millisecond') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-/** Advisory-lock namespace for one person's delivery claims (with hashtext of the owner as the second key). */
-const CLAIM_LOCK = 7_203_115;
 
 const ITEMS = 'SELECT paper_id, watch_id, query FROM watch_matches WHERE delivery_id = $1 ORDER BY seq';
 
@@ -63,7 +62,7 @@ export class PostgresWatches implements WatchStore {
   async addWatch(owner: string, query: string, channel: string, limit: number): Promise<Watch | null> {
     return this.#tx(async (c) => {
       // One person's adds at a time, so two at once cannot both pass the limit.
-      await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [CLAIM_LOCK + 1, owner]);
+      await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ADD_WATCH_LOCK, owner]);
       const r = await c.query<WatchRow>(
         `INSERT INTO watches (owner, query, channel, created_at)
          SELECT $1, $2, $3, $5 WHERE (SELECT COUNT(*) FROM watches WHERE owner = $1) < $4
