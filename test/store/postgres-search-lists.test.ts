@@ -397,9 +397,9 @@ suite(
       try {
         const raw = few.rawPool;
         await raw.query(
-          'DELETE FROM term_tops WHERE lexeme IN (SELECT lexeme FROM term_lists WHERE lead IS NOT NULL)',
+          'DELETE FROM term_tops WHERE lexeme IN (SELECT lexeme FROM term_lists WHERE query IS NOT NULL)',
         );
-        await raw.query('DELETE FROM term_lists WHERE lead IS NOT NULL');
+        await raw.query('DELETE FROM term_lists WHERE query IS NOT NULL');
         const run = async (text: string) => {
           const parsed = parseSearchQuery(text);
           if (!parsed.ok) throw new Error(parsed.error);
@@ -413,7 +413,7 @@ suite(
           (
             await raw.query<{ lexeme: string; tops: number }>(
               `SELECT l.lexeme, (SELECT COUNT(*)::int FROM term_tops t WHERE t.lexeme = l.lexeme) AS tops
-               FROM term_lists l WHERE l.lead IS NOT NULL ORDER BY l.lexeme`,
+               FROM term_lists l WHERE l.query IS NOT NULL ORDER BY l.lexeme`,
             )
           ).rows;
         await run('diffusion model');

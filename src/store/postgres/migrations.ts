@@ -390,18 +390,18 @@ ALTER TABLE term_lists ADD COLUMN used_at TIMESTAMPTZ;
 -- The words that lead a query list: every match holds one of them, so a new paper is tested only against
 -- the lists led by a word it holds. One word for most queries; one for each form of a term with an
 -- abbreviation's other form ('llm' | 'larg' <-> 'languag' <-> 'model'), whose matches share no word.
--- term_lists.lead stays set on a query list's row (one of its leads), marking it as one.
+-- They replace term_lists.lead; a query list's row is the one with a query.
 CREATE TABLE term_list_leads (
   lead TEXT NOT NULL,
   list TEXT NOT NULL REFERENCES term_lists(lexeme) ON DELETE CASCADE,
   PRIMARY KEY (lead, list)
 );
 CREATE INDEX term_list_leads_list ON term_list_leads(list);
-DROP INDEX term_lists_lead;
 -- The pair lists kept so far go: two exclusions are now keyed in sorted order, and searches build again
 -- the lists they need, led through term_list_leads.
-DELETE FROM term_tops WHERE lexeme IN (SELECT lexeme FROM term_lists WHERE lead IS NOT NULL);
-DELETE FROM term_lists WHERE lead IS NOT NULL;
+DELETE FROM term_tops WHERE lexeme IN (SELECT lexeme FROM term_lists WHERE query IS NOT NULL);
+DELETE FROM term_lists WHERE query IS NOT NULL;
+ALTER TABLE term_lists DROP COLUMN lead;
 `,
   },
 ];

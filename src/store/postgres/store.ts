@@ -50,7 +50,7 @@ import {
   toRoundupSummary,
 } from '../rows.ts';
 import { planUpsert } from '../upsert-plan.ts';
-import { MIGRATION_LOCK, UPSERT_LOCK } from './advisory-locks.ts';
+import { MIGRATION_LOCK } from './advisory-locks.ts';
 import { COUNT_WORDS, INSERT_ABBREVIATIONS, POSTGRES_MIGRATIONS } from './migrations.ts';
 import { createPool, inTransaction, type Queryable, withClient } from './pool.ts';
 import { PostgresReadingList } from './reading-list.ts';
@@ -210,7 +210,7 @@ export class PostgresStore implements PaperStore {
     if (valid.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
     return this.transaction(async (c) => {
       // One writer at a time: two instances ingesting the same feed must not both insert a paper.
-      await takeIngestLock(c, UPSERT_LOCK, this.lists.buildTimeoutMs, this.statementTimeoutMs);
+      await takeIngestLock(c, this.lists.buildTimeoutMs, this.statementTimeoutMs);
       const ids = valid.map((p) => p.id);
       const keys = valid.map((p) => normalizeTitle(p.title));
       // The stored papers the plan could match (upsert-plan.ts): by id, or by title where one of the two has
@@ -301,7 +301,7 @@ export class PostgresStore implements PaperStore {
     const valid = papers.map((p) => paperSchema.parse(p));
     if (valid.length === 0) return 0;
     return this.transaction(async (c) => {
-      await takeIngestLock(c, UPSERT_LOCK, this.lists.buildTimeoutMs, this.statementTimeoutMs);
+      await takeIngestLock(c, this.lists.buildTimeoutMs, this.statementTimeoutMs);
       const now = this.now().toISOString();
       const r = await c.query<{ rowid: string; id: string }>(
         `${INSERT_PAPER_ROWS} ON CONFLICT DO NOTHING RETURNING rowid, id`,
@@ -429,7 +429,7 @@ export class PostgresStore implements PaperStore {
 
   /** How {@link search} runs `query`: exactly, or over the words' lists, and the bound that decided it. */
   async planSearch(query: SearchQuery): Promise<SearchPlan> {
-    return planSearch((work) => this.transaction(work), this.pool, query, this.lists, UPSERT_LOCK);
+    return planSearch((work) => this.transaction(work), this.pool, query, this.lists);
   }
 
   private async searchExact(query: SearchQuery, limit: number) {

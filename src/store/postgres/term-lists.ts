@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { SearchQuery } from '../../papers/search-query.ts';
-import { BUILD_LOCK } from './advisory-locks.ts';
+import { BUILD_LOCK, UPSERT_LOCK } from './advisory-locks.ts';
 import type { Queryable } from './pool.ts';
 import { toTsQuery } from './tsquery.ts';
 
@@ -57,8 +57,8 @@ export interface TermListSettings {
   /** Query lists kept at most (each costs every ingest a test of the papers led to it, and disk). */
   queryLists: number;
   /**
-   * How long each statement of counting a word or building a list may take, its wait for the ingest lock
-   * included, and so how long an ingest waits for that lock: longer than an ordinary statement (the
+   * How long counting a word or building a list may take, all its statements and waits for locks
+   * together, and so how long an ingest waits for the ingest lock: longer than an ordinary statement (the
    * store's default is four times its statement timeout), as a list for a query most of a million papers
    * match takes seconds to score, and a build that timed out would be tried again, in full, by every
    * search of that query.
@@ -93,17 +93,17 @@ function building(c: Queryable, ms: number) {
 }
 
 /**
- * Takes the ingest lock (`lock`) in an ingest's transaction, waiting as long as a count or a build may hold
+ * Takes the ingest lock (UPSERT_LOCK) in an ingest's transaction, waiting as long as a count or a build may hold
  * it (`waitMs`, their whole transaction's limit, and a second more), then puts back the ordinary limit
  * (`statementMs`) for the ingest's own statements. Under the ordinary limit an ingest would fail behind any
  * build that took longer. Builds that ask for the lock after the ingest wait behind it (PostgreSQL queues a
  * shared request behind a waiting exclusive one), so only those already running hold it up.
  */
-export async function takeIngestLock(c: Queryable, lock: number, waitMs: number, statementMs: number) {
+export async function takeIngestLock(c: Queryable, waitMs: number, statementMs: number) {
   await setStatementTimeout(c, waitMs + 1_000);
   await c.query({
     text: 'SELECT pg_advisory_xact_lock($1)',
-    values: [lock],
+    values: [UPSERT_LOCK],
     query_timeout: waitMs + 6_000,
   } as pg.QueryConfig);
   await setStatementTimeout(c, statementMs);
@@ -124,14 +124,14 @@ interface TermInfo {
 /**
  * Plans a search: finds the lexemes of every form of every required term, the papers holding each (building
  * the row, and a word's list, the first time it is needed), and bounds the query's matches by them.
- * `lock` serialises list building with ingest (a list built while papers arrive would miss them).
+ * The ingest lock (UPSERT_LOCK, shared here) keeps papers from arriving while a list is built (it would
+ * miss them).
  */
 export async function planSearch(
   run: <T>(work: (client: Queryable) => Promise<T>) => Promise<T>,
   read: Queryable,
   query: SearchQuery,
   settings: TermListSettings,
-  lock: number,
 ): Promise<SearchPlan> {
   const forms = query.must.flatMap((tokens, i) =>
     [tokens, ...(query.alternatives?.[i] ?? [])].map((f) => ({ term: i, text: f.join(' ') })),
@@ -174,7 +174,7 @@ export async function planSearch(
   }
   const missing = all.filter((l) => !info.has(l));
   for (const lexeme of missing)
-    info.set(lexeme, await run((c) => countTerm(building(c, settings.buildTimeoutMs), lexeme, lock)));
+    info.set(lexeme, await run((c) => countTerm(building(c, settings.buildTimeoutMs), lexeme)));
 
   const formBound = (lexemes: string[]) =>
     lexemes.length === 0
@@ -191,10 +191,9 @@ export async function planSearch(
   const shape = listableShape(query, forms, lexemesOf, r.rows);
   const leads =
     shape && settings.queryLists > 0 ? leadsOf(forms, lexemesOf, (l) => info.get(l)?.papers ?? 0) : null;
-  if (!(shape && leads) && bound <= settings.exactLimit) return { kind: 'exact', bound };
   if (shape && leads) {
     const key = await queryKey(read, query, shape === 'words' ? all : null, excluded);
-    if (!key.listed) await run((c) => buildTop(c, key.key, key.key, settings, lock, leads));
+    if (!key.listed) await run((c) => buildTop(c, key.key, key.key, settings, leads));
     // Once an hour at most: when it was last searched keeps the list from being dropped as idle (by the
     // day) or to make room for another (by the hour).
     else if (key.stale)
@@ -206,6 +205,7 @@ export async function planSearch(
       );
     return { kind: 'query', bound, key: key.key };
   }
+  if (bound <= settings.exactLimit) return { kind: 'exact', bound };
   // Past here, only a one-word query is answered from its word's list: the list holds that word's best
   // papers by the very score exact ranking gives, so the answer is exact. Several words without a list of
   // their own (none kept, or every term with a form of stop words only) are ranked by how close their words
@@ -224,7 +224,7 @@ export async function planSearch(
       unlisted.push(lexeme);
       continue;
     }
-    if (!t.listed) await run((c) => buildTop(c, lexeme, lexemeQuery(lexeme), settings, lock, null));
+    if (!t.listed) await run((c) => buildTop(c, lexeme, lexemeQuery(lexeme), settings, null));
     listed.push(lexeme);
   }
   // The query is its one lexeme, nothing else: its list, best first, is its ranking.
@@ -361,11 +361,11 @@ export function listsCertify(
  * and builds run side by side, an ingest alone (term-lists are kept exact by it, so it must not run between
  * a count or build's reading of the papers and its writing).
  */
-async function countTerm(q: ReturnType<typeof building>, lexeme: string, lock: number): Promise<TermInfo> {
+async function countTerm(q: ReturnType<typeof building>, lexeme: string): Promise<TermInfo> {
   // The word's own lock first (two searches meeting it at once count it once), then the ingest lock:
   // a search waiting for another's count holds nothing an ingest waits for.
   await q('SELECT pg_advisory_xact_lock($1, hashtext($2))', [BUILD_LOCK, lexeme]);
-  await q('SELECT pg_advisory_xact_lock_shared($1)', [lock]);
+  await q('SELECT pg_advisory_xact_lock_shared($1)', [UPSERT_LOCK]);
   const r = await q<{ papers: number; floor: number }>(
     `INSERT INTO term_lists (lexeme, papers, floor)
      SELECT $1, COUNT(*)::int, 'Infinity' FROM papers WHERE search @@ $2::tsquery
@@ -380,24 +380,22 @@ async function countTerm(q: ReturnType<typeof building>, lexeme: string, lock: n
 /**
  * Builds a list: scores every paper matching `query` (a tsquery's text) once, under the ingest lock (shared
  * with other counts and builds, see countTerm) and its own list's lock, and keeps those at or above the
- * `listSize`-th best score, ties included. `key` is the row's key: the word for
- * a word's list (whose row its count made), the query's text for a query list, led by `leads`
- * (term_list_leads; `lead` holds one of them, marking the row as a query list's).
+ * `listSize`-th best score, ties included. `key` is the row's key: the word for a word's list (whose row
+ * its count made), the query's text for a query list, led by `leads` (term_list_leads); a query list's
+ * row also holds its tsquery, which marks it as one.
  */
 async function buildTop(
   c: Queryable,
   key: string,
   query: string,
   settings: TermListSettings,
-  lock: number,
   leads: readonly string[] | null,
 ) {
   const q = building(c, settings.buildTimeoutMs);
-  const lead = leads?.[0] ?? null;
   // Another search building this list meanwhile: wait for it (holding nothing an ingest waits for), then
   // find the list built.
   await q('SELECT pg_advisory_xact_lock($1, hashtext($2))', [BUILD_LOCK, key]);
-  await q('SELECT pg_advisory_xact_lock_shared($1)', [lock]);
+  await q('SELECT pg_advisory_xact_lock_shared($1)', [UPSERT_LOCK]);
   const known = await q<{ floor: number }>('SELECT floor FROM term_lists WHERE lexeme = $1', [key]);
   if (Number.isFinite(known.rows[0]?.floor ?? Number.POSITIVE_INFINITY)) return;
   await q('DELETE FROM term_tops WHERE lexeme = $1', [key]);
@@ -418,12 +416,12 @@ async function buildTop(
      FROM papers WHERE search @@ ${literal}`,
     [],
   );
-  if (lead !== null) {
+  if (leads) {
     // Room for this one within `queryLists`: the least recently searched query lists go, once the scoring
     // is done (their rows stay locked until this commits), and none another build or an ingest holds.
     await q(
       `WITH gone AS (
-         DELETE FROM term_lists WHERE lexeme IN (SELECT lexeme FROM term_lists WHERE lead IS NOT NULL
+         DELETE FROM term_lists WHERE lexeme IN (SELECT lexeme FROM term_lists WHERE query IS NOT NULL
            ORDER BY used_at DESC NULLS LAST, lexeme OFFSET $1 FOR UPDATE SKIP LOCKED)
          RETURNING lexeme)
        DELETE FROM term_tops t USING gone WHERE t.lexeme = gone.lexeme`,
@@ -440,13 +438,12 @@ async function buildTop(
        INSERT INTO term_tops (lexeme, rowid, score)
        SELECT $1, ranked.rowid, ranked.score FROM ranked, edge WHERE ranked.score >= edge.floor
        RETURNING 1)
-     INSERT INTO term_lists (lexeme, papers, floor, listed, query, lead, used_on, used_at)
+     INSERT INTO term_lists (lexeme, papers, floor, listed, query, used_on, used_at)
      SELECT $1, edge.papers, edge.floor, (SELECT COUNT(*) FROM kept),
-       CASE WHEN $4::text IS NULL THEN NULL ELSE $2::tsquery END, $4::text,
-       CASE WHEN $4::text IS NULL THEN NULL ELSE CURRENT_DATE END,
-       CASE WHEN $4::text IS NULL THEN NULL ELSE now() END FROM edge
+       CASE WHEN $4 THEN $2::tsquery END, CASE WHEN $4 THEN CURRENT_DATE END, CASE WHEN $4 THEN now() END
+     FROM edge
      ON CONFLICT (lexeme) DO UPDATE SET papers = excluded.papers, floor = excluded.floor, listed = excluded.listed`,
-    [key, query, settings.listSize, lead],
+    [key, query, settings.listSize, leads !== null],
   );
   if (leads)
     await q('INSERT INTO term_list_leads (lead, list) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING', [
@@ -500,7 +497,7 @@ export async function listPapers(c: Queryable, rowids: readonly number[], listSi
   if (rowids.length === 0) return;
   // Query lists no search has read for QUERY_LIST_IDLE_DAYS go first: the papers need not be scored against them.
   await c.query(
-    `WITH gone AS (DELETE FROM term_lists WHERE lead IS NOT NULL AND used_on < CURRENT_DATE - $1::int
+    `WITH gone AS (DELETE FROM term_lists WHERE query IS NOT NULL AND used_on < CURRENT_DATE - $1::int
        RETURNING lexeme)
      DELETE FROM term_tops t USING gone WHERE t.lexeme = gone.lexeme`,
     [QUERY_LIST_IDLE_DAYS],
