@@ -10,13 +10,12 @@ import { join } from 'node:path';
 import { exportPapers } from '../commands/export-source.ts';
 import { EXPORT_FORMATS, exportFile } from '../src/papers/paper-export.ts';
 import { SqliteStore } from '../src/store/sqlite/store.ts';
+import { percentile } from './percentile.ts';
 import { syntheticChunks } from './synthetic.ts';
 
 const PAPERS = Number(process.env.PAPERS ?? 20_000);
 const RUNS = 50;
 const QUERIES = ['diffusion', 'language models', 'reinforcement learning', 'unlearning', 'video generation'];
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 const ms = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return `p50 ${percentile(s, 50).toFixed(1)} ms, p99 ${percentile(s, 99).toFixed(1)} ms`;

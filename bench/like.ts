@@ -9,12 +9,11 @@ import { join } from 'node:path';
 import { latexToText } from '../src/papers/latex-text.ts';
 import { findSimilar } from '../src/papers/similar.ts';
 import { SqliteStore } from '../src/store/sqlite/store.ts';
+import { percentile } from './percentile.ts';
 import { syntheticChunks } from './synthetic.ts';
 
 const PAPERS = Number(process.env.PAPERS ?? 20_000);
 const SAMPLES = 200;
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-like-'));
 const store = SqliteStore.open(join(dir, 'archive.db'));

@@ -23,6 +23,7 @@ import pg from 'pg';
 import { parseSearchQuery } from '../src/papers/search-query.ts';
 import { RANK_WEIGHTS } from '../src/store/postgres/term-lists.ts';
 import { toTsQuery } from '../src/store/postgres/tsquery.ts';
+import { percentile } from './percentile.ts';
 import { queryClasses } from './query-classes.ts';
 import { syntheticChunks } from './synthetic.ts';
 
@@ -47,10 +48,7 @@ const K = 10;
 const db = new pg.Client({ connectionString: url.toString() });
 await db.connect();
 await db.query('SET statement_timeout = 0');
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round((s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN) * 10) / 10;
-};
+const rounded = (xs: number[], p: number) => Math.round(percentile(xs, p) * 10) / 10;
 const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
   const s = performance.now();
   const out = await work();
@@ -149,17 +147,17 @@ for (const [name, queries] of queryClasses(sample, PER_CLASS)) {
   if (used === 0) continue;
   const f: Figures = {
     queries: used,
-    exactP50: percentile(exactMs, 50),
-    exactP99: percentile(exactMs, 99),
-    rumP50: percentile(rumMs, 50),
-    rumP99: percentile(rumMs, 99),
+    exactP50: rounded(exactMs, 50),
+    exactP99: rounded(exactMs, 99),
+    rumP50: rounded(rumMs, 50),
+    rumP99: rounded(rumMs, 99),
     rumRecall: Math.round((rumRecall / used) * 1000) / 1000,
     candidates: Object.fromEntries(
       NS.map((n) => [
         String(n),
         {
-          p50: percentile(nMs.get(n) ?? [], 50),
-          p99: percentile(nMs.get(n) ?? [], 99),
+          p50: rounded(nMs.get(n) ?? [], 50),
+          p99: rounded(nMs.get(n) ?? [], 99),
           recall: Math.round(((nRecall.get(n) ?? 0) / used) * 1000) / 1000,
         },
       ]),

@@ -20,6 +20,7 @@ import { parseSearchQuery } from '../src/papers/search-query.ts';
 import { PostgresStore } from '../src/store/postgres/store.ts';
 import { RANK_WEIGHTS, resetTermLists } from '../src/store/postgres/term-lists.ts';
 import { toTsQuery } from '../src/store/postgres/tsquery.ts';
+import { percentile } from './percentile.ts';
 import { type QueryClass, queryClasses } from './query-classes.ts';
 import { PG_SEARCH_PATH } from './scale-chart.ts';
 import { syntheticChunks } from './synthetic.ts';
@@ -48,8 +49,6 @@ const CHUNK = 5000;
 const TODAY = '2025-11-12';
 const RESULTS = new URL('./results/postgres-scale.json', import.meta.url);
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 const ms = (n: number) => Math.round(n * 100) / 100;
 
 interface ClassFigures {

@@ -34,6 +34,7 @@ import type { Paper } from '../src/papers/paper.ts';
 import { searchPapers } from '../src/papers/search.ts';
 import type { PaperStore } from '../src/store/port.ts';
 import { SqliteStore } from '../src/store/sqlite/store.ts';
+import { percentile } from './percentile.ts';
 import { queryClasses } from './query-classes.ts';
 import type { ClientAnswer, ClientRequest } from './slack-client.ts';
 import { syntheticChunks } from './synthetic.ts';
@@ -55,8 +56,7 @@ const QUERIES = [
   'llm',
 ];
 
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? Number.NaN;
+const pct = percentile;
 const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms, p99 ${pct(xs, 99).toFixed(2)} ms`;
 type Pcts = { p50: number; p99: number };
 const pcts = (xs: number[]): Pcts => ({ p50: pct(xs, 50), p99: pct(xs, 99) });

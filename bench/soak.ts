@@ -27,10 +27,11 @@ import { Scheduler } from '../src/roundup/scheduler.ts';
 import { SqliteStore } from '../src/store/sqlite/store.ts';
 import { startFakeHf } from '../test/fakes/hf-server.ts';
 import { FAKE_TEAM_ID, startFakeSlackApi } from '../test/fakes/slack-api.ts';
+import { percentile } from './percentile.ts';
 import { COMMAND_MIX, type CommandKind, pickKind, searchTexts } from './soak/mix.ts';
 import { latencyChart, memoryChart, type Row, tableHeader, tableLine } from './soak/report.ts';
 import { SignedSlackClient } from './soak/slack-client.ts';
-import { linearFit, percentile } from './soak/stats.ts';
+import { linearFit } from './soak/stats.ts';
 import { type Choice, VoteLedger } from './soak/votes.ts';
 import { rng, syntheticChunks } from './synthetic.ts';
 

@@ -1,10 +1,3 @@
-/** The p-th percentile (nearest rank) of `xs`; NaN when empty. Sorts a copy. */
-export function percentile(xs: readonly number[], p: number): number {
-  if (xs.length === 0) return Number.NaN;
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
 export interface Fit {
   /** Change of y per unit of x. */
   slope: number;

@@ -245,6 +245,17 @@ describe('two-word phrases found from a sample of the papers', () => {
       const counted = [...every].filter(([, l]) => l.df >= 30).map(([t]) => t);
       const found = counted.filter((t) => sampled.has(t)).length;
       expect(found / counted.length).toBeGreaterThan(0.8);
+      // Capped, the most common pairs are the ones listed, each list the same as uncapped (no
+      // abbreviations' long forms, which are listed as phrases too, whatever the cap).
+      const pairs = await lists({ shortMinDf: 1, shortListSize: 20, abbreviationPhrases: 0 });
+      const capped = await lists({ shortMinDf: 1, shortListSize: 20, abbreviationPhrases: 0, maxPairs: 15 });
+      expect(pairs.size).toBeGreaterThan(30);
+      expect(capped.size).toBe(15);
+      const least = Math.min(...[...capped.values()].map((l) => l.df));
+      for (const [term, list] of pairs) {
+        if (capped.has(term)) expect(capped.get(term), term).toEqual(list);
+        else expect(list.df, term).toBeLessThanOrEqual(least);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -6,16 +6,19 @@ import { countPapers, ListedCounts } from './listed-counts.ts';
 /** Papers a build reads to find the common pairs by default: all up to this many, else a sample this size. */
 export const PAIR_SAMPLE = 100_000;
 /**
- * Pairs listed at most, the most common first: bounds a build's memory and time (a pair's list is held
- * while the build runs) on an archive whose text repeats itself (templates, boilerplate).
+ * Pairs listed at most by default, the most common first: bounds a build's memory and time (a pair's list,
+ * about 3.6 KB, is held while the build runs: 72 MB at most) and its disk (400 entries a pair) on an
+ * archive whose text repeats itself (templates, boilerplate). The benchmark's million papers hold 15,540
+ * pairs of common words in 1,000 papers or more; a cap of 10,000 left a third of its phrase searches to
+ * FTS5, which walks both words' doclists for each (README, "Exact top-k from impact lists").
  */
-export const MAX_PAIRS = 10_000;
+export const MAX_PAIRS = 20_000;
 /** Rows per block of the sample: blocks spread evenly over the rowids, so over the years of the archive. */
 const BLOCK = 1_000;
 
 /**
  * The two-word phrases of listed words ("a b", b right after a in one column) that about `minDf` or more
- * papers hold, at most MAX_PAIRS of them, as index terms joined by a space, in a stable order. Counted in
+ * papers hold, at most `max` of them, as index terms joined by a space, in a stable order. Counted in
  * every paper when the archive holds at most `sample` papers, else in about that many papers in blocks
  * spread over the archive, scaled up. A pair the sample misses is only left to FTS5, which answers it exactly, only slower: what is
  * listed is exact whatever the sample says, as the build counts every paper for the lists it keeps.
@@ -27,6 +30,7 @@ export function frequentPairs(
   minDf: number,
   range: { first: number; last: number; papers: number },
   sample = PAIR_SAMPLE,
+  max = MAX_PAIRS,
 ): string[] {
   if (words.length < 1) return [];
   const counts = new ListedCounts(new Map(words.map((w, i) => [w, i + 1])), words.length, true);
@@ -68,7 +72,7 @@ export function frequentPairs(
   // The most common first, ties by key, so the same archive always lists the same pairs.
   common.sort((x, y) => y[1] - x[1] || x[0] - y[0]);
   return common
-    .slice(0, MAX_PAIRS)
+    .slice(0, max)
     .map(([key]) => {
       const [a, b] = counts.pairOf(key);
       return `${words[a - 1]} ${words[b - 1]}`;

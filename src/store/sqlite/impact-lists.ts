@@ -65,6 +65,8 @@ export interface ImpactOptions {
   shortMinDf?: number;
   /** Papers a build reads to find those phrases: all up to this many, else a sample this size. */
   pairSample?: number;
+  /** Those phrases listed at most, the most common first; default MAX_PAIRS (frequent-pairs.ts). */
+  maxPairs?: number;
   /**
    * Words held by at least this many papers get a column (word-columns.ts), most common first; default a
    * twentieth of the papers, and never fewer than minDf.
@@ -319,6 +321,7 @@ export class ImpactLists {
             this.shortMinDf,
             { first: range.first, last: range.last, papers: range.papers },
             this.options.pairSample,
+            this.options.maxPairs,
           );
     // The abbreviations' long forms of listed words (abbreviation-columns.ts), listed as phrases too.
     const abbreviations = abbreviationPhrases(
