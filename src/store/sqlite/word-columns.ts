@@ -486,7 +486,13 @@ export function blockMaxTopK(
     (columns[b] as WordColumn).rowids.length < (columns[a] as WordColumn).rowids.length ? b : a,
   );
   const others = required.filter((i) => i !== lead);
-  const maxima = new Map(others.map((i) => [i, blockMaxima(columns[i] as WordColumn, avgdl)]));
+  // The other words' arrays and weights side by side, read by index: this loop runs for every block and
+  // every posting of the leading column (hundreds of thousands), and an iterator or tuple per step there
+  // was a third of its time at a million papers.
+  const otherIds = others.map((j) => (columns[j] as WordColumn).rowids);
+  const otherF = others.map((j) => (columns[j] as WordColumn).f);
+  const otherMaxima = others.map((j) => blockMaxima(columns[j] as WordColumn, avgdl));
+  const otherIdf = Float64Array.from(others, (j) => idfs[j] as number);
   const blockAt = new Int32Array(others.length);
   const restOf = new Float64Array(others.length);
   const leadColumn = columns[lead] as WordColumn;
@@ -495,12 +501,15 @@ export function blockMaxTopK(
   const k1b = K1 * (1 - B);
   const perToken = (K1 * B) / avgdl;
   const cursors = columns.map((c) => new Cursor(c));
+  const otherCursors = others.map((j) => cursors[j] as Cursor);
   const freqs = new Array<number>(columns.length).fill(0);
   // Best first, ties lower rowid first, as FTS5 orders them.
   const before = (a: ColumnHit, b: ColumnHit) =>
     a.relevance > b.relevance || (a.relevance === b.relevance && a.rowid < b.rowid);
   const hits: ColumnHit[] = [...seed].sort((a, b) => (before(a, b) ? -1 : 1)).slice(0, k);
+  // The k-th score so far (`least`): it changes only when a hit is kept.
   const kth = () => (hits.length === k ? (hits[k - 1] as ColumnHit).relevance : Number.NEGATIVE_INFINITY);
+  let least = kth();
   let scored = 0;
   const { rowids, f, d } = leadColumn;
   for (let b = 0; b * BLOCK < rowids.length; b++) {
@@ -510,36 +519,38 @@ export function blockMaxTopK(
     const last = rowids[end - 1] as number;
     // Each other word's best impact over its blocks that overlap [first, last], times its idf.
     let rest = 0;
-    for (const [o, j] of others.entries()) {
-      const ids = (columns[j] as WordColumn).rowids;
-      const max = maxima.get(j) as Float64Array;
+    for (let o = 0; o < others.length; o++) {
+      const ids = otherIds[o] as Uint32Array;
+      const max = otherMaxima[o] as Float64Array;
       let at = blockAt[o] as number;
       // Skip this word's blocks wholly before `first`.
       while (at < max.length && (ids[Math.min(ids.length, (at + 1) * BLOCK) - 1] as number) < first) at++;
       blockAt[o] = at;
       let best = 0;
       for (let x = at; x < max.length && (ids[x * BLOCK] as number) <= last; x++)
-        best = Math.max(best, max[x] as number);
-      restOf[o] = (idfs[j] as number) * best;
-      rest += restOf[o] as number;
+        if ((max[x] as number) > best) best = max[x] as number;
+      const part = (otherIdf[o] as number) * best;
+      restOf[o] = part;
+      rest += part;
     }
-    if ((leadIdf * (leadMaxima[b] as number) + rest) * (1 + 1e-9) < kth()) continue;
+    if ((leadIdf * (leadMaxima[b] as number) + rest) * (1 + 1e-9) < least) continue;
     posting: for (let p = start; p < end; p++) {
       const fp = f[p] as number;
       const dp = d[p] as number;
       let bound = (leadIdf * (fp * (K1 + 1))) / (fp + k1b + perToken * dp) + rest;
-      if (bound * (1 + 1e-9) < kth()) continue;
+      if (bound * (1 + 1e-9) < least) continue;
       const rowid = rowids[p] as number;
       if (skip.has(rowid)) continue;
       // The other required words one at a time: a paper without one is no match, and each exact impact
       // found replaces that word's block bound.
-      for (const [o, j] of others.entries()) {
-        const cursor = cursors[j] as Cursor;
+      for (let o = 0; o < others.length; o++) {
+        const cursor = otherCursors[o] as Cursor;
         const at = cursor.find(rowid);
         if (at < 0) continue posting;
-        const fj = cursor.column.f[at] as number;
-        bound += (idfs[j] as number) * ((fj * (K1 + 1)) / (fj + k1b + perToken * dp)) - (restOf[o] as number);
-        if (bound * (1 + 1e-9) < kth()) continue posting;
+        const fj = (otherF[o] as Uint16Array)[at] as number;
+        bound +=
+          (otherIdf[o] as number) * ((fj * (K1 + 1)) / (fj + k1b + perToken * dp)) - (restOf[o] as number);
+        if (bound * (1 + 1e-9) < least) continue posting;
       }
       scored++;
       for (let j = 0; j < cursors.length; j++) {
@@ -554,6 +565,7 @@ export function blockMaxTopK(
       while (at > 0 && before(hit, hits[at - 1] as ColumnHit)) at--;
       hits.splice(at, 0, hit);
       if (hits.length > k) hits.length = k;
+      least = kth();
     }
   }
   return { hits, scored };
