@@ -315,6 +315,15 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     expect([...paths.keys()].filter((p) => p !== 'certified').length).toBeGreaterThan(0);
     // Queries known to match nothing are answered without reading a list.
     expect(paths.get('nothing can match') ?? 0).toBeGreaterThan(0);
+    // Alternatives beside an exclusion are FTS5's to rank (match-plan.ts), and the path says why.
+    const excluding: SearchQuery = {
+      must: [['language']],
+      alternatives: [[['learning']]],
+      exclude: [['model']],
+      mode: 'all',
+      notice: null,
+    };
+    expect(expectSameRanking(store, excluding, 5)).toBe('alternatives with an exclusion');
     // A listed pair beside other terms or forms is ranked from the lists too, its f from its list's entries
     // or the paper's text.
     expect(pairBeside.get('certified') ?? 0).toBeGreaterThan(0);

@@ -27,7 +27,7 @@ export interface MatchPlan {
  * NOT "f" + "g"` scores rows holding "d" as if it were absent), which this model does not reproduce.
  */
 export function matchPlan(q: SearchQuery): MatchPlan | null {
-  if (q.exclude.length > 0 && (q.alternatives ?? []).some((a) => a.length > 0)) return null;
+  if (alternativesWithExclusion(q)) return null;
   const phrases: string[][] = [];
   const sources: string[][] = [];
   const add = (tokens: readonly string[]): number | null => {
@@ -54,6 +54,15 @@ export function matchPlan(q: SearchQuery): MatchPlan | null {
     excluded.push(at);
   }
   return { phrases, sources, terms, excluded, mode: q.mode };
+}
+
+/** Why matchPlan gave no plan, for the search's path (`lastSearchPath`). */
+export function noPlanReason(q: SearchQuery): string {
+  return alternativesWithExclusion(q) ? 'alternatives with an exclusion' : 'not plain ASCII';
+}
+
+function alternativesWithExclusion(q: SearchQuery): boolean {
+  return q.exclude.length > 0 && (q.alternatives ?? []).some((a) => a.length > 0);
 }
 
 /** Instances of `phrase` in one column: every start position where its tokens follow one another. */

@@ -56,7 +56,7 @@ import { AbbreviationCache } from './abbreviation-cache.ts';
 import { toFtsMatch } from './fts-match.ts';
 import type { TextRow } from './fts-tokens.ts';
 import { DEFAULT_IMPACT, type ImpactHit, ImpactLists, type ImpactOptions } from './impact-lists.ts';
-import { matchPlan, nothingMatches } from './match-plan.ts';
+import { matchPlan, noPlanReason, nothingMatches } from './match-plan.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { SqliteReadingList } from './reading-list.ts';
 import { isSqliteUnavailable } from './unavailable.ts';
@@ -436,7 +436,7 @@ export class SqliteStore implements PaperStore {
       }
       const hits = this.db.transaction(() => this.impact.topK(plan, limit))();
       if (hits) return hits;
-    } else this.impact.lastOutcome = 'not plain ASCII';
+    } else this.impact.lastOutcome = noPlanReason(query);
     return this.exactRank(query, limit);
   }
 
