@@ -56,10 +56,10 @@ const QUERIES = [
   'llm',
 ];
 
-const pct = percentile;
-const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms, p99 ${pct(xs, 99).toFixed(2)} ms`;
+const fmt = (xs: number[]) =>
+  `p50 ${percentile(xs, 50).toFixed(2)} ms, p99 ${percentile(xs, 99).toFixed(2)} ms`;
 type Pcts = { p50: number; p99: number };
-const pcts = (xs: number[]): Pcts => ({ p50: pct(xs, 50), p99: pct(xs, 99) });
+const pcts = (xs: number[]): Pcts => ({ p50: percentile(xs, 50), p99: percentile(xs, 99) });
 
 const root = join(new URL('.', import.meta.url).pathname, '..');
 
@@ -247,7 +247,9 @@ try {
   console.log(`  the search alone (same queries):     ${fmt(searches)}`);
   console.log(`  full less its store.search time:     ${fmt(owns)}`);
   console.log(`  the bot's CPU beyond store.search:   ${fmt(ownCpus)}`);
-  console.log(`  response minus search, p99:          ${(pct(fulls, 99) - pct(searches, 99)).toFixed(2)} ms`);
+  console.log(
+    `  response minus search, p99:          ${(percentile(fulls, 99) - percentile(searches, 99)).toFixed(2)} ms`,
+  );
 
   const classes: Record<string, { queries: number; full: Pcts; search: Pcts; own: Pcts; ownCpu: Pcts }> = {};
   if (CLASSES > 0) {
