@@ -28,14 +28,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { parseHfJson } from '../src/feed/hf-json.ts';
-import {
-  abbreviationLookups,
-  expandAbbreviations,
-  MIN_DEFINING_PAPERS,
-} from '../src/papers/expand-abbreviations.ts';
+import { MIN_DEFINING_PAPERS } from '../src/papers/expand-abbreviations.ts';
 import { ingestPapers } from '../src/papers/ingest.ts';
 import type { Paper } from '../src/papers/paper.ts';
-import { searchPapers } from '../src/papers/search.ts';
+import { expandQuery, searchPapers } from '../src/papers/search.ts';
 import { parseSearchQuery } from '../src/papers/search-query.ts';
 import { toFtsMatch } from '../src/store/sqlite/fts-match.ts';
 import { SqliteStore } from '../src/store/sqlite/store.ts';
@@ -277,10 +273,7 @@ const ids = async (s: SqliteStore, text: string) => {
 // The query as the search runs it: with the archive's abbreviations expanded (searchPapers does the same).
 const expandedQuery = async (text: string) => {
   const parsed = parseSearchQuery(text);
-  if (!parsed.ok) return null;
-  const lookups = abbreviationLookups(parsed.query);
-  const pairs = await store.abbreviations(lookups.shorts, lookups.longKeys, MIN_DEFINING_PAPERS);
-  return expandAbbreviations(parsed.query, pairs).query;
+  return parsed.ok ? (await expandQuery(store, parsed.query)).query : null;
 };
 // Recall@10 of the store's ranking against FTS5's exact top 10: a paper counts when it is in that top 10
 // or scores the same as its 10th (a tie FTS5 could have ordered either way).
