@@ -474,10 +474,14 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
       // The stored postings, then the changes laid over them paper by paper (f 0: no longer held).
       const now = new Map<number, [number, number]>();
       let last = 0;
-      for (const { first_rowid, postings } of db
-        .prepare('SELECT first_rowid, postings FROM impact_columns WHERE term_id = ? ORDER BY first_rowid')
-        .all(c.term_id) as { first_rowid: number; postings: Buffer }[]) {
+      for (const { first_rowid, papers: held, postings } of db
+        .prepare(
+          'SELECT first_rowid, papers, postings FROM impact_columns WHERE term_id = ? ORDER BY first_rowid',
+        )
+        .all(c.term_id) as { first_rowid: number; papers: number; postings: Buffer }[]) {
         const part = decodeColumn(postings);
+        // Its papers beside it, as a fold sizes segments.
+        expect(held, `term ${c.term_id}`).toBe(part.rowids.length);
         // In rowid order, segment after segment: the search walks columns with cursors that only move forward.
         const disorder = part.rowids.findIndex((r, i) => i > 0 && r <= (part.rowids[i - 1] as number));
         expect(disorder, `term ${c.term_id}: rowids out of order at`).toBe(-1);

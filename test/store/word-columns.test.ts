@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rng } from '../../bench/synthetic.ts';
+import { rng, syntheticPapers } from '../../bench/synthetic.ts';
+import { parseSearchQuery } from '../../src/papers/search-query.ts';
 import { bm25Score, impact, K1 } from '../../src/store/sqlite/bm25.ts';
 import { encodeTerms } from '../../src/store/sqlite/listed-counts.ts';
 import { type MatchPlan, matches } from '../../src/store/sqlite/match-plan.ts';
@@ -38,10 +39,39 @@ describe('word columns', () => {
       [4_294_967_295, 1, 9],
     ]);
     const blob = encodeColumn(c);
-    expect(blob.length).toBe(30);
+    // Every array wide: a 12-byte header and 10 bytes a paper.
+    expect(blob.length).toBe(12 + 3 * 10);
     const shifted = Buffer.alloc(blob.length + 3);
     blob.copy(shifted, 3);
     expect(postings(decodeColumn(shifted.subarray(3)))).toEqual(postings(c));
+  });
+
+  it('packs each array as narrow as its values allow, and widens only the one a value does not fit', () => {
+    const random = rng(11);
+    const base: [number, number, number][] = [];
+    for (let i = 0, rowid = 5; i < 5_000; i++, rowid += 1 + Math.floor(random() * 40))
+      base.push([rowid, 1 + Math.floor(random() * 30), 20 + Math.floor(random() * 400)]);
+    const packed = encodeColumn(column(base));
+    // Gaps and D in 2 bytes, f in 1.
+    expect(packed.length).toBe(12 + 5_000 * 5);
+    const shifted = Buffer.alloc(packed.length + 1);
+    packed.copy(shifted, 1);
+    expect(postings(decodeColumn(shifted.subarray(1)))).toEqual(base);
+    // One value past each narrow limit: a gap of 65,536, a D of 65,536, an f of 256.
+    const gap = base.map(([r, f, d], i): [number, number, number] => [i >= 100 ? r + 65_535 : r, f, d]);
+    const long = base.map(([r, f, d], i): [number, number, number] => [r, f, i === 7 ? 65_536 : d]);
+    const often = base.map(([r, f, d], i): [number, number, number] => [r, i === 4_999 ? 256 : f, d]);
+    for (const [wider, bytes] of [
+      [gap, 4 + 2 + 1],
+      [long, 2 + 4 + 1],
+      [often, 2 + 2 + 2],
+    ] as const) {
+      const blob = encodeColumn(column([...wider]));
+      expect(blob.length).toBe(12 + 5_000 * bytes);
+      expect(postings(decodeColumn(blob))).toEqual(wider);
+    }
+    // A blob cut short is refused, never read as a shorter column.
+    expect(() => decodeColumn(packed.subarray(0, packed.length - 5))).toThrow(/length/);
   });
 
   it('merges the papers written since it was built: new, changed, and no longer holding the word', () => {
@@ -383,6 +413,75 @@ describe('word columns', () => {
       expect(readColumn(stmt, 3)).toBeUndefined();
     } finally {
       await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('packs the columns of an archive written before packing (migration 18): the same columns, the same ranking', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-columns-'));
+    const file = join(dir, 'old.db');
+    const options = {
+      impact: { minDf: 60, listSize: 40, shortListSize: 30, shortMinDf: 30, columnBudget: 100 },
+    };
+    try {
+      let store = SqliteStore.open(file, options);
+      await store.upsertPapers(syntheticPapers(1500, 9));
+      await store.refreshSearchLists();
+      const db = store.rawDatabase;
+      const stmt = (sql: string) => db.prepare(sql);
+      const ids = (
+        db.prepare('SELECT DISTINCT term_id FROM impact_columns').pluck().all() as number[]
+      ).sort();
+      expect(ids.length).toBeGreaterThan(5);
+      const before = ids.map((id) => postings(readColumn(stmt, id) as WordColumn));
+      const texts = ['model learning', 'language models data', 'training -data', '"language models"'];
+      const rank = (s: SqliteStore) =>
+        texts.map((t) => {
+          const q = parseSearchQuery(t);
+          if (!q.ok) throw new Error(q.error);
+          return { hits: s.rank(q.query, 10), path: s.lastSearchPath };
+        });
+      const ranked = rank(store);
+      expect(ranked.some((r) => r.path === 'columns')).toBe(true);
+      // The archive as migration 17 left it: segments of n rowids (uint32), n D (uint32), n f (uint16).
+      const segments = db
+        .prepare('SELECT term_id, first_rowid, postings FROM impact_columns')
+        .raw()
+        .all() as [number, number, Buffer][];
+      db.exec(`DROP TABLE impact_columns;
+        CREATE TABLE impact_columns (term_id INTEGER NOT NULL, first_rowid INTEGER NOT NULL,
+          postings BLOB NOT NULL, PRIMARY KEY (term_id, first_rowid));`);
+      const add = db.prepare('INSERT INTO impact_columns (term_id, first_rowid, postings) VALUES (?, ?, ?)');
+      for (const [id, first, blob] of segments) {
+        const c = decodeColumn(blob);
+        const bytes = (a: Uint32Array | Uint16Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+        add.run(id, first, Buffer.concat([bytes(c.rowids), bytes(c.d), bytes(c.f)]));
+      }
+      db.pragma('user_version = 17');
+      await store.close();
+
+      store = SqliteStore.open(file, options);
+      const reopened = store.rawDatabase;
+      const again = (sql: string) => reopened.prepare(sql);
+      expect(ids.map((id) => postings(readColumn(again, id) as WordColumn))).toEqual(before);
+      // Each segment's papers beside it, as a fold reads them.
+      for (const [id, first] of segments)
+        expect(
+          reopened
+            .prepare('SELECT papers FROM impact_columns WHERE term_id = ? AND first_rowid = ?')
+            .pluck()
+            .get(id, first),
+        ).toBe(
+          decodeColumn(
+            reopened
+              .prepare('SELECT postings FROM impact_columns WHERE term_id = ? AND first_rowid = ?')
+              .pluck()
+              .get(id, first) as Buffer,
+          ).rowids.length,
+        );
+      expect(rank(store)).toEqual(ranked);
+      await store.close();
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

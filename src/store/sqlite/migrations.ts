@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { vocabularyWords } from '../../papers/spelling.ts';
 import { abbreviationRows } from '../abbreviation-rows.ts';
+import { decodeUnpacked, encodeColumn } from './word-columns.ts';
 
 /**
  * Versioned SQLite schema. Each migration runs once, in order, inside a transaction, and bumps
@@ -466,5 +467,30 @@ END;
 CREATE INDEX papers_title_arxiv ON papers(title_key, arxiv_id);
 DROP INDEX papers_title_key;
 `,
+  },
+  {
+    version: 18,
+    name: 'word columns packed: each segment about 5 bytes a paper instead of 10, its papers beside it',
+    sql: `
+-- A segment's papers, so a fold sizes segments without reading their blobs (length() no longer tells).
+ALTER TABLE impact_columns ADD COLUMN papers INTEGER NOT NULL DEFAULT 0;
+`,
+    // Every stored segment packed (word-columns.ts, encodeColumn): seconds at a million papers, once.
+    backfill: (db) => {
+      const keys = db.prepare('SELECT term_id, first_rowid FROM impact_columns').raw().all() as [
+        number,
+        number,
+      ][];
+      const read = db
+        .prepare('SELECT postings FROM impact_columns WHERE term_id = ? AND first_rowid = ?')
+        .pluck();
+      const write = db.prepare(
+        'UPDATE impact_columns SET papers = ?, postings = ? WHERE term_id = ? AND first_rowid = ?',
+      );
+      for (const [id, first] of keys) {
+        const c = decodeUnpacked(read.get(id, first) as Buffer);
+        write.run(c.rowids.length, encodeColumn(c), id, first);
+      }
+    },
   },
 ];
