@@ -99,14 +99,10 @@ async function buildArchive() {
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: join(here, '..'), stdio: 'inherit' });
   for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) rmSync(f, { force: true });
   const importStart = performance.now();
-  const child = spawn(
-    process.execPath,
-    [join(here, 'paperboy-compiled.mjs'), 'ingest', filesDir],
-    {
-      env: { ...process.env, DATABASE_URL: `sqlite:${dbPath}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [join(here, 'paperboy-compiled.mjs'), 'ingest', filesDir], {
+    env: { ...process.env, DATABASE_URL: `sqlite:${dbPath}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let childErr = '';
   let childOut = '';
   child.stdout.on('data', (d) => {
