@@ -229,8 +229,9 @@ export function columnBytes(c: WordColumn): number {
  * column word are at most a few dozen rowids apart), D as uint16, f as uint8, each wide only when a value
  * needs it. About 5 bytes a paper against 10: a search that misses the column cache reads the column from
  * SQLite at about 0.6 ms a MB when the file is in the OS's cache and several times that when it is not,
- * and three common words are 10-20 MB unpacked at a million papers. Laid out header first, then the
- * 4-byte arrays, the 2-byte, the 1-byte, so each starts aligned for its typed array.
+ * and three common words are 10-20 MB unpacked at a million papers. Laid out header first (little-endian),
+ * then the 4-byte arrays, the 2-byte, the 1-byte (in the machine's byte order, as the layout before), so
+ * each starts aligned for its typed array.
  */
 export function encodeColumn(c: WordColumn): Buffer {
   const n = c.rowids.length;
