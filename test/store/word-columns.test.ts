@@ -51,16 +51,30 @@ describe('word columns', () => {
     const base: [number, number, number][] = [];
     for (let i = 0, rowid = 5; i < 5_000; i++, rowid += 1 + Math.floor(random() * 40))
       base.push([rowid, 1 + Math.floor(random() * 30), 20 + Math.floor(random() * 400)]);
-    const packed = encodeColumn(column(base));
+    const gapAt = (c: [number, number, number][], i: number) =>
+      (c[i] as [number, number, number])[0] - (c[i - 1] as [number, number, number])[0];
+    // Each narrow limit reached exactly (a gap of 65,535, a D of 65,535, an f of 255): still narrow.
+    const shift = 65_535 - gapAt(base, 100);
+    const atLimits = base.map(([r, f, d], i): [number, number, number] => [
+      i >= 100 ? r + shift : r,
+      i === 4_999 ? 255 : f,
+      i === 7 ? 65_535 : d,
+    ]);
+    expect(gapAt(atLimits, 100)).toBe(65_535);
+    const packed = encodeColumn(column(atLimits));
     // Gaps and D in 2 bytes, f in 1.
     expect(packed.length).toBe(12 + 5_000 * 5);
-    const shifted = Buffer.alloc(packed.length + 1);
-    packed.copy(shifted, 1);
-    expect(postings(decodeColumn(shifted.subarray(1)))).toEqual(base);
-    // One value past each narrow limit: a gap of 65,536, a D of 65,536, an f of 256.
-    const gap = base.map(([r, f, d], i): [number, number, number] => [i >= 100 ? r + 65_535 : r, f, d]);
-    const long = base.map(([r, f, d], i): [number, number, number] => [r, f, i === 7 ? 65_536 : d]);
-    const often = base.map(([r, f, d], i): [number, number, number] => [r, i === 4_999 ? 256 : f, d]);
+    // Read back from any alignment of the bytes.
+    for (const offset of [0, 1, 2, 3]) {
+      const shifted = Buffer.alloc(packed.length + offset);
+      packed.copy(shifted, offset);
+      expect(postings(decodeColumn(shifted.subarray(offset)))).toEqual(atLimits);
+    }
+    // One value past each: a gap of 65,536, a D of 65,536, an f of 256.
+    const gap = atLimits.map(([r, f, d], i): [number, number, number] => [i >= 100 ? r + 1 : r, f, d]);
+    const long = atLimits.map(([r, f, d], i): [number, number, number] => [r, f, i === 7 ? 65_536 : d]);
+    const often = atLimits.map(([r, f, d], i): [number, number, number] => [r, i === 4_999 ? 256 : f, d]);
+    expect(gapAt(gap, 100)).toBe(65_536);
     for (const [wider, bytes] of [
       [gap, 4 + 2 + 1],
       [long, 2 + 4 + 1],
@@ -68,10 +82,22 @@ describe('word columns', () => {
     ] as const) {
       const blob = encodeColumn(column([...wider]));
       expect(blob.length).toBe(12 + 5_000 * bytes);
-      expect(postings(decodeColumn(blob))).toEqual(wider);
+      for (const offset of [0, 2]) {
+        const shifted = Buffer.alloc(blob.length + offset);
+        blob.copy(shifted, offset);
+        expect(postings(decodeColumn(shifted.subarray(offset)))).toEqual(wider);
+      }
     }
-    // A blob cut short is refused, never read as a shorter column.
+    // A blob cut short is refused, never read as a shorter column; rowids out of order are never packed.
     expect(() => decodeColumn(packed.subarray(0, packed.length - 5))).toThrow(/length/);
+    expect(() =>
+      encodeColumn(
+        column([
+          [10, 1, 5],
+          [5, 1, 5],
+        ]),
+      ),
+    ).toThrow(/order/);
   });
 
   it('merges the papers written since it was built: new, changed, and no longer holding the word', () => {
@@ -425,14 +451,19 @@ describe('word columns', () => {
     };
     try {
       let store = SqliteStore.open(file, options);
-      await store.upsertPapers(syntheticPapers(1500, 9));
+      const papers = syntheticPapers(1800, 9);
+      await store.upsertPapers(papers.slice(0, 1500));
       await store.refreshSearchLists();
+      // Papers written after the build: appended to each column as a segment of its own.
+      await store.upsertPapers(papers.slice(1500));
       const db = store.rawDatabase;
       const stmt = (sql: string) => db.prepare(sql);
       const ids = (
         db.prepare('SELECT DISTINCT term_id FROM impact_columns').pluck().all() as number[]
       ).sort();
       expect(ids.length).toBeGreaterThan(5);
+      const segmentsOf = db.prepare('SELECT COUNT(*) FROM impact_columns WHERE term_id = ?').pluck();
+      expect(ids.filter((id) => (segmentsOf.get(id) as number) > 1).length).toBeGreaterThan(5);
       const before = ids.map((id) => postings(readColumn(stmt, id) as WordColumn));
       const texts = ['model learning', 'language models data', 'training -data', '"language models"'];
       const rank = (s: SqliteStore) =>

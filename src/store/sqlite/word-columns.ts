@@ -239,7 +239,10 @@ export function encodeColumn(c: WordColumn): Buffer {
   let maxD = 0;
   let maxF = 0;
   for (let i = 0; i < n; i++) {
-    if (i > 0) gaps = Math.max(gaps, (c.rowids[i] as number) - (c.rowids[i - 1] as number));
+    const gap = i > 0 ? (c.rowids[i] as number) - (c.rowids[i - 1] as number) : 1;
+    // Every writer sorts first; a gap that is not positive would be packed into a wrong column.
+    if (gap <= 0) throw new Error('a word column segment must hold its rowids in ascending order');
+    gaps = Math.max(gaps, gap);
     maxD = Math.max(maxD, c.d[i] as number);
     maxF = Math.max(maxF, c.f[i] as number);
   }
