@@ -7,7 +7,7 @@ import { parseSearchQuery } from '../../src/papers/search-query.ts';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { readingListContract } from '../contract/reading-list.contract.ts';
-import { type StoreUnderTest, storeContract } from '../contract/store.contract.ts';
+import { paper, type StoreUnderTest, storeContract } from '../contract/store.contract.ts';
 import { similarityContract } from '../contract/store-similarity.contract.ts';
 import { watchStoreContract } from '../contract/watch-store.contract.ts';
 
@@ -94,6 +94,26 @@ describe('SQLite file', () => {
     expect(await store.abbreviations(['llm'], [], 2)).toMatchObject([{ short: 'llm', papers: 2 }]);
     expect(await store.vocabulary('p', 5, 5)).toEqual([{ word: 'paper', papers: 2 }]);
     await store.close();
+  });
+
+  it('refuses an archive a newer paperboy has migrated, and leaves it as it was', async () => {
+    const file = join(dir, 'newer.db');
+    const latest = SQLITE_MIGRATIONS.at(-1)?.version as number;
+    const store = SqliteStore.open(file);
+    await store.upsertPapers([paper({ title: 'A paper kept by a newer paperboy' })]);
+    await store.close();
+    const newer = new Database(file);
+    newer.pragma(`user_version = ${latest + 1}`);
+    newer.close();
+    expect(() => SqliteStore.open(file)).toThrow(
+      new RegExp(`schema version ${latest + 1}, written by a newer paperboy; this one knows up to ${latest}`),
+    );
+    // Untouched: still the newer version, its paper still there.
+    const after = new Database(file);
+    expect(after.pragma('user_version', { simple: true })).toBe(latest + 1);
+    expect(after.prepare('SELECT COUNT(*) FROM papers').pluck().get()).toBe(1);
+    after.close();
+    rmSync(file);
   });
 
   it('keeps the roundup ledger of an older archive, and lets its unfinished claim be resumed', async () => {

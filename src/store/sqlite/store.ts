@@ -140,7 +140,12 @@ export class SqliteStore implements PaperStore {
     // 32 MB of page cache (default 2 MB): FTS5 segment merges during bulk ingest are the hot path.
     db.pragma('cache_size = -32768');
     db.pragma('foreign_keys = ON');
-    migrate(db);
+    try {
+      migrate(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
     return translateUnavailable(
       new SqliteStore(db, options.now ?? (() => new Date()), { ...DEFAULT_IMPACT, ...options.impact }),
       'sqlite',
@@ -954,6 +959,13 @@ export class SqliteStore implements PaperStore {
 
 function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
+  const known = SQLITE_MIGRATIONS.at(-1)?.version ?? 0;
+  // An archive a newer paperboy has migrated is refused, not opened: this one would misread what it does
+  // not know (migration 18 changed how word columns are stored) and write what the newer one misreads.
+  if (current > known)
+    throw new Error(
+      `the archive ${db.name} is at schema version ${current}, written by a newer paperboy; this one knows up to ${known}. Run the newer paperboy, or a copy of the archive from before it.`,
+    );
   for (const m of SQLITE_MIGRATIONS) {
     if (m.version <= current) continue;
     // IMMEDIATE: two processes opening a fresh file at once must not both run the same migration.
