@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticPapers } from '../../bench/synthetic.ts';
-import { parseSearchQuery, type SearchQuery } from '../../src/papers/search-query.ts';
+import { parseSearchQuery, type SearchQuery, tokenize } from '../../src/papers/search-query.ts';
 import { impact } from '../../src/store/sqlite/bm25.ts';
 import { porterStem } from '../../src/store/sqlite/fts-tokens.ts';
 import { decodeTerms } from '../../src/store/sqlite/impact-lists.ts';
@@ -229,6 +229,64 @@ describe('impact lists: two connections writing to one archive in turn', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+});
+
+/**
+ * A word column segment this version cannot read (a paperboy from before packing wrote it after the
+ * archive was migrated, or the file was damaged): searches stay exact without it, a write that folds the
+ * column drops it and goes on, and a build writes it again.
+ */
+describe('impact lists: a word column segment that cannot be read', () => {
+  it('searches exactly without it, drops it at the next fold, and builds it again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-upkeep-segment-'));
+    const options = {
+      impact: { minDf: 60, listSize: 40, shortListSize: 30, columnFold: 5, columnBudget: 100 },
+    };
+    const store = SqliteStore.open(join(dir, 'a.db'), options);
+    try {
+      const papers = syntheticPapers(1500, 4);
+      await store.upsertPapers(papers);
+      await store.refreshSearchLists();
+      const db = store.rawDatabase;
+      // Two column words that are their own stems, so a query can name them as they are.
+      const [word, other] = (
+        db
+          .prepare(
+            `SELECT t.id, t.term FROM impact_terms t
+             WHERE EXISTS (SELECT 1 FROM impact_columns c WHERE c.term_id = t.id) ORDER BY t.df DESC`,
+          )
+          .all() as { id: number; term: string }[]
+      ).filter((t) => /^[a-z]{4,}$/.test(t.term) && porterStem(t.term) === t.term);
+      if (!word || !other) throw new Error('no column words');
+      const segments = db.prepare('SELECT COUNT(*) FROM impact_columns WHERE term_id = ?').pluck();
+      // The segment cut short by three bytes: its header no longer matches its length.
+      db.prepare(
+        'UPDATE impact_columns SET postings = substr(postings, 1, length(postings) - 3) WHERE term_id = ?',
+      ).run(word.id);
+      const q = query(`${word.term} ${other.term}`);
+      const exact = store.exactRank(q, 10);
+      expect(exact.length).toBe(10);
+      expect(store.rank(q, 10)).toEqual(exact);
+
+      // Papers holding the word, their text changed: more column changes than a fold waits for.
+      const holding = papers
+        .filter((p) => tokenize(`${p.title} ${p.abstract}`).some((t) => porterStem(t) === word.term))
+        .slice(0, 10)
+        .map((p) => ({ ...p, abstract: `${p.abstract} Revised.` }));
+      expect(holding.length).toBe(10);
+      await expect(store.upsertPapers(holding)).resolves.toMatchObject({ updated: 10 });
+      expect(segments.get(word.id)).toBe(0);
+      const after = store.exactRank(q, 10);
+      expect(store.rank(q, 10)).toEqual(after);
+
+      await store.refreshSearchLists();
+      expect(segments.get(word.id)).toBeGreaterThan(0);
+      expect(store.rank(q, 10)).toEqual(store.exactRank(q, 10));
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -18,6 +18,7 @@ import {
   appendPostings,
   blockMaxTopK,
   buildColumns,
+  ColumnFormatError,
   columnBytes,
   columnWords,
   completeFromColumns,
@@ -568,7 +569,15 @@ export class ImpactLists {
         hasColumn[id] = 0;
         columnChanges = 0;
       } else if (columnChanges > (this.options.columnFold ?? DEFAULT_COLUMN_FOLD)) {
-        foldColumn(this.stmt, id);
+        try {
+          foldColumn(this.stmt, id);
+        } catch (error) {
+          if (!(error instanceof ColumnFormatError)) throw error;
+          // A segment this version cannot read: the word loses its column, as one whose posting is too
+          // large for it does, and the write goes on; a build gives the column back.
+          dropColumn(this.stmt, id);
+          hasColumn[id] = 0;
+        }
         columnChanges = 0;
       }
       t.df += dfDelta[id] as number;
@@ -690,7 +699,15 @@ export class ImpactLists {
       this.columnCache.set(id, cached);
       return cached;
     }
-    const column = readColumn(this.stmt, id);
+    let column: WordColumn | undefined;
+    try {
+      column = readColumn(this.stmt, id);
+    } catch (error) {
+      // A segment this version cannot read: searched without the column (another exact path) until the
+      // next fold or build replaces it.
+      if (error instanceof ColumnFormatError) return undefined;
+      throw error;
+    }
     if (!column) return undefined;
     const budget = this.options.columnCacheBytes ?? DEFAULT_COLUMN_CACHE_BYTES;
     const bytes = columnBytes(column);

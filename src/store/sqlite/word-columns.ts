@@ -39,6 +39,13 @@ export interface WordColumn {
   maxima?: { avgdl: number; values: Float64Array };
 }
 
+/**
+ * A stored segment this version cannot read: its length is not what its header says (written by a
+ * paperboy from before migration 18 after the archive was migrated, or damaged). The column is derived
+ * data: its word can do without it (impact-lists.ts drops it), and a build writes it again.
+ */
+export class ColumnFormatError extends Error {}
+
 /** f above this (a word hundreds of times in a title) leaves the word without a column. */
 const MAX_F = 0xffff;
 const MAX_U32 = 0xffff_ffff;
@@ -298,7 +305,7 @@ function unpackInto(blob: Uint8Array, out: WordColumn, at: number): number {
   const flags = view.getUint8(0);
   const n = view.getUint32(4, true);
   if (b.byteLength !== packedBytes(n, flags))
-    throw new Error('a word column segment is not the length its header says');
+    throw new ColumnFormatError('a word column segment is not the length its header says');
   let pos = b.byteOffset + HEADER_BYTES;
   const take = <T>(make: (buffer: ArrayBufferLike, offset: number, length: number) => T, size: number): T => {
     const a = make(b.buffer, pos, n);
