@@ -487,9 +487,20 @@ ALTER TABLE impact_columns ADD COLUMN papers INTEGER NOT NULL DEFAULT 0;
       const write = db.prepare(
         'UPDATE impact_columns SET papers = ?, postings = ? WHERE term_id = ? AND first_rowid = ?',
       );
+      const damaged = new Set<number>();
       for (const [id, first] of keys) {
-        const c = decodeUnpacked(read.get(id, first) as Buffer);
-        write.run(c.rowids.length, encodeColumn(c), id, first);
+        const blob = read.get(id, first) as Buffer;
+        // Not a whole number of 10-byte postings: damaged. Its word does without a column (a build
+        // writes it again) rather than keep one missing papers.
+        if (blob.length % 10 !== 0) damaged.add(id);
+        else {
+          const c = decodeUnpacked(blob);
+          write.run(c.rowids.length, encodeColumn(c), id, first);
+        }
+      }
+      for (const id of damaged) {
+        db.prepare('DELETE FROM impact_columns WHERE term_id = ?').run(id);
+        db.prepare('DELETE FROM impact_column_changes WHERE term_id = ?').run(id);
       }
     },
   },
