@@ -1,10 +1,11 @@
 /**
  * Archive benchmark at scale, SQLite: builds a synthetic archive of real recombined abstracts (fixed seed)
  * with `paperboy ingest <dir>` (the compiled CLI, built first) in its own process, then prints the
- * import's time, peak RSS and database size; the daily incremental ingest; search latency per query class for paperboy beside the exact FTS5
- * floor (`MATCH … ORDER BY bm25 LIMIT 10` alone; paperboy's search runs that exact ranking for its
- * candidates, then re-ranks them and reads their rows); the full Slack path and the serving process's RSS
- * and start-up, under tsx and as deployed from the compiled dist (bench/slack.ts on the same archive).
+ * import's time, peak RSS and database size; the daily incremental ingest; search latency per query class
+ * for paperboy beside the exact FTS5 floor (`MATCH … ORDER BY bm25 LIMIT 10` alone; paperboy's search
+ * runs that exact ranking for its candidates, then re-ranks them and reads their rows); the full Slack
+ * path and the serving process's RSS and start-up, under tsx and as deployed from the compiled dist
+ * (bench/slack.ts on the same archive).
  * Writes bench/results/search-scale-<papers>.json and redraws bench/results/search-scale.svg from every
  * size measured so far (with PostgreSQL from bench/results/postgres-scale.json when present). Asserts nothing.
  *

@@ -13,6 +13,7 @@ import {
   appendPostings,
   blockMaxTopK,
   buildColumns,
+  ColumnFormatError,
   columnWords,
   completeFromColumns,
   decodeColumn,
@@ -90,6 +91,7 @@ describe('word columns', () => {
     }
     // A blob cut short is refused, never read as a shorter column; rowids out of order are never packed.
     expect(() => decodeColumn(packed.subarray(0, packed.length - 5))).toThrow(/length/);
+    expect(() => decodeColumn(packed.subarray(0, 6))).toThrow(ColumnFormatError);
     expect(() =>
       encodeColumn(
         column([

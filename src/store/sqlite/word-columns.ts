@@ -119,7 +119,7 @@ export function readColumn(stmt: Prepare, id: number): WordColumn | undefined {
     .all(id) as Buffer[];
   if (blobs.length === 0) return undefined;
   // Each segment unpacked once, straight into the joined arrays.
-  const n = blobs.reduce((a, b) => a + papersIn(b), 0);
+  const n = blobs.reduce((a, b) => a + headerOf(b).n, 0);
   const out: WordColumn = { rowids: new Uint32Array(n), d: new Uint32Array(n), f: new Uint16Array(n) };
   let at = 0;
   for (const b of blobs) at += unpackInto(b, out, at);
@@ -289,55 +289,57 @@ function packedBytes(n: number, flags: number): number {
   return HEADER_BYTES + n * (gaps + d + f);
 }
 
-/** The papers a segment's blob holds, from its header. */
-function papersIn(blob: Uint8Array): number {
-  return new DataView(blob.buffer, blob.byteOffset, blob.byteLength).getUint32(4, true);
-}
-
 /**
- * Unpacks a segment's blob into `out` from position `at` (the caller sized it); returns its papers. Checks
- * the blob's length against its header: a segment cut short is an error, never a column read wrong.
+ * A segment's flags and papers, from its header, once its length is checked against them: a blob too short
+ * for a header, or not the length its header says, is a ColumnFormatError, never a column read wrong (nor
+ * an array sized from a damaged count).
  */
-function unpackInto(blob: Uint8Array, out: WordColumn, at: number): number {
-  // Typed arrays need their element's alignment: a blob not so placed is copied once.
-  const b = blob.byteOffset % 4 === 0 ? blob : Uint8Array.from(blob);
-  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+function headerOf(blob: Uint8Array): { flags: number; n: number } {
+  if (blob.byteLength < HEADER_BYTES)
+    throw new ColumnFormatError('a word column segment is shorter than its header');
+  const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
   const flags = view.getUint8(0);
   const n = view.getUint32(4, true);
-  if (b.byteLength !== packedBytes(n, flags))
+  if (blob.byteLength !== packedBytes(n, flags))
     throw new ColumnFormatError('a word column segment is not the length its header says');
+  return { flags, n };
+}
+
+/** Unpacks a segment's blob into `out` from position `at` (the caller sized it); returns its papers. */
+function unpackInto(blob: Uint8Array, out: WordColumn, at: number): number {
+  const { flags, n } = headerOf(blob);
+  // Typed arrays need their element's alignment: a blob not so placed is copied once.
+  const b = blob.byteOffset % 4 === 0 ? blob : Uint8Array.from(blob);
+  // Each array's byte offset in b's buffer, in the order encodeColumn wrote them.
   let pos = b.byteOffset + HEADER_BYTES;
-  const take = <T>(make: (buffer: ArrayBufferLike, offset: number, length: number) => T, size: number): T => {
-    const a = make(b.buffer, pos, n);
+  const next = (size: number) => {
+    const offset = pos;
     pos += size * n;
-    return a;
+    return offset;
   };
-  const u32 = (buffer: ArrayBufferLike, offset: number, length: number) =>
-    new Uint32Array(buffer, offset, length);
-  const u16 = (buffer: ArrayBufferLike, offset: number, length: number) =>
-    new Uint16Array(buffer, offset, length);
-  const u8 = (buffer: ArrayBufferLike, offset: number, length: number) =>
-    new Uint8Array(buffer, offset, length);
-  if (!(flags & NARROW_GAPS)) out.rowids.set(take(u32, 4), at);
-  if (!(flags & NARROW_D)) out.d.set(take(u32, 4), at);
+  if (!(flags & NARROW_GAPS)) out.rowids.set(new Uint32Array(b.buffer, next(4), n), at);
+  if (!(flags & NARROW_D)) out.d.set(new Uint32Array(b.buffer, next(4), n), at);
   if (flags & NARROW_GAPS) {
-    const gaps = take(u16, 2);
+    const gaps = new Uint16Array(b.buffer, next(2), n);
     const rowids = out.rowids;
-    let rowid = view.getUint32(8, true);
+    let rowid = new DataView(b.buffer, b.byteOffset, HEADER_BYTES).getUint32(8, true);
     for (let i = 0; i < n; i++) {
       rowid += gaps[i] as number;
       rowids[at + i] = rowid;
     }
   }
   // set() widens a uint16 or uint8 array into the wider one natively.
-  if (flags & NARROW_D) out.d.set(take(u16, 2), at);
-  out.f.set(flags & NARROW_F ? take(u8, 1) : take(u16, 2), at);
+  if (flags & NARROW_D) out.d.set(new Uint16Array(b.buffer, next(2), n), at);
+  out.f.set(
+    flags & NARROW_F ? new Uint8Array(b.buffer, next(1), n) : new Uint16Array(b.buffer, next(2), n),
+    at,
+  );
   return n;
 }
 
 /** A segment's blob as a column of its own. */
 export function decodeColumn(blob: Uint8Array): WordColumn {
-  const n = papersIn(blob);
+  const { n } = headerOf(blob);
   const out: WordColumn = { rowids: new Uint32Array(n), d: new Uint32Array(n), f: new Uint16Array(n) };
   unpackInto(blob, out, 0);
   return out;
