@@ -492,7 +492,8 @@ describe('word columns', () => {
       const damaged = ids.find((id) => !queried.has(termOf.get(id) as string)) as number;
       for (const [id, first, blob] of segments) {
         const c = decodeColumn(blob);
-        const bytes = (a: Uint32Array | Uint16Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+        const bytes = (a: Uint32Array | Uint16Array | Uint8Array) =>
+          Buffer.from(a.buffer, a.byteOffset, a.byteLength);
         const old = Buffer.concat([bytes(c.rowids), bytes(c.d), bytes(c.f)]);
         add.run(id, first, id === damaged ? old.subarray(0, old.length - 3) : old);
       }

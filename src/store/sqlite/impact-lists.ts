@@ -9,6 +9,7 @@ import {
 } from './abbreviation-columns.ts';
 import { BestImpacts } from './best-impacts.ts';
 import { bm25Score, idf, impact, indexTotals, readVarints } from './bm25.ts';
+import { ColumnCache } from './column-cache.ts';
 import { frequentPairs } from './frequent-pairs.ts';
 import { FtsTokenizer, TEXT_COLUMNS_SQL, type TextRow } from './fts-tokens.ts';
 import { type CountedPaper, countedOnThreads } from './list-count-threads.ts';
@@ -19,7 +20,7 @@ import {
   blockMaxTopK,
   buildColumns,
   ColumnFormatError,
-  columnBytes,
+  columnMemoryBytes,
   columnWords,
   completeFromColumns,
   dropColumn,
@@ -169,7 +170,7 @@ const DEFAULT_SHORT_LIST_SIZE = 400;
 const DEFAULT_COLUMN_BUDGET = 48;
 /** A column's changes are folded into it once they pass this many: a search reads them all (about 1 ms). */
 const DEFAULT_COLUMN_FOLD = 2048;
-/** Word columns kept in memory by default: about six of the commonest words' at a million papers. */
+/** Word columns kept in memory by default: about nine of the commonest words' at a million papers. */
 const DEFAULT_COLUMN_CACHE_BYTES = 48 * 1024 * 1024;
 const EMPTY = new BestImpacts(0, 1, false);
 /** A build's page cache (PRAGMA cache_size: negative is KiB). */
@@ -233,6 +234,16 @@ export class ImpactLists {
     private readonly options: ImpactOptions,
   ) {
     this.tokenizer = new FtsTokenizer(db);
+    // The columns' memory as readColumn unpacks them (D and f narrow, as nearly every column's are).
+    this.columnCache = new ColumnCache(options.columnCacheBytes ?? DEFAULT_COLUMN_CACHE_BYTES, () => {
+      const papers = this.stmt(
+        `SELECT (SELECT COALESCE(SUM(papers), 0) FROM impact_columns)
+              + (SELECT COUNT(*) FROM impact_column_changes)`,
+      )
+        .pluck()
+        .get() as number;
+      return columnMemoryBytes(papers, true, true);
+    });
   }
 
   /**
@@ -683,7 +694,7 @@ export class ImpactLists {
 
   /**
    * A word's column as it is now: as built, with the papers written since merged in. The columns read last
-   * are kept in memory (up to columnCacheBytes, least recently used dropped first): reading one from the
+   * are kept in memory (up to columnCacheBytes, in one buffer reused: column-cache.ts): reading one from the
    * file costs about 1 ms per 100,000 papers, most of a search. They are dropped whenever another
    * connection has committed (PRAGMA data_version) and on every write or build through this one.
    */
@@ -694,32 +705,15 @@ export class ImpactLists {
       this.cacheVersion = version;
     }
     const cached = this.columnCache.get(id);
-    if (cached) {
-      this.columnCache.delete(id);
-      this.columnCache.set(id, cached);
-      return cached;
-    }
-    let column: WordColumn | undefined;
+    if (cached) return cached;
     try {
-      column = readColumn(this.stmt, id);
+      return this.columnCache.load(id, (memory) => readColumn(this.stmt, id, memory));
     } catch (error) {
       // A segment this version cannot read: searched without the column (another exact path) until the
       // next fold or build replaces it.
       if (error instanceof ColumnFormatError) return undefined;
       throw error;
     }
-    if (!column) return undefined;
-    const budget = this.options.columnCacheBytes ?? DEFAULT_COLUMN_CACHE_BYTES;
-    const bytes = columnBytes(column);
-    if (bytes > budget) return column;
-    this.columnCache.set(id, column);
-    this.cacheBytes += bytes;
-    for (const [old, c] of this.columnCache) {
-      if (this.cacheBytes <= budget) break;
-      this.columnCache.delete(old);
-      this.cacheBytes -= columnBytes(c);
-    }
-    return column;
   }
 
   /** Whether the listed term has a column, without reading it. */
@@ -731,13 +725,11 @@ export class ImpactLists {
     );
   }
 
-  private readonly columnCache = new Map<number, WordColumn>();
-  private cacheBytes = 0;
+  private readonly columnCache: ColumnCache;
   private cacheVersion: number | undefined;
 
   private dropColumnCache(): void {
     this.columnCache.clear();
-    this.cacheBytes = 0;
   }
 
   /**
@@ -790,6 +782,7 @@ export class ImpactLists {
    * first), or null when the lists cannot answer it with certainty. Call inside a read transaction.
    */
   topK(plan: MatchPlan, k: number): ImpactHit[] | null {
+    this.columnCache.startSearch();
     const averages = this.averages();
     if (!this.inStep(averages)) return this.fallBack('lists not built or out of step');
     const { rows: n, avgdl } = indexTotals(averages);

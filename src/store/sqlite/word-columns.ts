@@ -18,14 +18,14 @@ import { type MatchPlan, matches } from './match-plan.ts';
  * very common words they often run out of list before they can (the best unread paper's bound stays a few
  * per cent above the k-th score), and FTS5 then ranks every match: hundreds of ms at a million papers.
  * Reading deeper lists costs a random forward-row lookup per candidate. A column holds a word's every
- * paper instead, 10 bytes each, read in one piece.
+ * paper instead, read in one piece.
  *
  * Which words: those in at least a twentieth of the papers (FTS5's cost grows with the doclists it reads),
  * most common first, until the columns hold `budget` postings per paper in all (README.md, "Word columns").
  *
  * A column is stored in segments of up to 2·SEGMENT papers by rowid (impact_columns, one row each), each a
  * blob packed as narrow as its values allow ({@link encodeColumn}): about 5 bytes a paper, read back into
- * the 10 bytes a paper of the arrays a search walks. Papers written since are
+ * the arrays a search walks, about 7 bytes a paper ({@link readColumn}). Papers written since are
  * kept in impact_column_changes (one row per word and paper: its f and D now, f 0 when it no longer holds the
  * word), merged when the column is read, and folded into it once they are many; papers inserted since are
  * appended as small segments of their own (a write's new papers have the highest rowids), which a fold
@@ -33,10 +33,10 @@ import { type MatchPlan, matches } from './match-plan.ts';
  */
 export interface WordColumn {
   rowids: Uint32Array;
-  d: Uint32Array;
-  f: Uint16Array;
-  /** Its block maxima under one avgdl, kept with a column held in memory between searches. */
-  maxima?: { avgdl: number; values: Float64Array };
+  /** uint16 when every D fits (a column read from the archive: readColumn), else uint32. */
+  d: Uint32Array | Uint16Array;
+  /** uint8 when every f fits (as D), else uint16. */
+  f: Uint16Array | Uint8Array;
 }
 
 /**
@@ -112,18 +112,50 @@ function changesOf(stmt: Prepare, id: number, from = 0): [number, number, number
     .all(id, from) as [number, number, number][];
 }
 
-/** A word's column as it is now (its segments joined, its changes merged), or undefined if it has none. */
-export function readColumn(stmt: Prepare, id: number): WordColumn | undefined {
+/**
+ * Where a column read from the archive is unpacked: arrays for at least `papers` postings, D and f as
+ * uint16 and uint8 when `narrowD` and `narrowF` (column-cache.ts hands out views of memory it reuses).
+ */
+export type ColumnMemory = (papers: number, narrowD: boolean, narrowF: boolean) => WordColumn;
+
+/** Arrays of their own, allocated for the column. */
+export const freshColumnMemory: ColumnMemory = (papers, narrowD, narrowF) => ({
+  rowids: new Uint32Array(papers),
+  d: narrowD ? new Uint16Array(papers) : new Uint32Array(papers),
+  f: narrowF ? new Uint8Array(papers) : new Uint16Array(papers),
+});
+
+/** Bytes of memory a column of `papers` postings takes, D and f as narrow as given (a multiple of 8). */
+export function columnMemoryBytes(papers: number, narrowD: boolean, narrowF: boolean): number {
+  const bytes = papers * (4 + (narrowD ? 2 : 4) + (narrowF ? 1 : 2));
+  return Math.ceil(bytes / 8) * 8;
+}
+
+/**
+ * A word's column as it is now (its segments joined, its changes merged), or undefined if it has none, in
+ * arrays from `memory`: D and f as narrow as every stored segment and change allows (about 7 bytes a
+ * paper against 10, so the column cache holds more words).
+ */
+export function readColumn(
+  stmt: Prepare,
+  id: number,
+  memory: ColumnMemory = freshColumnMemory,
+): WordColumn | undefined {
   const blobs = stmt('SELECT postings FROM impact_columns WHERE term_id = ? ORDER BY first_rowid')
     .pluck()
     .all(id) as Buffer[];
   if (blobs.length === 0) return undefined;
-  // Each segment unpacked once, straight into the joined arrays.
-  const n = blobs.reduce((a, b) => a + headerOf(b).n, 0);
-  const out: WordColumn = { rowids: new Uint32Array(n), d: new Uint32Array(n), f: new Uint16Array(n) };
-  let at = 0;
+  const headers = blobs.map(headerOf);
+  const changes = changesOf(stmt, id);
+  const n = headers.reduce((a, h) => a + h.n, 0);
+  const narrowD = headers.every((h) => h.flags & NARROW_D) && changes.every((c) => c[2] <= 0xffff);
+  const narrowF = headers.every((h) => h.flags & NARROW_F) && changes.every((c) => c[1] <= 0xff);
+  const out = memory(n + changes.length, narrowD, narrowF);
+  // Each segment unpacked once, straight into the joined arrays, after room for the changes: they are
+  // merged in place (mergeInPlace), without a second copy of the column.
+  let at = changes.length;
   for (const b of blobs) at += unpackInto(b, out, at);
-  return withChanges(out, changesOf(stmt, id));
+  return mergeInPlace(out, changes.length, n, changes);
 }
 
 /**
@@ -224,11 +256,6 @@ function joined(parts: readonly WordColumn[]): WordColumn {
     at += p.rowids.length;
   }
   return out;
-}
-
-/** Memory a column's arrays take. */
-export function columnBytes(c: WordColumn): number {
-  return c.rowids.byteLength + c.d.byteLength + c.f.byteLength;
 }
 
 /**
@@ -365,27 +392,49 @@ export function decodeUnpacked(blob: Uint8Array): WordColumn {
  * and f 0 removes it. */
 export function withChanges(base: WordColumn, changes: readonly [number, number, number][]): WordColumn {
   if (changes.length === 0) return base;
-  const cap = base.rowids.length + changes.length;
-  const out: WordColumn = { rowids: new Uint32Array(cap), d: new Uint32Array(cap), f: new Uint16Array(cap) };
-  let n = 0;
-  let i = 0;
-  const put = (rowid: number, f: number, d: number) => {
-    if (f === 0) return;
-    out.rowids[n] = rowid;
-    out.f[n] = f;
-    out.d[n] = d;
-    n++;
-  };
-  for (const [rowid, f, d] of changes) {
-    while (i < base.rowids.length && (base.rowids[i] as number) < rowid) {
-      put(base.rowids[i] as number, base.f[i] as number, base.d[i] as number);
-      i++;
+  const c = changes.length;
+  const out = freshColumnMemory(base.rowids.length + c, false, false);
+  out.rowids.set(base.rowids, c);
+  out.d.set(base.d, c);
+  out.f.set(base.f, c);
+  return mergeInPlace(out, c, base.rowids.length, changes);
+}
+
+/**
+ * Merges `changes` (rowid, f, D in rowid order; f 0 removes the paper) into the `n` postings held in `out`
+ * from position `from`, writing the result from position 0; returns it (views of `out`). Safe in place as
+ * long as `from` is at least the number of changes: the write position never passes the next posting
+ * still to read.
+ */
+function mergeInPlace(
+  out: WordColumn,
+  from: number,
+  n: number,
+  changes: readonly [number, number, number][],
+): WordColumn {
+  const { rowids, d, f } = out;
+  if (changes.length > from) throw new Error('mergeInPlace needs room for every change before the postings');
+  let w = 0;
+  let i = from;
+  const end = from + n;
+  const copyUpTo = (rowid: number) => {
+    for (; i < end && (rowids[i] as number) < rowid; i++, w++) {
+      rowids[w] = rowids[i] as number;
+      d[w] = d[i] as number;
+      f[w] = f[i] as number;
     }
-    if (i < base.rowids.length && base.rowids[i] === rowid) i++;
-    put(rowid, f, d);
+  };
+  for (const [rowid, fc, dc] of changes) {
+    copyUpTo(rowid);
+    if (i < end && rowids[i] === rowid) i++;
+    if (fc === 0) continue;
+    rowids[w] = rowid;
+    f[w] = fc;
+    d[w] = dc;
+    w++;
   }
-  for (; i < base.rowids.length; i++) put(base.rowids[i] as number, base.f[i] as number, base.d[i] as number);
-  return { rowids: out.rowids.subarray(0, n), d: out.d.subarray(0, n), f: out.f.subarray(0, n) };
+  copyUpTo(Number.POSITIVE_INFINITY);
+  return { rowids: rowids.subarray(0, w), d: d.subarray(0, w), f: f.subarray(0, w) };
 }
 
 /** Where each rowid is in a column (or -1), for rowids asked in ascending order. */
@@ -504,8 +553,7 @@ export function completeFromColumns(
   // impact(f, D) = f(k1+1) / (f + k1(1-b) + k1·b·D/avgdl), as bm25.ts computes it (the bound needs no last bit).
   const k1b = K1 * (1 - B);
   const perToken = (K1 * B) / avgdl;
-  // The drivers' arrays on their own: a column object's shape varies (maxima memoized on some), and the
-  // loop below reads them once per paper of every driver.
+  // The drivers' arrays on their own: the loop below reads them once per paper of every driver.
   const walked = walkedForms.map((i) => columns[i] as WordColumn);
   const ids = walked.map((c) => c.rowids);
   const fs = walked.map((c) => c.f);
@@ -556,9 +604,18 @@ export function completeFromColumns(
 /** Postings per block for block-max pruning: small enough to skip much, large enough to cost little. */
 const BLOCK = 128;
 
+/**
+ * Each column's block maxima under one avgdl, kept while the column is (a column held in memory between
+ * searches keeps them). Beside the column, not on it: a property added to some column objects would give
+ * them two shapes, and the loops below, optimized for one, were thrown back to the interpreter by the other
+ * (each time for about 20 ms of a query at a million papers).
+ */
+const maximaOf = new WeakMap<WordColumn, { avgdl: number; values: Float64Array }>();
+
 /** The highest impact (under today's avgdl) in each block of BLOCK postings of a column. */
 function blockMaxima(c: WordColumn, avgdl: number): Float64Array {
-  if (c.maxima?.avgdl === avgdl) return c.maxima.values;
+  const known = maximaOf.get(c);
+  if (known?.avgdl === avgdl) return known.values;
   const k1b = K1 * (1 - B);
   const perToken = (K1 * B) / avgdl;
   const out = new Float64Array(Math.ceil(c.rowids.length / BLOCK));
@@ -572,8 +629,21 @@ function blockMaxima(c: WordColumn, avgdl: number): Float64Array {
     }
     out[b] = max;
   }
-  c.maxima = { avgdl, values: out };
+  maximaOf.set(c, { avgdl, values: out });
   return out;
+}
+
+/**
+ * Best first, ties lower rowid first, as FTS5 orders them. (This and kthOf are functions of their own, not
+ * closures made per call: optimized code that called one call's closure was thrown out by the next call's.)
+ */
+function before(a: ColumnHit, b: ColumnHit): boolean {
+  return a.relevance > b.relevance || (a.relevance === b.relevance && a.rowid < b.rowid);
+}
+
+/** The k-th score of hits held best first, or -Infinity while they are fewer than k. */
+function kthOf(hits: readonly ColumnHit[], k: number): number {
+  return hits.length === k ? (hits[k - 1] as ColumnHit).relevance : Number.NEGATIVE_INFINITY;
 }
 
 /**
@@ -619,13 +689,9 @@ export function blockMaxTopK(
   const cursors = columns.map((c) => new Cursor(c));
   const otherCursors = others.map((j) => cursors[j] as Cursor);
   const freqs = new Array<number>(columns.length).fill(0);
-  // Best first, ties lower rowid first, as FTS5 orders them.
-  const before = (a: ColumnHit, b: ColumnHit) =>
-    a.relevance > b.relevance || (a.relevance === b.relevance && a.rowid < b.rowid);
   const hits: ColumnHit[] = [...seed].sort((a, b) => (before(a, b) ? -1 : 1)).slice(0, k);
   // The k-th score so far (`least`): it changes only when a hit is kept.
-  const kth = () => (hits.length === k ? (hits[k - 1] as ColumnHit).relevance : Number.NEGATIVE_INFINITY);
-  let least = kth();
+  let least = kthOf(hits, k);
   let scored = 0;
   const { rowids, f, d } = leadColumn;
   for (let b = 0; b * BLOCK < rowids.length; b++) {
@@ -656,7 +722,6 @@ export function blockMaxTopK(
       let bound = (leadIdf * (fp * (K1 + 1))) / (fp + k1b + perToken * dp) + rest;
       if (bound * (1 + 1e-9) < least) continue;
       const rowid = rowids[p] as number;
-      if (skip.has(rowid)) continue;
       // The other required words one at a time: a paper without one is no match, and each exact impact
       // found replaces that word's block bound.
       for (let o = 0; o < others.length; o++) {
@@ -668,6 +733,9 @@ export function blockMaxTopK(
           (otherIdf[o] as number) * ((fj * (K1 + 1)) / (fj + k1b + perToken * dp)) - (restOf[o] as number);
         if (bound * (1 + 1e-9) < least) continue posting;
       }
+      // Papers the lists scored already: asked last, as few papers get this far (a set lookup for each of
+      // the lead's papers cost a fifth of this loop with three common words).
+      if (skip.has(rowid)) continue;
       scored++;
       for (let j = 0; j < cursors.length; j++) {
         const cursor = cursors[j] as Cursor;
@@ -681,7 +749,7 @@ export function blockMaxTopK(
       while (at > 0 && before(hit, hits[at - 1] as ColumnHit)) at--;
       hits.splice(at, 0, hit);
       if (hits.length > k) hits.length = k;
-      least = kth();
+      least = kthOf(hits, k);
     }
   }
   return { hits, scored };

@@ -1,0 +1,127 @@
+import { type ColumnMemory, columnMemoryBytes, freshColumnMemory, type WordColumn } from './word-columns.ts';
+
+/**
+ * The word columns a search keeps in memory for the next ones (impact-lists.ts), all in one buffer that is
+ * reused for as long as the process runs.
+ *
+ * Why one buffer: a column read from the archive used to get arrays of its own, and a cache that drops and
+ * reads columns gives the memory back and asks for it again all day. Memory the process has not touched
+ * costs a page fault on first use. On the benchmark's virtual machine that is about 3 ms a MB: 60-90 ms
+ * for the three columns of a query like `data with language`, more than the search itself. Memory that
+ * is used again costs nothing more.
+ *
+ * How: the buffer is filled as a ring. A column read goes at the write position, or at the start when it
+ * does not fit before the end. Every column held where it lands is dropped, so the oldest read goes
+ * first (not the least recently used: that would need moving columns, and so new views of them). A
+ * column is never dropped while the search that took it runs (`startSearch` ends that): a column that
+ * would land on one, or is larger than the buffer, gets memory of its own and is not kept.
+ * The buffer is taken on first use, no larger than the archive's columns need (`wanted`: every column at
+ * once, with room to spare), and its pages are touched then, once: a search pays that (about 150 ms for
+ * 48 MB here), never again, where faulting pages in as columns first fill them spread the same cost over
+ * the first searches. The process holds at most `bytes`, as the cache it replaces did.
+ */
+export class ColumnCache {
+  private memory: ArrayBuffer | undefined;
+  /** Where the next column goes. */
+  private head = 0;
+  /** Columns held, by term id, with the bytes of the buffer they take, [start, end). */
+  private readonly held = new Map<number, { column: WordColumn; start: number; end: number }>();
+  /** Term ids the running search took: their columns stay until it ends. */
+  private readonly inUse = new Set<number>();
+
+  /**
+   * `bytes`: the most the buffer takes. `wanted`: bytes the archive's columns take now (all of them, read
+   * at once), asked when the buffer is taken.
+   */
+  constructor(
+    private readonly bytes: number,
+    private readonly wanted: () => number,
+  ) {}
+
+  /** A held column, kept for the running search. */
+  get(id: number): WordColumn | undefined {
+    const entry = this.held.get(id);
+    if (!entry) return undefined;
+    this.inUse.add(id);
+    return entry.column;
+  }
+
+  has(id: number): boolean {
+    return this.held.has(id);
+  }
+
+  /** A new search: the columns the last one took may now be dropped for others. */
+  startSearch(): void {
+    this.inUse.clear();
+  }
+
+  /**
+   * Drops every column (the archive changed). The buffer stays, for the next ones, unless it was taken
+   * for fewer columns than the archive now has and could be larger: then a larger one is taken next time.
+   */
+  clear(): void {
+    this.held.clear();
+    this.inUse.clear();
+    this.head = 0;
+    if (this.memory && this.memory.byteLength < this.bytes && this.sized() > this.memory.byteLength)
+      this.memory = undefined;
+  }
+
+  /** The buffer's size for the archive's columns now: all of them with a quarter to spare, up to `bytes`. */
+  private sized(): number {
+    return Math.min(this.bytes, Math.ceil((this.wanted() * 1.25) / 8) * 8);
+  }
+
+  private buffer(): ArrayBuffer {
+    if (!this.memory) {
+      this.memory = new ArrayBuffer(this.sized());
+      // Every page touched now, once (see above).
+      new Uint8Array(this.memory).fill(0);
+    }
+    return this.memory;
+  }
+
+  /**
+   * A column read by `read` into memory from the buffer (or memory of its own when it cannot go there),
+   * held for later searches when it went there. `read` may return undefined (no column) or throw: nothing
+   * is then held, though the columns its place held are gone.
+   */
+  load(id: number, read: (memory: ColumnMemory) => WordColumn | undefined): WordColumn | undefined {
+    let placed: { start: number; end: number } | undefined;
+    const memory: ColumnMemory = (papers, narrowD, narrowF) => {
+      const size = columnMemoryBytes(papers, narrowD, narrowF);
+      const buffer = this.buffer();
+      const start = this.place(size, buffer.byteLength);
+      if (start === undefined) return freshColumnMemory(papers, narrowD, narrowF);
+      placed = { start, end: start + size };
+      const dAt = start + 4 * papers;
+      const fAt = dAt + (narrowD ? 2 : 4) * papers;
+      return {
+        rowids: new Uint32Array(buffer, start, papers),
+        d: narrowD ? new Uint16Array(buffer, dAt, papers) : new Uint32Array(buffer, dAt, papers),
+        f: narrowF ? new Uint8Array(buffer, fAt, papers) : new Uint16Array(buffer, fAt, papers),
+      };
+    };
+    const column = read(memory);
+    if (column && placed) {
+      this.held.set(id, { column, ...placed });
+      this.inUse.add(id);
+    }
+    return column;
+  }
+
+  /**
+   * Where `size` bytes go (8-aligned, as every size is), dropping the columns held there; undefined when
+   * they do not fit in the buffer, or would land on a column the running search uses.
+   */
+  private place(size: number, capacity: number): number | undefined {
+    if (size > capacity) return undefined;
+    const start = this.head + size <= capacity ? this.head : 0;
+    const end = start + size;
+    const overlapping = [...this.held].filter(([, e]) => e.start < end && start < e.end);
+    if (overlapping.some(([id]) => this.inUse.has(id))) return undefined;
+    for (const [id] of overlapping) this.held.delete(id);
+    this.head = end;
+    return start;
+  }
+}
