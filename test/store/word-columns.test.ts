@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { rng, syntheticPapers } from '../../bench/synthetic.ts';
 import { parseSearchQuery } from '../../src/papers/search-query.ts';
 import { bm25Score, impact, K1 } from '../../src/store/sqlite/bm25.ts';
+import { ColumnCache } from '../../src/store/sqlite/column-cache.ts';
 import { encodeTerms } from '../../src/store/sqlite/listed-counts.ts';
 import { type MatchPlan, matches } from '../../src/store/sqlite/match-plan.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
@@ -22,6 +23,7 @@ import {
   readColumn,
   type WordColumn,
   withChanges,
+  writeColumn,
 } from '../../src/store/sqlite/word-columns.ts';
 
 /** A column from [rowid, f, D] postings. */
@@ -121,6 +123,64 @@ describe('word columns', () => {
       [12, 1, 40],
     ]);
     expect(withChanges(base, [])).toBe(base);
+  });
+
+  it('reads a column with its changes merged in place, into narrow arrays unless a value needs wide ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-columns-'));
+    const store = SqliteStore.open(join(dir, 'c.db'));
+    try {
+      const db = store.rawDatabase;
+      const stmt = (sql: string) => db.prepare(sql);
+      const change = db.prepare(
+        'INSERT OR REPLACE INTO impact_column_changes (term_id, paper_rowid, f, d) VALUES (?, ?, ?, ?)',
+      );
+      const random = rng(11);
+      const int = (n: number) => Math.floor(random() * n);
+      // Many small columns, each with changes of every kind: removals, new values, new papers before,
+      // among and after its papers; as many changes as papers in some, so the merge starts from the front.
+      for (let id = 1; id <= 60; id++) {
+        const expected = new Map<number, [number, number]>();
+        const papers = 1 + int(300);
+        for (let i = 0; i < papers; i++) expected.set(1_000 + 5 * i + int(4), [1 + int(30), 20 + int(500)]);
+        const base = [...expected].sort((a, b) => a[0] - b[0]);
+        db.transaction(() =>
+          writeColumn(stmt, id, column(base.map(([r, [f, d]]) => [r, f, d] as [number, number, number]))),
+        )();
+        const changes = id % 3 === 0 ? papers : int(papers);
+        // One column in five gets a value only a wide array holds.
+        const wide = id % 5 === 0 ? (id % 10 === 0 ? 'f' : 'd') : null;
+        for (let c = 0; c < changes; c++) {
+          const kind = int(4);
+          const at = base[int(base.length)]?.[0] as number;
+          const rowid =
+            kind === 0 ? at : kind === 1 ? 1 + int(999) : kind === 2 ? 2_000 + 5 * papers + int(900) : at + 1;
+          const f = kind === 0 && c % 2 === 0 ? 0 : 1 + int(200);
+          const d = 20 + int(500);
+          change.run(id, rowid, f, d);
+          if (f === 0) expected.delete(rowid);
+          else expected.set(rowid, [f, d]);
+        }
+        if (wide) {
+          const rowid = 1_000_000 + id;
+          change.run(id, rowid, wide === 'f' ? 300 : 2, wide === 'd' ? 70_000 : 40);
+          expected.set(rowid, wide === 'f' ? [300, 40] : [2, 70_000]);
+        }
+        const want = [...expected].sort((a, b) => a[0] - b[0]).map(([r, [f, d]]) => [r, f, d]);
+        const read = readColumn(stmt, id) as WordColumn;
+        expect(postings(read)).toEqual(want);
+        expect(read.f).toBeInstanceOf(wide === 'f' ? Uint16Array : Uint8Array);
+        expect(read.d).toBeInstanceOf(wide === 'd' ? Uint32Array : Uint16Array);
+        // The same through the cache's reused buffer.
+        const cache = new ColumnCache(2 ** 20, () => 2 ** 20);
+        cache.startSearch();
+        expect(postings(cache.load(id, (memory) => readColumn(stmt, id, memory)) as WordColumn)).toEqual(
+          want,
+        );
+      }
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('gives columns to the most common words first, within the budget of postings per paper', () => {
