@@ -1,9 +1,13 @@
 /**
  * `paperboy` as installed (the compiled dist, as bin/paperboy.js runs it), for benchmarks that time a
  * command in its own process the way a person runs it; prints the process's peak RSS on stderr as
- * `peak-rss-kb N` when it ends. bench/search.ts compiles the dist first, so it is never stale.
+ * `peak-rss-kb N` when it ends: VmHWM, its own (not getrusage's maxrss, which counts the RSS of the
+ * process that spawned it: bench/peak-rss.ts). bench/search.ts compiles the dist first, so it is never stale.
  */
+
+import { readFileSync } from 'node:fs';
 import { main } from '../dist/src/cli/main.js';
 
 process.exitCode = await main(process.argv.slice(2));
-process.stderr.write(`peak-rss-kb ${process.resourceUsage().maxRSS}\n`);
+const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+process.stderr.write(`peak-rss-kb ${hwm ?? process.resourceUsage().maxRSS}\n`);

@@ -18,6 +18,7 @@ import { defaultSettings } from '../src/roundup/roundup.ts';
 import { Scheduler } from '../src/roundup/scheduler.ts';
 import { SqliteStore } from '../src/store/sqlite/store.ts';
 import { startFakeSlackApi } from '../test/fakes/slack-api.ts';
+import { peakRssMb } from './peak-rss.ts';
 
 const CHANNELS = Number(process.env.CHANNELS ?? 1000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
@@ -101,7 +102,7 @@ try {
   console.log(
     `429 answers waited out and retried: ${limited}; closest two posts into one channel: ${minGap} ms apart`,
   );
-  console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  console.log(`peak RSS: ${peakRssMb().toFixed(0)} MB`);
 } finally {
   await platform.stop();
   await api.close();

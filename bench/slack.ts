@@ -34,6 +34,7 @@ import type { Paper } from '../src/papers/paper.ts';
 import { searchPapers } from '../src/papers/search.ts';
 import type { PaperStore } from '../src/store/port.ts';
 import { SqliteStore } from '../src/store/sqlite/store.ts';
+import { peakRssMb } from './peak-rss.ts';
 import { percentile } from './percentile.ts';
 import { queryClasses } from './query-classes.ts';
 import type { ClientAnswer, ClientRequest } from './slack-client.ts';
@@ -279,7 +280,7 @@ try {
   console.log(
     `throughput, ${CONCURRENCY} concurrent clients: ${(REQUESTS / seconds).toFixed(0)} full requests/s`,
   );
-  console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  console.log(`peak RSS: ${peakRssMb().toFixed(0)} MB`);
   let compiled: { ms: number; rssMb: number } | null = null;
   if (ARCHIVE && !existsSync(join(root, 'dist', 'src', 'cli', 'main.js')))
     console.log('paperboy start (compiled) not measured: no dist; run `npm run build` first');
@@ -303,7 +304,7 @@ try {
     requestsPerSecond: REQUESTS / seconds,
     startupMs: ARCHIVE ? startupMs : null,
     sinceProcessStartMs: ARCHIVE ? sinceProcessStartMs : null,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssMb: peakRssMb(),
     startupDistMs: compiled?.ms ?? null,
     startupDistRssMb: compiled?.rssMb ?? null,
   };

@@ -27,6 +27,7 @@ import { Scheduler } from '../src/roundup/scheduler.ts';
 import { SqliteStore } from '../src/store/sqlite/store.ts';
 import { startFakeHf } from '../test/fakes/hf-server.ts';
 import { FAKE_TEAM_ID, startFakeSlackApi } from '../test/fakes/slack-api.ts';
+import { peakRssMb } from './peak-rss.ts';
 import { percentile } from './percentile.ts';
 import { COMMAND_MIX, type CommandKind, pickKind, searchTexts } from './soak/mix.ts';
 import { latencyChart, memoryChart, type Row, tableHeader, tableLine } from './soak/report.ts';
@@ -380,7 +381,7 @@ try {
   const last = steady.at(-1);
   if (first && last) {
     console.log(
-      `RSS ${first[1].toFixed(1)} → ${last[1].toFixed(1)} MB, heap ${first[2].toFixed(1)} → ${last[2].toFixed(1)} MB (steady part); peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+      `RSS ${first[1].toFixed(1)} → ${last[1].toFixed(1)} MB, heap ${first[2].toFixed(1)} → ${last[2].toFixed(1)} MB (steady part); peak RSS ${peakRssMb().toFixed(0)} MB`,
     );
   }
 

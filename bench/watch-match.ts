@@ -7,6 +7,7 @@ import { tokenize } from '../src/papers/search-query.ts';
 import type { StoredPaper } from '../src/store/port.ts';
 import { type CompiledWatch, compileWatch } from '../src/watch/compile.ts';
 import { matchNewPapers } from '../src/watch/match.ts';
+import { peakRssMb } from './peak-rss.ts';
 import { realPapers, rng, syntheticPapers } from './synthetic.ts';
 
 const WATCHES = Number(process.env.WATCHES ?? 10_000);
@@ -71,7 +72,7 @@ for (let r = 0; r < 5; r++) {
 }
 runs.sort((a, b) => a - b);
 const people = new Set(matchNewPapers(watches, papers).map((m) => m.owner)).size;
-const rss = Math.round(process.resourceUsage().maxRSS / 1024);
+const rss = Math.round(peakRssMb());
 
 console.log(
   `watches: ${watches.length} (of ${WATCHES} drawn), people: ${Math.ceil(WATCHES / 5)}, new papers: ${papers.length}`,
