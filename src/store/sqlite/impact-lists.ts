@@ -78,7 +78,7 @@ export interface ImpactOptions {
   columnBudget?: number;
   /** A column's changes are folded into it once they pass this many; default 2,048. */
   columnFold?: number;
-  /** Bytes of word columns a search keeps in memory for the next; default 48 MB. */
+  /** Bytes of word columns a search keeps in memory for the next; default 40 MB. */
   columnCacheBytes?: number;
   /** The abbreviations' long forms listed as phrases at most, the most defined first; default 2,000. */
   abbreviationPhrases?: number;
@@ -171,11 +171,11 @@ const DEFAULT_COLUMN_BUDGET = 48;
 /** A column's changes are folded into it once they pass this many: a search reads them all (about 1 ms). */
 const DEFAULT_COLUMN_FOLD = 2048;
 /**
- * Word columns kept in memory by default: about ten of the commonest words' at a million papers (6.9
- * million postings at 7 bytes; 4.8 million at 10 bytes before the narrow arrays). Held for the process's
- * life (column-cache.ts), it counts in the serving process's RSS (README.md, "Run 27").
+ * Word columns kept in memory by default: about eight of the commonest words' at a million papers (5.9
+ * million postings at 7 bytes; 48 MB held 4.8 million at 10 bytes before the narrow arrays). Held for the
+ * process's life (column-cache.ts), it counts in the serving process's RSS (README.md, "Runs 27-30").
  */
-const DEFAULT_COLUMN_CACHE_BYTES = 48 * 1024 * 1024;
+const DEFAULT_COLUMN_CACHE_BYTES = 40 * 1024 * 1024;
 const EMPTY = new BestImpacts(0, 1, false);
 /** A build's page cache (PRAGMA cache_size: negative is KiB). */
 const BUILD_CACHE_SIZE = -8192;
