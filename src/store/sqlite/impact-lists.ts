@@ -173,7 +173,7 @@ const DEFAULT_COLUMN_FOLD = 2048;
 /**
  * Word columns kept in memory by default: about eight of the commonest words' at a million papers (5.9
  * million postings at 7 bytes; 48 MB held 4.8 million at 10 bytes before the narrow arrays). Held for the
- * process's life (column-cache.ts), it counts in the serving process's RSS (README.md, "Runs 27-31").
+ * process's life (column-cache.ts), it counts in the serving process's RSS (README.md, "Runs 27-33").
  */
 const DEFAULT_COLUMN_CACHE_BYTES = 40 * 1024 * 1024;
 const EMPTY = new BestImpacts(0, 1, false);
