@@ -9,5 +9,10 @@ import { readFileSync } from 'node:fs';
 import { main } from '../dist/src/cli/main.js';
 
 process.exitCode = await main(process.argv.slice(2));
-const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+let hwm;
+try {
+  hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+} catch {
+  // No /proc (not Linux): maxRSS below.
+}
 process.stderr.write(`peak-rss-kb ${hwm ?? process.resourceUsage().maxRSS}\n`);

@@ -88,6 +88,18 @@ describe('the column cache', () => {
     expect(rows(cache.get(1))).toEqual(postingsOf(1, papers));
   });
 
+  it('refuses a read that asks for memory twice, which would leave its first region unguarded', () => {
+    const cache = new ColumnCache(4 * one, () => 4 * one);
+    cache.startSearch();
+    expect(() =>
+      cache.load(7, (memory) => {
+        memory(papers, true, true);
+        return memory(papers, true, true);
+      }),
+    ).toThrow('once');
+    expect(cache.has(7)).toBe(false);
+  });
+
   it('keeps nothing for a read that fails or finds no column', () => {
     const cache = new ColumnCache(4 * one, () => 4 * one);
     cache.startSearch();
@@ -113,9 +125,11 @@ describe('the column cache', () => {
     cache.load(2, read(2));
     // A buffer taken for one column (and a quarter) holds one at a time.
     expect(cache.has(1)).toBe(false);
-    wanted = 4 * one;
+    // Cleared before the archive grows (a build clears, then writes the new columns): the size is decided
+    // when the buffer is next needed, not when it was cleared.
     cache.clear();
     expect(cache.has(2)).toBe(false);
+    wanted = 4 * one;
     for (const id of [1, 2, 3]) {
       cache.startSearch();
       cache.load(id, read(id));

@@ -138,10 +138,15 @@ describe('word columns', () => {
       const int = (n: number) => Math.floor(random() * n);
       // Many small columns, each with changes of every kind: removals, new values, new papers before,
       // among and after its papers; as many changes as papers in some, so the merge starts from the front.
+      // Read through one small cache too, whose buffer wraps many times: reused memory, never zeroed.
+      const cache = new ColumnCache(8_192, () => 8_192);
       for (let id = 1; id <= 60; id++) {
         const expected = new Map<number, [number, number]>();
         const papers = 1 + int(300);
         for (let i = 0; i < papers; i++) expected.set(1_000 + 5 * i + int(4), [1 + int(30), 20 + int(500)]);
+        // One column in seven is stored wide already (an f over 255 in its segment).
+        const storedWide = id % 7 === 0;
+        if (storedWide) expected.set(999, [300, 40]);
         const base = [...expected].sort((a, b) => a[0] - b[0]);
         db.transaction(() =>
           writeColumn(stmt, id, column(base.map(([r, [f, d]]) => [r, f, d] as [number, number, number]))),
@@ -168,10 +173,9 @@ describe('word columns', () => {
         const want = [...expected].sort((a, b) => a[0] - b[0]).map(([r, [f, d]]) => [r, f, d]);
         const read = readColumn(stmt, id) as WordColumn;
         expect(postings(read)).toEqual(want);
-        expect(read.f).toBeInstanceOf(wide === 'f' ? Uint16Array : Uint8Array);
+        expect(read.f).toBeInstanceOf(wide === 'f' || storedWide ? Uint16Array : Uint8Array);
         expect(read.d).toBeInstanceOf(wide === 'd' ? Uint32Array : Uint16Array);
         // The same through the cache's reused buffer.
-        const cache = new ColumnCache(2 ** 20, () => 2 ** 20);
         cache.startSearch();
         expect(postings(cache.load(id, (memory) => readColumn(stmt, id, memory)) as WordColumn)).toEqual(
           want,

@@ -29,6 +29,8 @@ export class ColumnCache {
   private readonly held = new Map<number, { column: WordColumn; start: number; end: number }>();
   /** Term ids the running search took: their columns stay until it ends. */
   private readonly inUse = new Set<number>();
+  /** Cleared since the buffer was taken: its size is decided again when next needed. */
+  private cleared = false;
 
   /**
    * `bytes`: the most the buffer takes. `wanted`: bytes the archive's columns take now (all of them, read
@@ -58,14 +60,15 @@ export class ColumnCache {
 
   /**
    * Drops every column (the archive changed). The buffer stays, for the next ones, unless it was taken
-   * for fewer columns than the archive now has and could be larger: then a larger one is taken next time.
+   * for fewer columns than the archive has when it is next needed (after a build, say: the build clears
+   * first) and could be larger: then a larger one is taken. Never while a search runs: a search reads in
+   * one transaction, so the archive cannot change under it, and its columns must stay where they are.
    */
   clear(): void {
     this.held.clear();
     this.inUse.clear();
     this.head = 0;
-    if (this.memory && this.memory.byteLength < this.bytes && this.sized() > this.memory.byteLength)
-      this.memory = undefined;
+    this.cleared = true;
   }
 
   /** The buffer's size for the archive's columns now: all of them with a quarter to spare, up to `bytes`. */
@@ -74,6 +77,11 @@ export class ColumnCache {
   }
 
   private buffer(): ArrayBuffer {
+    if (this.cleared && this.memory && this.memory.byteLength < this.bytes) {
+      const size = this.sized();
+      if (size > this.memory.byteLength) this.memory = new ArrayBuffer(size);
+    }
+    this.cleared = false;
     this.memory ??= new ArrayBuffer(this.sized());
     return this.memory;
   }
@@ -85,7 +93,11 @@ export class ColumnCache {
    */
   load(id: number, read: (memory: ColumnMemory) => WordColumn | undefined): WordColumn | undefined {
     let placed: { start: number; end: number } | undefined;
+    let asked = false;
     const memory: ColumnMemory = (papers, narrowD, narrowF) => {
+      // Held is the one region placed: a second would leave the first unguarded while its column is used.
+      if (asked) throw new Error('a column read asks for its memory once');
+      asked = true;
       const size = columnMemoryBytes(papers, narrowD, narrowF);
       const buffer = this.buffer();
       const start = this.place(size, buffer.byteLength);

@@ -785,7 +785,9 @@ export class ImpactLists {
 
   /**
    * The `k` best papers for the plan with their exact bm25 relevance, in FTS5's order (ties: lower rowid
-   * first), or null when the lists cannot answer it with certainty. Call inside a read transaction.
+   * first), or null when the lists cannot answer it with certainty. Call inside a read transaction: for a
+   * consistent answer, and because the column cache is cleared when the archive changes, which must not
+   * happen while this search holds columns from it (column-cache.ts).
    */
   topK(plan: MatchPlan, k: number): ImpactHit[] | null {
     this.columnCache.startSearch();

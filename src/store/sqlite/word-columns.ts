@@ -76,7 +76,11 @@ export function writeColumn(stmt: Prepare, id: number, c: WordColumn): void {
     writeSegment(stmt, id, slice(c, at, Math.min(c.rowids.length, at + SEGMENT)));
 }
 
-/** One segment's row: its blob, and its papers beside it so a fold sizes segments without reading them. */
+/**
+ * One segment's row: its blob, and its papers beside it so a fold sizes segments without unpacking them.
+ * (Migration 18 added `papers` after the blob, so SQLite follows the blob's overflow pages to read it: a
+ * few ms for a common word's segments. Summing it over every column reads them all.)
+ */
 function writeSegment(stmt: Prepare, id: number, c: WordColumn): void {
   stmt('INSERT INTO impact_columns (term_id, first_rowid, papers, postings) VALUES (?, ?, ?, ?)').run(
     id,
