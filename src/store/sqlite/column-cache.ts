@@ -76,13 +76,13 @@ export class ColumnCache {
     return Math.min(this.bytes, Math.ceil((this.wanted() * 1.25) / 8) * 8);
   }
 
+  /** The buffer, taken (or taken larger, after a clear, if the archive's columns have grown) as needed. */
   private buffer(): ArrayBuffer {
-    if (this.cleared && this.memory && this.memory.byteLength < this.bytes) {
+    if (!this.memory || (this.cleared && this.memory.byteLength < this.bytes)) {
       const size = this.sized();
-      if (size > this.memory.byteLength) this.memory = new ArrayBuffer(size);
+      if (!this.memory || size > this.memory.byteLength) this.memory = new ArrayBuffer(size);
     }
     this.cleared = false;
-    this.memory ??= new ArrayBuffer(this.sized());
     return this.memory;
   }
 

@@ -294,7 +294,7 @@ export class ImpactLists {
    * from impact lists"); this pass does both jobs with the tokenizing alone.
    */
   rebuild(): { terms: number; entries: number; columnPostings: number } {
-    this.dropColumnCache();
+    this.columnCache.clear();
     // The build reads the index and the papers once in order and appends every row it writes: a small page
     // cache serves it as well, and the pages it gives back hold the lists' entries, the peak of a bulk import.
     const cache = this.db.pragma('cache_size', { simple: true }) as number;
@@ -494,7 +494,7 @@ export class ImpactLists {
     if (!this.built()) return;
     const wasInStep = this.inStep(this.averagesBeforeWrite ?? null);
     this.averagesBeforeWrite = undefined;
-    this.dropColumnCache();
+    this.columnCache.clear();
     if (!wasInStep) return; // lists out of step already (a write that bypassed them): a rebuild repairs them
     // The listed terms as the last write through this connection left them, if no other connection has
     // committed since; taken, and given back by committed() only once this write has committed.
@@ -707,7 +707,7 @@ export class ImpactLists {
   private column(id: number): WordColumn | undefined {
     const version = this.db.pragma('data_version', { simple: true }) as number;
     if (version !== this.cacheVersion) {
-      this.dropColumnCache();
+      this.columnCache.clear();
       this.cacheVersion = version;
     }
     const cached = this.columnCache.get(id);
@@ -733,10 +733,6 @@ export class ImpactLists {
 
   private readonly columnCache: ColumnCache;
   private cacheVersion: number | undefined;
-
-  private dropColumnCache(): void {
-    this.columnCache.clear();
-  }
 
   /**
    * The column of every phrase, by phrase index, when each has one (a common word's, or an abbreviation's

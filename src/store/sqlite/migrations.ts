@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { vocabularyWords } from '../../papers/spelling.ts';
 import { abbreviationRows } from '../abbreviation-rows.ts';
-import { decodeUnpacked, encodeColumn } from './word-columns.ts';
+import { decodeUnpacked, dropColumn, encodeColumn } from './word-columns.ts';
 
 /**
  * Versioned SQLite schema. Each migration runs once, in order, inside a transaction, and bumps
@@ -498,10 +498,7 @@ ALTER TABLE impact_columns ADD COLUMN papers INTEGER NOT NULL DEFAULT 0;
           write.run(c.rowids.length, encodeColumn(c), id, first);
         }
       }
-      for (const id of damaged) {
-        db.prepare('DELETE FROM impact_columns WHERE term_id = ?').run(id);
-        db.prepare('DELETE FROM impact_column_changes WHERE term_id = ?').run(id);
-      }
+      for (const id of damaged) dropColumn((sql) => db.prepare(sql), id);
     },
   },
 ];

@@ -370,8 +370,7 @@ function unpackInto(blob: Uint8Array, out: WordColumn, at: number): number {
 
 /** A segment's blob as a column of its own. */
 export function decodeColumn(blob: Uint8Array): WordColumn {
-  const { n } = headerOf(blob);
-  const out: WordColumn = { rowids: new Uint32Array(n), d: new Uint32Array(n), f: new Uint16Array(n) };
+  const out = freshColumnMemory(headerOf(blob).n, false, false);
   unpackInto(blob, out, 0);
   return out;
 }
