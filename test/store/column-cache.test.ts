@@ -2,39 +2,34 @@ import { describe, expect, it } from 'vitest';
 import { ColumnCache } from '../../src/store/sqlite/column-cache.ts';
 import {
   type ColumnMemory,
+  type ColumnPostings,
   columnMemoryBytes,
-  type WordColumn,
 } from '../../src/store/sqlite/word-columns.ts';
 
-/** Postings of a column `papers` long for word `id`: rowids, f and D all derived from id, so a column
+/** Postings of a column `papers` long for word `id`: rowids and f both derived from id, so a column
  * overwritten by another's bytes is caught. */
 const postingsOf = (id: number, papers: number) =>
-  Array.from({ length: papers }, (_, i) => [
-    id * 100_000 + 3 * i,
-    1 + ((id + i) % 200),
-    50 + ((id * 7 + i) % 900),
-  ]);
+  Array.from({ length: papers }, (_, i) => [id * 100_000 + 3 * i, 1 + ((id + i) % 200)]);
 
 /** A `read` for ColumnCache.load that fills the memory it is given, as readColumn does; counts its calls. */
 function reader(papers: number, reads: number[]) {
   return (id: number) =>
-    (memory: ColumnMemory): WordColumn => {
+    (memory: ColumnMemory): ColumnPostings => {
       reads.push(id);
-      const c = memory(papers, true, true);
-      for (const [i, [rowid, f, d]] of postingsOf(id, papers).entries()) {
+      const c = memory(papers, true);
+      for (const [i, [rowid, f]] of postingsOf(id, papers).entries()) {
         c.rowids[i] = rowid as number;
         c.f[i] = f as number;
-        c.d[i] = d as number;
       }
       return c;
     };
 }
 
-const rows = (c: WordColumn | undefined) => (c ? [...c.rowids].map((r, i) => [r, c.f[i], c.d[i]]) : []);
+const rows = (c: ColumnPostings | undefined) => (c ? [...c.rowids].map((r, i) => [r, c.f[i]]) : []);
 
 describe('the column cache', () => {
   const papers = 1_000;
-  const one = columnMemoryBytes(papers, true, true);
+  const one = columnMemoryBytes(papers, true);
 
   it('keeps columns for later searches, and drops the oldest first when its buffer is full', () => {
     const reads: number[] = [];
@@ -93,8 +88,8 @@ describe('the column cache', () => {
     cache.startSearch();
     expect(() =>
       cache.load(7, (memory) => {
-        memory(papers, true, true);
-        return memory(papers, true, true);
+        memory(papers, true);
+        return memory(papers, true);
       }),
     ).toThrow('once');
     expect(cache.has(7)).toBe(false);
@@ -105,7 +100,7 @@ describe('the column cache', () => {
     cache.startSearch();
     expect(() =>
       cache.load(5, (memory) => {
-        memory(papers, true, true);
+        memory(papers, true);
         throw new Error('damaged');
       }),
     ).toThrow('damaged');

@@ -15,11 +15,14 @@ import {
   blockMaxTopK,
   buildColumns,
   ColumnFormatError,
+  type ColumnMemory,
+  type ColumnPostings,
   columnWords,
   completeFromColumns,
   decodeColumn,
   encodeColumn,
   foldColumn,
+  PaperLengths,
   readColumn,
   type WordColumn,
   withChanges,
@@ -33,6 +36,26 @@ const column = (postings: [number, number, number][]): WordColumn => ({
   d: Uint32Array.from(postings.map((p) => p[2])),
 });
 const postings = (c: WordColumn) => [...c.rowids].map((r, i) => [r, c.f[i], c.d[i]]);
+
+/** A column as a search reads it (readColumn), as [rowid, f, D] postings: D from the lengths it wrote. */
+function readRows(
+  stmt: Parameters<typeof readColumn>[0],
+  id: number,
+  lengths = new PaperLengths(),
+  memory?: ColumnMemory,
+) {
+  return rowsOf(readColumn(stmt, id, lengths, memory), lengths);
+}
+
+const rowsOf = (c: ColumnPostings | undefined, lengths: PaperLengths) =>
+  c && [...c.rowids].map((r, i) => [r, c.f[i], lengths.values[r]]);
+
+/** Each paper's D by rowid, as readColumn writes them, from columns that agree on every paper's D. */
+function lengthsOf(columns: readonly WordColumn[]): Uint32Array {
+  const out = new Uint32Array(1 + Math.max(0, ...columns.flatMap((c) => [...c.rowids])));
+  for (const c of columns) for (const [i, r] of c.rowids.entries()) out[r] = c.d[i] as number;
+  return out;
+}
 
 describe('word columns', () => {
   it('round-trips through its blob, whatever the alignment of the bytes it is read from', () => {
@@ -140,6 +163,7 @@ describe('word columns', () => {
       // among and after its papers; as many changes as papers in some, so the merge starts from the front.
       // Read through one small cache too, whose buffer wraps many times: reused memory, never zeroed.
       const cache = new ColumnCache(8_192, () => 8_192);
+      const shared = new PaperLengths();
       for (let id = 1; id <= 60; id++) {
         const expected = new Map<number, [number, number]>();
         const papers = 1 + int(300);
@@ -171,16 +195,78 @@ describe('word columns', () => {
           expected.set(rowid, wide === 'f' ? [300, 40] : [2, 70_000]);
         }
         const want = [...expected].sort((a, b) => a[0] - b[0]).map(([r, [f, d]]) => [r, f, d]);
-        const read = readColumn(stmt, id) as WordColumn;
-        expect(postings(read)).toEqual(want);
-        expect(read.f).toBeInstanceOf(wide === 'f' || storedWide ? Uint16Array : Uint8Array);
-        expect(read.d).toBeInstanceOf(wide === 'd' ? Uint32Array : Uint16Array);
-        // The same through the cache's reused buffer.
+        const lengths = new PaperLengths();
+        const read = readColumn(stmt, id, lengths);
+        expect(rowsOf(read, lengths)).toEqual(want);
+        expect(read?.f).toBeInstanceOf(wide === 'f' || storedWide ? Uint16Array : Uint8Array);
+        expect(lengths.values).toBeInstanceOf(wide === 'd' ? Uint32Array : Uint16Array);
+        // The same through the cache's reused buffer, into lengths that other columns wrote first (their
+        // papers' D differ from this column's: each column here is made up on its own).
         cache.startSearch();
-        expect(postings(cache.load(id, (memory) => readColumn(stmt, id, memory)) as WordColumn)).toEqual(
-          want,
-        );
+        const held = cache.load(id, (memory) => readColumn(stmt, id, shared, memory));
+        expect(rowsOf(held, shared)).toEqual(want);
       }
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps each paper's D once for every column read, its new D whichever column is read last", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-columns-'));
+    const store = SqliteStore.open(join(dir, 'c.db'));
+    try {
+      const db = store.rawDatabase;
+      const stmt = (sql: string) => db.prepare(sql);
+      // Papers 10 and 20 hold words 1 and 2 (D 100 and 200 as built). Paper 10's text changed since: it
+      // no longer holds word 1 (a removal, whose D is 0) and its D is now 150; paper 20 grew to D 260.
+      db.transaction(() => {
+        writeColumn(
+          stmt,
+          1,
+          column([
+            [10, 1, 100],
+            [20, 2, 200],
+            [30, 1, 300],
+          ]),
+        );
+        writeColumn(
+          stmt,
+          2,
+          column([
+            [10, 3, 100],
+            [20, 1, 200],
+          ]),
+        );
+      })();
+      const change = db.prepare(
+        'INSERT INTO impact_column_changes (term_id, paper_rowid, f, d) VALUES (?, ?, ?, ?)',
+      );
+      change.run(1, 10, 0, 0);
+      change.run(1, 20, 2, 260);
+      change.run(2, 10, 2, 150);
+      change.run(2, 20, 1, 260);
+      for (const order of [
+        [1, 2],
+        [2, 1],
+      ]) {
+        const lengths = new PaperLengths();
+        const read = order.map((id) => readColumn(stmt, id, lengths) as ColumnPostings);
+        const [one, two] = order[0] === 1 ? read : [...read].reverse();
+        expect([...(one as ColumnPostings).rowids], `order ${order}`).toEqual([20, 30]);
+        expect([...(two as ColumnPostings).rowids], `order ${order}`).toEqual([10, 20]);
+        expect(
+          [10, 20, 30].map((r) => lengths.values[r]),
+          `order ${order}`,
+        ).toEqual([150, 260, 300]);
+      }
+      // A D past 16 bits widens the lengths, and the D read before stay.
+      const lengths = new PaperLengths();
+      readColumn(stmt, 1, lengths);
+      change.run(2, 40, 1, 70_000);
+      readColumn(stmt, 2, lengths);
+      expect(lengths.values).toBeInstanceOf(Uint32Array);
+      expect([10, 20, 30, 40].map((r) => lengths.values[r])).toEqual([150, 260, 300, 70_000]);
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -242,7 +328,17 @@ describe('word columns', () => {
       };
       hits.sort((p, q) => q.relevance - p.relevance || p.rowid - q.rowid);
       hits.length = Math.min(hits.length, k);
-      const scored = completeFromColumns(plan, [a, b, x], idfs, avgdl, outside, seen, kth, keep);
+      const scored = completeFromColumns(
+        plan,
+        [a, b, x],
+        lengthsOf([a, b, x]),
+        idfs,
+        avgdl,
+        outside,
+        seen,
+        kth,
+        keep,
+      );
       return { hits, scored };
     };
     // Nothing seen, bounds no paper can reach (an impact is below k1 + 1): every match scored.
@@ -261,12 +357,15 @@ describe('word columns', () => {
     expect(tight.scored).toBeLessThan(loose.scored);
     // Block-max pruning over the columns alone: the same top k, for every k.
     for (const k of [1, 5, 17, 40])
-      expect(blockMaxTopK(plan, [a, b, x], idfs, avgdl, k).hits).toEqual(all.slice(0, k));
+      expect(blockMaxTopK(plan, [a, b, x], lengthsOf([a, b, x]), idfs, avgdl, k).hits).toEqual(
+        all.slice(0, k),
+      );
     // Any of the words, less the excluded one: all 40 papers but 5 and 21, each looked up once.
     const kept: number[] = [];
     const looked = completeFromColumns(
       { ...plan, mode: 'any' },
       [a, b, x],
+      lengthsOf([a, b, x]),
       idfs,
       avgdl,
       [K1 + 1, K1 + 1, 0],
@@ -336,6 +435,7 @@ describe('word columns', () => {
         const scored = completeFromColumns(
           full,
           cols,
+          lengthsOf(cols),
           idfsOf,
           avgdl,
           outside,
@@ -387,8 +487,8 @@ describe('word columns', () => {
         ]),
       )();
       expect(segments()).toEqual([1, 65_537, 131_073]);
-      expect(asRows(readColumn(stmt, 1))).toEqual(want());
-      expect(readColumn(stmt, 2)?.rowids.length).toBe(50_000);
+      expect(readRows(stmt, 1)).toEqual(want());
+      expect(readRows(stmt, 2)?.length).toBe(50_000);
 
       // A paper no longer holding the word, one changed, 100 new: the changes merged when read, then folded.
       const change = db.prepare(
@@ -402,19 +502,19 @@ describe('word columns', () => {
         change.run(rowid, 1, 60);
         expected.set(rowid, [1, 60]);
       }
-      expect(asRows(readColumn(stmt, 1))).toEqual(want());
+      expect(readRows(stmt, 1)).toEqual(want());
       const untouched = db
         .prepare('SELECT postings FROM impact_columns WHERE term_id = 1 AND first_rowid = 65537')
         .get();
       db.transaction(() => foldColumn(stmt, 1))();
       expect(db.prepare('SELECT COUNT(*) AS n FROM impact_column_changes').get()).toEqual({ n: 0 });
       expect(segments()).toEqual([1, 65_537, 131_073]);
-      expect(asRows(readColumn(stmt, 1))).toEqual(want());
+      expect(readRows(stmt, 1)).toEqual(want());
       // The middle segment took paper 70,000's change; word 2's column is as it was.
       expect(
         db.prepare('SELECT postings FROM impact_columns WHERE term_id = 1 AND first_rowid = 65537').get(),
       ).not.toEqual(untouched);
-      expect(readColumn(stmt, 2)?.rowids.length).toBe(50_000);
+      expect(readRows(stmt, 2)?.length).toBe(50_000);
 
       // 120,000 more papers: the last segment passes twice 65,536 and is split.
       for (let rowid = 150_101; rowid <= 270_100; rowid++) {
@@ -423,7 +523,7 @@ describe('word columns', () => {
       }
       db.transaction(() => foldColumn(stmt, 1))();
       expect(segments()).toEqual([1, 65_537, 131_073, 196_609, 262_145]);
-      expect(asRows(readColumn(stmt, 1))).toEqual(want());
+      expect(readRows(stmt, 1)).toEqual(want());
 
       // New papers appended as segments of their own (two writes, their postings in any order), beside a
       // change to an older paper: read merged, then folded into the last small segment, and only it.
@@ -460,10 +560,10 @@ describe('word columns', () => {
       change.run(265_000, 0, 0);
       expected.delete(265_000);
       expect(segments()).toEqual([1, 65_537, 131_073, 196_609, 262_145, 270_101, 270_401]);
-      expect(asRows(readColumn(stmt, 1))).toEqual(want());
+      expect(readRows(stmt, 1)).toEqual(want());
       db.transaction(() => foldColumn(stmt, 1))();
       expect(segments()).toEqual([1, 65_537, 131_073, 196_609, 262_145]);
-      expect(asRows(readColumn(stmt, 1))).toEqual(want());
+      expect(readRows(stmt, 1)).toEqual(want());
       expect(full()).toEqual(before);
       expect(db.prepare('SELECT COUNT(*) AS n FROM impact_column_changes').get()).toEqual({ n: 0 });
     } finally {
@@ -498,11 +598,9 @@ describe('word columns', () => {
       )();
       expect(written).toBe(30_000);
       // Word 1 whole and in order, its postings read back from its file and its last chunk.
-      expect(postings(readColumn(stmt, 1) as WordColumn)).toEqual(
-        Array.from({ length: 30_000 }, (_, i) => [i + 1, 1, 120]),
-      );
-      expect(readColumn(stmt, 2)).toBeUndefined();
-      expect(readColumn(stmt, 3)).toBeUndefined();
+      expect(readRows(stmt, 1)).toEqual(Array.from({ length: 30_000 }, (_, i) => [i + 1, 1, 120]));
+      expect(readRows(stmt, 2)).toBeUndefined();
+      expect(readRows(stmt, 3)).toBeUndefined();
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -530,7 +628,7 @@ describe('word columns', () => {
       expect(ids.length).toBeGreaterThan(5);
       const segmentsOf = db.prepare('SELECT COUNT(*) FROM impact_columns WHERE term_id = ?').pluck();
       expect(ids.filter((id) => (segmentsOf.get(id) as number) > 1).length).toBeGreaterThan(5);
-      const before = ids.map((id) => postings(readColumn(stmt, id) as WordColumn));
+      const before = ids.map((id) => readRows(stmt, id));
       const texts = ['model learning', 'language models data', 'training -data', '"language models"'];
       const rank = (s: SqliteStore) =>
         texts.map((t) => {
@@ -567,10 +665,10 @@ describe('word columns', () => {
       store = SqliteStore.open(file, options);
       const reopened = store.rawDatabase;
       const again = (sql: string) => reopened.prepare(sql);
-      expect(readColumn(again, damaged)).toBeUndefined();
-      expect(
-        ids.filter((id) => id !== damaged).map((id) => postings(readColumn(again, id) as WordColumn)),
-      ).toEqual(before.filter((_, i) => ids[i] !== damaged));
+      expect(readRows(again, damaged)).toBeUndefined();
+      expect(ids.filter((id) => id !== damaged).map((id) => readRows(again, id))).toEqual(
+        before.filter((_, i) => ids[i] !== damaged),
+      );
       // Each segment's papers beside it, as a fold reads them.
       for (const [id, first] of segments.filter(([id]) => id !== damaged))
         expect(

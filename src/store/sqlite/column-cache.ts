@@ -1,4 +1,9 @@
-import { type ColumnMemory, columnMemoryBytes, freshColumnMemory, type WordColumn } from './word-columns.ts';
+import {
+  type ColumnMemory,
+  type ColumnPostings,
+  columnMemoryBytes,
+  freshColumnMemory,
+} from './word-columns.ts';
 
 /**
  * The word columns a search keeps in memory for the next ones (impact-lists.ts), all in one buffer that is
@@ -26,7 +31,7 @@ export class ColumnCache {
   /** Where the next column goes. */
   private head = 0;
   /** Columns held, by term id, with the bytes of the buffer they take, [start, end). */
-  private readonly held = new Map<number, { column: WordColumn; start: number; end: number }>();
+  private readonly held = new Map<number, { column: ColumnPostings; start: number; end: number }>();
   /** Term ids the running search took: their columns stay until it ends. */
   private readonly inUse = new Set<number>();
   /** Cleared since the buffer was taken: its size is decided again when next needed. */
@@ -42,7 +47,7 @@ export class ColumnCache {
   ) {}
 
   /** A held column, kept for the running search. */
-  get(id: number): WordColumn | undefined {
+  get(id: number): ColumnPostings | undefined {
     const entry = this.held.get(id);
     if (!entry) return undefined;
     this.inUse.add(id);
@@ -91,23 +96,21 @@ export class ColumnCache {
    * held for later searches when it went there. `read` may return undefined (no column) or throw: nothing
    * is then held, though the columns its place held are gone.
    */
-  load(id: number, read: (memory: ColumnMemory) => WordColumn | undefined): WordColumn | undefined {
+  load(id: number, read: (memory: ColumnMemory) => ColumnPostings | undefined): ColumnPostings | undefined {
     let placed: { start: number; end: number } | undefined;
     let asked = false;
-    const memory: ColumnMemory = (papers, narrowD, narrowF) => {
+    const memory: ColumnMemory = (papers, narrowF) => {
       // Held is the one region placed: a second would leave the first unguarded while its column is used.
       if (asked) throw new Error('a column read asks for its memory once');
       asked = true;
-      const size = columnMemoryBytes(papers, narrowD, narrowF);
+      const size = columnMemoryBytes(papers, narrowF);
       const buffer = this.buffer();
       const start = this.place(size, buffer.byteLength);
-      if (start === undefined) return freshColumnMemory(papers, narrowD, narrowF);
+      if (start === undefined) return freshColumnMemory(papers, narrowF);
       placed = { start, end: start + size };
-      const dAt = start + 4 * papers;
-      const fAt = dAt + (narrowD ? 2 : 4) * papers;
+      const fAt = start + 4 * papers;
       return {
         rowids: new Uint32Array(buffer, start, papers),
-        d: narrowD ? new Uint16Array(buffer, dAt, papers) : new Uint32Array(buffer, dAt, papers),
         f: narrowF ? new Uint8Array(buffer, fAt, papers) : new Uint16Array(buffer, fAt, papers),
       };
     };

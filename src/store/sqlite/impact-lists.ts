@@ -20,6 +20,7 @@ import {
   blockMaxTopK,
   buildColumns,
   ColumnFormatError,
+  type ColumnPostings,
   columnMemoryBytes,
   columnWords,
   completeFromColumns,
@@ -28,8 +29,8 @@ import {
   foldColumn,
   lookUp,
   lookUpCursor,
+  PaperLengths,
   readColumn,
-  type WordColumn,
 } from './word-columns.ts';
 
 /**
@@ -248,7 +249,7 @@ export class ImpactLists {
       )
         .pluck()
         .get() as number;
-      return columnMemoryBytes(papers, true, true);
+      return columnMemoryBytes(papers, true);
     });
   }
 
@@ -704,7 +705,7 @@ export class ImpactLists {
    * file costs about 1 ms per 100,000 papers, most of a search. They are dropped whenever another
    * connection has committed (PRAGMA data_version) and on every write or build through this one.
    */
-  private column(id: number): WordColumn | undefined {
+  private column(id: number): ColumnPostings | undefined {
     const version = this.db.pragma('data_version', { simple: true }) as number;
     if (version !== this.cacheVersion) {
       this.columnCache.clear();
@@ -713,7 +714,7 @@ export class ImpactLists {
     const cached = this.columnCache.get(id);
     if (cached) return cached;
     try {
-      return this.columnCache.load(id, (memory) => readColumn(this.stmt, id, memory));
+      return this.columnCache.load(id, (memory) => readColumn(this.stmt, id, this.lengths, memory));
     } catch (error) {
       // A segment this version cannot read: searched without the column (another exact path) until the
       // next fold or build replaces it.
@@ -732,14 +733,16 @@ export class ImpactLists {
   }
 
   private readonly columnCache: ColumnCache;
+  /** The D of every paper in the columns read (word-columns.ts): kept through a clear, as it explains. */
+  private readonly lengths = new PaperLengths();
   private cacheVersion: number | undefined;
 
   /**
    * The column of every phrase, by phrase index, when each has one (a common word's, or an abbreviation's
    * long or short form's: abbreviation-columns.ts); otherwise undefined.
    */
-  private columnsFor(plan: MatchPlan, listed: ReadonlyMap<string, TermRow>): WordColumn[] | undefined {
-    const columns: WordColumn[] = [];
+  private columnsFor(plan: MatchPlan, listed: ReadonlyMap<string, TermRow>): ColumnPostings[] | undefined {
+    const columns: ColumnPostings[] = [];
     for (const p of plan.phrases) {
       const id = listed.get(p.join(' '))?.id;
       const column = id === undefined ? undefined : this.column(id);
@@ -896,7 +899,7 @@ export class ImpactLists {
     let chunk = FIRST_CHUNK;
     let steps = 0;
     // The words' columns, once loaded (null: not every phrase has one).
-    let columns: WordColumn[] | null | undefined;
+    let columns: ColumnPostings[] | null | undefined;
     let leadTried = false;
     for (;;) {
       // A paper first read from one list has, in every list it was not read from, an impact at most that
@@ -948,7 +951,7 @@ export class ImpactLists {
         columns = this.columnsFor(plan, listed) ?? null;
       if (columns) {
         for (const rowid of fresh) {
-          const { freqs, d } = lookUp(columns, rowid);
+          const { freqs, d } = lookUp(columns, this.lengths.values, rowid);
           if (d < 0) return this.fallBack('lists not built or out of step');
           if (!matches(plan, freqs)) continue;
           const relevance = bm25Score(idfs, freqs, d, avgdl);
@@ -1045,7 +1048,16 @@ export class ImpactLists {
       ) {
         if (columns === undefined) columns = this.columnsFor(plan, listed) ?? null;
         if (columns) {
-          const { hits, scored: more } = blockMaxTopK(plan, columns, idfs, avgdl, k, scored, seen);
+          const { hits, scored: more } = blockMaxTopK(
+            plan,
+            columns,
+            this.lengths.values,
+            idfs,
+            avgdl,
+            k,
+            scored,
+            seen,
+          );
           this.lastOutcome = 'columns';
           this.lastRead = seen.size + more;
           return hits;
@@ -1077,7 +1089,17 @@ export class ImpactLists {
           const c = at < 0 ? undefined : cursors.find((x) => x.word === words[at]);
           return c ? c.bound : 0;
         });
-        const scoredMore = completeFromColumns(plan, columns, idfs, avgdl, outside, seen, kth, keep);
+        const scoredMore = completeFromColumns(
+          plan,
+          columns,
+          this.lengths.values,
+          idfs,
+          avgdl,
+          outside,
+          seen,
+          kth,
+          keep,
+        );
         this.lastOutcome = 'columns';
         this.lastRead = seen.size + scoredMore;
         return scored;
@@ -1121,6 +1143,7 @@ export class ImpactLists {
       .pluck()
       .all(`"${source.replaceAll('"', '""')}"`) as number[];
     const finders = columns.map((c) => (c ? lookUpCursor(c) : null));
+    const lengths = this.lengths.values;
     // Every paper of the doclist holds the lead: 1 stands for its count (read later, for those that could
     // enter) so matches() asks only about the other terms.
     const freqs: number[] = plan.phrases.map((_, i) => (i === lead ? 1 : 0));
@@ -1133,8 +1156,8 @@ export class ImpactLists {
         const find = finders[i];
         if (!find) continue;
         const at = find(rowid);
-        freqs[i] = at < 0 ? 0 : ((columns[i] as WordColumn).f[at] as number);
-        if (at >= 0) d = (columns[i] as WordColumn).d[at] as number;
+        freqs[i] = at < 0 ? 0 : ((columns[i] as ColumnPostings).f[at] as number);
+        if (at >= 0) d = lengths[rowid] as number;
       }
       // The doclist holds the lead; every other required term must be held, no excluded phrase.
       if (d < 0 || !matches(plan, freqs)) continue;

@@ -33,10 +33,41 @@ import { type MatchPlan, matches } from './match-plan.ts';
  */
 export interface WordColumn {
   rowids: Uint32Array;
-  /** uint16 when every D fits (a column read from the archive: readColumn), else uint32. */
   d: Uint32Array | Uint16Array;
-  /** uint8 when every f fits (as D), else uint16. */
   f: Uint16Array | Uint8Array;
+}
+
+/**
+ * A column as a search holds it ({@link readColumn}): its papers' rowids and f, uint8 when every f fits.
+ * Their D are not in it but in {@link PaperLengths}, by rowid: a paper's D is the same in every column, and
+ * kept once it leaves 5 bytes a posting in memory against 7, so the column cache holds 40% more papers.
+ */
+export interface ColumnPostings {
+  rowids: Uint32Array;
+  f: Uint16Array | Uint8Array;
+}
+
+/**
+ * Each paper's D by rowid, for the papers of the columns read since this was made: each read writes its
+ * papers' D (its changes' last), so after it every paper it holds has its D now. A value is only read for a
+ * paper of a column read since the archive last changed (the column cache is cleared then), so values
+ * older than that, left for papers no such column holds, are never read.
+ */
+export class PaperLengths {
+  /** uint16 until a D needs more. 2 bytes a paper at most, once the columns read cover every rowid. */
+  values: Uint16Array | Uint32Array = new Uint16Array(0);
+
+  /** Room for rowids up to `last`, and for D past 16 bits when `wide`; the values so far are kept. */
+  reserve(last: number, wide: boolean): void {
+    const grow = last >= this.values.length;
+    const widen = wide && this.values instanceof Uint16Array;
+    if (!grow && !widen) return;
+    // A quarter more than asked: a day's new papers then rarely copy the array again.
+    const size = grow ? Math.max(last + 1, Math.ceil(this.values.length * 1.25)) : this.values.length;
+    const next = wide || this.values instanceof Uint32Array ? new Uint32Array(size) : new Uint16Array(size);
+    next.set(this.values);
+    this.values = next;
+  }
 }
 
 /**
@@ -117,34 +148,34 @@ function changesOf(stmt: Prepare, id: number, from = 0): [number, number, number
 }
 
 /**
- * Where a column read from the archive is unpacked: arrays for at least `papers` postings, D and f as
- * uint16 and uint8 when `narrowD` and `narrowF` (column-cache.ts hands out views of memory it reuses).
+ * Where a column read from the archive is unpacked: arrays for at least `papers` postings, f as uint8 when
+ * `narrowF` (column-cache.ts hands out views of memory it reuses).
  */
-export type ColumnMemory = (papers: number, narrowD: boolean, narrowF: boolean) => WordColumn;
+export type ColumnMemory = (papers: number, narrowF: boolean) => ColumnPostings;
 
 /** Arrays of their own, allocated for the column. */
-export const freshColumnMemory: ColumnMemory = (papers, narrowD, narrowF) => ({
+export const freshColumnMemory: ColumnMemory = (papers, narrowF) => ({
   rowids: new Uint32Array(papers),
-  d: narrowD ? new Uint16Array(papers) : new Uint32Array(papers),
   f: narrowF ? new Uint8Array(papers) : new Uint16Array(papers),
 });
 
-/** Bytes of memory a column of `papers` postings takes, D and f as narrow as given (a multiple of 8). */
-export function columnMemoryBytes(papers: number, narrowD: boolean, narrowF: boolean): number {
-  const bytes = papers * (4 + (narrowD ? 2 : 4) + (narrowF ? 1 : 2));
+/** Bytes of memory a column of `papers` postings takes, f as narrow as given (a multiple of 8). */
+export function columnMemoryBytes(papers: number, narrowF: boolean): number {
+  const bytes = papers * (4 + (narrowF ? 1 : 2));
   return Math.ceil(bytes / 8) * 8;
 }
 
 /**
  * A word's column as it is now (its segments joined, its changes merged), or undefined if it has none, in
- * arrays from `memory`: D and f as narrow as every stored segment and change allows (about 7 bytes a
- * paper against 10, so the column cache holds more words).
+ * arrays from `memory`, f as narrow as every stored segment and change allows, and its papers' D written
+ * to `lengths` (5 bytes a paper in all, against 10 before packing, so the column cache holds more words).
  */
 export function readColumn(
   stmt: Prepare,
   id: number,
+  lengths: PaperLengths,
   memory: ColumnMemory = freshColumnMemory,
-): WordColumn | undefined {
+): ColumnPostings | undefined {
   const blobs = stmt('SELECT postings FROM impact_columns WHERE term_id = ? ORDER BY first_rowid')
     .pluck()
     .all(id) as Buffer[];
@@ -154,12 +185,19 @@ export function readColumn(
   const n = headers.reduce((a, h) => a + h.n, 0);
   const narrowD = headers.every((h) => h.flags & NARROW_D) && changes.every((c) => c[2] <= 0xffff);
   const narrowF = headers.every((h) => h.flags & NARROW_F) && changes.every((c) => c[1] <= 0xff);
-  const out = memory(n + changes.length, narrowD, narrowF);
+  const out = memory(n + changes.length, narrowF);
+  lengths.reserve(0, !narrowD);
   // Each segment unpacked once, straight into the joined arrays, after room for the changes: they are
-  // merged in place (mergeInPlace), without a second copy of the column.
+  // merged in place (mergeInPlace), without a second copy of the column. The changes' D come last.
   let at = changes.length;
-  for (const b of blobs) at += unpackInto(b, out, at);
-  return mergeInPlace(out, changes.length, n, changes);
+  const pending = { changes, next: 0 };
+  for (const b of blobs) at += unpackPostings(b, out, at, lengths, pending);
+  const last = changes.at(-1);
+  if (last) lengths.reserve(last[0], false);
+  const values = lengths.values;
+  // A removal's D is not the paper's (0): its D stays as the columns still holding it wrote it.
+  for (const [rowid, f, d] of changes) if (f > 0) values[rowid] = d;
+  return mergeInPlace(out, changes.length, n, changes, undefined);
 }
 
 /**
@@ -336,8 +374,16 @@ function headerOf(blob: Uint8Array): { flags: number; n: number } {
   return { flags, n };
 }
 
-/** Unpacks a segment's blob into `out` from position `at` (the caller sized it); returns its papers. */
-function unpackInto(blob: Uint8Array, out: WordColumn, at: number): number {
+/** A segment's arrays as stored, viewed in place (an unaligned blob is copied once). */
+function segmentViews(blob: Uint8Array): {
+  n: number;
+  first: number;
+  /** The rowids: as uint16 gaps from the one before (from `first`), or as they are. */
+  gaps: Uint16Array | null;
+  rowids: Uint32Array | null;
+  d: Uint16Array | Uint32Array;
+  f: Uint8Array | Uint16Array;
+} {
   const { flags, n } = headerOf(blob);
   // Typed arrays need their element's alignment: a blob not so placed is copied once.
   const b = blob.byteOffset % 4 === 0 ? blob : Uint8Array.from(blob);
@@ -348,29 +394,76 @@ function unpackInto(blob: Uint8Array, out: WordColumn, at: number): number {
     pos += size * n;
     return offset;
   };
-  if (!(flags & NARROW_GAPS)) out.rowids.set(new Uint32Array(b.buffer, next(4), n), at);
-  if (!(flags & NARROW_D)) out.d.set(new Uint32Array(b.buffer, next(4), n), at);
-  if (flags & NARROW_GAPS) {
-    const gaps = new Uint16Array(b.buffer, next(2), n);
-    const rowids = out.rowids;
-    let rowid = new DataView(b.buffer, b.byteOffset, HEADER_BYTES).getUint32(8, true);
-    for (let i = 0; i < n; i++) {
-      rowid += gaps[i] as number;
-      rowids[at + i] = rowid;
-    }
+  const rowids = flags & NARROW_GAPS ? null : new Uint32Array(b.buffer, next(4), n);
+  const wideD = flags & NARROW_D ? null : new Uint32Array(b.buffer, next(4), n);
+  const gaps = flags & NARROW_GAPS ? new Uint16Array(b.buffer, next(2), n) : null;
+  const d = wideD ?? new Uint16Array(b.buffer, next(2), n);
+  const f = flags & NARROW_F ? new Uint8Array(b.buffer, next(1), n) : new Uint16Array(b.buffer, next(2), n);
+  const first = new DataView(b.buffer, b.byteOffset, HEADER_BYTES).getUint32(8, true);
+  return { n, first, gaps, rowids, d, f };
+}
+
+/** A segment's rowids into `rowids` from position `at`. */
+function unpackRowids(segment: ReturnType<typeof segmentViews>, rowids: Uint32Array, at: number): void {
+  const { n, gaps } = segment;
+  if (!gaps) {
+    rowids.set(segment.rowids as Uint32Array, at);
+    return;
   }
+  let rowid = segment.first;
+  for (let i = 0; i < n; i++) {
+    rowid += gaps[i] as number;
+    rowids[at + i] = rowid;
+  }
+}
+
+/** Unpacks a segment's blob into `out` from position `at` (the caller sized it); returns its papers. */
+function unpackInto(blob: Uint8Array, out: WordColumn, at: number): number {
+  const segment = segmentViews(blob);
+  unpackRowids(segment, out.rowids, at);
   // set() widens a uint16 or uint8 array into the wider one natively.
-  if (flags & NARROW_D) out.d.set(new Uint16Array(b.buffer, next(2), n), at);
-  out.f.set(
-    flags & NARROW_F ? new Uint8Array(b.buffer, next(1), n) : new Uint16Array(b.buffer, next(2), n),
-    at,
-  );
+  out.d.set(segment.d, at);
+  out.f.set(segment.f, at);
+  return segment.n;
+}
+
+/**
+ * As unpackInto, for a search: rowids and f into `out`, each paper's D into `lengths` (the caller reserved
+ * them wide enough) unless the column's changes (`pending`, in rowid order, read from `next` on as the
+ * segments come in order) hold the paper: its stored D may be old then, and another column may have
+ * written its D now. Returns its papers.
+ */
+function unpackPostings(
+  blob: Uint8Array,
+  out: ColumnPostings,
+  at: number,
+  lengths: PaperLengths,
+  pending: { changes: readonly [number, number, number][]; next: number },
+): number {
+  const segment = segmentViews(blob);
+  const { n, d } = segment;
+  if (n === 0) return 0;
+  const rowids = out.rowids;
+  unpackRowids(segment, rowids, at);
+  lengths.reserve(rowids[at + n - 1] as number, false);
+  const values = lengths.values;
+  const { changes } = pending;
+  let next = pending.next;
+  let changed = next < changes.length ? (changes[next] as [number, number, number])[0] : -1;
+  for (let i = 0; i < n; i++) {
+    const rowid = rowids[at + i] as number;
+    while (changed >= 0 && changed < rowid)
+      changed = ++next < changes.length ? (changes[next] as [number, number, number])[0] : -1;
+    if (changed !== rowid) values[rowid] = d[i] as number;
+  }
+  pending.next = next;
+  out.f.set(segment.f, at);
   return n;
 }
 
 /** A segment's blob as a column of its own. */
 export function decodeColumn(blob: Uint8Array): WordColumn {
-  const out = freshColumnMemory(headerOf(blob).n, false, false);
+  const out = wideColumn(headerOf(blob).n);
   unpackInto(blob, out, 0);
   return out;
 }
@@ -396,26 +489,32 @@ export function decodeUnpacked(blob: Uint8Array): WordColumn {
 export function withChanges(base: WordColumn, changes: readonly [number, number, number][]): WordColumn {
   if (changes.length === 0) return base;
   const c = changes.length;
-  const out = freshColumnMemory(base.rowids.length + c, false, false);
+  const out = wideColumn(base.rowids.length + c);
   out.rowids.set(base.rowids, c);
   out.d.set(base.d, c);
   out.f.set(base.f, c);
-  return mergeInPlace(out, c, base.rowids.length, changes);
+  return mergeInPlace(out, c, base.rowids.length, changes, out.d) as WordColumn;
+}
+
+/** A column's arrays for `papers` postings, D and f wide (for folds and builds). */
+function wideColumn(papers: number): WordColumn {
+  return { rowids: new Uint32Array(papers), d: new Uint32Array(papers), f: new Uint16Array(papers) };
 }
 
 /**
  * Merges `changes` (rowid, f, D in rowid order; f 0 removes the paper) into the `n` postings held in `out`
- * from position `from`, writing the result from position 0; returns it (views of `out`). Safe in place as
- * long as `from` is at least the number of changes: the write position never passes the next posting
- * still to read.
+ * from position `from`, writing the result from position 0; returns it (views of `out`, with `d` when
+ * given: a column for a search keeps its D in PaperLengths). Safe in place as long as `from` is at least
+ * the number of changes: the write position never passes the next posting still to read.
  */
 function mergeInPlace(
-  out: WordColumn,
+  out: ColumnPostings,
   from: number,
   n: number,
   changes: readonly [number, number, number][],
-): WordColumn {
-  const { rowids, d, f } = out;
+  d: Uint32Array | Uint16Array | undefined,
+): ColumnPostings | WordColumn {
+  const { rowids, f } = out;
   if (changes.length > from) throw new Error('mergeInPlace needs room for every change before the postings');
   let w = 0;
   let i = from;
@@ -423,7 +522,7 @@ function mergeInPlace(
   const copyUpTo = (rowid: number) => {
     for (; i < end && (rowids[i] as number) < rowid; i++, w++) {
       rowids[w] = rowids[i] as number;
-      d[w] = d[i] as number;
+      if (d) d[w] = d[i] as number;
       f[w] = f[i] as number;
     }
   };
@@ -433,15 +532,17 @@ function mergeInPlace(
     if (fc === 0) continue;
     rowids[w] = rowid;
     f[w] = fc;
-    d[w] = dc;
+    if (d) d[w] = dc;
     w++;
   }
   copyUpTo(Number.POSITIVE_INFINITY);
+  // Built as one shape or the other, property for property: the search's loops see one shape only.
+  if (!d) return { rowids: rowids.subarray(0, w), f: f.subarray(0, w) };
   return { rowids: rowids.subarray(0, w), d: d.subarray(0, w), f: f.subarray(0, w) };
 }
 
 /** Where each rowid is in a column (or -1), for rowids asked in ascending order. */
-export function lookUpCursor(column: WordColumn): (rowid: number) => number {
+export function lookUpCursor(column: ColumnPostings): (rowid: number) => number {
   const cursor = new Cursor(column);
   return (rowid) => cursor.find(rowid);
 }
@@ -449,7 +550,7 @@ export function lookUpCursor(column: WordColumn): (rowid: number) => number {
 /** A forward-only cursor over a column: where `rowid` is, or -1, for rowids asked in ascending order. */
 class Cursor {
   private at = 0;
-  constructor(readonly column: WordColumn) {}
+  constructor(readonly column: ColumnPostings) {}
 
   find(rowid: number): number {
     const ids = this.column.rowids;
@@ -475,15 +576,22 @@ class Cursor {
   }
 }
 
+/** Each paper's D by rowid ({@link PaperLengths}' values), as the search functions below read them. */
+export type Lengths = Uint16Array | Uint32Array;
+
 /**
  * A paper's f in each column (0 where absent) and its D (-1 when no column holds it), by binary search:
  * the threshold algorithm's random access once the columns are loaded.
  */
-export function lookUp(columns: readonly WordColumn[], rowid: number): { freqs: number[]; d: number } {
+export function lookUp(
+  columns: readonly ColumnPostings[],
+  lengths: Lengths,
+  rowid: number,
+): { freqs: number[]; d: number } {
   const freqs = new Array<number>(columns.length).fill(0);
   let d = -1;
   for (let i = 0; i < columns.length; i++) {
-    const { rowids, f, d: lengths } = columns[i] as WordColumn;
+    const { rowids, f } = columns[i] as ColumnPostings;
     let lo = 0;
     let hi = rowids.length;
     while (lo < hi) {
@@ -493,7 +601,7 @@ export function lookUp(columns: readonly WordColumn[], rowid: number): { freqs: 
     }
     if (lo < rowids.length && rowids[lo] === rowid) {
       freqs[i] = f[lo] as number;
-      d = lengths[lo] as number;
+      d = lengths[rowid] as number;
     }
   }
   return { freqs, d };
@@ -517,7 +625,8 @@ export interface ColumnHit {
  */
 export function completeFromColumns(
   plan: MatchPlan,
-  columns: readonly WordColumn[],
+  columns: readonly ColumnPostings[],
+  lengths: Lengths,
   idfs: readonly number[],
   avgdl: number,
   outside: readonly number[],
@@ -529,7 +638,7 @@ export function completeFromColumns(
   // Every match holds a form of each required term (all) or of some term (any): the forms of the term with
   // the fewest papers, or every form, find them all.
   const papersOf = (forms: number[]) =>
-    forms.reduce((n, i) => n + (columns[i] as WordColumn).rowids.length, 0);
+    forms.reduce((n, i) => n + (columns[i] as ColumnPostings).rowids.length, 0);
   const drivers =
     plan.mode === 'all' ? plan.terms.reduce((a, b) => (papersOf(b) < papersOf(a) ? b : a)) : positive;
   // A paper not read from list j has there an impact at most `outside[j]`. Drivers whose bounds together
@@ -557,10 +666,9 @@ export function completeFromColumns(
   const k1b = K1 * (1 - B);
   const perToken = (K1 * B) / avgdl;
   // The drivers' arrays on their own: the loop below reads them once per paper of every driver.
-  const walked = walkedForms.map((i) => columns[i] as WordColumn);
+  const walked = walkedForms.map((i) => columns[i] as ColumnPostings);
   const ids = walked.map((c) => c.rowids);
   const fs = walked.map((c) => c.f);
-  const ds = walked.map((c) => c.d);
   const weights = walkedForms.map((i) => (idfs[i] as number) * (K1 + 1));
   // The k-th score changes only when a paper is kept.
   let least = kth();
@@ -574,13 +682,12 @@ export function completeFromColumns(
     }
     if (rowid === Number.POSITIVE_INFINITY) break;
     let exact = 0;
-    let dp = 0;
+    const dp = lengths[rowid] as number;
     for (let t = 0; t < ids.length; t++) {
       const rowids = ids[t] as Uint32Array;
       const h = heads[t] as number;
       if (h < rowids.length && rowids[h] === rowid) {
         const fp = (fs[t] as Uint16Array)[h] as number;
-        dp = (ds[t] as Uint32Array)[h] as number;
         exact += ((weights[t] as number) * fp) / (fp + k1b + perToken * dp);
         freqs[walkedForms[t] as number] = fp;
         heads[t] = h + 1;
@@ -613,10 +720,10 @@ const BLOCK = 128;
  * them two shapes, and the loops below, optimized for one, were thrown back to the interpreter by the other
  * (each time for about 20 ms of a query at a million papers).
  */
-const maximaOf = new WeakMap<WordColumn, { avgdl: number; values: Float64Array }>();
+const maximaOf = new WeakMap<ColumnPostings, { avgdl: number; values: Float64Array }>();
 
 /** The highest impact (under today's avgdl) in each block of BLOCK postings of a column. */
-function blockMaxima(c: WordColumn, avgdl: number): Float64Array {
+function blockMaxima(c: ColumnPostings, lengths: Lengths, avgdl: number): Float64Array {
   const known = maximaOf.get(c);
   if (known?.avgdl === avgdl) return known.values;
   const k1b = K1 * (1 - B);
@@ -627,7 +734,7 @@ function blockMaxima(c: WordColumn, avgdl: number): Float64Array {
     const end = Math.min(c.rowids.length, (b + 1) * BLOCK);
     for (let p = b * BLOCK; p < end; p++) {
       const f = c.f[p] as number;
-      const g = (f * (K1 + 1)) / (f + k1b + perToken * (c.d[p] as number));
+      const g = (f * (K1 + 1)) / (f + k1b + perToken * (lengths[c.rowids[p] as number] as number));
       if (g > max) max = g;
     }
     out[b] = max;
@@ -663,7 +770,8 @@ function kthOf(hits: readonly ColumnHit[], k: number): number {
  */
 export function blockMaxTopK(
   plan: MatchPlan,
-  columns: readonly WordColumn[],
+  columns: readonly ColumnPostings[],
+  lengths: Lengths,
   idfs: readonly number[],
   avgdl: number,
   k: number,
@@ -672,21 +780,21 @@ export function blockMaxTopK(
 ): { hits: ColumnHit[]; scored: number } {
   const required = plan.terms.map((forms) => forms[0] as number);
   const lead = required.reduce((a, b) =>
-    (columns[b] as WordColumn).rowids.length < (columns[a] as WordColumn).rowids.length ? b : a,
+    (columns[b] as ColumnPostings).rowids.length < (columns[a] as ColumnPostings).rowids.length ? b : a,
   );
   const others = required.filter((i) => i !== lead);
   // The other words' arrays and weights side by side, read by index: this loop runs for every block and
   // every posting of the leading column (hundreds of thousands), and an iterator or tuple per step there
   // was a third of its time at a million papers.
-  const otherIds = others.map((j) => (columns[j] as WordColumn).rowids);
-  const otherF = others.map((j) => (columns[j] as WordColumn).f);
-  const otherMaxima = others.map((j) => blockMaxima(columns[j] as WordColumn, avgdl));
+  const otherIds = others.map((j) => (columns[j] as ColumnPostings).rowids);
+  const otherF = others.map((j) => (columns[j] as ColumnPostings).f);
+  const otherMaxima = others.map((j) => blockMaxima(columns[j] as ColumnPostings, lengths, avgdl));
   const otherIdf = Float64Array.from(others, (j) => idfs[j] as number);
   const blockAt = new Int32Array(others.length);
   const restOf = new Float64Array(others.length);
-  const leadColumn = columns[lead] as WordColumn;
+  const leadColumn = columns[lead] as ColumnPostings;
   const leadIdf = idfs[lead] as number;
-  const leadMaxima = blockMaxima(leadColumn, avgdl);
+  const leadMaxima = blockMaxima(leadColumn, lengths, avgdl);
   const k1b = K1 * (1 - B);
   const perToken = (K1 * B) / avgdl;
   const cursors = columns.map((c) => new Cursor(c));
@@ -696,7 +804,7 @@ export function blockMaxTopK(
   // The k-th score so far (`least`): it changes only when a hit is kept.
   let least = kthOf(hits, k);
   let scored = 0;
-  const { rowids, f, d } = leadColumn;
+  const { rowids, f } = leadColumn;
   for (let b = 0; b * BLOCK < rowids.length; b++) {
     const start = b * BLOCK;
     const end = Math.min(rowids.length, start + BLOCK);
@@ -721,10 +829,10 @@ export function blockMaxTopK(
     if ((leadIdf * (leadMaxima[b] as number) + rest) * (1 + 1e-9) < least) continue;
     posting: for (let p = start; p < end; p++) {
       const fp = f[p] as number;
-      const dp = d[p] as number;
+      const rowid = rowids[p] as number;
+      const dp = lengths[rowid] as number;
       let bound = (leadIdf * (fp * (K1 + 1))) / (fp + k1b + perToken * dp) + rest;
       if (bound * (1 + 1e-9) < least) continue;
-      const rowid = rowids[p] as number;
       // The other required words one at a time: a paper without one is no match, and each exact impact
       // found replaces that word's block bound.
       for (let o = 0; o < others.length; o++) {
