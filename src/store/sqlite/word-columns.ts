@@ -186,15 +186,22 @@ export function readColumn(
   const narrowD = headers.every((h) => h.flags & NARROW_D) && changes.every((c) => c[2] <= 0xffff);
   const narrowF = headers.every((h) => h.flags & NARROW_F) && changes.every((c) => c[1] <= 0xff);
   const out = memory(n + changes.length, narrowF);
-  lengths.reserve(0, !narrowD);
   // Each segment unpacked once, straight into the joined arrays, after room for the changes: they are
-  // merged in place (mergeInPlace), without a second copy of the column. The changes' D come last.
+  // merged in place (mergeInPlace), without a second copy of the column.
+  const segments = blobs.map(segmentViews);
   let at = changes.length;
-  const pending = { changes, next: 0 };
-  for (const b of blobs) at += unpackPostings(b, out, at, lengths, pending);
-  const last = changes.at(-1);
-  if (last) lengths.reserve(last[0], false);
+  for (const segment of segments) {
+    unpackRowids(segment, out.rowids, at);
+    // set() widens a uint8 array into a uint16 one natively.
+    out.f.set(segment.f, at);
+    at += segment.n;
+  }
+  // The lengths grown once for the whole column (each growth is a copy into memory not touched yet).
+  lengths.reserve(Math.max(n > 0 ? (out.rowids[at - 1] as number) : 0, changes.at(-1)?.[0] ?? 0), !narrowD);
   const values = lengths.values;
+  at = changes.length;
+  const pending = { changes, next: 0 };
+  for (const segment of segments) at += scatterLengths(segment, out.rowids, at, values, pending);
   // A removal's D is not the paper's (0): its D stays as the columns still holding it wrote it.
   for (const [rowid, f, d] of changes) if (f > 0) values[rowid] = d;
   return mergeInPlace(out, changes.length, n, changes, undefined);
@@ -428,25 +435,18 @@ function unpackInto(blob: Uint8Array, out: WordColumn, at: number): number {
 }
 
 /**
- * As unpackInto, for a search: rowids and f into `out`, each paper's D into `lengths` (the caller reserved
- * them wide enough) unless the column's changes (`pending`, in rowid order, read from `next` on as the
- * segments come in order) hold the paper: its stored D may be old then, and another column may have
- * written its D now. Returns its papers.
+ * A segment's papers' D (their rowids unpacked from `at` in `rowids`) into `values`, unless the column's
+ * changes (`pending`, in rowid order, read from `next` on as the segments come in order) hold the paper:
+ * its stored D may be old then, and another column may have written its D now. Returns its papers.
  */
-function unpackPostings(
-  blob: Uint8Array,
-  out: ColumnPostings,
+function scatterLengths(
+  segment: ReturnType<typeof segmentViews>,
+  rowids: Uint32Array,
   at: number,
-  lengths: PaperLengths,
+  values: Lengths,
   pending: { changes: readonly [number, number, number][]; next: number },
 ): number {
-  const segment = segmentViews(blob);
   const { n, d } = segment;
-  if (n === 0) return 0;
-  const rowids = out.rowids;
-  unpackRowids(segment, rowids, at);
-  lengths.reserve(rowids[at + n - 1] as number, false);
-  const values = lengths.values;
   const { changes } = pending;
   let next = pending.next;
   let changed = next < changes.length ? (changes[next] as [number, number, number])[0] : -1;
@@ -457,7 +457,6 @@ function unpackPostings(
     if (changed !== rowid) values[rowid] = d[i] as number;
   }
   pending.next = next;
-  out.f.set(segment.f, at);
   return n;
 }
 
