@@ -172,9 +172,10 @@ const DEFAULT_COLUMN_BUDGET = 48;
 /** A column's changes are folded into it once they pass this many: a search reads them all (about 1 ms). */
 const DEFAULT_COLUMN_FOLD = 2048;
 /**
- * Word columns kept in memory by default: about eight of the commonest words' at a million papers (5.9
- * million postings at 7 bytes; 48 MB held 4.8 million at 10 bytes before the narrow arrays). Held for the
- * process's life (column-cache.ts), it counts in the serving process's RSS (README.md, "Runs 27-33").
+ * Word columns kept in memory by default: about eleven of the commonest words' at a million papers (8.4
+ * million postings at 5 bytes, each paper's D kept once beside them: PaperLengths; 5.9 million at 7 bytes
+ * before, 4.8 million at 10 in 48 MB before the narrow arrays). Held for the process's life
+ * (column-cache.ts), it counts in the serving process's RSS (README.md, "Runs 27-33").
  */
 const DEFAULT_COLUMN_CACHE_BYTES = 40 * 1024 * 1024;
 const EMPTY = new BestImpacts(0, 1, false);

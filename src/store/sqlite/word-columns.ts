@@ -25,7 +25,8 @@ import { type MatchPlan, matches } from './match-plan.ts';
  *
  * A column is stored in segments of up to 2·SEGMENT papers by rowid (impact_columns, one row each), each a
  * blob packed as narrow as its values allow ({@link encodeColumn}): about 5 bytes a paper, read back into
- * the arrays a search walks, about 7 bytes a paper ({@link readColumn}). Papers written since are
+ * the arrays a search walks, about 5 bytes a paper too, each paper's D kept once for every column
+ * ({@link readColumn}, {@link PaperLengths}). Papers written since are
  * kept in impact_column_changes (one row per word and paper: its f and D now, f 0 when it no longer holds the
  * word), merged when the column is read, and folded into it once they are many; papers inserted since are
  * appended as small segments of their own (a write's new papers have the highest rowids), which a fold
@@ -449,6 +450,14 @@ function scatterLengths(
   const { n, d } = segment;
   const { changes } = pending;
   let next = pending.next;
+  // No change among the segment's papers (nearly always: a fold takes them in): a plain copy by rowid.
+  if (
+    next >= changes.length ||
+    (changes[next] as [number, number, number])[0] > (rowids[at + n - 1] as number)
+  ) {
+    for (let i = 0; i < n; i++) values[rowids[at + i] as number] = d[i] as number;
+    return n;
+  }
   let changed = next < changes.length ? (changes[next] as [number, number, number])[0] : -1;
   for (let i = 0; i < n; i++) {
     const rowid = rowids[at + i] as number;
@@ -515,6 +524,15 @@ function mergeInPlace(
 ): ColumnPostings | WordColumn {
   const { rowids, f } = out;
   if (changes.length > from) throw new Error('mergeInPlace needs room for every change before the postings');
+  // Nothing to merge: the postings as they lie (not copied onto themselves, 2-3 ms for a common word).
+  if (changes.length === 0) {
+    if (!d) return { rowids: rowids.subarray(from, from + n), f: f.subarray(from, from + n) };
+    return {
+      rowids: rowids.subarray(from, from + n),
+      d: d.subarray(from, from + n),
+      f: f.subarray(from, from + n),
+    };
+  }
   let w = 0;
   let i = from;
   const end = from + n;
