@@ -446,6 +446,16 @@ describe('word columns', () => {
         expect(hits, `${JSON.stringify(plan)} k ${k}`).toEqual(brute.slice(0, k));
         // `s` alone cannot reach the top once a paper with `l` is kept: only `l`'s papers are walked.
         if (plan.terms.length === 1 && k === 1) expect(scored).toBeLessThanOrEqual(l.length);
+        // Block-max pruning led by `w` (a term without alternatives) over the same columns: the same top k,
+        // from nothing scored, or from the lists' best paper already scored.
+        if (plan.mode === 'all' && plan.terms.length > 1) {
+          const lengths = lengthsOf(cols);
+          expect(blockMaxTopK(full, cols, lengths, idfsOf, avgdl, k).hits, `block-max k ${k}`).toEqual(
+            brute.slice(0, k),
+          );
+          const seeded = blockMaxTopK(full, cols, lengths, idfsOf, avgdl, k, [first], new Set([first.rowid]));
+          expect(seeded.hits, `block-max seeded k ${k}`).toEqual(brute.slice(0, k));
+        }
       }
     }
   });

@@ -94,6 +94,17 @@ export interface ImpactHit {
   relevance: number;
 }
 
+/**
+ * Whether a term without alternatives is in no more papers than any term (a term's papers: its forms'
+ * df summed), so block-max pruning, which walks that term's column, walks no more than any other finish.
+ * Always so without alternatives.
+ */
+function singleLeads(plan: MatchPlan, df: (phrase: number) => number): boolean {
+  const papers = plan.terms.map((forms) => forms.reduce((n, i) => n + df(i), 0));
+  const fewest = Math.min(...papers);
+  return plan.terms.some((forms, t) => forms.length === 1 && papers[t] === fewest);
+}
+
 /** f of each wanted term id in a forward row (0 when absent), without building a map of the row. */
 function pickTerms(blob: Uint8Array, ids: readonly (number | undefined)[]): number[] {
   const out = ids.map(() => 0);
@@ -1038,13 +1049,16 @@ export class ImpactLists {
         this.lastRead = seen.size;
         return scored;
       }
-      // Several required words still uncertain after a few steps: block-max pruning over their columns
-      // (word-columns.ts) finishes exactly, starting from the best papers scored so far.
+      // Several required terms still uncertain after a few steps, the one in the fewest papers a single word
+      // or phrase to lead (the others may have alternatives: an abbreviation's two forms): block-max pruning
+      // over their columns (word-columns.ts) finishes exactly, starting from the best papers scored so far.
+      // (When a term with alternatives is in fewer papers, `llm training`, the finish below walks only its
+      // forms' papers, fewer than the lead's: 8 ms against 19 at a million papers.)
       if (
         steps >= COLUMN_STEPS &&
         plan.mode === 'all' &&
-        positive.length > 1 &&
-        plan.terms.length === positive.length &&
+        plan.terms.length > 1 &&
+        singleLeads(plan, (i) => (listed.get(unitOf(plan.phrases[i] as string[])) as TermRow).df) &&
         !cursors.every((c) => c.done)
       ) {
         if (columns === undefined) columns = this.columnsFor(plan, listed) ?? null;

@@ -774,16 +774,19 @@ function kthOf(hits: readonly ColumnHit[], k: number): number {
 }
 
 /**
- * The k best papers for a query of required words only (`all` mode, no alternatives; exclusions allowed),
- * each with a column, scored exactly as FTS5's bm25 does, best first, ties lower rowid first: block-max
- * pruning over the columns (Ding and Suel's block-max WAND, with the rarest word leading).
+ * The k best papers for a query of required terms (`all` mode; exclusions allowed), every phrase with a
+ * column and at least one term a single word or phrase (no alternatives), scored exactly as FTS5's bm25
+ * does, best first, ties lower rowid first: block-max pruning over the columns (Ding and Suel's block-max
+ * WAND, with the rarest such term leading).
  *
- * The rarest word's column is walked a block of papers at a time. For each other word, the highest impact in
- * its blocks covering the same rowids bounds its part of the score there; a block whose own best impact plus
- * those bounds cannot pass the k-th score so far is skipped whole, and within a block each paper is bounded
- * by its exact impact for the leading word plus the same bounds. Only papers that could enter the top k are
- * looked up in the other columns and scored. `seed`: papers already scored (the lists' best so far), which
- * start the top k; `skip`: papers already dealt with. Returns the hits and the papers scored here.
+ * The leading column is walked a block of papers at a time. For each other term, the highest impacts in
+ * its forms' blocks covering the same rowids bound its part of the score there (summed over its forms: a
+ * paper holding `lm` and `language models` counts both, as FTS5 sums every phrase it holds); a block whose
+ * own best impact plus those bounds cannot pass the k-th score so far is skipped whole, and within a block
+ * each paper is bounded by its exact impact for the lead plus the same bounds. Only papers that could
+ * enter the top k are looked up in the other columns and scored. `seed`: papers already scored (the
+ * lists' best so far), which start the top k; `skip`: papers already dealt with. Returns the hits and the
+ * papers scored here.
  */
 export function blockMaxTopK(
   plan: MatchPlan,
@@ -795,20 +798,27 @@ export function blockMaxTopK(
   seed: readonly ColumnHit[] = [],
   skip: ReadonlySet<number> = new Set(),
 ): { hits: ColumnHit[]; scored: number } {
-  const required = plan.terms.map((forms) => forms[0] as number);
-  const lead = required.reduce((a, b) =>
+  const single = plan.terms.filter((forms) => forms.length === 1).map((forms) => forms[0] as number);
+  if (single.length === 0) throw new Error('blockMaxTopK needs a term without alternatives to lead');
+  const lead = single.reduce((a, b) =>
     (columns[b] as ColumnPostings).rowids.length < (columns[a] as ColumnPostings).rowids.length ? b : a,
   );
-  const others = required.filter((i) => i !== lead);
-  // The other words' arrays and weights side by side, read by index: this loop runs for every block and
+  // The other terms' forms side by side, a term's together: term t's are others[termStart[t]] up to
+  // others[termStart[t + 1]]. Their arrays and weights read by index: this loop runs for every block and
   // every posting of the leading column (hundreds of thousands), and an iterator or tuple per step there
   // was a third of its time at a million papers.
+  const otherTerms = plan.terms.filter((forms) => forms.length > 1 || forms[0] !== lead);
+  const others = otherTerms.flat();
+  const termStart = new Int32Array(otherTerms.length + 1);
+  for (let t = 0; t < otherTerms.length; t++)
+    termStart[t + 1] = (termStart[t] as number) + (otherTerms[t] as number[]).length;
+  const terms = otherTerms.length;
   const otherIds = others.map((j) => (columns[j] as ColumnPostings).rowids);
   const otherF = others.map((j) => (columns[j] as ColumnPostings).f);
   const otherMaxima = others.map((j) => blockMaxima(columns[j] as ColumnPostings, lengths, avgdl));
   const otherIdf = Float64Array.from(others, (j) => idfs[j] as number);
   const blockAt = new Int32Array(others.length);
-  const restOf = new Float64Array(others.length);
+  const restOf = new Float64Array(terms);
   const leadColumn = columns[lead] as ColumnPostings;
   const leadIdf = idfs[lead] as number;
   const leadMaxima = blockMaxima(leadColumn, lengths, avgdl);
@@ -827,20 +837,24 @@ export function blockMaxTopK(
     const end = Math.min(rowids.length, start + BLOCK);
     const first = rowids[start] as number;
     const last = rowids[end - 1] as number;
-    // Each other word's best impact over its blocks that overlap [first, last], times its idf.
+    // Each other term's bound: each form's best impact over its blocks that overlap [first, last], times
+    // its idf, summed over the term's forms.
     let rest = 0;
-    for (let o = 0; o < others.length; o++) {
-      const ids = otherIds[o] as Uint32Array;
-      const max = otherMaxima[o] as Float64Array;
-      let at = blockAt[o] as number;
-      // Skip this word's blocks wholly before `first`.
-      while (at < max.length && (ids[Math.min(ids.length, (at + 1) * BLOCK) - 1] as number) < first) at++;
-      blockAt[o] = at;
-      let best = 0;
-      for (let x = at; x < max.length && (ids[x * BLOCK] as number) <= last; x++)
-        if ((max[x] as number) > best) best = max[x] as number;
-      const part = (otherIdf[o] as number) * best;
-      restOf[o] = part;
+    for (let t = 0; t < terms; t++) {
+      let part = 0;
+      for (let o = termStart[t] as number; o < (termStart[t + 1] as number); o++) {
+        const ids = otherIds[o] as Uint32Array;
+        const max = otherMaxima[o] as Float64Array;
+        let at = blockAt[o] as number;
+        // Skip this form's blocks wholly before `first`.
+        while (at < max.length && (ids[Math.min(ids.length, (at + 1) * BLOCK) - 1] as number) < first) at++;
+        blockAt[o] = at;
+        let best = 0;
+        for (let x = at; x < max.length && (ids[x * BLOCK] as number) <= last; x++)
+          if ((max[x] as number) > best) best = max[x] as number;
+        part += (otherIdf[o] as number) * best;
+      }
+      restOf[t] = part;
       rest += part;
     }
     if ((leadIdf * (leadMaxima[b] as number) + rest) * (1 + 1e-9) < least) continue;
@@ -850,15 +864,20 @@ export function blockMaxTopK(
       const dp = lengths[rowid] as number;
       let bound = (leadIdf * (fp * (K1 + 1))) / (fp + k1b + perToken * dp) + rest;
       if (bound * (1 + 1e-9) < least) continue;
-      // The other required words one at a time: a paper without one is no match, and each exact impact
-      // found replaces that word's block bound.
-      for (let o = 0; o < others.length; o++) {
-        const cursor = otherCursors[o] as Cursor;
-        const at = cursor.find(rowid);
-        if (at < 0) continue posting;
-        const fj = (otherF[o] as Uint16Array)[at] as number;
-        bound +=
-          (otherIdf[o] as number) * ((fj * (K1 + 1)) / (fj + k1b + perToken * dp)) - (restOf[o] as number);
+      // The other required terms one at a time: a paper holding none of a term's forms is no match, and
+      // the exact impacts of the forms it holds replace that term's block bound.
+      for (let t = 0; t < terms; t++) {
+        let exact = 0;
+        let held = false;
+        for (let o = termStart[t] as number; o < (termStart[t + 1] as number); o++) {
+          const at = (otherCursors[o] as Cursor).find(rowid);
+          if (at < 0) continue;
+          held = true;
+          const fj = (otherF[o] as Uint16Array)[at] as number;
+          exact += (otherIdf[o] as number) * ((fj * (K1 + 1)) / (fj + k1b + perToken * dp));
+        }
+        if (!held) continue posting;
+        bound += exact - (restOf[t] as number);
         if (bound * (1 + 1e-9) < least) continue posting;
       }
       // Papers the lists scored already: asked last, as few papers get this far (a set lookup for each of
