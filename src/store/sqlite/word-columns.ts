@@ -48,6 +48,9 @@ export interface ColumnPostings {
   f: Uint16Array | Uint8Array;
 }
 
+/** The highest rowid PaperLengths holds: 64 million papers, 128 MB of D (256 MB past 16 bits). */
+export const MAX_LENGTHS_ROWID = 2 ** 26;
+
 /**
  * Each paper's D by rowid, for the papers of the columns read since this was made: each read writes its
  * papers' D (its changes' last), so after it every paper it holds has its D now. A value is only read for a
@@ -58,8 +61,16 @@ export class PaperLengths {
   /** uint16 until a D needs more. 2 bytes a paper at most, once the columns read cover every rowid. */
   values: Uint16Array | Uint32Array = new Uint16Array(0);
 
-  /** Room for rowids up to `last`, and for D past 16 bits when `wide`; the values so far are kept. */
+  /**
+   * Room for rowids up to `last`, and for D past 16 bits when `wide`; the values so far are kept. A rowid
+   * past MAX_LENGTHS_ROWID is a ColumnFormatError: the array would take hundreds of MB (an archive's
+   * rowids run from 1 without gaps, as papers are never deleted), so its column is searched without.
+   */
   reserve(last: number, wide: boolean): void {
+    if (last > MAX_LENGTHS_ROWID)
+      throw new ColumnFormatError(
+        `a word column holds rowid ${last}, past the ${MAX_LENGTHS_ROWID} kept in memory`,
+      );
     const grow = last >= this.values.length;
     const widen = wide && this.values instanceof Uint16Array;
     if (!grow && !widen) return;
