@@ -538,7 +538,6 @@ describe('word columns', () => {
             .raw()
             .all() as [number][]
         ).map((r) => r[0]);
-      const asRows = (c: WordColumn | undefined) => (c ? postings(c) : []);
       const want = () => [...expected].sort((a, b) => a[0] - b[0]).map(([r, [fr, d]]) => [r, fr, d]);
       db.transaction(() =>
         buildColumns(db, stmt, [
