@@ -192,15 +192,15 @@ export function readColumn(
     .pluck()
     .all(id) as Buffer[];
   if (blobs.length === 0) return undefined;
-  const headers = blobs.map(headerOf);
+  // Every segment's header checked before any memory is asked for or any D written (ColumnFormatError).
+  const segments = blobs.map(segmentViews);
   const changes = changesOf(stmt, id);
-  const n = headers.reduce((a, h) => a + h.n, 0);
-  const narrowD = headers.every((h) => h.flags & NARROW_D) && changes.every((c) => c[2] <= 0xffff);
-  const narrowF = headers.every((h) => h.flags & NARROW_F) && changes.every((c) => c[1] <= 0xff);
+  const n = segments.reduce((a, s) => a + s.n, 0);
+  const narrowD = segments.every((s) => s.flags & NARROW_D) && changes.every((c) => c[2] <= 0xffff);
+  const narrowF = segments.every((s) => s.flags & NARROW_F) && changes.every((c) => c[1] <= 0xff);
   const out = memory(n + changes.length, narrowF);
   // Each segment unpacked once, straight into the joined arrays, after room for the changes: they are
   // merged in place (mergeInPlace), without a second copy of the column.
-  const segments = blobs.map(segmentViews);
   let at = changes.length;
   for (const segment of segments) {
     unpackRowids(segment, out.rowids, at);
@@ -395,6 +395,7 @@ function headerOf(blob: Uint8Array): { flags: number; n: number } {
 
 /** A segment's arrays as stored, viewed in place (an unaligned blob is copied once). */
 function segmentViews(blob: Uint8Array): {
+  flags: number;
   n: number;
   first: number;
   /** The rowids: as uint16 gaps from the one before (from `first`), or as they are. */
@@ -419,7 +420,7 @@ function segmentViews(blob: Uint8Array): {
   const d = wideD ?? new Uint16Array(b.buffer, next(2), n);
   const f = flags & NARROW_F ? new Uint8Array(b.buffer, next(1), n) : new Uint16Array(b.buffer, next(2), n);
   const first = new DataView(b.buffer, b.byteOffset, HEADER_BYTES).getUint32(8, true);
-  return { n, first, gaps, rowids, d, f };
+  return { flags, n, first, gaps, rowids, d, f };
 }
 
 /** A segment's rowids into `rowids` from position `at`. */
@@ -436,14 +437,15 @@ function unpackRowids(segment: ReturnType<typeof segmentViews>, rowids: Uint32Ar
   }
 }
 
-/** Unpacks a segment's blob into `out` from position `at` (the caller sized it); returns its papers. */
-function unpackInto(blob: Uint8Array, out: WordColumn, at: number): number {
+/** A segment's blob as a column of its own. */
+export function decodeColumn(blob: Uint8Array): WordColumn {
   const segment = segmentViews(blob);
-  unpackRowids(segment, out.rowids, at);
+  const out = wideColumn(segment.n);
+  unpackRowids(segment, out.rowids, 0);
   // set() widens a uint16 or uint8 array into the wider one natively.
-  out.d.set(segment.d, at);
-  out.f.set(segment.f, at);
-  return segment.n;
+  out.d.set(segment.d);
+  out.f.set(segment.f);
+  return out;
 }
 
 /**
@@ -469,7 +471,8 @@ function scatterLengths(
     for (let i = 0; i < n; i++) values[rowids[at + i] as number] = d[i] as number;
     return n;
   }
-  let changed = next < changes.length ? (changes[next] as [number, number, number])[0] : -1;
+  // A change falls among the segment's papers (so there is one at `next`).
+  let changed = (changes[next] as [number, number, number])[0];
   for (let i = 0; i < n; i++) {
     const rowid = rowids[at + i] as number;
     while (changed >= 0 && changed < rowid)
@@ -478,13 +481,6 @@ function scatterLengths(
   }
   pending.next = next;
   return n;
-}
-
-/** A segment's blob as a column of its own. */
-export function decodeColumn(blob: Uint8Array): WordColumn {
-  const out = wideColumn(headerOf(blob).n);
-  unpackInto(blob, out, 0);
-  return out;
 }
 
 /**
