@@ -68,7 +68,13 @@ mkdirSync(data, { recursive: true });
 mkdirSync(results, { recursive: true });
 
 const importFile = join(data, `import-${N}.json`);
-let importFigures: { seconds: number; peakRssMb: number; databaseMb: number } | null;
+let importFigures: {
+  seconds: number;
+  peakRssMb: number;
+  databaseMb: number;
+  /** CPU seconds of every thread of the import, user and system: on two cores, wall time is at least half. */
+  cpuSeconds?: { user: number; system: number };
+} | null;
 if (values.db) {
   importFigures = existsSync(importFile) ? JSON.parse(readFileSync(importFile, 'utf8')) : null;
   console.log(
@@ -117,12 +123,14 @@ async function buildArchive() {
   const importSeconds = (performance.now() - importStart) / 1000;
   if (code !== 0) throw new Error(`the import failed (${code}): ${childOut}${childErr}`);
   const importRssMb = Number(/peak-rss-kb (\d+)/.exec(childErr)?.[1] ?? Number.NaN) / 1024;
+  const cpu = /cpu-s ([\d.]+) ([\d.]+)/.exec(childErr);
+  const cpuSeconds = { user: Number(cpu?.[1] ?? Number.NaN), system: Number(cpu?.[2] ?? Number.NaN) };
   const dbBytes = statSync(dbPath).size + (existsSync(`${dbPath}-wal`) ? statSync(`${dbPath}-wal`).size : 0);
   console.log(`\nimport: ${childOut.trim()}`);
   console.log(
-    `import of ${N.toLocaleString('en')} papers (paperboy ingest <dir>, compiled): ${importSeconds.toFixed(1)} s (${Math.round(N / importSeconds).toLocaleString('en')} papers/s, node start-up included), peak RSS ${importRssMb.toFixed(0)} MB, database ${(dbBytes / 2 ** 20).toFixed(0)} MB`,
+    `import of ${N.toLocaleString('en')} papers (paperboy ingest <dir>, compiled): ${importSeconds.toFixed(1)} s (${Math.round(N / importSeconds).toLocaleString('en')} papers/s, node start-up included), CPU ${cpuSeconds.user.toFixed(1)} s user + ${cpuSeconds.system.toFixed(1)} s system (every thread), peak RSS ${importRssMb.toFixed(0)} MB, database ${(dbBytes / 2 ** 20).toFixed(0)} MB`,
   );
-  return { seconds: importSeconds, peakRssMb: importRssMb, databaseMb: dbBytes / 2 ** 20 };
+  return { seconds: importSeconds, peakRssMb: importRssMb, databaseMb: dbBytes / 2 ** 20, cpuSeconds };
 }
 
 const store = SqliteStore.open(dbPath);
