@@ -128,6 +128,58 @@ describe('word columns', () => {
     ).toThrow(/order/);
   });
 
+  it('keeps rowid gaps of up to 255 in one byte, after f of either width, and refuses a header claiming both', async () => {
+    const random = rng(12);
+    const base: [number, number, number][] = [];
+    for (let i = 0, rowid = 3; i < 4_000; i++, rowid += 1 + Math.floor(random() * 20))
+      base.push([rowid, 1 + Math.floor(random() * 30), 20 + Math.floor(random() * 400)]);
+    const gapAt = (c: [number, number, number][], i: number) =>
+      (c[i] as [number, number, number])[0] - (c[i - 1] as [number, number, number])[0];
+    // One gap exactly 255: every gap still fits a byte, D in 2 bytes, f in 1.
+    const shift = 255 - gapAt(base, 50);
+    const at255 = base.map(([r, f, d], i): [number, number, number] => [i >= 50 ? r + shift : r, f, d]);
+    expect(gapAt(at255, 50)).toBe(255);
+    const narrow = encodeColumn(column(at255));
+    expect(narrow.length).toBe(12 + 4_000 * 4);
+    // One more: the gaps take 2 bytes. An f past a byte: 2 bytes for f, the gaps' byte after it.
+    const past = at255.map(([r, f, d], i): [number, number, number] => [i >= 50 ? r + 1 : r, f, d]);
+    const wideF = at255.map(([r, f, d], i): [number, number, number] => [r, i === 9 ? 300 : f, d]);
+    for (const [c, bytes] of [
+      [at255, 1 + 2 + 1],
+      [past, 2 + 2 + 1],
+      [wideF, 1 + 2 + 2],
+    ] as const) {
+      const blob = encodeColumn(column([...c]));
+      expect(blob.length).toBe(12 + 4_000 * bytes);
+      for (const offset of [0, 1, 2, 3]) {
+        const shifted = Buffer.alloc(blob.length + offset);
+        blob.copy(shifted, offset);
+        expect(postings(decodeColumn(shifted.subarray(offset)))).toEqual(c);
+      }
+    }
+    // Flags 1 and 8 together (2-byte and 1-byte gaps) describe no layout: refused, never read.
+    const both = Buffer.from(narrow);
+    both[0] = (both[0] as number) | 1;
+    expect(() => decodeColumn(both)).toThrow(ColumnFormatError);
+    // A store's column of segments packed both ways reads as one column, in rowid order.
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-gaps-'));
+    const store = SqliteStore.open(join(dir, 'a.db'));
+    try {
+      const db = store.rawDatabase;
+      const stmt = (sql: string) => db.prepare(sql);
+      const last = (past.at(-1) as number[])[0] as number;
+      const next = at255.map(([r, f, d]): [number, number, number] => [r + last, f, d]);
+      db.transaction(() => {
+        writeColumn(stmt, 1, column(past));
+        writeColumn(stmt, 1, column(next));
+      })();
+      expect(readRows(stmt, 1)).toEqual([...past, ...next]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('merges the papers written since it was built: new, changed, and no longer holding the word', () => {
     const base = column([
       [2, 1, 10],

@@ -24,8 +24,8 @@ import { type MatchPlan, matches } from './match-plan.ts';
  * most common first, until the columns hold `budget` postings per paper in all (README.md, "Word columns").
  *
  * A column is stored in segments of up to 2·SEGMENT papers by rowid (impact_columns, one row each), each a
- * blob packed as narrow as its values allow ({@link encodeColumn}): about 5 bytes a paper, read back into
- * the arrays a search walks, about 5 bytes a paper too, each paper's D kept once for every column
+ * blob packed as narrow as its values allow ({@link encodeColumn}): about 4 bytes a paper, read back into
+ * the arrays a search walks, about 5 bytes a paper, each paper's D kept once for every column
  * ({@link readColumn}, {@link PaperLengths}). Papers written since are
  * kept in impact_column_changes (one row per word and paper: its f and D now, f 0 when it no longer holds the
  * word), merged when the column is read, and folded into it once they are many; papers inserted since are
@@ -96,10 +96,15 @@ const MAX_U32 = 0xffff_ffff;
 const UNPACKED_BYTES = 10;
 /** A packed segment's header: flags (1 byte, 3 unused), papers (uint32), first rowid (uint32). */
 const HEADER_BYTES = 12;
-/** Flags: rowids as uint16 gaps from the one before; D as uint16; f as uint8. */
+/**
+ * Flags: rowids as uint16 gaps from the one before; D as uint16; f as uint8; rowids as uint8 gaps (a
+ * segment sets at most one of the two gap flags). A version from before the uint8 gaps reads a segment
+ * with them as not the length its header says (ColumnFormatError): its word is searched without a column.
+ */
 const NARROW_GAPS = 1;
 const NARROW_D = 2;
 const NARROW_F = 4;
+const BYTE_GAPS = 8;
 /** Papers per stored segment of a column as built; a fold splits a segment grown past twice this. */
 const SEGMENT = 65_536;
 
@@ -320,9 +325,10 @@ function joined(parts: readonly WordColumn[]): WordColumn {
 }
 
 /**
- * A segment's blob, each array as narrow as its values allow: the rowids as uint16 gaps (the papers of a
- * column word are at most a few dozen rowids apart), D as uint16, f as uint8, each wide only when a value
- * needs it. About 5 bytes a paper against 10: a search that misses the column cache reads the column from
+ * A segment's blob, each array as narrow as its values allow: the rowids as uint8 gaps (a column word is
+ * in at least a twentieth of the papers, so its papers are a few dozen rowids apart, and a gap past 255 in
+ * a segment of 65,536 is rare), else uint16, D as uint16, f as uint8, each wide only when a value needs it.
+ * About 4 bytes a paper against 10: a search that misses the column cache reads the column from
  * SQLite at about 0.6 ms a MB when the file is in the OS's cache and several times that when it is not,
  * and three common words are 10-20 MB unpacked at a million papers. Laid out header first (little-endian),
  * then the 4-byte arrays, the 2-byte, the 1-byte (in the machine's byte order, as the layout before), so
@@ -342,7 +348,9 @@ export function encodeColumn(c: WordColumn): Buffer {
     maxF = Math.max(maxF, c.f[i] as number);
   }
   const flags =
-    (gaps <= 0xffff ? NARROW_GAPS : 0) | (maxD <= 0xffff ? NARROW_D : 0) | (maxF <= 0xff ? NARROW_F : 0);
+    (gaps <= 0xff ? BYTE_GAPS : gaps <= 0xffff ? NARROW_GAPS : 0) |
+    (maxD <= 0xffff ? NARROW_D : 0) |
+    (maxF <= 0xff ? NARROW_F : 0);
   const out = Buffer.alloc(packedBytes(n, flags));
   // Buffer.alloc may hand out a slice of a shared pool: written through byte views and a DataView, so
   // alignment never matters here.
@@ -357,21 +365,23 @@ export function encodeColumn(c: WordColumn): Buffer {
     out.set(bytes(a), at);
     at += a.byteLength;
   };
-  if (!(flags & NARROW_GAPS)) put(c.rowids);
-  if (!(flags & NARROW_D)) put(c.d);
-  if (flags & NARROW_GAPS) {
-    const g = new Uint16Array(n);
+  const gapsOf = (g: Uint16Array | Uint8Array) => {
     for (let i = 1; i < n; i++) g[i] = (c.rowids[i] as number) - (c.rowids[i - 1] as number);
-    put(g);
-  }
+    return g;
+  };
+  if (!(flags & (NARROW_GAPS | BYTE_GAPS))) put(c.rowids);
+  if (!(flags & NARROW_D)) put(c.d);
+  if (flags & NARROW_GAPS) put(gapsOf(new Uint16Array(n)));
   if (flags & NARROW_D) put(Uint16Array.from(c.d));
   if (!(flags & NARROW_F)) put(c.f);
   else put(Uint8Array.from(c.f));
+  // Last, after f of either width: the layout of the segments written before these gaps is unchanged.
+  if (flags & BYTE_GAPS) put(gapsOf(new Uint8Array(n)));
   return out;
 }
 
 function packedBytes(n: number, flags: number): number {
-  const gaps = flags & NARROW_GAPS ? 2 : 4;
+  const gaps = flags & BYTE_GAPS ? 1 : flags & NARROW_GAPS ? 2 : 4;
   const d = flags & NARROW_D ? 2 : 4;
   const f = flags & NARROW_F ? 1 : 2;
   return HEADER_BYTES + n * (gaps + d + f);
@@ -388,6 +398,8 @@ function headerOf(blob: Uint8Array): { flags: number; n: number } {
   const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
   const flags = view.getUint8(0);
   const n = view.getUint32(4, true);
+  if (flags & NARROW_GAPS && flags & BYTE_GAPS)
+    throw new ColumnFormatError('a word column segment claims two widths for its rowid gaps');
   if (blob.byteLength !== packedBytes(n, flags))
     throw new ColumnFormatError('a word column segment is not the length its header says');
   return { flags, n };
@@ -398,8 +410,8 @@ function segmentViews(blob: Uint8Array): {
   flags: number;
   n: number;
   first: number;
-  /** The rowids: as uint16 gaps from the one before (from `first`), or as they are. */
-  gaps: Uint16Array | null;
+  /** The rowids: as uint16 or uint8 gaps from the one before (from `first`), or as they are. */
+  gaps: Uint16Array | Uint8Array | null;
   rowids: Uint32Array | null;
   d: Uint16Array | Uint32Array;
   f: Uint8Array | Uint16Array;
@@ -414,11 +426,12 @@ function segmentViews(blob: Uint8Array): {
     pos += size * n;
     return offset;
   };
-  const rowids = flags & NARROW_GAPS ? null : new Uint32Array(b.buffer, next(4), n);
+  const rowids = flags & (NARROW_GAPS | BYTE_GAPS) ? null : new Uint32Array(b.buffer, next(4), n);
   const wideD = flags & NARROW_D ? null : new Uint32Array(b.buffer, next(4), n);
-  const gaps = flags & NARROW_GAPS ? new Uint16Array(b.buffer, next(2), n) : null;
+  const shortGaps = flags & NARROW_GAPS ? new Uint16Array(b.buffer, next(2), n) : null;
   const d = wideD ?? new Uint16Array(b.buffer, next(2), n);
   const f = flags & NARROW_F ? new Uint8Array(b.buffer, next(1), n) : new Uint16Array(b.buffer, next(2), n);
+  const gaps = flags & BYTE_GAPS ? new Uint8Array(b.buffer, next(1), n) : shortGaps;
   const first = new DataView(b.buffer, b.byteOffset, HEADER_BYTES).getUint32(8, true);
   return { flags, n, first, gaps, rowids, d, f };
 }
