@@ -19,4 +19,6 @@ try {
 }
 const usage = process.resourceUsage();
 process.stderr.write(`peak-rss-kb ${hwm ?? usage.maxRSS}\n`);
-process.stderr.write(`cpu-s ${(usage.userCPUTime / 1e6).toFixed(1)} ${(usage.systemCPUTime / 1e6).toFixed(1)}\n`);
+process.stderr.write(
+  `cpu-s ${(usage.userCPUTime / 1e6).toFixed(1)} ${(usage.systemCPUTime / 1e6).toFixed(1)}\n`,
+);
