@@ -27,6 +27,7 @@ import {
   type TextRow,
 } from '../../src/store/sqlite/fts-tokens.ts';
 import { decodeTerms, type TermRow } from '../../src/store/sqlite/impact-lists.ts';
+import { lengthsTable } from '../../src/store/sqlite/lengths-table.ts';
 import { matches, matchPlan, phraseFrequencies, tokenCount } from '../../src/store/sqlite/match-plan.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { decodeColumn } from '../../src/store/sqlite/word-columns.ts';
@@ -479,7 +480,8 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
           'SELECT first_rowid, papers, postings FROM impact_columns WHERE term_id = ? ORDER BY first_rowid',
         )
         .all(c.term_id) as { first_rowid: number; papers: number; postings: Buffer }[]) {
-        const part = decodeColumn(postings);
+        // A segment the build wrote holds no D: its papers' D come from the lengths table.
+        const part = decodeColumn(postings, () => lengthsTable((sql) => db.prepare(sql)));
         // Its papers beside it, as a fold sizes segments.
         expect(held, `term ${c.term_id}`).toBe(part.rowids.length);
         // In rowid order, segment after segment: the search walks columns with cursors that only move forward.

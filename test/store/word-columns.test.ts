@@ -7,6 +7,7 @@ import { rng, syntheticPapers } from '../../bench/synthetic.ts';
 import { parseSearchQuery } from '../../src/papers/search-query.ts';
 import { bm25Score, impact, K1 } from '../../src/store/sqlite/bm25.ts';
 import { ColumnCache } from '../../src/store/sqlite/column-cache.ts';
+import { lengthsTable } from '../../src/store/sqlite/lengths-table.ts';
 import { encodeTerms } from '../../src/store/sqlite/listed-counts.ts';
 import { type MatchPlan, matches } from '../../src/store/sqlite/match-plan.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
@@ -174,6 +175,104 @@ describe('word columns', () => {
         writeColumn(stmt, 1, column(next));
       })();
       expect(readRows(stmt, 1)).toEqual([...past, ...next]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("leaves D out of a segment only where the lengths table holds every paper's D as it does", () => {
+    const c = column([
+      [3, 2, 40],
+      [9, 1, 55],
+      [20, 4, 70],
+    ]);
+    const table = new Uint32Array(21);
+    table[3] = 40;
+    table[9] = 55;
+    table[20] = 70;
+    const without = encodeColumn(c, table);
+    // Gaps and f in a byte each, no D.
+    expect(without.length).toBe(12 + 3 * 2);
+    expect(postings(decodeColumn(without, () => ({ values: table, last: 20 })))).toEqual(postings(c));
+    // Read without the table, or with one lacking a paper: refused, never read with another D.
+    expect(() => decodeColumn(without)).toThrow(ColumnFormatError);
+    expect(() => decodeColumn(without, () => ({ values: table.subarray(0, 10), last: 9 }))).toThrow(
+      ColumnFormatError,
+    );
+    // One paper's D not the table's: the segment keeps every D.
+    table[9] = 56;
+    const kept = encodeColumn(c, table);
+    expect(kept.length).toBe(12 + 3 * 4);
+    expect(postings(decodeColumn(kept))).toEqual(postings(c));
+  });
+
+  it("reads each paper's D from the lengths table a build wrote, read again whenever the archive changes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-lengths-'));
+    const file = join(dir, 'a.db');
+    const options = {
+      impact: { minDf: 60, listSize: 40, shortListSize: 30, shortMinDf: 30, columnBudget: 100 },
+    };
+    let store = SqliteStore.open(file, options);
+    try {
+      const papers = syntheticPapers(1500, 9);
+      await store.upsertPapers(papers);
+      await store.refreshSearchLists();
+      const db = store.rawDatabase;
+      const stmt = (sql: string) => db.prepare(sql);
+      // Every word's segment the build wrote holds no D (flag 16; a long form's keeps its own, written from
+      // the postings set aside); the table holds each paper's, as its forward row does.
+      const blobs = db
+        .prepare(
+          `SELECT c.postings FROM impact_columns c JOIN impact_terms t ON t.id = c.term_id
+           WHERE t.term NOT LIKE '% %'`,
+        )
+        .pluck()
+        .all() as Buffer[];
+      expect(blobs.length).toBeGreaterThan(5);
+      expect(blobs.every((b) => ((b[0] as number) & 16) !== 0)).toBe(true);
+      const table = lengthsTable(stmt);
+      const docs = db.prepare('SELECT paper_rowid, d FROM impact_docs').raw().all() as [number, number][];
+      expect(docs.length).toBe(1500);
+      for (const [rowid, d] of docs) expect(table?.values[rowid]).toBe(d);
+      // A query the columns answer, and its best paper.
+      const query = (text: string) => {
+        const q = parseSearchQuery(text);
+        if (!q.ok) throw new Error(q.error);
+        return q.query;
+      };
+      const texts = ['model learning', 'language models data', 'model data', 'learning data'];
+      const same = (s: SqliteStore, text: string) => {
+        const ours = s.rank(query(text), 10);
+        const path = s.lastSearchPath;
+        const exact = s.exactRank(query(text), 10);
+        expect(
+          ours.map((h) => h.rowid),
+          text,
+        ).toEqual(exact.map((h) => h.rowid));
+        for (const [i, h] of ours.entries())
+          expect(h.relevance, text).toBeCloseTo((exact[i] as { relevance: number }).relevance, 9);
+        return path;
+      };
+      const text = texts.find((t) => same(store, t) === 'columns') as string;
+      expect(text).toBeDefined();
+      const best = store.rank(query(text), 1)[0]?.rowid as number;
+      const id = db.prepare('SELECT id FROM papers WHERE rowid = ?').pluck().get(best) as string;
+      const paper = papers.find((p) => p.id === id) as (typeof papers)[number];
+      // Its text grows by words the query lacks (D changes, and so its score), then the lists are built
+      // again: the new table holds its new D, and no change row does. A search that kept the table it read
+      // before would score it with its old D.
+      await store.upsertPapers([
+        { ...paper, abstract: `${paper.abstract} ${'tangential remark '.repeat(40)}` },
+      ]);
+      await store.refreshSearchLists();
+      expect(lengthsTable(stmt)?.values[best]).toBeGreaterThan(table?.values[best] as number);
+      expect(same(store, text)).toBe('columns');
+      // A damaged table: the columns are not read (searched without them, exactly), never read with wrong D.
+      db.prepare("UPDATE impact_lengths SET d = X'03000000' WHERE first_rowid = 0").run();
+      await store.close();
+      store = SqliteStore.open(file, options);
+      expect(same(store, text)).not.toBe('columns');
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -763,13 +862,16 @@ describe('word columns', () => {
       const termOf = db.prepare('SELECT term FROM impact_terms WHERE id = ?').pluck();
       const queried = new Set(['model', 'learn', 'languag', 'data', 'train', 'languag model']);
       const damaged = ids.find((id) => !queried.has(termOf.get(id) as string)) as number;
+      // The build's segments hold no D (the lengths table does): the old layout held it in each.
+      const table = lengthsTable(stmt);
       for (const [id, first, blob] of segments) {
-        const c = decodeColumn(blob);
+        const c = decodeColumn(blob, () => table);
         const bytes = (a: Uint32Array | Uint16Array | Uint8Array) =>
           Buffer.from(a.buffer, a.byteOffset, a.byteLength);
         const old = Buffer.concat([bytes(c.rowids), bytes(c.d), bytes(c.f)]);
         add.run(id, first, id === damaged ? old.subarray(0, old.length - 3) : old);
       }
+      db.exec('DROP TABLE impact_lengths');
       db.pragma('user_version = 17');
       await store.close();
 

@@ -307,7 +307,7 @@ export class ImpactLists {
    * from impact lists"); this pass does both jobs with the tokenizing alone.
    */
   rebuild(): { terms: number; entries: number; columnPostings: number } {
-    this.columnCache.clear();
+    this.dropColumns();
     // The build reads the index and the papers once in order and appends every row it writes: a small page
     // cache serves it as well, and the pages it gives back hold the lists' entries, the peak of a bulk import.
     const cache = this.db.pragma('cache_size', { simple: true }) as number;
@@ -507,7 +507,7 @@ export class ImpactLists {
     if (!this.built()) return;
     const wasInStep = this.inStep(this.averagesBeforeWrite ?? null);
     this.averagesBeforeWrite = undefined;
-    this.columnCache.clear();
+    this.dropColumns();
     if (!wasInStep) return; // lists out of step already (a write that bypassed them): a rebuild repairs them
     // The listed terms as the last write through this connection left them, if no other connection has
     // committed since; taken, and given back by committed() only once this write has committed.
@@ -720,7 +720,7 @@ export class ImpactLists {
   private column(id: number): ColumnPostings | undefined {
     const version = this.db.pragma('data_version', { simple: true }) as number;
     if (version !== this.cacheVersion) {
-      this.columnCache.clear();
+      this.dropColumns();
       this.cacheVersion = version;
     }
     const cached = this.columnCache.get(id);
@@ -733,6 +733,12 @@ export class ImpactLists {
       if (error instanceof ColumnFormatError) return undefined;
       throw error;
     }
+  }
+
+  /** The archive changed: the columns held go, and the lengths table is read again before the next. */
+  private dropColumns(): void {
+    this.columnCache.clear();
+    this.lengths.forgetTable();
   }
 
   /** Whether the listed term has a column, without reading it. */

@@ -501,4 +501,16 @@ ALTER TABLE impact_columns ADD COLUMN papers INTEGER NOT NULL DEFAULT 0;
       for (const id of damaged) dropColumn((sql) => db.prepare(sql), id);
     },
   },
+  {
+    version: 19,
+    name: "each paper's D stored once for the word columns, so the segments a build writes need not hold it",
+    sql: `
+-- lengths-table.ts: rows of 65,536 rowids, each a blob of the papers' D. Empty until the next build of the
+-- lists: the segments stored before keep their D and are read as before.
+CREATE TABLE impact_lengths (
+  first_rowid INTEGER PRIMARY KEY,
+  d           BLOB NOT NULL
+);
+`,
+  },
 ];

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { B, bm25Score, K1 } from './bm25.ts';
+import { type LengthsTable, lengthsTable, readLengthsTable, writeLengthsTable } from './lengths-table.ts';
 import { type MatchPlan, matches } from './match-plan.ts';
 
 /**
@@ -56,10 +57,40 @@ export const MAX_LENGTHS_ROWID = 2 ** 26;
  * papers' D (its changes' last), so after it every paper it holds has its D now. A value is only read for a
  * paper of a column read since the archive last changed (the column cache is cleared then), so values
  * older than that, left for papers no such column holds, are never read.
+ *
+ * Segments a build wrote without D (their papers' D in the lengths table, lengths-table.ts) write nothing:
+ * the table is read into the values first, at the first column read since the archive last changed
+ * ({@link PaperLengths.forgetTable}), before that read or any after it writes a change's D. The table holds
+ * each paper's D as that build saw it; a paper changed since has a change row in every column holding it
+ * (or was folded into a segment with D), so every column read that holds it writes its D now over the
+ * table's. Read at any later point, the table would put back the old D of a changed paper.
  */
 export class PaperLengths {
   /** uint16 until a D needs more. 2 bytes a paper at most, once the columns read cover every rowid. */
   values: Uint16Array | Uint32Array = new Uint16Array(0);
+  /** The highest rowid of the lengths table as last read, or undefined when it is to be read again. */
+  private tableLast: number | undefined;
+
+  /** The archive changed (the column cache was cleared): the table is read again before the next column. */
+  forgetTable(): void {
+    this.tableLast = undefined;
+  }
+
+  /**
+   * The lengths table read into the values, once since forgetTable(); returns its highest rowid (0 when it
+   * is empty). A damaged table is a ColumnFormatError, and is tried again at the next read.
+   */
+  table(stmt: Prepare): number {
+    if (this.tableLast === undefined) {
+      const last = readLengthsTable(stmt, (n, wide) => {
+        this.reserve(n, wide);
+        return this.values;
+      });
+      if (last === null) throw new ColumnFormatError('the lengths table is damaged');
+      this.tableLast = last;
+    }
+    return this.tableLast;
+  }
 
   /**
    * Room for rowids up to `last`, and for D past 16 bits when `wide`; the values so far are kept. A rowid
@@ -105,6 +136,8 @@ const NARROW_GAPS = 1;
 const NARROW_D = 2;
 const NARROW_F = 4;
 const BYTE_GAPS = 8;
+/** No D: the segment's papers' D are in the lengths table (lengths-table.ts), as the build that wrote it saw them. */
+const NO_D = 16;
 /** Papers per stored segment of a column as built; a fold splits a segment grown past twice this. */
 const SEGMENT = 65_536;
 
@@ -119,9 +152,9 @@ function slice(c: WordColumn, start: number, end: number): WordColumn {
  * Writes a column (or the part of one from a segment's start on) as segments of SEGMENT papers: a word's
  * from the forward rows, a phrase's from postings a build set aside (abbreviation-columns.ts).
  */
-export function writeColumn(stmt: Prepare, id: number, c: WordColumn): void {
+export function writeColumn(stmt: Prepare, id: number, c: WordColumn, table?: Lengths): void {
   for (let at = 0; at < c.rowids.length; at += SEGMENT)
-    writeSegment(stmt, id, slice(c, at, Math.min(c.rowids.length, at + SEGMENT)));
+    writeSegment(stmt, id, slice(c, at, Math.min(c.rowids.length, at + SEGMENT)), table);
 }
 
 /**
@@ -129,12 +162,12 @@ export function writeColumn(stmt: Prepare, id: number, c: WordColumn): void {
  * (Migration 18 added `papers` after the blob, so SQLite follows the blob's overflow pages to read it: a
  * few ms for a common word's segments. Summing it over every column reads them all.)
  */
-function writeSegment(stmt: Prepare, id: number, c: WordColumn): void {
+function writeSegment(stmt: Prepare, id: number, c: WordColumn, table?: Lengths): void {
   stmt('INSERT INTO impact_columns (term_id, first_rowid, papers, postings) VALUES (?, ?, ?, ?)').run(
     id,
     c.rowids[0] as number,
     c.rowids.length,
-    encodeColumn(c),
+    encodeColumn(c, table),
   );
 }
 
@@ -186,6 +219,8 @@ export function columnMemoryBytes(papers: number, narrowF: boolean): number {
  * A word's column as it is now (its segments joined, its changes merged), or undefined if it has none, in
  * arrays from `memory`, f as narrow as every stored segment and change allows, and its papers' D written
  * to `lengths` (5 bytes a paper in all, against 10 before packing, so the column cache holds more words).
+ * A segment without D takes its papers' D from the lengths table, which `lengths` reads first (once since
+ * the archive last changed); a paper of such a segment the table does not hold is a ColumnFormatError.
  */
 export function readColumn(
   stmt: Prepare,
@@ -199,9 +234,11 @@ export function readColumn(
   if (blobs.length === 0) return undefined;
   // Every segment's header checked before any memory is asked for or any D written (ColumnFormatError).
   const segments = blobs.map(segmentViews);
+  // Before any D is written (PaperLengths explains).
+  const tableLast = lengths.table(stmt);
   const changes = changesOf(stmt, id);
   const n = segments.reduce((a, s) => a + s.n, 0);
-  const narrowD = segments.every((s) => s.flags & NARROW_D) && changes.every((c) => c[2] <= 0xffff);
+  const narrowD = segments.every((s) => s.flags & (NARROW_D | NO_D)) && changes.every((c) => c[2] <= 0xffff);
   const narrowF = segments.every((s) => s.flags & NARROW_F) && changes.every((c) => c[1] <= 0xff);
   const out = memory(n + changes.length, narrowF);
   // Each segment unpacked once, straight into the joined arrays, after room for the changes: they are
@@ -211,6 +248,7 @@ export function readColumn(
     unpackRowids(segment, out.rowids, at);
     // set() widens a uint8 array into a uint16 one natively.
     out.f.set(segment.f, at);
+    if (segment.flags & NO_D) coveredByTable(out.rowids, at, segment.n, tableLast, lengths.values);
     at += segment.n;
   }
   // The lengths grown once for the whole column (each growth is a copy into memory not touched yet).
@@ -289,6 +327,12 @@ export function foldColumn(stmt: Prepare, id: number): void {
     }
   }
   const changes = changesOf(stmt, id);
+  // The lengths table, read only for a segment without D; the segments written here keep their D.
+  let held: LengthsTable | null | undefined;
+  const table = () => {
+    if (held === undefined) held = lengthsTable(stmt);
+    return held;
+  };
   const read = stmt('SELECT postings FROM impact_columns WHERE term_id = ? AND first_rowid = ?').pluck();
   const drop = stmt('DELETE FROM impact_columns WHERE term_id = ? AND first_rowid = ?');
   let c = 0;
@@ -299,7 +343,7 @@ export function foldColumn(stmt: Prepare, id: number): void {
     while (c < changes.length && (changes[c] as [number, number, number])[0] < next)
       mine.push(changes[c++] as [number, number, number]);
     if (mine.length === 0 && group.length === 1) continue;
-    const parts = group.map(([first]) => decodeColumn(read.get(id, first) as Buffer));
+    const parts = group.map(([first]) => decodeColumn(read.get(id, first) as Buffer, table));
     for (const [first] of group) drop.run(id, first);
     const merged = withChanges(joined(parts), mine);
     if (merged.rowids.length === 0) continue;
@@ -334,12 +378,15 @@ function joined(parts: readonly WordColumn[]): WordColumn {
  * then the 4-byte arrays, the 2-byte, the 1-byte (in the machine's byte order, as the layout before), so
  * each starts aligned for its typed array.
  */
-export function encodeColumn(c: WordColumn): Buffer {
+export function encodeColumn(c: WordColumn, table?: Lengths): Buffer {
   const n = c.rowids.length;
   let gaps = 0;
   let maxD = 0;
   let maxF = 0;
+  // Without D when the lengths table holds every paper's D as the column does (only a build passes it).
+  let tableHolds = table !== undefined;
   for (let i = 0; i < n; i++) {
+    if (tableHolds && (c.d[i] === 0 || table?.[c.rowids[i] as number] !== c.d[i])) tableHolds = false;
     const gap = i > 0 ? (c.rowids[i] as number) - (c.rowids[i - 1] as number) : 1;
     // Every writer sorts first; a gap that is not positive would be packed into a wrong column.
     if (gap <= 0) throw new Error('a word column segment must hold its rowids in ascending order');
@@ -349,7 +396,7 @@ export function encodeColumn(c: WordColumn): Buffer {
   }
   const flags =
     (gaps <= 0xff ? BYTE_GAPS : gaps <= 0xffff ? NARROW_GAPS : 0) |
-    (maxD <= 0xffff ? NARROW_D : 0) |
+    (tableHolds ? NO_D : maxD <= 0xffff ? NARROW_D : 0) |
     (maxF <= 0xff ? NARROW_F : 0);
   const out = Buffer.alloc(packedBytes(n, flags));
   // Buffer.alloc may hand out a slice of a shared pool: written through byte views and a DataView, so
@@ -370,7 +417,7 @@ export function encodeColumn(c: WordColumn): Buffer {
     return g;
   };
   if (!(flags & (NARROW_GAPS | BYTE_GAPS))) put(c.rowids);
-  if (!(flags & NARROW_D)) put(c.d);
+  if (!(flags & (NARROW_D | NO_D))) put(c.d);
   if (flags & NARROW_GAPS) put(gapsOf(new Uint16Array(n)));
   if (flags & NARROW_D) put(Uint16Array.from(c.d));
   if (!(flags & NARROW_F)) put(c.f);
@@ -382,7 +429,7 @@ export function encodeColumn(c: WordColumn): Buffer {
 
 function packedBytes(n: number, flags: number): number {
   const gaps = flags & BYTE_GAPS ? 1 : flags & NARROW_GAPS ? 2 : 4;
-  const d = flags & NARROW_D ? 2 : 4;
+  const d = flags & NO_D ? 0 : flags & NARROW_D ? 2 : 4;
   const f = flags & NARROW_F ? 1 : 2;
   return HEADER_BYTES + n * (gaps + d + f);
 }
@@ -400,6 +447,8 @@ function headerOf(blob: Uint8Array): { flags: number; n: number } {
   const n = view.getUint32(4, true);
   if (flags & NARROW_GAPS && flags & BYTE_GAPS)
     throw new ColumnFormatError('a word column segment claims two widths for its rowid gaps');
+  if (flags & NARROW_D && flags & NO_D)
+    throw new ColumnFormatError('a word column segment claims D both held and not');
   if (blob.byteLength !== packedBytes(n, flags))
     throw new ColumnFormatError('a word column segment is not the length its header says');
   return { flags, n };
@@ -413,7 +462,8 @@ function segmentViews(blob: Uint8Array): {
   /** The rowids: as uint16 or uint8 gaps from the one before (from `first`), or as they are. */
   gaps: Uint16Array | Uint8Array | null;
   rowids: Uint32Array | null;
-  d: Uint16Array | Uint32Array;
+  /** Null for a segment without D (lengths-table.ts holds them). */
+  d: Uint16Array | Uint32Array | null;
   f: Uint8Array | Uint16Array;
 } {
   const { flags, n } = headerOf(blob);
@@ -427,9 +477,9 @@ function segmentViews(blob: Uint8Array): {
     return offset;
   };
   const rowids = flags & (NARROW_GAPS | BYTE_GAPS) ? null : new Uint32Array(b.buffer, next(4), n);
-  const wideD = flags & NARROW_D ? null : new Uint32Array(b.buffer, next(4), n);
+  const wideD = flags & (NARROW_D | NO_D) ? null : new Uint32Array(b.buffer, next(4), n);
   const shortGaps = flags & NARROW_GAPS ? new Uint16Array(b.buffer, next(2), n) : null;
-  const d = wideD ?? new Uint16Array(b.buffer, next(2), n);
+  const d = flags & NO_D ? null : (wideD ?? new Uint16Array(b.buffer, next(2), n));
   const f = flags & NARROW_F ? new Uint8Array(b.buffer, next(1), n) : new Uint16Array(b.buffer, next(2), n);
   const gaps = flags & BYTE_GAPS ? new Uint8Array(b.buffer, next(1), n) : shortGaps;
   const first = new DataView(b.buffer, b.byteOffset, HEADER_BYTES).getUint32(8, true);
@@ -450,15 +500,39 @@ function unpackRowids(segment: ReturnType<typeof segmentViews>, rowids: Uint32Ar
   }
 }
 
-/** A segment's blob as a column of its own. */
-export function decodeColumn(blob: Uint8Array): WordColumn {
+/**
+ * A segment's blob as a column of its own. A segment without D takes them from `table` (the lengths
+ * table, asked for only then): a ColumnFormatError when there is none, or it lacks one of the papers.
+ */
+export function decodeColumn(blob: Uint8Array, table?: () => LengthsTable | null): WordColumn {
   const segment = segmentViews(blob);
   const out = wideColumn(segment.n);
   unpackRowids(segment, out.rowids, 0);
   // set() widens a uint16 or uint8 array into the wider one natively.
-  out.d.set(segment.d);
+  if (segment.d) out.d.set(segment.d);
+  else {
+    const lengths = table?.();
+    if (!lengths) throw new ColumnFormatError('a word column segment without D, and no lengths table');
+    coveredByTable(out.rowids, 0, segment.n, lengths.last, lengths.values);
+    for (let i = 0; i < segment.n; i++) out.d[i] = lengths.values[out.rowids[i] as number] as number;
+  }
   out.f.set(segment.f);
   return out;
+}
+
+/**
+ * Checks that the lengths table (`last` its highest rowid, its values in `values`) holds the D of every
+ * paper of `rowids` from `at` to `at + n` (a paper has at least one token): a ColumnFormatError otherwise,
+ * never a paper scored with another's D or none.
+ */
+function coveredByTable(rowids: Uint32Array, at: number, n: number, last: number, values: Lengths): void {
+  for (let i = at; i < at + n; i++) {
+    const rowid = rowids[i] as number;
+    if (rowid > last || values[rowid] === 0)
+      throw new ColumnFormatError(
+        `a word column segment without D holds rowid ${rowid}, not in the lengths table`,
+      );
+  }
 }
 
 /**
@@ -476,6 +550,13 @@ function scatterLengths(
   const { n, d } = segment;
   const { changes } = pending;
   let next = pending.next;
+  if (!d) {
+    // The table gave these papers' D (PaperLengths.table); their changes are written after.
+    const end = rowids[at + n - 1] as number;
+    while (next < changes.length && (changes[next] as [number, number, number])[0] <= end) next++;
+    pending.next = next;
+    return n;
+  }
   // No change among the segment's papers (nearly always: a fold takes them in): a plain copy by rowid.
   if (
     next >= changes.length ||
@@ -954,8 +1035,12 @@ export function buildColumns(
 ): number {
   db.prepare('DELETE FROM impact_column_changes').run();
   db.prepare('DELETE FROM impact_columns').run();
+  db.prepare('DELETE FROM impact_lengths').run();
   const last = (db.prepare('SELECT MAX(paper_rowid) AS m FROM impact_docs').get() as { m: number | null }).m;
-  if (words.length === 0 || last === null || last > MAX_U32) return 0;
+  if (words.length === 0 || last === null || last > MAX_LENGTHS_ROWID) return 0;
+  // Each paper's D from its forward row, stored once (lengths-table.ts): the columns written below hold
+  // none where it agrees with theirs, as it does for every paper of this one pass.
+  const table = new Uint32Array(last + 1);
   const rows = db.prepare('SELECT paper_rowid, d, terms FROM impact_docs ORDER BY paper_rowid');
   const highest = words.reduce((m, w) => Math.max(m, w.id), 0);
   const slot = new Int32Array(highest + 1).fill(-1);
@@ -963,6 +1048,7 @@ export function buildColumns(
   const spill = new ColumnSpill(words.length, ColumnSpill.placeFor(db));
   try {
     for (const [rowid, d, terms] of rows.raw().iterate() as IterableIterator<[number, number, Uint8Array]>) {
+      table[rowid] = d;
       let i = 0;
       while (i < terms.length) {
         let id = 0;
@@ -981,12 +1067,13 @@ export function buildColumns(
         if (s >= 0) spill.add(s, rowid, d, f);
       }
     }
+    writeLengthsTable(stmt, table);
     let written = 0;
     for (const [s, w] of words.entries()) {
       // A column must hold every paper of its word (df is the index's own count), or none is kept.
       const column = spill.column(s, w.df);
       if (!column) continue;
-      writeColumn(stmt, w.id, column);
+      writeColumn(stmt, w.id, column, table);
       written += w.df;
     }
     return written;
