@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 
 /**
@@ -9,7 +10,8 @@ import type Database from 'better-sqlite3';
  * Stored in rows of up to ROWS papers by rowid, each a blob: a byte giving the width of its values (2 or
  * 4), three bytes of padding, then one value per rowid from the row's first on, in the machine's byte
  * order (as the column segments' arrays). 0 stands for a rowid without a paper, or whose paper has no
- * forward row: no column holds such a paper.
+ * forward row: no column holds such a paper. A row at first_rowid -1 holds a stamp, new at every write of
+ * the table, so a reader that read it once can tell whether it has been written again since.
  */
 
 type Prepare = (sql: string) => Database.Statement;
@@ -17,6 +19,7 @@ type Prepare = (sql: string) => Database.Statement;
 /** Rowids per stored row. */
 const ROWS = 65_536;
 const HEADER = 4;
+const STAMP_ROW = -1;
 
 /** The values of a table read back: `values[rowid]` for every rowid up to `last`. */
 export interface LengthsTable {
@@ -31,6 +34,7 @@ export interface LengthsTable {
 export function writeLengthsTable(stmt: Prepare, values: Uint32Array): void {
   stmt('DELETE FROM impact_lengths').run();
   const insert = stmt('INSERT INTO impact_lengths (first_rowid, d) VALUES (?, ?)');
+  insert.run(STAMP_ROW, randomBytes(16));
   for (let first = 0; first < values.length; first += ROWS) {
     const part = values.subarray(first, Math.min(values.length, first + ROWS));
     let most = 0;
@@ -45,9 +49,10 @@ export function writeLengthsTable(stmt: Prepare, values: Uint32Array): void {
   }
 }
 
-/** Empties the table (a build of the columns writes it again). */
-export function clearLengthsTable(stmt: Prepare): void {
-  stmt('DELETE FROM impact_lengths').run();
+/** The table's stamp (new at every write of it), or null when it has none (empty). */
+export function lengthsStamp(stmt: Prepare): Buffer | null {
+  return (stmt('SELECT d FROM impact_lengths WHERE first_rowid = ?').pluck().get(STAMP_ROW) ??
+    null) as Buffer | null;
 }
 
 /**
@@ -55,10 +60,9 @@ export function clearLengthsTable(stmt: Prepare): void {
  * 4, or a length that is not a whole number of values): a segment needing it is then not read.
  */
 function rowsOf(stmt: Prepare): [number, Uint16Array | Uint32Array][] | null {
-  const rows = stmt('SELECT first_rowid, d FROM impact_lengths ORDER BY first_rowid').raw().all() as [
-    number,
-    Buffer,
-  ][];
+  const rows = stmt('SELECT first_rowid, d FROM impact_lengths WHERE first_rowid >= 0 ORDER BY first_rowid')
+    .raw()
+    .all() as [number, Buffer][];
   const out: [number, Uint16Array | Uint32Array][] = [];
   for (const [first, blob] of rows) {
     const width = blob[0];

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { B, bm25Score, K1 } from './bm25.ts';
-import { type LengthsTable, lengthsTable, readLengthsTable, writeLengthsTable } from './lengths-table.ts';
+import {
+  type LengthsTable,
+  lengthsStamp,
+  lengthsTable,
+  readLengthsTable,
+  writeLengthsTable,
+} from './lengths-table.ts';
 import { type MatchPlan, matches } from './match-plan.ts';
 
 /**
@@ -25,7 +31,8 @@ import { type MatchPlan, matches } from './match-plan.ts';
  * most common first, until the columns hold `budget` postings per paper in all (README.md, "Word columns").
  *
  * A column is stored in segments of up to 2·SEGMENT papers by rowid (impact_columns, one row each), each a
- * blob packed as narrow as its values allow ({@link encodeColumn}): about 4 bytes a paper, read back into
+ * blob packed as narrow as its values allow ({@link encodeColumn}): about 2 bytes a paper as a build
+ * writes it (its papers' D in the lengths table, lengths-table.ts), 4 with D, read back into
  * the arrays a search walks, about 5 bytes a paper, each paper's D kept once for every column
  * ({@link readColumn}, {@link PaperLengths}). Papers written since are
  * kept in impact_column_changes (one row per word and paper: its f and D now, f 0 when it no longer holds the
@@ -60,7 +67,8 @@ export const MAX_LENGTHS_ROWID = 2 ** 26;
  *
  * Segments a build wrote without D (their papers' D in the lengths table, lengths-table.ts) write nothing:
  * the table is read into the values first, at the first column read since the archive last changed
- * ({@link PaperLengths.forgetTable}), before that read or any after it writes a change's D. The table holds
+ * ({@link PaperLengths.forgetTable}) when it was written since it was last read, before that read or any
+ * after it writes a change's D. The table holds
  * each paper's D as that build saw it; a paper changed since has a change row in every column holding it
  * (or was folded into a segment with D), so every column read that holds it writes its D now over the
  * table's. Read at any later point, the table would put back the old D of a changed paper.
@@ -68,28 +76,40 @@ export const MAX_LENGTHS_ROWID = 2 ** 26;
 export class PaperLengths {
   /** uint16 until a D needs more. 2 bytes a paper at most, once the columns read cover every rowid. */
   values: Uint16Array | Uint32Array = new Uint16Array(0);
-  /** The highest rowid of the lengths table as last read, or undefined when it is to be read again. */
-  private tableLast: number | undefined;
+  /** The highest rowid of the lengths table as last read, and its stamp (lengths-table.ts). */
+  private read: { last: number; stamp: Buffer | null } | undefined;
+  /** Whether the table is to be checked before the next column (the archive changed since). */
+  private checked = false;
 
-  /** The archive changed (the column cache was cleared): the table is read again before the next column. */
+  /**
+   * The archive changed (the column cache was cleared): before the next column the table is read again,
+   * if it was written since it was last read (its stamp tells).
+   */
   forgetTable(): void {
-    this.tableLast = undefined;
+    this.checked = false;
   }
 
   /**
-   * The lengths table read into the values, once since forgetTable(); returns its highest rowid (0 when it
-   * is empty). A damaged table is a ColumnFormatError, and is tried again at the next read.
+   * The lengths table read into the values, once for every time it was written, checked once since
+   * forgetTable(); returns its highest rowid (0 when it is empty). A damaged table is a ColumnFormatError,
+   * and is tried again at the next read. Not read again while its stamp is the same: the values it gave
+   * hold each paper's D then or, for a paper changed since, its D now (a change row's, written over it).
    */
   table(stmt: Prepare): number {
-    if (this.tableLast === undefined) {
-      const last = readLengthsTable(stmt, (n, wide) => {
-        this.reserve(n, wide);
-        return this.values;
-      });
-      if (last === null) throw new ColumnFormatError('the lengths table is damaged');
-      this.tableLast = last;
+    if (!this.checked || !this.read) {
+      const stamp = lengthsStamp(stmt);
+      if (!this.read || stamp === null || this.read.stamp === null || !stamp.equals(this.read.stamp)) {
+        this.read = undefined;
+        const last = readLengthsTable(stmt, (n, wide) => {
+          this.reserve(n, wide);
+          return this.values;
+        });
+        if (last === null) throw new ColumnFormatError('the lengths table is damaged');
+        this.read = { last, stamp };
+      }
+      this.checked = true;
     }
-    return this.tableLast;
+    return this.read.last;
   }
 
   /**
