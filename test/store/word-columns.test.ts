@@ -7,7 +7,7 @@ import { rng, syntheticPapers } from '../../bench/synthetic.ts';
 import { parseSearchQuery } from '../../src/papers/search-query.ts';
 import { bm25Score, impact, K1 } from '../../src/store/sqlite/bm25.ts';
 import { ColumnCache } from '../../src/store/sqlite/column-cache.ts';
-import { lengthsTable } from '../../src/store/sqlite/lengths-table.ts';
+import { lengthsTable, writeLengthsTable } from '../../src/store/sqlite/lengths-table.ts';
 import { encodeTerms } from '../../src/store/sqlite/listed-counts.ts';
 import { type MatchPlan, matches } from '../../src/store/sqlite/match-plan.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
@@ -207,7 +207,7 @@ describe('word columns', () => {
     expect(postings(decodeColumn(kept))).toEqual(postings(c));
   });
 
-  it("reads each paper's D from the lengths table a build wrote, read again whenever the archive changes", async () => {
+  it("reads each paper's D from the lengths table a build wrote, again whenever another build wrote it", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paperboy-lengths-'));
     const file = join(dir, 'a.db');
     const options = {
@@ -241,11 +241,12 @@ describe('word columns', () => {
         if (!q.ok) throw new Error(q.error);
         return q.query;
       };
-      const texts = ['model learning', 'language models data', 'model data', 'learning data'];
+      // The top 150: beyond the papers the lists hold (40 a word), which a search scores from their entries,
+      // so some are scored with the D the columns' reads leave by rowid.
       const same = (s: SqliteStore, text: string) => {
-        const ours = s.rank(query(text), 10);
+        const ours = s.rank(query(text), 150);
         const path = s.lastSearchPath;
-        const exact = s.exactRank(query(text), 10);
+        const exact = s.exactRank(query(text), 150);
         expect(
           ours.map((h) => h.rowid),
           text,
@@ -254,9 +255,21 @@ describe('word columns', () => {
           expect(h.relevance, text).toBeCloseTo((exact[i] as { relevance: number }).relevance, 9);
         return path;
       };
-      const text = texts.find((t) => same(store, t) === 'columns') as string;
+      // Two words with columns in under half the papers (a word in more has idf 1e-6: its D would move a
+      // score by millionths), as stored stems, which the tokenizer keeps as they are.
+      const stems = db
+        .prepare(
+          `SELECT t.term FROM impact_terms t WHERE t.term GLOB '[a-z]*' AND t.term NOT LIKE '% %'
+             AND t.df BETWEEN 150 AND 700 AND EXISTS (SELECT 1 FROM impact_columns c WHERE c.term_id = t.id)
+           ORDER BY t.df DESC`,
+        )
+        .pluck()
+        .all() as string[];
+      const pairs = stems.flatMap((a, i) => stems.slice(i + 1).map((b) => `${a} ${b}`));
+      const text = pairs.find((t) => same(store, t) === 'columns') as string;
       expect(text).toBeDefined();
-      const best = store.rank(query(text), 1)[0]?.rowid as number;
+      // A paper ranked 100th (outside the lists' heads).
+      const best = store.exactRank(query(text), 100)[99]?.rowid as number;
       const id = db.prepare('SELECT id FROM papers WHERE rowid = ?').pluck().get(best) as string;
       const paper = papers.find((p) => p.id === id) as (typeof papers)[number];
       // Its text grows by words the query lacks (D changes, and so its score), then the lists are built
@@ -268,11 +281,52 @@ describe('word columns', () => {
       await store.refreshSearchLists();
       expect(lengthsTable(stmt)?.values[best]).toBeGreaterThan(table?.values[best] as number);
       expect(same(store, text)).toBe('columns');
+      // Through another connection (another instance), the paper's text as it was (its D back to the first)
+      // and a build: seen at the next search here, which would otherwise score the paper with the D of the
+      // table it read last.
+      const other = SqliteStore.open(file, options);
+      try {
+        await other.upsertPapers([paper]);
+        await other.refreshSearchLists();
+      } finally {
+        await other.close();
+      }
+      expect(same(store, text)).toBe('columns');
       // A damaged table: the columns are not read (searched without them, exactly), never read with wrong D.
       db.prepare("UPDATE impact_lengths SET d = X'03000000' WHERE first_rowid = 0").run();
       await store.close();
       store = SqliteStore.open(file, options);
       expect(same(store, text)).not.toBe('columns');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads columns holding their own D when the lengths table is damaged, never one without D', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-lengths-damaged-'));
+    const store = SqliteStore.open(join(dir, 'a.db'));
+    try {
+      const db = store.rawDatabase;
+      const stmt = (sql: string) => db.prepare(sql);
+      const c = column([
+        [2, 1, 30],
+        [5, 3, 41],
+        [8, 2, 52],
+      ]);
+      const table = new Uint32Array(9);
+      for (const [i, r] of c.rowids.entries()) table[r] = c.d[i] as number;
+      db.transaction(() => {
+        writeLengthsTable(stmt, table);
+        writeColumn(stmt, 1, c);
+        writeColumn(stmt, 2, c, table);
+      })();
+      expect(readRows(stmt, 2)).toEqual(postings(c));
+      db.prepare("UPDATE impact_lengths SET d = X'03000000' WHERE first_rowid = 0").run();
+      const lengths = new PaperLengths();
+      expect(() => readColumn(stmt, 2, lengths)).toThrow(ColumnFormatError);
+      expect(rowsOf(readColumn(stmt, 1, lengths), lengths)).toEqual(postings(c));
+      expect(() => readColumn(stmt, 2, lengths)).toThrow(ColumnFormatError);
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

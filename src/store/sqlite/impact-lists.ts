@@ -735,7 +735,10 @@ export class ImpactLists {
     }
   }
 
-  /** The archive changed: the columns held go, and the lengths table is read again before the next. */
+  /**
+   * The archive changed: the columns held go, and before the next the lengths table's stamp is checked
+   * (the table read again if a build wrote it since).
+   */
   private dropColumns(): void {
     this.columnCache.clear();
     this.lengths.forgetTable();

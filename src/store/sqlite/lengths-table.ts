@@ -57,7 +57,8 @@ export function lengthsStamp(stmt: Prepare): Buffer | null {
 
 /**
  * The table's rows, each as [first rowid, values], or null when one is damaged (a width other than 2 or
- * 4, or a length that is not a whole number of values): a segment needing it is then not read.
+ * 4, or a length that is not a whole number of values): no segment without D is then read (those with
+ * their own D are), until a build writes the table again.
  */
 function rowsOf(stmt: Prepare): [number, Uint16Array | Uint32Array][] | null {
   const rows = stmt('SELECT first_rowid, d FROM impact_lengths WHERE first_rowid >= 0 ORDER BY first_rowid')

@@ -82,8 +82,8 @@ export class PaperLengths {
   private checked = false;
 
   /**
-   * The archive changed (the column cache was cleared): before the next column the table is read again,
-   * if it was written since it was last read (its stamp tells).
+   * The archive changed (the column cache was cleared): before the next column the table's stamp is
+   * checked, and the table read again if it was written since it was last read.
    */
   forgetTable(): void {
     this.checked = false;
@@ -91,9 +91,10 @@ export class PaperLengths {
 
   /**
    * The lengths table read into the values, once for every time it was written, checked once since
-   * forgetTable(); returns its highest rowid (0 when it is empty). A damaged table is a ColumnFormatError,
-   * and is tried again at the next read. Not read again while its stamp is the same: the values it gave
-   * hold each paper's D then or, for a paper changed since, its D now (a change row's, written over it).
+   * forgetTable(); returns its highest rowid (0 when it is empty, -1 when it is damaged: then nothing of
+   * it was written, a segment without D is not read, and columns holding their own D are, until a build
+   * writes the table again). Not read again while its stamp is the same: the values it gave hold each
+   * paper's D then or, for a paper changed since, its D now (a change row's, written over it).
    */
   table(stmt: Prepare): number {
     if (!this.checked || !this.read) {
@@ -104,8 +105,7 @@ export class PaperLengths {
           this.reserve(n, wide);
           return this.values;
         });
-        if (last === null) throw new ColumnFormatError('the lengths table is damaged');
-        this.read = { last, stamp };
+        this.read = { last: last ?? -1, stamp };
       }
       this.checked = true;
     }
@@ -135,8 +135,9 @@ export class PaperLengths {
 
 /**
  * A stored segment this version cannot read: its length is not what its header says (written by a
- * paperboy from before migration 18 after the archive was migrated, or damaged). The column is derived
- * data: its word can do without it (impact-lists.ts drops it), and a build writes it again.
+ * paperboy from before migration 18 after the archive was migrated, or damaged), or it holds no D and the
+ * lengths table lacks one of its papers (or is damaged). The column is derived data: its word can do
+ * without it (impact-lists.ts drops it), and a build writes it again.
  */
 export class ColumnFormatError extends Error {}
 
@@ -252,7 +253,8 @@ export function readColumn(
     .pluck()
     .all(id) as Buffer[];
   if (blobs.length === 0) return undefined;
-  // Every segment's header checked before any memory is asked for or any D written (ColumnFormatError).
+  // Every segment's header checked before any memory is asked for or any D written (ColumnFormatError);
+  // a segment without D the lengths table lacks a paper of, after its rowids are unpacked, before any D.
   const segments = blobs.map(segmentViews);
   // Before any D is written (PaperLengths explains).
   const tableLast = lengths.table(stmt);
@@ -391,8 +393,9 @@ function joined(parts: readonly WordColumn[]): WordColumn {
 /**
  * A segment's blob, each array as narrow as its values allow: the rowids as uint8 gaps (a column word is
  * in at least a twentieth of the papers, so its papers are a few dozen rowids apart, and a gap past 255 in
- * a segment of 65,536 is rare), else uint16, D as uint16, f as uint8, each wide only when a value needs it.
- * About 4 bytes a paper against 10: a search that misses the column cache reads the column from
+ * a segment of 65,536 is rare), else uint16, D as uint16, f as uint8, each wide only when a value needs it,
+ * and no D at all when `table` (the lengths table a build writes) holds every paper's D as the column does.
+ * About 2 bytes a paper without D, 4 with, against 10: a search that misses the column cache reads it from
  * SQLite at about 0.6 ms a MB when the file is in the OS's cache and several times that when it is not,
  * and three common words are 10-20 MB unpacked at a million papers. Laid out header first (little-endian),
  * then the 4-byte arrays, the 2-byte, the 1-byte (in the machine's byte order, as the layout before), so
