@@ -27,6 +27,7 @@ import {
   dropColumn,
   fitsColumn,
   foldColumn,
+  lengthsTableOnce,
   lookUp,
   lookUpCursor,
   PaperLengths,
@@ -587,6 +588,8 @@ export class ImpactLists {
     this.writeColumnChanges(columnChanges);
     for (const [id, postings] of appended) appendPostings(this.stmt, id, postings);
     const changes: [number, number, number, number][] = [];
+    // The lengths table for the folds below, read once if one needs it.
+    const lengths = lengthsTableOnce(this.stmt);
     for (const id of touched) {
       const t = byId[id] as TermRow;
       if (t.size > 2 * this.listSizeOf(t)) {
@@ -600,7 +603,7 @@ export class ImpactLists {
         columnChanges = 0;
       } else if (columnChanges > (this.options.columnFold ?? DEFAULT_COLUMN_FOLD)) {
         try {
-          foldColumn(this.stmt, id);
+          foldColumn(this.stmt, id, lengths);
         } catch (error) {
           if (!(error instanceof ColumnFormatError)) throw error;
           // A segment this version cannot read: the word loses its column, as one whose posting is too

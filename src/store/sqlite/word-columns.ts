@@ -326,7 +326,11 @@ export function dropColumn(stmt: Prepare, id: number): void {
  * (with today's papers, the last few), a segment grown past 2·SEGMENT is split, and the change rows are
  * deleted.
  */
-export function foldColumn(stmt: Prepare, id: number): void {
+export function foldColumn(
+  stmt: Prepare,
+  id: number,
+  table: () => LengthsTable | null = lengthsTableOnce(stmt),
+): void {
   const segments = stmt(
     'SELECT first_rowid, papers FROM impact_columns WHERE term_id = ? ORDER BY first_rowid',
   )
@@ -349,12 +353,6 @@ export function foldColumn(stmt: Prepare, id: number): void {
     }
   }
   const changes = changesOf(stmt, id);
-  // The lengths table, read only for a segment without D; the segments written here keep their D.
-  let held: LengthsTable | null | undefined;
-  const table = () => {
-    if (held === undefined) held = lengthsTable(stmt);
-    return held;
-  };
   const read = stmt('SELECT postings FROM impact_columns WHERE term_id = ? AND first_rowid = ?').pluck();
   const drop = stmt('DELETE FROM impact_columns WHERE term_id = ? AND first_rowid = ?');
   let c = 0;
@@ -373,6 +371,19 @@ export function foldColumn(stmt: Prepare, id: number): void {
     else writeColumn(stmt, id, merged);
   }
   stmt('DELETE FROM impact_column_changes WHERE term_id = ?').run(id);
+}
+
+/**
+ * The lengths table, read at the first call and kept: for a fold of a segment without D (the segments a
+ * fold writes keep their D). One for every fold of a write: a day's write folds dozens of columns, and
+ * the table is 2 MB at a million papers. Only within one transaction: a build may write it again after.
+ */
+export function lengthsTableOnce(stmt: Prepare): () => LengthsTable | null {
+  let held: LengthsTable | null | undefined;
+  return () => {
+    if (held === undefined) held = lengthsTable(stmt);
+    return held;
+  };
 }
 
 /** Columns in rowid order, one after the other, as one. */
