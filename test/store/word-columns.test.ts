@@ -52,6 +52,24 @@ function readRows(
 const rowsOf = (c: ColumnPostings | undefined, lengths: PaperLengths) =>
   c && [...c.rowids].map((r, i) => [r, c.f[i], lengths.values[r]]);
 
+/**
+ * Runs `test` on a scratch store's raw database and statements (for columns written and read by hand),
+ * closed and removed after.
+ */
+async function withScratchStore(
+  test: (db: SqliteStore['rawDatabase'], stmt: Parameters<typeof readColumn>[0]) => void | Promise<void>,
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-columns-'));
+  const store = SqliteStore.open(join(dir, 'c.db'));
+  try {
+    const db = store.rawDatabase;
+    await test(db, (sql) => db.prepare(sql));
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Each paper's D by rowid, as readColumn writes them, from columns that agree on every paper's D. */
 function lengthsOf(columns: readonly WordColumn[]): Uint32Array {
   const out = new Uint32Array(1 + Math.max(0, ...columns.flatMap((c) => [...c.rowids])));
@@ -163,11 +181,7 @@ describe('word columns', () => {
     both[0] = (both[0] as number) | 1;
     expect(() => decodeColumn(both)).toThrow(ColumnFormatError);
     // A store's column of segments packed both ways reads as one column, in rowid order.
-    const dir = mkdtempSync(join(tmpdir(), 'paperboy-gaps-'));
-    const store = SqliteStore.open(join(dir, 'a.db'));
-    try {
-      const db = store.rawDatabase;
-      const stmt = (sql: string) => db.prepare(sql);
+    await withScratchStore(async (db, stmt) => {
       const last = (past.at(-1) as number[])[0] as number;
       const next = at255.map(([r, f, d]): [number, number, number] => [r + last, f, d]);
       db.transaction(() => {
@@ -175,10 +189,7 @@ describe('word columns', () => {
         writeColumn(stmt, 1, column(next));
       })();
       expect(readRows(stmt, 1)).toEqual([...past, ...next]);
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("leaves D out of a segment only where the lengths table holds every paper's D as it does", () => {
@@ -304,11 +315,7 @@ describe('word columns', () => {
   });
 
   it('reads columns holding their own D when the lengths table is damaged, never one without D', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'paperboy-lengths-damaged-'));
-    const store = SqliteStore.open(join(dir, 'a.db'));
-    try {
-      const db = store.rawDatabase;
-      const stmt = (sql: string) => db.prepare(sql);
+    await withScratchStore(async (db, stmt) => {
       const c = column([
         [2, 1, 30],
         [5, 3, 41],
@@ -327,10 +334,7 @@ describe('word columns', () => {
       expect(() => readColumn(stmt, 2, lengths)).toThrow(ColumnFormatError);
       expect(rowsOf(readColumn(stmt, 1, lengths), lengths)).toEqual(postings(c));
       expect(() => readColumn(stmt, 2, lengths)).toThrow(ColumnFormatError);
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('merges the papers written since it was built: new, changed, and no longer holding the word', () => {
@@ -355,11 +359,7 @@ describe('word columns', () => {
   });
 
   it('reads a column with its changes merged in place, into narrow arrays unless a value needs wide ones', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'paperboy-columns-'));
-    const store = SqliteStore.open(join(dir, 'c.db'));
-    try {
-      const db = store.rawDatabase;
-      const stmt = (sql: string) => db.prepare(sql);
+    await withScratchStore(async (db, stmt) => {
       const change = db.prepare(
         'INSERT OR REPLACE INTO impact_column_changes (term_id, paper_rowid, f, d) VALUES (?, ?, ?, ?)',
       );
@@ -412,18 +412,11 @@ describe('word columns', () => {
         const held = cache.load(id, (memory) => readColumn(stmt, id, shared, memory));
         expect(rowsOf(held, shared)).toEqual(want);
       }
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("keeps each paper's D once for every column read, its new D whichever column is read last", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'paperboy-columns-'));
-    const store = SqliteStore.open(join(dir, 'c.db'));
-    try {
-      const db = store.rawDatabase;
-      const stmt = (sql: string) => db.prepare(sql);
+    await withScratchStore(async (db, stmt) => {
       // Papers 10 and 20 hold words 1 and 2 (D 100 and 200 as built). Paper 10's text changed since: it
       // no longer holds word 1 (a removal, whose D is 0) and its D is now 150; paper 20 grew to D 260.
       db.transaction(() => {
@@ -473,18 +466,11 @@ describe('word columns', () => {
       readColumn(stmt, 2, lengths);
       expect(lengths.values).toBeInstanceOf(Uint32Array);
       expect([10, 20, 30, 40].map((r) => lengths.values[r])).toEqual([150, 260, 300, 70_000]);
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("writes a long column's D segment by segment, leaving its changed papers' to the changes", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'paperboy-columns-'));
-    const store = SqliteStore.open(join(dir, 'c.db'));
-    try {
-      const db = store.rawDatabase;
-      const stmt = (sql: string) => db.prepare(sql);
+    await withScratchStore(async (db, stmt) => {
       // 150,000 papers, stored as three segments, every D 100 as built. Since: paper 70,000 (mid second
       // segment) has D 555, papers 100,000 and 140,000 (mid second and third) no longer hold the word;
       // paper 90,000 holds it more.
@@ -516,10 +502,7 @@ describe('word columns', () => {
       // A rowid past what the lengths keep in memory: the column is refused as one it cannot read.
       change.run(MAX_LENGTHS_ROWID + 1, 1, 100);
       expect(() => readColumn(stmt, 1, new PaperLengths())).toThrow(ColumnFormatError);
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('gives columns to the most common words first, within the budget of postings per paper', () => {
@@ -837,11 +820,7 @@ describe('word columns', () => {
   });
 
   it('keeps no column for a word with a paper past what a column holds, or with fewer papers than its df, however late in the pass', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'paperboy-columns-'));
-    const store = SqliteStore.open(join(dir, 'c.db'));
-    try {
-      const db = store.rawDatabase;
-      const stmt = (sql: string) => db.prepare(sql);
+    await withScratchStore(async (db, stmt) => {
       // 30,000 forward rows: words 1 to 3 in every paper; word 2 with an f of 70,000 in paper 29,000 (its
       // earlier postings already written out of memory by then); word 3's df one more than its papers.
       const f = [0, 1, 1, 1];
@@ -865,10 +844,7 @@ describe('word columns', () => {
       expect(readRows(stmt, 1)).toEqual(Array.from({ length: 30_000 }, (_, i) => [i + 1, 1, 120]));
       expect(readRows(stmt, 2)).toBeUndefined();
       expect(readRows(stmt, 3)).toBeUndefined();
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('packs the columns of an archive written before packing (migration 18): the same columns, the same ranking', async () => {

@@ -12,6 +12,7 @@ import { bm25Score, idf, impact, indexTotals, readVarints } from './bm25.ts';
 import { ColumnCache } from './column-cache.ts';
 import { frequentPairs } from './frequent-pairs.ts';
 import { FtsTokenizer, TEXT_COLUMNS_SQL, type TextRow } from './fts-tokens.ts';
+import { lengthsTableOnce } from './lengths-table.ts';
 import { type CountedPaper, countedOnThreads } from './list-count-threads.ts';
 import { countPapers, encodeTerms, isPairTerm, ListedCounts } from './listed-counts.ts';
 import { type MatchPlan, matches, phraseFrequencies, tokenCount } from './match-plan.ts';
@@ -27,7 +28,6 @@ import {
   dropColumn,
   fitsColumn,
   foldColumn,
-  lengthsTableOnce,
   lookUp,
   lookUpCursor,
   PaperLengths,

@@ -106,3 +106,16 @@ export function lengthsTable(stmt: Prepare): LengthsTable | null {
   });
   return last === null ? null : { values, last };
 }
+
+/**
+ * The lengths table, read at the first call and kept: for a fold of a segment without D (the segments a
+ * fold writes keep their D). One for every fold of a write: a day's write folds dozens of columns, and
+ * the table is 2 MB at a million papers. Only within one transaction: a build may write it again after.
+ */
+export function lengthsTableOnce(stmt: Prepare): () => LengthsTable | null {
+  let held: LengthsTable | null | undefined;
+  return () => {
+    if (held === undefined) held = lengthsTable(stmt);
+    return held;
+  };
+}

@@ -6,7 +6,7 @@ import { B, bm25Score, K1 } from './bm25.ts';
 import {
   type LengthsTable,
   lengthsStamp,
-  lengthsTable,
+  lengthsTableOnce,
   readLengthsTable,
   writeLengthsTable,
 } from './lengths-table.ts';
@@ -371,19 +371,6 @@ export function foldColumn(
     else writeColumn(stmt, id, merged);
   }
   stmt('DELETE FROM impact_column_changes WHERE term_id = ?').run(id);
-}
-
-/**
- * The lengths table, read at the first call and kept: for a fold of a segment without D (the segments a
- * fold writes keep their D). One for every fold of a write: a day's write folds dozens of columns, and
- * the table is 2 MB at a million papers. Only within one transaction: a build may write it again after.
- */
-export function lengthsTableOnce(stmt: Prepare): () => LengthsTable | null {
-  let held: LengthsTable | null | undefined;
-  return () => {
-    if (held === undefined) held = lengthsTable(stmt);
-    return held;
-  };
 }
 
 /** Columns in rowid order, one after the other, as one. */
