@@ -337,6 +337,49 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     expect(paths.get('columns') ?? 0).toBeGreaterThan(10);
   });
 
+  it('finishes a rarer word beside columned ones from its doclist and its whole list, exactly', async () => {
+    // Lists longer than the first steps read (8 entries, then 16): the doclist finish meets papers its
+    // lead's list holds but the steps did not read (scored from the entry's f), and, where the list is
+    // shorter than the word's papers, papers outside it (bounded by θ, their forward rows read).
+    const longer = SqliteStore.open(join(dir, 'longer-lists.db'), {
+      impact: { ...OPTIONS, listSize: 100, firstChunk: 8 },
+    });
+    try {
+      await longer.upsertPapers(papers);
+      await longer.refreshSearchLists();
+      const db = longer.rawDatabase;
+      const words = db
+        .prepare(
+          `SELECT t.term, t.df, t.theta, EXISTS (SELECT 1 FROM impact_columns c WHERE c.term_id = t.id) AS columned
+           FROM impact_terms t WHERE t.term NOT LIKE '% %'`,
+        )
+        .all() as { term: string; df: number; theta: number; columned: number }[];
+      const n = papers.length;
+      const leads = words.filter((w) => w.df > 60 && w.df < n / 20 && !w.columned);
+      const others = words.filter((w) => w.columned).sort((a, b) => a.df - b.df);
+      // Leads whose list holds every paper (θ 0) and leads with papers outside it.
+      expect(leads.filter((w) => w.theta === 0).length).toBeGreaterThan(3);
+      expect(leads.filter((w) => w.theta > 0).length).toBeGreaterThan(3);
+      const paths = new Map<string, number>();
+      for (const [i, lead] of leads.entries())
+        for (const other of [others[i % others.length], others[(i * 7 + 3) % others.length]]) {
+          const q: SearchQuery = {
+            must: [[lead.term], [(other as { term: string }).term]],
+            exclude: [],
+            mode: 'all',
+            notice: null,
+          };
+          for (const k of [5, 20]) {
+            const path = expectSameRanking(longer, q, k);
+            paths.set(path, (paths.get(path) ?? 0) + 1);
+          }
+        }
+      expect(paths.get('doclist') ?? 0).toBeGreaterThan(20);
+    } finally {
+      await longer.close();
+    }
+  });
+
   it('stays exact through ingest: new papers, changed text, and lists grown past their cap', async () => {
     const more = syntheticPapers(400, 77).map((p, i) => ({
       ...p,
