@@ -337,10 +337,11 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
     expect(paths.get('columns') ?? 0).toBeGreaterThan(10);
   });
 
-  it('finishes a rarer word beside columned ones from its doclist and its whole list, exactly', async () => {
-    // Lists longer than the first steps read (8 entries, then 16): the doclist finish meets papers its
+  it('finishes from a doclist and from the columns with lists left unread, exactly', async () => {
+    // Lists longer than the first steps read (8 entries, then 16). The doclist finish meets papers its
     // lead's list holds but the steps did not read (scored from the entry's f), and, where the list is
-    // shorter than the word's papers, papers outside it (bounded by θ, their forward rows read).
+    // shorter than the word's papers, papers outside it (bounded by θ, their forward rows read). Block-max
+    // over the columns starts from the best papers the steps scored, its lists mostly unread.
     const longer = SqliteStore.open(join(dir, 'longer-lists.db'), {
       impact: { ...OPTIONS, listSize: 100, firstChunk: 8 },
     });
@@ -375,6 +376,21 @@ describe('impact lists: exact top-k without FTS5 scoring every match', () => {
           }
         }
       expect(paths.get('doclist') ?? 0).toBeGreaterThan(20);
+      // Two and three columned words, each list longer than the steps read: finished by block-max.
+      const columned = words.filter((w) => w.columned && w.theta > 0);
+      expect(columned.length).toBeGreaterThan(10);
+      const finishes = new Map<string, number>();
+      for (let i = 0; i < 40; i++) {
+        const picked = [i, i * 7 + 3, i * 13 + 5]
+          .slice(0, 2 + (i % 2))
+          .map((j) => (columned[j % columned.length] as { term: string }).term);
+        const q: SearchQuery = { must: picked.map((t) => [t]), exclude: [], mode: 'all', notice: null };
+        for (const k of [5, 20]) {
+          const path = expectSameRanking(longer, q, k);
+          finishes.set(path, (finishes.get(path) ?? 0) + 1);
+        }
+      }
+      expect(finishes.get('columns') ?? 0).toBeGreaterThan(20);
     } finally {
       await longer.close();
     }
