@@ -150,7 +150,8 @@ describe('word columns', () => {
   it('keeps rowid gaps of up to 255 in one byte, after f of either width, and refuses a header claiming both', async () => {
     const random = rng(12);
     const base: [number, number, number][] = [];
-    for (let i = 0, rowid = 3; i < 4_000; i++, rowid += 1 + Math.floor(random() * 20))
+    // Gaps of 1-40 (a paper in about 20 rowids): sparse enough that gaps, not a bitmap, are the smaller.
+    for (let i = 0, rowid = 3; i < 4_000; i++, rowid += 1 + Math.floor(random() * 40))
       base.push([rowid, 1 + Math.floor(random() * 30), 20 + Math.floor(random() * 400)]);
     const gapAt = (c: [number, number, number][], i: number) =>
       (c[i] as [number, number, number])[0] - (c[i - 1] as [number, number, number])[0];
@@ -189,6 +190,61 @@ describe('word columns', () => {
         writeColumn(stmt, 1, column(next));
       })();
       expect(readRows(stmt, 1)).toEqual([...past, ...next]);
+    });
+  });
+
+  it('keeps the rowids of a word in more than an eighth of the papers as a bitmap, and refuses a damaged one', async () => {
+    const random = rng(21);
+    const every = (step: number, n: number, from = 7): [number, number, number][] =>
+      Array.from({ length: n }, (_, i) => [from + i * step, 1 + (i % 9), 30 + (i % 300)]);
+    // A paper every 8th rowid: the bitmap (a byte a paper) is no smaller than the gaps, which stay.
+    expect(encodeColumn(column(every(8, 800))).length).toBe(12 + 800 * (1 + 2 + 1));
+    // Every 7th: the bitmap, 700 bytes for 800 papers, in place of the gaps.
+    const seventh = every(7, 800);
+    const sparse = encodeColumn(column(seventh));
+    expect(sparse.length).toBe(12 + 800 * (2 + 1) + Math.ceil((799 * 7 + 1) / 8));
+    // Every rowid, and a third of them at random with f and D past 16 and 8 bits, rowids past 2^24.
+    const dense = every(1, 5_000);
+    const third: [number, number, number][] = [];
+    for (let rowid = 2 ** 24 + 5; third.length < 3_000; rowid++)
+      if (random() < 0.33)
+        third.push([rowid, third.length === 7 ? 400 : 1, third.length === 9 ? 70_000 : 55]);
+    for (const c of [seventh, dense, third]) {
+      const blob = encodeColumn(column(c));
+      for (const offset of [0, 1, 2, 3]) {
+        const shifted = Buffer.alloc(blob.length + offset);
+        blob.copy(shifted, offset);
+        expect(postings(decodeColumn(shifted.subarray(offset)))).toEqual(c);
+      }
+    }
+    // Without D (the lengths table holds them) as well.
+    const table = new Uint32Array(5_010);
+    for (const [r, , d] of dense) table[r] = d;
+    const withoutD = encodeColumn(column(dense), table);
+    expect(withoutD.length).toBe(12 + 5_000 + Math.ceil(5_000 / 8));
+    expect(postings(decodeColumn(withoutD, () => ({ values: table, last: 5_009 })))).toEqual(dense);
+    // A bit cleared or one set past the papers the header counts: refused, never read as another column.
+    const fewer = Buffer.from(sparse);
+    fewer[fewer.length - 1] = 0;
+    expect(() => decodeColumn(fewer)).toThrow(ColumnFormatError);
+    const more = Buffer.from(sparse);
+    more[more.length - 3] = 0xff;
+    expect(() => decodeColumn(more)).toThrow(ColumnFormatError);
+    // A bitmap beside a gaps flag describes no layout; a bitmap whose size disagrees with the blob's: refused.
+    const twoLayouts = Buffer.from(sparse);
+    twoLayouts[0] = (twoLayouts[0] as number) | 8;
+    expect(() => decodeColumn(twoLayouts)).toThrow(ColumnFormatError);
+    const resized = Buffer.from(sparse);
+    resized[1] = (resized[1] as number) + 1;
+    expect(() => decodeColumn(resized)).toThrow(ColumnFormatError);
+    // A store's column of a bitmap segment and a gaps segment reads as one column, in rowid order.
+    await withScratchStore(async (db, stmt) => {
+      const after = every(30, 500, 20_000);
+      db.transaction(() => {
+        writeColumn(stmt, 1, column(dense));
+        writeColumn(stmt, 1, column(after));
+      })();
+      expect(readRows(stmt, 1)).toEqual([...dense, ...after]);
     });
   });
 
