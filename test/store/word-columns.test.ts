@@ -39,6 +39,29 @@ const column = (postings: [number, number, number][]): WordColumn => ({
 });
 const postings = (c: WordColumn) => [...c.rowids].map((r, i) => [r, c.f[i], c.d[i]]);
 
+type Posting = [rowid: number, f: number, d: number];
+
+/** `n` postings from rowid `first`, a gap of 1-40 between them (a paper in about 20 rowids), f and D at random. */
+function randomPostings(seed: number, n: number, first: number): Posting[] {
+  const random = rng(seed);
+  const out: Posting[] = [];
+  for (let i = 0, rowid = first; i < n; i++, rowid += 1 + Math.floor(random() * 40))
+    out.push([rowid, 1 + Math.floor(random() * 30), 20 + Math.floor(random() * 400)]);
+  return out;
+}
+
+/** The rowid gap before posting `i`. */
+const gapAt = (c: readonly Posting[], i: number) => (c[i] as Posting)[0] - (c[i - 1] as Posting)[0];
+
+/** `blob` decodes to `expected` read from each byte offset given (typed arrays need their alignment). */
+function expectDecodedFrom(offsets: readonly number[], blob: Buffer, expected: unknown): void {
+  for (const offset of offsets) {
+    const shifted = Buffer.alloc(blob.length + offset);
+    blob.copy(shifted, offset);
+    expect(postings(decodeColumn(shifted.subarray(offset)))).toEqual(expected);
+  }
+}
+
 /** A column as a search reads it (readColumn), as [rowid, f, D] postings: D from the lengths it wrote. */
 function readRows(
   stmt: Parameters<typeof readColumn>[0],
@@ -87,18 +110,11 @@ describe('word columns', () => {
     const blob = encodeColumn(c);
     // Every array wide: a 12-byte header and 10 bytes a paper.
     expect(blob.length).toBe(12 + 3 * 10);
-    const shifted = Buffer.alloc(blob.length + 3);
-    blob.copy(shifted, 3);
-    expect(postings(decodeColumn(shifted.subarray(3)))).toEqual(postings(c));
+    expectDecodedFrom([3], blob, postings(c));
   });
 
   it('packs each array as narrow as its values allow, and widens only the one a value does not fit', () => {
-    const random = rng(11);
-    const base: [number, number, number][] = [];
-    for (let i = 0, rowid = 5; i < 5_000; i++, rowid += 1 + Math.floor(random() * 40))
-      base.push([rowid, 1 + Math.floor(random() * 30), 20 + Math.floor(random() * 400)]);
-    const gapAt = (c: [number, number, number][], i: number) =>
-      (c[i] as [number, number, number])[0] - (c[i - 1] as [number, number, number])[0];
+    const base = randomPostings(11, 5_000, 5);
     // Each narrow limit reached exactly (a gap of 65,535, a D of 65,535, an f of 255): still narrow.
     const shift = 65_535 - gapAt(base, 100);
     const atLimits = base.map(([r, f, d], i): [number, number, number] => [
@@ -111,11 +127,7 @@ describe('word columns', () => {
     // Gaps and D in 2 bytes, f in 1.
     expect(packed.length).toBe(12 + 5_000 * 5);
     // Read back from any alignment of the bytes.
-    for (const offset of [0, 1, 2, 3]) {
-      const shifted = Buffer.alloc(packed.length + offset);
-      packed.copy(shifted, offset);
-      expect(postings(decodeColumn(shifted.subarray(offset)))).toEqual(atLimits);
-    }
+    expectDecodedFrom([0, 1, 2, 3], packed, atLimits);
     // One value past each: a gap of 65,536, a D of 65,536, an f of 256.
     const gap = atLimits.map(([r, f, d], i): [number, number, number] => [i >= 100 ? r + 1 : r, f, d]);
     const long = atLimits.map(([r, f, d], i): [number, number, number] => [r, f, i === 7 ? 65_536 : d]);
@@ -128,11 +140,7 @@ describe('word columns', () => {
     ] as const) {
       const blob = encodeColumn(column([...wider]));
       expect(blob.length).toBe(12 + 5_000 * bytes);
-      for (const offset of [0, 2]) {
-        const shifted = Buffer.alloc(blob.length + offset);
-        blob.copy(shifted, offset);
-        expect(postings(decodeColumn(shifted.subarray(offset)))).toEqual(wider);
-      }
+      expectDecodedFrom([0, 2], blob, wider);
     }
     // A blob cut short is refused, never read as a shorter column; rowids out of order are never packed.
     expect(() => decodeColumn(packed.subarray(0, packed.length - 5))).toThrow(/length/);
@@ -148,13 +156,8 @@ describe('word columns', () => {
   });
 
   it('keeps rowid gaps of up to 255 in one byte, after f of either width, and refuses a header claiming both', async () => {
-    const random = rng(12);
-    const base: [number, number, number][] = [];
-    // Gaps of 1-40 (a paper in about 20 rowids): sparse enough that gaps, not a bitmap, are the smaller.
-    for (let i = 0, rowid = 3; i < 4_000; i++, rowid += 1 + Math.floor(random() * 40))
-      base.push([rowid, 1 + Math.floor(random() * 30), 20 + Math.floor(random() * 400)]);
-    const gapAt = (c: [number, number, number][], i: number) =>
-      (c[i] as [number, number, number])[0] - (c[i - 1] as [number, number, number])[0];
+    // A paper in about 20 rowids: sparse enough that gaps, not a bitmap, are the smaller.
+    const base = randomPostings(12, 4_000, 3);
     // One gap exactly 255: every gap still fits a byte, D in 2 bytes, f in 1.
     const shift = 255 - gapAt(base, 50);
     const at255 = base.map(([r, f, d], i): [number, number, number] => [i >= 50 ? r + shift : r, f, d]);
@@ -171,11 +174,7 @@ describe('word columns', () => {
     ] as const) {
       const blob = encodeColumn(column([...c]));
       expect(blob.length).toBe(12 + 4_000 * bytes);
-      for (const offset of [0, 1, 2, 3]) {
-        const shifted = Buffer.alloc(blob.length + offset);
-        blob.copy(shifted, offset);
-        expect(postings(decodeColumn(shifted.subarray(offset)))).toEqual(c);
-      }
+      expectDecodedFrom([0, 1, 2, 3], blob, c);
     }
     // Flags 1 and 8 together (2-byte and 1-byte gaps) describe no layout: refused, never read.
     const both = Buffer.from(narrow);
@@ -211,11 +210,7 @@ describe('word columns', () => {
         third.push([rowid, third.length === 7 ? 400 : 1, third.length === 9 ? 70_000 : 55]);
     for (const c of [seventh, dense, third]) {
       const blob = encodeColumn(column(c));
-      for (const offset of [0, 1, 2, 3]) {
-        const shifted = Buffer.alloc(blob.length + offset);
-        blob.copy(shifted, offset);
-        expect(postings(decodeColumn(shifted.subarray(offset)))).toEqual(c);
-      }
+      expectDecodedFrom([0, 1, 2, 3], blob, c);
     }
     // Without D (the lengths table holds them) as well.
     const table = new Uint32Array(5_010);

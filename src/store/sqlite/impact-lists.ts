@@ -1108,7 +1108,7 @@ export class ImpactLists {
       // the job (completeFromLead), tried once, after a few steps or when the lists ran out.
       if (!columns && (exhausted || late) && !leadTried) {
         leadTried = true;
-        const led = this.completeFromLead(plan, listed, idfs, avgdl, cursors, seen, kth, keep);
+        const led = this.completeFromLead(plan, listed, idfs, avgdl, seen, kth, keep);
         if (led !== null) {
           this.lastOutcome = 'doclist';
           this.lastRead = seen.size + led;
@@ -1157,7 +1157,6 @@ export class ImpactLists {
     listed: ReadonlyMap<string, TermRow>,
     idfs: readonly number[],
     avgdl: number,
-    cursors: readonly { word: string; drift: number }[],
     seen: ReadonlySet<number>,
     kth: () => number,
     keep: (hit: ImpactHit) => void,
@@ -1182,8 +1181,8 @@ export class ImpactLists {
       .raw()
       .all(term.id, -term.id) as [number, number][])
       listedF.set(rowid, f);
-    const drift = (cursors.find((c) => c.word === term.term) as { drift: number }).drift;
-    const leadBound = term.theta * drift;
+    // θ under today's avgdl, as the lead's list cursor bounds it once read to its end.
+    const leadBound = term.theta * Math.max(1, avgdl / term.avgdl_ref);
     const source = (plan.sources[lead] as string[])[0] as string;
     const rowids = this.stmt('SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rowid')
       .pluck()
