@@ -110,24 +110,55 @@ export class HttpServer implements HttpRoutes {
 }
 
 /**
+ * What happens to a refused upload's connection after its 413 is written ("lingering close", as HTTP
+ * servers do it). Closing at once with bytes of the upload unread makes the kernel answer with a reset,
+ * and a client still sending then fails its next write and drops the connection, 413 unread: all it sees
+ * is "connection reset" (a slow client, or one on a loaded machine, often does). So the 413 is sent, the
+ * connection half-closed (FIN), up to `drainBytes` more of the upload read and dropped (an upload that
+ * overshot a little then ends cleanly), and the socket destroyed when the client ends its side or
+ * `lingerMs` after the 413, whichever is first. A client still sending past `drainBytes` is no longer
+ * read (it can still read the 413) until the time is up.
+ */
+export const REFUSED_UPLOAD = { lingerMs: 2_000, drainBytes: MAX_BODY_BYTES };
+
+/**
  * Reads a request body of at most `limit` bytes. A larger body is refused with 413 as soon as its
  * `content-length` or the bytes received so far pass the limit, before it is buffered, and the
- * connection is closed; the function then resolves null (the response is already sent).
+ * connection closed as {@link REFUSED_UPLOAD} says; the function then resolves null (the response is
+ * already sent).
  */
 export function readBody(
   req: IncomingMessage,
   res: ServerResponse,
   limit = MAX_BODY_BYTES,
+  refused: Partial<typeof REFUSED_UPLOAD> = {},
 ): Promise<Buffer | null> {
+  const { lingerMs, drainBytes } = { ...REFUSED_UPLOAD, ...refused };
   const refuse = (): null => {
+    const socket = req.socket;
+    // Node closes a `connection: close` response's socket once it is written (destroySoon: FIN, then
+    // destroy as soon as that is flushed), unread upload or not. Here it only half-closes: the socket is
+    // destroyed when the client ends its side (Node then closes it), or by the timer below.
+    socket.destroySoon = () => {
+      if (socket.writable) socket.end();
+    };
     if (!res.headersSent) {
       res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' });
       res.end('request body too large');
     }
-    // Stop reading: the rest of the upload is never buffered.
+    res.once('finish', () => {
+      const timer = setTimeout(() => socket.destroy(), lingerMs);
+      timer.unref();
+      socket.once('close', () => clearTimeout(timer));
+    });
+    // The rest of the upload is read and dropped, never buffered, up to drainBytes; then no longer read.
     req.unpipe();
-    req.pause();
-    res.once('finish', () => req.socket.destroy());
+    let drained = 0;
+    req.on('data', (chunk: Buffer) => {
+      drained += chunk.length;
+      if (drained > drainBytes) req.pause();
+    });
+    req.resume();
     return null;
   };
   const declared = Number(req.headers['content-length']);
