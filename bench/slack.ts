@@ -192,6 +192,8 @@ try {
     arxiv: new ArxivClient({ baseUrl: 'http://127.0.0.1:9/api/query', retries: 0 }),
     upvoteEmoji: DEFAULT_UPVOTE_EMOJI,
   });
+  // As startBot does: what the first search would read, read before the receiver takes a command.
+  await store.prepareForSearch();
   await platform.start(bot.handlersFor(platform));
   // Start-up: opening the archive and starting the receiver (timed from open only with a ready archive).
   const startupMs = performance.now() - opening;

@@ -109,6 +109,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   };
 
   try {
+    // What the first search would read for itself, read before any platform can take a command.
+    await store.prepareForSearch();
     for (const entry of entries) {
       const platform = await createPlatform(entry, config, {
         logger,

@@ -418,5 +418,12 @@ export interface PaperStore extends DeliveryLedger, WatchStore, ReadingListStore
   /** Gives the lease up if `holder` holds it, so another instance need not wait for it to expire. */
   releaseLease(name: string, holder: string): Promise<void>;
 
+  /**
+   * Reads ahead what the first search would otherwise read for itself, so a serving process pays it at
+   * start-up instead of its first user (SQLite: the papers' lengths for the word columns, 2 MB and about
+   * 20 ms at a million papers; PostgreSQL: nothing). Searches are right without it.
+   */
+  prepareForSearch(): Promise<void>;
+
   close(): Promise<void>;
 }

@@ -93,6 +93,70 @@ async function withScratchStore(
   }
 }
 
+/** Small lists and columns, so 1,500 papers give words with columns and papers beyond the lists. */
+const LENGTHS_ARCHIVE = {
+  impact: { minDf: 60, listSize: 40, shortListSize: 30, shortMinDf: 30, columnBudget: 100 },
+};
+
+const query = (text: string) => {
+  const q = parseSearchQuery(text);
+  if (!q.ok) throw new Error(q.error);
+  return q.query;
+};
+
+/**
+ * Checks the store's top 150 for `text` against FTS5 scoring every match (the same papers, the same
+ * scores) and returns the path it took. 150 reaches beyond the papers the lists hold (40 a word), which a
+ * search scores from their entries, so some are scored with the D the columns' reads leave by rowid.
+ */
+function sameAsExact(s: SqliteStore, text: string): string {
+  const ours = s.rank(query(text), 150);
+  const path = s.lastSearchPath;
+  const exact = s.exactRank(query(text), 150);
+  expect(
+    ours.map((h) => h.rowid),
+    text,
+  ).toEqual(exact.map((h) => h.rowid));
+  for (const [i, h] of ours.entries())
+    expect(h.relevance, text).toBeCloseTo((exact[i] as { relevance: number }).relevance, 9);
+  return path;
+}
+
+/** A paper whose text grows by words no query here holds: its D, and so its scores, change. */
+const grown = <P extends { abstract: string }>(paper: P): P => ({
+  ...paper,
+  abstract: `${paper.abstract} ${'tangential remark '.repeat(40)}`,
+});
+
+/**
+ * 1,500 synthetic papers at `file` with their lists and columns built; a query of two words the columns
+ * answer, and the paper ranked 100th for it (outside the lists' heads).
+ */
+async function columnsArchive(file: string) {
+  const store = SqliteStore.open(file, LENGTHS_ARCHIVE);
+  const papers = syntheticPapers(1500, 9);
+  await store.upsertPapers(papers);
+  await store.refreshSearchLists();
+  const db = store.rawDatabase;
+  // Two words with columns in under half the papers (a word in more has idf 1e-6: its D would move a
+  // score by millionths), as stored stems, which the tokenizer keeps as they are.
+  const stems = db
+    .prepare(
+      `SELECT t.term FROM impact_terms t WHERE t.term GLOB '[a-z]*' AND t.term NOT LIKE '% %'
+         AND t.df BETWEEN 150 AND 700 AND EXISTS (SELECT 1 FROM impact_columns c WHERE c.term_id = t.id)
+       ORDER BY t.df DESC`,
+    )
+    .pluck()
+    .all() as string[];
+  const pairs = stems.flatMap((a, i) => stems.slice(i + 1).map((b) => `${a} ${b}`));
+  const text = pairs.find((t) => sameAsExact(store, t) === 'columns') as string;
+  expect(text).toBeDefined();
+  const best = store.exactRank(query(text), 100)[99]?.rowid as number;
+  const id = db.prepare('SELECT id FROM papers WHERE rowid = ?').pluck().get(best) as string;
+  const paper = papers.find((p) => p.id === id) as (typeof papers)[number];
+  return { store, papers, text, best, paper };
+}
+
 /** Each paper's D by rowid, as readColumn writes them, from columns that agree on every paper's D. */
 function lengthsOf(columns: readonly WordColumn[]): Uint32Array {
   const out = new Uint32Array(1 + Math.max(0, ...columns.flatMap((c) => [...c.rowids])));
@@ -272,14 +336,10 @@ describe('word columns', () => {
   it("reads each paper's D from the lengths table a build wrote, again whenever another build wrote it", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paperboy-lengths-'));
     const file = join(dir, 'a.db');
-    const options = {
-      impact: { minDf: 60, listSize: 40, shortListSize: 30, shortMinDf: 30, columnBudget: 100 },
-    };
-    let store = SqliteStore.open(file, options);
+    const built = await columnsArchive(file);
+    let store = built.store;
+    const { papers, text, best, paper } = built;
     try {
-      const papers = syntheticPapers(1500, 9);
-      await store.upsertPapers(papers);
-      await store.refreshSearchLists();
       const db = store.rawDatabase;
       const stmt = (sql: string) => db.prepare(sql);
       // Every word's segment the build wrote holds no D (flag 16; a long form's keeps its own, written from
@@ -295,70 +355,77 @@ describe('word columns', () => {
       expect(blobs.every((b) => ((b[0] as number) & 16) !== 0)).toBe(true);
       const table = lengthsTable(stmt);
       const docs = db.prepare('SELECT paper_rowid, d FROM impact_docs').raw().all() as [number, number][];
-      expect(docs.length).toBe(1500);
+      expect(docs.length).toBe(papers.length);
       for (const [rowid, d] of docs) expect(table?.values[rowid]).toBe(d);
-      // A query the columns answer, and its best paper.
-      const query = (text: string) => {
-        const q = parseSearchQuery(text);
-        if (!q.ok) throw new Error(q.error);
-        return q.query;
-      };
-      // The top 150: beyond the papers the lists hold (40 a word), which a search scores from their entries,
-      // so some are scored with the D the columns' reads leave by rowid.
-      const same = (s: SqliteStore, text: string) => {
-        const ours = s.rank(query(text), 150);
-        const path = s.lastSearchPath;
-        const exact = s.exactRank(query(text), 150);
-        expect(
-          ours.map((h) => h.rowid),
-          text,
-        ).toEqual(exact.map((h) => h.rowid));
-        for (const [i, h] of ours.entries())
-          expect(h.relevance, text).toBeCloseTo((exact[i] as { relevance: number }).relevance, 9);
-        return path;
-      };
-      // Two words with columns in under half the papers (a word in more has idf 1e-6: its D would move a
-      // score by millionths), as stored stems, which the tokenizer keeps as they are.
-      const stems = db
-        .prepare(
-          `SELECT t.term FROM impact_terms t WHERE t.term GLOB '[a-z]*' AND t.term NOT LIKE '% %'
-             AND t.df BETWEEN 150 AND 700 AND EXISTS (SELECT 1 FROM impact_columns c WHERE c.term_id = t.id)
-           ORDER BY t.df DESC`,
-        )
-        .pluck()
-        .all() as string[];
-      const pairs = stems.flatMap((a, i) => stems.slice(i + 1).map((b) => `${a} ${b}`));
-      const text = pairs.find((t) => same(store, t) === 'columns') as string;
-      expect(text).toBeDefined();
-      // A paper ranked 100th (outside the lists' heads).
-      const best = store.exactRank(query(text), 100)[99]?.rowid as number;
-      const id = db.prepare('SELECT id FROM papers WHERE rowid = ?').pluck().get(best) as string;
-      const paper = papers.find((p) => p.id === id) as (typeof papers)[number];
       // Its text grows by words the query lacks (D changes, and so its score), then the lists are built
       // again: the new table holds its new D, and no change row does. A search that kept the table it read
       // before would score it with its old D.
-      await store.upsertPapers([
-        { ...paper, abstract: `${paper.abstract} ${'tangential remark '.repeat(40)}` },
-      ]);
+      await store.upsertPapers([grown(paper)]);
       await store.refreshSearchLists();
       expect(lengthsTable(stmt)?.values[best]).toBeGreaterThan(table?.values[best] as number);
-      expect(same(store, text)).toBe('columns');
+      expect(sameAsExact(store, text)).toBe('columns');
       // Through another connection (another instance), the paper's text as it was (its D back to the first)
       // and a build: seen at the next search here, which would otherwise score the paper with the D of the
       // table it read last.
-      const other = SqliteStore.open(file, options);
+      const other = SqliteStore.open(file, LENGTHS_ARCHIVE);
       try {
         await other.upsertPapers([paper]);
         await other.refreshSearchLists();
       } finally {
         await other.close();
       }
-      expect(same(store, text)).toBe('columns');
+      expect(sameAsExact(store, text)).toBe('columns');
       // A damaged table: the columns are not read (searched without them, exactly), never read with wrong D.
       db.prepare("UPDATE impact_lengths SET d = X'03000000' WHERE first_rowid = 0").run();
       await store.close();
-      store = SqliteStore.open(file, options);
-      expect(same(store, text)).not.toBe('columns');
+      store = SqliteStore.open(file, LENGTHS_ARCHIVE);
+      expect(sameAsExact(store, text)).not.toBe('columns');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the lengths table ahead of the first search (prepareForSearch), and a paper changed since its build is still scored with its D now', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-lengths-'));
+    const file = join(dir, 'a.db');
+    const built = await columnsArchive(file);
+    await built.store.close();
+    const { text, best, paper } = built;
+    // A process starting on the archive: nothing read yet.
+    const store = SqliteStore.open(file, LENGTHS_ARCHIVE);
+    try {
+      const stmt = (sql: string) => store.rawDatabase.prepare(sql);
+      const builtD = lengthsTable(stmt)?.values[best] as number;
+      // The paper grows with no build after: the table keeps its old D; its change rows hold the new one.
+      await store.upsertPapers([grown(paper)]);
+      expect(lengthsTable(stmt)?.values[best]).toBe(builtD);
+      await store.prepareForSearch();
+      expect(sameAsExact(store, text)).toBe('columns');
+      // Asked again with the columns held: reading the table again now would put the paper's old D back
+      // under the columns held, which a change row's D was written over.
+      await store.prepareForSearch();
+      expect(sameAsExact(store, text)).toBe('columns');
+      // Another instance builds again: the next search here reads the new table, whatever was read ahead.
+      const other = SqliteStore.open(file, LENGTHS_ARCHIVE);
+      try {
+        await other.upsertPapers([paper]);
+        await other.refreshSearchLists();
+      } finally {
+        await other.close();
+      }
+      await store.prepareForSearch();
+      expect(lengthsTable(stmt)?.values[best]).toBe(builtD);
+      expect(sameAsExact(store, text)).toBe('columns');
+      // An archive with no lists built has nothing to read ahead, and is searched as before.
+      const bare = SqliteStore.open(join(dir, 'bare.db'), LENGTHS_ARCHIVE);
+      try {
+        await bare.upsertPapers(syntheticPapers(50, 3));
+        await bare.prepareForSearch();
+        expect(sameAsExact(bare, 'model')).not.toBe('columns');
+      } finally {
+        await bare.close();
+      }
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

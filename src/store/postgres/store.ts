@@ -1007,6 +1007,9 @@ export class PostgresStore implements PaperStore {
     this.readingList.readingListChannels(...a);
   onReadingList: ReadingListStore['onReadingList'] = (...a) => this.readingList.onReadingList(...a);
 
+  /** Nothing to read ahead: its searches keep nothing in the process. */
+  async prepareForSearch(): Promise<void> {}
+
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();
   }

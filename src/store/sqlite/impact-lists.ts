@@ -745,6 +745,14 @@ export class ImpactLists {
   }
 
   /**
+   * The lengths table read now rather than at the first column a search reads (about 20 ms at a million
+   * papers): for a process about to serve searches. Nothing when no build has written it.
+   */
+  prepareForSearch(): void {
+    this.lengths.table(this.stmt);
+  }
+
+  /**
    * The archive changed: the columns held go, and before the next the lengths table's stamp is checked
    * (the table read again if a build wrote it since).
    */

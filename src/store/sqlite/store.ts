@@ -936,6 +936,10 @@ export class SqliteStore implements PaperStore {
     this.readingList.readingListChannels(...a);
   onReadingList: ReadingListStore['onReadingList'] = (...a) => this.readingList.onReadingList(...a);
 
+  async prepareForSearch(): Promise<void> {
+    this.impact.prepareForSearch();
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
