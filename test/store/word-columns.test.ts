@@ -386,7 +386,7 @@ describe('word columns', () => {
     }
   });
 
-  it('reads the lengths table ahead of the first search (prepareForSearch), and a paper changed since its build is still scored with its D now', async () => {
+  it('reads ahead of the first search (prepareForSearch: the lengths table, the largest column), and a paper changed since its build is still scored with its D now', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paperboy-lengths-'));
     const file = join(dir, 'a.db');
     const built = await columnsArchive(file);
