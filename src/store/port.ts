@@ -420,8 +420,8 @@ export interface PaperStore extends DeliveryLedger, WatchStore, ReadingListStore
 
   /**
    * Reads ahead what the first search would otherwise read for itself, so a serving process pays it at
-   * start-up instead of its first user (SQLite: the papers' lengths for the word columns, 2 MB and about
-   * 20 ms at a million papers; PostgreSQL: nothing). Searches are right without it.
+   * start-up instead of its first user (SQLite: the papers' lengths for the word columns and the largest
+   * column, 55-63 ms at a million papers; PostgreSQL: nothing). Searches are right without it.
    */
   prepareForSearch(): Promise<void>;
 
