@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rng, syntheticPapers } from '../../bench/synthetic.ts';
+import type { Paper } from '../../src/papers/paper.ts';
 import { parseSearchQuery } from '../../src/papers/search-query.ts';
 import { bm25Score, impact, K1 } from '../../src/store/sqlite/bm25.ts';
 import { ColumnCache } from '../../src/store/sqlite/column-cache.ts';
@@ -127,6 +128,17 @@ const grown = <P extends { abstract: string }>(paper: P): P => ({
   ...paper,
   abstract: `${paper.abstract} ${'tangential remark '.repeat(40)}`,
 });
+
+/** Another connection (another instance) writes `paper` as given and builds the lists again. */
+async function rebuiltElsewhere(file: string, paper: Paper): Promise<void> {
+  const other = SqliteStore.open(file, LENGTHS_ARCHIVE);
+  try {
+    await other.upsertPapers([paper]);
+    await other.refreshSearchLists();
+  } finally {
+    await other.close();
+  }
+}
 
 /**
  * 1,500 synthetic papers at `file` with their lists and columns built; a query of two words the columns
@@ -367,13 +379,7 @@ describe('word columns', () => {
       // Through another connection (another instance), the paper's text as it was (its D back to the first)
       // and a build: seen at the next search here, which would otherwise score the paper with the D of the
       // table it read last.
-      const other = SqliteStore.open(file, LENGTHS_ARCHIVE);
-      try {
-        await other.upsertPapers([paper]);
-        await other.refreshSearchLists();
-      } finally {
-        await other.close();
-      }
+      await rebuiltElsewhere(file, paper);
       expect(sameAsExact(store, text)).toBe('columns');
       // A damaged table: the columns are not read (searched without them, exactly), never read with wrong D.
       db.prepare("UPDATE impact_lengths SET d = X'03000000' WHERE first_rowid = 0").run();
@@ -407,13 +413,7 @@ describe('word columns', () => {
       await store.prepareForSearch();
       expect(sameAsExact(store, text)).toBe('columns');
       // Another instance builds again: the next search here reads the new table, whatever was read ahead.
-      const other = SqliteStore.open(file, LENGTHS_ARCHIVE);
-      try {
-        await other.upsertPapers([paper]);
-        await other.refreshSearchLists();
-      } finally {
-        await other.close();
-      }
+      await rebuiltElsewhere(file, paper);
       await store.prepareForSearch();
       expect(lengthsTable(stmt)?.values[best]).toBe(builtD);
       expect(sameAsExact(store, text)).toBe('columns');

@@ -750,24 +750,22 @@ export class ImpactLists {
    * first column a process reads costs it 15-30 ms more than any after (its decoding code not yet
    * compiled, the cache's memory not yet touched): measured at a million papers, the benchmark's first
    * two-word query to read one took 43-56 ms without this and 25-27 with it. Nothing when no build has
-   * written the columns.
+   * written the columns. Call inside a read transaction, as topK.
    */
   prepareForSearch(): void {
-    this.db.transaction(() => {
-      this.lengths.table(this.stmt);
-      // By df, not the columns' own counts: impact_columns.papers sits after the blob, so reading it reads
-      // every column.
-      const largest = this.stmt(
-        `SELECT t.id FROM impact_terms t
-         WHERE EXISTS (SELECT 1 FROM impact_columns c WHERE c.term_id = t.id) ORDER BY t.df DESC LIMIT 1`,
-      )
-        .pluck()
-        .get() as number | undefined;
-      if (largest === undefined) return;
-      this.columnCache.startSearch();
-      this.column(largest);
-      this.columnCache.startSearch();
-    })();
+    this.lengths.table(this.stmt);
+    // By df, not the columns' own counts: impact_columns.papers sits after the blob, so reading it reads
+    // every column.
+    const largest = this.stmt(
+      `SELECT t.id FROM impact_terms t
+       WHERE EXISTS (SELECT 1 FROM impact_columns c WHERE c.term_id = t.id) ORDER BY t.df DESC LIMIT 1`,
+    )
+      .pluck()
+      .get() as number | undefined;
+    if (largest === undefined) return;
+    // Held like a search's column: the next search's topK lets it go (startSearch) before reading its own.
+    this.columnCache.startSearch();
+    this.column(largest);
   }
 
   /**

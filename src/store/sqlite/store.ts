@@ -937,7 +937,7 @@ export class SqliteStore implements PaperStore {
   onReadingList: ReadingListStore['onReadingList'] = (...a) => this.readingList.onReadingList(...a);
 
   async prepareForSearch(): Promise<void> {
-    this.impact.prepareForSearch();
+    this.db.transaction(() => this.impact.prepareForSearch())();
   }
 
   async close(): Promise<void> {
