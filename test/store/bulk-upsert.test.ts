@@ -167,6 +167,49 @@ describe('bulkUpsert on SQLite', () => {
   });
 });
 
+describe('bulkUpsert on SQLite: the full-text index merged once, at the end', () => {
+  it("defers FTS5's own merging while a load inserts; the finish, or a reindex after a killed load, brings it back", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-merges-'));
+    const path = join(dir, 'archive.db');
+    const automerge = (s: SqliteStore) =>
+      s.rawDatabase.prepare("SELECT v FROM papers_fts_config WHERE k = 'automerge'").pluck().get();
+    const consistent = (s: SqliteStore) => {
+      s.rawDatabase.prepare("INSERT INTO papers_fts(papers_fts, rank) VALUES ('integrity-check', 1)").run();
+      const indexed = s.rawDatabase.prepare(
+        "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'arxiv_id : 2*'",
+      );
+      const stored = s.rawDatabase.prepare("SELECT count(*) FROM papers WHERE arxiv_id LIKE '2%'");
+      expect(indexed.pluck().get()).toBe(stored.pluck().get());
+    };
+    const load = syntheticPapers(300, 4);
+    let store = SqliteStore.open(path);
+    try {
+      // Built by daily upserts: FTS5's default merging (no setting stored).
+      await store.upsertPapers(realPapers().slice(0, 5));
+      expect(automerge(store)).toBeUndefined();
+      await store.bulkUpsert([prepareBulkBatch(load.slice(0, 150)), prepareBulkBatch(load.slice(150))]);
+      expect(automerge(store)).toBe(0);
+      consistent(store);
+      // Killed before its finish: the deferral stays with the archive until a reindex finishes the load.
+      await store.close();
+      store = SqliteStore.open(path);
+      expect(automerge(store)).toBe(0);
+      await store.finishBulkLoad();
+      expect(automerge(store)).toBe(4);
+      consistent(store);
+      // A load of papers the archive holds inserts none in bulk, and a day's upsert of new papers is no
+      // load: merging stays as it is.
+      await store.bulkUpsert([prepareBulkBatch(load.slice(0, 20).map((p) => ({ ...p, upvotes: 1_000 })))]);
+      await store.upsertPapers(syntheticPapers(40, 9));
+      expect(automerge(store)).toBe(4);
+      consistent(store);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('upsertPapers on SQLite: the new papers of a call in one statement', () => {
   it('leaves the archive, rowids and impact lists that upserting the papers one at a time leaves', async () => {
     const { before, batches } = scenario();

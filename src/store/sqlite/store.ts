@@ -74,6 +74,9 @@ const REPLIES_OF_PAPER = `SELECT COUNT(*) AS n FROM replies r JOIN posts p ON p.
 const TEAM_REPLIES = `(SELECT COUNT(*) FROM replies r JOIN posts p ON p.message = r.thread
   WHERE p.paper_id = papers.id) AS team_replies`;
 const PAPER_COLUMNS = `papers.*, ${TEAM_VOTES}, ${TEAM_REPLIES}`;
+/** FTS5's `automerge` outside a bulk load: its default (sqlite.org/fts5.html, the automerge option). */
+const FTS_AUTOMERGE = 4;
+
 /**
  * bm25 column weights: title, abstract, authors, keywords, organization name, organization handle, arXiv
  * id. A title hit outweighs many abstract hits; the short fields count like keywords.
@@ -339,7 +342,10 @@ export class SqliteStore implements PaperStore {
       words = Buffer.from(JSON.stringify([...counts].filter(([, n]) => n > 0)));
     }
     const inserted = batch.count - rest.length;
-    if (inserted > 0) this.insertPaperRows({ count: inserted, rows, abbreviations, words }, now);
+    if (inserted > 0) {
+      this.deferIndexMerges();
+      this.insertPaperRows({ count: inserted, rows, abbreviations, words }, now);
+    }
     return { inserted, rest };
   }
 
@@ -391,12 +397,31 @@ export class SqliteStore implements PaperStore {
     ).run(words);
   }
 
+  /**
+   * While a bulk load inserts, FTS5 merges its index only when sixteen segments of a size have piled up
+   * (its `crisismerge`), not by its own `automerge` of four: the load's segments (one a file) are merged
+   * into one at its end anyway (finishBulkLoad), so merging them four at a time on the way rewrote each
+   * posting at every level. Storing and merging a million papers, alternated: 175 s against 183-197 s
+   * before (bench/RUNS.md, "Run 54"). Crisis merges still bound the segments a search reads while the load
+   * runs. Set in the load's transaction, so it holds only once papers went in that way (not by the upsert,
+   * which inserts a call's new papers the same way); the finish, or `paperboy reindex` after a killed load,
+   * sets it back.
+   */
+  private deferIndexMerges(): void {
+    const automerge = this.stmt("SELECT v FROM papers_fts_config WHERE k = 'automerge'").pluck().get();
+    if (automerge !== 0) this.stmt("INSERT INTO papers_fts(papers_fts, rank) VALUES ('automerge', 0)").run();
+  }
+
   async finishBulkLoad(): Promise<void> {
-    // A bulk load leaves the full-text index as segments of a few thousand papers each, mid-merge; the
-    // daily ingest that follows (a segment a paper) would pay for merging them, a third slower than on an
-    // archive built by upserts. Merged into one segment, new papers merge among themselves again.
+    // A bulk load leaves the full-text index as many segments, mid-merge (deferIndexMerges); the daily
+    // ingest that follows (a segment a paper) would pay for merging them, a third slower than on an archive
+    // built by upserts. Merged into one segment, with FTS5's own merging back, new papers merge among
+    // themselves again.
     this.db
-      .transaction(() => this.stmt("INSERT INTO papers_fts(papers_fts) VALUES ('optimize')").run())
+      .transaction(() => {
+        this.stmt(`INSERT INTO papers_fts(papers_fts, rank) VALUES ('automerge', ${FTS_AUTOMERGE})`).run();
+        this.stmt("INSERT INTO papers_fts(papers_fts) VALUES ('optimize')").run();
+      })
       .immediate();
     // New papers went in beside the impact lists, not through them (bulkUpsert), so search has been using
     // FTS5 alone since the first batch; rebuilt from the whole index, the lists answer common words again.
