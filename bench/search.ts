@@ -269,7 +269,7 @@ console.log(
 );
 
 // As a serving process does before it takes a command (startBot): what the first search would otherwise
-// read for itself (the papers' lengths for the word columns).
+// read for itself (the papers' lengths for the word columns, and the largest column).
 const preparing = performance.now();
 await store.prepareForSearch();
 const prepareForSearchMs = performance.now() - preparing;

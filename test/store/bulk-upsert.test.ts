@@ -143,6 +143,15 @@ describe.each(stores)('bulkUpsert (%s)', (_name, open) => {
   });
 });
 
+/** FTS5's own check of its index against the papers table, and every arXiv paper stored found by its id. */
+function ftsAgreesWithTable(store: SqliteStore): void {
+  const db = store.rawDatabase;
+  db.prepare("INSERT INTO papers_fts(papers_fts, rank) VALUES ('integrity-check', 1)").run();
+  const indexed = db.prepare("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'arxiv_id : 2*'");
+  const stored = db.prepare("SELECT count(*) FROM papers WHERE arxiv_id LIKE '2%'");
+  expect(indexed.pluck().get()).toBe(stored.pluck().get());
+}
+
 describe('bulkUpsert on SQLite', () => {
   it('refuses a batch with an invalid paper before storing any of it', async () => {
     const [good, bad] = syntheticPapers(2, 3) as [Paper, Paper];
@@ -153,13 +162,9 @@ describe('bulkUpsert on SQLite', () => {
     const store = (await openSqlite()) as SqliteStore;
     try {
       await store.bulkUpsert([prepareBulkBatch(syntheticPapers(300, 4)), prepareBulkBatch(realPapers())]);
-      const db = store.rawDatabase;
-      db.prepare("INSERT INTO papers_fts(papers_fts, rank) VALUES ('integrity-check', 1)").run();
+      ftsAgreesWithTable(store);
       await store.finishBulkLoad();
-      db.prepare("INSERT INTO papers_fts(papers_fts, rank) VALUES ('integrity-check', 1)").run();
-      const indexed = db.prepare("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'arxiv_id : 2*'");
-      const withArxiv = db.prepare("SELECT count(*) FROM papers WHERE arxiv_id LIKE '2%'");
-      expect(indexed.pluck().get()).toBe(withArxiv.pluck().get());
+      ftsAgreesWithTable(store);
       expect(await store.databaseBytes()).toBeGreaterThan(100_000);
     } finally {
       await store.close();
@@ -173,14 +178,6 @@ describe('bulkUpsert on SQLite: the full-text index merged once, at the end', ()
     const path = join(dir, 'archive.db');
     const automerge = (s: SqliteStore) =>
       s.rawDatabase.prepare("SELECT v FROM papers_fts_config WHERE k = 'automerge'").pluck().get();
-    const consistent = (s: SqliteStore) => {
-      s.rawDatabase.prepare("INSERT INTO papers_fts(papers_fts, rank) VALUES ('integrity-check', 1)").run();
-      const indexed = s.rawDatabase.prepare(
-        "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'arxiv_id : 2*'",
-      );
-      const stored = s.rawDatabase.prepare("SELECT count(*) FROM papers WHERE arxiv_id LIKE '2%'");
-      expect(indexed.pluck().get()).toBe(stored.pluck().get());
-    };
     const load = syntheticPapers(300, 4);
     let store = SqliteStore.open(path);
     try {
@@ -189,20 +186,20 @@ describe('bulkUpsert on SQLite: the full-text index merged once, at the end', ()
       expect(automerge(store)).toBeUndefined();
       await store.bulkUpsert([prepareBulkBatch(load.slice(0, 150)), prepareBulkBatch(load.slice(150))]);
       expect(automerge(store)).toBe(0);
-      consistent(store);
+      ftsAgreesWithTable(store);
       // Killed before its finish: the deferral stays with the archive until a reindex finishes the load.
       await store.close();
       store = SqliteStore.open(path);
       expect(automerge(store)).toBe(0);
       await store.finishBulkLoad();
       expect(automerge(store)).toBe(4);
-      consistent(store);
+      ftsAgreesWithTable(store);
       // A load of papers the archive holds inserts none in bulk, and a day's upsert of new papers is no
       // load: merging stays as it is.
       await store.bulkUpsert([prepareBulkBatch(load.slice(0, 20).map((p) => ({ ...p, upvotes: 1_000 })))]);
       await store.upsertPapers(syntheticPapers(40, 9));
       expect(automerge(store)).toBe(4);
-      consistent(store);
+      ftsAgreesWithTable(store);
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
