@@ -100,7 +100,7 @@ function write(label: string, drop: string, onePerPaper: boolean) {
 const noFts = 'DROP TRIGGER papers_fts_insert;';
 write(
   'SQLite: rows and unique indexes',
-  `${noFts} DROP INDEX papers_title_arxiv; DROP INDEX papers_feed_date;`,
+  `${noFts} DROP INDEX papers_title_key; DROP INDEX papers_arxivless_title; DROP INDEX papers_feed_date;`,
   false,
 );
 write('SQLite: rows and every index', noFts, false);

@@ -49,7 +49,12 @@ export function prepareBulkBatch(papers: readonly Paper[], listedOn?: string): B
   const ready = papers.map((p) =>
     completePaper(paperSchema.parse(listedOn === undefined ? p : { ...p, feedDate: listedOn })),
   );
-  return { ...newPaperRows(ready), merging: mergingPositions(ready), listedOn: listedOn ?? null };
+  return {
+    ...newPaperRows(ready),
+    merging: mergingPositions(ready),
+    withoutArxivId: ready.filter((p) => p.arxivId === null).length,
+    listedOn: listedOn ?? null,
+  };
 }
 
 /**

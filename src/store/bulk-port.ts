@@ -17,6 +17,12 @@ export interface BulkBatch {
    * title where one has no arXiv id): they take the ordinary upsert, in their order, never the fast insert.
    */
   merging: number[];
+  /**
+   * How many of the papers have no arXiv id. Such a paper may match a stored paper of its title whatever
+   * that paper holds, which only the index of every title finds (SQLite builds that index during a bulk
+   * load only once a batch needs it).
+   */
+  withoutArxivId: number;
   /** JSON array of `[position, short, long_key, long]`: the abbreviations each paper defines. */
   abbreviations: Uint8Array;
   /** JSON array of `[word, papers]`: the spelling vocabulary's words over the whole batch, counted once a paper. */

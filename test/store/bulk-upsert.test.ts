@@ -207,6 +207,104 @@ describe('bulkUpsert on SQLite: the full-text index merged once, at the end', ()
   });
 });
 
+describe('bulkUpsert on SQLite: the index of every title built once, at the end', () => {
+  const indexes = (s: SqliteStore) =>
+    s.rawDatabase
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'papers' AND name LIKE 'papers_%'",
+      )
+      .pluck()
+      .all();
+  /** SQLite's check of every index against the table, and the same papers as upserting them in order. */
+  async function sameAsUpserts(store: SqliteStore, upserted: SqliteStore, papers: readonly Paper[]) {
+    expect(store.rawDatabase.prepare('PRAGMA integrity_check').pluck().all()).toEqual(['ok']);
+    expect(await archive(store, papers)).toEqual(await archive(upserted, papers));
+  }
+
+  it('a load of arXiv papers builds it at its end; a paper without an arXiv id finds its twin meanwhile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-titles-'));
+    const path = join(dir, 'archive.db');
+    const load = syntheticPapers(400, 6);
+    // Stored before the load: a paper first seen in page text, which the load brings with its arXiv id.
+    const before = [...realPapers().slice(0, 5), titleKeyed(load[250] as Paper)];
+    let store = SqliteStore.open(path);
+    const upserted = SqliteStore.open(join(dir, 'upserted.db'));
+    let other: SqliteStore | null = null;
+    const steps: Paper[][] = [];
+    const bulk = async (s: SqliteStore, ...batches: Paper[][]) => {
+      steps.push(...batches);
+      return s.bulkUpsert(batches.map((b) => prepareBulkBatch(b)));
+    };
+    try {
+      await store.upsertPapers(before);
+      await upserted.upsertPapers(before);
+      expect(indexes(store)).toEqual(
+        expect.arrayContaining(['papers_title_key', 'papers_arxivless_title', 'papers_feed_date']),
+      );
+      expect(indexes(store)).not.toContain('papers_title_arxiv');
+      // Only arXiv papers: the index of every title is left out while they go in...
+      expect(await bulk(store, load.slice(0, 150), load.slice(150, 200))).toEqual({
+        inserted: 200,
+        updated: 0,
+        unchanged: 0,
+      });
+      expect(indexes(store)).not.toContain('papers_title_key');
+      // ...and the paper stored without an arXiv id is still found by its title when its arXiv twin comes.
+      expect(await bulk(store, load.slice(200, 300))).toEqual({ inserted: 99, updated: 1, unchanged: 0 });
+      expect(await store.getPaper(titleKeyId((load[250] as Paper).title))).toBeNull();
+      expect((await store.getPaper((load[250] as Paper).id))?.arxivId).toBe((load[250] as Paper).arxivId);
+      expect(indexes(store)).not.toContain('papers_title_key');
+      // Killed before its end: the index stays out. Another process's upsert of page text (no arXiv id) of a
+      // paper the load stored needs it: it builds it, and updates that paper rather than adding a twin.
+      await store.close();
+      store = SqliteStore.open(path);
+      other = SqliteStore.open(path);
+      const pageText = { ...titleKeyed(load[20] as Paper), comments: 31 };
+      steps.push([pageText]);
+      expect(await other.upsertPapers([pageText])).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+      expect((await store.getPaper((load[20] as Paper).id))?.comments).toBe(31);
+      expect(indexes(store)).toContain('papers_title_key');
+      // The re-run leaves it out again; a batch holding a paper without an arXiv id (here a new one) brings
+      // it back for the probe, rather than scanning the table, and it stays for the rest of the load.
+      await bulk(store, load.slice(300, 340));
+      expect(indexes(store)).not.toContain('papers_title_key');
+      expect(await bulk(store, [titleKeyed(realPapers()[7] as Paper), ...load.slice(340, 350)])).toEqual({
+        inserted: 11,
+        updated: 0,
+        unchanged: 0,
+      });
+      expect(indexes(store)).toContain('papers_title_key');
+      const alsoPageText = { ...titleKeyed(load[320] as Paper), comments: 52 };
+      expect(await bulk(store, [...load.slice(350, 360), alsoPageText])).toEqual({
+        inserted: 10,
+        updated: 1,
+        unchanged: 0,
+      });
+      expect((await store.getPaper((load[320] as Paper).id))?.comments).toBe(52);
+      await bulk(store, load.slice(360));
+      expect(indexes(store)).toContain('papers_title_key');
+      await store.finishBulkLoad();
+      expect(indexes(store)).toContain('papers_title_key');
+      for (const step of steps) await upserted.upsertPapers(step);
+      await sameAsUpserts(store, upserted, [...before, ...load, realPapers()[7] as Paper]);
+      // A finished load of arXiv papers builds the index again at its end.
+      const more = syntheticPapers(450, 6).slice(400);
+      await bulk(store, more);
+      await upserted.upsertPapers(more);
+      expect(indexes(store)).not.toContain('papers_title_key');
+      await store.finishBulkLoad();
+      expect(indexes(store)).toContain('papers_title_key');
+      // (Read again after this connection's own load: the abbreviation counts it caches are not stale.)
+      await sameAsUpserts(store, upserted, [...before, ...load, realPapers()[7] as Paper, ...more]);
+    } finally {
+      await store.close();
+      await other?.close();
+      await upserted.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('upsertPapers on SQLite: the new papers of a call in one statement', () => {
   it('leaves the archive, rowids and impact lists that upserting the papers one at a time leaves', async () => {
     const { before, batches } = scenario();

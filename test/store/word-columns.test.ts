@@ -1020,6 +1020,10 @@ describe('word columns', () => {
         add.run(id, first, id === damaged ? old.subarray(0, old.length - 3) : old);
       }
       db.exec('DROP TABLE impact_lengths');
+      // And the indexes migration 20 changes, as they were.
+      db.exec(`DROP INDEX papers_arxivless_title; DROP INDEX papers_title_key;
+        CREATE INDEX papers_title_arxiv ON papers(title_key, arxiv_id);
+        CREATE INDEX abbreviations_long_key ON abbreviations(long_key);`);
       db.pragma('user_version = 17');
       await store.close();
 

@@ -111,6 +111,8 @@ export class SqliteStore implements PaperStore {
   private readonly abbreviationCache: AbbreviationCache;
   /** Exact top-k for common-word queries without FTS5 scoring every match (impact-lists.ts). */
   private readonly impact: ImpactLists;
+  /** A batch of this bulk load held a paper without an arXiv id: the title index stays (deferTitleIndex). */
+  private titleIndexNeeded = false;
 
   private constructor(db: Db, now: () => Date, impact: ImpactOptions) {
     this.db = db;
@@ -166,19 +168,24 @@ export class SqliteStore implements PaperStore {
       // no arXiv id, as bulkUpsert's probe. Not every arXiv paper of a title an arXiv paper arrives with:
       // an arXiv paper never takes over another, and a common title would bring thousands of rows to read.
       const titles = valid.map((p) => normalizeTitle(p.title));
+      const titlesWithoutArxiv = titles.filter((_, i) => valid[i]?.arxivId === null);
+      // Indexed lookups: with OR, SQLite scans the whole table for every batch. The papers without an arXiv
+      // id have a title index of their own (named: without statistics the planner takes "arxiv_id IS NULL"
+      // on the unique arXiv index as selective, and would read every paper without an arXiv id). Every
+      // title is looked up only for papers without one, in the index a bulk load may have deferred.
+      if (titlesWithoutArxiv.length > 0) this.ensureTitleIndex();
       const known = this.stmt(
-        // Indexed lookups: with OR, SQLite scans the whole table for every batch. The title index holds the
-        // arXiv id, so the papers of a title that have one are passed over without reading their rows (named:
-        // without statistics the planner takes "arxiv_id IS NULL" on the unique arXiv index as selective, and
-        // would read every paper without an arXiv id).
         `SELECT rowid, * FROM papers WHERE id IN (SELECT value FROM json_each(?))
-         UNION SELECT rowid, * FROM papers INDEXED BY papers_title_arxiv
-           WHERE title_key IN (SELECT value FROM json_each(?)) AND arxiv_id IS NULL
-         UNION SELECT rowid, * FROM papers WHERE title_key IN (SELECT value FROM json_each(?))`,
+         UNION SELECT rowid, * FROM papers INDEXED BY papers_arxivless_title
+           WHERE title_key IN (SELECT value FROM json_each(?)) AND arxiv_id IS NULL${
+             titlesWithoutArxiv.length > 0
+               ? ' UNION SELECT rowid, * FROM papers WHERE title_key IN (SELECT value FROM json_each(?))'
+               : ''
+           }`,
       ).all(
         JSON.stringify(valid.map((p) => p.id)),
         JSON.stringify(titles),
-        JSON.stringify(titles.filter((_, i) => valid[i]?.arxivId === null)),
+        ...(titlesWithoutArxiv.length > 0 ? [JSON.stringify(titlesWithoutArxiv)] : []),
       ) as (PaperRow & {
         rowid: number;
       })[];
@@ -270,16 +277,21 @@ export class SqliteStore implements PaperStore {
     let next = 0;
     while (next < batches.length) {
       let known: { papers: Paper[]; listedOn: string | null } | null = null;
-      this.db
-        .transaction(() => {
-          for (; next < batches.length && known === null; next++) {
-            const batch = batches[next] as BulkBatch;
-            const fresh = this.insertNewPapers(batch, now);
-            result.inserted += fresh.inserted;
-            if (fresh.rest.length > 0) known = { papers: fresh.rest, listedOn: batch.listedOn };
-          }
-        })
-        .immediate();
+      try {
+        this.db
+          .transaction(() => {
+            for (; next < batches.length && known === null; next++) {
+              const batch = batches[next] as BulkBatch;
+              const fresh = this.insertNewPapers(batch, now);
+              result.inserted += fresh.inserted;
+              if (fresh.rest.length > 0) known = { papers: fresh.rest, listedOn: batch.listedOn };
+            }
+          })
+          .immediate();
+      } finally {
+        // The new papers' abbreviations are counted: as after an upsert, this connection's cache is told.
+        this.abbreviationCache.invalidate();
+      }
       if (known === null) continue;
       const { papers, listedOn } = known as { papers: Paper[]; listedOn: string | null };
       const r = await this.upsertPapers(papers, listedOn === null ? {} : { listedOn });
@@ -297,12 +309,17 @@ export class SqliteStore implements PaperStore {
   private insertNewPapers(batch: BulkBatch, now: string): { inserted: number; rest: Paper[] } {
     // Known: a stored paper with the paper's id as id or arXiv id (a completed paper's id is its arXiv id
     // when it has one), or with its title key where one of the two has no arXiv id: the papers the upsert
-    // could match (upsert-plan.ts). Those leave the fast path; the upsert decides what they become.
+    // could match (upsert-plan.ts). Those leave the fast path; the upsert decides what they become. Every
+    // title is looked up only for a paper without an arXiv id; a batch holding one needs that index.
+    if (batch.withoutArxivId > 0) {
+      this.ensureTitleIndex();
+      this.titleIndexNeeded = true;
+    }
     const storedMatch = this.stmt(
       `SELECT j.key AS i FROM jsonb_each(CAST(? AS TEXT)) AS j
        WHERE EXISTS (SELECT 1 FROM papers WHERE id = j.value ->> 0)
           OR EXISTS (SELECT 1 FROM papers WHERE arxiv_id = j.value ->> 0)
-          OR EXISTS (SELECT 1 FROM papers INDEXED BY papers_title_arxiv
+          OR EXISTS (SELECT 1 FROM papers INDEXED BY papers_arxivless_title
                        WHERE title_key = j.value ->> 2 AND arxiv_id IS NULL)
           OR (j.value ->> 1 IS NULL AND EXISTS (SELECT 1 FROM papers WHERE title_key = j.value ->> 2))`,
     )
@@ -344,6 +361,7 @@ export class SqliteStore implements PaperStore {
     const inserted = batch.count - rest.length;
     if (inserted > 0) {
       this.deferIndexMerges();
+      if (!this.titleIndexNeeded) this.deferTitleIndex();
       this.insertPaperRows({ count: inserted, rows, abbreviations, words }, now);
     }
     return { inserted, rest };
@@ -412,6 +430,24 @@ export class SqliteStore implements PaperStore {
     if (automerge !== 0) this.stmt("INSERT INTO papers_fts(papers_fts, rank) VALUES ('automerge', 0)").run();
   }
 
+  /**
+   * While a bulk load inserts papers that all have an arXiv id, the index of every title (papers_title_key) is
+   * dropped, and the load's end builds it again (finishBulkLoad): from sorted keys, seconds at a million
+   * papers, where keeping it as papers went in wrote about one of its pages for each paper, as its keys arrive
+   * in random order (a third of storing 300,000 papers; bench/RUNS.md, "Run 55"). Only a paper without an
+   * arXiv id needs it, to find a stored paper of its title; the index of those papers' own titles is kept.
+   * Whatever needs it first (a batch holding such a paper, an upsert of one, the finish) builds it, in its own
+   * transaction; it stays for the rest of this load. A load killed before its end leaves it out until then.
+   */
+  private deferTitleIndex(): void {
+    this.db.exec('DROP INDEX IF EXISTS papers_title_key');
+  }
+
+  /** The index of every title, built if a bulk load deferred it (deferTitleIndex). */
+  private ensureTitleIndex(): void {
+    this.db.exec('CREATE INDEX IF NOT EXISTS papers_title_key ON papers(title_key)');
+  }
+
   async finishBulkLoad(): Promise<void> {
     // A bulk load leaves the full-text index as many segments, mid-merge (deferIndexMerges); the daily
     // ingest that follows (a segment a paper) would pay for merging them, a third slower than on an archive
@@ -419,6 +455,8 @@ export class SqliteStore implements PaperStore {
     // themselves again.
     this.db
       .transaction(() => {
+        this.ensureTitleIndex();
+        this.titleIndexNeeded = false;
         this.stmt(`INSERT INTO papers_fts(papers_fts, rank) VALUES ('automerge', ${FTS_AUTOMERGE})`).run();
         this.stmt("INSERT INTO papers_fts(papers_fts) VALUES ('optimize')").run();
       })
