@@ -436,8 +436,9 @@ export class SqliteStore implements PaperStore {
    * papers, where keeping it as papers went in wrote about one of its pages for each paper, as its keys arrive
    * in random order (a third of storing 300,000 papers; bench/RUNS.md, "Run 55"). Only a paper without an
    * arXiv id needs it, to find a stored paper of its title; the index of those papers' own titles is kept.
-   * Whatever needs it first (a batch holding such a paper, an upsert of one, the finish) builds it, in its own
-   * transaction; it stays for the rest of this load. A load killed before its end leaves it out until then.
+   * Whatever needs it first (a batch holding such a paper, an upsert of one in any process, the finish) builds
+   * it in the transaction that reads it, and it stays for the rest of this load. A load killed before
+   * its end leaves it out until one of those builds it; no answer depends on it being there, only speed.
    */
   private deferTitleIndex(): void {
     this.db.exec('DROP INDEX IF EXISTS papers_title_key');
