@@ -3,7 +3,8 @@ import { type CliIo, UsageError } from './io.ts';
 
 /**
  * `paperboy reindex`: on demand, what a bulk import does when it ends (the store's `finishBulkLoad`).
- * SQLite merges its full-text index and rebuilds its impact lists of common words and two-word phrases:
+ * SQLite builds its title index if a killed import left it out, merges its full-text index and rebuilds its
+ * impact lists of common words and two-word phrases:
  * an archive from before the lists, or one written to another way (a hand-made UPDATE, a killed import), is
  * searched by FTS5 alone, exactly but slowly for common words, until this runs. PostgreSQL refreshes its planner statistics. The
  * bot may keep serving meanwhile (readers never wait); an ingest waits for the rebuild's write lock.
