@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rng, syntheticPapers } from '../../bench/synthetic.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import { parseSearchQuery } from '../../src/papers/search-query.ts';
+import { LongFormPostings } from '../../src/store/sqlite/abbreviation-columns.ts';
 import { bm25Score, impact, K1 } from '../../src/store/sqlite/bm25.ts';
 import { ColumnCache } from '../../src/store/sqlite/column-cache.ts';
 import { lengthsTable, writeLengthsTable } from '../../src/store/sqlite/lengths-table.ts';
@@ -962,6 +963,42 @@ describe('word columns', () => {
       expect(readRows(stmt, 1)).toEqual(Array.from({ length: 30_000 }, (_, i) => [i + 1, 1, 120]));
       expect(readRows(stmt, 2)).toBeUndefined();
       expect(readRows(stmt, 3)).toBeUndefined();
+    });
+  });
+
+  it("writes the long forms' columns from the postings set aside as the papers were counted, each page's out of order", async () => {
+    await withScratchStore(async (db, stmt) => {
+      // Long forms 2 and 4 of ids 1-4; papers come page by page (100 rowids), each page's even rowids first
+      // (as a page's ASCII papers come before those SQLite tokenizes). Form 2 in every paper (10,000: most
+      // of them written out to its file), form 4 in every seventh (its df given one short).
+      const longForms = new LongFormPostings(db, Uint8Array.from([0, 0, 1, 0, 1]));
+      const expected2: [number, number, number][] = [];
+      let papers4 = 0;
+      for (let page = 0; page < 100; page++) {
+        const rowids = Array.from({ length: 100 }, (_, i) => page * 100 + i + 1);
+        for (const rowid of [...rowids.filter((r) => r % 2 === 0), ...rowids.filter((r) => r % 2 === 1)]) {
+          const d = 50 + (rowid % 90);
+          longForms.add(2, rowid, 1 + (rowid % 4), d);
+          expected2.push([rowid, 1 + (rowid % 4), d]);
+          if (rowid % 7 === 0) {
+            longForms.add(4, rowid, 2, d);
+            papers4++;
+          }
+        }
+      }
+      const spilled = () => readdirSync(dirname(db.name)).filter((n) => n.startsWith('.paperboy-columns-'));
+      expect(spilled()).toHaveLength(1);
+      const written = db.transaction(() =>
+        longForms.writeColumns(stmt, [
+          { id: 2, df: 10_000 },
+          { id: 4, df: papers4 + 1 },
+        ]),
+      )();
+      longForms.close();
+      expect(written).toBe(10_000);
+      expect(readRows(stmt, 2)).toEqual(expected2.sort((a, b) => a[0] - b[0]));
+      expect(readRows(stmt, 4)).toBeUndefined();
+      expect(spilled()).toEqual([]);
     });
   });
 

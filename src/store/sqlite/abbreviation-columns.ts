@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { longFormWords, MIN_DEFINING_PAPERS } from '../../papers/expand-abbreviations.ts';
 import { indexTerm } from './fts-tokens.ts';
 import { MAX_PHRASE_WORDS } from './listed-counts.ts';
-import { columnOf, writeColumn } from './word-columns.ts';
+import { ColumnSpill, type WordColumn, writeColumn } from './word-columns.ts';
 
 /**
  * The archive's abbreviations as the impact lists and word columns see them. A search for a short form also
@@ -96,36 +96,82 @@ export function abbreviationColumns(
   return { longForms, shortForms };
 }
 
+/** Postings of a long form held in memory while a build sets them aside (12 bytes each): 2,000 long forms
+ * hold at most 24 MB, beside the lists, at the peak of a bulk import's memory. */
+const LONG_FORM_CHUNK = 1024;
+
 /**
- * Writes the long forms' columns from the postings a build set aside for them in `temp.impact_long_forms`
- * as it counted the papers (forward rows hold no phrases), one at a time, after the lists are written and freed,
- * so the build's peak memory is not raised. Returns the postings written.
+ * Where a build sets aside the long forms' postings while it counts the papers (forward rows hold no
+ * phrases), for their columns, written once the lists are written and freed. The papers come page by page
+ * in rowid order, so a ColumnSpill takes each long form's postings nearly in order: a small chunk of each
+ * in memory, the rest appended to its file; a column is sorted when it is written. (A temporary table
+ * keyed by term took each posting at a random place of its B-tree: 4.4 s of a 300,000-paper build's
+ * writing thread, README.md "Run 56".)
  */
-export function writeLongFormColumns(
-  db: Database.Database,
-  stmt: (sql: string) => Database.Statement,
-  longForms: readonly { id: number; df: number }[],
-): number {
-  const read = db.prepare(
-    'SELECT paper_rowid, f, d FROM temp.impact_long_forms WHERE term_id = ? ORDER BY paper_rowid',
-  );
-  let postings = 0;
-  for (const t of longForms) {
-    // Streamed into the column's arrays: a long form can hold half the papers (`language models`), and
-    // an array a posting would raise the build's peak memory by tens of MB.
-    const column = columnOf(read.raw().iterate(t.id) as IterableIterator<[number, number, number]>, t.df);
-    // Every paper of the phrase, or no column (its df is the build's own count of the same papers).
-    if (!column) continue;
-    writeColumn(stmt, t.id, column);
-    postings += t.df;
+export class LongFormPostings {
+  /** By term id: the long form's place in the spill, or -1. */
+  private readonly slot: Int32Array;
+  private readonly spill: ColumnSpill;
+
+  /** `isLongForm`: 1 at the id of each long form, ids from 1 up to its length − 1. */
+  constructor(db: Database.Database, isLongForm: Uint8Array) {
+    this.slot = new Int32Array(isLongForm.length).fill(-1);
+    let n = 0;
+    for (let id = 0; id < isLongForm.length; id++) if (isLongForm[id] === 1) this.slot[id] = n++;
+    this.spill = new ColumnSpill(n, ColumnSpill.placeFor(db), LONG_FORM_CHUNK);
   }
-  return postings;
+
+  /** One paper's posting of long form `id`. */
+  add(id: number, rowid: number, f: number, d: number): void {
+    this.spill.add(this.slot[id] as number, rowid, d, f);
+  }
+
+  /**
+   * Writes the columns of `longForms` (chosen among those set aside), one at a time. A long form whose
+   * postings are not its df (the build's own count of the same papers) or do not fit a column gets none.
+   * Returns the postings written.
+   */
+  writeColumns(
+    stmt: (sql: string) => Database.Statement,
+    longForms: readonly { id: number; df: number }[],
+  ): number {
+    let postings = 0;
+    for (const t of longForms) {
+      const s = this.slot[t.id] ?? -1;
+      const column = s < 0 ? null : this.spill.column(s, t.df);
+      if (!column) continue;
+      writeColumn(stmt, t.id, inRowidOrder(column));
+      postings += t.df;
+    }
+    return postings;
+  }
+
+  /** Removes the spill's files (their memory goes with the spill). */
+  close(): void {
+    this.spill.close();
+  }
 }
 
 /**
- * Where a build sets aside the long forms' postings while it counts the papers (writeLongFormColumns), in a
- * temporary table keyed as they are read back.
+ * The column sorted by rowid. A build's pages come in rowid order, but within a page its ASCII papers
+ * come before those SQLite tokenizes (listed-counts.ts countPapers), so a column of an archive with
+ * non-ASCII papers may hold a page's postings out of order.
  */
-export const LONG_FORM_POSTINGS_SQL = `DROP TABLE IF EXISTS temp.impact_long_forms;
-  CREATE TEMP TABLE impact_long_forms (term_id INTEGER NOT NULL, paper_rowid INTEGER NOT NULL,
-  f INTEGER NOT NULL, d INTEGER NOT NULL, PRIMARY KEY (term_id, paper_rowid)) WITHOUT ROWID`;
+function inRowidOrder(c: WordColumn): WordColumn {
+  let sorted = true;
+  for (let i = 1; i < c.rowids.length && sorted; i++)
+    sorted = (c.rowids[i - 1] as number) < (c.rowids[i] as number);
+  if (sorted) return c;
+  const order = Array.from(c.rowids.keys()).sort((a, b) => (c.rowids[a] as number) - (c.rowids[b] as number));
+  const out: WordColumn = {
+    rowids: new Uint32Array(order.length),
+    d: new Uint32Array(order.length),
+    f: new Uint16Array(order.length),
+  };
+  for (const [i, a] of order.entries()) {
+    out.rowids[i] = c.rowids[a] as number;
+    out.d[i] = c.d[a] as number;
+    out.f[i] = c.f[a] as number;
+  }
+  return out;
+}

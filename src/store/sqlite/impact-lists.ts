@@ -4,8 +4,7 @@ import {
   abbreviationPhrases,
   DEFAULT_ABBREVIATION_COLUMN_BUDGET,
   DEFAULT_ABBREVIATION_PHRASES,
-  LONG_FORM_POSTINGS_SQL,
-  writeLongFormColumns,
+  LongFormPostings,
 } from './abbreviation-columns.ts';
 import { BestImpacts } from './best-impacts.ts';
 import { bm25Score, idf, impact, indexTotals, readVarints } from './bm25.ts';
@@ -378,69 +377,70 @@ export class ImpactLists {
     const isPair = Uint8Array.from([0, ...terms.map((t) => (isPairTerm(t.term) ? 1 : 0))]);
     // The long forms' postings, set aside for their columns (written once the lists are written and freed).
     const isLongForm = Uint8Array.from([0, ...terms.map((t) => (longForms.has(t.term) ? 1 : 0))]);
-    db.exec(LONG_FORM_POSTINGS_SQL);
-    const addLongForm = new BatchInsert(db, 'temp.impact_long_forms (term_id, paper_rowid, f, d)', 4);
-    const addDocs = new BatchInsert(db, 'impact_docs (paper_rowid, d, terms)', 3);
-    // Each list's floor (BestImpacts.offer): an impact below it is turned down here, without touching the
-    // list, which is most offers once the lists fill.
-    const floors = new Float64Array(terms.length + 1).fill(Number.NEGATIVE_INFINITY);
-    for (const { rowid, d, held, f } of this.countedForBuild(
-      terms.map((t) => t.term),
-      range,
-    )) {
-      addDocs.add(rowid, d, encodeTerms(held, f, isPair));
-      for (const id of held) {
-        const fi = f[id] as number;
-        if (isPair[id] === 1) (terms[id - 1] as { df: number }).df++;
-        if (isLongForm[id] === 1) addLongForm.add(id, rowid, fi, d);
-        const g = impact(fi, d, avgdl);
-        if (g >= (floors[id] as number)) floors[id] = (lists[id - 1] as BestImpacts).offer(g, rowid, fi, d);
+    const longFormPostings = new LongFormPostings(db, isLongForm);
+    try {
+      const addDocs = new BatchInsert(db, 'impact_docs (paper_rowid, d, terms)', 3);
+      // Each list's floor (BestImpacts.offer): an impact below it is turned down here, without touching the
+      // list, which is most offers once the lists fill.
+      const floors = new Float64Array(terms.length + 1).fill(Number.NEGATIVE_INFINITY);
+      for (const { rowid, d, held, f } of this.countedForBuild(
+        terms.map((t) => t.term),
+        range,
+      )) {
+        addDocs.add(rowid, d, encodeTerms(held, f, isPair));
+        for (const id of held) {
+          const fi = f[id] as number;
+          if (isPair[id] === 1) (terms[id - 1] as { df: number }).df++;
+          if (isLongForm[id] === 1) longFormPostings.add(id, rowid, fi, d);
+          const g = impact(fi, d, avgdl);
+          if (g >= (floors[id] as number)) floors[id] = (lists[id - 1] as BestImpacts).offer(g, rowid, fi, d);
+        }
       }
-    }
-    addDocs.flush();
-    addLongForm.flush();
-    const addTerm = db.prepare(
-      'INSERT INTO impact_terms (id, term, df, theta, avgdl_ref, size) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    const addEntries = new BatchInsert(db, 'impact_postings (term_id, g, paper_rowid, f, d)', 5);
-    let entries = 0;
-    for (const [i, t] of terms.entries()) {
-      const list = lists[i] as BestImpacts;
-      let theta = 0;
-      // In the table's own order (g descending, then rowid): each insert lands at the end of the b-tree.
-      const { at, g } = list.ranked();
-      for (const slot of at) {
-        addEntries.add(i + 1, g[slot] as number, list.rowidAt(slot), list.fAt(slot), list.dAt(slot));
-        theta = g[slot] as number;
+      addDocs.flush();
+      const addTerm = db.prepare(
+        'INSERT INTO impact_terms (id, term, df, theta, avgdl_ref, size) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      const addEntries = new BatchInsert(db, 'impact_postings (term_id, g, paper_rowid, f, d)', 5);
+      let entries = 0;
+      for (const [i, t] of terms.entries()) {
+        const list = lists[i] as BestImpacts;
+        let theta = 0;
+        // In the table's own order (g descending, then rowid): each insert lands at the end of the b-tree.
+        const { at, g } = list.ranked();
+        for (const slot of at) {
+          addEntries.add(i + 1, g[slot] as number, list.rowidAt(slot), list.fAt(slot), list.dAt(slot));
+          theta = g[slot] as number;
+        }
+        addEntries.flush();
+        // A term in no more papers than its list holds has none outside: nothing outside can score.
+        addTerm.run(i + 1, t.term, t.df, list.size < t.df ? theta * SAFETY : 0, avgdl, list.size);
+        entries += list.size;
+        lists[i] = EMPTY;
       }
-      addEntries.flush();
-      // A term in no more papers than its list holds has none outside: nothing outside can score.
-      addTerm.run(i + 1, t.term, t.df, list.size < t.df ? theta * SAFETY : 0, avgdl, list.size);
-      entries += list.size;
-      lists[i] = EMPTY;
+      // From the forward rows just written: the most common words' every paper, in rowid order.
+      const columnMinDf = Math.max(this.options.columnMinDf ?? range.papers / 20, this.options.minDf + 1);
+      const common = columnWords(
+        terms.flatMap((t, i) => (isPairTerm(t.term) ? [] : [{ id: i + 1, df: t.df }])),
+        columnMinDf,
+        range.papers,
+        this.options.columnBudget ?? DEFAULT_COLUMN_BUDGET,
+      );
+      // And the abbreviations' long and short forms, whatever their df (abbreviation-columns.ts): the short
+      // forms' from the forward rows with the words' (one pass), the long forms' from their set-aside postings
+      // after (buildColumns starts by emptying the columns).
+      const { longForms: longFormColumns, shortForms } = abbreviationColumns(
+        abbreviations,
+        new Map(terms.map((t, i) => [t.term, { id: i + 1, df: t.df }])),
+        new Set(common.map((c) => c.id)),
+        (this.options.abbreviationColumnBudget ?? DEFAULT_ABBREVIATION_COLUMN_BUDGET) * range.papers,
+      );
+      let columnPostings = buildColumns(db, this.stmt, [...common, ...shortForms]);
+      columnPostings += longFormPostings.writeColumns(this.stmt, longFormColumns);
+      this.markInStep();
+      return { terms: terms.length, entries, columnPostings };
+    } finally {
+      longFormPostings.close();
     }
-    // From the forward rows just written: the most common words' every paper, in rowid order.
-    const columnMinDf = Math.max(this.options.columnMinDf ?? range.papers / 20, this.options.minDf + 1);
-    const common = columnWords(
-      terms.flatMap((t, i) => (isPairTerm(t.term) ? [] : [{ id: i + 1, df: t.df }])),
-      columnMinDf,
-      range.papers,
-      this.options.columnBudget ?? DEFAULT_COLUMN_BUDGET,
-    );
-    // And the abbreviations' long and short forms, whatever their df (abbreviation-columns.ts): the short
-    // forms' from the forward rows with the words' (one pass), the long forms' from their set-aside postings
-    // after (buildColumns starts by emptying the columns).
-    const { longForms: longFormColumns, shortForms } = abbreviationColumns(
-      abbreviations,
-      new Map(terms.map((t, i) => [t.term, { id: i + 1, df: t.df }])),
-      new Set(common.map((c) => c.id)),
-      (this.options.abbreviationColumnBudget ?? DEFAULT_ABBREVIATION_COLUMN_BUDGET) * range.papers,
-    );
-    let columnPostings = buildColumns(db, this.stmt, [...common, ...shortForms]);
-    columnPostings += writeLongFormColumns(db, this.stmt, longFormColumns);
-    db.exec('DROP TABLE temp.impact_long_forms');
-    this.markInStep();
-    return { terms: terms.length, entries, columnPostings };
   }
 
   private get shortListSize(): number {

@@ -1159,9 +1159,11 @@ const SPILL_CHUNK = 8192;
  * Many columns' postings collected at once, each in rowid order: a chunk of each in memory, the rest in a
  * temporary file per column (beside the archive). Why: a build reads the forward rows once for every column (at a million
  * papers, 287 columns and 52M postings, 520 MB), where holding them all in memory would pass the import's
- * memory budget, and reading the forward rows again per 64 MB of columns took nine passes (40 s).
+ * memory budget, and reading the forward rows again per 64 MB of columns took nine passes (40 s). A build
+ * also sets aside the abbreviations' long forms' postings in one as it counts the papers
+ * (abbreviation-columns.ts).
  */
-class ColumnSpill {
+export class ColumnSpill {
   /**
    * Beside the archive's file, where a database of that size already has room; not the system's temporary
    * directory, which may be memory (tmpfs), where the files would take as much memory as the columns.
@@ -1180,10 +1182,14 @@ class ColumnSpill {
   /** 0 for a column with a posting no column holds (an f over 65,535, a D over 2^32 - 1). */
   private readonly fits: Uint8Array;
 
-  /** `under`: the directory for the files (ColumnSpill.placeFor). */
+  /**
+   * `under`: the directory for the files (ColumnSpill.placeFor). `chunk`: the postings a column holds in
+   * memory at most (12 bytes each), so the spill's memory is at most columns × chunk × 12 bytes.
+   */
   constructor(
     columns: number,
     private readonly under: string,
+    private readonly chunk = SPILL_CHUNK,
   ) {
     this.chunks = Array.from({ length: columns }, () => new Uint32Array(0));
     this.held = new Int32Array(columns);
@@ -1201,8 +1207,8 @@ class ColumnSpill {
     let chunk = this.chunks[s] as Uint32Array;
     let at = this.held[s] as number;
     if (3 * at === chunk.length) {
-      if (chunk.length < 3 * SPILL_CHUNK) {
-        const wider = new Uint32Array(Math.min(3 * SPILL_CHUNK, Math.max(3 * 64, 2 * chunk.length)));
+      if (chunk.length < 3 * this.chunk) {
+        const wider = new Uint32Array(Math.min(3 * this.chunk, Math.max(3 * 64, 2 * chunk.length)));
         wider.set(chunk);
         chunk = this.chunks[s] = wider;
       } else {
@@ -1247,9 +1253,9 @@ class ColumnSpill {
     };
     const fd = this.files[s] as number | null;
     if (fd !== null) {
-      const part = new Uint32Array(3 * SPILL_CHUNK);
+      const part = new Uint32Array(3 * this.chunk);
       for (let position = 0, left = spilled; left > 0; ) {
-        const n = Math.min(left, SPILL_CHUNK);
+        const n = Math.min(left, this.chunk);
         const bytes = readSync(fd, part, 0, 12 * n, position);
         if (bytes !== 12 * n) throw new Error('a column spill file was cut short');
         take(part, n);
