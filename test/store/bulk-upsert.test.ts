@@ -9,6 +9,7 @@ import { parseSearchQuery } from '../../src/papers/search-query.ts';
 import { abbreviationRows } from '../../src/store/abbreviation-rows.ts';
 import { prepareBulkBatch } from '../../src/store/bulk-batch.ts';
 import type { PaperStore, UpsertResult } from '../../src/store/port.ts';
+import { PairSampleThread } from '../../src/store/sqlite/pair-sample-thread.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { type StoreUnderTest, storesUnderTest } from './stores-under-test.ts';
 
@@ -202,6 +203,41 @@ describe('bulkUpsert on SQLite: the full-text index merged once, at the end', ()
       ftsAgreesWithTable(store);
     } finally {
       await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("bulkUpsert on SQLite: the lists' pairs found beside the index's merge", () => {
+  it("a load's finish finds its pairs on a thread while it merges the index: the lists a build finding them itself makes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-pairs-'));
+    const impact = { minDf: 40, listSize: 20, shortMinDf: 8, buildThreadsFrom: 0 };
+    const store = SqliteStore.open(join(dir, 'archive.db'), { impact });
+    const lists = () =>
+      store.rawDatabase.prepare('SELECT id, term, df, theta, size FROM impact_terms ORDER BY id').all() as {
+        term: string;
+      }[];
+    try {
+      await store.bulkUpsert([prepareBulkBatch(syntheticPapers(600, 3))]);
+      await store.finishBulkLoad();
+      expect(store.lastPairsFrom).toBe('a thread');
+      const finished = lists();
+      expect(finished.filter((t) => t.term.includes(' ')).length).toBeGreaterThan(20);
+      await store.refreshSearchLists();
+      expect(store.lastPairsFrom).toBe('the build');
+      expect(lists()).toEqual(finished);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a pairs thread that cannot read the archive answers null (the build then finds them itself), and ends', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-pairs-'));
+    try {
+      const thread = new PairSampleThread(join(dir, 'missing.db'), { listMinDf: 1, pairMinDf: 1 });
+      expect(await thread.pairs()).toBeNull();
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

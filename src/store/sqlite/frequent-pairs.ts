@@ -13,6 +13,47 @@ export const PAIR_SAMPLE = 100_000;
  * FTS5, which walks both words' doclists for each (README, "Exact top-k from impact lists").
  */
 export const MAX_PAIRS = 20_000;
+/** What decides a build's pairs besides the archive (ImpactLists' options). */
+export interface PairSampleInput {
+  /** Pairs are of words in more than this many papers (the words with full lists). */
+  listMinDf: number;
+  /** A pair is listed when about this many papers hold it, or more. */
+  pairMinDf: number;
+  sample?: number;
+  max?: number;
+}
+
+/**
+ * The pairs a lists' build of the archive as `db` sees it would list: frequentPairs over the words in more
+ * than `listMinDf` papers (fts5vocab). On a connection of its own, a thread can find them beside a writer
+ * (pair-sample-thread.ts).
+ */
+export function archivePairs(
+  db: Database.Database,
+  tokenizer: FtsTokenizer,
+  input: PairSampleInput,
+): string[] {
+  db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.pair_vocab_row USING fts5vocab(main, papers_fts, row)');
+  const words = db
+    .prepare('SELECT term FROM temp.pair_vocab_row WHERE doc > ? ORDER BY term')
+    .pluck()
+    .all(input.listMinDf) as string[];
+  const range = db
+    .prepare('SELECT MIN(rowid) AS first, MAX(rowid) AS last, COUNT(*) AS papers FROM papers')
+    .get() as { first: number | null; last: number | null; papers: number };
+  if (range.first === null || range.last === null) return [];
+  const { first, last, papers } = range;
+  return frequentPairs(
+    db,
+    tokenizer,
+    words,
+    input.pairMinDf,
+    { first, last, papers },
+    input.sample,
+    input.max,
+  );
+}
+
 /** Rows per block of the sample: blocks spread evenly over the rowids, so over the years of the archive. */
 const BLOCK = 1_000;
 

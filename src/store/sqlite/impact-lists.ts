@@ -9,12 +9,13 @@ import {
 import { BestImpacts } from './best-impacts.ts';
 import { bm25Score, idf, impact, indexTotals, readVarints } from './bm25.ts';
 import { ColumnCache } from './column-cache.ts';
-import { frequentPairs } from './frequent-pairs.ts';
+import { frequentPairs, type PairSampleInput } from './frequent-pairs.ts';
 import { FtsTokenizer, TEXT_COLUMNS_SQL, type TextRow } from './fts-tokens.ts';
 import { lengthsTableOnce } from './lengths-table.ts';
 import { type CountedPaper, countedOnThreads } from './list-count-threads.ts';
 import { countPapers, encodeTerms, isPairTerm, ListedCounts } from './listed-counts.ts';
 import { type MatchPlan, matches, phraseFrequencies, tokenCount } from './match-plan.ts';
+import { PairSampleThread } from './pair-sample-thread.ts';
 import {
   appendPostings,
   blockMaxTopK,
@@ -250,6 +251,8 @@ export class ImpactLists {
   lastOutcome = '';
   /** Papers the last certified topK read from the lists. */
   lastRead = 0;
+  /** Where the last build's pairs came from: 'a thread' (startPairSample) or 'the build'; for tests. */
+  lastPairsFrom = '';
 
   constructor(
     private readonly db: Database.Database,
@@ -312,20 +315,21 @@ export class ImpactLists {
    * term over fts5vocab's instances took as long as tokenizing every paper once (README.md, "Exact top-k
    * from impact lists"); this pass does both jobs with the tokenizing alone.
    */
-  rebuild(): { terms: number; entries: number; columnPostings: number } {
+  rebuild(pairs?: readonly string[]): { terms: number; entries: number; columnPostings: number } {
     this.dropColumns();
     // The build reads the index and the papers once in order and appends every row it writes: a small page
     // cache serves it as well, and the pages it gives back hold the lists' entries, the peak of a bulk import.
     const cache = this.db.pragma('cache_size', { simple: true }) as number;
     this.db.pragma(`cache_size = ${BUILD_CACHE_SIZE}`);
     try {
-      return this.build();
+      return this.build(pairs);
     } finally {
       this.db.pragma(`cache_size = ${cache}`);
     }
   }
 
-  private build(): { terms: number; entries: number; columnPostings: number } {
+  /** `sampled`: the pairs, found beforehand (startPairSample); else the build finds them. */
+  private build(sampled?: readonly string[]): { terms: number; entries: number; columnPostings: number } {
     this.terms = undefined;
     this.written = undefined;
     const db = this.db;
@@ -348,18 +352,25 @@ export class ImpactLists {
     // common words costs FTS5 both words' doclists whatever the phrase's own count (ListedCounts), while a
     // pair's list costs at most shortListSize entries. Their df is counted in the pass below (fts5vocab
     // knows words only); the vocabulary's, for words.
+    const fullListed = words.filter((w) => w.df > this.options.minDf).map((w) => w.term);
+    this.lastPairsFrom = sampled ? 'a thread' : 'the build';
+    const sample = this.pairSampleInput;
     const pairs =
       range.first === null || range.last === null
         ? []
-        : frequentPairs(
-            db,
-            this.tokenizer,
-            words.filter((w) => w.df > this.options.minDf).map((w) => w.term),
-            this.shortMinDf,
-            { first: range.first, last: range.last, papers: range.papers },
-            this.options.pairSample,
-            this.options.maxPairs,
-          );
+        : sampled
+          ? // Found from the archive a moment ago: a pair of a word no longer listed (another process wrote
+            // since) is left out, as the sample would have left it.
+            ((listed) => sampled.filter((p) => p.split(' ').every((w) => listed.has(w))))(new Set(fullListed))
+          : frequentPairs(
+              db,
+              this.tokenizer,
+              fullListed,
+              sample.pairMinDf,
+              { first: range.first, last: range.last, papers: range.papers },
+              sample.sample,
+              sample.max,
+            );
     // The abbreviations' long forms of listed words (abbreviation-columns.ts), listed as phrases too.
     const abbreviations = abbreviationPhrases(
       db,
@@ -443,6 +454,37 @@ export class ImpactLists {
     }
   }
 
+  private get pairSampleInput(): PairSampleInput {
+    return {
+      listMinDf: this.options.minDf,
+      pairMinDf: this.shortMinDf,
+      sample: this.options.pairSample,
+      max: this.options.maxPairs,
+    };
+  }
+
+  /**
+   * Starts finding the pairs the next build will list on a thread of their own (pair-sample-thread.ts), for
+   * a caller that has other work for this thread meanwhile; null where the build counts on this thread
+   * (countedForBuild's conditions).
+   */
+  startPairSample(): PairSampleThread | null {
+    const span = this.stmt('SELECT COALESCE(MAX(rowid) - MIN(rowid) + 1, 0) FROM papers')
+      .pluck()
+      .get() as number;
+    if (!this.countsOnThreads(span)) return null;
+    return new PairSampleThread(this.db.name, this.pairSampleInput);
+  }
+
+  /** Whether a build of an archive of about `papers` papers reads them on other threads. */
+  private countsOnThreads(papers: number): boolean {
+    const threads = this.options.buildThreads ?? DEFAULT_BUILD_THREADS;
+    const from = this.options.buildThreadsFrom ?? BUILD_THREADS_FROM;
+    // In WAL mode only: there the threads' reads never hold up this transaction's writes.
+    const wal = this.db.pragma('journal_mode', { simple: true }) === 'wal';
+    return threads > 0 && papers >= from && wal && !this.db.memory && this.db.name !== '';
+  }
+
   private get shortListSize(): number {
     return this.options.shortListSize ?? DEFAULT_SHORT_LIST_SIZE;
   }
@@ -469,12 +511,9 @@ export class ImpactLists {
     terms: readonly string[],
     range: { first: number | null; last: number | null; papers: number },
   ): Generator<CountedPaper> {
-    const threads = this.options.buildThreads ?? DEFAULT_BUILD_THREADS;
-    const from = this.options.buildThreadsFrom ?? BUILD_THREADS_FROM;
     if (range.first === null || range.last === null) return;
-    // In WAL mode only: there the threads' reads never hold up this transaction's writes.
-    const wal = this.db.pragma('journal_mode', { simple: true }) === 'wal';
-    if (threads > 0 && range.papers >= from && wal && !this.db.memory && this.db.name !== '') {
+    if (this.countsOnThreads(range.papers)) {
+      const threads = this.options.buildThreads ?? DEFAULT_BUILD_THREADS;
       yield* countedOnThreads(this.db.name, terms, { first: range.first, last: range.last }, threads);
       return;
     }

@@ -453,18 +453,25 @@ export class SqliteStore implements PaperStore {
     // A bulk load leaves the full-text index as many segments, mid-merge (deferIndexMerges); the daily
     // ingest that follows (a segment a paper) would pay for merging them, a third slower than on an archive
     // built by upserts. Merged into one segment, with FTS5's own merging back, new papers merge among
-    // themselves again.
-    this.db
-      .transaction(() => {
-        this.ensureTitleIndex();
-        this.titleIndexNeeded = false;
-        this.stmt(`INSERT INTO papers_fts(papers_fts, rank) VALUES ('automerge', ${FTS_AUTOMERGE})`).run();
-        this.stmt("INSERT INTO papers_fts(papers_fts) VALUES ('optimize')").run();
-      })
-      .immediate();
+    // themselves again. The lists' build that follows finds its pairs meanwhile, on a thread of their own.
+    const pairSample = this.impact.startPairSample();
+    try {
+      this.db
+        .transaction(() => {
+          this.ensureTitleIndex();
+          this.titleIndexNeeded = false;
+          this.stmt(`INSERT INTO papers_fts(papers_fts, rank) VALUES ('automerge', ${FTS_AUTOMERGE})`).run();
+          this.stmt("INSERT INTO papers_fts(papers_fts) VALUES ('optimize')").run();
+        })
+        .immediate();
+    } catch (e) {
+      await pairSample?.cancel();
+      throw e;
+    }
+    const pairs = (await pairSample?.pairs()) ?? undefined;
     // New papers went in beside the impact lists, not through them (bulkUpsert), so search has been using
     // FTS5 alone since the first batch; rebuilt from the whole index, the lists answer common words again.
-    await this.refreshSearchLists();
+    this.db.transaction(() => this.impact.rebuild(pairs)).immediate();
   }
 
   async databaseBytes(): Promise<number> {
@@ -485,6 +492,11 @@ export class SqliteStore implements PaperStore {
    */
   async refreshSearchLists(): Promise<{ terms: number; entries: number; columnPostings: number }> {
     return this.db.transaction(() => this.impact.rebuild()).immediate();
+  }
+
+  /** Where the last lists' build found its pairs: 'a thread' (a bulk load's finish) or 'the build'; for tests. */
+  get lastPairsFrom(): string {
+    return this.impact.lastPairsFrom;
   }
 
   /** How the last search ranked: 'certified' (impact lists) or why it used FTS5; for the benchmark. */
