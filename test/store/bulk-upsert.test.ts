@@ -232,11 +232,18 @@ describe("bulkUpsert on SQLite: the lists' pairs found beside the index's merge"
     }
   });
 
-  it('a pairs thread that cannot read the archive answers null (the build then finds them itself), and ends', async () => {
+  it('a pairs thread that cannot read the archive, or answers too late, gives null (the build then finds them itself)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paperboy-pairs-'));
     try {
       const thread = new PairSampleThread(join(dir, 'missing.db'), { listMinDf: 1, pairMinDf: 1 });
       expect(await thread.pairs()).toBeNull();
+      // One still at work when the caller can wait no longer is given up on.
+      const path = join(dir, 'archive.db');
+      const store = SqliteStore.open(path);
+      await store.upsertPapers(syntheticPapers(50, 2));
+      await store.close();
+      const late = new PairSampleThread(path, { listMinDf: 1, pairMinDf: 1 });
+      expect(await late.pairs(0)).toBeNull();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,6 +2,12 @@ import { startWorker } from '../../worker-thread.ts';
 import type { PairSampleInput } from './frequent-pairs.ts';
 
 /**
+ * How long `pairs()` waits for a thread still at work: the sample is about 5 s at a million papers and is
+ * done by the time the merge beside it ends; a thread this late is stuck, and the build finds them itself.
+ */
+const WAIT_MS = 120_000;
+
+/**
  * The pairs a lists' build will list, found on a thread of their own while this thread does other work.
  * A bulk load's finish merges the full-text index in one SQLite writer, a core's work for about 10 s at a
  * million papers, with the other core idle; the pairs' sample (about 5 s there, reading 100,000 papers)
@@ -23,11 +29,16 @@ export class PairSampleThread {
     });
   }
 
-  /** The pairs, or null when the thread could not find them. Ends the thread. */
-  async pairs(): Promise<string[] | null> {
+  /** The pairs, or null when the thread could not find them (in `waitMs`). Ends the thread. */
+  async pairs(waitMs = WAIT_MS): Promise<string[] | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), waitMs);
+    });
     try {
-      return await this.result;
+      return await Promise.race([this.result, late]);
     } finally {
+      clearTimeout(timer);
       await this.stop();
     }
   }
