@@ -353,6 +353,7 @@ export class ImpactLists {
     // pair's list costs at most shortListSize entries. Their df is counted in the pass below (fts5vocab
     // knows words only); the vocabulary's, for words.
     const fullListed = words.filter((w) => w.df > this.options.minDf).map((w) => w.term);
+    const listedSet = new Set(fullListed);
     this.lastPairsFrom = sampled ? 'a thread' : 'the build';
     const sample = this.pairSampleInput;
     const pairs =
@@ -361,7 +362,7 @@ export class ImpactLists {
         : sampled
           ? // Found from the archive a moment ago: a pair of a word no longer listed (another process wrote
             // since) is left out, as the sample would have left it.
-            ((listed) => sampled.filter((p) => p.split(' ').every((w) => listed.has(w))))(new Set(fullListed))
+            sampled.filter((p) => p.split(' ').every((w) => listedSet.has(w)))
           : frequentPairs(
               db,
               this.tokenizer,

@@ -471,7 +471,7 @@ export class SqliteStore implements PaperStore {
     const pairs = (await pairSample?.pairs()) ?? undefined;
     // New papers went in beside the impact lists, not through them (bulkUpsert), so search has been using
     // FTS5 alone since the first batch; rebuilt from the whole index, the lists answer common words again.
-    this.db.transaction(() => this.impact.rebuild(pairs)).immediate();
+    this.rebuildLists(pairs);
   }
 
   async databaseBytes(): Promise<number> {
@@ -491,7 +491,16 @@ export class SqliteStore implements PaperStore {
    * For a bulk load that wrote papers by another path: until this runs, search ranks with FTS5 alone.
    */
   async refreshSearchLists(): Promise<{ terms: number; entries: number; columnPostings: number }> {
-    return this.db.transaction(() => this.impact.rebuild()).immediate();
+    return this.rebuildLists();
+  }
+
+  /** The lists rebuilt in a write transaction of their own; `pairs`: found beforehand (startPairSample). */
+  private rebuildLists(pairs?: readonly string[]): {
+    terms: number;
+    entries: number;
+    columnPostings: number;
+  } {
+    return this.db.transaction(() => this.impact.rebuild(pairs)).immediate();
   }
 
   /** Where the last lists' build found its pairs: 'a thread' (a bulk load's finish) or 'the build'; for tests. */

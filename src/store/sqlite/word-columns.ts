@@ -204,23 +204,6 @@ function writeSegment(stmt: Prepare, id: number, c: WordColumn, table?: Lengths)
   );
 }
 
-/**
- * A column of exactly `length` `[rowid, f, D]` postings given in rowid order, or null when they are not
- * that many or one is past what a column holds (an f over 65,535, a rowid or D over 2^32 - 1).
- */
-export function columnOf(postings: Iterable<[number, number, number]>, length: number): WordColumn | null {
-  const c = { rowids: new Uint32Array(length), d: new Uint32Array(length), f: new Uint16Array(length) };
-  let i = 0;
-  for (const [rowid, f, d] of postings) {
-    if (i >= length || !fitsColumn(rowid, f, d)) return null;
-    c.rowids[i] = rowid;
-    c.f[i] = f;
-    c.d[i] = d;
-    i++;
-  }
-  return i === length ? c : null;
-}
-
 /** The changes to a word's column since it was last built or folded, in rowid order: [rowid, f, D]. */
 function changesOf(stmt: Prepare, id: number, from = 0): [number, number, number][] {
   return stmt(
