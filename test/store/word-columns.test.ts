@@ -7,6 +7,7 @@ import { rng, syntheticPapers } from '../../bench/synthetic.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import { parseSearchQuery } from '../../src/papers/search-query.ts';
 import { LongFormPostings } from '../../src/store/sqlite/abbreviation-columns.ts';
+import { blockMaxTopK } from '../../src/store/sqlite/block-max.ts';
 import { bm25Score, impact, K1 } from '../../src/store/sqlite/bm25.ts';
 import { ColumnCache } from '../../src/store/sqlite/column-cache.ts';
 import { lengthsTable, writeLengthsTable } from '../../src/store/sqlite/lengths-table.ts';
@@ -15,7 +16,6 @@ import { type MatchPlan, matches } from '../../src/store/sqlite/match-plan.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import {
   appendPostings,
-  blockMaxTopK,
   buildColumns,
   ColumnFormatError,
   type ColumnMemory,

@@ -7,6 +7,7 @@ import {
   LongFormPostings,
 } from './abbreviation-columns.ts';
 import { BestImpacts } from './best-impacts.ts';
+import { blockMaxTopK } from './block-max.ts';
 import { bm25Score, idf, impact, indexTotals, readVarints } from './bm25.ts';
 import { ColumnCache } from './column-cache.ts';
 import { frequentPairs, type PairSampleInput } from './frequent-pairs.ts';
@@ -18,7 +19,6 @@ import { type MatchPlan, matches, phraseFrequencies, tokenCount } from './match-
 import { PairSampleThread } from './pair-sample-thread.ts';
 import {
   appendPostings,
-  blockMaxTopK,
   buildColumns,
   ColumnFormatError,
   type ColumnPostings,
