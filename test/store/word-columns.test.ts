@@ -456,6 +456,62 @@ describe('word columns', () => {
     });
   });
 
+  it('refuses a column without D holding a paper the lengths table gives none, whatever its layout', async () => {
+    // Dense rowids are stored as a bitmap, sparse ones as gaps: both are checked against the table's
+    // holes (rowids it gives no D) rather than paper by paper.
+    for (const rowids of [
+      [2, 5, 8],
+      [2, 300, 900],
+    ]) {
+      await withScratchStore(async (db, stmt) => {
+        const c = column(rowids.map((r, i) => [r, 1 + i, 30 + r] as [number, number, number]));
+        const table = new Uint32Array(1000);
+        for (const [i, r] of c.rowids.entries()) table[r] = c.d[i] as number;
+        // A paper past the column's: the table's holes between and around the column's papers are no
+        // reason to refuse it.
+        table[999] = 17;
+        db.transaction(() => {
+          writeLengthsTable(stmt, table);
+          writeColumn(stmt, 2, c, table);
+        })();
+        // The segment's first byte holds its layout (encodeColumn): a bitmap (32), or 16-bit gaps (1).
+        const layout = (
+          db.prepare('SELECT postings FROM impact_columns WHERE term_id = 2').pluck().get() as Buffer
+        )[0] as number;
+        expect(layout & (rowids[1] === 5 ? 32 : 1)).not.toBe(0);
+        const lengths = new PaperLengths();
+        expect(rowsOf(readColumn(stmt, 2, lengths), lengths)).toEqual(postings(c));
+        // The middle paper's D gone from the table (written again by another build): refused, as is a
+        // table that ends before the column's last paper.
+        const holed = table.slice();
+        holed[rowids[1] as number] = 0;
+        writeLengthsTable(stmt, holed);
+        expect(() => readColumn(stmt, 2, new PaperLengths())).toThrow(ColumnFormatError);
+        writeLengthsTable(stmt, table.slice(0, (rowids[2] as number) - 1));
+        expect(() => readColumn(stmt, 2, new PaperLengths())).toThrow(ColumnFormatError);
+      });
+    }
+    // The column's papers in a row of the table that another build left out (a row of zeros is not
+    // stored): refused, though an earlier read of the table had left their D in memory.
+    await withScratchStore(async (db, stmt) => {
+      const c = column([70_000, 70_003, 70_006].map((r) => [r, 2, 40] as [number, number, number]));
+      const table = new Uint32Array(140_000);
+      for (const r of c.rowids) table[r] = 40;
+      table[139_999] = 9;
+      db.transaction(() => {
+        writeLengthsTable(stmt, table);
+        writeColumn(stmt, 2, c, table);
+      })();
+      const lengths = new PaperLengths();
+      expect(rowsOf(readColumn(stmt, 2, lengths), lengths)).toEqual(postings(c));
+      const without = table.slice();
+      for (const r of c.rowids) without[r] = 0;
+      writeLengthsTable(stmt, without);
+      lengths.forgetTable();
+      expect(() => readColumn(stmt, 2, lengths)).toThrow(ColumnFormatError);
+    });
+  });
+
   it('merges the papers written since it was built: new, changed, and no longer holding the word', () => {
     const base = column([
       [2, 1, 10],

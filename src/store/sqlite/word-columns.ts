@@ -78,6 +78,12 @@ export class PaperLengths {
   values: Uint16Array | Uint32Array = new Uint16Array(0);
   /** The highest rowid of the lengths table as last read, and its stamp (lengths-table.ts). */
   private read: { last: number; stamp: Buffer | null } | undefined;
+  /**
+   * The rowids up to the table's last (as last read) it gives no D, ascending: papers without a forward
+   * row, or none at all. No segment without D holds one (a build writes such segments only for papers
+   * the table holds), so a segment can be checked against these few instead of paper by paper.
+   */
+  holes: Uint32Array = new Uint32Array(0);
   /** Whether the table is to be checked before the next column (the archive changed since). */
   private checked = false;
 
@@ -103,8 +109,13 @@ export class PaperLengths {
         this.read = undefined;
         const last = readLengthsTable(stmt, (n, wide) => {
           this.reserve(n, wide);
+          // Rowids the table skips (a stored row of zeros is left out) read as 0 here, not as whatever an
+          // earlier read left: holes below are found from these values. Nothing written before this read
+          // is read again (above).
+          this.values.fill(0, 0, n + 1);
           return this.values;
         });
+        this.holes = last === null ? new Uint32Array(0) : holesOf(this.values, last);
         this.read = { last: last ?? -1, stamp };
       }
       this.checked = true;
@@ -265,7 +276,11 @@ export function readColumn(
     unpackRowids(segment, out.rowids, at);
     // set() widens a uint8 array into a uint16 one natively.
     out.f.set(segment.f, at);
-    if (segment.flags & NO_D) coveredByTable(out.rowids, at, segment.n, tableLast, lengths.values);
+    if (segment.flags & NO_D) {
+      if (segment.flags & (BITMAP | NARROW_GAPS | BYTE_GAPS))
+        sortedCoveredByTable(out.rowids, at, segment.n, tableLast, lengths.holes);
+      else coveredByTable(out.rowids, at, segment.n, tableLast, lengths.values);
+    }
     at += segment.n;
   }
   // The lengths grown once for the whole column (each growth is a copy into memory not touched yet).
@@ -586,6 +601,58 @@ function coveredByTable(rowids: Uint32Array, at: number, n: number, last: number
         `a word column segment without D holds rowid ${rowid}, not in the lengths table`,
       );
   }
+}
+
+/**
+ * coveredByTable for a segment whose rowids were unpacked from a bitmap or gaps, so are ascending (each
+ * at least the one before): checked at its ends and against the table's holes in between, each looked for
+ * in the segment, not paper by paper (1.4-1.8 ms of a common word's 4-5 ms read at a million papers).
+ */
+function sortedCoveredByTable(
+  rowids: Uint32Array,
+  at: number,
+  n: number,
+  last: number,
+  holes: Uint32Array,
+): void {
+  if (n === 0) return;
+  const lowest = rowids[at] as number;
+  const highest = rowids[at + n - 1] as number;
+  const refuse = (rowid: number) => {
+    throw new ColumnFormatError(
+      `a word column segment without D holds rowid ${rowid}, not in the lengths table`,
+    );
+  };
+  if (lowest < 1) refuse(lowest);
+  if (highest > last) refuse(highest);
+  for (let h = lowerBound(holes, 0, holes.length, lowest); h < holes.length; h++) {
+    const hole = holes[h] as number;
+    if (hole > highest) break;
+    const i = lowerBound(rowids, at, at + n, hole);
+    if (i < at + n && rowids[i] === hole) refuse(hole);
+  }
+}
+
+/** The first position in [from, to) of ascending `values` whose value is at least `value`. */
+function lowerBound(values: Uint32Array, from: number, to: number, value: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((values[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The rowids from 1 to `last` whose value is 0, ascending. Found by the arrays' own indexOf: run once per
+ * read of the table, a loop of a million steps would mostly run before V8 had optimized it.
+ */
+function holesOf(values: Lengths, last: number): Uint32Array {
+  const holes: number[] = [];
+  for (let at = values.indexOf(0, 1); at !== -1 && at <= last; at = values.indexOf(0, at + 1)) holes.push(at);
+  return Uint32Array.from(holes);
 }
 
 /**
