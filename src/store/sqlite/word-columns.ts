@@ -538,30 +538,47 @@ function segmentViews(blob: Uint8Array): {
   return { flags, n, first, gaps, bitmap, rowids, d, f };
 }
 
-/** A segment's rowids into `rowids` from position `at`. */
+/**
+ * A segment's rowids into `rowids` from position `at`. Each layout's loop is a function of its own: V8
+ * optimizes one for the layouts it has seen run, and a shared loop meeting another layout later was thrown
+ * back to the interpreter for the rest of that column.
+ */
 function unpackRowids(segment: ReturnType<typeof segmentViews>, rowids: Uint32Array, at: number): void {
   const { n, gaps, bitmap } = segment;
   if (bitmap) {
-    // Each set bit a paper, in order. As many as the header says, or the segment is damaged: the read is
-    // then refused whole, so rowids written past this segment's place (the next segment's) go unused.
-    let w = at;
-    for (let byte = 0; byte < bitmap.length; byte++) {
-      let bits = bitmap[byte] as number;
-      while (bits !== 0) {
-        const low = bits & -bits;
-        rowids[w++] = segment.first + byte * 8 + (31 - Math.clz32(low));
-        bits ^= low;
-      }
-    }
-    if (w !== at + n)
+    // As many papers as the header says, or the segment is damaged: the read is then refused whole, so
+    // rowids written past this segment's place (the next segment's) go unused.
+    if (unpackBitmap(bitmap, segment.first, rowids, at) !== at + n)
       throw new ColumnFormatError('a word column bitmap holds another count of papers than its header');
     return;
   }
-  if (!gaps) {
-    rowids.set(segment.rowids as Uint32Array, at);
-    return;
+  if (!gaps) rowids.set(segment.rowids as Uint32Array, at);
+  else unpackGaps(gaps, segment.first, n, rowids, at);
+}
+
+/** Each set bit a paper, in order, from `at`: bit r (byte r >> 3, bit r & 7) is `first` + r. Returns the end. */
+function unpackBitmap(bitmap: Uint8Array, first: number, rowids: Uint32Array, at: number): number {
+  let w = at;
+  for (let byte = 0; byte < bitmap.length; byte++) {
+    let bits = bitmap[byte] as number;
+    while (bits !== 0) {
+      const low = bits & -bits;
+      rowids[w++] = first + byte * 8 + (31 - Math.clz32(low));
+      bits ^= low;
+    }
   }
-  let rowid = segment.first;
+  return w;
+}
+
+/** n rowids from gaps, each from the one before (the first from `first`), from `at`. */
+function unpackGaps(
+  gaps: Uint16Array | Uint8Array,
+  first: number,
+  n: number,
+  rowids: Uint32Array,
+  at: number,
+): void {
+  let rowid = first;
   for (let i = 0; i < n; i++) {
     rowid += gaps[i] as number;
     rowids[at + i] = rowid;
