@@ -1297,9 +1297,9 @@ export class ImpactLists {
       let d = -1;
       let others = 0;
       for (let i = 0; i < finders.length; i++) {
-        const find = finders[i];
-        if (!find) continue;
-        const at = find(rowid);
+        const cursor = finders[i];
+        if (!cursor) continue;
+        const at = cursor.find(rowid);
         freqs[i] = at < 0 ? 0 : ((columns[i] as ColumnPostings).f[at] as number);
         if (at >= 0) d = lengths[rowid] as number;
       }

@@ -797,9 +797,16 @@ function mergeInPlace(
 }
 
 /** Where each rowid is in a column (or -1), for rowids asked in ascending order. */
-export function lookUpCursor(column: ColumnPostings): (rowid: number) => number {
-  const cursor = new Cursor(column);
-  return (rowid) => cursor.find(rowid);
+export interface ColumnCursor {
+  find(rowid: number): number;
+}
+
+/**
+ * A cursor over `column` (ColumnCursor). An object of one class, not a closure: a loop calling one call's
+ * closure had its optimized code thrown out by the next call's ("wrong call target").
+ */
+export function lookUpCursor(column: ColumnPostings): ColumnCursor {
+  return new Cursor(column);
 }
 
 /** A forward-only cursor over a column: where `rowid` is, or -1, for rowids asked in ascending order. */
