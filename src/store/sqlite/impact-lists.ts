@@ -1074,8 +1074,10 @@ export class ImpactLists {
       }
       // Several words past the first step: their columns (when each has one) serve as forward rows, a binary
       // search in memory per word instead of a row read per paper. (One word less its exclusions has few
-      // candidates: loading its columns would cost more than the rows.)
-      if (columns === undefined && positive.length > 1 && fresh.length > 0 && steps > 0)
+      // candidates: loading its columns would cost more than the rows.) From the first step when a phrase
+      // is among them: forward rows hold no phrases, so each paper whose phrase the lists did not give
+      // would have its text read and tokenized instead.
+      if (columns === undefined && positive.length > 1 && fresh.length > 0 && (steps > 0 || withPairs))
         columns = this.columnsFor(plan, listed) ?? null;
       if (columns) {
         for (const rowid of fresh) {
