@@ -9,10 +9,11 @@ import type { ColumnHit, ColumnPostings, Lengths } from './word-columns.ts';
  * The walk itself (`walkLead`) reads typed arrays and numbers only. Why: V8 optimizes its loop for the
  * shapes it has seen, and threw that code away whenever a search brought one it had not: a plan, a column
  * object or an idf array built elsewhere ("wrong map"), or a statement after the loop that had never run
- * in optimized code. The walk then ran unoptimized until V8 compiled it again: 15-25 ms instead of 2-3 for
- * `models work tuning` at a million papers, the common three-word class's slowest queries. Everything the
- * walk reads is now converted first (`BlockMaxWalk`), so it sees one shape of each thing, whatever the
- * query.
+ * in optimized code. The walk then ran unoptimized until V8 compiled it again: 17-29 ms instead of 2.2 for
+ * `models work tuning` at a million papers, among the common three-word class's slowest queries
+ * (bench/RUNS.md, "Runs 57-59"). Everything the walk reads is now converted first (`BlockMaxWalk`), so it
+ * sees one shape of each thing, whatever the query. What is left to V8 happens once, before the first
+ * search: `prepareForSearch` runs the walk (impact-lists.ts).
  */
 
 /** Postings per block for block-max pruning: small enough to skip much, large enough to cost little. */
