@@ -1,6 +1,6 @@
 import { B, impact, K1 } from './bm25.ts';
 import type { MatchPlan } from './match-plan.ts';
-import type { ColumnHit, ColumnPostings, Lengths } from './word-columns.ts';
+import { type ColumnHit, type ColumnPostings, type Lengths, seek } from './word-columns.ts';
 
 /**
  * Block-max pruning over word columns (word-columns.ts): the exact top k of several required words, scored
@@ -13,7 +13,7 @@ import type { ColumnHit, ColumnPostings, Lengths } from './word-columns.ts';
  * `models work tuning` at a million papers, among the common three-word class's slowest queries
  * (bench/RUNS.md, "Runs 57-59"). Everything the walk reads is now converted first (`BlockMaxWalk`), so it
  * sees one shape of each thing, whatever the query. What is left to V8 happens once, before the first
- * search: `prepareForSearch` runs the walk (impact-lists.ts).
+ * search: `compileWalk`, below.
  */
 
 /** Postings per block for block-max pruning: small enough to skip much, large enough to cost little. */
@@ -141,6 +141,41 @@ export function blockMaxTopK(
 }
 
 /**
+ * Runs the walk as a search of `column`'s word typed twice would (`weight` its idf), so its loops are
+ * compiled before a search needs them: for a process about to serve searches (ImpactLists.prepareForSearch).
+ * Cold, they ran 13-14 ms of a 24 ms search at a million papers (`selecting optimized`, the first query of
+ * the benchmark's class to take this path), where they take 1-2 ms. Run as a search runs it, from k papers
+ * the lists scored (each scoring less than any paper, so each is displaced), and with f of both widths (a
+ * column's f is 8 bits when every value fits): code compiled from walks that never had k hits, or had met
+ * one width only, was thrown out by the first search that did. The column's block maxima (under `avgdl`)
+ * stay with it for the searches that use it.
+ */
+export function compileWalk(column: ColumnPostings, lengths: Lengths, weight: number, avgdl: number): void {
+  const k = 10;
+  const twice: MatchPlan = {
+    phrases: [['w'], ['w']],
+    sources: [['w'], ['w']],
+    terms: [[0], [1]],
+    excluded: [],
+    mode: 'all',
+  };
+  const head = column.rowids.subarray(0, Math.min(column.rowids.length, 65_536));
+  const otherWidth: ColumnPostings = {
+    rowids: head,
+    f:
+      column.f instanceof Uint8Array
+        ? Uint16Array.from(column.f.subarray(0, head.length))
+        : Uint8Array.from(column.f.subarray(0, head.length), (f) => Math.min(f, 0xff)),
+  };
+  for (const c of [column, otherWidth, column]) {
+    // Not a whole number: a hit first made with a whole-number score is given a shape that every real
+    // (fractional) score then changes, throwing out the walk's code.
+    const seed = Array.from(c.rowids.subarray(0, k), (rowid) => ({ rowid, relevance: -0.5 }));
+    blockMaxTopK(twice, [c, c], lengths, [weight, weight], avgdl, k, seed, new Set(seed.map((h) => h.rowid)));
+  }
+}
+
+/**
  * What walkLead reads, each an array of one kind, made by blockMaxTopK for every query alike (an object
  * literal of these fields in this order: one shape).
  */
@@ -167,29 +202,6 @@ interface BlockMaxWalk {
   /** The lead's idf, and avgdl. */
   numbers: Float64Array;
   lengths: Lengths;
-}
-
-/**
- * The first position from `from` in `ids` (ascending) whose rowid is at least `rowid`: galloping (the step
- * doubled until past it, then a binary search of the last step), as rowids are asked in ascending order.
- */
-function seek(ids: Uint32Array, from: number, rowid: number): number {
-  let lo = from;
-  if (lo >= ids.length || (ids[lo] as number) >= rowid) return lo;
-  let step = 1;
-  let hi = lo + step;
-  while (hi < ids.length && (ids[hi] as number) < rowid) {
-    lo = hi;
-    step *= 2;
-    hi = lo + step;
-  }
-  if (hi > ids.length) hi = ids.length;
-  while (lo + 1 < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((ids[mid] as number) < rowid) lo = mid;
-    else hi = mid;
-  }
-  return hi;
 }
 
 /**

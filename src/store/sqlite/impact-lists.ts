@@ -7,7 +7,7 @@ import {
   LongFormPostings,
 } from './abbreviation-columns.ts';
 import { BestImpacts } from './best-impacts.ts';
-import { blockMaxTopK } from './block-max.ts';
+import { blockMaxTopK, compileWalk } from './block-max.ts';
 import { bm25Score, idf, impact, indexTotals, readVarints } from './bm25.ts';
 import { ColumnCache } from './column-cache.ts';
 import { frequentPairs, type PairSampleInput } from './frequent-pairs.ts';
@@ -808,38 +808,9 @@ export class ImpactLists {
     const column = this.column(largest);
     const averages = this.averages();
     if (!column || !averages || !this.inStep(averages)) return;
-    // The block-max walk run as for that word typed twice: its loops are then compiled before a search
-    // needs them. Cold, they ran 13-14 ms of a 24 ms search at a million papers (`selecting optimized`,
-    // the first query of the benchmark's class to take that path), where they take 1-2 ms. Run as a
-    // search runs it, from k papers the lists scored (scoring less than any paper, so each is displaced), and
-    // with f of both widths (a column's f is 8 bits when every value fits): code compiled from walks that
-    // never had k hits, or had met one width only, was thrown out by the first search that did. The
-    // column's block maxima (under today's avgdl) stay with it for the searches that use it.
-    const k = 10;
+    // The block-max walk compiled before a search needs it (block-max.ts).
     const { rows, avgdl } = indexTotals(averages);
-    const weight = idf(rows, column.rowids.length);
-    const twice: MatchPlan = {
-      phrases: [['w'], ['w']],
-      sources: [['w'], ['w']],
-      terms: [[0], [1]],
-      excluded: [],
-      mode: 'all',
-    };
-    const head = column.rowids.subarray(0, Math.min(column.rowids.length, 65_536));
-    const otherWidth: ColumnPostings = {
-      rowids: head,
-      f:
-        column.f instanceof Uint8Array
-          ? Uint16Array.from(column.f.subarray(0, head.length))
-          : Uint8Array.from(column.f.subarray(0, head.length), (f) => Math.min(f, 0xff)),
-    };
-    for (const c of [column, otherWidth, column]) {
-      // Below any paper's score, and not a whole number: a hit first made with a whole-number score is
-      // given a shape that every real (fractional) score then changes, throwing out the walk's code.
-      const seed = Array.from(c.rowids.subarray(0, k), (rowid) => ({ rowid, relevance: -0.5 }));
-      const seen = new Set(seed.map((h) => h.rowid));
-      blockMaxTopK(twice, [c, c], this.lengths.values, [weight, weight], avgdl, k, seed, seen);
-    }
+    compileWalk(column, this.lengths.values, idf(rows, column.rowids.length), avgdl);
   }
 
   /**

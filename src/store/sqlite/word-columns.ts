@@ -816,26 +816,32 @@ class Cursor {
 
   find(rowid: number): number {
     const ids = this.column.rowids;
-    let lo = this.at;
-    if (lo >= ids.length || (ids[lo] as number) >= rowid)
-      return lo < ids.length && ids[lo] === rowid ? lo : -1;
-    // Galloping: double the step until past rowid, then binary search the last step.
-    let step = 1;
-    let hi = lo + step;
-    while (hi < ids.length && (ids[hi] as number) < rowid) {
-      lo = hi;
-      step *= 2;
-      hi = lo + step;
-    }
-    if (hi > ids.length) hi = ids.length;
-    while (lo + 1 < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((ids[mid] as number) < rowid) lo = mid;
-      else hi = mid;
-    }
-    this.at = hi;
-    return hi < ids.length && ids[hi] === rowid ? hi : -1;
+    this.at = seek(ids, this.at, rowid);
+    return this.at < ids.length && ids[this.at] === rowid ? this.at : -1;
   }
+}
+
+/**
+ * The first position from `from` in `ids` (ascending) whose rowid is at least `rowid`: galloping (the step
+ * doubled until past it, then a binary search of the last step), as rowids are asked in ascending order.
+ */
+export function seek(ids: Uint32Array, from: number, rowid: number): number {
+  let lo = from;
+  if (lo >= ids.length || (ids[lo] as number) >= rowid) return lo;
+  let step = 1;
+  let hi = lo + step;
+  while (hi < ids.length && (ids[hi] as number) < rowid) {
+    lo = hi;
+    step *= 2;
+    hi = lo + step;
+  }
+  if (hi > ids.length) hi = ids.length;
+  while (lo + 1 < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((ids[mid] as number) < rowid) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 /** Each paper's D by rowid ({@link PaperLengths}' values), as the search functions below read them. */
@@ -854,13 +860,7 @@ export function lookUp(
   let d = -1;
   for (let i = 0; i < columns.length; i++) {
     const { rowids, f } = columns[i] as ColumnPostings;
-    let lo = 0;
-    let hi = rowids.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((rowids[mid] as number) < rowid) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(rowids, 0, rowids.length, rowid);
     if (lo < rowids.length && rowids[lo] === rowid) {
       freqs[i] = f[lo] as number;
       d = lengths[rowid] as number;
