@@ -663,10 +663,14 @@ export class ImpactLists {
       t.column_changes = columnChanges;
       changes.push([t.id, dfDelta[id] as number, t.size, columnChanges]);
     }
-    this.stmt(
-      `UPDATE impact_terms SET df = df + c.value ->> 1, size = c.value ->> 2, column_changes = c.value ->> 3
-       FROM json_each(?) AS c WHERE impact_terms.id = c.value ->> 0`,
-    ).run(JSON.stringify(changes));
+    // One statement a term, in id order (the table's), each landing beside the one before. A day's papers
+    // touch about 17,000 terms at a million papers: one UPDATE … FROM json_each of them all took 64-76 ms
+    // inside the day's write, these 38-46 (the write's page cache is full of its dirty pages by then).
+    changes.sort((a, b) => a[0] - b[0]);
+    const setCounts = this.stmt(
+      'UPDATE impact_terms SET df = df + ?, size = ?, column_changes = ? WHERE id = ?',
+    );
+    for (const [id, df, size, columnChanges] of changes) setCounts.run(df, size, columnChanges, id);
     this.markInStep();
     this.written = known;
   }
