@@ -25,7 +25,7 @@ export function counterSlots(worker: number): { posted: number; taken: number; f
   return { posted: 3 * worker, taken: 3 * worker + 1, failed: 3 * worker + 2 };
 }
 
-/** One counted paper: its rowid, D, and f of each listed term it holds (term ids ascending). */
+/** One counted paper: its rowid, D, and f of each listed term it holds (in the order it first holds them). */
 export interface CountedPaper {
   rowid: number;
   d: number;

@@ -24,7 +24,11 @@ export const MAX_PHRASE_WORDS = 8;
 
 export class ListedCounts {
   readonly f: Float64Array;
-  /** Ids of the listed terms the last paper counted holds, ascending. */
+  /**
+   * Ids of the listed terms the last paper counted holds, in the order it first holds them. Not sorted:
+   * nothing reads them in id order (offers, forward rows, columns), and sorting every paper's ids (about
+   * 150, pairs included) took 9.4 s of the counting thread's 65 in a build at a million papers.
+   */
   readonly held: number[] = [];
   /** 1 at the id of every listed pair: forward rows leave pairs out (impact-lists.ts). */
   readonly isPair: Uint8Array;
@@ -174,7 +178,6 @@ export class ListedCounts {
         previous = this.step(previous, tokenIds.get(text, start, i, h), w);
       }
     }
-    sortIds(this.held);
     return d;
   }
 
@@ -186,7 +189,6 @@ export class ListedCounts {
       let previous = 0;
       for (const t of cols[c] as string[]) previous = this.step(previous, ids.get(t) ?? 0, w);
     }
-    sortIds(this.held);
     return this.held;
   }
 
@@ -195,28 +197,12 @@ export class ListedCounts {
   }
 
   /**
-   * The last paper's forward row terms: varint pairs (term id, f) of its listed words, ascending by id
-   * (decodeTerms reads them).
+   * The last paper's forward row terms: varint pairs (term id, f) of its listed words, in `held`'s order
+   * (decodeTerms and pickTerms read a row whole, in any order).
    */
   encoded(): Buffer {
     return encodeTerms(this.held, this.f, this.isPair);
   }
-}
-
-/** Scratch space for sortIds, grown as a paper with more terms needs. */
-let idScratch = new Int32Array(256);
-
-/**
- * Sorts term ids ascending in place, through a typed array: a build sorts every paper's ids, and
- * Array.prototype.sort with a comparator was half the counting thread's time (33 µs a paper).
- */
-function sortIds(ids: number[]): void {
-  const n = ids.length;
-  if (n < 2) return;
-  if (idScratch.length < n) idScratch = new Int32Array(2 * n);
-  for (let i = 0; i < n; i++) idScratch[i] = ids[i] as number;
-  const sorted = idScratch.subarray(0, n).sort();
-  for (let i = 0; i < n; i++) ids[i] = sorted[i] as number;
 }
 
 /** Scratch space for encodeTerms, grown as a paper with more terms needs. */
