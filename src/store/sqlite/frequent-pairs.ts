@@ -23,8 +23,42 @@ export interface PairSampleInput {
   max?: number;
 }
 
+/** The papers' rowids as a build reads them: lowest, highest (null in an empty archive) and how many. */
+export interface PaperRange {
+  first: number | null;
+  last: number | null;
+  papers: number;
+}
+
+export function paperRange(db: Database.Database): PaperRange {
+  return db
+    .prepare('SELECT MIN(rowid) AS first, MAX(rowid) AS last, COUNT(*) AS papers FROM papers')
+    .get() as PaperRange;
+}
+
+/** frequentPairs of `words` (the words with full lists) over `range`, as `input` asks. */
+export function samplePairs(
+  db: Database.Database,
+  tokenizer: FtsTokenizer,
+  words: readonly string[],
+  range: PaperRange,
+  input: PairSampleInput,
+): string[] {
+  const { first, last, papers } = range;
+  if (first === null || last === null) return [];
+  return frequentPairs(
+    db,
+    tokenizer,
+    words,
+    input.pairMinDf,
+    { first, last, papers },
+    input.sample,
+    input.max,
+  );
+}
+
 /**
- * The pairs a lists' build of the archive as `db` sees it would list: frequentPairs over the words in more
+ * The pairs a lists' build of the archive as `db` sees it would list: samplePairs over the words in more
  * than `listMinDf` papers (fts5vocab). On a connection of its own, a thread can find them beside a writer
  * (pair-sample-thread.ts).
  */
@@ -38,20 +72,7 @@ export function archivePairs(
     .prepare('SELECT term FROM temp.pair_vocab_row WHERE doc > ? ORDER BY term')
     .pluck()
     .all(input.listMinDf) as string[];
-  const range = db
-    .prepare('SELECT MIN(rowid) AS first, MAX(rowid) AS last, COUNT(*) AS papers FROM papers')
-    .get() as { first: number | null; last: number | null; papers: number };
-  if (range.first === null || range.last === null) return [];
-  const { first, last, papers } = range;
-  return frequentPairs(
-    db,
-    tokenizer,
-    words,
-    input.pairMinDf,
-    { first, last, papers },
-    input.sample,
-    input.max,
-  );
+  return samplePairs(db, tokenizer, words, paperRange(db), input);
 }
 
 /** Rows per block of the sample: blocks spread evenly over the rowids, so over the years of the archive. */
@@ -64,7 +85,7 @@ const BLOCK = 1_000;
  * spread over the archive, scaled up. A pair the sample misses is only left to FTS5, which answers it exactly, only slower: what is
  * listed is exact whatever the sample says, as the build counts every paper for the lists it keeps.
  */
-export function frequentPairs(
+function frequentPairs(
   db: Database.Database,
   tokenizer: FtsTokenizer,
   words: readonly string[],

@@ -10,7 +10,7 @@ import { BestImpacts } from './best-impacts.ts';
 import { blockMaxTopK, compileWalk } from './block-max.ts';
 import { bm25Score, idf, impact, indexTotals, readVarints } from './bm25.ts';
 import { ColumnCache } from './column-cache.ts';
-import { frequentPairs, type PairSampleInput } from './frequent-pairs.ts';
+import { type PairSampleInput, type PaperRange, paperRange, samplePairs } from './frequent-pairs.ts';
 import { FtsTokenizer, TEXT_COLUMNS_SQL, type TextRow } from './fts-tokens.ts';
 import { lengthsTableOnce } from './lengths-table.ts';
 import { type CountedPaper, countedOnThreads } from './list-count-threads.ts';
@@ -341,13 +341,7 @@ export class ImpactLists {
     const words = db
       .prepare('SELECT term, doc AS df FROM temp.impact_vocab_row WHERE doc > ? ORDER BY term')
       .all(this.shortMinDf) as { term: string; df: number }[];
-    const range = db
-      .prepare('SELECT MIN(rowid) AS first, MAX(rowid) AS last, COUNT(*) AS papers FROM papers')
-      .get() as {
-      first: number | null;
-      last: number | null;
-      papers: number;
-    };
+    const range = paperRange(db);
     // Pairs of listed words held by a tenth as many papers as a listed word, or more: a quoted phrase of two
     // common words costs FTS5 both words' doclists whatever the phrase's own count (ListedCounts), while a
     // pair's list costs at most shortListSize entries. Their df is counted in the pass below (fts5vocab
@@ -355,23 +349,11 @@ export class ImpactLists {
     const fullListed = words.filter((w) => w.df > this.options.minDf).map((w) => w.term);
     const listedSet = new Set(fullListed);
     this.lastPairsFrom = sampled ? 'a thread' : 'the build';
-    const sample = this.pairSampleInput;
-    const pairs =
-      range.first === null || range.last === null
-        ? []
-        : sampled
-          ? // Found from the archive a moment ago: a pair of a word no longer listed (another process wrote
-            // since) is left out, as the sample would have left it.
-            sampled.filter((p) => p.split(' ').every((w) => listedSet.has(w)))
-          : frequentPairs(
-              db,
-              this.tokenizer,
-              fullListed,
-              sample.pairMinDf,
-              { first: range.first, last: range.last, papers: range.papers },
-              sample.sample,
-              sample.max,
-            );
+    // Found from the archive a moment ago: a pair of a word no longer listed (another process wrote since)
+    // is left out, as the sample would have left it.
+    const pairs = sampled
+      ? sampled.filter((p) => p.split(' ').every((w) => listedSet.has(w)))
+      : samplePairs(db, this.tokenizer, fullListed, range, this.pairSampleInput);
     // The abbreviations' long forms of listed words (abbreviation-columns.ts), listed as phrases too.
     const abbreviations = abbreviationPhrases(
       db,
@@ -508,10 +490,7 @@ export class ImpactLists {
    * when the archive is a file and large enough to repay starting them, so this thread only writes forward
    * rows and keeps the lists, else here.
    */
-  private *countedForBuild(
-    terms: readonly string[],
-    range: { first: number | null; last: number | null; papers: number },
-  ): Generator<CountedPaper> {
+  private *countedForBuild(terms: readonly string[], range: PaperRange): Generator<CountedPaper> {
     if (range.first === null || range.last === null) return;
     if (this.countsOnThreads(range.papers)) {
       const threads = this.options.buildThreads ?? DEFAULT_BUILD_THREADS;
