@@ -24,6 +24,7 @@ import type {
   Reply,
   UserRef,
 } from '../../src/chat/platform.ts';
+import { RetryLater, type RetryPolicy, type RetryTimers } from '../../src/chat/retry-later.ts';
 import { type Logger, silentLogger } from '../../src/log.ts';
 import { reactionPathEmoji } from './emoji.ts';
 import { handleInteraction } from './interactions.ts';
@@ -46,6 +47,9 @@ export interface DiscordDeps {
   now?: () => Date;
   /** Subcommands whose answer everyone in the channel sees. Default: none (all answers are private). */
   publicSubcommands?: readonly string[];
+  /** How votes the archive could not take are tried again (retry-later.ts); the defaults otherwise. */
+  retryTimers?: RetryTimers;
+  retryPolicy?: RetryPolicy;
 }
 
 /**
@@ -84,6 +88,11 @@ export class DiscordPlatform implements ChatPlatform {
   private readonly now: () => Date;
   private started = false;
   private stopped = false;
+  /**
+   * Discord sends each gateway event once: a reaction (or a clear) the archive could not take because it
+   * was locked or unreachable is tried again here, in order per message, instead of being lost.
+   */
+  private readonly later: RetryLater;
 
   constructor(
     private readonly config: DiscordConfig,
@@ -92,6 +101,26 @@ export class DiscordPlatform implements ChatPlatform {
   ) {
     this.logger = deps.logger ?? silentLogger;
     this.now = deps.now ?? (() => new Date());
+    this.later = new RetryLater({
+      timers: deps.retryTimers,
+      policy: deps.retryPolicy,
+      onHeld: (message, what, error) =>
+        this.logger.warn(
+          { message, reason: error instanceof Error ? error.message : String(error) },
+          `${what}: the archive is unavailable; trying again`,
+        ),
+      // The core logged the failure itself. Discord never sends a gateway event twice.
+      onLost: (message, what, error) =>
+        this.logger.warn(
+          { message, reason: error instanceof Error ? error.message : String(error) },
+          `${what}: not recorded, and lost`,
+        ),
+    });
+  }
+
+  /** Reactions and clears waiting for the archive, or behind one that is; for tests and shutdown. */
+  get heldEvents(): number {
+    return this.later.held;
   }
 
   /**
@@ -150,6 +179,8 @@ export class DiscordPlatform implements ChatPlatform {
   async stop(): Promise<void> {
     if (this.stopped || !this.started) return;
     this.stopped = true;
+    // What still waits for the archive is given up, each logged as lost.
+    this.later.close();
     await this.client.destroy();
   }
 
@@ -253,12 +284,10 @@ export class DiscordPlatform implements ChatPlatform {
       this.logger.warn({ problems: parsed.problems }, 'Dropped an invalid Discord reaction removal');
       return;
     }
-    try {
-      await handlers.onReactionsCleared(parsed.clear);
-    } catch {
-      // The core logged why; Discord never sends a gateway event twice.
-      this.logger.warn({ message: parsed.clear.message }, 'Cleared Discord reactions still count as votes');
-    }
+    const { clear } = parsed;
+    await this.later.submit(clear.message, 'Cleared Discord reactions', () =>
+      handlers.onReactionsCleared(clear),
+    );
   }
 
   /** A new message: a reply in a paper's thread is counted; paper links (with Message Content) recorded. */
@@ -300,12 +329,7 @@ export class DiscordPlatform implements ChatPlatform {
       return;
     }
     const { event } = parsed;
-    try {
-      await handlers.onReaction(event);
-    } catch {
-      // The core logged why. Discord never sends a gateway event twice, so nothing can ask for it again.
-      this.logger.warn({ message: event.message }, 'A Discord reaction was not recorded and is lost');
-    }
+    await this.later.submit(event.message, 'A Discord reaction', () => handlers.onReaction(event));
   }
 }
 

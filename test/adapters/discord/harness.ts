@@ -10,6 +10,7 @@ import type {
   ReactionsCleared,
   ThreadReplyEvent,
 } from '../../../src/chat/platform.ts';
+import type { RetryTimers } from '../../../src/chat/retry-later.ts';
 import { ArxivClient } from '../../../src/feed/arxiv-client.ts';
 import { HfClient } from '../../../src/feed/hf-client.ts';
 import { parseHfJson } from '../../../src/feed/hf-json.ts';
@@ -25,6 +26,8 @@ export interface DiscordBot {
   hf: FakeHf;
   platform: DiscordPlatform;
   store: SqliteStore;
+  /** The archive's file. */
+  path: string;
   close(): Promise<void>;
 }
 
@@ -43,9 +46,16 @@ export async function startDiscordBot(options: {
   messageContent?: boolean;
   /** Let thin searches ask the fake Hugging Face's search too (`SEARCH_REMOTE`); off when absent. */
   remoteSearch?: boolean;
+  /** The archive's busy timeout (default 5 s), and the timers votes it refused are tried again on. */
+  busyTimeoutMs?: number;
+  retryTimers?: RetryTimers;
 }): Promise<DiscordBot> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-discord-'));
-  const store = SqliteStore.open(join(dir, 'archive.db'), { now: () => NOW });
+  const path = join(dir, 'archive.db');
+  const store = SqliteStore.open(path, {
+    now: () => NOW,
+    ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+  });
   await store.upsertPapers(parseHfJson(DAILY_2024_10_25, { feedDate: '2024-10-25' }).papers);
   const hf = await startFakeHf({ today: '2024-10-25' });
   const fake = await startFakeDiscord();
@@ -57,7 +67,7 @@ export async function startDiscordBot(options: {
       leaseMs: 30_000,
       messageContent: options.messageContent ?? false,
     },
-    { now: () => NOW },
+    { now: () => NOW, ...(options.retryTimers ? { retryTimers: options.retryTimers } : {}) },
   );
   const bot = new Bot({
     store,
@@ -94,6 +104,7 @@ export async function startDiscordBot(options: {
     hf,
     platform,
     store,
+    path,
     async close() {
       await platform.stop();
       await fake.close();

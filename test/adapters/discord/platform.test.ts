@@ -174,6 +174,11 @@ describe('Discord platform over the fake gateway', () => {
       (r) => r.message.endsWith(':1299999999999999999'),
       'the uncached one',
     );
+    // One message's reactions reach the core one after another (retry-later.ts), another's beside them.
+    await rec.reactions.waitFor(
+      () => rec.reactions.items.filter((r) => r.message === ref).length === 5,
+      'the five on the posted message',
+    );
     const mine = rec.reactions.items.filter((r) => r.message === ref);
     expect(mine.map((r) => [r.emoji, r.added, r.byBot, r.user])).toEqual([
       ['👍', true, false, `discord:${alice.id}`],

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReactionEvent } from '../../src/chat/platform.ts';
+import { type DiscordBot, NOW, startDiscordBot } from '../adapters/discord/harness.ts';
+import { ManualTimers } from '../fakes/manual-timers.ts';
+import { Recorder } from '../fakes/recording-handlers.ts';
+import { holdWriteLock } from './hold-write-lock.ts';
+
+/**
+ * Discord sends a gateway event once. Votes cast while another process holds the archive's write lock
+ * (a bulk import or `paperboy reindex`, minutes at a million papers) used to be logged and lost; now they
+ * wait, in order, and count once the lock is gone. Real discord.js client, real SQLite file, a real second
+ * connection holding the lock; only the retry's timers are the test's.
+ */
+const BUSY_TIMEOUT_MS = 150;
+const timers = new ManualTimers();
+const handled = new Recorder<ReactionEvent>();
+let harness: DiscordBot;
+
+beforeAll(async () => {
+  harness = await startDiscordBot({
+    upvoteEmoji: ['+1', 'fire'],
+    busyTimeoutMs: BUSY_TIMEOUT_MS,
+    retryTimers: timers,
+    onReactionHandled: (e) => handled.push(e),
+  });
+});
+afterAll(() => harness?.close());
+
+/** A message of the bot's showing `paperId`, as posted before a restart (the client never cached it). */
+async function postOf(paperId: string, id: string): Promise<string> {
+  const { fake } = harness;
+  await harness.store.recordPost({
+    message: `discord:${fake.channelId}:${id}`,
+    channel: `discord:${fake.channelId}`,
+    paperId,
+    kind: 'share',
+    postedBy: null,
+    postedAt: NOW.toISOString(),
+  });
+  return id;
+}
+
+const votes = async (paperId: string) => (await harness.store.getPaper(paperId))?.teamVotes;
+
+describe('votes on Discord while another process holds the archive’s write lock', () => {
+  it('are held, in order, and counted once the lock is released: none lost, a removal stays removed', async () => {
+    const { fake } = harness;
+    const id = await postOf('2410.16251', '1299999999999991001');
+    const before = (await votes('2410.16251')) ?? 0;
+    const lock = holdWriteLock(harness.path, 60_000);
+    await lock.locked;
+    const { alice, bob } = fake.users;
+    fake.reactionAdd(id, { id: null, name: '👍' }, alice.user);
+    // Refused past the busy timeout: held, waiting to try again.
+    await timers.waits.waitFor(() => true, 'the first vote waiting for the archive');
+    fake.reactionAdd(id, { id: null, name: '🔥' }, bob.user);
+    fake.reactionRemove(id, { id: null, name: '👍' }, alice.user);
+    // All three wait, alice's removal behind her vote.
+    await waitUntil(() => harness.platform.heldEvents === 3, 'three reactions held');
+    expect(handled.items).toEqual([]);
+    await lock.release();
+    timers.fire();
+    await handled.waitFor((e) => e.user.endsWith(alice.user.id) && !e.added, 'alice’s removal recorded');
+    expect(handled.items.map((e) => [e.user, e.emoji, e.added])).toEqual([
+      [`discord:${alice.user.id}`, '👍', true],
+      [`discord:${bob.user.id}`, '🔥', true],
+      [`discord:${alice.user.id}`, '👍', false],
+    ]);
+    // Bob's vote counts; alice's, removed after it was cast, does not.
+    expect(await votes('2410.16251')).toBe(before + 1);
+    expect(harness.platform.heldEvents).toBe(0);
+  });
+});
+
+/** Polls a condition the platform exposes no event for, on the event loop (not a clock). */
+async function waitUntil(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 10_000; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`never happened: ${what}`);
+}
