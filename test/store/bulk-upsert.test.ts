@@ -177,29 +177,31 @@ describe('bulkUpsert on SQLite: the full-text index merged once, at the end', ()
   it("defers FTS5's own merging while a load inserts; the finish, or a reindex after a killed load, brings it back", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paperboy-merges-'));
     const path = join(dir, 'archive.db');
-    const automerge = (s: SqliteStore) =>
-      s.rawDatabase.prepare("SELECT v FROM papers_fts_config WHERE k = 'automerge'").pluck().get();
+    const setting = (s: SqliteStore, k: string) =>
+      s.rawDatabase.prepare('SELECT v FROM papers_fts_config WHERE k = ?').pluck().get(k);
+    // FTS5's merging, and how many terms it collects before writing a segment (16 MB while loading).
+    const automerge = (s: SqliteStore) => [setting(s, 'automerge'), setting(s, 'hashsize')];
     const load = syntheticPapers(300, 4);
     let store = SqliteStore.open(path);
     try {
       // Built by daily upserts: FTS5's default merging (no setting stored).
       await store.upsertPapers(realPapers().slice(0, 5));
-      expect(automerge(store)).toBeUndefined();
+      expect(automerge(store)).toEqual([undefined, undefined]);
       await store.bulkUpsert([prepareBulkBatch(load.slice(0, 150)), prepareBulkBatch(load.slice(150))]);
-      expect(automerge(store)).toBe(0);
+      expect(automerge(store)).toEqual([0, 16 * 1024 * 1024]);
       ftsAgreesWithTable(store);
       // Killed before its finish: the deferral stays with the archive until a reindex finishes the load.
       await store.close();
       store = SqliteStore.open(path);
-      expect(automerge(store)).toBe(0);
+      expect(automerge(store)).toEqual([0, 16 * 1024 * 1024]);
       await store.finishBulkLoad();
-      expect(automerge(store)).toBe(4);
+      expect(automerge(store)).toEqual([4, 1024 * 1024]);
       ftsAgreesWithTable(store);
       // A load of papers the archive holds inserts none in bulk, and a day's upsert of new papers is no
       // load: merging stays as it is.
       await store.bulkUpsert([prepareBulkBatch(load.slice(0, 20).map((p) => ({ ...p, upvotes: 1_000 })))]);
       await store.upsertPapers(syntheticPapers(40, 9));
-      expect(automerge(store)).toBe(4);
+      expect(automerge(store)).toEqual([4, 1024 * 1024]);
       ftsAgreesWithTable(store);
     } finally {
       await store.close();
