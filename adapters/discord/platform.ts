@@ -89,8 +89,9 @@ export class DiscordPlatform implements ChatPlatform {
   private started = false;
   private stopped = false;
   /**
-   * Discord sends each gateway event once: a reaction (or a clear) the archive could not take because it
-   * was locked or unreachable is tried again here, in order per message, instead of being lost.
+   * Discord sends each gateway event once: a reaction, a clear or a thread reply (or its deletion) the
+   * archive could not take because it was locked or unreachable is tried again here, in order per message,
+   * instead of being lost.
    */
   private readonly later: RetryLater;
 
@@ -293,11 +294,9 @@ export class DiscordPlatform implements ChatPlatform {
   /** A new message: a reply in a paper's thread is counted; paper links (with Message Content) recorded. */
   private async message(handlers: InboundHandlers, message: Message): Promise<void> {
     const reply = toThreadReply(message, this.now());
-    if (reply) {
-      await handlers.onThreadReply(reply).catch(() => {
-        this.logger.warn({ message: reply.message }, 'A Discord thread reply was not counted');
-      });
-    }
+    // Held like a reaction while the archive cannot take it; a deletion of it waits behind it.
+    if (reply)
+      await this.later.submit(reply.message, 'A Discord thread reply', () => handlers.onThreadReply(reply));
     const links = this.config.messageContent ? toLinksPosted(message, this.now()) : null;
     if (!links) return;
     try {
@@ -311,9 +310,9 @@ export class DiscordPlatform implements ChatPlatform {
   private async deleted(handlers: InboundHandlers, message: Message | PartialMessage): Promise<void> {
     const gone = toThreadReplyDeleted(message, this.now());
     if (!gone) return;
-    await handlers.onThreadReply(gone).catch(() => {
-      this.logger.warn({ message: gone.message }, 'A deleted Discord thread reply still counts');
-    });
+    await this.later.submit(gone.message, 'A deleted Discord thread reply', () =>
+      handlers.onThreadReply(gone),
+    );
   }
 
   private async reaction(

@@ -3,6 +3,7 @@ import type { ReactionEvent } from '../../src/chat/platform.ts';
 import { type DiscordBot, NOW, startDiscordBot } from '../adapters/discord/harness.ts';
 import { ManualTimers } from '../fakes/manual-timers.ts';
 import { Recorder } from '../fakes/recording-handlers.ts';
+import { waitUntil } from '../fakes/wait-until.ts';
 import { holdWriteLock } from './hold-write-lock.ts';
 
 /**
@@ -71,12 +72,3 @@ describe('votes on Discord while another process holds the archive’s write loc
     expect(harness.platform.heldEvents).toBe(0);
   });
 });
-
-/** Polls a condition the platform exposes no event for, on the event loop (not a clock). */
-async function waitUntil(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 10_000; i++) {
-    if (condition()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`never happened: ${what}`);
-}

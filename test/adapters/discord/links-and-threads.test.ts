@@ -3,7 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LinksPosted, ReactionEvent, ThreadReplyEvent } from '../../../src/chat/platform.ts';
 import type { FakeDiscord } from '../../fakes/discord-gateway.ts';
 import { snowflake } from '../../fakes/discord-payloads.ts';
+import { ManualTimers } from '../../fakes/manual-timers.ts';
 import { Recorder } from '../../fakes/recording-handlers.ts';
+import { waitUntil } from '../../fakes/wait-until.ts';
+import { holdWriteLock } from '../../faults/hold-write-lock.ts';
 import { type DiscordBot, startDiscordBot } from './harness.ts';
 
 /**
@@ -16,13 +19,17 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function start(messageContent: boolean) {
+async function start(
+  messageContent: boolean,
+  locking?: { busyTimeoutMs: number; retryTimers: ManualTimers },
+) {
   const links = new Recorder<LinksPosted>();
   const replies = new Recorder<ThreadReplyEvent>();
   const reactions = new Recorder<ReactionEvent>();
   harness = await startDiscordBot({
     upvoteEmoji: ['+1'],
     messageContent,
+    ...locking,
     onLinksHandled: (e) => links.push(e),
     onThreadReplyHandled: (e) => replies.push(e),
     onReactionHandled: (e) => reactions.push(e),
@@ -131,6 +138,36 @@ describe('thread replies on Discord', () => {
 
     fake.dispatch('MESSAGE_DELETE', { id: first, channel_id: thread, guild_id: fake.guildId });
     await replies.waitFor((e) => !e.added && e.message.endsWith(`:${first}`), 'the deletion');
+    expect(await h.store.replyCounts(['2410.16251'])).toEqual(new Map([['2410.16251', 1]]));
+  });
+
+  it('GIVEN another process holds the archive’s write lock THEN a reply and its deletion wait, and apply in order once it is released', async () => {
+    const timers = new ManualTimers();
+    const { h, fake, replies } = await start(false, { busyTimeoutMs: 150, retryTimers: timers });
+    const post = snowflake();
+    await h.store.recordPost({
+      message: `discord:${fake.channelId}:${post}`,
+      channel: `discord:${fake.channelId}`,
+      paperId: '2410.16251',
+      kind: 'share',
+      postedBy: null,
+      postedAt: new Date().toISOString(),
+    });
+    const thread = threadOn(fake, post);
+    const lock = holdWriteLock(h.path, 60_000);
+    await lock.locked;
+    const kept = messageCreate(fake, thread, 'interesting ablation', fake.users.alice);
+    await timers.waits.waitFor(() => true, 'the first reply waiting for the archive');
+    const gone = messageCreate(fake, thread, 'typo', fake.users.bob);
+    fake.dispatch('MESSAGE_DELETE', { id: gone, channel_id: thread, guild_id: fake.guildId });
+    // Alice's reply and Bob's wait for the archive, Bob's deletion behind his reply.
+    await waitUntil(() => h.platform.heldEvents === 3, 'three events held');
+    expect(replies.items).toEqual([]);
+    await lock.release();
+    timers.fire();
+    await replies.waitFor((e) => !e.added && e.message.endsWith(`:${gone}`), 'the deletion, after its reply');
+    await replies.waitFor((e) => e.message.endsWith(`:${kept}`), 'the first reply');
+    // Bob's reply was counted, then taken back: only Alice's stays.
     expect(await h.store.replyCounts(['2410.16251'])).toEqual(new Map([['2410.16251', 1]]));
   });
 });
