@@ -87,6 +87,11 @@ export class RetryLater {
    */
   submit(key: string, what: string, attempt: () => Promise<void>): Promise<RetryOutcome> {
     const before = this.tails.get(key);
+    if (before && this.heldCount >= this.policy.maxHeld) {
+      // A flood on one message while the archive is down: bounded like the rest.
+      this.deps.onLost(key, what, new Error(`${this.heldCount} events already wait for the archive`));
+      return Promise.resolve('lost');
+    }
     // Queued behind another of its message's events, it counts as held until its own turn comes.
     if (before) this.heldCount++;
     const run = (async (): Promise<RetryOutcome> => {
