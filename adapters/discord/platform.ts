@@ -47,7 +47,7 @@ export interface DiscordDeps {
   now?: () => Date;
   /** Subcommands whose answer everyone in the channel sees. Default: none (all answers are private). */
   publicSubcommands?: readonly string[];
-  /** How votes the archive could not take are tried again (retry-later.ts); the defaults otherwise. */
+  /** How events the archive could not take are tried again (retry-later.ts); the defaults otherwise. */
   retryTimers?: RetryTimers;
   retryPolicy?: RetryPolicy;
 }
@@ -102,24 +102,22 @@ export class DiscordPlatform implements ChatPlatform {
   ) {
     this.logger = deps.logger ?? silentLogger;
     this.now = deps.now ?? (() => new Date());
+    const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
     this.later = new RetryLater({
       timers: deps.retryTimers,
       policy: deps.retryPolicy,
       onHeld: (message, what, error) =>
         this.logger.warn(
-          { message, reason: error instanceof Error ? error.message : String(error) },
+          { message, reason: reason(error) },
           `${what}: the archive is unavailable; trying again`,
         ),
       // The core logged the failure itself. Discord never sends a gateway event twice.
       onLost: (message, what, error) =>
-        this.logger.warn(
-          { message, reason: error instanceof Error ? error.message : String(error) },
-          `${what}: not recorded, and lost`,
-        ),
+        this.logger.warn({ message, reason: reason(error) }, `${what}: not recorded, and lost`),
     });
   }
 
-  /** Reactions and clears waiting for the archive, or behind one that is; for tests and shutdown. */
+  /** Events (reactions, clears, thread replies) waiting for the archive, or behind one that is; for tests. */
   get heldEvents(): number {
     return this.later.held;
   }

@@ -16,7 +16,10 @@ function archive() {
   return { state, write };
 }
 
-function retries(timers: ManualTimers, clock = { ms: 0 }) {
+/** A RetryLater on manual timers and a clock the test moves, recording what it gave up and held. */
+function retries() {
+  const timers = new ManualTimers();
+  const clock = { ms: 0 };
   const lost: { key: string; what: string; error: unknown }[] = [];
   const held: string[] = [];
   const later = new RetryLater({
@@ -26,13 +29,12 @@ function retries(timers: ManualTimers, clock = { ms: 0 }) {
     onLost: (key, what, error) => lost.push({ key, what, error }),
     onHeld: (_key, what) => held.push(what),
   });
-  return { later, lost, held, clock };
+  return { later, lost, held, clock, timers };
 }
 
 describe('RetryLater: events the platform will not send again', () => {
   it('writes at once when the archive takes it, without waiting', async () => {
-    const timers = new ManualTimers();
-    const { later } = retries(timers);
+    const { later, timers } = retries();
     const { state, write } = archive();
     state.down = false;
     expect(await later.submit('m1', 'vote', write('vote'))).toBe('done');
@@ -41,8 +43,7 @@ describe('RetryLater: events the platform will not send again', () => {
   });
 
   it('holds a write the locked archive refused and records it once the archive takes writes again', async () => {
-    const timers = new ManualTimers();
-    const { later, held, lost } = retries(timers);
+    const { later, held, lost, timers } = retries();
     const { state, write } = archive();
     const outcome = later.submit('m1', 'vote', write('vote'));
     await timers.waits.waitFor(() => true, 'the first wait');
@@ -60,8 +61,7 @@ describe('RetryLater: events the platform will not send again', () => {
   });
 
   it("keeps one message's events in order: a remove after a held add waits for it, even once the archive is back", async () => {
-    const timers = new ManualTimers();
-    const { later } = retries(timers);
+    const { later, timers } = retries();
     const { state, write } = archive();
     const add = later.submit('m1', 'add', write('add'));
     await timers.waits.waitFor(() => true, 'the add waiting');
@@ -77,8 +77,7 @@ describe('RetryLater: events the platform will not send again', () => {
   });
 
   it('gives up at once on a failure that waiting will not mend', async () => {
-    const timers = new ManualTimers();
-    const { later, lost } = retries(timers);
+    const { later, lost, timers } = retries();
     const broken = new Error('CHECK constraint failed');
     const outcome = await later.submit('m1', 'vote', async () => {
       throw broken;
@@ -89,8 +88,7 @@ describe('RetryLater: events the platform will not send again', () => {
   });
 
   it('gives up an event still refused when its time is up, and the next of its message then runs', async () => {
-    const timers = new ManualTimers();
-    const { later, lost, clock } = retries(timers);
+    const { later, lost, clock, timers } = retries();
     const { state, write } = archive();
     const first = later.submit('m1', 'first', write('first'));
     const second = later.submit('m1', 'second', write('second'));
@@ -108,8 +106,7 @@ describe('RetryLater: events the platform will not send again', () => {
   });
 
   it('holds no more than its limit: a refused event past it is given up at once', async () => {
-    const timers = new ManualTimers();
-    const { later, lost } = retries(timers);
+    const { later, lost, timers } = retries();
     const { write } = archive();
     const held = ['a', 'b', 'c'].map((m) => later.submit(m, m, write(m)));
     await timers.waits.waitFor(() => timers.waits.items.length === 3, 'three held');
@@ -122,8 +119,7 @@ describe('RetryLater: events the platform will not send again', () => {
   });
 
   it('at close, gives up what waits, each told as lost, and takes no more', async () => {
-    const timers = new ManualTimers();
-    const { later, lost } = retries(timers);
+    const { later, lost, timers } = retries();
     const { state, write } = archive();
     const waiting = later.submit('m1', 'vote', write('vote'));
     const behind = later.submit('m1', 'unvote', write('unvote'));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReactionEvent } from '../../src/chat/platform.ts';
-import { type DiscordBot, NOW, startDiscordBot } from '../adapters/discord/harness.ts';
+import { type DiscordBot, recordShare, startDiscordBot } from '../adapters/discord/harness.ts';
 import { ManualTimers } from '../fakes/manual-timers.ts';
 import { Recorder } from '../fakes/recording-handlers.ts';
 import { waitUntil } from '../fakes/wait-until.ts';
@@ -27,26 +27,12 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-/** A message of the bot's showing `paperId`, as posted before a restart (the client never cached it). */
-async function postOf(paperId: string, id: string): Promise<string> {
-  const { fake } = harness;
-  await harness.store.recordPost({
-    message: `discord:${fake.channelId}:${id}`,
-    channel: `discord:${fake.channelId}`,
-    paperId,
-    kind: 'share',
-    postedBy: null,
-    postedAt: NOW.toISOString(),
-  });
-  return id;
-}
-
 const votes = async (paperId: string) => (await harness.store.getPaper(paperId))?.teamVotes;
 
 describe('votes on Discord while another process holds the archive’s write lock', () => {
   it('are held, in order, and counted once the lock is released: none lost, a removal stays removed', async () => {
     const { fake } = harness;
-    const id = await postOf('2410.16251', '1299999999999991001');
+    const id = await recordShare(harness, '2410.16251', '1299999999999991001');
     const before = (await votes('2410.16251')) ?? 0;
     const lock = holdWriteLock(harness.path, 60_000);
     await lock.locked;

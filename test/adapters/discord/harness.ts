@@ -32,6 +32,22 @@ export interface DiscordBot {
 }
 
 /**
+ * Records message `id` in the fake's channel as the bot's share of `paperId`, as one posted before a
+ * restart (the client never cached it), and returns `id`.
+ */
+export async function recordShare(bot: DiscordBot, paperId: string | null, id: string): Promise<string> {
+  await bot.store.recordPost({
+    message: `discord:${bot.fake.channelId}:${id}`,
+    channel: `discord:${bot.fake.channelId}`,
+    paperId,
+    kind: 'share',
+    postedBy: null,
+    postedAt: NOW.toISOString(),
+  });
+  return id;
+}
+
+/**
  * The real Bot (commands, store, votes) behind the Discord adapter, over discord.js's real client and the
  * fake Discord, with the 2024-10-25 feed archived. `onReactionHandled` (and `onReactionsClearedHandled`)
  * see each reaction (clear) after the bot handled it, so tests wait for the vote rather than a clock.

@@ -7,7 +7,7 @@ import { ManualTimers } from '../../fakes/manual-timers.ts';
 import { Recorder } from '../../fakes/recording-handlers.ts';
 import { waitUntil } from '../../fakes/wait-until.ts';
 import { holdWriteLock } from '../../faults/hold-write-lock.ts';
-import { type DiscordBot, startDiscordBot } from './harness.ts';
+import { type DiscordBot, recordShare, startDiscordBot } from './harness.ts';
 
 /**
  * With DISCORD_MESSAGE_CONTENT on, a person's message linking a paper is recorded as their share (👍 on it
@@ -117,15 +117,7 @@ describe('paper links in Discord messages', () => {
 describe('thread replies on Discord', () => {
   it('GIVEN replies in a thread started on a paper post THEN people’s replies count, bots’ do not, a deletion subtracts', async () => {
     const { h, fake, replies } = await start(false);
-    const post = snowflake();
-    await h.store.recordPost({
-      message: `discord:${fake.channelId}:${post}`,
-      channel: `discord:${fake.channelId}`,
-      paperId: '2410.16251',
-      kind: 'share',
-      postedBy: null,
-      postedAt: new Date().toISOString(),
-    });
+    const post = await recordShare(h, '2410.16251', snowflake());
     const thread = threadOn(fake, post);
     const first = messageCreate(fake, thread, 'interesting ablation', fake.users.alice);
     messageCreate(fake, thread, 'automated note', {
@@ -144,15 +136,7 @@ describe('thread replies on Discord', () => {
   it('GIVEN another process holds the archive’s write lock THEN a reply and its deletion wait, and apply in order once it is released', async () => {
     const timers = new ManualTimers();
     const { h, fake, replies } = await start(false, { busyTimeoutMs: 150, retryTimers: timers });
-    const post = snowflake();
-    await h.store.recordPost({
-      message: `discord:${fake.channelId}:${post}`,
-      channel: `discord:${fake.channelId}`,
-      paperId: '2410.16251',
-      kind: 'share',
-      postedBy: null,
-      postedAt: new Date().toISOString(),
-    });
+    const post = await recordShare(h, '2410.16251', snowflake());
     const thread = threadOn(fake, post);
     const lock = holdWriteLock(h.path, 60_000);
     await lock.locked;

@@ -7,7 +7,7 @@ import type { ReactionEvent, ReactionsCleared } from '../../../src/chat/platform
 import type { FakeDiscord } from '../../fakes/discord-gateway.ts';
 import { user } from '../../fakes/discord-payloads.ts';
 import { Recorder } from '../../fakes/recording-handlers.ts';
-import { type DiscordBot, NOW, startDiscordBot } from './harness.ts';
+import { type DiscordBot, NOW, recordShare, startDiscordBot } from './harness.ts';
 
 /**
  * Reaction events from the gateway, through discord.js's real client and the real bot, into the archive:
@@ -31,18 +31,9 @@ afterAll(() => harness?.close());
 
 let nextMessage = 1_299_999_999_999_990_000n;
 /** A message id the client never cached, recorded as a post of `paperId` (as after a restart). */
-async function postOf(paperId: string | null): Promise<string> {
+function postOf(paperId: string | null): Promise<string> {
   nextMessage += 1n;
-  const id = nextMessage.toString();
-  await harness.store.recordPost({
-    message: `discord:${fake.channelId}:${id}`,
-    channel: `discord:${fake.channelId}`,
-    paperId,
-    kind: 'share',
-    postedBy: null,
-    postedAt: NOW.toISOString(),
-  });
-  return id;
+  return recordShare(harness, paperId, nextMessage.toString());
 }
 
 const votes = async (paperId: string) => (await harness.store.getPaper(paperId))?.teamVotes;
