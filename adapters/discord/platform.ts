@@ -89,9 +89,9 @@ export class DiscordPlatform implements ChatPlatform {
   private started = false;
   private stopped = false;
   /**
-   * Discord sends each gateway event once: a reaction, a clear or a thread reply (or its deletion) the
-   * archive could not take because it was locked or unreachable is tried again here, in order per message,
-   * instead of being lost.
+   * Discord sends each gateway event once: a reaction, a clear, a thread reply (or its deletion) or a
+   * message's paper links the archive could not take because it was locked or unreachable is tried again
+   * here, in order per message, instead of being lost.
    */
   private readonly later: RetryLater;
 
@@ -117,7 +117,7 @@ export class DiscordPlatform implements ChatPlatform {
     });
   }
 
-  /** Events (reactions, clears, thread replies) waiting for the archive, or behind one that is; for tests. */
+  /** Events (reactions, clears, thread replies, links) waiting for the archive, or behind one that is; for tests. */
   get heldEvents(): number {
     return this.later.held;
   }
@@ -292,17 +292,18 @@ export class DiscordPlatform implements ChatPlatform {
   /** A new message: a reply in a paper's thread is counted; paper links (with Message Content) recorded. */
   private async message(handlers: InboundHandlers, message: Message): Promise<void> {
     const reply = toThreadReply(message, this.now());
-    // Held like a reaction while the archive cannot take it; a deletion of it waits behind it.
-    if (reply)
-      await this.later.submit(reply.message, 'A Discord thread reply', () => handlers.onThreadReply(reply));
     const links = this.config.messageContent ? toLinksPosted(message, this.now()) : null;
-    if (!links) return;
-    try {
-      await handlers.onLinks(links);
-    } catch {
-      // The core logged why. Discord never sends a gateway event twice.
-      this.logger.warn({ message: links.message }, 'A paper link on Discord was not recorded');
-    }
+    // Each held like a reaction while the archive cannot take it, the reply first (both are keyed by the
+    // message), and a deletion of the message waits behind them. A held link is looked up again when it is
+    // tried again: the services' answers are not kept, only what the archive stored.
+    await Promise.all([
+      reply &&
+        this.later.submit(reply.message, 'A Discord thread reply', () => handlers.onThreadReply(reply)),
+      links?.message &&
+        this.later.submit(links.message, 'A paper link on Discord', async () => {
+          await handlers.onLinks(links);
+        }),
+    ]);
   }
 
   private async deleted(handlers: InboundHandlers, message: Message | PartialMessage): Promise<void> {

@@ -320,6 +320,12 @@ export class Bot {
     for (const [url, id] of ids) {
       // The same lookup as share: a link to a paper the archive lacks brings it in, so it can be voted on.
       const lookup = await lookUpPaper({ ...this.#deps, logger }, id).catch((error: unknown) => {
+        // The archive could not be read or written (the services' failures are answers, not throws): the
+        // link is not skipped but the whole message fails, so Slack sends it again and Discord holds it.
+        if (error instanceof StoreUnavailableError) {
+          logger.error({ err: error, id }, 'looking up a linked paper failed: the archive is unavailable');
+          throw error;
+        }
         logger.warn({ err: error, id }, 'looking up a linked paper failed');
         return { error: 'failed' };
       });

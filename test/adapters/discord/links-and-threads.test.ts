@@ -103,6 +103,27 @@ describe('paper links in Discord messages', () => {
     expect((await h.store.getPaper('2410.17243'))?.teamVotes).toBe(before + 1);
   });
 
+  it('GIVEN another process holds the archive’s write lock THEN a link to a paper it lacks waits, and is recorded as the share once it is released', async () => {
+    const timers = new ManualTimers();
+    const { h, fake, links } = await start(true, { busyTimeoutMs: 150, retryTimers: timers });
+    const lock = holdWriteLock(h.path, 60_000);
+    await lock.locked;
+    // Only the fake Hugging Face knows it: looking it up stores it, a write the lock refuses.
+    const id = messageCreate(fake, fake.channelId, 'a new dataset https://arxiv.org/abs/2404.04487');
+    await timers.waits.waitFor(() => true, 'the link waiting for the archive');
+    expect(h.platform.heldEvents).toBe(1);
+    expect(links.items).toEqual([]);
+    await lock.release();
+    timers.fire();
+    await links.waitFor((e) => e.message?.endsWith(`:${id}`) ?? false, 'the link, tried again');
+    expect(await h.store.getPost(`discord:${fake.channelId}:${id}`)).toMatchObject({
+      paperId: '2404.04487',
+      kind: 'link',
+      postedBy: `discord:${fake.users.alice.user.id}`,
+    });
+    expect(h.platform.heldEvents).toBe(0);
+  });
+
   it('GIVEN Message Content off THEN a linking message is not looked at', async () => {
     const { h, fake, replies } = await start(false);
     const id = messageCreate(fake, fake.channelId, 'https://arxiv.org/abs/2410.17243');

@@ -17,6 +17,24 @@ export function reactionEvent(
   };
 }
 
+/** A link_shared event (a person posted paper links) as Slack puts it inside an event callback. */
+export function linkShared(
+  links: string[],
+  where: { channel?: string; ts?: string; user?: string; source?: string; unfurl_id?: string } = {},
+): Record<string, unknown> {
+  return {
+    type: 'link_shared',
+    channel: where.channel ?? 'C0LINKS',
+    is_bot_user_member: true,
+    user: where.user ?? 'U0ANA',
+    message_ts: where.ts ?? '1767300000.000100',
+    unfurl_id: where.unfurl_id ?? `C0LINKS.${where.ts ?? '1767300000.000100'}.abc123`,
+    source: where.source ?? 'conversations_history',
+    links: links.map((url) => ({ domain: new URL(url).hostname.replace(/^www\./, ''), url })),
+    event_ts: '1767300000.000200',
+  };
+}
+
 let next = 0;
 /** A fresh event id, as Slack gives each delivery (its retries keep it). */
 export function eventId(): string {

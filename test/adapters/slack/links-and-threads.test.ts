@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventCallback, reactionEvent } from './event-bodies.ts';
+import { eventCallback, linkShared, reactionEvent } from './event-bodies.ts';
 import { type SlackHarness, sharedMessage, startSlackHarness } from './harness.ts';
 
 /**
@@ -15,23 +15,6 @@ beforeAll(async () => {
   h = await startSlackHarness();
 });
 afterAll(() => h?.close());
-
-function linkShared(
-  links: string[],
-  where: { channel?: string; ts?: string; user?: string; source?: string; unfurl_id?: string } = {},
-): Record<string, unknown> {
-  return {
-    type: 'link_shared',
-    channel: where.channel ?? 'C0LINKS',
-    is_bot_user_member: true,
-    user: where.user ?? 'U0ANA',
-    message_ts: where.ts ?? '1767300000.000100',
-    unfurl_id: where.unfurl_id ?? `C0LINKS.${where.ts ?? '1767300000.000100'}.abc123`,
-    source: where.source ?? 'conversations_history',
-    links: links.map((url) => ({ domain: new URL(url).hostname.replace(/^www\./, ''), url })),
-    event_ts: '1767300000.000200',
-  };
-}
 
 function threadReply(channel: string, threadTs: string, ts: string, user = 'U0BO'): Record<string, unknown> {
   return {

@@ -1,12 +1,13 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventCallback, reactionEvent } from './event-bodies.ts';
+import { eventCallback, linkShared, reactionEvent } from './event-bodies.ts';
 import { SIGNING_SECRET, type SlackHarness, sharedMessage, sign, startSlackHarness } from './harness.ts';
 
 /**
  * A reaction is acked only once its vote is written: when the archive cannot take the write, Slack is
  * answered with a 500 and its retry (same event, `x-slack-retry-num`) records the vote. (Commands are
- * still acked before their work: http.test.ts, "acks before slow work".)
+ * still acked before their work: http.test.ts, "acks before slow work".) So is a person's link to a paper:
+ * its share is recorded before the answer, or Slack is asked to send it again.
  */
 let h: SlackHarness;
 let message: { channel: string; ts: string };
@@ -58,5 +59,29 @@ describe('reaction events are acked after the vote is written', () => {
     const retried = await deliver(body, 1);
     expect(retried.status).toBe(200);
     expect(await votes()).toBe(2);
+  });
+
+  it('GIVEN the archive locked by another writer THEN a link to a paper it lacks gets a 500, and Slack’s retry records the share', async () => {
+    // Only the fake Hugging Face knows it: looking it up stores it, a write the lock refuses.
+    const paper = '2404.04487';
+    const where = { channel: 'C0ACK', ts: '1767300009.000100', user: 'U0ERIN' };
+    const body = eventCallback(linkShared([`https://arxiv.org/abs/${paper}`], where));
+    const other = new Database(h.dbPath);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const refused = await deliver(body);
+      expect(refused.status).toBe(500);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(await h.store.getPost(`slack:C0ACK:${where.ts}`)).toBeNull();
+    const retried = await deliver(body, 1);
+    expect(retried.status).toBe(200);
+    expect(await h.store.getPost(`slack:C0ACK:${where.ts}`)).toMatchObject({
+      paperId: paper,
+      kind: 'link',
+      postedBy: 'slack:U0ERIN',
+    });
   });
 });
