@@ -196,7 +196,12 @@ export class Bot {
       return await this.#publish(platform, channel, reply, 'search-share', action.user);
     } catch (error) {
       this.#logger.error({ err: error, paperId: action.paperId, channel: action.channel }, 'share failed');
-      return ephemeral('Something went wrong while sharing that paper. It has been logged; try again.');
+      // As a command says it: the person can wait an unavailable archive out.
+      return ephemeral(
+        error instanceof StoreUnavailableError
+          ? 'The paper archive is busy or unreachable right now, so the paper could not be shared. Try again in a minute.'
+          : 'Something went wrong while sharing that paper. It has been logged; try again.',
+      );
     }
   }
 

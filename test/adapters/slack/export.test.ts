@@ -1,12 +1,7 @@
 import { parse } from '@retorquere/bibtex-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SlackCall } from '../../fakes/slack-api.ts';
 import { directChannelOf } from '../../fakes/slack-api.ts';
-import { SEED_PAPERS, type SlackHarness, startSlackHarness } from './harness.ts';
-
-const respondedTo = (h: SlackHarness, url: string) =>
-  h.api.waitFor((c) => c.method === 'respond' && url.endsWith(c.path));
-const blocksOf = (call: SlackCall) => JSON.stringify(call.body.blocks);
+import { blocksOf, respondedTo, SEED_PAPERS, type SlackHarness, startSlackHarness } from './harness.ts';
 
 /**
  * Slack end to end: signed slash commands into Bolt's real receiver, the real bot on SQLite, and a fake

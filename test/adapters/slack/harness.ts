@@ -17,6 +17,7 @@ import {
   FAKE_BOT_USER_ID,
   FAKE_TEAM_ID,
   type FakeSlackApi,
+  type SlackCall,
   startFakeSlackApi,
 } from '../../fakes/slack-api.ts';
 import { type FakeSocketMode, startFakeSocketMode } from '../../fakes/slack-socket.ts';
@@ -345,3 +346,10 @@ export async function sharedMessage(
   if (!posted) throw new Error('the share was not posted');
   return { channel: posted.channel, ts: posted.ts };
 }
+
+/** The recorded respond() call made to one response URL (a command's or a button's answer). */
+export const respondedTo = (h: SlackHarness, url: string): Promise<SlackCall> =>
+  h.api.waitFor((c) => c.method === 'respond' && url.endsWith(c.path));
+
+/** A recorded call's Block Kit blocks as one string, to look for text in. */
+export const blocksOf = (call: SlackCall): string => JSON.stringify(call.body.blocks);

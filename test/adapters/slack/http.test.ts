@@ -1,12 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SlackCall } from '../../fakes/slack-api.ts';
-import { SEED_PAPERS, type SlackHarness, startSlackHarness } from './harness.ts';
-
-/** The recorded respond() call made to one response URL. */
-const respondedTo = (h: SlackHarness, url: string) =>
-  h.api.waitFor((c) => c.method === 'respond' && url.endsWith(c.path));
-
-const blocksOf = (call: SlackCall) => JSON.stringify(call.body.blocks);
+import { blocksOf, respondedTo, SEED_PAPERS, type SlackHarness, startSlackHarness } from './harness.ts';
 
 describe('Slack over HTTP, end to end through Bolt and the real bot', () => {
   let h: SlackHarness;

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlackCall } from '../../fakes/slack-api.ts';
-import { SEED_PAPERS, type SlackHarness, startSlackHarness } from './harness.ts';
+import { blocksOf, respondedTo, SEED_PAPERS, type SlackHarness, startSlackHarness } from './harness.ts';
 
-const respondedTo = (h: SlackHarness, url: string) =>
-  h.api.waitFor((c) => c.method === 'respond' && url.endsWith(c.path));
-const blocksOf = (call: SlackCall) => JSON.stringify(call.body.blocks);
 const shareButtons = (call: SlackCall) =>
   (call.body.blocks as { accessory?: { action_id: string; value: string } }[])
     .map((b) => b.accessory)

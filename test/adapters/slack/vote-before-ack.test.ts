@@ -1,7 +1,15 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventCallback, linkShared, reactionEvent } from './event-bodies.ts';
-import { SIGNING_SECRET, type SlackHarness, sharedMessage, sign, startSlackHarness } from './harness.ts';
+import {
+  blocksOf,
+  respondedTo,
+  SIGNING_SECRET,
+  type SlackHarness,
+  sharedMessage,
+  sign,
+  startSlackHarness,
+} from './harness.ts';
 
 /**
  * A reaction is acked only once its vote is written: when the archive cannot take the write, Slack is
@@ -83,5 +91,26 @@ describe('reaction events are acked after the vote is written', () => {
       kind: 'link',
       postedBy: 'slack:U0ERIN',
     });
+  });
+
+  it('GIVEN the archive locked by another writer THEN Share on a paper it lacks says so and posts nothing, and pressed again it shares', async () => {
+    const paper = '2403.19399'; // only the fake Hugging Face knows it
+    const other = new Database(h.dbPath);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const { responseUrl } = await h.pressShare(paper, { user: 'U0ERIN', channel: 'C0ACK' });
+      const told = blocksOf(await respondedTo(h, responseUrl));
+      expect(told).toContain('The paper archive is busy or unreachable right now');
+      expect(told).toContain('Try again in a minute');
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(h.api.calls.some((c) => c.method === 'chat.postMessage' && blocksOf(c).includes('KazParC'))).toBe(
+      false,
+    );
+    const { responseUrl } = await h.pressShare(paper, { user: 'U0ERIN', channel: 'C0ACK' });
+    expect(blocksOf(await respondedTo(h, responseUrl))).toContain('Shared');
+    expect(await h.store.getPaper(paper)).not.toBeNull();
   });
 });
