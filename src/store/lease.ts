@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../log.ts';
+import { StoreUnavailableError } from './errors.ts';
 import type { PaperStore } from './port.ts';
 
 export interface LeasedOptions {
@@ -20,8 +21,9 @@ export interface LeasedOptions {
 /**
  * Runs something on exactly one instance at a time: tries the lease every third of its TTL, starts the work
  * when won, renews it while running, and stops the work if a renewal fails (the database says another
- * instance holds it, or cannot be reached long enough for the lease to expire). When the holder dies, its
- * lease expires and another instance takes over within `ttlMs` plus one check interval.
+ * instance holds it, or PostgreSQL cannot be reached long enough for the lease to expire; a SQLite archive
+ * locked by another writer stops no one, see round()). When the holder dies, its lease expires and another
+ * instance takes over within `ttlMs` plus one check interval.
  */
 export class Leased {
   private readonly o: LeasedOptions;
@@ -89,9 +91,14 @@ export class Leased {
     try {
       held = await this.o.store.acquireLease(this.o.name, this.o.holder, this.o.ttlMs);
     } catch (error) {
-      // Cannot reach the database: keep running until the lease would have expired, then let go, since
-      // another instance may have taken it by then.
       this.o.logger.warn({ err: error, lease: this.o.name }, 'could not renew the lease; will retry');
+      // A SQLite archive is one file on this host: while another writer holds its lock past the busy
+      // timeout (a bulk import or `paperboy reindex`, minutes at a million papers), no instance can take the
+      // lease either, so the work goes on and the first renewal after the lock decides. Letting go instead
+      // disconnected Discord for the length of every import, and its events then were never received.
+      if (error instanceof StoreUnavailableError && error.backend === 'sqlite') return;
+      // PostgreSQL may be out of reach of this instance alone while another reaches it: keep running until
+      // the lease would have expired, then let go, since another instance may have taken it by then.
       if (this.holding && performance.now() - this.renewedAt > this.o.ttlMs) {
         this.holding = false;
         await this.o.onLost();

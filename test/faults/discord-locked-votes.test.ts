@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReactionEvent } from '../../src/chat/platform.ts';
+import { createLogger } from '../../src/log.ts';
 import { type DiscordBot, recordShare, startDiscordBot } from '../adapters/discord/harness.ts';
 import { ManualTimers } from '../fakes/manual-timers.ts';
 import { Recorder } from '../fakes/recording-handlers.ts';
@@ -56,5 +57,55 @@ describe('votes on Discord while another process holds the archive’s write loc
     // Bob's vote counts; alice's, removed after it was cast, does not.
     expect(await votes('2410.16251')).toBe(before + 1);
     expect(harness.platform.heldEvents).toBe(0);
+  });
+});
+
+describe('the Discord gateway lease while another process holds the archive’s write lock', () => {
+  it('is kept past its length, so Discord stays connected: a vote cast after that is held and counts once the lock is gone', async () => {
+    const TTL_MS = 600;
+    // Resolves once the lease's renewals have been refused for twice its length: by then an instance that
+    // let go of a lease it could not renew would have disconnected.
+    let refusedLongEnough!: () => void;
+    const refused = new Promise<void>((resolve) => {
+      refusedLongEnough = resolve;
+    });
+    let firstRefusal: number | undefined;
+    const logger = createLogger('info', {
+      write: (line: string) => {
+        const entry = JSON.parse(line) as { msg?: string; time: number };
+        if (entry.msg !== 'could not renew the lease; will retry') return;
+        firstRefusal ??= entry.time;
+        if (entry.time - firstRefusal > 2 * TTL_MS) refusedLongEnough();
+      },
+    });
+    const leaseTimers = new ManualTimers();
+    const counted = new Recorder<ReactionEvent>();
+    const h = await startDiscordBot({
+      upvoteEmoji: ['+1'],
+      busyTimeoutMs: BUSY_TIMEOUT_MS,
+      retryTimers: leaseTimers,
+      onReactionHandled: (e) => counted.push(e),
+      lease: { ttlMs: TTL_MS, logger },
+    });
+    try {
+      expect(h.leased?.active).toBe(true);
+      const id = await recordShare(h, '2410.16251', '1299999999999991002');
+      const before = (await h.store.getPaper('2410.16251'))?.teamVotes ?? 0;
+      const lock = holdWriteLock(h.path, 60_000);
+      await lock.locked;
+      await refused;
+      expect(h.leased?.active).toBe(true);
+      // Still connected: the gateway's reaction reaches the bot and waits for the archive.
+      h.fake.reactionAdd(id, { id: null, name: '👍' }, h.fake.users.alice.user);
+      await leaseTimers.waits.waitFor(() => true, 'the vote waiting for the archive');
+      expect(h.platform.heldEvents).toBe(1);
+      await lock.release();
+      leaseTimers.fire();
+      await counted.waitFor((e) => e.message.endsWith(`:${id}`), 'the vote, tried again');
+      expect((await h.store.getPaper('2410.16251'))?.teamVotes).toBe(before + 1);
+      expect(h.leased?.active).toBe(true);
+    } finally {
+      await h.close();
+    }
   });
 });

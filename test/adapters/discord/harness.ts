@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DiscordPlatform } from '../../../adapters/discord/platform.ts';
 import { Bot } from '../../../src/chat/bot.ts';
+import { LeasedPlatform } from '../../../src/chat/leased-platform.ts';
 import type {
   InboundHandlers,
   LinksPosted,
@@ -14,6 +15,7 @@ import type { RetryTimers } from '../../../src/chat/retry-later.ts';
 import { ArxivClient } from '../../../src/feed/arxiv-client.ts';
 import { HfClient } from '../../../src/feed/hf-client.ts';
 import { parseHfJson } from '../../../src/feed/hf-json.ts';
+import type { Logger } from '../../../src/log.ts';
 import { SqliteStore } from '../../../src/store/sqlite/store.ts';
 import { type FakeDiscord, startFakeDiscord } from '../../fakes/discord-gateway.ts';
 import { DAILY_2024_10_25, type FakeHf, startFakeHf } from '../../fakes/hf-server.ts';
@@ -25,6 +27,8 @@ export interface DiscordBot {
   fake: FakeDiscord;
   hf: FakeHf;
   platform: DiscordPlatform;
+  /** The gateway lease the platform runs under, when started with `lease`. */
+  leased: LeasedPlatform | undefined;
   store: SqliteStore;
   /** The archive's file. */
   path: string;
@@ -65,6 +69,11 @@ export async function startDiscordBot(options: {
   /** The archive's busy timeout (default 5 s), and the timers votes it refused are tried again on. */
   busyTimeoutMs?: number;
   retryTimers?: RetryTimers;
+  /**
+   * Connect under the gateway lease in the archive, as the bot is deployed (LeasedPlatform), with this
+   * lease length and logger; directly when absent.
+   */
+  lease?: { ttlMs: number; logger: Logger };
 }): Promise<DiscordBot> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-discord-'));
   const path = join(dir, 'archive.db');
@@ -93,7 +102,11 @@ export async function startDiscordBot(options: {
     now: () => NOW,
     remoteSearch: options.remoteSearch ?? false,
   });
-  const core = bot.handlersFor(platform);
+  // Under the lease the platform is built once, here: a test that loses the lease sees it stay stopped.
+  const leased = options.lease
+    ? new LeasedPlatform('discord', async () => platform, { store, holder: 'test', ...options.lease })
+    : undefined;
+  const core = bot.handlersFor(leased ?? platform);
   const handlers: InboundHandlers = {
     ...core,
     onReaction: async (event) => {
@@ -114,15 +127,16 @@ export async function startDiscordBot(options: {
       options.onThreadReplyHandled?.(event);
     },
   };
-  await platform.start(handlers);
+  await (leased ?? platform).start(handlers);
   return {
     fake,
     hf,
     platform,
+    leased,
     store,
     path,
     async close() {
-      await platform.stop();
+      await (leased ?? platform).stop();
       await fake.close();
       await hf.close();
       await store.close();
