@@ -56,7 +56,9 @@ const HEADER_LINES = new Set([
   'byak and the research community',
 ]);
 const AUTHORS = /^(?:[•‣*-]\s*)?(\d+)\s+authors?$/i;
-const DATE = /^([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:,\s*(\d{4}))?(?:\s+(\d+))?$/;
+/** `Dec 2, 2024`, `Jun 9`, `Sept. 3`; trending and single-paper pages say `Published on Oct 4, 2026`. */
+const DATE =
+  /^(?:(?:published|submitted)\s+on\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:,\s*(\d{4}))?(?:\s+(\d+))?$/i;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const MONTH_NAMES = [
   'january',
@@ -80,7 +82,7 @@ const MONTH_NAMES = [
  */
 export function parseHfPageText(text: string, opts: { asOf: string }): ParseResult {
   const asOf = parseAsOf(opts.asOf);
-  const paras = new Lookahead(paragraphs(text));
+  const paras = new Lookahead(regrouped(paragraphs(text)));
   const headerSeen = stripHeader(paras);
   const pageDate = takePageDate(paras, headerSeen);
   // The page date is in asOf's year unless that would put it after asOf (a page from late last year).
@@ -147,6 +149,53 @@ function takePageDate(paras: Lookahead, headerSeen: boolean): MonthDay | null {
   first.line++;
   if (first.lines.length === 0) paras.shift();
   return date.date;
+}
+
+/**
+ * The paragraphs as a card's parts, however the copy laid out its blank lines. A browser's copy puts a
+ * blank line between a card's title, its abstract and its meta block; other copies put one between every
+ * line (double-spaced text, `\r\r\n` line ends) or none at all. So a paragraph holding several cards' lone
+ * `·` lines (no blank lines) is cut into its lines, and a lone `·` is joined to the paragraph before it
+ * (its authors or organisation) and a date line after it, which gives back the meta block a browser's
+ * copy keeps in one paragraph. Text in its usual form passes unchanged: no paragraph of it is a lone `·`,
+ * a date line after one, or holds two.
+ */
+function* regrouped(source: Iterable<Para>): Generator<Para> {
+  let held: Para | null = null;
+  for (const raw of source) {
+    for (const p of cardsRunTogether(raw) ? linesOf(raw) : [raw]) {
+      // One `·` and one date line at most join a paragraph (a meta block holds one of each), so a run of
+      // lone dots or dates stays a run of paragraphs and this stays linear in the text.
+      const endsWithDot = held !== null && !held.oversized && held.lines.at(-1) === '·';
+      if (held && !held.oversized && !endsWithDot && isLoneDot(p)) {
+        held.lines.push('·');
+        continue;
+      }
+      if (held && endsWithDot && p.lines.length === 1 && parseDateLine(p.lines[0] as string)) {
+        held.lines.push(p.lines[0] as string);
+        continue;
+      }
+      if (held) yield held;
+      held = p;
+    }
+  }
+  if (held) yield held;
+}
+
+function isLoneDot(p: Para): boolean {
+  return !p.oversized && p.lines.length === 1 && p.lines[0] === '·';
+}
+
+/** Whether a paragraph holds more than one card's `·` line: cards copied without blank lines. */
+function cardsRunTogether(p: Para): boolean {
+  if (p.oversized) return false;
+  let dots = 0;
+  for (const line of p.lines) if (line === '·' && ++dots > 1) return true;
+  return false;
+}
+
+function linesOf(p: Para): Para[] {
+  return p.lines.map((line, i) => ({ lines: [line], line: p.line + i }));
 }
 
 function isMetaPara(p: Para): boolean {
@@ -323,7 +372,11 @@ class CardAssembler {
       return i + 1;
     }
     const next = run[i + 1];
-    const abstract = next && (isAbstractLike(next) || i + 2 === run.length) ? next : null;
+    // The last two paragraphs before a meta block are a title and its abstract whatever they read like.
+    // After the last meta block (`meta` null at the end) only prose is an abstract: the page's footer
+    // or pagination (`TOS Privacy About`, `Previous 1 2 3 Next`) is no card.
+    const lastPair = i + 2 === run.length && meta !== null;
+    const abstract = next && (isAbstractLike(next) || lastPair) ? next : null;
     const end = abstract ? i + 2 : i + 1;
     const cardMeta = end >= run.length ? meta : null;
     if (abstract?.oversized) {

@@ -33,7 +33,14 @@ export const paperSchema = z.object({
   /** The arXiv id without version when known (`2410.17243`); otherwise `title:<hash>` of the normalised title. */
   id: z.string().min(1),
   arxivId: z.string().min(1).nullable(),
-  title: feedText.pipe(z.string().min(1)),
+  // A letter or a digit at least: a title of punctuation alone (`[`, `-`, a copy's stray markup) names no
+  // paper, and every such title would share the one title key of the empty string.
+  title: feedText.pipe(
+    z
+      .string()
+      .min(1)
+      .refine((t) => /[\p{L}\p{N}]/u.test(t), 'a title needs a letter or a digit'),
+  ),
   /** Whitespace collapsed: the sources carry hard line wraps. May be empty when a source has none. */
   abstract: feedText,
   /** Author names; empty when a source only gives a count. */

@@ -123,6 +123,9 @@ describe('parseHfPageText tolerates formatting drift', () => {
     ['no header lines', page.split('\n').slice(10).join('\n')],
     ['no header and no page date', page.split('\n').slice(12).join('\n')],
     ['a byte order mark', `\uFEFF${page}`],
+    ['a blank line after every line (double-spaced)', page.replace(/\n/g, '\n\n')],
+    ['\\r\\r\\n line ends (a Windows copy converted twice)', page.replace(/\n/g, '\r\r\n')],
+    ['no blank lines at all', page.replace(/\n{2,}/g, '\n')],
   ])('GIVEN %s THEN the cards are the same', (_what, text) => {
     const { papers, skipped } = parseHfPageText(text, { asOf });
     expect(skipped).toEqual([]);
@@ -143,6 +146,20 @@ describe('parseHfPageText tolerates formatting drift', () => {
       publishedAt: null,
       comments: null,
     });
+  });
+
+  it.each([
+    [
+      'the site footer',
+      'System theme\n\nCompany\n\nTOS Privacy About Careers Website\n\nModels Datasets Spaces Pricing Docs',
+    ],
+    ['pagination', 'Previous\n\n1\n\n2\n\n3\n\nNext'],
+  ])('GIVEN %s after the last card THEN the cards are the same, and its lines are skipped', (_what, tail) => {
+    const { papers, skipped } = parseHfPageText(`${page}\n\n${tail}\n`, { asOf });
+    expect(papers).toEqual(baseline.papers);
+    expect(skipped.map((s) => s.reason)).toEqual(
+      tail.split('\n\n').map(() => 'a title with no abstract and no meta block'),
+    );
   });
 
   it('keeps a card whose abstract paragraph is missing', () => {
@@ -181,6 +198,31 @@ describe('parseHfPageText tolerates formatting drift', () => {
       ['May 2024', { id: 'allenai', name: 'Allen Institute for AI' }, null, '2026-03-02', 7],
       ['2048', null, 1, '2026-02-01', null],
       ['Sep 3', { id: 'org-only', name: 'org-only' }, null, '2026-01-09', null],
+    ]);
+  });
+
+  it('reads the "Published on" dates of trending and single-paper pages', () => {
+    const text = [
+      card('Kandinsky 6.0 Video', 'kandinskylab Kandinsky Lab\n·\nPublished on Oct 4, 2026'),
+      card('UniMate: One Unified Model', '  • 3 authors\n·\nPublished on Sep 4'),
+    ].join('');
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2026-10-05' });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.title, p.organization?.id ?? p.authorCount, p.publishedAt])).toEqual([
+      ['Kandinsky 6.0 Video', 'kandinskylab', '2026-10-04'],
+      ['UniMate: One Unified Model', 3, '2026-09-04'],
+    ]);
+  });
+
+  it('skips a card whose title has no letter or digit, which would name no paper', () => {
+    const text = [card('[', '  • 2 authors\n·\nMar 3'), card('-', '  • 1 author\n·\nMar 2')].join('');
+    const { papers, skipped } = parseHfPageText(`${text}${card('Real Paper', '  • 4 authors\n·\nMar 1')}`, {
+      asOf: '2026-03-04',
+    });
+    expect(papers.map((p) => p.title)).toEqual(['Real Paper']);
+    expect(skipped.map((s) => s.reason)).toEqual([
+      'a title needs a letter or a digit',
+      'a title needs a letter or a digit',
     ]);
   });
 
