@@ -8,7 +8,8 @@ import { firstKept } from './limits.ts';
 export type FeedFormat = 'hf-json' | 'hf-text' | 'arxiv-atom';
 
 /**
- * Guesses the format from the first characters: JSON opens with `[` or `{`, Atom with `<?xml` or `<feed`,
+ * Guesses the format from the first characters: JSON opens with `[` or `{` and then a JSON value or key
+ * (so a markdown copy of a page, opening with a link `[Hugging Face](…)`, is page text), Atom with `<?xml` or `<feed`,
  * anything else is page text. Throws FeedFormatError for empty input, binary data and HTML pages (an HTML
  * body usually means a login, error or rate-limit page came back instead of a feed).
  */
@@ -20,7 +21,7 @@ export function detectFormat(text: string): FeedFormat {
   if (head === '') throw new FeedFormatError('The input is empty: it holds no feed.');
   if (looksBinary(text)) throw new FeedFormatError('The input is binary data, not a feed.');
   if (looksLikeHtml(head)) throw new FeedFormatError('The input is an HTML page, not a feed.');
-  if (head.startsWith('[') || head.startsWith('{')) return 'hf-json';
+  if (looksLikeJson(head)) return 'hf-json';
   if (head.startsWith('<')) return 'arxiv-atom';
   return 'hf-text';
 }
@@ -46,6 +47,19 @@ export function parseFeed(
     case 'arxiv-atom':
       return { ...parseArxivAtom(text), format: chosen };
   }
+}
+
+/**
+ * `[` (one or more) then a value, `]` or nothing more; `{` then a key, `}` or nothing more: a truncated body
+ * is still JSON, and its parser says what is wrong with it.
+ */
+function looksLikeJson(head: string): boolean {
+  if (head.startsWith('[')) {
+    const rest = head.replace(/^[[\s]+/, '');
+    return rest === '' || /^(?:[{\]"\d-]|(?:true|false|null)\b)/.test(rest);
+  }
+  const next = head.slice(1).trimStart().charAt(0);
+  return head.startsWith('{') && (next === '' || next === '"' || next === '}');
 }
 
 /** Share of control characters (other than tab and line breaks) or U+FFFD above which text is binary. */

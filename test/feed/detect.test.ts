@@ -30,6 +30,11 @@ describe('detectFormat', () => {
     ['<feed xmlns="http://www.w3.org/2005/Atom"></feed>', 'arxiv-atom'],
     ['  <?xml version="1.0"?>\n<feed/>', 'arxiv-atom'],
     ['Daily Papers\n\nNov 12\n', 'hf-text'],
+    ['[\n  {"paper": {"id": "2410.17243"', 'hf-json'],
+    ['[', 'hf-json'],
+    ['[Hugging Face](https://huggingface.co)\n\nDaily Papers\n', 'hf-text'],
+    ["[[Hugging Face's logo] Hugging Face][1]\n* [ Models ][2]\n", 'hf-text'],
+    ['[[{"paper": {}}]]', 'hf-json'],
   ] as [string, FeedFormat][])('GIVEN %j THEN %s', (text, format) => {
     expect(detectFormat(text)).toBe(format);
   });
