@@ -102,6 +102,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       const results = await Promise.allSettled(started.map((p) => p.stop()));
       for (const r of results)
         if (r.status === 'rejected') logger.error({ err: r.reason }, 'stopping a platform failed');
+      bot.stop();
       await store.close();
       markStopped();
     })();

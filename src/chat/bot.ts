@@ -31,6 +31,7 @@ import {
   type SuggestQuery,
   type ThreadReplyEvent,
 } from './platform.ts';
+import { RetryLater, type RetryTimers } from './retry-later.ts';
 
 /** What the bot runs on. Everything is injected so tests pass a real store and clients aimed at fakes. */
 export interface BotDeps {
@@ -51,6 +52,8 @@ export interface BotDeps {
   remoteSearch?: boolean;
   /** Watches one person may have; default that of commands/watch.ts. */
   watchLimit?: number;
+  /** The timers posts the archive could not record are tried again on; the process's when absent. */
+  retryTimers?: RetryTimers;
 }
 
 /** Whether the person may change the channel's settings, asking the platform only now if it must be asked. */
@@ -88,6 +91,9 @@ export class Bot {
   readonly #pin: string;
   readonly #logger: Logger;
   readonly #now: () => Date;
+  /** Posts that are out but not yet recorded, by message, with why the archive refused them. */
+  readonly #unrecorded = new Map<string, StoreUnavailableError>();
+  readonly #records: RetryLater;
 
   constructor(deps: BotDeps) {
     this.#deps = deps;
@@ -96,6 +102,16 @@ export class Bot {
     this.#pin = normalizeEmoji(deps.readingListEmoji ?? DEFAULT_READING_LIST_EMOJI);
     this.#logger = deps.logger ?? silentLogger;
     this.#now = deps.now ?? (() => new Date());
+    this.#records = new RetryLater({
+      timers: deps.retryTimers,
+      onLost: (message, what, error) =>
+        this.#logger.error({ err: error, message }, `${what}: not recorded; its reactions will not count`),
+    });
+  }
+
+  /** Gives up posts still waiting to be recorded (each logged): the process is stopping. */
+  stop(): void {
+    this.#records.close();
   }
 
   /** The handlers a platform calls with its events; posts go back out through that same platform. */
@@ -292,18 +308,26 @@ export class Bot {
       );
     }
     const [only] = items;
+    const post = {
+      message,
+      channel,
+      paperId: items.length === 1 && only ? only.paper.id : null,
+      kind,
+      postedBy,
+      postedAt: this.#now().toISOString(),
+    };
+    let note = '';
     try {
-      await this.#deps.store.recordPost({
-        message,
-        channel,
-        paperId: items.length === 1 && only ? only.paper.id : null,
-        kind,
-        postedBy,
-        postedAt: this.#now().toISOString(),
-      });
+      await this.#deps.store.recordPost(post);
     } catch (error) {
-      // The message is out; only its votes will be missed, so the person still hears it was shared.
-      this.#logger.error({ err: error, message }, 'recording a post failed; its reactions will not count');
+      // The message is out: the person hears it was shared, and what that means for its votes.
+      if (error instanceof StoreUnavailableError) {
+        this.#recordLater(post, error);
+        note = ' The archive is busy just now: reactions on it count once it is back.';
+      } else {
+        this.#logger.error({ err: error, message }, 'recording a post failed; its reactions will not count');
+        note = ' Recording it failed, so reactions on it will not count as votes.';
+      }
     }
     const seed = this.#deps.upvoteEmoji[0];
     if (seed !== undefined && items.length === 1) {
@@ -311,7 +335,21 @@ export class Bot {
         this.#logger.warn({ err: error, message }, 'seeding the upvote reaction failed');
       });
     }
-    return ephemeral(`Shared ${describe(items)} in this channel.`);
+    return ephemeral(`Shared ${describe(items)} in this channel.${note}`);
+  }
+
+  /**
+   * Records a post that is out but that the archive could not take (locked or unreachable), trying again
+   * as a held Discord event is (retry-later.ts). Until it is recorded, a reaction on the message fails
+   * as the archive did (#onReaction), so Slack sends it again and Discord holds it, instead of finding no
+   * post and dropping the vote.
+   */
+  #recordLater(post: Parameters<PaperStore['recordPost']>[0], error: StoreUnavailableError): void {
+    this.#unrecorded.set(post.message, error);
+    this.#logger.warn({ err: error, message: post.message }, 'recording a post failed; trying again');
+    void this.#records
+      .submit(post.message, 'A shared post', () => this.#deps.store.recordPost(post))
+      .then(() => this.#unrecorded.delete(post.message));
   }
 
   async #onLinks(event: LinksPosted): Promise<LinkedPaper[]> {
@@ -486,6 +524,9 @@ export class Bot {
   async #onReaction(platform: ChatPlatform, event: ReactionEvent): Promise<void> {
     try {
       if (event.byBot) return;
+      // A post still waiting to be recorded (#recordLater) shows its paper: the vote waits for it too.
+      const unrecorded = this.#unrecorded.get(event.message);
+      if (unrecorded) throw unrecorded;
       // Adapters validate their events; this keeps the stored row bounded whichever platform forgot to.
       if (event.emoji.length > MAX_EMOJI_NAME_LENGTH) {
         this.#logger.warn(

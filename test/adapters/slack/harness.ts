@@ -7,6 +7,7 @@ import type { SlackConfig } from '../../../adapters/slack/settings.ts';
 import { Bot } from '../../../src/chat/bot.ts';
 import { DEFAULT_UPVOTE_EMOJI } from '../../../src/chat/emoji.ts';
 import type { InboundHandlers, ReactionEvent } from '../../../src/chat/platform.ts';
+import type { RetryTimers } from '../../../src/chat/retry-later.ts';
 import { ArxivClient } from '../../../src/feed/arxiv-client.ts';
 import { HfClient } from '../../../src/feed/hf-client.ts';
 import type { Logger } from '../../../src/log.ts';
@@ -187,6 +188,8 @@ export interface HarnessOptions {
   remoteSearch?: boolean;
   /** The archive's clock (first-seen times, the watch ledger's leases and tries); the host's when absent. */
   now?: () => Date;
+  /** The timers the bot tries again on to record a post the archive refused; the process's when absent. */
+  retryTimers?: RetryTimers;
 }
 
 /** The real Bot on a temporary SQLite archive, behind the real Slack adapter, against the fakes. */
@@ -209,6 +212,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     upvoteEmoji: DEFAULT_UPVOTE_EMOJI,
     logger: options.logger,
     remoteSearch: options.remoteSearch ?? false,
+    ...(options.retryTimers ? { retryTimers: options.retryTimers } : {}),
   });
   const config: SlackConfig = {
     botToken: BOT_TOKEN,

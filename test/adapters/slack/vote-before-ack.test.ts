@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualTimers } from '../../fakes/manual-timers.ts';
 import { eventCallback, linkShared, reactionEvent } from './event-bodies.ts';
 import {
   blocksOf,
@@ -19,11 +20,13 @@ import {
  */
 let h: SlackHarness;
 let message: { channel: string; ts: string };
+/** The timers the bot tries again on to record a post the archive refused. */
+const timers = new ManualTimers();
 const PAPER = '2410.17243';
 
 beforeAll(async () => {
   // A write waiting for another writer's lock gives up after 50 ms (SQLITE_BUSY), as after 5 s in production.
-  h = await startSlackHarness({ busyTimeoutMs: 50 });
+  h = await startSlackHarness({ busyTimeoutMs: 50, retryTimers: timers });
   message = await sharedMessage(h, PAPER, 'C0ACK');
 });
 afterAll(() => h?.close());
@@ -112,5 +115,40 @@ describe('reaction events are acked after the vote is written', () => {
     const { responseUrl } = await h.pressShare(paper, { user: 'U0ERIN', channel: 'C0ACK' });
     expect(blocksOf(await respondedTo(h, responseUrl))).toContain('Shared');
     expect(await h.store.getPaper(paper)).not.toBeNull();
+  });
+
+  it('GIVEN the archive locked while a paper it holds is shared THEN the post goes out, a vote on it gets a 500, and both count once it is back', async () => {
+    const paper = '2501.00002'; // in the archive: sharing it reads, then records the post (a write)
+    const other = new Database(h.dbPath);
+    let post: { channel: string; ts: string };
+    let vote: string;
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const { responseUrl } = await h.command(`share ${paper}`, { user: 'U0ERIN', channel: 'C0BUSY' });
+      const told = JSON.stringify((await respondedTo(h, responseUrl)).body);
+      expect(told).toContain('Shared “');
+      expect(told).toContain('reactions on it count once it is back');
+      const posted = h.api.messages.find((m) => m.channel === 'C0BUSY');
+      if (!posted) throw new Error('the share was not posted');
+      post = { channel: posted.channel, ts: posted.ts };
+      // A colleague's 👍 before the post is recorded: refused, so Slack sends it again.
+      vote = eventCallback(reactionEvent('reaction_added', post, 'U0FRED', '+1'));
+      expect((await deliver(vote)).status).toBe(500);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    await timers.waits.waitFor(() => true, 'the post waiting to be recorded');
+    // The archive is back, but the post is not recorded until the bot's next try: Slack's first retry is
+    // refused again rather than finding no post and dropping the vote.
+    expect((await deliver(vote, 1)).status).toBe(500);
+    timers.fire();
+    // Recorded on the bot's next try; polled on the event loop, no clock.
+    for (let i = 0; !(await h.store.getPost(`slack:${post.channel}:${post.ts}`)); i++) {
+      if (i > 1000) throw new Error('the post was never recorded');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect((await deliver(vote, 2)).status).toBe(200);
+    expect((await h.store.getPaper(paper))?.teamVotes).toBe(1);
   });
 });
