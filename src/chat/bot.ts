@@ -66,6 +66,14 @@ async function canManage(invocation: CommandInvocation): Promise<boolean> {
 const DIGEST_PIN_HOLD_MS = 60_000;
 const DIGEST_PIN_KEEP_MS = 30 * 24 * 3600_000;
 
+/**
+ * A failed post's error saying the channel is closed to the bot: Slack's `not_in_channel`,
+ * `channel_not_found`, `is_archived`, `restricted_action`, `missing_scope`; Discord's Missing Access
+ * (50001), Missing Permissions (50013), Unknown Channel (10003); a channel the adapter cannot send to.
+ */
+const NOT_A_MEMBER =
+  /not_in_channel|channel_not_found|is_archived|restricted_action|missing_scope|missing access|missing permissions|unknown channel|not a channel the bot can post in/i;
+
 function ephemeral(text: string): Reply {
   return { visibility: 'ephemeral', text };
 }
@@ -303,8 +311,12 @@ export class Bot {
       message = await platform.post(channel, reply, { idempotencyKey: newPostKey() });
     } catch (error) {
       this.#logger.error({ err: error, channel, platform: platform.name }, 'post failed');
+      const why = error instanceof Error ? error.message : String(error);
+      // Membership is the question only when the platform said the channel is closed to the bot; a 5xx or
+      // a rate limit past the client's retries is the platform's trouble, and waiting is the answer.
+      const closed = NOT_A_MEMBER.test(why);
       return ephemeral(
-        `I could not post in this channel (${error instanceof Error ? error.message : String(error)}). Is the bot a member of it?`,
+        `I could not post in this channel (${why}). ${closed ? 'Is the bot a member of it?' : 'Try again in a minute.'}`,
       );
     }
     const [only] = items;

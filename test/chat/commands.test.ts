@@ -77,7 +77,9 @@ describe('Bot.onCommand', () => {
     h.platform.failPosts = new Error('not_in_channel');
     const reply = await h.command('share 2410.17243');
     expect(reply.visibility).toBe('ephemeral');
-    expect(reply.text).toMatch(/^I could not post in this channel \(not_in_channel\)/);
+    expect(reply.text).toMatch(
+      /^I could not post in this channel \(not_in_channel\)\. Is the bot a member of it\?$/,
+    );
     expect(await h.archive.store.papersPostedIn('slack:C1')).toEqual(new Set());
   });
 

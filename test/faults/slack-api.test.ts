@@ -60,7 +60,7 @@ describe("Slack's Web API refusing chat.postMessage", () => {
     );
     const answer = await bot.ask(`share ${FIRST}`);
     expect(answer.public).toBe(false);
-    expect(answer.text).toMatch(/^I could not post in this channel \(.+\)\./);
+    expect(answer.text).toMatch(/^I could not post in this channel \(.+\)\. Try again in a minute\.$/);
     expect(answer.text).not.toMatch(/\n\s+at /);
     expect(attempts(from)).toEqual(Array.from({ length: 7 }, () => 503));
     expect(bot.api.messages).toHaveLength(before);
