@@ -217,7 +217,9 @@ export class Bot {
         { visibility: 'channel', papers: [{ paper, sharedBy: action.user, sharedByName: action.userName }] },
         channel,
       );
-      return await this.#publish(platform, channel, reply, 'search-share', action.user);
+      // Pressed in a watch DM, it went to the watch's channel: the confirmation must not say "this channel".
+      const where = channel === action.channel ? 'in this channel' : 'in the channel of your latest watch';
+      return await this.#publish(platform, channel, reply, 'search-share', action.user, where);
     } catch (error) {
       this.#logger.error({ err: error, paperId: action.paperId, channel: action.channel }, 'share failed');
       // As a command says it: the person can wait an unavailable archive out.
@@ -302,6 +304,7 @@ export class Bot {
     reply: Reply,
     kind: PostKind,
     postedBy: UserRef,
+    where = 'in this channel',
   ): Promise<Reply> {
     const items = reply.papers ?? [];
     let message: string;
@@ -347,7 +350,7 @@ export class Bot {
         this.#logger.warn({ err: error, message }, 'seeding the upvote reaction failed');
       });
     }
-    return ephemeral(`Shared ${describe(items)} in this channel.${note}`);
+    return ephemeral(`Shared ${describe(items)} ${where}.${note}`);
   }
 
   /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.ts';
 import { Watcher } from '../../src/watch/watcher.ts';
-import { type SlackHarness, startSlackHarness } from '../adapters/slack/harness.ts';
+import { respondedTo, type SlackHarness, startSlackHarness } from '../adapters/slack/harness.ts';
 import { directChannelOf } from '../fakes/slack-api.ts';
 import { until } from '../multi/until.ts';
 import { feedFiles, ingestInChild, searchFinds } from './cli-ingest.ts';
@@ -113,8 +113,12 @@ describe('watches on Slack', () => {
     expect((await h.store.getPaper(target!))?.teamVotes).toBe(1);
 
     const before = h.api.messages.filter((m) => m.channel === 'C0GENERAL').length;
-    await h.pressShare(target!, { user: 'U0BOB', channel: dm.channel });
+    const { responseUrl } = await h.pressShare(target!, { user: 'U0BOB', channel: dm.channel });
     await until(async () => h.api.messages.filter((m) => m.channel === 'C0GENERAL').length > before);
+    // The confirmation, in the DM, names where the paper went rather than "this channel".
+    expect(JSON.stringify((await respondedTo(h, responseUrl)).body)).toContain(
+      'in the channel of your latest watch.',
+    );
     expect(h.api.messages.filter((m) => m.channel === dm.channel)).toHaveLength(1);
   });
 });
