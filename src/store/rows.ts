@@ -217,3 +217,12 @@ export function groupActivity(
   for (const r of replies) of(r.id).replies.push({ channel: r.channel, count: r.count });
   return out;
 }
+
+/**
+ * The oldest removal a reaction's change keeps (a day before `at`): Slack's last retry of an event comes
+ * five minutes after its first delivery, so an older removal can no longer meet a late add.
+ */
+export function removalsKeptFrom(at: string): string {
+  const t = Date.parse(at);
+  return Number.isFinite(t) ? new Date(t - 24 * 3600_000).toISOString() : at;
+}

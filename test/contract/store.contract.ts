@@ -364,6 +364,21 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         expect((await store.getPaper('2401.00001'))?.teamVotes).toBe(1);
       });
 
+      it('counts no add older than a removal of the same reaction (a delivery sent again after it was taken back); a newer one counts', async () => {
+        await store.recordPost(post('slack:C1:7', '2401.00001'));
+        const vote = { message: 'slack:C1:7', user: 'slack:U1', emoji: '+1' };
+        // The add at 10:00 was refused (the archive was locked); the removal at 10:01 went through.
+        expect(await store.removeReaction({ ...vote, at: '2026-01-02T10:01:00.000Z' })).toBe(0);
+        // Slack's retry of the 10:00 add, minutes later: taken back already.
+        expect(await store.addReaction({ ...vote, at: '2026-01-02T10:00:00.000Z' })).toBe(0);
+        // Another person's vote, and the same person's own later add, count as ever.
+        expect(await store.addReaction({ ...vote, user: 'slack:U2', at: '2026-01-02T10:00:00.000Z' })).toBe(
+          1,
+        );
+        expect(await store.addReaction({ ...vote, at: '2026-01-02T10:02:00.000Z' })).toBe(2);
+        expect((await store.getPaper('2401.00001'))?.teamVotes).toBe(2);
+      });
+
       it('clears the reactions on messages, of one emoji or all, whoever made them; idempotent', async () => {
         await store.recordPost(post('discord:9:1', '2401.00001', 'discord:9'));
         await store.recordPost(post('discord:9:2#1', '2401.00001', 'discord:9'));

@@ -404,6 +404,22 @@ DELETE FROM term_lists WHERE query IS NOT NULL;
 ALTER TABLE term_lists DROP COLUMN lead;
 `,
   },
+  {
+    version: 18,
+    name: 'removed reactions remembered, so a late retry of their add brings no vote back',
+    sql: `
+-- A removed reaction remembered with its time: Slack sends an event again after a failure (at once, a
+-- minute, five minutes later), so an add the archive refused can arrive after the person took the reaction
+-- back; an add older than the removal is then no vote (store.ts, changeReaction). Kept a day.
+CREATE TABLE reaction_removals (
+  message  TEXT NOT NULL,
+  user_ref TEXT NOT NULL,
+  emoji    TEXT NOT NULL,
+  at       TEXT NOT NULL,
+  PRIMARY KEY (message, user_ref, emoji)
+);
+`,
+  },
 ];
 
 /** Inserts abbreviation rows given as a JSON array (`$1`) of AbbreviationRow, keyed by paper id. */

@@ -43,6 +43,7 @@ import {
   privateChannelSql,
   type RoundupItemRow,
   type RoundupRow,
+  removalsKeptFrom,
   rowToPaper,
   rowToSettings,
   type SettingsRow,
@@ -645,9 +646,14 @@ export class PostgresStore implements PaperStore {
       );
       const paperId = post.rows[0]?.paper_id;
       if (!paperId) return null;
+      // Times are ISO 8601 in UTC, so text order is time order. An add older than a removal of the same
+      // reaction is a delivery Slack sent again after it was taken back: no vote (migration 18).
       if (add) {
         await q.query(
-          'INSERT INTO reactions (message, user_ref, emoji, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+          `INSERT INTO reactions (message, user_ref, emoji, at) SELECT $1, $2, $3, $4
+           WHERE NOT EXISTS (SELECT 1 FROM reaction_removals
+                             WHERE message = $1 AND user_ref = $2 AND emoji = $3 AND at > $4)
+           ON CONFLICT DO NOTHING`,
           [c.message, c.user, c.emoji, c.at],
         );
       } else {
@@ -656,6 +662,12 @@ export class PostgresStore implements PaperStore {
           c.user,
           c.emoji,
         ]);
+        await q.query(
+          `INSERT INTO reaction_removals (message, user_ref, emoji, at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (message, user_ref, emoji) DO UPDATE SET at = GREATEST(reaction_removals.at, excluded.at)`,
+          [c.message, c.user, c.emoji, c.at],
+        );
+        await q.query('DELETE FROM reaction_removals WHERE at < $1', [removalsKeptFrom(c.at)]);
       }
       const n = await q.query<{ n: number }>(
         `SELECT COUNT(DISTINCT r.user_ref)::int AS n FROM posts p JOIN reactions r ON r.message = p.message

@@ -45,6 +45,7 @@ import {
   privateChannelSql,
   type RoundupItemRow,
   type RoundupRow,
+  removalsKeptFrom,
   rowToPaper,
   rowToSettings,
   type SettingsRow,
@@ -698,16 +699,26 @@ export class SqliteStore implements PaperStore {
         | { paper_id: string | null }
         | undefined;
       if (!post?.paper_id) return null;
+      // Times are ISO 8601 in UTC, so text order is time order. An add older than a removal of the same
+      // reaction is a delivery Slack sent again after it was taken back: no vote (migration 21).
       if (add) {
         this.stmt(
-          'INSERT INTO reactions (message, user_ref, emoji, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-        ).run(c.message, c.user, c.emoji, c.at);
+          `INSERT INTO reactions (message, user_ref, emoji, at) SELECT @message, @user, @emoji, @at
+           WHERE NOT EXISTS (SELECT 1 FROM reaction_removals
+                             WHERE message = @message AND user_ref = @user AND emoji = @emoji AND at > @at)
+           ON CONFLICT DO NOTHING`,
+        ).run({ message: c.message, user: c.user, emoji: c.emoji, at: c.at });
       } else {
         this.stmt('DELETE FROM reactions WHERE message = ? AND user_ref = ? AND emoji = ?').run(
           c.message,
           c.user,
           c.emoji,
         );
+        this.stmt(
+          `INSERT INTO reaction_removals (message, user_ref, emoji, at) VALUES (?, ?, ?, ?)
+           ON CONFLICT DO UPDATE SET at = MAX(at, excluded.at)`,
+        ).run(c.message, c.user, c.emoji, c.at);
+        this.stmt('DELETE FROM reaction_removals WHERE at < ?').run(removalsKeptFrom(c.at));
       }
       const n = this.stmt(
         `SELECT COUNT(DISTINCT r.user_ref) AS n FROM posts p JOIN reactions r ON r.message = p.message

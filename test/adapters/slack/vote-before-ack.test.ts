@@ -151,4 +151,24 @@ describe('reaction events are acked after the vote is written', () => {
     expect((await deliver(vote, 2)).status).toBe(200);
     expect((await h.store.getPaper(paper))?.teamVotes).toBe(1);
   });
+
+  it('GIVEN a vote refused while the archive was locked and taken back after THEN Slack’s late retry of it brings no vote back', async () => {
+    const before = await votes();
+    const at = Math.floor(Date.now() / 1000);
+    const added = reactionEvent('reaction_added', message, 'U0GINA', '+1');
+    const add = eventCallback({ ...added, event_ts: `${at - 60}.000100` });
+    const other = new Database(h.dbPath);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      expect((await deliver(add)).status).toBe(500);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    const removed = reactionEvent('reaction_removed', message, 'U0GINA', '+1');
+    expect((await deliver(eventCallback({ ...removed, event_ts: `${at - 30}.000100` }))).status).toBe(200);
+    // Slack's retry of the add, after the removal: acked, and no vote.
+    expect((await deliver(add, 1)).status).toBe(200);
+    expect(await votes()).toBe(before);
+  });
 });
