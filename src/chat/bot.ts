@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { COMMANDS } from '../../commands/index.ts';
 import { lookUpPaper } from '../../commands/lookup.ts';
 import { type ParsedCommand, parseCommandText, resolveOptions } from '../../commands/parse.ts';
@@ -74,6 +75,10 @@ const DIGEST_PIN_KEEP_MS = 30 * 24 * 3600_000;
 const NOT_A_MEMBER =
   /not_in_channel|channel_not_found|is_archived|restricted_action|missing_scope|missing access|missing permissions|unknown channel|not a channel the bot can post in/i;
 
+/** How long a message whose links the archive refused makes votes on it wait, and how many are kept. */
+const LINKS_REFUSED_MS = 10 * 60_000;
+const MAX_LINKS_REFUSED = 10_000;
+
 function ephemeral(text: string): Reply {
   return { visibility: 'ephemeral', text };
 }
@@ -101,6 +106,8 @@ export class Bot {
   readonly #now: () => Date;
   /** Posts that are out but not yet recorded, by message, with why the archive refused them. */
   readonly #unrecorded = new Map<string, StoreUnavailableError>();
+  /** Messages whose links the archive refused, to be sent again by the platform (#onLinks). */
+  readonly #linksRefused = new Map<string, { error: StoreUnavailableError; until: number }>();
   readonly #records: RetryLater;
 
   constructor(deps: BotDeps) {
@@ -367,7 +374,41 @@ export class Bot {
       .then(() => this.#unrecorded.delete(post.message));
   }
 
+  /**
+   * A person's links, recorded as their share when they show one paper. When the archive refuses them the
+   * platform sends them again (Slack) or holds them (Discord); until then, or for ten minutes (Slack's last
+   * retry comes after five), a vote on that message fails as the archive did, so it too is sent again
+   * rather than finding no post and being dropped.
+   */
   async #onLinks(event: LinksPosted): Promise<LinkedPaper[]> {
+    const { message } = event;
+    try {
+      const found = await this.#recordLinks(event);
+      if (message !== null) this.#linksRefused.delete(message);
+      return found;
+    } catch (error) {
+      if (message !== null && error instanceof StoreUnavailableError) {
+        // Bounded: the oldest goes first (a Map keeps insertion order).
+        if (this.#linksRefused.size >= MAX_LINKS_REFUSED)
+          this.#linksRefused.delete(this.#linksRefused.keys().next().value as string);
+        this.#linksRefused.set(message, { error, until: performance.now() + LINKS_REFUSED_MS });
+      }
+      throw error;
+    }
+  }
+
+  /** The post's own failure when a vote on `message` must wait for the archive to record it, or null. */
+  #waitingToBeRecorded(message: string): StoreUnavailableError | null {
+    const unrecorded = this.#unrecorded.get(message);
+    if (unrecorded) return unrecorded;
+    const refused = this.#linksRefused.get(message);
+    if (!refused) return null;
+    if (performance.now() < refused.until) return refused.error;
+    this.#linksRefused.delete(message);
+    return null;
+  }
+
+  async #recordLinks(event: LinksPosted): Promise<LinkedPaper[]> {
     const ids = new Map<string, string>();
     for (const url of event.urls.slice(0, MAX_LINKS_PER_MESSAGE)) {
       const id = paperIdOfLink(url);
@@ -539,8 +580,8 @@ export class Bot {
   async #onReaction(platform: ChatPlatform, event: ReactionEvent): Promise<void> {
     try {
       if (event.byBot) return;
-      // A post still waiting to be recorded (#recordLater) shows its paper: the vote waits for it too.
-      const unrecorded = this.#unrecorded.get(event.message);
+      // A post still waiting to be recorded (#recordLater, #onLinks) shows its paper: the vote waits too.
+      const unrecorded = this.#waitingToBeRecorded(event.message);
       if (unrecorded) throw unrecorded;
       // Adapters validate their events; this keeps the stored row bounded whichever platform forgot to.
       if (event.emoji.length > MAX_EMOJI_NAME_LENGTH) {

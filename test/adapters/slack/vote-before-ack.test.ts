@@ -171,4 +171,25 @@ describe('reaction events are acked after the vote is written', () => {
     expect((await deliver(add, 1)).status).toBe(200);
     expect(await votes()).toBe(before);
   });
+
+  it('GIVEN a link the locked archive refused THEN a vote on its message waits for Slack to send the link again, and both count', async () => {
+    const paper = '2111.13419'; // only the fake Hugging Face knows it
+    const where = { channel: 'C0LATE', ts: '1767300011.000100', user: 'U0HANA' };
+    const link = eventCallback(linkShared([`https://huggingface.co/papers/${paper}`], where));
+    const other = new Database(h.dbPath);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      expect((await deliver(link)).status).toBe(500);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    // The archive is back before Slack sends the link again: a colleague's 👍 on the message is refused
+    // too, not dropped for want of a post.
+    const vote = eventCallback(reactionEvent('reaction_added', where, 'U0IVAN', '+1'));
+    expect((await deliver(vote)).status).toBe(500);
+    expect((await deliver(link, 1)).status).toBe(200);
+    expect((await deliver(vote, 1)).status).toBe(200);
+    expect((await h.store.getPaper(paper))?.teamVotes).toBe(1);
+  });
 });
