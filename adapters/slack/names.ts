@@ -37,7 +37,8 @@ export class UserNames {
 
   /**
    * Whether the user is a workspace admin or owner (users.info), cached for ten minutes so a demotion takes
-   * effect soon; false when Slack cannot say (a failed lookup, or no users:read scope).
+   * effect soon. Throws, saying why, when Slack cannot say (a failed lookup, or no users:read scope): an
+   * admin is then told the check failed, not that only admins may do this.
    */
   async isWorkspaceAdmin(user: UserRef): Promise<boolean> {
     const id = slackUserId(user);
@@ -45,7 +46,12 @@ export class UserNames {
     const cached = this.#admins.get(id);
     if (cached && Date.now() - cached.at < 600_000) return cached.admin;
     const info = await this.#info(user, id);
-    return info?.admin ?? false;
+    if (info) return info.admin;
+    throw new Error(
+      this.#disabled
+        ? 'Slack did not say whether you are a workspace admin: the app lacks the users:read scope'
+        : 'Slack did not say whether you are a workspace admin (users.info failed)',
+    );
   }
 
   async #lookup(user: UserRef): Promise<string | null> {

@@ -159,9 +159,25 @@ export class Bot {
     const parsed = this.#resolve(invocation);
     if ('error' in parsed) return ephemeral(parsed.error);
     const { command, args } = parsed;
-    if (command.needs?.(args).includes('manage-channel') && !(await canManage(invocation))) {
-      const who = platform.channelManagers ?? 'the people who manage this channel';
-      return ephemeral(`Only ${who} can change this channel's ${command.name}.`);
+    if (command.needs?.(args).includes('manage-channel')) {
+      let may: boolean;
+      try {
+        may = await canManage(invocation);
+      } catch (error) {
+        // The platform could not say who may (a failed lookup): that, not "only admins", is the answer.
+        this.#logger.warn(
+          { err: error, command: command.name },
+          'could not check who may manage the channel',
+        );
+        const why = error instanceof Error ? error.message : String(error);
+        return ephemeral(
+          `I could not check whether you may change this channel's ${command.name}: ${why}. Try again in a minute.`,
+        );
+      }
+      if (!may) {
+        const who = platform.channelManagers ?? 'the people who manage this channel';
+        return ephemeral(`Only ${who} can change this channel's ${command.name}.`);
+      }
     }
     const ctx: CommandContext = {
       store: this.#deps.store,

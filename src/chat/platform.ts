@@ -26,7 +26,8 @@ export interface CommandInvocation {
   /**
    * May this person change the channel's settings (Discord: Manage Channels; Slack: a configured admin or a
    * workspace admin)? A platform that has to ask for it (Slack: users.info) gives a function, which is
-   * called only for a command that needs the right: a search must not wait on that round trip.
+   * called only for a command that needs the right: a search must not wait on that round trip. It rejects,
+   * saying why, when the platform cannot tell; the person is told that rather than refused.
    */
   canManageChannel: boolean | (() => Promise<boolean>);
 }

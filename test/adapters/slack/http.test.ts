@@ -42,6 +42,21 @@ describe('Slack over HTTP, end to end through Bolt and the real bot', () => {
     expect(asked('U0NEWCOMER')).toHaveLength(1);
   });
 
+  it('tells a person whose admin status Slack would not give that the check failed, not that only admins may', async () => {
+    // users.info fails past the client's retries for this one lookup.
+    h.api.script(
+      'users.info',
+      Array.from({ length: 4 }, () => ({ status: 500 })),
+    );
+    const { responseUrl } = await h.command('roundup on', { user: 'U0WSOWNER', channel: 'CCHECK' });
+    const told = String((await respondedTo(h, responseUrl)).body.text);
+    expect(told).toMatch(
+      /^I could not check whether you may change this channel's roundup: Slack did not say/,
+    );
+    expect(told).toMatch(/Try again in a minute\.$/);
+    expect(await h.store.getChannelSettings('slack:CCHECK')).toBeNull();
+  });
+
   it('lets workspace admins and configured admins change the roundup, and nobody else', async () => {
     const by = async (user: string, text: string) => {
       const { responseUrl } = await h.command(text, { user, channel: 'CROUND' });
