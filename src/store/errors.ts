@@ -30,8 +30,11 @@ export function translateUnavailable<S extends object>(
   store: S,
   backend: StoreUnavailableError['backend'],
   isUnavailable: (error: unknown) => boolean,
+  /** Told before every method call and of every failure, before it is translated (SQLite's LockWait). */
+  calls?: { before(): void; failed(error: unknown): void },
 ): S {
   const translate = (error: unknown): never => {
+    calls?.failed(error);
     throw !(error instanceof StoreUnavailableError) && isUnavailable(error)
       ? new StoreUnavailableError(backend, error)
       : error;
@@ -46,6 +49,7 @@ export function translateUnavailable<S extends object>(
       if (!wrapper) {
         wrapper = (...args: unknown[]): unknown => {
           try {
+            calls?.before();
             // Called on the store itself, so its methods calling each other stay unwrapped and fast.
             const result: unknown = value.apply(target, args);
             return result instanceof Promise ? result.catch(translate) : result;

@@ -57,6 +57,7 @@ import { AbbreviationCache } from './abbreviation-cache.ts';
 import { toFtsMatch } from './fts-match.ts';
 import type { TextRow } from './fts-tokens.ts';
 import { DEFAULT_IMPACT, type ImpactHit, ImpactLists, type ImpactOptions } from './impact-lists.ts';
+import { LockWait } from './lock-wait.ts';
 import { matchPlan, noPlanReason, nothingMatches } from './match-plan.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { SqliteReadingList } from './reading-list.ts';
@@ -148,7 +149,7 @@ export class SqliteStore implements PaperStore {
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    const lockWait = new LockWait(db, options.busyTimeoutMs ?? 5000);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     // 32 MB of page cache (default 2 MB): FTS5 segment merges during bulk ingest are the hot path.
@@ -160,11 +161,12 @@ export class SqliteStore implements PaperStore {
       db.close();
       throw error;
     }
-    return translateUnavailable(
-      new SqliteStore(db, options.now ?? (() => new Date()), { ...DEFAULT_IMPACT, ...options.impact }),
-      'sqlite',
-      isSqliteUnavailable,
-    );
+    const store = new SqliteStore(db, options.now ?? (() => new Date()), {
+      ...DEFAULT_IMPACT,
+      ...options.impact,
+    });
+    store.lockWait = lockWait;
+    return translateUnavailable(store, 'sqlite', isSqliteUnavailable, lockWait);
   }
 
   async upsertPapers(papers: readonly Paper[], options: UpsertOptions = {}): Promise<UpsertResult> {
@@ -1063,6 +1065,9 @@ export class SqliteStore implements PaperStore {
   }
 
   /** The underlying handle, for benchmarks that measure the raw FTS floor on the same data. */
+  /** How long this connection's writes wait for another writer's lock (lock-wait.ts); set by open(). */
+  lockWait: LockWait | undefined;
+
   get rawDatabase(): Db {
     return this.db;
   }
