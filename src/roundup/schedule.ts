@@ -110,6 +110,9 @@ export interface Schedule {
   days: readonly number[];
 }
 
+/** How long after its time a roundup (or a daily digest) is due at the least: a few checks' worth. */
+export const MIN_DUE_MS = 60_000;
+
 /**
  * The local date whose roundup is due at `now`, or null. A roundup is due from its scheduled instant until
  * `catchUpMs` later (a bot that was down posts it when it comes back within that window, and skips it after).
@@ -117,12 +120,15 @@ export interface Schedule {
  * Exactly-once is not decided here: the caller claims the (channel, local date) in the ledger.
  */
 export function dueLocalDate(schedule: Schedule, now: Date, catchUpMs: number): string | null {
+  // Checks run every 15 s and read the clock a little after their second: whatever the catch-up, a
+  // roundup stays due for a minute after its time, or a catch-up of 0 would never post one.
+  const window = Math.max(catchUpMs, MIN_DUE_MS);
   const today = localParts(now, schedule.timezone).date;
   const yesterday = addDays(today, -1);
   for (const date of [today, yesterday]) {
     if (!schedule.days.includes(isoWeekday(date))) continue;
     const at = zonedInstant(date, schedule.time, schedule.timezone).getTime();
-    if (now.getTime() >= at && now.getTime() - at <= catchUpMs) return date;
+    if (now.getTime() >= at && now.getTime() - at <= window) return date;
   }
   return null;
 }

@@ -4,7 +4,7 @@ import type { ChatPlatform, PlatformName } from '../chat/platform.ts';
 import type { HfClient } from '../feed/hf-client.ts';
 import type { Logger } from '../log.ts';
 import { ingestPapers } from '../papers/ingest.ts';
-import type { ChannelSettings, PaperStore } from '../store/port.ts';
+import type { ChannelSettings, PaperStore, RoundupSummary } from '../store/port.ts';
 import { postRoundup, type RoundupOutcome } from './post-roundup.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 import type { RoundupDefaults } from './roundup.ts';
@@ -133,25 +133,40 @@ export class Scheduler {
   private async runTick(): Promise<TickResult[]> {
     const now = this.now();
     const due: { settings: ChannelSettings; localDate: string; platform: ChatPlatform }[] = [];
-    for (const settings of await this.channels()) {
-      if (!settings.enabled) continue;
-      const localDate = dueLocalDate(settings, now, this.deps.defaults.catchUpMs);
-      if (!localDate) continue;
+    const channels = await this.channels();
+    const push = (settings: ChannelSettings, localDate: string, record: RoundupSummary | null) => {
+      if (due.some((d) => d.settings.channel === settings.channel && d.localDate === localDate)) return;
       const platform = this.deps.platforms.get(settings.channel.split(':')[0] as PlatformName);
       if (!platform) {
         this.deps.logger.warn(
           { channel: settings.channel },
           'roundup due for a platform that is not running',
         );
-        continue;
+        return;
       }
       // Another instance holds this platform's connection and posts its roundups.
-      if (platform.active === false) continue;
-      const record = await this.deps.store.getRoundup(settings.channel, localDate);
+      if (platform.active === false) return;
       // A failed try waits for its retry time (the store checks it too, on its own clock).
       const retryLater = record?.state === 'waiting' && Date.parse(record.retryAt ?? '') > now.getTime();
       if (!record || record.state === 'claimed' || (record.state === 'waiting' && !retryLater))
         due.push({ settings, localDate, platform });
+    };
+    for (const settings of channels) {
+      if (!settings.enabled) continue;
+      const localDate = dueLocalDate(settings, now, this.deps.defaults.catchUpMs);
+      if (!localDate) continue;
+      push(settings, localDate, await this.deps.store.getRoundup(settings.channel, localDate));
+    }
+    // A roundup already started (a failed try waiting for its retry, or a run that died) is finished
+    // whatever the schedule says now: its catch-up window may have closed since (a retry due a minute after
+    // a late first try), or an admin changed its days or time meanwhile. Half a roundup, never reported as
+    // failed, was what people saw. Only a channel whose roundup was turned off, or a roundup of a local
+    // date more than two days old, is left as it is.
+    const enabled = new Map(channels.filter((c) => c.enabled).map((c) => [c.channel, c]));
+    const since = addDays(now.toISOString().slice(0, 10), -2);
+    for (const record of await this.deps.store.unfinishedRoundups({ sinceLocalDate: since, limit: 1000 })) {
+      const settings = enabled.get(record.channel);
+      if (settings) push(settings, record.localDate, record);
     }
     // Channels run side by side: each one's posts are paced by its platform (about one a second per
     // channel on Slack), so a thousand channels due at 09:00 must not wait for each other in turn.

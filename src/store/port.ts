@@ -407,6 +407,11 @@ export interface PaperStore extends DeliveryLedger, WatchStore, ReadingListStore
     sinceLocalDate?: string;
     limit: number;
   }): Promise<RoundupSummary[]>;
+  /**
+   * Roundups started and not finished (`claimed` or `waiting`) of a local date on or after
+   * `sinceLocalDate`, oldest first, at most `limit`: what the scheduler resumes whatever the schedule says.
+   */
+  unfinishedRoundups(filter: { sinceLocalDate: string; limit: number }): Promise<RoundupSummary[]>;
 
   /**
    * Takes or renews the named lease for `holder` until `ttlMs` from now. True when `holder` holds it

@@ -741,6 +741,24 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         });
       });
 
+      it('lists the roundups started and not finished, from a local date on, oldest first', async () => {
+        expect(await store.claimRoundup(C, D, 'a', 30_000)).toBe(true); // claimed
+        expect(await store.claimRoundup('slack:C2', D, 'a', 30_000)).toBe(true);
+        expect(await store.recordRoundupFailure('slack:C2', D, 'a', 'internal_error', 60_000)).toBe(true);
+        expect(await store.claimRoundup(C, '2026-01-04', 'a', 30_000)).toBe(true); // older
+        expect(await store.claimRoundup('slack:C3', D, 'a', 30_000)).toBe(true);
+        await store.finishRoundup('slack:C3', D, 'posted');
+        const unfinished = await store.unfinishedRoundups({ sinceLocalDate: '2026-01-04', limit: 10 });
+        expect(unfinished.map((r) => [r.channel, r.localDate, r.state])).toEqual([
+          [C, '2026-01-04', 'claimed'],
+          [C, D, 'claimed'],
+          ['slack:C2', D, 'waiting'],
+        ]);
+        expect(
+          (await store.unfinishedRoundups({ sinceLocalDate: D, limit: 1 })).map((r) => r.channel),
+        ).toEqual([C]);
+      });
+
       it('never re-opens a finished roundup', async () => {
         expect(await store.claimRoundup(C, D, 'a', 30_000)).toBe(true);
         expect(await store.saveRoundupPlan(C, D, 'a', { layout: 'empty', note: 'weekend', items: [] })).toBe(

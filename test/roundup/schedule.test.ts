@@ -46,6 +46,12 @@ describe('dueLocalDate', () => {
     expect(dueLocalDate(berlin, new Date('2026-03-06T14:31:00Z'), 6 * H)).toBeNull();
   });
 
+  it('is due for a minute after its time with no catch-up at all, as checks read the clock late', () => {
+    expect(dueLocalDate(berlin, new Date('2026-03-06T08:30:00.004Z'), 0)).toBe('2026-03-06');
+    expect(dueLocalDate(berlin, new Date('2026-03-06T08:31:00Z'), 0)).toBe('2026-03-06');
+    expect(dueLocalDate(berlin, new Date('2026-03-06T08:31:00.001Z'), 0)).toBeNull();
+  });
+
   it('skips days not in the schedule (weekends by default)', () => {
     expect(dueLocalDate(berlin, new Date('2026-03-07T08:30:00Z'), 6 * H)).toBeNull();
     expect(dueLocalDate({ ...berlin, days: [6] }, new Date('2026-03-07T08:30:00Z'), 6 * H)).toBe(

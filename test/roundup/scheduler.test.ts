@@ -425,3 +425,79 @@ describe('what a roundup holds', () => {
     expect(platform.posts.at(-1)?.reply.text).toMatch(/could not be reached/);
   });
 });
+
+/** Posts `left` messages, then fails every post, as a platform answering 5xx past its retries would. */
+class FailsAfter extends RecordingPlatform {
+  constructor(private left: number) {
+    super();
+  }
+  override async post(channel: ChannelRef, reply: Reply, options?: PostOptions): Promise<MessageRef> {
+    if (this.left-- <= 0) throw new Error('An API error occurred: internal_error');
+    return super.post(channel, reply, options);
+  }
+}
+
+describe('a roundup already started', () => {
+  const roundup = () => archive.store.getRoundup('slack:C1', '2024-10-25');
+
+  it('is finished by its retry after the catch-up window has closed', async () => {
+    await configure({ channel: 'slack:C1', size: 5 });
+    // Back late in the window (09:00 + 6 h): the first try posts the header and two papers, then fails.
+    clock.now = new Date('2024-10-25T14:59:30Z');
+    const flaky = new FailsAfter(3);
+    expect((await scheduler(flaky).tick()).map((r) => r.outcome)).toEqual(['will-retry']);
+    // Its retry is due a minute later, past the window.
+    const healthy = new RecordingPlatform();
+    clock.now = new Date('2024-10-25T15:00:30Z');
+    expect((await scheduler(healthy).tick()).map((r) => r.outcome)).toEqual(['posted']);
+    expect(flaky.posts.length + healthy.posts.length).toBe(6);
+    expect(await roundup()).toMatchObject({ state: 'posted', failures: 1 });
+  });
+
+  it('is resumed after a run that died just before the window closed', async () => {
+    await configure({ channel: 'slack:C1', size: 2 });
+    clock.now = new Date('2024-10-25T14:59:50Z');
+    const store = openStore();
+    expect(await store.claimRoundup('slack:C1', '2024-10-25', 'dead', 30_000)).toBe(true);
+    const papers = (await store.papersOnFeedDate('2024-10-25')).slice(0, 2);
+    await store.saveRoundupPlan('slack:C1', '2024-10-25', 'dead', {
+      layout: 'messages',
+      note: null,
+      items: [
+        { paperId: '#header', key: 'k0' },
+        ...papers.map((p, i) => ({ paperId: p.id, key: `k${i + 1}` })),
+      ],
+    });
+    await store.recordRoundupItem('slack:C1', '2024-10-25', '#header', 'slack:C1:dead.1');
+    // Its lease ran out at 15:00:20; the window closed at 15:00.
+    const healthy = new RecordingPlatform();
+    clock.now = new Date('2024-10-25T15:00:30Z');
+    expect((await scheduler(healthy).tick()).map((r) => r.outcome)).toEqual(['posted']);
+    expect(healthy.posts.map((p) => p.reply.papers?.[0]?.paper.id)).toEqual(papers.map((p) => p.id));
+    expect((await roundup())?.state).toBe('posted');
+  });
+
+  it('is finished after an admin changed its days so that today is no longer one of them', async () => {
+    await configure({ channel: 'slack:C1', size: 5 });
+    clock.now = new Date('2024-10-25T09:00:00Z'); // a Friday
+    const flaky = new FailsAfter(3);
+    expect((await scheduler(flaky).tick()).map((r) => r.outcome)).toEqual(['will-retry']);
+    await configure({ channel: 'slack:C1', size: 5, days: [1, 3] });
+    const healthy = new RecordingPlatform();
+    clock.now = new Date('2024-10-25T09:01:00Z');
+    expect((await scheduler(healthy).tick()).map((r) => r.outcome)).toEqual(['posted']);
+    expect(flaky.posts.length + healthy.posts.length).toBe(6);
+  });
+
+  it('is left as it is once the channel’s roundup is turned off', async () => {
+    await configure({ channel: 'slack:C1', size: 5 });
+    clock.now = new Date('2024-10-25T09:00:00Z');
+    expect((await scheduler(new FailsAfter(3)).tick()).map((r) => r.outcome)).toEqual(['will-retry']);
+    await configure({ channel: 'slack:C1', size: 5, enabled: false });
+    clock.now = new Date('2024-10-25T09:01:00Z');
+    const healthy = new RecordingPlatform();
+    expect(await scheduler(healthy).tick()).toEqual([]);
+    expect(healthy.posts).toEqual([]);
+    expect((await roundup())?.state).toBe('waiting');
+  });
+});

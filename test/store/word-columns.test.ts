@@ -1117,8 +1117,8 @@ describe('word columns', () => {
       db.exec(`DROP INDEX papers_arxivless_title; DROP INDEX papers_title_key;
         CREATE INDEX papers_title_arxiv ON papers(title_key, arxiv_id);
         CREATE INDEX abbreviations_long_key ON abbreviations(long_key);`);
-      // And the table migration 21 adds.
-      db.exec('DROP TABLE reaction_removals');
+      // And what migration 21 adds.
+      db.exec('DROP TABLE reaction_removals; DROP INDEX roundups_unfinished');
       db.pragma('user_version = 17');
       await store.close();
 

@@ -930,6 +930,15 @@ export class PostgresStore implements PaperStore {
     return r.rows.map(toRoundupSummary);
   }
 
+  async unfinishedRoundups(filter: { sinceLocalDate: string; limit: number }): Promise<RoundupSummary[]> {
+    const r = await this.pool.query<RoundupRow>(
+      `SELECT * FROM roundups WHERE state IN ('claimed', 'waiting') AND local_date >= $1
+       ORDER BY local_date, channel LIMIT $2`,
+      [filter.sinceLocalDate, filter.limit],
+    );
+    return r.rows.map(toRoundupSummary);
+  }
+
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
     const r = await this.pool.query(
       `INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, ${isoText(`${DB_NOW} + ${millis('$3')}`)})

@@ -534,7 +534,7 @@ DROP INDEX abbreviations_long_key;
   },
   {
     version: 21,
-    name: 'removed reactions remembered, so a late retry of their add brings no vote back',
+    name: 'removed reactions remembered, so a late retry of their add brings no vote back; unfinished roundups indexed',
     sql: `
 -- A removed reaction remembered with its time: Slack sends an event again after a failure (at once, a
 -- minute, five minutes later), so an add the archive refused can arrive after the person took the reaction
@@ -546,6 +546,9 @@ CREATE TABLE reaction_removals (
   at       TEXT NOT NULL,
   PRIMARY KEY (message, user_ref, emoji)
 );
+-- Roundups started and not finished, which the scheduler resumes at every tick whatever the schedule says
+-- (scheduler.ts): the few of them, not a year of finished ones.
+CREATE INDEX roundups_unfinished ON roundups(local_date) WHERE state IN ('claimed', 'waiting');
 `,
   },
 ];

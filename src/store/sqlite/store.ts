@@ -966,6 +966,14 @@ export class SqliteStore implements PaperStore {
     return rows.map(toRoundupSummary);
   }
 
+  async unfinishedRoundups(filter: { sinceLocalDate: string; limit: number }): Promise<RoundupSummary[]> {
+    const rows = this.stmt(
+      `SELECT * FROM roundups WHERE state IN ('claimed', 'waiting') AND local_date >= ?
+       ORDER BY local_date, channel LIMIT ?`,
+    ).all(filter.sinceLocalDate, filter.limit) as RoundupRow[];
+    return rows.map(toRoundupSummary);
+  }
+
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
     const now = this.now();
     const info = this.stmt(
