@@ -131,7 +131,8 @@ export interface WatchStore {
    * Claims `owner`'s delivery for `claimant` under a lease of `leaseMs`. An unfinished one whose lease ran
    * out (its run died) is taken over as it was planned (`resumed`). Otherwise, when `plan` is given and the
    * person has undelivered matches, a new delivery is planned with all of them and `plan.key`; a daily one
-   * carries `plan.localDate` and at most one delivery is ever planned per (person, local date). Null when
+   * carries `plan.localDate` and at most one delivery is ever planned per (person, local date), with the
+   * matches made up to `plan.upTo` (the digest's time) only: later ones wait for the next day's. Null when
    * there is nothing to deliver, another live run holds it, or it waits for its next try (`retryAt`): the
    * person gets no new delivery before it is finished.
    */
@@ -139,7 +140,7 @@ export interface WatchStore {
     owner: UserRef,
     claimant: string,
     leaseMs: number,
-    plan: { key: string; localDate: string | null } | null,
+    plan: WatchDeliveryPlan | null,
   ): Promise<WatchDelivery | null>;
   /** Extends `claimant`'s lease on a delivery to `leaseMs` from now. False when it holds it no longer. */
   renewWatchDelivery(id: number, claimant: string, leaseMs: number): Promise<boolean>;
@@ -171,4 +172,12 @@ export interface WatchStore {
       })
     | null
   >;
+}
+
+/** A new delivery's key, and for a daily digest its local date and time (ISO): what it may gather. */
+export interface WatchDeliveryPlan {
+  key: string;
+  localDate: string | null;
+  /** Matches made at or before this instant only; null: every undelivered match (instant mode). */
+  upTo: string | null;
 }

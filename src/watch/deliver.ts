@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { type ChatPlatform, newPostKey, type PostOptions } from '../chat/platform.ts';
 import type { Logger } from '../log.ts';
-import { dueLocalDate, localParts } from '../roundup/schedule.ts';
+import { dueLocalDate, localParts, zonedInstant } from '../roundup/schedule.ts';
 import type { PaperStore, UserRef } from '../store/port.ts';
-import type { WatchDelivery, WatcherSettings } from '../store/watch-port.ts';
+import type { WatchDelivery, WatchDeliveryPlan, WatcherSettings } from '../store/watch-port.ts';
 import { DeliveryLease, DeliveryLeaseLost } from './delivery-lease.ts';
 import { DEFAULT_DM_RETRY, type DmRetryPolicy, nextDmRetryDelay } from './dm-retry.ts';
 import { type MatchedPaper, watchMessage } from './message.ts';
@@ -64,15 +64,19 @@ export async function deliverTo(deps: DeliverDeps, owner: UserRef): Promise<Deli
 }
 
 /** A new delivery when one is due: always for instant watches; once a local day, at its time, for daily. */
-function plan(deps: DeliverDeps, s: WatcherSettings): { key: string; localDate: string | null } | null {
+function plan(deps: DeliverDeps, s: WatcherSettings): WatchDeliveryPlan | null {
   if (s.paused) return null;
-  if (s.mode === 'instant') return { key: newPostKey(), localDate: null };
+  if (s.mode === 'instant') return { key: newPostKey(), localDate: null, upTo: null };
   const localDate = dueLocalDate(
     { time: s.time, timezone: s.timezone, days: EVERY_DAY },
     deps.now(),
     deps.catchUpMs,
   );
-  return localDate ? { key: newPostKey(), localDate } : null;
+  if (!localDate) return null;
+  // The digest holds what had matched by its time. Without the bound, a day with nothing then sent the
+  // first paper that matched later in the catch-up window at once, and the next a day later.
+  const upTo = zonedInstant(localDate, s.time, s.timezone).toISOString();
+  return { key: newPostKey(), localDate, upTo };
 }
 
 async function send(

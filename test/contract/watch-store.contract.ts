@@ -172,7 +172,11 @@ export function watchStoreContract(name: string, open: () => Promise<StoreUnderT
         expect(await store.watchCursor()).toBe(from + 5);
         expect(await store.recordWatchMatches(from, from + 9, matches)).toBe(false);
         expect(new Set(await store.ownersToDeliver())).toEqual(new Set([ANN, BOB]));
-        const d = await store.claimWatchDelivery(ANN, 'run-1', 30_000, { key: 'k1', localDate: null });
+        const d = await store.claimWatchDelivery(ANN, 'run-1', 30_000, {
+          key: 'k1',
+          localDate: null,
+          upTo: null,
+        });
         // The first watch to match keeps the paper; the second watch finds it taken.
         expect(d?.items).toEqual([{ paperId: 'p1', watchId: 1, query: 'a' }]);
         expect((await store.watchMatchCounts(ANN, '2000-01-01')).get(1)).toBe(1);
@@ -187,18 +191,28 @@ export function watchStoreContract(name: string, open: () => Promise<StoreUnderT
         { owner: ANN, paperId: 'p1', watchId: 1, query: 'a' },
         { owner: ANN, paperId: 'p2', watchId: 1, query: 'a' },
       ]);
-      const first = await store.claimWatchDelivery(ANN, 'run-1', 30_000, { key: 'k1', localDate: null });
+      const first = await store.claimWatchDelivery(ANN, 'run-1', 30_000, {
+        key: 'k1',
+        localDate: null,
+        upTo: null,
+      });
       expect(first).toMatchObject({ owner: ANN, key: 'k1', resumed: false, localDate: null });
       expect(first?.items.map((i) => i.paperId)).toEqual(['p1', 'p2']);
       // While run-1's lease lives, nobody else gets it, and no second delivery is planned.
-      expect(await store.claimWatchDelivery(ANN, 'run-2', 30_000, { key: 'k2', localDate: null })).toBeNull();
+      expect(
+        await store.claimWatchDelivery(ANN, 'run-2', 30_000, { key: 'k2', localDate: null, upTo: null }),
+      ).toBeNull();
       // New matches arriving meanwhile wait for the next delivery.
       await store.recordWatchMatches(from + 1, from + 2, [
         { owner: ANN, paperId: 'p3', watchId: 1, query: 'a' },
       ]);
       expect(await store.renewWatchDelivery(first!.id, 'run-1', 30_000)).toBe(true);
       await sut.elapse(31_000);
-      const resumed = await store.claimWatchDelivery(ANN, 'run-2', 30_000, { key: 'k2', localDate: null });
+      const resumed = await store.claimWatchDelivery(ANN, 'run-2', 30_000, {
+        key: 'k2',
+        localDate: null,
+        upTo: null,
+      });
       expect(resumed).toMatchObject({ id: first!.id, key: 'k1', resumed: true, plannedAt: first!.plannedAt });
       expect(resumed?.items.map((i) => i.paperId)).toEqual(['p1', 'p2']);
       expect(await store.renewWatchDelivery(first!.id, 'run-1', 30_000)).toBe(false);
@@ -208,17 +222,27 @@ export function watchStoreContract(name: string, open: () => Promise<StoreUnderT
         state: 'sent',
         message: 'slack:D1:1.000001',
       });
-      const next = await store.claimWatchDelivery(ANN, 'run-2', 30_000, { key: 'k3', localDate: null });
+      const next = await store.claimWatchDelivery(ANN, 'run-2', 30_000, {
+        key: 'k3',
+        localDate: null,
+        upTo: null,
+      });
       expect(next?.items.map((i) => i.paperId)).toEqual(['p3']);
       await store.finishWatchDelivery(next!.id, { state: 'sent', message: 'slack:D1:2.000001' });
       expect(await store.ownersToDeliver()).toEqual([]);
-      expect(await store.claimWatchDelivery(ANN, 'run-2', 30_000, { key: 'k4', localDate: null })).toBeNull();
+      expect(
+        await store.claimWatchDelivery(ANN, 'run-2', 30_000, { key: 'k4', localDate: null, upTo: null }),
+      ).toBeNull();
     });
 
     it('holds a delivery whose try failed until its next try, then lets any run resume it, and gives it up', async () => {
       const from = await store.watchCursor();
       await store.recordWatchMatches(from, from + 1, [{ owner: ANN, paperId: 'p1', watchId: 1, query: 'a' }]);
-      const first = await store.claimWatchDelivery(ANN, 'run-1', 30_000, { key: 'k1', localDate: null });
+      const first = await store.claimWatchDelivery(ANN, 'run-1', 30_000, {
+        key: 'k1',
+        localDate: null,
+        upTo: null,
+      });
       expect(first).toMatchObject({ attempts: 0, retryAt: null });
       expect(await store.recordWatchDeliveryFailure(first!.id, 'run-2', 'not mine', 60_000)).toBe(false);
       expect(await store.recordWatchDeliveryFailure(first!.id, 'run-1', 'HTTP 500', 60_000)).toBe(true);
@@ -228,32 +252,60 @@ export function watchStoreContract(name: string, open: () => Promise<StoreUnderT
       await store.recordWatchMatches(from + 1, from + 2, [
         { owner: ANN, paperId: 'p2', watchId: 1, query: 'a' },
       ]);
-      expect(await store.claimWatchDelivery(ANN, 'run-1', 30_000, { key: 'k2', localDate: null })).toBeNull();
+      expect(
+        await store.claimWatchDelivery(ANN, 'run-1', 30_000, { key: 'k2', localDate: null, upTo: null }),
+      ).toBeNull();
       await sut.elapse(50_000);
-      expect(await store.claimWatchDelivery(ANN, 'run-2', 30_000, { key: 'k2', localDate: null })).toBeNull();
+      expect(
+        await store.claimWatchDelivery(ANN, 'run-2', 30_000, { key: 'k2', localDate: null, upTo: null }),
+      ).toBeNull();
       await sut.elapse(11_000);
-      const again = await store.claimWatchDelivery(ANN, 'run-2', 30_000, { key: 'k2', localDate: null });
+      const again = await store.claimWatchDelivery(ANN, 'run-2', 30_000, {
+        key: 'k2',
+        localDate: null,
+        upTo: null,
+      });
       expect(again).toMatchObject({ id: first!.id, key: 'k1', resumed: true, attempts: 1, retryAt: null });
       expect(again?.items.map((i) => i.paperId)).toEqual(['p1']);
       expect(await store.recordWatchDeliveryFailure(first!.id, 'run-2', 'HTTP 503', null)).toBe(true);
       expect(await store.getWatchDelivery(first!.id)).toMatchObject({ state: 'undeliverable', attempts: 2 });
       // Given up: the next delivery carries only what matched after it.
-      const next = await store.claimWatchDelivery(ANN, 'run-2', 30_000, { key: 'k3', localDate: null });
+      const next = await store.claimWatchDelivery(ANN, 'run-2', 30_000, {
+        key: 'k3',
+        localDate: null,
+        upTo: null,
+      });
       expect(next?.items.map((i) => i.paperId)).toEqual(['p2']);
     });
 
     it('plans at most one daily digest per person and local date', async () => {
       const from = await store.watchCursor();
       await store.recordWatchMatches(from, from + 1, [{ owner: ANN, paperId: 'p1', watchId: 1, query: 'a' }]);
-      const d = await store.claimWatchDelivery(ANN, 'run-1', 30_000, { key: 'k1', localDate: '2026-01-05' });
+      const d = await store.claimWatchDelivery(ANN, 'run-1', 30_000, {
+        key: 'k1',
+        localDate: '2026-01-05',
+        upTo: null,
+      });
       await store.finishWatchDelivery(d!.id, { state: 'sent', message: 'm1' });
       await store.recordWatchMatches(from + 1, from + 2, [
         { owner: ANN, paperId: 'p2', watchId: 1, query: 'a' },
       ]);
-      const again = { key: 'k2', localDate: '2026-01-05' };
+      const again = { key: 'k2', localDate: '2026-01-05', upTo: null };
       expect(await store.claimWatchDelivery(ANN, 'run-1', 30_000, again)).toBeNull();
-      const tomorrow = { key: 'k3', localDate: '2026-01-06' };
+      const tomorrow = { key: 'k3', localDate: '2026-01-06', upTo: null };
       expect((await store.claimWatchDelivery(ANN, 'run-1', 30_000, tomorrow))?.items).toHaveLength(1);
+    });
+
+    it('gathers into a daily digest only the matches made up to its time', async () => {
+      const from = await store.watchCursor();
+      await store.recordWatchMatches(from, from + 1, [{ owner: ANN, paperId: 'p1', watchId: 1, query: 'a' }]);
+      // The digest's time was before the match: nothing for that day, and the match still waits.
+      const early = { key: 'k1', localDate: '2026-01-05', upTo: '2000-01-01T00:00:00.000Z' };
+      expect(await store.claimWatchDelivery(ANN, 'run-1', 30_000, early)).toBeNull();
+      const next = { key: 'k2', localDate: '2026-01-06', upTo: '2100-01-01T00:00:00.000Z' };
+      expect(
+        (await store.claimWatchDelivery(ANN, 'run-1', 30_000, next))?.items.map((i) => i.paperId),
+      ).toEqual(['p1']);
     });
 
     it('drops a removed watch’s undelivered matches, and a paused person is not delivered to', async () => {

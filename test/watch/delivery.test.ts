@@ -183,8 +183,11 @@ describe('watch delivery', () => {
     await add('Diffusion at dawn');
     await watcher.tick(); // 07:00 in Berlin: not yet
     expect(dms()).toHaveLength(0);
-    clock.now = new Date('2026-03-02T07:31:00.000Z'); // 08:31 in Berlin
+    clock.now = new Date('2026-03-02T07:29:00.000Z'); // 08:29 in Berlin
     await add('Diffusion at breakfast');
+    await watcher.tick();
+    expect(dms()).toHaveLength(0);
+    clock.now = new Date('2026-03-02T07:30:05.000Z'); // 08:30:05 in Berlin
     await watcher.tick();
     expect(dms()).toHaveLength(1);
     expect(dms()[0]).toContain('2 new papers for your watches today');
@@ -197,6 +200,25 @@ describe('watch delivery', () => {
     expect(dms()).toHaveLength(2);
     expect(dms()[1]).toContain('Diffusion at lunch');
     expect(dms()[1]).not.toContain('breakfast');
+  });
+
+  it('in daily mode keeps a paper that matched after the day’s time for the next day’s digest, even when the day had none', async () => {
+    await say('watch diffusion');
+    await say('watch mode daily 08:30 Europe/Berlin');
+    clock.now = new Date('2026-03-02T07:30:05.000Z'); // 08:30 in Berlin: nothing has matched
+    await watcher.tick();
+    clock.now = new Date('2026-03-02T12:47:00.000Z'); // 13:47 in Berlin, within the catch-up window
+    await add('Diffusion after lunch');
+    await watcher.tick();
+    clock.now = new Date('2026-03-02T13:17:00.000Z');
+    await add('Diffusion in the afternoon');
+    await watcher.tick();
+    expect(dms()).toHaveLength(0);
+    clock.now = new Date('2026-03-03T07:30:05.000Z'); // the next day's 08:30
+    await watcher.tick();
+    expect(dms()).toHaveLength(1);
+    expect(dms()[0]).toContain('Diffusion after lunch');
+    expect(dms()[0]).toContain('Diffusion in the afternoon');
   });
 
   it('skips a person who cannot be sent a DM, pausing their watches and saying so in their list', async () => {
@@ -230,6 +252,7 @@ describe('watch delivery', () => {
     const planned = await store.claimWatchDelivery(YOU, 'dead-instance', 30_000, {
       key: 'key-of-the-dead',
       localDate: null,
+      upTo: null,
     });
     await platform.postDirect(
       YOU,

@@ -6,6 +6,7 @@ import type {
   NewPaper,
   Watch,
   WatchDelivery,
+  WatchDeliveryPlan,
   WatcherPatch,
   WatcherSettings,
   WatchMatch,
@@ -201,7 +202,7 @@ export class PostgresWatches implements WatchStore {
     owner: string,
     claimant: string,
     leaseMs: number,
-    plan: { key: string; localDate: string | null } | null,
+    plan: WatchDeliveryPlan | null,
   ): Promise<WatchDelivery | null> {
     return this.#tx(async (c) => {
       // One claim per person at a time across instances: the check and the plan must not interleave.
@@ -227,8 +228,9 @@ export class PostgresWatches implements WatchStore {
       }
       if (!plan) return null;
       const pending = await c.query<{ n: number }>(
-        'SELECT COUNT(*)::int AS n FROM watch_matches WHERE owner = $1 AND delivery_id IS NULL',
-        [owner],
+        `SELECT COUNT(*)::int AS n FROM watch_matches WHERE owner = $1 AND delivery_id IS NULL
+           AND ($2::text IS NULL OR matched_at <= $2)`,
+        [owner, plan.upTo],
       );
       if ((pending.rows[0]?.n ?? 0) === 0) return null;
       if (plan.localDate !== null) {
@@ -245,10 +247,11 @@ export class PostgresWatches implements WatchStore {
       );
       const delivery = made.rows[0];
       if (!delivery) return null;
-      await c.query('UPDATE watch_matches SET delivery_id = $1 WHERE owner = $2 AND delivery_id IS NULL', [
-        delivery.id,
-        owner,
-      ]);
+      await c.query(
+        `UPDATE watch_matches SET delivery_id = $1 WHERE owner = $2 AND delivery_id IS NULL
+           AND ($3::text IS NULL OR matched_at <= $3)`,
+        [delivery.id, owner, plan.upTo],
+      );
       const items = await c.query<MatchItemRow>(ITEMS, [delivery.id]);
       return toDelivery(delivery, items.rows, false);
     });

@@ -5,6 +5,7 @@ import type {
   NewPaper,
   Watch,
   WatchDelivery,
+  WatchDeliveryPlan,
   WatcherPatch,
   WatcherSettings,
   WatchMatch,
@@ -188,7 +189,7 @@ export class SqliteWatches implements WatchStore {
     owner: string,
     claimant: string,
     leaseMs: number,
-    plan: { key: string; localDate: string | null } | null,
+    plan: WatchDeliveryPlan | null,
   ): Promise<WatchDelivery | null> {
     const run = this.#d.db.transaction((): WatchDelivery | null => {
       const now = this.#iso();
@@ -209,8 +210,11 @@ export class SqliteWatches implements WatchStore {
       }
       if (!plan) return null;
       const pending = this.#d
-        .stmt('SELECT COUNT(*) AS n FROM watch_matches WHERE owner = ? AND delivery_id IS NULL')
-        .get(owner) as { n: number };
+        .stmt(
+          `SELECT COUNT(*) AS n FROM watch_matches WHERE owner = @owner AND delivery_id IS NULL
+             AND (@upTo IS NULL OR matched_at <= @upTo)`,
+        )
+        .get({ owner, upTo: plan.upTo }) as { n: number };
       if (pending.n === 0) return null;
       if (plan.localDate !== null) {
         const done = this.#d
@@ -226,8 +230,11 @@ export class SqliteWatches implements WatchStore {
         .run(owner, claimant, until, plan.key, now, plan.localDate);
       const id = Number(info.lastInsertRowid);
       this.#d
-        .stmt('UPDATE watch_matches SET delivery_id = ? WHERE owner = ? AND delivery_id IS NULL')
-        .run(id, owner);
+        .stmt(
+          `UPDATE watch_matches SET delivery_id = @id WHERE owner = @owner AND delivery_id IS NULL
+             AND (@upTo IS NULL OR matched_at <= @upTo)`,
+        )
+        .run({ id, owner, upTo: plan.upTo });
       const row: DeliveryRow = {
         id,
         owner,
