@@ -16,6 +16,9 @@ const xml = new XMLParser({
   removeNSPrefix: true,
   // Values stay strings: `parseTagValue` would turn an id such as `0307015` or a title such as `1984` into a number.
   parseTagValue: false,
+  // Character references (`Caf&#233;`, `&#x2014;`) are XML: without this they stayed in titles and names as
+  // written. (It also knows HTML's named entities; there is no DTD, so nothing else is expanded.)
+  htmlEntities: true,
   isArray: (name) => name === 'entry' || name === 'author',
 });
 

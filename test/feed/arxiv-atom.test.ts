@@ -75,6 +75,16 @@ describe('parseArxivAtom on built feeds', () => {
     ]);
   });
 
+  it('decodes character references, decimal and hexadecimal, in titles and names', () => {
+    const xml = feed(
+      entry('http://arxiv.org/abs/2410.00003v1', {
+        title: 'Caf&#233; &#x2014; Na&#239;ve',
+        authors: ['Jos&#233; Garc&#xED;a'],
+      }),
+    );
+    expect(parseArxivAtom(xml).papers[0]).toMatchObject({ title: 'Café — Naïve', authors: ['José García'] });
+  });
+
   it('keeps the day as written in the timestamp, not shifted to UTC', () => {
     const xml = feed(entry('http://arxiv.org/abs/2410.00001v1', { published: '2003-07-07T23:46:39-04:00' }));
     expect(parseArxivAtom(xml).papers[0]?.publishedAt).toBe('2003-07-07');
