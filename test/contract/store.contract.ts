@@ -379,6 +379,17 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         expect((await store.getPaper('2401.00001'))?.teamVotes).toBe(2);
       });
 
+      it('keeps a vote whose removal arrives after the person added it again (a delivery sent again); a newer removal removes it', async () => {
+        await store.recordPost(post('slack:C1:8', '2401.00001'));
+        const vote = { message: 'slack:C1:8', user: 'slack:U1', emoji: '+1' };
+        expect(await store.addReaction({ ...vote, at: '2026-01-02T10:00:00.000Z' })).toBe(1);
+        // The removal at 10:01 was refused; the person added the reaction back at 10:02.
+        expect(await store.addReaction({ ...vote, at: '2026-01-02T10:02:00.000Z' })).toBe(1);
+        // Slack's retry of the 10:01 removal, minutes later: the vote stays.
+        expect(await store.removeReaction({ ...vote, at: '2026-01-02T10:01:00.000Z' })).toBe(1);
+        expect(await store.removeReaction({ ...vote, at: '2026-01-02T10:03:00.000Z' })).toBe(0);
+      });
+
       it('clears the reactions on messages, of one emoji or all, whoever made them; idempotent', async () => {
         await store.recordPost(post('discord:9:1', '2401.00001', 'discord:9'));
         await store.recordPost(post('discord:9:2#1', '2401.00001', 'discord:9'));

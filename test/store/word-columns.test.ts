@@ -1118,7 +1118,9 @@ describe('word columns', () => {
         CREATE INDEX papers_title_arxiv ON papers(title_key, arxiv_id);
         CREATE INDEX abbreviations_long_key ON abbreviations(long_key);`);
       // And what migration 21 adds.
-      db.exec('DROP TABLE reaction_removals; DROP INDEX roundups_unfinished');
+      db.exec(
+        'DROP TABLE reaction_removals; DROP INDEX roundups_unfinished; ALTER TABLE reactions DROP COLUMN last_at',
+      );
       db.pragma('user_version = 17');
       await store.close();
 

@@ -418,6 +418,9 @@ CREATE TABLE reaction_removals (
   at       TEXT NOT NULL,
   PRIMARY KEY (message, user_ref, emoji)
 );
+-- The latest add of a reaction (its first stays in \`at\`): a removal older than it is a delivery sent again
+-- after the person added the reaction back, and removes nothing.
+ALTER TABLE reactions ADD COLUMN last_at TEXT;
 -- Roundups started and not finished, which the scheduler resumes at every tick whatever the schedule says
 -- (scheduler.ts): the few of them, not a year of finished ones.
 CREATE INDEX roundups_unfinished ON roundups(local_date) WHERE state IN ('claimed', 'waiting');

@@ -650,18 +650,20 @@ export class PostgresStore implements PaperStore {
       // reaction is a delivery Slack sent again after it was taken back: no vote (migration 18).
       if (add) {
         await q.query(
-          `INSERT INTO reactions (message, user_ref, emoji, at) SELECT $1, $2, $3, $4
+          `INSERT INTO reactions (message, user_ref, emoji, at, last_at) SELECT $1, $2, $3, $4, $4
            WHERE NOT EXISTS (SELECT 1 FROM reaction_removals
                              WHERE message = $1 AND user_ref = $2 AND emoji = $3 AND at > $4)
-           ON CONFLICT DO NOTHING`,
+           ON CONFLICT (message, user_ref, emoji) DO UPDATE
+             SET last_at = GREATEST(COALESCE(reactions.last_at, reactions.at), excluded.last_at)`,
           [c.message, c.user, c.emoji, c.at],
         );
       } else {
-        await q.query('DELETE FROM reactions WHERE message = $1 AND user_ref = $2 AND emoji = $3', [
-          c.message,
-          c.user,
-          c.emoji,
-        ]);
+        // And a removal older than the reaction's latest add is one sent again after it was added back.
+        await q.query(
+          `DELETE FROM reactions WHERE message = $1 AND user_ref = $2 AND emoji = $3
+             AND COALESCE(last_at, at) <= $4`,
+          [c.message, c.user, c.emoji, c.at],
+        );
         await q.query(
           `INSERT INTO reaction_removals (message, user_ref, emoji, at) VALUES ($1, $2, $3, $4)
            ON CONFLICT (message, user_ref, emoji) DO UPDATE SET at = GREATEST(reaction_removals.at, excluded.at)`,

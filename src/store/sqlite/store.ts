@@ -705,17 +705,18 @@ export class SqliteStore implements PaperStore {
       // reaction is a delivery Slack sent again after it was taken back: no vote (migration 21).
       if (add) {
         this.stmt(
-          `INSERT INTO reactions (message, user_ref, emoji, at) SELECT @message, @user, @emoji, @at
+          `INSERT INTO reactions (message, user_ref, emoji, at, last_at) SELECT @message, @user, @emoji, @at, @at
            WHERE NOT EXISTS (SELECT 1 FROM reaction_removals
                              WHERE message = @message AND user_ref = @user AND emoji = @emoji AND at > @at)
-           ON CONFLICT DO NOTHING`,
+           ON CONFLICT (message, user_ref, emoji) DO UPDATE
+             SET last_at = MAX(COALESCE(last_at, at), excluded.last_at)`,
         ).run({ message: c.message, user: c.user, emoji: c.emoji, at: c.at });
       } else {
-        this.stmt('DELETE FROM reactions WHERE message = ? AND user_ref = ? AND emoji = ?').run(
-          c.message,
-          c.user,
-          c.emoji,
-        );
+        // And a removal older than the reaction's latest add is one sent again after it was added back.
+        this.stmt(
+          `DELETE FROM reactions WHERE message = ? AND user_ref = ? AND emoji = ?
+             AND COALESCE(last_at, at) <= ?`,
+        ).run(c.message, c.user, c.emoji, c.at);
         this.stmt(
           `INSERT INTO reaction_removals (message, user_ref, emoji, at) VALUES (?, ?, ?, ?)
            ON CONFLICT DO UPDATE SET at = MAX(at, excluded.at)`,
