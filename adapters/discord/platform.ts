@@ -174,12 +174,19 @@ export class DiscordPlatform implements ChatPlatform {
     this.logger.info({ user: client.user?.tag }, 'Discord connected');
   }
 
-  /** Closes the gateway connection; idempotent. */
+  /** Closes the gateway connection and gives up what still waits for the archive (each logged); idempotent. */
   async stop(): Promise<void> {
+    this.later.close();
+    await this.disconnect();
+  }
+
+  /**
+   * Closes the gateway connection; events already received and held for the archive go on being tried
+   * until stop(). Idempotent.
+   */
+  async disconnect(): Promise<void> {
     if (this.stopped || !this.started) return;
     this.stopped = true;
-    // What still waits for the archive is given up, each logged as lost.
-    this.later.close();
     await this.client.destroy();
   }
 

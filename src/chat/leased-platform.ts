@@ -28,6 +28,9 @@ export class LeasedPlatform implements ChatPlatform {
   /** A platform built ahead of winning the lease (see start()). */
   private next: ChatPlatform | null = null;
   private readonly create: () => Promise<ChatPlatform>;
+  /** Platforms disconnected when the lease was lost, still finishing what they held (onLost). */
+  private readonly retired: ChatPlatform[] = [];
+  private stopping = false;
 
   constructor(
     readonly name: PlatformName,
@@ -50,7 +53,13 @@ export class LeasedPlatform implements ChatPlatform {
         const platform = this.inner ?? this.starting;
         this.inner = null;
         this.starting = null;
-        await platform?.stop();
+        if (!platform) return;
+        // The lease went to another instance (or could not be renewed): this one disconnects, but events
+        // it already received and holds for the archive (a PostgreSQL restart) are still its to record.
+        // They end with stop().
+        if (this.stopping || !platform.disconnect) return platform.stop();
+        this.retired.push(platform);
+        await platform.disconnect();
       },
     });
   }
@@ -75,7 +84,10 @@ export class LeasedPlatform implements ChatPlatform {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.lease.stop();
+    const retired = this.retired.splice(0);
+    await Promise.all(retired.map((p) => p.stop()));
   }
 
   async post(channel: ChannelRef, reply: Reply, options?: PostOptions): Promise<MessageRef> {

@@ -282,8 +282,13 @@ export interface ChatPlatform {
   readonly closed?: Promise<void>;
   /** Connects and starts delivering events. Rejects with a clear error when credentials are refused. */
   start(handlers: InboundHandlers): Promise<void>;
-  /** Disconnects; idempotent. */
+  /** Disconnects, and gives up whatever it still holds; idempotent. */
   stop(): Promise<void>;
+  /**
+   * Disconnects but finishes what it already received: events held for the archive go on being tried
+   * (stop() ends them too). For a connection handed to another instance (LeasedPlatform). Absent: stop().
+   */
+  disconnect?(): Promise<void>;
   /**
    * Posts a reply in a channel for everyone, waiting out rate limits (429 Retry-After) rather than failing.
    * Returns the platform-qualified ref of the message it created, or, for a repeated idempotency key, of

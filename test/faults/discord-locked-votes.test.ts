@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReactionEvent } from '../../src/chat/platform.ts';
 import { createLogger } from '../../src/log.ts';
@@ -104,6 +105,55 @@ describe('the Discord gateway lease while another process holds the archive’s 
       await counted.waitFor((e) => e.message.endsWith(`:${id}`), 'the vote, tried again');
       expect((await h.store.getPaper('2410.16251'))?.teamVotes).toBe(before + 1);
       expect(h.leased?.active).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('when lost to another instance, disconnects but still records the votes it holds once the archive is back', async () => {
+    let lost!: () => void;
+    const lostToOther = new Promise<void>((resolve) => {
+      lost = resolve;
+    });
+    const logger = createLogger('info', {
+      write: (line: string) => {
+        if ((JSON.parse(line) as { msg?: string }).msg?.startsWith('lease lost to another instance')) lost();
+      },
+    });
+    const retryTimers = new ManualTimers();
+    const counted = new Recorder<ReactionEvent>();
+    const h = await startDiscordBot({
+      upvoteEmoji: ['+1'],
+      busyTimeoutMs: BUSY_TIMEOUT_MS,
+      retryTimers,
+      onReactionHandled: (e) => counted.push(e),
+      lease: { ttlMs: 600, logger },
+    });
+    try {
+      const id = await recordShare(h, '2410.16251', '1299999999999991003');
+      const before = (await h.store.getPaper('2410.16251'))?.teamVotes ?? 0;
+      const lock = holdWriteLock(h.path, 60_000);
+      await lock.locked;
+      h.fake.reactionAdd(id, { id: null, name: '👍' }, h.fake.users.alice.user);
+      await retryTimers.waits.waitFor(() => true, 'the vote waiting for the archive');
+      await lock.release();
+      // Another instance takes the gateway before the vote is tried again.
+      const other = new Database(h.path);
+      other
+        .prepare(
+          "UPDATE leases SET holder = 'other-instance', expires_at = '2100-01-01T00:00:00.000Z' WHERE name = ?",
+        )
+        .run('discord-gateway');
+      other.close();
+      await lostToOther;
+      expect(h.leased?.active).toBe(false);
+      expect(h.platform.heldEvents).toBe(1);
+      retryTimers.fire();
+      await counted.waitFor(
+        (e) => e.message.endsWith(`:${id}`),
+        'the held vote, recorded after the handover',
+      );
+      expect((await h.store.getPaper('2410.16251'))?.teamVotes).toBe(before + 1);
     } finally {
       await h.close();
     }
