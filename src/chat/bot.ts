@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { COMMANDS } from '../../commands/index.ts';
 import { lookUpPaper } from '../../commands/lookup.ts';
 import { type ParsedCommand, parseCommandText, resolveOptions } from '../../commands/parse.ts';
@@ -32,7 +31,8 @@ import {
   type SuggestQuery,
   type ThreadReplyEvent,
 } from './platform.ts';
-import { RetryLater, type RetryTimers } from './retry-later.ts';
+import type { RetryTimers } from './retry-later.ts';
+import { UnrecordedPosts } from './unrecorded-posts.ts';
 
 /** What the bot runs on. Everything is injected so tests pass a real store and clients aimed at fakes. */
 export interface BotDeps {
@@ -75,10 +75,6 @@ const DIGEST_PIN_KEEP_MS = 30 * 24 * 3600_000;
 const NOT_A_MEMBER =
   /not_in_channel|channel_not_found|is_archived|restricted_action|missing_scope|missing access|missing permissions|unknown channel|not a channel the bot can post in/i;
 
-/** How long a message whose links the archive refused makes votes on it wait, and how many are kept. */
-const LINKS_REFUSED_MS = 10 * 60_000;
-const MAX_LINKS_REFUSED = 10_000;
-
 function ephemeral(text: string): Reply {
   return { visibility: 'ephemeral', text };
 }
@@ -104,11 +100,8 @@ export class Bot {
   readonly #pin: string;
   readonly #logger: Logger;
   readonly #now: () => Date;
-  /** Posts that are out but not yet recorded, by message, with why the archive refused them. */
-  readonly #unrecorded = new Map<string, StoreUnavailableError>();
-  /** Messages whose links the archive refused, to be sent again by the platform (#onLinks). */
-  readonly #linksRefused = new Map<string, { error: StoreUnavailableError; until: number }>();
-  readonly #records: RetryLater;
+  /** Messages showing a paper that the archive has not recorded yet (unrecorded-posts.ts). */
+  readonly #unrecorded: UnrecordedPosts;
 
   constructor(deps: BotDeps) {
     this.#deps = deps;
@@ -117,16 +110,12 @@ export class Bot {
     this.#pin = normalizeEmoji(deps.readingListEmoji ?? DEFAULT_READING_LIST_EMOJI);
     this.#logger = deps.logger ?? silentLogger;
     this.#now = deps.now ?? (() => new Date());
-    this.#records = new RetryLater({
-      timers: deps.retryTimers,
-      onLost: (message, what, error) =>
-        this.#logger.error({ err: error, message }, `${what}: not recorded; its reactions will not count`),
-    });
+    this.#unrecorded = new UnrecordedPosts({ logger: this.#logger, timers: deps.retryTimers });
   }
 
   /** Gives up posts still waiting to be recorded (each logged): the process is stopping. */
   stop(): void {
-    this.#records.close();
+    this.#unrecorded.stop();
   }
 
   /** The handlers a platform calls with its events; posts go back out through that same platform. */
@@ -360,7 +349,8 @@ export class Bot {
     } catch (error) {
       // The message is out: the person hears it was shared, and what that means for its votes.
       if (error instanceof StoreUnavailableError) {
-        this.#recordLater(post, error);
+        this.#logger.warn({ err: error, message }, 'recording a post failed; trying again');
+        this.#unrecorded.recordLater(post, error, () => this.#deps.store.recordPost(post));
         note = ' The archive is busy just now: reactions on it count once it is back.';
       } else {
         this.#logger.error({ err: error, message }, 'recording a post failed; its reactions will not count');
@@ -377,20 +367,6 @@ export class Bot {
   }
 
   /**
-   * Records a post that is out but that the archive could not take (locked or unreachable), trying again
-   * as a held Discord event is (retry-later.ts). Until it is recorded, a reaction on the message fails
-   * as the archive did (#onReaction), so Slack sends it again and Discord holds it, instead of finding no
-   * post and dropping the vote.
-   */
-  #recordLater(post: Parameters<PaperStore['recordPost']>[0], error: StoreUnavailableError): void {
-    this.#unrecorded.set(post.message, error);
-    this.#logger.warn({ err: error, message: post.message }, 'recording a post failed; trying again');
-    void this.#records
-      .submit(post.message, 'A shared post', () => this.#deps.store.recordPost(post))
-      .then(() => this.#unrecorded.delete(post.message));
-  }
-
-  /**
    * A person's links, recorded as their share when they show one paper. When the archive refuses them the
    * platform sends them again (Slack) or holds them (Discord); until then, or for ten minutes (Slack's last
    * retry comes after five), a vote on that message fails as the archive did, so it too is sent again
@@ -400,28 +376,13 @@ export class Bot {
     const { message } = event;
     try {
       const found = await this.#recordLinks(event);
-      if (message !== null) this.#linksRefused.delete(message);
+      if (message !== null) this.#unrecorded.linksHandled(message);
       return found;
     } catch (error) {
-      if (message !== null && error instanceof StoreUnavailableError) {
-        // Bounded: the oldest goes first (a Map keeps insertion order).
-        if (this.#linksRefused.size >= MAX_LINKS_REFUSED)
-          this.#linksRefused.delete(this.#linksRefused.keys().next().value as string);
-        this.#linksRefused.set(message, { error, until: performance.now() + LINKS_REFUSED_MS });
-      }
+      if (message !== null && error instanceof StoreUnavailableError)
+        this.#unrecorded.linksRefused(message, error);
       throw error;
     }
-  }
-
-  /** The post's own failure when a vote on `message` must wait for the archive to record it, or null. */
-  #waitingToBeRecorded(message: string): StoreUnavailableError | null {
-    const unrecorded = this.#unrecorded.get(message);
-    if (unrecorded) return unrecorded;
-    const refused = this.#linksRefused.get(message);
-    if (!refused) return null;
-    if (performance.now() < refused.until) return refused.error;
-    this.#linksRefused.delete(message);
-    return null;
   }
 
   async #recordLinks(event: LinksPosted): Promise<LinkedPaper[]> {
@@ -596,8 +557,8 @@ export class Bot {
   async #onReaction(platform: ChatPlatform, event: ReactionEvent): Promise<void> {
     try {
       if (event.byBot) return;
-      // A post still waiting to be recorded (#recordLater, #onLinks) shows its paper: the vote waits too.
-      const unrecorded = this.#waitingToBeRecorded(event.message);
+      // A post still waiting to be recorded shows its paper: the vote waits for it too.
+      const unrecorded = this.#unrecorded.waitingFor(event.message);
       if (unrecorded) throw unrecorded;
       // Adapters validate their events; this keeps the stored row bounded whichever platform forgot to.
       if (event.emoji.length > MAX_EMOJI_NAME_LENGTH) {
