@@ -134,8 +134,12 @@ export class Scheduler {
     const now = this.now();
     const due: { settings: ChannelSettings; localDate: string; platform: ChatPlatform }[] = [];
     const channels = await this.channels();
+    // A roundup both due by its schedule and unfinished in the ledger is run once.
+    const seen = new Set<string>();
     const push = (settings: ChannelSettings, localDate: string, record: RoundupSummary | null) => {
-      if (due.some((d) => d.settings.channel === settings.channel && d.localDate === localDate)) return;
+      const key = `${settings.channel} ${localDate}`;
+      if (seen.has(key)) return;
+      seen.add(key);
       const platform = this.deps.platforms.get(settings.channel.split(':')[0] as PlatformName);
       if (!platform) {
         this.deps.logger.warn(

@@ -30,7 +30,7 @@ export class LockWait {
     db.pragma(`busy_timeout = ${fullMs}`);
   }
 
-  /** The wait the next write gets; for tests and `--explain`-style diagnostics. */
+  /** The wait the next write gets. */
   get waitMs(): number {
     return this.now() < this.contendedUntil ? Math.min(SHORT_LOCK_WAIT_MS, this.fullMs) : this.fullMs;
   }
