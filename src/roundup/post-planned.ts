@@ -26,8 +26,8 @@ export async function postPlanned(
   let mayBeOut = resumed;
   let posted = 0;
   const post = async (item: RoundupItem, reply: Reply): Promise<MessageRef> => {
-    // Checked before every post: a run whose lease ran out may have been taken over.
-    lease.assertHeld();
+    // Confirmed in the ledger before every post: a run whose lease ran out may have been taken over.
+    await lease.confirm();
     const options: PostOptions = { signal: lease.signal };
     if (item.key) options.idempotencyKey = item.key;
     if (mayBeOut && record.plannedAt) options.since = record.plannedAt;

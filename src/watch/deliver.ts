@@ -107,7 +107,7 @@ async function send(
   const options: PostOptions = { idempotencyKey: delivery.key, signal: lease.signal };
   // A resumed delivery may already be out: the platform looks for the key's message from the plan's time.
   if (delivery.resumed) options.since = delivery.plannedAt;
-  lease.assertHeld();
+  await lease.confirm();
   let outcome: Awaited<ReturnType<NonNullable<ChatPlatform['postDirect']>>>;
   try {
     outcome = await platform.postDirect(owner, reply, options);

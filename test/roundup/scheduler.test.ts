@@ -315,6 +315,46 @@ describe('the lease on a running roundup', () => {
     expect((await ticking).map((r) => r.outcome)).toEqual(['posted']);
     expect((await store.getRoundup('slack:SLOW', localDate))?.leaseUntil).toBeNull();
   });
+  it('stops at its next post once a forward step of the wall clock let another instance take it over', async () => {
+    await configure({ channel: 'slack:C1', size: 4 });
+    let reached: () => void = () => {};
+    let release: () => void = () => {};
+    const answering = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The first paper's message is made, but its answer comes late; meanwhile the host's clock steps.
+    class LateAnswer extends RecordingPlatform {
+      override async post(channel: ChannelRef, reply: Reply, options?: PostOptions): Promise<MessageRef> {
+        const message = await super.post(channel, reply, options);
+        if (this.posts.length === 2) {
+          reached();
+          await gate;
+        }
+        return message;
+      }
+    }
+    const keys: RecordingPlatform['keys'] = new Map();
+    const first = new LateAnswer('slack', keys);
+    const second = new RecordingPlatform('slack', keys); // the same chat service, another process
+    clock.now = new Date('2024-10-25T09:00:00Z');
+    const ticking = scheduler(first).tick();
+    await answering;
+    // A step of a minute (an NTP correction, a resumed VM): the 30 s lease has run out in the ledger,
+    // while on the first run's monotonic clock it has barely begun.
+    clock.now = new Date('2024-10-25T09:01:00Z');
+    expect((await scheduler(second).tick()).map((r) => r.outcome)).toEqual(['posted']);
+    release();
+    expect((await ticking).map((r) => r.outcome)).toEqual(['claimed-elsewhere']);
+    // Every paper of the plan is in the channel once: the first run stopped instead of posting the rest.
+    const all = [...titles(first), ...titles(second)];
+    expect(all).toHaveLength(4);
+    expect(new Set(all).size).toBe(4);
+    // The message in flight at the takeover was found by its key, not posted again.
+    expect(second.repeats).toHaveLength(1);
+  });
 });
 
 describe('a roundup that keeps failing', () => {
