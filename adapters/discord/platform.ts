@@ -14,17 +14,22 @@ import {
   Routes,
   type User,
 } from 'discord.js';
+import type { HeldJournal } from '../../src/chat/held-journal.ts';
 import type {
   ChannelRef,
   ChatPlatform,
   DirectOutcome,
   InboundHandlers,
+  LinksPosted,
   MessageRef,
   PostOptions,
+  ReactionEvent,
+  ReactionsCleared,
   Reply,
+  ThreadReplyEvent,
   UserRef,
 } from '../../src/chat/platform.ts';
-import { RetryLater, type RetryPolicy, type RetryTimers } from '../../src/chat/retry-later.ts';
+import { type Replay, RetryLater, type RetryPolicy, type RetryTimers } from '../../src/chat/retry-later.ts';
 import { type Logger, silentLogger } from '../../src/log.ts';
 import { reactionPathEmoji } from './emoji.ts';
 import { handleInteraction } from './interactions.ts';
@@ -50,6 +55,11 @@ export interface DiscordDeps {
   /** How events the archive could not take are tried again (retry-later.ts); the defaults otherwise. */
   retryTimers?: RetryTimers;
   retryPolicy?: RetryPolicy;
+  /**
+   * Where held events are written down, so that a process stopped or killed before the archive came back
+   * leaves them to the next (held-journal.ts). Without one, a restart loses them, as logged.
+   */
+  journal?: HeldJournal | undefined;
 }
 
 /**
@@ -106,6 +116,12 @@ export class DiscordPlatform implements ChatPlatform {
     this.later = new RetryLater({
       timers: deps.retryTimers,
       policy: deps.retryPolicy,
+      journal: deps.journal,
+      onKept: (message, what) =>
+        this.logger.warn(
+          { message },
+          `${what}: still waiting for the archive; written down for the next start`,
+        ),
       onHeld: (message, what, error) =>
         this.logger.warn(
           { message, reason: reason(error) },
@@ -172,6 +188,8 @@ export class DiscordPlatform implements ChatPlatform {
       });
     });
     this.logger.info({ user: client.user?.tag }, 'Discord connected');
+    const resumed = this.later.resume('discord.', replayWith(handlers));
+    if (resumed > 0) this.logger.info({ events: resumed }, 'trying again the events an earlier run held');
   }
 
   /** Closes the gateway connection and gives up what still waits for the archive (each logged); idempotent. */
@@ -291,8 +309,11 @@ export class DiscordPlatform implements ChatPlatform {
       return;
     }
     const { clear } = parsed;
-    await this.later.submit(clear.message, 'Cleared Discord reactions', () =>
-      handlers.onReactionsCleared(clear),
+    await this.later.submit(
+      clear.message,
+      'Cleared Discord reactions',
+      () => handlers.onReactionsCleared(clear),
+      { type: 'discord.cleared', data: clear },
     );
   }
 
@@ -305,19 +326,30 @@ export class DiscordPlatform implements ChatPlatform {
     // tried again: the services' answers are not kept, only what the archive stored.
     await Promise.all([
       reply &&
-        this.later.submit(reply.message, 'A Discord thread reply', () => handlers.onThreadReply(reply)),
-      links?.message &&
-        this.later.submit(links.message, 'A paper link on Discord', async () => {
-          await handlers.onLinks(links);
+        this.later.submit(reply.message, 'A Discord thread reply', () => handlers.onThreadReply(reply), {
+          type: 'discord.thread-reply',
+          data: reply,
         }),
+      links?.message &&
+        this.later.submit(
+          links.message,
+          'A paper link on Discord',
+          async () => {
+            await handlers.onLinks(links);
+          },
+          { type: 'discord.links', data: links },
+        ),
     ]);
   }
 
   private async deleted(handlers: InboundHandlers, message: Message | PartialMessage): Promise<void> {
     const gone = toThreadReplyDeleted(message, this.now());
     if (!gone) return;
-    await this.later.submit(gone.message, 'A deleted Discord thread reply', () =>
-      handlers.onThreadReply(gone),
+    await this.later.submit(
+      gone.message,
+      'A deleted Discord thread reply',
+      () => handlers.onThreadReply(gone),
+      { type: 'discord.thread-reply', data: gone },
     );
   }
 
@@ -334,8 +366,31 @@ export class DiscordPlatform implements ChatPlatform {
       return;
     }
     const { event } = parsed;
-    await this.later.submit(event.message, 'A Discord reaction', () => handlers.onReaction(event));
+    await this.later.submit(event.message, 'A Discord reaction', () => handlers.onReaction(event), {
+      type: 'discord.reaction',
+      data: event,
+    });
   }
+}
+
+/** How each kind of event written down by an earlier run is handed to the bot again. */
+function replayWith(handlers: InboundHandlers): Replay {
+  return (type, data) => {
+    switch (type) {
+      case 'discord.reaction':
+        return () => handlers.onReaction(data as ReactionEvent);
+      case 'discord.cleared':
+        return () => handlers.onReactionsCleared(data as ReactionsCleared);
+      case 'discord.thread-reply':
+        return () => handlers.onThreadReply(data as ThreadReplyEvent);
+      case 'discord.links':
+        return async () => {
+          await handlers.onLinks(data as LinksPosted);
+        };
+      default:
+        return null;
+    }
+  };
 }
 
 /** The Discord platform for the composition root, with a real discord.js client. */

@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { type AnyPlatformEntry, PLATFORM_ENTRIES, PLATFORMS } from '../../adapters/index.ts';
 import { DEFAULT_READING_LIST_EMOJI, DEFAULT_UPVOTE_EMOJI, parseEmojiList } from '../chat/emoji.ts';
@@ -59,6 +60,7 @@ const CORE_ENV = {
     z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   ),
   WATCH_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1000).default(20)),
+  HELD_EVENTS_DIR: optionalString,
 };
 
 type CoreEnv = { [K in keyof typeof CORE_ENV]: z.output<(typeof CORE_ENV)[K]> } & {
@@ -96,6 +98,8 @@ export interface CoreConfig {
   remoteSearch: boolean;
   /** Watches one person may have. */
   watchLimit: number;
+  /** Where events held for the archive are written down for the next start (HELD_EVENTS_DIR). */
+  heldEventsDir: string;
 }
 
 /** Core settings, plus one key per platform: its settings, or undefined when it is not configured. */
@@ -167,7 +171,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       catchUpMs: c.ROUNDUP_CATCH_UP_HOURS * 3_600_000,
     },
     watchLimit: c.WATCH_LIMIT,
+    heldEventsDir: c.HELD_EVENTS_DIR ?? defaultHeldEventsDir(c.DATABASE_URL),
   };
+}
+
+/**
+ * Beside a SQLite archive (its folder's `held-events`), else `./data/held-events`: a folder on this host,
+ * as the processes that take over one another's held events are this host's.
+ */
+function defaultHeldEventsDir(databaseUrl: string): string {
+  const sqlite = /^sqlite:(.+)$/.exec(databaseUrl)?.[1];
+  return join(sqlite ? dirname(sqlite) : './data', 'held-events');
 }
 
 /** The settings `config` holds for `entry`; undefined when that platform is not configured. */

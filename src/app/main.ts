@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type AnyPlatformEntry, platformEntry } from '../../adapters/index.ts';
 import { Bot } from '../chat/bot.ts';
+import { FileHeldJournal } from '../chat/held-journal.ts';
 import type { ChatPlatform, PlatformName } from '../chat/platform.ts';
 import { ArxivClient } from '../feed/arxiv-client.ts';
 import { HfClient } from '../feed/hf-client.ts';
@@ -60,6 +61,8 @@ function entriesNamed(names: readonly PlatformName[]): AnyPlatformEntry[] {
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const entries = options.platforms ? entriesNamed(options.platforms) : configuredPlatforms(config);
+  // Taken over at start: what processes on this host stopped with before the archive could take it.
+  const heldJournal = new FileHeldJournal(config.heldEventsDir, logger);
   const store: PaperStore = await openStore(config.databaseUrl, logger);
   const hf = new HfClient({ baseUrl: config.hfApiUrl, token: config.hfToken, logger });
   const arxiv = new ArxivClient({ baseUrl: config.arxivApiUrl, logger });
@@ -103,6 +106,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       for (const r of results)
         if (r.status === 'rejected') logger.error({ err: r.reason }, 'stopping a platform failed');
       bot.stop();
+      heldJournal.close();
       await store.close();
       markStopped();
     })();
@@ -118,6 +122,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         store,
         holder: instanceId,
         http,
+        heldJournal,
         ...(options.now ? { now: options.now } : {}),
         terminal: { input: options.input ?? process.stdin, output: options.output ?? process.stdout },
       });

@@ -2,6 +2,7 @@ import type { EnvShape, ReportProblem } from '../env.ts';
 import type { HttpRoutes } from '../http/server.ts';
 import type { Logger } from '../log.ts';
 import type { DeliveryLedger } from '../store/port.ts';
+import type { HeldJournal } from './held-journal.ts';
 import type { ChatPlatform } from './platform.ts';
 
 /** What the application hands a platform when it creates one. */
@@ -18,6 +19,11 @@ export interface PlatformDeps {
    * send an event or command to any instance handles each once. Absent: each process on its own.
    */
   deliveries?: DeliveryLedger;
+  /**
+   * Where a platform that cannot be sent an event again (Discord) writes down the events it holds for the
+   * archive, so that the next process takes them over. Absent for one-off CLI runs.
+   */
+  heldJournal?: HeldJournal;
   /** This process's keyboard and screen, for a platform that talks through the terminal. */
   terminal?: {
     input: NodeJS.ReadableStream;

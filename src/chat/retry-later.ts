@@ -1,4 +1,6 @@
+import { performance } from 'node:perf_hooks';
 import { StoreUnavailableError } from '../store/errors.ts';
+import type { HeldJournal } from './held-journal.ts';
 
 /**
  * Events a platform sends once and cannot be asked for again (Discord's gateway), kept and tried again
@@ -9,7 +11,9 @@ import { StoreUnavailableError } from '../store/errors.ts';
  *
  * One message's events run one after another, in the order they came (a 👍 added then removed must not be
  * recorded removed then added), and only they wait behind a held one; other messages' go on.
- * What is held lives in this process: a restart loses it, and says how many (close).
+ * With a journal (held-journal.ts), an event that waits, or queues behind one of its message's events, is
+ * written down until it ends; one still waiting when the process stops stays written down, and the next
+ * process on the host tries it again (`resume`). Without one, a restart loses what is held, and says so.
  */
 
 /** The timers the waits run on: the process's own (unref'd, so they never keep it alive), or a test's. */
@@ -39,18 +43,34 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxHeld: 10_000,
 };
 
-/** How an event ended: recorded (maybe after waiting), or given up (onLost was told why). */
-export type RetryOutcome = 'done' | 'lost';
+/**
+ * How an event ended: recorded (maybe after waiting), given up (onLost was told why), or still waiting when
+ * the process stopped and written down for the next (onKept was told).
+ */
+export type RetryOutcome = 'done' | 'lost' | 'kept';
 
 export interface RetryLaterDeps {
   /** Told of each event given up (its key and what it was), with the last failure. */
   onLost: (key: string, what: string, error: unknown) => void;
+  /** Told of each event still waiting when the process stops, written down for the next (journal). */
+  onKept?: (key: string, what: string) => void;
   /** Told when an event starts waiting for the archive, for the log. */
   onHeld?: (key: string, what: string, error: unknown) => void;
   timers?: RetryTimers;
   now?: () => number;
   policy?: RetryPolicy;
+  /** Where waiting events are written down so that a restart does not lose them. */
+  journal?: HeldJournal | undefined;
 }
+
+/** An event as it can be written down and tried again by another process (see HeldJournal). */
+export interface Replayable {
+  type: string;
+  data: unknown;
+}
+
+/** How a written-down event is tried again: its attempt rebuilt from its type and data, or null if unknown. */
+export type Replay = (type: string, data: unknown) => (() => Promise<void>) | null;
 
 class Closed extends Error {
   constructor() {
@@ -66,6 +86,8 @@ export class RetryLater {
   /** Events submitted behind a failing one, or waiting themselves. */
   private heldCount = 0;
   private closed = false;
+  /** Per key, events written down and not ended: the events queued behind them are written down too. */
+  private readonly journaled = new Map<string, number>();
   private readonly timers: RetryTimers;
   private readonly now: () => number;
   private readonly policy: RetryPolicy;
@@ -85,13 +107,23 @@ export class RetryLater {
    * Runs `attempt` once the events submitted before under `key` have ended, and again while it fails with
    * StoreUnavailableError, until it succeeds or the policy gives it up. Never rejects.
    */
-  submit(key: string, what: string, attempt: () => Promise<void>): Promise<RetryOutcome> {
+  submit(
+    key: string,
+    what: string,
+    attempt: () => Promise<void>,
+    replayable?: Replayable,
+    written?: { id: string; arrived: number },
+  ): Promise<RetryOutcome> {
     const before = this.tails.get(key);
     if (before && this.heldCount >= this.policy.maxHeld) {
       // A flood on one message while the archive is down: bounded like the rest.
       this.deps.onLost(key, what, new Error(`${this.heldCount} events already wait for the archive`));
+      if (written) this.deps.journal?.clear(written.id);
       return Promise.resolve('lost');
     }
+    const entry = this.entry(key, what, replayable, written);
+    // Behind an event that is written down, written down at once: a kill must not keep only its elder.
+    if (before && this.journaled.has(key)) entry.write();
     // Queued behind another of its message's events, it counts as held until its own turn comes.
     if (before) this.heldCount++;
     const run = (async (): Promise<RetryOutcome> => {
@@ -102,7 +134,7 @@ export class RetryLater {
           this.heldCount--;
         }
       }
-      return this.attempts(key, what, attempt);
+      return this.attempts(key, what, attempt, entry);
     })();
     this.tails.set(key, run);
     void run.then(() => {
@@ -121,7 +153,65 @@ export class RetryLater {
     this.waits.clear();
   }
 
-  private async attempts(key: string, what: string, attempt: () => Promise<void>): Promise<RetryOutcome> {
+  /**
+   * Tries again the events processes before this one left written down, of types starting with `prefix`,
+   * in the order they came: `replay` rebuilds each attempt. Returns how many.
+   */
+  resume(prefix: string, replay: Replay): number {
+    const journal = this.deps.journal;
+    if (!journal) return 0;
+    let n = 0;
+    for (const e of journal.leftover(prefix)) {
+      const attempt = replay(e.type, e.data);
+      if (!attempt) {
+        this.deps.onLost(e.key, e.what, new Error(`no way to try a ${e.type} event again`));
+        journal.clear(e.id);
+        continue;
+      }
+      n++;
+      void this.submit(e.key, e.what, attempt, e, { id: e.id, arrived: e.arrived });
+    }
+    return n;
+  }
+
+  /** The journal's side of one event: written down when it must be, cleared when it ends for good. */
+  private entry(
+    key: string,
+    what: string,
+    replayable?: Replayable,
+    written?: { id: string; arrived: number },
+  ) {
+    const journal = this.deps.journal;
+    const arrived = written?.arrived ?? performance.timeOrigin + performance.now();
+    let id = written?.id;
+    if (id) this.journaled.set(key, (this.journaled.get(key) ?? 0) + 1);
+    return {
+      write: () => {
+        if (id || !journal || !replayable) return;
+        id = journal.keep({ type: replayable.type, key, what, data: replayable.data, arrived });
+        this.journaled.set(key, (this.journaled.get(key) ?? 0) + 1);
+      },
+      /** Ended: recorded, or given up for a reason another process would not mend. */
+      end: () => {
+        if (!id) return;
+        journal?.clear(id);
+        id = undefined;
+        const left = (this.journaled.get(key) ?? 1) - 1;
+        if (left > 0) this.journaled.set(key, left);
+        else this.journaled.delete(key);
+      },
+      get written() {
+        return id !== undefined;
+      },
+    };
+  }
+
+  private async attempts(
+    key: string,
+    what: string,
+    attempt: () => Promise<void>,
+    entry: { write(): void; end(): void; readonly written: boolean },
+  ): Promise<RetryOutcome> {
     // From its first failure an event counts as held, until it ends either way.
     let since: number | null = null;
     let counted = false;
@@ -130,6 +220,7 @@ export class RetryLater {
         try {
           if (this.closed) throw new Closed();
           await attempt();
+          entry.end();
           return 'done';
         } catch (error) {
           const first = since === null;
@@ -140,18 +231,22 @@ export class RetryLater {
             (first && this.heldCount >= this.policy.maxHeld) ||
             this.now() - since >= this.policy.giveUpAfterMs;
           if (giveUp) {
+            if (this.keptForNext(key, what, error, entry)) return 'kept';
             this.deps.onLost(key, what, error);
+            entry.end();
             return 'lost';
           }
           if (first) {
             counted = true;
             this.heldCount++;
+            entry.write();
             this.deps.onHeld?.(key, what, error);
           }
           const { delaysMs } = this.policy;
           try {
             await this.wait(delaysMs[Math.min(tries, delaysMs.length - 1)] ?? 1000);
           } catch (stopped) {
+            if (this.keptForNext(key, what, stopped, entry)) return 'kept';
             this.deps.onLost(key, what, stopped);
             return 'lost';
           }
@@ -160,6 +255,22 @@ export class RetryLater {
     } finally {
       if (counted) this.heldCount--;
     }
+  }
+
+  /**
+   * Whether an event that ends because this process stops stays written down for the next one (then
+   * onKept is told, not onLost). Its elder events of the same message are written down too by then.
+   */
+  private keptForNext(
+    key: string,
+    what: string,
+    error: unknown,
+    entry: { write(): void; readonly written: boolean },
+  ): boolean {
+    if (!(error instanceof Closed) || !this.deps.journal) return false;
+    entry.write();
+    if (entry.written) this.deps.onKept?.(key, what);
+    return entry.written;
   }
 
   /** Resolves after `ms`, or rejects with Closed when close() comes first. */

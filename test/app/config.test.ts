@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       roundup: { channels: [], time: '09:00', timezone: 'UTC', catchUpMs: 6 * 3_600_000 },
       remoteSearch: true,
       watchLimit: 20,
+      heldEventsDir: 'data/held-events',
     });
   });
 
@@ -50,6 +51,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ READING_LIST_EMOJI: '👍' })).toThrow(
       /READING_LIST_EMOJI must not be one of the UPVOTE_EMOJI/,
     );
+  });
+
+  it('GIVEN a SQLite archive THEN held events are written down in its folder, unless HELD_EVENTS_DIR says where', () => {
+    expect(loadConfig({ DATABASE_URL: 'sqlite:/var/lib/paperboy/archive.db' }).heldEventsDir).toBe(
+      '/var/lib/paperboy/held-events',
+    );
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/p' }).heldEventsDir).toBe('data/held-events');
+    expect(loadConfig({ HELD_EVENTS_DIR: '/srv/held' }).heldEventsDir).toBe('/srv/held');
   });
 
   it('GIVEN WATCH_LIMIT THEN uses it, and refuses one that is not a whole number from 1', () => {

@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { compiledChild } from '../crash/compiled-child.ts';
 
@@ -74,7 +77,8 @@ export function watchLogs(child: ChildProcess) {
 export async function spawnBot(env: Record<string, string>): Promise<ChildProcess> {
   return spawn(process.execPath, [await compiledChild(CHILD)], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    // Held events written down in a folder of the test's, not the checkout's ./data.
+    env: { HELD_EVENTS_DIR: mkdtempSync(join(tmpdir(), 'paperboy-held-')), ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReactionEvent } from '../../src/chat/platform.ts';
@@ -58,6 +61,55 @@ describe('votes on Discord while another process holds the archive’s write loc
     // Bob's vote counts; alice's, removed after it was cast, does not.
     expect(await votes('2410.16251')).toBe(before + 1);
     expect(harness.platform.heldEvents).toBe(0);
+  });
+});
+
+describe('votes held for the archive when the bot stops', () => {
+  it('are written down, and the next start on the host counts them in the order they were cast', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-restart-'));
+    const counted = new Recorder<ReactionEvent>();
+    const first = await startDiscordBot({
+      upvoteEmoji: ['+1', 'fire'],
+      busyTimeoutMs: BUSY_TIMEOUT_MS,
+      retryTimers: new ManualTimers(),
+      dir,
+      journal: true,
+    });
+    let second: DiscordBot | undefined;
+    try {
+      const id = await recordShare(first, '2410.16251', '1299999999999991004');
+      const before = (await first.store.getPaper('2410.16251'))?.teamVotes ?? 0;
+      const lock = holdWriteLock(first.path, 60_000);
+      await lock.locked;
+      const { alice, bob } = first.fake.users;
+      first.fake.reactionAdd(id, { id: null, name: '👍' }, alice.user);
+      first.fake.reactionAdd(id, { id: null, name: '🔥' }, bob.user);
+      first.fake.reactionRemove(id, { id: null, name: '👍' }, alice.user);
+      await waitUntil(() => first.platform.heldEvents === 3, 'three reactions held');
+      // A deploy restarts the bot while the import still holds the lock.
+      await first.close();
+      await lock.release();
+      second = await startDiscordBot({
+        upvoteEmoji: ['+1', 'fire'],
+        busyTimeoutMs: BUSY_TIMEOUT_MS,
+        retryTimers: new ManualTimers(),
+        onReactionHandled: (e) => counted.push(e),
+        dir,
+        journal: true,
+      });
+      await counted.waitFor((e) => e.user.endsWith(alice.user.id) && !e.added, 'alice’s removal recorded');
+      expect(counted.items.map((e) => [e.user, e.emoji, e.added])).toEqual([
+        [`discord:${alice.user.id}`, '👍', true],
+        [`discord:${bob.user.id}`, '🔥', true],
+        [`discord:${alice.user.id}`, '👍', false],
+      ]);
+      expect(await second.store.getPaper('2410.16251').then((p) => p?.teamVotes)).toBe(before + 1);
+      // Recorded, they are no longer written down: a third start would not count them again.
+      expect(readdirSync(join(dir, 'held-events'))).toEqual([]);
+    } finally {
+      await second?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

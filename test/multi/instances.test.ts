@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHfJson } from '../../src/feed/hf-json.ts';
 import { defaultSettings } from '../../src/roundup/roundup.ts';
@@ -82,6 +84,8 @@ suite(
         DISCORD_APPLICATION_ID: discord.applicationId,
         DISCORD_API_URL: discord.apiUrl,
         DISCORD_LEASE_SECONDS: '2',
+        // The instances share a host: one folder for the events they hold, not the checkout's ./data.
+        HELD_EVENTS_DIR: mkdtempSync(join(tmpdir(), 'paperboy-held-')),
       };
       const cli = await compiledChild(CLI_CHILD);
       for (let i = 0; i < 3; i++) children.push(startInstance(cli, env));

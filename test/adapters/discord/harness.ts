@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DiscordPlatform } from '../../../adapters/discord/platform.ts';
 import { Bot } from '../../../src/chat/bot.ts';
+import { FileHeldJournal } from '../../../src/chat/held-journal.ts';
 import { LeasedPlatform } from '../../../src/chat/leased-platform.ts';
 import type {
   InboundHandlers,
@@ -15,7 +16,7 @@ import type { RetryTimers } from '../../../src/chat/retry-later.ts';
 import { ArxivClient } from '../../../src/feed/arxiv-client.ts';
 import { HfClient } from '../../../src/feed/hf-client.ts';
 import { parseHfJson } from '../../../src/feed/hf-json.ts';
-import type { Logger } from '../../../src/log.ts';
+import { type Logger, silentLogger } from '../../../src/log.ts';
 import { SqliteStore } from '../../../src/store/sqlite/store.ts';
 import { type FakeDiscord, startFakeDiscord } from '../../fakes/discord-gateway.ts';
 import { DAILY_2024_10_25, type FakeHf, startFakeHf } from '../../fakes/hf-server.ts';
@@ -74,8 +75,16 @@ export async function startDiscordBot(options: {
    * lease length and logger; directly when absent.
    */
   lease?: { ttlMs: number; logger: Logger };
+  /**
+   * The folder of the archive (and of the held-events journal), kept at close: a second start on the same
+   * folder is the bot restarted on the same host. A fresh temp folder, removed at close, when absent.
+   */
+  dir?: string;
+  /** Write held events down in `<dir>/held-events` (FileHeldJournal), as the deployed bot does. */
+  journal?: boolean;
 }): Promise<DiscordBot> {
-  const dir = mkdtempSync(join(tmpdir(), 'paperboy-discord-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'paperboy-discord-'));
+  const journal = options.journal ? new FileHeldJournal(join(dir, 'held-events'), silentLogger) : undefined;
   const path = join(dir, 'archive.db');
   const store = SqliteStore.open(path, {
     now: () => NOW,
@@ -92,7 +101,7 @@ export async function startDiscordBot(options: {
       leaseMs: 30_000,
       messageContent: options.messageContent ?? false,
     },
-    { now: () => NOW, ...(options.retryTimers ? { retryTimers: options.retryTimers } : {}) },
+    { now: () => NOW, journal, ...(options.retryTimers ? { retryTimers: options.retryTimers } : {}) },
   );
   const bot = new Bot({
     store,
@@ -139,8 +148,9 @@ export async function startDiscordBot(options: {
       await (leased ?? platform).stop();
       await fake.close();
       await hf.close();
+      journal?.close();
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
