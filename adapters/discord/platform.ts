@@ -188,13 +188,13 @@ export class DiscordPlatform implements ChatPlatform {
       });
     });
     this.logger.info({ user: client.user?.tag }, 'Discord connected');
-    const resumed = this.later.resume('discord.', replayWith(handlers));
+    const resumed = this.later.resume('discord.', replayWith(handlers)).length;
     if (resumed > 0) this.logger.info({ events: resumed }, 'trying again the events an earlier run held');
   }
 
   /** Closes the gateway connection and gives up what still waits for the archive (each logged); idempotent. */
   async stop(): Promise<void> {
-    this.later.close();
+    await this.later.close();
     await this.disconnect();
   }
 

@@ -75,6 +75,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     roundupDefaults: config.roundup,
     remoteSearch: config.remoteSearch,
     watchLimit: config.watchLimit,
+    heldJournal,
     logger,
     ...(options.now ? { now: options.now } : {}),
   });
@@ -105,7 +106,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       const results = await Promise.allSettled(started.map((p) => p.stop()));
       for (const r of results)
         if (r.status === 'rejected') logger.error({ err: r.reason }, 'stopping a platform failed');
-      bot.stop();
+      await bot.stop();
       heldJournal.close();
       await store.close();
       markStopped();

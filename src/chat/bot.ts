@@ -14,6 +14,7 @@ import { teamLinesFor } from '../papers/team-line.ts';
 import { type PaperStore, type PostKind, StoreUnavailableError, type UserRef } from '../store/port.ts';
 import { displayText } from './display-text.ts';
 import { DEFAULT_READING_LIST_EMOJI, KEYCAPS, MAX_EMOJI_NAME_LENGTH, normalizeEmoji } from './emoji.ts';
+import type { HeldJournal } from './held-journal.ts';
 import {
   type ChatPlatform,
   type CommandInvocation,
@@ -55,6 +56,11 @@ export interface BotDeps {
   watchLimit?: number;
   /** The timers posts the archive could not record are tried again on; the process's when absent. */
   retryTimers?: RetryTimers;
+  /**
+   * Where shares the archive could not record yet are written down, so that a process stopped before it
+   * came back leaves them to the next (held-journal.ts). Without one, a restart loses them, as logged.
+   */
+  heldJournal?: HeldJournal | undefined;
 }
 
 /** Whether the person may change the channel's settings, asking the platform only now if it must be asked. */
@@ -110,12 +116,20 @@ export class Bot {
     this.#pin = normalizeEmoji(deps.readingListEmoji ?? DEFAULT_READING_LIST_EMOJI);
     this.#logger = deps.logger ?? silentLogger;
     this.#now = deps.now ?? (() => new Date());
-    this.#unrecorded = new UnrecordedPosts({ logger: this.#logger, timers: deps.retryTimers });
+    this.#unrecorded = new UnrecordedPosts({
+      logger: this.#logger,
+      timers: deps.retryTimers,
+      journal: deps.heldJournal,
+      record: (post) => deps.store.recordPost(post),
+    });
   }
 
-  /** Gives up posts still waiting to be recorded (each logged): the process is stopping. */
-  stop(): void {
-    this.#unrecorded.stop();
+  /**
+   * The process is stopping: posts still waiting to be recorded are written down for the next start (with
+   * a journal) or given up, each logged; resolves once they are.
+   */
+  stop(): Promise<void> {
+    return this.#unrecorded.stop();
   }
 
   /** The handlers a platform calls with its events; posts go back out through that same platform. */
@@ -350,7 +364,7 @@ export class Bot {
       // The message is out: the person hears it was shared, and what that means for its votes.
       if (error instanceof StoreUnavailableError) {
         this.#logger.warn({ err: error, message }, 'recording a post failed; trying again');
-        this.#unrecorded.recordLater(post, error, () => this.#deps.store.recordPost(post));
+        this.#unrecorded.recordLater(post, error);
         note = ' The archive is busy just now: reactions on it count once it is back.';
       } else {
         this.#logger.error({ err: error, message }, 'recording a post failed; its reactions will not count');

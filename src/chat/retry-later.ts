@@ -143,24 +143,29 @@ export class RetryLater {
     return run;
   }
 
-  /** Ends every wait (their events are given up, each told to onLost) and takes no more. */
-  close(): void {
+  /**
+   * Ends every wait and takes no more. The events end (given up, each told to onLost, or with a journal
+   * written down for the next process, each told to onKept); resolves once every one has, so what is
+   * written down is on disk before the process exits.
+   */
+  close(): Promise<void> {
     this.closed = true;
     for (const wait of this.waits) {
       this.timers.clear(wait.handle);
       wait.cancel();
     }
     this.waits.clear();
+    return Promise.allSettled([...this.tails.values()]).then(() => undefined);
   }
 
   /**
    * Tries again the events processes before this one left written down, of types starting with `prefix`,
-   * in the order they came: `replay` rebuilds each attempt. Returns how many.
+   * in the order they came: `replay` rebuilds each attempt. Returns their runs.
    */
-  resume(prefix: string, replay: Replay): number {
+  resume(prefix: string, replay: Replay): Promise<RetryOutcome>[] {
     const journal = this.deps.journal;
-    if (!journal) return 0;
-    let n = 0;
+    if (!journal) return [];
+    const runs: Promise<RetryOutcome>[] = [];
     for (const e of journal.leftover(prefix)) {
       const attempt = replay(e.type, e.data);
       if (!attempt) {
@@ -168,10 +173,9 @@ export class RetryLater {
         journal.clear(e.id);
         continue;
       }
-      n++;
-      void this.submit(e.key, e.what, attempt, e, { id: e.id, arrived: e.arrived });
+      runs.push(this.submit(e.key, e.what, attempt, e, { id: e.id, arrived: e.arrived }));
     }
-    return n;
+    return runs;
   }
 
   /** The journal's side of one event: written down when it must be, cleared when it ends for good. */
@@ -267,7 +271,9 @@ export class RetryLater {
     error: unknown,
     entry: { write(): void; readonly written: boolean },
   ): boolean {
-    if (!(error instanceof Closed) || !this.deps.journal) return false;
+    // Stopped while it waited, or refused by the archive once the process had begun to stop.
+    const stopped = error instanceof Closed || (this.closed && error instanceof StoreUnavailableError);
+    if (!stopped || !this.deps.journal) return false;
     entry.write();
     if (entry.written) this.deps.onKept?.(key, what);
     return entry.written;

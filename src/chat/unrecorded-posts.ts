@@ -1,7 +1,19 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../log.ts';
-import type { PostRecord, StoreUnavailableError } from '../store/port.ts';
+import { StoreUnavailableError } from '../store/errors.ts';
+import type { PostRecord } from '../store/port.ts';
+import type { HeldJournal } from './held-journal.ts';
 import { RetryLater, type RetryTimers } from './retry-later.ts';
+
+/** The journal's types for what this module writes down (held-journal.ts). */
+const SHARE = 'share.';
+const SHARE_POST = 'share.post';
+
+/** A share waiting to be recorded as written down: the post, and which archive refused it. */
+interface WrittenShare {
+  post: PostRecord;
+  backend: StoreUnavailableError['backend'];
+}
 
 /** How long a message whose links the archive refused makes votes on it wait (Slack's last retry: 5 min). */
 const LINKS_REFUSED_MS = 10 * 60_000;
@@ -21,18 +33,52 @@ export class UnrecordedPosts {
   private readonly links = new Map<string, { error: StoreUnavailableError; until: number }>();
   private readonly later: RetryLater;
 
-  constructor(deps: { logger: Logger; timers?: RetryTimers | undefined }) {
+  constructor(
+    private readonly deps: {
+      logger: Logger;
+      /** Records a post in the archive. */
+      record: (post: PostRecord) => Promise<void>;
+      timers?: RetryTimers | undefined;
+      /**
+       * Where posts waiting to be recorded are written down: a process stopped before the archive came
+       * back leaves them to the next, which records them (and makes votes on them wait until then).
+       */
+      journal?: HeldJournal | undefined;
+    },
+  ) {
     this.later = new RetryLater({
       timers: deps.timers,
+      journal: deps.journal,
       onLost: (message, what, error) =>
         deps.logger.error({ err: error, message }, `${what}: not recorded; its reactions will not count`),
+      onKept: (message, what) =>
+        deps.logger.warn({ message }, `${what}: not recorded yet; written down for the next start`),
     });
+    const resumed: string[] = [];
+    const runs = this.later.resume(SHARE, (type, data) => {
+      if (type !== SHARE_POST) return null;
+      const { post, backend } = data as WrittenShare;
+      // Votes on it are refused as the archive refused it before the restart, until it is recorded.
+      this.posts.set(
+        post.message,
+        new StoreUnavailableError(backend, new Error('a share from before a restart is not recorded yet')),
+      );
+      resumed.push(post.message);
+      return () => this.deps.record(post);
+    });
+    runs.forEach((run, i) => void run.then(() => this.posts.delete(resumed[i] as string)));
   }
 
   /** Records `post` once the archive takes it; until then votes on it wait (waitingFor). */
-  recordLater(post: PostRecord, error: StoreUnavailableError, record: () => Promise<void>): void {
+  recordLater(post: PostRecord, error: StoreUnavailableError): void {
     this.posts.set(post.message, error);
-    void this.later.submit(post.message, 'A shared post', record).then(() => this.posts.delete(post.message));
+    const written: WrittenShare = { post, backend: error.backend };
+    void this.later
+      .submit(post.message, 'A shared post', () => this.deps.record(post), {
+        type: SHARE_POST,
+        data: written,
+      })
+      .then(() => this.posts.delete(post.message));
   }
 
   /** A message's links the archive refused: the platform sends them again (Slack) or holds them (Discord). */
@@ -58,7 +104,7 @@ export class UnrecordedPosts {
   }
 
   /** Gives up posts still waiting to be recorded (each logged): the process is stopping. */
-  stop(): void {
-    this.later.close();
+  stop(): Promise<void> {
+    return this.later.close();
   }
 }

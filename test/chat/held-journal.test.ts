@@ -163,7 +163,7 @@ describe('RetryLater with a journal', () => {
       again.resume('discord.', (_type, data) => async () => {
         taken.push(data);
       }),
-    ).toBe(2);
+    ).toHaveLength(2);
     await waitUntil(() => next.size === 0, 'both recorded');
     expect(taken).toEqual(['add', 'remove']);
     expect(readdirSync(dir)).toEqual([]);
