@@ -61,8 +61,7 @@ function entriesNamed(names: readonly PlatformName[]): AnyPlatformEntry[] {
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const entries = options.platforms ? entriesNamed(options.platforms) : configuredPlatforms(config);
-  // Taken over at start: what processes on this host stopped with before the archive could take it.
-  const heldJournal = new FileHeldJournal(config.heldEventsDir, logger);
+  const heldJournal = openHeldJournal(config.heldEventsDir, logger);
   const store: PaperStore = await openStore(config.databaseUrl, logger);
   const hf = new HfClient({ baseUrl: config.hfApiUrl, token: config.hfToken, logger });
   const arxiv = new ArxivClient({ baseUrl: config.arxivApiUrl, logger });
@@ -107,7 +106,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       for (const r of results)
         if (r.status === 'rejected') logger.error({ err: r.reason }, 'stopping a platform failed');
       await bot.stop();
-      heldJournal.close();
+      heldJournal?.close();
       await store.close();
       markStopped();
     })();
@@ -165,4 +164,20 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const sessions = started.flatMap((p) => (p.closed ? [p.closed] : []));
   const closed = sessions.length > 0 ? Promise.race([stopped, ...sessions]) : stopped;
   return { platforms: started.map((p) => p.name), closed, stop };
+}
+
+/**
+ * The journal of events held for the archive, which takes over at once what processes on this host
+ * stopped with. A folder that cannot be made leaves the bot running without one, as it ran before.
+ */
+function openHeldJournal(dir: string, logger: Logger): FileHeldJournal | undefined {
+  try {
+    return new FileHeldJournal(dir, logger);
+  } catch (error) {
+    logger.error(
+      { err: error, dir },
+      'HELD_EVENTS_DIR cannot be used: events held while the archive is unavailable are lost at a restart',
+    );
+    return undefined;
+  }
 }

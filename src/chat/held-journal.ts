@@ -57,10 +57,13 @@ export class FileHeldJournal implements HeldJournal {
   readonly #inherited: string[] = [];
   #next = 0;
 
+  /** Whether the last write failed: said once per failing stretch, not once an event. */
+  #failing = false;
+
+  /** Throws when the folder cannot be made. */
   constructor(
     readonly dir: string,
     private readonly logger: Logger,
-    private readonly alive: (pid: number) => boolean = processAlive,
   ) {
     mkdirSync(dir, { recursive: true });
     this.file = join(dir, `held-${process.pid}-${randomUUID()}.jsonl`);
@@ -86,7 +89,7 @@ export class FileHeldJournal implements HeldJournal {
   clear(id: string): void {
     if (!this.#waiting.delete(id)) return;
     // Nothing waits: the file starts over, so it never grows past one outage's events.
-    if (this.#waiting.size === 0) rmSync(this.file, { force: true });
+    if (this.#waiting.size === 0) this.#write(() => rmSync(this.file, { force: true }));
     else this.#append({ clear: id });
   }
 
@@ -108,7 +111,25 @@ export class FileHeldJournal implements HeldJournal {
   }
 
   #append(line: Line): void {
-    appendFileSync(this.file, `${JSON.stringify(line)}\n`);
+    this.#write(() => appendFileSync(this.file, `${JSON.stringify(line)}\n`));
+  }
+
+  /**
+   * A write that fails (a full disk, a folder gone) must not stop the event: it still waits in this
+   * process, as without a journal; only a restart meanwhile would lose it, which the log says.
+   */
+  #write(write: () => void): void {
+    try {
+      write();
+      this.#failing = false;
+    } catch (error) {
+      if (!this.#failing)
+        this.logger.error(
+          { err: error, file: this.file },
+          'could not write down events held for the archive; a restart now would lose them',
+        );
+      this.#failing = true;
+    }
   }
 
   #takeOver(): void {
@@ -124,7 +145,7 @@ export class FileHeldJournal implements HeldJournal {
       if (!m || OPEN_FILES.has(join(this.dir, name))) continue;
       const pid = Number(m[1]);
       // The same pid as this process means a predecessor (a container restarts its process as pid 1).
-      if (pid !== process.pid && this.alive(pid)) continue;
+      if (pid !== process.pid && processAlive(pid)) continue;
       const claimed = `${this.file}.taking-${name}`;
       try {
         renameSync(join(this.dir, name), claimed);
@@ -138,7 +159,8 @@ export class FileHeldJournal implements HeldJournal {
       const m = /^held-(\d+)-[\w-]+\.jsonl\.taking-/.exec(name);
       const path = join(this.dir, name);
       const taker = path.slice(0, path.indexOf('.taking-'));
-      if (!m || OPEN_FILES.has(taker) || (Number(m[1]) !== process.pid && this.alive(Number(m[1])))) continue;
+      if (!m || OPEN_FILES.has(taker) || (Number(m[1]) !== process.pid && processAlive(Number(m[1]))))
+        continue;
       found.push({ path, events: readWaiting(path, this.logger) });
     }
     const events = found.flatMap((f) => f.events).sort((a, b) => a.arrived - b.arrived);

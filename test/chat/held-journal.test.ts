@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileHeldJournal, type HeldEvent } from '../../src/chat/held-journal.ts';
 import { RetryLater } from '../../src/chat/retry-later.ts';
-import { silentLogger } from '../../src/log.ts';
+import { createLogger, silentLogger } from '../../src/log.ts';
 import { StoreUnavailableError } from '../../src/store/errors.ts';
 import { ManualTimers } from '../fakes/manual-timers.ts';
 import { waitUntil } from '../fakes/wait-until.ts';
@@ -94,6 +94,37 @@ describe('FileHeldJournal', () => {
         .leftover('discord.')
         .map((e) => e.key),
     ).toEqual(['m1']);
+  });
+});
+
+describe('FileHeldJournal when its folder cannot be written', () => {
+  it('says so once, and the event still waits in the process and is recorded when the archive is back', async () => {
+    const errors: string[] = [];
+    const logger = createLogger('error', { write: (line: string) => errors.push(JSON.parse(line).msg) });
+    const j = new FileHeldJournal(dir, logger);
+    open.push(j);
+    // The folder goes away under the bot (a volume unmounted): every write fails.
+    rmSync(dir, { recursive: true, force: true });
+    const timers = new ManualTimers();
+    const taken: string[] = [];
+    let down = true;
+    const later = new RetryLater({ timers, journal: j, onLost: () => {} });
+    const write = (what: string) => async () => {
+      if (down) throw new StoreUnavailableError('sqlite', new Error('database is locked'));
+      taken.push(what);
+    };
+    const runs = [
+      later.submit('m1', 'add', write('add'), { type: 'discord.reaction', data: 'add' }),
+      later.submit('m1', 'remove', write('remove'), { type: 'discord.reaction', data: 'remove' }),
+    ];
+    await timers.waits.waitFor(() => true, 'the add waiting');
+    down = false;
+    timers.fire();
+    expect(await Promise.all(runs)).toEqual(['done', 'done']);
+    expect(taken).toEqual(['add', 'remove']);
+    expect(errors).toEqual([
+      'could not write down events held for the archive; a restart now would lose them',
+    ]);
   });
 });
 
