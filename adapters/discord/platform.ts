@@ -15,21 +15,18 @@ import {
   type User,
 } from 'discord.js';
 import type { HeldJournal } from '../../src/chat/held-journal.ts';
+import { heldType } from '../../src/chat/held-replay.ts';
 import type {
   ChannelRef,
   ChatPlatform,
   DirectOutcome,
   InboundHandlers,
-  LinksPosted,
   MessageRef,
   PostOptions,
-  ReactionEvent,
-  ReactionsCleared,
   Reply,
-  ThreadReplyEvent,
   UserRef,
 } from '../../src/chat/platform.ts';
-import { type Replay, RetryLater, type RetryPolicy, type RetryTimers } from '../../src/chat/retry-later.ts';
+import { RetryLater, type RetryPolicy, type RetryTimers } from '../../src/chat/retry-later.ts';
 import { type Logger, silentLogger } from '../../src/log.ts';
 import { reactionPathEmoji } from './emoji.ts';
 import { handleInteraction } from './interactions.ts';
@@ -188,8 +185,6 @@ export class DiscordPlatform implements ChatPlatform {
       });
     });
     this.logger.info({ user: client.user?.tag }, 'Discord connected');
-    const resumed = this.later.resume('discord.', replayWith(handlers)).length;
-    if (resumed > 0) this.logger.info({ events: resumed }, 'trying again the events an earlier run held');
   }
 
   /** Closes the gateway connection and gives up what still waits for the archive (each logged); idempotent. */
@@ -313,7 +308,7 @@ export class DiscordPlatform implements ChatPlatform {
       clear.message,
       'Cleared Discord reactions',
       () => handlers.onReactionsCleared(clear),
-      { type: 'discord.cleared', data: clear },
+      { type: heldType('discord', 'cleared'), data: clear },
     );
   }
 
@@ -327,7 +322,7 @@ export class DiscordPlatform implements ChatPlatform {
     await Promise.all([
       reply &&
         this.later.submit(reply.message, 'A Discord thread reply', () => handlers.onThreadReply(reply), {
-          type: 'discord.thread-reply',
+          type: heldType('discord', 'thread-reply'),
           data: reply,
         }),
       links?.message &&
@@ -337,7 +332,7 @@ export class DiscordPlatform implements ChatPlatform {
           async () => {
             await handlers.onLinks(links);
           },
-          { type: 'discord.links', data: links },
+          { type: heldType('discord', 'links'), data: links },
         ),
     ]);
   }
@@ -349,7 +344,7 @@ export class DiscordPlatform implements ChatPlatform {
       gone.message,
       'A deleted Discord thread reply',
       () => handlers.onThreadReply(gone),
-      { type: 'discord.thread-reply', data: gone },
+      { type: heldType('discord', 'thread-reply'), data: gone },
     );
   }
 
@@ -367,30 +362,10 @@ export class DiscordPlatform implements ChatPlatform {
     }
     const { event } = parsed;
     await this.later.submit(event.message, 'A Discord reaction', () => handlers.onReaction(event), {
-      type: 'discord.reaction',
+      type: heldType('discord', 'reaction'),
       data: event,
     });
   }
-}
-
-/** How each kind of event written down by an earlier run is handed to the bot again. */
-function replayWith(handlers: InboundHandlers): Replay {
-  return (type, data) => {
-    switch (type) {
-      case 'discord.reaction':
-        return () => handlers.onReaction(data as ReactionEvent);
-      case 'discord.cleared':
-        return () => handlers.onReactionsCleared(data as ReactionsCleared);
-      case 'discord.thread-reply':
-        return () => handlers.onThreadReply(data as ThreadReplyEvent);
-      case 'discord.links':
-        return async () => {
-          await handlers.onLinks(data as LinksPosted);
-        };
-      default:
-        return null;
-    }
-  };
 }
 
 /** The Discord platform for the composition root, with a real discord.js client. */

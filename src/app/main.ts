@@ -3,7 +3,9 @@ import { hostname } from 'node:os';
 import { type AnyPlatformEntry, platformEntry } from '../../adapters/index.ts';
 import { Bot } from '../chat/bot.ts';
 import { FileHeldJournal } from '../chat/held-journal.ts';
+import { replayHeld } from '../chat/held-replay.ts';
 import type { ChatPlatform, PlatformName } from '../chat/platform.ts';
+import type { RetryLater } from '../chat/retry-later.ts';
 import { ArxivClient } from '../feed/arxiv-client.ts';
 import { HfClient } from '../feed/hf-client.ts';
 import { HttpServer } from '../http/server.ts';
@@ -80,6 +82,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   });
 
   const started: ChatPlatform[] = [];
+  const replays: RetryLater[] = [];
   let scheduler: Scheduler | null = null;
   let watcher: Watcher | null = null;
   // One server on PORT for the application: /healthz here, and whatever routes platforms mount.
@@ -105,6 +108,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       const results = await Promise.allSettled(started.map((p) => p.stop()));
       for (const r of results)
         if (r.status === 'rejected') logger.error({ err: r.reason }, 'stopping a platform failed');
+      await Promise.all(replays.map((r) => r.close()));
       await bot.stop();
       heldJournal?.close();
       await store.close();
@@ -126,8 +130,12 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         ...(options.now ? { now: options.now } : {}),
         terminal: { input: options.input ?? process.stdin, output: options.output ?? process.stdout },
       });
-      await platform.start(bot.handlersFor(platform));
+      const handlers = bot.handlersFor(platform);
+      await platform.start(handlers);
       started.push(platform);
+      // What an earlier process on this host held for the archive, standby or not (held-replay.ts).
+      if (heldJournal)
+        replays.push(replayHeld({ journal: heldJournal, platform: platform.name, handlers, logger }));
       logger.info({ platform: entry.name, active: platform.active ?? true }, 'platform started');
     }
     // A server platform means a deployment: it gets /healthz for its load balancer even when no platform

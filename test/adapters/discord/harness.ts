@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DiscordPlatform } from '../../../adapters/discord/platform.ts';
 import { Bot } from '../../../src/chat/bot.ts';
 import { FileHeldJournal } from '../../../src/chat/held-journal.ts';
+import { replayHeld } from '../../../src/chat/held-replay.ts';
 import { LeasedPlatform } from '../../../src/chat/leased-platform.ts';
 import type {
   InboundHandlers,
@@ -137,6 +138,16 @@ export async function startDiscordBot(options: {
     },
   };
   await (leased ?? platform).start(handlers);
+  // As the application does once a platform started (src/app/main.ts): what an earlier process held.
+  const replay = journal
+    ? replayHeld({
+        journal,
+        platform: 'discord',
+        handlers,
+        logger: silentLogger,
+        timers: options.retryTimers,
+      })
+    : undefined;
   return {
     fake,
     hf,
@@ -146,6 +157,7 @@ export async function startDiscordBot(options: {
     path,
     async close() {
       await (leased ?? platform).stop();
+      await replay?.close();
       await fake.close();
       await hf.close();
       journal?.close();
