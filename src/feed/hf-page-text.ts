@@ -7,15 +7,20 @@ import {
   type SkippedItem,
   titleKeyId,
 } from '../papers/paper.ts';
+import { type CardExtras, linkedPaperId, starsOf, voteOf } from './card-extras.ts';
+import { readPaperPage } from './hf-paper-page.ts';
 import { MAX_ITEMS, tooManyItems } from './limits.ts';
+import { isoDay, type MonthDay, parseAsOf, parseDateLine, resolveYear, type Ymd } from './page-dates.ts';
 import { Lookahead, type Para, paragraphs } from './page-paragraphs.ts';
 
 /*
  * Grammar of a text rendering of a huggingface.co papers listing:
  *
  *   page   = header? pageDate? card*
- *   card   = title abstract? meta?          (paragraphs, separated by blank lines)
+ *   card   = votes? title abstract? stars? meta? votes? stars?   (paragraphs, separated by blank lines)
  *   meta   = who? "·" dateLine?             (one paragraph; the lone "·" is its anchor)
+ *   votes  = "87" | "-" | "Upvote 87"       (the vote button; before the title on daily pages, after on others)
+ *   stars  = "GitHub 1.2k"                  (the repository button)
  *   who    = "• N authors" | "<org-id> <Org Name>"
  *   dateLine = "Dec 2, 2024" | "Jun 9", optionally followed by the card's comment count
  *
@@ -24,15 +29,14 @@ import { Lookahead, type Para, paragraphs } from './page-paragraphs.ts';
  * had no meta block. Nothing depends on fixed positions, so missing header lines, a missing abstract, a
  * card without meta or a title that looks like a date or a number still parse.
  *
+ * Markdown copies (reader tools, "save as markdown") are read as the same text once their markup is off
+ * (page-markup.ts); their links add what the text lacks: the arXiv id of a title that links to its paper
+ * page, and the paper a vote button is for. A copy of a single paper's page has no cards; hf-paper-page.ts
+ * reads it.
+ *
  * The text is read in one pass, a paragraph at a time, holding a window of at most three paragraphs plus
  * the cards found: blank lines cost nothing, and no paragraph holds more than MAX_PARA_CHARS characters.
  */
-
-interface MonthDay {
-  month: number;
-  day: number;
-  year: number | null;
-}
 
 interface Meta {
   line: number;
@@ -40,10 +44,9 @@ interface Meta {
   organization: { id: string; name: string } | null;
   date: MonthDay | null;
   comments: number | null;
+  /** Arrives with the meta paragraph's links, and a `GitHub` line glued above the who line. */
+  para: Para;
 }
-
-/** A calendar day with every part known. */
-type Ymd = { year: number; month: number; day: number };
 
 type Block = { kind: 'text'; para: Para } | { kind: 'meta'; meta: Meta };
 
@@ -51,30 +54,29 @@ type Block = { kind: 'text'; para: Para } | { kind: 'meta'; meta: Meta };
 const HEADER_LINES = new Set([
   'new',
   'get trending papers in your email inbox!',
+  'get trending papers in your email inbox once a day!',
   'subscribe',
   'daily papers',
+  'trending papers',
   'byak and the research community',
+  'by ak and the research community',
+  'daily',
+  'weekly',
+  'monthly',
+  // The site's navigation, which markdown copies keep above the page.
+  'hugging face',
+  'models',
+  'datasets',
+  'spaces',
+  'posts',
+  'buckets new',
+  'docs',
+  'enterprise',
+  'pricing',
+  'log in',
+  'sign up',
 ]);
 const AUTHORS = /^(?:[•‣*-]\s*)?(\d+)\s+authors?$/i;
-/** `Dec 2, 2024`, `Jun 9`, `Sept. 3`; trending and single-paper pages say `Published on Oct 4, 2026`. */
-const DATE =
-  /^(?:(?:published|submitted)\s+on\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:,\s*(\d{4}))?(?:\s+(\d+))?$/i;
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const MONTH_NAMES = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
-
 /**
  * Parses the text of a Hugging Face papers listing. Dates shown without a year are resolved against the
  * page date, whose own year comes from `asOf` (the day the page was captured, `YYYY-MM-DD`).
@@ -91,6 +93,8 @@ export function parseHfPageText(text: string, opts: { asOf: string }): ParseResu
   for (let p = paras.shift(); p; p = paras.shift()) for (const block of toBlocks(p)) cards.add(block);
   const result = cards.finish();
   if (!cards.sawMeta) {
+    const single = readPaperPage(text, asOf);
+    if (single) return single;
     throw new FeedFormatError(
       'no paper cards found: no paragraph holds the lone "·" line that separates a card\'s authors from its date.',
     );
@@ -103,17 +107,11 @@ export function parseHfPageText(text: string, opts: { asOf: string }): ParseResu
   return result;
 }
 
-function parseAsOf(asOf: string): Ymd {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(asOf);
-  if (!m) throw new RangeError(`asOf must be a date as YYYY-MM-DD, got "${asOf}"`);
-  return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
-}
-
 /** Removes the known header lines at the top; returns whether any were there. */
 function stripHeader(paras: Lookahead): boolean {
-  let seen = false;
+  let seen = dropPreamble(paras);
   for (let p = paras.peek(0); p; p = paras.peek(0)) {
-    while (p.lines[0] !== undefined && HEADER_LINES.has(p.lines[0].toLowerCase())) {
+    while (p.lines[0] !== undefined && isHeaderLine(p.lines[0])) {
       p.lines.shift();
       p.line++;
       seen = true;
@@ -122,6 +120,37 @@ function stripHeader(paras: Lookahead): boolean {
     paras.shift();
   }
   return seen;
+}
+
+function isHeaderLine(line: string): boolean {
+  return HEADER_LINES.has(collapseWhitespace(line).toLowerCase());
+}
+
+/** The lines that open the page itself, below the site's navigation. */
+const PAGE_START = new Set([
+  'get trending papers in your email inbox!',
+  'get trending papers in your email inbox once a day!',
+  'daily papers',
+  'trending papers',
+]);
+/** How far down the page's own header is looked for: past a capture tool's notes and the site's menu. */
+const PREAMBLE_PARAS = 12;
+
+/**
+ * Drops what a capture puts above the page (the tool's own title and notes, the site's menu) when the
+ * page's header follows within a few paragraphs: such notes can read like a title and its abstract.
+ * Nothing is dropped when a card's meta block comes first, or when no header is there.
+ */
+function dropPreamble(paras: Lookahead): boolean {
+  for (let k = 0; k < PREAMBLE_PARAS; k++) {
+    const p = paras.peek(k);
+    if (!p || p.oversized || isMetaPara(p)) return false;
+    // The header's own paragraph: the site's menu, one paragraph, also has a `Daily Papers` line.
+    if (!PAGE_START.has(collapseWhitespace(p.lines[0] ?? '').toLowerCase())) continue;
+    for (let j = 0; j < k; j++) paras.shift();
+    return k > 0;
+  }
+  return false;
 }
 
 /**
@@ -175,11 +204,22 @@ function* regrouped(source: Iterable<Para>): Generator<Para> {
         held.lines.push(p.lines[0] as string);
         continue;
       }
+      // `· Published on Dec 28, 2024` under a `4 authors` paragraph: a markdown copy's meta line.
+      if (held && !held.oversized && !endsWithDot && isDotAndDate(p) && !held.lines.includes('·')) {
+        held.lines.push(...p.lines);
+        continue;
+      }
       if (held) yield held;
       held = p;
     }
   }
   if (held) yield held;
+}
+
+function isDotAndDate(p: Para): boolean {
+  return (
+    !p.oversized && p.lines.length === 2 && p.lines[0] === '·' && parseDateLine(p.lines[1] as string) !== null
+  );
 }
 
 function isLoneDot(p: Para): boolean {
@@ -226,13 +266,23 @@ function toBlocks(p: Para): Block[] {
     else break;
     whoStart--;
   }
+  // A `GitHub 1.2k` line glued above the who line belongs to the card, not to its abstract.
+  const stars = whoStart > 0 ? starsOf(p.lines[whoStart - 1] as string, p.links) : null;
+  if (stars) whoStart--;
   const afterWho = dot >= 0 ? dot + 1 : whoEnd;
   const dateLine = p.lines[afterWho];
   const parsed = dateLine === undefined ? null : parseDateLine(dateLine);
   const rest = parsed ? afterWho + 1 : afterWho;
 
   const blocks: Block[] = [];
-  if (whoStart > 0) blocks.push({ kind: 'text', para: { lines: p.lines.slice(0, whoStart), line: p.line } });
+  if (whoStart > 0) {
+    const before: Para = { lines: p.lines.slice(0, whoStart), line: p.line };
+    if (p.links) before.links = p.links;
+    blocks.push({ kind: 'text', para: before });
+  }
+  const metaPara: Para = { lines: [], line: p.line + whoStart };
+  if (p.links) metaPara.links = p.links;
+  if (stars) metaPara.extras = stars;
   blocks.push({
     kind: 'meta',
     meta: {
@@ -241,6 +291,7 @@ function toBlocks(p: Para): Block[] {
       organization,
       date: parsed?.date ?? null,
       comments: parsed?.comments ?? null,
+      para: metaPara,
     },
   });
   if (rest < p.lines.length)
@@ -267,39 +318,6 @@ function parseOrg(line: string): { id: string; name: string } {
   return { id, name: name.length > 0 ? name.join(' ') : id };
 }
 
-/** `Dec 2, 2024 2` → Dec 2 2024 with 2 comments; `Jun 9` → June 9, year unknown; anything else → null. */
-function parseDateLine(line: string): { date: MonthDay; comments: number | null } | null {
-  const m = DATE.exec(line);
-  if (!m?.[1]) return null;
-  const word = m[1].toLowerCase();
-  const month = MONTHS.indexOf(word.slice(0, 3)) + 1;
-  // Accept `Sep`, `Sept` and `September`, but not a word that merely starts like a month (`Marching 3`).
-  if (month === 0 || !MONTH_NAMES[month - 1]?.startsWith(word)) return null;
-  const day = Number(m[2]);
-  if (day < 1 || day > 31) return null;
-  return {
-    date: { month, day, year: m[3] ? Number(m[3]) : null },
-    comments: m[4] !== undefined ? Number(m[4]) : null,
-  };
-}
-
-/**
- * The year of a date shown without one: the reference day's year, or the year before when the date would
- * otherwise fall after the reference day (listings only show past dates without a year).
- */
-function resolveYear(d: MonthDay, ref: Ymd): Ymd {
-  if (d.year !== null) return { ...d, year: d.year };
-  const later = d.month > ref.month || (d.month === ref.month && d.day > ref.day);
-  return { ...d, year: later ? ref.year - 1 : ref.year };
-}
-
-/** `YYYY-MM-DD`, or null for an impossible date such as Feb 30. */
-function isoDay(d: Ymd): string | null {
-  const t = new Date(Date.UTC(d.year, d.month - 1, d.day));
-  if (t.getUTCMonth() !== d.month - 1 || t.getUTCDate() !== d.day) return null;
-  return t.toISOString().slice(0, 10);
-}
-
 /**
  * An abstract reads like prose: long, or a full sentence of a dozen words. Titles are short and rarely end
  * with a period. Used only to tell a missing abstract from a missing title.
@@ -320,6 +338,10 @@ class CardAssembler {
   /** Whether any meta block was seen: without one the text is not a papers page at all. */
   sawMeta = false;
   private run: Para[] = [];
+  /** Vote counts whose card has not been read yet, by arXiv id; a vote button sits next to its card. */
+  private readonly votes = new Map<string, number>();
+  /** arXiv ids of the papers kept: trending pages show every card twice (a narrow and a wide layout). */
+  private readonly seen = new Set<string>();
 
   constructor(private readonly ref: Ymd) {}
 
@@ -329,8 +351,24 @@ class CardAssembler {
       this.close(block.meta);
       return;
     }
-    if (block.para.oversized?.anchored) this.sawMeta = true;
-    this.run.push(block.para);
+    const para = block.para;
+    if (para.oversized?.anchored) this.sawMeta = true;
+    const vote = voteOf(para);
+    if (vote?.id) {
+      this.vote(vote.id, vote.count);
+      return;
+    }
+    const last = para.oversized ? undefined : para.lines.at(-1);
+    const stars = last === undefined ? null : starsOf(last, para.links);
+    if (stars && para.lines.length === 1) {
+      this.addExtras(stars);
+      return;
+    }
+    if (stars) {
+      para.lines.pop();
+      para.extras = { ...para.extras, ...stars };
+    }
+    this.run.push(para);
     let i = 0;
     while (this.run.length - i >= 3) i = this.takeCard(i, null);
     if (i > 0) this.run.splice(0, i);
@@ -351,6 +389,31 @@ class CardAssembler {
     this.run = [];
   }
 
+  /** A vote count for the paper `id`: its card is either read already (the count follows it) or next. */
+  private vote(id: string, count: number | null): void {
+    if (count === null) return;
+    for (let k = this.papers.length - 1; k >= 0 && k >= this.papers.length - 4; k--) {
+      const paper = this.papers[k] as Paper;
+      if (paper.arxivId !== id) continue;
+      paper.upvotes ??= count;
+      return;
+    }
+    this.votes.set(id, count);
+    // Only the next card can claim it; a page of stray vote buttons holds a handful at a time.
+    if (this.votes.size > 8) this.votes.delete(this.votes.keys().next().value as string);
+  }
+
+  /** Stars for the card being read, or for the card just closed when they follow its meta block. */
+  private addExtras(extras: CardExtras): void {
+    const open = this.run.at(-1);
+    if (open) {
+      open.extras = { ...open.extras, ...extras };
+      return;
+    }
+    const paper = this.papers.at(-1);
+    if (paper && paper.githubStars == null) Object.assign(paper, extras);
+  }
+
   /**
    * Reads the card whose title is run[i] and returns where the next one starts. A paragraph after a title is
    * its abstract when it reads like one, or when it is the last before the meta block (the usual
@@ -362,6 +425,13 @@ class CardAssembler {
     const title = run[i] as Para;
     if (title.oversized) {
       this.skip({ where: `line ${title.line}`, reason: tooLong(title.oversized) });
+      return i + 1;
+    }
+    // A vote count alone before a title (a daily page's card opens with its vote button): the card's upvotes.
+    const vote = voteOf(title);
+    const cardTitle = run[i + 1];
+    if (vote && cardTitle && this.startsCard(i + 1, meta)) {
+      cardTitle.extras = { ...cardTitle.extras, upvotes: vote.count };
       return i + 1;
     }
     if (isAbstractLike(title)) {
@@ -385,7 +455,7 @@ class CardAssembler {
       this.skip({ where: `line ${title.line}`, reason: 'a title with no abstract and no meta block' });
     } else {
       const checked = paperSchema.safeParse(toPaper(title, abstract, cardMeta, this.ref));
-      if (checked.success) this.keep(checked.data);
+      if (checked.success) this.keep(checked.data, title.line);
       else
         this.skip({
           where: `line ${title.line}`,
@@ -395,7 +465,29 @@ class CardAssembler {
     return end;
   }
 
-  private keep(paper: Paper): void {
+  /**
+   * Whether run[j] can open a card: a title (not prose, not another count) followed by its abstract, or by
+   * the meta block when it is the last paragraph. A number followed by anything else is a title itself
+   * (`2048`) or pagination (`1 2 3 Next`).
+   */
+  private startsCard(j: number, meta: Meta | null): boolean {
+    const title = this.run[j];
+    if (!title || title.oversized || isAbstractLike(title) || voteOf(title)) return false;
+    const after = this.run[j + 1];
+    return after ? isAbstractLike(after) : meta !== null;
+  }
+
+  private keep(paper: Paper, line: number): void {
+    if (paper.arxivId) {
+      if (this.seen.has(paper.arxivId)) {
+        this.skip({ where: `line ${line}`, reason: `the same paper as an earlier card (${paper.arxivId})` });
+        return;
+      }
+      this.seen.add(paper.arxivId);
+      const votes = this.votes.get(paper.arxivId);
+      if (votes !== undefined && paper.upvotes === null) paper.upvotes = votes;
+      this.votes.delete(paper.arxivId);
+    }
     this.count();
     this.papers.push(paper);
   }
@@ -417,10 +509,13 @@ function tooLong(size: { lines: number; chars: number }): string {
 
 function toPaper(title: Para, abstract: Para | null, meta: Meta | null, ref: Ymd): Paper {
   const t = collapseWhitespace(title.lines.join(' '));
+  // Text cards carry no arXiv id (the store matches them to an arXiv paper by normalised title later); a
+  // markdown copy's title links to the paper's page, whose address holds it.
+  const arxivId = linkedPaperId(title) ?? linkedPaperId(abstract) ?? linkedPaperId(meta?.para);
+  const extras: CardExtras = { ...meta?.para.extras, ...abstract?.extras, ...title.extras };
   return {
-    // Cards carry no arXiv id; the store can match them to an arXiv paper by normalised title later.
-    id: titleKeyId(t),
-    arxivId: null,
+    id: arxivId ?? titleKeyId(t),
+    arxivId,
     title: t,
     abstract: abstract ? collapseWhitespace(abstract.lines.join(' ')) : '',
     authors: [],
@@ -428,7 +523,9 @@ function toPaper(title: Para, abstract: Para | null, meta: Meta | null, ref: Ymd
     organization: meta?.organization ?? null,
     publishedAt: meta?.date ? isoDay(resolveYear(meta.date, ref)) : null,
     feedDate: null,
-    upvotes: null,
+    upvotes: extras.upvotes ?? null,
     comments: meta?.comments ?? null,
+    ...(extras.githubStars === undefined ? {} : { githubStars: extras.githubStars }),
+    ...(extras.githubRepo === undefined ? {} : { githubRepo: extras.githubRepo }),
   };
 }

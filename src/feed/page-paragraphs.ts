@@ -1,4 +1,6 @@
+import type { CardExtras } from './card-extras.ts';
 import { isTrimmable } from './limits.ts';
+import { looksLikeMarkdown, MarkupReader } from './page-markup.ts';
 
 /*
  * The paragraphs of page text, read in one pass over indices: blank lines are skipped without a copy, and
@@ -14,11 +16,18 @@ import { isTrimmable } from './limits.ts';
  */
 export const MAX_PARA_CHARS = 1_000_000;
 
-/** A run of non-blank lines, trimmed. */
+/** At most this many link targets are kept per paragraph: a card's part links to a paper or two. */
+const MAX_PARA_LINKS = 8;
+
+/** A run of non-blank lines, trimmed, with markdown taken off (see page-markup.ts). */
 export interface Para {
   lines: string[];
   /** 1-based line number of the first line, for `skipped`. */
   line: number;
+  /** Where the paragraph's links point, in order: how a markdown copy says which paper a title is. */
+  links?: string[];
+  /** Upvotes and GitHub stars read from lines around the paragraph, for the card it belongs to. */
+  extras?: CardExtras;
   /**
    * Set, with `lines` empty, when the paragraph is longer than MAX_PARA_CHARS: it can be no card's part.
    * `anchored` records a lone `·` line in it, so that the text still counts as a papers page.
@@ -28,10 +37,15 @@ export interface Para {
 
 /**
  * Yields the paragraphs: runs of trimmed, non-blank lines, numbered as `split(/\r\n|\r|\n/)` numbers them.
- * Works on indices, so blank lines and the text of oversized paragraphs are never copied.
+ * Works on indices, so blank lines and the text of oversized paragraphs are never copied. A line that holds
+ * only markup (an image, a link's bracket) is no line; a URL on a line of its own is a link of the paragraph
+ * it follows, which is how text copies write a link's target.
  */
 export function* paragraphs(text: string): Generator<Para> {
+  const markup = new MarkupReader(looksLikeMarkdown(text));
   let current: Para | null = null;
+  // A paragraph that ended at a blank line, held until the next line says whether it is the paragraph's URL.
+  let ended: Para | null = null;
   let chars = 0;
   let lineNo = 0;
   let i = 0;
@@ -44,28 +58,58 @@ export function* paragraphs(text: string): Generator<Para> {
     while (s < e && isTrimmable(text.charCodeAt(s))) s++;
     while (e > s && isTrimmable(text.charCodeAt(e - 1))) e--;
     if (s === e) {
-      if (current) yield current;
+      if (current) {
+        if (ended) yield ended;
+        ended = current;
+      }
       current = null;
-    } else {
+    } else if (current?.oversized) {
+      chars += e - s;
+      current.oversized.lines++;
+      current.oversized.chars = chars;
+      if (e - s === 1 && text.charCodeAt(s) === 0xb7) current.oversized.anchored = true;
+    } else if ((current ? chars : 0) + e - s > MAX_PARA_CHARS) {
+      // Too long for any card's part: counted by its raw length, its text never copied or read.
       if (!current) {
+        if (ended) yield ended;
+        ended = null;
         current = { lines: [], line: lineNo };
         chars = 0;
       }
       chars += e - s;
-      if (current.oversized) {
-        current.oversized.lines++;
-        current.oversized.chars = chars;
-        if (e - s === 1 && text.charCodeAt(s) === 0xb7) current.oversized.anchored = true;
-      } else if (chars > MAX_PARA_CHARS) {
-        const anchored = current.lines.includes('·') || (e - s === 1 && text.charCodeAt(s) === 0xb7);
-        current.oversized = { lines: current.lines.length + 1, chars, anchored };
-        current.lines = [];
-      } else current.lines.push(text.slice(s, e));
+      const anchored = current.lines.includes('·') || (e - s === 1 && text.charCodeAt(s) === 0xb7);
+      current.oversized = { lines: current.lines.length + 1, chars, anchored };
+      current.lines = [];
+      current.links = [];
+    } else {
+      for (const marked of markup.read(text.slice(s, e))) {
+        if (marked.text === '') {
+          const owner = current ?? ended;
+          if (owner) addLinks(owner, marked.links);
+          continue;
+        }
+        if (!current) {
+          if (ended) yield ended;
+          ended = null;
+          current = { lines: [], line: lineNo };
+          chars = 0;
+        }
+        addLinks(current, marked.links);
+        current.lines.push(marked.text);
+      }
+      if (current) chars += e - s;
     }
     // `\r\n` ends one line, as a lone `\r` or `\n` does.
     i = text.charCodeAt(end) === 0x0d && text.charCodeAt(end + 1) === 0x0a ? end + 2 : end + 1;
   }
+  if (ended) yield ended;
   if (current) yield current;
+}
+
+function addLinks(p: Para, links: string[]): void {
+  if (links.length === 0 || p.oversized) return;
+  p.links ??= [];
+  for (const url of links) if (p.links.length < MAX_PARA_LINKS) p.links.push(url);
 }
 
 /** Paragraphs pulled one at a time, with a look at the next few: the page head needs three at most. */
