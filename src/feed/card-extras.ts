@@ -53,6 +53,17 @@ export function voteOf(p: Lines): { id: string | null; count: number | null } | 
   return { id, count: parseCount(m[1]) };
 }
 
+/**
+ * A paragraph that is a count alone linking to a paper's discussion (`2` then `…/papers/<id>#community`): the
+ * paper's comment count, which copies that write each link's target on its own line put after the date.
+ */
+export function commentsOf(p: Lines): { id: string; count: number } | null {
+  if (p.oversized || p.lines.length !== 1 || !/^\d+$/.test(p.lines[0] as string)) return null;
+  const url = p.links?.find((u) => u.endsWith('#community'));
+  const id = url ? normalizeArxivId(url.startsWith('/papers/') ? `https://huggingface.co${url}` : url) : null;
+  return id ? { id, count: Number(p.lines[0]) } : null;
+}
+
 /** A `GitHub 1.2k` line: the stars, and the repository when its link is there. */
 export function starsOf(line: string, links: readonly string[] | undefined): CardExtras | null {
   const m = STARS.exec(line);

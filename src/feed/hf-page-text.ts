@@ -7,7 +7,7 @@ import {
   type SkippedItem,
   titleKeyId,
 } from '../papers/paper.ts';
-import { type CardExtras, linkedPaperId, starsOf, voteOf } from './card-extras.ts';
+import { type CardExtras, commentsOf, linkedPaperId, starsOf, voteOf } from './card-extras.ts';
 import { readPaperPage } from './hf-paper-page.ts';
 import { MAX_ITEMS, tooManyItems } from './limits.ts';
 import { isoDay, type MonthDay, parseAsOf, parseDateLine, resolveYear, type Ymd } from './page-dates.ts';
@@ -309,7 +309,9 @@ function isOrgLine(line: string): boolean {
     line.split(' ').length <= 8 &&
     /^[\w.-]+(?:\s|$)/.test(line) &&
     !/[.,;:!?]$/.test(line) &&
-    parseDateLine(line) === null
+    parseDateLine(line) === null &&
+    // `GitHub 1.2k` has the shape of an organisation line; it is the repository button.
+    starsOf(line, undefined) === null
   );
 }
 
@@ -358,6 +360,12 @@ class CardAssembler {
       this.vote(vote.id, vote.count);
       return;
     }
+    const comments = commentsOf(para);
+    if (comments) {
+      const paper = this.recent(comments.id);
+      if (paper) paper.comments ??= comments.count;
+      if (paper) return;
+    }
     const last = para.oversized ? undefined : para.lines.at(-1);
     const stars = last === undefined ? null : starsOf(last, para.links);
     if (stars && para.lines.length === 1) {
@@ -392,15 +400,23 @@ class CardAssembler {
   /** A vote count for the paper `id`: its card is either read already (the count follows it) or next. */
   private vote(id: string, count: number | null): void {
     if (count === null) return;
-    for (let k = this.papers.length - 1; k >= 0 && k >= this.papers.length - 4; k--) {
-      const paper = this.papers[k] as Paper;
-      if (paper.arxivId !== id) continue;
-      paper.upvotes ??= count;
+    // The button names its paper, so its count stands over one read from a number's place on the page.
+    const paper = this.recent(id);
+    if (paper) {
+      paper.upvotes = count;
       return;
     }
     this.votes.set(id, count);
     // Only the next card can claim it; a page of stray vote buttons holds a handful at a time.
     if (this.votes.size > 8) this.votes.delete(this.votes.keys().next().value as string);
+  }
+
+  /** One of the last few papers kept, by arXiv id. */
+  private recent(id: string): Paper | undefined {
+    for (let k = this.papers.length - 1; k >= 0 && k >= this.papers.length - 4; k--) {
+      if (this.papers[k]?.arxivId === id) return this.papers[k];
+    }
+    return undefined;
   }
 
   /** Stars for the card being read, or for the card just closed when they follow its meta block. */
@@ -466,13 +482,13 @@ class CardAssembler {
   }
 
   /**
-   * Whether run[j] can open a card: a title (not prose, not another count) followed by its abstract, or by
-   * the meta block when it is the last paragraph. A number followed by anything else is a title itself
-   * (`2048`) or pagination (`1 2 3 Next`).
+   * Whether run[j] can open a card: a title (not prose) followed by its abstract, or by the meta block when
+   * it is the last paragraph. A number followed by anything else is a title itself (`2048` then its
+   * abstract) or pagination (`1 2 3 Next`).
    */
   private startsCard(j: number, meta: Meta | null): boolean {
     const title = this.run[j];
-    if (!title || title.oversized || isAbstractLike(title) || voteOf(title)) return false;
+    if (!title || title.oversized || isAbstractLike(title)) return false;
     const after = this.run[j + 1];
     return after ? isAbstractLike(after) : meta !== null;
   }
@@ -485,7 +501,7 @@ class CardAssembler {
       }
       this.seen.add(paper.arxivId);
       const votes = this.votes.get(paper.arxivId);
-      if (votes !== undefined && paper.upvotes === null) paper.upvotes = votes;
+      if (votes !== undefined) paper.upvotes = votes;
       this.votes.delete(paper.arxivId);
     }
     this.count();

@@ -45,8 +45,8 @@ const PLACEHOLDER = /^\[[^\][]*\]$/;
 const SUBMITTED = /^(?:·\s*)?Submitted by\b/;
 /** A Hugging Face user name, the line that follows a lone `Submitted by`. */
 const USER_NAME = /^[\w.-]+$/;
-/** A link to an organisation's page, `https://huggingface.co/<org>`. */
-const ORG_URL = /^https?:\/\/huggingface\.co\/([\w.-]+)\/?$/;
+/** A link to an organisation's page, `https://huggingface.co/<org>` (or `/<org>`, as some copies keep it). */
+const ORG_URL = /^(?:https?:\/\/huggingface\.co)?\/([\w.-]+)\/?$/;
 const BARE_URL = /^<?(https?:\/\/[^\s<>]+)>?$/;
 /** A line of HTML tags and nothing else (`<a id="section-3"></a>`), which some converters leave in. */
 const TAGS_ONLY = /^(?:<\/?[a-zA-Z][^<>]*>\s*)+$/;
