@@ -250,3 +250,43 @@ describe('parseHfPageText refuses text without cards', () => {
     expect(() => parseHfPageText(text, { asOf })).toThrow(/no paper cards found/);
   });
 });
+
+describe('parseHfPageText on the text of a daily list page', () => {
+  const ABSTRACT =
+    'We study a problem at length and report results that improve on prior work across many benchmarks.';
+
+  it('reads the vote count above each title and the GitHub stars, and makes no card of "Submitted by"', () => {
+    const text = [
+      'Daily Papers\n\nbyAK and the research community\n\nDec 3\n\n',
+      'Submitted by\nakhaliq\n\n87\n\n',
+      card('First Paper', 'GitHub 1.2k\n  • 4 authors\n·\nDec 2, 2024 2'),
+      'Submitted by akhaliq\n\n12\n\n',
+      `Second Paper\n\n${ABSTRACT}\n\nGitHub 3,290\n\nnvidia NVIDIA\n·\nDec 1\n\n`,
+      '-\n\n',
+      card('Third Paper', '  • 1 author\n·\nNov 30'),
+    ].join('');
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2025-12-03' });
+    expect(skipped).toEqual([]);
+    expect(
+      papers.map((p) => [
+        p.title,
+        p.upvotes,
+        p.githubStars,
+        p.authorCount ?? p.organization?.id,
+        p.publishedAt,
+      ]),
+    ).toEqual([
+      ['First Paper', 87, 1200, 4, '2024-12-02'],
+      ['Second Paper', 12, 3290, 'nvidia', '2025-12-01'],
+      ['Third Paper', null, undefined, 1, '2025-11-30'],
+    ]);
+    expect(papers.every((p) => p.arxivId === null)).toBe(true);
+  });
+
+  it('takes a number followed by an abstract for a title, not a vote count', () => {
+    const { papers } = parseHfPageText(`87\n\n${card('2048', '  • 1 author\n·\nFeb 1')}`, {
+      asOf: '2026-03-04',
+    });
+    expect(papers.map((p) => [p.title, p.upvotes])).toEqual([['2048', 87]]);
+  });
+});

@@ -1,0 +1,247 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseHfPageText } from '../../src/feed/hf-page-text.ts';
+import { FeedFormatError, paperSchema, titleKeyId } from '../../src/papers/paper.ts';
+
+/*
+ * Markdown copies of the papers pages, as reader tools and converters save them (see test/fixtures/PROVENANCE.md):
+ * a search listing by firecrawl (titles as `### [Title](…/papers/<id>)`, vote buttons as links), a listing
+ * whose links are numbered references (`[Title][32]`, link targets not in the capture), and a trending page
+ * converted from its HTML (every card twice, `Submitted by` lines, `GitHub 131` buttons).
+ */
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+const firecrawl = fixture('hf-papers-page-firecrawl.md');
+const refs = fixture('hf-papers-page-refs.md');
+const trending = fixture('hf-trending-page-extracted.md');
+
+describe('parseHfPageText on a firecrawl markdown copy of a papers listing', () => {
+  const { papers, skipped } = parseHfPageText(firecrawl, { asOf: '2026-10-02' });
+
+  it('reads its five cards, with the arXiv id of each title link, and skips nothing', () => {
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.id, p.arxivId])).toEqual([
+      ['2606.00683', '2606.00683'],
+      ['2609.11115', '2609.11115'],
+      ['2502.20581', '2502.20581'],
+      ['2605.08583', '2605.08583'],
+      ['2609.00319', '2609.00319'],
+    ]);
+    for (const p of papers) expect(paperSchema.parse(p)).toEqual(p);
+  });
+
+  it('maps the first card with its vote count, organisation and comment count', () => {
+    expect(papers[0]).toEqual({
+      id: '2606.00683',
+      arxivId: '2606.00683',
+      title: 'OCC-RAG: Optimal Cognitive Core for Faithful Question Answering',
+      abstract: expect.stringMatching(
+        /^Recent progress in the development of language models .* and refusal \(MuSiQue-Un\) benchmarks\.$/,
+      ),
+      authors: [],
+      authorCount: null,
+      organization: { id: 'occ-ai', name: 'OCC' },
+      publishedAt: '2026-05-29',
+      feedDate: null,
+      upvotes: 101,
+      comments: 6,
+    });
+  });
+
+  it.each([
+    // [arXiv id, upvotes, authorCount, organization, publishedAt, comments]
+    ['2609.11115', 173, null, { id: 'CarnegieMellonU', name: 'Carnegie Mellon University' }, '2026-09-09', 9],
+    ['2502.20581', null, 3, null, '2025-02-27', null],
+    ['2605.08583', 1, null, { id: 'umass', name: 'University of Massachusetts Amherst' }, '2026-05-08', 1],
+    ['2609.00319', null, 10, null, '2026-08-30', null],
+  ])(
+    'GIVEN the card of %s THEN its vote button and meta block are read',
+    (id, upvotes, authorCount, organization, publishedAt, comments) => {
+      expect(papers.find((p) => p.arxivId === id)).toMatchObject({
+        upvotes,
+        authorCount,
+        organization,
+        publishedAt,
+        comments,
+      });
+    },
+  );
+
+  it('takes the markdown line breaks and escapes out of a hard-wrapped title and abstract', () => {
+    const noisy = papers[2];
+    expect(noisy?.title).toBe(
+      'The Noisy Path from Source to Citation: Measuring How Scholars Engage with Past Research',
+    );
+    expect(noisy?.abstract).toMatch(
+      /^Academic citations are widely used for evaluating research and tracing knowledge flows\. /,
+    );
+    expect(noisy?.abstract).toContain('we establish the "telephone effect" - when citing papers');
+    expect(noisy?.abstract).not.toMatch(/[\\[\]]/);
+  });
+
+  it.each([
+    ['relative links, as some converters keep them', firecrawl.replaceAll('https://huggingface.co/', '/')],
+    ['CRLF line endings', firecrawl.replace(/\n/g, '\r\n')],
+    ['no front matter', firecrawl.slice(firecrawl.indexOf('---\nnew') + 4)],
+  ])('GIVEN %s THEN the papers are the same', (_what, text) => {
+    expect(parseHfPageText(text, { asOf: '2026-10-02' })).toEqual({ papers, skipped: [] });
+  });
+});
+
+describe('parseHfPageText on a markdown copy whose links are numbered references', () => {
+  const { papers, skipped } = parseHfPageText(refs, { asOf: '2026-06-29' });
+
+  it('reads the three cards; with no link targets in the text, they have no arXiv id', () => {
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.title, p.id, p.authorCount, p.publishedAt, p.upvotes, p.comments])).toEqual([
+      [
+        'MURMUR: An Efficient Inference System for Long-Form ASR',
+        titleKeyId('MURMUR: An Efficient Inference System for Long-Form ASR'),
+        3,
+        '2026-05-30',
+        null,
+        null,
+      ],
+      [
+        'Gemini 1.5: Unlocking multimodal understanding across millions of tokens of context',
+        titleKeyId('Gemini 1.5: Unlocking multimodal understanding across millions of tokens of context'),
+        671,
+        '2024-03-08',
+        65,
+        6,
+      ],
+      [
+        'Speech-Aware Long Context Pruning and Integration for Contextualized Automatic Speech Recognition',
+        titleKeyId(
+          'Speech-Aware Long Context Pruning and Integration for Contextualized Automatic Speech Recognition',
+        ),
+        8,
+        '2025-11-14',
+        1,
+        null,
+      ],
+    ]);
+    expect(papers[0]?.abstract).toMatch(
+      /^Long-form automatic speech recognition \(ASR\) requires .* https:\/\/github\.com\/uw-syfi\/Murmur\.$/,
+    );
+  });
+});
+
+describe('parseHfPageText on a trending page converted from its HTML', () => {
+  const { papers, skipped } = parseHfPageText(trending, { asOf: '2026-10-06' });
+
+  it('keeps each card once, with its votes and GitHub stars, and names the repeats it skipped', () => {
+    expect(papers).toEqual([
+      expect.objectContaining({
+        arxivId: '2610.05608',
+        title: 'Kandinsky 6.0 Video: Foundation Models for Synchronized Video and Audio Generation',
+        organization: { id: 'kandinskylab', name: 'Kandinsky Lab' },
+        authorCount: null,
+        publishedAt: '2026-10-04',
+        upvotes: 117,
+        githubStars: 131,
+        githubRepo: 'https://github.com/kandinskylab/kandinsky-6',
+      }),
+      expect.objectContaining({
+        arxivId: '2609.18063',
+        organization: { id: 'Edge0', name: 'Edge0' },
+        publishedAt: '2026-09-16',
+        upvotes: 25,
+        githubStars: 3290,
+        githubRepo: 'https://github.com/Edge0-AI/edge0',
+      }),
+      expect.objectContaining({
+        arxivId: '2412.20138',
+        title: 'TradingAgents: Multi-Agents LLM Financial Trading Framework',
+        abstract:
+          'A multi-agent framework using large language models for stock trading simulates real-world trading firms, improving performance metrics like cumulative returns and Sharpe ratio.',
+        organization: null,
+        authorCount: 4,
+        publishedAt: '2024-12-28',
+        upvotes: 149,
+        githubStars: 110_000,
+      }),
+    ]);
+    expect(skipped.map((s) => s.reason)).toEqual([
+      'the same paper as an earlier card (2610.05608)',
+      'the same paper as an earlier card (2609.18063)',
+      'the same paper as an earlier card (2412.20138)',
+    ]);
+  });
+
+  it('takes no "Submitted by" user name or capture note for a card', () => {
+    const titles = papers.map((p) => p.title);
+    expect(titles.some((t) => /vvasilev|bupalinyu|Source HTML|Trending Papers/.test(t))).toBe(false);
+  });
+});
+
+describe('parseHfPageText on a copy that writes each link target on a line of its own', () => {
+  // The layout of a notebook export of a papers listing (index id 61121252562 in PROVENANCE.md), built here
+  // with short abstracts: text, blank line, URL.
+  const abstract = (what: string) =>
+    `We study ${what} at length and report results that improve on prior work across many benchmarks.`;
+  const text = [
+    'Daily Papers\n\nMar 25\n',
+    ' [-] 1\n\nhttps://huggingface.co/login?next=%2Fpapers%2F2410.05434\n',
+    'Better than Your Teacher\n\nhttps://huggingface.co/papers/2410.05434\n',
+    `${abstract('teachers')}\n\nhttps://huggingface.co/papers/2410.05434\n`,
+    '[\n\n2 authors](https://huggingface.co/papers/2410.05434)\n\n·\n\nOct 7, 2024\n',
+    ' [-] 19\n\nhttps://huggingface.co/login?next=%2Fpapers%2F2409.02326\n',
+    'Arctic-SnowCoder\n\nhttps://huggingface.co/papers/2409.02326\n',
+    `${abstract('code data')}\n\nhttps://huggingface.co/papers/2409.02326\n`,
+    '[\n\n3 authors](https://huggingface.co/papers/2409.02326)\n\n·\n\nSep 3, 2024\n',
+    '2\n\nhttps://huggingface.co/papers/2409.02326#community\n',
+    ' [-] 5\n\nhttps://huggingface.co/login?next=%2Fpapers%2F2510.21057\n',
+    'Soft Instruction De-escalation Defense\n\nhttps://huggingface.co/papers/2510.21057\n',
+    `${abstract('prompt injection')}\n\nhttps://huggingface.co/papers/2510.21057\n`,
+    '[\n\n4 authors](https://huggingface.co/papers/2510.21057)\n\n·\n\nOct 23, 2025\n',
+  ].join('\n');
+
+  it('reads the arXiv ids, the vote counts and the comment count from the lines after each text', () => {
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2026-03-25' });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.arxivId, p.upvotes, p.comments, p.authorCount, p.publishedAt])).toEqual([
+      ['2410.05434', 1, null, 2, '2024-10-07'],
+      ['2409.02326', 19, 2, 3, '2024-09-03'],
+      ['2510.21057', 5, null, 4, '2025-10-23'],
+    ]);
+  });
+});
+
+describe('parseHfPageText on markdown that is no papers page', () => {
+  it.each([
+    ['a README', '# Project\n\nSee [the docs](https://example.com/docs) for more.\n\n- one\n- two\n'],
+    [
+      'only the page header',
+      '# Daily Papers\n\n## by [AK](https://huggingface.co/akhaliq) and the research community\n',
+    ],
+    [
+      'a paper page with no abstract',
+      '[Papers](https://huggingface.co/papers)\n\narxiv:2412.01234\n\nSome Title\n=====\n\nPublished on Dec 2, 2024\n',
+    ],
+  ])('GIVEN %s THEN FeedFormatError "no paper cards found"', (_what, text) => {
+    expect(() => parseHfPageText(text, { asOf: '2026-01-01' })).toThrow(FeedFormatError);
+    expect(() => parseHfPageText(text, { asOf: '2026-01-01' })).toThrow(/no paper cards found/);
+  });
+});
+
+describe('parseHfPageText on hostile markdown', () => {
+  const markdown = '[a link](https://example.com)\n';
+  it.each([
+    ['a million lone "[" lines', `${markdown}${'[\n'.repeat(1_000_000)}`],
+    [
+      'a million link ends',
+      `${markdown}${'](https://huggingface.co/papers/2412.01234)\n'.repeat(1_000_000)}`,
+    ],
+    ['a million "Submitted by" lines', `${markdown}${'Submitted by\n'.repeat(1_000_000)}`],
+    ['a line of 900,000 unclosed brackets', `${markdown}${'['.repeat(900_000)}\n`],
+    ['a line of 300,000 nested image brackets', `${markdown}${'!['.repeat(300_000)}${']'.repeat(300_000)}\n`],
+    ['a line of 300,000 link starts with no end', `${markdown}${'[a]('.repeat(300_000)}\n`],
+  ])(
+    'GIVEN %s THEN it is refused with one sentence, in time linear in its size',
+    (_what, text) => {
+      expect(() => parseHfPageText(text, { asOf: '2026-01-01' })).toThrow(/no paper cards found/);
+    },
+    30_000,
+  );
+});
