@@ -101,6 +101,8 @@ export function parseHfJson(text: string, options: HfJsonOptions = {}): ParseRes
   }
   const value = parseJson(text);
   if (isRecord(value)) {
+    // The Daily Papers page's own data (its `data-props` attribute): the same items under `dailyPapers`.
+    if (Array.isArray(value.dailyPapers)) return parseParsedItems(value.dailyPapers, feedDate);
     if (typeof value.error === 'string' && value.title === undefined && value.paper === undefined) {
       throw new FeedFormatError(`Hugging Face answered with an error: "${value.error}"`);
     }
@@ -154,6 +156,19 @@ function parseItems(text: string, open: number, feedDate: string | undefined): P
     }
     i = skipJsonWhitespace(text, i + 1);
   }
+}
+
+/** Items already parsed (a list inside an object), each converted or skipped with its reason, as in a list. */
+function parseParsedItems(items: unknown[], feedDate: string | undefined): ParseResult {
+  if (items.length > MAX_ITEMS) throw tooManyItems('items');
+  const papers: Paper[] = [];
+  const skipped: SkippedItem[] = [];
+  for (const [index, item] of items.entries()) {
+    const out = convertItem(item, feedDate);
+    if ('paper' in out) papers.push(out.paper);
+    else skipped.push({ where: `item ${index}`, reason: out.reason });
+  }
+  return { papers, skipped };
 }
 
 /** Checks that only whitespace follows the array's closing `]` at `close`, then returns `result`. */

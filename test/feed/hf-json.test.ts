@@ -273,6 +273,15 @@ describe('parseHfJson tolerates drift', () => {
   it('accepts an empty day', () => {
     expect(parseHfJson('[]')).toEqual({ papers: [], skipped: [] });
   });
+
+  it('reads the Daily Papers page’s own data (its data-props object), whose items are the feed’s', () => {
+    const items = items2024();
+    items[3] = { title: 42 };
+    const props = JSON.stringify({ dailyPapers: items, date: '2024-10-25', lastDate: '2024-10-24' });
+    const { papers, skipped } = parseHfJson(props, { feedDate: '2024-10-25' });
+    expect(papers).toEqual(parseHfJson(capture2024, { feedDate: '2024-10-25' }).papers.toSpliced(3, 1));
+    expect(skipped).toEqual([{ where: 'item 3', reason: expect.any(String) }]);
+  });
 });
 
 describe('parseHfJson skips bad items and keeps the rest', () => {
