@@ -17,7 +17,7 @@ export const discordEntry = {
     return createDiscordPlatform(settings, {
       logger: deps.logger,
       ...(deps.now ? { now: deps.now } : {}),
-      journal: deps.heldJournal,
+      ...(deps.held ? { held: deps.held } : {}),
     });
   },
 } as const satisfies PlatformEntry<'discord', DiscordConfig>;

@@ -14,8 +14,7 @@ import {
   Routes,
   type User,
 } from 'discord.js';
-import type { HeldJournal } from '../../src/chat/held-journal.ts';
-import { heldType } from '../../src/chat/held-replay.ts';
+import { heldQueue, heldType } from '../../src/chat/held-replay.ts';
 import type {
   ChannelRef,
   ChatPlatform,
@@ -26,7 +25,7 @@ import type {
   Reply,
   UserRef,
 } from '../../src/chat/platform.ts';
-import { RetryLater, type RetryPolicy, type RetryTimers } from '../../src/chat/retry-later.ts';
+import type { RetryLater, RetryPolicy, RetryTimers } from '../../src/chat/retry-later.ts';
 import { type Logger, silentLogger } from '../../src/log.ts';
 import { reactionPathEmoji } from './emoji.ts';
 import { handleInteraction } from './interactions.ts';
@@ -53,10 +52,11 @@ export interface DiscordDeps {
   retryTimers?: RetryTimers;
   retryPolicy?: RetryPolicy;
   /**
-   * Where held events are written down, so that a process stopped or killed before the archive came back
-   * leaves them to the next (held-journal.ts). Without one, a restart loses them, as logged.
+   * The queue events wait in for the archive, the application's (held-replay.ts: written down, shared with
+   * what earlier processes left, kept across reconnections); closed by its owner. Without one the platform
+   * keeps its own, in memory, closed at stop: a restart then loses what it holds, as logged.
    */
-  journal?: HeldJournal | undefined;
+  held?: RetryLater;
 }
 
 /**
@@ -109,25 +109,14 @@ export class DiscordPlatform implements ChatPlatform {
   ) {
     this.logger = deps.logger ?? silentLogger;
     this.now = deps.now ?? (() => new Date());
-    const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
-    this.later = new RetryLater({
-      timers: deps.retryTimers,
-      policy: deps.retryPolicy,
-      journal: deps.journal,
-      onKept: (message, what) =>
-        this.logger.warn(
-          { message },
-          `${what}: still waiting for the archive; written down for the next start`,
-        ),
-      onHeld: (message, what, error) =>
-        this.logger.warn(
-          { message, reason: reason(error) },
-          `${what}: the archive is unavailable; trying again`,
-        ),
-      // The core logged the failure itself. Discord never sends a gateway event twice.
-      onLost: (message, what, error) =>
-        this.logger.warn({ message, reason: reason(error) }, `${what}: not recorded, and lost`),
-    });
+    this.later =
+      deps.held ??
+      heldQueue({
+        platform: 'discord',
+        logger: this.logger,
+        timers: deps.retryTimers,
+        policy: deps.retryPolicy,
+      });
   }
 
   /** Events (reactions, clears, thread replies, links) waiting for the archive, or behind one that is; for tests. */
@@ -187,10 +176,15 @@ export class DiscordPlatform implements ChatPlatform {
     this.logger.info({ user: client.user?.tag }, 'Discord connected');
   }
 
-  /** Closes the gateway connection and gives up what still waits for the archive (each logged); idempotent. */
+  /**
+   * Closes the gateway connection, then its own queue, giving up what still waits for the archive (each
+   * logged): an application's queue goes on past this platform and is closed by the application.
+   * Disconnecting first means no event arrives while the queue closes, and another instance may take the
+   * gateway at once. Idempotent.
+   */
   async stop(): Promise<void> {
-    await this.later.close();
     await this.disconnect();
+    if (!this.deps.held) await this.later.close();
   }
 
   /**

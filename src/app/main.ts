@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { type AnyPlatformEntry, platformEntry } from '../../adapters/index.ts';
 import { Bot } from '../chat/bot.ts';
 import { FileHeldJournal } from '../chat/held-journal.ts';
-import { replayHeld } from '../chat/held-replay.ts';
+import { heldQueue, replayLeftovers } from '../chat/held-replay.ts';
 import type { ChatPlatform, PlatformName } from '../chat/platform.ts';
 import type { RetryLater } from '../chat/retry-later.ts';
 import { ArxivClient } from '../feed/arxiv-client.ts';
@@ -82,7 +82,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   });
 
   const started: ChatPlatform[] = [];
-  const replays: RetryLater[] = [];
+  /** Per platform, the queue its held events wait in (held-replay.ts). */
+  const queues: RetryLater[] = [];
   let scheduler: Scheduler | null = null;
   let watcher: Watcher | null = null;
   // One server on PORT for the application: /healthz here, and whatever routes platforms mount.
@@ -108,7 +109,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       const results = await Promise.allSettled(started.map((p) => p.stop()));
       for (const r of results)
         if (r.status === 'rejected') logger.error({ err: r.reason }, 'stopping a platform failed');
-      await Promise.all(replays.map((r) => r.close()));
+      await Promise.all(queues.map((q) => q.close()));
       await bot.stop();
       heldJournal?.close();
       await store.close();
@@ -121,21 +122,23 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     // What the first search would read for itself, read before any platform can take a command.
     await store.prepareForSearch();
     for (const entry of entries) {
+      const held = heldQueue({ platform: entry.name, journal: heldJournal, logger });
+      queues.push(held);
       const platform = await createPlatform(entry, config, {
         logger,
         store,
         holder: instanceId,
         http,
-        heldJournal,
+        held,
         ...(options.now ? { now: options.now } : {}),
         terminal: { input: options.input ?? process.stdin, output: options.output ?? process.stdout },
       });
       const handlers = bot.handlersFor(platform);
       await platform.start(handlers);
       started.push(platform);
-      // What an earlier process on this host held for the archive, standby or not (held-replay.ts).
+      // What processes that are gone held for the archive, whether this one is connected or stands by.
       if (heldJournal)
-        replays.push(replayHeld({ journal: heldJournal, platform: platform.name, handlers, logger }));
+        replayLeftovers({ journal: heldJournal, queue: held, platform: platform.name, handlers, logger });
       logger.info({ platform: entry.name, active: platform.active ?? true }, 'platform started');
     }
     // A server platform means a deployment: it gets /healthz for its load balancer even when no platform

@@ -2,8 +2,8 @@ import type { EnvShape, ReportProblem } from '../env.ts';
 import type { HttpRoutes } from '../http/server.ts';
 import type { Logger } from '../log.ts';
 import type { DeliveryLedger } from '../store/port.ts';
-import type { HeldJournal } from './held-journal.ts';
 import type { ChatPlatform } from './platform.ts';
+import type { RetryLater } from './retry-later.ts';
 
 /** What the application hands a platform when it creates one. */
 export interface PlatformDeps {
@@ -20,10 +20,11 @@ export interface PlatformDeps {
    */
   deliveries?: DeliveryLedger;
   /**
-   * Where a platform that cannot be sent an event again (Discord) writes down the events it holds for the
-   * archive, so that the next process takes them over. Absent for one-off CLI runs.
+   * The queue a platform that cannot be sent an event again (Discord) holds events in while the archive
+   * cannot take them (held-replay.ts): written down, shared with what earlier processes left, and kept
+   * across the platform's reconnections. Absent for one-off CLI runs: the platform then keeps its own.
    */
-  heldJournal?: HeldJournal;
+  held?: RetryLater;
   /** This process's keyboard and screen, for a platform that talks through the terminal. */
   terminal?: {
     input: NodeJS.ReadableStream;

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { StoreUnavailableError } from '../store/errors.ts';
-import type { HeldJournal } from './held-journal.ts';
+import type { HeldJournal, WrittenEvent } from './held-journal.ts';
 
 /**
  * Events a platform sends once and cannot be asked for again (Discord's gateway), kept and tried again
@@ -86,6 +86,8 @@ export class RetryLater {
   /** Events submitted behind a failing one, or waiting themselves. */
   private heldCount = 0;
   private closed = false;
+  /** Events submitted and not ended, to write down at close. */
+  private readonly live = new Set<{ write(): void }>();
   /** Per key, events written down and not ended: the events queued behind them are written down too. */
   private readonly journaled = new Map<string, number>();
   private readonly timers: RetryTimers;
@@ -122,6 +124,7 @@ export class RetryLater {
       return Promise.resolve('lost');
     }
     const entry = this.entry(key, what, replayable, written);
+    this.live.add(entry);
     // Behind an event that is written down, written down at once: a kill must not keep only its elder.
     if (before && this.journaled.has(key)) entry.write();
     // Queued behind another of its message's events, it counts as held until its own turn comes.
@@ -138,39 +141,54 @@ export class RetryLater {
     })();
     this.tails.set(key, run);
     void run.then(() => {
+      this.live.delete(entry);
       if (this.tails.get(key) === run) this.tails.delete(key);
     });
     return run;
   }
 
   /**
-   * Ends every wait and takes no more. The events end (given up, each told to onLost, or with a journal
-   * written down for the next process, each told to onKept); resolves once every one has, so what is
-   * written down is on disk before the process exits.
+   * Ends every wait and takes no more. With a journal, every event not ended is written down first, those
+   * still being tried included, so a process that exits now leaves them all to the next (one that ends
+   * meanwhile clears itself). The events end: given up, each told to onLost, or written down, each told to
+   * onKept. Resolves once every one has, or after `maxWaitMs` of tries still under way (a slow lookup).
    */
-  close(): Promise<void> {
+  async close(maxWaitMs = 5_000): Promise<void> {
     this.closed = true;
+    for (const entry of this.live) entry.write();
     for (const wait of this.waits) {
       this.timers.clear(wait.handle);
       wait.cancel();
     }
     this.waits.clear();
-    return Promise.allSettled([...this.tails.values()]).then(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.tails.values()]),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, maxWaitMs);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   /**
-   * Tries again the events processes before this one left written down, of types starting with `prefix`,
-   * in the order they came: `replay` rebuilds each attempt. Returns their runs.
+   * Tries again events another process wrote down and left (HeldJournal.watch), in the order they came,
+   * each behind the events of its message already here: `replay` rebuilds each attempt, or returns null
+   * for an event it cannot read (given up, and cleared). Returns their runs.
    */
-  resume(prefix: string, replay: Replay): Promise<RetryOutcome>[] {
-    const journal = this.deps.journal;
-    if (!journal) return [];
+  replay(events: readonly WrittenEvent[], replay: Replay): Promise<RetryOutcome>[] {
     const runs: Promise<RetryOutcome>[] = [];
-    for (const e of journal.leftover(prefix)) {
-      const attempt = replay(e.type, e.data);
+    for (const e of events) {
+      let attempt: (() => Promise<void>) | null;
+      try {
+        attempt = replay(e.type, e.data);
+      } catch {
+        attempt = null;
+      }
       if (!attempt) {
-        this.deps.onLost(e.key, e.what, new Error(`no way to try a ${e.type} event again`));
-        journal.clear(e.id);
+        this.deps.onLost(e.key, e.what, new Error(`a written-down ${e.type} event that cannot be read`));
+        this.deps.journal?.clear(e.id);
         continue;
       }
       runs.push(this.submit(e.key, e.what, attempt, e, { id: e.id, arrived: e.arrived }));

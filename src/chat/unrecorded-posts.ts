@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
 import type { Logger } from '../log.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
 import type { PostRecord } from '../store/port.ts';
@@ -14,6 +15,19 @@ interface WrittenShare {
   post: PostRecord;
   backend: StoreUnavailableError['backend'];
 }
+
+/** What a written-down share must hold to be recorded: a damaged or foreign line is given up instead. */
+const WRITTEN_SHARE = z.object({
+  post: z.object({
+    message: z.string().min(1),
+    channel: z.string().min(1),
+    paperId: z.string().nullable(),
+    kind: z.enum(['share', 'search-share', 'roundup', 'roundup-header', 'feed', 'link', 'watch']),
+    postedBy: z.string().nullable(),
+    postedAt: z.string().min(1),
+  }),
+  backend: z.enum(['sqlite', 'postgres']),
+});
 
 /** How long a message whose links the archive refused makes votes on it wait (Slack's last retry: 5 min). */
 const LINKS_REFUSED_MS = 10 * 60_000;
@@ -54,19 +68,21 @@ export class UnrecordedPosts {
       onKept: (message, what) =>
         deps.logger.warn({ message }, `${what}: not recorded yet; written down for the next start`),
     });
-    const resumed: string[] = [];
-    const runs = this.later.resume(SHARE, (type, data) => {
-      if (type !== SHARE_POST) return null;
-      const { post, backend } = data as WrittenShare;
-      // Votes on it are refused as the archive refused it before the restart, until it is recorded.
-      this.posts.set(
-        post.message,
-        new StoreUnavailableError(backend, new Error('a share from before a restart is not recorded yet')),
-      );
-      resumed.push(post.message);
-      return () => this.deps.record(post);
+    deps.journal?.watch(SHARE, (events) => {
+      const resumed: string[] = [];
+      const runs = this.later.replay(events, (type, data) => {
+        if (type !== SHARE_POST) return null;
+        const { post, backend } = WRITTEN_SHARE.parse(data);
+        // Votes on it are refused as the archive refused it before the restart, until it is recorded.
+        this.posts.set(
+          post.message,
+          new StoreUnavailableError(backend, new Error('a share from before a restart is not recorded yet')),
+        );
+        resumed.push(post.message);
+        return () => this.deps.record(post);
+      });
+      runs.forEach((run, i) => void run.then(() => this.posts.delete(resumed[i] as string)));
     });
-    runs.forEach((run, i) => void run.then(() => this.posts.delete(resumed[i] as string)));
   }
 
   /** Records `post` once the archive takes it; until then votes on it wait (waitingFor). */

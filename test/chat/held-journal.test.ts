@@ -1,19 +1,30 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileHeldJournal, type HeldEvent } from '../../src/chat/held-journal.ts';
+import { FileHeldJournal, type HeldEvent, type WrittenEvent } from '../../src/chat/held-journal.ts';
 import { RetryLater } from '../../src/chat/retry-later.ts';
 import { createLogger, silentLogger } from '../../src/log.ts';
 import { StoreUnavailableError } from '../../src/store/errors.ts';
 import { ManualTimers } from '../fakes/manual-timers.ts';
 import { waitUntil } from '../fakes/wait-until.ts';
 
+/** This host as journal file names spell it. */
+const HOST = hostname().replace(/\W/g, '_');
+
 /** A pid no process has now: a child's, once it exited. */
 function deadPid(): number {
-  const child = spawnSync(process.execPath, ['-e', '']);
-  return child.pid as number;
+  return spawnSync(process.execPath, ['-e', '']).pid as number;
 }
 
 const vote = (key: string, arrived: number, added = true): HeldEvent => ({
@@ -24,12 +35,20 @@ const vote = (key: string, arrived: number, added = true): HeldEvent => ({
   arrived,
 });
 
+const locked = () => new StoreUnavailableError('sqlite', new Error('database is locked'));
+
 let dir: string;
 const open: FileHeldJournal[] = [];
-const journal = () => {
-  const j = new FileHeldJournal(dir, silentLogger);
+const journal = (folder = dir) => {
+  const j = new FileHeldJournal(folder, silentLogger);
   open.push(j);
   return j;
+};
+/** What a journal hands out of `prefix`'s events, now. */
+const taken = (j: FileHeldJournal, prefix = 'discord.') => {
+  const out: WrittenEvent[] = [];
+  j.watch(prefix, (events) => out.push(...events));
+  return out;
 };
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'paperboy-held-'));
@@ -39,61 +58,126 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A journal file as a process that was killed left it. */
-function leftBy(pid: number, lines: unknown[], raw = ''): string {
-  const name = `held-${pid}-left.jsonl`;
-  writeFileSync(join(dir, name), lines.map((l) => `${JSON.stringify(l)}\n`).join('') + raw);
-  return name;
+/**
+ * A journal file another process left (`lines` and, after them, `raw`), with its marker `markerAgeMs` old
+ * (none when null). Returns its file name.
+ */
+function leftBy(
+  host: string,
+  pid: number,
+  lines: unknown[],
+  options: { raw?: string; markerAgeMs?: number | null } = {},
+): string {
+  const base = `held-${host}-${pid}-${randomUUID()}`;
+  writeFileSync(
+    join(dir, `${base}.jsonl`),
+    lines.map((l) => `${JSON.stringify(l)}\n`).join('') + (options.raw ?? ''),
+  );
+  const age = options.markerAgeMs === undefined ? 0 : options.markerAgeMs;
+  if (age !== null) {
+    writeFileSync(join(dir, `${base}.alive`), '');
+    const at = new Date(Date.now() - age);
+    utimesSync(join(dir, `${base}.alive`), at, at);
+  }
+  return `${base}.jsonl`;
 }
 
 describe('FileHeldJournal', () => {
-  it('keeps its file only while something waits', () => {
+  it('keeps its file only while something waits, and its marker until it closes', () => {
     const j = journal();
     const a = j.keep(vote('m1', 1));
     const b = j.keep(vote('m2', 2));
     j.clear(a);
-    expect(readdirSync(dir)).toEqual([j.file.slice(dir.length + 1)]);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.jsonl'))).toHaveLength(1);
     j.clear(b);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.jsonl'))).toEqual([]);
+    j.close();
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('takes over what a process that is gone left waiting, in the order the events came, and only once', () => {
-    const pid = deadPid();
-    leftBy(pid, [
+  it('takes over what a process of this host that is gone left waiting, in the order the events came, once', () => {
+    leftBy(HOST, deadPid(), [
       { keep: '1', event: vote('m1', 30) },
       { keep: '2', event: vote('m1', 20, false) },
       { keep: '3', event: vote('m2', 10) },
       { clear: '1' },
     ]);
     const j = journal();
-    expect(j.leftover('discord.').map((e) => [e.key, e.arrived])).toEqual([
+    expect(taken(j).map((e) => [e.key, e.arrived])).toEqual([
       ['m2', 10],
       ['m1', 20],
     ]);
-    // Handed out once; the file it came from is gone, its events are in the new one's file.
-    expect(j.leftover('discord.')).toEqual([]);
-    expect(readdirSync(dir)).toEqual([j.file.slice(dir.length + 1)]);
+    // Handed out once; the file it came from and its marker are gone, the events are in the new file.
+    expect(taken(j)).toEqual([]);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.jsonl'))).toEqual([j.file.slice(dir.length + 1)]);
     // Another process starting now finds nothing to take: the events are the running one's.
     expect(journal().size).toBe(0);
   });
 
-  it('leaves alone the file of a process still running, and other platforms’ events to them', () => {
-    const running = leftBy(process.ppid, [{ keep: '1', event: vote('m1', 1) }]);
-    const gone = deadPid();
-    leftBy(gone, [{ keep: '1', event: { ...vote('m9', 5), type: 'slack.post' } }]);
+  it('leaves alone a running process’s file, on this host or on another sharing the folder', () => {
+    const here = leftBy(HOST, process.ppid, [{ keep: '1', event: vote('m1', 1) }], { markerAgeMs: 0 });
+    // Another container sharing the volume, its process also pid 1, renewing its marker.
+    const replica = leftBy('replica_b', process.pid, [{ keep: '1', event: vote('m2', 2) }], {
+      markerAgeMs: 2_000,
+    });
     const j = journal();
-    expect(readdirSync(dir)).toContain(running);
-    expect(j.leftover('discord.')).toEqual([]);
-    expect(j.leftover('slack.').map((e) => e.key)).toEqual(['m9']);
+    expect(taken(j)).toEqual([]);
+    expect(readdirSync(dir)).toEqual(expect.arrayContaining([here, replica]));
   });
 
-  it('skips a last line cut short by a kill, and keeps the lines before it', () => {
-    leftBy(deadPid(), [{ keep: '1', event: vote('m1', 1) }], '{"keep":"2","event":{"type":"disc');
-    expect(
-      journal()
-        .leftover('discord.')
-        .map((e) => e.key),
-    ).toEqual(['m1']);
+  it('takes over another host’s file once its marker has not been renewed for 30 s', () => {
+    leftBy('replica_b', 1, [{ keep: '1', event: vote('m2', 2) }], { markerAgeMs: 31_000 });
+    leftBy('replica_c', 1, [{ keep: '1', event: vote('m3', 3) }], { markerAgeMs: null });
+    expect(taken(journal()).map((e) => e.key)).toEqual(['m2', 'm3']);
+  });
+
+  it('hands out only the watched platform’s events, and the others to whoever watches them', () => {
+    leftBy(HOST, deadPid(), [
+      { keep: '1', event: vote('m1', 1) },
+      { keep: '2', event: { ...vote('m9', 5), type: 'share.post' } },
+    ]);
+    const j = journal();
+    expect(taken(j, 'share.').map((e) => e.key)).toEqual(['m9']);
+    expect(taken(j, 'discord.').map((e) => e.key)).toEqual(['m1']);
+  });
+
+  it('claims a file another process was taking over when it stopped, before reading it', () => {
+    // `<taker>.jsonl.taking-<taken>`: the taker is gone (a dead pid of this host).
+    const taker = `held-${HOST}-${deadPid()}-${randomUUID()}`;
+    writeFileSync(
+      join(dir, `${taker}.jsonl.taking-held-x-1-${randomUUID()}.jsonl`),
+      `${JSON.stringify({ keep: '1', event: vote('m1', 1) })}\n`,
+    );
+    const first = journal();
+    expect(taken(first).map((e) => e.key)).toEqual(['m1']);
+    expect(readdirSync(dir).some((n) => n.includes('.taking-'))).toBe(false);
+    expect(taken(journal())).toEqual([]);
+  });
+
+  it('skips lines that are no event (cut short by a kill, another version’s, damaged) and keeps the rest', () => {
+    leftBy(
+      HOST,
+      deadPid(),
+      [
+        { keep: '1', event: vote('m1', 1) },
+        7,
+        null,
+        { keep: '2' },
+        { keep: '3', event: { type: 'discord.reaction' } },
+      ],
+      { raw: '{"keep":"4","event":{"type":"disc' },
+    );
+    expect(taken(journal()).map((e) => e.key)).toEqual(['m1']);
+  });
+
+  it('rewrites its file from what waits once cleared lines are most of it', () => {
+    const j = journal();
+    // One event no process here tries stays; hundreds of others come and go.
+    j.keep(vote('stuck', 0));
+    for (let i = 1; i <= 500; i++) j.clear(j.keep(vote(`m${i}`, i)));
+    const lines = readFileSync(j.file, 'utf8').trim().split('\n');
+    expect(lines.length).toBeLessThan(70);
+    expect(lines[0]).toContain('"stuck"');
   });
 });
 
@@ -106,12 +190,12 @@ describe('FileHeldJournal when its folder cannot be written', () => {
     // The folder goes away under the bot (a volume unmounted): every write fails.
     rmSync(dir, { recursive: true, force: true });
     const timers = new ManualTimers();
-    const taken: string[] = [];
+    const done: string[] = [];
     let down = true;
     const later = new RetryLater({ timers, journal: j, onLost: () => {} });
     const write = (what: string) => async () => {
-      if (down) throw new StoreUnavailableError('sqlite', new Error('database is locked'));
-      taken.push(what);
+      if (down) throw locked();
+      done.push(what);
     };
     const runs = [
       later.submit('m1', 'add', write('add'), { type: 'discord.reaction', data: 'add' }),
@@ -121,7 +205,7 @@ describe('FileHeldJournal when its folder cannot be written', () => {
     down = false;
     timers.fire();
     expect(await Promise.all(runs)).toEqual(['done', 'done']);
-    expect(taken).toEqual(['add', 'remove']);
+    expect(done).toEqual(['add', 'remove']);
     expect(errors).toEqual([
       'could not write down events held for the archive; a restart now would lose them',
     ]);
@@ -129,8 +213,6 @@ describe('FileHeldJournal when its folder cannot be written', () => {
 });
 
 describe('RetryLater with a journal', () => {
-  const locked = () => new StoreUnavailableError('sqlite', new Error('database is locked'));
-
   it('writes an event down when it starts to wait, and those queued behind it, so a killed process leaves them to the next', async () => {
     const timers = new ManualTimers();
     const j = journal();
@@ -150,21 +232,19 @@ describe('RetryLater with a journal', () => {
       data: { n: 2 },
     });
     // The process is killed here, without close: its file, as the next process on the host finds it.
-    const host = mkdtempSync(join(tmpdir(), 'paperboy-held-next-'));
+    const next = mkdtempSync(join(tmpdir(), 'paperboy-held-next-'));
     try {
-      copyFileSync(j.file, join(host, `held-${deadPid()}-killed.jsonl`));
-      const next = new FileHeldJournal(host, silentLogger);
-      open.push(next);
-      expect(next.leftover('discord.').map((e) => [e.key, e.data])).toEqual([
+      copyFileSync(j.file, join(next, `held-${HOST}-${deadPid()}-${randomUUID()}.jsonl`));
+      expect(taken(journal(next)).map((e) => [e.key, e.data])).toEqual([
         ['m1', { n: 1 }],
         ['m1', { n: 2 }],
       ]);
     } finally {
-      rmSync(host, { recursive: true, force: true });
+      rmSync(next, { recursive: true, force: true });
     }
   });
 
-  it('at close keeps what waits and what queued behind it, and the next process tries them in their order', async () => {
+  it('at close writes down what waits, what queued behind it and what is still being tried, and the next process tries them in order', async () => {
     const timers = new ManualTimers();
     const lost: string[] = [];
     const kept: string[] = [];
@@ -181,22 +261,51 @@ describe('RetryLater with a journal', () => {
     const add = later.submit('m1', 'add', refuse, { type: 'discord.reaction', data: 'add' });
     await timers.waits.waitFor(() => true, 'the add waiting');
     const remove = later.submit('m1', 'remove', refuse, { type: 'discord.reaction', data: 'remove' });
-    later.close();
+    // A link on another message whose lookup is still under way, and outlasts the close's wait.
+    const slow = later.submit('m2', 'link', () => new Promise<void>(() => {}), {
+      type: 'discord.links',
+      data: 'link',
+    });
+    await later.close(50);
     expect(await Promise.all([add, remove])).toEqual(['kept', 'kept']);
     expect(kept).toEqual(['add', 'remove']);
     expect(lost).toEqual([]);
+    void slow;
     first.close();
 
-    const taken: unknown[] = [];
+    const done: unknown[] = [];
     const next = journal();
     const again = new RetryLater({ timers: new ManualTimers(), journal: next, onLost: () => {} });
-    expect(
-      again.resume('discord.', (_type, data) => async () => {
-        taken.push(data);
+    next.watch('discord.', (events) =>
+      again.replay(events, (_type, data) => async () => {
+        done.push(data);
       }),
-    ).toHaveLength(2);
-    await waitUntil(() => next.size === 0, 'both recorded');
-    expect(taken).toEqual(['add', 'remove']);
-    expect(readdirSync(dir)).toEqual([]);
+    );
+    await waitUntil(() => next.size === 0, 'all three recorded');
+    // One message's events in the order they came; another message's do not wait behind them.
+    expect(done).toHaveLength(3);
+    expect(done.filter((d) => d !== 'link')).toEqual(['add', 'remove']);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.jsonl'))).toEqual([]);
+  });
+
+  it('keeps a replayed event and a live one of the same message in the order they came', async () => {
+    leftBy(HOST, deadPid(), [{ keep: '1', event: { ...vote('m1', 1), data: 'cleared before the restart' } }]);
+    const timers = new ManualTimers();
+    const j = journal();
+    const queue = new RetryLater({ timers, journal: j, onLost: () => {} });
+    let down = true;
+    const done: unknown[] = [];
+    const record = (what: unknown) => async () => {
+      if (down) throw locked();
+      done.push(what);
+    };
+    j.watch('discord.', (events) => queue.replay(events, (_type, data) => record(data)));
+    await timers.waits.waitFor(() => true, 'the replayed event waiting');
+    // A vote on the same message arrives live while the archive is still locked: it waits behind.
+    const live = queue.submit('m1', 'A Discord reaction', record('added after the restart'));
+    down = false;
+    timers.fire();
+    expect(await live).toBe('done');
+    expect(done).toEqual(['cleared before the restart', 'added after the restart']);
   });
 });

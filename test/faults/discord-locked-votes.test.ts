@@ -105,7 +105,7 @@ describe('votes held for the archive when the bot stops', () => {
       ]);
       expect(await second.store.getPaper('2410.16251').then((p) => p?.teamVotes)).toBe(before + 1);
       // Recorded, they are no longer written down: a third start would not count them again.
-      expect(readdirSync(join(dir, 'held-events'))).toEqual([]);
+      expect(readdirSync(join(dir, 'held-events')).filter((n) => n.endsWith('.jsonl'))).toEqual([]);
     } finally {
       await second?.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.ts';
@@ -66,7 +67,9 @@ it('a restarted instance that finds Discord held by another still records the vo
   const folder = join(dir, 'held-events');
   mkdirSync(folder);
   const gone = spawnSync(process.execPath, ['-e', '']).pid as number;
-  writeFileSync(join(folder, `held-${gone}-before.jsonl`), `${JSON.stringify({ keep: '1', event: held })}\n`);
+  // Named as a journal of this host names its files: held-<host>-<pid>-<uuid>.jsonl.
+  const name = `held-${hostname().replace(/\W/g, '_')}-${gone}-${randomUUID()}.jsonl`;
+  writeFileSync(join(folder, name), `${JSON.stringify({ keep: '1', event: held })}\n`);
 
   bot = await startBot(
     loadConfig({
@@ -82,5 +85,5 @@ it('a restarted instance that finds Discord held by another still records the vo
   await until(async () => (await archive.getPaper('2410.16251'))?.teamVotes === 1);
   // Standing by all along, and nothing is left written down.
   expect(discord.frames.length).toBe(0);
-  expect(readdirSync(folder)).toEqual([]);
+  expect(readdirSync(folder).filter((n) => n.endsWith('.jsonl'))).toEqual([]);
 });

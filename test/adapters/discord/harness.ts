@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DiscordPlatform } from '../../../adapters/discord/platform.ts';
 import { Bot } from '../../../src/chat/bot.ts';
 import { FileHeldJournal } from '../../../src/chat/held-journal.ts';
-import { replayHeld } from '../../../src/chat/held-replay.ts';
+import { heldQueue, replayLeftovers } from '../../../src/chat/held-replay.ts';
 import { LeasedPlatform } from '../../../src/chat/leased-platform.ts';
 import type {
   InboundHandlers,
@@ -86,6 +86,10 @@ export async function startDiscordBot(options: {
 }): Promise<DiscordBot> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'paperboy-discord-'));
   const journal = options.journal ? new FileHeldJournal(join(dir, 'held-events'), silentLogger) : undefined;
+  // As the application gives a platform its queue (src/app/main.ts): written down in the journal.
+  const held = journal
+    ? heldQueue({ platform: 'discord', journal, logger: silentLogger, timers: options.retryTimers })
+    : undefined;
   const path = join(dir, 'archive.db');
   const store = SqliteStore.open(path, {
     now: () => NOW,
@@ -102,7 +106,11 @@ export async function startDiscordBot(options: {
       leaseMs: 30_000,
       messageContent: options.messageContent ?? false,
     },
-    { now: () => NOW, journal, ...(options.retryTimers ? { retryTimers: options.retryTimers } : {}) },
+    {
+      now: () => NOW,
+      ...(held ? { held } : {}),
+      ...(options.retryTimers ? { retryTimers: options.retryTimers } : {}),
+    },
   );
   const bot = new Bot({
     store,
@@ -139,15 +147,8 @@ export async function startDiscordBot(options: {
   };
   await (leased ?? platform).start(handlers);
   // As the application does once a platform started (src/app/main.ts): what an earlier process held.
-  const replay = journal
-    ? replayHeld({
-        journal,
-        platform: 'discord',
-        handlers,
-        logger: silentLogger,
-        timers: options.retryTimers,
-      })
-    : undefined;
+  if (journal && held)
+    replayLeftovers({ journal, queue: held, platform: 'discord', handlers, logger: silentLogger });
   return {
     fake,
     hf,
@@ -157,7 +158,7 @@ export async function startDiscordBot(options: {
     path,
     async close() {
       await (leased ?? platform).stop();
-      await replay?.close();
+      await held?.close();
       await fake.close();
       await hf.close();
       journal?.close();
