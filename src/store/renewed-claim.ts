@@ -65,14 +65,24 @@ export class RenewedClaim {
   }
 
   /**
-   * Renews the claim in the store and throws the `lost` error if another run has it. A store that cannot
-   * answer leaves the decision to {@link held}, as between renewals: the database may be back in time.
+   * Renews the claim in the store, and throws the `lost` error if another run has it. A store that cannot
+   * answer fails this with its error: what the run would post now could not be recorded either, so it
+   * waits for its next try (the next run finds the ledger as this one left it).
    */
   async confirm(): Promise<void> {
     this.assertHeld();
     // A renewal already under way was asked before this moment: wait for it, then ask afresh.
     await this.#renewing;
-    await this.#renew();
+    const askedAt = performance.now();
+    let renewed: boolean;
+    try {
+      renewed = await this.#o.renew();
+    } catch (error) {
+      this.#o.onRenewError(error);
+      throw error;
+    }
+    if (renewed) this.#renewedAt = askedAt;
+    else this.#lost = true;
     this.assertHeld();
   }
 

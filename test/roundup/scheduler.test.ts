@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RoundupDefaults } from '../../src/app/config.ts';
 import type { ChannelRef, MessageRef, PostOptions, Reply } from '../../src/chat/platform.ts';
@@ -354,6 +355,36 @@ describe('the lease on a running roundup', () => {
     expect(new Set(all).size).toBe(4);
     // The message in flight at the takeover was found by its key, not posted again.
     expect(second.repeats).toHaveLength(1);
+  });
+});
+
+describe('a roundup while the archive is locked', () => {
+  it('posts nothing it could not record: the run whose claim cannot be confirmed waits, and the next posts the rest once', async () => {
+    await configure({ channel: 'slack:C1', size: 2 });
+    const lock = new Database(archive.path);
+    // Another writer (an import) takes the lock once the first paper is out and recorded (at its seed).
+    class LockedAfterFirst extends RecordingPlatform {
+      override async react(message: MessageRef, emoji: string): Promise<void> {
+        await super.react(message, emoji);
+        if (!lock.inTransaction) lock.exec('BEGIN IMMEDIATE');
+      }
+    }
+    const first = new LockedAfterFirst();
+    // A write gives up after 50 ms of waiting for the lock, as after 5 s in production.
+    const store = SqliteStore.open(archive.path, { now: () => clock.now, busyTimeoutMs: 50 });
+    stores.push(store);
+    clock.now = new Date('2024-10-25T09:00:00Z');
+    expect((await scheduler(first, {}, store).tick()).map((r) => r.outcome)).toEqual(['will-retry']);
+    // The header and the first paper; the second was not posted, since it could not have been recorded.
+    expect(first.posts).toHaveLength(2);
+    lock.exec('ROLLBACK');
+    lock.close();
+    const second = new RecordingPlatform('slack', first.keys);
+    clock.now = new Date('2024-10-25T09:01:00Z');
+    expect((await scheduler(second).tick()).map((r) => r.outcome)).toEqual(['posted']);
+    const all = [...titles(first), ...titles(second)];
+    expect(all).toHaveLength(2);
+    expect(new Set(all).size).toBe(2);
   });
 });
 
