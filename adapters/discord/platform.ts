@@ -188,13 +188,15 @@ export class DiscordPlatform implements ChatPlatform {
   }
 
   /**
-   * Closes the gateway connection; events already received and held for the archive go on being tried
-   * until stop(). Idempotent.
+   * Closes the gateway connection; events already received and held for the archive go on being tried,
+   * in its own queue until stop(), in the application's until the application stops. Idempotent.
    */
-  async disconnect(): Promise<void> {
-    if (this.stopped || !this.started) return;
-    this.stopped = true;
-    await this.client.destroy();
+  async disconnect(): Promise<boolean> {
+    if (!this.stopped && this.started) {
+      this.stopped = true;
+      await this.client.destroy();
+    }
+    return !this.deps.held;
   }
 
   /**

@@ -63,7 +63,11 @@ function entriesNamed(names: readonly PlatformName[]): AnyPlatformEntry[] {
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const entries = options.platforms ? entriesNamed(options.platforms) : configuredPlatforms(config);
-  const heldJournal = openHeldJournal(config.heldEventsDir, logger);
+  // Shares, and the events of the platforms this process runs: others' are left for processes that run them.
+  const heldJournal = openHeldJournal(config.heldEventsDir, logger, [
+    'share.',
+    ...entries.map((e) => `${e.name}.`),
+  ]);
   const store: PaperStore = await openStore(config.databaseUrl, logger);
   const hf = new HfClient({ baseUrl: config.hfApiUrl, token: config.hfToken, logger });
   const arxiv = new ArxivClient({ baseUrl: config.arxivApiUrl, logger });
@@ -181,9 +185,9 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
  * The journal of events held for the archive, which takes over at once what processes on this host
  * stopped with. A folder that cannot be made leaves the bot running without one, as it ran before.
  */
-function openHeldJournal(dir: string, logger: Logger): FileHeldJournal | undefined {
+function openHeldJournal(dir: string, logger: Logger, serves: string[]): FileHeldJournal | undefined {
   try {
-    return new FileHeldJournal(dir, logger);
+    return new FileHeldJournal(dir, logger, { serves });
   } catch (error) {
     logger.error(
       { err: error, dir },

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
   appendFileSync,
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   renameSync,
   rmSync,
   statSync,
@@ -12,6 +14,7 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from '../log.ts';
 
 /** An event that waits for the archive, as it can be written down and tried again by another process. */
@@ -57,58 +60,89 @@ type Line = { keep: string; event: HeldEvent } | { clear: string };
 /** The files this process's open journals write: never a predecessor's, whatever their names say. */
 const OPEN_FILES = new Set<string>();
 
-/** How often a running process says it is alive (its marker's time) and looks for files left to take. */
-const HEARTBEAT_MS = 10_000;
-/** A marker this much older than its heartbeat means its process is gone (stopped, killed, its host down). */
-const STALE_MS = 3 * HEARTBEAT_MS;
+/** How often a running process renews its marker and looks for files left to take. */
+const HEARTBEAT_MS = 5_000;
+/**
+ * A marker seen unchanged this long, on the looking process's own clock, means its process is gone
+ * (stopped, killed, its host down): shorter than Discord's gateway lease (30 s), so a standby that takes the
+ * gateway has usually taken the events first. The writer's clock is never compared with the reader's.
+ */
+const STALE_MS = 20_000;
 
-/** This host, as it goes in file names: a container's own host name, so two containers never share it. */
-const HOST = hostname().replace(/\W/g, '_') || 'host';
+/**
+ * Who can tell a pid's life from here: this host and this pid namespace. Containers that share a host name
+ * (host networking, a fixed `hostname:`) each have their own pid namespace, and all run as pid 1.
+ */
+export const IDENTITY = `${hostname().replace(/\W/g, '_') || 'host'}_${pidNamespace()}`;
+
+/** A journal's name: `held-<identity>-<pid>-<uuid>`, or an orphan's: events for a platform's processes. */
+const JOURNAL = /^(held-(\w+)-(\d+)-[\da-f-]{36})\.(jsonl|alive)(\.taking-.+)?$/;
+const ORPHAN = /^held-orphan-(\w+)-[\da-f-]{36}\.jsonl$/;
+
+export interface FileHeldJournalOptions {
+  /**
+   * The type prefixes this process tries again (`share.`, `discord.`): taken-over events of others are
+   * left in orphan files for a process that does. Default: every type.
+   */
+  serves?: readonly string[];
+  /** The monotonic clock markers are watched on (ms); `performance.now()` unless a test's. */
+  clock?: () => number;
+}
 
 /**
  * A {@link HeldJournal} in a folder: each process appends to its own file
- * (`held-<host>-<pid>-<uuid>.jsonl`, a line a kept or cleared event), emptied whenever nothing waits, and
- * keeps a marker beside it (`….alive`) whose time it renews every 10 s. A process takes over the files of
- * processes that are gone: on this host, a pid that no longer runs or its own (a container restarted, its
- * process again pid 1); on any host sharing the folder (replicas on one volume), a marker not renewed for
- * 30 s. It renames each file to its own name first, so two processes never both take one, copies what still
- * waits into its own file, and deletes it; it looks at start and at every heartbeat. Synchronous writes:
- * events are held only while the archive is down.
+ * (`held-<identity>-<pid>-<uuid>.jsonl`, a line a kept or cleared event), emptied whenever nothing waits,
+ * and renews a marker beside it (`….alive`) every 5 s. At start and at every heartbeat a process takes over
+ * the files of processes that are gone: of its own identity (host and pid namespace), a pid that no longer
+ * runs; of any other (a restarted container, a replica on the same volume), a marker it has seen unchanged
+ * for 20 s. It renames each file to its own name first, so two processes never both take one, copies what
+ * still waits and it serves into its own file, leaves the rest in orphan files for a process that serves
+ * them, and deletes it. A process that finds its own marker gone was taken over (its heartbeat starved for
+ * 20 s): it writes no more and says so. Synchronous writes: events are held only while the archive is down.
  */
 export class FileHeldJournal implements HeldJournal {
   readonly file: string;
   readonly #marker: string;
+  readonly #serves: readonly string[];
+  readonly #clock: () => number;
   /** Events kept and not cleared, by id, in the order they were kept. */
   readonly #waiting = new Map<string, HeldEvent>();
   /** Events taken over and not yet handed out, in arrival order. */
   #inherited: WrittenEvent[] = [];
   readonly #watchers: { prefix: string; take: (events: WrittenEvent[]) => void }[] = [];
+  /** Other processes' markers as last seen: their time, and when (this clock) it was first seen so. */
+  readonly #seen = new Map<string, { mtime: number; since: number }>();
   /** Lines in the file: rewritten from what waits once cleared lines are most of it. */
   #lines = 0;
   #next = 0;
   #timer: NodeJS.Timeout | null = null;
   /** Whether the last write failed: said once per failing stretch, not once an event. */
   #failing = false;
+  /** Another process took this one's file over: it writes no more (the events are that process's). */
+  #takenOver = false;
 
   /** Throws when the folder cannot be made or written. */
   constructor(
     readonly dir: string,
     private readonly logger: Logger,
+    options: FileHeldJournalOptions = {},
   ) {
+    this.#serves = options.serves ?? [''];
+    this.#clock = options.clock ?? (() => performance.now());
     mkdirSync(dir, { recursive: true });
-    const name = `held-${HOST}-${process.pid}-${randomUUID()}`;
+    const name = `held-${IDENTITY}-${process.pid}-${randomUUID()}`;
     this.file = join(dir, `${name}.jsonl`);
     this.#marker = join(dir, `${name}.alive`);
     writeFileSync(this.#marker, '');
     OPEN_FILES.add(this.file);
-    this.#takeOver();
+    this.scan();
     this.#timer = setInterval(() => this.#heartbeat(), HEARTBEAT_MS);
     this.#timer.unref();
   }
 
   /**
    * This process is done with the journal. What still waits stays in its file, and its marker stops
-   * being renewed: the next process takes them over (at once on this host).
+   * being renewed: another process takes them over.
    */
   close(): void {
     if (this.#timer) clearInterval(this.#timer);
@@ -146,16 +180,37 @@ export class FileHeldJournal implements HeldJournal {
     return this.#waiting.size;
   }
 
+  /** Looks for files of processes that are gone, and takes them over (at start and every heartbeat). */
+  scan(): void {
+    try {
+      this.#takeOver();
+    } catch (error) {
+      // A folder turned read-only, a file another process holds: the next heartbeat looks again.
+      this.logger.warn({ err: error, dir: this.dir }, 'could not take over held events left in the folder');
+    }
+  }
+
   #heartbeat(): void {
-    this.#write(() => {
+    if (this.#takenOver) return;
+    try {
       const now = new Date();
-      try {
-        utimesSync(this.#marker, now, now);
-      } catch {
-        writeFileSync(this.#marker, '');
+      utimesSync(this.#marker, now, now);
+      this.#failing = false;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && existsSync(this.dir)) {
+        // The marker went: another process judged this one gone and took its file.
+        this.#takenOver = true;
+        this.logger.error(
+          { file: this.file, waiting: this.#waiting.size },
+          'another process took over the held events of this one (its heartbeat stalled for 20 s); they may be recorded twice, and this process writes down no more',
+        );
+        return;
       }
-    });
-    this.#takeOver();
+      this.#write(() => {
+        throw error;
+      });
+    }
+    this.scan();
   }
 
   #append(line: Line): void {
@@ -178,6 +233,7 @@ export class FileHeldJournal implements HeldJournal {
    * process, as without a journal; only a restart meanwhile would lose it, which the log says.
    */
   #write(write: () => void): void {
+    if (this.#takenOver) return;
     try {
       write();
       this.#failing = false;
@@ -201,59 +257,106 @@ export class FileHeldJournal implements HeldJournal {
     }
   }
 
+  #serving(type: string): boolean {
+    return this.#serves.some((prefix) => type.startsWith(prefix));
+  }
+
   #takeOver(): void {
-    let names: string[];
-    try {
-      names = readdirSync(this.dir);
-    } catch {
-      return;
-    }
-    const now = Date.now();
+    if (this.#takenOver) return;
+    const names = readdirSync(this.dir);
     const found: { path: string; events: HeldEvent[] }[] = [];
-    for (const name of names) {
-      // A journal, or one a process was taking over when it stopped (`<taker>.jsonl.taking-<name>`).
-      const m = /^(held-(\w+)-(\d+)-[\da-f-]{36})\.jsonl(\.taking-.+)?$/.exec(name);
-      if (!m || OPEN_FILES.has(join(this.dir, `${m[1]}.jsonl`))) continue;
-      if (!this.#gone(m[1] as string, m[2] as string, Number(m[3]), now)) continue;
+    const claim = (name: string): void => {
       const claimed = `${this.file}.taking-${name}`;
       try {
         renameSync(join(this.dir, name), claimed);
       } catch {
-        continue; // another process took it first
+        return; // another process took it first
       }
       found.push({ path: claimed, events: readWaiting(claimed, this.logger) });
-      // A gone process's marker goes with its last file (a leftover marker only costs a name).
-      if (!m[4]) rmSync(join(this.dir, `${m[1]}.alive`), { force: true });
-    }
-    // Markers of processes that are gone and left no file (a taker stopped after its takeover).
+    };
     for (const name of names) {
-      const m = /^(held-(\w+)-(\d+)-[\da-f-]{36})\.alive$/.exec(name);
-      if (!m || OPEN_FILES.has(join(this.dir, `${m[1]}.jsonl`)) || names.includes(`${m[1]}.jsonl`)) continue;
-      if (this.#gone(m[1] as string, m[2] as string, Number(m[3]), now))
-        rmSync(join(this.dir, name), { force: true });
+      const orphan = ORPHAN.exec(name);
+      if (orphan) {
+        if (this.#serving(`${orphan[1]}.`)) claim(name);
+        continue;
+      }
+      // A journal, its marker, or a journal a process was taking over when it stopped.
+      const m = JOURNAL.exec(name);
+      if (!m || OPEN_FILES.has(join(this.dir, `${m[1]}.jsonl`))) continue;
+      const [, base, identity, pid] = m as unknown as [string, string, string, string];
+      if (!this.#gone(base, identity, Number(pid))) continue;
+      if (m[4] === 'jsonl') claim(name);
+      else if (!names.includes(`${base}.jsonl`)) rmSync(join(this.dir, name), { force: true });
     }
+    // Forget markers no longer there, so the map stays as small as the folder.
+    for (const base of this.#seen.keys())
+      if (!names.includes(`${base}.alive`) && !names.includes(`${base}.jsonl`)) this.#seen.delete(base);
     if (found.length === 0) return;
     const events = found.flatMap((f) => f.events).sort((a, b) => a.arrived - b.arrived);
+    const served = events.filter((e) => this.#serving(e.type));
     // Written down here before the files they came from go: a kill between the two repeats them, never loses.
-    for (const event of events) this.#inherited.push({ ...event, id: this.keep(event) });
+    for (const event of served) this.#inherited.push({ ...event, id: this.keep(event) });
+    const others = events.filter((e) => !this.#serving(e.type));
+    try {
+      this.#leaveOrphans(others);
+    } catch (error) {
+      // Kept here rather than lost: written down in this process's file, for whoever comes after it.
+      this.logger.warn(
+        { err: error, events: others.length },
+        'could not leave held events for other processes',
+      );
+      for (const event of others) this.keep(event);
+    }
     for (const f of found) rmSync(f.path, { force: true });
     if (events.length > 0)
       this.logger.warn(
-        { files: found.length, events: events.length },
+        { files: found.length, events: served.length, leftForOthers: events.length - served.length },
         'events processes that are gone held for the archive are taken over and tried again',
       );
     this.#handOut();
   }
 
-  /** Whether the process that wrote `held-<host>-<pid>-…` is gone. */
-  #gone(base: string, host: string, pid: number, now: number): boolean {
-    if (host === HOST && (pid === process.pid || !processAlive(pid))) return true;
-    try {
-      return now - statSync(join(this.dir, `${base}.alive`)).mtimeMs > STALE_MS;
-    } catch {
-      // No marker: it was removed at a clean close, or never written; the file is old news either way.
-      return true;
+  /** Events for platforms this process does not run, in one file a platform, for a process that does. */
+  #leaveOrphans(events: HeldEvent[]): void {
+    const byPlatform = new Map<string, HeldEvent[]>();
+    for (const e of events) {
+      const platform = e.type.split('.')[0]?.replace(/\W/g, '_') || 'unknown';
+      byPlatform.set(platform, [...(byPlatform.get(platform) ?? []), e]);
     }
+    for (const [platform, list] of byPlatform) {
+      const path = join(this.dir, `held-orphan-${platform}-${randomUUID()}.jsonl`);
+      const text = list.map((event, i) => `${JSON.stringify({ keep: String(i + 1), event })}\n`).join('');
+      // Renamed into place whole: a process taking orphans never reads one half written.
+      writeFileSync(`${path}.tmp`, text);
+      renameSync(`${path}.tmp`, path);
+    }
+  }
+
+  /** Whether the process that wrote `base` (`held-<identity>-<pid>-…`) is gone. */
+  #gone(base: string, identity: string, pid: number): boolean {
+    if (identity === IDENTITY) return pid === process.pid || !processAlive(pid);
+    let mtime = -1;
+    try {
+      mtime = statSync(join(this.dir, `${base}.alive`)).mtimeMs;
+    } catch {
+      // No marker (a clean close left events, or a taker removed it): watched as unchanged all the same.
+    }
+    const now = this.#clock();
+    const seen = this.#seen.get(base);
+    if (!seen || seen.mtime !== mtime) {
+      this.#seen.set(base, { mtime, since: now });
+      return false;
+    }
+    return now - seen.since >= STALE_MS;
+  }
+}
+
+/** This process's pid namespace (Linux), or `0` where it cannot be read. */
+function pidNamespace(): string {
+  try {
+    return /\d+/.exec(readlinkSync('/proc/self/ns/pid'))?.[0] ?? '0';
+  } catch {
+    return '0';
   }
 }
 

@@ -58,8 +58,10 @@ export class LeasedPlatform implements ChatPlatform {
         // it already received and holds for the archive (a PostgreSQL restart) are still its to record.
         // They end with stop().
         if (this.stopping || !platform.disconnect) return platform.stop();
+        // Kept only while it has something of its own to end: a platform whose held events are in the
+        // application's queue is done once disconnected (and every lost lease kept one more client).
         this.retired.push(platform);
-        await platform.disconnect();
+        if (!(await platform.disconnect())) this.retired.splice(this.retired.indexOf(platform), 1);
       },
     });
   }

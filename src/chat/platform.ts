@@ -286,9 +286,11 @@ export interface ChatPlatform {
   stop(): Promise<void>;
   /**
    * Disconnects but finishes what it already received: events held for the archive go on being tried
-   * (stop() ends them too). For a connection handed to another instance (LeasedPlatform). Absent: stop().
+   * (stop() ends them too). For a connection handed to another instance (LeasedPlatform). Resolves
+   * whether stop() still has something to end (its own queue of held events); false when the events are
+   * in a queue the application owns. Absent: stop().
    */
-  disconnect?(): Promise<void>;
+  disconnect?(): Promise<boolean>;
   /**
    * Posts a reply in a channel for everyone, waiting out rate limits (429 Retry-After) rather than failing.
    * Returns the platform-qualified ref of the message it created, or, for a repeated idempotency key, of

@@ -289,8 +289,10 @@ export class RetryLater {
     error: unknown,
     entry: { write(): void; readonly written: boolean },
   ): boolean {
-    // Stopped while it waited, or refused by the archive once the process had begun to stop.
-    const stopped = error instanceof Closed || (this.closed && error instanceof StoreUnavailableError);
+    // Stopped while it waited, or failed once the process had begun to stop, however (the archive closed
+    // under a try still running gives a driver error): the next process tries it, and gives it up then if
+    // the failure was its own.
+    const stopped = error instanceof Closed || this.closed;
     if (!stopped || !this.deps.journal) return false;
     entry.write();
     if (entry.written) this.deps.onKept?.(key, what);

@@ -9,18 +9,18 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileHeldJournal, type HeldEvent, type WrittenEvent } from '../../src/chat/held-journal.ts';
+import { FileHeldJournal, type HeldEvent, IDENTITY, type WrittenEvent } from '../../src/chat/held-journal.ts';
 import { RetryLater } from '../../src/chat/retry-later.ts';
 import { createLogger, silentLogger } from '../../src/log.ts';
 import { StoreUnavailableError } from '../../src/store/errors.ts';
 import { ManualTimers } from '../fakes/manual-timers.ts';
 import { waitUntil } from '../fakes/wait-until.ts';
 
-/** This host as journal file names spell it. */
-const HOST = hostname().replace(/\W/g, '_');
+/** This process's host and pid namespace as journal file names spell them. */
+const HOST = IDENTITY;
 
 /** A pid no process has now: a child's, once it exited. */
 function deadPid(): number {
@@ -44,7 +44,7 @@ const journal = (folder = dir) => {
   open.push(j);
   return j;
 };
-/** What a journal hands out of `prefix`'s events, now. */
+/** What a journal hands out of `prefix`'s events: now, and (one watcher a prefix) as it takes more. */
 const taken = (j: FileHeldJournal, prefix = 'discord.') => {
   const out: WrittenEvent[] = [];
   j.watch(prefix, (events) => out.push(...events));
@@ -125,10 +125,53 @@ describe('FileHeldJournal', () => {
     expect(readdirSync(dir)).toEqual(expect.arrayContaining([here, replica]));
   });
 
-  it('takes over another host’s file once its marker has not been renewed for 30 s', () => {
-    leftBy('replica_b', 1, [{ keep: '1', event: vote('m2', 2) }], { markerAgeMs: 31_000 });
+  it('takes over another host’s file once it has seen its marker unchanged for 20 s, whatever the clocks say', () => {
+    // Both markers look old by their times (another host's clock may be behind); one has none at all.
+    leftBy('replica_b', 1, [{ keep: '1', event: vote('m2', 2) }], { markerAgeMs: 3_600_000 });
     leftBy('replica_c', 1, [{ keep: '1', event: vote('m3', 3) }], { markerAgeMs: null });
-    expect(taken(journal()).map((e) => e.key)).toEqual(['m2', 'm3']);
+    const clock = { ms: 0 };
+    const j = new FileHeldJournal(dir, silentLogger, { clock: () => clock.ms });
+    open.push(j);
+    const got = taken(j);
+    expect(got).toEqual([]);
+    clock.ms = 19_000;
+    j.scan();
+    expect(got).toEqual([]);
+    clock.ms = 21_000;
+    j.scan();
+    expect(got.map((e) => e.key)).toEqual(['m2', 'm3']);
+  });
+
+  it('keeps watching a marker that is renewed: a live replica’s file is never taken', () => {
+    const name = leftBy('replica_b', 1, [{ keep: '1', event: vote('m2', 2) }]);
+    const marker = join(dir, name.replace(/\.jsonl$/, '.alive'));
+    const clock = { ms: 0 };
+    const j = new FileHeldJournal(dir, silentLogger, { clock: () => clock.ms });
+    open.push(j);
+    const got = taken(j);
+    for (let s = 1; s <= 10; s++) {
+      clock.ms = s * 10_000;
+      // The replica renews its marker every few seconds of its own.
+      const at = new Date(Date.now() + s * 1000);
+      utimesSync(marker, at, at);
+      j.scan();
+    }
+    expect(got).toEqual([]);
+    expect(readdirSync(dir)).toContain(name);
+  });
+
+  it('leaves events of platforms it does not run to a process that runs them', () => {
+    leftBy(HOST, deadPid(), [
+      { keep: '1', event: vote('m1', 1) },
+      { keep: '2', event: { ...vote('m9', 5), type: 'share.post' } },
+    ]);
+    const slackOnly = new FileHeldJournal(dir, silentLogger, { serves: ['share.', 'slack.'] });
+    open.push(slackOnly);
+    expect(taken(slackOnly, 'share.').map((e) => e.key)).toEqual(['m9']);
+    expect(slackOnly.size).toBe(1);
+    const discord = new FileHeldJournal(dir, silentLogger, { serves: ['share.', 'discord.'] });
+    open.push(discord);
+    expect(taken(discord, 'discord.').map((e) => e.key)).toEqual(['m1']);
   });
 
   it('hands out only the watched platform’s events, and the others to whoever watches them', () => {
@@ -286,6 +329,32 @@ describe('RetryLater with a journal', () => {
     expect(done).toHaveLength(3);
     expect(done.filter((d) => d !== 'link')).toEqual(['add', 'remove']);
     expect(readdirSync(dir).filter((n) => n.endsWith('.jsonl'))).toEqual([]);
+  });
+
+  it('keeps written down an event whose try, still under way at close, then fails however (the archive closed under it)', async () => {
+    const j = journal();
+    const lost: string[] = [];
+    const later = new RetryLater({
+      timers: new ManualTimers(),
+      journal: j,
+      onLost: (_k, what) => lost.push(what),
+    });
+    let fail: (error: Error) => void = () => {};
+    const slow = later.submit(
+      'm1',
+      'link',
+      () =>
+        new Promise<void>((_resolve, reject) => {
+          fail = reject;
+        }),
+      { type: 'discord.links', data: 'link' },
+    );
+    await later.close(10);
+    // The store is closed by now: the driver's own error, not "unavailable".
+    fail(new TypeError('The database connection is not open'));
+    expect(await slow).toBe('kept');
+    expect(lost).toEqual([]);
+    expect(j.size).toBe(1);
   });
 
   it('keeps a replayed event and a live one of the same message in the order they came', async () => {

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { FileHeldJournal } from '../../src/chat/held-journal.ts';
+import { FileHeldJournal, IDENTITY } from '../../src/chat/held-journal.ts';
 import { heldQueue, replayLeftovers } from '../../src/chat/held-replay.ts';
 import type { InboundHandlers, ReactionEvent } from '../../src/chat/platform.ts';
 import { UnrecordedPosts } from '../../src/chat/unrecorded-posts.ts';
@@ -30,7 +30,7 @@ function leftover(events: { type: string; key: string; data: unknown }[]): void 
     event: { what: 'an event', arrived: i, ...e },
   }));
   writeFileSync(
-    join(dir, `held-${hostname().replace(/\W/g, '_')}-${pid}-${randomUUID()}.jsonl`),
+    join(dir, `held-${IDENTITY}-${pid}-${randomUUID()}.jsonl`),
     lines.map((l) => `${JSON.stringify(l)}\n`).join(''),
   );
 }

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.ts';
 import { type RunningBot, startBot } from '../../src/app/main.ts';
-import type { HeldEvent } from '../../src/chat/held-journal.ts';
+import { type HeldEvent, IDENTITY } from '../../src/chat/held-journal.ts';
 import type { ReactionEvent } from '../../src/chat/platform.ts';
 import { parseHfJson } from '../../src/feed/hf-json.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -67,8 +67,8 @@ it('a restarted instance that finds Discord held by another still records the vo
   const folder = join(dir, 'held-events');
   mkdirSync(folder);
   const gone = spawnSync(process.execPath, ['-e', '']).pid as number;
-  // Named as a journal of this host names its files: held-<host>-<pid>-<uuid>.jsonl.
-  const name = `held-${hostname().replace(/\W/g, '_')}-${gone}-${randomUUID()}.jsonl`;
+  // Named as a journal of this host names its files: held-<host and pid namespace>-<pid>-<uuid>.jsonl.
+  const name = `held-${IDENTITY}-${gone}-${randomUUID()}.jsonl`;
   writeFileSync(join(folder, name), `${JSON.stringify({ keep: '1', event: held })}\n`);
 
   bot = await startBot(
