@@ -97,7 +97,8 @@ suite(
       await store?.close();
       await Promise.all([slack?.close(), discord?.close(), hf?.close()]);
       await dropThrowawayDatabases();
-    });
+      // Three processes stopping on a machine the rest of the suite keeps busy: more than the default.
+    }, 90_000);
 
     it('posts each channel roundup exactly once when three instances are due at the same minute', async () => {
       const posts = () => slack.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 200);

@@ -992,7 +992,8 @@ describe('word columns', () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // A thousand-paper archive folded again and again: seconds of work, more on a busy machine.
+  }, 60_000);
 
   it('keeps no column for a word with a paper past what a column holds, or with fewer papers than its df, however late in the pass', async () => {
     await withScratchStore(async (db, stmt) => {
