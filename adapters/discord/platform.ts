@@ -293,7 +293,7 @@ export class DiscordPlatform implements ChatPlatform {
     message: Message | PartialMessage,
     emoji: MessageReaction['emoji'] | null,
   ): Promise<void> {
-    const parsed = toReactionsCleared(message, emoji);
+    const parsed = toReactionsCleared(message, emoji, this.now());
     if (!parsed) return;
     if ('problems' in parsed) {
       this.logger.warn({ problems: parsed.problems }, 'Dropped an invalid Discord reaction removal');

@@ -99,6 +99,7 @@ export type ClearParse = { clear: ReactionsCleared } | { problems: string[] } | 
 export function toReactionsCleared(
   message: Message | PartialMessage,
   emoji: ReactionEmojiFields | null,
+  now: Date,
 ): ClearParse {
   if (emoji && !emoji.name) return null;
   const parsed = clearFields.safeParse({
@@ -112,6 +113,7 @@ export function toReactionsCleared(
     clear: {
       message: messageRef(channelId, messageId),
       emoji: parsed.data.emoji && emojiText(parsed.data.emoji),
+      at: now.toISOString(),
     },
   };
 }

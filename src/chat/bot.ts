@@ -474,7 +474,7 @@ export class Bot {
     // A digest's votes are recorded per place (`<message>#<n>`), so its places are cleared with it.
     const messages = [clear.message, ...KEYCAPS.map((_, i) => `${clear.message}#${i + 1}`)];
     try {
-      const removed = await this.#deps.store.clearReactions(messages, emoji);
+      const removed = await this.#deps.store.clearReactions(messages, emoji, clear.at);
       if (removed > 0) this.#logger.info({ message: clear.message, emoji, removed }, 'reactions cleared');
       if (emoji === null || normalizeEmoji(emoji) === this.#pin) {
         const unpinned = await this.#deps.store.clearPins([clear.message]);

@@ -26,7 +26,7 @@ const SCHEMAS = {
     byBot: z.boolean(),
     at,
   }),
-  cleared: z.object({ message: text, emoji: text.nullable() }),
+  cleared: z.object({ message: text, emoji: text.nullable(), at }),
   'thread-reply': z.object({
     message: text,
     thread: text,

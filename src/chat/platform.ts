@@ -62,6 +62,11 @@ export interface ReactionsCleared {
   message: MessageRef;
   /** The emoji removed, as {@link ReactionEvent.emoji} names it; null when every reaction went. */
   emoji: string | null;
+  /**
+   * When it happened (Discord says nothing: when the bot received it). A reaction added after it stays,
+   * however late the clear is recorded (held for the archive, tried again after a restart).
+   */
+  at: string;
 }
 
 /**

@@ -317,10 +317,11 @@ export interface PaperStore extends DeliveryLedger, WatchStore, ReadingListStore
   removeReaction(change: ReactionChange): Promise<number | null>;
   /**
    * Removes every reaction on any of `messages`, or only those with `emoji` (exactly as stored), whoever
-   * made them: for a platform event that clears reactions without saying whose they were. Idempotent.
-   * Returns how many reactions were removed.
+   * made them: for a platform event that clears reactions without saying whose they were. With `at`, a
+   * reaction whose latest add is newer stays (a clear recorded late). Idempotent. Returns how many
+   * reactions were removed.
    */
-  clearReactions(messages: readonly MessageRef[], emoji: string | null): Promise<number>;
+  clearReactions(messages: readonly MessageRef[], emoji: string | null, at?: string): Promise<number>;
   /**
    * Counts a reply in the thread under a message that shows a paper. Idempotent on the reply's message.
    * Returns the paper's reply count afterwards, or null (nothing stored) when the thread's message shows

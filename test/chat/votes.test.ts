@@ -63,10 +63,20 @@ describe('votes: upvote reactions on papers the bot posted', () => {
   it('GIVEN reactions cleared (one emoji, then all) THEN the votes they carried go, whoever made them', async () => {
     await h.react(message, '+1', 'slack:U2');
     await h.react(message, 'fire', 'slack:U3');
-    await h.handlers.onReactionsCleared({ message, emoji: 'fire' });
+    // After every reaction the harness makes (a minute apart from its clock).
+    const later = '2100-01-01T00:00:00.000Z';
+    await h.handlers.onReactionsCleared({ message, emoji: 'fire', at: later });
     expect(await votes()).toBe(1);
-    await h.handlers.onReactionsCleared({ message, emoji: null });
+    await h.handlers.onReactionsCleared({ message, emoji: null, at: later });
     expect(await votes()).toBe(0);
+  });
+
+  it('GIVEN a clear recorded late (held while the archive was locked, then a restart) THEN a vote cast after it stays', async () => {
+    // Before the harness's clock: the moderator cleared the message, then the vote came.
+    const cleared = '2000-01-01T00:00:00.000Z';
+    await h.react(message, '+1', 'slack:U2');
+    await h.handlers.onReactionsCleared({ message, emoji: null, at: cleared });
+    expect(await votes()).toBe(1);
   });
 
   it("GIVEN the bot's own reaction THEN no vote", async () => {

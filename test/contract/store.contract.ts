@@ -415,6 +415,10 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         expect(await store.clearReactions(['discord:9:1'], null)).toBe(1);
         expect(await votes('2401.00001')).toBe(0);
         expect(await store.clearReactions([], null)).toBe(0);
+        // A clear recorded late: the reaction added after it stays; one added before it goes.
+        await react('discord:9:1', 'discord:6', '👍');
+        expect(await store.clearReactions(['discord:9:1'], null, '2026-01-01T23:59:59.000Z')).toBe(0);
+        expect(await store.clearReactions(['discord:9:1'], '👍', '2026-01-02T00:00:00.000Z')).toBe(1);
         expect((await store.topVoted(null, 10)).map((e) => [e.paper.id, e.voters])).toEqual([
           ['2401.00002', ['discord:5']],
         ]);

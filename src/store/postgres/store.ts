@@ -627,14 +627,13 @@ export class PostgresStore implements PaperStore {
     return this.changeReaction(change, false);
   }
 
-  async clearReactions(messages: readonly MessageRef[], emoji: string | null): Promise<number> {
-    const r =
-      emoji === null
-        ? await this.pool.query('DELETE FROM reactions WHERE message = ANY($1::text[])', [messages])
-        : await this.pool.query('DELETE FROM reactions WHERE message = ANY($1::text[]) AND emoji = $2', [
-            messages,
-            emoji,
-          ]);
+  async clearReactions(messages: readonly MessageRef[], emoji: string | null, at?: string): Promise<number> {
+    // ISO 8601 in UTC: text order is time order. No `at`: every reaction, whenever added.
+    const r = await this.pool.query(
+      `DELETE FROM reactions WHERE message = ANY($1::text[]) AND ($2::text IS NULL OR emoji = $2)
+         AND ($3::text IS NULL OR COALESCE(last_at, at) <= $3)`,
+      [messages, emoji, at ?? null],
+    );
     return r.rowCount ?? 0;
   }
 

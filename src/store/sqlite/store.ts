@@ -685,14 +685,12 @@ export class SqliteStore implements PaperStore {
     return this.changeReaction(change, false);
   }
 
-  async clearReactions(messages: readonly MessageRef[], emoji: string | null): Promise<number> {
-    const inMessages = 'message IN (SELECT value FROM json_each(?))';
-    const list = JSON.stringify(messages);
-    const result =
-      emoji === null
-        ? this.stmt(`DELETE FROM reactions WHERE ${inMessages}`).run(list)
-        : this.stmt(`DELETE FROM reactions WHERE ${inMessages} AND emoji = ?`).run(list, emoji);
-    return result.changes;
+  async clearReactions(messages: readonly MessageRef[], emoji: string | null, at?: string): Promise<number> {
+    // ISO 8601 in UTC: text order is time order. No `at`: every reaction, whenever added.
+    return this.stmt(
+      `DELETE FROM reactions WHERE message IN (SELECT value FROM json_each(@messages))
+         AND (@emoji IS NULL OR emoji = @emoji) AND (@at IS NULL OR COALESCE(last_at, at) <= @at)`,
+    ).run({ messages: JSON.stringify(messages), emoji, at: at ?? null }).changes;
   }
 
   private changeReaction(c: ReactionChange, add: boolean): number | null {

@@ -96,10 +96,18 @@ describe('reactions removed in bulk by a moderator', () => {
     ]);
     expect(await votes(paperId)).toBe(2);
     await clear(message, { id: null, name: '👍' });
-    expect(cleared.items.at(-1)).toEqual({ message: `discord:${fake.channelId}:${message}`, emoji: '👍' });
+    expect(cleared.items.at(-1)).toEqual({
+      message: `discord:${fake.channelId}:${message}`,
+      emoji: '👍',
+      at: NOW.toISOString(),
+    });
     expect(await votes(paperId)).toBe(1);
     await clear(message);
-    expect(cleared.items.at(-1)).toEqual({ message: `discord:${fake.channelId}:${message}`, emoji: null });
+    expect(cleared.items.at(-1)).toEqual({
+      message: `discord:${fake.channelId}:${message}`,
+      emoji: null,
+      at: NOW.toISOString(),
+    });
     expect(await votes(paperId)).toBe(0);
   });
 
