@@ -76,7 +76,7 @@ const STALE_MS = 20_000;
 export const IDENTITY = `${hostname().replace(/\W/g, '_') || 'host'}_${pidNamespace()}`;
 
 /** A journal's name: `held-<identity>-<pid>-<uuid>`, or an orphan's: events for a platform's processes. */
-const JOURNAL = /^(held-(\w+)-(\d+)-[\da-f-]{36})\.(jsonl|alive)(\.taking-.+)?$/;
+const JOURNAL = /^(held-(\w+)-(\d+)-[\da-f-]{36})\.(jsonl|alive)(\.taking-.+|\.tmp)?$/;
 const ORPHAN = /^held-orphan-(\w+)-[\da-f-]{36}\.jsonl$/;
 
 export interface FileHeldJournalOptions {
@@ -285,7 +285,9 @@ export class FileHeldJournal implements HeldJournal {
       if (!m || OPEN_FILES.has(join(this.dir, `${m[1]}.jsonl`))) continue;
       const [, base, identity, pid] = m as unknown as [string, string, string, string];
       if (!this.#gone(base, identity, Number(pid))) continue;
-      if (m[4] === 'jsonl') claim(name);
+      // A rewrite cut short by a kill: the file it was to replace still holds every event.
+      if (m[5] === '.tmp') rmSync(join(this.dir, name), { force: true });
+      else if (m[4] === 'jsonl') claim(name);
       else if (!names.includes(`${base}.jsonl`)) rmSync(join(this.dir, name), { force: true });
     }
     // Forget markers no longer there, so the map stays as small as the folder.

@@ -213,6 +213,14 @@ describe('FileHeldJournal', () => {
     expect(taken(journal()).map((e) => e.key)).toEqual(['m1']);
   });
 
+  it('removes a rewrite a process that is gone left half done, and takes the file it was to replace', () => {
+    const name = leftBy(HOST, deadPid(), [{ keep: '1', event: vote('m1', 1) }]);
+    writeFileSync(join(dir, `${name}.tmp`), '{"keep":"1","ev');
+    const j = journal();
+    expect(taken(j).map((e) => e.key)).toEqual(['m1']);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('rewrites its file from what waits once cleared lines are most of it', () => {
     const j = journal();
     // One event no process here tries stays; hundreds of others come and go.
