@@ -12,8 +12,9 @@ import type { HeldJournal, WrittenEvent } from './held-journal.ts';
  * One message's events run one after another, in the order they came (a 👍 added then removed must not be
  * recorded removed then added), and only they wait behind a held one; other messages' go on.
  * With a journal (held-journal.ts), an event that waits, or queues behind one of its message's events, is
- * written down until it ends; one still waiting when the process stops stays written down, and the next
- * process on the host tries it again (`resume`). Without one, a restart loses what is held, and says so.
+ * written down until it ends; one not ended when the process stops stays written down, and the next
+ * process sharing the folder tries it again (`replay`). Without one, a restart loses what is held, and says
+ * so.
  */
 
 /** The timers the waits run on: the process's own (unref'd, so they never keep it alive), or a test's. */
