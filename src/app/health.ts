@@ -12,6 +12,12 @@ export interface HealthReport {
   platforms: Record<string, 'connected' | 'standby'>;
   lastIngestion: { at: string; ok: boolean; error: string | null } | null;
   /**
+   * Events this process received and holds because the archive could not take them (Discord's reactions,
+   * clears, replies and links while SQLite is locked or PostgreSQL restarting): tried again, and written
+   * down for the next start. Above 0 for long means the archive stays unavailable.
+   */
+  heldForArchive: number;
+  /**
    * Roundups given up after their tries failed, for local dates in the last week, newest first: a channel
    * the bot was removed from, or that was archived, shows here until a roundup there works again.
    */
@@ -32,6 +38,8 @@ export interface HealthSources {
   store: PaperStore;
   platforms: () => readonly ChatPlatform[];
   lastIngestion: () => { at: Date; ok: boolean; error: string | null } | null;
+  /** How many events wait for the archive in this process (held-replay.ts); none when absent. */
+  heldForArchive?: () => number;
   now?: () => Date;
 }
 
@@ -65,6 +73,7 @@ export async function healthReport(sources: HealthSources): Promise<HealthReport
     database,
     platforms,
     lastIngestion: last ? { at: last.at.toISOString(), ok: last.ok, error: last.error } : null,
+    heldForArchive: sources.heldForArchive?.() ?? 0,
     failedRoundups: failed.map((r) => ({
       channel: r.channel,
       localDate: r.localDate,

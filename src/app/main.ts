@@ -97,6 +97,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     store,
     platforms: () => started,
     lastIngestion: () => scheduler?.lastIngestion ?? null,
+    heldForArchive: () => queues.reduce((n, q) => n + q.held, 0),
     ...(options.now ? { now: options.now } : {}),
   };
   mountHealth(http, health);

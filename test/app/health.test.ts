@@ -3,8 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mountHealth } from '../../src/app/health.ts';
+import { heldQueue } from '../../src/chat/held-replay.ts';
 import { HttpServer } from '../../src/http/server.ts';
+import { silentLogger } from '../../src/log.ts';
+import { StoreUnavailableError } from '../../src/store/errors.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
+import { ManualTimers } from '../fakes/manual-timers.ts';
 import { RecordingPlatform } from '../fakes/recording-platform.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-health-'));
@@ -35,6 +39,7 @@ describe('GET /healthz', () => {
         database: true,
         platforms: { slack: 'connected', discord: 'standby' },
         lastIngestion: { at: '2026-03-06T08:00:00.000Z', ok: false, error: 'Hugging Face answered 503' },
+        heldForArchive: 0,
         failedRoundups: [],
       });
       expect((await fetch(`http://127.0.0.1:${server.port}/other`)).status).toBe(404);
@@ -44,6 +49,36 @@ describe('GET /healthz', () => {
       expect(await down.json()).toMatchObject({ status: 'unavailable', database: false });
     } finally {
       await server.close();
+    }
+  });
+
+  it('counts the events held for an archive that cannot take them, until it takes them', async () => {
+    const store = SqliteStore.open(join(dir, 'held.db'));
+    const timers = new ManualTimers();
+    const queue = heldQueue({ platform: 'discord', logger: silentLogger, timers });
+    const server = new HttpServer();
+    mountHealth(server, {
+      store,
+      platforms: () => [],
+      lastIngestion: () => null,
+      heldForArchive: () => queue.held,
+    });
+    await server.listen(0, '127.0.0.1');
+    try {
+      const url = `http://127.0.0.1:${server.port}/healthz`;
+      let locked = true;
+      const vote = queue.submit('discord:1:2', 'A Discord reaction', async () => {
+        if (locked) throw new StoreUnavailableError('sqlite', new Error('database is locked'));
+      });
+      await timers.waits.waitFor(() => true, 'the vote waiting for the archive');
+      expect(await (await fetch(url)).json()).toMatchObject({ status: 'ok', heldForArchive: 1 });
+      locked = false;
+      timers.fire();
+      expect(await vote).toBe('done');
+      expect(await (await fetch(url)).json()).toMatchObject({ heldForArchive: 0 });
+    } finally {
+      await server.close();
+      await store.close();
     }
   });
 
