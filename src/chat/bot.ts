@@ -454,7 +454,7 @@ export class Bot {
   async #onThreadReply(event: ThreadReplyEvent): Promise<void> {
     try {
       if (!event.added) {
-        await this.#deps.store.removeReply(event.message);
+        await this.#deps.store.removeReply(event.message, event.at);
         return;
       }
       const { message, thread, user, at } = event;

@@ -328,8 +328,11 @@ export interface PaperStore extends DeliveryLedger, WatchStore, ReadingListStore
    * no paper.
    */
   recordReply(reply: ReplyRecord): Promise<number | null>;
-  /** Forgets a reply that was deleted. Idempotent; a reply never counted is ignored. */
-  removeReply(message: MessageRef): Promise<void>;
+  /**
+   * Forgets a reply deleted at `at`, and remembers the deletion for a day: an add of it recorded later (a
+   * retry, an event held for the archive) counts nothing. Idempotent.
+   */
+  removeReply(message: MessageRef, at: string): Promise<void>;
   /** Replies under every message that shows each paper, by paper id; papers without any are absent. */
   replyCounts(paperIds: readonly string[]): Promise<Map<string, number>>;
   /** The team's activity on each paper, by paper id; papers nobody shared, voted on or discussed are absent. */

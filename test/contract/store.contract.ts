@@ -487,10 +487,34 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         expect(await store.replyCounts(['2401.00001', '2401.00002'])).toEqual(new Map([['2401.00001', 2]]));
         expect((await store.getPaper('2401.00001'))?.teamReplies).toBe(2);
         expect((await store.getPaper('2401.00002'))?.teamReplies).toBe(0);
-        await store.removeReply('slack:C1:2');
-        await store.removeReply('slack:C1:2');
+        await store.removeReply('slack:C1:2', '2026-01-03T00:05:00.000Z');
+        await store.removeReply('slack:C1:2', '2026-01-03T00:05:00.000Z');
         expect(await store.replyCounts(['2401.00001'])).toEqual(new Map([['2401.00001', 1]]));
         expect(await store.replyCounts([])).toEqual(new Map());
+      });
+
+      it('counts nothing for a reply whose add arrives after its deletion (a retry, an event held for the archive)', async () => {
+        await store.recordPost(post('slack:C1:1', '2401.00001'));
+        // The add was refused while the archive was locked; the deletion came through first.
+        await store.removeReply('slack:C1:2', '2026-01-03T00:05:00.000Z');
+        expect(
+          await store.recordReply({
+            message: 'slack:C1:2',
+            thread: 'slack:C1:1',
+            user: 'slack:U1',
+            at: '2026-01-03T00:00:00.000Z',
+          }),
+        ).toBe(0);
+        expect((await store.getPaper('2401.00001'))?.teamReplies).toBe(0);
+        // Another reply in the thread still counts.
+        expect(
+          await store.recordReply({
+            message: 'slack:C1:3',
+            thread: 'slack:C1:1',
+            user: 'slack:U2',
+            at: '2026-01-03T00:06:00.000Z',
+          }),
+        ).toBe(1);
       });
 
       it('gives each paper’s activity: people’s shares, votes per person and channel, replies per channel', async () => {

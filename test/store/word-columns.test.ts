@@ -1122,6 +1122,8 @@ describe('word columns', () => {
       db.exec(
         'DROP TABLE reaction_removals; DROP INDEX roundups_unfinished; ALTER TABLE reactions DROP COLUMN last_at',
       );
+      // And migration 22's table.
+      db.exec('DROP TABLE reply_removals');
       db.pragma('user_version = 17');
       await store.close();
 

@@ -426,6 +426,19 @@ ALTER TABLE reactions ADD COLUMN last_at TEXT;
 CREATE INDEX roundups_unfinished ON roundups(local_date) WHERE state IN ('claimed', 'waiting');
 `,
   },
+  {
+    version: 19,
+    name: 'deleted replies remembered, so a late add of one counts nothing',
+    sql: `
+-- A deleted reply remembered a day: its add, refused while the archive was locked and sent again (Slack's
+-- retry, a Discord event held or tried again after a restart), can arrive after its deletion, and must not
+-- count a reply that is gone. A message once deleted never comes back, so no time is compared.
+CREATE TABLE reply_removals (
+  message TEXT PRIMARY KEY,
+  at      TEXT NOT NULL
+);
+`,
+  },
 ];
 
 /** Inserts abbreviation rows given as a JSON array (`$1`) of AbbreviationRow, keyed by paper id. */

@@ -688,7 +688,8 @@ export class PostgresStore implements PaperStore {
       const paperId = post.rows[0]?.paper_id;
       if (!paperId) return null;
       await q.query(
-        'INSERT INTO replies (message, thread, user_ref, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+        `INSERT INTO replies (message, thread, user_ref, at) SELECT $1, $2, $3, $4
+         WHERE NOT EXISTS (SELECT 1 FROM reply_removals WHERE message = $1) ON CONFLICT DO NOTHING`,
         [reply.message, reply.thread, reply.user, reply.at],
       );
       const n = await q.query<{ n: number }>(
@@ -699,8 +700,16 @@ export class PostgresStore implements PaperStore {
     });
   }
 
-  async removeReply(message: MessageRef): Promise<void> {
-    await this.pool.query('DELETE FROM replies WHERE message = $1', [message]);
+  async removeReply(message: MessageRef, at: string): Promise<void> {
+    await this.transaction(async (q) => {
+      await q.query('DELETE FROM replies WHERE message = $1', [message]);
+      await q.query(
+        `INSERT INTO reply_removals (message, at) VALUES ($1, $2)
+         ON CONFLICT (message) DO UPDATE SET at = GREATEST(reply_removals.at, excluded.at)`,
+        [message, at],
+      );
+      await q.query('DELETE FROM reply_removals WHERE at < $1', [removalsKeptFrom(at)]);
+    });
   }
 
   async replyCounts(paperIds: readonly string[]): Promise<Map<string, number>> {

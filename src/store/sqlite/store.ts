@@ -737,15 +737,25 @@ export class SqliteStore implements PaperStore {
         | undefined;
       if (!post?.paper_id) return null;
       this.stmt(
-        'INSERT INTO replies (message, thread, user_ref, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-      ).run(reply.message, reply.thread, reply.user, reply.at);
+        `INSERT INTO replies (message, thread, user_ref, at) SELECT @message, @thread, @user, @at
+         WHERE NOT EXISTS (SELECT 1 FROM reply_removals WHERE message = @message) ON CONFLICT DO NOTHING`,
+      ).run({ message: reply.message, thread: reply.thread, user: reply.user, at: reply.at });
       return (this.stmt(REPLIES_OF_PAPER).get(post.paper_id) as { n: number }).n;
     });
     return run.immediate();
   }
 
-  async removeReply(message: MessageRef): Promise<void> {
-    this.stmt('DELETE FROM replies WHERE message = ?').run(message);
+  async removeReply(message: MessageRef, at: string): Promise<void> {
+    this.db
+      .transaction(() => {
+        this.stmt('DELETE FROM replies WHERE message = ?').run(message);
+        this.stmt(
+          `INSERT INTO reply_removals (message, at) VALUES (?, ?)
+         ON CONFLICT (message) DO UPDATE SET at = MAX(reply_removals.at, excluded.at)`,
+        ).run(message, at);
+        this.stmt('DELETE FROM reply_removals WHERE at < ?').run(removalsKeptFrom(at));
+      })
+      .immediate();
   }
 
   async replyCounts(paperIds: readonly string[]): Promise<Map<string, number>> {
