@@ -23,6 +23,8 @@ const ARXIV_LINE = /^arxiv:\s*(\S+)$/i;
 const PAGE_TITLE = /^(?:title:\s*)?Paper page - (.+)$/i;
 const AUTHORS_HEAD = /^Authors:?$/i;
 const ABSTRACT_HEAD = /^Abstract$/i;
+/** The label the site puts after the AI summary, before the abstract itself (`AI-generated summary`). */
+const SUMMARY_LABEL = /^AI[- ]generated summary$/i;
 /** Most author names kept; arXiv papers with thousands of authors exist, pages of millions do not. */
 const MAX_AUTHORS = 10_000;
 
@@ -50,6 +52,8 @@ export function readPaperPage(text: string, asOf: Ymd): ParseResult | null {
     }
     const joined = collapseWhitespace(p.lines.join(' '));
     if (section === 'abstract') {
+      // The label says the prose above it was the summary: the abstract follows.
+      if (SUMMARY_LABEL.test(joined)) continue;
       // The abstract (and the AI summary above it) are prose; the buttons after them are not.
       if (summary.length < 2 && joined.split(' ').length >= 12) {
         summary.push(joined);

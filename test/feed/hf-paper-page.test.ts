@@ -72,6 +72,18 @@ describe('parseHfPageText on a single paper page', () => {
     ]);
   });
 
+  it('reads the abstract after the site’s "AI-generated summary" label, not the summary above it', () => {
+    // The page as it shows today: the label sits between the AI summary and the abstract.
+    const labelled = summary.replace(
+      /(\nThe study evaluates [^\n]*\n)/,
+      '$1\nAI-generated summary\n',
+    );
+    expect(labelled).toContain('AI-generated summary');
+    const [paper] = parseHfPageText(labelled, { asOf: '2025-01-20' }).papers;
+    expect(paper?.abstract).toMatch(/^There are two common ways /);
+    expect(paper?.aiSummary).toMatch(/^The study evaluates the effectiveness /);
+  });
+
   it('is detected as page text and parsed the same through parseFeed', () => {
     const parsed = parseFeed(jina, undefined, { asOf: '2025-01-20' });
     expect(parsed.format).toBe('hf-text');
