@@ -22,7 +22,11 @@ export function detectFormat(text: string): FeedFormat {
   if (looksBinary(text)) throw new FeedFormatError('The input is binary data, not a feed.');
   if (looksLikeHtml(head)) throw new FeedFormatError('The input is an HTML page, not a feed.');
   if (looksLikeJson(head)) return 'hf-json';
-  if (head.startsWith('<')) return 'arxiv-atom';
+  // XML, or a markdown copy that opens with a tag (an anchor, a comment a converter left): Atom only when an
+  // XML declaration or a feed element says so.
+  // Past comments however many (walked in the whole text: linear, with indexOf).
+  const body = afterComments(text, start);
+  if (head.startsWith('<?xml') || /^<feed[\s/>]/.test(text.slice(body, body + 64))) return 'arxiv-atom';
   return 'hf-text';
 }
 
@@ -56,7 +60,10 @@ export function parseFeed(
 function looksLikeJson(head: string): boolean {
   if (head.startsWith('[')) {
     const rest = head.replace(/^[[\s]+/, '');
-    return rest === '' || /^(?:[{\]"\d-]|(?:true|false|null)\b)/.test(rest);
+    // A number is JSON when a comma or the array's end follows it, and that end is not a markdown link's
+    // (`[101](https://…)`: a vote button, as a markdown copy of a page may open).
+    if (/^[\d-]/.test(rest)) return /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\s*(?:$|,|\](?!\())/.test(rest);
+    return rest === '' || /^(?:[{\]"]|(?:true|false|null)\b)/.test(rest);
   }
   const next = head.slice(1).trimStart().charAt(0);
   return head.startsWith('{') && (next === '' || next === '"' || next === '}');
@@ -95,10 +102,16 @@ function looksLikeHtml(head: string): boolean {
     if (end < 0) return false;
     i = firstKept(head, end + 1);
   }
+  i = afterComments(head, i);
+  return /^<(?:!doctype\s+html|html|head|body)\b/i.test(head.slice(i, i + 64));
+}
+
+/** Where what follows the comments (and whitespace) at `i` starts: the text's length if one is not closed. */
+function afterComments(head: string, i: number): number {
   while (head.startsWith('<!--', i)) {
     const end = head.indexOf('-->', i + 4);
-    if (end < 0) return false;
+    if (end < 0) return head.length;
     i = firstKept(head, end + 3);
   }
-  return /^<(?:!doctype\s+html|html|head|body)\b/i.test(head.slice(i, i + 64));
+  return i;
 }

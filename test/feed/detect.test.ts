@@ -65,6 +65,22 @@ describe('detectFormat', () => {
 describe('detectFormat on a run of comments', () => {
   // The HTML check once used one regex whose `(?:<!--[\s\S]*?-->\s*)*` backtracked exponentially: forty
   // empty comments not followed by HTML took longer than anyone waits.
+  it('GIVEN a markdown copy of a page that opens with a vote button or a tag THEN page text, not JSON or Atom', () => {
+    expect(
+      detectFormat('[101](https://huggingface.co/login?next=%2Fpapers%2F2606.00683)\n\n### [Title](…)'),
+    ).toBe('hf-text');
+    expect(detectFormat('[-](https://huggingface.co/login?next=%2Fpapers)\n### [Title](…)')).toBe('hf-text');
+    expect(detectFormat(' [-] 1\nTitle')).toBe('hf-text');
+    expect(detectFormat('<a id="source-section-0"></a>\n\n# Daily Papers')).toBe('hf-text');
+    expect(
+      detectFormat('<!-- saved by a converter -->\n### [Title](https://huggingface.co/papers/2401.00001)'),
+    ).toBe('hf-text');
+    // JSON that opens with numbers stays JSON, cut short or not.
+    expect(detectFormat('[1, 2]')).toBe('hf-json');
+    expect(detectFormat('[[-1.5e3]]')).toBe('hf-json');
+    expect(detectFormat('[12')).toBe('hf-json');
+  });
+
   it('GIVEN hundreds of comments before a feed THEN detects Atom', () => {
     expect(detectFormat(`${'<!---->'.repeat(600)}<feed/>`)).toBe('arxiv-atom');
     expect(detectFormat(`<?xml version="1.0"?>${'<!-- x -->\n'.repeat(300)}<feed/>`)).toBe('arxiv-atom');

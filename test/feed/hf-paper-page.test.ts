@@ -74,10 +74,7 @@ describe('parseHfPageText on a single paper page', () => {
 
   it('reads the abstract after the site’s "AI-generated summary" label, not the summary above it', () => {
     // The page as it shows today: the label sits between the AI summary and the abstract.
-    const labelled = summary.replace(
-      /(\nThe study evaluates [^\n]*\n)/,
-      '$1\nAI-generated summary\n',
-    );
+    const labelled = summary.replace(/(\nThe study evaluates [^\n]*\n)/, '$1\nAI-generated summary\n');
     expect(labelled).toContain('AI-generated summary');
     const [paper] = parseHfPageText(labelled, { asOf: '2025-01-20' }).papers;
     expect(paper?.abstract).toMatch(/^There are two common ways /);
