@@ -162,7 +162,8 @@ function dropPreamble(paras: Lookahead): boolean {
 function takePageDate(paras: Lookahead, headerSeen: boolean): MonthDay | null {
   const first = paras.peek(0);
   const date = first?.lines[0] !== undefined ? parseDateLine(first.lines[0]) : null;
-  if (!first || !date || date.comments !== null) return null;
+  // A page's own date never shows its year; a first line that does is a card's, the copy started there.
+  if (!first || !date || date.comments !== null || date.date.year !== null) return null;
   // Where the first meta block is, looking no further than three paragraphs: the rule below only tells
   // none, one, and two or more apart.
   let metaAt = 0;

@@ -105,6 +105,12 @@ describe('parseHfPageText resolves dates shown without a year', () => {
     ]);
   });
 
+  it('takes no page date from a copy that starts on a card’s date line with its year', () => {
+    const text = `Jan 9, 2024\n\n${card('Autumn Paper', '  • 2 authors\n·\nOct 7')}`;
+    // Placed by asOf, as with no page date: not in 2023, the year before a "Jan 9, 2024" page.
+    expect(parseHfPageText(text, { asOf: '2026-12-05' }).papers[0]?.publishedAt).toBe('2026-10-07');
+  });
+
   it('uses asOf as the reference when the page date is missing', () => {
     const text = card('Some Paper', '  • 2 authors\n·\nMar 3');
     expect(parseHfPageText(text, { asOf: '2026-03-01' }).papers[0]?.publishedAt).toBe('2025-03-03');
