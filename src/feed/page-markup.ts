@@ -48,6 +48,37 @@ const USER_NAME = /^[\w.-]+$/;
 /** A link to an organisation's page, `https://huggingface.co/<org>` (or `/<org>`, as some copies keep it). */
 const ORG_URL = /^(?:https?:\/\/huggingface\.co)?\/([\w.-]+)\/?$/;
 const BARE_URL = /^<?(https?:\/\/[^\s<>]+)>?$/;
+/** A heading's optional closing hashes (`## Title ##`). */
+const CLOSING_HASHES = /\s+#+$/;
+const MAX_EMPHASIS_LINE = 8192;
+/** Bold (`**x**`, `__x__`) anywhere, with no space just inside the markers. */
+const BOLD = /(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g;
+/** A whole line in italics (`*x*`, `_x_`): only whole lines, as a lone `*` or `_` is common in abstracts. */
+const ITALIC_LINE = /^([*_])(?=\S)(.+)(?<=\S)\1$/;
+const ENTITY = /&(?:#(\d{1,7})|#[xX]([\da-fA-F]{1,6})|(amp|lt|gt|quot|apos|nbsp));/g;
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** The line without markdown's emphasis markers, which a browser's copy of the page never shows. */
+function unemphasized(line: string): string {
+  // Bold is looked for in lines of a title's or an abstract's length only: on a long line of unclosed
+  // markers the lazy match would rescan the rest of the line from each one.
+  const marked = line.length <= MAX_EMPHASIS_LINE && (line.includes('**') || line.includes('__'));
+  const bold = marked ? line.replace(BOLD, '$2') : line;
+  return ITALIC_LINE.exec(bold)?.[2] ?? bold;
+}
+
+/** Named and numeric character references decoded; an invalid code point is left as written. */
+export function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(ENTITY, (whole, dec?: string, hex?: string, name?: string) => {
+    if (name) return NAMED[name] ?? whole;
+    const code = dec ? Number(dec) : Number.parseInt(hex ?? '', 16);
+    return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)
+      ? String.fromCodePoint(code)
+      : whole;
+  });
+}
+
 /** A line of HTML tags and nothing else (`<a id="section-3"></a>`), which some converters leave in. */
 const TAGS_ONLY = /^(?:<\/?[a-zA-Z][^<>]*>\s*)+$/;
 
@@ -75,7 +106,9 @@ export class MarkupReader {
     let links: string[] = [];
     if (this.markdown) {
       if (this.skipTop(line) || TAGS_ONLY.test(line)) return [];
-      ({ text: t, links } = unlink(line));
+      // A heading's markers first, so that emphasis wrapping its text is seen as wrapping the line.
+      const heading = HEADING.test(line) ? line.replace(HEADING, '').replace(CLOSING_HASHES, '') : line;
+      ({ text: t, links } = unlink(unemphasized(heading)));
       t = t.replace(HEADING, '').trim();
       if (RULE.test(t)) return [];
       while (BULLET.test(t)) t = t.replace(BULLET, '');
@@ -94,6 +127,8 @@ export class MarkupReader {
       return [];
     }
     if (t === 'Upvote') return [];
+    // Entities a converter left (`&amp;`, `&#39;`): a browser's copy shows the characters.
+    t = decodeEntities(t);
     // A link with nothing to show (a thumbnail, an avatar) says nothing about the card it sits in.
     if (t === '') return [];
     return splitMeta(t, links);

@@ -245,3 +245,41 @@ describe('parseHfPageText on hostile markdown', () => {
     30_000,
   );
 });
+
+describe('parseHfPageText on emphasis and entities a converter left', () => {
+  const cards = [
+    '### **[Alpha &amp; Beta: Tools](https://huggingface.co/papers/2401.00001)**',
+    '',
+    'We study &lt;think&gt; tokens and the model&#39;s reasoning across **many** tasks, with care and at length.',
+    '',
+    '* 3 authors',
+    '·',
+    'Jan 5',
+    '',
+    '## _[Gamma Delta](https://huggingface.co/papers/2401.00002)_ ##',
+    '',
+    'A second abstract long enough to be one, about caf&#xE9; data and nothing else of note at all here.',
+    '',
+    '* 2 authors',
+    '·',
+    'Jan 6',
+  ].join('\n');
+
+  it('reads titles and abstracts as the page shows them: no markers, entities decoded', () => {
+    const { papers } = parseHfPageText(cards, { asOf: '2026-02-01' });
+    expect(papers.map((p) => [p.arxivId, p.title])).toEqual([
+      ['2401.00001', 'Alpha & Beta: Tools'],
+      ['2401.00002', 'Gamma Delta'],
+    ]);
+    expect(papers[0]?.abstract).toBe(
+      "We study <think> tokens and the model's reasoning across many tasks, with care and at length.",
+    );
+    expect(papers[1]?.abstract).toContain('café data');
+  });
+
+  it('stays linear on a long line of unclosed bold markers', () => {
+    const hostile = `### [T](https://huggingface.co/papers/2401.00001)\n\n${'**a '.repeat(250_000)}\n\n* 2 authors\n·\nJan 5`;
+    // Read, not hung: the markers left as they are on a line that long, the card still found.
+    expect(parseHfPageText(hostile, { asOf: '2026-02-01' }).papers.map((p) => p.title)).toEqual(['T']);
+  });
+});
