@@ -48,6 +48,8 @@ const USER_NAME = /^[\w.-]+$/;
 /** A link to an organisation's page, `https://huggingface.co/<org>` (or `/<org>`, as some copies keep it). */
 const ORG_URL = /^(?:https?:\/\/huggingface\.co)?\/([\w.-]+)\/?$/;
 const BARE_URL = /^<?(https?:\/\/[^\s<>]+)>?$/;
+/** Words a converter's placeholder for an image uses, in the languages of the captures seen. */
+const IMAGE_WORDS = /image|img|logo|avatar|icon|photo|picture|thumbnail|图片|图像|画像/i;
 /** A heading's optional closing hashes (`## Title ##`). */
 const CLOSING_HASHES = /\s+#+$/;
 const MAX_EMPHASIS_LINE = 8192;
@@ -246,11 +248,14 @@ function unlink(line: string): MarkedLine {
       if (!target) {
         // Brackets that are text: `[Re]`, `[0, 1]`, or a converter's `[image]` placeholder inside a link.
         const parent = stack.at(-1);
+        // A placeholder names an image (`[image]`, `[Hugging Face's logo]`, `[图片：AK]`); `[MASK] is All
+        // You Need` and `[Re] Exacerbating…` open titles.
         if (
           parent &&
           parent.start === frame.start - 1 &&
           !parent.image &&
-          out.length - frame.start <= MAX_ALT
+          out.length - frame.start <= MAX_ALT &&
+          IMAGE_WORDS.test(out.slice(frame.start + 1).join(''))
         ) {
           parent.avatarEnd = out.length + 1;
           parent.avatarAlt = out.slice(frame.start + 1).join('');

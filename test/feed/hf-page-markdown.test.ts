@@ -283,3 +283,30 @@ describe('parseHfPageText on emphasis and entities a converter left', () => {
     expect(parseHfPageText(hostile, { asOf: '2026-02-01' }).papers.map((p) => p.title)).toEqual(['T']);
   });
 });
+
+describe('parseHfPageText on titles that open with a bracketed token', () => {
+  it('keeps [MASK] and [Re] as the title’s own words, while an image placeholder in a link still goes', () => {
+    const text = [
+      '### [[MASK] is All You Need](https://huggingface.co/papers/2401.00001)',
+      '',
+      'An abstract long enough to be one, about masked tokens and what they are for in the models we train.',
+      '',
+      '* 2 authors',
+      '·',
+      'Jan 5',
+      '',
+      '### [[Re] Exacerbating Algorithmic Bias](https://huggingface.co/papers/2401.00002)',
+      '',
+      'Another abstract long enough to be one, a reproduction of a study and what it found in the end here.',
+      '',
+      '[[image] AK](https://huggingface.co/akhaliq) · 3 authors',
+      '·',
+      'Jan 6',
+    ].join('\n');
+    const { papers } = parseHfPageText(text, { asOf: '2026-02-01' });
+    expect(papers.map((p) => p.title)).toEqual([
+      '[MASK] is All You Need',
+      '[Re] Exacerbating Algorithmic Bias',
+    ]);
+  });
+});
