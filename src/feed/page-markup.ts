@@ -110,7 +110,8 @@ export class MarkupReader {
       if (this.skipTop(line) || TAGS_ONLY.test(line)) return [];
       // A heading's markers first, so that emphasis wrapping its text is seen as wrapping the line.
       const heading = HEADING.test(line) ? line.replace(HEADING, '').replace(CLOSING_HASHES, '') : line;
-      ({ text: t, links } = unlink(unemphasized(heading)));
+      // After a lone `Submitted by`, a linked name is the submitter's, no organisation line.
+      ({ text: t, links } = unlink(unemphasized(heading), !this.awaitingUser));
       t = t.replace(HEADING, '').trim();
       if (RULE.test(t)) return [];
       while (BULLET.test(t)) t = t.replace(BULLET, '');
@@ -187,7 +188,7 @@ interface Frame {
  * The line with its links replaced by their text and its images dropped, and the links' targets.
  * Output is kept as an array of pieces so that dropping an image or a bracket is a write, not a copy.
  */
-function unlink(line: string): MarkedLine {
+function unlink(line: string, orgLines = true): MarkedLine {
   const out: string[] = [];
   const links: string[] = [];
   const stack: Frame[] = [];
@@ -268,7 +269,11 @@ function unlink(line: string): MarkedLine {
       // The link's text stays; a space keeps it apart from text before it (`May 29[6](…#community)`).
       out[frame.start] = frame.start > 0 ? ' ' : '';
       if (target.url) keep(target.url);
-      const org = frame.start === 0 && frame.avatarEnd > 0 && orgLink(out, frame, target.url);
+      const org =
+        frame.start === 0 &&
+        (frame.avatarEnd > 0
+          ? orgLink(out, frame, target.url)
+          : orgLines && target.end === line.length && bareOrgLink(out, target.url));
       // Otherwise a placeholder goes, as an image does: `by [[image] AK](…)` is `by AK`.
       if (!org && frame.placeholder) for (let k = frame.start + 1; k < frame.avatarEnd; k++) out[k] = '';
       i = target.end;
@@ -300,6 +305,49 @@ function orgLink(out: string[], frame: Frame, url: string | null): boolean {
   out.push(`${id} ${name}`);
   return true;
 }
+
+/**
+ * A line that is one link to an organisation's page, without its avatar (`[KAIST AI](…/kaist-ai)`): the
+ * organisation line the card grammar reads, `kaist-ai KAIST AI`. The site's own sections are no
+ * organisations.
+ */
+function bareOrgLink(out: string[], url: string | null): boolean {
+  const id = url ? ORG_URL.exec(url)?.[1] : undefined;
+  const name = out.slice(1).join('').trim();
+  if (!id || SITE_PATHS.has(id.toLowerCase()) || name === '' || name.includes(' · ')) return false;
+  out.length = 0;
+  out.push(`${id} ${name}`);
+  return true;
+}
+
+/** huggingface.co's own top-level pages, which a link on a line of its own may point to. */
+const SITE_PATHS = new Set([
+  'papers',
+  'models',
+  'datasets',
+  'spaces',
+  'posts',
+  'docs',
+  'pricing',
+  'login',
+  'join',
+  'enterprise',
+  'blog',
+  'learn',
+  'discord',
+  'search',
+  'collections',
+  'settings',
+  'notifications',
+  'new',
+  'tasks',
+  'chat',
+  'api',
+  'organizations',
+  'welcome',
+  'terms-of-service',
+  'privacy',
+]);
 
 /**
  * The target after a link's `]`: `(url)`, `(url "title")` or a reference `[label]`; null when none follows.

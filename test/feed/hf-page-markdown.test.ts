@@ -310,3 +310,35 @@ describe('parseHfPageText on titles that open with a bracketed token', () => {
     ]);
   });
 });
+
+describe('parseHfPageText on an organisation linked without its avatar', () => {
+  it('takes the organisation’s id from its link, and a submitter’s linked name for no organisation', () => {
+    const text = [
+      '### [Scaling Things Up](https://huggingface.co/papers/2401.00001)',
+      '',
+      'An abstract long enough to be one, about scaling things up and what happens then in the models.',
+      '',
+      '[KAIST AI](https://huggingface.co/kaist-ai)',
+      '* 2 authors',
+      '·',
+      'Jan 5',
+      '',
+      '### [Another Paper](https://huggingface.co/papers/2401.00002)',
+      '',
+      'Another abstract long enough to be one, about another thing entirely and what came of it here.',
+      '',
+      'Submitted by',
+      '',
+      '[AK](https://huggingface.co/akhaliq)',
+      '',
+      '* 3 authors',
+      '·',
+      'Jan 6',
+    ].join('\n');
+    const { papers } = parseHfPageText(text, { asOf: '2026-02-01' });
+    expect(papers.map((p) => [p.arxivId, p.organization])).toEqual([
+      ['2401.00001', { id: 'kaist-ai', name: 'KAIST AI' }],
+      ['2401.00002', null],
+    ]);
+  });
+});
