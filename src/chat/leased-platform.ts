@@ -60,8 +60,12 @@ export class LeasedPlatform implements ChatPlatform {
         if (this.stopping || !platform.disconnect) return platform.stop();
         // Kept only while it has something of its own to end: a platform whose held events are in the
         // application's queue is done once disconnected (and every lost lease kept one more client).
+        // Listed before the disconnect, so a stop() meanwhile ends it too.
         this.retired.push(platform);
-        if (!(await platform.disconnect())) this.retired.splice(this.retired.indexOf(platform), 1);
+        if (!(await platform.disconnect())) {
+          const at = this.retired.indexOf(platform);
+          if (at >= 0) this.retired.splice(at, 1);
+        }
       },
     });
   }

@@ -73,6 +73,15 @@ export interface Replayable {
 /** How a written-down event is tried again: its attempt rebuilt from its type and data, or null if unknown. */
 export type Replay = (type: string, data: unknown) => (() => Promise<void>) | null;
 
+/** One event's place in the journal (RetryLater.entry). */
+interface JournalEntry {
+  /** Writes it down, once, when it has a journal and can be written (a Replayable). */
+  write(): void;
+  /** It ended (recorded, or given up for good): cleared from the journal. */
+  end(): void;
+  readonly written: boolean;
+}
+
 class Closed extends Error {
   constructor() {
     super('the bot stopped before the archive could be written');
@@ -88,7 +97,7 @@ export class RetryLater {
   private heldCount = 0;
   private closed = false;
   /** Events submitted and not ended, to write down at close. */
-  private readonly live = new Set<{ write(): void }>();
+  private readonly live = new Set<JournalEntry>();
   /** Per key, events written down and not ended: the events queued behind them are written down too. */
   private readonly journaled = new Map<string, number>();
   private readonly timers: RetryTimers;
@@ -176,10 +185,10 @@ export class RetryLater {
   /**
    * Tries again events another process wrote down and left (HeldJournal.watch), in the order they came,
    * each behind the events of its message already here: `replay` rebuilds each attempt, or returns null
-   * for an event it cannot read (given up, and cleared). Returns their runs.
+   * for an event it cannot read (given up, and cleared). Returns the runs, each with its event's key.
    */
-  replay(events: readonly WrittenEvent[], replay: Replay): Promise<RetryOutcome>[] {
-    const runs: Promise<RetryOutcome>[] = [];
+  replay(events: readonly WrittenEvent[], replay: Replay): { key: string; run: Promise<RetryOutcome> }[] {
+    const runs: { key: string; run: Promise<RetryOutcome> }[] = [];
     for (const e of events) {
       let attempt: (() => Promise<void>) | null;
       try {
@@ -192,7 +201,10 @@ export class RetryLater {
         this.deps.journal?.clear(e.id);
         continue;
       }
-      runs.push(this.submit(e.key, e.what, attempt, e, { id: e.id, arrived: e.arrived }));
+      runs.push({
+        key: e.key,
+        run: this.submit(e.key, e.what, attempt, e, { id: e.id, arrived: e.arrived }),
+      });
     }
     return runs;
   }
@@ -203,7 +215,7 @@ export class RetryLater {
     what: string,
     replayable?: Replayable,
     written?: { id: string; arrived: number },
-  ) {
+  ): JournalEntry {
     const journal = this.deps.journal;
     const arrived = written?.arrived ?? performance.timeOrigin + performance.now();
     let id = written?.id;
@@ -233,7 +245,7 @@ export class RetryLater {
     key: string,
     what: string,
     attempt: () => Promise<void>,
-    entry: { write(): void; end(): void; readonly written: boolean },
+    entry: JournalEntry,
   ): Promise<RetryOutcome> {
     // From its first failure an event counts as held, until it ends either way.
     let since: number | null = null;
@@ -284,12 +296,7 @@ export class RetryLater {
    * Whether an event that ends because this process stops stays written down for the next one (then
    * onKept is told, not onLost). Its elder events of the same message are written down too by then.
    */
-  private keptForNext(
-    key: string,
-    what: string,
-    error: unknown,
-    entry: { write(): void; readonly written: boolean },
-  ): boolean {
+  private keptForNext(key: string, what: string, error: unknown, entry: JournalEntry): boolean {
     // Stopped while it waited, or failed once the process had begun to stop, however (the archive closed
     // under a try still running gives a driver error): the next process tries it, and gives it up then if
     // the failure was its own.

@@ -10,13 +10,10 @@ import { RetryLater, type RetryTimers } from './retry-later.ts';
 const SHARE = 'share.';
 const SHARE_POST = 'share.post';
 
-/** A share waiting to be recorded as written down: the post, and which archive refused it. */
-interface WrittenShare {
-  post: PostRecord;
-  backend: StoreUnavailableError['backend'];
-}
-
-/** What a written-down share must hold to be recorded: a damaged or foreign line is given up instead. */
+/**
+ * A share waiting to be recorded as written down: the post, and which archive refused it. What one must
+ * hold to be recorded: a damaged or foreign line is given up instead.
+ */
 const WRITTEN_SHARE = z.object({
   post: z.object({
     message: z.string().min(1),
@@ -69,7 +66,6 @@ export class UnrecordedPosts {
         deps.logger.warn({ message }, `${what}: not recorded yet; written down for the next start`),
     });
     deps.journal?.watch(SHARE, (events) => {
-      const resumed: string[] = [];
       const runs = this.later.replay(events, (type, data) => {
         if (type !== SHARE_POST) return null;
         const { post, backend } = WRITTEN_SHARE.parse(data);
@@ -78,10 +74,10 @@ export class UnrecordedPosts {
           post.message,
           new StoreUnavailableError(backend, new Error('a share from before a restart is not recorded yet')),
         );
-        resumed.push(post.message);
         return () => this.deps.record(post);
       });
-      runs.forEach((run, i) => void run.then(() => this.posts.delete(resumed[i] as string)));
+      // A share's key is its message: it stops making votes wait once it ends, either way.
+      for (const { key, run } of runs) void run.then(() => this.posts.delete(key));
     });
   }
 
@@ -124,3 +120,5 @@ export class UnrecordedPosts {
     return this.later.close();
   }
 }
+
+type WrittenShare = z.infer<typeof WRITTEN_SHARE>;
