@@ -209,7 +209,7 @@ if (values['keep-lists'] && raw.prepare('SELECT 1 FROM impact_state WHERE synced
         .get(JSON.stringify(tables)) as { bytes: number | null }
     ).bytes ?? 0) /
     2 ** 20;
-  const listsMb = mbOf(['impact_postings', 'impact_docs', 'impact_terms']);
+  const listsMb = mbOf(['impact_postings', 'impact_blocks', 'impact_docs', 'impact_terms']);
   const columnsMb = mbOf(['impact_columns', 'impact_column_changes', 'impact_lengths']);
   const columns = (
     raw.prepare('SELECT COUNT(DISTINCT term_id) AS n FROM impact_columns').get() as { n: number }

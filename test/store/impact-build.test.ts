@@ -7,6 +7,7 @@ import { realPapers, syntheticPapers } from '../../bench/synthetic.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import { BestImpacts } from '../../src/store/sqlite/best-impacts.ts';
 import { impact } from '../../src/store/sqlite/bm25.ts';
+import { listEntries } from '../../src/store/sqlite/list-blocks.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { unicodePapers } from './unicode-papers.ts';
 
@@ -15,7 +16,10 @@ function built(store: SqliteStore): unknown[][][] {
   const db = store.rawDatabase;
   return [
     db.prepare('SELECT * FROM impact_terms ORDER BY id').raw().all(),
-    db.prepare('SELECT * FROM impact_postings ORDER BY term_id, g DESC, paper_rowid').raw().all(),
+    // Each list's entries, whatever their layout (list-blocks.ts).
+    (db.prepare('SELECT id FROM impact_terms ORDER BY id').pluck().all() as number[]).flatMap((id) =>
+      listEntries(db, id).map((e) => [id, ...e]),
+    ),
     db.prepare('SELECT * FROM impact_docs ORDER BY paper_rowid').raw().all(),
     db.prepare('SELECT * FROM impact_columns ORDER BY term_id, first_rowid').raw().all(),
     db.prepare('SELECT synced FROM impact_state').raw().all(),
@@ -102,13 +106,8 @@ describe('a list built where papers tie', () => {
       await store.refreshSearchLists();
       const db = store.rawDatabase;
       const rowidOf = (id: string) => db.prepare('SELECT rowid FROM papers WHERE id = ?').pluck().get(id);
-      const list = db
-        .prepare(
-          `SELECT paper_rowid FROM impact_postings JOIN impact_terms ON impact_terms.id = term_id
-           WHERE term = 'graph' ORDER BY g DESC, paper_rowid`,
-        )
-        .pluck()
-        .all();
+      const graph = db.prepare("SELECT id FROM impact_terms WHERE term = 'graph'").pluck().get() as number;
+      const list = listEntries(db, graph).map(([rowid]) => rowid);
       expect(list).toEqual([rowidOf('2698.00010'), rowidOf('2698.00011')]);
     } finally {
       await store.close();
@@ -211,16 +210,13 @@ describe('two-word phrases found from a sample of the papers', () => {
       try {
         await store.refreshSearchLists();
         const db = store.rawDatabase;
-        const entries = db.prepare(
-          'SELECT paper_rowid, g, f, d FROM impact_postings WHERE term_id = ? ORDER BY g DESC, paper_rowid',
-        );
         const terms = db
           .prepare("SELECT id, term, df, theta, size FROM impact_terms WHERE term LIKE '% %'")
           .all() as { id: number; term: string; df: number; theta: number; size: number }[];
         return new Map(
           terms.map((t) => [
             t.term,
-            { df: t.df, theta: t.theta, size: t.size, entries: entries.raw().all(t.id) },
+            { df: t.df, theta: t.theta, size: t.size, entries: listEntries(db, t.id) },
           ]),
         );
       } finally {

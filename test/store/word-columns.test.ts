@@ -11,6 +11,7 @@ import { blockMaxTopK } from '../../src/store/sqlite/block-max.ts';
 import { bm25Score, impact, K1 } from '../../src/store/sqlite/bm25.ts';
 import { ColumnCache } from '../../src/store/sqlite/column-cache.ts';
 import { lengthsTable, writeLengthsTable } from '../../src/store/sqlite/lengths-table.ts';
+import { ListBlocks } from '../../src/store/sqlite/list-blocks.ts';
 import { encodeTerms } from '../../src/store/sqlite/listed-counts.ts';
 import { type MatchPlan, matches } from '../../src/store/sqlite/match-plan.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
@@ -1124,6 +1125,10 @@ describe('word columns', () => {
       );
       // And migration 22's table.
       db.exec('DROP TABLE reply_removals');
+      // And migration 23's: the lists as rows, as every build before it wrote them.
+      const blocks = new ListBlocks(stmt);
+      for (const id of blocks.listed()) blocks.toRows(id);
+      db.exec('DROP TABLE impact_blocks');
       db.pragma('user_version = 17');
       await store.close();
 

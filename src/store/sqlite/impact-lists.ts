@@ -13,6 +13,7 @@ import { ColumnCache } from './column-cache.ts';
 import { type PairSampleInput, type PaperRange, paperRange, samplePairs } from './frequent-pairs.ts';
 import { FtsTokenizer, TEXT_COLUMNS_SQL, type TextRow } from './fts-tokens.ts';
 import { lengthsTableOnce } from './lengths-table.ts';
+import { type Entry, ListBlocks, mergeNext } from './list-blocks.ts';
 import { type CountedPaper, countedOnThreads } from './list-count-threads.ts';
 import { countPapers, encodeTerms, isPairTerm, ListedCounts } from './listed-counts.ts';
 import { type MatchPlan, matches, phraseFrequencies, tokenCount } from './match-plan.ts';
@@ -170,10 +171,14 @@ interface TermsInMemory {
   counts: ListedCounts;
   /** 1 for each term with a word column. */
   hasColumn: Uint8Array;
+  /** 1 for each term whose list is (partly) blocks (list-blocks.ts). */
+  hasBlocks: Uint8Array;
 }
 
 /** Guards θ against the last-bit difference between SQL's and JavaScript's arithmetic at build time. */
 const SAFETY = 1 + 1e-12;
+/** An impact this much under θ is under θ/SAFETY, so under every entry of a list's blocks. */
+const BLOCK_MARGIN = 1 + 1e-9;
 /** Entries read from each list at a search's first step (doubling at each step after, up to MAX_CHUNK). */
 const FIRST_CHUNK = 64;
 /** Steps of the threshold algorithm before several required words go to their columns (word-columns.ts). */
@@ -247,6 +252,8 @@ const LEAD_BATCH = 256;
 
 export class ImpactLists {
   private readonly tokenizer: FtsTokenizer;
+  /** The lists' entries a build wrote, as blocks (list-blocks.ts). */
+  private readonly blocks: ListBlocks;
   /** What the last topK did, for tests and the benchmark: 'certified' or why it fell back. */
   lastOutcome = '';
   /** Papers the last certified topK read from the lists. */
@@ -260,6 +267,7 @@ export class ImpactLists {
     private readonly options: ImpactOptions,
   ) {
     this.tokenizer = new FtsTokenizer(db);
+    this.blocks = new ListBlocks(stmt);
     // The columns' memory as readColumn unpacks them (D and f narrow, as nearly every column's are), from
     // their words' df: each column holds every paper of its word. (Not impact_columns.papers: it is stored
     // after each segment's blob, so summing it reads every column from the file, 320 ms at a million.)
@@ -334,7 +342,8 @@ export class ImpactLists {
     this.written = undefined;
     const db = this.db;
     db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_vocab_row USING fts5vocab(main, papers_fts, row);
-      DELETE FROM impact_postings; DELETE FROM impact_terms; DELETE FROM impact_docs;`);
+      DELETE FROM impact_postings; DELETE FROM impact_blocks; DELETE FROM impact_terms;
+      DELETE FROM impact_docs;`);
     const { avgdl } = indexTotals(this.averages());
     // Words in more than minDf papers get full lists; in more than a tenth of that, short ones (FTS5 ranks
     // every match of a word: at a million papers, 13.5 ms of CPU for 10,000 matches).
@@ -394,18 +403,22 @@ export class ImpactLists {
       const addTerm = db.prepare(
         'INSERT INTO impact_terms (id, term, df, theta, avgdl_ref, size) VALUES (?, ?, ?, ?, ?, ?)',
       );
-      const addEntries = new BatchInsert(db, 'impact_postings (term_id, g, paper_rowid, f, d)', 5);
       let entries = 0;
       for (const [i, t] of terms.entries()) {
         const list = lists[i] as BestImpacts;
-        let theta = 0;
-        // In the table's own order (g descending, then rowid): each insert lands at the end of the b-tree.
+        // In the list's order (g descending, then rowid), as blocks (list-blocks.ts).
         const { at, g } = list.ranked();
-        for (const slot of at) {
-          addEntries.add(i + 1, g[slot] as number, list.rowidAt(slot), list.fAt(slot), list.dAt(slot));
-          theta = g[slot] as number;
+        const rowid = new Float64Array(at.length);
+        const f = new Float64Array(at.length);
+        const d = new Float64Array(at.length);
+        for (const [k, slot] of at.entries()) {
+          rowid[k] = list.rowidAt(slot);
+          f[k] = list.fAt(slot);
+          d[k] = list.dAt(slot);
         }
-        addEntries.flush();
+        this.blocks.write(i + 1, { rowid, f, d, length: at.length }, avgdl);
+        const last = at.at(-1);
+        const theta = last === undefined ? 0 : (g[last] as number);
         // A term in no more papers than its list holds has none outside: nothing outside can score.
         addTerm.run(i + 1, t.term, t.df, list.size < t.df ? theta * SAFETY : 0, avgdl, list.size);
         entries += list.size;
@@ -540,7 +553,7 @@ export class ImpactLists {
     const version = this.db.pragma('data_version', { simple: true }) as number;
     const known = this.terms?.version === version ? this.terms : this.readTerms(version);
     this.terms = undefined;
-    const { byId, highest, counts, hasColumn } = known;
+    const { byId, highest, counts, hasColumn, hasBlocks } = known;
     const dfDelta = new Int32Array(highest + 1);
     const isTouched = new Uint8Array(highest + 1);
     const touched: number[] = [];
@@ -572,7 +585,14 @@ export class ImpactLists {
         touch(id);
         dfDelta[id] = (dfDelta[id] as number) - 1;
         // The same f, D and avgdl_ref give the same g, bit for bit, as when the entry was written.
-        if (remove.run(t.id, -t.id, impact(f, d, t.avgdl_ref), rowid).changes > 0) t.size--;
+        const g = impact(f, d, t.avgdl_ref);
+        // An entry in the list's blocks is removed as a row: the list's blocks become rows first, once, when
+        // the paper could be among them (every entry's g is at least θ/SAFETY; list-blocks.ts).
+        if (hasBlocks[id] === 1 && g * BLOCK_MARGIN >= t.theta) {
+          this.blocks.toRows(t.id);
+          hasBlocks[id] = 0;
+        }
+        if (remove.run(t.id, -t.id, g, rowid).changes > 0) t.size--;
       }
     }
     const rows = this.stmt(
@@ -619,6 +639,7 @@ export class ImpactLists {
       const t = byId[id] as TermRow;
       if (t.size > 2 * this.listSizeOf(t)) {
         this.trim(t);
+        hasBlocks[id] = 0;
         setTheta.run(t.theta, t.id);
       }
       let columnChanges = (t.column_changes ?? 0) + (changed[id] as number);
@@ -682,12 +703,15 @@ export class ImpactLists {
     const hasColumn = new Uint8Array(highest + 1);
     for (const id of this.stmt('SELECT DISTINCT term_id FROM impact_columns').pluck().all() as number[])
       if (id <= highest) hasColumn[id] = 1;
+    const hasBlocks = new Uint8Array(highest + 1);
+    for (const id of this.blocks.listed()) if (id <= highest) hasBlocks[id] = 1;
     return {
       version,
       byId,
       highest,
       counts: new ListedCounts(new Map(terms.map((t) => [t.term, t.id])), highest),
       hasColumn,
+      hasBlocks,
     };
   }
 
@@ -848,6 +872,7 @@ export class ImpactLists {
    * Its recent part is folded in first: one list's entries written together, a few pages.
    */
   private trim(t: TermRow): void {
+    this.blocks.toRows(t.id);
     this.stmt(
       `INSERT OR REPLACE INTO impact_postings (term_id, g, paper_rowid, f, d)
        SELECT ?, g, paper_rowid, f, d FROM impact_postings WHERE term_id = ?`,
@@ -936,11 +961,12 @@ export class ImpactLists {
         lastRowid: 0,
         bound: Number.POSITIVE_INFINITY,
         done: false,
+        blocks: this.blocks.cursor(t.id),
       };
     });
     // A list read in impact order, a chunk at a time from where the last chunk ended (g, then rowid: a
-    // keyset, so no entry is read twice as an OFFSET would): its two parts ("Where a list's entries live",
-    // above), each in the key's order, merged by SQLite (no sort).
+    // keyset, so no entry is read twice as an OFFSET would): its two parts of rows ("Where a list's entries
+    // live", above), each in the key's order, merged by SQLite (no sort), then with its blocks (mergeNext).
     const read = this.stmt(
       `SELECT paper_rowid, g, f, d FROM impact_postings
        WHERE term_id = @id AND g <= @g AND NOT (g = @g AND paper_rowid <= @rowid)
@@ -991,12 +1017,11 @@ export class ImpactLists {
       const previous = new Map(cursors.map((c) => [c.word, c.bound]));
       for (const c of cursors) {
         if (c.done) continue;
-        const entries = read.raw().all({ id: c.term.id, g: c.lastG, rowid: c.lastRowid, chunk }) as [
-          number,
-          number,
-          number,
-          number,
-        ][];
+        const entries = mergeNext(
+          read.raw().all({ id: c.term.id, g: c.lastG, rowid: c.lastRowid, chunk }) as Entry[],
+          c.blocks,
+          chunk,
+        );
         c.read += entries.length;
         if (withPairs && isPairTerm(c.word)) {
           const known = pairF.get(c.word) ?? new Map<number, number>();
@@ -1235,6 +1260,7 @@ export class ImpactLists {
       .raw()
       .all(term.id, -term.id) as [number, number][])
       listedF.set(rowid, f);
+    for (const [rowid, , f] of this.blocks.entries(term.id)) listedF.set(rowid, f);
     // θ under today's avgdl, as the lead's list cursor bounds it once read to its end.
     const leadBound = term.theta * Math.max(1, avgdl / term.avgdl_ref);
     const source = (plan.sources[lead] as string[])[0] as string;

@@ -567,4 +567,20 @@ CREATE TABLE reply_removals (
 );
 `,
   },
+  {
+    version: 23,
+    name: 'impact lists as a build writes them kept in blocks of entries, a page each, not a row an entry',
+    sql: `
+-- A list's entries as a build wrote them (list-blocks.ts), in its order (g descending, then rowid), about
+-- 480 to a block: rowid, f and D each; g is computed again from them. Written once; a change that must
+-- remove or cut entries turns the list's blocks into rows of impact_postings first. Lists written before
+-- this are rows, read as before, until the next build.
+CREATE TABLE impact_blocks (
+  term_id INTEGER NOT NULL,
+  block   INTEGER NOT NULL,
+  entries BLOB NOT NULL,
+  PRIMARY KEY (term_id, block)
+);
+`,
+  },
 ];
