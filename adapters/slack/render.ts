@@ -125,7 +125,8 @@ function byline(item: PaperItem): string {
     const more = p.authors.length > MAX_AUTHORS ? ' et al.' : '';
     parts.push(`${p.authors.slice(0, MAX_AUTHORS).join(', ')}${more}`);
   }
-  const date = p.publishedAt ?? p.feedDate;
+  // The day Hugging Face listed it, as Discord and the console show it; a paper no feed listed, its arXiv date.
+  const date = p.feedDate ?? p.publishedAt;
   if (date) parts.push(date);
   if (p.upvotes !== null) parts.push(`${p.upvotes} HF upvote${p.upvotes === 1 ? '' : 's'}`);
   parts.push(`${p.teamVotes} team vote${p.teamVotes === 1 ? '' : 's'}`);

@@ -142,7 +142,7 @@ describe('renderReply: content', () => {
     const text = main?.type === 'section' ? (main.text?.text ?? '') : '';
     expect(text.split('\n')).toEqual([
       '*1. <https://huggingface.co/papers/2410.17243|Breaking the Memory Barrier>*',
-      'Ada Lovelace, Alan Turing · 2024-10-22 · 42 HF upvotes · 1 team vote',
+      'Ada Lovelace, Alan Turing · 2024-10-25 · 42 HF upvotes · 1 team vote',
       'We scale contrastive loss.',
       '<https://arxiv.org/abs/2410.17243|arXiv> · <https://arxiv.org/pdf/2410.17243|PDF> · <https://huggingface.co/papers/2410.17243|Hugging Face> · <https://github.com/a/b|Code>',
     ]);
@@ -160,10 +160,15 @@ describe('renderReply: content', () => {
         { paper: paper({ authors: ['A', 'B', 'C', 'D'], arxivId: null, id: 'title:1' }) },
       ]),
     );
-    expect(a?.split('\n')[1]).toBe('Meta · 2024-10-22 · 1 team vote');
+    expect(a?.split('\n')[1]).toBe('Meta · 2024-10-25 · 1 team vote');
     expect(a?.split('\n')[2]).toBe('Short.');
     expect(b?.split('\n')[0]).toBe('*Breaking the Memory Barrier*');
     expect(b?.split('\n')[1]).toMatch(/^A, B, C et al\. · /);
+  });
+
+  it('GIVEN a paper no feed listed THEN its date is its arXiv date, as on Discord and the console', () => {
+    const [, a] = texts(reply([{ paper: paper({ feedDate: null, upvotes: null }) }]));
+    expect(a?.split('\n')[1]).toBe('Ada Lovelace, Alan Turing · 2024-10-22 · 1 team vote');
   });
 
   it('GIVEN a huge abstract THEN the summary is trimmed at a word boundary with an ellipsis', () => {
