@@ -5,10 +5,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { realPapers, syntheticPapers } from '../../bench/synthetic.ts';
 import { type Paper, titleKeyId } from '../../src/papers/paper.ts';
 import { searchPapers } from '../../src/papers/search.ts';
-import { parseSearchQuery } from '../../src/papers/search-query.ts';
+import { parseSearchQuery, type SearchQuery } from '../../src/papers/search-query.ts';
 import { abbreviationRows } from '../../src/store/abbreviation-rows.ts';
 import { prepareBulkBatch } from '../../src/store/bulk-batch.ts';
 import type { PaperStore, UpsertResult } from '../../src/store/port.ts';
+import { readVarints } from '../../src/store/sqlite/bm25.ts';
 import { PairSampleThread } from '../../src/store/sqlite/pair-sample-thread.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { type StoreUnderTest, storesUnderTest } from './stores-under-test.ts';
@@ -203,6 +204,51 @@ describe('bulkUpsert on SQLite: the full-text index merged once, at the end', ()
       await store.upsertPapers(syntheticPapers(40, 9));
       expect(automerge(store)).toEqual([4, 1024 * 1024]);
       ftsAgreesWithTable(store);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** How many segments the full-text index is in (the count in FTS5's structure record, its row 10). */
+function indexSegments(store: SqliteStore): number {
+  const record = store.rawDatabase
+    .prepare('SELECT block FROM papers_fts_data WHERE id = 10')
+    .pluck()
+    .get() as Buffer;
+  // A 4-byte cookie, then (structure version 2) a 5-byte marker, then varints: levels, segments.
+  const at = record.length >= 9 && record.subarray(4, 9).equals(Buffer.from([0xff, 0, 0, 0, 0])) ? 9 : 4;
+  return readVarints(record.subarray(at))[1] as number;
+}
+
+describe('bulkUpsert on SQLite: the index merged a step at a time in the finish', () => {
+  it("ends as one segment, merged beside the pairs' thread and the lists' build, and finds what it found before", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-index-merge-'));
+    const store = SqliteStore.open(join(dir, 'archive.db'), {
+      impact: { minDf: 40, listSize: 20, shortMinDf: 8, buildThreadsFrom: 0 },
+    });
+    try {
+      const papers = syntheticPapers(1200, 5);
+      for (let i = 0; i < papers.length; i += 200)
+        await store.bulkUpsert([prepareBulkBatch(papers.slice(i, i + 200))]);
+      expect(indexSegments(store)).toBeGreaterThanOrEqual(6);
+      const queries = ['model', 'language models', '"large language"', 'training -data', 'diffusion image'];
+      const ranked = () =>
+        queries.map((q) =>
+          store.exactRank((parseSearchQuery(q) as { ok: true; query: SearchQuery }).query, 20),
+        );
+      const before = ranked();
+      await store.finishBulkLoad();
+      expect(indexSegments(store)).toBe(1);
+      expect(ranked()).toEqual(before);
+      ftsAgreesWithTable(store);
+      // And the lists built beside it answer as FTS5 does.
+      expect(store.lastPairsFrom).toBe('a thread');
+      const q = (parseSearchQuery('language models') as { ok: true; query: SearchQuery }).query;
+      expect(store.rank(q, 20)).toEqual(
+        store.exactRank(q, 20).map((h) => expect.objectContaining({ rowid: h.rowid })),
+      );
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

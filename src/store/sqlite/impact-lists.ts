@@ -323,21 +323,31 @@ export class ImpactLists {
    * term over fts5vocab's instances took as long as tokenizing every paper once (README.md, "Exact top-k
    * from impact lists"); this pass does both jobs with the tokenizing alone.
    */
-  rebuild(pairs?: readonly string[]): { terms: number; entries: number; columnPostings: number } {
+  /**
+   * `idle`: work for this thread where it would wait for the papers' counts (countedOnThreads), such as the
+   * full-text index's merge (index-merge.ts).
+   */
+  rebuild(
+    pairs?: readonly string[],
+    idle?: () => boolean,
+  ): { terms: number; entries: number; columnPostings: number } {
     this.dropColumns();
     // The build reads the index and the papers once in order and appends every row it writes: a small page
     // cache serves it as well, and the pages it gives back hold the lists' entries, the peak of a bulk import.
     const cache = this.db.pragma('cache_size', { simple: true }) as number;
     this.db.pragma(`cache_size = ${BUILD_CACHE_SIZE}`);
     try {
-      return this.build(pairs);
+      return this.build(pairs, idle);
     } finally {
       this.db.pragma(`cache_size = ${cache}`);
     }
   }
 
   /** `sampled`: the pairs, found beforehand (startPairSample); else the build finds them. */
-  private build(sampled?: readonly string[]): { terms: number; entries: number; columnPostings: number } {
+  private build(
+    sampled?: readonly string[],
+    idle?: () => boolean,
+  ): { terms: number; entries: number; columnPostings: number } {
     this.terms = undefined;
     this.written = undefined;
     const db = this.db;
@@ -389,6 +399,7 @@ export class ImpactLists {
       for (const { rowid, d, held, f } of this.countedForBuild(
         terms.map((t) => t.term),
         range,
+        idle,
       )) {
         addDocs.add(rowid, d, encodeTerms(held, f, isPair));
         for (const id of held) {
@@ -503,11 +514,15 @@ export class ImpactLists {
    * when the archive is a file and large enough to repay starting them, so this thread only writes forward
    * rows and keeps the lists, else here.
    */
-  private *countedForBuild(terms: readonly string[], range: PaperRange): Generator<CountedPaper> {
+  private *countedForBuild(
+    terms: readonly string[],
+    range: PaperRange,
+    idle?: () => boolean,
+  ): Generator<CountedPaper> {
     if (range.first === null || range.last === null) return;
     if (this.countsOnThreads(range.papers)) {
       const threads = this.options.buildThreads ?? DEFAULT_BUILD_THREADS;
-      yield* countedOnThreads(this.db.name, terms, { first: range.first, last: range.last }, threads);
+      yield* countedOnThreads(this.db.name, terms, { first: range.first, last: range.last }, threads, idle);
       return;
     }
     const counts = new ListedCounts(new Map(terms.map((t, i) => [t, i + 1])), terms.length);

@@ -45,13 +45,15 @@ const STALLED_MS = 300_000;
  * rowid order (ASCII papers of a page first, as countPapers yields them). Synchronous, so a build can
  * run in its write transaction: the threads post on their own ports and this thread waits on shared
  * counters (Atomics), never on its event loop. The threads read the committed papers; the caller holds
- * the write lock, so they are the papers its transaction sees.
+ * the write lock, so they are the papers its transaction sees. `idle`, called where this thread would
+ * wait for a page, may do a short piece of other work (true) or have none left (false: it waits).
  */
 export function* countedOnThreads(
   path: string,
   terms: readonly string[],
   range: { first: number; last: number },
   workers: number,
+  idle?: () => boolean,
 ): Generator<CountedPaper> {
   const pages = Math.ceil((range.last - range.first + 1) / PAGE_ROWS);
   const shared = new SharedArrayBuffer(4 * 3 * workers);
@@ -82,6 +84,7 @@ export function* countedOnThreads(
       const slot = counterSlots(w);
       let m: { message: { data?: Float64Array; error?: string } } | undefined;
       const since = Date.now();
+      let busy = idle !== undefined;
       for (;;) {
         const posted = Atomics.load(state, slot.posted);
         m = receiveMessageOnPort(port);
@@ -93,6 +96,8 @@ export function* countedOnThreads(
         }
         // A thread that could not even start (its module failed to load) never posts: give up on it.
         if (Date.now() - since > STALLED_MS) throw new Error('a counting thread stopped answering');
+        if (busy && (idle as () => boolean)()) continue;
+        busy = false;
         Atomics.wait(state, slot.posted, posted, 1000);
       }
       if (m.message.error !== undefined) throw new Error(`a counting thread failed: ${m.message.error}`);

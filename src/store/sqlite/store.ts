@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { normalizeArxivId, normalizeTitle, type Paper, paperSchema } from '../../papers/paper.ts';
 import type { SearchQuery } from '../../papers/search-query.ts';
@@ -57,6 +58,7 @@ import { AbbreviationCache } from './abbreviation-cache.ts';
 import { toFtsMatch } from './fts-match.ts';
 import type { TextRow } from './fts-tokens.ts';
 import { DEFAULT_IMPACT, type ImpactHit, ImpactLists, type ImpactOptions } from './impact-lists.ts';
+import { IndexMerge } from './index-merge.ts';
 import { LockWait } from './lock-wait.ts';
 import { matchPlan, noPlanReason, nothingMatches } from './match-plan.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
@@ -466,8 +468,12 @@ export class SqliteStore implements PaperStore {
     // A bulk load leaves the full-text index as many segments, mid-merge (deferIndexMerges); the daily
     // ingest that follows (a segment a paper) would pay for merging them, a third slower than on an archive
     // built by upserts. Merged into one segment, with FTS5's own merging back, new papers merge among
-    // themselves again. The lists' build that follows finds its pairs meanwhile, on a thread of their own.
+    // themselves again. The merge goes a step at a time (index-merge.ts): while the lists' pairs are found on
+    // a thread of their own, then where the lists' build waits for its counting thread; what is left, at the
+    // end. It once ran whole first, with the other core idle but for the pairs' thread.
     const pairSample = this.impact.startPairSample();
+    const merge = new IndexMerge((sql) => this.stmt(sql));
+    let pairs: string[] | undefined;
     try {
       this.db
         .transaction(() => {
@@ -475,17 +481,27 @@ export class SqliteStore implements PaperStore {
           this.titleIndexNeeded = false;
           this.stmt(`INSERT INTO papers_fts(papers_fts, rank) VALUES ('automerge', ${FTS_AUTOMERGE})`).run();
           this.stmt(`INSERT INTO papers_fts(papers_fts, rank) VALUES ('hashsize', ${FTS_HASHSIZE})`).run();
-          this.stmt("INSERT INTO papers_fts(papers_fts) VALUES ('optimize')").run();
         })
         .immediate();
+      if (pairSample) {
+        let found = false;
+        const sampled = pairSample.pairs().finally(() => {
+          found = true;
+        });
+        // A step a transaction, the event loop between (the thread's answer comes through it).
+        while (!found && this.db.transaction(() => merge.step()).immediate()) await setImmediate();
+        pairs = (await sampled) ?? undefined;
+      }
     } catch (e) {
       await pairSample?.cancel();
       throw e;
     }
-    const pairs = (await pairSample?.pairs()) ?? undefined;
     // New papers went in beside the impact lists, not through them (bulkUpsert), so search has been using
     // FTS5 alone since the first batch; rebuilt from the whole index, the lists answer common words again.
-    this.rebuildLists(pairs);
+    this.rebuildLists(pairs, () => merge.step());
+    this.db
+      .transaction(() => this.stmt("INSERT INTO papers_fts(papers_fts) VALUES ('optimize')").run())
+      .immediate();
   }
 
   async databaseBytes(): Promise<number> {
@@ -508,13 +524,19 @@ export class SqliteStore implements PaperStore {
     return this.rebuildLists();
   }
 
-  /** The lists rebuilt in a write transaction of their own; `pairs`: found beforehand (startPairSample). */
-  private rebuildLists(pairs?: readonly string[]): {
+  /**
+   * The lists rebuilt in a write transaction of their own; `pairs`: found beforehand (startPairSample);
+   * `idle`: other work for the build's waits (ImpactLists.rebuild).
+   */
+  private rebuildLists(
+    pairs?: readonly string[],
+    idle?: () => boolean,
+  ): {
     terms: number;
     entries: number;
     columnPostings: number;
   } {
-    return this.db.transaction(() => this.impact.rebuild(pairs)).immediate();
+    return this.db.transaction(() => this.impact.rebuild(pairs, idle)).immediate();
   }
 
   /** Where the last lists' build found its pairs: 'a thread' (a bulk load's finish) or 'the build'; for tests. */
