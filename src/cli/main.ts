@@ -70,6 +70,26 @@ const processIo: CliIo = {
   now: () => new Date(),
 };
 
+/**
+ * The lines of {@link USAGE} for one command (with their continuation lines), for `paperboy NAME --help`;
+ * all of it for a command without lines of its own.
+ */
+function usageOf(name: string): string {
+  const lines = USAGE.split('\n');
+  const own: string[] = [];
+  for (const [i, line] of lines.entries()) {
+    const continues = /^ {5,}\S/.test(line) && own.at(-1) === lines[i - 1];
+    if (line.startsWith(`  paperboy ${name} `) || line === `  paperboy ${name}` || continues) own.push(line);
+  }
+  return own.length > 0 ? `Usage:\n${own.join('\n')}` : USAGE;
+}
+
+/** `--help` or `-h` among a command's arguments, before a `--` that ends its options. */
+function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
 /** Runs one CLI command and returns its exit code. Errors become one sentence on stderr, never a stack trace. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [name, ...args] = argv;
@@ -81,6 +101,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   if (!command) {
     io.stderr.write(`Unknown command "${name}". Run "paperboy help" for the list.\n`);
     return 2;
+  }
+  if (asksForHelp(args)) {
+    io.stdout.write(`${usageOf(name)}\n`);
+    return 0;
   }
   try {
     return await command(args, io);

@@ -66,6 +66,14 @@ describe('paperboy export', () => {
     );
   });
 
+  it('takes a last word naming a format as the format, as chat does', async () => {
+    const csv = await runCli(['export', 'top', 'all', 'csv'], env);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout).toMatch(/^id,title,authors,year,url,hf upvotes,team votes\r\n2410\.17243,/);
+    const md = await runCli(['export', 'top', 'all', 'md'], env);
+    expect(md.stdout).toMatch(/^# Top papers of all time\n/);
+  });
+
   it("writes a channel's reading list when --channel names it", async () => {
     const r = await runCli(['export', 'list', '--channel', 'slack:C1', '--format', 'markdown'], env);
     expect(r.code).toBe(0);
@@ -81,6 +89,14 @@ describe('paperboy export', () => {
     [['export', 'list', '--channel', 'slack:C404'], /reading list is empty/],
     [['export', 'top', 'month', '--out'], /--out needs a file name/],
     [['export', 'zzzzqqqq'], /No papers match "zzzzqqqq"/],
+    [
+      ['export', 'diffusion', 'pdf'],
+      /^I can export bibtex, csv or markdown, not PDF\. To search for the word "pdf", put it in quotes\./,
+    ],
+    [
+      ['export', 'top', 'year'],
+      /^After "top" give week, month or all, not "year"; to export a search starting with "top", put the words in quotes \("top year"\)\./,
+    ],
   ])('GIVEN %j THEN exit 2 and one clear sentence', async (argv, message) => {
     const r = await runCli(argv, env);
     expect(r.code).toBe(2);
