@@ -2,6 +2,7 @@ import { type AnyPlatformEntry, PLATFORM_ENTRIES } from '../../adapters/index.ts
 import { ConfigError, loadConfig, settingsFor } from '../app/config.ts';
 import { createLogger } from '../log.ts';
 import { FeedFormatError } from '../papers/paper.ts';
+import { quietWhenClosed } from './closed-output.ts';
 import { exportCommand } from './export-cmd.ts';
 import { fetchCommand } from './fetch-cmd.ts';
 import { ingestCommand } from './ingest-cmd.ts';
@@ -63,12 +64,17 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   ),
 };
 
-const processIo: CliIo = {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  now: () => new Date(),
-};
+/** This process's streams, environment and clock; made on first use, so importing main adds no listener. */
+let processIo: CliIo | undefined;
+function ownIo(): CliIo {
+  processIo ??= {
+    stdout: quietWhenClosed(process.stdout),
+    stderr: quietWhenClosed(process.stderr),
+    env: process.env,
+    now: () => new Date(),
+  };
+  return processIo;
+}
 
 /**
  * The lines of {@link USAGE} for one command (with their continuation lines), for `paperboy NAME --help`;
@@ -91,7 +97,7 @@ function asksForHelp(args: readonly string[]): boolean {
 }
 
 /** Runs one CLI command and returns its exit code. Errors become one sentence on stderr, never a stack trace. */
-export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+export async function main(argv: string[], io: CliIo = ownIo()): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     io.stdout.write(`${USAGE}\n`);
