@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { platformEntry } from '../../adapters/index.ts';
 import { isChannelRef, loadConfig } from '../app/config.ts';
@@ -113,7 +114,10 @@ export async function roundupCommand(args: string[], io: CliIo): Promise<number>
         if (!entry) throw new UsageError(`There is no platform named "${name}".`);
         // A one-off run posts only: no HTTP server. A platform with one connection across instances
         // takes the same lease as the bot: a second connection would answer commands twice.
-        platform = await createPlatform(entry, config, { logger, store, holder: claimant });
+        // A platform in the terminal (the console) reads no commands here, and what it shows of the
+        // roundup goes to stderr with --json, which keeps stdout one JSON document.
+        const terminal = { input: Readable.from([]), output: values.json ? io.stderr : io.stdout };
+        platform = await createPlatform(entry, config, { logger, store, holder: claimant, terminal });
         await platform.start(bot.handlersFor(platform));
         started.push(platform);
         platforms.set(name, platform);
