@@ -64,6 +64,15 @@ function helpText(commands: readonly CommandDefinition[]): string {
   return `Console keys:\n${lines.map((line) => `  ${line}\n`).join('')}`;
 }
 
+/** Why a file could not be saved, in words and with what to do, not the system's `ENOENT: …`. */
+function unsaved(code: string | undefined, error: unknown): string {
+  if (code === 'ENOENT' || code === 'ENOTDIR')
+    return 'that folder does not exist; create it, or set CONSOLE_EXPORT_DIR to another folder.';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+    return 'this user may not write there; set CONSOLE_EXPORT_DIR to a folder you may write.';
+  return `${error instanceof Error ? error.message : String(error)}.`;
+}
+
 /** A paper shown in the last reply, and the channel message it lives on once posted. */
 interface Shown {
   item: PaperItem;
@@ -260,9 +269,11 @@ export class ConsolePlatform implements ChatPlatform {
         writeFileSync(path, file.text, { flag: 'wx' });
         return [text, `Saved to ${path}`].filter(Boolean).join('\n');
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST' && n < 1000) continue;
-        const reason = error instanceof Error ? error.message : String(error);
-        return [text, `The file could not be saved in ${dir}: ${reason}`].filter(Boolean).join('\n');
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST' && n < 1000) continue;
+        return [text, `The file could not be saved in ${dir}: ${unsaved(code, error)}`]
+          .filter(Boolean)
+          .join('\n');
       }
     }
   }

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { exportPapers, parseExportRequest } from '../../commands/export-source.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportFile } from '../papers/paper-export.ts';
 import { withCore } from './core.ts';
@@ -24,7 +25,11 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
       io.stdout.write(file.text);
       return 0;
     }
-    writeFileSync(out, file.text);
+    try {
+      writeFileSync(out, file.text);
+    } catch (error) {
+      throw unwritable(error, out, file.name);
+    }
     const n = chosen.papers.length;
     io.stderr.write(`Wrote ${n} paper${n === 1 ? '' : 's'} to ${out}\n`);
     return 0;
@@ -68,4 +73,29 @@ function splitExportArgs(args: string[]): {
   if (channel !== undefined && !/^[a-z]+:\S+$/.test(channel))
     throw new UsageError(`--channel needs a platform-qualified channel such as slack:C123. ${USAGE}`);
   return { format: known, out, channel, words };
+}
+
+/**
+ * Why `--out` could not be written, naming the path and what to do, in place of the system's `ENOENT: …`;
+ * a path that cannot take the file is bad usage (exit 2). Other errors are returned unchanged.
+ */
+function unwritable(error: unknown, out: string, name: string): unknown {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return new UsageError(
+        `Cannot write ${out}: the folder ${dirname(out)} does not exist; create it or give --out a file in another folder.`,
+      );
+    case 'EISDIR':
+      return new UsageError(`${out} is a folder; give --out a file name, e.g. ${join(out, name)}.`);
+    case 'ENOTDIR':
+      return new UsageError(`Cannot write ${out}: part of that path is a file, not a folder.`);
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return new UsageError(
+        `Cannot write ${out}: this user may not write there; give --out a file in a folder you may write.`,
+      );
+    default:
+      return error;
+  }
 }

@@ -12,8 +12,8 @@ import { createLogger } from '../log.ts';
 import { postRoundup } from '../roundup/post-roundup.ts';
 import { defaultSettings, planRoundup, roundupCandidates } from '../roundup/roundup.ts';
 import { localParts } from '../roundup/schedule.ts';
-import { openStore } from '../store/open.ts';
 import type { ChannelSettings, RoundupSummary } from '../store/port.ts';
+import { openArchive } from './archive-errors.ts';
 import { type CliIo, dayOption, UsageError } from './io.ts';
 import { outcomeSentence } from './roundup-outcome.ts';
 
@@ -49,7 +49,7 @@ export async function roundupCommand(args: string[], io: CliIo): Promise<number>
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, {
     write: (s: string) => io.stderr.write(s),
   });
-  const store = await openStore(config.databaseUrl);
+  const store = await openArchive(config.databaseUrl);
   // Named so a person reading "who holds it" can find the process.
   const claimant = `cli-${hostname()}-${process.pid}`;
   const started: ChatPlatform[] = [];

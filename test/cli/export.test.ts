@@ -74,6 +74,22 @@ describe('paperboy export', () => {
     expect(md.stdout).toMatch(/^# Top papers of all time\n/);
   });
 
+  it('a --out that cannot be written is named with what to do, exit 2, not the system error', async () => {
+    const missing = join(dir, 'no-such-folder', 'x.csv');
+    const cases = [
+      [
+        missing,
+        `Cannot write ${missing}: the folder ${join(dir, 'no-such-folder')} does not exist; create it or give --out a file in another folder.\n`,
+      ],
+      [dir, `${dir} is a folder; give --out a file name, e.g. ${join(dir, 'top-all-2025-11-12.bib')}.\n`],
+    ];
+    for (const [out, said] of cases) {
+      const r = await runCli(['export', 'top', 'all', '--out', out ?? ''], env);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(said);
+    }
+  });
+
   it("writes a channel's reading list when --channel names it", async () => {
     const r = await runCli(['export', 'list', '--channel', 'slack:C1', '--format', 'markdown'], env);
     expect(r.code).toBe(0);
