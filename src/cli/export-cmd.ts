@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { exportPapers, parseExportRequest } from '../../commands/export-source.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportFile } from '../papers/paper-export.ts';
 import { withCore } from './core.ts';
-import { type CliIo, UsageError } from './io.ts';
+import { type CliIo, forCommandLine, UsageError } from './io.ts';
 
 const USAGE =
   'Usage: paperboy export [list | top week|month|all | <query>] [--format bibtex|csv|markdown] [--out file] [--channel slack:C123]';
@@ -19,7 +19,7 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
   return withCore(io, async ({ store }) => {
     const context = { store, now: io.now, ...(channel ? { channel } : {}) };
     const chosen = await exportPapers(context, request.source);
-    if ('error' in chosen) throw new UsageError(chosen.error);
+    if ('error' in chosen) throw new UsageError(forCommandLine(chosen.error));
     const file = exportFile(request.format ?? 'bibtex', chosen.base, chosen.title, chosen.papers);
     if (out === undefined) {
       io.stdout.write(file.text);

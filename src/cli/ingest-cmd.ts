@@ -4,7 +4,7 @@ import type { FeedFormat } from '../feed/detect.ts';
 import { ingestPapers } from '../papers/ingest.ts';
 import { bulkIngest, expandSources } from './bulk-ingest.ts';
 import { withCore } from './core.ts';
-import { type CliIo, dayOption, isoDay, UsageError } from './io.ts';
+import { type CliIo, counted, dayOption, isoDay, UsageError } from './io.ts';
 import { FORMATS, readAndParse } from './parse-cmd.ts';
 
 /**
@@ -61,7 +61,7 @@ async function bulkCommand(args: string[], io: CliIo): Promise<number> {
     const failed = [...unreadable, ...r.failed];
     const all = files.length + unreadable.length;
     io.stdout.write(
-      `${r.files} of ${all} files: ${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged, ${r.skipped} skipped\n`,
+      `${r.files} of ${counted(all, 'file')}: ${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged, ${r.skipped} skipped\n`,
     );
     io.stdout.write(`database: ${(r.databaseBytes / 2 ** 20).toFixed(0)} MB\n`);
     for (const f of failed) io.stdout.write(`  not imported ${f.file}: ${f.reason}\n`);

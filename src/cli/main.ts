@@ -12,6 +12,7 @@ import { reindexCommand } from './reindex-cmd.ts';
 import { roundupCommand } from './roundup-cmd.ts';
 import { searchCommand } from './search-cmd.ts';
 import { consoleCommand, startCommand } from './start-cmd.ts';
+import { packageVersion } from './version.ts';
 
 /** The usage lines of every platform's own actions (`paperboy discord register …`). */
 function platformUsage(): string {
@@ -40,9 +41,11 @@ Usage:
   paperboy reindex      merge the search index and rebuild its lists of common words and phrases
   paperboy search "<query>" [--limit N] [--json] [--explain]
   paperboy export [list | top week|month|all | <query>] [--format bibtex|csv|markdown] [--out file]
+                 [--channel slack:C123]
   paperboy console      try the bot in this terminal
   paperboy start        run the bot on every configured platform (the console when none is)
-  paperboy roundup [--channel slack:C123] [--date YYYY-MM-DD] [--dry-run] [--json]
+  paperboy roundup [--channel slack:C123] [--date YYYY-MM-DD] [--dry-run] [--retry] [--json]
+  paperboy --version
 ${platformUsage()}
 
 Exit codes: 0 success, 1 failure, 2 bad usage.`;
@@ -102,6 +105,10 @@ export async function main(argv: string[], io: CliIo = ownIo()): Promise<number>
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     io.stdout.write(`${USAGE}\n`);
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout.write(`${packageVersion()}\n`);
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {

@@ -14,7 +14,7 @@ import { defaultSettings, planRoundup, roundupCandidates } from '../roundup/roun
 import { localParts } from '../roundup/schedule.ts';
 import type { ChannelSettings, RoundupSummary } from '../store/port.ts';
 import { openArchive } from './archive-errors.ts';
-import { type CliIo, dayOption, UsageError } from './io.ts';
+import { type CliIo, counted, dayOption, UsageError } from './io.ts';
 import { outcomeSentence } from './roundup-outcome.ts';
 
 const USAGE =
@@ -100,7 +100,7 @@ export async function roundupCommand(args: string[], io: CliIo): Promise<number>
         });
         if (!values.json) {
           io.stdout.write(
-            `${settings.channel} ${localDate}: ${plan.kind === 'empty' ? `empty (${plan.reason})` : `${papers.length} papers`}\n`,
+            `${settings.channel} ${localDate}: ${plan.kind === 'empty' ? `empty (${plan.reason})` : counted(papers.length, 'paper')}\n`,
           );
           for (const [i, p] of papers.entries())
             io.stdout.write(`  ${i + 1}. ${p.title} (score ${p.score})\n`);

@@ -1,7 +1,7 @@
 import { paperLinks } from '../papers/paper.ts';
 import { searchPapers } from '../papers/search.ts';
 import { withCore } from './core.ts';
-import { type CliIo, intOption, isoDay, UsageError } from './io.ts';
+import { type CliIo, counted, forCommandLine, intOption, isoDay, UsageError } from './io.ts';
 
 const USAGE = 'Usage: paperboy search "<query>" [--limit N] [--json] [--explain]';
 
@@ -12,7 +12,7 @@ export async function searchCommand(args: string[], io: CliIo): Promise<number> 
   const limit = intOption('--limit', values.limit, 10, 100);
   return withCore(io, async ({ store }) => {
     const outcome = await searchPapers(store, positionals.join(' '), { limit, today: isoDay(io.now()) });
-    if (!outcome.ok) throw new UsageError(outcome.error);
+    if (!outcome.ok) throw new UsageError(forCommandLine(outcome.error));
     if (outcome.notice) io.stderr.write(`${outcome.notice}\n`);
     // Which abbreviations were expanded: on stderr with --json, which keeps stdout a JSON array.
     if (values.explain && outcome.expansions.length > 0)
@@ -36,8 +36,8 @@ export async function searchCommand(args: string[], io: CliIo): Promise<number> 
           : `${p.authorCount ?? '?'} authors`);
       const facts = [
         p.publishedAt ?? p.feedDate,
-        p.upvotes === null ? null : `${p.upvotes} upvotes`,
-        p.teamVotes ? `${p.teamVotes} team votes` : null,
+        p.upvotes === null ? null : counted(p.upvotes, 'upvote'),
+        p.teamVotes ? counted(p.teamVotes, 'team vote') : null,
       ];
       io.stdout.write(
         `${i + 1}. ${p.title}\n   ${by} · ${facts.filter(Boolean).join(' · ')} · score ${r.score}\n`,
