@@ -1,5 +1,5 @@
 import type { ChannelRef } from '../src/chat/platform.ts';
-import type { ExportPaper } from '../src/papers/paper-export.ts';
+import { EXPORT_FORMATS, type ExportFormat, type ExportPaper } from '../src/papers/paper-export.ts';
 import { searchPapers } from '../src/papers/search.ts';
 import type { PaperStore } from '../src/store/port.ts';
 import { isoDay } from './dates.ts';
@@ -38,18 +38,74 @@ export interface ExportSelection {
   papers: ExportPaper[];
 }
 
+/** The file extensions of the formats, which people type for them (`export top month md`). */
+const FORMAT_ALIASES: Readonly<Record<string, ExportFormat>> = { bib: 'bibtex', md: 'markdown' };
+
+/**
+ * Formats people ask for that no export writes. As a last word they are refused, not searched for:
+ * `export unlearning pdf` means a PDF, and a file of papers matching "unlearning pdf" would be a surprise.
+ */
+const OTHER_FORMATS = new Set(['pdf', 'json', 'xml', 'html', 'txt', 'ris', 'docx', 'xlsx', 'tsv', 'yaml']);
+
+/** An export as typed: what it is of, and the format when the text named one. */
+export interface ExportRequest {
+  source: ExportSource;
+  format: ExportFormat | undefined;
+}
+
+/**
+ * Reads an export typed as text (a chat line, the command line's words). Without a format given apart
+ * (`format`: Discord's option, `--format`), a last word naming a format is the format, so
+ * `export top month csv` reads as Discord's two options do; a last word naming a format no export writes
+ * is refused. The rest is the source ({@link parseExportSource}).
+ */
+export function parseExportRequest(
+  text: string,
+  format: ExportFormat | undefined,
+): ExportRequest | { error: string } {
+  let words = text.trim();
+  let chosen = format;
+  const last = /(?:^|\s)([^\s"“”]+)$/.exec(words);
+  const word = last?.[1]?.toLowerCase() ?? '';
+  if (chosen === undefined && last) {
+    const named = EXPORT_FORMATS.find((f) => f === word) ?? FORMAT_ALIASES[word];
+    if (named) {
+      chosen = named;
+      words = words.slice(0, words.length - last[0].length).trim();
+    } else if (OTHER_FORMATS.has(word) && words.length > word.length) {
+      return {
+        error: `I can export ${FORMAT_LIST}, not ${word.toUpperCase()}. To search for the word "${echo(last[1] ?? '')}", put it in quotes.`,
+      };
+    }
+  }
+  const source = parseExportSource(words);
+  return 'error' in source ? source : { source, format: chosen };
+}
+
+const FORMAT_LIST = `${EXPORT_FORMATS.slice(0, -1).join(', ')} or ${EXPORT_FORMATS.at(-1)}`;
+
 /**
  * Reads a source as typed: `list`, `top [week|month|all]` (default week), or any other words as a search.
- * Words alone decide, so `top` followed by anything but a period is a search for those words.
+ * A bare first word `list` or `top` names that source, as `/papers list` and `/papers top` do, so what
+ * follows it must fit (`top year` is refused as `/papers top year` is); a search starting with one of
+ * those words puts them in quotes (`"top k" sampling`), as a search with `/papers` does.
  */
 export function parseExportSource(text: string): ExportSource | { error: string } {
   const words = text.trim().split(/\s+/).filter(Boolean);
   const [first, second, ...more] = words.map((w) => w.toLowerCase());
   if (!first) return { error: `Say what to export: ${EXPORT_SOURCES_USAGE}.` };
-  if (first === 'list' && words.length === 1) return { kind: 'list' };
-  if (first === 'top' && more.length === 0) {
+  const quoteHint = `to export a search starting with "${first}", put the words in quotes ("${echo(text.trim())}").`;
+  if (first === 'list') {
+    if (words.length === 1) return { kind: 'list' };
+    return { error: `An export of the list takes nothing after "list"; ${quoteHint}` };
+  }
+  if (first === 'top') {
     if (second === undefined) return { kind: 'top', period: 'week' };
-    if (second === 'week' || second === 'month' || second === 'all') return { kind: 'top', period: second };
+    if ((second === 'week' || second === 'month' || second === 'all') && more.length === 0)
+      return { kind: 'top', period: second };
+    return {
+      error: `After "top" give week, month or all, not "${echo(words.slice(1).join(' '))}"; ${quoteHint}`,
+    };
   }
   return { kind: 'search', query: text.trim() };
 }

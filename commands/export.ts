@@ -1,5 +1,5 @@
 import { EXPORT_FORMATS, type ExportFormat, exportFile } from '../src/papers/paper-export.ts';
-import { exportPapers, parseExportSource } from './export-source.ts';
+import { exportPapers, parseExportRequest } from './export-source.ts';
 import { usageOf } from './parse.ts';
 import type { CommandDefinition } from './types.ts';
 
@@ -9,8 +9,7 @@ const FORMAT_NAMES: Record<ExportFormat, string> = { bibtex: 'BibTeX', csv: 'CSV
  * `/papers export [source] [bibtex|csv|markdown]`: a file of papers for the person who asked, given only to
  * them (Slack: a direct message; Discord: an attachment on the private answer; the console: a file on
  * disk). The source is the channel's reading list, the team's most upvoted over a window, or a search.
- * Typed as text, a last word naming a format is the format, so `export top month csv` reads as Discord's
- * two options do.
+ * Typed as text, a last word naming a format is the format (see parseExportRequest).
  */
 export const exportCommand: CommandDefinition = {
   name: 'export',
@@ -32,21 +31,15 @@ export const exportCommand: CommandDefinition = {
     },
   ],
   async run(ctx, args) {
-    let words = String(args.source ?? '').trim();
-    let format = typeof args.format === 'string' ? (args.format as ExportFormat) : undefined;
-    const last = /(?:^|\s)(\S+)$/.exec(words);
-    const named = EXPORT_FORMATS.find((f) => f === last?.[1]?.toLowerCase());
-    if (format === undefined && named && last) {
-      format = named;
-      words = words.slice(0, words.length - last[0].length).trim();
+    const format = typeof args.format === 'string' ? (args.format as ExportFormat) : undefined;
+    const request = parseExportRequest(String(args.source ?? ''), format);
+    if ('error' in request) {
+      return { visibility: 'ephemeral', text: `${request.error} Usage: ${usageOf(exportCommand)}` };
     }
-    const source = parseExportSource(words);
-    if ('error' in source) {
-      return { visibility: 'ephemeral', text: `${source.error} Usage: ${usageOf(exportCommand)}` };
-    }
+    const { source } = request;
     const chosen = await exportPapers(ctx, source);
     if ('error' in chosen) return { visibility: 'ephemeral', text: chosen.error };
-    const fmt = format ?? 'bibtex';
+    const fmt = request.format ?? 'bibtex';
     const file = exportFile(fmt, chosen.base, chosen.title, chosen.papers);
     const n = chosen.papers.length;
     return {

@@ -52,6 +52,8 @@ function nextWord(text: string, from: number): Word | null {
 /**
  * Checks one value against its option: integers must be whole numbers, choices are matched ignoring case
  * and returned as declared. Returns the value to use, or an error sentence naming the allowed values.
+ * The sentences name the subcommand, never the option: option names are identifiers (`what`, `n`), not
+ * words that fit a sentence.
  */
 export function checkOption(
   command: CommandDefinition,
@@ -61,7 +63,9 @@ export function checkOption(
   if (option.type === 'integer') {
     const n = typeof raw === 'number' ? raw : /^[+-]?\d{1,15}$/.test(String(raw).trim()) ? Number(raw) : NaN;
     if (!Number.isSafeInteger(n)) {
-      return { error: `${option.name} must be a whole number, not "${echo(String(raw))}".` };
+      return {
+        error: `/papers ${command.name} expects a whole number where you typed "${echo(String(raw))}". Usage: ${usageOf(command)}`,
+      };
     }
     return { value: n };
   }
@@ -70,7 +74,7 @@ export function checkOption(
     const match = option.choices.find((c) => c.toLowerCase() === value.toLowerCase());
     if (match === undefined) {
       return {
-        error: `"${echo(value)}" is not a ${option.name} I know: choose ${listChoices(option.choices)}. Usage: ${usageOf(command)}`,
+        error: `"${echo(value)}" is not a choice of /papers ${command.name}: choose ${listChoices(option.choices)}. Usage: ${usageOf(command)}`,
       };
     }
     return { value: match };

@@ -20,6 +20,7 @@ import {
 } from '../../src/chat/platform.ts';
 import { latexToText } from '../../src/papers/latex-text.ts';
 import { type ConsoleLine, parseConsoleLine } from './input.ts';
+import { GivenReactions, type ReactionMeaning, ReactionMeanings } from './reactions.ts';
 import { plain, renderReply } from './render.ts';
 
 /** Where the console writes: a stream, or anything with `write` (a test's buffer). */
@@ -41,6 +42,10 @@ export interface ConsoleOptions {
   commands?: readonly CommandDefinition[];
   /** Where files a reply hands over (exports) are written. Default the current directory. */
   fileDir?: string;
+  /** The emoji that count as votes (UPVOTE_EMOJI), so a reaction is said for what it is. Default the bot's. */
+  upvoteEmoji?: readonly string[];
+  /** The emoji that puts a paper on the reading list (READING_LIST_EMOJI). Default 📌. */
+  readingListEmoji?: string;
 }
 
 /** The console's one channel: everything the person shares lands here. */
@@ -59,9 +64,19 @@ function helpText(commands: readonly CommandDefinition[]): string {
     '<words>  Search without typing /papers',
     ':+1: N  Upvote paper N of the last reply (other upvote emoji work too)',
     '-:+1: N  Take that upvote back',
+    ":pushpin: N  Put paper N on the channel's reading list (-:pushpin: N takes it off)",
     'quit  Leave',
   ];
   return `Console keys:\n${lines.map((line) => `  ${line}\n`).join('')}`;
+}
+
+/** Why a file could not be saved, in words and with what to do, not the system's `ENOENT: …`. */
+function unsaved(code: string | undefined, error: unknown): string {
+  if (code === 'ENOENT' || code === 'ENOTDIR')
+    return 'that folder does not exist; create it, or set CONSOLE_EXPORT_DIR to another folder.';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+    return 'this user may not write there; set CONSOLE_EXPORT_DIR to a folder you may write.';
+  return `${error instanceof Error ? error.message : String(error)}.`;
 }
 
 /** A paper shown in the last reply, and the channel message it lives on once posted. */
@@ -97,9 +112,12 @@ export class ConsolePlatform implements ChatPlatform {
   #sharingForVote = false;
   /** Messages by idempotency key: the terminal is this process's, so a repeat can only come from it. */
   readonly #keys = new Map<string, MessageRef>();
+  readonly #meanings: ReactionMeanings;
+  readonly #given = new GivenReactions();
 
   constructor(options: ConsoleOptions) {
     this.#opts = options;
+    this.#meanings = new ReactionMeanings(options.upvoteEmoji, options.readingListEmoji);
     this.#user = options.user ?? 'console:you';
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
@@ -224,6 +242,11 @@ export class ConsolePlatform implements ChatPlatform {
         return this.#command(handlers, line.text);
       case 'react':
         return this.#react(handlers, line.emoji, line.index, line.added);
+      case 'no-number':
+        this.#write(
+          `"${plain(line.text)}" looks like a reaction: give the number of a paper from the last reply, e.g. ${plain(line.emoji)} 1. Nothing changed.\n`,
+        );
+        return;
     }
   }
 
@@ -260,13 +283,22 @@ export class ConsolePlatform implements ChatPlatform {
         writeFileSync(path, file.text, { flag: 'wx' });
         return [text, `Saved to ${path}`].filter(Boolean).join('\n');
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST' && n < 1000) continue;
-        const reason = error instanceof Error ? error.message : String(error);
-        return [text, `The file could not be saved in ${dir}: ${reason}`].filter(Boolean).join('\n');
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST' && n < 1000) continue;
+        return [text, `The file could not be saved in ${dir}: ${unsaved(code, error)}`]
+          .filter(Boolean)
+          .join('\n');
       }
     }
   }
 
+  /**
+   * A reaction typed for paper N of the last reply. As on Slack and Discord, the person's reactions on a
+   * message are a set: the same emoji again changes nothing, and only one given can be taken back; each
+   * case is said as it is. A vote or a 📌 on a private result first shares the paper, so it has a message
+   * to live on; any other emoji does not, since it would count for nothing there (the bot ignores it, and
+   * a private result takes no reactions on either platform).
+   */
   async #react(handlers: InboundHandlers, emoji: string, index: number, added: boolean): Promise<void> {
     const shown = this.#shown[index - 1];
     if (!shown) {
@@ -278,26 +310,26 @@ export class ConsolePlatform implements ChatPlatform {
       return;
     }
     const { paper } = shown.item;
+    const title = `“${plain(latexToText(paper.title))}”`;
+    const meaning = this.#meanings.of(emoji);
     let message = shown.message ?? this.#messageOf.get(paper.id) ?? null;
-    if (!message && !added) {
-      this.#write(`You have not reacted to “${plain(latexToText(paper.title))}”.\n`);
+    const typed = message ? this.#given.typed(message, emoji) : undefined;
+    if (!added && typed === undefined) {
+      this.#write(`You have not reacted ${emoji} on ${title}, so there is nothing to take back.\n`);
+      return;
+    }
+    if (added && typed !== undefined) {
+      this.#write(`You already reacted ${typed} on ${title}; nothing changed.\n`);
+      return;
+    }
+    if (!message && meaning === 'other') {
+      this.#write(
+        `${emoji} is no vote and no pin, so ${title} was not shared for it: only ${this.#meanings.describe()} count. Nothing changed.\n`,
+      );
       return;
     }
     if (!message) {
-      this.#sharingForVote = true;
-      try {
-        const reply = await handlers.onShare({
-          platform: 'console',
-          channel: CONSOLE_CHANNEL,
-          user: this.#user,
-          userName: this.#opts.userName ?? 'you',
-          paperId: paper.id,
-        });
-        this.#write(renderReply(reply));
-      } finally {
-        this.#sharingForVote = false;
-      }
-      message = this.#messageOf.get(paper.id) ?? null;
+      message = await this.#shareFor(handlers, paper.id);
       if (!message) return;
     }
     shown.message = message;
@@ -305,14 +337,44 @@ export class ConsolePlatform implements ChatPlatform {
       message,
       channel: CONSOLE_CHANNEL,
       user: this.#user,
-      emoji,
+      // Taking back names the reaction as it was given: the archive keeps the form typed (👍 or :+1:).
+      emoji: typed ?? emoji,
       added,
       byBot: false,
       at: (this.#opts.now ?? (() => new Date()))().toISOString(),
     });
-    this.#write(
-      `${added ? 'You reacted' : 'You took back'} ${emoji} on “${plain(latexToText(paper.title))}”.\n`,
-    );
+    if (added) this.#given.add(message, emoji);
+    else this.#given.remove(message, emoji);
+    this.#write(`${this.#said(meaning, added, emoji, title)}\n`);
+  }
+
+  /** Shares a paper so a reaction has a message to live on; the message, or null when it was not shared. */
+  async #shareFor(handlers: InboundHandlers, paperId: string): Promise<MessageRef | null> {
+    this.#sharingForVote = true;
+    try {
+      const reply = await handlers.onShare({
+        platform: 'console',
+        channel: CONSOLE_CHANNEL,
+        user: this.#user,
+        userName: this.#opts.userName ?? 'you',
+        paperId,
+      });
+      this.#write(renderReply(reply));
+    } finally {
+      this.#sharingForVote = false;
+    }
+    return this.#messageOf.get(paperId) ?? null;
+  }
+
+  /** What a reaction given or taken back did, in one sentence. */
+  #said(meaning: ReactionMeaning, added: boolean, emoji: string, title: string): string {
+    if (meaning === 'pin') {
+      return added
+        ? `You reacted ${emoji} on ${title}: it is on this channel's reading list (/papers list).`
+        : `You took back ${emoji} on ${title}; it stays on the reading list only while another ${this.#meanings.pinGlyph} or a /papers save holds it.`;
+    }
+    const did = `${added ? 'You reacted' : 'You took back'} ${emoji} on ${title}.`;
+    return meaning === 'vote' ? did : `${did} Only ${this.#meanings.describe()} count.`;
   }
 
   #prompt(): void {

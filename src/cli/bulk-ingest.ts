@@ -14,27 +14,50 @@ import { progressReporter } from './progress.ts';
 const TRANSACTION_PAPERS = 10_000;
 const TRANSACTION_FILES = 10;
 
+/** The files a bulk import reads, and the arguments that gave none, each with why. */
+export interface BulkSources {
+  files: string[];
+  unreadable: { file: string; reason: string }[];
+}
+
 /**
  * The files a bulk import reads: each argument is a file, or a directory whose files (not its
- * subdirectories, not dotfiles) are read in name order, so a re-run reads them in the same order.
+ * subdirectories, not dotfiles) are read in name order, so a re-run reads them in the same order. An
+ * argument that is missing, unreadable or an empty directory is set aside with its reason, as a file
+ * that cannot be parsed is: the others are still imported. When no argument gives a file there is nothing
+ * to import, which is a usage error naming each.
  */
-export async function expandSources(sources: readonly string[]): Promise<string[]> {
-  const files: string[] = [];
+export async function expandSources(sources: readonly string[]): Promise<BulkSources> {
+  const found: BulkSources = { files: [], unreadable: [] };
   for (const source of sources) {
-    const s = await stat(source).catch(() => null);
-    if (!s) throw new UsageError(`Cannot read ${source}: no such file or directory.`);
-    if (!s.isDirectory()) {
-      files.push(source);
+    const s = await stat(source).catch((error: NodeJS.ErrnoException) => error);
+    if (s instanceof Error) {
+      const reason = s.code === 'ENOENT' ? 'no such file or directory' : s.message;
+      found.unreadable.push({ file: source, reason });
       continue;
     }
-    const entries = (await readdir(source, { withFileTypes: true }))
+    if (!s.isDirectory()) {
+      found.files.push(source);
+      continue;
+    }
+    const entries = await readdir(source, { withFileTypes: true }).catch((e: Error) => e);
+    if (entries instanceof Error) {
+      found.unreadable.push({ file: source, reason: `the directory cannot be read: ${entries.message}` });
+      continue;
+    }
+    const names = entries
       .filter((e) => e.isFile() && !e.name.startsWith('.'))
       .map((e) => e.name)
       .sort();
-    if (entries.length === 0) throw new UsageError(`${source} holds no files to ingest.`);
-    files.push(...entries.map((name) => join(source, name)));
+    if (names.length === 0) found.unreadable.push({ file: source, reason: 'the directory holds no files' });
+    found.files.push(...names.map((name) => join(source, name)));
   }
-  return files;
+  if (found.files.length === 0) {
+    throw new UsageError(
+      `Nothing to ingest: ${found.unreadable.map((u) => `${u.file} (${u.reason})`).join(', ')}.`,
+    );
+  }
+  return found;
 }
 
 export interface BulkReport {

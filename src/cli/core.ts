@@ -1,8 +1,8 @@
 import type { Config } from '../app/config.ts';
 import { loadConfig } from '../app/config.ts';
 import { createLogger, type Logger } from '../log.ts';
-import { openStore } from '../store/open.ts';
 import type { PaperStore } from '../store/port.ts';
+import { openArchive } from './archive-errors.ts';
 import type { CliIo } from './io.ts';
 
 export interface Core {
@@ -17,7 +17,7 @@ export async function withCore(io: CliIo, run: (core: Core) => Promise<number>):
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, {
     write: (s: string) => io.stderr.write(s),
   });
-  const store = await openStore(config.databaseUrl);
+  const store = await openArchive(config.databaseUrl);
   try {
     return await run({ config, logger, store });
   } finally {

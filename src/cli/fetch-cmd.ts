@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { DateNotAvailableError, HfClient } from '../feed/hf-client.ts';
 import { ingestPapers } from '../papers/ingest.ts';
 import { withCore } from './core.ts';
-import { type CliIo, dayOption, isoDay, UsageError } from './io.ts';
+import { type CliIo, counted, dayOption, isoDay, UsageError } from './io.ts';
 
 /** The longest range one `fetch --since` reads: a year of days is already a few hundred requests. */
 const MAX_DAYS = 400;
@@ -32,7 +32,9 @@ export async function fetchCommand(args: string[], io: CliIo): Promise<number> {
   const today = isoDay(io.now());
   const date = dayOption('--date', values.date, today);
   const since = values.since === undefined ? null : dayOption('--since', values.since, today);
+  // Hugging Face answers a future day with an error: refused here, before any request, as --since is.
   if (since && since > today) throw new UsageError(`--since ${since} is in the future.`);
+  if (date > today) throw new UsageError(`--date ${date} is in the future.`);
   const days = since ? daysFrom(since, today) : [date];
   if (days.length > MAX_DAYS)
     throw new UsageError(`--since covers ${days.length} days; fetch at most ${MAX_DAYS} at a time.`);
@@ -51,7 +53,7 @@ export async function fetchCommand(args: string[], io: CliIo): Promise<number> {
         total.skipped += r.skipped.length;
         const what = feed.empty
           ? 'no papers listed (a weekend, a holiday, or too early in the day)'
-          : `${feed.papers.length} papers: ${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged`;
+          : `${counted(feed.papers.length, 'paper')}: ${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged`;
         io.stdout.write(`${progress}${day}: ${what}\n`);
         for (const s of r.skipped) io.stdout.write(`  skipped ${s.where}: ${s.reason}\n`);
       } catch (e) {
@@ -62,7 +64,7 @@ export async function fetchCommand(args: string[], io: CliIo): Promise<number> {
     }
     if (days.length > 1) {
       io.stdout.write(
-        `total: ${total.inserted} new, ${total.updated} updated, ${total.unchanged} unchanged, ${total.skipped} skipped, ${total.failed} days failed\n`,
+        `total: ${total.inserted} new, ${total.updated} updated, ${total.unchanged} unchanged, ${total.skipped} skipped, ${counted(total.failed, 'day')} failed\n`,
       );
     }
     return total.failed > 0 ? 1 : 0;

@@ -4,7 +4,7 @@ import type { FeedFormat } from '../feed/detect.ts';
 import { ingestPapers } from '../papers/ingest.ts';
 import { bulkIngest, expandSources } from './bulk-ingest.ts';
 import { withCore } from './core.ts';
-import { type CliIo, dayOption, isoDay, UsageError } from './io.ts';
+import { type CliIo, counted, dayOption, isoDay, UsageError } from './io.ts';
 import { FORMATS, readAndParse } from './parse-cmd.ts';
 
 /**
@@ -54,14 +54,17 @@ async function bulkCommand(args: string[], io: CliIo): Promise<number> {
     throw new UsageError("--feed-date names one day's feed: give it with one file, not several.");
   }
   const asOf = dayOption('--as-of', values['as-of'], isoDay(io.now()));
-  const files = await expandSources(positionals);
+  const { files, unreadable } = await expandSources(positionals);
+  for (const u of unreadable) io.stderr.write(`${u.file}: not imported: ${u.reason}\n`);
   return withCore(io, async ({ store }) => {
     const r = await bulkIngest(store, files, { format, asOf }, io);
+    const failed = [...unreadable, ...r.failed];
+    const all = files.length + unreadable.length;
     io.stdout.write(
-      `${r.files} of ${files.length} files: ${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged, ${r.skipped} skipped\n`,
+      `${r.files} of ${counted(all, 'file')}: ${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged, ${r.skipped} skipped\n`,
     );
     io.stdout.write(`database: ${(r.databaseBytes / 2 ** 20).toFixed(0)} MB\n`);
-    for (const f of r.failed) io.stdout.write(`  not imported ${f.file}: ${f.reason}\n`);
-    return r.failed.length > 0 ? 1 : 0;
+    for (const f of failed) io.stdout.write(`  not imported ${f.file}: ${f.reason}\n`);
+    return failed.length > 0 ? 1 : 0;
   });
 }

@@ -34,3 +34,16 @@ export function intOption(name: string, value: string | undefined, fallback: num
   }
   return n;
 }
+
+/** `n thing` or `n things`. */
+export function counted(n: number, thing: string): string {
+  return `${n} ${thing}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * A message shared with chat, worded for the command line: the search code's examples are chat's
+ * (`/papers machine unlearning`), which a shell user would type as `paperboy search machine unlearning`.
+ */
+export function forCommandLine(message: string): string {
+  return message.replace(/\/papers (?=\S)/g, 'paperboy search ');
+}

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { platformEntry } from '../../adapters/index.ts';
 import { isChannelRef, loadConfig } from '../app/config.ts';
@@ -11,9 +12,9 @@ import { createLogger } from '../log.ts';
 import { postRoundup } from '../roundup/post-roundup.ts';
 import { defaultSettings, planRoundup, roundupCandidates } from '../roundup/roundup.ts';
 import { localParts } from '../roundup/schedule.ts';
-import { openStore } from '../store/open.ts';
 import type { ChannelSettings, RoundupSummary } from '../store/port.ts';
-import { type CliIo, dayOption, UsageError } from './io.ts';
+import { openArchive } from './archive-errors.ts';
+import { type CliIo, counted, dayOption, UsageError } from './io.ts';
 import { outcomeSentence } from './roundup-outcome.ts';
 
 const USAGE =
@@ -48,7 +49,7 @@ export async function roundupCommand(args: string[], io: CliIo): Promise<number>
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, {
     write: (s: string) => io.stderr.write(s),
   });
-  const store = await openStore(config.databaseUrl);
+  const store = await openArchive(config.databaseUrl);
   // Named so a person reading "who holds it" can find the process.
   const claimant = `cli-${hostname()}-${process.pid}`;
   const started: ChatPlatform[] = [];
@@ -99,7 +100,7 @@ export async function roundupCommand(args: string[], io: CliIo): Promise<number>
         });
         if (!values.json) {
           io.stdout.write(
-            `${settings.channel} ${localDate}: ${plan.kind === 'empty' ? `empty (${plan.reason})` : `${papers.length} papers`}\n`,
+            `${settings.channel} ${localDate}: ${plan.kind === 'empty' ? `empty (${plan.reason})` : counted(papers.length, 'paper')}\n`,
           );
           for (const [i, p] of papers.entries())
             io.stdout.write(`  ${i + 1}. ${p.title} (score ${p.score})\n`);
@@ -113,7 +114,10 @@ export async function roundupCommand(args: string[], io: CliIo): Promise<number>
         if (!entry) throw new UsageError(`There is no platform named "${name}".`);
         // A one-off run posts only: no HTTP server. A platform with one connection across instances
         // takes the same lease as the bot: a second connection would answer commands twice.
-        platform = await createPlatform(entry, config, { logger, store, holder: claimant });
+        // A platform in the terminal (the console) reads no commands here, and what it shows of the
+        // roundup goes to stderr with --json, which keeps stdout one JSON document.
+        const terminal = { input: Readable.from([]), output: values.json ? io.stderr : io.stdout };
+        platform = await createPlatform(entry, config, { logger, store, holder: claimant, terminal });
         await platform.start(bot.handlersFor(platform));
         started.push(platform);
         platforms.set(name, platform);

@@ -1,17 +1,18 @@
 import { paperLinks } from '../papers/paper.ts';
 import { searchPapers } from '../papers/search.ts';
 import { withCore } from './core.ts';
-import { type CliIo, intOption, isoDay, UsageError } from './io.ts';
+import { type CliIo, counted, forCommandLine, intOption, isoDay, UsageError } from './io.ts';
+
+const USAGE = 'Usage: paperboy search "<query>" [--limit N] [--json] [--explain]';
 
 /** `paperboy search "<query>"`: ranked results, or with --json an array of papers each with its score. */
 export async function searchCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = splitSearchArgs(args);
-  if (positionals.length === 0)
-    throw new UsageError('Usage: paperboy search "<query>" [--limit N] [--json] [--explain]');
+  if (positionals.length === 0) throw new UsageError(USAGE);
   const limit = intOption('--limit', values.limit, 10, 100);
   return withCore(io, async ({ store }) => {
     const outcome = await searchPapers(store, positionals.join(' '), { limit, today: isoDay(io.now()) });
-    if (!outcome.ok) throw new UsageError(outcome.error);
+    if (!outcome.ok) throw new UsageError(forCommandLine(outcome.error));
     if (outcome.notice) io.stderr.write(`${outcome.notice}\n`);
     // Which abbreviations were expanded: on stderr with --json, which keeps stdout a JSON array.
     if (values.explain && outcome.expansions.length > 0)
@@ -35,8 +36,8 @@ export async function searchCommand(args: string[], io: CliIo): Promise<number> 
           : `${p.authorCount ?? '?'} authors`);
       const facts = [
         p.publishedAt ?? p.feedDate,
-        p.upvotes === null ? null : `${p.upvotes} upvotes`,
-        p.teamVotes ? `${p.teamVotes} team votes` : null,
+        p.upvotes === null ? null : counted(p.upvotes, 'upvote'),
+        p.teamVotes ? counted(p.teamVotes, 'team vote') : null,
       ];
       io.stdout.write(
         `${i + 1}. ${p.title}\n   ${by} · ${facts.filter(Boolean).join(' · ')} · score ${r.score}\n`,
@@ -51,8 +52,9 @@ export async function searchCommand(args: string[], io: CliIo): Promise<number> 
 }
 
 /**
- * Separates the known flags from the query. Anything else, including `-survey` (an excluded word), is
- * query text: a search must never fail because a person's word starts with a dash.
+ * Separates the known flags from the query. A word with one dash (`-survey`) is an excluded word of the
+ * query; one with two dashes is an option, so a mistyped one (`--jsn`) is refused rather than searched
+ * for. Words after `--` are query text whatever they start with.
  */
 function splitSearchArgs(args: string[]) {
   const values: { limit?: string; json?: boolean; explain?: boolean } = {};
@@ -66,7 +68,8 @@ function splitSearchArgs(args: string[]) {
     else if (a === '--') {
       positionals.push(...args.slice(i + 1));
       break;
-    } else positionals.push(a);
+    } else if (a.startsWith('--')) throw new UsageError(`Unknown option "${a}". ${USAGE}`);
+    else positionals.push(a);
   }
   return { values, positionals };
 }

@@ -2,6 +2,7 @@ import { type AnyPlatformEntry, PLATFORM_ENTRIES } from '../../adapters/index.ts
 import { configuredPlatforms, loadConfig } from '../app/config.ts';
 import { type RunningBot, startBot } from '../app/main.ts';
 import { createLogger, humanReadable } from '../log.ts';
+import { explainOpenError } from './archive-errors.ts';
 import { type CliIo, UsageError } from './io.ts';
 
 /** The CLI's streams plus a keyboard for the console; tests pass a PassThrough, the CLI process.stdin. */
@@ -54,6 +55,8 @@ async function run(io: ConsoleIo, platforms: AnyPlatformEntry[] | null, schedule
       logger,
       now: io.now,
       schedule,
+    }).catch((error: unknown) => {
+      throw explainOpenError(error, config.databaseUrl);
     });
     if (stopRequested) await bot.stop();
     await bot.closed;

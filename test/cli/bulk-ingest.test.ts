@@ -112,12 +112,38 @@ describe('paperboy ingest <dir> (many files)', () => {
     }
   });
 
+  it('a missing path or an empty directory beside good ones is named; the rest are imported, exit 1', async () => {
+    const { dir } = feedDir(0);
+    const empty = join(work, 'empty');
+    mkdirSync(empty);
+    const missing = join(work, 'nonexistent.json');
+    const good = join(dir, 'a-2024-10-25.json');
+    const files = await runCli(['ingest', missing, good], envFor('a.db'));
+    expect(files.code).toBe(1);
+    expect(files.stdout).toMatch(/^1 of 2 files: 29 new, /);
+    expect(files.stdout).toContain(`  not imported ${missing}: no such file or directory\n`);
+    expect(files.stderr).toContain(`${missing}: not imported: no such file or directory\n`);
+    const dirs = await runCli(['ingest', empty, dir], envFor('b.db'));
+    expect(dirs.code).toBe(1);
+    expect(dirs.stdout).toMatch(/^2 of 3 files: \d+ new, /);
+    expect(dirs.stdout).toContain(`  not imported ${empty}: the directory holds no files\n`);
+    const store = SqliteStore.open(join(work, 'b.db'));
+    try {
+      expect(await store.countPapers()).toBeGreaterThan(29);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses an empty directory, a missing path and --feed-date with a clear sentence', async () => {
     const empty = join(work, 'empty');
     mkdirSync(empty);
     for (const [argv, message] of [
       [['ingest', empty], /holds no files/],
-      [['ingest', join(work, 'nope'), join(work, 'nope2')], /no such file or directory/],
+      [
+        ['ingest', join(work, 'nope'), empty],
+        /^Nothing to ingest: .*nope \(no such file or directory\), .*empty \(the directory holds no files\)\.\n$/,
+      ],
       [['ingest', empty, empty, '--feed-date', '2024-10-25'], /--feed-date names one day's feed/],
     ] as const) {
       const r = await runCli([...argv], envFor('a.db'));

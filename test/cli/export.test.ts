@@ -66,6 +66,30 @@ describe('paperboy export', () => {
     );
   });
 
+  it('takes a last word naming a format as the format, as chat does', async () => {
+    const csv = await runCli(['export', 'top', 'all', 'csv'], env);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout).toMatch(/^id,title,authors,year,url,hf upvotes,team votes\r\n2410\.17243,/);
+    const md = await runCli(['export', 'top', 'all', 'md'], env);
+    expect(md.stdout).toMatch(/^# Top papers of all time\n/);
+  });
+
+  it('a --out that cannot be written is named with what to do, exit 2, not the system error', async () => {
+    const missing = join(dir, 'no-such-folder', 'x.csv');
+    const cases = [
+      [
+        missing,
+        `Cannot write ${missing}: the folder ${join(dir, 'no-such-folder')} does not exist; create it or give --out a file in another folder.\n`,
+      ],
+      [dir, `${dir} is a folder; give --out a file name, e.g. ${join(dir, 'top-all-2025-11-12.bib')}.\n`],
+    ];
+    for (const [out, said] of cases) {
+      const r = await runCli(['export', 'top', 'all', '--out', out ?? ''], env);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(said);
+    }
+  });
+
   it("writes a channel's reading list when --channel names it", async () => {
     const r = await runCli(['export', 'list', '--channel', 'slack:C1', '--format', 'markdown'], env);
     expect(r.code).toBe(0);
@@ -81,6 +105,14 @@ describe('paperboy export', () => {
     [['export', 'list', '--channel', 'slack:C404'], /reading list is empty/],
     [['export', 'top', 'month', '--out'], /--out needs a file name/],
     [['export', 'zzzzqqqq'], /No papers match "zzzzqqqq"/],
+    [
+      ['export', 'diffusion', 'pdf'],
+      /^I can export bibtex, csv or markdown, not PDF\. To search for the word "pdf", put it in quotes\./,
+    ],
+    [
+      ['export', 'top', 'year'],
+      /^After "top" give week, month or all, not "year"; to export a search starting with "top", put the words in quotes \("top year"\)\./,
+    ],
   ])('GIVEN %j THEN exit 2 and one clear sentence', async (argv, message) => {
     const r = await runCli(argv, env);
     expect(r.code).toBe(2);

@@ -45,6 +45,15 @@ describe('paperboy roundup', () => {
     expect(posts()).toHaveLength(0);
   });
 
+  it('posts in the console channel with --json: stdout is only the JSON, the console shows the roundup on stderr', async () => {
+    const r = await runCli(['roundup', '--channel', 'console:local', '--date', '2024-10-25', '--json'], env);
+    expect(r.code).toBe(0);
+    const [result] = JSON.parse(r.stdout) as { channel: string; outcome: string }[];
+    expect(result).toMatchObject({ channel: 'console:local', outcome: 'posted' });
+    expect(r.stderr).toContain('[console:local] paperboy posted:');
+    expect(r.stderr).toMatch(/Paper roundup for 2024-10-25/);
+  });
+
   it('posts through Slack once, and a second run says it was already posted, when and by whom', async () => {
     const first = await runCli(['roundup', '--channel', 'slack:CROUND', '--date', '2024-10-25'], env);
     expect(first.stdout).toBe('slack:CROUND 2024-10-25: posted 6 messages (a header and one per paper).\n');

@@ -115,6 +115,28 @@ describe.each(STORES)('/papers cite and /papers export on %s', (_name, open) => 
     );
   });
 
+  it('a last word naming a format no export writes, or a bad period after top, is refused as /papers top is', async () => {
+    const usage = / Usage: \/papers export \[source\] \[bibtex\|csv\|markdown\]$/;
+    const pdf = await run('export diffusion pdf');
+    expect(pdf.file).toBeUndefined();
+    expect(pdf.text).toMatch(
+      /^I can export bibtex, csv or markdown, not PDF\. To search for the word "pdf", put it in quotes\./,
+    );
+    expect(pdf.text).toMatch(usage);
+    const year = await run('export top year');
+    expect(year.file).toBeUndefined();
+    expect(year.text).toMatch(
+      /^After "top" give week, month or all, not "year"; to export a search starting with "top"/,
+    );
+    expect((await run('export list diffusion')).text).toMatch(
+      /^An export of the list takes nothing after "list"/,
+    );
+    // Quoted, the words are a search, as with /papers "top k" sampling; md names Markdown.
+    const quoted = await run('export "diffusion" md');
+    expect(quoted.file?.name).toMatch(/\.md$/);
+    expect(quoted.text).toBe('Markdown of 2 papers: papers matching ""diffusion"".');
+  });
+
   it('cite fetches a paper the archive lacks, as share does, and gives its entry', async () => {
     const reply = await citeCommand.run(ctx(), { paper: 'https://huggingface.co/papers/2410.17243' });
     expect(reply.visibility).toBe('ephemeral');

@@ -41,7 +41,7 @@ describe('parseCommandText', () => {
   it.each([
     [
       'top year',
-      /"year" is not a period I know: choose week, month or all\. Usage: \/papers top \[week\|month\|all\]/,
+      /^error: "year" is not a choice of \/papers top: choose week, month or all\. Usage: \/papers top \[week\|month\|all\]$/,
     ],
     ['top week extra', /does not take "extra"/],
     ['today please', /\/papers today does not take "please"/],
@@ -86,7 +86,7 @@ describe('resolveOptions (options a platform parsed itself)', () => {
   it.each([
     ['top', {}, 'top {}'],
     ['top', { period: 'Month' }, 'top {"period":"month"}'],
-    ['top', { period: 'year' }, 'error: "year" is not a period I know'],
+    ['top', { period: 'year' }, 'error: "year" is not a choice of /papers top: choose week, month or all.'],
     ['share', { paper: '2410.17243', note: 'hi' }, 'share {"paper":"2410.17243","note":"hi"}'],
     ['share', { note: 'hi' }, 'error: Tell me the paper'],
     ['search', { query: 'unlearning', stale: 'ignored' }, 'search {"query":"unlearning"}'],
@@ -106,7 +106,7 @@ describe('resolveOptions (options a platform parsed itself)', () => {
     };
     expect(parseCommandText('count 7', [command])).toMatchObject({ args: { n: 7 } });
     expect(parseCommandText('count 7.5', [command])).toEqual({
-      error: 'n must be a whole number, not "7.5".',
+      error: '/papers count expects a whole number where you typed "7.5". Usage: /papers count <n>',
     });
     expect(parseCommandText('count seven', [command])).toHaveProperty('error');
     expect(resolveOptions('count', { n: 3 }, [command])).toMatchObject({ args: { n: 3 } });

@@ -97,8 +97,12 @@ describe('/papers save and /papers list', () => {
     expect((await typed('list remove')).text).toBe(
       'Which paper? Give its number from /papers list (from 1 to 2), e.g. /papers list remove 1.',
     );
-    expect((await typed('list remove two')).text).toBe('number must be a whole number, not "two".');
-    expect((await typed('list 2')).text).toMatch(/^"2" is not a what I know: choose all or remove/);
+    expect((await typed('list remove two')).text).toBe(
+      '/papers list expects a whole number where you typed "two". Usage: /papers list [all|remove] [number]',
+    );
+    expect((await typed('list 2')).text).toBe(
+      '"2" is not a choice of /papers list: choose all or remove. Usage: /papers list [all|remove] [number]',
+    );
     expect((await typed('list all 2')).text).toBe('To take paper 2 off the list: /papers list remove 2');
     expect((await archive.store.readingLists(['slack:C1'], 10)).length).toBe(2);
   });

@@ -61,7 +61,10 @@ describe('/papers roundup', () => {
     ['roundup days someday', /weekdays, daily/],
     ['roundup mode loud', /messages .* or digest/],
     ['roundup topics', /List topics/],
-    ['roundup sometimes', /is not a action I know|choose/],
+    [
+      'roundup sometimes',
+      /^"sometimes" is not a choice of \/papers roundup: choose show, on, off, at, size, topics, days, mode or min-score\. Usage: /,
+    ],
   ])('GIVEN %s THEN a clear error and nothing saved', async (text, message) => {
     expect((await run(text)).text).toMatch(message);
     expect(await archive.store.getChannelSettings('slack:C1')).toBeNull();

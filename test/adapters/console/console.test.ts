@@ -100,6 +100,63 @@ describe('the console, end to end', () => {
     expect(out).toMatch(/== Top papers this week ==\n 1\. Large Multimodal Models[^\n]*\n[^\n]*1 team vote/);
   });
 
+  it('a reaction line without a paper number changes nothing: the next vote lands on the search shown', async () => {
+    const out = await session(
+      '/papers unlearning',
+      ':+1:',
+      ':+1: x',
+      ':+1: 1 2',
+      ':+1: 1',
+      '/papers top all',
+    );
+    const search = out.slice(out.indexOf('== Papers matching "unlearning" =='));
+    const first = /\n 1\. (.+)\n/.exec(search)?.[1] ?? '';
+    for (const line of [':+1:', ':+1: x', ':+1: 1 2']) {
+      expect(out).toContain(
+        `"${line}" looks like a reaction: give the number of a paper from the last reply, e.g. :+1: 1. Nothing changed.\n`,
+      );
+    }
+    expect(out.match(/== Papers matching/g)).toHaveLength(1);
+    expect(out).toContain(`You reacted :+1: on “${first}”.`);
+    expect(out.slice(out.indexOf('== Top papers of all time =='))).toContain(` 1. ${first}\n`);
+  });
+
+  it('reactions are a set on each message, as on Slack and Discord: each line says what it did', async () => {
+    const out = await session(
+      '/papers unlearning',
+      ':smile: 2',
+      ':+1: 1',
+      ':smile: 1',
+      '👍 1',
+      '-👍 1',
+      '-:+1: 1',
+      ':pushpin: 1',
+      ':pushpin: 1',
+      '-:pushpin: 2',
+      '/papers top all',
+    );
+    const search = out.slice(out.indexOf('== Papers matching "unlearning" =='));
+    const [first, second] = [1, 2].map((n) => new RegExp(`\n ${n}\\. (.+)\n`).exec(search)?.[1] ?? '');
+    // A non-vote on a private result shares nothing: only the vote on paper 1 posts.
+    expect(out).toContain(
+      `:smile: is no vote and no pin, so “${second}” was not shared for it: only 👍 ⬆️ 🔥 ❤️ (votes) and 📌 (the reading list) count. Nothing changed.`,
+    );
+    expect(out.match(/paperboy posted:/g)).toHaveLength(1);
+    expect(out).toContain(
+      `You reacted :smile: on “${first}”. Only 👍 ⬆️ 🔥 ❤️ (votes) and 📌 (the reading list) count.`,
+    );
+    expect(out).toContain(`You already reacted :+1: on “${first}”; nothing changed.`);
+    // Taken back as 👍, the :+1: given goes: the vote is gone, and a second take-back finds nothing.
+    expect(out).toContain(`You took back 👍 on “${first}”.`);
+    expect(out).toContain(`You have not reacted :+1: on “${first}”, so there is nothing to take back.`);
+    expect(out).toContain(
+      `You reacted :pushpin: on “${first}”: it is on this channel's reading list (/papers list).`,
+    );
+    expect(out).toContain(`You already reacted :pushpin: on “${first}”; nothing changed.`);
+    expect(out).toContain(`You have not reacted :pushpin: on “${second}”, so there is nothing to take back.`);
+    expect(out).toContain('No votes of all time yet');
+  });
+
   it('explains a reaction it cannot place, and unknown input, without stopping', async () => {
     const out = await session(
       ':+1: 1',
@@ -115,7 +172,7 @@ describe('the console, end to end', () => {
     expect(out).toContain('There are no papers to react to yet');
     expect(out).toContain('No papers match "zyxwvut"');
     expect(out).toContain('The last reply shows papers 1 to 5; there is no paper 9.');
-    expect(out).toMatch(/You have not reacted to “/);
+    expect(out).toMatch(/You have not reacted :\+1: on “[^”]+”, so there is nothing to take back\./);
     expect(out).toContain('"/nope" is not something I know. Type help.');
     expect(out).toContain('Console keys:');
     expect(out).not.toContain('Papers of Friday');

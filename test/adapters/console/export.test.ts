@@ -81,6 +81,15 @@ describe('the console: cite and export', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('a folder that does not exist is named with what to do, not the system error', async () => {
+    rmSync(dir, { recursive: true, force: true });
+    const text = await session('/papers export unlearning csv');
+    expect(text).toContain(
+      `The file could not be saved in ${dir}: that folder does not exist; create it, or set CONSOLE_EXPORT_DIR to another folder.`,
+    );
+    expect(text).not.toContain('ENOENT');
+  });
+
   it('saves into CONSOLE_EXPORT_DIR when the application starts the console', async () => {
     await archive.store.close();
     const config = loadConfig({

@@ -18,6 +18,12 @@ describe('parseConsoleLine', () => {
     [':fire: 10', { kind: 'react', emoji: ':fire:', index: 10, added: true }],
     ['👍 1', { kind: 'react', emoji: '👍', index: 1, added: true }],
     ['👍🏽 3', { kind: 'react', emoji: '👍🏽', index: 3, added: true }],
+    [':+1:', { kind: 'no-number', emoji: ':+1:', text: ':+1:' }],
+    [':+1: x', { kind: 'no-number', emoji: ':+1:', text: ':+1: x' }],
+    [':+1: 1 2', { kind: 'no-number', emoji: ':+1:', text: ':+1: 1 2' }],
+    ['-:pushpin:', { kind: 'no-number', emoji: ':pushpin:', text: '-:pushpin:' }],
+    ['👍 first', { kind: 'no-number', emoji: '👍', text: '👍 first' }],
+    [':not an emoji: 1', { kind: 'command', text: ':not an emoji: 1' }],
     ['/frobnicate', { kind: 'unknown', text: '/frobnicate' }],
     ['/paperss x', { kind: 'unknown', text: '/paperss x' }],
   ])('GIVEN %j THEN %j', (line, expected) => {

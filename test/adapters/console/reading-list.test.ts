@@ -107,5 +107,8 @@ describe('the reading list in the console', () => {
     expect(empty).toBeGreaterThan(0);
     expect(out.indexOf("== This channel's reading list (1) ==")).toBeGreaterThan(empty);
     expect(from(out, 'You reacted :bookmark:')).toContain('📌 Added by console:you · today');
+    expect(out).toContain(
+      'You reacted :pushpin: on “Large Multimodal Models as General In-Context Classifiers”. Only 👍 ⬆️ 🔥 ❤️ (votes) and 🔖 (the reading list) count.',
+    );
   });
 });
