@@ -86,7 +86,7 @@ describe('Bot.onCommand', () => {
   it('GIVEN text that does not parse THEN the error, privately', async () => {
     expect(await h.command('top year')).toEqual({
       visibility: 'ephemeral',
-      text: expect.stringMatching(/^"year" is not a period I know/),
+      text: expect.stringMatching(/^"year" is not a choice of \/papers top: choose week, month or all\./),
     });
   });
 
