@@ -1,6 +1,6 @@
 import type { Suggestion } from '../src/chat/platform.ts';
 import { latexToText } from '../src/papers/latex-text.ts';
-import { normalizeArxivId } from '../src/papers/paper.ts';
+import { readPaperReference } from '../src/papers/paper-reference.ts';
 import { searchPapers } from '../src/papers/search.ts';
 import { isoDay } from './dates.ts';
 import { lookUpPaper } from './lookup.ts';
@@ -62,13 +62,13 @@ export const searchCommand: CommandDefinition = {
     const query = String(args.query ?? '');
     // An arXiv id or a paper link typed alone means that paper, not a word search: shown from the
     // archive, or fetched (and archived) from Hugging Face or arXiv as share does.
-    const id = /^\S+$/.test(query.trim()) ? normalizeArxivId(query) : null;
-    if (id) {
-      const found = await lookUpPaper(ctx, id);
+    const reference = readPaperReference(query);
+    if (reference) {
+      const found = await lookUpPaper(ctx, reference.id);
       if ('error' in found) return { visibility: 'ephemeral', text: found.error };
       return {
         visibility: 'ephemeral',
-        title: `arXiv ${id}`,
+        title: `arXiv ${reference.id}`,
         papers: [{ paper: found.paper, rank: 1, shareable: true }],
       };
     }
