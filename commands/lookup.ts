@@ -1,8 +1,9 @@
 import { ArxivBusyError } from '../src/feed/arxiv-client.ts';
 import { HttpError } from '../src/feed/http.ts';
 import type { Paper } from '../src/papers/paper.ts';
+import { readPaperReference } from '../src/papers/paper-reference.ts';
 import type { StoredPaper } from '../src/store/port.ts';
-import { readTypedPaper } from './typed-paper.ts';
+import { notAnId, readTypedPaper } from './typed-paper.ts';
 import type { CommandContext } from './types.ts';
 
 /** Why a lookup failed, for a person: the service's own sentence when it is an HTTP failure. */
@@ -32,7 +33,7 @@ export const PAPER_OPTION_DESCRIPTION = 'arXiv id or URL, or a huggingface.co/pa
 
 /**
  * Finds the paper a person typed (an arXiv id or a link to it) as {@link lookUpPaper} does; text naming
- * no paper is a sentence saying what to type instead.
+ * no paper, an impossible id or words beside the id are a sentence saying what to type instead.
  */
 export async function lookUpTypedPaper(
   ctx: Pick<CommandContext, 'store' | 'hf' | 'arxiv' | 'logger'>,
@@ -62,6 +63,10 @@ export async function lookUpPaper(
 ): Promise<Lookup> {
   const known = await ctx.store.getPaper(id);
   if (known) return { paper: known };
+  // An id no paper can have (a link's, a button's) is answered at once: the services can only say no,
+  // after retries that take seconds.
+  const read = readPaperReference(id);
+  if (read?.problem) return { error: notAnId(read) };
   const started = performance.now();
   let fetched: Paper | null = null;
   let hfFailure: string | null = null;

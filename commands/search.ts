@@ -7,6 +7,7 @@ import { lookUpPaper } from './lookup.ts';
 import { echo } from './parse.ts';
 import { archiveAnswerIsThin, remoteSection } from './remote-search.ts';
 import { distinct, papersMatching } from './suggestions.ts';
+import { notAnId } from './typed-paper.ts';
 import type { CommandDefinition, SuggestContext } from './types.ts';
 
 /** Results shown for one search: enough to choose from, few enough to read in a chat. */
@@ -61,9 +62,12 @@ export const searchCommand: CommandDefinition = {
   async run(ctx, args) {
     const query = String(args.query ?? '');
     // An arXiv id or a paper link typed alone means that paper, not a word search: shown from the
-    // archive, or fetched (and archived) from Hugging Face or arXiv as share does.
+    // archive, or fetched (and archived) from Hugging Face or arXiv as share does. An id no paper can
+    // have is said to be none at once.
     const reference = readPaperReference(query);
     if (reference) {
+      if (reference.id === null || reference.problem !== null)
+        return { visibility: 'ephemeral', text: notAnId(reference) };
       const found = await lookUpPaper(ctx, reference.id);
       if ('error' in found) return { visibility: 'ephemeral', text: found.error };
       return {

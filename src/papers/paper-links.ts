@@ -4,13 +4,14 @@ import { readPaperLink } from './paper-reference.ts';
 export const MAX_LINKS_PER_MESSAGE = 5;
 
 /**
- * The versionless arXiv id a link points at, or null when it is no paper page:
- * `https://arxiv.org/abs/2410.17243v2`, `https://arxiv.org/pdf/2410.17243.pdf`,
+ * The versionless arXiv id a link points at, or null when it is no paper page or names an id no paper can
+ * have: `https://arxiv.org/abs/2410.17243v2`, `https://arxiv.org/pdf/2410.17243.pdf`,
  * `https://huggingface.co/papers/2410.17243#community`, `https://www.alphaxiv.org/abs/2410.17243` (every
  * site src/papers/paper-reference.ts knows). A bare id is no link.
  */
 export function paperIdOfLink(url: string): string | null {
-  return readPaperLink(url)?.id ?? null;
+  const link = readPaperLink(url);
+  return link && link.problem === null ? link.id : null;
 }
 
 /**

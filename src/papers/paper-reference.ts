@@ -1,4 +1,4 @@
-import { readArxivId } from './arxiv-id.ts';
+import { type ArxivIdReading, readArxivId } from './arxiv-id.ts';
 
 /**
  * How people name one paper in text: an arXiv id in any of the forms it is quoted in (`2410.17243v2`,
@@ -9,10 +9,8 @@ import { readArxivId } from './arxiv-id.ts';
  */
 
 /** A paper reference read from text. */
-export interface PaperReference {
-  /** The versionless id in arXiv's canonical form (`2410.17243`, `hep-th/9901001`). */
-  id: string;
-  /** The id as it was written (`2410.17243v2`). */
+export interface PaperReference extends ArxivIdReading {
+  /** The id as it was written (`2410.17243v0`), for a sentence saying what is wrong with it. */
   written: string;
 }
 
@@ -93,8 +91,12 @@ function readWord(word: string): PaperReference | null {
 
 /** `written` read as an id; `strict` when the text marked it as one (a prefix, a link). */
 function reading(written: string, strict: boolean): PaperReference | null {
-  const id = readArxivId(written, { strict });
-  return id === null ? null : { id, written };
+  const read = readArxivId(written, { strict });
+  if (read) return { ...read, written };
+  // Marked as an id yet shaped like none (`arXiv:banana`): say so rather than search for it.
+  return strict
+    ? { id: null, problem: 'it is not shaped like one (2410.17243, hep-th/9901001)', written }
+    : null;
 }
 
 /** Path words before an id that are routes, not an old-style archive: `/abs/0601001` is no `abs/…` id. */

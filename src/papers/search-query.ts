@@ -41,10 +41,12 @@ export function tokenize(text: string): string[] {
 
 /**
  * The arXiv id that `text` names (an id in any form, a link to the paper), versionless, as the archive
- * indexes it (`arXiv:2410.18538v1` is a search for `2410.18538`); null when it names none.
+ * indexes it (`arXiv:2410.18538v1` is a search for `2410.18538`); null when it names none, or an id no
+ * paper can have (its digits are then searched as words, which find nothing).
  */
 function paperIdIn(text: string): string | null {
-  return readPaperReference(text)?.id ?? null;
+  const reference = readPaperReference(text);
+  return reference?.problem === null ? reference.id : null;
 }
 
 /**

@@ -143,6 +143,13 @@ describe('/papers <id or link>', () => {
     expect(fake.requests).toEqual([]);
   });
 
+  it('GIVEN an id no paper can have THEN says why at once, asking nobody', async () => {
+    const reply = await search('9999.99999');
+    expect(reply.papers).toBeUndefined();
+    expect(reply.text).toMatch(/^9999\.99999 is not an arXiv id: month 99 does not exist/);
+    expect(fake.requests).toEqual([]);
+  });
+
   it('GIVEN an id nobody knows THEN one sentence saying so, not an empty word search', async () => {
     const reply = await search('2401.99999');
     expect(reply.papers).toBeUndefined();

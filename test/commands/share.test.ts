@@ -135,6 +135,19 @@ describe('/papers share', () => {
     expect(paths()).toEqual([]);
   });
 
+  it.each([
+    ['9999.99999', /^9999\.99999 is not an arXiv id: month 99 does not exist/],
+    ['2410.1724', /^2410\.1724 is not an arXiv id: ids from January 2015 on have 5 digits after the dot/],
+    ['2410.17243v0', /^2410\.17243v0 is not an arXiv id: versions start at v1/],
+    ['https://arxiv.org/abs/2410.17243v0', /^2410\.17243v0 is not an arXiv id: versions start at v1/],
+  ])('GIVEN the impossible id %j THEN says at once why it is none, asking nobody', async (typed, why) => {
+    const reply = await share(typed);
+    expect(reply.visibility).toBe('ephemeral');
+    expect(reply.text).toMatch(why);
+    expect(reply.text).not.toMatch(/could not be reached|Try again/);
+    expect(paths()).toEqual([]);
+  });
+
   it.each([300, 3000])('keeps a note of %i words to 500 characters, cut at a word', async (words) => {
     const reply = await share('2410.17243', 'word '.repeat(words));
     expect(reply.papers?.[0]?.note?.length).toBeLessThanOrEqual(501);
