@@ -34,15 +34,6 @@ async function suggestQueries(ctx: SuggestContext, typed: string): Promise<Sugge
 }
 
 /**
- * A math symbol joining two words (`LLM×MapReduce`, copied from a title as shown) separates two words to
- * search for, not a phrase: the archive may hold the title as `LLM$\times$MapReduce` (words `llm times
- * mapreduce`) or in Unicode, and both hold both words.
- */
-function splitAtMathSymbols(query: string): string {
-  return query.replace(/(?<=[\p{L}\p{N}])\p{Sm}+(?=[\p{L}\p{N}])/gu, ' ');
-}
-
-/**
  * `/papers <query>`: the archive's best matches, shown only to the person who asked, each shareable.
  * Search errors (nothing searchable typed) and empty results are friendly sentences, never failures.
  */
@@ -76,8 +67,7 @@ export const searchCommand: CommandDefinition = {
         papers: [{ paper: found.paper, rank: 1, shareable: true }],
       };
     }
-    const words = splitAtMathSymbols(query);
-    const outcome = await searchPapers(ctx.store, words, {
+    const outcome = await searchPapers(ctx.store, query, {
       limit: SEARCH_LIMIT,
       today: isoDay(ctx.now()),
     });
@@ -85,8 +75,8 @@ export const searchCommand: CommandDefinition = {
     const shown = echo(query);
     // A thin answer from the archive is topped up from Hugging Face's search, under its own heading.
     const remote =
-      ctx.remoteSearch && archiveAnswerIsThin(words, outcome.results)
-        ? await remoteSection(ctx, words)
+      ctx.remoteSearch && archiveAnswerIsThin(query, outcome.results)
+        ? await remoteSection(ctx, query)
         : null;
     const section = remote && 'section' in remote ? remote.section : null;
     const notices = [outcome.notice, remote && 'notice' in remote ? remote.notice : null].filter(Boolean);

@@ -50,9 +50,19 @@ function paperIdIn(text: string): string | null {
 }
 
 /**
+ * A math symbol joining two words (`LLM×MapReduce`, copied from a title as shown) separates two words to
+ * search for, not a phrase: the archive may hold the title as `LLM$\times$MapReduce` (words `llm times
+ * mapreduce`) or in Unicode, and both hold both words. An excluded phrase stays whole: cut in two, it
+ * would exclude every paper holding either word.
+ */
+function splitAtMathSymbols(text: string): string[] {
+  return text.split(/(?<=[\p{L}\p{N}])\p{Sm}+(?=[\p{L}\p{N}])/u);
+}
+
+/**
  * Parses search text: bare words, `"quoted phrases"`, and `-excluded` words or `-"phrases"`.
  * An unbalanced quote runs to the end of the text. Every search of the archive (chat, export, watches, the
- * CLI) parses here, so each reads ids and links the same way. Returns a clear error when nothing searchable remains.
+ * CLI) parses here, so each reads ids, links and math symbols the same way. Returns a clear error when nothing searchable remains.
  */
 export function parseSearchQuery(input: string): ParsedSearch {
   const notices: string[] = [];
@@ -79,7 +89,9 @@ export function parseSearchQuery(input: string): ParsedSearch {
     const negated = m[1] === '-';
     const raw = m[2] ?? m[3] ?? '';
     const id = m[3] === undefined ? null : paperIdIn(raw);
-    add(negated ? exclude : must, tokenize(id ?? raw));
+    if (negated) add(exclude, tokenize(id ?? raw));
+    else if (id) add(must, tokenize(id));
+    else for (const part of splitAtMathSymbols(raw)) add(must, tokenize(part));
   }
   if (whole) add(must, tokenize(whole));
   if (must.length === 0) {
