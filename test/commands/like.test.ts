@@ -140,6 +140,15 @@ describe.each(STORES)('/papers like on %s', (_name, open) => {
     ]);
   });
 
+  it('GIVEN an id and more words THEN says the words are too many, not that there is no id', async () => {
+    const reply = await like(`${TARGET} extra`);
+    expect(reply.papers).toBeUndefined();
+    expect(reply.text).toBe(
+      `"${TARGET} extra" has more than the arXiv id ${TARGET}: give the id or link alone, without "extra".`,
+    );
+    expect((await like(`please arXiv:${TARGET} thanks`)).text).toMatch(/without "please … thanks"\.$/);
+  });
+
   it('GIVEN no arXiv id THEN a clear sentence', async () => {
     const reply = await like('diffusion please');
     expect(reply.text).toMatch(/could not find an arXiv id in "diffusion please"/);
