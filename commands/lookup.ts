@@ -1,8 +1,9 @@
 import { ArxivBusyError } from '../src/feed/arxiv-client.ts';
 import { HttpError } from '../src/feed/http.ts';
-import { normalizeArxivId, type Paper } from '../src/papers/paper.ts';
+import type { Paper } from '../src/papers/paper.ts';
+import { readPaperReference } from '../src/papers/paper-reference.ts';
 import type { StoredPaper } from '../src/store/port.ts';
-import { echo } from './parse.ts';
+import { notAnId, readTypedPaper } from './typed-paper.ts';
 import type { CommandContext } from './types.ts';
 
 /** Why a lookup failed, for a person: the service's own sentence when it is an HTTP failure. */
@@ -31,21 +32,16 @@ export type Lookup = { paper: StoredPaper } | { error: string };
 export const PAPER_OPTION_DESCRIPTION = 'arXiv id or URL, or a huggingface.co/papers URL';
 
 /**
- * Finds the paper a person typed (an arXiv id or an arxiv.org / huggingface.co/papers link) as
- * {@link lookUpPaper} does; input holding no arXiv id is a sentence saying what to type instead.
+ * Finds the paper a person typed (an arXiv id or a link to it) as {@link lookUpPaper} does; text naming
+ * no paper, an impossible id or words beside the id are a sentence saying what to type instead.
  */
 export async function lookUpTypedPaper(
   ctx: Pick<CommandContext, 'store' | 'hf' | 'arxiv' | 'logger'>,
   typed: unknown,
 ): Promise<Lookup> {
-  const input = String(typed ?? '').trim();
-  const id = normalizeArxivId(input);
-  if (!id) {
-    return {
-      error: `I could not find an arXiv id in "${echo(input)}". Give an id like 2410.17243, or an arxiv.org or huggingface.co/papers link.`,
-    };
-  }
-  return lookUpPaper(ctx, id);
+  const read = readTypedPaper(String(typed ?? ''));
+  if ('error' in read) return read;
+  return lookUpPaper(ctx, read.id);
 }
 
 /**
@@ -67,6 +63,10 @@ export async function lookUpPaper(
 ): Promise<Lookup> {
   const known = await ctx.store.getPaper(id);
   if (known) return { paper: known };
+  // An id no paper can have (a link's, a button's) is answered at once: the services can only say no,
+  // after retries that take seconds.
+  const read = readPaperReference(id);
+  if (read?.problem) return { error: notAnId(read) };
   const started = performance.now();
   let fetched: Paper | null = null;
   let hfFailure: string | null = null;

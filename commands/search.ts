@@ -1,12 +1,13 @@
 import type { Suggestion } from '../src/chat/platform.ts';
 import { latexToText } from '../src/papers/latex-text.ts';
-import { normalizeArxivId } from '../src/papers/paper.ts';
+import { readPaperReference } from '../src/papers/paper-reference.ts';
 import { searchPapers } from '../src/papers/search.ts';
 import { isoDay } from './dates.ts';
 import { lookUpPaper } from './lookup.ts';
 import { echo } from './parse.ts';
 import { archiveAnswerIsThin, remoteSection } from './remote-search.ts';
 import { distinct, papersMatching } from './suggestions.ts';
+import { notAnId } from './typed-paper.ts';
 import type { CommandDefinition, SuggestContext } from './types.ts';
 
 /** Results shown for one search: enough to choose from, few enough to read in a chat. */
@@ -33,15 +34,6 @@ async function suggestQueries(ctx: SuggestContext, typed: string): Promise<Sugge
 }
 
 /**
- * A math symbol joining two words (`LLM×MapReduce`, copied from a title as shown) separates two words to
- * search for, not a phrase: the archive may hold the title as `LLM$\times$MapReduce` (words `llm times
- * mapreduce`) or in Unicode, and both hold both words.
- */
-function splitAtMathSymbols(query: string): string {
-  return query.replace(/(?<=[\p{L}\p{N}])\p{Sm}+(?=[\p{L}\p{N}])/gu, ' ');
-}
-
-/**
  * `/papers <query>`: the archive's best matches, shown only to the person who asked, each shareable.
  * Search errors (nothing searchable typed) and empty results are friendly sentences, never failures.
  */
@@ -61,19 +53,21 @@ export const searchCommand: CommandDefinition = {
   async run(ctx, args) {
     const query = String(args.query ?? '');
     // An arXiv id or a paper link typed alone means that paper, not a word search: shown from the
-    // archive, or fetched (and archived) from Hugging Face or arXiv as share does.
-    const id = /^\S+$/.test(query.trim()) ? normalizeArxivId(query) : null;
-    if (id) {
-      const found = await lookUpPaper(ctx, id);
+    // archive, or fetched (and archived) from Hugging Face or arXiv as share does. An id no paper can
+    // have is said to be none at once.
+    const reference = readPaperReference(query);
+    if (reference) {
+      if (reference.id === null || reference.problem !== null)
+        return { visibility: 'ephemeral', text: notAnId(reference) };
+      const found = await lookUpPaper(ctx, reference.id);
       if ('error' in found) return { visibility: 'ephemeral', text: found.error };
       return {
         visibility: 'ephemeral',
-        title: `arXiv ${id}`,
+        title: `arXiv ${reference.id}`,
         papers: [{ paper: found.paper, rank: 1, shareable: true }],
       };
     }
-    const words = splitAtMathSymbols(query);
-    const outcome = await searchPapers(ctx.store, words, {
+    const outcome = await searchPapers(ctx.store, query, {
       limit: SEARCH_LIMIT,
       today: isoDay(ctx.now()),
     });
@@ -81,8 +75,8 @@ export const searchCommand: CommandDefinition = {
     const shown = echo(query);
     // A thin answer from the archive is topped up from Hugging Face's search, under its own heading.
     const remote =
-      ctx.remoteSearch && archiveAnswerIsThin(words, outcome.results)
-        ? await remoteSection(ctx, words)
+      ctx.remoteSearch && archiveAnswerIsThin(query, outcome.results)
+        ? await remoteSection(ctx, query)
         : null;
     const section = remote && 'section' in remote ? remote.section : null;
     const notices = [outcome.notice, remote && 'notice' in remote ? remote.notice : null].filter(Boolean);

@@ -1,6 +1,7 @@
 import type { Suggestion } from '../src/chat/platform.ts';
 import { latexToText } from '../src/papers/latex-text.ts';
 import { normalizeArxivId } from '../src/papers/paper.ts';
+import { readLeadingReference } from '../src/papers/paper-reference.ts';
 import { lookUpTypedPaper, PAPER_OPTION_DESCRIPTION } from './lookup.ts';
 import { distinct, papersMatching, recentPapers } from './suggestions.ts';
 import type { CommandDefinition, OptionDefinition, SuggestContext } from './types.ts';
@@ -54,9 +55,17 @@ export const shareCommand: CommandDefinition = {
     { name: 'note', description: 'Why the team should read it', type: 'string', required: false, rest: true },
   ],
   async run(ctx, args) {
-    const found = await lookUpTypedPaper(ctx, args.paper);
+    // The paper is the reference the text starts with, which may span words (`arXiv preprint
+    // arXiv:2410.17243`, Slack's `<url|label>`); whatever follows it is the note.
+    const typed = [args.paper, args.note]
+      .map((v) => (typeof v === 'string' ? v : ''))
+      .join(' ')
+      .trim();
+    const lead = readLeadingReference(typed);
+    const paper = lead ? typed.slice(0, typed.length - lead.rest.length) : typed;
+    const found = await lookUpTypedPaper(ctx, paper);
     if ('error' in found) return { visibility: 'ephemeral', text: found.error };
-    const note = typeof args.note === 'string' ? trimNote(args.note) : '';
+    const note = lead ? trimNote(lead.rest) : '';
     return {
       visibility: 'channel',
       papers: [

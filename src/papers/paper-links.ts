@@ -1,20 +1,17 @@
-import { normalizeArxivId } from './paper.ts';
-
-/** The sites whose paper pages paperboy recognises in a link: arXiv (abs, pdf, html) and Hugging Face. */
-const PAPER_LINK =
-  /^https?:\/\/(?:www\.|export\.)?(?:arxiv\.org|huggingface\.co)\/(?:abs|pdf|html|papers)\//i;
+import { readPaperLink } from './paper-reference.ts';
 
 /** Links looked at in one message: a message with more is a list, not a share, and each costs a lookup. */
 export const MAX_LINKS_PER_MESSAGE = 5;
 
 /**
- * The versionless arXiv id a link points at, or null when it is no paper page: `https://arxiv.org/abs/2410.17243v2`,
- * `arxiv.org/pdf/2410.17243.pdf`, `https://huggingface.co/papers/2410.17243#community`. A bare id is no link.
+ * The versionless arXiv id a link points at, or null when it is no paper page or names an id no paper can
+ * have: `https://arxiv.org/abs/2410.17243v2`, `https://arxiv.org/pdf/2410.17243.pdf`,
+ * `https://huggingface.co/papers/2410.17243#community`, `https://www.alphaxiv.org/abs/2410.17243` (every
+ * site src/papers/paper-reference.ts knows). A bare id is no link.
  */
 export function paperIdOfLink(url: string): string | null {
-  const trimmed = url.trim();
-  if (!PAPER_LINK.test(trimmed)) return null;
-  return normalizeArxivId(trimmed);
+  const link = readPaperLink(url);
+  return link && link.problem === null ? link.id : null;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { readPaperReference } from './paper-reference.ts';
 
 /** A calendar day, `YYYY-MM-DD`, with no time zone attached. */
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
@@ -65,36 +66,15 @@ export const paperSchema = z.object({
 
 export type Paper = z.infer<typeof paperSchema>;
 
-/** New-style (`2410.17243`, `2410.17243v2`) and old-style (`hep-ex/0307015v1`) arXiv identifiers. */
-const NEW_ID = /^(\d{4}\.\d{4,5})(v\d+)?$/;
-const OLD_ID = /^([a-z][a-z-]*(?:\.[A-Z]{2})?\/\d{7})(v\d+)?$/;
-
 /**
- * Longer input holds no arXiv id: ids are at most ~25 characters and their URLs a few dozen. The cap also
- * bounds the unanchored replaces below, which take quadratic time on long runs of `/` or `?`.
- */
-const MAX_ID_INPUT = 2048;
-
-/**
- * Returns the versionless arXiv id in `input` (a bare id, `arXiv:` id, or an arxiv.org / huggingface.co
- * URL), or null when there is none. `2410.17243v2` and `https://arxiv.org/pdf/2410.17243v2.pdf` both give
- * `2410.17243`.
+ * Returns the versionless arXiv id in `input` (a bare id, an `arXiv:` id, a link to a paper page; every
+ * form {@link readPaperReference} reads), or null when there is none. `2410.17243v2` and
+ * `https://arxiv.org/pdf/2410.17243v2.pdf` both give `2410.17243`. An id of the right shape is returned
+ * even when no paper can have it (month 99): feeds and stores read ids, and only what a person typed is
+ * checked (see commands/lookup.ts).
  */
 export function normalizeArxivId(input: string): string | null {
-  let s = input.trim();
-  if (s.length > MAX_ID_INPUT) return null;
-  const url =
-    /^(?:https?:\/\/)?(?:www\.|export\.)?(?:arxiv\.org|huggingface\.co)\/(?:abs|pdf|html|papers)\/(.+)$/i.exec(
-      s,
-    );
-  if (url?.[1]) s = url[1];
-  s = s
-    .replace(/^arxiv:/i, '')
-    .replace(/[?#].*$/, '')
-    .replace(/\/+$/, '')
-    .replace(/\.pdf$/i, '');
-  const m = NEW_ID.exec(s) ?? OLD_ID.exec(s);
-  return m?.[1] ?? null;
+  return readPaperReference(input)?.id ?? null;
 }
 
 /** Collapses runs of whitespace (including hard line wraps) into single spaces. */

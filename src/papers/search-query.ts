@@ -1,3 +1,5 @@
+import { readPaperReference } from './paper-reference.ts';
+
 /**
  * What a person typed after `/papers`, turned into a structure no store can misread.
  *
@@ -38,8 +40,29 @@ export function tokenize(text: string): string[] {
 }
 
 /**
+ * The arXiv id that `text` names (an id in any form, a link to the paper), versionless, as the archive
+ * indexes it (`arXiv:2410.18538v1` is a search for `2410.18538`); null when it names none, or an id no
+ * paper can have (its digits are then searched as words, which find nothing).
+ */
+function paperIdIn(text: string): string | null {
+  const reference = readPaperReference(text);
+  return reference?.problem === null ? reference.id : null;
+}
+
+/**
+ * A math symbol joining two words (`LLM×MapReduce`, copied from a title as shown) separates two words to
+ * search for, not a phrase: the archive may hold the title as `LLM$\times$MapReduce` (words `llm times
+ * mapreduce`) or in Unicode, and both hold both words. An excluded phrase stays whole: cut in two, it
+ * would exclude every paper holding either word.
+ */
+function splitAtMathSymbols(text: string): string[] {
+  return text.split(/(?<=[\p{L}\p{N}])\p{Sm}+(?=[\p{L}\p{N}])/u);
+}
+
+/**
  * Parses search text: bare words, `"quoted phrases"`, and `-excluded` words or `-"phrases"`.
- * An unbalanced quote runs to the end of the text. Returns a clear error when nothing searchable remains.
+ * An unbalanced quote runs to the end of the text. Every search of the archive (chat, export, watches, the
+ * CLI) parses here, so each reads ids, links and math symbols the same way. Returns a clear error when nothing searchable remains.
  */
 export function parseSearchQuery(input: string): ParsedSearch {
   const notices: string[] = [];
@@ -53,17 +76,24 @@ export function parseSearchQuery(input: string): ParsedSearch {
   }
   const must: string[][] = [];
   const exclude: string[][] = [];
+  const add = (target: string[][], tokens: string[]) => {
+    if (tokens.length === 0) return;
+    if (tokens.length > MAX_PHRASE_TOKENS) tokens.length = MAX_PHRASE_TOKENS;
+    if (!target.some((p) => p.join(' ') === tokens.join(' '))) target.push(tokens);
+  };
+  // A paper's id or link typed whole (`arXiv preprint arXiv:2410.17243`) is a search for that id.
+  const whole = paperIdIn(text);
   // A unit is an optional leading '-', then either a quoted phrase (closing quote optional) or a bare word.
   const unit = /(-?)(?:["“”„«»]([^"“”„«»]*)["“”„«»]?|([^\s"“”„«»]+))/gu;
-  for (const m of text.matchAll(unit)) {
+  for (const m of whole ? [] : text.matchAll(unit)) {
     const negated = m[1] === '-';
     const raw = m[2] ?? m[3] ?? '';
-    const tokens = tokenize(raw);
-    if (tokens.length === 0) continue;
-    if (tokens.length > MAX_PHRASE_TOKENS) tokens.length = MAX_PHRASE_TOKENS;
-    const target = negated ? exclude : must;
-    if (!target.some((p) => p.join(' ') === tokens.join(' '))) target.push(tokens);
+    const id = m[3] === undefined ? null : paperIdIn(raw);
+    if (negated) add(exclude, tokenize(id ?? raw));
+    else if (id) add(must, tokenize(id));
+    else for (const part of splitAtMathSymbols(raw)) add(must, tokenize(part));
   }
+  if (whole) add(must, tokenize(whole));
   if (must.length === 0) {
     const error =
       exclude.length > 0

@@ -2,6 +2,7 @@ import { stemmer } from 'stemmer';
 import type { PaperStore, StoredPaper } from '../store/port.ts';
 import type { Paper } from './paper.ts';
 import { tokenize } from './search-query.ts';
+import { STOP_WORDS } from './stop-words.ts';
 import { stemTokens } from './text-match.ts';
 
 /**
@@ -20,21 +21,6 @@ export interface Similar {
   /** People who voted for both papers. */
   sharedVoters: number;
 }
-
-/** Words a title or abstract uses whatever it is about: never distinctive, however the archive counts. */
-const STOP_WORDS = new Set(
-  (
-    'the and for with from that this these those their there which while where when what into onto over ' +
-    'under than then them they have has had was were are been being its our ours your can could would ' +
-    'should may might will shall not but all any each both more most such only also very via using use ' +
-    'used uses based show shows shown propose proposed present presents introduce introduces paper work ' +
-    'approach method methods result results new novel existing however further thus well across between ' +
-    'within without through per one two three first second many much other another several often making ' +
-    'make makes achieve achieves achieved state art significantly significant demonstrate demonstrates ' +
-    'extensive experiments experimental performance improve improves improved improvement task tasks model ' +
-    'models data large code available https github com www org'
-  ).split(' '),
-);
 
 /** Words taken from the paper before asking the archive how rare they are (the store caps a call at 64). */
 const CANDIDATE_TERMS = 40;

@@ -118,6 +118,37 @@ describe.each(STORES)('/papers like on %s', (_name, open) => {
     );
   });
 
+  it('GIVEN papers sharing only the filler of abstracts THEN none is alike, and no reason names filler', async () => {
+    const filler = 'This abstract is about things: an old idea, whose various aspects we study';
+    await store.upsertPapers([
+      paper({
+        arxivId: 'hep-th/9901001',
+        title: 'Dualities of Strings on Orbifolds',
+        abstract: `${filler}.`,
+      }),
+      paper({ arxivId: 'hep-th/9901002', title: 'Counting Black Hole Entropy', abstract: `${filler}.` }),
+      paper({
+        arxivId: 'hep-th/9901003',
+        title: 'Orbifolds and Strings Revisited',
+        abstract: `${filler}, with more strings.`,
+      }),
+    ]);
+    const reply = await like('hep-th/9901001');
+    const shown = (reply.papers ?? []).map((i) => [i.paper.arxivId, i.reason]);
+    expect(shown).toEqual([
+      ['hep-th/9901003', expect.stringMatching(/^shares: (strings, orbifolds|orbifolds, strings)$/)],
+    ]);
+  });
+
+  it('GIVEN an id and more words THEN says the words are too many, not that there is no id', async () => {
+    const reply = await like(`${TARGET} extra`);
+    expect(reply.papers).toBeUndefined();
+    expect(reply.text).toBe(
+      `"${TARGET} extra" has more than the arXiv id ${TARGET}: give the id or link alone, without "extra".`,
+    );
+    expect((await like(`please arXiv:${TARGET} thanks`)).text).toMatch(/without "please … thanks"\.$/);
+  });
+
   it('GIVEN no arXiv id THEN a clear sentence', async () => {
     const reply = await like('diffusion please');
     expect(reply.text).toMatch(/could not find an arXiv id in "diffusion please"/);

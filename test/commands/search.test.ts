@@ -112,6 +112,44 @@ describe('/papers <id or link>', () => {
     expect(fake.requests).toEqual([]);
   });
 
+  it.each([
+    'https://www.alphaxiv.org/abs/2410.17243',
+    'https://ar5iv.labs.arxiv.org/html/2410.17243',
+    'https://doi.org/10.48550/arXiv.2410.17243',
+    'https://hf.co/papers/2410.17243',
+    'https://huggingface.co/papers/2410.17243#community',
+    'http://export.arxiv.org/pdf/2410.17243v1.pdf',
+    '<https://arxiv.org/abs/2410.17243>',
+    '<https://arxiv.org/abs/2410.17243|arxiv.org/abs/2410.17243>',
+    'ARXIV:2410.17243V2',
+    'https://arxiv.org/abs/2410.17243v',
+    'abs/2410.17243',
+    'arXiv preprint arXiv:2410.17243',
+    'arXiv:2410.17243 [cs.LG]',
+  ])('GIVEN %j naming an archived paper THEN that paper, without asking anyone', async (query) => {
+    await archive.store.upsertPapers([
+      paper({ arxivId: '2410.17243', title: 'Breaking the Memory Barrier' }),
+    ]);
+    const reply = await search(query);
+    expect(reply.title).toBe('arXiv 2410.17243');
+    expect(reply.papers?.map((p) => p.paper.title)).toEqual(['Breaking the Memory Barrier']);
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('GIVEN an old-style id, marked and versioned THEN the archived paper', async () => {
+    await archive.store.upsertPapers([paper({ arxivId: 'hep-th/9901001', title: 'An Old Paper' })]);
+    const reply = await search('arXiv:HEP-TH/9901001v2');
+    expect(reply.papers?.map((p) => p.paper.title)).toEqual(['An Old Paper']);
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('GIVEN an id no paper can have THEN says why at once, asking nobody', async () => {
+    const reply = await search('9999.99999');
+    expect(reply.papers).toBeUndefined();
+    expect(reply.text).toMatch(/^9999\.99999 is not an arXiv id: month 99 does not exist/);
+    expect(fake.requests).toEqual([]);
+  });
+
   it('GIVEN an id nobody knows THEN one sentence saying so, not an empty word search', async () => {
     const reply = await search('2401.99999');
     expect(reply.papers).toBeUndefined();

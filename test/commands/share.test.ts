@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { COMMANDS, parseCommandText } from '../../commands/index.ts';
 import { shareCommand } from '../../commands/share.ts';
 import type { Reply } from '../../src/chat/platform.ts';
 import { paper } from '../contract/store.contract.ts';
@@ -109,8 +110,46 @@ describe('/papers share', () => {
     expect(paths()).toEqual([]);
   });
 
-  it('keeps a long note to 500 characters, cut at a word', async () => {
-    const reply = await share('2410.17243', 'word '.repeat(300));
+  it.each([
+    ['alphaXiv', 'https://www.alphaxiv.org/abs/2410.17243'],
+    ['the arXiv DOI', 'https://doi.org/10.48550/arXiv.2410.17243'],
+    ["Hugging Face's short link", 'https://hf.co/papers/2410.17243'],
+    ['Slack-wrapped', '<https://arxiv.org/abs/2410.17243|arxiv.org/abs/2410.17243>'],
+    ['upper case', 'ARXIV:2410.17243V2'],
+    ['a Google Scholar citation', 'arXiv preprint arXiv:2410.17243'],
+  ])('GIVEN %s naming an archived paper THEN shares it, with the note after it', async (_what, typed) => {
+    await archive.store.upsertPapers([
+      paper({ arxivId: '2410.17243', title: 'Breaking the Memory Barrier' }),
+    ]);
+    const parsed = parseCommandText(`share ${typed} worth a read`, COMMANDS);
+    if ('error' in parsed) throw new Error(parsed.error);
+    const reply = await parsed.command.run(
+      context(archive.store, clients(fake.url, fake.arxivUrl)),
+      parsed.args,
+    );
+    expect(reply.visibility).toBe('channel');
+    expect(reply.papers?.[0]).toMatchObject({
+      paper: expect.objectContaining({ id: '2410.17243' }),
+      note: 'worth a read',
+    });
+    expect(paths()).toEqual([]);
+  });
+
+  it.each([
+    ['9999.99999', /^9999\.99999 is not an arXiv id: month 99 does not exist/],
+    ['2410.1724', /^2410\.1724 is not an arXiv id: ids from January 2015 on have 5 digits after the dot/],
+    ['2410.17243v0', /^2410\.17243v0 is not an arXiv id: versions start at v1/],
+    ['https://arxiv.org/abs/2410.17243v0', /^2410\.17243v0 is not an arXiv id: versions start at v1/],
+  ])('GIVEN the impossible id %j THEN says at once why it is none, asking nobody', async (typed, why) => {
+    const reply = await share(typed);
+    expect(reply.visibility).toBe('ephemeral');
+    expect(reply.text).toMatch(why);
+    expect(reply.text).not.toMatch(/could not be reached|Try again/);
+    expect(paths()).toEqual([]);
+  });
+
+  it.each([300, 3000])('keeps a note of %i words to 500 characters, cut at a word', async (words) => {
+    const reply = await share('2410.17243', 'word '.repeat(words));
     expect(reply.papers?.[0]?.note?.length).toBeLessThanOrEqual(501);
     expect(reply.papers?.[0]?.note).toMatch(/word…$/);
   });

@@ -12,6 +12,14 @@ describe('paper links in messages', () => {
     expect(paperIdOfLink('https://arxiv.org/abs/hep-th/9901001v1')).toBe('hep-th/9901001');
   });
 
+  it('reads the pages of the sites that name papers by their arXiv id', () => {
+    expect(paperIdOfLink('https://www.alphaxiv.org/abs/2410.17243')).toBe('2410.17243');
+    expect(paperIdOfLink('https://ar5iv.labs.arxiv.org/html/2410.17243')).toBe('2410.17243');
+    expect(paperIdOfLink('https://doi.org/10.48550/arXiv.2410.17243')).toBe('2410.17243');
+    expect(paperIdOfLink('https://hf.co/papers/2410.17243')).toBe('2410.17243');
+    expect(paperIdOfLink('http://export.arxiv.org/abs/2410.17243v')).toBe('2410.17243');
+  });
+
   it('is no paper for other pages, other sites and bare ids', () => {
     expect(paperIdOfLink('2410.17243')).toBeNull();
     expect(paperIdOfLink('https://arxiv.org/list/cs.LG/recent')).toBeNull();
@@ -30,6 +38,9 @@ describe('paper links in messages', () => {
       'https://huggingface.co/papers/2501.00001',
     ]);
     expect(paperLinksIn('no links here')).toEqual([]);
+    expect(
+      paperLinksIn('see https://www.alphaxiv.org/abs/2410.17243 and https://hf.co/papers/2501.00001'),
+    ).toEqual(['https://www.alphaxiv.org/abs/2410.17243', 'https://hf.co/papers/2501.00001']);
   });
 
   it('looks at no more than a handful of links in one message', () => {

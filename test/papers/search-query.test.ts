@@ -23,6 +23,10 @@ describe('parseSearchQuery', () => {
     ['TÜLU', [['tülu']], []],
     ['unlearning unlearning', [['unlearning']], []],
     ['תרגום מכונה', [['תרגום'], ['מכונה']], []],
+    ['LLM×MapReduce', [['llm'], ['mapreduce']], []],
+    ['"LLM×MapReduce" long', [['llm'], ['mapreduce'], ['long']], []],
+    ['a≤b', [['a'], ['b']], []],
+    ['x -LLM×MapReduce', [['x']], [['llm', 'mapreduce']]],
   ])('GIVEN %j THEN must %j and exclude %j', (text, must, exclude) => {
     const q = ok(text);
     expect(q.must).toEqual(must);
