@@ -48,7 +48,8 @@ describe('Slack app manifest', () => {
       'message.channels',
       'message.groups',
     ]);
-    expect(list('unfurl_domains')).toEqual(['arxiv.org', 'huggingface.co']);
+    // Every site whose paper links the bot reads (src/papers/paper-reference.ts), within Slack's five.
+    expect(list('unfurl_domains')).toEqual(['arxiv.org', 'huggingface.co', 'hf.co', 'alphaxiv.org']);
     const urls = [...manifest.matchAll(/(?:url|request_url): (\S+)/g)].map((m) => m[1]);
     expect(urls).toEqual(Array(3).fill('https://YOUR-HOST/slack/events'));
   });
