@@ -50,8 +50,10 @@ export function expandAbbreviations(q: SearchQuery, pairs: readonly Abbreviation
   // Long forms first, longest span first, never overlapping: `large language model` is one term.
   const longAt = new Map<number, { end: number; short: string }>();
   const taken = new Set<number>();
+  // A term typed with alternatives (`a OR b`) is its own: never part of a long form's span.
+  const typed = (i: number) => (q.alternatives?.[i]?.length ?? 0) > 0;
   for (const s of spans(q.must).sort((a, b) => b.words - a.words || a.start - b.start)) {
-    if (range(s.start, s.end).some((i) => taken.has(i))) continue;
+    if (range(s.start, s.end).some((i) => taken.has(i) || typed(i))) continue;
     const pair = best(
       usable.filter((p) => p.longKey === s.key),
       (p) => p.short,
@@ -76,6 +78,7 @@ export function expandAbbreviations(q: SearchQuery, pairs: readonly Abbreviation
       continue;
     }
     must.push([...phrase]);
+    const own = (q.alternatives?.[i] ?? []).map((f) => [...f]);
     const [t] = phrase;
     const shortPair =
       phrase.length === 1 && t
@@ -85,10 +88,10 @@ export function expandAbbreviations(q: SearchQuery, pairs: readonly Abbreviation
           )
         : undefined;
     const longTokens = shortPair ? longFormWords(shortPair.long) : [];
-    if (shortPair && longTokens.length > 1) {
-      alternatives.push([longTokens]);
+    if (shortPair && longTokens.length > 1 && !own.some((f) => f.join(' ') === longTokens.join(' '))) {
+      alternatives.push([...own, longTokens]);
       expansions.push(`${t} → "${longTokens.join(' ')}"`);
-    } else alternatives.push([]);
+    } else alternatives.push(own);
   }
   if (expansions.length === 0) return { query: q, expansions: [] };
   return { query: { ...q, must, alternatives }, expansions };

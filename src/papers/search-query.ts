@@ -4,8 +4,10 @@ import { readPaperReference } from './paper-reference.ts';
  * What a person typed after `/papers`, turned into a structure no store can misread.
  *
  * User text never reaches a full-text engine's syntax raw: it is cut into tokens the way the engines'
- * tokenizers cut text (runs of letters and digits), and each store quotes those tokens itself. So `"`, `*`,
- * `NEAR`, `-`, `(` and `:` in a query are words or separators, never operators.
+ * tokenizers cut text (runs of letters and digits), and each store quotes those tokens itself. So `*`,
+ * `NEAR`, `(` and `:` in a query are words or separators, never operators; what a person means by `"…"`,
+ * `-`, and `OR`, `NOT` and `AND` in capitals becomes the structure below (phrases, exclusions,
+ * alternatives), which each store writes in its own syntax.
  */
 export interface SearchQuery {
   /** Required phrases; a single word is a one-token phrase. Tokens are lowercase letters/digits only. */
@@ -59,9 +61,27 @@ function splitAtMathSymbols(text: string): string[] {
   return text.split(/(?<=[\p{L}\p{N}])\p{Sm}+(?=[\p{L}\p{N}])/u);
 }
 
+/** A unit of search text as typed: a bare word or a quoted phrase, perhaps negated. */
+interface Unit {
+  negated: boolean;
+  /** The word or the phrase's text. */
+  raw: string;
+  quoted: boolean;
+}
+
 /**
- * Parses search text: bare words, `"quoted phrases"`, and `-excluded` words or `-"phrases"`.
- * An unbalanced quote runs to the end of the text. Every search of the archive (chat, export, watches, the
+ * The operators people type from other search engines, in capitals, bare: `a OR b` (either satisfies the
+ * term), `NOT a` (as `-a`), `AND` (what words do anyway). In lower case, quoted, or where no unit stands
+ * on the side they need, they are words.
+ */
+function operatorOf(u: Unit): 'OR' | 'AND' | 'NOT' | null {
+  if (u.quoted || u.negated) return null;
+  return u.raw === 'OR' || u.raw === 'AND' || u.raw === 'NOT' ? u.raw : null;
+}
+
+/**
+ * Parses search text: bare words, `"quoted phrases"`, `-excluded` words or `-"phrases"`, and the
+ * operators `OR`, `NOT` and `AND` in capitals. An unbalanced quote runs to the end of the text. Every search of the archive (chat, export, watches, the
  * CLI) parses here, so each reads ids, links and math symbols the same way. Returns a clear error when nothing searchable remains.
  */
 export function parseSearchQuery(input: string): ParsedSearch {
@@ -76,24 +96,65 @@ export function parseSearchQuery(input: string): ParsedSearch {
   }
   const must: string[][] = [];
   const exclude: string[][] = [];
-  const add = (target: string[][], tokens: string[]) => {
-    if (tokens.length === 0) return;
+  // Per must term, the further phrases that satisfy it (`a OR b`).
+  const alternatives: string[][][] = [];
+  const add = (target: string[][], tokens: string[]): boolean => {
+    if (tokens.length === 0) return false;
     if (tokens.length > MAX_PHRASE_TOKENS) tokens.length = MAX_PHRASE_TOKENS;
-    if (!target.some((p) => p.join(' ') === tokens.join(' '))) target.push(tokens);
+    if (target.some((p) => p.join(' ') === tokens.join(' '))) return false;
+    target.push(tokens);
+    if (target === must) alternatives.push([]);
+    return true;
   };
   // A paper's id or link typed whole (`arXiv preprint arXiv:2410.17243`) is a search for that id.
   const whole = paperIdIn(text);
   // A unit is an optional leading '-', then either a quoted phrase (closing quote optional) or a bare word.
   const unit = /(-?)(?:["“”„«»]([^"“”„«»]*)["“”„«»]?|([^\s"“”„«»]+))/gu;
-  for (const m of whole ? [] : text.matchAll(unit)) {
-    const negated = m[1] === '-';
-    const raw = m[2] ?? m[3] ?? '';
-    const id = m[3] === undefined ? null : paperIdIn(raw);
-    if (negated) add(exclude, tokenize(id ?? raw));
-    else if (id) add(must, tokenize(id));
-    else for (const part of splitAtMathSymbols(raw)) add(must, tokenize(part));
+  const units: Unit[] = [...(whole ? [] : text.matchAll(unit))].map((m) => ({
+    negated: m[1] === '-',
+    raw: m[2] ?? m[3] ?? '',
+    quoted: m[3] === undefined,
+  }));
+  const searchable = (u: Unit | undefined) => u !== undefined && operatorOf(u) === null;
+  let negateNext = false;
+  // The must term the next unit is an alternative of (after `OR`), or null.
+  let orOf: number | null = null;
+  for (const [i, u] of units.entries()) {
+    const op = operatorOf(u);
+    const before = units[i - 1];
+    const after = units[i + 1];
+    if (op === 'OR' && searchable(after) && !after?.negated && orOf === null) {
+      const last = must.length - 1;
+      // Only right after a required term: `a OR b`, `"a b" OR c`.
+      if (last >= 0 && searchable(before) && !before?.negated) {
+        orOf = last;
+        continue;
+      }
+    }
+    if (op === 'NOT' && searchable(after) && !after?.negated) {
+      negateNext = true;
+      continue;
+    }
+    if (op === 'AND' && searchable(before) && searchable(after)) continue;
+    const negated = u.negated || negateNext;
+    negateNext = false;
+    const id = u.quoted ? null : paperIdIn(u.raw);
+    const tokens = (part: string) => tokenize(part);
+    if (orOf !== null) {
+      const forms = alternatives[orOf] as string[][];
+      const phrase = tokens(id ?? u.raw).slice(0, MAX_PHRASE_TOKENS);
+      const term = must[orOf] as string[];
+      if (phrase.length > 0 && ![term, ...forms].some((f) => f.join(' ') === phrase.join(' ')))
+        forms.push(phrase);
+      orOf = null;
+      continue;
+    }
+    if (negated) add(exclude, tokens(id ?? u.raw));
+    else if (id) add(must, tokens(id));
+    else for (const part of splitAtMathSymbols(u.raw)) add(must, tokens(part));
   }
   if (whole) add(must, tokenize(whole));
+  const kept = () => must.length + exclude.length + alternatives.reduce((n, a) => n + a.length, 0);
   if (must.length === 0) {
     const error =
       exclude.length > 0
@@ -101,18 +162,27 @@ export function parseSearchQuery(input: string): ParsedSearch {
         : 'Type some words to search for, for example: /papers machine unlearning';
     return { ok: false, error };
   }
-  if (must.length + exclude.length > MAX_PHRASES) {
+  if (kept() > MAX_PHRASES) {
+    // Alternatives go first, the last term's last first, then exclusions, then the last required terms.
+    for (let i = alternatives.length - 1; i >= 0 && kept() > MAX_PHRASES; i--) {
+      const forms = alternatives[i] as string[][];
+      while (forms.length > 0 && kept() > MAX_PHRASES) forms.pop();
+    }
     const keepMust = Math.min(must.length, MAX_PHRASES);
     const keepExclude = Math.max(0, MAX_PHRASES - keepMust);
     must.length = keepMust;
+    alternatives.length = keepMust;
     exclude.length = Math.min(exclude.length, keepExclude);
     notices.push(`Only the first ${MAX_PHRASES} words and phrases were used.`);
   }
-  return { ok: true, query: { must, exclude, mode: 'all', notice: notices.join(' ') || null } };
+  const query: SearchQuery = { must, exclude, mode: 'all', notice: notices.join(' ') || null };
+  if (alternatives.some((a) => a.length > 0)) query.alternatives = alternatives;
+  return { ok: true, query };
 }
 
-/** The query as a person would read it back, e.g. `machine "in context" -survey`. */
+/** The query as a person would read it back, e.g. `machine "in context" -survey`, `unlearning OR forgetting`. */
 export function describeQuery(q: SearchQuery): string {
   const show = (p: string[]) => (p.length > 1 ? `"${p.join(' ')}"` : (p[0] ?? ''));
-  return [...q.must.map(show), ...q.exclude.map((p) => `-${show(p)}`)].join(' ');
+  const term = (p: string[], i: number) => [p, ...(q.alternatives?.[i] ?? [])].map(show).join(' OR ');
+  return [...q.must.map(term), ...q.exclude.map((p) => `-${show(p)}`)].join(' ');
 }

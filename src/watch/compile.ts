@@ -9,8 +9,10 @@ import type { Watch } from '../store/watch-port.ts';
  */
 export interface CompiledWatch {
   watch: Watch;
-  /** Required phrases, as stemmed tokens; a paper must hold each one in a single field. */
+  /** Required phrases, as stemmed tokens; a paper must hold each one (or one of its alternatives) in a single field. */
   must: string[][];
+  /** Per required phrase, further phrases that satisfy it (`a OR b`); empty: none. */
+  alternatives: string[][][];
   /** Phrases that rule a paper out wherever they occur. */
   exclude: string[][];
 }
@@ -35,9 +37,16 @@ export function compileWatch(
 ): CompiledWatch | null {
   const parsed = parse(watch.query);
   if (!parsed.ok) return null;
-  const must = stems(parsed.query.must);
+  const must: string[][] = [];
+  const alternatives: string[][][] = [];
+  parsed.query.must.forEach((phrase, i) => {
+    const [form, ...others] = stems([phrase, ...(parsed.query.alternatives?.[i] ?? [])]);
+    if (!form) return;
+    must.push(form);
+    alternatives.push(others);
+  });
   if (must.length === 0) return null;
-  return { watch, must, exclude: stems(parsed.query.exclude) };
+  return { watch, must, alternatives, exclude: stems(parsed.query.exclude) };
 }
 
 /** The fields search looks in: title, abstract, authors and keywords. */
@@ -61,7 +70,8 @@ function holds(text: PaperText, phrase: readonly string[]): boolean {
 
 /** Whether the paper has every required phrase and no excluded one, as the archive's search decides. */
 export function watchMatches(w: CompiledWatch, text: PaperText): boolean {
-  for (const p of w.must) if (!holds(text, p)) return false;
+  for (const [i, p] of w.must.entries())
+    if (!holds(text, p) && !(w.alternatives[i] ?? []).some((a) => holds(text, a))) return false;
   for (const p of w.exclude) if (holds(text, p)) return false;
   return true;
 }

@@ -59,15 +59,33 @@ export function matchNewPapers(
   return out;
 }
 
-/** The papers holding the watch's rarest required token in this batch; null when some token is in none. */
+/**
+ * The papers that may match: those holding the rarest token of a required phrase without alternatives, or,
+ * when every required phrase has alternatives (`a OR b`), those holding the rarest token of any form of the
+ * first; null when none can.
+ */
 function rarest(w: CompiledWatch, postings: ReadonlyMap<string, number[]>): number[] | null {
-  let best: number[] | null = null;
-  for (const phrase of w.must) {
+  const rarestOf = (phrase: readonly string[]): number[] | null => {
+    let best: number[] | null = null;
     for (const token of phrase) {
       const list = postings.get(token);
       if (!list) return null;
       if (!best || list.length < best.length) best = list;
     }
+    return best;
+  };
+  let best: number[] | null = null;
+  let single = false;
+  for (const [i, phrase] of w.must.entries()) {
+    if ((w.alternatives[i] ?? []).length > 0) continue;
+    single = true;
+    const list = rarestOf(phrase);
+    if (!list) return null;
+    if (!best || list.length < best.length) best = list;
   }
-  return best;
+  if (single) return best;
+  const forms = [w.must[0] ?? [], ...(w.alternatives[0] ?? [])];
+  const union = new Set<number>();
+  for (const form of forms) for (const i of rarestOf(form) ?? []) union.add(i);
+  return union.size > 0 ? [...union].sort((a, b) => a - b) : null;
 }

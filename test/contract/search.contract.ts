@@ -51,6 +51,14 @@ export function searchFieldsContract(current: () => PaperStore): void {
       expect(await ids(text)).toEqual(['2602.23229']);
     });
 
+    it('OR finds a paper holding either side, NOT leaves one out, AND changes nothing', async () => {
+      expect((await ids('MHUGLab OR Lovelace')).sort()).toEqual(['2602.00001', '2602.23229']);
+      expect(await ids('classification OR MHUGLab NOT Lovelace')).toEqual(['2602.23229']);
+      expect(await ids('Lovelace AND classification')).toEqual(['2602.00001']);
+      // In lower case they are words: no paper holds "or" beside both.
+      expect(await ids('MHUGLab or Lovelace')).toEqual([]);
+    });
+
     it('an organization learned later is searchable, and one replaced is no longer', async () => {
       const store = current();
       await store.upsertPapers([

@@ -44,6 +44,15 @@ describe('expandAbbreviations', () => {
     expect(e.expansions).toEqual(['rl → "reinforcement learning"']);
   });
 
+  it('GIVEN a term typed with OR THEN its own alternatives stay, beside any expansion, and no long form swallows it', () => {
+    const e = expandAbbreviations(q('LLM OR chatbot agents'), PAIRS);
+    expect(e.query.must).toEqual([['llm'], ['agents']]);
+    expect(e.query.alternatives).toEqual([[['chatbot'], ['large', 'language', 'models']], []]);
+    const typed = expandAbbreviations(q('large OR small language models'), PAIRS);
+    expect(typed.query.must).toEqual([['large'], ['language'], ['models']]);
+    expect(typed.query.alternatives).toEqual([[['small']], [], []]);
+  });
+
   it('GIVEN a plural short form THEN the singular pair is used', () => {
     expect(expandAbbreviations(q('LLMs'), PAIRS).expansions).toEqual(['llms → "large language models"']);
   });

@@ -18,7 +18,16 @@ describe('parseSearchQuery', () => {
     ['“curly quotes”', [['curly', 'quotes']], []],
     ['"unbalanced phrase', [['unbalanced', 'phrase']], []],
     ['NEAR(a b)', [['near', 'a'], ['b']], []],
-    ['a* OR b', [['a'], ['or'], ['b']], []],
+    ['a* or b', [['a'], ['or'], ['b']], []],
+    ['OR', [['or']], []],
+    ['unlearning OR', [['unlearning'], ['or']], []],
+    ['OR unlearning', [['or'], ['unlearning']], []],
+    ['"a OR b"', [['a', 'or', 'b']], []],
+    ['unlearning AND diffusion', [['unlearning'], ['diffusion']], []],
+    ['AND', [['and']], []],
+    ['NOT survey unlearning', [['unlearning']], [['survey']]],
+    ['unlearning NOT "red teaming"', [['unlearning']], [['red', 'teaming']]],
+    ['unlearning NOT', [['unlearning'], ['not']], []],
     ['title:unlearning', [['title', 'unlearning']], []],
     ['TÜLU', [['tülu']], []],
     ['unlearning unlearning', [['unlearning']], []],
@@ -54,6 +63,33 @@ describe('parseSearchQuery', () => {
     const q = ok(words);
     expect(q.must).toHaveLength(MAX_PHRASES);
     expect(q.notice).toMatch(/first 12/);
+  });
+
+  it.each([
+    ['unlearning OR diffusion', [['unlearning']], [[['diffusion']]]],
+    ['a* OR b', [['a']], [[['b']]]],
+    [
+      '"machine unlearning" OR forgetting survey',
+      [['machine', 'unlearning'], ['survey']],
+      [[['forgetting']], []],
+    ],
+    [
+      'llm OR "large language model" OR lm agents',
+      [['llm'], ['agents']],
+      [[['large', 'language', 'model'], ['lm']], []],
+    ],
+    ['unlearning OR unlearning', [['unlearning']], [[]]],
+    ['unlearning OR -survey', [['unlearning'], ['or']], [[], []]],
+  ])('GIVEN %j THEN must %j, each satisfied by its alternatives %j', (text, must, alternatives) => {
+    const q = ok(text);
+    expect(q.must).toEqual(must);
+    expect(q.alternatives ?? q.must.map(() => [])).toEqual(alternatives);
+  });
+
+  it('reads back OR as typed', () => {
+    expect(describeQuery(ok('"machine unlearning" OR forgetting -survey'))).toBe(
+      '"machine unlearning" OR forgetting -survey',
+    );
   });
 
   it('reads back the query as a person typed it', () => {

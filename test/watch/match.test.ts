@@ -52,6 +52,18 @@ describe('matching new papers against watches', () => {
     expect(ids(matchNewPapers(watches(['u', '"unlearning methods"']), PAPERS))).toEqual(['2']);
   });
 
+  it('GIVEN OR THEN either side satisfies the term, as in a search', () => {
+    expect(ids(matchNewPapers(watches(['u', 'survey OR video']), PAPERS))).toEqual(['2', '3']);
+    expect(
+      ids(matchNewPapers(watches(['u', '"machine unlearning" OR translation machine']), PAPERS)),
+    ).toEqual(['1', '2', '4']);
+    expect(ids(matchNewPapers(watches(['u', 'unlearning OR video -survey']), PAPERS))).toEqual([
+      '1',
+      '3',
+      '4',
+    ]);
+  });
+
   it('GIVEN an -exclusion THEN a paper holding it anywhere is left out', () => {
     expect(ids(matchNewPapers(watches(['u', 'unlearning -survey']), PAPERS))).toEqual(['1', '4']);
     expect(ids(matchNewPapers(watches(['u', 'unlearning -"latent diffusion" -surveying']), PAPERS))).toEqual([
