@@ -328,7 +328,27 @@ function parseOrg(line: string): { id: string; name: string } {
 function isAbstractLike(p: Para): boolean {
   if (p.oversized) return true;
   const text = collapseWhitespace(p.lines.join(' '));
-  return text.length > 300 || (text.endsWith('.') && !text.endsWith('...') && text.split(' ').length >= 12);
+  return (
+    text.length > TITLE_CHARS || (text.endsWith('.') && !text.endsWith('...') && text.split(' ').length >= 12)
+  );
+}
+
+/** Longer than this, a paragraph is no title: arXiv titles stay well under it. */
+const TITLE_CHARS = 300;
+
+/**
+ * Whether `p` can be a card's title when `next` follows it. A title may be a full sentence of a dozen words
+ * (`Small Models Can Learn to Reason From Very Few Examples.`), which reads like prose on its own; it is still
+ * the title when the paragraph after it is longer prose, its abstract.
+ */
+function readsAsTitle(p: Para, next: Para | undefined): boolean {
+  if (!isAbstractLike(p)) return true;
+  if (p.oversized || !next || !isAbstractLike(next)) return false;
+  const length = collapseWhitespace(p.lines.join(' ')).length;
+  return (
+    length <= TITLE_CHARS &&
+    (next.oversized !== undefined || collapseWhitespace(next.lines.join(' ')).length > length)
+  );
 }
 
 /**
@@ -451,7 +471,7 @@ class CardAssembler {
       cardTitle.extras = { ...cardTitle.extras, upvotes: vote.count };
       return i + 1;
     }
-    if (isAbstractLike(title)) {
+    if (!readsAsTitle(title, run[i + 1])) {
       this.skip({
         where: `line ${title.line}`,
         reason: 'a paragraph that reads like an abstract, with no title',
@@ -489,8 +509,8 @@ class CardAssembler {
    */
   private startsCard(j: number, meta: Meta | null): boolean {
     const title = this.run[j];
-    if (!title || title.oversized || isAbstractLike(title)) return false;
     const after = this.run[j + 1];
+    if (!title || title.oversized || !readsAsTitle(title, after)) return false;
     return after ? isAbstractLike(after) : meta !== null;
   }
 

@@ -296,3 +296,27 @@ describe('parseHfPageText on the text of a daily list page', () => {
     expect(papers.map((p) => [p.title, p.upvotes])).toEqual([['2048', 87]]);
   });
 });
+
+describe('parseHfPageText on titles that are full sentences', () => {
+  const sentence = 'Small Language Models Can Learn to Reason Well From Very Few Examples.';
+
+  it.each([
+    ['a search or trending page', ''],
+    ['a daily page, the vote count above the title', '87\n\n'],
+  ])('GIVEN a twelve-word title ending in "." on %s THEN it is the title, not an abstract', (_what, vote) => {
+    const text = `Daily Papers\n\nMar 3\n\n${vote}${card(sentence, '  • 4 authors\n·\nMar 2')}${card('Second Paper', '  • 2 authors\n·\nMar 1')}`;
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2026-03-04' });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.title, p.abstract.slice(0, 8), p.authorCount, p.upvotes])).toEqual([
+      [sentence, 'We study', 4, vote === '' ? null : 87],
+      ['Second Paper', 'We study', 2, null],
+    ]);
+  });
+
+  it('still skips a lone sentence with no title above it as an abstract', () => {
+    const text = `${card('First Paper', '  • 4 authors\n·\nMar 2')}${sentence}\n\n  • 2 authors\n·\nMar 1\n`;
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2026-03-04' });
+    expect(papers.map((p) => p.title)).toEqual(['First Paper']);
+    expect(skipped.map((s) => s.reason)).toEqual(['a paragraph that reads like an abstract, with no title']);
+  });
+});
