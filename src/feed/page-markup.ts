@@ -1,3 +1,5 @@
+import { definitionOf, referenceKey } from './link-references.ts';
+
 /*
  * Markdown (and the look-alike text of reader tools) taken off the lines of a saved papers page, so that a
  * markdown dump reads like the text a browser copies: `### [Title](https://huggingface.co/papers/2412.01234)`
@@ -97,7 +99,10 @@ export class MarkupReader {
    * `markdown`: whether the text is markdown (see looksLikeMarkdown). Plain text keeps its brackets, dashes
    * and backslashes as they are: there a lone `[` or `-` is text, not markup.
    */
-  constructor(private readonly markdown: boolean) {}
+  constructor(
+    private readonly markdown: boolean,
+    private readonly refs: ReadonlyMap<string, string> = new Map(),
+  ) {}
 
   /** The line (already trimmed) as zero or more lines of page text. */
   read(line: string): MarkedLine[] {
@@ -108,10 +113,12 @@ export class MarkupReader {
     let links: string[] = [];
     if (this.markdown) {
       if (this.skipTop(line) || TAGS_ONLY.test(line)) return [];
+      // `[1]: https://…`: where a reference link points (see link-references.ts), no text of the page.
+      if (definitionOf(line)) return [];
       // A heading's markers first, so that emphasis wrapping its text is seen as wrapping the line.
       const heading = HEADING.test(line) ? line.replace(HEADING, '').replace(CLOSING_HASHES, '') : line;
       // After a lone `Submitted by`, a linked name is the submitter's, no organisation line.
-      ({ text: t, links } = unlink(unemphasized(heading), !this.awaitingUser));
+      ({ text: t, links } = unlink(unemphasized(heading), !this.awaitingUser, this.refs));
       t = t.replace(HEADING, '').trim();
       if (RULE.test(t)) return [];
       while (BULLET.test(t)) t = t.replace(BULLET, '');
@@ -188,7 +195,7 @@ interface Frame {
  * The line with its links replaced by their text and its images dropped, and the links' targets.
  * Output is kept as an array of pieces so that dropping an image or a bracket is a write, not a copy.
  */
-function unlink(line: string, orgLines = true): MarkedLine {
+function unlink(line: string, orgLines: boolean, refs: ReadonlyMap<string, string>): MarkedLine {
   const out: string[] = [];
   const links: string[] = [];
   const stack: Frame[] = [];
@@ -221,8 +228,8 @@ function unlink(line: string, orgLines = true): MarkedLine {
       continue;
     }
     if (c === ']') {
-      const target = targetAt(line, i + 1);
       const frame = stack.pop();
+      const target = referenced(line, i, frame, out, refs) ?? targetAt(line, i + 1, refs);
       if (!frame) {
         // The end of a link that opened on an earlier line: `…end.](https://…)`, `][33]`.
         if (target) {
@@ -350,10 +357,15 @@ const SITE_PATHS = new Set([
 ]);
 
 /**
- * The target after a link's `]`: `(url)`, `(url "title")` or a reference `[label]`; null when none follows.
- * The URL runs to the first `)` or space, which is how the page's links are written (they hold neither).
+ * The target after a link's `]`: `(url)`, `(url "title")` or a reference `[label]` (its URL when the text
+ * defines the label); null when none follows. The URL runs to the first `)` or space, which is how the
+ * page's links are written (they hold neither).
  */
-function targetAt(line: string, at: number): { url: string | null; end: number } | null {
+function targetAt(
+  line: string,
+  at: number,
+  refs: ReadonlyMap<string, string>,
+): { url: string | null; end: number } | null {
   if (line[at] === '(') {
     const close = indexWithin(line, ')', at + 1, MAX_TARGET);
     if (close < 0) return null;
@@ -365,9 +377,28 @@ function targetAt(line: string, at: number): { url: string | null; end: number }
   if (line[at] === '[') {
     const close = indexWithin(line, ']', at + 1, 32);
     if (close < 0) return null;
-    return { url: null, end: close + 1 };
+    return { url: refs.get(referenceKey(line.slice(at + 1, close))) ?? null, end: close + 1 };
   }
   return null;
+}
+
+/**
+ * The target of a link that names its reference by its own text, `[Title][]` or `[Title]`, when the text
+ * defines it: converters write links so. `[Re]` and `[MASK]` stay text unless a definition names them.
+ */
+function referenced(
+  line: string,
+  close: number,
+  frame: Frame | undefined,
+  out: readonly string[],
+  refs: ReadonlyMap<string, string>,
+): { url: string; end: number } | null {
+  // The text is looked up only when it is short, so that nested brackets stay linear.
+  if (!frame || refs.size === 0 || out.length - frame.start > MAX_ALT) return null;
+  const collapsed = line[close + 1] === '[' && line[close + 2] === ']';
+  if (!collapsed && (line[close + 1] === '[' || line[close + 1] === '(')) return null;
+  const url = refs.get(referenceKey(out.slice(frame.start + 1).join('')));
+  return url ? { url, end: collapsed ? close + 3 : close + 1 } : null;
 }
 
 /** `line.indexOf(ch, from)`, looking at no more than `max` characters. */

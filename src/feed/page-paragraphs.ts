@@ -1,5 +1,6 @@
 import type { CardExtras } from './card-extras.ts';
 import { isTrimmable } from './limits.ts';
+import { linkReferences } from './link-references.ts';
 import { looksLikeMarkdown, MarkupReader } from './page-markup.ts';
 
 /*
@@ -42,7 +43,9 @@ export interface Para {
  * it follows, which is how text copies write a link's target.
  */
 export function* paragraphs(text: string): Generator<Para> {
-  const markup = new MarkupReader(looksLikeMarkdown(text));
+  const refs = linkReferences(text);
+  // Definitions say the text is markdown, wherever they are in it (converters put them at the end).
+  const markup = new MarkupReader(refs.size > 0 || looksLikeMarkdown(text), refs);
   let current: Para | null = null;
   // A paragraph that ended at a blank line, held until the next line says whether it is the paragraph's URL.
   let ended: Para | null = null;

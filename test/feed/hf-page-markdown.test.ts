@@ -127,6 +127,93 @@ describe('parseHfPageText on a markdown copy whose links are numbered references
   });
 });
 
+describe('parseHfPageText on reference links whose definitions the copy holds', () => {
+  // The same capture as html2text and turndown's `full` style write it whole: the numbered targets listed at
+  // the end. The fixture was cut before its list, so the list is built here; the arXiv ids of the first and
+  // last papers are made up (Gemini 1.5 is 2403.05530).
+  const site = 'https://huggingface.co';
+  const paper = (id: string) => [`${site}/papers/${id}`, `${site}/papers/${id}`, `${site}/papers/${id}`];
+  const vote = (id: string) => `${site}/login?next=%2Fpapers%2F${id}`;
+  const menu = ['models', 'datasets', 'spaces', 'buckets', 'docs', 'enterprise', 'pricing', 'tasks', 'chat'];
+  const targets = [
+    `${site}/`,
+    ...menu.map((path) => `${site}/${path}`),
+    ...['collections', 'languages', 'organizations', 'blog', 'posts', 'papers', 'learn'].map(
+      (p) => `${site}/${p}`,
+    ),
+    'https://discord.com/invite/JfAtkvEtRb',
+    'https://discuss.huggingface.co',
+    'https://github.com/huggingface',
+    ...[
+      'enterprise',
+      'pro',
+      'support',
+      'inference/models',
+      'inference-endpoints',
+      'storage',
+      'login',
+      'join',
+    ].map((p) => `${site}/${p}`),
+    `${site}/papers?subscribe=1`,
+    `${site}/akhaliq`,
+    vote('2606.01001'),
+    ...paper('2606.01001'),
+    vote('2403.05530'),
+    ...paper('2403.05530'),
+    `${site}/papers/2403.05530#community`,
+    vote('2511.11111'),
+    ...paper('2511.11111'),
+  ];
+  const definitions = targets.map((url, k) => `[${k + 1}]: ${url}`).join('\n');
+
+  it.each([
+    ['numbered definitions at the end', `${refs}\n\n${definitions}\n`],
+    [
+      'definitions with titles',
+      `${refs}\n\n${definitions.replace(/^(\[\d+\]: \S+)$/gm, '$1 "Paper page"')}\n`,
+    ],
+  ])('GIVEN %s THEN each card has its arXiv id, and the list makes no card', (_what, text) => {
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2026-06-29' });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.id, p.arxivId, p.upvotes, p.comments, p.authorCount])).toEqual([
+      ['2606.01001', '2606.01001', null, null, 3],
+      ['2403.05530', '2403.05530', 65, 6, 671],
+      ['2511.11111', '2511.11111', 1, null, 8],
+    ]);
+  });
+
+  it('reads [Title][] and [Title] whose definitions name them by their text', () => {
+    const abstract =
+      'An abstract long enough to be one, about what the paper does and how well it works here.';
+    const text = [
+      '### [Alpha Paper][]',
+      '',
+      abstract,
+      '',
+      '* 2 authors',
+      '·',
+      'Jan 5',
+      '',
+      '### [Beta Paper]',
+      '',
+      abstract,
+      '',
+      '* 3 authors',
+      '·',
+      'Jan 6',
+      '',
+      '[alpha paper]: https://huggingface.co/papers/2401.00001',
+      '[Beta Paper]: <https://huggingface.co/papers/2401.00002>',
+    ].join('\n');
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2026-02-01' });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.title, p.arxivId])).toEqual([
+      ['Alpha Paper', '2401.00001'],
+      ['Beta Paper', '2401.00002'],
+    ]);
+  });
+});
+
 describe('parseHfPageText on a trending page converted from its HTML', () => {
   const { papers, skipped } = parseHfPageText(trending, { asOf: '2026-10-06' });
 
