@@ -94,6 +94,8 @@ export class MarkupReader {
   private atTop = true;
   private inFrontMatter = false;
   private awaitingUser = false;
+  /** Whether the line before was a lone `[`: the text of a link that spans lines (`[` `-` `][31]`) follows. */
+  private linkOpened = false;
 
   /**
    * `markdown`: whether the text is markdown (see looksLikeMarkdown). Plain text keeps its brackets, dashes
@@ -106,6 +108,8 @@ export class MarkupReader {
 
   /** The line (already trimmed) as zero or more lines of page text. */
   read(line: string): MarkedLine[] {
+    const inLink = this.linkOpened;
+    this.linkOpened = line === '[';
     const bare = BARE_URL.exec(line);
     // A URL on a line of its own is the target of the text before it (text copies write links that way).
     if (bare?.[1]) return [{ text: '', links: [bare[1]] }];
@@ -122,8 +126,9 @@ export class MarkupReader {
       t = t.replace(HEADING, '').trim();
       if (RULE.test(t)) return [];
       while (BULLET.test(t)) t = t.replace(BULLET, '');
-      // An empty list item, or one that held only an avatar; a lone `-` with a link is an upvote count.
-      if ((t === '-' || t === '*' || t === '+') && links.length === 0) t = '';
+      // An empty list item, or one that held only an avatar; a lone `-` with a link, or as a link's whole
+      // text, is a vote button showing no votes.
+      if ((t === '-' || t === '*' || t === '+') && links.length === 0 && !(inLink && t === '-')) t = '';
       if (PLACEHOLDER.test(t)) t = '';
     }
     if (this.awaitingUser && t !== '') {

@@ -18,6 +18,7 @@ const trending = fixture('hf-trending-page-extracted.md');
 describe('parseHfPageText on a firecrawl markdown copy of a papers listing', () => {
   const { papers, skipped } = parseHfPageText(firecrawl, { asOf: '2026-10-02' });
 
+  // A `[-](…login?next=…)` vote button is the site's way of showing no votes: 0, as the API says.
   it('reads its five cards, with the arXiv id of each title link, and skips nothing', () => {
     expect(skipped).toEqual([]);
     expect(papers.map((p) => [p.id, p.arxivId])).toEqual([
@@ -51,9 +52,9 @@ describe('parseHfPageText on a firecrawl markdown copy of a papers listing', () 
   it.each([
     // [arXiv id, upvotes, authorCount, organization, publishedAt, comments]
     ['2609.11115', 173, null, { id: 'CarnegieMellonU', name: 'Carnegie Mellon University' }, '2026-09-09', 9],
-    ['2502.20581', null, 3, null, '2025-02-27', null],
+    ['2502.20581', 0, 3, null, '2025-02-27', null],
     ['2605.08583', 1, null, { id: 'umass', name: 'University of Massachusetts Amherst' }, '2026-05-08', 1],
-    ['2609.00319', null, 10, null, '2026-08-30', null],
+    ['2609.00319', 0, 10, null, '2026-08-30', null],
   ])(
     'GIVEN the card of %s THEN its vote button and meta block are read',
     (id, upvotes, authorCount, organization, publishedAt, comments) => {
@@ -99,7 +100,7 @@ describe('parseHfPageText on a markdown copy whose links are numbered references
         titleKeyId('MURMUR: An Efficient Inference System for Long-Form ASR'),
         3,
         '2026-05-30',
-        null,
+        0,
         null,
       ],
       [
@@ -176,7 +177,7 @@ describe('parseHfPageText on reference links whose definitions the copy holds', 
     const { papers, skipped } = parseHfPageText(text, { asOf: '2026-06-29' });
     expect(skipped).toEqual([]);
     expect(papers.map((p) => [p.id, p.arxivId, p.upvotes, p.comments, p.authorCount])).toEqual([
-      ['2606.01001', '2606.01001', null, null, 3],
+      ['2606.01001', '2606.01001', 0, null, 3],
       ['2403.05530', '2403.05530', 65, 6, 671],
       ['2511.11111', '2511.11111', 1, null, 8],
     ]);

@@ -284,9 +284,24 @@ describe('parseHfPageText on the text of a daily list page', () => {
     ).toEqual([
       ['First Paper', 87, 1200, 4, '2024-12-02'],
       ['Second Paper', 12, 3290, 'nvidia', '2025-12-01'],
-      ['Third Paper', null, undefined, 1, '2025-11-30'],
+      // `-` is how the site shows a paper nobody has upvoted.
+      ['Third Paper', 0, undefined, 1, '2025-11-30'],
     ]);
     expect(papers.every((p) => p.arxivId === null)).toBe(true);
+  });
+
+  it.each([
+    ['-', 'the site shows it'],
+    ['–', 'a copy that turned it into an en dash'],
+    ['—', 'a copy that turned it into an em dash'],
+  ])('GIVEN "%s" in the vote position (%s) THEN the card has no votes and nothing is skipped', (dash) => {
+    const text = `Daily Papers\n\nDec 3\n\n${dash}\n\n${card('First Paper', '  • 2 authors\n·\nDec 2')}5\n\n${card('Second Paper', '  • 3 authors\n·\nDec 1')}`;
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2025-12-03' });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.title, p.upvotes])).toEqual([
+      ['First Paper', 0],
+      ['Second Paper', 5],
+    ]);
   });
 
   it('takes a number followed by an abstract for a title, not a vote count', () => {
