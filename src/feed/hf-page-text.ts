@@ -12,6 +12,7 @@ import { readPaperPage } from './hf-paper-page.ts';
 import { MAX_ITEMS, tooManyItems } from './limits.ts';
 import { isoDay, type MonthDay, parseAsOf, parseDateLine, resolveYear, type Ymd } from './page-dates.ts';
 import { Lookahead, type Para, paragraphs } from './page-paragraphs.ts';
+import { isAbstractLike, readsAsTitle, splitLeadingVote, splitTitle } from './page-prose.ts';
 
 /*
  * Grammar of a text rendering of a huggingface.co papers listing:
@@ -172,8 +173,10 @@ function takePageDate(paras: Lookahead, headerSeen: boolean): MonthDay | null {
   // Paragraphs between the date line and the first meta block, and the first of them.
   const after = metaAt - (glued ? 0 : 1);
   const next = glued ? { lines: first.lines.slice(1), line: first.line + 1 } : paras.peek(1);
-  // One paragraph after it: a title means this is the page date; an abstract means this is a date-like title.
-  const isPageDate = after >= 2 || (after === 1 && next ? !isAbstractLike(next) : headerSeen);
+  // One paragraph after it: a title (alone or with its abstract run into it) means this is the page date; an
+  // abstract means this is a date-like title.
+  const isPageDate =
+    after >= 2 || (after === 1 && next ? !isAbstractLike(next) || splitTitle(next) !== null : headerSeen);
   if (!isPageDate) return null;
   first.lines.shift();
   first.line++;
@@ -322,36 +325,6 @@ function parseOrg(line: string): { id: string; name: string } {
 }
 
 /**
- * An abstract reads like prose: long, or a full sentence of a dozen words. Titles are short and rarely end
- * with a period. Used only to tell a missing abstract from a missing title.
- */
-function isAbstractLike(p: Para): boolean {
-  if (p.oversized) return true;
-  const text = collapseWhitespace(p.lines.join(' '));
-  return (
-    text.length > TITLE_CHARS || (text.endsWith('.') && !text.endsWith('...') && text.split(' ').length >= 12)
-  );
-}
-
-/** Longer than this, a paragraph is no title: arXiv titles stay well under it. */
-const TITLE_CHARS = 300;
-
-/**
- * Whether `p` can be a card's title when `next` follows it. A title may be a full sentence of a dozen words
- * (`Small Models Can Learn to Reason From Very Few Examples.`), which reads like prose on its own; it is still
- * the title when the paragraph after it is longer prose, its abstract.
- */
-function readsAsTitle(p: Para, next: Para | undefined): boolean {
-  if (!isAbstractLike(p)) return true;
-  if (p.oversized || !next || !isAbstractLike(next)) return false;
-  const length = collapseWhitespace(p.lines.join(' ')).length;
-  return (
-    length <= TITLE_CHARS &&
-    (next.oversized !== undefined || collapseWhitespace(next.lines.join(' ')).length > length)
-  );
-}
-
-/**
  * Takes the blocks in order, closing a run of text paragraphs at each meta block. Cards are taken off the
  * front of a run as soon as three paragraphs wait (see takeCard), so a run never holds more than three.
  */
@@ -374,7 +347,10 @@ class CardAssembler {
       this.close(block.meta);
       return;
     }
-    const para = block.para;
+    for (const para of splitLeadingVote(block.para)) this.addText(para);
+  }
+
+  private addText(para: Para): void {
     if (para.oversized?.anchored) this.sawMeta = true;
     const vote = voteOf(para);
     if (vote?.id) {
@@ -397,6 +373,16 @@ class CardAssembler {
       para.lines.pop();
       para.extras = { ...para.extras, ...stars };
     }
+    // Prose where a title is due (a card opens here) may be the title and abstract with no blank line between.
+    const before = this.run.at(-1);
+    const glued = !before || voteOf(before) || isAbstractLike(before) ? splitTitle(para) : null;
+    if (glued) {
+      glued[0].extras = para.extras;
+      for (const p of glued) this.push(p);
+    } else this.push(para);
+  }
+
+  private push(para: Para): void {
     this.run.push(para);
     let i = 0;
     while (this.run.length - i >= 3) i = this.takeCard(i, null);

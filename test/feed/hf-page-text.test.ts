@@ -138,6 +138,38 @@ describe('parseHfPageText tolerates formatting drift', () => {
     expect(papers).toEqual(baseline.papers);
   });
 
+  it('GIVEN each title run into its abstract (no blank line between) THEN the cards are the same', () => {
+    // A title line (at most 250 characters) then a blank line then an abstract line (over 300): joined.
+    const glued = page.replace(/^(.{1,250})\n\n(?=.{301,})/gm, '$1\n');
+    expect(glued).toContain('Adversarial Training\nWe introduce NitroFusion');
+    expect(parseHfPageText(glued, { asOf })).toEqual(baseline);
+  });
+
+  it('GIVEN a title run into its hard-wrapped abstract THEN the first line is the title', () => {
+    const wrapped =
+      'Short Title For Testing\nWe study a problem at length and report results that improve on prior\nwork across many benchmarks, and we release code and data for all of it.';
+    const { papers, skipped } = parseHfPageText(`${wrapped}\n\n  • 2 authors\n·\nMar 3\n`, {
+      asOf: '2026-03-04',
+    });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.title, p.abstract.slice(0, 13)])).toEqual([
+      ['Short Title For Testing', 'We study a pr'],
+    ]);
+  });
+
+  it('GIVEN a hard-wrapped abstract with no title THEN no line of it is taken for one', () => {
+    const abstract =
+      'We study a problem at length and report results that improve on prior\nwork across many benchmarks, and we release code and data for all of it\nso that others can build on the results we report here.';
+    const { papers, skipped } = parseHfPageText(
+      `${card('First Paper', '  • 2 authors\n·\nMar 3')}${abstract}\n\n  • 3 authors\n·\nMar 2\n`,
+      {
+        asOf: '2026-03-04',
+      },
+    );
+    expect(papers.map((p) => p.title)).toEqual(['First Paper']);
+    expect(skipped.map((s) => s.reason)).toEqual(['a paragraph that reads like an abstract, with no title']);
+  });
+
   it.each([
     ['after the "·"', '  • 4 authors\n·\nAug 11', '  • 4 authors\n·'],
     ['after the author count', '  • 4 authors\n·\nAug 11', '  • 4 authors'],
@@ -301,6 +333,16 @@ describe('parseHfPageText on the text of a daily list page', () => {
     expect(papers.map((p) => [p.title, p.upvotes])).toEqual([
       ['First Paper', 0],
       ['Second Paper', 5],
+    ]);
+  });
+
+  it('reads a vote count run into the title below it (no blank line between) as the card’s upvotes', () => {
+    const text = `Daily Papers\n\nDec 3\n\n87\n${card('First Paper', '  • 2 authors\n·\nDec 2')}12\nSecond Paper\n${card('', '  • 3 authors\n·\nDec 1').trimStart()}`;
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2025-12-03' });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.title, p.upvotes, p.abstract.slice(0, 8), p.authorCount])).toEqual([
+      ['First Paper', 87, 'We study', 2],
+      ['Second Paper', 12, 'We study', 3],
     ]);
   });
 
