@@ -239,7 +239,7 @@ function cardsRunTogether(p: Para): boolean {
 }
 
 function linesOf(p: Para): Para[] {
-  return p.lines.map((line, i) => ({ lines: [line], line: p.line + i }));
+  return p.lines.map((line, i) => ({ lines: [line], line: p.line + i, cut: true }));
 }
 
 function isMetaPara(p: Para): boolean {
@@ -266,7 +266,13 @@ function toBlocks(p: Para): Block[] {
     const line = p.lines[whoStart - 1] ?? '';
     const count = AUTHORS.exec(line);
     if (count && authorCount === null) authorCount = Number(count[1]);
-    else if (!count && organization === null && isOrgLine(line) && dot >= 0) organization = parseOrg(line);
+    else if (
+      !count &&
+      organization === null &&
+      dot >= 0 &&
+      isOrgLine(line, whoStart === 1 && !p.cut, p.links)
+    )
+      organization = parseOrg(line);
     else break;
     whoStart--;
   }
@@ -304,19 +310,31 @@ function toBlocks(p: Para): Block[] {
 }
 
 /**
- * An organisation line is `<hf-org-id> <Display Name>`: a handful of words with no sentence punctuation, and
- * not itself a date. The limits keep the last line of an abstract glued to the meta block from passing as one.
+ * An organisation line is `<hf-org-id> <Display Name>`, not itself a date or the `GitHub 1.2k` button. Where
+ * it opens the meta paragraph (a blank line above it), or a markdown copy linked it to the organisation's
+ * page, nothing else can be there: any name of up to 20 words is taken (`hkust The Hong Kong University of
+ * Science and Technology`, `nvidia NVIDIA Inc.`). Below other lines it may be the end of an abstract run into
+ * the meta block, so it must look like a name: at most 12 words, ending in no sentence punctuation beyond
+ * a company's abbreviation (`Inc.`) or an exclamation mark that is part of it (`AI2!`).
  */
-function isOrgLine(line: string): boolean {
-  return (
-    line.length <= 80 &&
-    line.split(' ').length <= 8 &&
-    /^[\w.-]+(?:\s|$)/.test(line) &&
-    !/[.,;:!?]$/.test(line) &&
-    parseDateLine(line) === null &&
-    // `GitHub 1.2k` has the shape of an organisation line; it is the repository button.
-    starsOf(line, undefined) === null
-  );
+function isOrgLine(line: string, opensParagraph: boolean, links: readonly string[] | undefined): boolean {
+  if (line.length > 120 || !ORG_ID.test(line) || parseDateLine(line) !== null) return false;
+  if (starsOf(line, undefined) !== null) return false;
+  const words = line.split(' ').length;
+  if (opensParagraph || linksToOrg(line, links)) return words <= 20;
+  return words <= 12 && (!/[.,;:!?]$/.test(line) || (words >= 2 && NAME_END.test(line)));
+}
+
+/** A Hugging Face organisation's id, the line's first word. */
+const ORG_ID = /^[\w.-]+(?:\s|$)/;
+/** Punctuation that ends a name, not a sentence: `Inc.`, `Ltd.`, `Co.`, `AI2!`. */
+const NAME_END = /(?:\b(?:Inc|Ltd|Co|Corp|LLC|GmbH|Pty|Pvt|Univ|Inst|Lab|Labs|Intl)\.|[\w)]!)$/;
+
+/** Whether the paragraph links to the page of the organisation whose id opens the line. */
+function linksToOrg(line: string, links: readonly string[] | undefined): boolean {
+  const id = line.split(' ', 1)[0];
+  const page = (url: string) => url.replace(/\/$/, '').replace(/^https?:\/\/huggingface\.co/, '');
+  return links?.some((url) => page(url) === `/${id}`) ?? false;
 }
 
 function parseOrg(line: string): { id: string; name: string } {

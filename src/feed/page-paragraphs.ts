@@ -27,6 +27,11 @@ export interface Para {
   line: number;
   /** Where the paragraph's links point, in order: how a markdown copy says which paper a title is. */
   links?: string[];
+  /**
+   * Set on a line cut out of a paragraph that ran several cards together: no blank line says where its card's
+   * parts begin.
+   */
+  cut?: boolean;
   /** Upvotes and GitHub stars read from lines around the paragraph, for the card it belongs to. */
   extras?: CardExtras;
   /**

@@ -239,6 +239,33 @@ describe('parseHfPageText tolerates formatting drift', () => {
     ]);
   });
 
+  it.each([
+    ['a blank line between a card’s parts', (t: string) => t],
+    ['no blank lines at all', (t: string) => t.replace(/\n{2,}/g, '\n')],
+  ])('reads organisation names ending in punctuation or longer than 8 words, with %s', (_what, layout) => {
+    const orgs = [
+      'nvidia NVIDIA Inc.',
+      'allenai AI2!',
+      'hkust The Hong Kong University of Science and Technology',
+    ];
+    const text = orgs.map((org, k) => card(`Paper ${k + 1}`, `${org}\n·\nMar ${k + 1}`)).join('');
+    const { papers, skipped } = parseHfPageText(layout(text), { asOf: '2026-03-04' });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.title, p.organization])).toEqual([
+      ['Paper 1', { id: 'nvidia', name: 'NVIDIA Inc.' }],
+      ['Paper 2', { id: 'allenai', name: 'AI2!' }],
+      ['Paper 3', { id: 'hkust', name: 'The Hong Kong University of Science and Technology' }],
+    ]);
+  });
+
+  it('takes the end of an abstract run into the meta block for no organisation', () => {
+    const text = `Wrapped Paper\n\nWe study a problem at length and report results that improve on prior work\nacross many benchmarks and settings.\n·\nMar 3\n`;
+    const { papers } = parseHfPageText(text, { asOf: '2026-03-04' });
+    expect(papers.map((p) => [p.title, p.organization, p.abstract.slice(-24)])).toEqual([
+      ['Wrapped Paper', null, 'benchmarks and settings.'],
+    ]);
+  });
+
   it('reads the "Published on" dates of trending and single-paper pages', () => {
     const text = [
       card('Kandinsky 6.0 Video', 'kandinskylab Kandinsky Lab\n·\nPublished on Oct 4, 2026'),
