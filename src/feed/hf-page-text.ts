@@ -11,6 +11,8 @@ import { type CardExtras, commentsOf, linkedPaperId, starsOf, voteOf } from './c
 import { readPaperPage } from './hf-paper-page.ts';
 import { MAX_ITEMS, tooManyItems } from './limits.ts';
 import { isoDay, type MonthDay, parseAsOf, parseDateLine, resolveYear, type Ymd } from './page-dates.ts';
+import { stripHeader } from './page-header.ts';
+import { AUTHORS, isMetaPara } from './page-meta-lines.ts';
 import { Lookahead, type Para, paragraphs } from './page-paragraphs.ts';
 import { isAbstractLike, readsAsTitle, splitLeadingVote, splitTitle } from './page-prose.ts';
 
@@ -51,33 +53,6 @@ interface Meta {
 
 type Block = { kind: 'text'; para: Para } | { kind: 'meta'; meta: Meta };
 
-/** Lines of the page chrome above the first card; matched case-insensitively, each may be missing. */
-const HEADER_LINES = new Set([
-  'new',
-  'get trending papers in your email inbox!',
-  'get trending papers in your email inbox once a day!',
-  'subscribe',
-  'daily papers',
-  'trending papers',
-  'byak and the research community',
-  'by ak and the research community',
-  'daily',
-  'weekly',
-  'monthly',
-  // The site's navigation, which markdown copies keep above the page.
-  'hugging face',
-  'models',
-  'datasets',
-  'spaces',
-  'posts',
-  'buckets new',
-  'docs',
-  'enterprise',
-  'pricing',
-  'log in',
-  'sign up',
-]);
-const AUTHORS = /^(?:[•‣*-]\s*)?(\d+)\s+authors?$/i;
 /**
  * Parses the text of a Hugging Face papers listing. Dates shown without a year are resolved against the
  * page date, whose own year comes from `asOf` (the day the page was captured, `YYYY-MM-DD`).
@@ -106,52 +81,6 @@ export function parseHfPageText(text: string, opts: { asOf: string }): ParseResu
     );
   }
   return result;
-}
-
-/** Removes the known header lines at the top; returns whether any were there. */
-function stripHeader(paras: Lookahead): boolean {
-  let seen = dropPreamble(paras);
-  for (let p = paras.peek(0); p; p = paras.peek(0)) {
-    while (p.lines[0] !== undefined && isHeaderLine(p.lines[0])) {
-      p.lines.shift();
-      p.line++;
-      seen = true;
-    }
-    if (p.lines.length > 0 || p.oversized) break;
-    paras.shift();
-  }
-  return seen;
-}
-
-function isHeaderLine(line: string): boolean {
-  return HEADER_LINES.has(collapseWhitespace(line).toLowerCase());
-}
-
-/** The lines that open the page itself, below the site's navigation. */
-const PAGE_START = new Set([
-  'get trending papers in your email inbox!',
-  'get trending papers in your email inbox once a day!',
-  'daily papers',
-  'trending papers',
-]);
-/** How far down the page's own header is looked for: past a capture tool's notes and the site's menu. */
-const PREAMBLE_PARAS = 12;
-
-/**
- * Drops what a capture puts above the page (the tool's own title and notes, the site's menu) when the
- * page's header follows within a few paragraphs: such notes can read like a title and its abstract.
- * Nothing is dropped when a card's meta block comes first, or when no header is there.
- */
-function dropPreamble(paras: Lookahead): boolean {
-  for (let k = 0; k < PREAMBLE_PARAS; k++) {
-    const p = paras.peek(k);
-    if (!p || p.oversized || isMetaPara(p)) return false;
-    // The header's own paragraph: the site's menu, one paragraph, also has a `Daily Papers` line.
-    if (!PAGE_START.has(collapseWhitespace(p.lines[0] ?? '').toLowerCase())) continue;
-    for (let j = 0; j < k; j++) paras.shift();
-    return k > 0;
-  }
-  return false;
 }
 
 /**
@@ -242,10 +171,6 @@ function linesOf(p: Para): Para[] {
   return p.lines.map((line, i) => ({ lines: [line], line: p.line + i, cut: true }));
 }
 
-function isMetaPara(p: Para): boolean {
-  return p.lines.includes('·') || AUTHORS.test(p.lines[0] ?? '');
-}
-
 /**
  * A paragraph is a text block, or holds a meta block: lines around the lone `·` (or, when the page was cut
  * short, a leading `• N authors` line). Text glued to the meta block without a blank line is split off.
@@ -272,7 +197,7 @@ function toBlocks(p: Para): Block[] {
       dot >= 0 &&
       isOrgLine(line, whoStart === 1 && !p.cut, p.links)
     )
-      organization = parseOrg(line);
+      organization = parseOrg(line, p.links);
     else break;
     whoStart--;
   }
@@ -332,13 +257,36 @@ const NAME_END = /(?:\b(?:Inc|Ltd|Co|Corp|LLC|GmbH|Pty|Pvt|Univ|Inst|Lab|Labs|In
 
 /** Whether the paragraph links to the page of the organisation whose id opens the line. */
 function linksToOrg(line: string, links: readonly string[] | undefined): boolean {
-  const id = line.split(' ', 1)[0];
-  const page = (url: string) => url.replace(/\/$/, '').replace(/^https?:\/\/huggingface\.co/, '');
-  return links?.some((url) => page(url) === `/${id}`) ?? false;
+  return orgPages(links).includes(line.split(' ', 1)[0] as string);
 }
 
-function parseOrg(line: string): { id: string; name: string } {
+/** The ids of the pages one level under huggingface.co that a paragraph links to: an organisation's. */
+function orgPages(links: readonly string[] | undefined): string[] {
+  const ids: string[] = [];
+  for (const url of links ?? []) {
+    const id = /^(?:https?:\/\/huggingface\.co)?\/([\w.-]+)\/?$/.exec(url)?.[1];
+    if (id) ids.push(id);
+  }
+  return ids;
+}
+
+/**
+ * `<id> <Name>` as the page writes it. A copy that writes the name alone and links it to the organisation's
+ * page (`Google`, then `https://huggingface.co/google`) gives the id by that link, when the one names the
+ * other (a link to a submitter's page, which may sit nearby, does not).
+ */
+function parseOrg(line: string, links: readonly string[] | undefined): { id: string; name: string } {
   const [id = line, ...name] = line.split(/\s+/);
+  const linked = orgPages(links);
+  const key = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  const page = linked.length === 1 ? (linked[0] as string) : null;
+  if (
+    page &&
+    page !== id &&
+    key(line) !== '' &&
+    (key(line).includes(key(page)) || key(page).includes(key(line)))
+  )
+    return { id: page, name: line };
   return { id, name: name.length > 0 ? name.join(' ') : id };
 }
 

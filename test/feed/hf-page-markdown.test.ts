@@ -294,6 +294,51 @@ describe('parseHfPageText on a copy that writes each link target on a line of it
       ['2510.21057', 5, null, 4, '2025-10-23'],
     ]);
   });
+
+  // The export's own head, as it writes it: its front matter and title, the site's menu a link a paragraph,
+  // and the page's header in pieces (`by`, `AK`, the search box's query, a date link with no text).
+  const site = 'https://huggingface.co';
+  const menu = [
+    ['Hugging Face', ''],
+    ['Models', 'models'],
+    ['Datasets', 'datasets'],
+    ['Spaces', 'spaces'],
+    ['Buckets new', 'storage'],
+    ['Docs', 'docs'],
+    ['Enterprise', 'enterprise'],
+    ['Pricing', 'pricing'],
+    ['Log In', 'login'],
+    ['Sign Up', 'join'],
+  ].map(([name, path]) => ` ${name}\n\n${site}/${path}\n`);
+  const exportHead = [
+    '---\nsource_id: "fb9b52af-30ae-4b00-83de-19e0baa3bb8f"\ntitle: "Daily Papers - Hugging Face"',
+    `url: ${site}/papers?q=Intercode%20Bash\ntype: web_page\nexported: 2026-07-28\n---\n`,
+    '# Daily Papers - Hugging Face\nDaily Papers - Hugging Face\n',
+    ...menu,
+    'new\n\nGet trending papers in your email inbox once a day!\n\nGet trending papers in your email inbox!\n',
+    `Subscribe\n\n${site}/login?next=%2Fpapers\n`,
+    `Daily Papers\n\nby \n\nAK\n\n${site}/akhaliq\n\n and the research community\n\nIntercode Bash\n`,
+    `Daily\n\nWeekly\n\nMonthly \n\n${site}/papers/trending\n\n \n\n${site}/papers/date/2026-03-24\n`,
+  ].join('\n');
+
+  it('GIVEN the export’s head and the site’s menu above the cards THEN none of it is skipped as a card', () => {
+    const whole = `${exportHead}\n${text.replace(/^Daily Papers\n\n/, '')}`;
+    expect(parseHfPageText(whole, { asOf: '2026-03-25' })).toEqual(
+      parseHfPageText(text, { asOf: '2026-03-25' }),
+    );
+  });
+
+  it('takes an organisation’s id from the link of a name written alone', () => {
+    const google = text.replace(
+      '[\n\n4 authors](https://huggingface.co/papers/2510.21057)',
+      ` Google\n\n${site}/google`,
+    );
+    const { papers } = parseHfPageText(google, { asOf: '2026-03-25' });
+    expect(papers.at(-1)).toMatchObject({
+      arxivId: '2510.21057',
+      organization: { id: 'google', name: 'Google' },
+    });
+  });
 });
 
 describe('parseHfPageText on markdown that is no papers page', () => {
