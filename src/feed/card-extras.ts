@@ -25,8 +25,11 @@ export interface CardExtras {
  * site shows a paper nobody has upvoted (a copy may turn it into `–` or `—`).
  */
 const COUNT = /^(?:\[-\]\s*)?(?:Upvote\s+)?(\d[\d,]*(?:\.\d+)?[kK]?|[-–—])$/;
-/** The repository button between a card's abstract and its meta block, or after it. */
-const STARS = /^GitHub\s+(\d[\d,]*(?:\.\d+)?[kKmM]?)(?:\s+arXiv Page)?$/;
+/**
+ * The repository button between a card's abstract and its meta block, or after it; some converters label
+ * each link's text (`LINK: GitHub 11.3k`).
+ */
+const STARS = /^(?:LINK:\s*)?GitHub\s+(\d[\d,]*(?:\.\d+)?[kKmM]?)(?:\s+arXiv Page)?$/;
 /** The vote button's target for a visitor who is not signed in: `/login?next=%2Fpapers%2F2412.01234`. */
 const VOTE_LINK = /[?&]next=%2Fpapers%2F([^&#]+)/i;
 const GITHUB_REPO = /^https?:\/\/github\.com\/[\w.-]+\/[\w.-]+\/?$/;

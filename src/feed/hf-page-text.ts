@@ -179,8 +179,10 @@ function toBlocks(p: Para): Block[] {
   if (p.oversized) return [{ kind: 'text', para: p }];
   const dot = p.lines.indexOf('·');
   let whoEnd: number;
+  const trailing = dot >= 0 ? -1 : trailingAuthors(p);
   if (dot >= 0) whoEnd = dot;
   else if (AUTHORS.test(p.lines[0] ?? '')) whoEnd = 1;
+  else if (trailing > 0) whoEnd = trailing + 1;
   else return [{ kind: 'text', para: p }];
 
   let whoStart = whoEnd;
@@ -229,9 +231,25 @@ function toBlocks(p: Para): Block[] {
       para: metaPara,
     },
   });
-  if (rest < p.lines.length)
-    blocks.push({ kind: 'text', para: { lines: p.lines.slice(rest), line: p.line + rest } });
+  if (rest < p.lines.length) {
+    const after: Para = { lines: p.lines.slice(rest), line: p.line + rest };
+    // The links of the line after the who line (the repository button's, on a page with no `·`).
+    if (p.links && dot < 0) after.links = p.links;
+    blocks.push({ kind: 'text', para: after });
+  }
   return blocks;
+}
+
+/**
+ * Where a card's author count closes a paragraph with no `·` (`- 8 authors` under the abstract, then maybe
+ * the `GitHub 11.3k` button): a copy of a trending page that leaves out the dot and the date. -1 when none.
+ */
+function trailingAuthors(p: Para): number {
+  const n = p.lines.length;
+  if (n >= 2 && AUTHORS.test(p.lines[n - 1] as string)) return n - 1;
+  if (n >= 3 && AUTHORS.test(p.lines[n - 2] as string) && starsOf(p.lines[n - 1] as string, undefined))
+    return n - 2;
+  return -1;
 }
 
 /**
@@ -302,7 +320,7 @@ class CardAssembler {
   private run: Para[] = [];
   /** Vote counts whose card has not been read yet, by arXiv id; a vote button sits next to its card. */
   private readonly votes = new Map<string, number>();
-  /** arXiv ids of the papers kept: trending pages show every card twice (a narrow and a wide layout). */
+  /** Ids of the papers kept: trending pages show every card twice (a narrow and a wide layout). */
   private readonly seen = new Set<string>();
 
   constructor(private readonly ref: Ymd) {}
@@ -467,12 +485,16 @@ class CardAssembler {
   }
 
   private keep(paper: Paper, line: number): void {
+    // A card without an arXiv id is known by its title, as the archive knows it.
+    if (this.seen.has(paper.id)) {
+      this.skip({
+        where: `line ${line}`,
+        reason: `the same paper as an earlier card (${paper.arxivId ?? `"${paper.title}"`})`,
+      });
+      return;
+    }
+    this.seen.add(paper.id);
     if (paper.arxivId) {
-      if (this.seen.has(paper.arxivId)) {
-        this.skip({ where: `line ${line}`, reason: `the same paper as an earlier card (${paper.arxivId})` });
-        return;
-      }
-      this.seen.add(paper.arxivId);
       const votes = this.votes.get(paper.arxivId);
       if (votes !== undefined) paper.upvotes = votes;
       this.votes.delete(paper.arxivId);

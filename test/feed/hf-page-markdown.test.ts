@@ -263,6 +263,70 @@ describe('parseHfPageText on a trending page converted from its HTML', () => {
   });
 });
 
+describe('parseHfPageText on a trending page copied without its "·" and dates', () => {
+  // The layout of a converter's copy of the trending page (index id 53857310451 in PROVENANCE.md), built
+  // here from four of its cards: `### Title`, the AI summary, `- 8 authors` (on some cards only) and
+  // `[LINK: GitHub 11.3k](repo)` glued below it, every card twice, no arXiv ids and no dates.
+  const card = (title: string, summary: string, authors: string | null, stars: string, repo: string) =>
+    `### ${title}\n\n${summary}\n${authors ? `- ${authors}\n` : ''}[LINK: GitHub ${stars}](https://github.com/${repo})\n\n`;
+  const cards = [
+    card(
+      'Agent Lightning: Train ANY AI Agents with Reinforcement Learning',
+      'Agent Lightning is a flexible RL framework for training LLMs in various agents, using a hierarchical RL algorithm and decoupling execution from training to handle complex interactions.',
+      '8 authors',
+      '11.3k',
+      'microsoft/agent-lightning',
+    ),
+    card(
+      'ShapeR: Robust Conditional 3D Shape Generation from Casual Captures',
+      'ShapeR generates high-fidelity 3D shapes from casual image sequences using visual-inertial SLAM, 3D detection, and vision-language models with rectified flow transformer conditioning.',
+      null,
+      '476',
+      'facebookresearch/ShapeR',
+    ),
+    card(
+      'SmolDocling: An ultra-compact vision-language model for end-to-end\n  multi-modal document conversion',
+      'SmolDocling is a compact vision-language model that performs end-to-end document conversion with robust performance across various document types using 256M parameters and a new markup format.',
+      null,
+      '50.8k',
+      'docling-project/docling',
+    ),
+    card(
+      'EverMemOS: A Self-Organizing Memory Operating System for Structured Long-Horizon Reasoning',
+      'EverMemOS presents a self-organizing memory system for large language models that processes dialogue streams into structured memory cells and scenes to enhance long-term interaction capabilities.',
+      '11 authors',
+      '1.88k',
+      'EverMind-AI/EverMemOS',
+    ),
+  ];
+  const text = [
+    '# What is Papers with Code?\n**URL:** https://paperswithcode.com\n**Page Title:** Trending Papers - Hugging Face\n--------------------\n',
+    'Get trending papers in your email inbox once a day!\nGet trending papers in your email inbox!\n',
+    '## Trending Papers\n\n## by AK and the research community\n',
+    cards.map((c) => c + c).join(''),
+  ].join('\n');
+
+  it('reads each card once, with its author count and GitHub stars, and names the repeats it skipped', () => {
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2026-01-20' });
+    expect(papers.map((p) => [p.title.slice(0, 12), p.authorCount, p.githubStars, p.githubRepo])).toEqual([
+      ['Agent Lightn', 8, 11_300, 'https://github.com/microsoft/agent-lightning'],
+      ['ShapeR: Robu', null, 476, 'https://github.com/facebookresearch/ShapeR'],
+      ['SmolDocling:', null, 50_800, 'https://github.com/docling-project/docling'],
+      ['EverMemOS: A', 11, 1880, 'https://github.com/EverMind-AI/EverMemOS'],
+    ]);
+    expect(papers[2]?.title).toBe(
+      'SmolDocling: An ultra-compact vision-language model for end-to-end multi-modal document conversion',
+    );
+    expect(papers.every((p) => p.abstract.endsWith('.') && p.publishedAt === null)).toBe(true);
+    expect(skipped.map((s) => s.reason)).toEqual([
+      'the same paper as an earlier card ("Agent Lightning: Train ANY AI Agents with Reinforcement Learning")',
+      'the same paper as an earlier card ("ShapeR: Robust Conditional 3D Shape Generation from Casual Captures")',
+      'the same paper as an earlier card ("SmolDocling: An ultra-compact vision-language model for end-to-end multi-modal document conversion")',
+      'the same paper as an earlier card ("EverMemOS: A Self-Organizing Memory Operating System for Structured Long-Horizon Reasoning")',
+    ]);
+  });
+});
+
 describe('parseHfPageText on a copy that writes each link target on a line of its own', () => {
   // The layout of a notebook export of a papers listing (index id 61121252562 in PROVENANCE.md), built here
   // with short abstracts: text, blank line, URL.
