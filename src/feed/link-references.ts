@@ -1,8 +1,9 @@
 /*
  * Reference-style links: `[Title][1]` in the text and `[1]: https://huggingface.co/papers/2401.12345` in a list
- * of definitions, which converters (turndown's `full` style, html2text) put at the end of the copy. The page is
- * read in one pass, so the definitions are gathered first, in a scan of the text that looks only at lines
- * holding `]:`.
+ * of definitions, which converters (turndown's `full` style, html2text) put at the end of the copy; and the
+ * numbered links of text-mode browsers' dumps, `[1]Title` in the text and `1. https://…` (lynx) or
+ * `[1] https://…` in the list of references at the end. The page is read in one pass, so the definitions are
+ * gathered first, in a scan of the text that looks only at lines holding `]:` or `://`.
  */
 
 /** `[label]: <url> "title"`, as CommonMark writes a link reference definition. */
@@ -14,6 +15,8 @@ const DEFINITION =
  * definitions are ignored (their links read as text), so a hostile list costs bounded memory.
  */
 const MAX_DEFINITIONS = 50_000;
+/** How far into its line a definition's `]:` (or its URL) can be. */
+const MAX_LABEL_AT = 80;
 /** The longest line read as a definition: a label, a URL and a title. */
 const MAX_DEFINITION_LINE = 4096;
 
@@ -22,8 +25,16 @@ export function referenceKey(label: string): string {
   return label.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
-/** The definition a line is, or null: `[1]: https://…` → label `1` and its URL. */
+/** A text-mode browser's numbered reference: `1. https://…` or `[1] https://…`. */
+const NUMBERED = /^\s*(?:(\d{1,6})\.|\[(\d{1,6})\])\s+(https?:\/\/\S+)\s*$/;
+
+/** The definition a line is, or null: `[1]: https://…` (or `1. https://…`) → label `1` and its URL. */
 export function definitionOf(line: string): { key: string; url: string } | null {
+  if (line.includes('://')) {
+    const n = NUMBERED.exec(line);
+    const label = n?.[1] ?? n?.[2];
+    if (label && n?.[3]) return { key: label, url: n[3] };
+  }
   if (!line.includes(']:')) return null;
   const m = DEFINITION.exec(line);
   if (!m?.[1] || !m[2] || !/^(?:https?:\/\/|\/)/.test(m[2])) return null;
@@ -33,18 +44,27 @@ export function definitionOf(line: string): { key: string; url: string } | null 
 /** The link reference definitions of a text, by label; the first definition of a label wins, as in CommonMark. */
 export function linkReferences(text: string): Map<string, string> {
   const refs = new Map<string, string>();
-  let at = text.indexOf(']:');
-  while (at >= 0 && refs.size < MAX_DEFINITIONS) {
-    const start = Math.max(text.lastIndexOf('\n', at), text.lastIndexOf('\r', at)) + 1;
+  // The next `]:` and the next `://`, each looked for again only once passed: linear in the text.
+  let colon = text.indexOf(']:');
+  let scheme = text.indexOf('://');
+  while ((colon >= 0 || scheme >= 0) && refs.size < MAX_DEFINITIONS) {
+    const at = colon < 0 ? scheme : scheme < 0 ? colon : Math.min(colon, scheme);
+    // A definition is a short line opening with its label: its start is looked for no further back than
+    // that (lastIndexOf could walk back over the whole text each time), and a line defines nothing past it.
+    let start = at;
+    while (start > 0 && at - start <= MAX_LABEL_AT && !isLineEnd(text[start - 1])) start--;
     let end = at;
-    while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
-    // A definition is a short line; a `]:` far into a long line opens none, and the line is not read again.
+    while (end < text.length && !isLineEnd(text[end])) end++;
+    const opens = start === 0 || isLineEnd(text[start - 1]);
     const def =
-      at - start <= 70 && end - start <= MAX_DEFINITION_LINE
-        ? definitionOf(text.slice(start, end).trim())
-        : null;
+      opens && end - start <= MAX_DEFINITION_LINE ? definitionOf(text.slice(start, end).trim()) : null;
     if (def && !refs.has(def.key)) refs.set(def.key, def.url);
-    at = text.indexOf(']:', end);
+    if (colon >= 0 && colon < end) colon = text.indexOf(']:', end);
+    if (scheme >= 0 && scheme < end) scheme = text.indexOf('://', end);
   }
   return refs;
+}
+
+function isLineEnd(c: string | undefined): boolean {
+  return c === '\n' || c === '\r';
 }

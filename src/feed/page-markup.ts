@@ -83,6 +83,9 @@ export function decodeEntities(text: string): string {
   });
 }
 
+/** The heading of a text-mode browser's list of link targets (lynx: `References`, `Visible links:`). */
+const REFERENCES_HEAD = /^(?:References|(?:Visible|Hidden) links):?$/i;
+
 /** A line of HTML tags and nothing else (`<a id="section-3"></a>`), which some converters leave in. */
 const TAGS_ONLY = /^(?:<\/?[a-zA-Z][^<>]*>\s*)+$/;
 
@@ -117,8 +120,9 @@ export class MarkupReader {
     let links: string[] = [];
     if (this.markdown) {
       if (this.skipTop(line) || TAGS_ONLY.test(line)) return [];
-      // `[1]: https://…`: where a reference link points (see link-references.ts), no text of the page.
-      if (definitionOf(line)) return [];
+      // `[1]: https://…`: where a reference link points (see link-references.ts), no text of the page; nor
+      // is the heading a text-mode browser puts above its list of them.
+      if (definitionOf(line) || (this.refs.size > 0 && REFERENCES_HEAD.test(line))) return [];
       // A heading's markers first, so that emphasis wrapping its text is seen as wrapping the line.
       const heading = HEADING.test(line) ? line.replace(HEADING, '').replace(CLOSING_HASHES, '') : line;
       // After a lone `Submitted by`, a linked name is the submitter's, no organisation line.
@@ -234,6 +238,14 @@ function unlink(line: string, orgLines: boolean, refs: ReadonlyMap<string, strin
     }
     if (c === ']') {
       const frame = stack.pop();
+      const numbered = frame ? numberedLink(line, i, frame, out, refs) : null;
+      if (numbered) {
+        // `[32]Title`: a text-mode browser's link number goes, its target stays with the line.
+        out.length = frame?.start ?? out.length;
+        keep(numbered);
+        i++;
+        continue;
+      }
       const target = referenced(line, i, frame, out, refs) ?? targetAt(line, i + 1, refs);
       if (!frame) {
         // The end of a link that opened on an earlier line: `…end.](https://…)`, `][33]`.
@@ -404,6 +416,24 @@ function referenced(
   if (!collapsed && (line[close + 1] === '[' || line[close + 1] === '(')) return null;
   const url = refs.get(referenceKey(out.slice(frame.start + 1).join('')));
   return url ? { url, end: collapsed ? close + 3 : close + 1 } : null;
+}
+
+/**
+ * The target of a text-mode browser's link number (`[32]` before the link's text, lynx and w3m dumps) when
+ * the copy's list of references defines it; `[32](…)`, `[32][…]` and `[32]:` are other things.
+ */
+function numberedLink(
+  line: string,
+  close: number,
+  frame: Frame,
+  out: readonly string[],
+  refs: ReadonlyMap<string, string>,
+): string | null {
+  if (frame.image || refs.size === 0 || out.length - frame.start > 8) return null;
+  const next = line[close + 1];
+  if (next === '(' || next === '[' || next === ':') return null;
+  const label = out.slice(frame.start + 1).join('');
+  return /^\d+$/.test(label) ? (refs.get(label) ?? null) : null;
 }
 
 /** `line.indexOf(ch, from)`, looking at no more than `max` characters. */

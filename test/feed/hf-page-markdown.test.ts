@@ -215,6 +215,51 @@ describe('parseHfPageText on reference links whose definitions the copy holds', 
   });
 });
 
+describe('parseHfPageText on a text-mode browser’s dump with numbered links', () => {
+  // lynx -dump (and w3m with link numbers) write each link as `[N]` before its text and list the targets,
+  // numbered, under `References` at the end. Built here in that layout; the first arXiv id is made up.
+  const abstract = (what: string) =>
+    `We study ${what} at length and report results that improve on prior work across many benchmarks.`;
+  const site = 'https://huggingface.co';
+  const targets = [
+    `${site}/`,
+    `${site}/models`,
+    `${site}/akhaliq`,
+    `${site}/login?next=%2Fpapers%2F2606.01001`,
+    ...Array.from({ length: 3 }, () => `${site}/papers/2606.01001`),
+    `${site}/login?next=%2Fpapers%2F2403.05530`,
+    ...Array.from({ length: 3 }, () => `${site}/papers/2403.05530`),
+    `${site}/papers/2403.05530#community`,
+  ];
+  const body = [
+    '   [1]Hugging Face\n     * [2]Models\n',
+    '   Daily Papers\n\n   by [3]AK and the research community\n',
+    '   Jun 29\n   [4]-\n   [5]MURMUR: An Efficient Inference System for Long-Form ASR\n',
+    `   [6]${abstract('speech')}\n`,
+    '   [7]3 authors\n   ·\n   May 30\n   [8]65\n   [9]Gemini 1.5: Unlocking multimodal understanding\n',
+    `   [10]${abstract('long context')}\n`,
+    '   [11]671 authors\n   ·\n   Mar 8, 2024 [12]6\n',
+  ].join('\n');
+
+  it.each([
+    ['lynx: `1. https://…`', (url: string, k: number) => `${String(k + 1).padStart(4)}. ${url}`],
+    ['w3m: `[1] https://…`', (url: string, k: number) => `[${k + 1}] ${url}`],
+  ])(
+    'GIVEN the references listed as %s THEN each card has its arXiv id, votes and comments',
+    (_what, entry) => {
+      const text = `${body}\nReferences\n\n${targets.map(entry).join('\n')}\n`;
+      const { papers, skipped } = parseHfPageText(text, { asOf: '2026-06-29' });
+      expect(skipped).toEqual([]);
+      expect(
+        papers.map((p) => [p.title, p.arxivId, p.upvotes, p.authorCount, p.publishedAt, p.comments]),
+      ).toEqual([
+        ['MURMUR: An Efficient Inference System for Long-Form ASR', '2606.01001', 0, 3, '2026-05-30', null],
+        ['Gemini 1.5: Unlocking multimodal understanding', '2403.05530', 65, 671, '2024-03-08', 6],
+      ]);
+    },
+  );
+});
+
 describe('parseHfPageText on a trending page converted from its HTML', () => {
   const { papers, skipped } = parseHfPageText(trending, { asOf: '2026-10-06' });
 
