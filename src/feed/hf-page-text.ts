@@ -125,7 +125,7 @@ function takePageDate(paras: Lookahead, headerSeen: boolean): MonthDay | null {
 function* regrouped(source: Iterable<Para>): Generator<Para> {
   let held: Para | null = null;
   for (const raw of source) {
-    for (const p of cardsRunTogether(raw) ? linesOf(raw) : [raw]) {
+    for (const p of cardsRunTogether(raw) || raw.cut ? linesOf(raw) : [raw]) {
       // One `·` and one date line at most join a paragraph (a meta block holds one of each), so a run of
       // lone dots or dates stays a run of paragraphs and this stays linear in the text.
       const endsWithDot = held !== null && !held.oversized && held.lines.at(-1) === '·';
