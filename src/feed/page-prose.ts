@@ -70,7 +70,18 @@ export function splitTitle(p: Para): [Para, Para] | null {
   // its wrapped abstract, and much shorter than an unwrapped one.
   let widest = 0;
   for (let k = 1; k < p.lines.length - 1; k++) widest = Math.max(widest, (p.lines[k] as string).length);
-  if (p.lines.length >= 3 && first.length >= widest * 0.9) return null;
+  if (p.lines.length >= 3 && first.length >= widest * 0.9 && !isTitleCased(first)) return null;
   if (!readsAsTitle(title, abstract) || !isAbstractLike(abstract)) return null;
   return [title, abstract];
+}
+
+/**
+ * Whether a line is in title case (`Noise Consistency Training: A Native Approach for One-Step Generator`):
+ * most of its longer words capitalised, as titles are and lines of prose are not. It tells a title as long
+ * as the wrap from the first line of a wrapped abstract.
+ */
+function isTitleCased(line: string): boolean {
+  const words = line.split(/\s+/).filter((w) => /^\p{L}{4,}/u.test(w));
+  const capitalised = words.filter((w) => /^\p{Lu}/u.test(w)).length;
+  return words.length >= 3 && capitalised >= words.length * 0.7;
 }

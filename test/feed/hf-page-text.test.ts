@@ -157,6 +157,16 @@ describe('parseHfPageText tolerates formatting drift', () => {
     ]);
   });
 
+  it('GIVEN a title-cased title as long as the wrap, run into its hard-wrapped abstract THEN it is the title', () => {
+    const title = 'Noise Consistency Training: A Native Approach for One-Step Generator in Learning Controls';
+    const wrapped = `${title}\nThe pursuit of efficient and controllable generation has led to one-step generators\nthat we study here at length, with results that improve on prior work across the board.\nCode is released.`;
+    const { papers, skipped } = parseHfPageText(`${wrapped}\n\n  • 2 authors\n·\nMar 3\n`, {
+      asOf: '2026-03-04',
+    });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.title, p.abstract.slice(0, 16)])).toEqual([[title, 'The pursuit of e']]);
+  });
+
   it('GIVEN a hard-wrapped abstract with no title THEN no line of it is taken for one', () => {
     const abstract =
       'We study a problem at length and report results that improve on prior\nwork across many benchmarks, and we release code and data for all of it\nso that others can build on the results we report here.';
