@@ -47,6 +47,11 @@ interface Meta {
   organization: { id: string; name: string } | null;
   date: MonthDay | null;
   comments: number | null;
+  /**
+   * Whether the date reads `Published on …`, as a trending page's cards do: there the vote button follows
+   * the card, where a daily page puts it above the next title.
+   */
+  votesFollow: boolean;
   /** Arrives with the meta paragraph's links, and a `GitHub` line glued above the who line. */
   para: Para;
 }
@@ -228,6 +233,7 @@ function toBlocks(p: Para): Block[] {
       organization,
       date: parsed?.date ?? null,
       comments: parsed?.comments ?? null,
+      votesFollow: parsed !== null && /^published on /i.test(dateLine as string),
       para: metaPara,
     },
   });
@@ -320,6 +326,8 @@ class CardAssembler {
   private run: Para[] = [];
   /** Vote counts whose card has not been read yet, by arXiv id; a vote button sits next to its card. */
   private readonly votes = new Map<string, number>();
+  /** The paper whose card was just closed when its vote button follows it (a trending page's). */
+  private votesFor: Paper | null = null;
   /** Ids of the papers kept: trending pages show every card twice (a narrow and a wide layout). */
   private readonly seen = new Set<string>();
 
@@ -328,7 +336,10 @@ class CardAssembler {
   add(block: Block): void {
     if (block.kind === 'meta') {
       this.sawMeta = true;
+      const kept = this.papers.length;
       this.close(block.meta);
+      this.votesFor =
+        block.meta.votesFollow && this.papers.length > kept ? (this.papers.at(-1) ?? null) : null;
       return;
     }
     for (const para of splitLeadingVote(block.para)) this.addText(para);
@@ -339,6 +350,13 @@ class CardAssembler {
     const vote = voteOf(para);
     if (vote?.id) {
       this.vote(vote.id, vote.count);
+      return;
+    }
+    // A count alone after a trending page's card is its vote button; the `GitHub` button may come between.
+    const follows = this.votesFor;
+    if (!(para.lines.length === 1 && starsOf(para.lines[0] as string, undefined))) this.votesFor = null;
+    if (vote && follows && this.run.length === 0) {
+      follows.upvotes ??= vote.count;
       return;
     }
     const comments = commentsOf(para);

@@ -383,6 +383,22 @@ describe('parseHfPageText on the text of a daily list page', () => {
     ]);
   });
 
+  it('gives a trending page’s vote count, which follows its card, to that card and not the next', () => {
+    const text = [
+      'Trending Papers\n\n',
+      card('First Paper', 'kandinskylab Kandinsky Lab\n·\nPublished on Oct 4, 2026'),
+      '117\n\nGitHub 131\n\n',
+      card('Second Paper', '  • 3 authors\n·\nPublished on Oct 3, 2026'),
+      '25\n',
+    ].join('');
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2026-10-06' });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.title, p.upvotes, p.githubStars])).toEqual([
+      ['First Paper', 117, 131],
+      ['Second Paper', 25, undefined],
+    ]);
+  });
+
   it('takes a number followed by an abstract for a title, not a vote count', () => {
     const { papers } = parseHfPageText(`87\n\n${card('2048', '  • 1 author\n·\nFeb 1')}`, {
       asOf: '2026-03-04',
