@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { captureDateOf } from '../feed/capture-date.ts';
 import { type FeedFormat, parseFeed } from '../feed/detect.ts';
 import { type CliIo, dayOption, isoDay, UsageError } from './io.ts';
 import { readInput } from './read-input.ts';
@@ -11,6 +12,7 @@ export const PARSE_OPTIONS =
 
 /**
  * Shared by `parse` and `ingest`: reads the input and parses it in the given or detected format.
+ * `--as-of` is the day page text was captured: by default the day the copy names at its top, else today.
  * `--feed-date` is the day a saved `/api/daily_papers?date=` response was requested for: every paper in it
  * was listed in that day's feed. Without it a paper's feed day is its `submittedOnDailyAt` day, or none.
  */
@@ -27,7 +29,7 @@ export async function readAndParse(args: string[], io: CliIo, command: string) {
   if (format !== undefined && !FORMATS.includes(format)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}".`);
   }
-  const asOf = dayOption('--as-of', values['as-of'], isoDay(io.now()));
+  const givenAsOf = dayOption('--as-of', values['as-of'], isoDay(io.now()));
   const feedDate =
     values['feed-date'] === undefined ? undefined : dayOption('--feed-date', values['feed-date'], '');
   if (feedDate !== undefined && format !== undefined && format !== 'hf-json') {
@@ -36,6 +38,10 @@ export async function readAndParse(args: string[], io: CliIo, command: string) {
     );
   }
   const text = await readInput(source);
+  // Without --as-of, a saved copy is read as of the day it says it was captured (its front matter or its
+  // capture tool's note), not today: a copy from last December read in March would put its "Dec 2" in the
+  // wrong year.
+  const asOf = values['as-of'] === undefined ? (captureDateOf(text) ?? givenAsOf) : givenAsOf;
   const parsed = parseFeed(text, format, { asOf, feedDate });
   // Checked again after detection: a feed day given for page text or Atom would be silently ignored.
   if (feedDate !== undefined && parsed.format !== 'hf-json') {

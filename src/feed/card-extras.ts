@@ -20,10 +20,16 @@ export interface CardExtras {
   githubRepo?: string;
 }
 
-/** The vote button: `87`, `-` (no votes shown), `Upvote 19`; ` [-] 1` where a copy wrote the arrow as `[-]`. */
-const COUNT = /^(?:\[-\]\s*)?(?:Upvote\s+)?(\d[\d,]*(?:\.\d+)?[kK]?|-)$/;
-/** The repository button between a card's abstract and its meta block, or after it. */
-const STARS = /^GitHub\s+(\d[\d,]*(?:\.\d+)?[kKmM]?)(?:\s+arXiv Page)?$/;
+/**
+ * The vote button: `87`, `Upvote 19`, ` [-] 1` where a copy wrote the arrow as `[-]`, and `-`, which is how the
+ * site shows a paper nobody has upvoted (a copy may turn it into `–` or `—`).
+ */
+const COUNT = /^(?:\[-\]\s*)?(?:Upvote\s+)?(\d[\d,]*(?:\.\d+)?[kK]?|[-–—])$/;
+/**
+ * The repository button between a card's abstract and its meta block, or after it; some converters label
+ * each link's text (`LINK: GitHub 11.3k`).
+ */
+const STARS = /^(?:LINK:\s*)?GitHub\s+(\d[\d,]*(?:\.\d+)?[kKmM]?)(?:\s+arXiv Page)?$/;
 /** The vote button's target for a visitor who is not signed in: `/login?next=%2Fpapers%2F2412.01234`. */
 const VOTE_LINK = /[?&]next=%2Fpapers%2F([^&#]+)/i;
 const GITHUB_REPO = /^https?:\/\/github\.com\/[\w.-]+\/[\w.-]+\/?$/;
@@ -50,7 +56,8 @@ export function voteOf(p: Lines): { id: string | null; count: number | null } | 
     if (next) id = normalizeArxivId(decodeURIComponent(next));
     if (id) break;
   }
-  return { id, count: parseCount(m[1]) };
+  // No votes is a count, 0, as the API gives it for the same paper; not an unknown one.
+  return { id, count: /^[-–—]$/.test(m[1]) ? 0 : parseCount(m[1]) };
 }
 
 /**

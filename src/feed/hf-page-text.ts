@@ -11,7 +11,11 @@ import { type CardExtras, commentsOf, linkedPaperId, starsOf, voteOf } from './c
 import { readPaperPage } from './hf-paper-page.ts';
 import { MAX_ITEMS, tooManyItems } from './limits.ts';
 import { isoDay, type MonthDay, parseAsOf, parseDateLine, resolveYear, type Ymd } from './page-dates.ts';
+import { stripHeader } from './page-header.ts';
+import { type Block, type Meta, toBlocks } from './page-meta-block.ts';
+import { isMetaPara } from './page-meta-lines.ts';
 import { Lookahead, type Para, paragraphs } from './page-paragraphs.ts';
+import { isAbstractLike, readsAsTitle, splitLeadingVote, splitTitle } from './page-prose.ts';
 
 /*
  * Grammar of a text rendering of a huggingface.co papers listing:
@@ -38,45 +42,6 @@ import { Lookahead, type Para, paragraphs } from './page-paragraphs.ts';
  * the cards found: blank lines cost nothing, and no paragraph holds more than MAX_PARA_CHARS characters.
  */
 
-interface Meta {
-  line: number;
-  authorCount: number | null;
-  organization: { id: string; name: string } | null;
-  date: MonthDay | null;
-  comments: number | null;
-  /** Arrives with the meta paragraph's links, and a `GitHub` line glued above the who line. */
-  para: Para;
-}
-
-type Block = { kind: 'text'; para: Para } | { kind: 'meta'; meta: Meta };
-
-/** Lines of the page chrome above the first card; matched case-insensitively, each may be missing. */
-const HEADER_LINES = new Set([
-  'new',
-  'get trending papers in your email inbox!',
-  'get trending papers in your email inbox once a day!',
-  'subscribe',
-  'daily papers',
-  'trending papers',
-  'byak and the research community',
-  'by ak and the research community',
-  'daily',
-  'weekly',
-  'monthly',
-  // The site's navigation, which markdown copies keep above the page.
-  'hugging face',
-  'models',
-  'datasets',
-  'spaces',
-  'posts',
-  'buckets new',
-  'docs',
-  'enterprise',
-  'pricing',
-  'log in',
-  'sign up',
-]);
-const AUTHORS = /^(?:[•‣*-]\s*)?(\d+)\s+authors?$/i;
 /**
  * Parses the text of a Hugging Face papers listing. Dates shown without a year are resolved against the
  * page date, whose own year comes from `asOf` (the day the page was captured, `YYYY-MM-DD`).
@@ -107,52 +72,6 @@ export function parseHfPageText(text: string, opts: { asOf: string }): ParseResu
   return result;
 }
 
-/** Removes the known header lines at the top; returns whether any were there. */
-function stripHeader(paras: Lookahead): boolean {
-  let seen = dropPreamble(paras);
-  for (let p = paras.peek(0); p; p = paras.peek(0)) {
-    while (p.lines[0] !== undefined && isHeaderLine(p.lines[0])) {
-      p.lines.shift();
-      p.line++;
-      seen = true;
-    }
-    if (p.lines.length > 0 || p.oversized) break;
-    paras.shift();
-  }
-  return seen;
-}
-
-function isHeaderLine(line: string): boolean {
-  return HEADER_LINES.has(collapseWhitespace(line).toLowerCase());
-}
-
-/** The lines that open the page itself, below the site's navigation. */
-const PAGE_START = new Set([
-  'get trending papers in your email inbox!',
-  'get trending papers in your email inbox once a day!',
-  'daily papers',
-  'trending papers',
-]);
-/** How far down the page's own header is looked for: past a capture tool's notes and the site's menu. */
-const PREAMBLE_PARAS = 12;
-
-/**
- * Drops what a capture puts above the page (the tool's own title and notes, the site's menu) when the
- * page's header follows within a few paragraphs: such notes can read like a title and its abstract.
- * Nothing is dropped when a card's meta block comes first, or when no header is there.
- */
-function dropPreamble(paras: Lookahead): boolean {
-  for (let k = 0; k < PREAMBLE_PARAS; k++) {
-    const p = paras.peek(k);
-    if (!p || p.oversized || isMetaPara(p)) return false;
-    // The header's own paragraph: the site's menu, one paragraph, also has a `Daily Papers` line.
-    if (!PAGE_START.has(collapseWhitespace(p.lines[0] ?? '').toLowerCase())) continue;
-    for (let j = 0; j < k; j++) paras.shift();
-    return k > 0;
-  }
-  return false;
-}
-
 /**
  * Removes and returns the page date (`Nov 12`) when the first line is one, in place. A first card's title can
  * also look like a date, so the line counts as the page date only when a card still follows it before the
@@ -172,8 +91,10 @@ function takePageDate(paras: Lookahead, headerSeen: boolean): MonthDay | null {
   // Paragraphs between the date line and the first meta block, and the first of them.
   const after = metaAt - (glued ? 0 : 1);
   const next = glued ? { lines: first.lines.slice(1), line: first.line + 1 } : paras.peek(1);
-  // One paragraph after it: a title means this is the page date; an abstract means this is a date-like title.
-  const isPageDate = after >= 2 || (after === 1 && next ? !isAbstractLike(next) : headerSeen);
+  // One paragraph after it: a title (alone or with its abstract run into it) means this is the page date; an
+  // abstract means this is a date-like title.
+  const isPageDate =
+    after >= 2 || (after === 1 && next ? !isAbstractLike(next) || splitTitle(next) !== null : headerSeen);
   if (!isPageDate) return null;
   first.lines.shift();
   first.line++;
@@ -193,7 +114,7 @@ function takePageDate(paras: Lookahead, headerSeen: boolean): MonthDay | null {
 function* regrouped(source: Iterable<Para>): Generator<Para> {
   let held: Para | null = null;
   for (const raw of source) {
-    for (const p of cardsRunTogether(raw) ? linesOf(raw) : [raw]) {
+    for (const p of cardsRunTogether(raw) || raw.cut ? linesOf(raw) : [raw]) {
       // One `·` and one date line at most join a paragraph (a meta block holds one of each), so a run of
       // lone dots or dates stays a run of paragraphs and this stays linear in the text.
       const endsWithDot = held !== null && !held.oversized && held.lines.at(-1) === '·';
@@ -236,99 +157,7 @@ function cardsRunTogether(p: Para): boolean {
 }
 
 function linesOf(p: Para): Para[] {
-  return p.lines.map((line, i) => ({ lines: [line], line: p.line + i }));
-}
-
-function isMetaPara(p: Para): boolean {
-  return p.lines.includes('·') || AUTHORS.test(p.lines[0] ?? '');
-}
-
-/**
- * A paragraph is a text block, or holds a meta block: lines around the lone `·` (or, when the page was cut
- * short, a leading `• N authors` line). Text glued to the meta block without a blank line is split off.
- */
-function toBlocks(p: Para): Block[] {
-  if (p.oversized) return [{ kind: 'text', para: p }];
-  const dot = p.lines.indexOf('·');
-  let whoEnd: number;
-  if (dot >= 0) whoEnd = dot;
-  else if (AUTHORS.test(p.lines[0] ?? '')) whoEnd = 1;
-  else return [{ kind: 'text', para: p }];
-
-  let whoStart = whoEnd;
-  let authorCount: number | null = null;
-  let organization: Meta['organization'] = null;
-  // Walk back from the anchor over at most one author-count line and one organisation line.
-  while (whoStart > 0) {
-    const line = p.lines[whoStart - 1] ?? '';
-    const count = AUTHORS.exec(line);
-    if (count && authorCount === null) authorCount = Number(count[1]);
-    else if (!count && organization === null && isOrgLine(line) && dot >= 0) organization = parseOrg(line);
-    else break;
-    whoStart--;
-  }
-  // A `GitHub 1.2k` line glued above the who line belongs to the card, not to its abstract.
-  const stars = whoStart > 0 ? starsOf(p.lines[whoStart - 1] as string, p.links) : null;
-  if (stars) whoStart--;
-  const afterWho = dot >= 0 ? dot + 1 : whoEnd;
-  const dateLine = p.lines[afterWho];
-  const parsed = dateLine === undefined ? null : parseDateLine(dateLine);
-  const rest = parsed ? afterWho + 1 : afterWho;
-
-  const blocks: Block[] = [];
-  if (whoStart > 0) {
-    const before: Para = { lines: p.lines.slice(0, whoStart), line: p.line };
-    if (p.links) before.links = p.links;
-    blocks.push({ kind: 'text', para: before });
-  }
-  const metaPara: Para = { lines: [], line: p.line + whoStart };
-  if (p.links) metaPara.links = p.links;
-  if (stars) metaPara.extras = stars;
-  blocks.push({
-    kind: 'meta',
-    meta: {
-      line: p.line + whoStart,
-      authorCount,
-      organization,
-      date: parsed?.date ?? null,
-      comments: parsed?.comments ?? null,
-      para: metaPara,
-    },
-  });
-  if (rest < p.lines.length)
-    blocks.push({ kind: 'text', para: { lines: p.lines.slice(rest), line: p.line + rest } });
-  return blocks;
-}
-
-/**
- * An organisation line is `<hf-org-id> <Display Name>`: a handful of words with no sentence punctuation, and
- * not itself a date. The limits keep the last line of an abstract glued to the meta block from passing as one.
- */
-function isOrgLine(line: string): boolean {
-  return (
-    line.length <= 80 &&
-    line.split(' ').length <= 8 &&
-    /^[\w.-]+(?:\s|$)/.test(line) &&
-    !/[.,;:!?]$/.test(line) &&
-    parseDateLine(line) === null &&
-    // `GitHub 1.2k` has the shape of an organisation line; it is the repository button.
-    starsOf(line, undefined) === null
-  );
-}
-
-function parseOrg(line: string): { id: string; name: string } {
-  const [id = line, ...name] = line.split(/\s+/);
-  return { id, name: name.length > 0 ? name.join(' ') : id };
-}
-
-/**
- * An abstract reads like prose: long, or a full sentence of a dozen words. Titles are short and rarely end
- * with a period. Used only to tell a missing abstract from a missing title.
- */
-function isAbstractLike(p: Para): boolean {
-  if (p.oversized) return true;
-  const text = collapseWhitespace(p.lines.join(' '));
-  return text.length > 300 || (text.endsWith('.') && !text.endsWith('...') && text.split(' ').length >= 12);
+  return p.lines.map((line, i) => ({ lines: [line], line: p.line + i, cut: true }));
 }
 
 /**
@@ -343,7 +172,9 @@ class CardAssembler {
   private run: Para[] = [];
   /** Vote counts whose card has not been read yet, by arXiv id; a vote button sits next to its card. */
   private readonly votes = new Map<string, number>();
-  /** arXiv ids of the papers kept: trending pages show every card twice (a narrow and a wide layout). */
+  /** The paper whose card was just closed when its vote button follows it (a trending page's). */
+  private votesFor: Paper | null = null;
+  /** Ids of the papers kept: trending pages show every card twice (a narrow and a wide layout). */
   private readonly seen = new Set<string>();
 
   constructor(private readonly ref: Ymd) {}
@@ -351,14 +182,27 @@ class CardAssembler {
   add(block: Block): void {
     if (block.kind === 'meta') {
       this.sawMeta = true;
+      const kept = this.papers.length;
       this.close(block.meta);
+      this.votesFor =
+        block.meta.votesFollow && this.papers.length > kept ? (this.papers.at(-1) ?? null) : null;
       return;
     }
-    const para = block.para;
+    for (const para of splitLeadingVote(block.para)) this.addText(para);
+  }
+
+  private addText(para: Para): void {
     if (para.oversized?.anchored) this.sawMeta = true;
     const vote = voteOf(para);
     if (vote?.id) {
       this.vote(vote.id, vote.count);
+      return;
+    }
+    // A count alone after a trending page's card is its vote button; the `GitHub` button may come between.
+    const follows = this.votesFor;
+    if (!(para.lines.length === 1 && starsOf(para.lines[0] as string, undefined))) this.votesFor = null;
+    if (vote && follows && this.run.length === 0) {
+      follows.upvotes ??= vote.count;
       return;
     }
     const comments = commentsOf(para);
@@ -377,6 +221,16 @@ class CardAssembler {
       para.lines.pop();
       para.extras = { ...para.extras, ...stars };
     }
+    // Prose where a title is due (a card opens here) may be the title and abstract with no blank line between.
+    const before = this.run.at(-1);
+    const glued = !before || voteOf(before) || isAbstractLike(before) ? splitTitle(para) : null;
+    if (glued) {
+      glued[0].extras = para.extras;
+      for (const p of glued) this.push(p);
+    } else this.push(para);
+  }
+
+  private push(para: Para): void {
     this.run.push(para);
     let i = 0;
     while (this.run.length - i >= 3) i = this.takeCard(i, null);
@@ -451,7 +305,7 @@ class CardAssembler {
       cardTitle.extras = { ...cardTitle.extras, upvotes: vote.count };
       return i + 1;
     }
-    if (isAbstractLike(title)) {
+    if (!readsAsTitle(title, run[i + 1])) {
       this.skip({
         where: `line ${title.line}`,
         reason: 'a paragraph that reads like an abstract, with no title',
@@ -489,18 +343,22 @@ class CardAssembler {
    */
   private startsCard(j: number, meta: Meta | null): boolean {
     const title = this.run[j];
-    if (!title || title.oversized || isAbstractLike(title)) return false;
     const after = this.run[j + 1];
+    if (!title || title.oversized || !readsAsTitle(title, after)) return false;
     return after ? isAbstractLike(after) : meta !== null;
   }
 
   private keep(paper: Paper, line: number): void {
+    // A card without an arXiv id is known by its title, as the archive knows it.
+    if (this.seen.has(paper.id)) {
+      this.skip({
+        where: `line ${line}`,
+        reason: `the same paper as an earlier card (${paper.arxivId ?? `"${paper.title}"`})`,
+      });
+      return;
+    }
+    this.seen.add(paper.id);
     if (paper.arxivId) {
-      if (this.seen.has(paper.arxivId)) {
-        this.skip({ where: `line ${line}`, reason: `the same paper as an earlier card (${paper.arxivId})` });
-        return;
-      }
-      this.seen.add(paper.arxivId);
       const votes = this.votes.get(paper.arxivId);
       if (votes !== undefined) paper.upvotes = votes;
       this.votes.delete(paper.arxivId);

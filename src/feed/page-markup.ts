@@ -1,3 +1,5 @@
+import { definitionOf, referenceKey } from './link-references.ts';
+
 /*
  * Markdown (and the look-alike text of reader tools) taken off the lines of a saved papers page, so that a
  * markdown dump reads like the text a browser copies: `### [Title](https://huggingface.co/papers/2412.01234)`
@@ -81,6 +83,9 @@ export function decodeEntities(text: string): string {
   });
 }
 
+/** The heading of a text-mode browser's list of link targets (lynx: `References`, `Visible links:`). */
+const REFERENCES_HEAD = /^(?:References|(?:Visible|Hidden) links):?$/i;
+
 /** A line of HTML tags and nothing else (`<a id="section-3"></a>`), which some converters leave in. */
 const TAGS_ONLY = /^(?:<\/?[a-zA-Z][^<>]*>\s*)+$/;
 
@@ -92,15 +97,22 @@ export class MarkupReader {
   private atTop = true;
   private inFrontMatter = false;
   private awaitingUser = false;
+  /** Whether the line before was a lone `[`: the text of a link that spans lines (`[` `-` `][31]`) follows. */
+  private linkOpened = false;
 
   /**
    * `markdown`: whether the text is markdown (see looksLikeMarkdown). Plain text keeps its brackets, dashes
    * and backslashes as they are: there a lone `[` or `-` is text, not markup.
    */
-  constructor(private readonly markdown: boolean) {}
+  constructor(
+    private readonly markdown: boolean,
+    private readonly refs: ReadonlyMap<string, string> = new Map(),
+  ) {}
 
   /** The line (already trimmed) as zero or more lines of page text. */
   read(line: string): MarkedLine[] {
+    const inLink = this.linkOpened;
+    this.linkOpened = line === '[';
     const bare = BARE_URL.exec(line);
     // A URL on a line of its own is the target of the text before it (text copies write links that way).
     if (bare?.[1]) return [{ text: '', links: [bare[1]] }];
@@ -108,15 +120,19 @@ export class MarkupReader {
     let links: string[] = [];
     if (this.markdown) {
       if (this.skipTop(line) || TAGS_ONLY.test(line)) return [];
+      // `[1]: https://…`: where a reference link points (see link-references.ts), no text of the page; nor
+      // is the heading a text-mode browser puts above its list of them.
+      if (definitionOf(line) || (this.refs.size > 0 && REFERENCES_HEAD.test(line))) return [];
       // A heading's markers first, so that emphasis wrapping its text is seen as wrapping the line.
       const heading = HEADING.test(line) ? line.replace(HEADING, '').replace(CLOSING_HASHES, '') : line;
       // After a lone `Submitted by`, a linked name is the submitter's, no organisation line.
-      ({ text: t, links } = unlink(unemphasized(heading), !this.awaitingUser));
+      ({ text: t, links } = unlink(unemphasized(heading), !this.awaitingUser, this.refs));
       t = t.replace(HEADING, '').trim();
       if (RULE.test(t)) return [];
       while (BULLET.test(t)) t = t.replace(BULLET, '');
-      // An empty list item, or one that held only an avatar; a lone `-` with a link is an upvote count.
-      if ((t === '-' || t === '*' || t === '+') && links.length === 0) t = '';
+      // An empty list item, or one that held only an avatar; a lone `-` with a link, or as a link's whole
+      // text, is a vote button showing no votes.
+      if ((t === '-' || t === '*' || t === '+') && links.length === 0 && !(inLink && t === '-')) t = '';
       if (PLACEHOLDER.test(t)) t = '';
     }
     if (this.awaitingUser && t !== '') {
@@ -188,7 +204,7 @@ interface Frame {
  * The line with its links replaced by their text and its images dropped, and the links' targets.
  * Output is kept as an array of pieces so that dropping an image or a bracket is a write, not a copy.
  */
-function unlink(line: string, orgLines = true): MarkedLine {
+function unlink(line: string, orgLines: boolean, refs: ReadonlyMap<string, string>): MarkedLine {
   const out: string[] = [];
   const links: string[] = [];
   const stack: Frame[] = [];
@@ -221,8 +237,16 @@ function unlink(line: string, orgLines = true): MarkedLine {
       continue;
     }
     if (c === ']') {
-      const target = targetAt(line, i + 1);
       const frame = stack.pop();
+      const numbered = frame ? numberedLink(line, i, frame, out, refs) : null;
+      if (numbered) {
+        // `[32]Title`: a text-mode browser's link number goes, its target stays with the line.
+        out.length = frame?.start ?? out.length;
+        keep(numbered);
+        i++;
+        continue;
+      }
+      const target = referenced(line, i, frame, out, refs) ?? targetAt(line, i + 1, refs);
       if (!frame) {
         // The end of a link that opened on an earlier line: `…end.](https://…)`, `][33]`.
         if (target) {
@@ -350,10 +374,15 @@ const SITE_PATHS = new Set([
 ]);
 
 /**
- * The target after a link's `]`: `(url)`, `(url "title")` or a reference `[label]`; null when none follows.
- * The URL runs to the first `)` or space, which is how the page's links are written (they hold neither).
+ * The target after a link's `]`: `(url)`, `(url "title")` or a reference `[label]` (its URL when the text
+ * defines the label); null when none follows. The URL runs to the first `)` or space, which is how the
+ * page's links are written (they hold neither).
  */
-function targetAt(line: string, at: number): { url: string | null; end: number } | null {
+function targetAt(
+  line: string,
+  at: number,
+  refs: ReadonlyMap<string, string>,
+): { url: string | null; end: number } | null {
   if (line[at] === '(') {
     const close = indexWithin(line, ')', at + 1, MAX_TARGET);
     if (close < 0) return null;
@@ -365,9 +394,46 @@ function targetAt(line: string, at: number): { url: string | null; end: number }
   if (line[at] === '[') {
     const close = indexWithin(line, ']', at + 1, 32);
     if (close < 0) return null;
-    return { url: null, end: close + 1 };
+    return { url: refs.get(referenceKey(line.slice(at + 1, close))) ?? null, end: close + 1 };
   }
   return null;
+}
+
+/**
+ * The target of a link that names its reference by its own text, `[Title][]` or `[Title]`, when the text
+ * defines it: converters write links so. `[Re]` and `[MASK]` stay text unless a definition names them.
+ */
+function referenced(
+  line: string,
+  close: number,
+  frame: Frame | undefined,
+  out: readonly string[],
+  refs: ReadonlyMap<string, string>,
+): { url: string; end: number } | null {
+  // The text is looked up only when it is short, so that nested brackets stay linear.
+  if (!frame || refs.size === 0 || out.length - frame.start > MAX_ALT) return null;
+  const collapsed = line[close + 1] === '[' && line[close + 2] === ']';
+  if (!collapsed && (line[close + 1] === '[' || line[close + 1] === '(')) return null;
+  const url = refs.get(referenceKey(out.slice(frame.start + 1).join('')));
+  return url ? { url, end: collapsed ? close + 3 : close + 1 } : null;
+}
+
+/**
+ * The target of a text-mode browser's link number (`[32]` before the link's text, lynx and w3m dumps) when
+ * the copy's list of references defines it; `[32](…)`, `[32][…]` and `[32]:` are other things.
+ */
+function numberedLink(
+  line: string,
+  close: number,
+  frame: Frame,
+  out: readonly string[],
+  refs: ReadonlyMap<string, string>,
+): string | null {
+  if (frame.image || refs.size === 0 || out.length - frame.start > 8) return null;
+  const next = line[close + 1];
+  if (next === '(' || next === '[' || next === ':') return null;
+  const label = out.slice(frame.start + 1).join('');
+  return /^\d+$/.test(label) ? (refs.get(label) ?? null) : null;
 }
 
 /** `line.indexOf(ch, from)`, looking at no more than `max` characters. */

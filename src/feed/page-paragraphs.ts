@@ -1,5 +1,6 @@
 import type { CardExtras } from './card-extras.ts';
 import { isTrimmable } from './limits.ts';
+import { linkReferences } from './link-references.ts';
 import { looksLikeMarkdown, MarkupReader } from './page-markup.ts';
 
 /*
@@ -26,6 +27,11 @@ export interface Para {
   line: number;
   /** Where the paragraph's links point, in order: how a markdown copy says which paper a title is. */
   links?: string[];
+  /**
+   * Set on a paragraph that ran several cards together, and on each line cut out of it: no blank line says
+   * where its cards' parts begin, so it is read a line at a time.
+   */
+  cut?: boolean;
   /** Upvotes and GitHub stars read from lines around the paragraph, for the card it belongs to. */
   extras?: CardExtras;
   /**
@@ -42,13 +48,17 @@ export interface Para {
  * it follows, which is how text copies write a link's target.
  */
 export function* paragraphs(text: string): Generator<Para> {
-  const markup = new MarkupReader(looksLikeMarkdown(text));
+  const refs = linkReferences(text);
+  // Definitions say the text is markdown, wherever they are in it (converters put them at the end).
+  const markup = new MarkupReader(refs.size > 0 || looksLikeMarkdown(text), refs);
   let current: Para | null = null;
   // A paragraph that ended at a blank line, held until the next line says whether it is the paragraph's URL.
   let ended: Para | null = null;
   let chars = 0;
   let lineNo = 0;
   let i = 0;
+  // Whether the paragraph being read goes on from one cut off at MAX_PARA_CHARS (see below).
+  let continued = false;
   while (i <= text.length) {
     lineNo++;
     let end = i;
@@ -57,12 +67,26 @@ export function* paragraphs(text: string): Generator<Para> {
     let e = end;
     while (s < e && isTrimmable(text.charCodeAt(s))) s++;
     while (e > s && isTrimmable(text.charCodeAt(e - 1))) e--;
+    if (current && !current.oversized && chars + e - s > MAX_PARA_CHARS && e - s <= MAX_PARA_CHARS) {
+      // A page copied without blank lines is one paragraph, and a long page (a month's listing) passes the
+      // limit; such a run is read a line at a time anyway (regrouped), so it is cut between two lines and
+      // read on. Only a run of cards is: anything else that long is no card's part, and stays oversized.
+      if (holdsCards(current)) {
+        current.cut = true;
+        if (ended) yield ended;
+        ended = null;
+        yield current;
+        current = null;
+        continued = true;
+      }
+    }
     if (s === e) {
       if (current) {
         if (ended) yield ended;
         ended = current;
       }
       current = null;
+      continued = false;
     } else if (current?.oversized) {
       chars += e - s;
       current.oversized.lines++;
@@ -91,7 +115,7 @@ export function* paragraphs(text: string): Generator<Para> {
         if (!current) {
           if (ended) yield ended;
           ended = null;
-          current = { lines: [], line: lineNo };
+          current = continued ? { lines: [], line: lineNo, cut: true } : { lines: [], line: lineNo };
           chars = 0;
         }
         addLinks(current, marked.links);
@@ -104,6 +128,13 @@ export function* paragraphs(text: string): Generator<Para> {
   }
   if (ended) yield ended;
   if (current) yield current;
+}
+
+/** Whether a paragraph runs several cards together: it holds more than one card's lone `·` line. */
+function holdsCards(p: Para): boolean {
+  let dots = 0;
+  for (const line of p.lines) if (line === '·' && ++dots > 1) return true;
+  return false;
 }
 
 function addLinks(p: Para, links: string[]): void {

@@ -18,6 +18,7 @@ const trending = fixture('hf-trending-page-extracted.md');
 describe('parseHfPageText on a firecrawl markdown copy of a papers listing', () => {
   const { papers, skipped } = parseHfPageText(firecrawl, { asOf: '2026-10-02' });
 
+  // A `[-](…login?next=…)` vote button is the site's way of showing no votes: 0, as the API says.
   it('reads its five cards, with the arXiv id of each title link, and skips nothing', () => {
     expect(skipped).toEqual([]);
     expect(papers.map((p) => [p.id, p.arxivId])).toEqual([
@@ -51,9 +52,9 @@ describe('parseHfPageText on a firecrawl markdown copy of a papers listing', () 
   it.each([
     // [arXiv id, upvotes, authorCount, organization, publishedAt, comments]
     ['2609.11115', 173, null, { id: 'CarnegieMellonU', name: 'Carnegie Mellon University' }, '2026-09-09', 9],
-    ['2502.20581', null, 3, null, '2025-02-27', null],
+    ['2502.20581', 0, 3, null, '2025-02-27', null],
     ['2605.08583', 1, null, { id: 'umass', name: 'University of Massachusetts Amherst' }, '2026-05-08', 1],
-    ['2609.00319', null, 10, null, '2026-08-30', null],
+    ['2609.00319', 0, 10, null, '2026-08-30', null],
   ])(
     'GIVEN the card of %s THEN its vote button and meta block are read',
     (id, upvotes, authorCount, organization, publishedAt, comments) => {
@@ -99,7 +100,7 @@ describe('parseHfPageText on a markdown copy whose links are numbered references
         titleKeyId('MURMUR: An Efficient Inference System for Long-Form ASR'),
         3,
         '2026-05-30',
-        null,
+        0,
         null,
       ],
       [
@@ -125,6 +126,138 @@ describe('parseHfPageText on a markdown copy whose links are numbered references
       /^Long-form automatic speech recognition \(ASR\) requires .* https:\/\/github\.com\/uw-syfi\/Murmur\.$/,
     );
   });
+});
+
+describe('parseHfPageText on reference links whose definitions the copy holds', () => {
+  // The same capture as html2text and turndown's `full` style write it whole: the numbered targets listed at
+  // the end. The fixture was cut before its list, so the list is built here; the arXiv ids of the first and
+  // last papers are made up (Gemini 1.5 is 2403.05530).
+  const site = 'https://huggingface.co';
+  const paper = (id: string) => [`${site}/papers/${id}`, `${site}/papers/${id}`, `${site}/papers/${id}`];
+  const vote = (id: string) => `${site}/login?next=%2Fpapers%2F${id}`;
+  const menu = ['models', 'datasets', 'spaces', 'buckets', 'docs', 'enterprise', 'pricing', 'tasks', 'chat'];
+  const targets = [
+    `${site}/`,
+    ...menu.map((path) => `${site}/${path}`),
+    ...['collections', 'languages', 'organizations', 'blog', 'posts', 'papers', 'learn'].map(
+      (p) => `${site}/${p}`,
+    ),
+    'https://discord.com/invite/JfAtkvEtRb',
+    'https://discuss.huggingface.co',
+    'https://github.com/huggingface',
+    ...[
+      'enterprise',
+      'pro',
+      'support',
+      'inference/models',
+      'inference-endpoints',
+      'storage',
+      'login',
+      'join',
+    ].map((p) => `${site}/${p}`),
+    `${site}/papers?subscribe=1`,
+    `${site}/akhaliq`,
+    vote('2606.01001'),
+    ...paper('2606.01001'),
+    vote('2403.05530'),
+    ...paper('2403.05530'),
+    `${site}/papers/2403.05530#community`,
+    vote('2511.11111'),
+    ...paper('2511.11111'),
+  ];
+  const definitions = targets.map((url, k) => `[${k + 1}]: ${url}`).join('\n');
+
+  it.each([
+    ['numbered definitions at the end', `${refs}\n\n${definitions}\n`],
+    [
+      'definitions with titles',
+      `${refs}\n\n${definitions.replace(/^(\[\d+\]: \S+)$/gm, '$1 "Paper page"')}\n`,
+    ],
+  ])('GIVEN %s THEN each card has its arXiv id, and the list makes no card', (_what, text) => {
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2026-06-29' });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.id, p.arxivId, p.upvotes, p.comments, p.authorCount])).toEqual([
+      ['2606.01001', '2606.01001', 0, null, 3],
+      ['2403.05530', '2403.05530', 65, 6, 671],
+      ['2511.11111', '2511.11111', 1, null, 8],
+    ]);
+  });
+
+  it('reads [Title][] and [Title] whose definitions name them by their text', () => {
+    const abstract =
+      'An abstract long enough to be one, about what the paper does and how well it works here.';
+    const text = [
+      '### [Alpha Paper][]',
+      '',
+      abstract,
+      '',
+      '* 2 authors',
+      '·',
+      'Jan 5',
+      '',
+      '### [Beta Paper]',
+      '',
+      abstract,
+      '',
+      '* 3 authors',
+      '·',
+      'Jan 6',
+      '',
+      '[alpha paper]: https://huggingface.co/papers/2401.00001',
+      '[Beta Paper]: <https://huggingface.co/papers/2401.00002>',
+    ].join('\n');
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2026-02-01' });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.title, p.arxivId])).toEqual([
+      ['Alpha Paper', '2401.00001'],
+      ['Beta Paper', '2401.00002'],
+    ]);
+  });
+});
+
+describe('parseHfPageText on a text-mode browser’s dump with numbered links', () => {
+  // lynx -dump (and w3m with link numbers) write each link as `[N]` before its text and list the targets,
+  // numbered, under `References` at the end. Built here in that layout; the first arXiv id is made up.
+  const abstract = (what: string) =>
+    `We study ${what} at length and report results that improve on prior work across many benchmarks.`;
+  const site = 'https://huggingface.co';
+  const targets = [
+    `${site}/`,
+    `${site}/models`,
+    `${site}/akhaliq`,
+    `${site}/login?next=%2Fpapers%2F2606.01001`,
+    ...Array.from({ length: 3 }, () => `${site}/papers/2606.01001`),
+    `${site}/login?next=%2Fpapers%2F2403.05530`,
+    ...Array.from({ length: 3 }, () => `${site}/papers/2403.05530`),
+    `${site}/papers/2403.05530#community`,
+  ];
+  const body = [
+    '   [1]Hugging Face\n     * [2]Models\n',
+    '   Daily Papers\n\n   by [3]AK and the research community\n',
+    '   Jun 29\n   [4]-\n   [5]MURMUR: An Efficient Inference System for Long-Form ASR\n',
+    `   [6]${abstract('speech')}\n`,
+    '   [7]3 authors\n   ·\n   May 30\n   [8]65\n   [9]Gemini 1.5: Unlocking multimodal understanding\n',
+    `   [10]${abstract('long context')}\n`,
+    '   [11]671 authors\n   ·\n   Mar 8, 2024 [12]6\n',
+  ].join('\n');
+
+  it.each([
+    ['lynx: `1. https://…`', (url: string, k: number) => `${String(k + 1).padStart(4)}. ${url}`],
+    ['w3m: `[1] https://…`', (url: string, k: number) => `[${k + 1}] ${url}`],
+  ])(
+    'GIVEN the references listed as %s THEN each card has its arXiv id, votes and comments',
+    (_what, entry) => {
+      const text = `${body}\nReferences\n\n${targets.map(entry).join('\n')}\n`;
+      const { papers, skipped } = parseHfPageText(text, { asOf: '2026-06-29' });
+      expect(skipped).toEqual([]);
+      expect(
+        papers.map((p) => [p.title, p.arxivId, p.upvotes, p.authorCount, p.publishedAt, p.comments]),
+      ).toEqual([
+        ['MURMUR: An Efficient Inference System for Long-Form ASR', '2606.01001', 0, 3, '2026-05-30', null],
+        ['Gemini 1.5: Unlocking multimodal understanding', '2403.05530', 65, 671, '2024-03-08', 6],
+      ]);
+    },
+  );
 });
 
 describe('parseHfPageText on a trending page converted from its HTML', () => {
@@ -175,6 +308,70 @@ describe('parseHfPageText on a trending page converted from its HTML', () => {
   });
 });
 
+describe('parseHfPageText on a trending page copied without its "·" and dates', () => {
+  // The layout of a converter's copy of the trending page (index id 53857310451 in PROVENANCE.md), built
+  // here from four of its cards: `### Title`, the AI summary, `- 8 authors` (on some cards only) and
+  // `[LINK: GitHub 11.3k](repo)` glued below it, every card twice, no arXiv ids and no dates.
+  const card = (title: string, summary: string, authors: string | null, stars: string, repo: string) =>
+    `### ${title}\n\n${summary}\n${authors ? `- ${authors}\n` : ''}[LINK: GitHub ${stars}](https://github.com/${repo})\n\n`;
+  const cards = [
+    card(
+      'Agent Lightning: Train ANY AI Agents with Reinforcement Learning',
+      'Agent Lightning is a flexible RL framework for training LLMs in various agents, using a hierarchical RL algorithm and decoupling execution from training to handle complex interactions.',
+      '8 authors',
+      '11.3k',
+      'microsoft/agent-lightning',
+    ),
+    card(
+      'ShapeR: Robust Conditional 3D Shape Generation from Casual Captures',
+      'ShapeR generates high-fidelity 3D shapes from casual image sequences using visual-inertial SLAM, 3D detection, and vision-language models with rectified flow transformer conditioning.',
+      null,
+      '476',
+      'facebookresearch/ShapeR',
+    ),
+    card(
+      'SmolDocling: An ultra-compact vision-language model for end-to-end\n  multi-modal document conversion',
+      'SmolDocling is a compact vision-language model that performs end-to-end document conversion with robust performance across various document types using 256M parameters and a new markup format.',
+      null,
+      '50.8k',
+      'docling-project/docling',
+    ),
+    card(
+      'EverMemOS: A Self-Organizing Memory Operating System for Structured Long-Horizon Reasoning',
+      'EverMemOS presents a self-organizing memory system for large language models that processes dialogue streams into structured memory cells and scenes to enhance long-term interaction capabilities.',
+      '11 authors',
+      '1.88k',
+      'EverMind-AI/EverMemOS',
+    ),
+  ];
+  const text = [
+    '# What is Papers with Code?\n**URL:** https://paperswithcode.com\n**Page Title:** Trending Papers - Hugging Face\n--------------------\n',
+    'Get trending papers in your email inbox once a day!\nGet trending papers in your email inbox!\n',
+    '## Trending Papers\n\n## by AK and the research community\n',
+    cards.map((c) => c + c).join(''),
+  ].join('\n');
+
+  it('reads each card once, with its author count and GitHub stars, and names the repeats it skipped', () => {
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2026-01-20' });
+    expect(papers.map((p) => [p.title.slice(0, 12), p.authorCount, p.githubStars, p.githubRepo])).toEqual([
+      ['Agent Lightn', 8, 11_300, 'https://github.com/microsoft/agent-lightning'],
+      ['ShapeR: Robu', null, 476, 'https://github.com/facebookresearch/ShapeR'],
+      ['SmolDocling:', null, 50_800, 'https://github.com/docling-project/docling'],
+      ['EverMemOS: A', 11, 1880, 'https://github.com/EverMind-AI/EverMemOS'],
+    ]);
+    expect(papers[2]?.title).toBe(
+      'SmolDocling: An ultra-compact vision-language model for end-to-end multi-modal document conversion',
+    );
+    expect(papers.every((p) => p.abstract.endsWith('.') && p.publishedAt === null)).toBe(true);
+    expect(skipped.map((s) => s.reason)).toEqual([
+      'the same paper as an earlier card ("Agent Lightning: Train ANY AI Agents with Reinforcement Learning")',
+      'the same paper as an earlier card ("ShapeR: Robust Conditional 3D Shape Generation from Casual Captures")',
+      'the same paper as an earlier card ("SmolDocling: An ultra-compact vision-language model for end-to-end multi-modal document conversion")',
+      'the same paper as an earlier card ("EverMemOS: A Self-Organizing Memory Operating System for Structured Long-Horizon Reasoning")',
+    ]);
+  });
+});
+
 describe('parseHfPageText on a copy that writes each link target on a line of its own', () => {
   // The layout of a notebook export of a papers listing (index id 61121252562 in PROVENANCE.md), built here
   // with short abstracts: text, blank line, URL.
@@ -205,6 +402,51 @@ describe('parseHfPageText on a copy that writes each link target on a line of it
       ['2409.02326', 19, 2, 3, '2024-09-03'],
       ['2510.21057', 5, null, 4, '2025-10-23'],
     ]);
+  });
+
+  // The export's own head, as it writes it: its front matter and title, the site's menu a link a paragraph,
+  // and the page's header in pieces (`by`, `AK`, the search box's query, a date link with no text).
+  const site = 'https://huggingface.co';
+  const menu = [
+    ['Hugging Face', ''],
+    ['Models', 'models'],
+    ['Datasets', 'datasets'],
+    ['Spaces', 'spaces'],
+    ['Buckets new', 'storage'],
+    ['Docs', 'docs'],
+    ['Enterprise', 'enterprise'],
+    ['Pricing', 'pricing'],
+    ['Log In', 'login'],
+    ['Sign Up', 'join'],
+  ].map(([name, path]) => ` ${name}\n\n${site}/${path}\n`);
+  const exportHead = [
+    '---\nsource_id: "fb9b52af-30ae-4b00-83de-19e0baa3bb8f"\ntitle: "Daily Papers - Hugging Face"',
+    `url: ${site}/papers?q=Intercode%20Bash\ntype: web_page\nexported: 2026-07-28\n---\n`,
+    '# Daily Papers - Hugging Face\nDaily Papers - Hugging Face\n',
+    ...menu,
+    'new\n\nGet trending papers in your email inbox once a day!\n\nGet trending papers in your email inbox!\n',
+    `Subscribe\n\n${site}/login?next=%2Fpapers\n`,
+    `Daily Papers\n\nby \n\nAK\n\n${site}/akhaliq\n\n and the research community\n\nIntercode Bash\n`,
+    `Daily\n\nWeekly\n\nMonthly \n\n${site}/papers/trending\n\n \n\n${site}/papers/date/2026-03-24\n`,
+  ].join('\n');
+
+  it('GIVEN the export’s head and the site’s menu above the cards THEN none of it is skipped as a card', () => {
+    const whole = `${exportHead}\n${text.replace(/^Daily Papers\n\n/, '')}`;
+    expect(parseHfPageText(whole, { asOf: '2026-03-25' })).toEqual(
+      parseHfPageText(text, { asOf: '2026-03-25' }),
+    );
+  });
+
+  it('takes an organisation’s id from the link of a name written alone', () => {
+    const google = text.replace(
+      '[\n\n4 authors](https://huggingface.co/papers/2510.21057)',
+      ` Google\n\n${site}/google`,
+    );
+    const { papers } = parseHfPageText(google, { asOf: '2026-03-25' });
+    expect(papers.at(-1)).toMatchObject({
+      arxivId: '2510.21057',
+      organization: { id: 'google', name: 'Google' },
+    });
   });
 });
 

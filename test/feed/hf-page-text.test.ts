@@ -138,6 +138,48 @@ describe('parseHfPageText tolerates formatting drift', () => {
     expect(papers).toEqual(baseline.papers);
   });
 
+  it('GIVEN each title run into its abstract (no blank line between) THEN the cards are the same', () => {
+    // A title line (at most 250 characters) then a blank line then an abstract line (over 300): joined.
+    const glued = page.replace(/^(.{1,250})\n\n(?=.{301,})/gm, '$1\n');
+    expect(glued).toContain('Adversarial Training\nWe introduce NitroFusion');
+    expect(parseHfPageText(glued, { asOf })).toEqual(baseline);
+  });
+
+  it('GIVEN a title run into its hard-wrapped abstract THEN the first line is the title', () => {
+    const wrapped =
+      'Short Title For Testing\nWe study a problem at length and report results that improve on prior\nwork across many benchmarks, and we release code and data for all of it.';
+    const { papers, skipped } = parseHfPageText(`${wrapped}\n\n  • 2 authors\n·\nMar 3\n`, {
+      asOf: '2026-03-04',
+    });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.title, p.abstract.slice(0, 13)])).toEqual([
+      ['Short Title For Testing', 'We study a pr'],
+    ]);
+  });
+
+  it('GIVEN a title-cased title as long as the wrap, run into its hard-wrapped abstract THEN it is the title', () => {
+    const title = 'Noise Consistency Training: A Native Approach for One-Step Generator in Learning Controls';
+    const wrapped = `${title}\nThe pursuit of efficient and controllable generation has led to one-step generators\nthat we study here at length, with results that improve on prior work across the board.\nCode is released.`;
+    const { papers, skipped } = parseHfPageText(`${wrapped}\n\n  • 2 authors\n·\nMar 3\n`, {
+      asOf: '2026-03-04',
+    });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.title, p.abstract.slice(0, 16)])).toEqual([[title, 'The pursuit of e']]);
+  });
+
+  it('GIVEN a hard-wrapped abstract with no title THEN no line of it is taken for one', () => {
+    const abstract =
+      'We study a problem at length and report results that improve on prior\nwork across many benchmarks, and we release code and data for all of it\nso that others can build on the results we report here.';
+    const { papers, skipped } = parseHfPageText(
+      `${card('First Paper', '  • 2 authors\n·\nMar 3')}${abstract}\n\n  • 3 authors\n·\nMar 2\n`,
+      {
+        asOf: '2026-03-04',
+      },
+    );
+    expect(papers.map((p) => p.title)).toEqual(['First Paper']);
+    expect(skipped.map((s) => s.reason)).toEqual(['a paragraph that reads like an abstract, with no title']);
+  });
+
   it.each([
     ['after the "·"', '  • 4 authors\n·\nAug 11', '  • 4 authors\n·'],
     ['after the author count', '  • 4 authors\n·\nAug 11', '  • 4 authors'],
@@ -204,6 +246,33 @@ describe('parseHfPageText tolerates formatting drift', () => {
       ['May 2024', { id: 'allenai', name: 'Allen Institute for AI' }, null, '2026-03-02', 7],
       ['2048', null, 1, '2026-02-01', null],
       ['Sep 3', { id: 'org-only', name: 'org-only' }, null, '2026-01-09', null],
+    ]);
+  });
+
+  it.each([
+    ['a blank line between a card’s parts', (t: string) => t],
+    ['no blank lines at all', (t: string) => t.replace(/\n{2,}/g, '\n')],
+  ])('reads organisation names ending in punctuation or longer than 8 words, with %s', (_what, layout) => {
+    const orgs = [
+      'nvidia NVIDIA Inc.',
+      'allenai AI2!',
+      'hkust The Hong Kong University of Science and Technology',
+    ];
+    const text = orgs.map((org, k) => card(`Paper ${k + 1}`, `${org}\n·\nMar ${k + 1}`)).join('');
+    const { papers, skipped } = parseHfPageText(layout(text), { asOf: '2026-03-04' });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.title, p.organization])).toEqual([
+      ['Paper 1', { id: 'nvidia', name: 'NVIDIA Inc.' }],
+      ['Paper 2', { id: 'allenai', name: 'AI2!' }],
+      ['Paper 3', { id: 'hkust', name: 'The Hong Kong University of Science and Technology' }],
+    ]);
+  });
+
+  it('takes the end of an abstract run into the meta block for no organisation', () => {
+    const text = `Wrapped Paper\n\nWe study a problem at length and report results that improve on prior work\nacross many benchmarks and settings.\n·\nMar 3\n`;
+    const { papers } = parseHfPageText(text, { asOf: '2026-03-04' });
+    expect(papers.map((p) => [p.title, p.organization, p.abstract.slice(-24)])).toEqual([
+      ['Wrapped Paper', null, 'benchmarks and settings.'],
     ]);
   });
 
@@ -284,9 +353,50 @@ describe('parseHfPageText on the text of a daily list page', () => {
     ).toEqual([
       ['First Paper', 87, 1200, 4, '2024-12-02'],
       ['Second Paper', 12, 3290, 'nvidia', '2025-12-01'],
-      ['Third Paper', null, undefined, 1, '2025-11-30'],
+      // `-` is how the site shows a paper nobody has upvoted.
+      ['Third Paper', 0, undefined, 1, '2025-11-30'],
     ]);
     expect(papers.every((p) => p.arxivId === null)).toBe(true);
+  });
+
+  it.each([
+    ['-', 'the site shows it'],
+    ['–', 'a copy that turned it into an en dash'],
+    ['—', 'a copy that turned it into an em dash'],
+  ])('GIVEN "%s" in the vote position (%s) THEN the card has no votes and nothing is skipped', (dash) => {
+    const text = `Daily Papers\n\nDec 3\n\n${dash}\n\n${card('First Paper', '  • 2 authors\n·\nDec 2')}5\n\n${card('Second Paper', '  • 3 authors\n·\nDec 1')}`;
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2025-12-03' });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.title, p.upvotes])).toEqual([
+      ['First Paper', 0],
+      ['Second Paper', 5],
+    ]);
+  });
+
+  it('reads a vote count run into the title below it (no blank line between) as the card’s upvotes', () => {
+    const text = `Daily Papers\n\nDec 3\n\n87\n${card('First Paper', '  • 2 authors\n·\nDec 2')}12\nSecond Paper\n${card('', '  • 3 authors\n·\nDec 1').trimStart()}`;
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2025-12-03' });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.title, p.upvotes, p.abstract.slice(0, 8), p.authorCount])).toEqual([
+      ['First Paper', 87, 'We study', 2],
+      ['Second Paper', 12, 'We study', 3],
+    ]);
+  });
+
+  it('gives a trending page’s vote count, which follows its card, to that card and not the next', () => {
+    const text = [
+      'Trending Papers\n\n',
+      card('First Paper', 'kandinskylab Kandinsky Lab\n·\nPublished on Oct 4, 2026'),
+      '117\n\nGitHub 131\n\n',
+      card('Second Paper', '  • 3 authors\n·\nPublished on Oct 3, 2026'),
+      '25\n',
+    ].join('');
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2026-10-06' });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.title, p.upvotes, p.githubStars])).toEqual([
+      ['First Paper', 117, 131],
+      ['Second Paper', 25, undefined],
+    ]);
   });
 
   it('takes a number followed by an abstract for a title, not a vote count', () => {
@@ -294,5 +404,29 @@ describe('parseHfPageText on the text of a daily list page', () => {
       asOf: '2026-03-04',
     });
     expect(papers.map((p) => [p.title, p.upvotes])).toEqual([['2048', 87]]);
+  });
+});
+
+describe('parseHfPageText on titles that are full sentences', () => {
+  const sentence = 'Small Language Models Can Learn to Reason Well From Very Few Examples.';
+
+  it.each([
+    ['a search or trending page', ''],
+    ['a daily page, the vote count above the title', '87\n\n'],
+  ])('GIVEN a twelve-word title ending in "." on %s THEN it is the title, not an abstract', (_what, vote) => {
+    const text = `Daily Papers\n\nMar 3\n\n${vote}${card(sentence, '  • 4 authors\n·\nMar 2')}${card('Second Paper', '  • 2 authors\n·\nMar 1')}`;
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2026-03-04' });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => [p.title, p.abstract.slice(0, 8), p.authorCount, p.upvotes])).toEqual([
+      [sentence, 'We study', 4, vote === '' ? null : 87],
+      ['Second Paper', 'We study', 2, null],
+    ]);
+  });
+
+  it('still skips a lone sentence with no title above it as an abstract', () => {
+    const text = `${card('First Paper', '  • 4 authors\n·\nMar 2')}${sentence}\n\n  • 2 authors\n·\nMar 1\n`;
+    const { papers, skipped } = parseHfPageText(text, { asOf: '2026-03-04' });
+    expect(papers.map((p) => p.title)).toEqual(['First Paper']);
+    expect(skipped.map((s) => s.reason)).toEqual(['a paragraph that reads like an abstract, with no title']);
   });
 });

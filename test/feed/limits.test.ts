@@ -79,6 +79,21 @@ describe('parseHfPageText at its bounds', () => {
     expect(parseHfPageText(text, asOf).papers[0]?.abstract).toHaveLength(MAX_PARA_CHARS);
   });
 
+  it('reads a copy longer than MAX_PARA_CHARS with no blank lines at all card by card', () => {
+    // A long listing (a month's page) copied without blank lines is one run of lines past the limit.
+    const abstract = `We study a problem at length and report results that improve on prior work. ${'More. '.repeat(150)}`;
+    const cards = Array.from(
+      { length: 1200 },
+      (_, k) => `Paper ${k + 1}\n${abstract}\n  • 2 authors\n·\nOct 2\n`,
+    );
+    const text = `Daily Papers\nOct 3\n${cards.join('')}`;
+    expect(text.length).toBeGreaterThan(MAX_PARA_CHARS);
+    const { papers, skipped } = parseHfPageText(text, asOf);
+    expect(skipped).toEqual([]);
+    expect(papers).toHaveLength(1200);
+    expect(papers.at(-1)).toMatchObject({ title: 'Paper 1200', authorCount: 2, abstract: abstract.trim() });
+  });
+
   it('still counts an oversized paragraph holding a lone "·" as a papers page', () => {
     const text = `${'z\n'.repeat(MAX_PARA_CHARS)}·\nOct 2\n`;
     expect(() => parseHfPageText(text, asOf)).toThrow(
