@@ -128,6 +128,7 @@ function parseItems(text: string, open: number, feedDate: string | undefined): P
   const skipped: SkippedItem[] = [];
   let i = skipJsonWhitespace(text, open + 1);
   if (text.charCodeAt(i) === 0x5d) return endOfArray(text, i, { papers, skipped });
+  // Items are numbered from 1 in what is reported, as a person counts them (and page text numbers lines).
   for (let index = 0; ; index++) {
     const span = i < text.length ? scanJsonValue(text, i) : null;
     if (!span) throw notJson(text, 'Unexpected end of JSON input');
@@ -135,13 +136,13 @@ function parseItems(text: string, open: number, feedDate: string | undefined): P
     if (span.values > MAX_ITEM_VALUES) {
       // Skipped unread: parsing it is the cost this guards against.
       skipped.push({
-        where: `item ${index}`,
+        where: `item ${index + 1}`,
         reason: `holds more than ${MAX_ITEM_VALUES} values, far more than any paper`,
       });
     } else {
       const out = convertItem(parseJsonSlice(text, span.start, span.end), feedDate);
       if ('paper' in out) papers.push(out.paper);
-      else skipped.push({ where: `item ${index}`, reason: out.reason });
+      else skipped.push({ where: `item ${index + 1}`, reason: out.reason });
     }
     i = skipJsonWhitespace(text, span.end);
     const c = text.charCodeAt(i);
@@ -166,7 +167,7 @@ function parseParsedItems(items: unknown[], feedDate: string | undefined): Parse
   for (const [index, item] of items.entries()) {
     const out = convertItem(item, feedDate);
     if ('paper' in out) papers.push(out.paper);
-    else skipped.push({ where: `item ${index}`, reason: out.reason });
+    else skipped.push({ where: `item ${index + 1}`, reason: out.reason });
   }
   return { papers, skipped };
 }

@@ -14,7 +14,12 @@ describe('loadConfig', () => {
       readingListEmoji: 'pushpin',
       slack: undefined,
       discord: undefined,
-      console: { fileDir: undefined },
+      // The console counts the same reactions as the chat platforms (UPVOTE_EMOJI, READING_LIST_EMOJI).
+      console: {
+        fileDir: undefined,
+        upvoteEmoji: ['+1', 'arrow_up', 'fire', 'heart'],
+        readingListEmoji: 'pushpin',
+      },
       roundup: { channels: [], time: '09:00', timezone: 'UTC', catchUpMs: 6 * 3_600_000 },
       remoteSearch: true,
       watchLimit: 20,
@@ -36,8 +41,12 @@ describe('loadConfig', () => {
   });
 
   it('GIVEN CONSOLE_EXPORT_DIR THEN the console saves exports there', () => {
-    expect(loadConfig({ CONSOLE_EXPORT_DIR: '/tmp/papers' }).console).toEqual({ fileDir: '/tmp/papers' });
-    expect(loadConfig({ CONSOLE_EXPORT_DIR: ' ' }).console).toEqual({ fileDir: undefined });
+    expect(loadConfig({ CONSOLE_EXPORT_DIR: '/tmp/papers' }).console?.fileDir).toBe('/tmp/papers');
+    expect(loadConfig({ CONSOLE_EXPORT_DIR: ' ' }).console?.fileDir).toBeUndefined();
+    expect(loadConfig({ UPVOTE_EMOJI: 'rocket', READING_LIST_EMOJI: 'bookmark' }).console).toMatchObject({
+      upvoteEmoji: ['rocket'],
+      readingListEmoji: 'bookmark',
+    });
   });
 
   it('GIVEN READING_LIST_EMOJI THEN uses it normalised, and refuses none, several, or an upvote emoji', () => {

@@ -280,7 +280,7 @@ describe('parseHfJson tolerates drift', () => {
     const props = JSON.stringify({ dailyPapers: items, date: '2024-10-25', lastDate: '2024-10-24' });
     const { papers, skipped } = parseHfJson(props, { feedDate: '2024-10-25' });
     expect(papers).toEqual(parseHfJson(capture2024, { feedDate: '2024-10-25' }).papers.toSpliced(3, 1));
-    expect(skipped).toEqual([{ where: 'item 3', reason: expect.any(String) }]);
+    expect(skipped).toEqual([{ where: 'item 4', reason: expect.any(String) }]);
   });
 });
 
@@ -322,13 +322,13 @@ describe('parseHfJson skips bad items and keeps the rest', () => {
       },
       /authors\.2\.name/,
     ],
-  ])('GIVEN item 3 has %s THEN it is reported and the other 28 parse', (_what, mutate, reason) => {
+  ])('GIVEN the 4th item has %s THEN it is reported and the other 28 parse', (_what, mutate, reason) => {
     const items = items2024();
     mutate(items[3]!);
     const { papers, skipped } = parseHfJson(JSON.stringify(items));
     expect(papers).toHaveLength(28);
     expect(skipped).toHaveLength(1);
-    expect(skipped[0]?.where).toBe('item 3');
+    expect(skipped[0]?.where).toBe('item 4');
     expect(skipped[0]?.reason).toMatch(reason);
   });
 
@@ -338,8 +338,8 @@ describe('parseHfJson skips bad items and keeps the rest', () => {
     const { papers, skipped } = parseHfJson(JSON.stringify(items));
     expect(papers).toHaveLength(29);
     expect(skipped).toEqual([
-      { where: 'item 1', reason: 'expected an object, got null' },
-      { where: 'item 2', reason: 'expected an object, got number' },
+      { where: 'item 2', reason: 'expected an object, got null' },
+      { where: 'item 3', reason: 'expected an object, got number' },
     ]);
   });
 
@@ -353,7 +353,7 @@ describe('parseHfJson skips bad items and keeps the rest', () => {
     const { papers, skipped } = parseHfJson(JSON.stringify(items));
     expect(papers).toHaveLength(28);
     expect(papers.map((p) => p.id)).not.toContain(items[5]!.paper.id);
-    expect(skipped).toEqual([{ where: 'item 5', reason: 'withdrawn' }]);
+    expect(skipped).toEqual([{ where: 'item 6', reason: 'withdrawn' }]);
   });
 
   it('does not treat withdrawnAt: null as withdrawn', () => {

@@ -129,7 +129,7 @@ describe('parseHfJson at its bounds', () => {
     const { papers, skipped } = parseHfJson(`[${good},${huge},${good.replace('17243', '17244')}]`);
     expect(papers.map((p) => p.id)).toEqual(['2410.17243', '2410.17244']);
     expect(skipped).toEqual([
-      { where: 'item 1', reason: `holds more than ${MAX_ITEM_VALUES} values, far more than any paper` },
+      { where: 'item 2', reason: `holds more than ${MAX_ITEM_VALUES} values, far more than any paper` },
     ]);
   });
 

@@ -225,7 +225,9 @@ describe('parseSearchQuery on arbitrary text', () => {
           const parsed = parseSearchQuery(text);
           if (!parsed.ok) return;
           const { sql, params } = toTsQuery(parsed.query, first);
-          expect(params).toEqual([...parsed.query.must, ...parsed.query.exclude].map((p) => p.join(' ')));
+          const { must, alternatives, exclude } = parsed.query;
+          const forms = must.flatMap((p, i) => [p, ...(alternatives?.[i] ?? [])]);
+          expect(params).toEqual([...forms, ...exclude].map((p) => p.join(' ')));
           expect(sql.replace(/phraseto_tsquery\('paperboy_en', \$\d+\)/g, '')).toMatch(/^[\s()&|!]*$/);
         }),
         { numRuns: 300 },
