@@ -265,7 +265,7 @@ describe('what is skipped', () => {
           expect(papers).toEqual([]);
           expect(skipped).toEqual(
             items.map((v, i) => ({
-              where: `item ${i}`,
+              where: `item ${i + 1}`,
               reason: `expected an object, got ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}`,
             })),
           );
