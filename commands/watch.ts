@@ -57,7 +57,7 @@ async function add(ctx: CommandContext, text: string): Promise<Reply> {
     ctx.store.search(parsed.query, 20),
     settingsOf(ctx),
   ]);
-  const best = rankSearch(hits, isoDay(ctx.now()), parsed.query.must)
+  const best = rankSearch(hits, isoDay(ctx.now()), parsed.query.must, parsed.query.alternatives)
     .slice(0, 3)
     .map((r, i) => ({ paper: r.paper, rank: i + 1, shareable: true }));
   ctx.logger.info({ user: ctx.user, watch: watch.id, matching }, 'watch added');
