@@ -37,7 +37,8 @@ export function archiveAnswerIsThin(query: string, results: readonly Ranked[]): 
   if (results.length < FEW_RESULTS) return true;
   const parsed = parseSearchQuery(query);
   if (!parsed.ok) return false;
-  return !results.some((r) => containsAll(shownText(r.paper), parsed.query.must));
+  const { must, alternatives } = parsed.query;
+  return !results.some((r) => containsAll(shownText(r.paper), must, alternatives));
 }
 
 export type RemoteOutcome = { section: ReplySection | null } | { notice: string };
@@ -51,9 +52,15 @@ export type RemoteOutcome = { section: ReplySection | null } | { notice: string 
 export async function remoteSection(ctx: CommandContext, query: string): Promise<RemoteOutcome> {
   let hits: Paper[];
   try {
-    // Words only: HF's search is semantic, and `-excluded` or quotes mean nothing to it.
+    // Words only: HF's search is semantic, and `-excluded`, quotes or OR mean nothing to it; a term typed
+    // with alternatives (`a OR b`) gives all its forms' words.
     const parsed = parseSearchQuery(query);
-    const words = parsed.ok ? parsed.query.must.map((p) => p.join(' ')).join(' ') : query;
+    const words = parsed.ok
+      ? parsed.query.must
+          .flatMap((p, i) => [p, ...(parsed.query.alternatives?.[i] ?? [])])
+          .map((p) => p.join(' '))
+          .join(' ')
+      : query;
     hits = (await ctx.hf.search(words, { withinMs: REMOTE_BUDGET_MS, limit: 20 })).papers;
   } catch (error) {
     ctx.logger.warn({ err: error }, 'Hugging Face search failed; showing the archive alone');

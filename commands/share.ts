@@ -61,7 +61,7 @@ export const shareCommand: CommandDefinition = {
       .map((v) => (typeof v === 'string' ? v : ''))
       .join(' ')
       .trim();
-    const lead = readLeadingReference(typed);
+    const lead = readLeadingReference(typed, { note: true });
     const paper = lead ? typed.slice(0, typed.length - lead.rest.length) : typed;
     const found = await lookUpTypedPaper(ctx, paper);
     if ('error' in found) return { visibility: 'ephemeral', text: found.error };

@@ -15,7 +15,7 @@ const USAGE =
 export async function exportCommand(args: string[], io: CliIo): Promise<number> {
   const { format, out, channel, words } = splitExportArgs(args);
   const request = parseExportRequest(words.join(' '), format);
-  if ('error' in request) throw new UsageError(`${request.error} ${USAGE}`);
+  if ('error' in request) throw new UsageError(`${forCommandLine(request.error)} ${USAGE}`);
   return withCore(io, async ({ store }) => {
     const context = { store, now: io.now, ...(channel ? { channel } : {}) };
     const chosen = await exportPapers(context, request.source);

@@ -45,5 +45,12 @@ export function counted(n: number, thing: string): string {
  * (`/papers machine unlearning`), which a shell user would type as `paperboy search machine unlearning`.
  */
 export function forCommandLine(message: string): string {
-  return message.replace(/\/papers (?=\S)/g, 'paperboy search ');
+  return (
+    message
+      .replace(/\/papers (?=\S)/g, 'paperboy search ')
+      // A shell takes the quotes off words (`paperboy export "top k sampling"` reaches paperboy as three
+      // words): quoted words reach it inside the shell's own quotes.
+      .replace(/put (the words|it) in quotes \(("[^"]*")\)/g, "put $1 in quotes, inside the shell's own ('$2')")
+      .replace(/put (the words|it) in quotes\./g, "put $1 in quotes, inside the shell's own ('\"…\"').")
+  );
 }

@@ -15,10 +15,16 @@ export const MIN_DEFINING_PAPERS = 2;
 /** Longest typed span (in words) checked against the archive's long forms. */
 const MAX_LONG_WORDS = 8;
 
-/** What to ask the store for: each one-word term as a short form, each run of terms as a long form. */
-export function abbreviationLookups(q: Pick<SearchQuery, 'must'>): { shorts: string[]; longKeys: string[] } {
+/**
+ * What to ask the store for: each one-word term (or typed alternative: `hallucination OR LLM`) as a short
+ * form, each run of terms as a long form.
+ */
+export function abbreviationLookups(q: Pick<SearchQuery, 'must' | 'alternatives'>): {
+  shorts: string[];
+  longKeys: string[];
+} {
   const shorts = new Set<string>();
-  for (const phrase of q.must) {
+  for (const phrase of [...q.must, ...(q.alternatives ?? []).flat()]) {
     const [t] = phrase;
     if (phrase.length !== 1 || !t || !/^\p{L}[\p{L}\p{N}]{1,11}$/u.test(t)) continue;
     shorts.add(t);
@@ -78,20 +84,27 @@ export function expandAbbreviations(q: SearchQuery, pairs: readonly Abbreviation
       continue;
     }
     must.push([...phrase]);
-    const own = (q.alternatives?.[i] ?? []).map((f) => [...f]);
-    const [t] = phrase;
-    const shortPair =
-      phrase.length === 1 && t
-        ? best(
-            usable.filter((p) => p.short === t || (t.endsWith('s') && p.short === t.slice(0, -1))),
-            (p) => p.longKey,
-          )
-        : undefined;
-    const longTokens = shortPair ? longFormWords(shortPair.long) : [];
-    if (shortPair && longTokens.length > 1 && !own.some((f) => f.join(' ') === longTokens.join(' '))) {
-      alternatives.push([...own, longTokens]);
-      expansions.push(`${t} → "${longTokens.join(' ')}"`);
-    } else alternatives.push(own);
+    // The term's forms: as typed, then its typed alternatives (`a OR b`), each a short form perhaps, whose
+    // long form then satisfies the term too, whichever side of OR it was typed on.
+    const forms = [[...phrase], ...(q.alternatives?.[i] ?? []).map((f) => [...f])];
+    const own = forms.slice(1);
+    for (const form of forms) {
+      const [t] = form;
+      const shortPair =
+        form.length === 1 && t
+          ? best(
+              usable.filter((p) => p.short === t || (t.endsWith('s') && p.short === t.slice(0, -1))),
+              (p) => p.longKey,
+            )
+          : undefined;
+      const longTokens = shortPair ? longFormWords(shortPair.long) : [];
+      const known = (f: string[]) => [phrase, ...own].some((g) => g.join(' ') === f.join(' '));
+      if (shortPair && longTokens.length > 1 && !known(longTokens)) {
+        own.push(longTokens);
+        expansions.push(`${t} → "${longTokens.join(' ')}"`);
+      }
+    }
+    alternatives.push(own);
   }
   if (expansions.length === 0) return { query: q, expansions: [] };
   return { query: { ...q, must, alternatives }, expansions };

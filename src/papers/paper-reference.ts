@@ -46,14 +46,23 @@ export function readPaperReference(text: string): PaperReference | null {
   return leading && leading.rest === '' ? leading.reference : null;
 }
 
+/** What follows an id in a person's note (`/papers share 2410.17243, must read`): a category and a separator. */
+const NOTE_LEAD = /^(?:\s*\[[a-z-]+(?:\.[a-z-]+)?\])?\s*[,;:–—-]?(?=\s|$)/i;
+
 /**
  * The reference that `text` starts with and the text after it (`2410.17243 worth a read` gives the id and
- * `worth a read`), or null when it starts with none.
+ * `worth a read`), or null when it starts with none. A citation's tail after the id (`[cs.CL]`, `, 2024.`,
+ * `(2024)`) is part of the reference; with `note`, the rest is a person's words, and only a category and a
+ * separating comma or dash go, never a year they wrote (`2410.18538 (2019) baseline is what this beats`).
  */
-export function readLeadingReference(text: string): { reference: PaperReference; rest: string } | null {
+export function readLeadingReference(
+  text: string,
+  options: { note?: boolean } = {},
+): { reference: PaperReference; rest: string } | null {
   let s = text.trim().replace(CITATION_LEAD, '');
-  // `arXiv: 2410.17243`, typed with a space after the colon, is one reference.
-  s = s.replace(/^arxiv\s*:\s+/i, 'arXiv:');
+  // `arXiv: 2410.17243`, typed with a space after the colon, is one reference; `arXiv: transformers`
+  // is words.
+  s = s.replace(/^arxiv\s*:\s+(?=\d|[a-z-]+(?:\.[a-z-]+)?\/\d)/i, 'arXiv:');
   // Slack's link markup, whose label may hold spaces; otherwise the reference is the first word.
   const slack = /^<([^<>|\s]+)(?:\|[^<>]*)?>/.exec(s);
   // A comma ending the first word belongs to a citation's tail (`arXiv:2410.17243, 2024.`), not the id.
@@ -61,7 +70,7 @@ export function readLeadingReference(text: string): { reference: PaperReference;
   const reference = readWord(slack ? (slack[1] ?? '') : word);
   if (!reference) return null;
   const after = s.slice(word.length);
-  const tail = CITATION_TAIL.exec(after)?.[0] ?? '';
+  const tail = (options.note ? NOTE_LEAD : CITATION_TAIL).exec(after)?.[0] ?? '';
   return { reference, rest: after.slice(tail.length).trim() };
 }
 
@@ -84,7 +93,11 @@ function readWord(word: string): PaperReference | null {
   if (core === '') return null;
   const link = readLink(core);
   if (link !== undefined) return link === null ? null : reading(link, true);
-  const marked = /^(?:arxiv:|arxiv\.(?=\d)|abs\/|pdf\/|html\/|10\.48550\/arxiv\.)/i.exec(core);
+  // A route as a prefix (`abs/2410.17243`) marks an id only before one's digits: `html/css` is a word.
+  const marked =
+    /^(?:arxiv:|arxiv\.(?=\d)|(?:abs|pdf|html)\/(?=\d|[a-z-]+(?:\.[a-z-]+)?\/\d)|10\.48550\/arxiv\.)/i.exec(
+      core,
+    );
   const id = (marked ? core.slice(marked[0].length) : core).replace(/\.pdf$/i, '');
   return reading(id, marked !== null);
 }
@@ -133,7 +146,10 @@ function readLink(text: string): string | null | undefined {
   }
   if (DOI_HOST.test(host)) return ARXIV_DOI.exec(path)?.[1] ?? null;
   if (!PAPER_HOST.test(host)) return undefined;
-  const [last = '', prev] = path.split('/').filter(Boolean).reverse();
+  const parts = path.split('/').filter(Boolean);
+  // arXiv's listings (`/list/cs.LG/2410`, `/list/cs.LG/recent`) name no paper, whatever their last part.
+  if (/^(?:list|catchup|year|archive)$/i.test(parts[0] ?? '')) return null;
+  const [last = '', prev] = [...parts].reverse();
   const id = (
     prev &&
     !ROUTES.has(prev.toLowerCase()) &&

@@ -5,8 +5,8 @@ import { readPaperReference } from './paper-reference.ts';
  *
  * User text never reaches a full-text engine's syntax raw: it is cut into tokens the way the engines'
  * tokenizers cut text (runs of letters and digits), and each store quotes those tokens itself. So `*`,
- * `NEAR`, `(` and `:` in a query are words or separators, never operators; what a person means by `"…"`,
- * `-`, and `OR`, `NOT` and `AND` in capitals becomes the structure below (phrases, exclusions,
+ * `NEAR`, `NOT`, `(` and `:` in a query are words or separators, never operators; what a person means by
+ * `"…"`, `-`, and `OR` and `AND` in capitals becomes the structure below (phrases, exclusions,
  * alternatives), which each store writes in its own syntax.
  */
 export interface SearchQuery {
@@ -71,17 +71,19 @@ interface Unit {
 
 /**
  * The operators people type from other search engines, in capitals, bare: `a OR b` (either satisfies the
- * term), `NOT a` (as `-a`), `AND` (what words do anyway). In lower case, quoted, or where no unit stands
- * on the side they need, they are words.
+ * term) and `AND` (what words do anyway). In lower case, quoted, or where no unit stands on the side they
+ * need, they are words. Both only ever widen a search, so a title pasted whole (`… OR Problem Solving`)
+ * still finds its paper. `NOT` is a word: titles hold it in capitals (`Do NOT Think That Much…`, a `NOT
+ * gate`), and read as an exclusion it would rule out the very paper pasted; `-word` excludes.
  */
-function operatorOf(u: Unit): 'OR' | 'AND' | 'NOT' | null {
+function operatorOf(u: Unit): 'OR' | 'AND' | null {
   if (u.quoted || u.negated) return null;
-  return u.raw === 'OR' || u.raw === 'AND' || u.raw === 'NOT' ? u.raw : null;
+  return u.raw === 'OR' || u.raw === 'AND' ? u.raw : null;
 }
 
 /**
  * Parses search text: bare words, `"quoted phrases"`, `-excluded` words or `-"phrases"`, and the
- * operators `OR`, `NOT` and `AND` in capitals. An unbalanced quote runs to the end of the text. Every search of the archive (chat, export, watches, the
+ * operators `OR` and `AND` in capitals. An unbalanced quote runs to the end of the text. Every search of the archive (chat, export, watches, the
  * CLI) parses here, so each reads ids, links and math symbols the same way. Returns a clear error when nothing searchable remains.
  */
 export function parseSearchQuery(input: string): ParsedSearch {
@@ -116,7 +118,6 @@ export function parseSearchQuery(input: string): ParsedSearch {
     quoted: m[3] === undefined,
   }));
   const searchable = (u: Unit | undefined) => u !== undefined && operatorOf(u) === null;
-  let negateNext = false;
   // The must term the next unit is an alternative of (after `OR`), or null.
   let orOf: number | null = null;
   for (const [i, u] of units.entries()) {
@@ -131,13 +132,8 @@ export function parseSearchQuery(input: string): ParsedSearch {
         continue;
       }
     }
-    if (op === 'NOT' && searchable(after) && !after?.negated) {
-      negateNext = true;
-      continue;
-    }
     if (op === 'AND' && searchable(before) && searchable(after)) continue;
-    const negated = u.negated || negateNext;
-    negateNext = false;
+    const negated = u.negated;
     const id = u.quoted ? null : paperIdIn(u.raw);
     const tokens = (part: string) => tokenize(part);
     if (orOf !== null) {

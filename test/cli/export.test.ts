@@ -107,12 +107,16 @@ describe('paperboy export', () => {
     [['export', 'zzzzqqqq'], /No papers match "zzzzqqqq"/],
     [
       ['export', 'diffusion', 'pdf'],
-      /^I can export bibtex, csv or markdown, not PDF\. To search for the word "pdf", put it in quotes\./,
+      /^I can export bibtex, csv or markdown, not PDF\. To search for the word "pdf", put it in quotes, inside the shell's own \('"…"'\)\./,
     ],
     [
       ['export', 'top', 'year'],
-      /^After "top" give week, month or all, not "year"; to export a search starting with "top", put the words in quotes \("top year"\)\./,
+      /^After "top" give week, month or all, not "year"; to export a search starting with "top", put the words in quotes, inside the shell's own \('"top year"'\)\./,
     ],
+    // A shell takes quotes off: the advice is quotes inside the shell's own, which reach paperboy.
+    [['export', 'top', 'k', 'sampling'], /inside the shell's own \('"top k sampling"'\)/],
+    // …and following it is a search: nothing in this archive matches it.
+    [['export', '"top k sampling"'], /No papers match ""top k sampling""/],
   ])('GIVEN %j THEN exit 2 and one clear sentence', async (argv, message) => {
     const r = await runCli(argv, env);
     expect(r.code).toBe(2);

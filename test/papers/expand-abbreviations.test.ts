@@ -48,6 +48,11 @@ describe('expandAbbreviations', () => {
     const e = expandAbbreviations(q('LLM OR chatbot agents'), PAIRS);
     expect(e.query.must).toEqual([['llm'], ['agents']]);
     expect(e.query.alternatives).toEqual([[['chatbot'], ['large', 'language', 'models']], []]);
+    // Either side of OR: the typed alternative's long form satisfies the term too.
+    const swapped = expandAbbreviations(q('chatbot OR LLM agents'), PAIRS);
+    expect(swapped.query.alternatives).toEqual([[['llm'], ['large', 'language', 'models']], []]);
+    expect(swapped.expansions).toEqual(['llm → "large language models"']);
+    expect(abbreviationLookups(q('chatbot OR LLM')).shorts).toContain('llm');
     const typed = expandAbbreviations(q('large OR small language models'), PAIRS);
     expect(typed.query.must).toEqual([['large'], ['language'], ['models']]);
     expect(typed.query.alternatives).toEqual([[['small']], [], []]);

@@ -61,6 +61,10 @@ describe('a paper named in text', () => {
     'https://example.com/abs/2410.17243',
     'https://arxiv.org.evil.example/abs/2410.17243',
     'https://doi.org/10.1000/2410.17243',
+    'https://arxiv.org/list/cs.LG/2410',
+    'html/css',
+    'pdf/a',
+    'arXiv: transformers',
     '/'.repeat(5000),
   ])('GIVEN %j THEN no paper', (text) => {
     expect(readPaperReference(text)).toBeNull();
@@ -73,5 +77,14 @@ describe('a paper named in text', () => {
     });
     expect(readLeadingReference('2410.17243 2024 was a good year')?.rest).toBe('2024 was a good year');
     expect(readLeadingReference('read 2410.17243')).toBeNull();
+  });
+
+  it("reads a person's note after an id as they wrote it: a year stays, a separating comma goes", () => {
+    const note = (text: string) => readLeadingReference(text, { note: true })?.rest;
+    expect(note('2410.18538 (2019) baseline is what this beats')).toBe('(2019) baseline is what this beats');
+    expect(note('2410.18976, 2024 was the year of Arabic LMMs')).toBe('2024 was the year of Arabic LMMs');
+    expect(note('2410.17243, must read')).toBe('must read');
+    expect(note('arXiv:2410.17243 [cs.CL] worth a read')).toBe('worth a read');
+    expect(note('2410.17243 — a must')).toBe('a must');
   });
 });
