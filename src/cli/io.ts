@@ -50,7 +50,10 @@ export function forCommandLine(message: string): string {
       .replace(/\/papers (?=\S)/g, 'paperboy search ')
       // A shell takes the quotes off words (`paperboy export "top k sampling"` reaches paperboy as three
       // words): quoted words reach it inside the shell's own quotes.
-      .replace(/put (the words|it) in quotes \(("[^"]*")\)/g, "put $1 in quotes, inside the shell's own ('$2')")
+      .replace(
+        /put (the words|it) in quotes \(("[^"]*")\)/g,
+        "put $1 in quotes, inside the shell's own ('$2')",
+      )
       .replace(/put (the words|it) in quotes\./g, "put $1 in quotes, inside the shell's own ('\"…\"').")
   );
 }
