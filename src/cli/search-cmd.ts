@@ -1,4 +1,6 @@
+import { notAnId } from '../../commands/typed-paper.ts';
 import { paperLinks } from '../papers/paper.ts';
+import { readPaperReference } from '../papers/paper-reference.ts';
 import { searchPapers } from '../papers/search.ts';
 import { withCore } from './core.ts';
 import { type CliIo, counted, forCommandLine, intOption, isoDay, UsageError } from './io.ts';
@@ -10,6 +12,10 @@ export async function searchCommand(args: string[], io: CliIo): Promise<number> 
   const { values, positionals } = splitSearchArgs(args);
   if (positionals.length === 0) throw new UsageError(USAGE);
   const limit = intOption('--limit', values.limit, 10, 100);
+  // An id no paper can have, typed alone, is said to be none, as in chat, rather than searched as digits.
+  const reference = readPaperReference(positionals.join(' '));
+  if (reference && (reference.id === null || reference.problem !== null))
+    throw new UsageError(notAnId(reference));
   return withCore(io, async ({ store }) => {
     const outcome = await searchPapers(store, positionals.join(' '), { limit, today: isoDay(io.now()) });
     if (!outcome.ok) throw new UsageError(forCommandLine(outcome.error));

@@ -70,6 +70,16 @@ describe('paperboy wording', () => {
     expect(r.stderr).toBe('Type some words to search for, for example: paperboy search machine unlearning\n');
   });
 
+  it('an id no paper can have, searched alone, is said to be none, as in chat; its digits among words are words', async () => {
+    const r = await runCli(['search', '9999.99999'], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^9999\.99999 is not an arXiv id: month 99 does not exist/);
+    expect((await runCli(['search', 'python', '3.10', 'unlearning'], env)).code).toBe(0);
+    expect((await runCli(['search', 'arXiv:2401.00001'], env)).stdout).toMatch(
+      /^1\. Machine Unlearning at Scale/,
+    );
+  });
+
   it('fetch --date in the future is refused before any request, as --since is', async () => {
     const r = await runCli(['fetch', '--date', '2030-01-01'], env);
     expect(r).toEqual({ code: 2, stdout: '', stderr: '--date 2030-01-01 is in the future.\n' });
