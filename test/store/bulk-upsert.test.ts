@@ -269,12 +269,46 @@ describe("bulkUpsert on SQLite: the lists' pairs found beside the index's merge"
       await store.bulkUpsert([prepareBulkBatch(syntheticPapers(600, 3))]);
       await store.finishBulkLoad();
       expect(store.lastPairsFrom).toBe('a thread');
+      // And the vocabulary the thread read: nothing was written since it began.
+      expect(store.lastVocabularyFrom).toBe('a thread');
       const finished = lists();
       expect(finished.filter((t) => t.term.includes(' ')).length).toBeGreaterThan(20);
       await store.refreshSearchLists();
       expect(store.lastPairsFrom).toBe('the build');
+      expect(store.lastVocabularyFrom).toBe('the build');
       expect(lists()).toEqual(finished);
     } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a finish whose archive another process wrote to after the pairs' thread began reads the vocabulary itself", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-vocabulary-'));
+    const impact = { minDf: 40, listSize: 20, shortMinDf: 8, buildThreadsFrom: 0 };
+    const path = join(dir, 'archive.db');
+    const store = SqliteStore.open(path, { impact });
+    const other = SqliteStore.open(path, { impact });
+    const lists = () =>
+      store.rawDatabase.prepare('SELECT id, term, df, theta, size FROM impact_terms ORDER BY id').all();
+    try {
+      await store.bulkUpsert([prepareBulkBatch(syntheticPapers(600, 3))]);
+      // Another process's day of papers, committed once the finish has begun (at its first wait).
+      let wrote = false;
+      setImmediate(() => {
+        void other.upsertPapers(syntheticPapers(60, 17)).then(() => {
+          wrote = true;
+        });
+      });
+      await store.finishBulkLoad();
+      expect(wrote).toBe(true);
+      expect(store.lastVocabularyFrom).toBe('the build');
+      // The lists are the archive's as it now is: as a build from scratch makes them.
+      const finished = lists();
+      await store.refreshSearchLists();
+      expect(lists()).toEqual(finished);
+    } finally {
+      await other.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }

@@ -57,22 +57,31 @@ export function samplePairs(
   );
 }
 
+/** A word of the index and how many papers hold it (fts5vocab's `doc`). */
+export interface VocabularyWord {
+  term: string;
+  df: number;
+}
+
 /**
  * The pairs a lists' build of the archive as `db` sees it would list: samplePairs over the words in more
- * than `listMinDf` papers (fts5vocab). On a connection of its own, a thread can find them beside a writer
- * (pair-sample-thread.ts).
+ * than `listMinDf` papers (fts5vocab), and the vocabulary the build reads, every word in more than
+ * `pairMinDf` papers in term order. On a connection of its own, a thread can find them beside a writer
+ * (pair-sample-thread.ts), and the build need not read the vocabulary again (2.3 s of CPU at a million
+ * papers) when nothing was written since.
  */
 export function archivePairs(
   db: Database.Database,
   tokenizer: FtsTokenizer,
   input: PairSampleInput,
-): string[] {
+): { pairs: string[]; words: VocabularyWord[] } {
   db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.pair_vocab_row USING fts5vocab(main, papers_fts, row)');
-  const words = db
-    .prepare('SELECT term FROM temp.pair_vocab_row WHERE doc > ? ORDER BY term')
-    .pluck()
-    .all(input.listMinDf) as string[];
-  return samplePairs(db, tokenizer, words, paperRange(db), input);
+  const read = db
+    .prepare('SELECT term, doc AS df FROM temp.pair_vocab_row WHERE doc > ? ORDER BY term')
+    .all(Math.min(input.pairMinDf, input.listMinDf)) as VocabularyWord[];
+  const listed = read.filter((w) => w.df > input.listMinDf).map((w) => w.term);
+  const words = read.filter((w) => w.df > input.pairMinDf);
+  return { pairs: samplePairs(db, tokenizer, listed, paperRange(db), input), words };
 }
 
 /** Rows per block of the sample: blocks spread evenly over the rowids, so over the years of the archive. */

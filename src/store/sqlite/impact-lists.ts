@@ -10,6 +10,7 @@ import { BestImpacts } from './best-impacts.ts';
 import { blockMaxTopK, compileWalk } from './block-max.ts';
 import { bm25Score, idf, impact, indexTotals, readVarints } from './bm25.ts';
 import { ColumnCache } from './column-cache.ts';
+import type { VocabularyWord } from './frequent-pairs.ts';
 import { type PairSampleInput, type PaperRange, paperRange, samplePairs } from './frequent-pairs.ts';
 import { FtsTokenizer, TEXT_COLUMNS_SQL, type TextRow } from './fts-tokens.ts';
 import { lengthsTableOnce } from './lengths-table.ts';
@@ -18,6 +19,13 @@ import { type CountedPaper, countedOnThreads } from './list-count-threads.ts';
 import { countPapers, encodeTerms, isPairTerm, ListedCounts } from './listed-counts.ts';
 import { type MatchPlan, matches, phraseFrequencies, tokenCount } from './match-plan.ts';
 import { PairSampleThread } from './pair-sample-thread.ts';
+
+/** The vocabulary a pairs' thread read, and the writer's PRAGMA data_version when it began. */
+export interface ThreadVocabulary {
+  words: readonly VocabularyWord[];
+  version: number;
+}
+
 import {
   appendPostings,
   buildColumns,
@@ -258,6 +266,8 @@ export class ImpactLists {
   lastOutcome = '';
   /** Papers the last certified topK read from the lists. */
   lastRead = 0;
+  /** Where the last build's vocabulary came from: 'a thread' (startPairSample) or 'the build'; for tests. */
+  lastVocabularyFrom = '';
   /** Where the last build's pairs came from: 'a thread' (startPairSample) or 'the build'; for tests. */
   lastPairsFrom = '';
 
@@ -330,6 +340,7 @@ export class ImpactLists {
   rebuild(
     pairs?: readonly string[],
     idle?: () => boolean,
+    vocabulary?: ThreadVocabulary,
   ): { terms: number; entries: number; columnPostings: number } {
     this.dropColumns();
     // The build reads the index and the papers once in order and appends every row it writes: a small page
@@ -337,7 +348,7 @@ export class ImpactLists {
     const cache = this.db.pragma('cache_size', { simple: true }) as number;
     this.db.pragma(`cache_size = ${BUILD_CACHE_SIZE}`);
     try {
-      return this.build(pairs, idle);
+      return this.build(pairs, idle, vocabulary);
     } finally {
       this.db.pragma(`cache_size = ${cache}`);
     }
@@ -347,6 +358,7 @@ export class ImpactLists {
   private build(
     sampled?: readonly string[],
     idle?: () => boolean,
+    vocabulary?: ThreadVocabulary,
   ): { terms: number; entries: number; columnPostings: number } {
     this.terms = undefined;
     this.written = undefined;
@@ -357,9 +369,15 @@ export class ImpactLists {
     const { avgdl } = indexTotals(this.averages());
     // Words in more than minDf papers get full lists; in more than a tenth of that, short ones (FTS5 ranks
     // every match of a word: at a million papers, 13.5 ms of CPU for 10,000 matches).
-    const words = db
-      .prepare('SELECT term, doc AS df FROM temp.impact_vocab_row WHERE doc > ? ORDER BY term')
-      .all(this.shortMinDf) as { term: string; df: number }[];
+    // The words' df must be this transaction's own: the pairs' thread's reading serves when no other
+    // connection has committed since it began (PRAGMA data_version, read under this write lock).
+    const fresh = vocabulary?.version === db.pragma('data_version', { simple: true });
+    this.lastVocabularyFrom = fresh ? 'a thread' : 'the build';
+    const words = fresh
+      ? (vocabulary as ThreadVocabulary).words.map((w) => ({ ...w }))
+      : (db
+          .prepare('SELECT term, doc AS df FROM temp.impact_vocab_row WHERE doc > ? ORDER BY term')
+          .all(this.shortMinDf) as { term: string; df: number }[]);
     const range = paperRange(db);
     // Pairs of listed words held by a tenth as many papers as a listed word, or more: a quoted phrase of two
     // common words costs FTS5 both words' doclists whatever the phrase's own count (ListedCounts), while a
@@ -480,7 +498,11 @@ export class ImpactLists {
       .pluck()
       .get() as number;
     if (!this.countsOnThreads(span)) return null;
-    return new PairSampleThread(this.db.name, this.pairSampleInput);
+    return new PairSampleThread(
+      this.db.name,
+      this.pairSampleInput,
+      this.db.pragma('data_version', { simple: true }) as number,
+    );
   }
 
   /** Whether a build of an archive of about `papers` papers reads them on other threads. */

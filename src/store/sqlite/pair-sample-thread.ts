@@ -1,5 +1,5 @@
 import { startWorker } from '../../worker-thread.ts';
-import type { PairSampleInput } from './frequent-pairs.ts';
+import type { PairSampleInput, VocabularyWord } from './frequent-pairs.ts';
 
 /**
  * How long `pairs()` waits for a thread still at work: the sample is about 5 s at a million papers and is
@@ -17,13 +17,26 @@ const WAIT_MS = 120_000;
 export class PairSampleThread {
   private readonly result: Promise<string[] | null>;
   private readonly stop: () => Promise<number>;
+  /**
+   * The vocabulary the thread read (every word in more than `pairMinDf` papers, in term order), once its
+   * pairs are in; with `version`, the writer's PRAGMA data_version when the thread started, a build whose
+   * transaction sees the same version (no other connection has committed since) reads it from here.
+   */
+  words: VocabularyWord[] | null = null;
 
-  constructor(path: string, sample: PairSampleInput) {
+  constructor(
+    path: string,
+    sample: PairSampleInput,
+    readonly version?: number,
+  ) {
     const worker = startWorker(import.meta.url, 'pair-sample-worker', { workerData: { path, sample } });
     this.stop = () => worker.terminate();
     this.result = new Promise((resolve) => {
       // Whatever goes wrong on the thread, the build finds the pairs itself (null): nothing is lost.
-      worker.once('message', (m: { pairs?: string[]; error?: string }) => resolve(m.pairs ?? null));
+      worker.once('message', (m: { pairs?: string[]; words?: VocabularyWord[]; error?: string }) => {
+        this.words = m.words ?? null;
+        resolve(m.pairs ?? null);
+      });
       worker.once('error', () => resolve(null));
       worker.once('exit', () => resolve(null));
     });

@@ -13,10 +13,10 @@ try {
   db.pragma('busy_timeout = 5000');
   // One snapshot for the whole sample: the papers as committed when it began.
   db.exec('BEGIN');
-  const pairs = archivePairs(db, new FtsTokenizer(db), input.sample);
+  const { pairs, words } = archivePairs(db, new FtsTokenizer(db), input.sample);
   db.exec('COMMIT');
   db.close();
-  parentPort?.postMessage({ pairs });
+  parentPort?.postMessage({ pairs, words });
 } catch (e) {
   parentPort?.postMessage({ error: (e as Error).message });
 }

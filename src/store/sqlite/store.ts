@@ -57,7 +57,13 @@ import { planUpsert } from '../upsert-plan.ts';
 import { AbbreviationCache } from './abbreviation-cache.ts';
 import { toFtsMatch } from './fts-match.ts';
 import type { TextRow } from './fts-tokens.ts';
-import { DEFAULT_IMPACT, type ImpactHit, ImpactLists, type ImpactOptions } from './impact-lists.ts';
+import {
+  DEFAULT_IMPACT,
+  type ImpactHit,
+  ImpactLists,
+  type ImpactOptions,
+  type ThreadVocabulary,
+} from './impact-lists.ts';
 import { IndexMerge } from './index-merge.ts';
 import { LockWait } from './lock-wait.ts';
 import { matchPlan, noPlanReason, nothingMatches } from './match-plan.ts';
@@ -474,6 +480,7 @@ export class SqliteStore implements PaperStore {
     const pairSample = this.impact.startPairSample();
     const merge = new IndexMerge((sql) => this.stmt(sql));
     let pairs: string[] | undefined;
+    let vocabulary: ThreadVocabulary | undefined;
     try {
       this.db
         .transaction(() => {
@@ -491,6 +498,8 @@ export class SqliteStore implements PaperStore {
         // A step a transaction, the event loop between (the thread's answer comes through it).
         while (!found && this.db.transaction(() => merge.step()).immediate()) await setImmediate();
         pairs = (await sampled) ?? undefined;
+        if (pairSample.words && pairSample.version !== undefined)
+          vocabulary = { words: pairSample.words, version: pairSample.version };
       }
     } catch (e) {
       await pairSample?.cancel();
@@ -498,7 +507,7 @@ export class SqliteStore implements PaperStore {
     }
     // New papers went in beside the impact lists, not through them (bulkUpsert), so search has been using
     // FTS5 alone since the first batch; rebuilt from the whole index, the lists answer common words again.
-    this.rebuildLists(pairs, () => merge.step());
+    this.rebuildLists(pairs, () => merge.step(), vocabulary);
     this.db
       .transaction(() => this.stmt("INSERT INTO papers_fts(papers_fts) VALUES ('optimize')").run())
       .immediate();
@@ -531,12 +540,18 @@ export class SqliteStore implements PaperStore {
   private rebuildLists(
     pairs?: readonly string[],
     idle?: () => boolean,
+    vocabulary?: ThreadVocabulary,
   ): {
     terms: number;
     entries: number;
     columnPostings: number;
   } {
-    return this.db.transaction(() => this.impact.rebuild(pairs, idle)).immediate();
+    return this.db.transaction(() => this.impact.rebuild(pairs, idle, vocabulary)).immediate();
+  }
+
+  /** Where the last lists' build read its vocabulary: 'a thread' (a bulk load's finish) or 'the build'; for tests. */
+  get lastVocabularyFrom(): string {
+    return this.impact.lastVocabularyFrom;
   }
 
   /** Where the last lists' build found its pairs: 'a thread' (a bulk load's finish) or 'the build'; for tests. */
