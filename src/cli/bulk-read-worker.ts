@@ -27,7 +27,8 @@ for (const [index, file] of input.files.entries()) {
     const parsed = parseFeed(await readInput(file), input.format, { asOf: input.asOf });
     const batches = [];
     for (let i = 0; i < parsed.papers.length; i += input.batch) {
-      batches.push(prepareBulkBatch(parsed.papers.slice(i, i + input.batch)));
+      // Papers parseFeed returns passed paperSchema already.
+      batches.push(prepareBulkBatch(parsed.papers.slice(i, i + input.batch), undefined, { validated: true }));
     }
     credit -= parsed.papers.length;
     post({ kind: 'file', index, file, batches, skipped: parsed.skipped.length });
