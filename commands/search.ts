@@ -4,6 +4,7 @@ import { readPaperReference } from '../src/papers/paper-reference.ts';
 import { searchPapers } from '../src/papers/search.ts';
 import { isoDay } from './dates.ts';
 import { lookUpPaper } from './lookup.ts';
+import { nearSubcommand } from './near-subcommand.ts';
 import { echo } from './parse.ts';
 import { archiveAnswerIsThin, remoteSection } from './remote-search.ts';
 import { distinct, papersMatching } from './suggestions.ts';
@@ -31,6 +32,17 @@ async function suggestQueries(ctx: SuggestContext, typed: string): Promise<Sugge
       }))
     : [];
   return distinct([...topics, ...titles], (s) => s.value.toLowerCase());
+}
+
+/**
+ * What to say when a search's first word looks like a slip for a subcommand (`/papers shar 2410.17243`,
+ * `/papers todya`) and the words as typed found nothing: the command it likely meant; else null.
+ */
+function slipHint(query: string): string | null {
+  const meant = nearSubcommand(query);
+  if (!meant) return null;
+  const rest = query.trim().replace(/^\S+\s*/, '');
+  return `Did you mean /papers ${meant}${rest ? ` ${echo(rest)}` : ''}?`;
 }
 
 /**
@@ -85,9 +97,15 @@ export const searchCommand: CommandDefinition = {
       const text = empty
         ? 'The archive is empty, so nothing matches yet. Fill it with npx paperboy fetch, then search again.'
         : `No papers match "${shown}". Try other or fewer words, or a broader term.`;
-      return { visibility: 'ephemeral', text: [text, ...notices].join('\n') };
+      return {
+        visibility: 'ephemeral',
+        text: [text, slipHint(query), ...notices].filter(Boolean).join('\n'),
+      };
     }
     if (outcome.results.length === 0) notices.unshift(`No papers in the archive match "${shown}".`);
+    // Found only by correcting or dropping words: the first may have been a slip for a subcommand.
+    const slip = outcome.asTyped ? null : slipHint(query);
+    if (slip) notices.push(slip);
     return {
       visibility: 'ephemeral',
       title: `Papers matching "${shown}"`,

@@ -14,6 +14,8 @@ export type SearchOutcome =
        * `unlerning → unlearning (spelling)`; shown by `--explain`.
        */
       expansions: string[];
+      /** Whether the results hold every word as typed: no spelling correction, no fallback to some words. */
+      asTyped: boolean;
     }
   | { ok: false; error: string };
 
@@ -50,6 +52,7 @@ export async function searchPapers(
   const notices = query.notice ? [query.notice] : [];
   const candidates = Math.max(CANDIDATES, options.limit);
   let hits = await store.search(query, candidates);
+  const asTyped = hits.length > 0;
   if (hits.length === 0 && options.spelling !== false) {
     const fixed = await correctSpelling(store, query);
     if (fixed.corrections.length > 0) {
@@ -70,5 +73,6 @@ export async function searchPapers(
     results: rankSearch(hits, options.today, query.must, query.alternatives).slice(0, options.limit),
     notice: notices.join(' ') || null,
     expansions,
+    asTyped,
   };
 }

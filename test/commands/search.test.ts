@@ -31,6 +31,26 @@ describe('/papers <query>', () => {
     expect(reply.papers?.length).toBeGreaterThan(0);
   });
 
+  it.each([
+    ['shar 2410.99999', 'Did you mean /papers share 2410.99999?'],
+    ['todya', 'Did you mean /papers today?'],
+    ['roundpu on 09:00', 'Did you mean /papers roundup on 09:00?'],
+    ['wtach zyxwvut', 'Did you mean /papers watch zyxwvut?'],
+  ])(
+    'GIVEN %j, a slip for a subcommand that finds nothing as typed, THEN the command it likely meant',
+    async (query, hint) => {
+      const reply = await search(query);
+      expect(reply.text?.split('\n')).toContain(hint);
+    },
+  );
+
+  it('GIVEN a first word that finds papers as typed THEN no hint, however near a subcommand', async () => {
+    // "match" is one letter from "watch", and a word papers hold.
+    const reply = await search('match');
+    expect(reply.papers?.length).toBeGreaterThan(0);
+    expect(reply.text ?? '').not.toMatch(/Did you mean/);
+  });
+
   it('GIVEN words nothing matches THEN a friendly sentence suggesting other words', async () => {
     const reply = await search('zyxwvut');
     expect(reply).toEqual({
