@@ -5,6 +5,7 @@ import { DEFAULT_READING_LIST_EMOJI, DEFAULT_UPVOTE_EMOJI, parseEmojiList } from
 import { emptyAsUndefined, httpUrl, optionalString, splitList } from '../env.ts';
 import type { RoundupDefaults } from '../roundup/roundup.ts';
 import { isValidTimeZone } from '../roundup/schedule.ts';
+import { sqliteFilePath } from '../store/sqlite-url.ts';
 
 export type { RoundupDefaults } from '../roundup/roundup.ts';
 
@@ -180,7 +181,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
  * as the processes that take over one another's held events are this host's.
  */
 function defaultHeldEventsDir(databaseUrl: string): string {
-  const sqlite = /^sqlite:(.+)$/.exec(databaseUrl)?.[1];
+  const sqlite = sqliteFilePath(databaseUrl);
   return join(sqlite ? dirname(sqlite) : './data', 'held-events');
 }
 

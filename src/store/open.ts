@@ -2,6 +2,7 @@ import type { Logger } from '../log.ts';
 import type { PaperStore } from './port.ts';
 import { PostgresStore } from './postgres/store.ts';
 import { SqliteStore } from './sqlite/store.ts';
+import { sqliteFilePath } from './sqlite-url.ts';
 
 /**
  * Opens the store a `DATABASE_URL` names: `sqlite:<path>` (or `sqlite::memory:`), or
@@ -9,9 +10,8 @@ import { SqliteStore } from './sqlite/store.ts';
  * scheme (never its password).
  */
 export async function openStore(databaseUrl: string, logger?: Logger): Promise<PaperStore> {
-  if (databaseUrl.startsWith('sqlite:')) {
-    return SqliteStore.open(databaseUrl.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, ''));
-  }
+  const file = sqliteFilePath(databaseUrl);
+  if (file !== null) return SqliteStore.open(file);
   if (/^postgres(ql)?:\/\//.test(databaseUrl))
     return PostgresStore.open(databaseUrl, logger ? { logger } : {});
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(databaseUrl)?.[1] ?? '(none)';

@@ -66,6 +66,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: 'sqlite:/var/lib/paperboy/archive.db' }).heldEventsDir).toBe(
       '/var/lib/paperboy/held-events',
     );
+    // SQLite's own URI form names the same file, not a folder called "file:".
+    expect(
+      loadConfig({ DATABASE_URL: 'sqlite:file:///var/lib/paperboy/archive.db?mode=rwc' }).heldEventsDir,
+    ).toBe('/var/lib/paperboy/held-events');
     expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/p' }).heldEventsDir).toBe('data/held-events');
     expect(loadConfig({ HELD_EVENTS_DIR: '/srv/held' }).heldEventsDir).toBe('/srv/held');
   });
