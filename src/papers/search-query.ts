@@ -100,13 +100,12 @@ export function parseSearchQuery(input: string): ParsedSearch {
   const exclude: string[][] = [];
   // Per must term, the further phrases that satisfy it (`a OR b`).
   const alternatives: string[][][] = [];
-  const add = (target: string[][], tokens: string[]): boolean => {
-    if (tokens.length === 0) return false;
+  const add = (target: string[][], tokens: string[]) => {
+    if (tokens.length === 0) return;
     if (tokens.length > MAX_PHRASE_TOKENS) tokens.length = MAX_PHRASE_TOKENS;
-    if (target.some((p) => p.join(' ') === tokens.join(' '))) return false;
+    if (target.some((p) => p.join(' ') === tokens.join(' '))) return;
     target.push(tokens);
     if (target === must) alternatives.push([]);
-    return true;
   };
   // A paper's id or link typed whole (`arXiv preprint arXiv:2410.17243`) is a search for that id.
   const whole = paperIdIn(text);
@@ -133,21 +132,19 @@ export function parseSearchQuery(input: string): ParsedSearch {
       }
     }
     if (op === 'AND' && searchable(before) && searchable(after)) continue;
-    const negated = u.negated;
     const id = u.quoted ? null : paperIdIn(u.raw);
-    const tokens = (part: string) => tokenize(part);
     if (orOf !== null) {
       const forms = alternatives[orOf] as string[][];
-      const phrase = tokens(id ?? u.raw).slice(0, MAX_PHRASE_TOKENS);
+      const phrase = tokenize(id ?? u.raw).slice(0, MAX_PHRASE_TOKENS);
       const term = must[orOf] as string[];
       if (phrase.length > 0 && ![term, ...forms].some((f) => f.join(' ') === phrase.join(' ')))
         forms.push(phrase);
       orOf = null;
       continue;
     }
-    if (negated) add(exclude, tokens(id ?? u.raw));
-    else if (id) add(must, tokens(id));
-    else for (const part of splitAtMathSymbols(u.raw)) add(must, tokens(part));
+    if (u.negated) add(exclude, tokenize(id ?? u.raw));
+    else if (id) add(must, tokenize(id));
+    else for (const part of splitAtMathSymbols(u.raw)) add(must, tokenize(part));
   }
   if (whole) add(must, tokenize(whole));
   const kept = () => must.length + exclude.length + alternatives.reduce((n, a) => n + a.length, 0);

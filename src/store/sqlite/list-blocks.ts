@@ -209,10 +209,6 @@ export class ListBlocks {
     return out;
   }
 
-  has(termId: number): boolean {
-    return !!this.stmt('SELECT 1 FROM impact_blocks WHERE term_id = ? LIMIT 1').get(termId);
-  }
-
   /** The ids of the lists held as blocks. */
   listed(): number[] {
     return this.stmt('SELECT DISTINCT term_id FROM impact_blocks').pluck().all() as number[];
