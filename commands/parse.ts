@@ -124,13 +124,14 @@ export function resolveOptions(
 /**
  * Parses the free text after `/papers` (Slack's `command.text`, a console line). The first word names a
  * subcommand, ignoring case; any other first word makes the whole text a search query. Empty text is
- * help. Options are positional in definition order; an option with `rest` takes the remaining text as
+ * help, and so are `--help`, `-h` and `?` alone. Options are positional in definition order; an option with `rest` takes the remaining text as
  * typed (quotes and all, so a search keeps its `"phrases"`). Never throws, whatever the text.
  */
 export function parseCommandText(text: string, commands: readonly CommandDefinition[]): ParsedCommand {
   const trimmed = text.trim();
   const byName = (name: string) => commands.find((c) => c.name === name);
-  if (trimmed === '') {
+  // What people type when they want the help of a command line tool: help, not a search for "help".
+  if (trimmed === '' || /^(?:--?help|-h|\?)$/i.test(trimmed)) {
     const help = byName(HELP_COMMAND);
     return help ? { command: help, args: {} } : { error: 'Type a subcommand or some words to search for.' };
   }

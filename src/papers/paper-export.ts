@@ -24,8 +24,11 @@ const MIME: Record<ExportFormat, string> = {
   markdown: 'text/markdown',
 };
 
-/** The CSV columns, in order. */
-export const CSV_HEADER = ['id', 'title', 'authors', 'year', 'url', 'hf upvotes', 'team votes'] as const;
+/**
+ * The CSV columns, in order. The first is the arXiv id, empty for a paper without one: the archive's own key
+ * for such a paper (`title:` and a hash) means nothing to a spreadsheet or a citation manager.
+ */
+export const CSV_HEADER = ['arxiv id', 'title', 'authors', 'year', 'url', 'hf upvotes', 'team votes'] as const;
 
 /** A title or name as people read it, on one line. */
 function shown(text: string): string {
@@ -43,7 +46,7 @@ export function papersCsv(papers: readonly ExportPaper[]): string {
   return csvText(
     CSV_HEADER,
     papers.map((p) => [
-      p.arxivId ?? p.id,
+      p.arxivId,
       shown(p.title),
       p.authors.map(shown).join('; '),
       (p.publishedAt ?? p.feedDate)?.slice(0, 4) ?? null,

@@ -110,7 +110,9 @@ export function parseSearchQuery(input: string): ParsedSearch {
   // A paper's id or link typed whole (`arXiv preprint arXiv:2410.17243`) is a search for that id.
   const whole = paperIdIn(text);
   // A unit is an optional leading '-', then either a quoted phrase (closing quote optional) or a bare word.
-  const unit = /(-?)(?:["“”„«»]([^"“”„«»]*)["“”„«»]?|([^\s"“”„«»]+))/gu;
+  // Only a single dash excludes: `--json` or `--` is a word written with dashes (a flag named in a
+  // question, text after a command line's `--`), not the exclusion of `-json`.
+  const unit = /(-(?![-\s]))?(?:["“”„«»]([^"“”„«»]*)["“”„«»]?|([^\s"“”„«»]+))/gu;
   const units: Unit[] = [...(whole ? [] : text.matchAll(unit))].map((m) => ({
     negated: m[1] === '-',
     raw: m[2] ?? m[3] ?? '',
@@ -161,12 +163,18 @@ export function parseSearchQuery(input: string): ParsedSearch {
       const forms = alternatives[i] as string[][];
       while (forms.length > 0 && kept() > MAX_PHRASES) forms.pop();
     }
+    const typed = must.length + exclude.length;
     const keepMust = Math.min(must.length, MAX_PHRASES);
     const keepExclude = Math.max(0, MAX_PHRASES - keepMust);
     must.length = keepMust;
     alternatives.length = keepMust;
     exclude.length = Math.min(exclude.length, keepExclude);
-    notices.push(`Only the first ${MAX_PHRASES} words and phrases were used.`);
+    // Say what was cut: every word still counts when only alternatives after OR were left out.
+    notices.push(
+      must.length + exclude.length < typed
+        ? `Only the first ${MAX_PHRASES} words and phrases were used.`
+        : `A search holds at most ${MAX_PHRASES} words and phrases, so the last alternatives after OR were left out.`,
+    );
   }
   const query: SearchQuery = { must, exclude, mode: 'all', notice: notices.join(' ') || null };
   if (alternatives.some((a) => a.length > 0)) query.alternatives = alternatives;

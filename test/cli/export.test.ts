@@ -53,7 +53,7 @@ describe('paperboy export', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`Wrote 1 paper to ${out}`);
     const lines = readFileSync(out, 'utf8').split('\r\n');
-    expect(lines[0]).toBe('id,title,authors,year,url,hf upvotes,team votes');
+    expect(lines[0]).toBe('arxiv id,title,authors,year,url,hf upvotes,team votes');
     expect(lines[1]).toMatch(/^2410\.17243,.*,https:\/\/arxiv\.org\/abs\/2410\.17243,\d+,2$/);
     expect(lines).toHaveLength(3);
   });
@@ -69,7 +69,7 @@ describe('paperboy export', () => {
   it('takes a last word naming a format as the format, as chat does', async () => {
     const csv = await runCli(['export', 'top', 'all', 'csv'], env);
     expect(csv.code).toBe(0);
-    expect(csv.stdout).toMatch(/^id,title,authors,year,url,hf upvotes,team votes\r\n2410\.17243,/);
+    expect(csv.stdout).toMatch(/^arxiv id,title,authors,year,url,hf upvotes,team votes\r\n2410\.17243,/);
     const md = await runCli(['export', 'top', 'all', 'md'], env);
     expect(md.stdout).toMatch(/^# Top papers of all time\n/);
   });

@@ -87,7 +87,7 @@ describe('CSV cells (RFC 4180)', () => {
 });
 
 describe('papers as CSV', () => {
-  it('has the header and one row a paper: id, title as shown, authors, year, url, upvotes, team votes', () => {
+  it('has the header and one row a paper: arXiv id (empty without one), title as shown, authors, year, url, upvotes, team votes', () => {
     const rows = readCsv(
       papersCsv([
         paper({}),
@@ -104,7 +104,7 @@ describe('papers as CSV', () => {
       ]),
     );
     expect(rows).toEqual([
-      ['id', 'title', 'authors', 'year', 'url', 'hf upvotes', 'team votes'],
+      ['arxiv id', 'title', 'authors', 'year', 'url', 'hf upvotes', 'team votes'],
       [
         '2410.17243',
         'Unlearning at Scale',
@@ -114,7 +114,7 @@ describe('papers as CSV', () => {
         '12',
         '3',
       ],
-      ['title:abc', '\'=cmd|"/c calc"!A1, LLM×MapReduce', "'-Minus, Person", '', '', '', '0'],
+      ['', '\'=cmd|"/c calc"!A1, LLM×MapReduce', "'-Minus, Person", '', '', '', '0'],
     ]);
   });
 });

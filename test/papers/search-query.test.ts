@@ -37,6 +37,10 @@ describe('parseSearchQuery', () => {
     ['"LLM×MapReduce" long', [['llm'], ['mapreduce'], ['long']], []],
     ['a≤b', [['a'], ['b']], []],
     ['x -LLM×MapReduce', [['x']], [['llm', 'mapreduce']]],
+    // Only a single dash excludes: two are a word written with dashes.
+    ['--json', [['json']], []],
+    ['parser --strict -survey', [['parser'], ['strict']], [['survey']]],
+    ['a -- b', [['a'], ['b']], []],
   ])('GIVEN %j THEN must %j and exclude %j', (text, must, exclude) => {
     const q = ok(text);
     expect(q.must).toEqual(must);
@@ -64,6 +68,15 @@ describe('parseSearchQuery', () => {
     const q = ok(words);
     expect(q.must).toHaveLength(MAX_PHRASES);
     expect(q.notice).toMatch(/first 12/);
+  });
+
+  it('says only alternatives were left out when every word still counts', () => {
+    const forms = Array.from({ length: 20 }, (_, i) => `f${i}`).join(' OR ');
+    const q = ok(`base OR ${forms} tail`);
+    expect(q.must).toEqual([['base'], ['tail']]);
+    expect((q.alternatives?.[0] ?? []).length).toBe(MAX_PHRASES - 2);
+    expect(q.notice).toMatch(/alternatives after OR were left out/);
+    expect(q.notice).not.toMatch(/first 12/);
   });
 
   it.each([

@@ -70,7 +70,7 @@ describe('the console: cite and export', () => {
     for (const f of files) expect(text).toContain(`Saved to ${join(dir, f)}`);
     expect(text).toMatch(/CSV of \d+ papers: papers matching "unlearning"\./);
     const csv = readFileSync(join(dir, files[1] ?? ''), 'utf8');
-    expect(csv.startsWith('id,title,authors,year,url,hf upvotes,team votes\r\n')).toBe(true);
+    expect(csv.startsWith('arxiv id,title,authors,year,url,hf upvotes,team votes\r\n')).toBe(true);
     expect(csv.toLowerCase()).toContain('unlearning');
   });
 

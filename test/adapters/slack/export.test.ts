@@ -67,7 +67,7 @@ describe('Slack: /papers cite and /papers export', () => {
     await respondedTo(h, ok.responseUrl);
     const csv = h.api.uploads[before];
     expect(csv?.filename).toMatch(/\.csv$/);
-    expect(csv?.bytes.toString('utf8')).toMatch(/^id,title,authors,year,url,hf upvotes,team votes\r\n/);
+    expect(csv?.bytes.toString('utf8')).toMatch(/^arxiv id,title,authors,year,url,hf upvotes,team votes\r\n/);
 
     h.api.script('files.getUploadURLExternal', [
       { status: 200, body: { ok: false, error: 'missing_scope' } },
