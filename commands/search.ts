@@ -51,7 +51,7 @@ function slipHint(query: string): string | null {
  */
 export const searchCommand: CommandDefinition = {
   name: 'search',
-  description: 'Search the archive: words, "quoted phrases", -excluded words',
+  description: 'Search the archive: words, "quoted phrases", -excluded words, this OR that',
   options: [
     {
       name: 'query',
