@@ -11,6 +11,7 @@ import {
   deliveryId,
   describeIssues,
   linkSharedCallback,
+  MAX_COMMAND_TEXT,
   messageCallback,
   reactionCallback,
   type SlashCommand,
@@ -164,6 +165,15 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   });
 }
 
+/** The answer to command text over {@link MAX_COMMAND_TEXT}: what the limit is, so the person can shorten it. */
+function tooLong(length: number): Reply {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return {
+    visibility: 'ephemeral',
+    text: `That command is ${n(length)} characters long; /papers takes at most ${n(MAX_COMMAND_TEXT)}. Please shorten it and try again.`,
+  };
+}
+
 /**
  * Runs `work` after the listener returns. Over HTTP, Slack's answer is sent when the listeners are done
  * (processBeforeResponse, for the events' sake), so a command or button press that did its work inside
@@ -184,12 +194,14 @@ async function runCommand(
   respond: RespondFn,
   client: webApi.WebClient,
 ): Promise<void> {
+  const text = commandText(command.text);
+  if (text.length > MAX_COMMAND_TEXT) return deliver(ctx, respond, tooLong(text.length));
   const invocation: CommandInvocation = {
     platform: 'slack',
     channel: `slack:${command.channel_id}`,
     user: `slack:${command.user_id}`,
     userName: command.user_name || null,
-    input: { kind: 'text', text: commandText(command.text) },
+    input: { kind: 'text', text },
     // Channel settings may be changed by the configured admins and by workspace admins and owners. Asked
     // of Slack (users.info) only by a command that changes them: not a round trip before every search.
     canManageChannel: async () =>

@@ -28,7 +28,11 @@ const name = z.string().max(100);
 /** A paper id as the Share button carries it: an arXiv id (`2410.17243`, `hep-ex/0307015`) or `title:…`. */
 const paperId = z.string().regex(/^[\w./:-]{1,100}$/, 'not a paper id');
 
-/** Typed text, bounded far above any real command (Slack itself cuts long input). */
+/**
+ * The longest command text run, in characters as typed (after command-text.ts decodes Slack's entities).
+ * Longer text is answered with a note saying so (listeners.ts), never dropped without a word: it is a
+ * person's paste, not a malformed payload.
+ */
 export const MAX_COMMAND_TEXT = 4000;
 
 /** A `reaction_added` / `reaction_removed` event callback. */
@@ -51,7 +55,9 @@ export const slashCommand = z.object({
   channel_id: channelId,
   user_id: userId,
   user_name: name.optional(),
-  text: z.string().max(MAX_COMMAND_TEXT),
+  // Not bounded here: Slack delivers each typed `&`, `<` or `>` as a five-character entity, so the text as
+  // sent says little about its length as typed (the request itself is bounded by the route's body limit).
+  text: z.string(),
 });
 export type SlashCommand = z.infer<typeof slashCommand>;
 

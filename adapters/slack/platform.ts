@@ -54,7 +54,20 @@ export interface SlackPlatformDeps {
    * Retry-After first. Default: 6 retries, backoff from 250 ms doubling to at most 30 s.
    */
   retryConfig?: webApi.RetryOptions;
+  /**
+   * How long one Web API request may go unanswered before it fails (and is retried, or its keyed post
+   * looked up). Default 30 s. The Web API client's own default waits forever.
+   */
+  requestTimeoutMs?: number;
 }
+
+/**
+ * Slack answers in well under a second; a request unanswered for this long is on a connection that died
+ * without a reset (a NAT or proxy dropped it), where the kernel takes some fifteen minutes to give up.
+ * Without a bound the person's command was never answered, and every later post to that channel queued
+ * behind the stuck one (pacer.ts).
+ */
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 const DEFAULT_RETRY: webApi.RetryOptions = { retries: 6, factor: 2, minTimeout: 250, maxTimeout: 30_000 };
 
@@ -119,6 +132,7 @@ export class SlackPlatform implements ChatPlatform {
     const logger = boltLogger(this.#logger);
     const clientOptions: webApi.WebClientOptions = {
       retryConfig: this.#deps.retryConfig ?? DEFAULT_RETRY,
+      timeout: this.#deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       logger,
       ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
     };

@@ -8,7 +8,15 @@ import {
   type TeamLine,
   type TeamLineFormat,
 } from '../../src/papers/team-line.ts';
-import { escapeText, firstSentence, fitText, link, mention, neutralizeFormatting } from './mrkdwn.ts';
+import {
+  escapeText,
+  firstSentence,
+  fitText,
+  link,
+  mention,
+  neutralizeFormatting,
+  safeUrl,
+} from './mrkdwn.ts';
 
 type KnownBlock = types.KnownBlock;
 
@@ -23,8 +31,12 @@ export const SLACK_LIMITS = {
   sectionText: 3000,
 } as const;
 
-/** Per-field budgets (characters after escaping), chosen so a paper's section stays far below 3000. */
-const BUDGET = { title: 300, byline: 300, summary: 400, note: 500, fallback: 3000 } as const;
+/**
+ * Per-field budgets (characters after escaping), chosen so a paper's section stays below 3000. `url` bounds
+ * each of the two links a feed supplies (code, project page): a section over 3000 would be cut, ending it
+ * inside a link's markup or an entity, which Slack shows as raw text.
+ */
+const BUDGET = { title: 300, byline: 300, summary: 400, note: 500, fallback: 3000, url: 800 } as const;
 const MAX_AUTHORS = 3;
 const MAX_VOTERS = 5;
 
@@ -93,8 +105,9 @@ export function renderPaper(item: PaperItem, options: RenderOptions = {}): Known
     links.abs && link(links.abs, 'arXiv'),
     links.pdf && link(links.pdf, 'PDF'),
     links.hf && link(links.hf, 'Hugging Face'),
-    links.code && link(links.code, 'Code'),
-    links.project && link(links.project, 'Project page'),
+    // The code and project links come from the feed, of any length; one too long to fit is left out.
+    fits(links.code) && link(links.code, 'Code'),
+    fits(links.project) && link(links.project, 'Project page'),
   ].filter((l): l is string => Boolean(l));
   if (linkLine.length > 0) lines.push(linkLine.join(' · '));
 
@@ -114,6 +127,12 @@ export function renderPaper(item: PaperItem, options: RenderOptions = {}): Known
   if (team) blocks.push(context(team));
   if (item.saved) blocks.push(context(savedLineText(item.saved, slackTeamFormat(options.names))));
   return blocks;
+}
+
+/** Whether a feed's URL is usable in a link within {@link BUDGET}'s `url`. */
+function fits(url: string | null): url is string {
+  const safe = safeUrl(url);
+  return safe !== null && safe.length <= BUDGET.url;
 }
 
 /** Authors or organisation, date, HF upvotes (when known), team votes: plain text, escaped by the caller. */

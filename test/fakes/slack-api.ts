@@ -117,6 +117,12 @@ export interface ScriptedResponse {
    * answer the client saw was a 5xx or a dropped connection. Default false: nothing happens, as with a 429.
    */
   effect?: boolean;
+  /**
+   * Never answer: the request is read and the connection held open, as a stalled proxy or a connection
+   * that died without a reset leaves it (`status` is then only what the call is recorded with). The fake's
+   * close() ends it.
+   */
+  hang?: boolean;
 }
 
 export interface FakeSlackOptions {
@@ -348,7 +354,9 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       const status = scripted?.status ?? 200;
       const call: SlackCall = { method, path, headers: req.headers, body, status, at: Date.now() };
       calls.push(call);
-      if (scripted) {
+      if (scripted?.hang) {
+        if (scripted.effect) answer(method, body, String(req.headers.authorization ?? ''));
+      } else if (scripted) {
         if (scripted.effect) answer(method, body, String(req.headers.authorization ?? ''));
         send(res, scripted.status, scripted.body ?? { ok: false, error: 'scripted' }, scripted.headers);
       } else if (method === 'respond') {

@@ -190,6 +190,8 @@ export interface HarnessOptions {
   now?: () => Date;
   /** The timers the bot tries again on to record a post the archive refused; the process's when absent. */
   retryTimers?: RetryTimers;
+  /** How long a Web API request may go unanswered (the platform's default when absent). */
+  requestTimeoutMs?: number;
 }
 
 /** The real Bot on a temporary SQLite archive, behind the real Slack adapter, against the fakes. */
@@ -230,6 +232,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     postIntervalMs: options.postIntervalMs ?? 0,
     retryConfig: { retries: 3, minTimeout: 10, maxTimeout: 50 },
     logger: options.logger,
+    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
   });
 
   // Observe the core's reaction handling so tests wait on its completion instead of sleeping.

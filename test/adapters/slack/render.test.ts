@@ -215,6 +215,28 @@ describe('renderReply: limits', () => {
     expect(msg.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
   });
 
+  it('GIVEN a feed’s code and project links thousands of characters long THEN the card stays whole, without them', () => {
+    const long = paper({
+      githubRepo: `https://github.com/${'a'.repeat(1600)}`,
+      projectPage: `https://example.org/${'b&'.repeat(800)}`,
+    });
+    const [text] = texts(reply([{ paper: long, shareable: true }])).slice(1);
+    expect(text?.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+    // Every link closes and every entity is whole: nothing shows as raw markup.
+    expect(text?.split('<').length).toBe(text?.split('>').length);
+    expect(text).not.toMatch(/&(?!amp;|lt;|gt;)/);
+    const linkLine = text?.split('\n').at(-1);
+    expect(linkLine).toBe(
+      '<https://arxiv.org/abs/2410.17243|arXiv> · <https://arxiv.org/pdf/2410.17243|PDF> · <https://huggingface.co/papers/2410.17243|Hugging Face>',
+    );
+    const usual = paper({ githubRepo: 'https://github.com/a/b', projectPage: 'https://a.example/?x=1&y=2' });
+    expect(
+      texts(reply([{ paper: usual }]))[1]
+        ?.split('\n')
+        .at(-1),
+    ).toContain('<https://github.com/a/b|Code> · <https://a.example/?x=1&amp;y=2|Project page>');
+  });
+
   it('GIVEN an empty reply THEN one valid section', () => {
     expect(renderReply({ visibility: 'ephemeral' }).blocks).toEqual([
       { type: 'section', text: { type: 'mrkdwn', text: 'Nothing to show.' } },

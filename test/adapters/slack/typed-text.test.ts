@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SlackHarness, startSlackHarness } from './harness.ts';
+import { blocksOf, respondedTo, type SlackHarness, startSlackHarness } from './harness.ts';
 
 /**
  * Text typed into /papers reaches a post escaped exactly once. Slack delivers `&`, `<` and `>` in
@@ -31,5 +31,32 @@ describe('a share note typed in Slack', () => {
   it('GIVEN a NUL and a right-to-left override typed THEN neither reaches the post', async () => {
     const note = await sharedNote('read \u202eti\u0000 now', 'C0BIDI');
     expect(note).toBe('read ti now');
+  });
+});
+
+describe('long command text', () => {
+  it('GIVEN a note of 900 typed `&` (4,500 characters as Slack delivers them) THEN the share is posted', async () => {
+    const { res, responseUrl } = await h.command(`share 2410.17243 ${'&amp;'.repeat(900)}`, {
+      user: 'U0BOB',
+      channel: 'C0AMPS',
+    });
+    expect(res.status).toBe(200);
+    const post = await h.api.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0AMPS');
+    expect(blocksOf(post)).toContain('Shared by <@U0BOB>: &amp;&amp;');
+    expect(JSON.stringify((await respondedTo(h, responseUrl)).body)).toContain('Shared “Breaking the Memory');
+  });
+
+  it('GIVEN 4,001 characters typed THEN the person is told the limit, and nothing runs', async () => {
+    const posts = h.api.messages.length;
+    const { res, responseUrl } = await h.command(`share 2410.17243 ${'x'.repeat(4001 - 17)}`, {
+      channel: 'C0LONG',
+    });
+    expect(res.status).toBe(200);
+    const answer = await respondedTo(h, responseUrl);
+    expect(answer.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(answer.body.text).toBe(
+      'That command is 4,001 characters long; /papers takes at most 4,000. Please shorten it and try again.',
+    );
+    expect(h.api.messages).toHaveLength(posts);
   });
 });
