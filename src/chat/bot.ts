@@ -33,6 +33,7 @@ import {
   type ThreadReplyEvent,
 } from './platform.ts';
 import type { RetryTimers } from './retry-later.ts';
+import { type RecentShare, ShareGate } from './share-gate.ts';
 import { UnrecordedPosts } from './unrecorded-posts.ts';
 
 /** What the bot runs on. Everything is injected so tests pass a real store and clients aimed at fakes. */
@@ -75,11 +76,29 @@ const DIGEST_PIN_KEEP_MS = 30 * 24 * 3600_000;
 
 /**
  * A failed post's error saying the channel is closed to the bot: Slack's `not_in_channel`,
- * `channel_not_found`, `is_archived`, `restricted_action`, `missing_scope`; Discord's Missing Access
- * (50001), Missing Permissions (50013), Unknown Channel (10003); a channel the adapter cannot send to.
+ * `channel_not_found`, `restricted_action`, `missing_scope`; Discord's Missing Access (50001), Missing
+ * Permissions (50013), Unknown Channel (10003); a channel the adapter cannot send to.
  */
 const NOT_A_MEMBER =
-  /not_in_channel|channel_not_found|is_archived|restricted_action|missing_scope|missing access|missing permissions|unknown channel|not a channel the bot can post in/i;
+  /not_in_channel|channel_not_found|restricted_action|missing_scope|missing access|missing permissions|unknown channel|not a channel the bot can post in/i;
+/** Slack's `is_archived`: no post goes into an archived channel, member or not. */
+const ARCHIVED = /is_archived/i;
+/**
+ * The bot's own credentials refused (Slack's `token_revoked`, `invalid_auth`, `account_inactive`,
+ * `not_authed`, `token_expired`; Discord's 401): no wait and no invitation helps, an admin must reconnect it.
+ */
+const REVOKED =
+  /token_revoked|invalid_auth|account_inactive|not_authed|token_expired|401: unauthorized|an invalid token was provided/i;
+
+/** Why a post failed, and what the person can do about it. */
+function postFailure(why: string): string {
+  if (REVOKED.test(why))
+    return `I could not post (${why}): the bot's access to this workspace was revoked or has expired. An admin needs to reinstall or reconnect the app; trying again will not help.`;
+  if (ARCHIVED.test(why)) return `I could not post in this channel (${why}): it is archived.`;
+  // Membership is the question only when the platform said the channel is closed to the bot; a 5xx or
+  // a rate limit past the client's retries is the platform's trouble, and waiting is the answer.
+  return `I could not post in this channel (${why}). ${NOT_A_MEMBER.test(why) ? 'Is the bot a member of it?' : 'Try again in a minute.'}`;
+}
 
 function ephemeral(text: string): Reply {
   return { visibility: 'ephemeral', text };
@@ -89,6 +108,18 @@ function ephemeral(text: string): Reply {
 function describe(items: readonly PaperItem[]): string {
   const [only] = items;
   return items.length === 1 && only ? `“${latexToText(only.paper.title)}”` : `${items.length} papers`;
+}
+
+/**
+ * The answer to a share of a paper shared in the same channel moments before (share-gate.ts): where the
+ * votes go, and where a note belongs, since it is not posted.
+ */
+function alreadyShared(recent: RecentShare, user: UserRef, item: PaperItem, where: string): Reply {
+  const who = recent.act.user === user ? 'You' : 'A teammate';
+  const note = item.note ? ', and add your note as a reply in its thread' : '';
+  return ephemeral(
+    `${who} shared ${describe([item])} ${where} ${recent.ago}, so it is not posted again: react on that post to vote${note}.`,
+  );
 }
 
 /**
@@ -108,6 +139,8 @@ export class Bot {
   readonly #now: () => Date;
   /** Messages showing a paper that the archive has not recorded yet (unrecorded-posts.ts). */
   readonly #unrecorded: UnrecordedPosts;
+  /** One post of a paper per channel for shares moments apart (share-gate.ts). */
+  readonly #shares: ShareGate;
 
   constructor(deps: BotDeps) {
     this.#deps = deps;
@@ -122,6 +155,7 @@ export class Bot {
       journal: deps.heldJournal,
       record: (post) => deps.store.recordPost(post),
     });
+    this.#shares = new ShareGate(deps.store, this.#now, this.#logger);
   }
 
   /**
@@ -221,7 +255,12 @@ export class Bot {
     }
     reply = await this.#withTeamLines(reply, invocation.channel);
     if (reply.visibility !== 'channel' || !reply.papers?.length) return reply;
-    return this.#publish(platform, invocation.channel, reply, 'share', invocation.user);
+    const publish = () => this.#publish(platform, invocation.channel, reply, 'share', invocation.user);
+    const [only] = reply.papers;
+    if (reply.papers.length !== 1 || !only) return publish();
+    return this.#shares.once(invocation.channel, only.paper.id, publish, (recent) =>
+      alreadyShared(recent, invocation.user, only, 'here'),
+    );
   }
 
   async #onShare(platform: ChatPlatform, action: ShareAction): Promise<Reply> {
@@ -245,7 +284,18 @@ export class Bot {
       );
       // Pressed in a watch DM, it went to the watch's channel: the confirmation must not say "this channel".
       const where = channel === action.channel ? 'in this channel' : 'in the channel of your latest watch';
-      return await this.#publish(platform, channel, reply, 'search-share', action.user, where);
+      return await this.#shares.once(
+        channel,
+        paper.id,
+        () => this.#publish(platform, channel, reply, 'search-share', action.user, where),
+        (recent) =>
+          alreadyShared(
+            recent,
+            action.user,
+            { paper },
+            channel === action.channel ? 'here' : 'in that channel',
+          ),
+      );
     } catch (error) {
       this.#logger.error({ err: error, paperId: action.paperId, channel: action.channel }, 'share failed');
       // As a command says it: the person can wait an unavailable archive out.
@@ -340,13 +390,7 @@ export class Bot {
       message = await platform.post(channel, reply, { idempotencyKey: newPostKey() });
     } catch (error) {
       this.#logger.error({ err: error, channel, platform: platform.name }, 'post failed');
-      const why = error instanceof Error ? error.message : String(error);
-      // Membership is the question only when the platform said the channel is closed to the bot; a 5xx or
-      // a rate limit past the client's retries is the platform's trouble, and waiting is the answer.
-      const closed = NOT_A_MEMBER.test(why);
-      return ephemeral(
-        `I could not post in this channel (${why}). ${closed ? 'Is the bot a member of it?' : 'Try again in a minute.'}`,
-      );
+      return ephemeral(postFailure(error instanceof Error ? error.message : String(error)));
     }
     const [only] = items;
     const post = {

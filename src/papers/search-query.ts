@@ -96,6 +96,9 @@ export function parseSearchQuery(input: string): ParsedSearch {
     text = lastSpace > 0 ? cut.slice(0, lastSpace) : cut.slice(0, MAX_QUERY_CHARS);
     notices.push(`Your query was long, so only its first ${MAX_QUERY_CHARS} characters were used.`);
   }
+  // An emoji typed in Slack arrives as its shortcode (`:fire:`, `:+1::skin-tone-2:`): decoration, not a
+  // word to require (Discord sends the emoji itself, which has no letters to search for).
+  text = text.replace(/(^|\s):[a-z0-9_+'-]+:(?::skin-tone-[2-6]:)?(?=\s|$)/gi, '$1');
   const must: string[][] = [];
   const exclude: string[][] = [];
   // Per must term, the further phrases that satisfy it (`a OR b`).

@@ -83,6 +83,32 @@ describe('Bot.onCommand', () => {
     expect(await h.archive.store.papersPostedIn('slack:C1')).toEqual(new Set());
   });
 
+  it.each([
+    [
+      'An API error occurred: token_revoked',
+      /access to this workspace was revoked or has expired\. An admin needs to reinstall/,
+    ],
+    [
+      'An API error occurred: invalid_auth',
+      /An admin needs to reinstall or reconnect the app; trying again will not help\.$/,
+    ],
+    ['401: Unauthorized', /revoked or has expired/],
+    [
+      'An API error occurred: is_archived',
+      /^I could not post in this channel \(.*is_archived\): it is archived\.$/,
+    ],
+    ['An API error occurred: internal_error', /\. Try again in a minute\.$/],
+  ])(
+    'GIVEN the platform refusing the post with %j THEN the person hears what would help',
+    async (why, said) => {
+      h.platform.failPosts = new Error(why);
+      const reply = await h.command('share 2410.17243');
+      expect(reply.text).toMatch(said);
+      expect(reply.text).not.toMatch(/member of it/);
+      expect(await h.archive.store.papersPostedIn('slack:C1')).toEqual(new Set());
+    },
+  );
+
   it('GIVEN text that does not parse THEN the error, privately', async () => {
     expect(await h.command('top year')).toEqual({
       visibility: 'ephemeral',

@@ -18,19 +18,21 @@ export interface BotHarness {
   platform: RecordingPlatform;
   handlers: InboundHandlers;
   logs: LogLine[];
-  /** `/papers <text>` typed by `user` in `slack:C1`. */
-  command(text: string, user?: string): ReturnType<InboundHandlers['onCommand']>;
+  /** `/papers <text>` typed by `user` in `channel` (`slack:C1`). */
+  command(text: string, user?: string, channel?: string): ReturnType<InboundHandlers['onCommand']>;
   /** A reaction event on `message`, by a person unless `byBot`. */
   react(
     message: string,
     emoji: string,
     user: string,
-    opts?: { added?: boolean; byBot?: boolean },
+    opts?: { added?: boolean; byBot?: boolean; channel?: string },
   ): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function botHarness(options: { hfUrl?: string; arxivUrl?: string } = {}): Promise<BotHarness> {
+export async function botHarness(
+  options: { hfUrl?: string; arxivUrl?: string; now?: () => Date } = {},
+): Promise<BotHarness> {
   const archive = await openArchive();
   const platform = new RecordingPlatform('slack');
   const logs: LogLine[] = [];
@@ -40,7 +42,7 @@ export async function botHarness(options: { hfUrl?: string; arxivUrl?: string } 
     ...clients(options.hfUrl, options.arxivUrl),
     upvoteEmoji: DEFAULT_UPVOTE_EMOJI,
     logger,
-    now: () => NOW,
+    now: options.now ?? (() => NOW),
   });
   const handlers = bot.handlersFor(platform);
   await platform.start(handlers);
@@ -50,10 +52,10 @@ export async function botHarness(options: { hfUrl?: string; arxivUrl?: string } 
     platform,
     handlers,
     logs,
-    command(text, user = 'slack:U1') {
+    command(text, user = 'slack:U1', channel = 'slack:C1') {
       const invocation: CommandInvocation = {
         platform: 'slack',
-        channel: 'slack:C1',
+        channel,
         user,
         userName: user === 'slack:U1' ? 'Ada' : null,
         input: { kind: 'text', text },
@@ -64,7 +66,7 @@ export async function botHarness(options: { hfUrl?: string; arxivUrl?: string } 
     react(message, emoji, user, opts = {}) {
       const event: ReactionEvent = {
         message,
-        channel: 'slack:C1',
+        channel: opts.channel ?? 'slack:C1',
         user,
         emoji,
         added: opts.added ?? true,

@@ -97,12 +97,12 @@ describe('votes: upvote reactions on papers the bot posted', () => {
   });
 
   it('GIVEN the same paper posted twice THEN one tally across both messages', async () => {
-    await h.command(`share https://arxiv.org/abs/${ID}`, 'slack:U3');
+    await h.command(`share https://arxiv.org/abs/${ID}`, 'slack:U3', 'slack:C2');
     const second = h.platform.posts[1]?.message ?? '';
     expect(second).not.toBe(message);
     await h.react(message, '+1', 'slack:U2');
-    await h.react(second, '+1', 'slack:U2');
-    await h.react(second, 'heart', 'slack:U4');
+    await h.react(second, '+1', 'slack:U2', { channel: 'slack:C2' });
+    await h.react(second, 'heart', 'slack:U4', { channel: 'slack:C2' });
     expect(await votes()).toBe(2);
   });
 

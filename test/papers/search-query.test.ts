@@ -41,6 +41,10 @@ describe('parseSearchQuery', () => {
     ['--json', [['json']], []],
     ['parser --strict -survey', [['parser'], ['strict']], [['survey']]],
     ['a -- b', [['a'], ['b']], []],
+    // Slack sends a typed emoji as its shortcode: decoration, not a word.
+    ['unlearning :fire:', [['unlearning']], []],
+    [':+1::skin-tone-3: diffusion :tada:', [['diffusion']], []],
+    ['arXiv:2410.17243 notes:', [['2410', '17243'], ['notes']], []],
   ])('GIVEN %j THEN must %j and exclude %j', (text, must, exclude) => {
     const q = ok(text);
     expect(q.must).toEqual(must);
