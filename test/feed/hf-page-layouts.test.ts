@@ -69,3 +69,24 @@ describe('parseHfPageText on a converted trending page whose abstract is wrapped
     },
   );
 });
+
+describe('parseHfPageText on a text-mode browser’s dump under a capture note, a line a paragraph', () => {
+  // The site's menu has a `Daily Papers` item of its own, 18 lines above the page's `Daily Papers` header.
+  const text = fixture('hf-papers-page-refs.md');
+  const asOf = '2026-06-29';
+  const original = parseHfPageText(text, { asOf });
+
+  it.each([
+    ['double-spaced', doubleSpaced],
+    ['with no blank lines', noBlankLines],
+  ])('drops the whole menu of the copy %s, and reads its three cards as the original', (_, layout) => {
+    const { papers, skipped } = parseHfPageText(layout(text), { asOf });
+    expect(skipped).toEqual([]);
+    expect(papers.map((p) => p.title)).toEqual([
+      'MURMUR: An Efficient Inference System for Long-Form ASR',
+      'Gemini 1.5: Unlocking multimodal understanding across millions of tokens of context',
+      'Speech-Aware Long Context Pruning and Integration for Contextualized Automatic Speech Recognition',
+    ]);
+    expect(papers).toEqual(original.papers);
+  });
+});
