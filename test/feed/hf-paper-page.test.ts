@@ -135,3 +135,26 @@ describe('parseHfPageText on a text dump of a paper page, with no blank line bet
     }
   });
 });
+
+describe('parseHfPageText on another r.jina.ai copy of a paper page', () => {
+  // A front matter title wrapped over two lines, a `#2 Paper of the day` badge and `+25` more upvoters.
+  it('reads DSPy: id, title, date, votes, the 13 authors and the abstract', () => {
+    const { papers, skipped } = parseHfPageText(fixture('hf-paper-page-jina-dspy.md'), {
+      asOf: '2025-01-20',
+    });
+    expect(skipped).toEqual([]);
+    expect(papers).toHaveLength(1);
+    expect(papers[0]).toMatchObject({
+      id: '2310.03714',
+      arxivId: '2310.03714',
+      title: 'DSPy: Compiling Declarative Language Model Calls into Self-Improving Pipelines',
+      publishedAt: '2023-10-05',
+      upvotes: 33,
+      authorCount: 13,
+    });
+    expect(papers[0]?.authors.slice(0, 2)).toEqual(['Omar Khattab', 'Arnav Singhvi']);
+    expect(papers[0]?.abstract).toMatch(
+      /^The ML community is rapidly exploring .* DSPy is available at https:\/\/github\.com\/stanfordnlp\/dspy$/,
+    );
+  });
+});
