@@ -84,7 +84,7 @@ export interface BulkReport {
 export async function bulkIngest(
   store: PaperStore,
   files: readonly string[],
-  options: { format: FeedFormat | undefined; asOf: string },
+  options: { format: FeedFormat | undefined; asOf: string | undefined; today: string },
   io: CliIo,
 ): Promise<BulkReport> {
   const report: BulkReport = {

@@ -3,6 +3,7 @@
  * few ahead of the thread that writes them, and posts each file's batches or why it failed.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { captureDateOf } from '../feed/capture-date.ts';
 import { parseFeed } from '../feed/detect.ts';
 import { batchBuffers, prepareBulkBatch } from '../store/bulk-batch.ts';
 import type { ReaderInput, ReaderMessage } from './bulk-reader.ts';
@@ -24,7 +25,9 @@ const post = (m: ReaderMessage) => port.postMessage(m, m.kind === 'file' ? batch
 for (const [index, file] of input.files.entries()) {
   while (credit <= 0) await new Promise<void>((resolve) => (wake = resolve));
   try {
-    const parsed = parseFeed(await readInput(file), input.format, { asOf: input.asOf });
+    const text = await readInput(file);
+    const asOf = input.asOf ?? captureDateOf(text) ?? input.today;
+    const parsed = parseFeed(text, input.format, { asOf });
     const batches = [];
     for (let i = 0; i < parsed.papers.length; i += input.batch) {
       // Papers parseFeed returns passed paperSchema already.

@@ -6,7 +6,13 @@ import { startWorker } from '../worker-thread.ts';
 export interface ReaderInput {
   files: readonly string[];
   format: FeedFormat | undefined;
-  asOf: string;
+  /**
+   * The `--as-of` day when given. Without it each file is read as of the day it says it was captured (its
+   * front matter or capture note), else `today`, as `ingest` of one file reads it: a folder of copies saved
+   * over months holds as many capture days, and a card's `Dec 2` belongs to its own copy's year.
+   */
+  asOf: string | undefined;
+  today: string;
   /**
    * Papers the reader may hold ready beyond what the writer has taken (and one file more): enough to keep
    * it busy while a transaction is written, few enough that memory stays flat however many files there are.
@@ -31,12 +37,19 @@ export type ReadFile = Exclude<ReaderMessage, { kind: 'done' }>;
  */
 export async function* readPrepared(
   files: readonly string[],
-  options: { format: FeedFormat | undefined; asOf: string; ahead: number; batch?: number },
+  options: {
+    format: FeedFormat | undefined;
+    asOf: string | undefined;
+    today: string;
+    ahead: number;
+    batch?: number;
+  },
 ): AsyncGenerator<ReadFile> {
   const input: ReaderInput = {
     files,
     format: options.format,
     asOf: options.asOf,
+    today: options.today,
     ahead: options.ahead,
     batch: options.batch ?? 1000,
   };

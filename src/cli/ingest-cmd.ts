@@ -53,11 +53,13 @@ async function bulkCommand(args: string[], io: CliIo): Promise<number> {
   if (values['feed-date'] !== undefined) {
     throw new UsageError("--feed-date names one day's feed: give it with one file, not several.");
   }
-  const asOf = dayOption('--as-of', values['as-of'], isoDay(io.now()));
+  const today = isoDay(io.now());
+  // Checked here; left undefined when not given, so that each file is read as of its own capture day.
+  const asOf = values['as-of'] === undefined ? undefined : dayOption('--as-of', values['as-of'], today);
   const { files, unreadable } = await expandSources(positionals);
   for (const u of unreadable) io.stderr.write(`${u.file}: not imported: ${u.reason}\n`);
   return withCore(io, async ({ store }) => {
-    const r = await bulkIngest(store, files, { format, asOf }, io);
+    const r = await bulkIngest(store, files, { format, asOf, today }, io);
     const failed = [...unreadable, ...r.failed];
     const all = files.length + unreadable.length;
     io.stdout.write(

@@ -16,6 +16,7 @@ import { type Block, type Meta, toBlocks } from './page-meta-block.ts';
 import { isMetaPara } from './page-meta-lines.ts';
 import { Lookahead, type Para, paragraphs } from './page-paragraphs.ts';
 import { isAbstractLike, readsAsTitle, splitLeadingVote, splitTitle } from './page-prose.ts';
+import { regrouped } from './page-regroup.ts';
 
 /*
  * Grammar of a text rendering of a huggingface.co papers listing:
@@ -100,64 +101,6 @@ function takePageDate(paras: Lookahead, headerSeen: boolean): MonthDay | null {
   first.line++;
   if (first.lines.length === 0) paras.shift();
   return date.date;
-}
-
-/**
- * The paragraphs as a card's parts, however the copy laid out its blank lines. A browser's copy puts a
- * blank line between a card's title, its abstract and its meta block; other copies put one between every
- * line (double-spaced text, `\r\r\n` line ends) or none at all. So a paragraph holding several cards' lone
- * `·` lines (no blank lines) is cut into its lines, and a lone `·` is joined to the paragraph before it
- * (its authors or organisation) and a date line after it, which gives back the meta block a browser's
- * copy keeps in one paragraph. Text in its usual form passes unchanged: no paragraph of it is a lone `·`,
- * a date line after one, or holds two.
- */
-function* regrouped(source: Iterable<Para>): Generator<Para> {
-  let held: Para | null = null;
-  for (const raw of source) {
-    for (const p of cardsRunTogether(raw) || raw.cut ? linesOf(raw) : [raw]) {
-      // One `·` and one date line at most join a paragraph (a meta block holds one of each), so a run of
-      // lone dots or dates stays a run of paragraphs and this stays linear in the text.
-      const endsWithDot = held !== null && !held.oversized && held.lines.at(-1) === '·';
-      if (held && !held.oversized && !endsWithDot && isLoneDot(p)) {
-        held.lines.push('·');
-        continue;
-      }
-      if (held && endsWithDot && p.lines.length === 1 && parseDateLine(p.lines[0] as string)) {
-        held.lines.push(p.lines[0] as string);
-        continue;
-      }
-      // `· Published on Dec 28, 2024` under a `4 authors` paragraph: a markdown copy's meta line.
-      if (held && !held.oversized && !endsWithDot && isDotAndDate(p) && !held.lines.includes('·')) {
-        held.lines.push(...p.lines);
-        continue;
-      }
-      if (held) yield held;
-      held = p;
-    }
-  }
-  if (held) yield held;
-}
-
-function isDotAndDate(p: Para): boolean {
-  return (
-    !p.oversized && p.lines.length === 2 && p.lines[0] === '·' && parseDateLine(p.lines[1] as string) !== null
-  );
-}
-
-function isLoneDot(p: Para): boolean {
-  return !p.oversized && p.lines.length === 1 && p.lines[0] === '·';
-}
-
-/** Whether a paragraph holds more than one card's `·` line: cards copied without blank lines. */
-function cardsRunTogether(p: Para): boolean {
-  if (p.oversized) return false;
-  let dots = 0;
-  for (const line of p.lines) if (line === '·' && ++dots > 1) return true;
-  return false;
-}
-
-function linesOf(p: Para): Para[] {
-  return p.lines.map((line, i) => ({ lines: [line], line: p.line + i, cut: true }));
 }
 
 /**

@@ -84,23 +84,25 @@ const PAGE_START = new Set([
 ]);
 /**
  * How far down the page's own header is looked for: past a capture tool's notes and the site's menu, which
- * an export that writes each link's text and target as paragraphs of their own spreads over 30 paragraphs.
+ * an export that writes each link's text and target as paragraphs of their own spreads over 30 paragraphs,
+ * and a copy with a line a paragraph (double-spaced, or cut apart for want of blank lines) over 40.
  */
-const PREAMBLE_PARAS = 40;
+const PREAMBLE_PARAS = 64;
 
 /**
  * Drops what a capture puts above the page (the tool's own title and notes, the site's menu) when the
  * page's header follows within a few paragraphs: such notes can read like a title and its abstract.
+ * The header is the last of its opening lines before a card's meta block: the menu has a `Daily Papers`
+ * item of its own, which a copy with a line a paragraph puts in a paragraph of its own above the menu's rest.
  * Nothing is dropped when a card's meta block comes first, or when no header is there.
  */
 function dropPreamble(paras: Lookahead): boolean {
+  let start = -1;
   for (let k = 0; k < PREAMBLE_PARAS; k++) {
     const p = paras.peek(k);
-    if (!p || p.oversized || isMetaPara(p)) return false;
-    // The header's own paragraph: the site's menu, one paragraph, also has a `Daily Papers` line.
-    if (!PAGE_START.has(collapseWhitespace(p.lines[0] ?? '').toLowerCase())) continue;
-    for (let j = 0; j < k; j++) paras.shift();
-    return k > 0;
+    if (!p || p.oversized || isMetaPara(p)) break;
+    if (PAGE_START.has(collapseWhitespace(p.lines[0] ?? '').toLowerCase())) start = k;
   }
-  return false;
+  for (let j = 0; j < start; j++) paras.shift();
+  return start > 0;
 }

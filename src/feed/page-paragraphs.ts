@@ -17,9 +17,6 @@ import { looksLikeMarkdown, MarkupReader } from './page-markup.ts';
  */
 export const MAX_PARA_CHARS = 1_000_000;
 
-/** At most this many link targets are kept per paragraph: a card's part links to a paper or two. */
-const MAX_PARA_LINKS = 8;
-
 /** A run of non-blank lines, trimmed, with markdown taken off (see page-markup.ts). */
 export interface Para {
   lines: string[];
@@ -27,6 +24,13 @@ export interface Para {
   line: number;
   /** Where the paragraph's links point, in order: how a markdown copy says which paper a title is. */
   links?: string[];
+  /** The index in `lines` of the line each of `links` was on, so that lines cut apart keep their links. */
+  linkLines?: number[];
+  /**
+   * Indices in `lines` of the lines that go on on the next (a markdown hard line break, a link's text over
+   * several lines): lines cut apart stay together across them.
+   */
+  wraps?: number[];
   /**
    * Set on a paragraph that ran several cards together, and on each line cut out of it: no blank line says
    * where its cards' parts begin, so it is read a line at a time.
@@ -59,6 +63,9 @@ export function* paragraphs(text: string): Generator<Para> {
   let i = 0;
   // Whether the paragraph being read goes on from one cut off at MAX_PARA_CHARS (see below).
   let continued = false;
+  // Whether the last line read goes on on the next (MarkupReader.continues): a double-spaced copy puts a
+  // blank line inside a hard-wrapped abstract, which then does not end the paragraph.
+  let wrapping = false;
   while (i <= text.length) {
     lineNo++;
     let end = i;
@@ -81,6 +88,10 @@ export function* paragraphs(text: string): Generator<Para> {
       }
     }
     if (s === e) {
+      if (wrapping && current && !current.oversized) {
+        i = nextLine(text, end);
+        continue;
+      }
       if (current) {
         if (ended) yield ended;
         ended = current;
@@ -105,11 +116,14 @@ export function* paragraphs(text: string): Generator<Para> {
       current.oversized = { lines: current.lines.length + 1, chars, anchored };
       current.lines = [];
       current.links = [];
+      current.linkLines = [];
+      current.wraps = [];
     } else {
+      let added = false;
       for (const marked of markup.read(text.slice(s, e))) {
         if (marked.text === '') {
           const owner = current ?? ended;
-          if (owner) addLinks(owner, marked.links);
+          if (owner) addLinks(owner, marked.links, owner.lines.length - 1);
           continue;
         }
         if (!current) {
@@ -118,13 +132,20 @@ export function* paragraphs(text: string): Generator<Para> {
           current = continued ? { lines: [], line: lineNo, cut: true } : { lines: [], line: lineNo };
           chars = 0;
         }
-        addLinks(current, marked.links);
+        addLinks(current, marked.links, current.lines.length);
         current.lines.push(marked.text);
+        added = true;
       }
       if (current) chars += e - s;
+      // A line that adds no text (a link's closing `](url)`, a skipped line) leaves the wrap as it was, unless
+      // it ended it.
+      wrapping = markup.continues && (added || wrapping);
+      if (added && wrapping && current) {
+        current.wraps ??= [];
+        current.wraps.push(current.lines.length - 1);
+      }
     }
-    // `\r\n` ends one line, as a lone `\r` or `\n` does.
-    i = text.charCodeAt(end) === 0x0d && text.charCodeAt(end + 1) === 0x0a ? end + 2 : end + 1;
+    i = nextLine(text, end);
   }
   if (ended) yield ended;
   if (current) yield current;
@@ -137,10 +158,24 @@ function holdsCards(p: Para): boolean {
   return false;
 }
 
-function addLinks(p: Para, links: string[]): void {
+/** Where the line after the one ending at `end` starts: `\r\n` ends one line, as a lone `\r` or `\n` does. */
+function nextLine(text: string, end: number): number {
+  return text.charCodeAt(end) === 0x0d && text.charCodeAt(end + 1) === 0x0a ? end + 2 : end + 1;
+}
+
+/**
+ * Adds a line's links (at most 8 each, page-links.ts) with the line they were on. Not capped per paragraph:
+ * a page copied without blank lines is one paragraph of every card's links, and a URL is a part of the
+ * line's text, which MAX_PARA_CHARS bounds.
+ */
+function addLinks(p: Para, links: string[], line: number): void {
   if (links.length === 0 || p.oversized) return;
   p.links ??= [];
-  for (const url of links) if (p.links.length < MAX_PARA_LINKS) p.links.push(url);
+  p.linkLines ??= [];
+  for (const url of links) {
+    p.links.push(url);
+    p.linkLines.push(Math.max(line, 0));
+  }
 }
 
 /** Paragraphs pulled one at a time, with a look at the next few: the page head needs three at most. */

@@ -94,6 +94,42 @@ describe('paperboy ingest <dir> (many files)', () => {
     expect(await contents('a.db')).toEqual(before);
   });
 
+  it('reads each page copy as of the day it names at its top, as ingest of one file does', async () => {
+    // Both copies show dates without a year; the clock says 2025-11-12, but the copies were captured on
+    // 2026-10-02 (front matter `retrieved:`) and 2026-06-29 (`Captured (UTC):`), so their May dates are 2026's.
+    const dir = join(work, 'pages');
+    mkdirSync(dir);
+    copyFileSync(fixture('hf-papers-page-firecrawl.md'), join(dir, 'a.md'));
+    copyFileSync(fixture('hf-papers-page-refs.md'), join(dir, 'b.md'));
+    expect((await runCli(['ingest', dir], envFor('bulk.db'))).code).toBe(0);
+    const days = async () => {
+      const store = SqliteStore.open(join(work, 'bulk.db'));
+      try {
+        return store.rawDatabase
+          .prepare(
+            "SELECT title, published_at FROM papers WHERE title LIKE 'OCC-RAG%' OR title LIKE 'MURMUR%' ORDER BY title",
+          )
+          .all();
+      } finally {
+        await store.close();
+      }
+    };
+    expect(await days()).toEqual([
+      { title: 'MURMUR: An Efficient Inference System for Long-Form ASR', published_at: '2026-05-30' },
+      {
+        title: 'OCC-RAG: Optimal Cognitive Core for Faithful Question Answering',
+        published_at: '2026-05-29',
+      },
+    ]);
+    // --as-of still stands over what the copies say, for every file.
+    rmSync(join(work, 'bulk.db'));
+    expect((await runCli(['ingest', dir, '--as-of', '2025-11-12'], envFor('bulk.db'))).code).toBe(0);
+    expect((await days()).map((r) => (r as { published_at: string }).published_at)).toEqual([
+      '2025-05-30',
+      '2025-05-29',
+    ]);
+  });
+
   it('a malformed file is named with its reason; the other files are imported and the exit code is 1', async () => {
     const { dir } = feedDir(2);
     const bad = join(dir, 'b-broken.json');
