@@ -34,6 +34,13 @@ export type OptionValue = string | number | boolean;
 export interface FakeInteractions {
   /** `/papers <subcommand> …options` typed by `as` (default: alice). */
   command(subcommand: string, options?: Record<string, OptionValue>, as?: Actor): SentInteraction;
+  /**
+   * A command as an older registration still sends it until the commands are registered again: `/<name>`
+   * with `options` given directly, no subcommand (a renamed command, or /papers before its subcommands).
+   */
+  staleCommand(name: string, options?: Record<string, OptionValue>, as?: Actor): SentInteraction;
+  /** An autocomplete request while typing `focused` of such a stale `/<name>`. */
+  staleAutocomplete(name: string, focused: string, options: Record<string, OptionValue>): SentInteraction;
   /** An autocomplete request while typing `focused` of `/papers <subcommand>`. */
   autocomplete(
     subcommand: string,
@@ -115,6 +122,14 @@ export function buildInteractions(ctx: Context): FakeInteractions {
     guild_id: ctx.guildId,
     options: [sub],
   });
+  // A command of an older registration: its options at the top, under an id Discord has since forgotten.
+  const staleData = (name: string, options: Record<string, OptionValue>, focused?: string) => ({
+    id: snowflake(),
+    name,
+    type: ApplicationCommandType.ChatInput,
+    guild_id: ctx.guildId,
+    options: subcommandData('', options, focused).options ?? [],
+  });
   const reaction = (messageId: string, emoji: APIPartialEmoji, by: APIUser) => ({
     user_id: by.id,
     channel_id: ctx.channel.id,
@@ -132,6 +147,16 @@ export function buildInteractions(ctx: Context): FakeInteractions {
         ...payload,
         data: commandData(subcommandData(subcommand, options)),
       });
+      return sent;
+    },
+    staleCommand(name, options = {}, as = ctx.defaultActor) {
+      const { sent, payload } = base(InteractionType.ApplicationCommand, as);
+      ctx.dispatch('INTERACTION_CREATE', { ...payload, data: staleData(name, options) });
+      return sent;
+    },
+    staleAutocomplete(name, focused, options) {
+      const { sent, payload } = base(InteractionType.ApplicationCommandAutocomplete, ctx.defaultActor);
+      ctx.dispatch('INTERACTION_CREATE', { ...payload, data: staleData(name, options, focused) });
       return sent;
     },
     autocomplete(subcommand, focused, options, as = ctx.defaultActor) {
