@@ -2,6 +2,7 @@ import {
   Client,
   type CloseEvent,
   Events,
+  GatewayCloseCodes,
   GatewayIntentBits,
   type Message,
   type MessageReaction,
@@ -148,6 +149,15 @@ export class DiscordPlatform implements ChatPlatform {
     client.on(Events.Error, (error) => this.logger.error({ err: error }, 'Discord client error'));
     client.on(Events.ShardError, (error) => this.logger.warn({ err: error }, 'Discord gateway error'));
     client.on(Events.ShardReconnecting, () => this.logger.info('Discord gateway reconnecting'));
+    // discord.js gives up for good on a close it cannot resume or reconnect from (the token reset, an
+    // intent no longer allowed): the process stays up, but no command, vote or reply reaches it again.
+    client.on(Events.ShardDisconnect, (event) => {
+      if (this.stopped || !client.isReady()) return;
+      this.logger.error(
+        { code: event.code, reason: GatewayCloseCodes[event.code] ?? null },
+        `Discord closed the gateway with code ${event.code} and will not reconnect: paperboy is offline on Discord until restarted; ${hint(event.code)}`,
+      );
+    });
     client.on(Events.ShardResume, (_id, replayed) =>
       this.logger.info({ replayed }, 'Discord gateway session resumed'),
     );
@@ -362,6 +372,14 @@ export class DiscordPlatform implements ChatPlatform {
       data: event,
     });
   }
+}
+
+/** What an operator can do about a gateway close Discord will not take back. */
+function hint(code: number): string {
+  if (code === GatewayCloseCodes.AuthenticationFailed) return 'check DISCORD_TOKEN (was the token reset?)';
+  if (code === GatewayCloseCodes.DisallowedIntents)
+    return 'enable Message Content Intent on the Bot page, or set DISCORD_MESSAGE_CONTENT=false';
+  return 'check DISCORD_TOKEN and intents';
 }
 
 /** The Discord platform for the composition root, with a real discord.js client. */
