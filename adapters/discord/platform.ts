@@ -139,8 +139,8 @@ export class DiscordPlatform implements ChatPlatform {
     };
     const client = this.client;
     client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, ctx));
-    client.on(Events.MessageReactionAdd, (r, u) => void this.reaction(handlers, r, u, true));
-    client.on(Events.MessageReactionRemove, (r, u) => void this.reaction(handlers, r, u, false));
+    client.on(Events.MessageReactionAdd, (r, u, d) => void this.reaction(handlers, r, u, true, d.burst));
+    client.on(Events.MessageReactionRemove, (r, u, d) => void this.reaction(handlers, r, u, false, d.burst));
     client.on(Events.MessageReactionRemoveAll, (message) => void this.cleared(handlers, message, null));
     client.on(Events.MessageReactionRemoveEmoji, (r) => void this.cleared(handlers, r.message, r.emoji));
     client.on(Events.MessageCreate, (message) => void this.message(handlers, message));
@@ -309,12 +309,16 @@ export class DiscordPlatform implements ChatPlatform {
       this.logger.warn({ problems: parsed.problems }, 'Dropped an invalid Discord reaction removal');
       return;
     }
-    const { clear } = parsed;
-    await this.later.submit(
-      clear.message,
-      'Cleared Discord reactions',
-      () => handlers.onReactionsCleared(clear),
-      { type: heldType('discord', 'cleared'), data: clear },
+    // Each clear is held on its own (one record each), in order behind the message's other events.
+    await Promise.all(
+      parsed.clears.map((clear) =>
+        this.later.submit(
+          clear.message,
+          'Cleared Discord reactions',
+          () => handlers.onReactionsCleared(clear),
+          { type: heldType('discord', 'cleared'), data: clear },
+        ),
+      ),
     );
   }
 
@@ -359,8 +363,9 @@ export class DiscordPlatform implements ChatPlatform {
     reaction: MessageReaction | PartialMessageReaction,
     user: User | PartialUser,
     added: boolean,
+    burst: boolean,
   ): Promise<void> {
-    const parsed = toReactionEvent(reaction, user, added, this.client.user?.id, this.now());
+    const parsed = toReactionEvent(reaction, user, added, this.client.user?.id, this.now(), burst);
     if (!parsed) return;
     if ('problems' in parsed) {
       this.logger.warn({ problems: parsed.problems }, 'Dropped an invalid Discord reaction event');

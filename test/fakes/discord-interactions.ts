@@ -50,10 +50,13 @@ export interface FakeInteractions {
   ): SentInteraction;
   /** A press of the button `customId` on `messageId` (default: a fresh message the bot sent). */
   button(customId: string, as?: Actor, messageId?: string): SentInteraction;
-  /** MESSAGE_REACTION_ADD, for any message id (known to the client or not). */
-  reactionAdd(messageId: string, emoji: APIPartialEmoji, by: APIUser): void;
-  /** MESSAGE_REACTION_REMOVE. */
-  reactionRemove(messageId: string, emoji: APIPartialEmoji, by: APIUser): void;
+  /**
+   * MESSAGE_REACTION_ADD, for any message id (known to the client or not). `burst`: a super reaction,
+   * which a person may give beside a normal one of the same emoji.
+   */
+  reactionAdd(messageId: string, emoji: APIPartialEmoji, by: APIUser, options?: { burst?: boolean }): void;
+  /** MESSAGE_REACTION_REMOVE (`burst`: of a super reaction). */
+  reactionRemove(messageId: string, emoji: APIPartialEmoji, by: APIUser, options?: { burst?: boolean }): void;
 }
 
 interface Context {
@@ -130,14 +133,15 @@ export function buildInteractions(ctx: Context): FakeInteractions {
     guild_id: ctx.guildId,
     options: subcommandData('', options, focused).options ?? [],
   });
-  const reaction = (messageId: string, emoji: APIPartialEmoji, by: APIUser) => ({
+  // type: 0 a normal reaction, 1 a super (burst) reaction.
+  const reaction = (messageId: string, emoji: APIPartialEmoji, by: APIUser, burst = false) => ({
     user_id: by.id,
     channel_id: ctx.channel.id,
     message_id: messageId,
     guild_id: ctx.guildId,
     emoji,
-    burst: false,
-    type: 0,
+    burst,
+    type: burst ? 1 : 0,
   });
 
   return {
@@ -177,7 +181,7 @@ export function buildInteractions(ctx: Context): FakeInteractions {
       });
       return sent;
     },
-    reactionAdd(messageId, emoji, by) {
+    reactionAdd(messageId, emoji, by, { burst = false } = {}) {
       const member = {
         user: by,
         roles: [],
@@ -186,10 +190,14 @@ export function buildInteractions(ctx: Context): FakeInteractions {
         mute: false,
         flags: 0,
       };
-      ctx.dispatch('MESSAGE_REACTION_ADD', { ...reaction(messageId, emoji, by), member, burst_colors: [] });
+      ctx.dispatch('MESSAGE_REACTION_ADD', {
+        ...reaction(messageId, emoji, by, burst),
+        member,
+        burst_colors: burst ? ['#ff9d00'] : [],
+      });
     },
-    reactionRemove(messageId, emoji, by) {
-      ctx.dispatch('MESSAGE_REACTION_REMOVE', reaction(messageId, emoji, by));
+    reactionRemove(messageId, emoji, by, { burst = false } = {}) {
+      ctx.dispatch('MESSAGE_REACTION_REMOVE', reaction(messageId, emoji, by, burst));
     },
   };
 }
