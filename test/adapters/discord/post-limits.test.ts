@@ -5,9 +5,9 @@ import { type FakeDiscord, type RestCall, startFakeDiscord } from '../../fakes/d
 import { recordingHandlers } from '../../fakes/recording-handlers.ts';
 
 /**
- * A paper's links come from its feed, and Discord refuses a whole message over one link it cannot take (an
- * embed's URL over 2,048 characters, or one that is no URL): a roundup or a share posted with such a paper
- * must still go out, without that link.
+ * Discord refuses a whole message over one part it cannot take: a link too long or that is no URL (a
+ * paper's links come from its feed), two buttons with one custom id (a paper listed twice). A roundup, a
+ * share or a watch DM with such a paper must still go out, without that part.
  */
 let fake: FakeDiscord;
 let platform: DiscordPlatform;
@@ -80,4 +80,34 @@ describe('paper links Discord would refuse', () => {
     expect(body.embeds[0]?.url).toBeUndefined();
     expect(body.components.flatMap((r) => r.components).filter((b) => b.url)).toEqual([]);
   });
+});
+
+describe('a paper listed twice', () => {
+  it.each([
+    ['a row each (up to 5 papers)', 2],
+    ['Share buttons packed (more than 5)', 7],
+  ])(
+    'GIVEN it shareable twice, %s THEN the DM goes out with one Share button for it',
+    async (_what, count) => {
+      const twice = paper('https://example.org/project');
+      const others = Array.from({ length: count - 2 }, (_, i) => ({
+        ...twice,
+        id: `title:other${i}`,
+        title: `Other paper ${i}`,
+      }));
+      const outcome = await platform.postDirect(`discord:${fake.users.alice.user.id}`, {
+        visibility: 'ephemeral',
+        title: `${count} new papers for your watches`,
+        papers: [twice, ...others, twice].map((p, i) => ({ paper: p, rank: i + 1, shareable: true })),
+      });
+      expect(outcome.sent).toBe(true);
+      const id = outcome.sent ? outcome.message.split(':')[2] : '';
+      const call = fake.calls.find((c) => (c.response as { id?: string } | undefined)?.id === id) as RestCall;
+      const ids = (call.body as { components: { components: { custom_id?: string }[] }[] }).components
+        .flatMap((r) => r.components)
+        .flatMap((b) => b.custom_id ?? []);
+      expect(ids.filter((c) => c === 'share:title:3f2a9c')).toHaveLength(1);
+      expect(ids).toHaveLength(count - 1);
+    },
+  );
 });
