@@ -3,17 +3,14 @@ import {
   type CloseEvent,
   Events,
   GatewayCloseCodes,
+  GatewayDispatchEvents,
   GatewayIntentBits,
   type Message,
-  type MessageReaction,
   type PartialMessage,
-  type PartialMessageReaction,
   Partials,
-  type PartialUser,
   PermissionFlagsBits,
   type RESTOptions,
   Routes,
-  type User,
 } from 'discord.js';
 import { heldQueue, heldType } from '../../src/chat/held-replay.ts';
 import type {
@@ -143,6 +140,25 @@ export class DiscordPlatform implements ChatPlatform {
     client.on(Events.MessageReactionRemove, (r, u, d) => void this.reaction(handlers, r, u, false, d.burst));
     client.on(Events.MessageReactionRemoveAll, (message) => void this.cleared(handlers, message, null));
     client.on(Events.MessageReactionRemoveEmoji, (r) => void this.cleared(handlers, r.message, r.emoji));
+    // discord.js drops a reaction event in a channel it has not cached, Channel partial or not: the event
+    // carries too little to make one. That is every watch DM after a restart (a DM channel is cached only
+    // once this process has sent to it). Such events are read from the gateway's payload instead; this runs
+    // before discord.js handles the event, so each event is handled once, here or there.
+    const uncached = (d: RawReaction) => !client.channels.cache.has(String(d?.channel_id));
+    client.ws.on(GatewayDispatchEvents.MessageReactionAdd, (d: RawReaction) => {
+      if (uncached(d))
+        void this.reaction(handlers, rawReaction(d), { id: String(d?.user_id) }, true, d?.burst === true);
+    });
+    client.ws.on(GatewayDispatchEvents.MessageReactionRemove, (d: RawReaction) => {
+      if (uncached(d))
+        void this.reaction(handlers, rawReaction(d), { id: String(d?.user_id) }, false, d?.burst === true);
+    });
+    client.ws.on(GatewayDispatchEvents.MessageReactionRemoveAll, (d: RawReaction) => {
+      if (uncached(d)) void this.cleared(handlers, rawReaction(d).message, null);
+    });
+    client.ws.on(GatewayDispatchEvents.MessageReactionRemoveEmoji, (d: RawReaction) => {
+      if (uncached(d)) void this.cleared(handlers, rawReaction(d).message, rawReaction(d).emoji);
+    });
     client.on(Events.MessageCreate, (message) => void this.message(handlers, message));
     client.on(Events.MessageDelete, (message) => void this.deleted(handlers, message));
     // Without an 'error' listener an EventEmitter error would crash the process.
@@ -300,8 +316,8 @@ export class DiscordPlatform implements ChatPlatform {
   /** "Remove all reactions" (emoji null) and "remove all of one emoji": their votes go too. */
   private async cleared(
     handlers: InboundHandlers,
-    message: Message | PartialMessage,
-    emoji: MessageReaction['emoji'] | null,
+    message: Parameters<typeof toReactionsCleared>[0],
+    emoji: Parameters<typeof toReactionsCleared>[1],
   ): Promise<void> {
     const parsed = toReactionsCleared(message, emoji, this.now());
     if (!parsed) return;
@@ -360,8 +376,8 @@ export class DiscordPlatform implements ChatPlatform {
 
   private async reaction(
     handlers: InboundHandlers,
-    reaction: MessageReaction | PartialMessageReaction,
-    user: User | PartialUser,
+    reaction: Parameters<typeof toReactionEvent>[0],
+    user: Parameters<typeof toReactionEvent>[1],
     added: boolean,
     burst: boolean,
   ): Promise<void> {
@@ -377,6 +393,23 @@ export class DiscordPlatform implements ChatPlatform {
       data: event,
     });
   }
+}
+
+/** A reaction event's payload as the gateway sends it (MESSAGE_REACTION_*), not yet checked. */
+interface RawReaction {
+  user_id?: string;
+  channel_id?: string;
+  message_id?: string;
+  emoji?: { id?: string | null; name?: string | null; animated?: boolean };
+  burst?: boolean;
+}
+
+/** A raw reaction event in the shape of discord.js's reaction, for the same validation. */
+function rawReaction(d: RawReaction): Parameters<typeof toReactionEvent>[0] {
+  return {
+    emoji: { id: d?.emoji?.id ?? null, name: d?.emoji?.name ?? null, animated: d?.emoji?.animated ?? null },
+    message: { channelId: String(d?.channel_id), id: String(d?.message_id) },
+  };
 }
 
 /** What an operator can do about a gateway close Discord will not take back. */

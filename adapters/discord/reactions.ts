@@ -1,11 +1,4 @@
-import type {
-  Message,
-  MessageReaction,
-  PartialMessage,
-  PartialMessageReaction,
-  PartialUser,
-  User,
-} from 'discord.js';
+import type { Message, MessageReaction, PartialMessage, PartialUser, User } from 'discord.js';
 import { z } from 'zod';
 import { MAX_EMOJI_NAME_LENGTH } from '../../src/chat/emoji.ts';
 import type { ReactionEvent, ReactionsCleared } from '../../src/chat/platform.ts';
@@ -34,8 +27,10 @@ const reactionEmoji = z.union([
   }),
 ]);
 type ReactionEmoji = z.infer<typeof reactionEmoji>;
-/** The emoji fields of a discord.js reaction (`reaction.emoji`). */
-type ReactionEmojiFields = MessageReaction['emoji'];
+/** The emoji fields of a reaction: discord.js's `reaction.emoji`, or a gateway event's `emoji`. */
+type ReactionEmojiFields = Pick<MessageReaction['emoji'], 'id' | 'name'> & { animated?: boolean | null };
+/** The message a reaction is on: discord.js's `reaction.message`, or a gateway event's ids. */
+type ReactedMessage = Pick<Message | PartialMessage, 'channelId' | 'id'>;
 
 const reactionFields = z.object({
   userId: snowflake,
@@ -56,8 +51,8 @@ export type ReactionParse = { event: ReactionEvent } | { problems: string[] } | 
  * emoji deleted from the server); `problems` when a field is not what Discord sends.
  */
 export function toReactionEvent(
-  reaction: MessageReaction | PartialMessageReaction,
-  user: User | PartialUser,
+  reaction: { emoji: ReactionEmojiFields; message: ReactedMessage },
+  user: Pick<User | PartialUser, 'id'>,
   added: boolean,
   botUserId: string | undefined,
   at: Date,
@@ -102,7 +97,7 @@ export type ClearParse = { clears: ReactionsCleared[] } | { problems: string[] }
  * under a name that can no longer be rebuilt.
  */
 export function toReactionsCleared(
-  message: Message | PartialMessage,
+  message: ReactedMessage,
   emoji: ReactionEmojiFields | null,
   now: Date,
 ): ClearParse {

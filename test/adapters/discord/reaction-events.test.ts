@@ -226,3 +226,44 @@ describe('super reactions', () => {
     expect(await votes(paperId)).toBe(0);
   });
 });
+
+describe('reactions in a channel the client has not cached', () => {
+  /** A reaction in a DM as Discord sends it: no guild, no member. */
+  function dmReaction(
+    t: 'MESSAGE_REACTION_ADD' | 'MESSAGE_REACTION_REMOVE',
+    channel: string,
+    message: string,
+  ) {
+    fake.dispatch(t, {
+      user_id: fake.users.alice.user.id,
+      channel_id: channel,
+      message_id: message,
+      emoji: { id: null, name: '👍' },
+      burst: false,
+      type: 0,
+      ...(t === 'MESSAGE_REACTION_ADD' ? { burst_colors: [] } : {}),
+    });
+  }
+
+  it('GIVEN 👍 on a watch DM after a restart (its DM channel never cached) THEN it votes; taken back, it does not', async () => {
+    const paperId = '2410.18538';
+    const channel = '1299999999999980001';
+    const message = '1299999999999980002';
+    await harness.store.recordPost({
+      message: `discord:${channel}:${message}`,
+      channel: `discord:${channel}`,
+      paperId,
+      kind: 'watch',
+      postedBy: null,
+      postedAt: NOW.toISOString(),
+    });
+    const ref = `discord:${channel}:${message}`;
+    dmReaction('MESSAGE_REACTION_ADD', channel, message);
+    await handled.waitFor((e) => e.message === ref && e.added, 'the DM vote');
+    expect(await votes(paperId)).toBe(1);
+    dmReaction('MESSAGE_REACTION_REMOVE', channel, message);
+    await handled.waitFor((e) => e.message === ref && !e.added, 'the DM vote taken back');
+    expect(await votes(paperId)).toBe(0);
+    expect(handled.items.filter((e) => e.message === ref)).toHaveLength(2);
+  });
+});
