@@ -161,6 +161,10 @@ export class DiscordPlatform implements ChatPlatform {
     });
     client.on(Events.MessageCreate, (message) => void this.message(handlers, message));
     client.on(Events.MessageDelete, (message) => void this.deleted(handlers, message));
+    // A moderator's purge deletes in bulk, one event for many messages: each reply stops counting too.
+    client.on(Events.MessageBulkDelete, (messages) => {
+      for (const message of messages.values()) void this.deleted(handlers, message);
+    });
     // Without an 'error' listener an EventEmitter error would crash the process.
     client.on(Events.Error, (error) => this.logger.error({ err: error }, 'Discord client error'));
     client.on(Events.ShardError, (error) => this.logger.warn({ err: error }, 'Discord gateway error'));
