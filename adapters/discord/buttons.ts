@@ -56,10 +56,19 @@ export function buttonRows(
   compact: boolean,
 ): APIActionRowComponent<APIButtonComponent>[] {
   const numberOf = (item: PaperItem, i: number) => item.rank ?? i + 1;
+  // Discord refuses a whole message in which two components share a custom id, and a paper listed twice
+  // (a search's hits, a watch's matches) would give two Share buttons for it: the first one is enough.
+  const shared = new Set<string>();
+  const firstShare = (item: PaperItem) => {
+    const id = shareCustomId(item.paper.id);
+    if (!item.shareable || shared.has(id)) return false;
+    shared.add(id);
+    return true;
+  };
   if (compact) {
     const shares = items
       .map((item, i) => ({ item, n: numberOf(item, i) }))
-      .filter(({ item }) => item.shareable)
+      .filter(({ item }) => firstShare(item))
       .map(({ item, n }) => shareButton(item, `Share #${n}`));
     return chunk(shares, LIMITS.buttonsPerRow).slice(0, LIMITS.rows).map(row);
   }
@@ -67,7 +76,7 @@ export function buttonRows(
     .map((item, i) => {
       const prefix = items.length > 1 ? `#${numberOf(item, i)} ` : '';
       const list: (APIButtonComponentWithURL | APIButtonComponentWithCustomId)[] = [];
-      if (item.shareable) list.push(shareButton(item, 'Share'));
+      if (firstShare(item)) list.push(shareButton(item, 'Share'));
       for (const l of linkList(paperLinks(item.paper))) {
         list.push({ type: ComponentType.Button, style: ButtonStyle.Link, label: l.label, url: l.url });
       }

@@ -27,6 +27,14 @@ const FAILED: Reply = {
   text: 'Something went wrong while answering. Please try again in a moment.',
 };
 
+/** Discord's error codes for an interaction's token past its 15 minutes (50027) or unknown (10015). */
+const EXPIRED_WEBHOOK = 50027;
+const UNKNOWN_WEBHOOK = 10015;
+/** 40005 Request entity too large: an attachment over the server's upload limit. */
+const TOO_LARGE = 40005;
+const FILE_TOO_LARGE =
+  'The file is larger than Discord lets me attach here. Ask for fewer papers, e.g. a shorter period or a narrower search.';
+
 /**
  * Handles one interaction: `/papers` commands, their autocomplete, and Share buttons. Never rejects:
  * failures are logged, and the person gets a one-sentence error instead of "The application did not
@@ -34,10 +42,17 @@ const FAILED: Reply = {
  */
 export async function handleInteraction(interaction: Interaction, ctx: InteractionContext): Promise<void> {
   try {
-    if (interaction.isChatInputCommand() && interaction.commandName === ROOT_COMMAND) {
-      await command(interaction, ctx);
-    } else if (interaction.isAutocomplete() && interaction.commandName === ROOT_COMMAND) {
-      await autocomplete(interaction, ctx);
+    if (interaction.isChatInputCommand()) {
+      // Discord keeps offering a command until it is registered again: a renamed or removed command, or
+      // /papers from before it had subcommands, still reaches the bot and must be answered within 3 s.
+      const current =
+        interaction.commandName === ROOT_COMMAND && interaction.options.getSubcommand(false) !== null;
+      await (current ? command(interaction, ctx) : unsupported(interaction, 'command'));
+    } else if (interaction.isAutocomplete()) {
+      // An empty answer, not none: without one Discord shows "Loading options failed".
+      await (interaction.commandName === ROOT_COMMAND
+        ? autocomplete(interaction, ctx)
+        : interaction.respond([]));
     } else if (interaction.isButton()) {
       await button(interaction, ctx);
     }
@@ -65,7 +80,38 @@ async function command(interaction: ChatInputCommandInteraction, ctx: Interactio
     canManageChannel: interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels) ?? false,
   };
   const reply = await run(() => ctx.handlers.onCommand(invocation), ctx, `/papers ${subcommand}`);
-  await interaction.editReply(renderReply(reply));
+  await answer(interaction, reply, ctx, `/papers ${subcommand}`);
+}
+
+/**
+ * Replaces the deferred "thinking…" with the reply. Should Discord refuse it (an answer it finds invalid, a
+ * file over its size limit, a server error), the person is told so in a sentence rather than left with
+ * "thinking…" for good. Nothing more can be said once the interaction's 15 minutes are over.
+ */
+async function answer(
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
+  reply: Reply,
+  ctx: InteractionContext,
+  what: string,
+): Promise<void> {
+  try {
+    await interaction.editReply(renderReply(reply));
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    ctx.logger.error({ err: error, code }, `Discord refused the answer to ${what}`);
+    if (code === EXPIRED_WEBHOOK || code === UNKNOWN_WEBHOOK) return;
+    const text = code === TOO_LARGE ? FILE_TOO_LARGE : FAILED.text;
+    await interaction.editReply(renderReply({ visibility: 'ephemeral', text }));
+  }
+}
+
+/** A command this bot no longer has: said in one private sentence. */
+async function unsupported(interaction: ChatInputCommandInteraction, what: string): Promise<void> {
+  await interaction.reply({
+    content: `This ${what} is no longer supported. Use /${ROOT_COMMAND} help to see what there is.`,
+    flags: MessageFlags.Ephemeral,
+    allowedMentions: { parse: [] },
+  });
 }
 
 async function autocomplete(interaction: AutocompleteInteraction, ctx: InteractionContext): Promise<void> {
@@ -106,7 +152,7 @@ async function button(interaction: ButtonInteraction, ctx: InteractionContext): 
     paperId,
   };
   const reply = await run(() => ctx.handlers.onShare(action), ctx, 'Share button');
-  await interaction.editReply(renderReply(reply));
+  await answer(interaction, reply, ctx, 'Share button');
 }
 
 async function run(fn: () => Promise<Reply>, ctx: InteractionContext, what: string): Promise<Reply> {

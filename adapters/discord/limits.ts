@@ -12,6 +12,8 @@ export const LIMITS = {
   label: 80,
   customId: 100,
   buttonUrl: 512,
+  /** An embed's link (its title's). */
+  embedUrl: 2048,
   /** Message text. */
   content: 2000,
   /** Choices in one autocomplete answer. */

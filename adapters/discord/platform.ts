@@ -2,17 +2,15 @@ import {
   Client,
   type CloseEvent,
   Events,
+  GatewayCloseCodes,
+  GatewayDispatchEvents,
   GatewayIntentBits,
   type Message,
-  type MessageReaction,
   type PartialMessage,
-  type PartialMessageReaction,
   Partials,
-  type PartialUser,
   PermissionFlagsBits,
   type RESTOptions,
   Routes,
-  type User,
 } from 'discord.js';
 import { heldQueue, heldType } from '../../src/chat/held-replay.ts';
 import type {
@@ -138,16 +136,48 @@ export class DiscordPlatform implements ChatPlatform {
     };
     const client = this.client;
     client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, ctx));
-    client.on(Events.MessageReactionAdd, (r, u) => void this.reaction(handlers, r, u, true));
-    client.on(Events.MessageReactionRemove, (r, u) => void this.reaction(handlers, r, u, false));
+    client.on(Events.MessageReactionAdd, (r, u, d) => void this.reaction(handlers, r, u, true, d.burst));
+    client.on(Events.MessageReactionRemove, (r, u, d) => void this.reaction(handlers, r, u, false, d.burst));
     client.on(Events.MessageReactionRemoveAll, (message) => void this.cleared(handlers, message, null));
     client.on(Events.MessageReactionRemoveEmoji, (r) => void this.cleared(handlers, r.message, r.emoji));
+    // discord.js drops a reaction event in a channel it has not cached, Channel partial or not: the event
+    // carries too little to make one. That is every watch DM after a restart (a DM channel is cached only
+    // once this process has sent to it). Such events are read from the gateway's payload instead; this runs
+    // before discord.js handles the event, so each event is handled once, here or there.
+    const uncached = (d: RawReaction) => !client.channels.cache.has(String(d?.channel_id));
+    client.ws.on(GatewayDispatchEvents.MessageReactionAdd, (d: RawReaction) => {
+      if (uncached(d))
+        void this.reaction(handlers, rawReaction(d), { id: String(d?.user_id) }, true, d?.burst === true);
+    });
+    client.ws.on(GatewayDispatchEvents.MessageReactionRemove, (d: RawReaction) => {
+      if (uncached(d))
+        void this.reaction(handlers, rawReaction(d), { id: String(d?.user_id) }, false, d?.burst === true);
+    });
+    client.ws.on(GatewayDispatchEvents.MessageReactionRemoveAll, (d: RawReaction) => {
+      if (uncached(d)) void this.cleared(handlers, rawReaction(d).message, null);
+    });
+    client.ws.on(GatewayDispatchEvents.MessageReactionRemoveEmoji, (d: RawReaction) => {
+      if (uncached(d)) void this.cleared(handlers, rawReaction(d).message, rawReaction(d).emoji);
+    });
     client.on(Events.MessageCreate, (message) => void this.message(handlers, message));
     client.on(Events.MessageDelete, (message) => void this.deleted(handlers, message));
+    // A moderator's purge deletes in bulk, one event for many messages: each reply stops counting too.
+    client.on(Events.MessageBulkDelete, (messages) => {
+      for (const message of messages.values()) void this.deleted(handlers, message);
+    });
     // Without an 'error' listener an EventEmitter error would crash the process.
     client.on(Events.Error, (error) => this.logger.error({ err: error }, 'Discord client error'));
     client.on(Events.ShardError, (error) => this.logger.warn({ err: error }, 'Discord gateway error'));
     client.on(Events.ShardReconnecting, () => this.logger.info('Discord gateway reconnecting'));
+    // discord.js gives up for good on a close it cannot resume or reconnect from (the token reset, an
+    // intent no longer allowed): the process stays up, but no command, vote or reply reaches it again.
+    client.on(Events.ShardDisconnect, (event) => {
+      if (this.stopped || !client.isReady()) return;
+      this.logger.error(
+        { code: event.code, reason: GatewayCloseCodes[event.code] ?? null },
+        `Discord closed the gateway with code ${event.code} and will not reconnect: paperboy is offline on Discord until restarted; ${hint(event.code)}`,
+      );
+    });
     client.on(Events.ShardResume, (_id, replayed) =>
       this.logger.info({ replayed }, 'Discord gateway session resumed'),
     );
@@ -290,8 +320,8 @@ export class DiscordPlatform implements ChatPlatform {
   /** "Remove all reactions" (emoji null) and "remove all of one emoji": their votes go too. */
   private async cleared(
     handlers: InboundHandlers,
-    message: Message | PartialMessage,
-    emoji: MessageReaction['emoji'] | null,
+    message: Parameters<typeof toReactionsCleared>[0],
+    emoji: Parameters<typeof toReactionsCleared>[1],
   ): Promise<void> {
     const parsed = toReactionsCleared(message, emoji, this.now());
     if (!parsed) return;
@@ -299,12 +329,16 @@ export class DiscordPlatform implements ChatPlatform {
       this.logger.warn({ problems: parsed.problems }, 'Dropped an invalid Discord reaction removal');
       return;
     }
-    const { clear } = parsed;
-    await this.later.submit(
-      clear.message,
-      'Cleared Discord reactions',
-      () => handlers.onReactionsCleared(clear),
-      { type: heldType('discord', 'cleared'), data: clear },
+    // Each clear is held on its own (one record each), in order behind the message's other events.
+    await Promise.all(
+      parsed.clears.map((clear) =>
+        this.later.submit(
+          clear.message,
+          'Cleared Discord reactions',
+          () => handlers.onReactionsCleared(clear),
+          { type: heldType('discord', 'cleared'), data: clear },
+        ),
+      ),
     );
   }
 
@@ -346,11 +380,12 @@ export class DiscordPlatform implements ChatPlatform {
 
   private async reaction(
     handlers: InboundHandlers,
-    reaction: MessageReaction | PartialMessageReaction,
-    user: User | PartialUser,
+    reaction: Parameters<typeof toReactionEvent>[0],
+    user: Parameters<typeof toReactionEvent>[1],
     added: boolean,
+    burst: boolean,
   ): Promise<void> {
-    const parsed = toReactionEvent(reaction, user, added, this.client.user?.id, this.now());
+    const parsed = toReactionEvent(reaction, user, added, this.client.user?.id, this.now(), burst);
     if (!parsed) return;
     if ('problems' in parsed) {
       this.logger.warn({ problems: parsed.problems }, 'Dropped an invalid Discord reaction event');
@@ -362,6 +397,31 @@ export class DiscordPlatform implements ChatPlatform {
       data: event,
     });
   }
+}
+
+/** A reaction event's payload as the gateway sends it (MESSAGE_REACTION_*), not yet checked. */
+interface RawReaction {
+  user_id?: string;
+  channel_id?: string;
+  message_id?: string;
+  emoji?: { id?: string | null; name?: string | null; animated?: boolean };
+  burst?: boolean;
+}
+
+/** A raw reaction event in the shape of discord.js's reaction, for the same validation. */
+function rawReaction(d: RawReaction): Parameters<typeof toReactionEvent>[0] {
+  return {
+    emoji: { id: d?.emoji?.id ?? null, name: d?.emoji?.name ?? null, animated: d?.emoji?.animated ?? null },
+    message: { channelId: String(d?.channel_id), id: String(d?.message_id) },
+  };
+}
+
+/** What an operator can do about a gateway close Discord will not take back. */
+function hint(code: number): string {
+  if (code === GatewayCloseCodes.AuthenticationFailed) return 'check DISCORD_TOKEN (was the token reset?)';
+  if (code === GatewayCloseCodes.DisallowedIntents)
+    return 'enable Message Content Intent on the Bot page, or set DISCORD_MESSAGE_CONTENT=false';
+  return 'check DISCORD_TOKEN and intents';
 }
 
 /** The Discord platform for the composition root, with a real discord.js client. */

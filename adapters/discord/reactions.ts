@@ -1,11 +1,4 @@
-import type {
-  Message,
-  MessageReaction,
-  PartialMessage,
-  PartialMessageReaction,
-  PartialUser,
-  User,
-} from 'discord.js';
+import type { Message, MessageReaction, PartialMessage, PartialUser, User } from 'discord.js';
 import { z } from 'zod';
 import { MAX_EMOJI_NAME_LENGTH } from '../../src/chat/emoji.ts';
 import type { ReactionEvent, ReactionsCleared } from '../../src/chat/platform.ts';
@@ -34,8 +27,10 @@ const reactionEmoji = z.union([
   }),
 ]);
 type ReactionEmoji = z.infer<typeof reactionEmoji>;
-/** The emoji fields of a discord.js reaction (`reaction.emoji`). */
-type ReactionEmojiFields = MessageReaction['emoji'];
+/** The emoji fields of a reaction: discord.js's `reaction.emoji`, or a gateway event's `emoji`. */
+type ReactionEmojiFields = Pick<MessageReaction['emoji'], 'id' | 'name'> & { animated?: boolean | null };
+/** The message a reaction is on: discord.js's `reaction.message`, or a gateway event's ids. */
+type ReactedMessage = Pick<Message | PartialMessage, 'channelId' | 'id'>;
 
 const reactionFields = z.object({
   userId: snowflake,
@@ -51,15 +46,17 @@ export type ReactionParse = { event: ReactionEvent } | { problems: string[] } | 
  * The core's reaction event for a discord.js reaction, validated. Works on partials: with the Message and
  * Reaction partials enabled, discord.js delivers reactions on messages it never cached (posted before a
  * restart) with only ids and the emoji, which is all a vote needs, so nothing is fetched. The emoji is
- * passed as Unicode (`👍`) or as `<:name:id>` for a custom one; the core normalises it. Null when the emoji
- * has no name (a custom emoji deleted from the server); `problems` when a field is not what Discord sends.
+ * passed as Unicode (`👍`) or as `<:name:id>` for a custom one; the core normalises it. A super (burst)
+ * reaction is passed as `:name:` ({@link superReactionText}). Null when the emoji has no name (a custom
+ * emoji deleted from the server); `problems` when a field is not what Discord sends.
  */
 export function toReactionEvent(
-  reaction: MessageReaction | PartialMessageReaction,
-  user: User | PartialUser,
+  reaction: { emoji: ReactionEmojiFields; message: ReactedMessage },
+  user: Pick<User | PartialUser, 'id'>,
   added: boolean,
   botUserId: string | undefined,
   at: Date,
+  burst = false,
 ): ReactionParse {
   const { emoji, message } = reaction;
   if (!emoji.name) return null;
@@ -76,7 +73,7 @@ export function toReactionEvent(
       message: messageRef(channelId, messageId),
       channel: channelRef(channelId),
       user: userRef(userId),
-      emoji: emojiText(parsed.data.emoji),
+      emoji: burst ? superReactionText(parsed.data.emoji) : emojiText(parsed.data.emoji),
       added,
       byBot: botUserId !== undefined && userId === botUserId,
       at: at.toISOString(),
@@ -86,8 +83,11 @@ export function toReactionEvent(
 
 const clearFields = z.object({ channelId: snowflake, messageId: snowflake, emoji: reactionEmoji.nullable() });
 
-/** What became of a discord.js "remove all" or "remove emoji" event: the core's clear, or a reason to drop it. */
-export type ClearParse = { clear: ReactionsCleared } | { problems: string[] } | null;
+/**
+ * What became of a discord.js "remove all" or "remove emoji" event: the core's clears (one for "remove all";
+ * for one emoji, its normal reactions and its super reactions, recorded apart), or a reason to drop it.
+ */
+export type ClearParse = { clears: ReactionsCleared[] } | { problems: string[] } | null;
 
 /**
  * The core's clear for discord.js's "remove all reactions" (`emoji` null) or "remove all of one emoji"
@@ -97,7 +97,7 @@ export type ClearParse = { clear: ReactionsCleared } | { problems: string[] } | 
  * under a name that can no longer be rebuilt.
  */
 export function toReactionsCleared(
-  message: Message | PartialMessage,
+  message: ReactedMessage,
   emoji: ReactionEmojiFields | null,
   now: Date,
 ): ClearParse {
@@ -108,20 +108,29 @@ export function toReactionsCleared(
     emoji: emoji && { id: emoji.id, name: emoji.name, animated: emoji.animated },
   });
   if (!parsed.success) return { problems: describeIssues(parsed.error) };
-  const { channelId, messageId } = parsed.data;
-  return {
-    clear: {
-      message: messageRef(channelId, messageId),
-      emoji: parsed.data.emoji && emojiText(parsed.data.emoji),
-      at: now.toISOString(),
-    },
-  };
+  const { channelId, messageId, emoji: named } = parsed.data;
+  const clear = (text: string | null): ReactionsCleared => ({
+    message: messageRef(channelId, messageId),
+    emoji: text,
+    at: now.toISOString(),
+  });
+  return { clears: named ? [clear(emojiText(named)), clear(superReactionText(named))] : [clear(null)] };
 }
 
 /** The emoji as the core and the archive know it: `<:name:id>` (`<a:…>` animated) or the Unicode itself. */
 function emojiText(emoji: ReactionEmoji): string {
   if (emoji.id === null) return emoji.name;
   return `<${'animated' in emoji && emoji.animated ? 'a' : ''}:${emoji.name}:${emoji.id}>`;
+}
+
+/**
+ * A super (burst) reaction as the core knows it: `:name:` (`:👍🏽:`, `:upvote:`), which the core reads as
+ * the same emoji as `👍🏽` or `<:upvote:id>`, but records as a reaction of its own. Discord lets a person give
+ * both a normal and a super reaction of one emoji, and take back either: under one name, taking back one
+ * would drop the vote the other still carries.
+ */
+function superReactionText(emoji: ReactionEmoji): string {
+  return `:${emoji.name}:`;
 }
 
 /** Which fields failed, never their values. */

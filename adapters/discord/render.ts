@@ -141,8 +141,10 @@ function paperEmbed(item: Headed, index: number, count: number, compact: boolean
     ),
     footer: { text: truncate(footerText(item), LIMITS.footer) },
   };
-  const url = links.abs ?? links.hf ?? links.project;
-  const safeUrl = url ? markdownUrl(url) : null;
+  // The first link Discord takes as the title's: one it refuses (too long, no URL) would refuse the message.
+  const safeUrl = [links.abs, links.hf, links.project]
+    .map((url) => (url ? markdownUrl(url) : null))
+    .find((url) => url !== null && url.length <= LIMITS.embedUrl);
   if (safeUrl) embed.url = safeUrl;
   const heading = item.heading;
   if (item.sharedBy) {

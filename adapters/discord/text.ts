@@ -54,12 +54,15 @@ export function truncate(text: string, max: number): string {
  * A URL safe to put inside a markdown link `[label](url)`: only http(s). Parentheses are encoded so the
  * link ends where it should; `<`, `>` and `@` so that none of it reads as a mention when a description
  * cut to Discord's limits ends inside the link and leaves its target as plain text; control and bidi
- * formatting characters are percent-encoded.
+ * formatting characters are percent-encoded. Null for what does not parse as a URL.
  */
 export function markdownUrl(url: string): string | null {
   if (!/^https?:\/\/\S+$/i.test(url)) return null;
-  return percentEncodeControls(url).replace(
+  const safe = percentEncodeControls(url).replace(
     /[()<>@]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
+  // One that is no URL (a port out of range, a broken host) makes Discord refuse the whole message when it
+  // is an embed's or a button's link; a feed's link is dropped instead.
+  return URL.canParse(safe) ? safe : null;
 }

@@ -80,6 +80,10 @@ export interface FakeDiscord extends FakeInteractions {
   addChannel(name: string, hiddenFrom?: Actor[]): string;
   /** Drops the gateway connection: a close frame with code 4000 (unknown error) or a raw socket destroy. */
   drop(mode: 'close-4000' | 'destroy'): void;
+  /** Sends `op` with `d` on the live connection: 7 Reconnect, 9 Invalid Session (`d`: resumable), … */
+  sendOp(op: number, d?: unknown): void;
+  /** Closes the live connection with `code` (4004 a token reset, 4014 disallowed intents, …). */
+  closeWith(code: number, reason: string): void;
   /** Resolves with the first REST call (already made or still to come) that matches. */
   waitForCall(match: (call: RestCall) => boolean, what: string, timeoutMs?: number): Promise<RestCall>;
   /** Resolves with the first gateway frame (already seen or still to come) that matches. */
@@ -305,6 +309,14 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (!live) throw new Error('no live gateway connection to drop');
       if (mode === 'close-4000') live.socket.close(4000, 'Unknown error');
       else live.socket.terminate();
+    },
+    sendOp: (op, d = null) => {
+      if (!live) throw new Error('no live gateway connection');
+      send(live.socket, live.connection, { op, d });
+    },
+    closeWith: (code, reason) => {
+      if (!live) throw new Error('no live gateway connection');
+      live.socket.close(code, reason);
     },
     waitForCall: (match, what, timeoutMs) => waitFor(calls, match, what, timeoutMs),
     waitForFrame: (match, what, timeoutMs) => waitFor(frames, match, what, timeoutMs),

@@ -34,6 +34,13 @@ export type OptionValue = string | number | boolean;
 export interface FakeInteractions {
   /** `/papers <subcommand> …options` typed by `as` (default: alice). */
   command(subcommand: string, options?: Record<string, OptionValue>, as?: Actor): SentInteraction;
+  /**
+   * A command as an older registration still sends it until the commands are registered again: `/<name>`
+   * with `options` given directly, no subcommand (a renamed command, or /papers before its subcommands).
+   */
+  staleCommand(name: string, options?: Record<string, OptionValue>, as?: Actor): SentInteraction;
+  /** An autocomplete request while typing `focused` of such a stale `/<name>`. */
+  staleAutocomplete(name: string, focused: string, options: Record<string, OptionValue>): SentInteraction;
   /** An autocomplete request while typing `focused` of `/papers <subcommand>`. */
   autocomplete(
     subcommand: string,
@@ -43,10 +50,13 @@ export interface FakeInteractions {
   ): SentInteraction;
   /** A press of the button `customId` on `messageId` (default: a fresh message the bot sent). */
   button(customId: string, as?: Actor, messageId?: string): SentInteraction;
-  /** MESSAGE_REACTION_ADD, for any message id (known to the client or not). */
-  reactionAdd(messageId: string, emoji: APIPartialEmoji, by: APIUser): void;
-  /** MESSAGE_REACTION_REMOVE. */
-  reactionRemove(messageId: string, emoji: APIPartialEmoji, by: APIUser): void;
+  /**
+   * MESSAGE_REACTION_ADD, for any message id (known to the client or not). `burst`: a super reaction,
+   * which a person may give beside a normal one of the same emoji.
+   */
+  reactionAdd(messageId: string, emoji: APIPartialEmoji, by: APIUser, options?: { burst?: boolean }): void;
+  /** MESSAGE_REACTION_REMOVE (`burst`: of a super reaction). */
+  reactionRemove(messageId: string, emoji: APIPartialEmoji, by: APIUser, options?: { burst?: boolean }): void;
 }
 
 interface Context {
@@ -115,14 +125,23 @@ export function buildInteractions(ctx: Context): FakeInteractions {
     guild_id: ctx.guildId,
     options: [sub],
   });
-  const reaction = (messageId: string, emoji: APIPartialEmoji, by: APIUser) => ({
+  // A command of an older registration: its options at the top, under an id Discord has since forgotten.
+  const staleData = (name: string, options: Record<string, OptionValue>, focused?: string) => ({
+    id: snowflake(),
+    name,
+    type: ApplicationCommandType.ChatInput,
+    guild_id: ctx.guildId,
+    options: subcommandData('', options, focused).options ?? [],
+  });
+  // type: 0 a normal reaction, 1 a super (burst) reaction.
+  const reaction = (messageId: string, emoji: APIPartialEmoji, by: APIUser, burst = false) => ({
     user_id: by.id,
     channel_id: ctx.channel.id,
     message_id: messageId,
     guild_id: ctx.guildId,
     emoji,
-    burst: false,
-    type: 0,
+    burst,
+    type: burst ? 1 : 0,
   });
 
   return {
@@ -132,6 +151,16 @@ export function buildInteractions(ctx: Context): FakeInteractions {
         ...payload,
         data: commandData(subcommandData(subcommand, options)),
       });
+      return sent;
+    },
+    staleCommand(name, options = {}, as = ctx.defaultActor) {
+      const { sent, payload } = base(InteractionType.ApplicationCommand, as);
+      ctx.dispatch('INTERACTION_CREATE', { ...payload, data: staleData(name, options) });
+      return sent;
+    },
+    staleAutocomplete(name, focused, options) {
+      const { sent, payload } = base(InteractionType.ApplicationCommandAutocomplete, ctx.defaultActor);
+      ctx.dispatch('INTERACTION_CREATE', { ...payload, data: staleData(name, options, focused) });
       return sent;
     },
     autocomplete(subcommand, focused, options, as = ctx.defaultActor) {
@@ -152,7 +181,7 @@ export function buildInteractions(ctx: Context): FakeInteractions {
       });
       return sent;
     },
-    reactionAdd(messageId, emoji, by) {
+    reactionAdd(messageId, emoji, by, { burst = false } = {}) {
       const member = {
         user: by,
         roles: [],
@@ -161,10 +190,14 @@ export function buildInteractions(ctx: Context): FakeInteractions {
         mute: false,
         flags: 0,
       };
-      ctx.dispatch('MESSAGE_REACTION_ADD', { ...reaction(messageId, emoji, by), member, burst_colors: [] });
+      ctx.dispatch('MESSAGE_REACTION_ADD', {
+        ...reaction(messageId, emoji, by, burst),
+        member,
+        burst_colors: burst ? ['#ff9d00'] : [],
+      });
     },
-    reactionRemove(messageId, emoji, by) {
-      ctx.dispatch('MESSAGE_REACTION_REMOVE', reaction(messageId, emoji, by));
+    reactionRemove(messageId, emoji, by, { burst = false } = {}) {
+      ctx.dispatch('MESSAGE_REACTION_REMOVE', reaction(messageId, emoji, by, burst));
     },
   };
 }

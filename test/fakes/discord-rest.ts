@@ -184,7 +184,10 @@ export async function handleRest(
   let answer: Answer = { status: 500, body: { message: '500: Internal Server Error', code: 0 } };
   if (!authorized) answer = { status: 401, body: { message: '401: Unauthorized', code: 0 } };
   else if (!failure || failure.effect) {
-    const made = route_(world, method, route, body);
+    const invalid = messageProblems(method, route, body);
+    const made: Answer = invalid
+      ? { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors: invalid } }
+      : route_(world, method, route, body);
     if (!failure) answer = made;
   }
   if (failure) answer = { status: failure.status, body: { message: `${failure.status}: scripted`, code: 0 } };
@@ -308,6 +311,124 @@ function route_(world: RestWorld, method: string, route: string, body: unknown):
     }
   }
   return notFound(0, '404: Not Found');
+}
+
+/** Discord's documented limits on a message, as its API enforces them (Invalid Form Body, 50035). */
+const MESSAGE_LIMITS = {
+  content: 2000,
+  embeds: 10,
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  author: 256,
+  total: 6000,
+  embedUrl: 2048,
+  rows: 5,
+  buttonsPerRow: 5,
+  label: 80,
+  customId: 100,
+  buttonUrl: 512,
+  choices: 25,
+  choiceChars: 100,
+};
+
+interface EmbedBody {
+  title?: string;
+  description?: string;
+  url?: string;
+  footer?: { text: string };
+  author?: { name: string };
+  fields?: { name: string; value: string }[];
+}
+interface ButtonBody {
+  label?: string;
+  custom_id?: string;
+  url?: string;
+}
+
+/**
+ * What Discord would refuse in a message body (a new message, an edit, an interaction's answer, an
+ * autocomplete answer), by field path; null when it takes it. Lengths are in UTF-16 units, as discord.js
+ * and paperboy count them (Discord counts code points, which is never more).
+ */
+function messageProblems(method: string, route: string, body: unknown): Record<string, string> | null {
+  const creates =
+    (method === 'POST' && /^\/channels\/\d+\/messages$/.test(route)) ||
+    (method === 'PATCH' && /^\/channels\/\d+\/messages\/\d+$/.test(route)) ||
+    (route.startsWith('/webhooks/') && (method === 'POST' || method === 'PATCH')) ||
+    (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(route));
+  if (!creates || body === null || typeof body !== 'object') return null;
+  const callback = route.startsWith('/interactions/');
+  const data = (callback ? (body as { data?: unknown }).data : body) as Record<string, unknown> | undefined;
+  if (!data) return null;
+  const problems: Record<string, string> = {};
+  const over = (path: string, value: unknown, max: number) => {
+    if (typeof value === 'string' && value.length > max)
+      problems[path] = `Must be ${max} or fewer in length.`;
+  };
+  const wellFormed = (path: string, value: unknown, max: number) => {
+    if (value === undefined) return;
+    over(path, value, max);
+    const ok = typeof value === 'string' && URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
+    if (!ok) problems[path] = 'Not a well formed URL.';
+  };
+  over('content', data.content, MESSAGE_LIMITS.content);
+  const embeds = Array.isArray(data.embeds) ? (data.embeds as EmbedBody[]) : [];
+  if (embeds.length > MESSAGE_LIMITS.embeds)
+    problems.embeds = `Must be ${MESSAGE_LIMITS.embeds} or fewer in length.`;
+  let total = 0;
+  embeds.forEach((e, i) => {
+    over(`embeds.${i}.title`, e.title, MESSAGE_LIMITS.title);
+    over(`embeds.${i}.description`, e.description, MESSAGE_LIMITS.description);
+    over(`embeds.${i}.footer.text`, e.footer?.text, MESSAGE_LIMITS.footer);
+    over(`embeds.${i}.author.name`, e.author?.name, MESSAGE_LIMITS.author);
+    wellFormed(`embeds.${i}.url`, e.url, MESSAGE_LIMITS.embedUrl);
+    const fields = e.fields ?? [];
+    if (fields.length > MESSAGE_LIMITS.fields) problems[`embeds.${i}.fields`] = 'Too many fields.';
+    fields.forEach((f, j) => {
+      over(`embeds.${i}.fields.${j}.name`, f.name, MESSAGE_LIMITS.fieldName);
+      over(`embeds.${i}.fields.${j}.value`, f.value, MESSAGE_LIMITS.fieldValue);
+    });
+    total +=
+      (e.title?.length ?? 0) +
+      (e.description?.length ?? 0) +
+      (e.footer?.text.length ?? 0) +
+      (e.author?.name.length ?? 0) +
+      fields.reduce((n, f) => n + f.name.length + f.value.length, 0);
+  });
+  if (total > MESSAGE_LIMITS.total)
+    problems.embeds = `Embed size exceeds maximum size of ${MESSAGE_LIMITS.total}`;
+  const rows = Array.isArray(data.components) ? (data.components as { components?: ButtonBody[] }[]) : [];
+  if (rows.length > MESSAGE_LIMITS.rows)
+    problems.components = `Must be ${MESSAGE_LIMITS.rows} or fewer in length.`;
+  const ids = new Set<string>();
+  rows.forEach((row, i) => {
+    const buttons = row.components ?? [];
+    if (buttons.length > MESSAGE_LIMITS.buttonsPerRow)
+      problems[`components.${i}.components`] = `Must be ${MESSAGE_LIMITS.buttonsPerRow} or fewer in length.`;
+    buttons.forEach((b, j) => {
+      const path = `components.${i}.components.${j}`;
+      over(`${path}.label`, b.label, MESSAGE_LIMITS.label);
+      over(`${path}.custom_id`, b.custom_id, MESSAGE_LIMITS.customId);
+      wellFormed(`${path}.url`, b.url, MESSAGE_LIMITS.buttonUrl);
+      if (b.custom_id !== undefined) {
+        if (ids.has(b.custom_id)) problems[`${path}.custom_id`] = 'Component custom id cannot be duplicated';
+        ids.add(b.custom_id);
+      }
+    });
+  });
+  const choices = Array.isArray(data.choices) ? (data.choices as { name: string; value: unknown }[]) : [];
+  if (choices.length > MESSAGE_LIMITS.choices)
+    problems.choices = `Must be ${MESSAGE_LIMITS.choices} or fewer in length.`;
+  choices.forEach((c, i) => {
+    if (c.name.length < 1) problems[`choices.${i}.name`] = 'Must be between 1 and 100 in length.';
+    over(`choices.${i}.name`, c.name, MESSAGE_LIMITS.choiceChars);
+    over(`choices.${i}.value`, c.value, MESSAGE_LIMITS.choiceChars);
+  });
+  return Object.keys(problems).length > 0 ? problems : null;
 }
 
 function remember(world: RestWorld, msg: APIMessage): APIMessage {

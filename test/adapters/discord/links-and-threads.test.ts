@@ -154,6 +154,27 @@ describe('thread replies on Discord', () => {
     expect(await h.store.replyCounts(['2410.16251'])).toEqual(new Map([['2410.16251', 1]]));
   });
 
+  it('GIVEN a moderator bulk-deletes replies (MESSAGE_DELETE_BULK) THEN each one deleted stops counting', async () => {
+    const { h, fake, replies } = await start(false);
+    const post = await recordShare(h, '2410.18252', snowflake());
+    const thread = threadOn(fake, post);
+    const ids = [fake.users.alice, fake.users.bob, fake.users.admin].map((who, i) =>
+      messageCreate(fake, thread, `reply ${i}`, who),
+    );
+    await replies.waitFor((e) => e.message.endsWith(`:${ids[2]}`), 'the last reply');
+    expect(await h.store.replyCounts(['2410.18252'])).toEqual(new Map([['2410.18252', 3]]));
+
+    fake.dispatch('MESSAGE_DELETE_BULK', {
+      ids: ids.slice(0, 2),
+      channel_id: thread,
+      guild_id: fake.guildId,
+    });
+    for (const id of ids.slice(0, 2)) {
+      await replies.waitFor((e) => !e.added && e.message.endsWith(`:${id}`), `the deletion of ${id}`);
+    }
+    expect(await h.store.replyCounts(['2410.18252'])).toEqual(new Map([['2410.18252', 1]]));
+  });
+
   it('GIVEN another process holds the archive’s write lock THEN a reply and its deletion wait, and apply in order once it is released', async () => {
     const timers = new ManualTimers();
     const { h, fake, replies } = await start(false, { busyTimeoutMs: 150, retryTimers: timers });

@@ -21,7 +21,7 @@ const cleared = new Recorder<ReactionsCleared>();
 
 beforeAll(async () => {
   harness = await startDiscordBot({
-    upvoteEmoji: ['+1', 'fire'],
+    upvoteEmoji: ['+1', 'fire', 'upvote'],
     onReactionHandled: (e) => handled.push(e),
     onReactionsClearedHandled: (c) => cleared.push(c),
   });
@@ -70,7 +70,11 @@ async function react(message: string, reactions: [string, keyof FakeDiscord['use
   );
 }
 
-/** MESSAGE_REACTION_REMOVE_ALL, or MESSAGE_REACTION_REMOVE_EMOJI when `emoji` is given, as Discord sends them. */
+/**
+ * MESSAGE_REACTION_REMOVE_ALL, or MESSAGE_REACTION_REMOVE_EMOJI when `emoji` is given, as Discord sends them;
+ * resolves once the bot handled what it became: one clear, or for one emoji a clear of its normal and one
+ * of its super reactions (recorded apart).
+ */
 async function clear(message: string, emoji?: { id: string | null; name: string }): Promise<void> {
   const before = cleared.items.length;
   const base: GatewayMessageReactionRemoveAllDispatchData = {
@@ -82,7 +86,8 @@ async function clear(message: string, emoji?: { id: string | null; name: string 
     const d: GatewayMessageReactionRemoveEmojiDispatchData = { ...base, emoji };
     fake.dispatch('MESSAGE_REACTION_REMOVE_EMOJI', d);
   } else fake.dispatch('MESSAGE_REACTION_REMOVE_ALL', base);
-  await cleared.waitFor((c) => cleared.items.indexOf(c) >= before, 'the clear');
+  const count = emoji ? 2 : 1;
+  await cleared.waitFor(() => cleared.items.length >= before + count, 'the clear');
 }
 
 describe('reactions removed in bulk by a moderator', () => {
@@ -96,11 +101,13 @@ describe('reactions removed in bulk by a moderator', () => {
     ]);
     expect(await votes(paperId)).toBe(2);
     await clear(message, { id: null, name: '👍' });
-    expect(cleared.items.at(-1)).toEqual({
-      message: `discord:${fake.channelId}:${message}`,
-      emoji: '👍',
-      at: NOW.toISOString(),
-    });
+    expect(cleared.items.slice(-2)).toEqual(
+      ['👍', ':👍:'].map((emoji) => ({
+        message: `discord:${fake.channelId}:${message}`,
+        emoji,
+        at: NOW.toISOString(),
+      })),
+    );
     expect(await votes(paperId)).toBe(1);
     await clear(message);
     expect(cleared.items.at(-1)).toEqual({
@@ -166,6 +173,97 @@ describe('reactions removed in bulk by a moderator', () => {
   it('GIVEN "remove emoji" of a custom emoji THEN it is named as its reactions were', async () => {
     const message = await postOf('2410.18798');
     await clear(message, { id: '777000111', name: 'upvote' });
-    expect(cleared.items.at(-1)?.emoji).toBe('<:upvote:777000111>');
+    expect(cleared.items.slice(-2).map((c) => c.emoji)).toEqual(['<:upvote:777000111>', ':upvote:']);
+  });
+});
+
+describe('super reactions', () => {
+  /** One reaction by bob, normal or super, added or removed; resolves once the bot handled it. */
+  async function bob(
+    message: string,
+    emoji: { id: string | null; name: string },
+    burst: boolean,
+    added = true,
+  ) {
+    const before = handled.items.length;
+    if (added) fake.reactionAdd(message, emoji, fake.users.bob.user, { burst });
+    else fake.reactionRemove(message, emoji, fake.users.bob.user, { burst });
+    await handled.waitFor((e) => handled.items.indexOf(e) >= before, 'bob’s reaction');
+  }
+
+  it.each([
+    ['👍', { id: null, name: '👍' }],
+    ['a custom upvote', { id: '777000222', name: 'upvote' }],
+  ])(
+    'GIVEN a normal and a super %s by one person THEN taking back either leaves the vote; both, none',
+    async (_what, emoji) => {
+      const paperId = emoji.id ? '2410.18441' : '2410.18451';
+      const message = await postOf(paperId);
+      await bob(message, emoji, false);
+      await bob(message, emoji, true);
+      expect(await votes(paperId)).toBe(1);
+      await bob(message, emoji, true, false);
+      expect(await votes(paperId)).toBe(1);
+      await bob(message, emoji, true);
+      await bob(message, emoji, false, false);
+      expect(await votes(paperId)).toBe(1);
+      await bob(message, emoji, true, false);
+      expect(await votes(paperId)).toBe(0);
+    },
+  );
+
+  it('GIVEN a super 👍 alone THEN it votes; "remove emoji" 👍 THEN normal and super votes go', async () => {
+    const paperId = '2410.18505';
+    const message = await postOf(paperId);
+    await bob(message, { id: null, name: '👍🏽' }, true);
+    fake.reactionAdd(message, { id: null, name: '👍🏽' }, fake.users.alice.user);
+    await handled.waitFor(
+      (e) => e.user === `discord:${fake.users.alice.user.id}` && e.message.endsWith(message),
+      'alice',
+    );
+    expect(await votes(paperId)).toBe(2);
+    await clear(message, { id: null, name: '👍🏽' });
+    expect(await votes(paperId)).toBe(0);
+  });
+});
+
+describe('reactions in a channel the client has not cached', () => {
+  /** A reaction in a DM as Discord sends it: no guild, no member. */
+  function dmReaction(
+    t: 'MESSAGE_REACTION_ADD' | 'MESSAGE_REACTION_REMOVE',
+    channel: string,
+    message: string,
+  ) {
+    fake.dispatch(t, {
+      user_id: fake.users.alice.user.id,
+      channel_id: channel,
+      message_id: message,
+      emoji: { id: null, name: '👍' },
+      burst: false,
+      type: 0,
+      ...(t === 'MESSAGE_REACTION_ADD' ? { burst_colors: [] } : {}),
+    });
+  }
+
+  it('GIVEN 👍 on a watch DM after a restart (its DM channel never cached) THEN it votes; taken back, it does not', async () => {
+    const paperId = '2410.18538';
+    const channel = '1299999999999980001';
+    const message = '1299999999999980002';
+    await harness.store.recordPost({
+      message: `discord:${channel}:${message}`,
+      channel: `discord:${channel}`,
+      paperId,
+      kind: 'watch',
+      postedBy: null,
+      postedAt: NOW.toISOString(),
+    });
+    const ref = `discord:${channel}:${message}`;
+    dmReaction('MESSAGE_REACTION_ADD', channel, message);
+    await handled.waitFor((e) => e.message === ref && e.added, 'the DM vote');
+    expect(await votes(paperId)).toBe(1);
+    dmReaction('MESSAGE_REACTION_REMOVE', channel, message);
+    await handled.waitFor((e) => e.message === ref && !e.added, 'the DM vote taken back');
+    expect(await votes(paperId)).toBe(0);
+    expect(handled.items.filter((e) => e.message === ref)).toHaveLength(2);
   });
 });
