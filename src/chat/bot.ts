@@ -80,7 +80,9 @@ const DIGEST_PIN_KEEP_MS = 30 * 24 * 3600_000;
  * Permissions (50013), Unknown Channel (10003); a channel the adapter cannot send to.
  */
 const NOT_A_MEMBER =
-  /not_in_channel|channel_not_found|restricted_action|missing_scope|missing access|missing permissions|unknown channel|not a channel the bot can post in/i;
+  /not_in_channel|channel_not_found|restricted_action|missing_scope|unknown channel|not a channel the bot can post in/i;
+/** Discord's Missing Access (50001) and Missing Permissions (50013): Discord has roles, not membership. */
+const NO_PERMISSION = /missing access|missing permissions/i;
 /** Slack's `is_archived`: no post goes into an archived channel, member or not. */
 const ARCHIVED = /is_archived/i;
 /**
@@ -95,6 +97,8 @@ function postFailure(why: string): string {
   if (REVOKED.test(why))
     return `I could not post (${why}): the bot's access to this workspace was revoked or has expired. An admin needs to reinstall or reconnect the app; trying again will not help.`;
   if (ARCHIVED.test(why)) return `I could not post in this channel (${why}): it is archived.`;
+  if (NO_PERMISSION.test(why))
+    return `I could not post in this channel (${why}). The bot needs View Channel, Send Messages and Embed Links here.`;
   // Membership is the question only when the platform said the channel is closed to the bot; a 5xx or
   // a rate limit past the client's retries is the platform's trouble, and waiting is the answer.
   return `I could not post in this channel (${why}). ${NOT_A_MEMBER.test(why) ? 'Is the bot a member of it?' : 'Try again in a minute.'}`;

@@ -98,6 +98,10 @@ describe('Bot.onCommand', () => {
       /^I could not post in this channel \(.*is_archived\): it is archived\.$/,
     ],
     ['An API error occurred: internal_error', /\. Try again in a minute\.$/],
+    [
+      'Missing Permissions',
+      /\(Missing Permissions\)\. The bot needs View Channel, Send Messages and Embed Links here\.$/,
+    ],
   ])(
     'GIVEN the platform refusing the post with %j THEN the person hears what would help',
     async (why, said) => {
