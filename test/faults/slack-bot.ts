@@ -20,6 +20,8 @@ export interface FaultBotOptions {
   hfTimeoutMs?: number;
   /** Opens the archive; default a temporary SQLite file holding {@link SEED_PAPERS}. */
   openStore?: (dir: string) => Promise<PaperStore>;
+  /** The bot's clock; default the real one. */
+  now?: () => Date;
 }
 
 export interface FaultBot {
@@ -55,6 +57,7 @@ export async function startFaultBot(options: FaultBotOptions = {}): Promise<Faul
     hf: new HfClient({ baseUrl: hf.url, retries: 0, timeoutMs }),
     arxiv: new ArxivClient({ baseUrl: hf.arxivUrl, retries: 0, minIntervalMs: 0, timeoutMs }),
     upvoteEmoji: DEFAULT_UPVOTE_EMOJI,
+    ...(options.now ? { now: options.now } : {}),
   });
   const platform = createSlackPlatform(
     {

@@ -113,7 +113,12 @@ describe('parseCommandText', () => {
     () => {
       const notAName = anyText.filter((t) => {
         const first = /^[^\s"“”]+/.exec(t.trim())?.[0];
-        return t.trim() !== '' && !NAMES.includes(first?.toLowerCase() ?? '');
+        // `--help`, `-h` and `?` alone ask for help.
+        return (
+          t.trim() !== '' &&
+          !NAMES.includes(first?.toLowerCase() ?? '') &&
+          !/^(?:--?help|-h|\?)$/i.test(t.trim())
+        );
       });
       fc.assert(
         fc.property(notAName, (text) => {
