@@ -60,7 +60,8 @@ export async function searchCommand(args: string[], io: CliIo): Promise<number> 
 /**
  * Separates the known flags from the query. A word with one dash (`-survey`) is an excluded word of the
  * query; one with two dashes is an option, so a mistyped one (`--jsn`) is refused rather than searched
- * for. Words after `--` are query text whatever they start with.
+ * for. Words after `--` are query text whatever they start with, and so is an argument holding a space
+ * (`"--json in the title"`, quoted in the shell as one): no option has one.
  */
 function splitSearchArgs(args: string[]) {
   const values: { limit?: string; json?: boolean; explain?: boolean } = {};
@@ -74,7 +75,7 @@ function splitSearchArgs(args: string[]) {
     else if (a === '--') {
       positionals.push(...args.slice(i + 1));
       break;
-    } else if (a.startsWith('--')) throw new UsageError(`Unknown option "${a}". ${USAGE}`);
+    } else if (a.startsWith('--') && !/\s/.test(a)) throw new UsageError(`Unknown option "${a}". ${USAGE}`);
     else positionals.push(a);
   }
   return { values, positionals };

@@ -45,4 +45,10 @@ describe('paperboy options', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('No papers match.\n');
   });
+
+  it('searches for one argument holding a space, even one that starts with --', async () => {
+    const r = await runCli(['search', '--json in titles'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('No papers match.\n');
+  });
 });
