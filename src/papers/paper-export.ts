@@ -28,7 +28,15 @@ const MIME: Record<ExportFormat, string> = {
  * The CSV columns, in order. The first is the arXiv id, empty for a paper without one: the archive's own key
  * for such a paper (`title:` and a hash) means nothing to a spreadsheet or a citation manager.
  */
-export const CSV_HEADER = ['arxiv id', 'title', 'authors', 'year', 'url', 'hf upvotes', 'team votes'] as const;
+export const CSV_HEADER = [
+  'arxiv id',
+  'title',
+  'authors',
+  'year',
+  'url',
+  'hf upvotes',
+  'team votes',
+] as const;
 
 /** A title or name as people read it, on one line. */
 function shown(text: string): string {
