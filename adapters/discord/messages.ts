@@ -1,5 +1,6 @@
 import type { Message, PartialMessage } from 'discord.js';
-import type { LinksPosted, ThreadReplyEvent } from '../../src/chat/platform.ts';
+import { z } from 'zod';
+import type { LinksPosted, MessageRef, ThreadReplyEvent } from '../../src/chat/platform.ts';
 import { paperLinksIn } from '../../src/papers/paper-links.ts';
 import { channelRef, messageRef, userRef } from './refs.ts';
 
@@ -13,8 +14,11 @@ function threadParent(message: Message | PartialMessage): string | null {
   return messageRef(channel.parentId, channel.id);
 }
 
+/** A reply event that names its reply (a message's own add or deletion). */
+export type NamedReplyEvent = ThreadReplyEvent & { message: MessageRef };
+
 /** A person's message in a thread as a reply added; null for anything else (bots, system messages). */
-export function toThreadReply(message: Message, at: Date): ThreadReplyEvent | null {
+export function toThreadReply(message: Message, at: Date): NamedReplyEvent | null {
   if (message.author.bot || message.system || message.webhookId) return null;
   const thread = threadParent(message);
   if (!thread) return null;
@@ -28,12 +32,33 @@ export function toThreadReply(message: Message, at: Date): ThreadReplyEvent | nu
 }
 
 /** A deleted message in a thread as a reply removed (Discord does not say whose it was). */
-export function toThreadReplyDeleted(message: Message | PartialMessage, at: Date): ThreadReplyEvent | null {
+export function toThreadReplyDeleted(message: Message | PartialMessage, at: Date): NamedReplyEvent | null {
   const thread = threadParent(message);
   if (!thread) return null;
   return {
     message: messageRef(message.channelId, message.id),
     thread,
+    user: null,
+    added: false,
+    at: at.toISOString(),
+  };
+}
+
+const snowflake = z.string().regex(/^\d{1,20}$/);
+const threadDelete = z.object({ id: snowflake, parent_id: snowflake });
+
+/**
+ * A thread deleted whole (the gateway's THREAD_DELETE, read raw: discord.js tells only of threads it has
+ * cached) as every reply in it removed, none named: Discord sends no deletion for its messages. The thread
+ * is the one under the message of its own id in its parent channel, as for its replies; null for a payload
+ * without those ids.
+ */
+export function toThreadDeleted(data: unknown, at: Date): ThreadReplyEvent | null {
+  const parsed = threadDelete.safeParse(data);
+  if (!parsed.success) return null;
+  return {
+    message: null,
+    thread: messageRef(parsed.data.parent_id, parsed.data.id),
     user: null,
     added: false,
     at: at.toISOString(),

@@ -27,7 +27,7 @@ import type { RetryLater, RetryPolicy, RetryTimers } from '../../src/chat/retry-
 import { type Logger, silentLogger } from '../../src/log.ts';
 import { reactionPathEmoji } from './emoji.ts';
 import { handleInteraction } from './interactions.ts';
-import { toLinksPosted, toThreadReply, toThreadReplyDeleted } from './messages.ts';
+import { toLinksPosted, toThreadDeleted, toThreadReply, toThreadReplyDeleted } from './messages.ts';
 import { discordNonce } from './nonce.ts';
 import { toReactionEvent, toReactionsCleared } from './reactions.ts';
 import { channelRef, messageRef, parseChannelRef, parseMessageRef } from './refs.ts';
@@ -159,6 +159,7 @@ export class DiscordPlatform implements ChatPlatform {
     client.ws.on(GatewayDispatchEvents.MessageReactionRemoveEmoji, (d: RawReaction) => {
       if (uncached(d)) void this.cleared(handlers, rawReaction(d).message, rawReaction(d).emoji);
     });
+    client.ws.on(GatewayDispatchEvents.ThreadDelete, (d: unknown) => void this.threadDeleted(handlers, d));
     client.on(Events.MessageCreate, (message) => void this.message(handlers, message));
     client.on(Events.MessageDelete, (message) => void this.deleted(handlers, message));
     // A moderator's purge deletes in bulk, one event for many messages: each reply stops counting too.
@@ -376,6 +377,16 @@ export class DiscordPlatform implements ChatPlatform {
       () => handlers.onThreadReply(gone),
       { type: heldType('discord', 'thread-reply'), data: gone },
     );
+  }
+
+  /** A thread deleted whole: its replies stop counting, held like a reply while the archive cannot take it. */
+  private async threadDeleted(handlers: InboundHandlers, data: unknown): Promise<void> {
+    const gone = toThreadDeleted(data, this.now());
+    if (!gone) return;
+    await this.later.submit(gone.thread, 'A deleted Discord thread', () => handlers.onThreadReply(gone), {
+      type: heldType('discord', 'thread-reply'),
+      data: gone,
+    });
   }
 
   private async reaction(

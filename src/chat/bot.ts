@@ -502,11 +502,12 @@ export class Bot {
   async #onThreadReply(event: ThreadReplyEvent): Promise<void> {
     try {
       if (!event.added) {
-        await this.#deps.store.removeReply(event.message, event.at);
+        if (event.message === null) await this.#deps.store.removeThread(event.thread, event.at);
+        else await this.#deps.store.removeReply(event.message, event.at);
         return;
       }
       const { message, thread, user, at } = event;
-      if (user === null) return;
+      if (user === null || message === null) return;
       const replies = await this.#deps.store.recordReply({ message, thread, user, at });
       if (replies !== null) this.#logger.info({ thread, replies }, 'thread reply counted');
     } catch (error) {

@@ -28,7 +28,7 @@ const SCHEMAS = {
   }),
   cleared: z.object({ message: text, emoji: text.nullable(), at }),
   'thread-reply': z.object({
-    message: text,
+    message: text.nullable(),
     thread: text,
     user: text.nullable(),
     added: z.boolean(),

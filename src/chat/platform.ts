@@ -96,10 +96,13 @@ export interface LinkedPaper {
   team?: TeamLine;
 }
 
-/** A reply posted in, or deleted from, the thread under a message. Only who and when: never its text. */
+/**
+ * A reply posted in, or deleted from, the thread under a message; or the whole thread deleted. Only who and
+ * when: never its text.
+ */
 export interface ThreadReplyEvent {
-  /** The reply. */
-  message: MessageRef;
+  /** The reply; null (with `added` false) when the thread was deleted whole, its replies unnamed (Discord). */
+  message: MessageRef | null;
   /** The message whose thread it is in. */
   thread: MessageRef;
   /** Who wrote it; null when the platform does not say (Discord's deletions). */
@@ -224,8 +227,8 @@ export interface InboundHandlers {
    */
   onLinks(event: LinksPosted): Promise<LinkedPaper[]>;
   /**
-   * Counts a reply in the thread under a message that shows a paper, or forgets a deleted one; replies under
-   * other messages are ignored. Rejects, after logging, when it could not be written. Idempotent.
+   * Counts a reply in the thread under a message that shows a paper, or forgets a deleted one (or a deleted
+   * thread's every reply); replies under other messages are ignored. Rejects, after logging, when it could not be written. Idempotent.
    */
   onThreadReply(event: ThreadReplyEvent): Promise<void>;
   /**

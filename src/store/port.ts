@@ -333,6 +333,12 @@ export interface PaperStore extends DeliveryLedger, WatchStore, ReadingListStore
    * retry, an event held for the archive) counts nothing. Idempotent.
    */
   removeReply(message: MessageRef, at: string): Promise<void>;
+  /**
+   * Forgets every reply in the thread under `thread`, deleted whole at `at` (Discord's thread deletion names
+   * no replies), and remembers it for a day as {@link removeReply} does: a reply in it recorded later counts
+   * nothing. Idempotent.
+   */
+  removeThread(thread: MessageRef, at: string): Promise<void>;
   /** Replies under every message that shows each paper, by paper id; papers without any are absent. */
   replyCounts(paperIds: readonly string[]): Promise<Map<string, number>>;
   /** The team's activity on each paper, by paper id; papers nobody shared, voted on or discussed are absent. */

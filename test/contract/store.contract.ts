@@ -517,6 +517,28 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         ).toBe(1);
       });
 
+      it('forgets every reply of a thread deleted whole, and counts none of it recorded after', async () => {
+        await store.recordPost(post('slack:C1:1', '2401.00001'));
+        await store.recordPost(post('slack:C1:7', '2401.00001'));
+        const reply = (message: string, thread: string, at = '2026-01-03T00:00:00.000Z') => ({
+          message,
+          thread,
+          user: 'slack:U1',
+          at,
+        });
+        await store.recordReply(reply('slack:C1:2', 'slack:C1:1'));
+        await store.recordReply(reply('slack:C1:3', 'slack:C1:1'));
+        await store.recordReply(reply('slack:C1:8', 'slack:C1:7'));
+        expect((await store.getPaper('2401.00001'))?.teamReplies).toBe(3);
+        await store.removeThread('slack:C1:1', '2026-01-03T00:05:00.000Z');
+        await store.removeThread('slack:C1:1', '2026-01-03T00:05:00.000Z');
+        // The other thread under the same paper's other message still counts.
+        expect((await store.getPaper('2401.00001'))?.teamReplies).toBe(1);
+        // A reply of the deleted thread arriving late (held while the archive was locked) counts nothing.
+        expect(await store.recordReply(reply('slack:C1:4', 'slack:C1:1'))).toBe(1);
+        expect(await store.replyCounts(['2401.00001'])).toEqual(new Map([['2401.00001', 1]]));
+      });
+
       it('gives each paper’s activity: people’s shares, votes per person and channel, replies per channel', async () => {
         const at = (day: number) => `2026-01-0${day}T00:00:00.000Z`;
         await store.recordPost({

@@ -689,7 +689,7 @@ export class PostgresStore implements PaperStore {
       if (!paperId) return null;
       await q.query(
         `INSERT INTO replies (message, thread, user_ref, at) SELECT $1, $2, $3, $4
-         WHERE NOT EXISTS (SELECT 1 FROM reply_removals WHERE message = $1) ON CONFLICT DO NOTHING`,
+         WHERE NOT EXISTS (SELECT 1 FROM reply_removals WHERE message IN ($1, $2)) ON CONFLICT DO NOTHING`,
         [reply.message, reply.thread, reply.user, reply.at],
       );
       const n = await q.query<{ n: number }>(
@@ -707,6 +707,19 @@ export class PostgresStore implements PaperStore {
         `INSERT INTO reply_removals (message, at) VALUES ($1, $2)
          ON CONFLICT (message) DO UPDATE SET at = GREATEST(reply_removals.at, excluded.at)`,
         [message, at],
+      );
+      await q.query('DELETE FROM reply_removals WHERE at < $1', [removalsKeptFrom(at)]);
+    });
+  }
+
+  async removeThread(thread: MessageRef, at: string): Promise<void> {
+    await this.transaction(async (q) => {
+      await q.query('DELETE FROM replies WHERE thread = $1', [thread]);
+      // The thread's own ref among removed replies: recordReply refuses a reply whose thread is there.
+      await q.query(
+        `INSERT INTO reply_removals (message, at) VALUES ($1, $2)
+         ON CONFLICT (message) DO UPDATE SET at = GREATEST(reply_removals.at, excluded.at)`,
+        [thread, at],
       );
       await q.query('DELETE FROM reply_removals WHERE at < $1', [removalsKeptFrom(at)]);
     });

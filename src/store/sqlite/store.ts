@@ -775,7 +775,8 @@ export class SqliteStore implements PaperStore {
       if (!post?.paper_id) return null;
       this.stmt(
         `INSERT INTO replies (message, thread, user_ref, at) SELECT @message, @thread, @user, @at
-         WHERE NOT EXISTS (SELECT 1 FROM reply_removals WHERE message = @message) ON CONFLICT DO NOTHING`,
+         WHERE NOT EXISTS (SELECT 1 FROM reply_removals WHERE message IN (@message, @thread))
+         ON CONFLICT DO NOTHING`,
       ).run({ message: reply.message, thread: reply.thread, user: reply.user, at: reply.at });
       return (this.stmt(REPLIES_OF_PAPER).get(post.paper_id) as { n: number }).n;
     });
@@ -790,6 +791,20 @@ export class SqliteStore implements PaperStore {
           `INSERT INTO reply_removals (message, at) VALUES (?, ?)
          ON CONFLICT (message) DO UPDATE SET at = MAX(reply_removals.at, excluded.at)`,
         ).run(message, at);
+        this.stmt('DELETE FROM reply_removals WHERE at < ?').run(removalsKeptFrom(at));
+      })
+      .immediate();
+  }
+
+  async removeThread(thread: MessageRef, at: string): Promise<void> {
+    this.db
+      .transaction(() => {
+        this.stmt('DELETE FROM replies WHERE thread = ?').run(thread);
+        // The thread's own ref among removed replies: recordReply refuses a reply whose thread is there.
+        this.stmt(
+          `INSERT INTO reply_removals (message, at) VALUES (?, ?)
+         ON CONFLICT (message) DO UPDATE SET at = MAX(reply_removals.at, excluded.at)`,
+        ).run(thread, at);
         this.stmt('DELETE FROM reply_removals WHERE at < ?').run(removalsKeptFrom(at));
       })
       .immediate();

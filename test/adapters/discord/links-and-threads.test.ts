@@ -99,7 +99,7 @@ describe('paper links in Discord messages', () => {
     });
     const before = (await h.store.getPaper('2410.17243'))?.teamVotes ?? 0;
     fake.reactionAdd(id, { id: null, name: '👍' }, fake.users.bob.user);
-    await reactions.waitFor((e) => e.message.endsWith(`:${id}`), 'the vote');
+    await reactions.waitFor((e) => e.message?.endsWith(`:${id}`) === true, 'the vote');
     expect((await h.store.getPaper('2410.17243'))?.teamVotes).toBe(before + 1);
   });
 
@@ -130,7 +130,7 @@ describe('paper links in Discord messages', () => {
     // A thread reply after it is handled once the first message has been dealt with: the gateway is ordered.
     const thread = threadOn(fake, id);
     const reply = messageCreate(fake, thread, 'nice');
-    await replies.waitFor((e) => e.message.endsWith(`:${reply}`), 'the reply');
+    await replies.waitFor((e) => e.message?.endsWith(`:${reply}`) === true, 'the reply');
     expect(await h.store.getPost(`discord:${fake.channelId}:${id}`)).toBeNull();
   });
 });
@@ -146,11 +146,11 @@ describe('thread replies on Discord', () => {
       user: { ...fake.users.bob.user, bot: true },
     });
     const last = messageCreate(fake, thread, 'agreed', fake.users.bob);
-    await replies.waitFor((e) => e.message.endsWith(`:${last}`), 'the last reply');
+    await replies.waitFor((e) => e.message?.endsWith(`:${last}`) === true, 'the last reply');
     expect(await h.store.replyCounts(['2410.16251'])).toEqual(new Map([['2410.16251', 2]]));
 
     fake.dispatch('MESSAGE_DELETE', { id: first, channel_id: thread, guild_id: fake.guildId });
-    await replies.waitFor((e) => !e.added && e.message.endsWith(`:${first}`), 'the deletion');
+    await replies.waitFor((e) => !e.added && e.message?.endsWith(`:${first}`) === true, 'the deletion');
     expect(await h.store.replyCounts(['2410.16251'])).toEqual(new Map([['2410.16251', 1]]));
   });
 
@@ -161,7 +161,7 @@ describe('thread replies on Discord', () => {
     const ids = [fake.users.alice, fake.users.bob, fake.users.admin].map((who, i) =>
       messageCreate(fake, thread, `reply ${i}`, who),
     );
-    await replies.waitFor((e) => e.message.endsWith(`:${ids[2]}`), 'the last reply');
+    await replies.waitFor((e) => e.message?.endsWith(`:${ids[2]}`) === true, 'the last reply');
     expect(await h.store.replyCounts(['2410.18252'])).toEqual(new Map([['2410.18252', 3]]));
 
     fake.dispatch('MESSAGE_DELETE_BULK', {
@@ -170,9 +170,38 @@ describe('thread replies on Discord', () => {
       guild_id: fake.guildId,
     });
     for (const id of ids.slice(0, 2)) {
-      await replies.waitFor((e) => !e.added && e.message.endsWith(`:${id}`), `the deletion of ${id}`);
+      await replies.waitFor(
+        (e) => !e.added && e.message?.endsWith(`:${id}`) === true,
+        `the deletion of ${id}`,
+      );
     }
     expect(await h.store.replyCounts(['2410.18252'])).toEqual(new Map([['2410.18252', 1]]));
+  });
+
+  it('GIVEN a moderator deletes the whole thread (THREAD_DELETE) THEN none of its replies counts, another thread’s still does', async () => {
+    const { h, fake, replies } = await start(false);
+    const post = await recordShare(h, '2410.16251', snowflake());
+    const other = await recordShare(h, '2410.16251', snowflake());
+    const thread = threadOn(fake, post);
+    const kept = threadOn(fake, other);
+    messageCreate(fake, thread, 'first', fake.users.alice);
+    messageCreate(fake, kept, 'elsewhere', fake.users.alice);
+    const last = messageCreate(fake, thread, 'second', fake.users.bob);
+    await replies.waitFor((e) => e.message?.endsWith(`:${last}`) === true, 'the last reply');
+    expect(await h.store.replyCounts(['2410.16251'])).toEqual(new Map([['2410.16251', 3]]));
+
+    // What Discord sends for a deleted thread: its ids, no word of its messages.
+    fake.dispatch('THREAD_DELETE', {
+      id: thread,
+      guild_id: fake.guildId,
+      parent_id: fake.channelId,
+      type: ChannelType.PublicThread,
+    });
+    await replies.waitFor(
+      (e) => e.message === null && e.thread.endsWith(`:${thread}`),
+      'the thread deletion',
+    );
+    expect(await h.store.replyCounts(['2410.16251'])).toEqual(new Map([['2410.16251', 1]]));
   });
 
   it('GIVEN another process holds the archive’s write lock THEN a reply and its deletion wait, and apply in order once it is released', async () => {
@@ -191,8 +220,11 @@ describe('thread replies on Discord', () => {
     expect(replies.items).toEqual([]);
     await lock.release();
     timers.fire();
-    await replies.waitFor((e) => !e.added && e.message.endsWith(`:${gone}`), 'the deletion, after its reply');
-    await replies.waitFor((e) => e.message.endsWith(`:${kept}`), 'the first reply');
+    await replies.waitFor(
+      (e) => !e.added && e.message?.endsWith(`:${gone}`) === true,
+      'the deletion, after its reply',
+    );
+    await replies.waitFor((e) => e.message?.endsWith(`:${kept}`) === true, 'the first reply');
     // Bob's reply was counted, then taken back: only Alice's stays.
     expect(await h.store.replyCounts(['2410.16251'])).toEqual(new Map([['2410.16251', 1]]));
   });
