@@ -2,7 +2,7 @@ import type { Message, PartialMessage } from 'discord.js';
 import { z } from 'zod';
 import type { LinksPosted, MessageRef, ThreadReplyEvent } from '../../src/chat/platform.ts';
 import { paperLinksIn } from '../../src/papers/paper-links.ts';
-import { channelRef, messageRef, userRef } from './refs.ts';
+import { channelRef, messageRef, snowflake, userRef } from './refs.ts';
 
 /**
  * The message a thread hangs under, as a ref: a thread started from a message has that message's id, in
@@ -44,7 +44,6 @@ export function toThreadReplyDeleted(message: Message | PartialMessage, at: Date
   };
 }
 
-const snowflake = z.string().regex(/^\d{1,20}$/);
 const threadDelete = z.object({ id: snowflake, parent_id: snowflake });
 
 /**

@@ -2,10 +2,9 @@ import type { Message, MessageReaction, PartialMessage, PartialUser, User } from
 import { z } from 'zod';
 import { MAX_EMOJI_NAME_LENGTH } from '../../src/chat/emoji.ts';
 import type { ReactionEvent, ReactionsCleared } from '../../src/chat/platform.ts';
-import { channelRef, messageRef, userRef } from './refs.ts';
+import { channelRef, messageRef, snowflake, userRef } from './refs.ts';
 
 /** A Discord id: an unsigned 64-bit integer in decimal. */
-const snowflake = z.string().regex(/^\d{1,20}$/, 'not a snowflake');
 
 /**
  * The emoji of a reaction event: a custom one (id, and a name of word characters, which `<:name:id>` and

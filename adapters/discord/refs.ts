@@ -1,4 +1,8 @@
+import { z } from 'zod';
 import type { ChannelRef, MessageRef, UserRef } from '../../src/chat/platform.ts';
+
+/** A Discord id as the gateway sends it: a numeric string (a 64-bit number, at most 20 digits). */
+export const snowflake = z.string().regex(/^\d{1,20}$/, 'not a snowflake');
 
 /**
  * Platform-qualified ids for Discord: `discord:<channelId>`, `discord:<channelId>:<messageId>`,

@@ -65,7 +65,9 @@ export function rateLimitNotice(
   contentType: string | undefined,
   rawBody: Buffer,
 ): { team: unknown; minute: unknown } | null {
-  if (contentType === FORM) return null;
+  // Every event request passes here after slackPayloadProblem parsed it: only a body naming the notice is
+  // parsed again, not each event.
+  if (contentType === FORM || !rawBody.includes('app_rate_limited')) return null;
   try {
     const body = JSON.parse(rawBody.toString('utf8')) as Record<string, unknown>;
     return body.type === 'app_rate_limited' ? { team: body.team_id, minute: body.minute_rate_limited } : null;

@@ -701,25 +701,24 @@ export class PostgresStore implements PaperStore {
   }
 
   async removeReply(message: MessageRef, at: string): Promise<void> {
-    await this.transaction(async (q) => {
-      await q.query('DELETE FROM replies WHERE message = $1', [message]);
-      await q.query(
-        `INSERT INTO reply_removals (message, at) VALUES ($1, $2)
-         ON CONFLICT (message) DO UPDATE SET at = GREATEST(reply_removals.at, excluded.at)`,
-        [message, at],
-      );
-      await q.query('DELETE FROM reply_removals WHERE at < $1', [removalsKeptFrom(at)]);
-    });
+    await this.forgetReplies('message', message, at);
   }
 
   async removeThread(thread: MessageRef, at: string): Promise<void> {
+    await this.forgetReplies('thread', thread, at);
+  }
+
+  /**
+   * Deletes the replies whose `by` is `ref` (one reply, or a thread's every reply) and remembers `ref` as
+   * removed for a day: recordReply refuses a reply that is, or whose thread is, among the removed.
+   */
+  private async forgetReplies(by: 'message' | 'thread', ref: MessageRef, at: string): Promise<void> {
     await this.transaction(async (q) => {
-      await q.query('DELETE FROM replies WHERE thread = $1', [thread]);
-      // The thread's own ref among removed replies: recordReply refuses a reply whose thread is there.
+      await q.query(`DELETE FROM replies WHERE ${by} = $1`, [ref]);
       await q.query(
         `INSERT INTO reply_removals (message, at) VALUES ($1, $2)
          ON CONFLICT (message) DO UPDATE SET at = GREATEST(reply_removals.at, excluded.at)`,
-        [thread, at],
+        [ref, at],
       );
       await q.query('DELETE FROM reply_removals WHERE at < $1', [removalsKeptFrom(at)]);
     });

@@ -784,27 +784,25 @@ export class SqliteStore implements PaperStore {
   }
 
   async removeReply(message: MessageRef, at: string): Promise<void> {
-    this.db
-      .transaction(() => {
-        this.stmt('DELETE FROM replies WHERE message = ?').run(message);
-        this.stmt(
-          `INSERT INTO reply_removals (message, at) VALUES (?, ?)
-         ON CONFLICT (message) DO UPDATE SET at = MAX(reply_removals.at, excluded.at)`,
-        ).run(message, at);
-        this.stmt('DELETE FROM reply_removals WHERE at < ?').run(removalsKeptFrom(at));
-      })
-      .immediate();
+    this.forgetReplies('message', message, at);
   }
 
   async removeThread(thread: MessageRef, at: string): Promise<void> {
+    this.forgetReplies('thread', thread, at);
+  }
+
+  /**
+   * Deletes the replies whose `by` is `ref` (one reply, or a thread's every reply) and remembers `ref` as
+   * removed for a day: recordReply refuses a reply that is, or whose thread is, among the removed.
+   */
+  private forgetReplies(by: 'message' | 'thread', ref: MessageRef, at: string): void {
     this.db
       .transaction(() => {
-        this.stmt('DELETE FROM replies WHERE thread = ?').run(thread);
-        // The thread's own ref among removed replies: recordReply refuses a reply whose thread is there.
+        this.stmt(`DELETE FROM replies WHERE ${by} = ?`).run(ref);
         this.stmt(
           `INSERT INTO reply_removals (message, at) VALUES (?, ?)
          ON CONFLICT (message) DO UPDATE SET at = MAX(reply_removals.at, excluded.at)`,
-        ).run(thread, at);
+        ).run(ref, at);
         this.stmt('DELETE FROM reply_removals WHERE at < ?').run(removalsKeptFrom(at));
       })
       .immediate();

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DiscordPlatform } from '../../../adapters/discord/platform.ts';
+import type { DiscordPlatform } from '../../../adapters/discord/platform.ts';
 import { createLogger } from '../../../src/log.ts';
-import { type FakeDiscord, startFakeDiscord } from '../../fakes/discord-gateway.ts';
+import type { FakeDiscord } from '../../fakes/discord-gateway.ts';
 import { Recorder, recordingHandlers } from '../../fakes/recording-handlers.ts';
+import { platformOnFake } from './platform-on-fake.ts';
 
 /**
  * A gateway close Discord does not let a bot resume or reconnect from, after the bot was up: discord.js
@@ -23,14 +24,10 @@ afterEach(async () => {
 });
 
 async function running(logs: Recorder<LogLine>): Promise<FakeDiscord> {
-  fake = await startFakeDiscord();
   const logger = createLogger('info', { write: (s: string) => logs.push(JSON.parse(s) as LogLine) });
-  platform = new DiscordPlatform(
-    { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, leaseMs: 30_000 },
-    { logger },
-  );
-  await platform.start(recordingHandlers().handlers);
-  return fake;
+  const started = await platformOnFake(recordingHandlers().handlers, { logger });
+  ({ fake, platform } = started);
+  return started.fake;
 }
 
 describe('Discord closing the gateway for good while the bot runs', () => {

@@ -1,10 +1,11 @@
 import { InteractionResponseType, MessageFlags } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DiscordPlatform } from '../../../adapters/discord/platform.ts';
+import type { DiscordPlatform } from '../../../adapters/discord/platform.ts';
 import { shareCustomId } from '../../../adapters/discord/render.ts';
-import { type FakeDiscord, type RestCall, startFakeDiscord } from '../../fakes/discord-gateway.ts';
+import type { FakeDiscord, RestCall } from '../../fakes/discord-gateway.ts';
 import type { SentInteraction } from '../../fakes/discord-interactions.ts';
 import { recordingHandlers } from '../../fakes/recording-handlers.ts';
+import { platformOnFake } from './platform-on-fake.ts';
 
 /**
  * Interactions Discord delivers that the bot cannot answer as usual: commands of an older registration,
@@ -38,12 +39,7 @@ const secondEdit = (sent: SentInteraction) => async () => {
 };
 
 beforeAll(async () => {
-  fake = await startFakeDiscord();
-  platform = new DiscordPlatform(
-    { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, leaseMs: 30_000 },
-    { now: () => new Date('2024-10-25T12:00:00Z') },
-  );
-  await platform.start(rec.handlers);
+  ({ fake, platform } = await platformOnFake(rec.handlers));
 });
 
 afterAll(async () => {

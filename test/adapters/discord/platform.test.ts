@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordPlatform } from '../../../adapters/discord/platform.ts';
 import { shareCustomId } from '../../../adapters/discord/render.ts';
 import { platformContract } from '../../contract/platform.contract.ts';
-import { type FakeDiscord, type RestCall, startFakeDiscord } from '../../fakes/discord-gateway.ts';
+import type { FakeDiscord, RestCall } from '../../fakes/discord-gateway.ts';
 import { recordingHandlers } from '../../fakes/recording-handlers.ts';
 import { discordUnderContract } from './contract-harness.ts';
+import { platformOnFake } from './platform-on-fake.ts';
 
 platformContract(discordUnderContract);
 
@@ -32,12 +33,7 @@ const edit = (token: string) => (c: RestCall) =>
   c.method === 'PATCH' && c.route.includes(`/${token}/messages/`);
 
 beforeAll(async () => {
-  fake = await startFakeDiscord();
-  platform = new DiscordPlatform(
-    { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, leaseMs: 30_000 },
-    { now: () => new Date('2024-10-25T12:00:00Z') },
-  );
-  await platform.start(rec.handlers);
+  ({ fake, platform } = await platformOnFake(rec.handlers));
 });
 
 afterAll(async () => {

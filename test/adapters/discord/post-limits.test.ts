@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DiscordPlatform } from '../../../adapters/discord/platform.ts';
+import type { DiscordPlatform } from '../../../adapters/discord/platform.ts';
 import type { StoredPaper } from '../../../src/store/port.ts';
-import { type FakeDiscord, type RestCall, startFakeDiscord } from '../../fakes/discord-gateway.ts';
+import type { FakeDiscord, RestCall } from '../../fakes/discord-gateway.ts';
 import { recordingHandlers } from '../../fakes/recording-handlers.ts';
+import { platformOnFake } from './platform-on-fake.ts';
 
 /**
  * Discord refuses a whole message over one part it cannot take: a link too long or that is no URL (a
@@ -13,12 +14,7 @@ let fake: FakeDiscord;
 let platform: DiscordPlatform;
 
 beforeAll(async () => {
-  fake = await startFakeDiscord();
-  platform = new DiscordPlatform(
-    { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, leaseMs: 30_000 },
-    { now: () => new Date('2024-10-25T12:00:00Z') },
-  );
-  await platform.start(recordingHandlers().handlers);
+  ({ fake, platform } = await platformOnFake(recordingHandlers().handlers));
 });
 
 afterAll(async () => {
